@@ -1,0 +1,115 @@
+import { parseArgs } from 'node:util';
+import { didYouMean } from '../core/did-you-mean.js';
+import { InputError } from '../core/input-error.js';
+import type { CliIO } from './io.js';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** Shown in --help, e.g. `REF`. */
+  value?: string;
+  description: string;
+}
+
+/** A CLI command: parse arguments, call the engine, pick a view. Nothing else lives in a command. */
+export interface Command {
+  name: string;
+  summary: string;
+  /** The synopsis after `tranche`, e.g. `config SERVICE --env E [--explain KEY]`. */
+  usage: string;
+  /** Longer text for --help: what it does, exit codes, examples. */
+  details: string;
+  options: Record<string, OptionSpec>;
+  /** Names of the positional arguments, in order; a trailing `?` marks an optional one. */
+  positionals: string[];
+  run(args: ParsedArgs, io: CliIO): Promise<number>;
+}
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+  /** The fleet directory given with --fleet, if any. */
+  fleet?: string;
+  json: boolean;
+}
+
+export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  fleet: { type: 'string', value: 'DIR', description: 'the fleet repository (default: search upward from here for tranche.yaml)' },
+  json: { type: 'boolean', description: 'print one JSON document on stdout and nothing else there' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};
+
+/** Parses a command's arguments; every mistake is an InputError that names the flag. */
+export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs & { help: boolean } {
+  const options = { ...GLOBAL_OPTIONS, ...command.options };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: Object.fromEntries(
+        Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}) }]),
+      ),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new InputError(argumentMessage(command, error as Error & { code?: string }, Object.keys(options)));
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const help = values.help === true;
+  if (!help) {
+    const required = command.positionals.filter((p) => !p.endsWith('?')).length;
+    if (parsed.positionals.length < required) {
+      throw new InputError(`${command.name}: missing ${command.positionals[parsed.positionals.length]} (usage: tranche ${command.usage})`);
+    }
+    if (parsed.positionals.length > command.positionals.length) {
+      throw new InputError(`${command.name}: unexpected argument ${JSON.stringify(parsed.positionals[command.positionals.length])} (usage: tranche ${command.usage})`);
+    }
+    for (const [name, value] of Object.entries(values)) {
+      if (typeof value === 'string' && value.startsWith('--')) {
+        throw new InputError(`${command.name}: --${name} needs a value, got the flag ${value}`);
+      }
+    }
+  }
+  return {
+    values,
+    positionals: parsed.positionals,
+    ...(typeof values.fleet === 'string' ? { fleet: values.fleet } : {}),
+    json: values.json === true,
+    help,
+  };
+}
+
+function argumentMessage(command: Command, error: Error & { code?: string }, known: string[]): string {
+  const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(error.message)?.[1];
+  if (unknown) {
+    const guess = didYouMean(unknown.replace(/^-+/, ''), known);
+    return `${command.name}: unknown option ${unknown}${guess ? ` (did you mean --${guess}?)` : ''}; see tranche ${command.name} --help`;
+  }
+  const missingValue = /Option '(?:-\w, )?(--[^ ]+) <value>' argument missing/.exec(error.message)?.[1];
+  if (missingValue) return `${command.name}: ${missingValue} needs a value`;
+  const noValue = /Option '(--[^']+)' does not take an argument/.exec(error.message)?.[1];
+  if (noValue) return `${command.name}: ${noValue} takes no value`;
+  return `${command.name}: ${error.message}`;
+}
+
+/** The --help text of a command. */
+export function commandHelp(command: Command): string {
+  const options = { ...command.options, ...GLOBAL_OPTIONS };
+  const rows = Object.entries(options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`;
+    return [flag, o.description] as const;
+  });
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  return [
+    `Usage: tranche ${command.usage}`,
+    '',
+    command.summary,
+    '',
+    command.details.trim(),
+    '',
+    'Options:',
+    ...rows.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`),
+    '',
+  ].join('\n');
+}

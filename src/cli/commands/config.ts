@@ -1,0 +1,47 @@
+import { resolveConfig } from '../../core/config/resolve-config.js';
+import { didYouMean } from '../../core/did-you-mean.js';
+import { InputError } from '../../core/input-error.js';
+import type { Command } from '../command.js';
+import { EXIT } from '../io.js';
+import { loadRevision, withFleet } from '../open-fleet.js';
+import { selectEnv, selectService } from '../select.js';
+import { configJson, renderConfig, renderExplain } from '../views/config-view.js';
+import { writeJson } from '../views/json.js';
+
+export const configCommand: Command = {
+  name: 'config',
+  summary: 'Show the config a service runs with in an environment, and where every value comes from.',
+  usage: 'config SERVICE --env E [--explain KEY] [--ref REF]',
+  details: `
+Resolves every declared key of SERVICE in environment E, lowest precedence first: the schema
+default, the bound resource value, each config source in order, then the deployment's own
+variables (config.env). The table shows each key's value, the file:line it comes from and the
+values it overrides. Secret values are shown as a fingerprint (sha256:…), never in clear.
+--explain KEY prints the whole chain for one key, from the winner down to the lowest layer.
+Reads the working tree unless --ref is given.
+
+Exit codes: 0 shown; 2 unusable input (unknown service, environment or key; invalid manifest).`,
+  options: {
+    env: { type: 'string', short: 'e', value: 'E', description: 'the environment' },
+    explain: { type: 'string', value: 'KEY', description: 'the whole override chain of one key' },
+    ref: { type: 'string', value: 'REF', description: 'read the fleet at this commit instead of the working tree' },
+  },
+  positionals: ['SERVICE'],
+  run: (args, io) =>
+    withFleet(args, io, async (fleet) => {
+      const revision = await loadRevision(fleet, args.values.ref as string | undefined);
+      const { manifest } = revision;
+      const service = selectService(manifest, args.positionals[0]!);
+      const env = selectEnv(manifest, args.values.env as string | undefined);
+      const config = resolveConfig(manifest, service, env, revision.files, revision.manifestTracked);
+      const explain = args.values.explain as string | undefined;
+      const key = explain === undefined ? undefined : config.keys.get(explain);
+      if (explain !== undefined && !key) {
+        const guess = didYouMean(explain, config.keys.keys());
+        throw new InputError(`${service.name} declares no key ${explain}${guess ? ` (did you mean ${guess}?)` : ''}`);
+      }
+      if (args.json) writeJson(io.stdout, configJson(config, revision.label, key));
+      else io.stdout.write(key ? renderExplain(config, key) : renderConfig(config, revision.label));
+      return EXIT.ok;
+    }),
+};

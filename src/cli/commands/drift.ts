@@ -1,0 +1,37 @@
+import { driftMatrix } from '../../core/config/drift-matrix.js';
+import { resolveFleet } from '../../core/config/resolve-fleet.js';
+import type { Command } from '../command.js';
+import { EXIT } from '../io.js';
+import { loadRevision, withFleet } from '../open-fleet.js';
+import { selectEnvs } from '../select.js';
+import { driftJson, renderDrift } from '../views/drift-view.js';
+import { writeJson } from '../views/json.js';
+
+export const driftCommand: Command = {
+  name: 'drift',
+  summary: 'Show, for every key of every service, how each environment sets it.',
+  usage: 'drift [--env A,B,...] [--only-drift] [--ref REF]',
+  details: `
+A matrix of keys × environments. Each cell says which kind of source sets the key there —
+default, resource (bind), file, dotenv, env (the deployment's variables) — or that it is unset.
+A key drifts (marked *) when it is set in one environment and unset in another, or set by
+different kinds of source; a schema default never counts as a different kind. Reads the
+working tree unless --ref is given.
+
+Exit codes: 0 shown; 2 unusable input.`,
+  options: {
+    env: { type: 'string', short: 'e', value: 'A,B,...', description: 'the environments to compare (default: all, in manifest order)' },
+    'only-drift': { type: 'boolean', description: 'show only the keys that drift' },
+    ref: { type: 'string', value: 'REF', description: 'read the fleet at this commit instead of the working tree' },
+  },
+  positionals: [],
+  run: (args, io) =>
+    withFleet(args, io, async (fleet) => {
+      const revision = await loadRevision(fleet, args.values.ref as string | undefined);
+      const envs = selectEnvs(revision.manifest, args.values.env as string | undefined);
+      const rows = driftMatrix(resolveFleet(revision, envs), envs);
+      if (args.json) writeJson(io.stdout, driftJson(rows, envs, revision.label));
+      else io.stdout.write(renderDrift(rows, envs, revision.label, args.values['only-drift'] === true));
+      return EXIT.ok;
+    }),
+};

@@ -1,0 +1,88 @@
+import { createRequire } from 'node:module';
+import { didYouMean } from '../core/did-you-mean.js';
+import { InputError } from '../core/input-error.js';
+import { commandHelp, parseCommandArgs, type Command } from './command.js';
+import { checkCommand } from './commands/check.js';
+import { configCommand } from './commands/config.js';
+import { driftCommand } from './commands/drift.js';
+import { validateCommand } from './commands/validate.js';
+import { EXIT, type CliIO } from './io.js';
+import { InvalidFleetError } from './open-fleet.js';
+import { locatedLines } from './views/findings.js';
+import { findingJson, writeJson } from './views/json.js';
+import { renderTable } from './views/table.js';
+
+export const COMMANDS: readonly Command[] = [validateCommand, configCommand, driftCommand, checkCommand];
+
+/** Runs one CLI invocation and returns its exit code. Never throws. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const json = argv.includes('--json');
+  const name = commandName(argv);
+  if (name === undefined) {
+    if (argv.includes('--version') || argv.includes('-v')) {
+      io.stdout.write(`${version()}\n`);
+      return EXIT.ok;
+    }
+    io[argv.length && !argv.some((a) => a === '--help' || a === '-h') ? 'stderr' : 'stdout'].write(topHelp());
+    return argv.length && !argv.some((a) => a === '--help' || a === '-h') ? EXIT.input : EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name.value);
+  if (!command) {
+    const guess = didYouMean(name.value, COMMANDS.map((c) => c.name));
+    return fail(io, json, `unknown command ${JSON.stringify(name.value)}${guess ? ` (did you mean ${guess}?)` : ''}; see tranche --help`);
+  }
+  try {
+    const args = parseCommandArgs(command, [...argv.slice(0, name.index), ...argv.slice(name.index + 1)]);
+    if (args.help) {
+      io.stdout.write(commandHelp(command));
+      return EXIT.ok;
+    }
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof InvalidFleetError) {
+      if (json) writeJson(io.stdout, { findings: error.findings.map(findingJson) });
+      else io.stderr.write(`${locatedLines(error.findings)}\n${error.findings.length} problem${error.findings.length === 1 ? '' : 's'} in the fleet definition; nothing was touched\n`);
+      return EXIT.input;
+    }
+    if (error instanceof InputError) return fail(io, json, error.message);
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr.write(`internal error (a bug in tranche; please report it with this text):\n${detail}\n`);
+    return EXIT.internal;
+  }
+}
+
+function fail(io: CliIO, json: boolean, message: string): number {
+  if (json) writeJson(io.stdout, { error: message });
+  io.stderr.write(`error: ${message}\n`);
+  return EXIT.input;
+}
+
+/** The first word that is neither a flag nor the value of --fleet: the command, wherever it stands. */
+function commandName(argv: string[]): { value: string; index: number } | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--fleet') i++;
+    else if (!arg.startsWith('-')) return { value: arg, index: i };
+  }
+  return undefined;
+}
+
+function topHelp(): string {
+  return [
+    'tranche — safe deployments for microservice fleets',
+    '',
+    'Usage: tranche [--fleet DIR] COMMAND [options]',
+    '',
+    'Commands:',
+    renderTable(undefined, COMMANDS.map((c) => [c.usage, c.summary]), '  '),
+    '',
+    'Every command takes --fleet DIR (before or after its name), --json and --help.',
+    'Exit codes: 0 ok; 1 error findings; 2 unusable input, nothing touched; 3 needs an operator.',
+    '',
+  ].join('\n');
+}
+
+function version(): string {
+  const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
+  return `tranche ${pkg.version}`;
+}

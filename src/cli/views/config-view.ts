@@ -1,0 +1,92 @@
+import { describeLayer } from '../../core/config/describe-layer.js';
+import type { Layer, ResolvedConfig, ResolvedKey } from '../../core/config/resolved-config.js';
+import { showValue } from '../../core/config/show-value.js';
+import { formatLocation } from '../../core/location.js';
+import { renderTable } from './table.js';
+
+const shown = (key: ResolvedKey, layer: Layer) => showValue(key.spec, layer.raw, layer.sourceText);
+
+/** Where a layer's value is, as one cell: `services/a/config/prod.yaml:3` or `resource orders-db.port (tranche.yaml:12)`. */
+function origin(layer: Layer): string {
+  const at = formatLocation({ file: layer.location.file, ...(layer.location.line ? { line: layer.location.line } : {}) });
+  return layer.kind === 'file' || layer.kind === 'dotenv' ? at : `${describeLayer(layer)} (${at})`;
+}
+
+/** The table of `tranche config`: key, value, where it comes from, what it overrides; then the problems. */
+export function renderConfig(config: ResolvedConfig, revisionLabel: string): string {
+  const rows = [...config.keys.values()].map((key) => {
+    const winner = key.layers[0];
+    if (!winner) return [key.key, key.spec.required ? '(missing)' : '(unset)', '', ''];
+    const overrides = key.layers.slice(1).map((l) => `${shown(key, l)} from ${origin(l)}`).join('; ');
+    return [key.key, shown(key, winner), origin(winner), overrides];
+  });
+  const problems = [...config.keys.values()].flatMap((key) => {
+    if (!key.layers.length && key.spec.required) return [`${key.key}: required, but nothing sets it in ${config.env}`];
+    if (key.value && !key.value.ok) return [`${key.key}: ${key.spec.secret ? `not a valid ${key.spec.type}` : key.value.message}`];
+    return [];
+  });
+  const unknown = config.unknown.map((u) => `${u.key}: set by ${formatLocation(u.layer.location)} but not declared in the schema`);
+  return [
+    `${config.service} in ${config.env} (${revisionLabel})`,
+    '',
+    renderTable(['KEY', 'VALUE', 'SOURCE', 'OVERRIDES'], rows),
+    ...(problems.length || unknown.length ? ['', 'Problems:', ...[...problems, ...unknown].map((p) => `  ${p}`)] : []),
+    '',
+  ].join('\n');
+}
+
+/** `--explain KEY`: the whole chain from the winner down to the lowest layer. */
+export function renderExplain(config: ResolvedConfig, key: ResolvedKey): string {
+  const { spec } = key;
+  const traits = [
+    `type ${spec.type}${spec.values ? ` (${spec.values.join(', ')})` : ''}`,
+    spec.required ? 'required' : 'optional',
+    spec.secret && 'secret',
+    spec.bind && `binds to ${spec.bind.resource}.${spec.bind.field}`,
+  ].filter(Boolean);
+  const lines = [`${key.key} of ${config.service} in ${config.env}: ${traits.join(', ')}`, ''];
+  if (!key.layers.length) {
+    lines.push(`  nothing sets ${key.key} in ${config.env}${spec.required ? ' (it is required)' : ''}`);
+  } else {
+    const rows = key.layers.map((layer, i) => [
+      i === 0 ? 'wins' : `${i + 1}.`,
+      shown(key, layer),
+      layer.kind,
+      formatLocation(layer.location),
+      layer.kind === 'file' || layer.kind === 'dotenv' ? '' : describeLayer(layer),
+    ]);
+    lines.push(renderTable(undefined, rows, '  '));
+    lines.push('');
+    if (key.value?.ok) lines.push(`  ${config.service} gets ${key.key}=${spec.secret ? shown(key, key.layers[0]!) : key.value.text}`);
+    else if (key.value) lines.push(`  invalid: ${spec.secret ? `not a valid ${spec.type}` : key.value.message}${key.value.hint && !spec.secret ? ` (${key.value.hint})` : ''}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function layerJson(key: ResolvedKey, layer: Layer): Record<string, unknown> {
+  return { value: shown(key, layer), kind: layer.kind, source: layer.source, location: layer.location };
+}
+
+/** The JSON of `tranche config`: every key with its value (secrets fingerprinted), source and overrides. */
+export function configJson(config: ResolvedConfig, revisionLabel: string, only?: ResolvedKey): Record<string, unknown> {
+  const keys = (only ? [only] : [...config.keys.values()]).map((key) => ({
+    key: key.key,
+    type: key.spec.type,
+    required: key.spec.required,
+    secret: key.spec.secret,
+    set: key.layers.length > 0,
+    ...(key.layers[0] ? { value: shown(key, key.layers[0]) } : {}),
+    valid: key.value ? key.value.ok : !key.spec.required,
+    ...(key.value && !key.value.ok && !key.spec.secret ? { problem: key.value.message } : {}),
+    ...(key.layers[0] ? { source: layerJson(key, key.layers[0]) } : {}),
+    overrides: key.layers.slice(1).map((layer) => layerJson(key, layer)),
+  }));
+  return {
+    service: config.service,
+    env: config.env,
+    revision: revisionLabel,
+    keys,
+    ...(only ? {} : { unknown: config.unknown.map((u) => ({ key: u.key, source: u.layer.source, location: u.layer.location })) }),
+  };
+}

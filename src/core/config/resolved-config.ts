@@ -1,0 +1,53 @@
+import type { SourceLocation } from '../location.js';
+import type { KeySpec } from '../manifest/manifest.js';
+import type { Coerced, RawOrigin } from './coerce.js';
+
+/** The four kinds of layer, lowest precedence first (PRODUCT §4); `file` and `dotenv` are both sources. */
+export type LayerKind = 'default' | 'bind' | 'file' | 'dotenv' | 'env';
+
+/**
+ * One value a layer sets for a key, with where it was set. `raw` is the value as read (YAML keeps
+ * its type; dotenv and deployment variables are text). Secret values live only in memory:
+ * reporters show `fingerprint()` of them, never `raw`.
+ */
+export interface Layer {
+  kind: LayerKind;
+  /** What set it, as a person names it: `default`, `orders-db.port`, `services/orders/config/prod.yaml`, `env.prod`. */
+  source: string;
+  raw: unknown;
+  origin: RawOrigin;
+  /** The exact source text of a plain YAML scalar, to tell `1.10` from `1.1`. */
+  sourceText?: string;
+  location: SourceLocation;
+  /** Whether the value is written in a file git tracks (and so is in the repository in plain text). */
+  tracked: boolean;
+  /** For `file` and `dotenv`: the index of the source entry in `config.sources`. */
+  sourceIndex?: number;
+  /** Whether the layer's file exists per environment (`{env}` in its template) rather than being shared. */
+  perEnvironment: boolean;
+}
+
+/** A declared key resolved in one environment. */
+export interface ResolvedKey {
+  key: string;
+  spec: KeySpec;
+  /** Highest precedence first: `layers[0]` is the winner, the rest is what it overrides. Empty when no layer sets the key. */
+  layers: Layer[];
+  /** The winner's value checked against the key's type; absent when the key is unset. */
+  value?: Coerced;
+}
+
+/** A source that sets a key the schema does not declare. */
+export interface UnknownSetting {
+  key: string;
+  layer: Layer;
+}
+
+/** Everything one service runs with in one environment, and where each value comes from. */
+export interface ResolvedConfig {
+  service: string;
+  env: string;
+  /** In schema order. */
+  keys: Map<string, ResolvedKey>;
+  unknown: UnknownSetting[];
+}

@@ -1,0 +1,15 @@
+import type { SourceFiles } from './config/source-file.js';
+import type { Manifest } from './manifest/manifest.js';
+
+/** The fleet as read at one revision: what every pure analysis works from. */
+export interface FleetRevision {
+  /** The full commit id, or undefined for the working tree. */
+  commit?: string;
+  /** How a person names it: the ref they gave and the short commit, or `working tree`. */
+  label: string;
+  manifest: Manifest;
+  /** Every config source file any service names in any environment, when it exists. */
+  files: SourceFiles;
+  /** Whether git tracks tranche.yaml at this revision. */
+  manifestTracked: boolean;
+}

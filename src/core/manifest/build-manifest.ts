@@ -1,0 +1,239 @@
+import { isScalar, type Document } from 'yaml';
+import { CONFIG_TYPES, coerceValue, parseDuration, type ConfigType } from '../config/coerce.js';
+import type { Finding } from '../finding.js';
+import { isRuleId, type RuleId, type RuleSeverity } from '../rules/rule-ids.js';
+import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
+import type {
+  DriverName,
+  Environment,
+  KeySpec,
+  Manifest,
+  ManifestLocator,
+  Policy,
+  Resource,
+  ResourceKind,
+  Scalar,
+  Service,
+  SourceSpec,
+} from './manifest.js';
+
+export const POLICY_DEFAULTS: Omit<Policy, 'rules'> = {
+  batch_size: 3,
+  bake: 5000,
+  on_failure: 'rollback-batch',
+  separate_config: true,
+};
+
+type Raw = Record<string, unknown>;
+type Path = (string | number)[];
+
+/**
+ * Builds the manifest model from the parsed YAML data. The data has already been checked against
+ * the schema, but the builder stays defensive (it also runs when the schema found problems, so
+ * that reference problems are reported in the same pass) and adds the checks a schema cannot
+ * express: one source kind per entry, paths that stay inside the repository, enum values,
+ * defaults of the declared type.
+ */
+export function buildManifest(
+  data: unknown,
+  doc: Document,
+  locate: ManifestLocator,
+): { manifest: Manifest; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const problem = (path: Path, message: string, part: 'key' | 'value' = 'value') =>
+    findings.push({ rule: 'manifest/invalid', severity: 'error', message, location: locate(path, part) });
+
+  const root = asRecord(data);
+  const environments: Environment[] = entries(root.environments).map(([name, env]) => ({
+    name,
+    driver: (asRecord(env).driver as DriverName) ?? 'local',
+  }));
+
+  const rawPolicy = asRecord(root.policy);
+  const rules = new Map<RuleId, RuleSeverity>();
+  for (const [id, severity] of entries(rawPolicy.rules)) {
+    if (isRuleId(id) && typeof severity === 'string') rules.set(id, severity as RuleSeverity);
+  }
+  const policy: Policy = {
+    batch_size: typeof rawPolicy.batch_size === 'number' ? rawPolicy.batch_size : POLICY_DEFAULTS.batch_size,
+    bake: (typeof rawPolicy.bake === 'string' ? parseDuration(rawPolicy.bake) : undefined) ?? POLICY_DEFAULTS.bake,
+    on_failure: (rawPolicy.on_failure as Policy['on_failure']) ?? POLICY_DEFAULTS.on_failure,
+    separate_config:
+      typeof rawPolicy.separate_config === 'boolean' ? rawPolicy.separate_config : POLICY_DEFAULTS.separate_config,
+    rules,
+  };
+
+  const resources = new Map<string, Resource>();
+  for (const [name, raw] of entries(root.resources)) {
+    const r = asRecord(raw);
+    const values = new Map<string, Map<string, Scalar>>();
+    for (const [env, fields] of entries(r.values)) {
+      values.set(env, new Map(entries(fields).filter((e): e is [string, Scalar] => isScalarValue(e[1]))));
+    }
+    resources.set(name, { name, kind: r.kind as ResourceKind, values });
+  }
+
+  const services = new Map<string, Service>();
+  for (const [name, raw] of entries(root.services)) {
+    services.set(name, buildService(name, asRecord(raw), doc, problem));
+  }
+
+  const manifest: Manifest = {
+    version: 1,
+    name: typeof root.name === 'string' ? root.name : '',
+    environments,
+    policy,
+    resources,
+    services,
+    locate,
+  };
+  return { manifest, findings };
+}
+
+function buildService(
+  name: string,
+  raw: Raw,
+  doc: Document,
+  problem: (path: Path, message: string, part?: 'key' | 'value') => void,
+): Service {
+  const at = (...rest: Path): Path => ['services', name, ...rest];
+  const repoPath = (value: unknown, path: Path, what: string): string => {
+    if (typeof value !== 'string') return '';
+    const normalized = normalizeRepoPath(value);
+    if (normalized === undefined) {
+      problem(path, `${what} ${JSON.stringify(value)} must be a relative path inside the repository`);
+      return '';
+    }
+    return normalized;
+  };
+
+  const path = repoPath(raw.path, at('path'), 'path');
+  const watch = strings(raw.watch).map((w, i) => repoPath(w, at('watch', i), 'watch path'));
+  const rawConfig = asRecord(raw.config);
+
+  const schema = new Map<string, KeySpec>();
+  for (const [key, rawSpec] of entries(rawConfig.schema)) {
+    const spec = buildKeySpec(key, asRecord(rawSpec), at('config', 'schema', key), doc, problem);
+    if (spec) schema.set(key, spec);
+  }
+
+  const sources: SourceSpec[] = [];
+  asArray(rawConfig.sources).forEach((rawSource, index) => {
+    const s = asRecord(rawSource);
+    const sourcePath = at('config', 'sources', index);
+    const kinds = (['file', 'dotenv'] as const).filter((k) => typeof s[k] === 'string');
+    if (kinds.length !== 1) {
+      problem(sourcePath, kinds.length ? 'a source has both file and dotenv: give one per entry' : 'a source needs file: PATH or dotenv: PATH');
+      return;
+    }
+    const kind = kinds[0]!;
+    const template = s[kind] as string;
+    const probe = joinRepoPath(path || '.', template.replaceAll('{env}', 'env'));
+    if (probe === undefined || template.startsWith('/')) {
+      problem([...sourcePath, kind], `${kind} ${JSON.stringify(template)} must be a path relative to the service (${path}) that stays inside the repository`);
+      return;
+    }
+    sources.push({ index, format: kind === 'file' ? 'yaml' : 'dotenv', template, optional: s.optional === true });
+  });
+
+  const env = new Map<string, Map<string, string>>();
+  for (const [envName, vars] of entries(rawConfig.env)) {
+    const values = new Map<string, string>();
+    for (const [key, value] of entries(vars)) {
+      if (!isScalarValue(value)) continue;
+      values.set(key, scalarText(doc, at('config', 'env', envName, key), value));
+    }
+    env.set(envName, values);
+  }
+
+  const service: Service = {
+    name,
+    path,
+    watch,
+    depends_on: strings(raw.depends_on),
+    uses: strings(raw.uses),
+    address: new Map(entries(raw.address).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    config: { schema, sources, env },
+  };
+  const run = asRecord(raw.run);
+  if (Array.isArray(run.command)) service.run = { command: strings(run.command), ...(run.build ? { build: strings(run.build) } : {}) };
+  const exec = asRecord(raw.exec);
+  if (Array.isArray(exec.deploy)) service.exec = { deploy: strings(exec.deploy), ...(exec.rollback ? { rollback: strings(exec.rollback) } : {}) };
+  if (raw.kubernetes && typeof raw.kubernetes === 'object') service.kubernetes = raw.kubernetes as Service['kubernetes'];
+  if (raw.contracts && typeof raw.contracts === 'object') service.contracts = raw.contracts as Raw;
+  if (raw.checks && typeof raw.checks === 'object') {
+    service.checks = raw.checks as Raw;
+    checkChecks(asRecord(raw.checks), at('checks'), problem);
+  }
+  return service;
+}
+
+function buildKeySpec(
+  key: string,
+  raw: Raw,
+  path: Path,
+  doc: Document,
+  problem: (path: Path, message: string, part?: 'key' | 'value') => void,
+): KeySpec | undefined {
+  if (!CONFIG_TYPES.includes(raw.type as ConfigType)) return undefined;
+  const type = raw.type as ConfigType;
+  const spec: KeySpec = { name: key, type, required: raw.required === true, secret: raw.secret === true };
+  if (type === 'enum') {
+    if (!Array.isArray(raw.values)) problem([...path, 'type'], `${key} is an enum: list its allowed values under values`);
+    else spec.values = raw.values.filter(isScalarValue);
+  } else if (raw.values !== undefined) {
+    problem([...path, 'values'], `values only apply to type enum, and ${key} is ${type}`, 'key');
+  }
+  if (typeof raw.bind === 'string') {
+    const dot = raw.bind.lastIndexOf('.');
+    if (dot > 0) spec.bind = { resource: raw.bind.slice(0, dot), field: raw.bind.slice(dot + 1) };
+  }
+  if (Object.hasOwn(raw, 'default')) {
+    const node = doc.getIn([...path, 'default'], true);
+    const sourceText = isScalar(node) && node.type === 'PLAIN' ? node.source : undefined;
+    spec.default = { value: raw.default, ...(sourceText !== undefined ? { sourceText } : {}) };
+    const coerced = coerceValue(spec, raw.default, 'yaml', sourceText);
+    if (!coerced.ok) problem([...path, 'default'], `default of ${key}: ${coerced.message}`);
+  }
+  return spec;
+}
+
+const CHECK_KINDS = ['http', 'tcp', 'postgres', 'redis', 'command'] as const;
+
+function checkChecks(checks: Raw, path: Path, problem: (path: Path, message: string) => void): void {
+  const one = (check: unknown, at: Path) => {
+    const kinds = CHECK_KINDS.filter((k) => asRecord(check)[k] !== undefined);
+    if (kinds.length !== 1) {
+      problem(at, kinds.length ? `a check has ${kinds.join(' and ')}: give one kind per check` : `a check needs one of ${CHECK_KINDS.join(', ')}`);
+    }
+  };
+  if (checks.health !== undefined) one(checks.health, [...path, 'health']);
+  asArray(checks.sanity).forEach((check, i) => one(check, [...path, 'sanity', i]));
+}
+
+/** The text a deployment variable carries: a plain scalar's own source (`1.10` stays `1.10`). */
+function scalarText(doc: Document, path: Path, value: Scalar): string {
+  if (typeof value === 'string') return value;
+  const node = doc.getIn(path, true);
+  return isScalar(node) && node.type === 'PLAIN' && node.source ? node.source : String(value);
+}
+
+function isScalarValue(value: unknown): value is Scalar {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+function asRecord(value: unknown): Raw {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {};
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function entries(value: unknown): [string, unknown][] {
+  return Object.entries(asRecord(value));
+}
+
+function strings(value: unknown): string[] {
+  return asArray(value).filter((v): v is string => typeof v === 'string');
+}

@@ -1,0 +1,613 @@
+// The JSON Schema of tranche.yaml. schema/tranche.schema.json is written from this object by
+// `npm run schema` (a test keeps the two equal), so editors and tranche validate against one schema.
+
+export const manifestSchema = {
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "$id": "https://tranche.dev/schema/tranche.schema.json",
+  "title": "tranche fleet manifest (tranche.yaml), format version 1",
+  "description": "Describes a fleet: its environments, rollout policy, shared resources and services. Use with yaml-language-server: add `# yaml-language-server: $schema=./node_modules/tranche/schema/tranche.schema.json` at the top of tranche.yaml.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "version",
+    "name",
+    "environments",
+    "services"
+  ],
+  "properties": {
+    "version": {
+      "description": "Format version of this file.",
+      "const": 1
+    },
+    "name": {
+      "description": "The fleet's name.",
+      "$ref": "#/definitions/name"
+    },
+    "environments": {
+      "description": "Deployment targets, in order of criticality (the first is the least critical).",
+      "type": "object",
+      "minProperties": 1,
+      "propertyNames": {
+        "$ref": "#/definitions/name"
+      },
+      "additionalProperties": {
+        "$ref": "#/definitions/environment"
+      }
+    },
+    "policy": {
+      "$ref": "#/definitions/policy"
+    },
+    "resources": {
+      "description": "Shared infrastructure services connect to, with per-environment values.",
+      "type": "object",
+      "propertyNames": {
+        "$ref": "#/definitions/name"
+      },
+      "additionalProperties": {
+        "$ref": "#/definitions/resource"
+      }
+    },
+    "services": {
+      "description": "The deployable units of the fleet.",
+      "type": "object",
+      "minProperties": 1,
+      "propertyNames": {
+        "$ref": "#/definitions/name"
+      },
+      "additionalProperties": {
+        "$ref": "#/definitions/service"
+      }
+    }
+  },
+  "definitions": {
+    "name": {
+      "type": "string",
+      "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+      "maxLength": 63
+    },
+    "argv": {
+      "description": "A command as an argument list (never a shell string).",
+      "type": "array",
+      "minItems": 1,
+      "items": {
+        "type": "string"
+      }
+    },
+    "duration": {
+      "description": "A duration such as 250ms, 5s, 2m or 1m30s.",
+      "type": "string",
+      "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"
+    },
+    "scalar": {
+      "type": [
+        "string",
+        "number",
+        "boolean"
+      ]
+    },
+    "environment": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "driver"
+      ],
+      "properties": {
+        "driver": {
+          "description": "How services are deployed in this environment.",
+          "enum": [
+            "local",
+            "exec",
+            "kubernetes"
+          ]
+        }
+      }
+    },
+    "policy": {
+      "description": "How releases roll out.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "batch_size": {
+          "description": "At most this many services deploy at once.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "bake": {
+          "description": "Keep re-running sanity checks this long after a batch before going on.",
+          "$ref": "#/definitions/duration"
+        },
+        "on_failure": {
+          "description": "What a failed gate does.",
+          "enum": [
+            "rollback-batch",
+            "rollback-release",
+            "pause"
+          ]
+        },
+        "separate_config": {
+          "description": "Config-only changes go out in their own batches before code changes.",
+          "type": "boolean"
+        },
+        "rules": {
+          "description": "Severity per rule id.",
+          "type": "object",
+          "propertyNames": {
+            "enum": [
+              "config/missing",
+              "config/invalid",
+              "config/unknown-key",
+              "config/shadowed-change",
+              "config/stale-value",
+              "config/drift",
+              "config/plaintext-secret",
+              "config/live-drift",
+              "contract/breaking",
+              "contract/needs-provider-first",
+              "contract/no-safe-order",
+              "contract/rollback-unsafe",
+              "deps/transitive-change",
+              "deps/major-change",
+              "deps/divergence",
+              "change/unrelated",
+              "change/no-intent",
+              "change/uncommitted",
+              "change/frozen",
+              "check/preflight-failed",
+              "check/failed",
+              "check/lying-health"
+            ]
+          },
+          "additionalProperties": {
+            "enum": [
+              "error",
+              "warn",
+              "info",
+              "off"
+            ]
+          }
+        }
+      }
+    },
+    "resource": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "values"
+      ],
+      "properties": {
+        "kind": {
+          "enum": [
+            "postgres",
+            "redis",
+            "http",
+            "tcp"
+          ]
+        },
+        "values": {
+          "description": "Per environment, the resource's fields (host, port, database, url...).",
+          "type": "object",
+          "additionalProperties": {
+            "type": "object",
+            "propertyNames": {
+              "pattern": "^[A-Za-z_][A-Za-z0-9_-]*$"
+            },
+            "additionalProperties": {
+              "$ref": "#/definitions/scalar"
+            }
+          }
+        }
+      }
+    },
+    "service": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "path"
+      ],
+      "properties": {
+        "path": {
+          "description": "Repo-relative directory the service owns; commits touching it belong to the service.",
+          "type": "string",
+          "minLength": 1
+        },
+        "watch": {
+          "description": "Other repo paths whose changes also affect the service.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        "depends_on": {
+          "description": "Services it calls at run time.",
+          "type": "array",
+          "uniqueItems": true,
+          "items": {
+            "type": "string"
+          }
+        },
+        "uses": {
+          "description": "Resources it connects to.",
+          "type": "array",
+          "uniqueItems": true,
+          "items": {
+            "type": "string"
+          }
+        },
+        "run": {
+          "description": "How the local driver starts one instance.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "command"
+          ],
+          "properties": {
+            "command": {
+              "$ref": "#/definitions/argv"
+            },
+            "build": {
+              "$ref": "#/definitions/argv"
+            }
+          }
+        },
+        "exec": {
+          "description": "Exec driver commands, run with TRANCHE_* variables.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "deploy"
+          ],
+          "properties": {
+            "deploy": {
+              "$ref": "#/definitions/argv"
+            },
+            "rollback": {
+              "$ref": "#/definitions/argv"
+            }
+          }
+        },
+        "kubernetes": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "deployment",
+            "image"
+          ],
+          "properties": {
+            "deployment": {
+              "type": "string"
+            },
+            "container": {
+              "type": "string"
+            },
+            "namespace": {
+              "type": "string"
+            },
+            "image": {
+              "description": "Image reference; {commit} is replaced by the release commit.",
+              "type": "string"
+            }
+          }
+        },
+        "address": {
+          "description": "Base URL of the running service per environment; may use ${KEY}.",
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "config": {
+          "$ref": "#/definitions/config"
+        },
+        "contracts": {
+          "$ref": "#/definitions/contracts"
+        },
+        "checks": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "health": {
+              "$ref": "#/definitions/check"
+            },
+            "sanity": {
+              "type": "array",
+              "items": {
+                "$ref": "#/definitions/check"
+              }
+            }
+          }
+        }
+      }
+    },
+    "config": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "schema": {
+          "description": "Every key the service reads.",
+          "type": "object",
+          "propertyNames": {
+            "pattern": "^[A-Za-z_][A-Za-z0-9_.-]*$"
+          },
+          "additionalProperties": {
+            "$ref": "#/definitions/key"
+          }
+        },
+        "sources": {
+          "description": "Config files, lowest precedence first; {env} is the environment name.",
+          "type": "array",
+          "items": {
+            "$ref": "#/definitions/source"
+          }
+        },
+        "env": {
+          "description": "Variables the deployment itself sets, per environment; highest precedence.",
+          "type": "object",
+          "additionalProperties": {
+            "type": "object",
+            "additionalProperties": {
+              "$ref": "#/definitions/scalar"
+            }
+          }
+        }
+      }
+    },
+    "key": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "type": {
+          "enum": [
+            "string",
+            "int",
+            "number",
+            "boolean",
+            "port",
+            "host",
+            "url",
+            "duration",
+            "enum",
+            "json"
+          ]
+        },
+        "required": {
+          "type": "boolean"
+        },
+        "default": {
+          "description": "The lowest-precedence value."
+        },
+        "bind": {
+          "description": "RESOURCE.FIELD: the resource's value in each environment.",
+          "type": "string",
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*\\.[A-Za-z_][A-Za-z0-9_-]*$"
+        },
+        "secret": {
+          "description": "Never printed, logged or stored: shown as a fingerprint.",
+          "type": "boolean"
+        },
+        "values": {
+          "description": "The allowed values of an enum.",
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "$ref": "#/definitions/scalar"
+          }
+        },
+        "description": {
+          "type": "string"
+        }
+      }
+    },
+    "source": {
+      "description": "One config source: a YAML/JSON file (file:) or a dotenv file (dotenv:).",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "file": {
+          "type": "string",
+          "minLength": 1
+        },
+        "dotenv": {
+          "type": "string",
+          "minLength": 1
+        },
+        "optional": {
+          "type": "boolean"
+        }
+      }
+    },
+    "contracts": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "provides": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "http": {
+              "description": "OpenAPI 3.0 or 3.1 document.",
+              "type": "string"
+            },
+            "events": {
+              "description": "JSON Schema of each message it emits.",
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "consumes": {
+          "description": "Services whose HTTP API it calls, and events it reads.",
+          "type": "object",
+          "additionalProperties": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+              "http": {
+                "type": "boolean"
+              },
+              "operations": {
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "pattern": "^[A-Z]+ /"
+                }
+              },
+              "event": {
+                "type": "boolean"
+              }
+            }
+          }
+        }
+      }
+    },
+    "check": {
+      "description": "One check: exactly one of http, tcp, postgres, redis or command.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "name": {
+          "type": "string"
+        },
+        "timeout": {
+          "$ref": "#/definitions/duration"
+        },
+        "http": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "method": {
+              "type": "string",
+              "pattern": "^[A-Za-z]+$"
+            },
+            "path": {
+              "type": "string"
+            },
+            "url": {
+              "type": "string"
+            },
+            "headers": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "body": {},
+            "timeout": {
+              "$ref": "#/definitions/duration"
+            },
+            "expect": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "status": {
+                  "type": [
+                    "integer",
+                    "array"
+                  ],
+                  "items": {
+                    "type": "integer"
+                  }
+                },
+                "contains": {
+                  "type": "string"
+                },
+                "json": {
+                  "type": "object",
+                  "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": {
+                      "exists": {
+                        "type": "boolean"
+                      },
+                      "equals": {},
+                      "matches": {
+                        "type": "string"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "tcp": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "host",
+            "port"
+          ],
+          "properties": {
+            "host": {
+              "type": "string"
+            },
+            "port": {
+              "type": [
+                "integer",
+                "string"
+              ]
+            }
+          }
+        },
+        "postgres": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "url": {
+              "type": "string"
+            },
+            "host": {
+              "type": "string"
+            },
+            "port": {
+              "type": [
+                "integer",
+                "string"
+              ]
+            },
+            "database": {
+              "type": "string"
+            },
+            "user": {
+              "type": "string"
+            },
+            "password": {
+              "type": "string"
+            },
+            "query": {
+              "type": "string"
+            }
+          }
+        },
+        "redis": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "url": {
+              "type": "string"
+            },
+            "host": {
+              "type": "string"
+            },
+            "port": {
+              "type": [
+                "integer",
+                "string"
+              ]
+            }
+          }
+        },
+        "command": {
+          "$ref": "#/definitions/argv"
+        }
+      }
+    }
+  }
+} as const;

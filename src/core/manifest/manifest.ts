@@ -1,0 +1,93 @@
+import type { ConfigType } from '../config/coerce.js';
+import type { SourceLocation } from '../location.js';
+import type { RuleId, RuleSeverity } from '../rules/rule-ids.js';
+
+/**
+ * A validated `tranche.yaml` (format version 1) as plain data. Names mirror the file's keys.
+ * Collections keyed by user-chosen names are `Map`s, in file order, so that no name (not even
+ * `__proto__`) can collide with object internals. Only a manifest with no problems is built.
+ */
+export interface Manifest {
+  version: 1;
+  name: string;
+  /** In file order, which is the order of criticality: the first is the least critical. */
+  environments: Environment[];
+  policy: Policy;
+  resources: Map<string, Resource>;
+  services: Map<string, Service>;
+  /** Where a node of the manifest is, by its path of keys and indexes (`['services', 'orders', 'path']`). */
+  locate: ManifestLocator;
+}
+
+/** Locates a node of the manifest; `part: 'key'` points at the key rather than its value. */
+export type ManifestLocator = (path: readonly (string | number)[], part?: 'key' | 'value') => SourceLocation;
+
+export type DriverName = 'local' | 'exec' | 'kubernetes';
+
+export interface Environment {
+  name: string;
+  driver: DriverName;
+}
+
+export interface Policy {
+  batch_size: number;
+  /** Milliseconds. */
+  bake: number;
+  on_failure: 'rollback-batch' | 'rollback-release' | 'pause';
+  separate_config: boolean;
+  rules: Map<RuleId, RuleSeverity>;
+}
+
+export type ResourceKind = 'postgres' | 'redis' | 'http' | 'tcp';
+export type Scalar = string | number | boolean;
+
+export interface Resource {
+  name: string;
+  kind: ResourceKind;
+  /** Environment → field → value. */
+  values: Map<string, Map<string, Scalar>>;
+}
+
+export interface Service {
+  name: string;
+  /** Repo-relative, normalized, without a trailing slash. */
+  path: string;
+  watch: string[];
+  depends_on: string[];
+  uses: string[];
+  run?: { command: string[]; build?: string[] };
+  exec?: { deploy: string[]; rollback?: string[] };
+  kubernetes?: { deployment: string; container?: string; namespace?: string; image: string };
+  address: Map<string, string>;
+  config: ServiceConfig;
+  /** Kept as written; validated against the schema. */
+  contracts?: Record<string, unknown>;
+  checks?: Record<string, unknown>;
+}
+
+export interface ServiceConfig {
+  schema: Map<string, KeySpec>;
+  sources: SourceSpec[];
+  /** Environment → key → the value the deployment sets, as text. */
+  env: Map<string, Map<string, string>>;
+}
+
+export interface KeySpec {
+  name: string;
+  type: ConfigType;
+  required: boolean;
+  /** Present when the schema declares a default (which may itself be null or false). */
+  default?: { value: unknown; sourceText?: string };
+  bind?: { resource: string; field: string };
+  secret: boolean;
+  values?: Scalar[];
+}
+
+export interface SourceSpec {
+  /** Position in `config.sources`, for locating it in the manifest. */
+  index: number;
+  format: 'yaml' | 'dotenv';
+  /** As written, relative to the service path; `{env}` is replaced per environment. */
+  template: string;
+  optional: boolean;
+}

@@ -1,0 +1,37 @@
+import { describeLayer } from '../../config/describe-layer.js';
+import { driftMatrix, type DriftCell } from '../../config/drift-matrix.js';
+import type { Finding } from '../../finding.js';
+import type { ConfigRuleInput } from './config-rule-input.js';
+
+/** `config/drift`: a key set in some environments and not others, or set by different kinds of source. */
+export function checkDrift({ env, to, toConfigs }: ConfigRuleInput): Finding[] {
+  const envs = to.manifest.environments.map((e) => e.name);
+  if (envs.length < 2) return [];
+  const findings: Finding[] = [];
+  for (const row of driftMatrix(toConfigs, envs)) {
+    if (!row.drifts) continue;
+    const here = row.cells.get(env)!;
+    const winner = toConfigs.get(env)?.get(row.service)?.keys.get(row.key)?.layers[0];
+    findings.push({
+      rule: 'config/drift',
+      severity: 'warn',
+      service: row.service,
+      env,
+      key: row.key,
+      message: `${row.key} drifts across environments: ${describe(row.cells)}`,
+      hint: here.kind ? 'set it the same way in every environment (bind it to a resource, or use one source per environment)' : `set ${row.key} in ${env} too, or give it a default`,
+      location: winner?.location ?? to.manifest.locate(['services', row.service, 'config', 'schema', row.key], 'key'),
+    });
+  }
+  return findings;
+}
+
+/** `unset in dev; services/a/config/prod.yaml in prod`: environments grouped by how they are set. */
+function describe(cells: Map<string, DriftCell>): string {
+  const groups = new Map<string, string[]>();
+  for (const [env, cell] of cells) {
+    const label = cell.kind ? describeLayer({ kind: cell.kind, source: cell.source ?? '' }) : 'unset';
+    groups.set(label, [...(groups.get(label) ?? []), env]);
+  }
+  return [...groups].map(([label, envs]) => `${label} in ${envs.join(', ')}`).join('; ');
+}

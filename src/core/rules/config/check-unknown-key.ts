@@ -1,0 +1,25 @@
+import { didYouMean } from '../../did-you-mean.js';
+import type { Finding } from '../../finding.js';
+import type { ConfigRuleInput } from './config-rule-input.js';
+
+/** `config/unknown-key`: a source sets a key the schema does not declare (likely a typo, never read). */
+export function checkUnknownKey({ env, toConfigs }: ConfigRuleInput): Finding[] {
+  const findings: Finding[] = [];
+  for (const config of toConfigs.get(env)?.values() ?? []) {
+    const declared = [...config.keys.keys()];
+    for (const { key, layer } of config.unknown) {
+      const guess = didYouMean(key, declared);
+      findings.push({
+        rule: 'config/unknown-key',
+        severity: 'warn',
+        service: config.service,
+        ...(layer.perEnvironment ? { env } : {}),
+        key,
+        message: `${layer.source} sets ${key}, which ${config.service} does not declare${guess ? ` (did you mean ${guess}?)` : ''}: the service never gets it`,
+        hint: guess ? `rename it to ${guess}` : `declare ${key} under services.${config.service}.config.schema, or remove it`,
+        location: layer.location,
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,35 @@
+/** Every rule id, with its default severity (PRODUCT §5). Ids are user-facing: never rename one. */
+export const RULES = {
+  'config/missing': 'error',
+  'config/invalid': 'error',
+  'config/unknown-key': 'warn',
+  'config/shadowed-change': 'error',
+  'config/stale-value': 'error',
+  'config/drift': 'warn',
+  'config/plaintext-secret': 'error',
+  'config/live-drift': 'error',
+  'contract/breaking': 'error',
+  'contract/needs-provider-first': 'info',
+  'contract/no-safe-order': 'error',
+  'contract/rollback-unsafe': 'warn',
+  'deps/transitive-change': 'warn',
+  'deps/major-change': 'warn',
+  'deps/divergence': 'info',
+  'change/unrelated': 'error',
+  'change/no-intent': 'warn',
+  'change/uncommitted': 'error',
+  'change/frozen': 'error',
+  'check/preflight-failed': 'error',
+  'check/failed': 'error',
+  'check/lying-health': 'warn',
+  'manifest/invalid': 'error',
+} as const satisfies Record<string, Severity>;
+
+export type RuleId = keyof typeof RULES;
+export type Severity = 'error' | 'warn' | 'info';
+/** What `policy.rules` may set a rule to. */
+export type RuleSeverity = Severity | 'off';
+
+export function isRuleId(id: string): id is RuleId {
+  return Object.hasOwn(RULES, id);
+}

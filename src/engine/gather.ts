@@ -1,0 +1,132 @@
+import { readSourceFile, sourcePath, type SourceFile } from '../core/config/source-file.js';
+import type { Finding } from '../core/finding.js';
+import type { FleetRevision } from '../core/fleet-revision.js';
+import { InputError } from '../core/input-error.js';
+import type { Manifest } from '../core/manifest/manifest.js';
+import { MANIFEST_FILE, parseManifest, type ParsedManifest } from '../core/manifest/parse-manifest.js';
+import type { FileTree, TreeNode } from '../ports/file-tree.js';
+
+/** Parse results by content id, shared by every revision a command reads: an unchanged file is parsed once. */
+export class ParseCache {
+  readonly manifests = new Map<string, ParsedManifest>();
+  readonly sources = new Map<string, ReturnType<typeof readSourceFile>>();
+}
+
+export type GatheredRevision = { revision: FleetRevision; findings: [] } | { revision?: undefined; findings: Finding[] };
+
+/**
+ * Reads the fleet at one revision into plain data: the manifest, then every config source any
+ * service names in any environment, in one batch. Problems that make the fleet unusable — the
+ * manifest's, a service path or a required source that does not exist, a source that does not
+ * parse — come back as located `manifest/invalid` findings, all of them at once.
+ */
+export async function gatherRevision(tree: FileTree, cache = new ParseCache()): Promise<GatheredRevision> {
+  const manifestNode = (await tree.lookup([MANIFEST_FILE])).get(MANIFEST_FILE);
+  if (manifestNode?.kind !== 'file') throw new InputError(`there is no ${MANIFEST_FILE} at the root of the fleet in ${tree.label}`);
+  const parsed = await cached(cache.manifests, manifestNode, async () => {
+    const text = (await tree.read([MANIFEST_FILE])).get(MANIFEST_FILE) ?? '';
+    return parseManifest(text);
+  });
+  if (!parsed.manifest) return { findings: parsed.findings };
+  const { manifest } = parsed;
+  const findings = [...parsed.findings];
+
+  const wanted = new Map<string, { format: 'yaml' | 'dotenv'; required: { service: string; index: number; env: string }[] }>();
+  // A service whose path is itself invalid (already reported) has no files to look for.
+  const located = [...manifest.services.values()].filter((s) => s.path !== '');
+  for (const service of located) {
+    for (const env of manifest.environments) {
+      for (const source of service.config.sources) {
+        const path = sourcePath(service, source, env.name);
+        let entry = wanted.get(path);
+        if (!entry) wanted.set(path, (entry = { format: source.format, required: [] }));
+        if (!source.optional) entry.required.push({ service: service.name, index: source.index, env: env.name });
+      }
+    }
+  }
+  const servicePaths = located.flatMap((s) => [s.path, ...s.watch.filter(Boolean)]);
+  const nodes = await tree.lookup([...new Set([...servicePaths, ...wanted.keys()])]);
+
+  findings.push(...missingPaths(manifest, nodes, tree.label));
+  const present = [...wanted].filter(([path]) => nodes.get(path)?.kind === 'file');
+  for (const [path, { required }] of wanted) {
+    if (nodes.get(path)?.kind === 'file' || required.length === 0) continue;
+    const first = required[0]!;
+    const envs = [...new Set(required.map((r) => r.env))];
+    findings.push({
+      rule: 'manifest/invalid',
+      severity: 'error',
+      service: first.service,
+      message: `config source ${path} (${envs.join(', ')}) does not exist in ${tree.label}`,
+      hint: 'create it, fix the path, or mark the source optional: true',
+      location: manifest.locate(['services', first.service, 'config', 'sources', first.index]),
+    });
+  }
+
+  const uncachedPaths = present.filter(([path]) => !cache.sources.has(contentKey(nodes.get(path)!, path, wanted.get(path)!.format)));
+  const texts = await tree.read(uncachedPaths.map(([path]) => path));
+  const files = new Map<string, SourceFile>();
+  for (const [path, { format }] of present) {
+    const node = nodes.get(path) as TreeNode & { kind: 'file' };
+    const key = contentKey(node, path, format);
+    let result = cache.sources.get(key);
+    if (!result) {
+      result = readSourceFile(path, format, texts.get(path) ?? '', node.tracked);
+      if (node.id) cache.sources.set(key, result);
+    }
+    // A cached parse may come from another path or tracking state with the same content.
+    const file = result.file.path === path && result.file.tracked === node.tracked ? result.file : { ...result.file, path, tracked: node.tracked };
+    files.set(path, file);
+    findings.push(...result.findings.map((f) => (f.location?.file === path ? f : { ...f, location: { ...f.location, file: path } })));
+  }
+
+  if (findings.length) return { findings };
+  const manifestTracked = manifestNode.kind === 'file' && manifestNode.tracked;
+  return {
+    revision: { ...(tree.commit ? { commit: tree.commit } : {}), label: tree.label, manifest, files, manifestTracked },
+    findings: [],
+  };
+}
+
+function missingPaths(manifest: Manifest, nodes: Map<string, TreeNode>, label: string): Finding[] {
+  const findings: Finding[] = [];
+  for (const service of manifest.services.values()) {
+    if (service.path === '') continue;
+    if (nodes.get(service.path)?.kind !== 'dir') {
+      findings.push({
+        rule: 'manifest/invalid',
+        severity: 'error',
+        service: service.name,
+        message: `path ${service.path} of service ${service.name} is not a directory in ${label}`,
+        location: manifest.locate(['services', service.name, 'path']),
+      });
+    }
+    service.watch.forEach((path, i) => {
+      if (path !== '' && !nodes.has(path)) {
+        findings.push({
+          rule: 'manifest/invalid',
+          severity: 'error',
+          service: service.name,
+          message: `watched path ${path} does not exist in ${label}`,
+          location: manifest.locate(['services', service.name, 'watch', i]),
+        });
+      }
+    });
+  }
+  return findings;
+}
+
+function contentKey(node: TreeNode, path: string, format: string): string {
+  return node.kind === 'file' && node.id ? `${format}:${node.id}` : `${format}:path:${path}`;
+}
+
+async function cached<T>(cache: Map<string, T>, node: TreeNode, compute: () => Promise<T>): Promise<T> {
+  const id = node.kind === 'file' ? node.id : undefined;
+  if (id === undefined) return compute();
+  let value = cache.get(id);
+  if (value === undefined) {
+    value = await compute();
+    cache.set(id, value);
+  }
+  return value;
+}

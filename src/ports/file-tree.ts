@@ -1,0 +1,25 @@
+/** What a path is at one revision of the fleet. */
+export type TreeNode =
+  | {
+      kind: 'file';
+      /** A content id (the git blob id) when the file's content is addressed by one; parse caches key on it. */
+      id?: string;
+      /** Whether git tracks the file at this revision. */
+      tracked: boolean;
+    }
+  | { kind: 'dir' };
+
+/**
+ * The fleet's files at one revision — a commit, or the working tree — read without a checkout.
+ * Paths are repo-relative in canonical form (see `normalizeRepoPath`).
+ */
+export interface FileTree {
+  /** The full commit id, or undefined for the working tree. */
+  readonly commit?: string;
+  /** How a person names this revision (`HEAD (3f2a1c9)`, `working tree`). */
+  readonly label: string;
+  /** What exists at each path; a path absent from the answer does not exist. */
+  lookup(paths: readonly string[]): Promise<Map<string, TreeNode>>;
+  /** The text of each file; a path absent from the answer is not a readable file. */
+  read(paths: readonly string[]): Promise<Map<string, string>>;
+}

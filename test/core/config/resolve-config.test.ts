@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { resolveConfig } from '../../../src/core/config/resolve-config.js';
+import { fingerprint, showValue } from '../../../src/core/config/show-value.js';
+import { baseFleet, clone, revision } from '../../support/fleet-builder.js';
+
+const ordersIn = (rev: ReturnType<typeof revision>, env: string) =>
+  resolveConfig(rev.manifest, rev.manifest.services.get('orders')!, env, rev.files, rev.manifestTracked);
+
+describe('config resolution', () => {
+  test('takes each key from the highest layer: default < bind < sources in order < env', () => {
+    const fleet = clone(baseFleet());
+    fleet.services.orders.config.env = { prod: { LOG_LEVEL: 'warn' } };
+    const rev = revision(fleet, {
+      'services/orders/config/defaults.yaml': 'PORT: 8080\nLOG_LEVEL: debug\n',
+      'services/orders/config/prod.yaml': 'PORT: 8081\n',
+      'services/orders/deploy/prod.env': 'DB_PORT=6543\n',
+    });
+    const prod = ordersIn(rev, 'prod');
+    const winner = (key: string) => prod.keys.get(key)!.layers[0]!;
+    assert.equal(winner('PORT').raw, 8081);
+    assert.equal(winner('PORT').source, 'services/orders/config/prod.yaml');
+    assert.equal(winner('DB_HOST').kind, 'bind');
+    assert.equal(winner('DB_HOST').source, 'orders-db.host');
+    assert.equal(winner('DB_PORT').kind, 'dotenv');
+    assert.equal(winner('LOG_LEVEL').kind, 'env');
+    assert.deepEqual(prod.keys.get('LOG_LEVEL')!.layers.map((l) => l.kind), ['env', 'file', 'default']);
+    assert.deepEqual(prod.keys.get('DB_PORT')!.layers.map((l) => l.kind), ['dotenv', 'bind']);
+
+    const dev = ordersIn(rev, 'dev');
+    assert.equal(dev.keys.get('PORT')!.layers[0]!.raw, 8080);
+    assert.equal(dev.keys.get('LOG_LEVEL')!.layers[0]!.raw, 'debug');
+  });
+
+  test('keeps the file, line and column of every layer, winner and overridden', () => {
+    const rev = revision(baseFleet(), {
+      'services/orders/config/defaults.yaml': '# defaults\nPORT: 8080\n',
+      'services/orders/deploy/dev.env': '\n\nexport PORT=9000\n',
+    });
+    const layers = ordersIn(rev, 'dev').keys.get('PORT')!.layers;
+    assert.deepEqual(layers[0]!.location, { file: 'services/orders/deploy/dev.env', line: 3, column: 8 });
+    assert.deepEqual(layers[1]!.location, { file: 'services/orders/config/defaults.yaml', line: 2, column: 1 });
+    const bind = ordersIn(rev, 'dev').keys.get('DB_PORT')!.layers[0]!;
+    assert.equal(bind.location.file, 'tranche.yaml');
+    assert.ok(bind.location.line! > 1);
+  });
+
+  test('expands {env} in source paths and skips optional sources that do not exist', () => {
+    const rev = revision(baseFleet(), {
+      'services/orders/config/defaults.yaml': 'PORT: 1\n',
+      'services/orders/config/dev.yaml': 'PORT: 2\n',
+    });
+    assert.equal(ordersIn(rev, 'dev').keys.get('PORT')!.layers[0]!.raw, 2);
+    assert.equal(ordersIn(rev, 'prod').keys.get('PORT')!.layers[0]!.raw, 1);
+  });
+
+  test('coerces dotenv and deployment text by the key type, and keeps YAML types', () => {
+    const fleet = clone(baseFleet());
+    fleet.services.orders.config.env = { dev: { PORT: '70000' } };
+    const rev = revision(fleet, { 'services/orders/config/defaults.yaml': 'PORT: 8080\n' });
+    const port = ordersIn(rev, 'dev').keys.get('PORT')!;
+    assert.equal(port.value?.ok, false);
+    assert.equal(ordersIn(rev, 'prod').keys.get('PORT')!.value?.ok, true);
+    assert.deepEqual(ordersIn(rev, 'prod').keys.get('PORT')!.value, { ok: true, value: 8080, text: '8080' });
+  });
+
+  test('reports keys that sources set but the schema does not declare', () => {
+    const rev = revision(baseFleet(), { 'services/orders/config/defaults.yaml': 'PORT: 1\nLOG_LEVL: debug\n' });
+    const unknown = ordersIn(rev, 'dev').unknown;
+    assert.deepEqual(unknown.map((u) => [u.key, u.layer.location.line]), [['LOG_LEVL', 2]]);
+  });
+
+  test('marks values from untracked files as not in git', () => {
+    const rev = revision(
+      baseFleet(),
+      { 'services/orders/config/defaults.yaml': 'PORT: 1\n', 'services/orders/deploy/prod.env': 'PORT=2\n' },
+      ['services/orders/deploy/prod.env'],
+    );
+    const layers = ordersIn(rev, 'prod').keys.get('PORT')!.layers;
+    assert.deepEqual(layers.map((l) => l.tracked), [false, true]);
+  });
+});
+
+describe('secret display', () => {
+  test('a secret shows as sha256: and 8 hex digits of its hash, never its value', () => {
+    const shown = showValue({ secret: true }, 'hunter2');
+    assert.match(shown, /^sha256:[0-9a-f]{8}$/);
+    assert.equal(shown, fingerprint('hunter2'));
+    assert.notEqual(shown, fingerprint('hunter3'));
+    assert.equal(showValue({ secret: false }, 'hunter2'), 'hunter2');
+  });
+});
