@@ -132,4 +132,16 @@ describe('tranche check', () => {
     assert.equal(code, 0);
     assert.deepEqual(json.findings.map((f) => `${f.rule} ${f.severity}`), ['config/stale-value warn']);
   });
+
+  test('a deployed revision whose manifest was broken does not block the check: comparing rules are skipped', () => {
+    const { repo } = shop();
+    repo.write({ 'tranche.yaml': SHOP_MANIFEST.replace('driver: local', 'driver: locl') });
+    const broken = repo.commit('broken manifest');
+    repo.write({ 'tranche.yaml': SHOP_MANIFEST });
+    repo.commit('fixed');
+    const { code, json } = runJson<CheckJson>(['check', '--env', 'prod', '--from', broken], repo.dir);
+    assert.equal(code, 0);
+    assert.deepEqual(json.skipped[0]?.rules, ['config/shadowed-change', 'config/stale-value']);
+    assert.match(json.skipped[0]!.reason, /the fleet definition at [0-9a-f]+ has problems \(environments.dev.driver/);
+  });
 });

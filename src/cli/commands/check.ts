@@ -28,19 +28,22 @@ Exit codes: 0 no error findings; 1 error findings; 2 unusable input (manifest, f
   positionals: [],
   run: (args, io) =>
     withFleet(args, io, async (fleet) => {
-      const to = await loadRevision(fleet, (args.values.to as string | undefined) ?? 'HEAD');
-      const env = selectEnv(to.manifest, args.values.env as string | undefined);
       const fromRef = args.values.from as string | undefined;
+      // Both revisions are read at once: one's git I/O overlaps the other's parsing.
+      const [to, fromRead] = await Promise.all([
+        loadRevision(fleet, (args.values.to as string | undefined) ?? 'HEAD'),
+        fromRef === undefined ? undefined : loadRevision(fleet, fromRef).then((revision) => ({ revision }), (error: unknown) => ({ error })),
+      ]);
+      const env = selectEnv(to.manifest, args.values.env as string | undefined);
       let from: FleetRevision | undefined;
       let whyNoFrom = `no --from was given and nothing is recorded as deployed in ${env}`;
-      if (fromRef !== undefined) {
-        try {
-          from = await loadRevision(fleet, fromRef);
-        } catch (error) {
-          // The deployed revision's own mistakes must not block fixing them: compare nothing.
-          if (!(error instanceof InvalidFleetError)) throw error;
-          whyNoFrom = `the fleet definition at ${fromRef} has problems (${error.findings[0]?.message ?? 'invalid'})`;
-        }
+      if (fromRead && 'revision' in fromRead) {
+        from = fromRead.revision;
+      } else if (fromRead?.error instanceof InvalidFleetError) {
+        // The deployed revision's own mistakes must not block fixing them: compare nothing.
+        whyNoFrom = `the fleet definition at ${fromRef} has problems (${fromRead.error.findings[0]?.message ?? 'invalid'})`;
+      } else if (fromRead) {
+        throw fromRead.error;
       }
       const result = checkRelease(env, to, from, whyNoFrom);
       if (args.json) writeJson(io.stdout, checkJson(result));

@@ -35,9 +35,10 @@ Exit codes: 0 valid; 2 problems were found (nothing was touched).`,
           findings: [],
         });
       } else {
+        const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
         io.stdout.write(
-          `tranche.yaml is valid (${revision.label}): fleet ${manifest.name}, ${manifest.services.size} services, ` +
-            `${manifest.environments.length} environments (${manifest.environments.map((e) => e.name).join(', ')}), ${manifest.resources.size} resources\n`,
+          `tranche.yaml is valid (${revision.label}): fleet ${manifest.name}, ${count(manifest.services.size, 'service')}, ` +
+            `${count(manifest.environments.length, 'environment')} (${manifest.environments.map((e) => e.name).join(', ')}), ${count(manifest.resources.size, 'resource')}\n`,
         );
       }
       return EXIT.ok;

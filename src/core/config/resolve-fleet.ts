@@ -2,19 +2,42 @@ import type { FleetRevision } from '../fleet-revision.js';
 import { resolveConfig } from './resolve-config.js';
 import type { ResolvedConfig } from './resolved-config.js';
 
-/** Environment → service → resolved config, in manifest order. */
-export type ResolvedFleet = Map<string, Map<string, ResolvedConfig>>;
+/**
+ * Every service of a revision resolved per environment, resolved on first use: a release check
+ * needs all environments of the target (drift compares them) but usually one of the deployed
+ * revision, and a thousand-service fleet should not pay for the others.
+ */
+export class ResolvedFleet implements Iterable<[string, Map<string, ResolvedConfig>]> {
+  private readonly byEnv = new Map<string, Map<string, ResolvedConfig>>();
+  readonly envs: readonly string[];
 
-/** Resolves every service of a revision in the given environments (all of them by default). */
-export function resolveFleet(revision: FleetRevision, envs?: readonly string[]): ResolvedFleet {
-  const { manifest } = revision;
-  const result: ResolvedFleet = new Map();
-  for (const env of envs ?? manifest.environments.map((e) => e.name)) {
-    const configs = new Map<string, ResolvedConfig>();
-    for (const service of manifest.services.values()) {
-      configs.set(service.name, resolveConfig(manifest, service, env, revision.files, revision.manifestTracked));
-    }
-    result.set(env, configs);
+  constructor(
+    readonly revision: FleetRevision,
+    envs?: readonly string[],
+  ) {
+    this.envs = envs ?? revision.manifest.environments.map((e) => e.name);
   }
-  return result;
+
+  /** Service → resolved config in `env`, in manifest order; undefined for an environment not covered. */
+  get(env: string): Map<string, ResolvedConfig> | undefined {
+    let configs = this.byEnv.get(env);
+    if (!configs && this.envs.includes(env)) {
+      const { manifest, files, manifestTracked } = this.revision;
+      configs = new Map();
+      for (const service of manifest.services.values()) {
+        configs.set(service.name, resolveConfig(manifest, service, env, files, manifestTracked));
+      }
+      this.byEnv.set(env, configs);
+    }
+    return configs;
+  }
+
+  *[Symbol.iterator](): Iterator<[string, Map<string, ResolvedConfig>]> {
+    for (const env of this.envs) yield [env, this.get(env)!];
+  }
+}
+
+/** The revision's services, resolved lazily in the given environments (all of them by default). */
+export function resolveFleet(revision: FleetRevision, envs?: readonly string[]): ResolvedFleet {
+  return new ResolvedFleet(revision, envs);
 }

@@ -1,4 +1,3 @@
-import { isScalar, type Document } from 'yaml';
 import { CONFIG_TYPES, coerceValue, parseDuration, type ConfigType } from '../config/coerce.js';
 import type { Finding } from '../finding.js';
 import { isRuleId, type RuleId, type RuleSeverity } from '../rules/rule-ids.js';
@@ -26,6 +25,8 @@ export const POLICY_DEFAULTS: Omit<Policy, 'rules'> = {
 
 type Raw = Record<string, unknown>;
 type Path = (string | number)[];
+/** The source text of the plain scalar at a path, if it is one. */
+type PlainText = (path: readonly (string | number)[]) => string | undefined;
 
 /**
  * Builds the manifest model from the parsed YAML data. The data has already been checked against
@@ -36,7 +37,7 @@ type Path = (string | number)[];
  */
 export function buildManifest(
   data: unknown,
-  doc: Document,
+  plainText: PlainText,
   locate: ManifestLocator,
 ): { manifest: Manifest; findings: Finding[] } {
   const findings: Finding[] = [];
@@ -75,7 +76,7 @@ export function buildManifest(
 
   const services = new Map<string, Service>();
   for (const [name, raw] of entries(root.services)) {
-    services.set(name, buildService(name, asRecord(raw), doc, problem));
+    services.set(name, buildService(name, asRecord(raw), plainText, problem));
   }
 
   const manifest: Manifest = {
@@ -93,7 +94,7 @@ export function buildManifest(
 function buildService(
   name: string,
   raw: Raw,
-  doc: Document,
+  plainText: PlainText,
   problem: (path: Path, message: string, part?: 'key' | 'value') => void,
 ): Service {
   const at = (...rest: Path): Path => ['services', name, ...rest];
@@ -113,7 +114,7 @@ function buildService(
 
   const schema = new Map<string, KeySpec>();
   for (const [key, rawSpec] of entries(rawConfig.schema)) {
-    const spec = buildKeySpec(key, asRecord(rawSpec), at('config', 'schema', key), doc, problem);
+    const spec = buildKeySpec(key, asRecord(rawSpec), at('config', 'schema', key), plainText, problem);
     if (spec) schema.set(key, spec);
   }
 
@@ -141,7 +142,7 @@ function buildService(
     const values = new Map<string, string>();
     for (const [key, value] of entries(vars)) {
       if (!isScalarValue(value)) continue;
-      values.set(key, scalarText(doc, at('config', 'env', envName, key), value));
+      values.set(key, typeof value === 'string' ? value : (plainText(at('config', 'env', envName, key)) ?? String(value)));
     }
     env.set(envName, values);
   }
@@ -172,7 +173,7 @@ function buildKeySpec(
   key: string,
   raw: Raw,
   path: Path,
-  doc: Document,
+  plainText: PlainText,
   problem: (path: Path, message: string, part?: 'key' | 'value') => void,
 ): KeySpec | undefined {
   if (!CONFIG_TYPES.includes(raw.type as ConfigType)) return undefined;
@@ -189,8 +190,7 @@ function buildKeySpec(
     if (dot > 0) spec.bind = { resource: raw.bind.slice(0, dot), field: raw.bind.slice(dot + 1) };
   }
   if (Object.hasOwn(raw, 'default')) {
-    const node = doc.getIn([...path, 'default'], true);
-    const sourceText = isScalar(node) && node.type === 'PLAIN' ? node.source : undefined;
+    const sourceText = plainText([...path, 'default']);
     spec.default = { value: raw.default, ...(sourceText !== undefined ? { sourceText } : {}) };
     const coerced = coerceValue(spec, raw.default, 'yaml', sourceText);
     if (!coerced.ok) problem([...path, 'default'], `default of ${key}: ${coerced.message}`);
@@ -209,13 +209,6 @@ function checkChecks(checks: Raw, path: Path, problem: (path: Path, message: str
   };
   if (checks.health !== undefined) one(checks.health, [...path, 'health']);
   asArray(checks.sanity).forEach((check, i) => one(check, [...path, 'sanity', i]));
-}
-
-/** The text a deployment variable carries: a plain scalar's own source (`1.10` stays `1.10`). */
-function scalarText(doc: Document, path: Path, value: Scalar): string {
-  if (typeof value === 'string') return value;
-  const node = doc.getIn(path, true);
-  return isScalar(node) && node.type === 'PLAIN' && node.source ? node.source : String(value);
 }
 
 function isScalarValue(value: unknown): value is Scalar {

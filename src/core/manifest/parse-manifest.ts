@@ -1,10 +1,9 @@
-import { LineCounter, parseDocument } from 'yaml';
 import type { Finding } from '../finding.js';
 import { buildManifest } from './build-manifest.js';
 import { checkReferences } from './check-references.js';
 import { checkSchema } from './check-schema.js';
 import type { Manifest } from './manifest.js';
-import { yamlLocator } from './yaml-locator.js';
+import { readYaml } from './read-yaml.js';
 
 export const MANIFEST_FILE = 'tranche.yaml';
 
@@ -25,28 +24,14 @@ export interface ParsedManifest {
  * problem is a `manifest/invalid` finding located at `file:line:column`, all reported together.
  */
 export function parseManifest(text: string, file = MANIFEST_FILE): ParsedManifest {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const locate = yamlLocator(doc, lineCounter, file);
-
-  if (doc.errors.length > 0) {
-    return {
-      findings: doc.errors.map((error) => {
-        const { line, col } = lineCounter.linePos(error.pos[0]);
-        const message =
-          error.code === 'DUPLICATE_KEY'
-            ? `duplicate key ${/^[^:\n]*/.exec(text.slice(error.pos[0]))![0].trim()}: it is already set above in the same map`
-            : `YAML syntax: ${error.message.split('\n')[0]}`;
-        return { rule: 'manifest/invalid', severity: 'error', message, location: { file, line, column: col } };
-      }),
-    };
-  }
-  const data: unknown = doc.toJS();
+  const read = readYaml(text, file);
+  if (!read.yaml) return { findings: read.findings };
+  const { data, locate, plainText } = read.yaml;
   if (data === null || data === undefined) {
     return { findings: [{ rule: 'manifest/invalid', severity: 'error', message: `${file} is empty`, location: { file, line: 1, column: 1 } }] };
   }
   const findings = checkSchema(data, locate);
-  const built = buildManifest(data, doc, locate);
+  const built = buildManifest(data, plainText, locate);
   findings.push(...built.findings, ...checkReferences(built.manifest));
   return { manifest: built.manifest, findings };
 }

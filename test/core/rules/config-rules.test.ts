@@ -239,3 +239,17 @@ describe('policy.rules', () => {
     assert.equal(only(findings, 'config/unknown-key')[0]?.severity, 'error');
   });
 });
+
+describe('config/stale-value on unrelated keys', () => {
+  test('does not fire on a key that only happens to hold the old value', () => {
+    const fleet = clone(baseFleet());
+    fleet.services.orders.config.schema.BIND_HOST = { type: 'host', required: true };
+    fleet.services.orders.config.schema.METRICS_PORT = { type: 'port', required: true };
+    const files = { ...CLEAN_FILES, 'services/orders/config/prod.yaml': 'BIND_HOST: 127.0.0.1\nMETRICS_PORT: 5432\n', 'services/orders/config/dev.yaml': 'BIND_HOST: 127.0.0.1\nMETRICS_PORT: 5432\n' };
+    const from = revision(fleet, files);
+    const next = clone(fleet);
+    next.resources['orders-db'].values.prod = { host: '10.0.0.5', port: 6432, database: 'orders' };
+    const findings = check('prod', revision(next, files), from).findings;
+    assert.deepEqual(only(findings, 'config/stale-value'), []);
+  });
+});

@@ -14,12 +14,14 @@ interface FieldChange {
 /**
  * `config/stale-value`: a resource value changed in this release, and a service still sets the
  * old value literally instead of binding to it. Candidates are the services that use the
- * resource (or bind to it): a key whose value equals an old field value, or any string holding
- * the old `host:port`.
+ * resource (or bind to it): a key named after the resource whose value equals an old field value
+ * (`DB_PORT: 5432` for `orders-db`, not `METRICS_PORT: 5432`), or any string holding the old
+ * `host:port`.
  */
 export function checkStaleValue({ env, to, toConfigs, from }: ConfigRuleInput): Finding[] {
   if (!from) return [];
   const findings: Finding[] = [];
+  const kinds = new Map([...to.manifest.resources].map(([name, r]) => [name, r.kind]));
   for (const [resource, changes] of resourceChanges(from.revision.manifest, to.manifest, env)) {
     const oldAddress = hostPort(from.revision.manifest, resource, env);
     const newAddress = hostPort(to.manifest, resource, env);
@@ -31,7 +33,7 @@ export function checkStaleValue({ env, to, toConfigs, from }: ConfigRuleInput): 
         const winner = layers[0];
         if (!winner || winner.kind === 'bind') continue;
         const text = rawText(winner.raw, winner.sourceText);
-        const change = changes.find((c) => text === String(c.before) && fits(spec.type, c.before));
+        const change = changes.find((c) => text === String(c.before) && fits(spec.type, c.before) && related(key, resource, kinds.get(resource)));
         const inAddress = staleAddress !== undefined && typeof winner.raw === 'string' && winner.raw.includes(staleAddress);
         if (!change && !inAddress) continue;
         const what = change
@@ -90,4 +92,24 @@ function fits(type: string, value: Scalar): boolean {
   if (typeof value === 'number') return ['port', 'int', 'number', 'string'].includes(type);
   if (typeof value === 'boolean') return ['boolean', 'string'].includes(type);
   return ['host', 'string', 'url', 'enum'].includes(type);
+}
+
+const KIND_WORDS: Record<string, string[]> = {
+  postgres: ['pg', 'postgres', 'postgresql', 'db', 'database', 'sql'],
+  redis: ['redis', 'cache'],
+  http: ['api', 'url', 'http'],
+  tcp: [],
+};
+
+/**
+ * Whether a key is plausibly about the resource: one of its words begins or ends with a word of
+ * the resource's name or kind (`DB_PORT`, `PGPORT`, `ORDERS_DB_HOST` for a postgres `orders-db`).
+ * An equal literal alone is too weak a sign: `BIND_HOST: 127.0.0.1` is not the database.
+ */
+function related(key: string, resource: string, kind: string | undefined): boolean {
+  const words = [...resource.toLowerCase().split(/[^a-z0-9]+/), ...(KIND_WORDS[kind ?? ''] ?? [])].filter((w) => w.length >= 2);
+  return key
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .some((token) => words.some((w) => token.startsWith(w) || token.endsWith(w)));
 }

@@ -1,0 +1,107 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface GeneratedFleet {
+  dir: string;
+  /** The deployed commit and the release commit. */
+  from: string;
+  to: string;
+}
+
+const ENVS = ['dev', 'staging', 'prod'];
+const RESOURCES = 20;
+const TYPES = ['string', 'int', 'boolean', 'duration', 'url', 'host', 'port', 'number'] as const;
+
+function value(type: (typeof TYPES)[number], s: number, k: number): string {
+  switch (type) {
+    case 'string': return `value-${s}-${k}`;
+    case 'int': return String(s * 100 + k);
+    case 'boolean': return k % 2 ? 'true' : 'false';
+    case 'duration': return `${(k % 9) + 1}s`;
+    case 'url': return `http://svc-${(s + k) % 1000}.internal:8080/api`;
+    case 'host': return `host-${k}.internal`;
+    case 'port': return String(10000 + k);
+    case 'number': return `${k}.5`;
+  }
+}
+
+/**
+ * A fleet of `services` services × `keys` keys × 3 environments in a git repository with two
+ * commits: a release that moves one database's prod port, edits a fifth of the services' config
+ * and adds keys — with a handful of real mistakes, so that the rules have work to report.
+ */
+export function generateFleet(dir: string, services = 1000, keys = 40): GeneratedFleet {
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@x' },
+    }).trim();
+  mkdirSync(dir, { recursive: true });
+  git('init', '-q', '-b', 'main');
+
+  const manifest = (prodPort: number) => {
+    const lines = ['version: 1', 'name: bench', 'environments:', ...ENVS.map((e) => `  ${e}: { driver: local }`), 'resources:'];
+    for (let r = 0; r < RESOURCES; r++) {
+      lines.push(`  db-${r}:`, '    kind: postgres', '    values:');
+      for (const env of ENVS) lines.push(`      ${env}: { host: db-${r}.${env}.internal, port: ${r === 3 && env === 'prod' ? prodPort : 5432}, database: d${r} }`);
+    }
+    lines.push('services:');
+    for (let s = 0; s < services; s++) {
+      const db = `db-${s % RESOURCES}`;
+      lines.push(`  svc-${s}:`, `    path: services/svc-${s}`, `    uses: [${db}]`);
+      if (s > 0 && s % 10 !== 0) lines.push(`    depends_on: [svc-${s - (s % 10)}]`);
+      lines.push('    config:', '      schema:');
+      lines.push(`        DB_HOST: { type: host, required: true, bind: ${db}.host }`);
+      lines.push(`        DB_PORT: { type: port, required: true, bind: ${db}.port }`);
+      lines.push('        REPLICA_DB_PORT: { type: port }');
+      for (let k = 2; k < keys; k++) {
+        const type = TYPES[k % TYPES.length]!;
+        lines.push(`        KEY_${k}: { type: ${type}${k % 5 === 0 ? ', required: true' : ''}${k % 7 === 0 ? `, default: ${JSON.stringify(value(type, s, k))}` : ''} }`);
+      }
+      lines.push('      sources:', '        - file: config/defaults.yaml', '        - file: config/{env}.yaml', '        - dotenv: deploy/{env}.env', '          optional: true');
+      if (s % 10 === 0) lines.push('      env:', `        prod: { KEY_8: prod-${s} }`);
+    }
+    return `${lines.join('\n')}\n`;
+  };
+
+  const configFiles = (s: number, release: boolean) => {
+    const files: Record<string, string> = {};
+    const defaults: string[] = [];
+    for (let k = 2; k < keys; k++) {
+      if (k % 4 === 1) continue;
+      const type = TYPES[k % TYPES.length]!;
+      const changed = release && s % 5 === 0 && k === 9;
+      defaults.push(`KEY_${k}: ${changed ? `${value(type, s, k)}0` : value(type, s, k)}`);
+    }
+    files[`services/svc-${s}/config/defaults.yaml`] = `# defaults of svc-${s}\n${defaults.join('\n')}\n`;
+    for (const env of ENVS) {
+      const lines = [];
+      for (let k = 5; k < keys; k += 4) lines.push(`KEY_${k}: ${value(TYPES[k % TYPES.length]!, s, k)}`);
+      if (release && env === 'prod' && s % 50 === 0) lines.push(`KEY_${keys}: added-in-release`);
+      // A stale literal: a few services still hard-code the database's old prod port.
+      if (env === 'prod' && s % RESOURCES === 3 && s % 200 === 3) lines.push('REPLICA_DB_PORT: 5432');
+      files[`services/svc-${s}/config/${env}.yaml`] = `${lines.join('\n')}\n`;
+    }
+    // A few services pin the old port in their prod dotenv file.
+    if (s % RESOURCES === 3 && s % 100 === 23) files[`services/svc-${s}/deploy/prod.env`] = 'DB_PORT=5432\n';
+    return files;
+  };
+
+  write('tranche.yaml', manifest(5432));
+  for (let s = 0; s < services; s++) for (const [path, text] of Object.entries(configFiles(s, false))) write(path, text);
+  git('add', '-A');
+  git('commit', '-q', '-m', 'deployed');
+  const from = git('rev-parse', 'HEAD');
+
+  write('tranche.yaml', manifest(6432));
+  for (let s = 0; s < services; s++) for (const [path, text] of Object.entries(configFiles(s, true))) write(path, text);
+  git('add', '-A');
+  git('commit', '-q', '-m', 'release: move db-3 in prod');
+  return { dir, from, to: git('rev-parse', 'HEAD') };
+}

@@ -1,0 +1,324 @@
+/**
+ * The single-line pieces of the block-YAML fast reader (`read-block-yaml.ts`): map keys, scalars
+ * and one-line flow collections, each read from one line of text starting at a given index.
+ *
+ * Every reader either returns what it read or calls `decline()` when the text is outside the
+ * subset it fully understands; `readBlockYaml` turns that into "use `yaml` instead". Scalars
+ * resolve exactly as `yaml`'s YAML 1.2 core schema resolves them.
+ */
+import type { NodeInfo, YamlPosition } from './read-block-yaml.js';
+
+const DECLINED = new Error('outside the block-YAML fast subset');
+
+/** Abandons the fast reader: the document uses something outside the subset. */
+export function decline(): never {
+  throw DECLINED;
+}
+
+export function isDeclined(error: unknown): boolean {
+  return error === DECLINED;
+}
+
+/** One line being read, and where to record the nodes found in it. */
+export interface LineCursor {
+  text: string;
+  /** 1-based line number. */
+  line: number;
+  nodes: { add(path: string, info: NodeInfo): void };
+}
+
+/** A value read from a line; `end` is the index just past it; `plain` is set for plain scalars only. */
+export interface Inline {
+  value: unknown;
+  end: number;
+  plain?: string;
+}
+
+/** What a child's segment is appended to in the paths of `nodes`: segments are joined with U+0000, the root is ''. */
+export function pathPrefix(path: string): string {
+  return path === '' ? '' : `${path}\u0000`;
+}
+
+export function skipSpaces(text: string, from: number): number {
+  let i = from;
+  while (text.charCodeAt(i) === SPACE) i++;
+  return i;
+}
+
+const SPACE = 0x20;
+const HASH = 0x23;
+const SINGLE_QUOTE = 0x27;
+const DOUBLE_QUOTE = 0x22;
+const COLON = 0x3a;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const COMMA = 0x2c;
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+// ---------------------------------------------------------------------------------------------
+
+/** `yaml` rejects implicit keys over 1024 characters; stay clear of that limit. */
+const MAX_KEY_LENGTH = 1000;
+
+export interface KeyRead {
+  key: string;
+  /** Index just past the `:`, which is followed by a space or the end of the line. */
+  after: number;
+}
+
+/**
+ * The map key at `start` (`key:` followed by a space or the end of the line), or undefined when
+ * the text there is not a key. Declines a key that is empty, too long, or a plain key that would
+ * resolve to something other than a string (`1:`, `true:`, `null:`).
+ */
+export function readKey(text: string, start: number): KeyRead | undefined {
+  const first = text.charCodeAt(start);
+  let key: string;
+  let colon: number;
+  if (first === SINGLE_QUOTE || first === DOUBLE_QUOTE) {
+    const quoted = readQuoted(text, start);
+    key = quoted.value as string;
+    colon = quoted.end;
+  } else {
+    colon = plainKeyEnd(text, start);
+    if (colon === start) return undefined;
+    key = text.slice(start, colon);
+  }
+  if (text.charCodeAt(colon) !== COLON) return undefined;
+  if (colon + 1 < text.length && text.charCodeAt(colon + 1) !== SPACE) return undefined;
+  if (key === '' || key.length > MAX_KEY_LENGTH) decline();
+  if (first !== SINGLE_QUOTE && first !== DOUBLE_QUOTE && typeof resolvePlainScalar(key) !== 'string') decline();
+  return { key, after: colon + 1 };
+}
+
+/** The end of a plain key `[A-Za-z0-9_][A-Za-z0-9_./-]*` at `start` (`start` itself when there is none). */
+function plainKeyEnd(text: string, start: number): number {
+  if (!isKeyChar(text.charCodeAt(start), false)) return start;
+  let end = start + 1;
+  while (isKeyChar(text.charCodeAt(end), true)) end++;
+  return end;
+}
+
+function isKeyChar(c: number, inside: boolean): boolean {
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f) return true;
+  return inside && (c === 0x2e || c === 0x2f || c === 0x2d); // . / -
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The value at `start` (a non-space) in block context: a plain or quoted scalar or a one-line
+ * flow collection, which must be followed only by spaces and an optional ` # comment`. Nodes
+ * inside a flow collection are recorded under `path`; the value's own node is the caller's.
+ */
+export function readInlineValue(cursor: LineCursor, start: number, path: string): Inline {
+  const { text } = cursor;
+  const first = text.charCodeAt(start);
+  let read: Inline;
+  if (first === OPEN_BRACKET || first === OPEN_BRACE) read = readFlowCollection(cursor, start, path, 1);
+  else if (first === SINGLE_QUOTE || first === DOUBLE_QUOTE) read = readQuoted(text, start);
+  else return readBlockPlain(text, start);
+  expectLineEnd(text, read.end);
+  return read;
+}
+
+/** Only spaces, then optionally a comment (whose `#` must follow a space), up to the end of the line. */
+function expectLineEnd(text: string, from: number): void {
+  const i = skipSpaces(text, from);
+  if (i === text.length) return;
+  if (text.charCodeAt(i) === HASH && i > from) return;
+  decline();
+}
+
+/** `'...'` (with `''` for a quote) or `"..."` without any backslash, closed on the same line. */
+function readQuoted(text: string, start: number): Inline {
+  if (text.charCodeAt(start) === DOUBLE_QUOTE) {
+    const close = text.indexOf('"', start + 1);
+    if (close === -1) decline();
+    const content = text.slice(start + 1, close);
+    if (content.includes('\\')) decline();
+    return { value: content, end: close + 1 };
+  }
+  let close = text.indexOf("'", start + 1);
+  while (close !== -1 && text.charCodeAt(close + 1) === SINGLE_QUOTE) close = text.indexOf("'", close + 2);
+  if (close === -1) decline();
+  return { value: text.slice(start + 1, close).replaceAll("''", "'"), end: close + 1 };
+}
+
+/** A block-context plain scalar: the rest of the line, up to a ` #` comment, without trailing spaces. */
+function readBlockPlain(text: string, start: number): Inline {
+  const comment = text.indexOf(' #', start);
+  let end = comment === -1 ? text.length : comment;
+  while (end > start && text.charCodeAt(end - 1) === SPACE) end--;
+  const source = text.slice(start, end);
+  checkPlain(source);
+  return { value: resolvePlainScalar(source), end, plain: source };
+}
+
+/** Characters that cannot start a plain scalar (YAML c-indicator); `-` only before a space or the end. */
+const INDICATOR_START = /^(?:[?:,[\]{}#&*!|>'"%@`]|-(?: |$))/;
+
+/** Declines what is not certainly a complete one-line plain scalar (`: ` or a final `:` makes a map). */
+function checkPlain(source: string): void {
+  if (source === '' || INDICATOR_START.test(source) || source.includes(': ') || source.endsWith(':')) decline();
+}
+
+// ---------------------------------------------------------------------------------------------
+// One-line flow collections
+// ---------------------------------------------------------------------------------------------
+
+/** Blocks, and flow collections within a line, nested deeper than this are declined: reading recurses. */
+export const MAX_NESTING = 200;
+
+function readFlowCollection(cursor: LineCursor, start: number, path: string, depth: number): Inline {
+  if (depth > MAX_NESTING) decline();
+  const { text } = cursor;
+  return text.charCodeAt(start) === OPEN_BRACKET ? readFlowSeq(cursor, start, path, depth) : readFlowMap(cursor, start, path, depth);
+}
+
+/** `[a, b]`: items separated by commas, no trailing comma, closed on the same line. */
+function readFlowSeq(cursor: LineCursor, start: number, path: string, depth: number): Inline {
+  const { text } = cursor;
+  const items: unknown[] = [];
+  const prefix = pathPrefix(path);
+  let i = skipSpaces(text, start + 1);
+  if (text.charCodeAt(i) === CLOSE_BRACKET) return { value: items, end: i + 1 };
+  for (;;) {
+    const itemPath = prefix + String(items.length);
+    const item = readFlowItem(cursor, i, itemPath, depth);
+    recordNode(cursor, itemPath, undefined, i, item.plain);
+    items.push(item.value);
+    i = skipSpaces(text, item.end);
+    const c = text.charCodeAt(i);
+    if (c === CLOSE_BRACKET) return { value: items, end: i + 1 };
+    if (c !== COMMA) decline();
+    i = skipSpaces(text, i + 1);
+  }
+}
+
+/** `{ k: v, k2: v2 }`: every key followed by `: ` and a value, no trailing comma, one line. */
+function readFlowMap(cursor: LineCursor, start: number, path: string, depth: number): Inline {
+  const { text } = cursor;
+  const map: Record<string, unknown> = {};
+  const prefix = pathPrefix(path);
+  let i = skipSpaces(text, start + 1);
+  if (text.charCodeAt(i) === CLOSE_BRACE) return { value: map, end: i + 1 };
+  for (;;) {
+    const key = readKey(text, i) ?? decline();
+    if (text.charCodeAt(key.after) !== SPACE) decline();
+    const entryPath = prefix + key.key;
+    const valueStart = skipSpaces(text, key.after);
+    const entry = readFlowItem(cursor, valueStart, entryPath, depth);
+    recordNode(cursor, entryPath, i, valueStart, entry.plain);
+    setProperty(map, key.key, entry.value);
+    i = skipSpaces(text, entry.end);
+    const c = text.charCodeAt(i);
+    if (c === CLOSE_BRACE) return { value: map, end: i + 1 };
+    if (c !== COMMA) decline();
+    i = skipSpaces(text, i + 1);
+  }
+}
+
+function readFlowItem(cursor: LineCursor, start: number, path: string, depth: number): Inline {
+  const first = cursor.text.charCodeAt(start);
+  if (first === OPEN_BRACKET || first === OPEN_BRACE) return readFlowCollection(cursor, start, path, depth + 1);
+  if (first === SINGLE_QUOTE || first === DOUBLE_QUOTE) return readQuoted(cursor.text, start);
+  return readFlowPlain(cursor.text, start);
+}
+
+/** A flow-context plain scalar: up to the next `,`, `]` or `}`; declines on a comment or `[`/`{` inside. */
+function readFlowPlain(text: string, start: number): Inline {
+  let end = start;
+  for (; end < text.length; end++) {
+    const c = text.charCodeAt(end);
+    if (c === COMMA || c === CLOSE_BRACKET || c === CLOSE_BRACE) break;
+    if (c === OPEN_BRACKET || c === OPEN_BRACE || (c === HASH && text.charCodeAt(end - 1) === SPACE)) decline();
+  }
+  if (end === text.length) decline();
+  let sourceEnd = end;
+  while (sourceEnd > start && text.charCodeAt(sourceEnd - 1) === SPACE) sourceEnd--;
+  const source = text.slice(start, sourceEnd);
+  checkPlain(source);
+  return { value: resolvePlainScalar(source), end, plain: source };
+}
+
+function recordNode(cursor: LineCursor, path: string, keyIndex: number | undefined, valueIndex: number, plain: string | undefined): void {
+  const { line } = cursor;
+  const key = keyIndex === undefined ? undefined : { line, column: keyIndex + 1 };
+  cursor.nodes.add(path, nodeInfo(key, { line, column: valueIndex + 1 }, plain));
+}
+
+/** A NodeInfo with only the fields that apply, each built whole (a fixed shape allocates less). */
+export function nodeInfo(key: YamlPosition | undefined, value: YamlPosition, plain: string | undefined): NodeInfo {
+  if (key === undefined) return plain === undefined ? { value } : { value, plain };
+  return plain === undefined ? { key, value } : { key, value, plain };
+}
+
+/**
+ * Sets a property as `yaml`'s `toJS()` does (an inherited name such as `__proto__` or `toString`
+ * becomes an own property), declining on a duplicate key. Values are never undefined, so one
+ * lookup tells a new key from a duplicate or an inherited name.
+ */
+export function setProperty(map: Record<string, unknown>, key: string, value: unknown): void {
+  if (map[key] === undefined) map[key] = value;
+  else if (Object.hasOwn(map, key)) decline(); // a duplicate key: let `yaml` report it
+  else Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain scalar resolution: the YAML 1.2 core schema, in the order `yaml` tries its tags
+// ---------------------------------------------------------------------------------------------
+
+const CORE_OCTAL = /^0o[0-7]+$/;
+const CORE_DECIMAL = /^[-+]?[0-9]+$/;
+const CORE_HEX = /^0x[0-9a-fA-F]+$/;
+const CORE_INF_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const CORE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+
+/** The JavaScript value `yaml` gives a plain scalar under the YAML 1.2 core schema. */
+export function resolvePlainScalar(source: string): unknown {
+  switch (source.charCodeAt(0)) {
+    case 0x7e /* ~ */:
+    case 0x6e /* n */:
+    case 0x4e /* N */:
+      return source === '~' || source === 'null' || source === 'Null' || source === 'NULL' ? null : source;
+    case 0x74 /* t */:
+    case 0x54 /* T */:
+      return source === 'true' || source === 'True' || source === 'TRUE' ? true : source;
+    case 0x66 /* f */:
+    case 0x46 /* F */:
+      return source === 'false' || source === 'False' || source === 'FALSE' ? false : source;
+    case 0x2b /* + */:
+    case 0x2d /* - */:
+    case 0x2e /* . */:
+      return resolveNumber(source);
+    default:
+      if (source === '') return null;
+      return isDigit(source.charCodeAt(0)) ? resolveNumber(source) : source;
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** The number tags, tested in `yaml`'s order: octal, decimal, hex, infinity/NaN, float. */
+function resolveNumber(source: string): unknown {
+  if (CORE_OCTAL.test(source)) return parseInt(source.slice(2), 8);
+  if (CORE_DECIMAL.test(source)) return parseInt(source, 10);
+  if (CORE_HEX.test(source)) return parseInt(source.slice(2), 16);
+  if (CORE_INF_NAN.test(source)) return resolveInfOrNaN(source);
+  // A float with or without exponent; without one it needs a `.` (`1` and `-2` are ints, above).
+  if (CORE_FLOAT.test(source)) return parseFloat(source);
+  return source;
+}
+
+function resolveInfOrNaN(source: string): number {
+  if (source.endsWith('nan') || source.endsWith('NaN') || source.endsWith('NAN')) return NaN;
+  return source.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+}
