@@ -12,4 +12,6 @@ export interface FleetRevision {
   files: SourceFiles;
   /** Whether git tracks tranche.yaml at this revision. */
   manifestTracked: boolean;
+  /** Service → content id of its paths (see `contentId`); only for a commit. */
+  contents?: Map<string, string>;
 }

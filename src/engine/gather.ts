@@ -1,5 +1,6 @@
 import { readSourceFile, sourcePath, type SourceFile } from '../core/config/source-file.js';
 import type { Finding } from '../core/finding.js';
+import { contentId } from '../core/content-id.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
 import type { Manifest } from '../core/manifest/manifest.js';
@@ -82,10 +83,12 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache()): 
 
   if (findings.length) return { findings };
   const manifestTracked = manifestNode.kind === 'file' && manifestNode.tracked;
-  return {
-    revision: { ...(tree.commit ? { commit: tree.commit } : {}), label: tree.label, manifest, files, manifestTracked },
-    findings: [],
-  };
+  const revision: FleetRevision = { label: tree.label, manifest, files, manifestTracked };
+  if (tree.commit) {
+    revision.commit = tree.commit;
+    revision.contents = contentIds(manifest, nodes);
+  }
+  return { revision, findings: [] };
 }
 
 function missingPaths(manifest: Manifest, nodes: Map<string, TreeNode>, label: string): Finding[] {
@@ -114,6 +117,18 @@ function missingPaths(manifest: Manifest, nodes: Map<string, TreeNode>, label: s
     });
   }
   return findings;
+}
+
+function contentIds(manifest: Manifest, nodes: Map<string, TreeNode>): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const service of manifest.services.values()) {
+    const paths = [service.path, ...service.watch].map((path) => {
+      const node = nodes.get(path);
+      return { path, id: node?.id ?? '' };
+    });
+    ids.set(service.name, contentId(paths));
+  }
+  return ids;
 }
 
 function contentKey(node: TreeNode, path: string, format: string): string {

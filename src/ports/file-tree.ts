@@ -7,7 +7,11 @@ export type TreeNode =
       /** Whether git tracks the file at this revision. */
       tracked: boolean;
     }
-  | { kind: 'dir' };
+  | {
+      kind: 'dir';
+      /** The git tree id at a commit: the same id means the same content below it. */
+      id?: string;
+    };
 
 /**
  * The fleet's files at one revision — a commit, or the working tree — read without a checkout.

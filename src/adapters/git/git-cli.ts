@@ -49,7 +49,7 @@ export class GitCli implements Git {
         const result = new Map<string, TreeNode>();
         const absent: string[] = [];
         for (const path of paths) {
-          const node = path === '.' ? { kind: 'dir' as const } : tree.get(path);
+          const node = tree.get(path);
           if (node) result.set(path, node);
           else absent.push(path);
         }
@@ -123,13 +123,16 @@ export class GitCli implements Git {
   private async listTree(commit: string): Promise<Map<string, TreeNode & { id?: string }>> {
     const out = await runGit(this.root, ['ls-tree', '-r', '-t', '-z', '--full-tree', '--end-of-options', commit]);
     const tree = new Map<string, TreeNode & { id?: string }>();
+    // The root has no entry of its own: its tree id is in the commit object (`tree <id>`).
+    const commitObject = (await this.batch.read(commit))?.toString('utf8') ?? '';
+    tree.set('.', { kind: 'dir', id: /^tree ([0-9a-f]+)/.exec(commitObject)?.[1] ?? commit });
     for (const record of out.toString('utf8').split('\0')) {
       if (!record) continue;
       // `<mode> SP <type> SP <id> TAB <path>`
       const tab = record.indexOf('\t');
       const [, type, id] = record.slice(0, tab).split(' ');
       const path = record.slice(tab + 1);
-      if (type === 'tree') tree.set(path, { kind: 'dir' });
+      if (type === 'tree') tree.set(path, { kind: 'dir', id: id! });
       else if (type === 'blob') tree.set(path, { kind: 'file', id: id!, tracked: true });
     }
     return tree;

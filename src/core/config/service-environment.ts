@@ -1,0 +1,27 @@
+import type { ResolvedConfig } from './resolved-config.js';
+import { rawText, showValue } from './show-value.js';
+
+/**
+ * The environment a service is started with: every key that has a value, as the text the
+ * service receives. Secrets are in clear here: this goes to a driver, never to output or a store.
+ */
+export function serviceEnvironment(config: ResolvedConfig): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const { key, layers, value } of config.keys.values()) {
+    const winner = layers[0];
+    if (!winner) continue;
+    environment[key] = value?.ok ? value.text : rawText(winner.raw, winner.sourceText);
+  }
+  return environment;
+}
+
+/** The same keys as people and stores see them: secrets as fingerprints. */
+export function shownConfig(config: ResolvedConfig): Record<string, string> {
+  const shown: Record<string, string> = {};
+  for (const { key, spec, layers, value } of config.keys.values()) {
+    const winner = layers[0];
+    if (!winner) continue;
+    shown[key] = showValue(spec, value?.ok ? value.text : winner.raw, value?.ok ? undefined : winner.sourceText);
+  }
+  return shown;
+}

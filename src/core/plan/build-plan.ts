@@ -1,0 +1,112 @@
+import type { Finding } from '../finding.js';
+import type { Manifest, Service } from '../manifest/manifest.js';
+import { orderBatches } from './order-batches.js';
+import type { ChangeKind, Gates, Plan, Step, VersionRef } from './plan.js';
+
+/** One service at one version, with its config as shown (secrets as fingerprints). */
+export interface ServiceState {
+  version: VersionRef;
+  shown: Record<string, string>;
+}
+
+export interface PlanInput {
+  env: string;
+  /** The target revision's manifest. */
+  manifest: Manifest;
+  to: { commit: string; label: string };
+  /** Every service of the target, at its target version. */
+  targets: Map<string, ServiceState>;
+  /** What runs now, as recorded. */
+  deployed: Map<string, ServiceState>;
+  findings: Finding[];
+  /** ISO time, from the caller's clock. */
+  createdAt: string;
+  intent?: string;
+  scope?: string[];
+}
+
+/**
+ * The plan of a release (PRODUCT §6), a pure function of its input: only services whose code or
+ * resolved config changes, in batches of at most `batch_size`, each after the services it
+ * depends on, config-only changes first when `separate_config` holds.
+ */
+export function buildPlan(input: PlanInput): Plan {
+  const { manifest, env } = input;
+  const steps: Step[] = [];
+  const unchanged: string[] = [];
+  for (const [name, target] of input.targets) {
+    const current = input.deployed.get(name);
+    const change = changeKind(current?.version, target.version);
+    if (!change) {
+      unchanged.push(name);
+      continue;
+    }
+    steps.push({
+      service: name,
+      change,
+      to: target.version,
+      ...(current ? { from: current.version } : {}),
+      rollback: current ? { action: 'redeploy', to: current.version } : { action: 'stop' },
+      configChanges: configChanges(current?.shown ?? {}, target.shown),
+    });
+  }
+  const ordered = orderBatches(steps, manifest, manifest.policy.batch_size, manifest.policy.separate_config);
+  const deployedBasis: Record<string, VersionRef> = {};
+  for (const [name, state] of [...input.deployed].sort(([a], [b]) => a.localeCompare(b))) deployedBasis[name] = state.version;
+  return {
+    format: 1,
+    fleet: manifest.name,
+    env,
+    createdAt: input.createdAt,
+    ...(input.intent !== undefined ? { intent: input.intent } : {}),
+    ...(input.scope !== undefined ? { scope: input.scope } : {}),
+    to: input.to,
+    basis: { deployed: deployedBasis, toCommit: input.to.commit },
+    policy: { batch_size: manifest.policy.batch_size, bake: manifest.policy.bake, on_failure: manifest.policy.on_failure },
+    findings: input.findings,
+    batches: ordered.map((batch, index) => ({
+      index: index + 1,
+      kind: batch.kind,
+      services: batch.steps.map((s) => s.service),
+      steps: batch.steps,
+      gates: gatesOf(batch.steps.map((s) => manifest.services.get(s.service)!), manifest.policy.bake),
+      reasons: batch.reasons,
+    })),
+    unchanged,
+  };
+}
+
+function changeKind(from: VersionRef | undefined, to: VersionRef): ChangeKind | undefined {
+  if (!from) return 'new';
+  const code = from.contentId !== to.contentId;
+  const config = from.configHash !== to.configHash;
+  if (code && config) return 'code+config';
+  if (code) return 'code';
+  if (config) return 'config';
+  return undefined;
+}
+
+function configChanges(before: Record<string, string>, after: Record<string, string>): Step['configChanges'] {
+  const changes: Step['configChanges'] = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a = before[key] ?? null;
+    const b = after[key] ?? null;
+    if (a !== b) changes[key] = [a, b];
+  }
+  return changes;
+}
+
+/** The names a service's sanity checks go by: their `name`, or their kind and position. */
+export function sanityNames(service: Service): string[] {
+  const sanity = (service.checks?.sanity ?? []) as Record<string, unknown>[];
+  return sanity.map((check, i) => (typeof check.name === 'string' ? check.name : `${Object.keys(check).find((k) => k !== 'timeout') ?? 'check'} #${i + 1}`));
+}
+
+function gatesOf(services: Service[], bakeMs: number): Gates {
+  const sanity: Record<string, string[]> = {};
+  for (const service of services) {
+    const names = sanityNames(service);
+    if (names.length) sanity[service.name] = names;
+  }
+  return { health: services.filter((s) => s.checks?.health !== undefined).map((s) => s.name), sanity, bakeMs };
+}

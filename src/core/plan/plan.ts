@@ -1,0 +1,70 @@
+import type { Finding } from '../finding.js';
+
+/** A service at one version: the fleet commit, the content of its paths, the config it runs with. */
+export interface VersionRef {
+  commit: string;
+  contentId: string;
+  configHash: string;
+}
+
+/** Why a service is in the plan. */
+export type ChangeKind = 'new' | 'code' | 'config' | 'code+config';
+
+/** Deploy one service to one version; its rollback is known before anything starts. */
+export interface Step {
+  service: string;
+  change: ChangeKind;
+  to: VersionRef;
+  /** What runs now; absent for a first deploy. */
+  from?: VersionRef;
+  /** Undoing the step: redeploy `from`, or stop the service when nothing ran before. */
+  rollback: { action: 'redeploy'; to: VersionRef } | { action: 'stop' };
+  /** Config keys whose shown value changes (secrets as fingerprints): key → [before, after]. */
+  configChanges: Record<string, [string | null, string | null]>;
+}
+
+/** What must pass after a batch's steps before the next batch starts. */
+export interface Gates {
+  /** Services with a health check. */
+  health: string[];
+  /** Sanity checks by service (names). */
+  sanity: Record<string, string[]>;
+  /** Milliseconds of bake, with sanity re-run during it. */
+  bakeMs: number;
+}
+
+export interface Batch {
+  index: number;
+  /** Config-only changes go out first in their own batches when `policy.separate_config` holds. */
+  kind: 'config' | 'code';
+  services: string[];
+  steps: Step[];
+  gates: Gates;
+  /** Why the batch is where it is, one line each (ordering constraints it satisfies). */
+  reasons: string[];
+}
+
+/**
+ * A release's plan: findings, then ordered batches of steps. Plain JSON (no secret values), saved
+ * with `plan -o`. `basis` is what the plan was made against: apply refuses the plan when the
+ * deployed state or the target has moved since.
+ */
+export interface Plan {
+  format: 1;
+  fleet: string;
+  env: string;
+  createdAt: string;
+  intent?: string;
+  scope?: string[];
+  to: { commit: string; label: string };
+  basis: {
+    /** The deployed state the plan starts from: service → version (only services deployed). */
+    deployed: Record<string, VersionRef>;
+    toCommit: string;
+  };
+  policy: { batch_size: number; bake: number; on_failure: 'rollback-batch' | 'rollback-release' | 'pause' };
+  findings: Finding[];
+  batches: Batch[];
+  /** Services of the environment that the release leaves as they are. */
+  unchanged: string[];
+}
