@@ -7,7 +7,7 @@ import { configCommand } from './commands/config.js';
 import { driftCommand } from './commands/drift.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, type CliIO } from './io.js';
-import { InvalidFleetError } from './open-fleet.js';
+import { InvalidFleetError } from '../engine/load-revision.js';
 import { locatedLines } from './views/findings.js';
 import { findingJson, writeJson } from './views/json.js';
 import { renderTable } from './views/table.js';
@@ -20,11 +20,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const name = commandName(argv);
   if (name === undefined) {
     if (argv.includes('--version') || argv.includes('-v')) {
-      io.stdout.write(`${version()}\n`);
+      if (json) writeJson(io.stdout, { version: version() });
+      else io.stdout.write(`tranche ${version()}\n`);
       return EXIT.ok;
     }
-    io[argv.length && !argv.some((a) => a === '--help' || a === '-h') ? 'stderr' : 'stdout'].write(topHelp());
-    return argv.length && !argv.some((a) => a === '--help' || a === '-h') ? EXIT.input : EXIT.ok;
+    const asked = argv.includes('--help') || argv.includes('-h');
+    if (!asked) return fail(io, json, 'no command given; see tranche --help');
+    if (json) writeJson(io.stdout, { help: topHelp() });
+    else io.stdout.write(topHelp());
+    return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name.value);
   if (!command) {
@@ -34,7 +38,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     const args = parseCommandArgs(command, [...argv.slice(0, name.index), ...argv.slice(name.index + 1)]);
     if (args.help) {
-      io.stdout.write(commandHelp(command));
+      if (json) writeJson(io.stdout, { help: commandHelp(command) });
+      else io.stdout.write(commandHelp(command));
       return EXIT.ok;
     }
     return await command.run(args, io);
@@ -46,6 +51,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     if (error instanceof InputError) return fail(io, json, error.message);
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    if (json) writeJson(io.stdout, { error: `internal error: ${error instanceof Error ? error.message : String(error)}` });
     io.stderr.write(`internal error (a bug in tranche; please report it with this text):\n${detail}\n`);
     return EXIT.internal;
   }
@@ -83,6 +89,5 @@ function topHelp(): string {
 }
 
 function version(): string {
-  const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
-  return `tranche ${pkg.version}`;
+  return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 }

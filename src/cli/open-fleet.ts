@@ -1,22 +1,14 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Finding } from '../core/finding.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
 import { MANIFEST_FILE } from '../core/manifest/parse-manifest.js';
 import { GitCli } from '../adapters/git/git-cli.js';
-import { gatherRevision, ParseCache } from '../engine/gather.js';
+import { ParseCache } from '../engine/gather.js';
+import { loadRevision as loadFleetRevision } from '../engine/load-revision.js';
 import type { Git } from '../ports/git.js';
 import type { ParsedArgs } from './command.js';
 import type { CliIO } from './io.js';
-
-/** The fleet's definition cannot be used: every problem, located. The CLI prints them and exits 2. */
-export class InvalidFleetError extends Error {
-  constructor(readonly findings: Finding[]) {
-    super(`the fleet definition has ${findings.length} problem(s)`);
-    this.name = 'InvalidFleetError';
-  }
-}
 
 /** An open fleet repository: one git adapter and one parse cache for the whole command. */
 export interface Fleet {
@@ -30,12 +22,12 @@ export async function openFleet(args: ParsedArgs, io: CliIO): Promise<Fleet> {
   const root = args.fleet !== undefined ? resolve(io.cwd, args.fleet) : findUpward(io.cwd);
   if (!root) throw new InputError(`no ${MANIFEST_FILE} here or in any parent directory; run inside a fleet or pass --fleet DIR`);
   if (!existsSync(join(root, MANIFEST_FILE))) throw new InputError(`${root} is not a fleet: it has no ${MANIFEST_FILE}`);
-  const top = await GitCli.topLevel(root);
+  const top = await GitCli.topLevel(root, io.env);
   if (!top) throw new InputError(`${root} is not in a git repository: a fleet is a git repository with ${MANIFEST_FILE} at its root`);
-  if (resolve(top) !== resolve(root)) {
+  if (realpathSync(top) !== realpathSync(root)) {
     throw new InputError(`${MANIFEST_FILE} must be at the root of the git repository (${top}), not in ${root}`);
   }
-  return { root: top, git: new GitCli(top), cache: new ParseCache() };
+  return { root: top, git: new GitCli(top, io.env), cache: new ParseCache() };
 }
 
 function findUpward(start: string): string | undefined {
@@ -45,21 +37,9 @@ function findUpward(start: string): string | undefined {
   }
 }
 
-/**
- * Reads the fleet at a ref (or the working tree when `ref` is undefined). A fleet whose
- * definition has problems throws them all as an InvalidFleetError.
- */
-export async function loadRevision(fleet: Fleet, ref: string | undefined): Promise<FleetRevision> {
-  let tree;
-  if (ref === undefined) {
-    tree = fleet.git.workingTree();
-  } else {
-    const commit = await fleet.git.resolveCommit(ref);
-    tree = fleet.git.commitTree(commit, `${ref} (${commit.slice(0, 7)})`);
-  }
-  const gathered = await gatherRevision(tree, fleet.cache);
-  if (!gathered.revision) throw new InvalidFleetError(gathered.findings);
-  return gathered.revision;
+/** Reads the fleet at a ref, or the working tree when `ref` is undefined (see engine/load-revision). */
+export function loadRevision(fleet: Fleet, ref: string | undefined): Promise<FleetRevision> {
+  return loadFleetRevision(fleet.git, fleet.cache, ref);
 }
 
 /** Opens the fleet for the length of `use`, and always closes it. */

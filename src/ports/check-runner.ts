@@ -12,8 +12,10 @@ export interface RunnableCheck {
   /** The service's base URL, for http checks with a `path`. */
   address?: string;
   timeoutMs: number;
-  /** Working directory of a command check. */
+  /** Working directory of a command check (default: the directory tranche runs in). */
   cwd?: string;
+  /** Values that must never appear in a result's message (the service's secrets), as they were interpolated. */
+  secrets?: string[];
 }
 
 /** The outcome of one run of a check; `message` says what was seen (never a secret value). */

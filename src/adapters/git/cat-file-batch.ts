@@ -1,5 +1,4 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { gitEnv } from './run-git.js';
 
 interface Pending {
   id: string;
@@ -16,11 +15,16 @@ export class CatFileBatch {
   private readonly queue: Pending[] = [];
   private buffer: Buffer = Buffer.alloc(0);
   private failure: Error | undefined;
+  private closed = false;
 
-  constructor(private readonly cwd: string) {}
+  constructor(
+    private readonly cwd: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   /** The content of an object, or undefined when the repository has no such object. */
   read(id: string): Promise<Buffer | undefined> {
+    if (this.closed) return Promise.reject(new Error('git cat-file --batch was closed: no more reads'));
     if (this.failure) return Promise.reject(this.failure);
     const child = this.start();
     return new Promise((resolve, reject) => {
@@ -40,6 +44,7 @@ export class CatFileBatch {
   }
 
   close(): Promise<void> {
+    this.closed = true;
     const child = this.child;
     this.child = undefined;
     if (!child) return Promise.resolve();
@@ -51,7 +56,7 @@ export class CatFileBatch {
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, env: gitEnv() });
+    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, env: this.env });
     child.stdout.on('data', (chunk: Buffer) => {
       this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
       this.drain();

@@ -1,9 +1,17 @@
-import { lstat, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import type { FileTree, TreeNode } from '../../ports/file-tree.js';
 import { RefNotFoundError, type Git } from '../../ports/git.js';
 import { CatFileBatch } from './cat-file-batch.js';
-import { GitError, runGit } from './run-git.js';
+import { GitError, gitEnv, runGit } from './run-git.js';
+
+/** A commit's listing: nodes by path, and symbolic links by path with the blob holding their target. */
+interface Listing {
+  nodes: Map<string, TreeNode>;
+  links: Map<string, string>;
+}
+
+const MAX_LINK_HOPS = 8;
 
 /**
  * The `Git` port over the git command line: every call an argument array, every revision after
@@ -11,16 +19,22 @@ import { GitError, runGit } from './run-git.js';
  */
 export class GitCli implements Git {
   private readonly batch: CatFileBatch;
+  private readonly env: NodeJS.ProcessEnv;
   private tracked: Promise<Set<string>> | undefined;
 
-  constructor(readonly root: string) {
-    this.batch = new CatFileBatch(root);
+  /** `env` is the operator's environment (git needs HOME, PATH); prompts and pagers are turned off. */
+  constructor(
+    readonly root: string,
+    env: NodeJS.ProcessEnv,
+  ) {
+    this.env = gitEnv(env);
+    this.batch = new CatFileBatch(root, this.env);
   }
 
   /** The repository whose top level is `dir` or contains it; undefined when `dir` is in none. */
-  static async topLevel(dir: string): Promise<string | undefined> {
+  static async topLevel(dir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
     try {
-      return (await runGit(dir, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
+      return (await runGit(dir, gitEnv(env), ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
     } catch (error) {
       if (error instanceof GitError) return undefined;
       throw error;
@@ -29,7 +43,7 @@ export class GitCli implements Git {
 
   async resolveCommit(ref: string): Promise<string> {
     try {
-      const out = await runGit(this.root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+      const out = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
       return out.toString('utf8').trim();
     } catch (error) {
       if (error instanceof GitError) throw new RefNotFoundError(ref);
@@ -38,49 +52,45 @@ export class GitCli implements Git {
   }
 
   commitTree(commit: string, label: string): FileTree {
-    let listing: Promise<Map<string, TreeNode & { id?: string }>> | undefined;
+    let listing: Promise<Listing> | undefined;
     const list = () => (listing ??= this.listTree(commit));
     const worktree = this.workingTree();
+    // A file git ignores (a dotenv file holding secrets) is the operator's local source: it is
+    // read from disk whatever the revision. Nothing else is: a file that is merely not added
+    // yet is not part of any commit.
+    const ignoredOnDisk = async (paths: string[]) => {
+      const onDisk = [...(await worktree.lookup(paths))].filter(([, node]) => node.kind === 'file' && !node.tracked).map(([p]) => p);
+      return this.ignored(onDisk);
+    };
     return {
       commit,
       label,
       lookup: async (paths) => {
-        const tree = await list();
         const result = new Map<string, TreeNode>();
         const absent: string[] = [];
         for (const path of paths) {
-          const node = tree.get(path);
-          if (node) result.set(path, node);
+          const node = await this.follow(await list(), path);
+          if (node) result.set(path, node.node);
           else absent.push(path);
         }
-        // A file git does not track at all (a git-ignored dotenv file holding secrets) is
-        // the operator's local source: it is read from disk whatever the revision.
-        for (const [path, node] of await worktree.lookup(absent)) {
-          if (node.kind === 'file' && !node.tracked) result.set(path, node);
-        }
+        for (const path of await ignoredOnDisk(absent)) result.set(path, { kind: 'file', tracked: false });
         return result;
       },
       read: async (paths) => {
-        const tree = await list();
-        const result = new Map<string, string>();
         const ids = new Map<string, string>();
-        const local: string[] = [];
+        const absent: string[] = [];
         for (const path of paths) {
-          const node = tree.get(path);
+          const node = (await this.follow(await list(), path))?.node;
           if (node?.kind === 'file' && node.id) ids.set(path, node.id);
-          else local.push(path);
+          else absent.push(path);
         }
         const blobs = await this.batch.readMany([...new Set(ids.values())]);
+        const result = new Map<string, string>();
         for (const [path, id] of ids) {
           const blob = blobs.get(id);
           if (blob) result.set(path, blob.toString('utf8'));
         }
-        for (const [path, node] of await worktree.lookup(local)) {
-          if (node.kind === 'file' && !node.tracked) {
-            const text = (await worktree.read([path])).get(path);
-            if (text !== undefined) result.set(path, text);
-          }
-        }
+        for (const [path, text] of await worktree.read([...(await ignoredOnDisk(absent))])) result.set(path, text);
         return result;
       },
     };
@@ -94,13 +104,20 @@ export class GitCli implements Git {
       lookup: async (paths) => {
         const tracked = await trackedFiles();
         const result = new Map<string, TreeNode>();
+        const untracked: string[] = [];
         await Promise.all(
           paths.map(async (path) => {
-            const stats = await lstat(join(root, path)).catch(() => undefined);
+            const stats = await stat(join(root, path)).catch(() => undefined);
             if (stats?.isDirectory()) result.set(path, { kind: 'dir' });
-            else if (stats?.isFile()) result.set(path, { kind: 'file', tracked: tracked.has(path) });
+            else if (stats?.isFile()) {
+              result.set(path, { kind: 'file', tracked: tracked.has(path) });
+              if (!tracked.has(path)) untracked.push(path);
+            }
           }),
         );
+        // An untracked file that is not ignored is on its way into git: treat it as tracked.
+        const ignored = new Set(await this.ignored(untracked));
+        for (const path of untracked) if (!ignored.has(path)) result.set(path, { kind: 'file', tracked: true });
         return result;
       },
       read: async (paths) => {
@@ -120,26 +137,55 @@ export class GitCli implements Git {
     return this.batch.close();
   }
 
-  private async listTree(commit: string): Promise<Map<string, TreeNode & { id?: string }>> {
-    const out = await runGit(this.root, ['ls-tree', '-r', '-t', '-z', '--full-tree', '--end-of-options', commit]);
-    const tree = new Map<string, TreeNode & { id?: string }>();
+  private git(args: readonly string[], options?: { input?: string; okCodes?: number[] }): Promise<Buffer> {
+    return runGit(this.root, this.env, args, options);
+  }
+
+  /** The node at `path`, following symbolic links that stay inside the repository. */
+  private async follow(listing: Listing, path: string): Promise<{ node: TreeNode } | undefined> {
+    let current = path;
+    for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+      const node = listing.nodes.get(current);
+      if (node) return { node };
+      const link = listing.links.get(current);
+      if (!link) return undefined;
+      const target = (await this.batch.read(link))?.toString('utf8') ?? '';
+      const next = posix.normalize(posix.join(posix.dirname(current), target));
+      if (target.startsWith('/') || next.startsWith('..')) return undefined;
+      current = next;
+    }
+    return undefined;
+  }
+
+  private async listTree(commit: string): Promise<Listing> {
+    const out = await this.git(['ls-tree', '-r', '-t', '-z', '--full-tree', '--end-of-options', commit]);
+    const nodes = new Map<string, TreeNode>();
+    const links = new Map<string, string>();
     // The root has no entry of its own: its tree id is in the commit object (`tree <id>`).
     const commitObject = (await this.batch.read(commit))?.toString('utf8') ?? '';
-    tree.set('.', { kind: 'dir', id: /^tree ([0-9a-f]+)/.exec(commitObject)?.[1] ?? commit });
+    nodes.set('.', { kind: 'dir', id: /^tree ([0-9a-f]+)/.exec(commitObject)?.[1] ?? commit });
     for (const record of out.toString('utf8').split('\0')) {
       if (!record) continue;
       // `<mode> SP <type> SP <id> TAB <path>`
       const tab = record.indexOf('\t');
-      const [, type, id] = record.slice(0, tab).split(' ');
+      const [mode, type, id] = record.slice(0, tab).split(' ');
       const path = record.slice(tab + 1);
-      if (type === 'tree') tree.set(path, { kind: 'dir', id: id! });
-      else if (type === 'blob') tree.set(path, { kind: 'file', id: id!, tracked: true });
+      if (type === 'tree') nodes.set(path, { kind: 'dir', id: id! });
+      else if (type === 'blob' && mode === '120000') links.set(path, id!);
+      else if (type === 'blob') nodes.set(path, { kind: 'file', id: id!, tracked: true });
     }
-    return tree;
+    return { nodes, links };
   }
 
   private async listTracked(): Promise<Set<string>> {
-    const out = await runGit(this.root, ['ls-files', '-z', '--cached']);
+    const out = await this.git(['ls-files', '-z', '--cached']);
     return new Set(out.toString('utf8').split('\0').filter(Boolean));
+  }
+
+  /** Which of `paths` git ignores (exit 1 from check-ignore means none). */
+  private async ignored(paths: string[]): Promise<string[]> {
+    if (!paths.length) return [];
+    const out = await this.git(['check-ignore', '-z', '--stdin'], { input: paths.join('\0') + '\0', okCodes: [0, 1] });
+    return out.toString('utf8').split('\0').filter(Boolean);
   }
 }

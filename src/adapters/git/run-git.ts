@@ -12,23 +12,32 @@ export class GitError extends Error {
   }
 }
 
-/** Runs git with an argument array (never a shell) in `cwd`; resolves with stdout. */
-export function runGit(cwd: string, args: readonly string[]): Promise<Buffer> {
+/**
+ * Runs git with an argument array (never a shell) in `cwd`, with `env` (see `gitEnv`) and
+ * optional standard input; resolves with stdout. Exit codes in `okCodes` (default: 0) succeed.
+ */
+export function runGit(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[],
+  options: { input?: string; okCodes?: number[] } = {},
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: gitEnv() });
+    const child = spawn('git', args, { cwd, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env });
+    if (options.input !== undefined) child.stdin!.end(options.input);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out));
+      if ((options.okCodes ?? [0]).includes(code ?? -1)) resolve(Buffer.concat(out));
       else reject(new GitError(args, code, Buffer.concat(err).toString('utf8')));
     });
   });
 }
 
-/** The environment git runs with: the caller's, without anything that would prompt or page. */
-export function gitEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' };
+/** The environment git runs with: the operator's, without anything that would prompt or page. */
+export function gitEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...base, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' };
 }

@@ -2,7 +2,8 @@ import type { FleetRevision } from '../../core/fleet-revision.js';
 import { checkRelease } from '../../engine/check-release.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
-import { InvalidFleetError, loadRevision, withFleet } from '../open-fleet.js';
+import { InvalidFleetError } from '../../engine/load-revision.js';
+import { loadRevision, withFleet } from '../open-fleet.js';
 import { selectEnv } from '../select.js';
 import { renderCheck, checkJson } from '../views/check-view.js';
 import { writeJson } from '../views/json.js';
@@ -29,21 +30,24 @@ Exit codes: 0 no error findings; 1 error findings; 2 unusable input (manifest, f
   run: (args, io) =>
     withFleet(args, io, async (fleet) => {
       const fromRef = args.values.from as string | undefined;
-      // Both revisions are read at once: one's git I/O overlaps the other's parsing.
-      const [to, fromRead] = await Promise.all([
+      // Both revisions are read at once: one's git I/O overlaps the other's parsing. Both are
+      // awaited before anything is thrown, so no read outlives the command.
+      const [toRead, fromRead] = await Promise.allSettled([
         loadRevision(fleet, (args.values.to as string | undefined) ?? 'HEAD'),
-        fromRef === undefined ? undefined : loadRevision(fleet, fromRef).then((revision) => ({ revision }), (error: unknown) => ({ error })),
+        fromRef === undefined ? Promise.resolve(undefined) : loadRevision(fleet, fromRef),
       ]);
+      if (toRead.status === 'rejected') throw toRead.reason;
+      const to = toRead.value;
       const env = selectEnv(to.manifest, args.values.env as string | undefined);
       let from: FleetRevision | undefined;
       let whyNoFrom = `no --from was given and nothing is recorded as deployed in ${env}`;
-      if (fromRead && 'revision' in fromRead) {
-        from = fromRead.revision;
-      } else if (fromRead?.error instanceof InvalidFleetError) {
+      if (fromRead.status === 'fulfilled') {
+        from = fromRead.value;
+      } else if (fromRead.reason instanceof InvalidFleetError) {
         // The deployed revision's own mistakes must not block fixing them: compare nothing.
-        whyNoFrom = `the fleet definition at ${fromRef} has problems (${fromRead.error.findings[0]?.message ?? 'invalid'})`;
-      } else if (fromRead) {
-        throw fromRead.error;
+        whyNoFrom = `the fleet definition at ${fromRef} has problems (${fromRead.reason.findings[0]?.message ?? 'invalid'})`;
+      } else {
+        throw fromRead.reason;
       }
       const result = checkRelease(env, to, from, whyNoFrom);
       if (args.json) writeJson(io.stdout, checkJson(result));

@@ -83,7 +83,7 @@ function coerce(spec: TypeSpec, raw: unknown, origin: RawOrigin, sourceText: str
   return fromYaml(spec, raw, typeof sourceText === 'string' ? sourceText : undefined);
 }
 
-/** A string to parse by the type: dotenv, deployment variables, and every YAML string but json's. */
+/** A string to parse by the type: dotenv values, deployment variables and YAML strings alike. */
 function fromText(spec: TypeSpec, s: string): Coerced {
   if (spec.type === 'string') return ok(s, s);
   if (spec.type === 'enum') {
@@ -150,10 +150,11 @@ function parseText(spec: TypeSpec, s: string): Coerced {
 
 function fromYaml(spec: TypeSpec, raw: unknown, sourceText: string | undefined): Coerced {
   if (raw === undefined) return fail(`no value is given for ${noun(spec)}`, 'give a value');
+  // A YAML string reads exactly as the same text in a dotenv file: `PORT: "8080"` is port 8080,
+  // and `FEATURES: '{"a": 1}'` is the JSON object, not a JSON string.
+  if (typeof raw === 'string') return fromText(spec, raw);
   if (spec.type === 'json') return jsonFromYaml(raw, show(raw, sourceText));
   if (raw === null) return nullFailure(spec, sourceText);
-  // A YAML string reads exactly as the same text in a dotenv file: `PORT: "8080"` is port 8080.
-  if (typeof raw === 'string') return fromText(spec, raw);
   const shown = show(raw, sourceText);
   if (typeof raw !== 'number' && typeof raw !== 'boolean') return fail(`${shown} is not ${noun(spec)}`);
 

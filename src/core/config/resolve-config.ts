@@ -44,11 +44,13 @@ export function resolveConfig(
     }
     const bound = boundValue(manifest, spec, env);
     if (bound !== undefined) {
+      const sourceText = manifest.resources.get(spec.bind!.resource)?.plainTexts.get(env)?.get(spec.bind!.field);
       add(key, {
         kind: 'bind',
         source: `${spec.bind!.resource}.${spec.bind!.field}`,
         raw: bound,
         origin: 'yaml',
+        ...(sourceText !== undefined ? { sourceText } : {}),
         location: manifest.locate(['resources', spec.bind!.resource, 'values', env, spec.bind!.field]),
         tracked: manifestTracked,
         perEnvironment: true,

@@ -68,10 +68,18 @@ export function buildManifest(
   for (const [name, raw] of entries(root.resources)) {
     const r = asRecord(raw);
     const values = new Map<string, Map<string, Scalar>>();
+    const plainTexts = new Map<string, Map<string, string>>();
     for (const [env, fields] of entries(r.values)) {
-      values.set(env, new Map(entries(fields).filter((e): e is [string, Scalar] => isScalarValue(e[1]))));
+      const scalars = entries(fields).filter((e): e is [string, Scalar] => isScalarValue(e[1]));
+      values.set(env, new Map(scalars));
+      const texts = new Map<string, string>();
+      for (const [field, value] of scalars) {
+        const text = typeof value === 'string' ? undefined : plainText(['resources', name, 'values', env, field]);
+        if (text !== undefined) texts.set(field, text);
+      }
+      plainTexts.set(env, texts);
     }
-    resources.set(name, { name, kind: r.kind as ResourceKind, values });
+    resources.set(name, { name, kind: r.kind as ResourceKind, values, plainTexts });
   }
 
   const services = new Map<string, Service>();
@@ -193,7 +201,8 @@ function buildKeySpec(
     const sourceText = plainText([...path, 'default']);
     spec.default = { value: raw.default, ...(sourceText !== undefined ? { sourceText } : {}) };
     const coerced = coerceValue(spec, raw.default, 'yaml', sourceText);
-    if (!coerced.ok) problem([...path, 'default'], `default of ${key}: ${coerced.message}`);
+    // A secret's message must not quote its value.
+    if (!coerced.ok) problem([...path, 'default'], spec.secret ? `default of ${key} is not a valid ${type}` : `default of ${key}: ${coerced.message}`);
   }
   return spec;
 }

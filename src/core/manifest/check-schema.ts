@@ -99,6 +99,7 @@ function nameMessage(name: string, error: ErrorObject): string {
   }
   const pattern = String((error.params as { pattern?: string }).pattern ?? '');
   if (pattern.startsWith('^[A-Za-z_]')) return `${JSON.stringify(name)} is not a valid key: use letters, digits and _ (starting with a letter or _)`;
+  if (/^[0-9]+$/.test(name)) return `${JSON.stringify(name)} is not a valid name: a name needs at least one letter (YAML reads 01 as the number 1)`;
   return `${JSON.stringify(name)} is not a valid name: use letters, digits, '.', '_' and '-', starting with a letter or digit`;
 }
 

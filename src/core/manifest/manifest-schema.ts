@@ -62,7 +62,7 @@ export const manifestSchema = {
   "definitions": {
     "name": {
       "type": "string",
-      "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+      "pattern": "^(?![0-9]+$)[A-Za-z0-9][A-Za-z0-9_.-]*$",
       "maxLength": 63
     },
     "argv": {

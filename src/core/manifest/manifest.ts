@@ -46,6 +46,8 @@ export interface Resource {
   kind: ResourceKind;
   /** Environment → field → value. */
   values: Map<string, Map<string, Scalar>>;
+  /** Environment → field → the source text of a plain scalar value (to tell `1.10` from `1.1`). */
+  plainTexts: Map<string, Map<string, string>>;
 }
 
 export interface Service {

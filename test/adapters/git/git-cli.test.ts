@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { GitCli } from '../../../src/adapters/git/git-cli.js';
 import { RefNotFoundError } from '../../../src/ports/git.js';
@@ -13,7 +15,7 @@ after(async () => {
 function setup(files: Record<string, string>) {
   const repo = new GitRepo(files);
   repos.push(repo);
-  const git = new GitCli(repo.dir);
+  const git = new GitCli(repo.dir, process.env);
   clients.push(git);
   return { repo, git };
 }
@@ -35,10 +37,17 @@ describe('GitCli', () => {
     const { repo, git } = setup({ 'a/b.txt': 'x' });
     const tree = git.commitTree(repo.commit(), 'c');
     const nodes = await tree.lookup(['a', 'a/b.txt', 'nope', '.']);
-    assert.deepEqual(nodes.get('a'), { kind: 'dir' });
+    assert.equal(nodes.get('a')?.kind, 'dir');
     assert.equal(nodes.get('a/b.txt')?.kind, 'file');
     assert.equal(nodes.has('nope'), false);
-    assert.deepEqual(nodes.get('.'), { kind: 'dir' });
+    assert.equal(nodes.get('.')?.kind, 'dir');
+    // Tree ids tell whether what is below a path changed between commits.
+    assert.match((nodes.get('a') as { id: string }).id, /^[0-9a-f]{40}$/);
+    repo.write({ 'other.txt': 'y' });
+    const next = git.commitTree(repo.commit(), 'next');
+    const after = await next.lookup(['a', '.']);
+    assert.equal((after.get('a') as { id: string }).id, (nodes.get('a') as { id: string }).id);
+    assert.notEqual((after.get('.') as { id: string }).id, (nodes.get('.') as { id: string }).id);
   });
 
   test('reads an untracked, git-ignored file from disk at any revision, and says it is untracked', async () => {
@@ -48,6 +57,28 @@ describe('GitCli', () => {
     const tree = git.commitTree(commit, 'c');
     assert.deepEqual((await tree.lookup(['deploy/prod.env'])).get('deploy/prod.env'), { kind: 'file', tracked: false });
     assert.equal((await tree.read(['deploy/prod.env'])).get('deploy/prod.env'), 'TOKEN=x\n');
+  });
+
+  test('does not read a file that is merely not added yet, at a commit', async () => {
+    const { repo, git } = setup({ keep: '' });
+    const commit = repo.commit();
+    repo.write({ 'config/dev.yaml': 'A: 1\n' });
+    const tree = git.commitTree(commit, 'c');
+    assert.equal((await tree.lookup(['config/dev.yaml'])).has('config/dev.yaml'), false);
+    assert.equal((await tree.read(['config/dev.yaml'])).has('config/dev.yaml'), false);
+    // In the working tree it is there, and counts as tracked: it is on its way into git.
+    assert.deepEqual((await git.workingTree().lookup(['config/dev.yaml'])).get('config/dev.yaml'), { kind: 'file', tracked: true });
+  });
+
+  test('follows a symbolic link inside the repository, at a commit and in the working tree', async () => {
+    const { repo, git } = setup({ 'shared/base.yaml': 'A: 1\n' });
+    symlinkSync('../shared/base.yaml', join(repo.dir, 'svc-link.yaml'));
+    mkdirSync(join(repo.dir, 'svc'));
+    symlinkSync('../shared/base.yaml', join(repo.dir, 'svc/base.yaml'));
+    const tree = git.commitTree(repo.commit(), 'c');
+    assert.equal((await tree.read(['svc/base.yaml'])).get('svc/base.yaml'), 'A: 1\n');
+    assert.equal((await tree.lookup(['svc/base.yaml'])).get('svc/base.yaml')?.kind, 'file');
+    assert.equal((await git.workingTree().read(['svc/base.yaml'])).get('svc/base.yaml'), 'A: 1\n');
   });
 
   test('does not read a tracked file from disk at a commit that lacks it', async () => {

@@ -537,9 +537,15 @@ describe('json', () => {
 
   test('accepts any YAML value and serializes it compactly', () => {
     accepts(yaml(JSON_, '{ a: 1, b: [x, true] }'), { a: 1, b: ['x', true] }, '{"a":1,"b":["x",true]}');
-    accepts(yaml(JSON_, 'hello'), 'hello', '"hello"');
     accepts(yaml(JSON_, '1.10'), 1.1, '1.1');
     accepts(yaml(JSON_, ''), null, 'null');
+  });
+
+  test('reads a YAML string as JSON text, as the same text in a dotenv file', () => {
+    accepts(yaml(JSON_, `'{"a": 1}'`), { a: 1 }, '{"a": 1}');
+    accepts(yaml(JSON_, `'"hello"'`), 'hello', '"hello"');
+    assert.equal(messageOf(yaml(JSON_, `'{bad'`)).startsWith('"{bad" is not valid JSON'), true);
+    assert.equal(messageOf(yaml(JSON_, 'hello')).startsWith('"hello" is not valid JSON'), true);
   });
 
   test('rejects YAML values JSON cannot represent', () => {

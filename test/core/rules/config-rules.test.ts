@@ -253,3 +253,55 @@ describe('config/stale-value on unrelated keys', () => {
     assert.deepEqual(only(findings, 'config/stale-value'), []);
   });
 });
+
+describe('config/stale-value with several resources', () => {
+  const twoDbs = () => {
+    const fleet = clone(baseFleet());
+    fleet.resources['audit-db'] = { kind: 'postgres', values: { dev: { host: '127.0.0.1', port: 5432 }, prod: { host: '127.0.0.1', port: 5432 } } };
+    fleet.services.orders.uses = ['orders-db', 'audit-db'];
+    fleet.services.orders.config.schema.AUDIT_DB_PORT = { type: 'port', required: true };
+    fleet.services.orders.config.schema.REPLICA_DB_PORT = { type: 'port', required: true };
+    return fleet;
+  };
+  const files = { ...CLEAN_FILES, 'services/orders/config/defaults.yaml': 'PORT: 8080\nAUDIT_DB_PORT: 5432\nREPLICA_DB_PORT: 5432\n' };
+
+  test('does not blame a key that belongs to another resource the service uses', () => {
+    const from = revision(twoDbs(), files);
+    const next = twoDbs();
+    next.resources['orders-db'].values.prod.port = 6432;
+    assert.deepEqual(only(check('prod', revision(next, files), from).findings, 'config/stale-value'), []);
+  });
+
+  test('fires on a key named after the resource in a service that forgot to declare it', () => {
+    const fleet = clone(baseFleet());
+    fleet.services.reports = { path: 'services/reports', config: { schema: { ORDERS_DB_PORT: { type: 'port', required: true } }, sources: [{ file: 'config.yaml' }] } };
+    const reportFiles = { ...CLEAN_FILES, 'services/reports/config.yaml': 'ORDERS_DB_PORT: 5432\n' };
+    const from = revision(fleet, reportFiles);
+    const next = clone(fleet);
+    next.resources['orders-db'].values.prod.port = 6432;
+    const findings = only(check('prod', revision(next, reportFiles), from).findings, 'config/stale-value');
+    assert.deepEqual(findings.map((f) => [f.service, f.key]), [['reports', 'ORDERS_DB_PORT']]);
+  });
+
+  test('matches the old host:port only as a whole port', () => {
+    const fleet = clone(baseFleet());
+    fleet.services.orders.config.schema.OTHER_URL = { type: 'url', required: true };
+    const urlFiles = { ...CLEAN_FILES, 'services/orders/config/prod.yaml': 'OTHER_URL: http://127.0.0.1:54321/x\n' };
+    const from = revision(fleet, urlFiles);
+    const next = clone(fleet);
+    next.resources['orders-db'].values.prod.port = 6432;
+    assert.deepEqual(only(check('prod', revision(next, urlFiles), from).findings, 'config/stale-value'), []);
+  });
+});
+
+describe('config/shadowed-change when the winner already has the new value', () => {
+  test('does not fire', () => {
+    const fleet = clone(baseFleet());
+    fleet.services.orders.config.schema.DB_PORT = { type: 'port', required: true };
+    const files = { ...CLEAN_FILES, 'services/orders/config/prod.yaml': 'DB_PORT: 5432\n', 'services/orders/config/dev.yaml': 'DB_PORT: 5432\n' };
+    const from = revision(fleet, files);
+    const next = clone(baseFleet());
+    next.services.orders.config.schema.DB_PORT = { type: 'port', required: true, bind: 'orders-db.port' };
+    assert.deepEqual(only(check('prod', revision(next, files), from).findings, 'config/shadowed-change'), []);
+  });
+});

@@ -23,8 +23,10 @@ export function checkShadowedChange({ env, to, toConfigs, from }: ConfigRuleInpu
       const shadow = shadowedLayer(layers, from.configs.get(env)?.get(serviceName)?.keys.get(key)?.layers);
       if (!shadow) continue;
       const { changed, before } = shadow;
-      if (!changed.perEnvironment && takesEffectSomewhere(toConfigs, from.configs, serviceName, key, changed)) continue;
       const winner = layers[0]!;
+      // The winner already holds the new value: nothing is lost.
+      if (sameValue(winner, changed)) continue;
+      if (!changed.perEnvironment && takesEffectSomewhere(toConfigs, from.configs, serviceName, key, changed)) continue;
       const show = (l: Pick<Layer, 'raw' | 'sourceText'>) => showValue(spec, l.raw, l.sourceText);
       findings.push({
         rule: 'config/shadowed-change',

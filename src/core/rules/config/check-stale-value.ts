@@ -1,11 +1,10 @@
 import { describeLayer } from '../../config/describe-layer.js';
 import { rawText } from '../../config/show-value.js';
 import type { Finding } from '../../finding.js';
-import type { Manifest, Scalar, Service } from '../../manifest/manifest.js';
+import type { Manifest, Resource, Scalar, Service } from '../../manifest/manifest.js';
 import type { ConfigRuleInput } from './config-rule-input.js';
 
 interface FieldChange {
-  resource: string;
   field: string;
   before: Scalar;
   after: Scalar;
@@ -13,32 +12,36 @@ interface FieldChange {
 
 /**
  * `config/stale-value`: a resource value changed in this release, and a service still sets the
- * old value literally instead of binding to it. Candidates are the services that use the
- * resource (or bind to it): a key named after the resource whose value equals an old field value
- * (`DB_PORT: 5432` for `orders-db`, not `METRICS_PORT: 5432`), or any string holding the old
- * `host:port`.
+ * old value literally instead of binding to it. Two signs count:
+ * - a key about the resource (named after it, or after its kind in a service that uses it:
+ *   `DB_PORT` for `orders-db`, not `METRICS_PORT`) whose value equals an old field value, unless
+ *   the key is more plausibly about another resource the service uses, or equals that
+ *   resource's current value;
+ * - any string holding the old `host:port`, in any service.
  */
 export function checkStaleValue({ env, to, toConfigs, from }: ConfigRuleInput): Finding[] {
   if (!from) return [];
   const findings: Finding[] = [];
-  const kinds = new Map([...to.manifest.resources].map(([name, r]) => [name, r.kind]));
-  for (const [resource, changes] of resourceChanges(from.revision.manifest, to.manifest, env)) {
-    const oldAddress = hostPort(from.revision.manifest, resource, env);
-    const newAddress = hostPort(to.manifest, resource, env);
-    const staleAddress = oldAddress !== newAddress ? oldAddress : undefined;
+  for (const [name, changes] of resourceChanges(from.revision.manifest, to.manifest, env)) {
+    const resource = to.manifest.resources.get(name)!;
+    const oldAddress = hostPort(from.revision.manifest, name, env);
+    const newAddress = hostPort(to.manifest, name, env);
+    const staleAddress = oldAddress !== newAddress && oldAddress ? new RegExp(`${escape(oldAddress)}(?![0-9])`) : undefined;
     for (const service of to.manifest.services.values()) {
-      if (!usesResource(service, resource)) continue;
       const config = toConfigs.get(env)?.get(service.name);
+      const uses = usedResources(service, to.manifest);
       for (const { key, spec, layers } of config?.keys.values() ?? []) {
         const winner = layers[0];
         if (!winner || winner.kind === 'bind') continue;
         const text = rawText(winner.raw, winner.sourceText);
-        const change = changes.find((c) => text === String(c.before) && fits(spec.type, c.before) && related(key, resource, kinds.get(resource)));
-        const inAddress = staleAddress !== undefined && typeof winner.raw === 'string' && winner.raw.includes(staleAddress);
+        const change = changes.find(
+          (c) => text === String(c.before) && fits(spec.type, c.before) && isAbout(key, resource, uses, text, c.field, env),
+        );
+        const inAddress = staleAddress !== undefined && typeof winner.raw === 'string' && staleAddress.test(winner.raw);
         if (!change && !inAddress) continue;
         const what = change
-          ? `the old value of ${resource}.${change.field} (now ${String(change.after)})`
-          : `the old address of ${resource} (${staleAddress}, now ${newAddress})`;
+          ? `the old value of ${name}.${change.field} (now ${String(change.after)})`
+          : `the old address of ${name} (${oldAddress}, now ${newAddress})`;
         findings.push({
           rule: 'config/stale-value',
           severity: 'error',
@@ -47,14 +50,50 @@ export function checkStaleValue({ env, to, toConfigs, from }: ConfigRuleInput): 
           key,
           message: `${describeLayer(winner)} sets ${key} to ${spec.secret ? 'a value holding' : JSON.stringify(text) + ','} ${what}`,
           hint: change
-            ? `bind it instead of a literal: ${key}: { bind: ${resource}.${change.field} } in the schema, and remove the literal`
-            : `update it to ${newAddress}, or build it from keys bound to ${resource}`,
+            ? `bind it instead of a literal: ${key}: { bind: ${name}.${change.field} } in the schema, and remove the literal`
+            : `update it to ${newAddress}, or build it from keys bound to ${name}`,
           location: winner.location,
         });
       }
     }
   }
   return findings;
+}
+
+/** Whether a key holding an old value of `resource.field` is about that resource. */
+function isAbout(key: string, resource: Resource, uses: Resource[], text: string, field: string, env: string): boolean {
+  const here = affinity(key, resource, uses.includes(resource));
+  if (here === 0) return false;
+  for (const other of uses) {
+    if (other === resource) continue;
+    if (affinity(key, other, true) > here) return false;
+    // The value is right for another resource the service uses: not stale.
+    const current = other.values.get(env)?.get(field);
+    if (current !== undefined && String(current) === text) return false;
+  }
+  return true;
+}
+
+const KIND_WORDS: Record<string, string[]> = {
+  postgres: ['pg', 'postgres', 'postgresql', 'db', 'database', 'sql'],
+  redis: ['redis', 'cache'],
+  http: ['api', 'url', 'http'],
+  tcp: [],
+};
+
+/**
+ * How plausibly a key is about a resource: two points per word of the resource's name that
+ * begins or ends a word of the key (`ORDERS_DB_PORT` and `orders-db`: 4), one for a word of its
+ * kind when the service uses it (`PGPORT` and a postgres resource: 1), 0 when nothing matches.
+ */
+function affinity(key: string, resource: Resource, used: boolean): number {
+  const tokens = key.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const matches = (word: string) => word.length >= 2 && tokens.some((t) => t.startsWith(word) || t.endsWith(word));
+  const nameWords = new Set(resource.name.toLowerCase().split(/[^a-z0-9]+/));
+  let score = 0;
+  for (const word of nameWords) if (matches(word)) score += 2;
+  if (score === 0 && used && (KIND_WORDS[resource.kind] ?? []).some(matches)) score = 1;
+  return score;
 }
 
 /** Fields of each resource whose value in `env` differs between the two manifests. */
@@ -67,7 +106,7 @@ function resourceChanges(before: Manifest, after: Manifest, env: string): Map<st
     const changes: FieldChange[] = [];
     for (const [field, old] of oldValues) {
       const now = newValues.get(field);
-      if (now !== undefined && String(now) !== String(old)) changes.push({ resource: name, field, before: old, after: now });
+      if (now !== undefined && String(now) !== String(old)) changes.push({ field, before: old, after: now });
     }
     if (changes.length) result.set(name, changes);
   }
@@ -81,10 +120,11 @@ function hostPort(manifest: Manifest, resource: string, env: string): string | u
   return host !== undefined && port !== undefined ? `${String(host)}:${String(port)}` : undefined;
 }
 
-function usesResource(service: Service, resource: string): boolean {
-  if (service.uses.includes(resource)) return true;
-  for (const spec of service.config.schema.values()) if (spec.bind?.resource === resource) return true;
-  return false;
+/** The resources a service declares in `uses` or binds a key to. */
+function usedResources(service: Service, manifest: Manifest): Resource[] {
+  const names = new Set(service.uses);
+  for (const spec of service.config.schema.values()) if (spec.bind) names.add(spec.bind.resource);
+  return [...names].map((n) => manifest.resources.get(n)).filter((r): r is Resource => r !== undefined);
 }
 
 /** Whether a key of this type could hold the old field value (a port is not a host). */
@@ -94,22 +134,6 @@ function fits(type: string, value: Scalar): boolean {
   return ['host', 'string', 'url', 'enum'].includes(type);
 }
 
-const KIND_WORDS: Record<string, string[]> = {
-  postgres: ['pg', 'postgres', 'postgresql', 'db', 'database', 'sql'],
-  redis: ['redis', 'cache'],
-  http: ['api', 'url', 'http'],
-  tcp: [],
-};
-
-/**
- * Whether a key is plausibly about the resource: one of its words begins or ends with a word of
- * the resource's name or kind (`DB_PORT`, `PGPORT`, `ORDERS_DB_HOST` for a postgres `orders-db`).
- * An equal literal alone is too weak a sign: `BIND_HOST: 127.0.0.1` is not the database.
- */
-function related(key: string, resource: string, kind: string | undefined): boolean {
-  const words = [...resource.toLowerCase().split(/[^a-z0-9]+/), ...(KIND_WORDS[kind ?? ''] ?? [])].filter((w) => w.length >= 2);
-  return key
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .some((token) => words.some((w) => token.startsWith(w) || token.endsWith(w)));
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,0 +1,29 @@
+import type { Finding } from '../core/finding.js';
+import type { FleetRevision } from '../core/fleet-revision.js';
+import type { Git } from '../ports/git.js';
+import { gatherRevision, type ParseCache } from './gather.js';
+
+/** The fleet's definition cannot be used: every problem, located. The CLI prints them and exits 2. */
+export class InvalidFleetError extends Error {
+  constructor(readonly findings: Finding[]) {
+    super(`the fleet definition has ${findings.length} problem(s)`);
+    this.name = 'InvalidFleetError';
+  }
+}
+
+/**
+ * Reads the fleet at a ref (or the working tree when `ref` is undefined). A fleet whose
+ * definition has problems throws them all as an InvalidFleetError.
+ */
+export async function loadRevision(git: Git, cache: ParseCache, ref: string | undefined): Promise<FleetRevision> {
+  let tree;
+  if (ref === undefined) {
+    tree = git.workingTree();
+  } else {
+    const commit = await git.resolveCommit(ref);
+    tree = git.commitTree(commit, `${ref} (${commit.slice(0, 7)})`);
+  }
+  const gathered = await gatherRevision(tree, cache);
+  if (!gathered.revision) throw new InvalidFleetError(gathered.findings);
+  return gathered.revision;
+}
