@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { didYouMean } from '../core/did-you-mean.js';
+import { suggestion } from '../core/did-you-mean.js';
 import { InputError } from '../core/input-error.js';
 import type { CliIO } from './io.js';
 
@@ -83,8 +83,7 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs &
 function argumentMessage(command: Command, error: Error & { code?: string }, known: string[]): string {
   const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(error.message)?.[1];
   if (unknown) {
-    const guess = didYouMean(unknown.replace(/^-+/, ''), known);
-    return `${command.name}: unknown option ${unknown}${guess ? ` (did you mean --${guess}?)` : ''}; see tranche ${command.name} --help`;
+    return `${command.name}: unknown option ${unknown}${suggestion(unknown.replace(/^-+/, ''), known, '--')}; see tranche ${command.name} --help`;
   }
   const missingValue = /Option '(?:-\w, )?(--[^ ]+) <value>' argument missing/.exec(error.message)?.[1];
   if (missingValue) return `${command.name}: ${missingValue} needs a value`;

@@ -4,6 +4,9 @@ export interface CliIO {
   cwd: string;
   stdout: Output;
   stderr: Output;
+  stdin?: { isTTY?: boolean };
+  /** Asks the operator a yes/no question on the terminal. */
+  confirm(question: string): Promise<boolean>;
 }
 
 export interface Output {

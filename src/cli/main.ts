@@ -1,18 +1,38 @@
 import { createRequire } from 'node:module';
-import { didYouMean } from '../core/did-you-mean.js';
+import { suggestion } from '../core/did-you-mean.js';
 import { InputError } from '../core/input-error.js';
 import { commandHelp, parseCommandArgs, type Command } from './command.js';
+import { applyCommand } from './commands/apply.js';
 import { checkCommand } from './commands/check.js';
+import { historyCommand } from './commands/history.js';
+import { planCommand } from './commands/plan.js';
+import { resumeCommand } from './commands/resume.js';
+import { rollbackCommand } from './commands/rollback.js';
+import { showCommand } from './commands/show.js';
+import { statusCommand } from './commands/status.js';
 import { configCommand } from './commands/config.js';
 import { driftCommand } from './commands/drift.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, type CliIO } from './io.js';
+import { EnvLockedError } from '../engine/env-lock.js';
 import { InvalidFleetError } from '../engine/load-revision.js';
 import { locatedLines } from './views/findings.js';
 import { findingJson, writeJson } from './views/json.js';
 import { renderTable } from './views/table.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand, configCommand, driftCommand, checkCommand];
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+  configCommand,
+  driftCommand,
+  checkCommand,
+  planCommand,
+  applyCommand,
+  rollbackCommand,
+  resumeCommand,
+  statusCommand,
+  historyCommand,
+  showCommand,
+];
 
 /** Runs one CLI invocation and returns its exit code. Never throws. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -32,8 +52,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name.value);
   if (!command) {
-    const guess = didYouMean(name.value, COMMANDS.map((c) => c.name));
-    return fail(io, json, `unknown command ${JSON.stringify(name.value)}${guess ? ` (did you mean ${guess}?)` : ''}; see tranche --help`);
+    return fail(io, json, `unknown command ${JSON.stringify(name.value)}${suggestion(name.value, COMMANDS.map((c) => c.name))}; see tranche --help`);
   }
   try {
     const args = parseCommandArgs(command, [...argv.slice(0, name.index), ...argv.slice(name.index + 1)]);
@@ -50,6 +69,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return EXIT.input;
     }
     if (error instanceof InputError) return fail(io, json, error.message);
+    if (error instanceof EnvLockedError) {
+      if (json) writeJson(io.stdout, { error: error.message, holder: error.holder, dead: error.dead });
+      io.stderr.write(`error: ${error.message}; nothing was changed\n`);
+      return EXIT.findings;
+    }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     if (json) writeJson(io.stdout, { error: `internal error: ${error instanceof Error ? error.message : String(error)}` });
     io.stderr.write(`internal error (a bug in tranche; please report it with this text):\n${detail}\n`);

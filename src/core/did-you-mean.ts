@@ -39,3 +39,9 @@ export function editDistance(a: string, b: string): number {
   }
   return d[rows * cols - 1]!;
 }
+
+/** ` (did you mean X?)` when a candidate is a plausible typo of `word`, else ''. */
+export function suggestion(word: string, candidates: Iterable<string>, prefix = ''): string {
+  const guess = didYouMean(word, candidates);
+  return guess === undefined ? '' : ` (did you mean ${prefix}${guess}?)`;
+}

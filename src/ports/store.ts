@@ -44,6 +44,7 @@ export interface DeployedStore {
 
 
 export interface LockStore {
+  // heartbeat() throws LockLostError when this process no longer holds the lock.
   /** Takes the lock when free; otherwise returns the current holder. Atomic across processes and machines. */
   acquireLock(holder: LockHolder): Promise<{ acquired: true } | { acquired: false; holder: LockHolder }>;
   heartbeat(env: string, token: string, at: string): Promise<void>;
@@ -58,4 +59,20 @@ export interface FreezeStore {
   freeze(freeze: Freeze): Promise<void>;
   unfreeze(env: string, service?: string): Promise<boolean>;
   freezes(env?: string): Promise<Freeze[]>;
+}
+
+/**
+ * A heartbeat for a lock this process no longer holds: it was broken (and maybe taken by someone
+ * else) or released. The release must stop rather than go on without the lock.
+ */
+export class LockLostError extends Error {
+  constructor(
+    readonly env: string,
+    readonly token: string,
+    readonly holder: LockHolder | undefined,
+  ) {
+    const now = holder ? `it is now held by ${holder.user}@${holder.host} (pid ${holder.pid})` : 'nobody holds it now';
+    super(`the lock on ${env} is no longer held by this process (token ${token}): ${now}`);
+    this.name = 'LockLostError';
+  }
 }

@@ -1,10 +1,10 @@
 import { resolveConfig } from '../../core/config/resolve-config.js';
-import { didYouMean } from '../../core/did-you-mean.js';
+import { suggestion } from '../../core/did-you-mean.js';
 import { InputError } from '../../core/input-error.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { loadRevision, withFleet } from '../open-fleet.js';
-import { selectEnv, selectService } from '../select.js';
+import { selectEnv, selectService } from '../../core/manifest/select.js';
 import { configJson, renderConfig, renderExplain } from '../views/config-view.js';
 import { writeJson } from '../views/json.js';
 
@@ -37,8 +37,7 @@ Exit codes: 0 shown; 2 unusable input (unknown service, environment or key; inva
       const explain = args.values.explain as string | undefined;
       const key = explain === undefined ? undefined : config.keys.get(explain);
       if (explain !== undefined && !key) {
-        const guess = didYouMean(explain, config.keys.keys());
-        throw new InputError(`${service.name} declares no key ${explain}${guess ? ` (did you mean ${guess}?)` : ''}`);
+        throw new InputError(`${service.name} declares no key ${explain}${suggestion(explain, config.keys.keys())}`);
       }
       if (args.json) writeJson(io.stdout, configJson(config, revision.label, key));
       else io.stdout.write(key ? renderExplain(config, key) : renderConfig(config, revision.label));

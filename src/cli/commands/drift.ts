@@ -3,7 +3,7 @@ import { resolveFleet } from '../../core/config/resolve-fleet.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { loadRevision, withFleet } from '../open-fleet.js';
-import { selectEnvs } from '../select.js';
+import { selectEnvs } from '../../core/manifest/select.js';
 import { driftJson, renderDrift } from '../views/drift-view.js';
 import { writeJson } from '../views/json.js';
 

@@ -7,6 +7,7 @@
  * U+2028 and U+2029 count as line breaks, like `\n`.
  */
 import type { ParseProblem } from '../location.js';
+import { isShowableKeyName } from '../yaml/showable-key-name.js';
 
 /** One KEY=value assignment; line/column (1-based) are where the key starts. Later entries for the same key win. */
 export interface DotenvEntry {
@@ -75,7 +76,7 @@ export function parseDotenv(text: string): DotenvFile {
   src.split('\n').forEach((lineText, l) => {
     const first = lineText.search(/\S/);
     if (covered[l] || first < 0 || lineText[first] === '#') return;
-    problems.push({ message: whyNotAssignment(lineText.slice(first)), line: l + 1, column: first + 1 });
+    problems.push({ message: whyNotAssignment(lineText.slice(first), l + 1), line: l + 1, column: first + 1 });
   });
   return { entries, problems };
 }
@@ -197,16 +198,22 @@ function stripQuotes(value: string): string {
   return out + value.slice(copied);
 }
 
-/** A short reason why a line (from its first non-blank character) is not an assignment. */
-function whyNotAssignment(content: string): string {
+/**
+ * A short reason why a line (from its first non-blank character) is not an assignment. A `.env`
+ * file holds secrets, so the reason never quotes the line: at most it names the key, and only a
+ * whole word that looks like a conventional key name (see `isShowableKeyName`). A word that runs
+ * into other characters (`MIIEvQ...+b/9`, a line of a pasted private key) is not a key at all.
+ */
+function whyNotAssignment(content: string, line: number): string {
   const rest = content.replace(/^export\s+(?=[\w.-])/, '');
   const key = /^[\w.-]*/.exec(rest)![0];
   if (key === '') {
     return rest[0] === '=' ? 'expected a key before "="' : 'not a KEY=value line: a key is made of letters, digits, "_", "." and "-"';
   }
   const after = rest.slice(key.length);
-  if (/^:\S/.test(after)) return `expected a space after "${key}:"`;
-  const next = [...after.trimStart()][0];
-  if (next === undefined) return key === 'export' ? 'expected KEY=value after "export"' : `expected "=" after key ${key}`;
-  return `expected "=" after key ${key}, found ${JSON.stringify(next)}`;
+  const shown = isShowableKeyName(key);
+  if (after[0] === ':') return shown ? `expected a space after "${key}:"` : 'expected a space after ":" following the key';
+  if (after !== '' && !/^\s/.test(after)) return `line ${line} is not a KEY=value assignment`;
+  if (key === 'export' && after.trim() === '') return 'expected KEY=value after "export"';
+  return shown ? `expected "=" after key ${key}` : 'expected "=" after the key';
 }

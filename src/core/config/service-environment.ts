@@ -6,7 +6,8 @@ import { rawText, showValue } from './show-value.js';
  * service receives. Secrets are in clear here: this goes to a driver, never to output or a store.
  */
 export function serviceEnvironment(config: ResolvedConfig): Record<string, string> {
-  const environment: Record<string, string> = {};
+  // No prototype: a key named __proto__ is just a key.
+  const environment: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const { key, layers, value } of config.keys.values()) {
     const winner = layers[0];
     if (!winner) continue;
@@ -17,7 +18,7 @@ export function serviceEnvironment(config: ResolvedConfig): Record<string, strin
 
 /** The same keys as people and stores see them: secrets as fingerprints. */
 export function shownConfig(config: ResolvedConfig): Record<string, string> {
-  const shown: Record<string, string> = {};
+  const shown: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const { key, spec, layers, value } of config.keys.values()) {
     const winner = layers[0];
     if (!winner) continue;

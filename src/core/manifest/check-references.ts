@@ -1,4 +1,4 @@
-import { didYouMean } from '../did-you-mean.js';
+import { suggestion } from '../did-you-mean.js';
 import type { Finding } from '../finding.js';
 import type { Manifest } from './manifest.js';
 
@@ -14,8 +14,7 @@ export function checkReferences(manifest: Manifest): Finding[] {
   const serviceNames = [...manifest.services.keys()];
   const resourceNames = [...manifest.resources.keys()];
   const unknown = (what: string, name: string, known: string[]) => {
-    const guess = didYouMean(name, known);
-    return `unknown ${what} ${name}${guess ? ` (did you mean ${guess}?)` : known.length ? '' : ` (none is declared)`}`;
+    return `unknown ${what} ${name}${known.length ? suggestion(name, known) : ' (none is declared)'}`;
   };
   const checkEnvKeys = (keys: Iterable<string>, path: (string | number)[]) => {
     for (const env of keys) {
@@ -50,8 +49,7 @@ export function checkReferences(manifest: Manifest): Finding[] {
       }
       const fields = new Set([...resource.values.values()].flatMap((v) => [...v.keys()]));
       if (!fields.has(spec.bind.field)) {
-        const guess = didYouMean(spec.bind.field, fields);
-        problem(bindPath, `${key} binds to ${spec.bind.resource}.${spec.bind.field}, but ${spec.bind.resource} has no field ${spec.bind.field}${guess ? ` (did you mean ${guess}?)` : ''}`);
+        problem(bindPath, `${key} binds to ${spec.bind.resource}.${spec.bind.field}, but ${spec.bind.resource} has no field ${spec.bind.field}${suggestion(spec.bind.field, fields)}`);
       }
     }
     checkEnvKeys(service.config.env.keys(), at('config', 'env'));

@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { didYouMean } from '../did-you-mean.js';
+import { didYouMean, suggestion } from '../did-you-mean.js';
 import type { Finding } from '../finding.js';
 import type { ManifestLocator } from './manifest.js';
 import { manifestSchema } from './manifest-schema.js';
@@ -62,12 +62,8 @@ function describe(error: ErrorObject): Described | undefined {
       return { path, part: 'value', message: `${where} must be ${typeName(params.type)}, found ${kindOf(error.data)}` };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
-      const guess = typeof error.data === 'string' ? didYouMean(error.data, allowed) : undefined;
-      return {
-        path,
-        part: 'value',
-        message: `${where}: ${JSON.stringify(error.data)} is not one of ${allowed.join(', ')}${guess ? ` (did you mean ${guess}?)` : ''}`,
-      };
+      const guess = typeof error.data === 'string' ? suggestion(error.data, allowed) : '';
+      return { path, part: 'value', message: `${where}: ${JSON.stringify(error.data)} is not one of ${allowed.join(', ')}${guess}` };
     }
     case 'const':
       return { path, part: 'value', message: `${where} must be ${JSON.stringify(params.allowedValue)}, found ${JSON.stringify(error.data)}` };
@@ -94,8 +90,7 @@ function nameMessage(name: string, error: ErrorObject): string {
   if (error.keyword === 'maxLength') return `the name ${JSON.stringify(name)} is longer than 63 characters`;
   if (error.keyword === 'enum') {
     const allowed = ((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
-    const guess = didYouMean(name, allowed);
-    return `unknown rule ${name}${guess ? ` (did you mean ${guess}?)` : ''}`;
+    return `unknown rule ${name}${suggestion(name, allowed)}`;
   }
   const pattern = String((error.params as { pattern?: string }).pattern ?? '');
   if (pattern.startsWith('^[A-Za-z_]')) return `${JSON.stringify(name)} is not a valid key: use letters, digits and _ (starting with a letter or _)`;

@@ -3,7 +3,7 @@ import { buildManifest } from './build-manifest.js';
 import { checkReferences } from './check-references.js';
 import { checkSchema } from './check-schema.js';
 import type { Manifest } from './manifest.js';
-import { readYaml } from './read-yaml.js';
+import { readYaml } from '../yaml/read-yaml.js';
 
 export const MANIFEST_FILE = 'tranche.yaml';
 

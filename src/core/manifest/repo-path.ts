@@ -18,7 +18,3 @@ export function joinRepoPath(dir: string, path: string): string | undefined {
   return normalizeRepoPath(dir === '.' ? path : `${dir}/${path}`);
 }
 
-/** Whether `path` is `dir` itself or lies below it. */
-export function isWithin(path: string, dir: string): boolean {
-  return dir === '.' || path === dir || path.startsWith(`${dir}/`);
-}

@@ -214,8 +214,8 @@ describe('parseDotenv problems', () => {
     assert.deepEqual(parseDotenv('=value').problems, [{ message: 'expected a key before "="', line: 1, column: 1 }]);
   });
 
-  test('1 2 3 is reported with what was found after the key', () => {
-    assert.deepEqual(parseDotenv('1 2 3').problems, [{ message: 'expected "=" after key 1, found "2"', line: 1, column: 1 }]);
+  test('1 2 3 is reported without echoing what follows the key', () => {
+    assert.deepEqual(parseDotenv('1 2 3').problems, [{ message: 'expected "=" after key 1', line: 1, column: 1 }]);
   });
 
   test('KEY:value without a space is reported', () => {
@@ -271,5 +271,57 @@ describe('parseDotenv problems', () => {
 
   test('an empty file has neither entries nor problems', () => {
     assert.deepEqual(parseDotenv(''), { entries: [], problems: [] });
+  });
+});
+
+describe('parseDotenv problems never show secrets', () => {
+  const PEM_LINE = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj+MsDvn/aB3c';
+
+  test('a line of a pasted private key is reported by its line number only', () => {
+    const problems = parseDotenv(`A=1\nB=2\nC=3\n${PEM_LINE}\nD=4`).problems;
+    assert.deepEqual(problems, [{ message: 'line 4 is not a KEY=value assignment', line: 4, column: 1 }]);
+  });
+
+  test('a token-like word alone on a line is not named as a key', () => {
+    for (const word of ['MIIEvQIBADANBgkq', 'ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'a3f9c0d1e2b4a5968778695a4b3c2d1e0f9a8b7c']) {
+      const problems = parseDotenv(`A=1\n${word}`).problems;
+      assert.deepEqual(problems, [{ message: 'expected "=" after the key', line: 2, column: 1 }], word);
+    }
+  });
+
+  test('the value after a key is never echoed, not even its first character', () => {
+    assert.deepEqual(parseDotenv('DB_PASSWORD hunter2').problems, [
+      { message: 'expected "=" after key DB_PASSWORD', line: 1, column: 1 },
+    ]);
+    assert.deepEqual(parseDotenv('export API_KEY  s3cr3t').problems, [
+      { message: 'expected "=" after key API_KEY', line: 1, column: 1 },
+    ]);
+    const colon = parseDotenv('Tok3nXyZ:hunter2').problems;
+    assert.deepEqual(colon, [{ message: 'expected a space after ":" following the key', line: 1, column: 1 }]);
+  });
+
+  test('no message contains text of its line beyond a conventional key name, for 3000 random lines', () => {
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_.-: \t"\'#`\\';
+    for (let i = 0; i < 3000; i++) {
+      let line = '';
+      for (let n = 5 + random(40); n > 0; n--) line += alphabet[random(alphabet.length)];
+      for (const problem of parseDotenv(line).problems) {
+        const named = /^expected (?:"=" after key |a space after ")([\w.-]+)/.exec(problem.message)?.[1];
+        if (named !== undefined) {
+          assert.match(named, /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, `named ${named}`);
+          assert.ok(!(/[a-z]/.test(named) && /[A-Z]/.test(named)), `named a mixed-case word ${named}`);
+        }
+        const rest = named === undefined ? problem.message : problem.message.replace(named, '');
+        for (let at = 0; at + 5 <= line.length; at++) {
+          const piece = line.slice(at, at + 5);
+          assert.ok(!rest.includes(piece), `message ${JSON.stringify(problem.message)} echoes ${JSON.stringify(piece)} of ${JSON.stringify(line)}`);
+        }
+      }
+    }
   });
 });

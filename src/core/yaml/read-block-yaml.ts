@@ -33,6 +33,7 @@ import {
   skipSpaces,
   type LineCursor,
 } from './read-inline-value.js';
+import { UNSURE_CHAR } from './unsure-chars.js';
 
 /** 1-based. */
 export interface YamlPosition {
@@ -60,12 +61,6 @@ export interface BlockYaml {
 export function pathKey(path: readonly (string | number)[]): string {
   return path.join('\u0000');
 }
-
-/**
- * Characters the reader does not reason about: tabs, control characters (CR only in CRLF), C1
- * controls, BOM, Unicode line separators, non-characters and lone surrogates.
- */
-const UNSURE_CHAR = /[\x00-\x09\x0B\x0C\x0E-\x1F\x7F-\x9F\uFEFF\u2028\u2029\uFFFE\uFFFF]|\r(?!\n)|[\uD800-\uDFFF]/u;
 
 /** The document read by the fast subset reader, or undefined when it uses anything outside the subset. */
 export function readBlockYaml(text: string): BlockYaml | undefined {

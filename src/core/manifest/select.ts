@@ -1,6 +1,6 @@
-import { didYouMean } from '../core/did-you-mean.js';
-import { InputError } from '../core/input-error.js';
-import type { Manifest, Service } from '../core/manifest/manifest.js';
+import { suggestion } from '../did-you-mean.js';
+import { InputError } from '../input-error.js';
+import type { Manifest, Service } from './manifest.js';
 
 /** The environment a flag names; an InputError with a did-you-mean when it names none. */
 export function selectEnv(manifest: Manifest, name: string | undefined, flag = '--env'): string {
@@ -25,6 +25,5 @@ export function selectService(manifest: Manifest, name: string): Service {
 }
 
 function unknown(what: string, name: string, known: string[]): string {
-  const guess = didYouMean(name, known);
-  return `unknown ${what} ${JSON.stringify(name)}${guess ? ` (did you mean ${guess}?)` : ''}; the fleet has ${known.join(', ')}`;
+  return `unknown ${what} ${JSON.stringify(name)}${suggestion(name, known)}; the fleet has ${known.join(', ')}`;
 }

@@ -7,7 +7,7 @@ import {
   type BlockYaml,
   type NodeInfo,
   type YamlPosition,
-} from '../../../src/core/manifest/read-block-yaml.js';
+} from '../../../src/core/yaml/read-block-yaml.js';
 
 /**
  * What `yaml` itself says about a document: its errors, `toJS()`, and every node's NodeInfo under
@@ -271,6 +271,15 @@ const CORPUS: Array<[name: string, text: string, accepts: boolean]> = [
   ['tab inside a value', 'a: x\ty\n', false],
   ['anchor and alias', 'a: &x 1\nb: *x\n', false],
   ['tag', 'a: !!str 1\n', false],
+  ['local tag', 'a: !Passw0rd\n', false],
+  ['non-specific tag', 'a: ! x\n', false],
+  ['verbatim tag', 'a: !<tag:example.com,2024:x> 1\n', false],
+  ['tag on a sequence item', 'a:\n  - !t x\n', false],
+  ['tag on a compact map in a sequence', '- !t b: 1\n', false],
+  ['tag inside a flow sequence', 'a: [x, !t y]\n', false],
+  ['tag inside a flow map', 'a: { b: !t y }\n', false],
+  ['tag on a key', '!t a: 1\n', false],
+  ['tag on a nested block', 'a: !t\n  b: 1\n', false],
   ['literal block scalar', 'a: |\n  text\n', false],
   ['folded block scalar', 'a: >-\n  text\n', false],
   ['multi-line flow sequence', 'a: [1,\n  2]\n', false],

@@ -4,9 +4,13 @@
  *
  * Every reader either returns what it read or calls `decline()` when the text is outside the
  * subset it fully understands; `readBlockYaml` turns that into "use `yaml` instead". Scalars
- * resolve exactly as `yaml`'s YAML 1.2 core schema resolves them.
+ * resolve exactly as `yaml`'s YAML 1.2 core schema resolves them (`resolve-plain-scalar.ts`, which
+ * the config file reader shares).
  */
+import { INDICATOR_START } from './indicator-start.js';
 import type { NodeInfo, YamlPosition } from './read-block-yaml.js';
+import { readQuotedScalar } from './read-quoted-scalar.js';
+import { resolvePlainScalar } from './resolve-plain-scalar.js';
 
 const DECLINED = new Error('outside the block-YAML fast subset');
 
@@ -137,17 +141,7 @@ function expectLineEnd(text: string, from: number): void {
 
 /** `'...'` (with `''` for a quote) or `"..."` without any backslash, closed on the same line. */
 function readQuoted(text: string, start: number): Inline {
-  if (text.charCodeAt(start) === DOUBLE_QUOTE) {
-    const close = text.indexOf('"', start + 1);
-    if (close === -1) decline();
-    const content = text.slice(start + 1, close);
-    if (content.includes('\\')) decline();
-    return { value: content, end: close + 1 };
-  }
-  let close = text.indexOf("'", start + 1);
-  while (close !== -1 && text.charCodeAt(close + 1) === SINGLE_QUOTE) close = text.indexOf("'", close + 2);
-  if (close === -1) decline();
-  return { value: text.slice(start + 1, close).replaceAll("''", "'"), end: close + 1 };
+  return readQuotedScalar(text, start) ?? decline();
 }
 
 /** A block-context plain scalar: the rest of the line, up to a ` #` comment, without trailing spaces. */
@@ -160,10 +154,10 @@ function readBlockPlain(text: string, start: number): Inline {
   return { value: resolvePlainScalar(source), end, plain: source };
 }
 
-/** Characters that cannot start a plain scalar (YAML c-indicator); `-` only before a space or the end. */
-const INDICATOR_START = /^(?:[?:,[\]{}#&*!|>'"%@`]|-(?: |$))/;
-
-/** Declines what is not certainly a complete one-line plain scalar (`: ` or a final `:` makes a map). */
+/**
+ * Declines what is not certainly a complete one-line plain scalar: an indicator start (a tag `!`,
+ * an anchor, an alias...), or `: ` or a final `:`, which make a map.
+ */
 function checkPlain(source: string): void {
   if (source === '' || INDICATOR_START.test(source) || source.includes(': ') || source.endsWith(':')) decline();
 }
@@ -268,57 +262,4 @@ export function setProperty(map: Record<string, unknown>, key: string, value: un
   if (map[key] === undefined) map[key] = value;
   else if (Object.hasOwn(map, key)) decline(); // a duplicate key: let `yaml` report it
   else Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Plain scalar resolution: the YAML 1.2 core schema, in the order `yaml` tries its tags
-// ---------------------------------------------------------------------------------------------
-
-const CORE_OCTAL = /^0o[0-7]+$/;
-const CORE_DECIMAL = /^[-+]?[0-9]+$/;
-const CORE_HEX = /^0x[0-9a-fA-F]+$/;
-const CORE_INF_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-const CORE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-
-/** The JavaScript value `yaml` gives a plain scalar under the YAML 1.2 core schema. */
-export function resolvePlainScalar(source: string): unknown {
-  switch (source.charCodeAt(0)) {
-    case 0x7e /* ~ */:
-    case 0x6e /* n */:
-    case 0x4e /* N */:
-      return source === '~' || source === 'null' || source === 'Null' || source === 'NULL' ? null : source;
-    case 0x74 /* t */:
-    case 0x54 /* T */:
-      return source === 'true' || source === 'True' || source === 'TRUE' ? true : source;
-    case 0x66 /* f */:
-    case 0x46 /* F */:
-      return source === 'false' || source === 'False' || source === 'FALSE' ? false : source;
-    case 0x2b /* + */:
-    case 0x2d /* - */:
-    case 0x2e /* . */:
-      return resolveNumber(source);
-    default:
-      if (source === '') return null;
-      return isDigit(source.charCodeAt(0)) ? resolveNumber(source) : source;
-  }
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
-
-/** The number tags, tested in `yaml`'s order: octal, decimal, hex, infinity/NaN, float. */
-function resolveNumber(source: string): unknown {
-  if (CORE_OCTAL.test(source)) return parseInt(source.slice(2), 8);
-  if (CORE_DECIMAL.test(source)) return parseInt(source, 10);
-  if (CORE_HEX.test(source)) return parseInt(source.slice(2), 16);
-  if (CORE_INF_NAN.test(source)) return resolveInfOrNaN(source);
-  // A float with or without exponent; without one it needs a `.` (`1` and `-2` are ints, above).
-  if (CORE_FLOAT.test(source)) return parseFloat(source);
-  return source;
-}
-
-function resolveInfOrNaN(source: string): number {
-  if (source.endsWith('nan') || source.endsWith('NaN') || source.endsWith('NAN')) return NaN;
-  return source.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
 }

@@ -1,0 +1,123 @@
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../../ports/clock.js';
+import { DriverError, type DeployRequest, type Driver, type RunningService } from '../../ports/driver.js';
+import type { Service } from '../../core/manifest/manifest.js';
+import { formatDotenv } from './format-dotenv.js';
+import { withLastLines } from './line-tail.js';
+import { describeExit, runCommand } from './run-command.js';
+import { readJsonFile, runtimeDir, writeJsonAtomic } from './runtime-files.js';
+
+/** What `exec.json` records of the last successful run. Never a config value: its hash only. */
+export interface ExecState {
+  commit: string;
+  contentId: string;
+  configHash: string;
+  at: string;
+}
+
+export interface ExecDriverOptions {
+  /** The operator's environment: commands run with it, plus the TRANCHE_* variables. */
+  env: NodeJS.ProcessEnv;
+  /** After SIGTERM on abort, how long the command has before SIGKILL (default 5 s). */
+  graceMs?: number;
+  clock?: Pick<Clock, 'now'>;
+}
+
+/**
+ * Deploys by running the service's own command (`exec.deploy`, or `exec.rollback` for a rollback
+ * when it has one): an argument array, no shell, in the service's directory of the fleet, with
+ * the operator's environment and `TRANCHE_ACTION`, `TRANCHE_SERVICE`, `TRANCHE_ENV`,
+ * `TRANCHE_COMMIT`, `TRANCHE_PREVIOUS_COMMIT` (empty when none) and `TRANCHE_CONFIG_FILE`: a
+ * dotenv file (mode 0600, in a private temp directory, deleted once the command exits) holding the
+ * resolved config. The command runs every time it is asked to, so it must be idempotent (Helm,
+ * kubectl apply and most deploy scripts are). What runs at the target is the command's business:
+ * `inspect` reports what the driver last deployed successfully, and `stop` only forgets it.
+ */
+export class ExecDriver implements Driver {
+  readonly name = 'exec' as const;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly graceMs: number | undefined;
+  private readonly clock: Pick<Clock, 'now'>;
+
+  constructor(options: ExecDriverOptions) {
+    this.env = options.env;
+    this.graceMs = options.graceMs;
+    this.clock = options.clock ?? { now: () => new Date() };
+  }
+
+  async deploy(request: DeployRequest): Promise<void> {
+    const { service, target, action } = request;
+    const fail = (message: string, cause?: unknown) => new DriverError(service.name, request.env, action, message, cause === undefined ? undefined : { cause });
+    const exec = service.exec;
+    const command = action === 'rollback' && exec?.rollback?.length ? exec.rollback : exec?.deploy;
+    if (!command?.length) throw fail('the service has no exec.deploy command, which the exec driver needs');
+    let configText: string;
+    try {
+      configText = formatDotenv(request.config);
+    } catch (error) {
+      throw fail((error as Error).message, error);
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'tranche-exec-'));
+    try {
+      const configFile = join(dir, 'config.env');
+      const handle = await open(configFile, 'wx', 0o600);
+      try {
+        await handle.writeFile(configText);
+      } finally {
+        await handle.close();
+      }
+      const env: NodeJS.ProcessEnv = {
+        ...this.env,
+        TRANCHE_ACTION: action,
+        TRANCHE_SERVICE: service.name,
+        TRANCHE_ENV: request.env,
+        TRANCHE_COMMIT: target.commit,
+        TRANCHE_PREVIOUS_COMMIT: request.previous?.commit ?? '',
+        TRANCHE_CONFIG_FILE: configFile,
+      };
+      request.log(`running ${command.join(' ')} for ${service.name} (${action} ${target.commit.slice(0, 12)})`);
+      const cwd = join(request.fleetRoot, service.path);
+      let result;
+      try {
+        result = await runCommand(command, { cwd, env, onLine: (line) => request.log(line), signal: request.signal, graceMs: this.graceMs });
+      } catch (error) {
+        throw fail(`cannot run \`${command.join(' ')}\` in ${cwd}: ${(error as Error).message}`, error);
+      }
+      if (result.aborted) throw fail(`aborted; \`${command.join(' ')}\` and its processes were stopped`);
+      if (result.code !== 0) throw fail(withLastLines(`\`${command.join(' ')}\` ${describeExit(result)}`, result.lastLines));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const state: ExecState = { commit: target.commit, contentId: target.contentId, configHash: target.configHash, at: this.clock.now().toISOString() };
+    try {
+      await writeJsonAtomic(stateFile(request.fleetRoot, request.env, service.name), state);
+    } catch (error) {
+      throw fail(`deployed, but could not record it: ${(error as Error).message}`, error);
+    }
+  }
+
+  async stop(env: string, service: Service, fleetRoot: string): Promise<void> {
+    try {
+      await rm(stateFile(fleetRoot, env, service.name), { force: true });
+    } catch (error) {
+      throw new DriverError(service.name, env, 'stop', (error as Error).message, { cause: error });
+    }
+  }
+
+  async inspect(env: string, service: Service, fleetRoot: string): Promise<RunningService | undefined> {
+    let value;
+    try {
+      value = (await readJsonFile(stateFile(fleetRoot, env, service.name))) as Partial<ExecState> | undefined;
+    } catch (error) {
+      throw new DriverError(service.name, env, 'inspect', (error as Error).message, { cause: error });
+    }
+    if (!value) return { running: false };
+    return { running: true, commit: value.commit, configHash: value.configHash };
+  }
+}
+
+function stateFile(fleetRoot: string, env: string, service: string): string {
+  return join(runtimeDir(fleetRoot, env, service), 'exec.json');
+}

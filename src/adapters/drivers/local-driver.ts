@@ -1,0 +1,196 @@
+import { access, open, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from '../../ports/clock.js';
+import { DriverError, type DeployRequest, type Driver, type RunningService } from '../../ports/driver.js';
+import type { Service } from '../../core/manifest/manifest.js';
+import { extractRelease } from './extract-release.js';
+import { readLastLines, withLastLines } from './line-tail.js';
+import { identifyProcess, isSameProcess, spawnDetached, stopProcessGroup, type ProcessIdentity } from './process-group.js';
+import { describeExit, runCommand } from './run-command.js';
+import { readJsonFile, runtimeDir, writeJsonAtomic } from './runtime-files.js';
+
+/** What `current.json` records of the process the local driver started. Never a config value: its hash only. */
+export interface LocalState extends ProcessIdentity {
+  commit: string;
+  contentId: string;
+  configHash: string;
+  startedAt: string;
+  logFile: string;
+}
+
+export interface LocalDriverOptions {
+  /**
+   * The operator's environment: services get its `PATH` (and nothing else of it), builds and git
+   * get all of it.
+   */
+  env: NodeJS.ProcessEnv;
+  /** How long a service has to exit after SIGTERM before it is killed (default 5 s). */
+  stopTimeoutMs?: number;
+  /** How long a started service must stay up for its start to count (default 100 ms). */
+  startCheckMs?: number;
+  clock?: Pick<Clock, 'now'>;
+}
+
+const FULL_COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+/** Written in a release directory once its build succeeded. */
+const BUILT_MARKER = '.tranche-built';
+
+/**
+ * Runs each service as a local process, detached from tranche so that it outlives it. Every
+ * version gets its own release directory, `.tranche/runtime/<env>/<service>/<commit>/`, extracted
+ * from git and built once, which a rollback reuses as it is. The service's output goes to
+ * `service.log` in that directory; `current.json` beside it says which process runs which version.
+ * A service gets exactly its resolved config plus `PATH`, never the operator's environment;
+ * builds get the operator's environment and no config, since one build serves every config.
+ * `run.command` must stay in the foreground: a command that exits at once (even one that forked a
+ * daemon first) is a failed start.
+ */
+export class LocalDriver implements Driver {
+  readonly name = 'local' as const;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly stopTimeoutMs: number;
+  private readonly startCheckMs: number;
+  private readonly clock: Pick<Clock, 'now'>;
+
+  constructor(options: LocalDriverOptions) {
+    this.env = options.env;
+    this.stopTimeoutMs = options.stopTimeoutMs ?? 5000;
+    this.startCheckMs = options.startCheckMs ?? 100;
+    this.clock = options.clock ?? { now: () => new Date() };
+  }
+
+  async deploy(request: DeployRequest): Promise<void> {
+    const { service, target } = request;
+    await this.wrap(service, request.env, request.action, async () => {
+      const command = service.run?.command;
+      if (!command?.length) throw new Error('the service has no run.command, which the local driver needs');
+      if (!FULL_COMMIT.test(target.commit)) throw new Error(`${JSON.stringify(target.commit)} is not a full commit id`);
+      const dir = runtimeDir(request.fleetRoot, request.env, service.name);
+      const current = await readState(dir);
+      const runs = current !== undefined && (await isSameProcess(current));
+      if (runs && current.commit === target.commit && current.configHash === target.configHash) {
+        request.log(`${service.name} already runs ${short(target.commit)} with this config (pid ${current.pid})`);
+        return;
+      }
+      const release = join(dir, target.commit);
+      await this.prepare(request, release);
+      request.signal?.throwIfAborted();
+      if (runs) {
+        request.log(`stopping ${service.name} ${short(current.commit)} (pid ${current.pid})`);
+        await stopProcessGroup(current.pid, this.stopTimeoutMs);
+      }
+      await this.start(request, command, dir, release);
+    });
+  }
+
+  async stop(env: string, service: Service, fleetRoot: string): Promise<void> {
+    await this.wrap(service, env, 'stop', async () => {
+      const dir = runtimeDir(fleetRoot, env, service.name);
+      const current = await readState(dir);
+      if (current && (await isSameProcess(current))) await stopProcessGroup(current.pid, this.stopTimeoutMs);
+      await rm(join(dir, 'current.json'), { force: true });
+    });
+  }
+
+  async inspect(env: string, service: Service, fleetRoot: string): Promise<RunningService | undefined> {
+    return this.wrap(service, env, 'inspect', async () => {
+      const current = await readState(runtimeDir(fleetRoot, env, service.name));
+      if (!current) return { running: false };
+      const { pid, commit, configHash, logFile } = current;
+      return { running: await isSameProcess(current), commit, configHash, pid, logFile };
+    });
+  }
+
+  /** Extracts the release directory when it is missing, and builds it unless it was built. */
+  private async prepare(request: DeployRequest, release: string): Promise<void> {
+    const { service, target, signal } = request;
+    if (!(await exists(release))) {
+      request.log(`extracting ${service.name} at ${short(target.commit)}`);
+      const source = { fleetRoot: request.fleetRoot, env: this.env, commit: target.commit, servicePath: service.path, watch: service.watch };
+      await extractRelease(source, release, signal);
+    }
+    const build = service.run?.build;
+    const marker = join(release, BUILT_MARKER);
+    if (!build?.length || (await exists(marker))) return;
+    const logFile = join(release, 'build.log');
+    request.log(`building ${service.name} at ${short(target.commit)}: ${build.join(' ')}`);
+    const log = await open(logFile, 'a', 0o600);
+    try {
+      await log.write(`--- build ${this.clock.now().toISOString()} ---\n`);
+      const result = await runCommand(build, { cwd: join(release, service.path), env: this.env, output: log.fd, signal });
+      if (result.aborted) throw new Error('aborted during the build');
+      if (result.code !== 0) throw new Error(withLastLines(`build \`${build.join(' ')}\` ${describeExit(result)} (output in ${logFile})`, result.lastLines));
+    } finally {
+      await log.close();
+    }
+    await writeFile(marker, `${this.clock.now().toISOString()}\n`);
+  }
+
+  /** Starts the release, records it, and checks that it did not exit at once. */
+  private async start(request: DeployRequest, command: string[], dir: string, release: string): Promise<void> {
+    const { service, target } = request;
+    const logFile = join(release, 'service.log');
+    const stateFile = join(dir, 'current.json');
+    const startedAt = this.clock.now().toISOString();
+    const path = this.env.PATH;
+    const env: Record<string, string> = { ...(path === undefined ? {} : { PATH: path }), ...request.config };
+    const log = await open(logFile, 'a', 0o600);
+    let child;
+    let offset: number;
+    try {
+      await log.write(`--- started ${startedAt} (config ${target.configHash}) ---\n`);
+      offset = (await log.stat()).size;
+      child = await spawnDetached(command, { cwd: join(release, service.path), env, output: log.fd }).catch((error: Error) => {
+        throw new Error(`cannot start \`${command.join(' ')}\`: ${error.message}`, { cause: error });
+      });
+    } finally {
+      await log.close();
+    }
+    const pid = child.pid!;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    child.once('exit', (code, signal) => (exit = { code, signal }));
+    const state: LocalState = { ...(await identifyProcess(pid, command)), commit: target.commit, contentId: target.contentId, configHash: target.configHash, startedAt, logFile };
+    await writeJsonAtomic(stateFile, state);
+    await new Promise((resolve) => setTimeout(resolve, this.startCheckMs));
+    if (exit || !(await isSameProcess(state))) {
+      await rm(stateFile, { force: true });
+      const how = exit ? describeExit(exit) : 'is gone';
+      throw new Error(withLastLines(`\`${command.join(' ')}\` ${how} right after it started (log: ${logFile})`, await readLastLines(logFile, 20, offset)));
+    }
+    request.log(`started ${service.name} ${short(target.commit)} as pid ${pid} (log: ${logFile})`);
+  }
+
+  /** Runs `work`, turning whatever it throws into a DriverError for this service. */
+  private async wrap<T>(service: Service, env: string, action: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof DriverError) throw error;
+      const message = error instanceof Error && error.name === 'AbortError' ? 'aborted' : error instanceof Error ? error.message : String(error);
+      throw new DriverError(service.name, env, action, message, { cause: error });
+    }
+  }
+}
+
+async function readState(dir: string): Promise<LocalState | undefined> {
+  const file = join(dir, 'current.json');
+  const value = await readJsonFile(file);
+  if (value === undefined) return undefined;
+  const state = value as Partial<LocalState>;
+  const strings = [state.commit, state.contentId, state.configHash, state.startedAt, state.logFile];
+  if (typeof state.pid !== 'number' || !Array.isArray(state.command) || strings.some((s) => typeof s !== 'string')) {
+    throw new Error(`${file} is not a state file of the local driver; remove it once nothing it started runs`);
+  }
+  return state as LocalState;
+}
+
+function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function short(commit: string): string {
+  return commit.slice(0, 12);
+}

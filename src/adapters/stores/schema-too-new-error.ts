@@ -1,0 +1,17 @@
+/**
+ * The store was migrated by a newer tranche than this one: running would read or write a schema
+ * this code does not know, so the store refuses before touching anything.
+ */
+export class SchemaTooNewError extends Error {
+  constructor(
+    readonly where: string,
+    readonly storeVersion: number,
+    readonly knownVersion: number,
+  ) {
+    super(
+      `the state store ${where} is at schema version ${storeVersion}, but this tranche knows versions up to ${knownVersion}: ` +
+        'upgrade tranche (every tranche sharing this store must be at least as new as the one that last migrated it)',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}

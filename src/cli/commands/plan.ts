@@ -1,0 +1,50 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { prepareRelease } from '../../engine/prepare-release.js';
+import { readReleaseRevisions } from '../../engine/read-release.js';
+import type { Command } from '../command.js';
+import { EXIT } from '../io.js';
+import { withFleet } from '../open-fleet.js';
+import { hasState, withRuntime } from '../runtime.js';
+import { writeJson } from '../views/json.js';
+import { planJson, renderPlan } from '../views/plan-view.js';
+import { releaseOptions, releaseQuery } from './release-options.js';
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Work out the batches of a release, with their gates and rollbacks. No side effects.',
+  usage: 'plan --env E [--from REF] [--to REF] [--intent TEXT] [--scope config,code,deps,contract] [-o plan.json]',
+  details: `
+Only services whose code or resolved config changes are in the plan. Batches hold at most
+policy.batch_size services; a service comes after the services it depends_on that also change;
+with policy.separate_config, config-only changes go out first in their own batches. Each step
+says what it deploys and how it is rolled back; each batch lists its gates (health, sanity,
+bake) and why it is where it is. The plan carries the release's findings (see tranche check).
+-o writes the plan as JSON for tranche apply, which refuses it once the deployed state or the
+target has moved.
+
+Exit codes: 0 no error findings; 1 error findings; 2 unusable input.`,
+  options: {
+    ...releaseOptions,
+    output: { type: 'string', short: 'o', value: 'FILE', description: 'write the plan as JSON to FILE' },
+  },
+  positionals: [],
+  run: (args, io) =>
+    withFleet(args, io, async (fleet) => {
+      const deployed = (env: string) =>
+        hasState(fleet, args, io) ? withRuntime(fleet, args, io, (runtime) => runtime.store.deployed(env)) : Promise.resolve(new Map());
+      const revisions = await readReleaseRevisions(fleet.git, fleet.cache, { ...releaseQuery(args), deployed });
+      const { plan } = prepareRelease({ ...revisions, createdAt: new Date().toISOString(), ...intentAndScope(args) });
+      const output = args.values.output as string | undefined;
+      if (output !== undefined) writeFileSync(resolve(io.cwd, output), `${JSON.stringify(plan, null, 2)}\n`);
+      if (args.json) writeJson(io.stdout, planJson(plan));
+      else io.stdout.write(renderPlan(plan, revisions.from?.label) + (output ? `plan written to ${output}; apply it with tranche apply --env ${plan.env} ${output}\n` : ''));
+      return plan.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
+    }),
+};
+
+export function intentAndScope(args: { values: Record<string, string | boolean | undefined> }): { intent?: string; scope?: string[] } {
+  const intent = args.values.intent as string | undefined;
+  const scope = (args.values.scope as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
+  return { ...(intent !== undefined ? { intent } : {}), ...(scope ? { scope } : {}) };
+}

@@ -1,0 +1,56 @@
+import { InputError } from '../../core/input-error.js';
+import { selectEnv } from '../../core/manifest/select.js';
+import { withEnvRollout } from '../../engine/env-rollout.js';
+import { loadRevision } from '../../engine/load-revision.js';
+import { ServiceResolver } from '../../engine/resolve-service.js';
+import type { Command } from '../command.js';
+import { EXIT } from '../io.js';
+import { withFleet } from '../open-fleet.js';
+import { withRuntime } from '../runtime.js';
+import { writeJson } from '../views/json.js';
+import { progressPrinter } from '../views/progress-view.js';
+import { lockOptions, stateOptions } from './state-options.js';
+
+export const rollbackCommand: Command = {
+  name: 'rollback',
+  summary: 'Roll a release back: every service it touched returns to what ran before.',
+  usage: 'rollback --env E [--release ID] [--yes] [--break-lock]',
+  details: `
+Restores the previous version and config of every service the release deployed (in doubt ones
+included), latest first; a service the release added is stopped. Works on the latest release of
+E, or the one --release names, including a release interrupted by a crash. Takes the lock.
+Asks for confirmation on a terminal; elsewhere --yes is required.
+
+Exit codes: 0 rolled back; 1 locked or nothing to roll back; 2 unusable input; 3 the rollback did
+not complete (needs an operator).`,
+  options: { ...stateOptions, release: { type: 'string', value: 'ID', description: 'the release (default: the latest of E)' }, yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' }, ...lockOptions },
+  positionals: [],
+  run: (args, io) =>
+    withFleet(args, io, (fleet) =>
+      withRuntime(fleet, args, io, async (runtime) => {
+        const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
+        const env = selectEnv(head.manifest, args.values.env as string | undefined);
+        const id = args.values.release as string | undefined;
+        const release = id ? await runtime.store.getRelease(id) : (await runtime.store.listReleases({ env, limit: 1 }))[0];
+        if (!release) throw new InputError(id ? `no release ${id}` : `no release of ${env} is recorded`);
+        if (release.env !== env) throw new InputError(`release ${release.id} is of ${release.env}, not ${env}`);
+        if (release.status === 'rolled-back') {
+          io.stdout.write(args.json ? JSON.stringify({ status: 'nothing-to-do', releaseId: release.id }) + '\n' : `release ${release.id} is already rolled back\n`);
+          return EXIT.findings;
+        }
+        if (args.values.yes !== true) {
+          if (!io.stdin?.isTTY) throw new InputError(`rollback changes ${env}: pass --yes to confirm (standard input is not a terminal)`);
+          if (!(await io.confirm(`Roll back release ${release.id} in ${env}? [y/N] `))) return EXIT.findings;
+        }
+        const progress = progressPrinter(io.stderr, args.json);
+        const breakLock = args.values['break-lock'] === true;
+        const ctx = { ...runtime, driver: runtime.driverFor(head.manifest, env), resolver: new ServiceResolver(fleet.git, fleet.cache, env), fleetRoot: fleet.root, emit: progress.emit, breakLock };
+        const outcome = await withEnvRollout(ctx, env, release.id, (rollout) =>
+          rollout.rollback(release, `release ${release.id} was rolled back on request`),
+        );
+        if (args.json) writeJson(io.stdout, { ...outcome, events: progress.events });
+        else io.stdout.write(`release ${outcome.releaseId}: ${outcome.status} — ${outcome.summary}\n`);
+        return outcome.status === 'rolled-back' ? EXIT.ok : EXIT.operator;
+      }),
+    ),
+};

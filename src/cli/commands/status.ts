@@ -1,0 +1,87 @@
+import { selectEnv } from '../../core/manifest/select.js';
+import { releaseProgress } from '../../core/state/release-progress.js';
+import type { Plan } from '../../core/plan/plan.js';
+import { loadRevision } from '../../engine/load-revision.js';
+import { ServiceResolver } from '../../engine/resolve-service.js';
+import type { Command } from '../command.js';
+import { EXIT } from '../io.js';
+import { withFleet } from '../open-fleet.js';
+import { withRuntime } from '../runtime.js';
+import { writeJson } from '../views/json.js';
+import { renderTable } from '../views/table.js';
+import { stateOptions } from './state-options.js';
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'What runs in an environment, the state of its latest release, and who holds its lock.',
+  usage: 'status --env E',
+  details: `
+For every service recorded as deployed in E: its commit, config hash, when and by which release,
+and whether the driver sees it running that version. The latest release with its status; when
+tranche died during it, which steps are in doubt (started, never finished) and what to run next.
+The lock holder, and whether that process still runs.
+
+Exit codes: 0 shown; 2 unusable input.`,
+  options: { ...stateOptions },
+  positionals: [],
+  run: (args, io) =>
+    withFleet(args, io, (fleet) =>
+      withRuntime(fleet, args, io, async (runtime) => {
+        const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
+        const env = selectEnv(head.manifest, args.values.env as string | undefined);
+        const deployed = await runtime.store.deployed(env);
+        const lock = await runtime.store.currentLock(env);
+        const release = (await runtime.store.listReleases({ env, limit: 1 }))[0];
+        const driver = runtime.driverFor(head.manifest, env);
+        const resolver = new ServiceResolver(fleet.git, fleet.cache, env);
+        const services = await Promise.all(
+          [...deployed.values()].map(async (d) => {
+            const service = (await resolver.at(d.service, d.commit).catch(() => undefined))?.service ?? head.manifest.services.get(d.service);
+            const live = service ? await driver.inspect(env, service, fleet.root) : undefined;
+            const drift = live?.running && (live.commit !== d.commit || (live.configHash !== undefined && live.configHash !== d.configHash));
+            return { ...d, running: live?.running ?? null, ...(live?.pid !== undefined ? { pid: live.pid } : {}), drift: Boolean(drift) };
+          }),
+        );
+        const progress = release ? releaseProgress(release.plan as Plan, await runtime.store.journal(release.id)) : undefined;
+        const inDoubt = progress ? [...progress.steps.values()].filter((s) => s.deploy === 'in-doubt' || s.rollback === 'in-doubt') : [];
+        const holderAlive = lock ? runtime.isAlive(lock) : undefined;
+        const next =
+          release?.status === 'running' && lock && holderAlive === false
+            ? `tranche died during release ${release.id}: run tranche resume --env ${env} --break-lock, or tranche rollback --env ${env} --break-lock`
+            : release?.status === 'paused'
+              ? `release ${release.id} is paused: tranche resume --env ${env}, or tranche rollback --env ${env}`
+              : release?.status === 'rollback-failed'
+                ? `the rollback of ${release.id} did not complete: look at the services, then tranche rollback --env ${env}`
+                : undefined;
+        if (args.json) {
+          writeJson(io.stdout, {
+            env,
+            lock: lock ? { ...lock, alive: holderAlive ?? null } : null,
+            release: release
+              ? { id: release.id, status: release.status, summary: release.summary ?? null, startedAt: release.startedAt, inDoubt: inDoubt.map((s) => ({ service: s.service, batch: s.batch, action: s.deploy === 'in-doubt' ? 'deploy' : 'rollback' })) }
+              : null,
+            services,
+            ...(next ? { next } : {}),
+          });
+          return EXIT.ok;
+        }
+        const lines = [`${env}: ${services.length} service${services.length === 1 ? '' : 's'} recorded as deployed`];
+        if (release) lines.push(`latest release ${release.id}: ${release.status}${release.summary ? ` — ${release.summary}` : ''}`);
+        lines.push(lock ? `lock: held by ${lock.user}@${lock.host} (pid ${lock.pid}) since ${lock.acquiredAt}${holderAlive === false ? ' — that process is no longer running' : ''}` : 'lock: free');
+        for (const step of inDoubt) lines.push(`in doubt: ${step.service} (batch ${step.batch}): ${step.deploy === 'in-doubt' ? 'deploy' : 'rollback'} started and never finished`);
+        if (next) lines.push(`next: ${next}`);
+        lines.push('');
+        const rows = services.map((s) => [
+          s.service,
+          s.commit.slice(0, 7),
+          s.configHash.slice(0, 15),
+          s.deployedAt,
+          s.releaseId,
+          s.running === null ? 'unknown' : s.running ? `yes${s.pid ? ` (pid ${s.pid})` : ''}${s.drift ? ', but not what tranche deployed' : ''}` : 'no',
+        ]);
+        if (rows.length) lines.push(renderTable(['SERVICE', 'COMMIT', 'CONFIG', 'DEPLOYED', 'RELEASE', 'RUNNING'], rows), '');
+        io.stdout.write(lines.join('\n'));
+        return EXIT.ok;
+      }),
+    ),
+};

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { RealCheckRunner } from '../adapters/checks/real-check-runner.js';
+import { systemClock } from '../adapters/clock/system-clock.js';
+import { ExecDriver } from '../adapters/drivers/exec-driver.js';
+import { LocalDriver } from '../adapters/drivers/local-driver.js';
+import { openStore } from '../adapters/stores/open-store.js';
+import { InputError } from '../core/input-error.js';
+import type { Manifest } from '../core/manifest/manifest.js';
+import type { LockHolder } from '../core/state/records.js';
+import type { Operator } from '../engine/env-lock.js';
+import type { CheckRunner } from '../ports/check-runner.js';
+import type { Clock } from '../ports/clock.js';
+import type { Driver } from '../ports/driver.js';
+import type { Store } from '../ports/store.js';
+import type { ParsedArgs } from './command.js';
+import type { CliIO } from './io.js';
+import type { Fleet } from './open-fleet.js';
+
+/** The adapters a stateful command works with, wired from the operator's settings. */
+export interface Runtime {
+  store: Store;
+  checks: CheckRunner;
+  clock: Clock;
+  who: Operator;
+  driverFor(manifest: Manifest, env: string): Driver;
+  /** Whether a lock holder's process runs; undefined when it is on another host. */
+  isAlive(holder: LockHolder): boolean | undefined;
+}
+
+/** The store `--state` or TRANCHE_STATE names (SQLite in `.tranche/state.db` by default). */
+function storeSpec(args: ParsedArgs, io: CliIO): string | undefined {
+  return (args.values.state as string | undefined) ?? io.env.TRANCHE_STATE;
+}
+
+/**
+ * Whether there is recorded state to read, without creating any: commands without side effects
+ * (check, plan, status) must not leave a state file behind in a fleet that has none.
+ */
+export function hasState(fleet: Fleet, args: ParsedArgs, io: CliIO): boolean {
+  return storeSpec(args, io) !== undefined || existsSync(join(fleet.root, '.tranche', 'state.db'));
+}
+
+/** Opens the runtime for the length of `use`, and always closes the store. */
+export async function withRuntime<T>(fleet: Fleet, args: ParsedArgs, io: CliIO, use: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const store = await openStore(storeSpec(args, io), fleet.root);
+  const host = hostname();
+  const drivers = new Map<string, Driver>();
+  const runtime: Runtime = {
+    store,
+    checks: new RealCheckRunner({ commandEnv: { PATH: io.env.PATH ?? '' } }),
+    clock: systemClock,
+    who: { user: safeUser(io), host, pid: process.pid },
+    driverFor(manifest, env) {
+      const name = manifest.environments.find((e) => e.name === env)?.driver ?? 'local';
+      let driver = drivers.get(name);
+      if (!driver) {
+        if (name === 'local') driver = new LocalDriver({ env: io.env });
+        else if (name === 'exec') driver = new ExecDriver({ env: io.env });
+        else throw new InputError(`environment ${env} uses the ${name} driver, which this version of tranche does not have yet`);
+        drivers.set(name, driver);
+      }
+      return driver;
+    },
+    isAlive(holder) {
+      if (holder.host !== host) return undefined;
+      try {
+        process.kill(holder.pid, 0);
+        return true;
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    },
+  };
+  try {
+    return await use(runtime);
+  } finally {
+    await store.close();
+  }
+}
+
+function safeUser(io: CliIO): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return io.env.USER ?? 'unknown';
+  }
+}

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { Finding } from '../core/finding.js';
+import type { Plan } from '../core/plan/plan.js';
+import { frozenSteps } from '../core/state/active-freezes.js';
+import { withEnvRollout, type RolloutContext } from './env-rollout.js';
+import type { ResolvedService } from './resolve-service.js';
+import type { RolloutOutcome } from './rollout.js';
+import { preflightChecks } from './runnable-checks.js';
+
+export type ApplyContext = RolloutContext;
+
+/** An apply that did not start, and why: findings that block it (nothing was touched). */
+export interface ApplyRefused {
+  refused: Finding[];
+}
+
+/**
+ * Applies a plan: refuses it when it has error findings, when a freeze forbids it or when a
+ * pre-flight check fails against the new config; otherwise takes the environment's lock and
+ * rolls the plan out. Nothing is deployed before every refusal reason has been ruled out.
+ */
+export async function applyRelease(plan: Plan, targets: Map<string, ResolvedService>, ctx: ApplyContext): Promise<RolloutOutcome | ApplyRefused | { nothing: true }> {
+  const errors = plan.findings.filter((f) => f.severity === 'error');
+  if (errors.length) return { refused: errors };
+  const frozen = frozenSteps(plan, await ctx.store.freezes(plan.env), ctx.clock.now().toISOString());
+  if (frozen.length) return { refused: frozen };
+  if (!plan.batches.length) return { nothing: true };
+
+  const preflight = await runPreflight(plan, targets, ctx);
+  if (preflight.length) return { refused: preflight };
+
+  const releaseId = newReleaseId(plan.env, ctx.clock.now());
+  return withEnvRollout(ctx, plan.env, releaseId, async (rollout) => {
+    const previous = (await ctx.store.listReleases({ env: plan.env, limit: 1 }))[0];
+    if (previous && (previous.status === 'running' || previous.status === 'paused' || previous.status === 'rollback-failed')) {
+      return {
+        refused: [
+          {
+            rule: 'check/failed',
+            severity: 'error',
+            env: plan.env,
+            message: `release ${previous.id} of ${plan.env} is ${previous.status}: finish it first (tranche resume --env ${plan.env}, or tranche rollback --env ${plan.env})`,
+          },
+        ],
+      };
+    }
+    const deployedCommits = [...new Set(Object.values(plan.basis.deployed).map((v) => v.commit))];
+    return rollout.start(
+      {
+        id: releaseId,
+        env: plan.env,
+        status: 'running',
+        ...(plan.intent !== undefined ? { intent: plan.intent } : {}),
+        ...(plan.scope !== undefined ? { scope: plan.scope } : {}),
+        ...(deployedCommits.length === 1 ? { fromCommit: deployedCommits[0]! } : {}),
+        toCommit: plan.to.commit,
+        by: ctx.who,
+        startedAt: ctx.clock.now().toISOString(),
+        plan,
+      },
+      plan.findings,
+    );
+  });
+}
+
+/** The checks that depend on config alone, run with each step's new config before anything restarts. */
+async function runPreflight(plan: Plan, targets: Map<string, ResolvedService>, ctx: ApplyContext): Promise<Finding[]> {
+  const runs = plan.batches
+    .flatMap((b) => b.steps)
+    .flatMap((step) => {
+      const target = targets.get(step.service);
+      return target ? preflightChecks(target, ctx.fleetRoot).map((check) => ({ service: step.service, check })) : [];
+    });
+  ctx.emit({ type: 'gate', gate: 'preflight', phase: 'started', batch: 0, detail: `${runs.length} check${runs.length === 1 ? '' : 's'}` });
+  const results = await Promise.all(
+    runs.map(async ({ service, check }) =>
+      'check' in check ? { service, name: check.check.name, result: await ctx.checks.run(check.check) } : { service, name: check.name, result: { ok: false, message: check.problem } },
+    ),
+  );
+  const findings: Finding[] = results
+    .filter((r) => !r.result.ok)
+    .map((r) => ({
+      rule: 'check/preflight-failed',
+      severity: 'error',
+      service: r.service,
+      env: plan.env,
+      message: `check "${r.name}" fails with the new config, before anything restarts: ${r.result.message}`,
+      hint: 'fix the config (or the dependency it points at) and plan again',
+    }));
+  ctx.emit({ type: 'gate', gate: 'preflight', phase: findings.length ? 'failed' : 'passed', batch: 0 });
+  return findings;
+}
+
+/** `prod-20261129-023055-3fa9`: the environment, when, and a few random hex digits. */
+export function newReleaseId(env: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${env}-${stamp}-${randomBytes(2).toString('hex')}`;
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { LockHolder } from '../core/state/records.js';
+import type { Clock } from '../ports/clock.js';
+import { LockLostError, type Store } from '../ports/store.js';
+
+/** Who is running tranche: recorded with every lock and release. */
+export interface Operator {
+  user: string;
+  host: string;
+  pid: number;
+}
+
+/** Another tranche holds the environment. `dead` when its process is gone (or silent for too long). */
+export class EnvLockedError extends Error {
+  constructor(
+    readonly holder: LockHolder,
+    readonly dead: boolean,
+  ) {
+    super(
+      `${holder.env} is locked by ${holder.user}@${holder.host} (pid ${holder.pid})${holder.releaseId ? ` for release ${holder.releaseId}` : ''} ` +
+        `since ${holder.acquiredAt}, last heartbeat ${holder.heartbeatAt}` +
+        (dead ? '; that process is no longer running: run again with --break-lock to take over (then tranche status / resume)' : ''),
+    );
+    this.name = 'EnvLockedError';
+  }
+}
+
+export interface HeldLock {
+  token: string;
+  /** Set when the heartbeat found the lock taken away: the rollout must stop. */
+  lost(): LockLostError | undefined;
+  release(): Promise<void>;
+}
+
+export interface LockOptions {
+  breakLock: boolean;
+  /** Whether the holder's process runs; undefined when this machine cannot tell (another host). */
+  isAlive(holder: LockHolder): boolean | undefined;
+  releaseId?: string;
+  heartbeatMs?: number;
+  /** A holder on another host that has not beaten for this long is taken for dead. */
+  staleAfterMs?: number;
+}
+
+/**
+ * Takes the environment's lock (PRODUCT §7) and keeps it beating until released. A holder that
+ * is dead is reported, and replaced only when the operator says `--break-lock`; a live holder is
+ * never replaced.
+ */
+export async function acquireEnvLock(store: Store, env: string, who: Operator, clock: Clock, options: LockOptions): Promise<HeldLock> {
+  const now = clock.now().toISOString();
+  const holder: LockHolder = {
+    env,
+    token: randomUUID(),
+    ...who,
+    ...(options.releaseId ? { releaseId: options.releaseId } : {}),
+    acquiredAt: now,
+    heartbeatAt: now,
+  };
+  let result = await store.acquireLock(holder);
+  if (!result.acquired) {
+    const current = result.holder;
+    const alive = options.isAlive(current);
+    const silentFor = clock.now().getTime() - Date.parse(current.heartbeatAt);
+    const dead = alive === false || (alive === undefined && silentFor > (options.staleAfterMs ?? 60_000));
+    if (!dead || !options.breakLock) throw new EnvLockedError(current, dead);
+    await store.breakLock(env);
+    result = await store.acquireLock(holder);
+    if (!result.acquired) throw new EnvLockedError(result.holder, false);
+  }
+
+  const stop = new AbortController();
+  let lost: LockLostError | undefined;
+  const beat = async () => {
+    while (!stop.signal.aborted) {
+      await clock.sleep(options.heartbeatMs ?? 2000, stop.signal);
+      if (stop.signal.aborted) break;
+      try {
+        await store.heartbeat(env, holder.token, clock.now().toISOString());
+      } catch (error) {
+        if (error instanceof LockLostError) {
+          lost = error;
+          return;
+        }
+        // A store hiccup: try again at the next beat.
+      }
+    }
+  };
+  const beating = beat();
+  return {
+    token: holder.token,
+    lost: () => lost,
+    release: async () => {
+      stop.abort();
+      await beating;
+      await store.releaseLock(env, holder.token);
+    },
+  };
+}

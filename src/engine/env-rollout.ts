@@ -1,0 +1,34 @@
+import type { LockHolder } from '../core/state/records.js';
+import type { CheckRunner } from '../ports/check-runner.js';
+import type { Clock } from '../ports/clock.js';
+import type { Driver } from '../ports/driver.js';
+import type { Store } from '../ports/store.js';
+import { acquireEnvLock, type Operator } from './env-lock.js';
+import type { ServiceResolver } from './resolve-service.js';
+import { Rollout } from './rollout.js';
+import type { EmitEvent } from './rollout-events.js';
+
+/** Everything a rollout of one environment works with; the CLI wires the adapters. */
+export interface RolloutContext {
+  store: Store;
+  driver: Driver;
+  checks: CheckRunner;
+  clock: Clock;
+  who: Operator;
+  isAlive(holder: LockHolder): boolean | undefined;
+  resolver: ServiceResolver;
+  fleetRoot: string;
+  emit: EmitEvent;
+  breakLock: boolean;
+  healthTimeoutMs?: number;
+}
+
+/** Runs `use` with a rollout of `env` while holding the environment's lock, and always releases it. */
+export async function withEnvRollout<T>(ctx: RolloutContext, env: string, releaseId: string, use: (rollout: Rollout) => Promise<T>): Promise<T> {
+  const lock = await acquireEnvLock(ctx.store, env, ctx.who, ctx.clock, { breakLock: ctx.breakLock, isAlive: ctx.isAlive, releaseId });
+  try {
+    return await use(new Rollout({ ...ctx, env, interrupted: lock.lost }));
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,56 @@
+import type { FleetRevision } from '../core/fleet-revision.js';
+import { buildPlan, type ServiceState } from '../core/plan/build-plan.js';
+import type { Plan } from '../core/plan/plan.js';
+import type { DeployedService } from '../core/state/records.js';
+import { checkRelease, type ReleaseCheck } from './check-release.js';
+import { resolveService, type ResolvedService } from './resolve-service.js';
+
+export interface ReleaseRequest {
+  env: string;
+  to: FleetRevision;
+  from?: FleetRevision;
+  /** Why there is no `from`, when there is none (said when comparing rules are skipped). */
+  whyNoFrom: string;
+  deployed: Map<string, DeployedService>;
+  createdAt: string;
+  intent?: string;
+  scope?: string[];
+}
+
+export interface PreparedRelease {
+  check: ReleaseCheck;
+  plan: Plan;
+  /** Every service of the target, resolved in the environment. */
+  targets: Map<string, ResolvedService>;
+}
+
+/** The findings and the plan of a release, from data already read: no side effects. */
+export function prepareRelease(request: ReleaseRequest): PreparedRelease {
+  const { env, to } = request;
+  if (!to.commit) throw new Error('internal: a release targets a commit, not the working tree');
+  const check = checkRelease(env, to, request.from, request.whyNoFrom);
+  const targets = new Map<string, ResolvedService>();
+  for (const name of to.manifest.services.keys()) targets.set(name, resolveService(to, name, env));
+  const states = (entries: Iterable<[string, ServiceState]>) => new Map(entries);
+  const plan = buildPlan({
+    env,
+    manifest: to.manifest,
+    to: { commit: to.commit, label: to.label },
+    targets: states([...targets].map(([name, t]) => [name, { version: t.version, shown: t.shown }])),
+    deployed: states(
+      [...request.deployed].map(([name, d]) => [name, { version: { commit: d.commit, contentId: d.contentId, configHash: d.configHash }, shown: d.config }]),
+    ),
+    findings: check.findings,
+    createdAt: request.createdAt,
+    ...(request.intent !== undefined ? { intent: request.intent } : {}),
+    ...(request.scope !== undefined ? { scope: request.scope } : {}),
+  });
+  return { check, plan, targets };
+}
+
+/** The fleet commit an environment runs, as recorded: the one deployed last. */
+export function deployedCommit(deployed: Map<string, DeployedService>): string | undefined {
+  let latest: DeployedService | undefined;
+  for (const state of deployed.values()) if (!latest || state.deployedAt > latest.deployedAt) latest = state;
+  return latest?.commit;
+}

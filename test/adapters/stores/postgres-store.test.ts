@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, describe, test } from 'node:test';
+import pg from 'pg';
+import { openStore } from '../../../src/adapters/stores/open-store.js';
+import { PostgresStore } from '../../../src/adapters/stores/postgres-store.js';
+import { SchemaTooNewError } from '../../../src/adapters/stores/schema-too-new-error.js';
+import { StoreOpenError } from '../../../src/adapters/stores/store-open-error.js';
+import type { LockHolder, Release, Store } from '../../../src/ports/store.js';
+import { storeContract } from './store-contract.js';
+
+// The Postgres on this machine. It must be up: when it is not, these tests fail (never skip).
+const URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+const admin = new pg.Pool({ connectionString: URL, max: 2 });
+const schemas = new Set<string>();
+after(async () => {
+  try {
+    for (const schema of schemas) await dropSchema(schema);
+  } finally {
+    await admin.end();
+  }
+});
+
+/** A fresh schema name for one store, dropped when the run ends (or when its store is disposed). */
+function freshSchema(): string {
+  const schema = `tranche_test_${randomBytes(6).toString('hex')}`;
+  schemas.add(schema);
+  return schema;
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  schemas.delete(schema);
+}
+
+const storeSchemas = new Map<Store, string>();
+storeContract(
+  'PostgresStore',
+  async () => {
+    const schema = freshSchema();
+    const store = new PostgresStore(URL, { schema });
+    storeSchemas.set(store, schema);
+    await store.migrate();
+    return store;
+  },
+  async (store) => {
+    await store.close();
+    await dropSchema(storeSchemas.get(store) ?? '');
+  },
+);
+
+describe('PostgresStore with several pools', () => {
+  test('lets exactly one of two pools take each contended lock, and tells the other who won', async () => {
+    const schema = freshSchema();
+    const [a, b] = [new PostgresStore(URL, { schema }), new PostgresStore(URL, { schema })];
+    try {
+      await a.migrate();
+      const envs = Array.from({ length: 25 }, (_, i) => `env-${i}`);
+      const results = await Promise.all(envs.map((env) => Promise.all([a.acquireLock(holder(env, 'a')), b.acquireLock(holder(env, 'b'))])));
+      results.forEach((pair, i) => {
+        const winners = pair.filter((r) => r.acquired);
+        assert.equal(winners.length, 1, `env-${i}: ${JSON.stringify(pair)}`);
+        const loser = pair.find((r) => !r.acquired);
+        assert.ok(loser && !loser.acquired);
+        assert.equal(loser.holder.token, pair[0]?.acquired ? `a-env-${i}` : `b-env-${i}`);
+      });
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  test('gives appends from two pools to one release one gapless sequence', async () => {
+    const schema = freshSchema();
+    const [a, b] = [new PostgresStore(URL, { schema }), new PostgresStore(URL, { schema })];
+    try {
+      await a.migrate();
+      await a.createRelease(release('r1'));
+      const append = (store: Store, n: number) =>
+        store.appendJournal({ releaseId: 'r1', at: '2025-03-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started', detail: { n } });
+      const seqs = await Promise.all(Array.from({ length: 40 }, (_, n) => append(n % 2 ? a : b, n)));
+      assert.deepEqual([...seqs].sort((x, y) => x - y), Array.from({ length: 40 }, (_, i) => i + 1));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  test('migrates a fresh schema from two pools at once, applying each migration once', async () => {
+    const schema = freshSchema();
+    const [a, b] = [new PostgresStore(URL, { schema }), new PostgresStore(URL, { schema })];
+    try {
+      await Promise.all([a.migrate(), b.migrate()]);
+      const { rows } = await admin.query(`SELECT version, applied_at FROM "${schema}".schema_migrations`);
+      assert.deepEqual(rows.map((r: { version: number }) => r.version), [1]);
+      assert.ok(rows[0].applied_at instanceof Date);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  test('refuses a store whose schema is newer than this tranche knows', async () => {
+    const schema = freshSchema();
+    const store = new PostgresStore(URL, { schema });
+    try {
+      await store.migrate();
+      await admin.query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES (99, 'from the future')`);
+      await assert.rejects(store.migrate(), (error: unknown) => {
+        assert.ok(error instanceof SchemaTooNewError);
+        assert.match(error.message, new RegExp(`schema ${schema}\\) is at schema version 99, but this tranche knows versions up to 1`));
+        return true;
+      });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('openStore for Postgres', () => {
+  test('opens a postgres:// or postgresql:// URL, migrated', async () => {
+    for (const scheme of ['postgres', 'postgresql']) {
+      // The URL's own options put the tables in a schema of this run.
+      const schema = freshSchema();
+      await admin.query(`CREATE SCHEMA "${schema}"`);
+      const url = `${scheme}://postgres@127.0.0.1:5432/test?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      const store = await openStore(url, '/nonexistent-fleet');
+      try {
+        assert.ok(store instanceof PostgresStore, scheme);
+        await store.createRelease(release('r1'));
+        assert.equal((await store.listReleases())[0]?.id, 'r1');
+        const { rows } = await admin.query(`SELECT count(*)::int AS n FROM "${schema}".releases`);
+        assert.equal(rows[0].n, 1, 'the release is in the schema the URL named');
+      } finally {
+        await store.close();
+      }
+    }
+  });
+
+  test('says which server it cannot reach, without the password', async () => {
+    await assert.rejects(openStore('postgres://deploy:hunter2@127.0.0.1:1/test', '/'), (error: unknown) => {
+      assert.ok(error instanceof StoreOpenError);
+      assert.match(error.message, /^cannot open the state store postgres:\/\/deploy:\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/);
+      assert.doesNotMatch(error.message, /hunter2/);
+      return true;
+    });
+  });
+});
+
+function release(id: string): Release {
+  return {
+    id, env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'alice', host: 'laptop', pid: 1234 },
+    startedAt: '2025-03-01T10:00:00.000Z', plan: {},
+  };
+}
+
+function holder(env: string, who: string): LockHolder {
+  return {
+    env, token: `${who}-${env}`, user: who, host: 'test', pid: process.pid,
+    acquiredAt: '2025-03-01T10:00:00.000Z', heartbeatAt: '2025-03-01T10:00:00.000Z',
+  };
+}

@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { openStore } from '../../../src/adapters/stores/open-store.js';
+import { SchemaTooNewError } from '../../../src/adapters/stores/schema-too-new-error.js';
+import { SqliteStore } from '../../../src/adapters/stores/sqlite-store.js';
+import { InputError } from '../../../src/core/input-error.js';
+import type { Store } from '../../../src/ports/store.js';
+import { storeContract } from './store-contract.js';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tranche-sqlite-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const files = new Map<Store, string>();
+storeContract(
+  'SqliteStore',
+  async () => {
+    const dir = tempDir();
+    const store = new SqliteStore(join(dir, 'state.db'));
+    await store.migrate();
+    files.set(store, dir);
+    return store;
+  },
+  async (store) => {
+    await store.close();
+    rmSync(files.get(store) ?? '', { recursive: true, force: true });
+  },
+);
+
+/** A raw connection to a store's file, to look at or tamper with what the store wrote. */
+function raw(path: string): Database.Database {
+  return new Database(path);
+}
+
+describe('SqliteStore on a file', () => {
+  test('lets exactly one of two processes take each contended lock, and tells the other who won', async () => {
+    const path = join(tempDir(), 'state.db');
+    const setup = new SqliteStore(path);
+    await setup.migrate();
+    await setup.close();
+    const moduleUrl = new URL('../../../src/adapters/stores/sqlite-store.js', import.meta.url).href;
+    const envs = 25;
+    const [first = [], second = []] = await race([contender(moduleUrl, path, 'p1', envs), contender(moduleUrl, path, 'p2', envs)]);
+    assert.equal(first.length + second.length, 2 * envs);
+    for (let i = 0; i < envs; i++) {
+      const results = [first[i], second[i]];
+      const winners = results.filter((r) => r?.acquired);
+      assert.equal(winners.length, 1, `env-${i}: ${JSON.stringify(results)}`);
+      const loser = results.find((r) => !r?.acquired);
+      assert.equal(loser?.holderToken, winners[0]?.token, `env-${i}: the loser sees the winner's token`);
+    }
+    const store = new SqliteStore(path);
+    const held = await Promise.all(Array.from({ length: envs }, (_, i) => store.currentLock(`env-${i}`)));
+    await store.close();
+    assert.ok(held.every((h) => h !== undefined), 'every lock is held by its winner');
+  });
+
+  test('refuses a store whose schema is newer than this tranche knows', async () => {
+    const path = join(tempDir(), 'state.db');
+    const store = new SqliteStore(path);
+    await store.migrate();
+    await store.close();
+    const db = raw(path);
+    db.prepare("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')").run();
+    db.close();
+    const again = new SqliteStore(path);
+    await assert.rejects(again.migrate(), (error: unknown) => {
+      assert.ok(error instanceof SchemaTooNewError);
+      assert.match(error.message, /schema version 99, but this tranche knows versions up to 1: upgrade tranche/);
+      return true;
+    });
+    await again.close();
+    await assert.rejects(openStore(path, '/'), SchemaTooNewError);
+  });
+
+  test('records each migration once, with the time it was applied, in a WAL-mode file', async () => {
+    const path = join(tempDir(), 'state.db');
+    const store = new SqliteStore(path);
+    await store.migrate();
+    await store.migrate();
+    await store.close();
+    const db = raw(path);
+    const rows = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as { version: number; applied_at: string }[];
+    const mode = db.pragma('journal_mode', { simple: true });
+    db.close();
+    assert.deepEqual(rows.map((r) => r.version), [1]);
+    assert.match(rows[0]?.applied_at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.equal(mode, 'wal');
+  });
+});
+
+describe('openStore for SQLite', () => {
+  test('opens .tranche/state.db under the fleet root by default, creating the folder, migrated', async () => {
+    const root = tempDir();
+    const store = await openStore(undefined, root);
+    try {
+      assert.ok(store instanceof SqliteStore);
+      assert.equal(store.path, join(root, '.tranche', 'state.db'));
+      assert.ok(existsSync(join(root, '.tranche', 'state.db')));
+      assert.deepEqual(await store.freezes(), []);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('opens sqlite:PATH and file paths, relative ones from the fleet root', async () => {
+    const root = tempDir();
+    const elsewhere = tempDir();
+    const cases: [string, string][] = [
+      ['sqlite:state/prod.db', join(root, 'state', 'prod.db')],
+      [`sqlite://${join(elsewhere, 'a.sqlite')}`, join(elsewhere, 'a.sqlite')],
+      ['custom.sqlite3', join(root, 'custom.sqlite3')],
+      ['./state/dev', join(root, 'state', 'dev')],
+      [join(elsewhere, 'b'), join(elsewhere, 'b')],
+    ];
+    for (const [spec, path] of cases) {
+      const store = await openStore(spec, root);
+      await store.close();
+      assert.ok(store instanceof SqliteStore, spec);
+      assert.equal(store.path, path, spec);
+      assert.ok(existsSync(path), spec);
+    }
+    const memory = await openStore('sqlite::memory:', root);
+    assert.equal((memory as SqliteStore).path, ':memory:');
+    await memory.close();
+  });
+
+  test('refuses a location it does not understand, naming it without its password', async () => {
+    const refusals: [string, RegExp][] = [
+      ['mysql://deploy:hunter2@db.internal/tranche', /"mysql:\/\/deploy:\*\*\*@db\.internal\/tranche" not understood \(unknown kind of store\)/],
+      ['postgres', /"postgres" not understood \(a bare name is neither a URL nor a file path\)/],
+      ['', /"" not understood \(it is empty\)/],
+      ['sqlite:', /"sqlite:" not understood \(sqlite: needs a path after it\)/],
+    ];
+    for (const [spec, message] of refusals) {
+      await assert.rejects(openStore(spec, tempDir()), (error: unknown) => {
+        assert.ok(error instanceof InputError, spec);
+        assert.match(error.message, message);
+        assert.doesNotMatch(error.message, /hunter2/);
+        return true;
+      });
+    }
+  });
+});
+
+interface Attempt {
+  acquired: boolean;
+  token: string;
+  holderToken?: string;
+}
+
+/**
+ * A separate node process with its own connection to `path`: it migrates, says it is ready,
+ * waits for "go" on stdin, then tries to take the lock of env-0 … env-(n-1).
+ */
+function contender(moduleUrl: string, path: string, name: string, envs: number) {
+  const script = `
+    const { SqliteStore } = await import(process.argv[1]);
+    const store = new SqliteStore(process.argv[2]);
+    await store.migrate();
+    process.stdout.write('ready\\n');
+    await new Promise((resolve) => process.stdin.once('data', resolve));
+    const results = [];
+    for (let i = 0; i < Number(process.argv[4]); i++) {
+      const token = process.argv[3] + '-' + i;
+      const at = new Date().toISOString();
+      const r = await store.acquireLock({ env: 'env-' + i, token, user: process.argv[3], host: 'test', pid: process.pid, acquiredAt: at, heartbeatAt: at });
+      results.push(r.acquired ? { acquired: true, token } : { acquired: false, token, holderToken: r.holder.token });
+    }
+    await store.close();
+    process.stdout.write(JSON.stringify(results) + '\\n');
+    process.exit(0);
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script, moduleUrl, path, name, String(envs)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', () => out.startsWith('ready\n') && resolve());
+    child.on('close', () => reject(new Error(`${name} exited before it was ready: ${err}`)));
+  });
+  const done = new Promise<Attempt[]>((resolve, reject) => {
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${name} exited with ${code}: ${err}`));
+      resolve(JSON.parse(out.slice('ready\n'.length)) as Attempt[]);
+    });
+  });
+  // Whichever is awaited reports a failure; the other must not count as unhandled.
+  ready.catch(() => {});
+  done.catch(() => {});
+  return { ready, done, go: () => child.stdin.end('go\n') };
+}
+
+/** Starts both contenders at once, once both are ready, and returns what each got. */
+async function race(contenders: ReturnType<typeof contender>[]): Promise<Attempt[][]> {
+  await Promise.all(contenders.map((c) => c.ready));
+  contenders.forEach((c) => c.go());
+  return Promise.all(contenders.map((c) => c.done));
+}

@@ -1,0 +1,330 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { LockLostError } from '../../../src/ports/store.js';
+import type { Finding } from '../../../src/core/finding.js';
+import type {
+  CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, Release, Store,
+} from '../../../src/ports/store.js';
+
+/**
+ * The behaviour every `Store` implementation must have. `open` gives a migrated store holding
+ * nothing; `dispose` closes it and removes whatever it stored.
+ */
+export function storeContract(name: string, open: () => Promise<Store>, dispose: (s: Store) => Promise<void>): void {
+  function it(title: string, body: (store: Store) => Promise<void>): void {
+    test(title, async () => {
+      const store = await open();
+      try {
+        await body(store);
+      } finally {
+        await dispose(store);
+      }
+    });
+  }
+
+  describe(`${name}: releases`, () => {
+    it('reads a release back with every field, its plan JSON and scope included', async (store) => {
+      const full = release('r1', {
+        intent: 'move orders-db to port 6432', scope: ['config', 'code'], fromCommit: 'a'.repeat(40),
+        finishedAt: '2025-03-01T10:05:00.000Z', summary: 'succeeded: 3 services in 2 batches', status: 'succeeded',
+        plan: { batches: [{ services: ['orders', 'billing'], kind: 'config' }], note: 'ünïcødé ✓', n: 1.5, none: null, ok: false },
+      });
+      await store.createRelease(full);
+      assert.deepEqual(await store.getRelease('r1'), full);
+    });
+
+    it('leaves absent optional fields absent, and tells an empty scope from none', async (store) => {
+      await store.createRelease(release('bare'));
+      await store.createRelease(release('empty-scope', { scope: [] }));
+      assert.deepEqual(await store.getRelease('bare'), release('bare'));
+      assert.deepEqual((await store.getRelease('empty-scope'))?.scope, []);
+    });
+
+    it('answers undefined for a release it does not have, and refuses a second release with one id', async (store) => {
+      assert.equal(await store.getRelease('nope'), undefined);
+      await store.createRelease(release('r1'));
+      await assert.rejects(store.createRelease(release('r1', { env: 'staging' })));
+      assert.equal((await store.getRelease('r1'))?.env, 'prod');
+    });
+
+    it('updates status, finish time and summary, leaving every other field as it was', async (store) => {
+      await store.createRelease(release('r1', { summary: 'started' }));
+      await store.updateRelease('r1', { status: 'paused' });
+      assert.deepEqual(await store.getRelease('r1'), release('r1', { summary: 'started', status: 'paused' }));
+      await store.updateRelease('r1', { status: 'rolled-back', finishedAt: '2025-03-01T11:00:00.000Z', summary: 'rolled back on request' });
+      assert.deepEqual(
+        await store.getRelease('r1'),
+        release('r1', { status: 'rolled-back', finishedAt: '2025-03-01T11:00:00.000Z', summary: 'rolled back on request' }),
+      );
+      await assert.rejects(store.updateRelease('nope', { status: 'failed' }), /nope/);
+    });
+
+    it('lists releases newest first, for one environment, up to a limit', async (store) => {
+      // Created out of order; r5 starts at the same time as r4 but was created later.
+      for (const [id, env, minute] of [['r2', 'prod', 2], ['r1', 'prod', 1], ['r3', 'staging', 3], ['r4', 'prod', 4], ['r5', 'prod', 4]] as const) {
+        await store.createRelease(release(id, { env, startedAt: `2025-03-01T10:0${minute}:00.000Z` }));
+      }
+      const ids = async (filter?: { env?: string; limit?: number }) => (await store.listReleases(filter)).map((r) => r.id);
+      assert.deepEqual(await ids(), ['r5', 'r4', 'r3', 'r2', 'r1']);
+      assert.deepEqual(await ids({ env: 'prod' }), ['r5', 'r4', 'r2', 'r1']);
+      assert.deepEqual(await ids({ env: 'prod', limit: 2 }), ['r5', 'r4']);
+      assert.deepEqual(await ids({ limit: 3 }), ['r5', 'r4', 'r3']);
+      assert.deepEqual(await ids({ env: 'dev' }), []);
+      assert.deepEqual((await store.listReleases({ env: 'staging' }))[0], release('r3', { env: 'staging', startedAt: '2025-03-01T10:03:00.000Z' }));
+    });
+  });
+
+  describe(`${name}: journal`, () => {
+    it('numbers entries 1, 2, 3… per release in write order, whatever seq the caller passed', async (store) => {
+      await store.createRelease(release('a'));
+      await store.createRelease(release('b'));
+      const written = [
+        entry('a', { kind: 'release', event: 'started', batch: 0 }),
+        entry('b', { kind: 'release', event: 'started', batch: 0 }),
+        entry('a', { service: 'orders', detail: { to: 'abc', nested: { list: [1, 'two', null] } } }),
+        entry('a', { service: 'orders', event: 'succeeded', seq: 99 }),
+        entry('b', { kind: 'gate', event: 'failed', batch: 1, detail: { gate: 'sanity', error: 'HTTP 500' } }),
+      ];
+      const seqs = [];
+      for (const e of written) seqs.push(await store.appendJournal(e));
+      assert.deepEqual(seqs, [1, 1, 2, 3, 2]);
+      assert.deepEqual(await store.journal('a'), [
+        { ...written[0], seq: 1 }, { ...written[2], seq: 2 }, { ...written[3], seq: 3 },
+      ]);
+      assert.deepEqual(await store.journal('b'), [{ ...written[1], seq: 1 }, { ...written[4], seq: 2 }]);
+    });
+
+    it('gives concurrent appends to one release distinct seqs with no gap', async (store) => {
+      await store.createRelease(release('r1'));
+      const seqs = await Promise.all(Array.from({ length: 25 }, (_, n) => store.appendJournal(entry('r1', { detail: { n } }))));
+      assert.deepEqual([...seqs].sort((x, y) => x - y), Array.from({ length: 25 }, (_, i) => i + 1));
+      const journal = await store.journal('r1');
+      assert.deepEqual(journal.map((e) => e.seq), Array.from({ length: 25 }, (_, i) => i + 1));
+      assert.deepEqual(new Set(journal.map((e) => e.detail?.['n'])), new Set(Array.from({ length: 25 }, (_, n) => n)));
+    });
+
+    it('refuses an entry for a release it does not have', async (store) => {
+      await assert.rejects(store.appendJournal(entry('ghost')), /ghost/);
+      assert.deepEqual(await store.journal('ghost'), []);
+    });
+  });
+
+  describe(`${name}: steps and deployed state`, () => {
+    it('records a step with the deployed state it leaves, replacing the previous state', async (store) => {
+      await store.createRelease(release('r1'));
+      await store.appendJournal(entry('r1', { kind: 'release', event: 'started', batch: 0 }));
+      const done = entry('r1', { event: 'succeeded', service: 'orders' });
+      assert.equal(await store.completeStep(done, 'orders', deployedState('orders', 'r1', 'c1')), 2);
+      assert.equal(await store.completeStep(done, 'orders', deployedState('orders', 'r1', 'c2')), 3);
+      assert.deepEqual((await store.journal('r1')).slice(1), [{ ...done, seq: 2 }, { ...done, seq: 3 }]);
+      assert.deepEqual(await store.deployed('prod'), new Map([['orders', deployedState('orders', 'r1', 'c2')]]));
+    });
+
+    it('stores neither the journal entry nor the state when the state cannot be written', async (store) => {
+      await store.createRelease(release('r1'));
+      const before = deployedState('orders', 'r1', 'c1');
+      await store.completeStep(entry('r1', { event: 'succeeded', service: 'orders' }), 'orders', before);
+      // The state names a release the store does not have: the store's reference to releases
+      // rejects it, after the journal entry of the same step was written.
+      const orphan = { ...deployedState('orders', 'r1', 'c2'), releaseId: 'no-such-release' };
+      await assert.rejects(store.completeStep(entry('r1', { event: 'succeeded', service: 'orders', detail: { try: 2 } }), 'orders', orphan));
+      assert.deepEqual((await store.journal('r1')).map((e) => e.seq), [1]);
+      assert.deepEqual(await store.deployed('prod'), new Map([['orders', before]]));
+      assert.equal(await store.appendJournal(entry('r1')), 2, 'the failed step took no seq');
+    });
+
+    it('removes the deployed state when a step records that nothing runs any more', async (store) => {
+      await store.createRelease(release('r1'));
+      await store.completeStep(entry('r1', { service: 'orders', event: 'succeeded' }), 'orders', deployedState('orders', 'r1', 'c1'));
+      await store.completeStep(entry('r1', { service: 'billing', event: 'succeeded' }), 'billing', deployedState('billing', 'r1', 'c1'));
+      const rollback = entry('r1', { kind: 'rollback', event: 'succeeded', service: 'orders' });
+      assert.equal(await store.completeStep(rollback, 'orders', null), 3);
+      assert.deepEqual([...(await store.deployed('prod')).keys()], ['billing']);
+      assert.deepEqual((await store.journal('r1'))[2], { ...rollback, seq: 3 });
+    });
+
+    it('refuses a step whose state is of another service or environment, storing nothing', async (store) => {
+      await store.createRelease(release('r1'));
+      const step = entry('r1', { service: 'orders', event: 'succeeded' });
+      await assert.rejects(store.completeStep(step, 'orders', deployedState('billing', 'r1', 'c1')), /billing/);
+      await assert.rejects(store.completeStep(step, 'orders', { ...deployedState('orders', 'r1', 'c1'), env: 'staging' }), /staging/);
+      assert.deepEqual(await store.journal('r1'), []);
+      assert.deepEqual(await store.deployed('staging'), new Map());
+    });
+
+    it('maps each service to what is deployed in one environment only', async (store) => {
+      await store.createRelease(release('p1'));
+      await store.createRelease(release('s1', { env: 'staging' }));
+      const orders = { ...deployedState('orders', 'p1', 'c1'), config: { DB_URL: 'postgres://db:6432/orders', TOKEN: 'sha256:1a2b3c4d', EMPTY: '', 'QUOTE"S': 'a\nb' } };
+      const billing = deployedState('billing', 'p1', 'c2');
+      const staged = { ...deployedState('orders', 's1', 'c3'), env: 'staging' };
+      await store.completeStep(entry('p1', { service: 'orders' }), 'orders', orders);
+      await store.completeStep(entry('p1', { service: 'billing' }), 'billing', billing);
+      await store.completeStep(entry('s1', { service: 'orders' }), 'orders', staged);
+      assert.deepEqual(await store.deployed('prod'), new Map([['billing', billing], ['orders', orders]]));
+      assert.deepEqual(await store.deployed('staging'), new Map([['orders', staged]]));
+      assert.deepEqual(await store.deployed('dev'), new Map());
+    });
+  });
+
+  describe(`${name}: checks and findings`, () => {
+    it('keeps check results in the order they were recorded', async (store) => {
+      await store.createRelease(release('r1'));
+      const records: CheckRecord[] = [
+        { releaseId: 'r1', at: '2025-03-01T10:01:00.000Z', batch: 1, service: 'orders', gate: 'health', name: 'http /healthz', ok: true, message: '200 OK', durationMs: 12.5 },
+        { releaseId: 'r1', at: '2025-03-01T10:01:01.000Z', batch: 1, service: 'orders', gate: 'sanity', name: 'db query', ok: false, message: 'relation "orders" does not exist', durationMs: 3 },
+        { releaseId: 'r1', at: '2025-03-01T10:00:00.000Z', batch: 0, service: 'billing', gate: 'preflight', name: 'tcp db:6432', ok: true, message: 'connected', durationMs: 0 },
+      ];
+      for (const r of records) await store.recordCheck(r);
+      assert.deepEqual(await store.checks('r1'), records);
+      assert.deepEqual(await store.checks('r2'), []);
+    });
+
+    it('keeps findings with their location and hint, in order, across calls', async (store) => {
+      await store.createRelease(release('r1'));
+      const first: Finding[] = [
+        { rule: 'config/stale-value', severity: 'error', service: 'inventory', env: 'prod', key: 'DB_PORT', message: 'old value', hint: 'bind it', location: { file: 'services/inventory/config/prod.yaml', line: 1, column: 1 } },
+        { rule: 'change/no-intent', severity: 'warn', message: 'no intent given' },
+        { rule: 'config/drift', severity: 'info', service: 'orders', message: 'drifts', location: { file: 'tranche.yaml' } },
+      ];
+      const second: Finding[] = [{ rule: 'check/lying-health', severity: 'warn', service: 'orders', env: 'prod', message: 'health passed, sanity failed', location: { file: 'tranche.yaml', line: 40 } }];
+      await store.recordFindings('r1', first);
+      await store.recordFindings('r1', []);
+      await store.recordFindings('r1', second);
+      assert.deepEqual(await store.findings('r1'), [...first, ...second]);
+      assert.deepEqual(await store.findings('r2'), []);
+    });
+  });
+
+  describe(`${name}: locks`, () => {
+    it('takes a free lock and shows its holder', async (store) => {
+      const a = holder('prod', 'token-a', { releaseId: 'r1' });
+      assert.deepEqual(await store.acquireLock(a), { acquired: true });
+      assert.deepEqual(await store.currentLock('prod'), a);
+      assert.equal(await store.currentLock('staging'), undefined);
+      const s = holder('staging', 'token-s');
+      assert.deepEqual(await store.acquireLock(s), { acquired: true }, 'each environment has its own lock');
+      assert.deepEqual(await store.currentLock('staging'), s);
+    });
+
+    it("answers a second claimant with the first holder's identity", async (store) => {
+      const a = holder('prod', 'token-a');
+      await store.acquireLock(a);
+      assert.deepEqual(await store.acquireLock(holder('prod', 'token-b', { user: 'bob', host: 'ci-7', pid: 4242 })), { acquired: false, holder: a });
+      assert.deepEqual(await store.currentLock('prod'), a);
+    });
+
+    it('counts the same token again as the same acquisition', async (store) => {
+      const a = holder('prod', 'token-a');
+      await store.acquireLock(a);
+      assert.deepEqual(await store.acquireLock(a), { acquired: true });
+      assert.deepEqual(await store.currentLock('prod'), a);
+    });
+
+    it("moves the holder's heartbeat, and tells anyone else the lock is not theirs", async (store) => {
+      await store.acquireLock(holder('prod', 'token-a'));
+      await store.heartbeat('prod', 'token-a', '2025-03-01T10:00:30.000Z');
+      assert.equal((await store.currentLock('prod'))?.heartbeatAt, '2025-03-01T10:00:30.000Z');
+      await assert.rejects(store.heartbeat('prod', 'token-b', '2025-03-01T10:01:00.000Z'), LockLostError);
+      await assert.rejects(store.heartbeat('staging', 'token-a', '2025-03-01T10:01:00.000Z'), LockLostError);
+      assert.equal((await store.currentLock('prod'))?.heartbeatAt, '2025-03-01T10:00:30.000Z');
+    });
+
+    it("releases only with the holder's token", async (store) => {
+      await store.acquireLock(holder('prod', 'token-a'));
+      await store.releaseLock('prod', 'token-b');
+      assert.equal((await store.currentLock('prod'))?.token, 'token-a');
+      await store.releaseLock('prod', 'token-a');
+      assert.equal(await store.currentLock('prod'), undefined);
+      assert.deepEqual(await store.acquireLock(holder('prod', 'token-b')), { acquired: true });
+    });
+
+    it('breaks whoever holds the lock and says who it was; the old holder cannot touch the next', async (store) => {
+      const a = holder('prod', 'token-a', { releaseId: 'r1' });
+      await store.acquireLock(a);
+      assert.deepEqual(await store.breakLock('prod'), a);
+      assert.equal(await store.currentLock('prod'), undefined);
+      assert.equal(await store.breakLock('prod'), undefined);
+      const b = holder('prod', 'token-b');
+      assert.deepEqual(await store.acquireLock(b), { acquired: true });
+      await assert.rejects(store.heartbeat('prod', 'token-a', '2025-03-01T10:02:00.000Z'), (error: unknown) => {
+        assert.ok(error instanceof LockLostError);
+        assert.equal(error.holder?.token, 'token-b');
+        return true;
+      });
+      await store.releaseLock('prod', 'token-a');
+      assert.deepEqual(await store.currentLock('prod'), b);
+    });
+  });
+
+  describe(`${name}: freezes`, () => {
+    const prod: Freeze = { env: 'prod', reason: 'db migration', allowScope: ['config'], until: '2025-03-02T00:00:00.000Z', by: 'alice', createdAt: '2025-03-01T09:00:00.000Z' };
+    const orders: Freeze = { env: 'prod', service: 'orders', reason: 'schema change', allowScope: [], by: 'bob', createdAt: '2025-03-01T09:30:00.000Z' };
+    const staging: Freeze = { env: 'staging', reason: 'load test', allowScope: ['config', 'deps'], by: 'carol', createdAt: '2025-03-01T08:00:00.000Z' };
+
+    it('freezes environments and single services, and lists them per environment', async (store) => {
+      for (const f of [orders, staging, prod]) await store.freeze(f);
+      assert.deepEqual(await store.freezes('prod'), [prod, orders]);
+      assert.deepEqual(await store.freezes(), [prod, orders, staging]);
+      assert.deepEqual(await store.freezes('dev'), []);
+    });
+
+    it('replaces a freeze of the same environment or service', async (store) => {
+      await store.freeze(prod);
+      await store.freeze(orders);
+      const longer = { ...prod, reason: 'db migration, take two', allowScope: [], until: '2025-03-03T00:00:00.000Z' };
+      await store.freeze(longer);
+      assert.deepEqual(await store.freezes('prod'), [longer, orders]);
+    });
+
+    it('unfreezes exactly the environment or the service named', async (store) => {
+      await store.freeze(prod);
+      await store.freeze(orders);
+      assert.equal(await store.unfreeze('prod', 'orders'), true);
+      assert.equal(await store.unfreeze('prod', 'orders'), false);
+      assert.deepEqual(await store.freezes('prod'), [prod]);
+      assert.equal(await store.unfreeze('prod'), true);
+      assert.equal(await store.unfreeze('prod'), false);
+      assert.deepEqual(await store.freezes(), []);
+    });
+  });
+
+  describe(`${name}: schema`, () => {
+    it('migrates again, twice, without touching what is stored', async (store) => {
+      await store.createRelease(release('r1'));
+      await store.appendJournal(entry('r1'));
+      await store.freeze({ env: 'prod', reason: 'x', allowScope: [], by: 'alice', createdAt: '2025-03-01T09:00:00.000Z' });
+      await store.migrate();
+      await store.migrate();
+      assert.deepEqual(await store.getRelease('r1'), release('r1'));
+      assert.equal((await store.journal('r1')).length, 1);
+      assert.equal(await store.appendJournal(entry('r1')), 2);
+      assert.equal((await store.freezes()).length, 1);
+    });
+  });
+}
+
+function release(id: string, fields: Partial<Release> = {}): Release {
+  return {
+    id, env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'alice', host: 'laptop', pid: 1234 },
+    startedAt: '2025-03-01T10:00:00.000Z', plan: { batches: [] }, ...fields,
+  };
+}
+
+function entry(releaseId: string, fields: Partial<JournalEntry> = {}): JournalEntry {
+  return { releaseId, at: '2025-03-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started', ...fields };
+}
+
+function deployedState(service: string, releaseId: string, commit: string): DeployedService {
+  return {
+    env: 'prod', service, commit, contentId: `tree-${commit}`, configHash: `sha256:${commit}`, config: { PORT: '8080' },
+    releaseId, deployedAt: '2025-03-01T10:01:00.000Z',
+  };
+}
+
+function holder(env: string, token: string, fields: Partial<LockHolder> = {}): LockHolder {
+  return {
+    env, token, user: 'alice', host: 'laptop', pid: 1234, acquiredAt: '2025-03-01T10:00:00.000Z',
+    heartbeatAt: '2025-03-01T10:00:00.000Z', ...fields,
+  };
+}
