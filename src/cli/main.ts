@@ -4,6 +4,8 @@ import { InputError } from '../core/input-error.js';
 import { commandHelp, parseCommandArgs, type Command } from './command.js';
 import { applyCommand } from './commands/apply.js';
 import { checkCommand } from './commands/check.js';
+import { downCommand } from './commands/down.js';
+import { freezeCommand, unfreezeCommand } from './commands/freeze.js';
 import { historyCommand } from './commands/history.js';
 import { planCommand } from './commands/plan.js';
 import { resumeCommand } from './commands/resume.js';
@@ -32,6 +34,9 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   historyCommand,
   showCommand,
+  downCommand,
+  freezeCommand,
+  unfreezeCommand,
 ];
 
 /** Runs one CLI invocation and returns its exit code. Never throws. */

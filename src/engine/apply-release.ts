@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Finding } from '../core/finding.js';
 import type { Plan } from '../core/plan/plan.js';
-import { frozenSteps } from '../core/state/active-freezes.js';
+import { frozenSteps } from '../core/state/frozen-changes.js';
 import { withEnvRollout, type RolloutContext } from './env-rollout.js';
 import type { ResolvedService } from './resolve-service.js';
 import type { RolloutOutcome } from './rollout.js';

@@ -1,0 +1,39 @@
+import type { Finding } from '../finding.js';
+import type { Plan } from '../plan/plan.js';
+import type { Freeze } from './records.js';
+
+/**
+ * `change/frozen` findings of `freeze check`: services whose change (kinds: code, config) a freeze
+ * in force does not allow. `changes(env, service)` says what the change does to a service there.
+ */
+export function frozenChanges(freezes: readonly Freeze[], now: string, changes: (env: string, service: string) => string[], services: readonly string[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const freeze of freezes.filter((f) => !f.until || f.until > now)) {
+    for (const service of freeze.service ? [freeze.service] : services) {
+      const outside = changes(freeze.env, service).filter((k) => !freeze.allowScope.includes(k));
+      if (!outside.length) continue;
+      findings.push({
+        rule: 'change/frozen',
+        severity: 'error',
+        service,
+        env: freeze.env,
+        message: `${freeze.service ?? freeze.env} is frozen (${freeze.reason}, by ${freeze.by}${freeze.until ? ` until ${freeze.until}` : ''}) and this change touches the ${outside.join(' and ')} of ${service}${freeze.allowScope.length ? `; allowed: ${freeze.allowScope.join(', ')}` : ''}`,
+        hint: 'merge after the freeze is lifted, or limit the change to what the freeze allows',
+      });
+    }
+  }
+  return findings;
+}
+
+/** `change/frozen` findings for the steps of a plan (apply refuses them). */
+export function frozenSteps(plan: Plan, freezes: readonly Freeze[], now: string): Finding[] {
+  const kinds = new Map(
+    plan.batches.flatMap((b) => b.steps).map((s) => [s.service, s.change === 'config' ? ['config'] : s.change === 'code+config' ? ['code', 'config'] : ['code']]),
+  );
+  return frozenChanges(
+    freezes.filter((f) => f.env === plan.env),
+    now,
+    (_env, service) => kinds.get(service) ?? [],
+    [...kinds.keys()],
+  );
+}
