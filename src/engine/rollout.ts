@@ -9,7 +9,7 @@ import type { Store } from '../ports/store.js';
 import type { Operator } from './env-lock.js';
 import type { ResolvedService, ServiceResolver } from './resolve-service.js';
 import type { EmitEvent } from './rollout-events.js';
-import { runGates } from './run-gates.js';
+import { runGates, waitHealthy } from './run-gates.js';
 
 export interface RolloutDeps {
   store: Store;
@@ -76,12 +76,44 @@ export class Rollout {
     const plan = release.plan as Plan;
     const journal = await this.deps.store.journal(release.id);
     const progress = releaseProgress(plan, journal);
+    try {
+      await this.prepareAll(plan, progress.steps);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return this.finish(release, 'failed', `preparing the release failed, before anything was restarted: ${message}`);
+    }
     for (const batch of plan.batches) {
       if (progress.passed.has(batch.index)) continue;
       const failure = await this.runBatch(release, plan, batch, progress.steps);
       if (failure) return this.onFailure(release, plan, batch, failure);
     }
     return this.finish(release, 'succeeded', `${plan.batches.length} batch${plan.batches.length === 1 ? '' : 'es'} deployed and checked`);
+  }
+
+  /**
+   * Gets every version the release will start ready first (extracted, built), touching nothing
+   * that runs: batches then only restart, and the time versions run mixed is as short as it can be.
+   */
+  private async prepareAll(plan: Plan, steps: ReturnType<typeof releaseProgress>['steps']): Promise<void> {
+    const { driver, emit, env, fleetRoot } = this.deps;
+    const pending = plan.batches.flatMap((b) => b.steps).filter((s) => steps.get(s.service)?.deploy !== 'done');
+    // Read the versions a rollback would restore now, so that a failed gate is undone at once.
+    await Promise.all(pending.map((s) => (s.rollback.action === 'redeploy' ? this.deps.resolver.at(s.service, s.rollback.to.commit) : undefined)));
+    if (!driver.prepare) return;
+    await Promise.all(
+      pending.map(async (step) => {
+        const target = await this.deps.resolver.at(step.service, step.to.commit);
+        await driver.prepare!({
+          env,
+          service: target.service,
+          action: 'deploy',
+          target: target.version,
+          config: target.environment,
+          fleetRoot,
+          log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
+        });
+      }),
+    );
   }
 
   /** Deploys the batch's steps that are not done (in doubt ones again), then its gates. Returns the failure, if any. */
@@ -184,11 +216,13 @@ export class Rollout {
     const plan = release.plan as Plan;
     const steps = new Map(plan.batches.flatMap((b) => b.steps.map((s) => [s.service, { step: s, batch: b.index }] as const)));
     await this.journal(release.id, { batch: 0, kind: 'rollback', event: 'started', detail: { services, status, summary } });
+    // Batches are undone latest first; the services of one batch together, as they were deployed.
     const failures: string[] = [];
-    for (const service of services) {
-      const { step, batch } = steps.get(service)!;
-      const failed = await this.undoStep(release, batch, step);
-      if (failed) failures.push(failed);
+    const batches = [...new Set(services.map((s) => steps.get(s)!.batch))].sort((a, b) => b - a);
+    for (const batch of batches) {
+      const group = services.filter((s) => steps.get(s)!.batch === batch);
+      const failed = await Promise.all(group.map((service) => this.undoStep(release, batch, steps.get(service)!.step)));
+      failures.push(...failed.filter((f): f is string => f !== undefined));
     }
     if (failures.length) {
       return this.finish(release, 'rollback-failed', `${summary}; but the rollback did not complete: ${failures.join('; ')} — an operator must look (tranche status, then tranche rollback again)`);
@@ -219,6 +253,9 @@ export class Rollout {
           fleetRoot,
           log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
         });
+        // A rollback is done when the previous version is healthy again, not when it was started.
+        const health = await waitHealthy(previous, { ...this.deps, healthTimeoutMs: this.deps.healthTimeoutMs ?? 20_000 });
+        if (health && !health.ok) throw new Error(`the previous version did not become healthy: ${health.message}`);
       } else {
         const target = await this.deps.resolver.at(step.service, step.to.commit);
         await driver.stop(env, target.service, fleetRoot);

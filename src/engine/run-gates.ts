@@ -26,7 +26,8 @@ export interface GateOutcome {
   lyingHealth: string[];
 }
 
-const HEALTH_POLL_MS = 200;
+/** Health is polled often: a batch should move on within a few milliseconds of its services being up. */
+const HEALTH_POLL_MS = 20;
 
 /**
  * A batch's gates (PRODUCT §6): health until it passes or times out, then every sanity check,
@@ -71,7 +72,16 @@ export async function runGates(batch: Batch, services: Map<string, ResolvedServi
   return { ok: true, lyingHealth: [] };
 }
 
-async function pollHealth(check: PreparedCheck, ctx: GateContext): Promise<CheckResult> {
+/** Polls a service's health check until it passes or times out; undefined when it has none. */
+export async function waitHealthy(
+  service: ResolvedService,
+  ctx: Pick<GateContext, 'checks' | 'clock' | 'fleetRoot' | 'healthTimeoutMs' | 'signal'>,
+): Promise<CheckResult | undefined> {
+  const health = serviceChecks(service, ctx.fleetRoot).health;
+  return health ? pollHealth(health, ctx) : undefined;
+}
+
+async function pollHealth(check: PreparedCheck, ctx: Pick<GateContext, 'checks' | 'clock' | 'healthTimeoutMs' | 'signal'>): Promise<CheckResult> {
   if (!('check' in check)) return { ok: false, message: check.problem, durationMs: 0 };
   const deadline = ctx.clock.now().getTime() + ctx.healthTimeoutMs;
   for (;;) {

@@ -51,6 +51,11 @@ export interface Driver {
    * safe, so a step left in doubt by a crash can simply be run again. Throws `DriverError`.
    */
   deploy(request: DeployRequest): Promise<void>;
+  /**
+   * Gets `target` ready to start without touching what runs (extract, build), so that a batch
+   * only has to restart services. Optional; `deploy` prepares whatever is not ready.
+   */
+  prepare?(request: DeployRequest): Promise<void>;
   /** Stops the service in `env` (nothing to do when nothing runs). */
   stop(env: string, service: Service, fleetRoot: string): Promise<void>;
   /** What runs now as far as the driver can tell; undefined when it cannot tell. */

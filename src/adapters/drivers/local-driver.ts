@@ -73,13 +73,21 @@ export class LocalDriver implements Driver {
         return;
       }
       const release = join(dir, target.commit);
-      await this.prepare(request, release);
+      await this.prepareRelease(request, release);
       request.signal?.throwIfAborted();
       if (runs) {
         request.log(`stopping ${service.name} ${short(current.commit)} (pid ${current.pid})`);
         await stopProcessGroup(current.pid, this.stopTimeoutMs);
       }
       await this.start(request, command, dir, release);
+    });
+  }
+
+  async prepare(request: DeployRequest): Promise<void> {
+    const { service, target } = request;
+    await this.wrap(service, request.env, 'prepare', async () => {
+      if (!FULL_COMMIT.test(target.commit)) throw new Error(`${JSON.stringify(target.commit)} is not a full commit id`);
+      await this.prepareRelease(request, join(runtimeDir(request.fleetRoot, request.env, service.name), target.commit));
     });
   }
 
@@ -102,7 +110,7 @@ export class LocalDriver implements Driver {
   }
 
   /** Extracts the release directory when it is missing, and builds it unless it was built. */
-  private async prepare(request: DeployRequest, release: string): Promise<void> {
+  private async prepareRelease(request: DeployRequest, release: string): Promise<void> {
     const { service, target, signal } = request;
     if (!(await exists(release))) {
       request.log(`extracting ${service.name} at ${short(target.commit)}`);

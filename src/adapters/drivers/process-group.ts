@@ -16,7 +16,7 @@ export interface ProcessIdentity {
 }
 
 const LINUX = process.platform === 'linux';
-const POLL_MS = 50;
+const POLL_MS = 10;
 
 /**
  * Starts `command` detached from tranche: its own session and process group (so it outlives
