@@ -44,6 +44,29 @@ export function hasState(fleet: Fleet, args: ParsedArgs, io: CliIO): boolean {
 
 /** Opens the runtime for the length of `use`, and always closes the store. */
 export async function withRuntime<T>(fleet: Fleet, args: ParsedArgs, io: CliIO, use: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await openRuntime(fleet, args, io);
+  try {
+    return await use(runtime);
+  } finally {
+    await runtime.store.close();
+  }
+}
+
+/**
+ * Opens the runtime only when first asked for, so that input can be checked first: a command that
+ * exits 2 must not have created a state store. `close` closes it if it was opened.
+ */
+export function lazyRuntime(fleet: Fleet, args: ParsedArgs, io: CliIO): { get(): Promise<Runtime>; close(): Promise<void> } {
+  let opened: Promise<Runtime> | undefined;
+  return {
+    get: () => (opened ??= openRuntime(fleet, args, io)),
+    close: async () => {
+      if (opened) await (await opened.catch(() => undefined))?.store.close();
+    },
+  };
+}
+
+async function openRuntime(fleet: Fleet, args: ParsedArgs, io: CliIO): Promise<Runtime> {
   const store = await openStore(storeSpec(args, io), fleet.root);
   const host = hostname();
   const drivers = new Map<string, Driver>();
@@ -73,11 +96,7 @@ export async function withRuntime<T>(fleet: Fleet, args: ParsedArgs, io: CliIO, 
       }
     },
   };
-  try {
-    return await use(runtime);
-  } finally {
-    await store.close();
-  }
+  return runtime;
 }
 
 function safeUser(io: CliIO): string {

@@ -1,3 +1,4 @@
+import { redactSecrets } from '../core/config/redact-secrets.js';
 import type { Finding } from '../core/finding.js';
 import type { Batch, Plan, Step } from '../core/plan/plan.js';
 import type { DeployedService, JournalEntry, Release, ReleaseStatus } from '../core/state/records.js';
@@ -180,7 +181,7 @@ export class Rollout {
         log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
       });
     } catch (error) {
-      const message = scrub(error instanceof Error ? error.message : String(error), target.secrets);
+      const message = redactSecrets(error instanceof Error ? error.message : String(error), target.secrets);
       await this.journal(release.id, { batch, service: step.service, kind: 'deploy', event: 'failed', detail: { error: message } });
       emit({ type: 'step', action: 'deploy', phase: 'failed', batch, service: step.service, detail: message });
       await this.deps.store.recordFindings(release.id, [{ rule: 'check/failed', severity: 'error', service: step.service, env, message: `deploy failed: ${message}` }]);
@@ -261,7 +262,7 @@ export class Rollout {
         await driver.stop(env, target.service, fleetRoot);
       }
     } catch (error) {
-      const message = scrub(error instanceof Error ? error.message : String(error), previous?.secrets ?? []);
+      const message = redactSecrets(error instanceof Error ? error.message : String(error), previous?.secrets ?? []);
       await this.journal(release.id, { batch, service: step.service, kind: 'rollback', event: 'failed', detail: { error: message } });
       emit({ type: 'step', action: 'rollback', phase: 'failed', batch, service: step.service, detail: message });
       return `${step.service}: ${message}`;
@@ -301,11 +302,4 @@ export class Rollout {
   private journal(releaseId: string, entry: Omit<JournalEntry, 'releaseId' | 'at'>): Promise<number> {
     return this.deps.store.appendJournal(this.entry(releaseId, entry));
   }
-}
-
-/** Removes secret values from a message (a driver or check may echo what it was given). */
-function scrub(message: string, secrets: readonly string[]): string {
-  let result = message;
-  for (const secret of [...secrets].filter(Boolean).sort((a, b) => b.length - a.length)) result = result.split(secret).join('[secret]');
-  return result;
 }

@@ -50,7 +50,8 @@ export async function runHttpCheck(check: RunnableCheck, signal?: AbortSignal): 
     const why = deadline.aborted ? stopped() : describeFetchError(error);
     return { ok: false, message: `${what} answered ${response.status}, but reading the body failed: ${why}` };
   }
-  const hide = hider(request.hidden);
+  // Blanked before anything is cut or escaped, so that no part of a secret survives either.
+  const hide = hider(request.hidden, check.secrets ?? []);
   const body = (): string => showBody(hide(text));
   const answered = `${what} answered ${response.status}`;
   const expect = asRecord(asRecord(check.spec).expect);
@@ -200,13 +201,15 @@ function showUrl(url: URL): string {
 }
 
 /**
- * Blanks the request's header values out of what the server sent back (an echo endpoint would
- * otherwise print the token). Values under 4 characters are left alone: blanking `1` would
- * garble the text while hiding nothing secret.
+ * Blanks the request's header values and the service's secrets out of what the server sent back
+ * (an echo endpoint or an error page would otherwise print them). Values under 4 characters are
+ * left alone: blanking `1` would garble the text while hiding nothing secret.
  */
-function hider(hidden: string[]): (text: string) => string {
-  const values = hidden.filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
-  return (text) => values.reduce((out, value) => out.split(value).join('[header value]'), text);
+function hider(hidden: string[], secrets: readonly string[]): (text: string) => string {
+  const values = [...hidden.map((v) => [v, '[header value]'] as const), ...secrets.map((v) => [v, '[secret]'] as const)]
+    .filter(([v]) => v.length >= 4)
+    .sort((a, b) => b[0].length - a[0].length);
+  return (text) => values.reduce((out, [value, label]) => out.split(value).join(label), text);
 }
 
 function showBody(text: string): string {

@@ -1,3 +1,4 @@
+import { redactSecrets } from '../../core/config/redact-secrets.js';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult, CheckRunner, RunnableCheck } from '../../ports/check-runner.js';
 import { runCommandCheck } from './command-check.js';
@@ -41,7 +42,7 @@ export class RealCheckRunner implements CheckRunner {
       // A check reports its failures as outcomes; a throw is unexpected, but still a failed check.
       outcome = { ok: false, message: error instanceof Error ? error.message : String(error) };
     }
-    return { ok: outcome.ok, message: redact(outcome.message, check.secrets), durationMs: Math.round(performance.now() - started) };
+    return { ok: outcome.ok, message: redactSecrets(outcome.message, check.secrets), durationMs: Math.round(performance.now() - started) };
   }
 
   private async runWithinBounds(check: RunnableCheck, signal: AbortSignal | undefined): Promise<Outcome> {
@@ -89,13 +90,4 @@ export class RealCheckRunner implements CheckRunner {
       }
     }
   }
-}
-
-/** Replaces every secret value in a message with `[secret]`, longest first (one may contain another). */
-function redact(message: string, secrets: readonly string[] | undefined): string {
-  let result = message;
-  for (const secret of [...(secrets ?? [])].filter((s) => s.length > 0).sort((a, b) => b.length - a.length)) {
-    result = result.split(secret).join('[secret]');
-  }
-  return result;
 }

@@ -10,7 +10,7 @@ import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { withRuntime } from '../runtime.js';
+import { lazyRuntime } from '../runtime.js';
 import { groupedFindings } from '../views/findings.js';
 import { findingJson, writeJson } from '../views/json.js';
 import { progressPrinter } from '../views/progress-view.js';
@@ -41,14 +41,18 @@ Exit codes: 0 deployed; 1 refused (findings), locked, or failed and rolled back 
   },
   positionals: ['plan.json?'],
   run: (args, io) =>
-    withFleet(args, io, (fleet) =>
-      withRuntime(fleet, args, io, async (runtime) => {
+    withFleet(args, io, async (fleet) => {
+      // The store is opened once the input has been checked: an apply that exits 2 creates nothing.
+      const lazy = lazyRuntime(fleet, args, io);
+      try {
+        if (args.values.yes !== true && !io.stdin?.isTTY) throw new InputError('apply changes an environment: pass --yes to confirm (standard input is not a terminal)');
         const planFile = args.positionals[0];
         const saved = planFile === undefined ? undefined : readPlan(resolve(io.cwd, planFile));
         if (saved && args.values.to !== undefined) throw new InputError('apply: give either a plan file or --to, not both');
         if (saved && args.values.env !== undefined && args.values.env !== saved.env) throw new InputError(`apply: the plan is for ${saved.env}, not ${String(args.values.env)}`);
         const query = { ...releaseQuery(args), ...(saved ? { env: saved.env, toRef: saved.to.commit } : {}) };
-        const revisions = await readReleaseRevisions(fleet.git, fleet.cache, { ...query, deployed: (env) => runtime.store.deployed(env) });
+        const revisions = await readReleaseRevisions(fleet.git, fleet.cache, { ...query, deployed: async (env) => (await lazy.get()).store.deployed(env) });
+        const runtime = await lazy.get();
         const prepared = prepareRelease({ ...revisions, createdAt: runtime.clock.now().toISOString(), ...intentAndScope(args), ...(saved ? intentAndScope({ values: { intent: saved.intent, scope: saved.scope?.join(',') } }) : {}) });
         if (saved) {
           const stale = planStaleness(saved, prepared.plan);
@@ -58,7 +62,6 @@ Exit codes: 0 deployed; 1 refused (findings), locked, or failed and rolled back 
 
         if (!args.json && plan.batches.length) io.stderr.write(renderPlan(plan, revisions.from?.label));
         if (plan.batches.length && args.values.yes !== true) {
-          if (!io.stdin?.isTTY) throw new InputError(`apply changes ${plan.env}: pass --yes to confirm (standard input is not a terminal)`);
           if (!(await io.confirm(`Deploy ${plan.batches.reduce((n, b) => n + b.steps.length, 0)} service(s) to ${plan.env}? [y/N] `))) {
             io.stderr.write('nothing was deployed\n');
             return EXIT.findings;
@@ -89,8 +92,10 @@ Exit codes: 0 deployed; 1 refused (findings), locked, or failed and rolled back 
         if (args.json) writeJson(io.stdout, { ...outcome, events: progress.events });
         else io.stdout.write(`release ${outcome.releaseId}: ${outcome.status} — ${outcome.summary}\n`);
         return outcome.status === 'succeeded' ? EXIT.ok : outcome.status === 'rollback-failed' ? EXIT.operator : EXIT.findings;
-      }),
-    ),
+      } finally {
+        await lazy.close();
+      }
+    }),
 };
 
 function readPlan(path: string): Plan {

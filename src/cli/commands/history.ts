@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { withRuntime } from '../runtime.js';
+import { hasState, withRuntime } from '../runtime.js';
 import { writeJson } from '../views/json.js';
 import { renderTable } from '../views/table.js';
 import { stateOptions } from './state-options.js';
@@ -17,8 +17,13 @@ Exit codes: 0 shown; 2 unusable input.`,
   options: { ...stateOptions, env: { type: 'string', short: 'e', value: 'E', description: 'only this environment' }, limit: { type: 'string', value: 'N', description: 'at most N releases (default 20)' } },
   positionals: [],
   run: (args, io) =>
-    withFleet(args, io, (fleet) =>
-      withRuntime(fleet, args, io, async (runtime) => {
+    withFleet(args, io, async (fleet) => {
+      if (!hasState(fleet, args, io)) {
+        if (args.json) writeJson(io.stdout, { releases: [] });
+        else io.stdout.write('no release is recorded\n');
+        return EXIT.ok;
+      }
+      return withRuntime(fleet, args, io, async (runtime) => {
         const limit = Number(args.values.limit ?? 20);
         const releases = await runtime.store.listReleases({ ...(args.values.env ? { env: args.values.env as string } : {}), limit: Number.isInteger(limit) && limit > 0 ? limit : 20 });
         if (args.json) {
@@ -36,6 +41,6 @@ Exit codes: 0 shown; 2 unusable input.`,
           ) + '\n',
         );
         return EXIT.ok;
-      }),
-    ),
+      });
+    }),
 };

@@ -3,7 +3,7 @@ import type { Plan } from '../../core/plan/plan.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { withRuntime } from '../runtime.js';
+import { hasState, withRuntime } from '../runtime.js';
 import { groupedFindings } from '../views/findings.js';
 import { findingJson, writeJson } from '../views/json.js';
 import { renderPlan } from '../views/plan-view.js';
@@ -21,8 +21,11 @@ Exit codes: 0 shown; 2 unknown release.`,
   options: { state: stateOptions.state! },
   positionals: ['RELEASE'],
   run: (args, io) =>
-    withFleet(args, io, (fleet) =>
-      withRuntime(fleet, args, io, async (runtime) => {
+    withFleet(args, io, async (fleet) => {
+      if (!hasState(fleet, args, io)) {
+        throw new InputError(`no release ${args.positionals[0]!} is recorded; see tranche history`);
+      }
+      return withRuntime(fleet, args, io, async (runtime) => {
         const id = args.positionals[0]!;
         const release = await runtime.store.getRelease(id);
         if (!release) throw new InputError(`no release ${id} is recorded; see tranche history`);
@@ -46,6 +49,6 @@ Exit codes: 0 shown; 2 unknown release.`,
         if (findings.length) lines.push(groupedFindings(findings), '');
         io.stdout.write(lines.join('\n'));
         return EXIT.ok;
-      }),
-    ),
+      });
+    }),
 };

@@ -6,7 +6,7 @@ import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { withRuntime } from '../runtime.js';
+import { hasState, withRuntime } from '../runtime.js';
 import { writeJson } from '../views/json.js';
 import { renderTable } from '../views/table.js';
 import { stateOptions } from './state-options.js';
@@ -25,10 +25,16 @@ Exit codes: 0 shown; 2 unusable input.`,
   options: { ...stateOptions },
   positionals: [],
   run: (args, io) =>
-    withFleet(args, io, (fleet) =>
-      withRuntime(fleet, args, io, async (runtime) => {
-        const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
-        const env = selectEnv(head.manifest, args.values.env as string | undefined);
+    withFleet(args, io, async (fleet) => {
+      const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
+      const env = selectEnv(head.manifest, args.values.env as string | undefined);
+      if (!hasState(fleet, args, io)) {
+        // Reading must not create a state store in a fleet that has none.
+        if (args.json) writeJson(io.stdout, { env, lock: null, release: null, services: [] });
+        else io.stdout.write(`${env}: nothing is recorded yet (no release has been applied)\n`);
+        return EXIT.ok;
+      }
+      return withRuntime(fleet, args, io, async (runtime) => {
         const deployed = await runtime.store.deployed(env);
         const lock = await runtime.store.currentLock(env);
         const release = (await runtime.store.listReleases({ env, limit: 1 }))[0];
@@ -82,6 +88,6 @@ Exit codes: 0 shown; 2 unusable input.`,
         if (rows.length) lines.push(renderTable(['SERVICE', 'COMMIT', 'CONFIG', 'DEPLOYED', 'RELEASE', 'RUNNING'], rows), '');
         io.stdout.write(lines.join('\n'));
         return EXIT.ok;
-      }),
-    ),
+      });
+    }),
 };

@@ -1,0 +1,345 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { manifestYaml } from '../support/fleet-builder.js';
+import { GitRepo } from '../support/git-repo.js';
+import { BIN } from '../support/paths.js';
+import { runCli, type CliResult } from '../support/run-cli.js';
+
+/**
+ * Fleets of tiny real HTTP services for the end-to-end rollout tests: a git repository whose
+ * services are node processes the local driver starts, each answering `/health` and `/work`.
+ */
+
+export type OnFailure = 'rollback-batch' | 'rollback-release' | 'pause';
+
+export interface ServiceSpec {
+  name: string;
+  dependsOn?: string[];
+  /** Declares TOKEN (`secret: true`, required), to be set from the git-ignored `deploy/{env}.env`. */
+  secret?: boolean;
+  /** Declares REQUIRED_URL (`required: true`) that no source sets. */
+  missingRequired?: boolean;
+}
+
+export interface FleetSpec {
+  services: ServiceSpec[];
+  batchSize?: number;
+  bake?: string;
+  onFailure?: OnFailure;
+}
+
+/** How a version of a service behaves on `/work`. */
+export type Behaviour =
+  | { kind: 'ok' }
+  /** Always 500, with an error page that dumps the service's TOKEN (as careless services do). */
+  | { kind: 'broken' }
+  /** 500 until `file` exists: the cause can be fixed without a new release. */
+  | { kind: 'broken-until'; file: string }
+  /** 500 with `pad` characters before the TOKEN in the body. */
+  | { kind: 'broken-padded'; pad: number };
+
+/** What `/work` answers. */
+export interface WorkAnswer {
+  version: string;
+  greeting: string | null;
+  port: string;
+  tokenSha256: string | null;
+  envKeys: string[];
+}
+
+/** A port that was free a moment ago, found by listening on port 0. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The source of one version of a service: a node http server on `process.env.PORT`. */
+export function serverJs(version: string, behaviour: Behaviour = { kind: 'ok' }): string {
+  const failing =
+    behaviour.kind === 'ok'
+      ? 'false'
+      : behaviour.kind === 'broken-until'
+        ? `!require('node:fs').existsSync(${JSON.stringify(behaviour.file)})`
+        : 'true';
+  const pad = behaviour.kind === 'broken-padded' ? behaviour.pad : 0;
+  return `const http = require('node:http');
+const { createHash } = require('node:crypto');
+const VERSION = ${JSON.stringify(version)};
+const failing = () => ${failing};
+const sha = (v) => (v === undefined ? null : createHash('sha256').update(v).digest('hex'));
+const server = http.createServer((req, res) => {
+  if (req.url === '/health') return void res.end('ok');
+  if (req.url === '/work') {
+    if (failing()) {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      return void res.end('e'.repeat(${pad}) + 'TOKEN=' + (process.env.TOKEN ?? '') + ' version ' + VERSION + ' is broken');
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return void res.end(JSON.stringify({
+      version: VERSION,
+      greeting: process.env.GREETING ?? null,
+      port: process.env.PORT,
+      tokenSha256: sha(process.env.TOKEN),
+      envKeys: Object.keys(process.env).sort(),
+    }));
+  }
+  res.writeHead(404).end();
+});
+server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('serving ' + VERSION + ' on port ' + process.env.PORT));
+`;
+}
+
+function manifest(spec: FleetSpec, ports: Map<string, number>): object {
+  const services: Record<string, object> = {};
+  for (const s of spec.services) {
+    services[s.name] = {
+      path: `services/${s.name}`,
+      ...(s.dependsOn ? { depends_on: s.dependsOn } : {}),
+      run: { command: ['node', 'server.js'] },
+      address: { dev: 'http://127.0.0.1:${PORT}' },
+      config: {
+        schema: {
+          PORT: { type: 'port', default: ports.get(s.name) },
+          GREETING: { type: 'string', default: `hello from ${s.name}` },
+          ...(s.secret ? { TOKEN: { type: 'string', secret: true, required: true } } : {}),
+          ...(s.missingRequired ? { REQUIRED_URL: { type: 'url', required: true } } : {}),
+        },
+        sources: [
+          { file: 'config/{env}.yaml', optional: true },
+          { dotenv: 'deploy/{env}.env', optional: true },
+        ],
+      },
+      checks: {
+        health: { http: { path: '/health' } },
+        sanity: [{ name: 'work answers', http: { path: '/work', expect: { status: 200 } } }],
+      },
+    };
+  }
+  return {
+    version: 1,
+    name: 'e2e',
+    environments: { dev: { driver: 'local' } },
+    policy: { batch_size: spec.batchSize ?? 1, bake: spec.bake ?? '0s', on_failure: spec.onFailure ?? 'rollback-batch' },
+    services,
+  };
+}
+
+/** A fleet in a temp git repository, with helpers to run tranche on it and talk to its services. */
+export class RolloutFleet {
+  readonly repo: GitRepo;
+
+  private constructor(
+    readonly spec: FleetSpec,
+    readonly ports: Map<string, number>,
+  ) {
+    this.repo = new GitRepo({
+      'tranche.yaml': manifestYaml(manifest(spec, ports)),
+      // Operator files stay out of git: state, runtime and dotenv sources (secrets).
+      '.gitignore': '.tranche/\n*.env\n',
+    });
+    for (const s of spec.services) this.setVersion(s.name, 'v1');
+  }
+
+  /** The fleet at v1, not committed yet; every service gets a port free right now. */
+  static async create(spec: FleetSpec): Promise<RolloutFleet> {
+    const ports = new Map<string, number>();
+    for (const s of spec.services) ports.set(s.name, await freePort());
+    return new RolloutFleet(spec, ports);
+  }
+
+  get dir(): string {
+    return this.repo.dir;
+  }
+
+  setVersion(service: string, version: string, behaviour: Behaviour = { kind: 'ok' }): this {
+    this.repo.write({ [`services/${service}/server.js`]: serverJs(version, behaviour) });
+    return this;
+  }
+
+  write(files: Record<string, string>): this {
+    this.repo.write(files);
+    return this;
+  }
+
+  commit(message: string): string {
+    return this.repo.commit(message);
+  }
+
+  /** Runs bin/tranche in the fleet. */
+  run(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+    return runCli(args, this.dir, env);
+  }
+
+  /** Runs bin/tranche with --json and parses its stdout (saying what it printed when that is not JSON). */
+  json<T = any>(args: string[], env: NodeJS.ProcessEnv = {}): CliResult & { json: T } {
+    const result = runCli([...args, '--json'], this.dir, env);
+    try {
+      return { ...result, json: JSON.parse(result.stdout) as T };
+    } catch {
+      throw new Error(`tranche ${args.join(' ')} --json printed no JSON (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+    }
+  }
+
+  /** Starts bin/tranche without waiting for it. */
+  start(args: string[]): RunningCli {
+    return new RunningCli(args, this.dir);
+  }
+
+  url(service: string, path = '/work'): string {
+    return `http://127.0.0.1:${this.ports.get(service)}${path}`;
+  }
+
+  /**
+   * What the running service answers on /work. A new connection each time: a pooled keep-alive
+   * socket to a process the driver has since replaced would fail for reasons of the test's own.
+   */
+  work(service: string): Promise<{ status: number; body: WorkAnswer | string }> {
+    return new Promise((resolve, reject) => {
+      const request = get(this.url(service), { agent: false, timeout: 3000 }, (response) => {
+        let text = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        response.on('error', reject).on('end', () => {
+          try {
+            resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as WorkAnswer });
+          } catch {
+            resolve({ status: response.statusCode ?? 0, body: text });
+          }
+        });
+      });
+      request.on('timeout', () => request.destroy(new Error('no answer within 3s'))).on('error', reject);
+    });
+  }
+
+  /** The version the service answers with, or a description of what it answered instead. */
+  async version(service: string): Promise<string> {
+    try {
+      const { status, body } = await this.work(service);
+      return status === 200 && typeof body === 'object' ? body.version : `status ${status}`;
+    } catch (error) {
+      return `unreachable (${(error as Error).message})`;
+    }
+  }
+
+  /** The pid the local driver recorded for the service. */
+  currentPid(service: string, env = 'dev'): number | undefined {
+    const file = join(this.dir, '.tranche', 'runtime', env, service, 'current.json');
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid : undefined;
+  }
+
+  /** Kills every process this fleet runs (services, and a tranche left running), then removes the repository. */
+  async dispose(): Promise<void> {
+    try {
+      await killFleetProcesses(this.dir);
+    } finally {
+      this.repo.dispose();
+    }
+  }
+}
+
+/** A tranche process running in the background, with its output as it comes. */
+export class RunningCli {
+  readonly pid: number;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<CliResult>;
+
+  constructor(args: string[], cwd: string) {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid === undefined) throw new Error('tranche did not start');
+    this.pid = child.pid;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    this.exited = new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code: code ?? -1, stdout: this.stdout, stderr: this.stderr }));
+    });
+  }
+
+  /** Resolves once stderr matches `pattern`; rejects after `ms` or when the process ends first. */
+  async waitFor(pattern: RegExp, ms = 15_000): Promise<void> {
+    let ended = false;
+    void this.exited.then(() => (ended = true));
+    const deadline = Date.now() + ms;
+    while (!pattern.test(this.stderr)) {
+      if (ended) throw new Error(`tranche ended before its output matched ${pattern}:\n${this.stderr}`);
+      if (Date.now() > deadline) throw new Error(`tranche's output did not match ${pattern} within ${ms}ms:\n${this.stderr}`);
+      await delay(25);
+    }
+  }
+}
+
+/**
+ * Kills what runs for the fleet in `dir`: the pids recorded in `.tranche/runtime/<env>/<service>/current.json`
+ * and any other process whose working directory is inside `dir` (a service a failed test left
+ * behind, a tranche still running). Each is killed with its process group when it leads one.
+ */
+export async function killFleetProcesses(dir: string): Promise<void> {
+  const pids = new Set<number>();
+  const runtime = join(dir, '.tranche', 'runtime');
+  if (existsSync(runtime)) {
+    for (const env of readdirSync(runtime)) {
+      for (const service of readdirSync(join(runtime, env))) {
+        const file = join(runtime, env, service, 'current.json');
+        if (!existsSync(file)) continue;
+        const pid = (JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown }).pid;
+        if (typeof pid === 'number' && pid > 1 && isInside(cwdOf(pid), dir)) pids.add(pid);
+      }
+    }
+  }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid !== process.pid && isInside(cwdOf(pid), dir)) pids.add(pid);
+  }
+  for (const pid of pids) {
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        // Not a group leader, or already gone.
+      }
+    }
+  }
+  const deadline = Date.now() + 3000;
+  while ([...pids].some(isRunning) && Date.now() < deadline) await delay(20);
+}
+
+function cwdOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
+}
+
+function isInside(path: string | undefined, dir: string): boolean {
+  return path !== undefined && (path === dir || path.startsWith(`${dir}/`));
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Every file under `dir`, recursively (none when it does not exist). */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((entry) => join(dir, entry))
+    .filter((path) => statSync(path).isFile());
+}
