@@ -3,6 +3,7 @@ import { suggestion } from '../core/did-you-mean.js';
 import { InputError } from '../core/input-error.js';
 import { commandHelp, parseCommandArgs, type Command } from './command.js';
 import { applyCommand } from './commands/apply.js';
+import { changesCommand } from './commands/changes.js';
 import { checkCommand } from './commands/check.js';
 import { downCommand } from './commands/down.js';
 import { freezeCommand, unfreezeCommand } from './commands/freeze.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   configCommand,
   driftCommand,
   checkCommand,
+  changesCommand,
   planCommand,
   applyCommand,
   rollbackCommand,

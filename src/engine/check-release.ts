@@ -1,8 +1,18 @@
-import { resolveFleet } from '../core/config/resolve-fleet.js';
+import { analyzeChanges } from '../core/changes/analyze-changes.js';
+import type { ChangeManifest } from '../core/changes/change-manifest.js';
+import { ownerIndex } from '../core/changes/owner-index.js';
+import { resolveFleet, type ResolvedFleet } from '../core/config/resolve-fleet.js';
 import { compareFindings, type Finding } from '../core/finding.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
+import { InputError } from '../core/input-error.js';
+import { applyPolicy } from '../core/rules/apply-policy.js';
+import { checkChangeRules } from '../core/rules/change/check-change-rules.js';
 import { checkConfig } from '../core/rules/check-config.js';
 import type { RuleId } from '../core/rules/rule-ids.js';
+import { frozenChanges } from '../core/state/frozen-changes.js';
+import type { Freeze } from '../core/state/records.js';
+import type { Git } from '../ports/git.js';
+import type { ReleaseRevisions } from './read-release.js';
 
 export interface ReleaseCheck {
   env: string;
@@ -11,25 +21,68 @@ export interface ReleaseCheck {
   findings: Finding[];
   /** Rules that could not run, and why. */
   skipped: { rules: RuleId[]; reason: string }[];
+  /** What the release changes per service; absent without a deployed revision to compare with. */
+  changes?: ChangeManifest;
+  toConfigs: ResolvedFleet;
+}
+
+export interface CheckOptions {
+  intent?: string;
+  scope?: string[];
+  /** `--allow-dirty`: accepted for the first (least critical) environment only. */
+  allowDirty: boolean;
+  freezes: readonly Freeze[];
+  now: string;
 }
 
 /**
- * Every finding of a release of `env` from `from` to `to`, with no side effect. Without a deployed
- * revision the rules that compare two revisions are skipped, and the result says why.
+ * Every finding of a release, with no side effect: the config rules, what changed per service
+ * (one diff and one log of the range) and the change rules, freezes. Without a deployed revision
+ * the rules that compare two revisions are skipped, and the result says why.
  */
-export function checkRelease(env: string, to: FleetRevision, from: FleetRevision | undefined, whyNoFrom: string): ReleaseCheck {
+export async function checkRelease(git: Git, revisions: ReleaseRevisions, options: CheckOptions): Promise<ReleaseCheck> {
+  const { env, to, from } = revisions;
+  if (options.allowDirty && to.manifest.environments[0]?.name !== env) {
+    throw new InputError(`--allow-dirty is accepted for ${to.manifest.environments[0]?.name} only, the least critical environment, not for ${env}`);
+  }
   const toConfigs = resolveFleet(to);
-  const result = checkConfig({
-    env,
-    to,
-    toConfigs,
-    ...(from ? { from: { revision: from, configs: resolveFleet(from) } } : {}),
+  const fromConfigs = from ? resolveFleet(from) : undefined;
+  const config = checkConfig({ env, to, toConfigs, ...(from && fromConfigs ? { from: { revision: from, configs: fromConfigs } } : {}) });
+
+  let changes: ChangeManifest | undefined;
+  if (from?.commit && to.commit && fromConfigs) {
+    const [files, commits] = await Promise.all([git.changedFiles(from.commit, to.commit), git.commits(from.commit, to.commit)]);
+    changes = analyzeChanges({ env, from: { ...from, commit: from.commit }, to: { ...to, commit: to.commit }, files, commits, fromConfigs, toConfigs });
+  }
+  const uncommitted = to.commit && to.commit === (await git.resolveCommit('HEAD')) ? await uncommittedByService(git, to) : undefined;
+  const emptyChanges: ChangeManifest = { env, from: { commit: '', label: '' }, to: { commit: to.commit ?? '', label: to.label }, services: [], unowned: [] };
+  const changeFindings = checkChangeRules({
+    changes: changes ?? emptyChanges,
+    ...(options.intent !== undefined ? { intent: options.intent } : {}),
+    ...(options.scope !== undefined ? { scope: options.scope } : {}),
+    ...(uncommitted ? { uncommitted } : {}),
+    allowDirty: options.allowDirty,
   });
+  const kinds = new Map((changes?.services ?? []).map((s) => [s.service, s.kinds as string[]]));
+  const frozen = frozenChanges(options.freezes.filter((f) => f.env === env), options.now, (_env, service) => kinds.get(service) ?? [], [...kinds.keys()]);
+
+  const skipped = [...config.skipped];
+  if (!changes && options.scope) skipped.push('change/unrelated');
   return {
     env,
     to,
     ...(from ? { from } : {}),
-    findings: result.findings.sort(compareFindings),
-    skipped: result.skipped.length ? [{ rules: result.skipped, reason: whyNoFrom }] : [],
+    findings: [...config.findings, ...applyPolicy([...changeFindings, ...frozen], to.manifest.policy)].sort(compareFindings),
+    skipped: skipped.length ? [{ rules: skipped, reason: revisions.whyNoFrom }] : [],
+    ...(changes ? { changes } : {}),
+    toConfigs,
   };
+}
+
+/** Per service, its files with uncommitted changes in the working tree. */
+async function uncommittedByService(git: Git, to: FleetRevision): Promise<Map<string, string[]>> {
+  const owners = ownerIndex([...to.manifest.services.values()]);
+  const result = new Map<string, string[]>();
+  for (const path of await git.uncommittedFiles()) for (const service of owners(path)) result.set(service, [...(result.get(service) ?? []), path]);
+  return result;
 }

@@ -2,15 +2,11 @@ import type { FleetRevision } from '../core/fleet-revision.js';
 import { buildPlan, type ServiceState } from '../core/plan/build-plan.js';
 import type { Plan } from '../core/plan/plan.js';
 import type { DeployedService } from '../core/state/records.js';
-import { checkRelease, type ReleaseCheck } from './check-release.js';
+import type { ReleaseCheck } from './check-release.js';
 import { resolveService, type ResolvedService } from './resolve-service.js';
 
 export interface ReleaseRequest {
-  env: string;
-  to: FleetRevision;
-  from?: FleetRevision;
-  /** Why there is no `from`, when there is none (said when comparing rules are skipped). */
-  whyNoFrom: string;
+  check: ReleaseCheck;
   deployed: Map<string, DeployedService>;
   createdAt: string;
   intent?: string;
@@ -18,17 +14,16 @@ export interface ReleaseRequest {
 }
 
 export interface PreparedRelease {
-  check: ReleaseCheck;
   plan: Plan;
   /** Every service of the target, resolved in the environment. */
   targets: Map<string, ResolvedService>;
 }
 
-/** The findings and the plan of a release, from data already read: no side effects. */
+/** The plan of a checked release, from data already read: no side effects. */
 export function prepareRelease(request: ReleaseRequest): PreparedRelease {
-  const { env, to } = request;
+  const { check } = request;
+  const { env, to } = check;
   if (!to.commit) throw new Error('internal: a release targets a commit, not the working tree');
-  const check = checkRelease(env, to, request.from, request.whyNoFrom);
   const targets = new Map<string, ResolvedService>();
   for (const name of to.manifest.services.keys()) targets.set(name, resolveService(to, name, env));
   const states = (entries: Iterable<[string, ServiceState]>) => new Map(entries);
@@ -41,11 +36,12 @@ export function prepareRelease(request: ReleaseRequest): PreparedRelease {
       [...request.deployed].map(([name, d]) => [name, { version: { commit: d.commit, contentId: d.contentId, configHash: d.configHash }, shown: d.config }]),
     ),
     findings: check.findings,
+    ...(check.changes ? { changes: check.changes } : {}),
     createdAt: request.createdAt,
     ...(request.intent !== undefined ? { intent: request.intent } : {}),
     ...(request.scope !== undefined ? { scope: request.scope } : {}),
   });
-  return { check, plan, targets };
+  return { plan, targets };
 }
 
 /** The fleet commit an environment runs, as recorded: the one deployed last. */

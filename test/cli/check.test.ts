@@ -39,7 +39,7 @@ describe('tranche check', () => {
     const { repo, v1 } = shop();
     repo.write({ 'tranche.yaml': migrated, 'services/inventory/config/prod.yaml': 'DB_PORT: 6432\n' });
     repo.commit('move the prod database');
-    const { code, json } = runJson<CheckJson>(['check', '--env', 'prod', '--from', v1], repo.dir);
+    const { code, json } = runJson<CheckJson>(['check', '--env', 'prod', '--from', v1, '--intent', 'move the prod database'], repo.dir);
     assert.deepEqual(json.findings, []);
     assert.equal(code, 0);
     assert.deepEqual(json.skipped, []);
@@ -128,7 +128,7 @@ describe('tranche check', () => {
     const { repo, v1 } = shop();
     repo.write({ 'tranche.yaml': migrated.replace('services:\n', 'policy:\n  rules:\n    config/stale-value: warn\n    config/drift: off\nservices:\n') });
     repo.commit('migrate, stale values tolerated');
-    const { code, json } = runJson<CheckJson>(['check', '--env', 'prod', '--from', v1], repo.dir);
+    const { code, json } = runJson<CheckJson>(['check', '--env', 'prod', '--from', v1, '--intent', 'migrate'], repo.dir);
     assert.equal(code, 0);
     assert.deepEqual(json.findings.map((f) => `${f.rule} ${f.severity}`), ['config/stale-value warn']);
   });

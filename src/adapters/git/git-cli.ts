@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { FileTree, TreeNode } from '../../ports/file-tree.js';
-import { RefNotFoundError, type Git } from '../../ports/git.js';
+import { RefNotFoundError, type ChangedFile, type CommitRecord, type Git } from '../../ports/git.js';
 import { CatFileBatch } from './cat-file-batch.js';
 import { GitError, gitEnv, runGit } from './run-git.js';
 
@@ -131,6 +131,36 @@ export class GitCli implements Git {
         return result;
       },
     };
+  }
+
+  async changedFiles(from: string, to: string): Promise<ChangedFile[]> {
+    const out = (await this.git(['diff', '--name-status', '-z', '--no-renames', '--end-of-options', from, to])).toString('utf8');
+    const fields = out.split('\0');
+    const files: ChangedFile[] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) files.push({ status: fields[i]!, path: fields[i + 1]! });
+    return files;
+  }
+
+  async commits(from: string, to: string): Promise<CommitRecord[]> {
+    // Each record starts with \x01, so file names (NUL-terminated by -z) never read as a header.
+    const format = '%x01%H%x00%an%x00%aI%x00%s';
+    const out = (await this.git(['log', `--format=${format}`, '--name-only', '-z', '--no-renames', '--end-of-options', `${from}..${to}`])).toString('utf8');
+    return out
+      .split('\x01')
+      .filter(Boolean)
+      .map((record) => {
+        const [sha, author, date, subject, ...rest] = record.split('\0');
+        const files = rest.map((f) => f.replace(/^\n/, '')).filter(Boolean);
+        return { sha: sha!, author: author!, date: date!, subject: subject!, files };
+      });
+  }
+
+  async uncommittedFiles(): Promise<string[]> {
+    const out = (await this.git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'])).toString('utf8');
+    return out
+      .split('\0')
+      .filter(Boolean)
+      .map((entry) => entry.slice(3));
   }
 
   close(): Promise<void> {

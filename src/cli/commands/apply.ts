@@ -5,7 +5,6 @@ import { planStaleness } from '../../core/plan/plan-staleness.js';
 import type { Plan } from '../../core/plan/plan.js';
 import { applyRelease } from '../../engine/apply-release.js';
 import { prepareRelease } from '../../engine/prepare-release.js';
-import { readReleaseRevisions } from '../../engine/read-release.js';
 import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
@@ -15,8 +14,7 @@ import { groupedFindings } from '../views/findings.js';
 import { findingJson, writeJson } from '../views/json.js';
 import { progressPrinter } from '../views/progress-view.js';
 import { renderPlan } from '../views/plan-view.js';
-import { intentAndScope } from './plan.js';
-import { releaseOptions, releaseQuery } from './release-options.js';
+import { intentAndScope, readAndCheck, releaseOptions } from './release-options.js';
 
 export const applyCommand: Command = {
   name: 'apply',
@@ -50,10 +48,10 @@ Exit codes: 0 deployed; 1 refused (findings), locked, or failed and rolled back 
         const saved = planFile === undefined ? undefined : readPlan(resolve(io.cwd, planFile));
         if (saved && args.values.to !== undefined) throw new InputError('apply: give either a plan file or --to, not both');
         if (saved && args.values.env !== undefined && args.values.env !== saved.env) throw new InputError(`apply: the plan is for ${saved.env}, not ${String(args.values.env)}`);
-        const query = { ...releaseQuery(args), ...(saved ? { env: saved.env, toRef: saved.to.commit } : {}) };
-        const revisions = await readReleaseRevisions(fleet.git, fleet.cache, { ...query, deployed: async (env) => (await lazy.get()).store.deployed(env) });
+        const now = new Date().toISOString();
+        const { revisions, check } = await readAndCheck(fleet, args, async () => (await lazy.get()).store, now, saved ? { env: saved.env, toRef: saved.to.commit } : {});
         const runtime = await lazy.get();
-        const prepared = prepareRelease({ ...revisions, createdAt: runtime.clock.now().toISOString(), ...intentAndScope(args), ...(saved ? intentAndScope({ values: { intent: saved.intent, scope: saved.scope?.join(',') } }) : {}) });
+        const prepared = prepareRelease({ check, deployed: revisions.deployed, createdAt: now, ...intentAndScope(args), ...(saved ? intentAndScope({ values: { intent: saved.intent, scope: saved.scope?.join(',') } }) : {}) });
         if (saved) {
           const stale = planStaleness(saved, prepared.plan);
           if (stale) throw new InputError(`apply: the plan in ${planFile} is stale: ${stale}; make a new one with tranche plan`);

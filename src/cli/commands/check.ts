@@ -1,10 +1,8 @@
-import { checkRelease } from '../../engine/check-release.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
-import { readReleaseRevisions } from '../../engine/read-release.js';
 import { withFleet } from '../open-fleet.js';
-import { releaseOptions, releaseQuery } from './release-options.js';
-import { hasState, withRuntime } from '../runtime.js';
+import { readAndCheck, releaseOptions } from './release-options.js';
+import { hasState, lazyRuntime } from '../runtime.js';
 import { renderCheck, checkJson } from '../views/check-view.js';
 import { writeJson } from '../views/json.js';
 
@@ -25,13 +23,14 @@ Exit codes: 0 no error findings; 1 error findings; 2 unusable input (manifest, f
   positionals: [],
   run: (args, io) =>
     withFleet(args, io, async (fleet) => {
-      const revisions = await readReleaseRevisions(fleet.git, fleet.cache, {
-        ...releaseQuery(args),
-        deployed: (env) => (hasState(fleet, args, io) ? withRuntime(fleet, args, io, (runtime) => runtime.store.deployed(env)) : Promise.resolve(new Map())),
-      });
-      const result = checkRelease(revisions.env, revisions.to, revisions.from, revisions.whyNoFrom);
-      if (args.json) writeJson(io.stdout, checkJson(result));
-      else io.stdout.write(renderCheck(result));
-      return result.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
+      const state = hasState(fleet, args, io) ? lazyRuntime(fleet, args, io) : undefined;
+      try {
+        const { check } = await readAndCheck(fleet, args, state && (async () => (await state.get()).store), new Date().toISOString());
+        if (args.json) writeJson(io.stdout, checkJson(check));
+        else io.stdout.write(renderCheck(check));
+        return check.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
+      } finally {
+        await state?.close();
+      }
     }),
 };

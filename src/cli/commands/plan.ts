@@ -1,14 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { prepareRelease } from '../../engine/prepare-release.js';
-import { readReleaseRevisions } from '../../engine/read-release.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { hasState, withRuntime } from '../runtime.js';
+import { hasState, lazyRuntime } from '../runtime.js';
 import { writeJson } from '../views/json.js';
 import { planJson, renderPlan } from '../views/plan-view.js';
-import { releaseOptions, releaseQuery } from './release-options.js';
+import { intentAndScope, readAndCheck, releaseOptions } from './release-options.js';
 
 export const planCommand: Command = {
   name: 'plan',
@@ -31,20 +30,18 @@ Exit codes: 0 no error findings; 1 error findings; 2 unusable input.`,
   positionals: [],
   run: (args, io) =>
     withFleet(args, io, async (fleet) => {
-      const deployed = (env: string) =>
-        hasState(fleet, args, io) ? withRuntime(fleet, args, io, (runtime) => runtime.store.deployed(env)) : Promise.resolve(new Map());
-      const revisions = await readReleaseRevisions(fleet.git, fleet.cache, { ...releaseQuery(args), deployed });
-      const { plan } = prepareRelease({ ...revisions, createdAt: new Date().toISOString(), ...intentAndScope(args) });
-      const output = args.values.output as string | undefined;
-      if (output !== undefined) writeFileSync(resolve(io.cwd, output), `${JSON.stringify(plan, null, 2)}\n`);
-      if (args.json) writeJson(io.stdout, planJson(plan));
-      else io.stdout.write(renderPlan(plan, revisions.from?.label) + (output ? `plan written to ${output}; apply it with tranche apply --env ${plan.env} ${output}\n` : ''));
-      return plan.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
+      const state = hasState(fleet, args, io) ? lazyRuntime(fleet, args, io) : undefined;
+      try {
+        const now = new Date().toISOString();
+        const { revisions, check } = await readAndCheck(fleet, args, state && (async () => (await state.get()).store), now);
+        const { plan } = prepareRelease({ check, deployed: revisions.deployed, createdAt: now, ...intentAndScope(args) });
+        const output = args.values.output as string | undefined;
+        if (output !== undefined) writeFileSync(resolve(io.cwd, output), `${JSON.stringify(plan, null, 2)}\n`);
+        if (args.json) writeJson(io.stdout, planJson(plan));
+        else io.stdout.write(renderPlan(plan, revisions.from?.label) + (output ? `plan written to ${output}; apply it with tranche apply --env ${plan.env} ${output}\n` : ''));
+        return plan.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
+      } finally {
+        await state?.close();
+      }
     }),
 };
-
-export function intentAndScope(args: { values: Record<string, string | boolean | undefined> }): { intent?: string; scope?: string[] } {
-  const intent = args.values.intent as string | undefined;
-  const scope = (args.values.scope as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
-  return { ...(intent !== undefined ? { intent } : {}), ...(scope ? { scope } : {}) };
-}

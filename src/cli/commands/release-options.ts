@@ -1,6 +1,9 @@
 import { InputError } from '../../core/input-error.js';
-import type { ReleaseQuery } from '../../engine/read-release.js';
+import { checkRelease, type ReleaseCheck } from '../../engine/check-release.js';
+import { readReleaseRevisions, type ReleaseQuery, type ReleaseRevisions } from '../../engine/read-release.js';
+import type { Store } from '../../ports/store.js';
 import type { OptionSpec, ParsedArgs } from '../command.js';
+import type { Fleet } from '../open-fleet.js';
 
 const SCOPES = ['config', 'code', 'deps', 'contract'];
 
@@ -11,8 +14,37 @@ export const releaseOptions: Record<string, OptionSpec> = {
   to: { type: 'string', value: 'REF', description: 'the target revision (default HEAD)' },
   intent: { type: 'string', value: 'TEXT', description: 'one line of why: recorded with the release' },
   scope: { type: 'string', value: 'LIST', description: `what the release may change: ${SCOPES.join(', ')}` },
+  'allow-dirty': { type: 'boolean', description: 'accept uncommitted changes in the target (first environment only)' },
   state: { type: 'string', value: 'URL', description: 'the state store: postgres://… or a SQLite file (default .tranche/state.db; or TRANCHE_STATE)' },
 };
+
+/**
+ * Reads a release (target, deployed revision, recorded state) and checks it: the shared first
+ * half of check, plan and apply. `store` is asked for only once the input is known to be good,
+ * and is undefined when there is no recorded state to read.
+ */
+export async function readAndCheck(
+  fleet: Fleet,
+  args: ParsedArgs,
+  store: (() => Promise<Store>) | undefined,
+  now: string,
+  override: Partial<Pick<ReleaseQuery, 'env' | 'toRef'>> = {},
+): Promise<{ revisions: ReleaseRevisions; check: ReleaseCheck }> {
+  const revisions = await readReleaseRevisions(fleet.git, fleet.cache, {
+    ...releaseQuery(args),
+    ...override,
+    deployed: async (env) => (store ? (await store()).deployed(env) : new Map()),
+  });
+  const freezes = store ? await (await store()).freezes(revisions.env) : [];
+  const check = await checkRelease(fleet.git, revisions, { ...intentAndScope(args), allowDirty: args.values['allow-dirty'] === true, freezes, now });
+  return { revisions, check };
+}
+
+export function intentAndScope(args: { values: Record<string, string | boolean | undefined> }): { intent?: string; scope?: string[] } {
+  const intent = args.values.intent as string | undefined;
+  const scope = (args.values.scope as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
+  return { ...(intent !== undefined ? { intent } : {}), ...(scope ? { scope } : {}) };
+}
 
 export function releaseQuery(args: ParsedArgs): Omit<ReleaseQuery, 'deployed'> {
   const scope = (args.values.scope as string | undefined)?.split(',').map((s) => s.trim());

@@ -6,6 +6,7 @@ import { withFleet } from '../open-fleet.js';
 import { hasState, withRuntime } from '../runtime.js';
 import { groupedFindings } from '../views/findings.js';
 import { findingJson, writeJson } from '../views/json.js';
+import { renderChanges } from '../views/changes-view.js';
 import { renderPlan } from '../views/plan-view.js';
 import { stateOptions } from './state-options.js';
 
@@ -39,6 +40,7 @@ Exit codes: 0 shown; 2 unknown release.`,
           `by ${release.by.user}@${release.by.host}, ${release.startedAt}${release.finishedAt ? ` → ${release.finishedAt}` : ''}${release.intent ? `; intent: ${release.intent}` : ''}`,
           '',
           renderPlan(release.plan as Plan, release.fromCommit?.slice(0, 7)),
+          ...((release.plan as Plan).changes ? [renderChanges((release.plan as Plan).changes!)] : []),
           'journal:',
           ...journal.map((e) => `  ${e.seq}. ${e.at}  batch ${e.batch}  ${e.kind} ${e.event}${e.service ? `  ${e.service}` : ''}${e.detail?.error ? `: ${String(e.detail.error)}` : ''}`),
           '',

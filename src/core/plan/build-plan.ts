@@ -1,3 +1,4 @@
+import type { ChangeManifest } from '../changes/change-manifest.js';
 import type { Finding } from '../finding.js';
 import type { Manifest, Service } from '../manifest/manifest.js';
 import { orderBatches } from './order-batches.js';
@@ -19,6 +20,8 @@ export interface PlanInput {
   /** What runs now, as recorded. */
   deployed: Map<string, ServiceState>;
   findings: Finding[];
+  /** What the release changes per service, when it was analyzed. */
+  changes?: ChangeManifest;
   /** ISO time, from the caller's clock. */
   createdAt: string;
   intent?: string;
@@ -64,6 +67,7 @@ export function buildPlan(input: PlanInput): Plan {
     basis: { deployed: deployedBasis, toCommit: input.to.commit },
     policy: { batch_size: manifest.policy.batch_size, bake: manifest.policy.bake, on_failure: manifest.policy.on_failure },
     findings: input.findings,
+    ...(input.changes ? { changes: input.changes } : {}),
     batches: ordered.map((batch, index) => ({
       index: index + 1,
       kind: batch.kind,

@@ -1,3 +1,4 @@
+import type { ChangeManifest } from '../changes/change-manifest.js';
 import type { Finding } from '../finding.js';
 
 /** A service at one version: the fleet commit, the content of its paths, the config it runs with. */
@@ -64,6 +65,8 @@ export interface Plan {
   };
   policy: { batch_size: number; bake: number; on_failure: 'rollback-batch' | 'rollback-release' | 'pause' };
   findings: Finding[];
+  /** Exactly what the release carries per service (commits, files, config keys, dependencies). */
+  changes?: ChangeManifest;
   batches: Batch[];
   /** Services of the environment that the release leaves as they are. */
   unchanged: string[];

@@ -1,0 +1,40 @@
+import { InputError } from '../../core/input-error.js';
+import type { Command } from '../command.js';
+import { EXIT } from '../io.js';
+import { withFleet } from '../open-fleet.js';
+import { hasState, lazyRuntime } from '../runtime.js';
+import { changesMarkdown, renderChanges } from '../views/changes-view.js';
+import { writeJson } from '../views/json.js';
+import { readAndCheck, releaseOptions } from './release-options.js';
+
+export const changesCommand: Command = {
+  name: 'changes',
+  summary: 'What a release changes in every service: commits, files, config keys, dependencies.',
+  usage: 'changes --env E [--from REF] [--to REF] [--format markdown]',
+  details: `
+One diff and one log of the range, bucketed by service (its path and watched paths): every
+commit (sha, author, date, subject) and file, each file classified as config (a config source of
+the service, or a manifest change to it), code, deps (dependency manifests and lockfiles) or
+contract (a spec it provides); the config keys whose resolved value changes, old → new (secrets
+as fingerprints). --from defaults to what is recorded as deployed in E. --format markdown prints
+it for a pull-request comment.
+
+Exit codes: 0 shown; 2 unusable input (or nothing to compare with).`,
+  options: { ...releaseOptions, format: { type: 'string', value: 'text|markdown', description: 'the human format (default text)' } },
+  positionals: [],
+  run: (args, io) =>
+    withFleet(args, io, async (fleet) => {
+      const format = (args.values.format as string | undefined) ?? 'text';
+      if (format !== 'text' && format !== 'markdown') throw new InputError(`--format: ${JSON.stringify(format)} is not text or markdown`);
+      const state = hasState(fleet, args, io) ? lazyRuntime(fleet, args, io) : undefined;
+      try {
+        const { check } = await readAndCheck(fleet, args, state && (async () => (await state.get()).store), new Date().toISOString());
+        if (!check.changes) throw new InputError(`changes needs a revision to compare with: ${check.skipped[0]?.reason ?? 'give --from REF'}`);
+        if (args.json) writeJson(io.stdout, check.changes);
+        else io.stdout.write(format === 'markdown' ? changesMarkdown(check.changes) : renderChanges(check.changes));
+        return EXIT.ok;
+      } finally {
+        await state?.close();
+      }
+    }),
+};
