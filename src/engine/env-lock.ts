@@ -97,3 +97,17 @@ export async function acquireEnvLock(store: Store, env: string, who: Operator, c
     },
   };
 }
+
+/**
+ * A lock left by a tranche that died after taking it and before its release was recorded: nothing
+ * was deployed, so there is nothing to resume or roll back — only the lock to clear. With
+ * `breakLock`, clears it and says so; otherwise reports it like any lock held by a dead process.
+ * Returns undefined when the lock is not such a leftover.
+ */
+export async function clearAbandonedLock(store: Store, env: string, isAlive: (holder: LockHolder) => boolean | undefined, breakLock: boolean): Promise<string | undefined> {
+  const holder = await store.currentLock(env);
+  if (!holder?.releaseId || isAlive(holder) !== false || (await store.getRelease(holder.releaseId))) return undefined;
+  if (!breakLock) throw new EnvLockedError(holder, true);
+  await store.breakLock(env);
+  return `tranche (pid ${holder.pid} on ${holder.host}) died after locking ${env} and before release ${holder.releaseId} started: nothing was deployed; the lock is cleared`;
+}

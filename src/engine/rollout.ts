@@ -55,7 +55,16 @@ export class Rollout {
   /** Takes up a release that was interrupted (tranche died) or paused, where it stands. */
   async resume(release: Release): Promise<RolloutOutcome> {
     const plan = release.plan as Plan;
-    const progress = releaseProgress(plan, await this.deps.store.journal(release.id));
+    const journal = await this.deps.store.journal(release.id);
+    // Died after journaling the end but before recording it on the release: record it, nothing more.
+    const ended = [...journal].reverse().find((e) => e.kind === 'release' && e.event !== 'started');
+    if (release.status === 'running' && ended?.detail?.status) {
+      const status = ended.detail.status as ReleaseStatus;
+      const summary = String(ended.detail.summary ?? '');
+      await this.deps.store.updateRelease(release.id, { status, summary, ...(status === 'paused' ? {} : { finishedAt: ended.at }) });
+      return { releaseId: release.id, status, summary };
+    }
+    const progress = releaseProgress(plan, journal);
     await this.deps.store.updateRelease(release.id, { status: 'running' });
     if (progress.undo) {
       // A rollback was under way: finish it, as it was meant to end.

@@ -1,11 +1,11 @@
 import { access, open, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Clock } from '../../ports/clock.js';
 import { DriverError, type DeployRequest, type Driver, type RunningService } from '../../ports/driver.js';
 import type { Service } from '../../core/manifest/manifest.js';
 import { extractRelease } from './extract-release.js';
 import { readLastLines, withLastLines } from './line-tail.js';
-import { identifyProcess, isSameProcess, spawnDetached, stopProcessGroup, type ProcessIdentity } from './process-group.js';
+import { identifyProcess, isSameProcess, processesUnder, spawnDetached, stopProcessGroup, type ProcessIdentity } from './process-group.js';
 import { describeExit, runCommand } from './run-command.js';
 import { readJsonFile, runtimeDir, writeJsonAtomic } from './runtime-files.js';
 
@@ -79,6 +79,7 @@ export class LocalDriver implements Driver {
         request.log(`stopping ${service.name} ${short(current.commit)} (pid ${current.pid})`);
         await stopProcessGroup(current.pid, this.stopTimeoutMs);
       }
+      await this.stopStrays(dir, request.log);
       await this.start(request, command, dir, release);
     });
   }
@@ -96,16 +97,23 @@ export class LocalDriver implements Driver {
       const dir = runtimeDir(fleetRoot, env, service.name);
       const current = await readState(dir);
       if (current && (await isSameProcess(current))) await stopProcessGroup(current.pid, this.stopTimeoutMs);
+      await this.stopStrays(dir, () => undefined);
       await rm(join(dir, 'current.json'), { force: true });
     });
   }
 
   async inspect(env: string, service: Service, fleetRoot: string): Promise<RunningService | undefined> {
     return this.wrap(service, env, 'inspect', async () => {
-      const current = await readState(runtimeDir(fleetRoot, env, service.name));
-      if (!current) return { running: false };
-      const { pid, commit, configHash, logFile } = current;
-      return { running: await isSameProcess(current), commit, configHash, pid, logFile };
+      const dir = runtimeDir(fleetRoot, env, service.name);
+      const current = await readState(dir);
+      if (current && (await isSameProcess(current))) {
+        const { pid, commit, configHash, logFile } = current;
+        return { running: true, commit, configHash, pid, logFile };
+      }
+      // Something runs from a release directory that no record names (tranche died while starting it).
+      const stray = (await processesUnder(dir))[0];
+      if (stray) return { running: true, pid: stray.pid, commit: relative(dir, stray.cwd).split(sep)[0]! };
+      return current ? { running: false, commit: current.commit, configHash: current.configHash, logFile: current.logFile } : { running: false };
     });
   }
 
@@ -166,6 +174,17 @@ export class LocalDriver implements Driver {
       throw new Error(withLastLines(`\`${command.join(' ')}\` ${how} right after it started (log: ${logFile})`, await readLastLines(logFile, 20, offset)));
     }
     request.log(`started ${service.name} ${short(target.commit)} as pid ${pid} (log: ${logFile})`);
+  }
+
+  /**
+   * Stops every process still running from one of the service's release directories: after the
+   * recorded one is stopped, anything left was started by a tranche that died before recording it.
+   */
+  private async stopStrays(dir: string, log: (line: string) => void): Promise<void> {
+    for (const stray of await processesUnder(dir)) {
+      log(`stopping pid ${stray.pid}, left running from ${stray.cwd} by an interrupted start`);
+      await stopProcessGroup(stray.pid, this.stopTimeoutMs);
+    }
   }
 
   /** Runs `work`, turning whatever it throws into a DriverError for this service. */

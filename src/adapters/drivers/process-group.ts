@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /**
@@ -170,4 +170,25 @@ function readBootId(): Promise<string | undefined> {
     () => undefined,
   );
   return bootIdOnce;
+}
+
+/**
+ * Live processes whose working directory is inside `dir` (Linux; elsewhere none are found). A
+ * service started by the local driver runs in its release directory, so this finds it even when
+ * tranche died before recording it — a process that nothing else would ever stop.
+ */
+export async function processesUnder(dir: string): Promise<{ pid: number; cwd: string }[]> {
+  if (!LINUX) return [];
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  const entries = await readdir('/proc').catch(() => [] as string[]);
+  const found: { pid: number; cwd: string }[] = [];
+  await Promise.all(
+    entries.map(async (entry) => {
+      const pid = Number(entry);
+      if (!isValidPid(pid)) return;
+      const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined);
+      if (cwd?.startsWith(prefix) && (await isAlive(pid))) found.push({ pid, cwd });
+    }),
+  );
+  return found.sort((a, b) => a.pid - b.pid);
 }

@@ -1,5 +1,6 @@
 import { InputError } from '../../core/input-error.js';
 import { selectEnv } from '../../core/manifest/select.js';
+import { clearAbandonedLock } from '../../engine/env-lock.js';
 import { withEnvRollout } from '../../engine/env-rollout.js';
 import { loadRevision } from '../../engine/load-revision.js';
 import { ServiceResolver } from '../../engine/resolve-service.js';
@@ -29,6 +30,12 @@ Exit codes: 0 deployed; 1 failed and rolled back, or locked; 2 unusable input; 3
       withRuntime(fleet, args, io, async (runtime) => {
         const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
         const env = selectEnv(head.manifest, args.values.env as string | undefined);
+        const cleared = await clearAbandonedLock(runtime.store, env, runtime.isAlive, args.values['break-lock'] === true);
+        if (cleared) {
+          if (args.json) writeJson(io.stdout, { status: 'nothing-to-do', note: cleared });
+          else io.stdout.write(`${cleared}\n`);
+          return EXIT.ok;
+        }
         const release = (await runtime.store.listReleases({ env, limit: 1 }))[0];
         if (!release || !['running', 'paused', 'rollback-failed'].includes(release.status)) {
           throw new InputError(`nothing to resume in ${env}: ${release ? `the latest release, ${release.id}, is ${release.status}` : 'no release is recorded'}`);

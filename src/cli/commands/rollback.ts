@@ -1,5 +1,6 @@
 import { InputError } from '../../core/input-error.js';
 import { selectEnv } from '../../core/manifest/select.js';
+import { clearAbandonedLock } from '../../engine/env-lock.js';
 import { withEnvRollout } from '../../engine/env-rollout.js';
 import { loadRevision } from '../../engine/load-revision.js';
 import { ServiceResolver } from '../../engine/resolve-service.js';
@@ -30,6 +31,12 @@ not complete (needs an operator).`,
       withRuntime(fleet, args, io, async (runtime) => {
         const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
         const env = selectEnv(head.manifest, args.values.env as string | undefined);
+        const cleared = await clearAbandonedLock(runtime.store, env, runtime.isAlive, args.values['break-lock'] === true);
+        if (cleared) {
+          if (args.json) writeJson(io.stdout, { status: 'nothing-to-do', note: cleared });
+          else io.stdout.write(`${cleared}\n`);
+          return EXIT.ok;
+        }
         const id = args.values.release as string | undefined;
         const release = id ? await runtime.store.getRelease(id) : (await runtime.store.listReleases({ env, limit: 1 }))[0];
         if (!release) throw new InputError(id ? `no release ${id}` : `no release of ${env} is recorded`);

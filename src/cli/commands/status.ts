@@ -1,5 +1,5 @@
 import { selectEnv } from '../../core/manifest/select.js';
-import { releaseProgress } from '../../core/state/release-progress.js';
+import { inDoubtSteps, releaseProgress } from '../../core/state/release-progress.js';
 import type { Plan } from '../../core/plan/plan.js';
 import { loadRevision } from '../../engine/load-revision.js';
 import { ServiceResolver } from '../../engine/resolve-service.js';
@@ -49,11 +49,13 @@ Exit codes: 0 shown; 2 unusable input.`,
           }),
         );
         const progress = release ? releaseProgress(release.plan as Plan, await runtime.store.journal(release.id)) : undefined;
-        const inDoubt = progress ? [...progress.steps.values()].filter((s) => s.deploy === 'in-doubt' || s.rollback === 'in-doubt') : [];
+        const inDoubt = progress ? inDoubtSteps(progress) : [];
         const holderAlive = lock ? runtime.isAlive(lock) : undefined;
         const next =
           release?.status === 'running' && lock && holderAlive === false
-            ? `tranche died during release ${release.id}: run tranche resume --env ${env} --break-lock, or tranche rollback --env ${env} --break-lock`
+            ? `tranche died during release ${release.id}: run tranche resume --env ${env} --break-lock, or tranche rollback --env ${env} --yes --break-lock`
+            : lock && holderAlive === false
+              ? `the lock is held by a tranche that is no longer running (pid ${lock.pid}): tranche resume --env ${env} --break-lock clears it`
             : release?.status === 'paused'
               ? `release ${release.id} is paused: tranche resume --env ${env}, or tranche rollback --env ${env}`
               : release?.status === 'rollback-failed'
@@ -64,7 +66,7 @@ Exit codes: 0 shown; 2 unusable input.`,
             env,
             lock: lock ? { ...lock, alive: holderAlive ?? null } : null,
             release: release
-              ? { id: release.id, status: release.status, summary: release.summary ?? null, startedAt: release.startedAt, inDoubt: inDoubt.map((s) => ({ service: s.service, batch: s.batch, action: s.deploy === 'in-doubt' ? 'deploy' : 'rollback' })) }
+              ? { id: release.id, status: release.status, summary: release.summary ?? null, startedAt: release.startedAt, inDoubt }
               : null,
             services,
             ...(next ? { next } : {}),
@@ -74,7 +76,7 @@ Exit codes: 0 shown; 2 unusable input.`,
         const lines = [`${env}: ${services.length} service${services.length === 1 ? '' : 's'} recorded as deployed`];
         if (release) lines.push(`latest release ${release.id}: ${release.status}${release.summary ? ` — ${release.summary}` : ''}`);
         lines.push(lock ? `lock: held by ${lock.user}@${lock.host} (pid ${lock.pid}) since ${lock.acquiredAt}${holderAlive === false ? ' — that process is no longer running' : ''}` : 'lock: free');
-        for (const step of inDoubt) lines.push(`in doubt: ${step.service} (batch ${step.batch}): ${step.deploy === 'in-doubt' ? 'deploy' : 'rollback'} started and never finished`);
+        for (const step of inDoubt) lines.push(`in doubt: ${step.service} (batch ${step.batch}): ${step.action} started and never finished`);
         if (next) lines.push(`next: ${next}`);
         lines.push('');
         const rows = services.map((s) => [

@@ -58,6 +58,24 @@ export function releaseProgress(plan: Plan, journal: readonly JournalEntry[]): R
   return { steps, passed, failed, rollingBack, ...(undo ? { undo } : {}), ...(next !== undefined ? { nextBatch: next } : {}) };
 }
 
+/**
+ * Steps whose outcome the journal cannot tell, and which action is in doubt: a rollback started
+ * and never finished, or a deploy started and never finished that no rollback has settled since.
+ */
+export function inDoubtSteps(progress: ReleaseProgress): InDoubtStep[] {
+  return [...progress.steps.values()].flatMap((step): InDoubtStep[] => {
+    if (step.rollback === 'in-doubt') return [{ service: step.service, batch: step.batch, action: 'rollback' }];
+    if (step.deploy === 'in-doubt' && step.rollback !== 'done') return [{ service: step.service, batch: step.batch, action: 'deploy' }];
+    return [];
+  });
+}
+
+export interface InDoubtStep {
+  service: string;
+  batch: number;
+  action: 'deploy' | 'rollback';
+}
+
 /** Steps that have touched the target and are not yet undone: what a rollback must restore, latest first. */
 export function stepsToUndo(plan: Plan, progress: ReleaseProgress): string[] {
   const order = plan.batches.flatMap((b) => b.steps.map((s) => s.service));

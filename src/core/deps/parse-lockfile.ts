@@ -1,0 +1,50 @@
+import type { LockfileParse } from './lockfile.js';
+import { parseCargoLock } from './parse-cargo-lock.js';
+import { parseGoSum } from './parse-go-sum.js';
+import { parseNpmLock } from './parse-npm-lock.js';
+import { parsePnpmLock } from './parse-pnpm-lock.js';
+import { parseRequirementsTxt } from './parse-requirements-txt.js';
+import { parseYarnBerryLock } from './parse-yarn-berry-lock.js';
+import { parseYarnClassicLock } from './parse-yarn-classic-lock.js';
+
+type Parser = (text: string, direct?: readonly string[]) => LockfileParse;
+
+/** yarn.lock is classic or berry by content: berry's starts its entries with a `__metadata` block. */
+const parseYarnLock: Parser = (text, direct) =>
+  /^__metadata:/m.test(text) ? parseYarnBerryLock(text, direct) : parseYarnClassicLock(text, direct);
+
+const PARSERS: Readonly<Record<string, Parser>> = {
+  'package-lock.json': parseNpmLock,
+  'npm-shrinkwrap.json': parseNpmLock,
+  'yarn.lock': parseYarnLock,
+  'pnpm-lock.yaml': parsePnpmLock,
+  'go.sum': parseGoSum,
+  'Cargo.lock': parseCargoLock,
+  'requirements.txt': parseRequirementsTxt,
+};
+
+function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}
+
+/** Whether `parseLockfile` reads the file at `path`, judged by its file name alone. */
+export function isLockfileName(path: string): boolean {
+  return Object.hasOwn(PARSERS, baseName(path));
+}
+
+/**
+ * Reads a lockfile of any supported format, chosen by its file name: `package-lock.json` and
+ * `npm-shrinkwrap.json`, `yarn.lock` (classic or berry), `pnpm-lock.yaml`, `go.sum`, `Cargo.lock`,
+ * `requirements.txt`. `direct` names the project's direct dependencies for the formats that do not
+ * record them (yarn.lock, go.sum, requirements.txt); the others ignore it. Never throws: bad input
+ * gives problems located in the file, an unknown file name one problem at 1:1.
+ */
+export function parseLockfile(path: string, text: string, direct?: readonly string[]): LockfileParse {
+  const name = baseName(path);
+  const parser = Object.hasOwn(PARSERS, name) ? PARSERS[name] : undefined;
+  if (!parser) {
+    const known = Object.keys(PARSERS).join(', ');
+    return { problems: [{ message: `${name} is not a lockfile tranche reads (it reads ${known})`, line: 1, column: 1 }] };
+  }
+  return parser(text, direct);
+}
