@@ -8,10 +8,13 @@ import { InputError } from '../core/input-error.js';
 import { applyPolicy } from '../core/rules/apply-policy.js';
 import { checkChangeRules } from '../core/rules/change/check-change-rules.js';
 import { checkConfig } from '../core/rules/check-config.js';
+import { checkDeps } from '../core/rules/deps/check-deps.js';
 import type { RuleId } from '../core/rules/rule-ids.js';
 import { frozenChanges } from '../core/state/frozen-changes.js';
 import type { Freeze } from '../core/state/records.js';
 import type { Git } from '../ports/git.js';
+import { addDependencyChanges } from './dependency-changes.js';
+import { InvalidFleetError } from './load-revision.js';
 import type { ReleaseRevisions } from './read-release.js';
 
 export interface ReleaseCheck {
@@ -53,6 +56,8 @@ export async function checkRelease(git: Git, revisions: ReleaseRevisions, option
   if (from?.commit && to.commit && fromConfigs) {
     const [files, commits] = await Promise.all([git.changedFiles(from.commit, to.commit), git.commits(from.commit, to.commit)]);
     changes = analyzeChanges({ env, from: { ...from, commit: from.commit }, to: { ...to, commit: to.commit }, files, commits, fromConfigs, toConfigs });
+    const unreadable = await addDependencyChanges(git, changes);
+    if (unreadable.length) throw new InvalidFleetError(unreadable);
   }
   const uncommitted = to.commit && to.commit === (await git.resolveCommit('HEAD')) ? await uncommittedByService(git, to) : undefined;
   const emptyChanges: ChangeManifest = { env, from: { commit: '', label: '' }, to: { commit: to.commit ?? '', label: to.label }, services: [], unowned: [] };
@@ -67,12 +72,12 @@ export async function checkRelease(git: Git, revisions: ReleaseRevisions, option
   const frozen = frozenChanges(options.freezes.filter((f) => f.env === env), options.now, (_env, service) => kinds.get(service) ?? [], [...kinds.keys()]);
 
   const skipped = [...config.skipped];
-  if (!changes && options.scope) skipped.push('change/unrelated');
+  if (!changes) skipped.push(...(options.scope ? (['change/unrelated'] as const) : []), 'deps/transitive-change', 'deps/major-change', 'deps/divergence');
   return {
     env,
     to,
     ...(from ? { from } : {}),
-    findings: [...config.findings, ...applyPolicy([...changeFindings, ...frozen], to.manifest.policy)].sort(compareFindings),
+    findings: [...config.findings, ...applyPolicy([...changeFindings, ...frozen, ...(changes ? checkDeps(changes) : [])], to.manifest.policy)].sort(compareFindings),
     skipped: skipped.length ? [{ rules: skipped, reason: revisions.whyNoFrom }] : [],
     ...(changes ? { changes } : {}),
     toConfigs,

@@ -75,9 +75,9 @@ describe('tranche check', () => {
     const { repo } = shop();
     const human = runCli(['check', '--env', 'prod'], repo.dir);
     assert.equal(human.code, 0, human.stdout + human.stderr);
-    assert.match(human.stdout, /note: config\/shadowed-change, config\/stale-value skipped: no --from was given/);
+    assert.match(human.stdout, /note: config\/shadowed-change, config\/stale-value, deps\/transitive-change, deps\/major-change, deps\/divergence skipped: no --from was given/);
     const { json } = runJson<CheckJson>(['check', '--env', 'prod'], repo.dir);
-    assert.deepEqual(json.skipped[0]?.rules, ['config/shadowed-change', 'config/stale-value']);
+    assert.deepEqual(json.skipped[0]?.rules, ['config/shadowed-change', 'config/stale-value', 'deps/transitive-change', 'deps/major-change', 'deps/divergence']);
   });
 
   test('reports missing, invalid, unknown and plaintext-secret values in the committed target', () => {
@@ -141,7 +141,7 @@ describe('tranche check', () => {
     repo.commit('fixed');
     const { code, json } = runJson<CheckJson>(['check', '--env', 'prod', '--from', broken], repo.dir);
     assert.equal(code, 0);
-    assert.deepEqual(json.skipped[0]?.rules, ['config/shadowed-change', 'config/stale-value']);
+    assert.deepEqual(json.skipped[0]?.rules, ['config/shadowed-change', 'config/stale-value', 'deps/transitive-change', 'deps/major-change', 'deps/divergence']);
     assert.match(json.skipped[0]!.reason, /the fleet definition at [0-9a-f]+ has problems \(environments.dev.driver/);
   });
 });

@@ -7,8 +7,9 @@ function serviceLines(s: ServiceChanges, bullet: string, code: (t: string) => st
   for (const c of s.commits) lines.push(`${bullet}${code(short(c.sha))} ${c.subject} (${c.author}, ${c.date.slice(0, 10)})`);
   for (const f of s.files) lines.push(`${bullet}${f.status} ${code(f.path)} [${f.kind}]`);
   for (const k of s.configKeys) lines.push(`${bullet}${code(k.key)}: ${k.from ?? '(unset)'} → ${k.to ?? '(unset)'}`);
-  for (const d of s.deps as { name: string; from?: string; to?: string; direct?: boolean }[]) {
-    lines.push(`${bullet}${code(d.name)} ${d.from ?? '(new)'} → ${d.to ?? '(removed)'}${d.direct === false ? ' (transitive)' : ''}`);
+  for (const d of s.deps) {
+    const how = [d.semver, d.direct ? 'direct' : `transitive${d.via.length ? ` via ${d.via.join(', ')}` : ''}`].filter(Boolean).join(', ');
+    lines.push(`${bullet}${code(d.name)} ${d.from ?? '(added)'} → ${d.to ?? '(removed)'} (${how})`);
   }
   return lines;
 }

@@ -1,3 +1,5 @@
+import type { DependencyChange } from '../deps/dependency-change.js';
+
 /** What a change to a service is about (PRODUCT §2 release scope). */
 export type ChangeKind = 'config' | 'code' | 'deps' | 'contract';
 export const CHANGE_KINDS: readonly ChangeKind[] = ['config', 'code', 'deps', 'contract'];
@@ -26,6 +28,11 @@ export interface ConfigKeyChange {
   to: string | null;
 }
 
+export interface ServiceDependencyChange extends DependencyChange {
+  /** Repo path of the lockfile. */
+  lockfile: string;
+}
+
 /** Everything a release changes in one service. */
 export interface ServiceChanges {
   service: string;
@@ -33,8 +40,8 @@ export interface ServiceChanges {
   files: ServiceFileChange[];
   commits: ServiceCommit[];
   configKeys: ConfigKeyChange[];
-  /** Dependency changes from the service's lockfiles (see core/deps). */
-  deps: unknown[];
+  /** Dependency changes from the service's lockfiles, each with the lockfile it comes from. */
+  deps: ServiceDependencyChange[];
 }
 
 /**
