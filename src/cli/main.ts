@@ -5,6 +5,7 @@ import { commandHelp, parseCommandArgs, type Command } from './command.js';
 import { applyCommand } from './commands/apply.js';
 import { changesCommand } from './commands/changes.js';
 import { checkCommand } from './commands/check.js';
+import { depsCommand } from './commands/deps.js';
 import { downCommand } from './commands/down.js';
 import { freezeCommand, unfreezeCommand } from './commands/freeze.js';
 import { historyCommand } from './commands/history.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   driftCommand,
   checkCommand,
   changesCommand,
+  depsCommand,
   planCommand,
   applyCommand,
   rollbackCommand,

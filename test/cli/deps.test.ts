@@ -85,3 +85,24 @@ describe('dependency changes in a release', () => {
     assert.ok((json.findings[0]?.location?.line ?? 0) >= 1);
   });
 });
+
+describe('tranche deps', () => {
+  test('lists each package with the versions the fleet resolves it to, and which services use each', () => {
+    const repo = new GitRepo({
+      'tranche.yaml': MANIFEST,
+      ...lockfiles('npm', 'major-bump', 'before', 'package-lock.json', 'services/api'),
+      ...lockfiles('npm', 'major-bump', 'after', 'package-lock.json', 'services/web'),
+    });
+    repos.push(repo);
+    repo.commit('two services, two chalks');
+    const { code, json } = runJson<{ packages: { name: string; versions: { version: string; services: string[] }[] }[]; findings: { rule: string; key?: string; severity: string }[] }>(['deps'], repo.dir);
+    assert.equal(code, 0);
+    const chalk = json.packages.find((p) => p.name === 'chalk')!;
+    assert.deepEqual(chalk.versions.map((v) => [v.version, v.services]), [['4.1.2', ['api']], ['5.3.0', ['web']]]);
+    const debug = json.packages.find((p) => p.name === 'debug')!;
+    assert.deepEqual(debug.versions.map((v) => v.services), [['api', 'web']]);
+    assert.deepEqual(json.findings.map((f) => [f.rule, f.key, f.severity]), [['deps/divergence', 'chalk', 'info']]);
+    const all = runJson<{ packages: unknown[] }>(['deps', '--all'], repo.dir).json;
+    assert.ok(all.packages.length > json.packages.length);
+  });
+});
