@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchChanges } from './changes-bench.js';
 import { benchConfig } from './config-bench.js';
 import { benchRollout } from './rollout-bench.js';
 
@@ -32,6 +33,13 @@ try {
     console.log(`| ${bake}: whole \`tranche apply\` command ÷ bound | ${(run.cliMs / run.boundMs).toFixed(2)} | |`);
   }
   console.log(`| failed gate → previous version answers | ${r.recoveryMs.toFixed(0)} ms | < start + 1 s = ${(r.startMs + 1000).toFixed(0)} ms |`);
+
+  console.log(`\n## What changed: 1,000 services × 1,500-package lockfiles, 5,000 commits (median of ${RUNS} runs)\n`);
+  const c = benchChanges(join(dir, 'changes'), BIN, RUNS);
+  console.log('| command | wall time | peak RSS | target |');
+  console.log('|---|---|---|---|');
+  console.log(`| \`tranche changes --env prod --from A --to B\` | ${c.seconds.toFixed(2)} s | ${c.peakMb.toFixed(0)} MB | < 5 s, < 500 MB |`);
+  console.log(`\nfound ${c.services} changed services, ${c.commits} service commits, ${c.depChanges} dependency changes (the repository took ${c.generationSeconds.toFixed(0)} s to write)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
