@@ -1,15 +1,7 @@
 import { InputError } from '../../core/input-error.js';
-import { selectEnv } from '../../core/manifest/select.js';
-import { clearAbandonedLock } from '../../engine/env-lock.js';
-import { withEnvRollout } from '../../engine/env-rollout.js';
-import { loadRevision } from '../../engine/load-revision.js';
-import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command } from '../command.js';
+import { envRolloutCommand } from '../env-rollout-command.js';
 import { EXIT } from '../io.js';
-import { withFleet } from '../open-fleet.js';
-import { withRuntime } from '../runtime.js';
-import { writeJson } from '../views/json.js';
-import { progressPrinter } from '../views/progress-view.js';
 import { lockOptions, stateOptions } from './state-options.js';
 
 export const resumeCommand: Command = {
@@ -26,29 +18,17 @@ Exit codes: 0 deployed; 1 failed and rolled back, or locked; 2 unusable input; 3
   options: { ...stateOptions, ...lockOptions },
   positionals: [],
   run: (args, io) =>
-    withFleet(args, io, (fleet) =>
-      withRuntime(fleet, args, io, async (runtime) => {
-        const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
-        const env = selectEnv(head.manifest, args.values.env as string | undefined);
-        const cleared = await clearAbandonedLock(runtime.store, env, runtime.isAlive, args.values['break-lock'] === true);
-        if (cleared) {
-          if (args.json) writeJson(io.stdout, { status: 'nothing-to-do', note: cleared });
-          else io.stdout.write(`${cleared}\n`);
-          return EXIT.ok;
-        }
+    envRolloutCommand(
+      args,
+      io,
+      async (runtime, env) => {
         const release = (await runtime.store.listReleases({ env, limit: 1 }))[0];
         if (!release || !['running', 'paused', 'rollback-failed'].includes(release.status)) {
           throw new InputError(`nothing to resume in ${env}: ${release ? `the latest release, ${release.id}, is ${release.status}` : 'no release is recorded'}`);
         }
-        const progress = progressPrinter(io.stderr, args.json);
-        const breakLock = args.values['break-lock'] === true;
-        const ctx = { ...runtime, driver: runtime.driverFor(head.manifest, env), resolver: new ServiceResolver(fleet.git, fleet.cache, env), fleetRoot: fleet.root, emit: progress.emit, breakLock };
-        const outcome = await withEnvRollout(ctx, env, release.id, (rollout) =>
-          rollout.resume(release),
-        );
-        if (args.json) writeJson(io.stdout, { ...outcome, events: progress.events });
-        else io.stdout.write(`release ${outcome.releaseId}: ${outcome.status} — ${outcome.summary}\n`);
-        return outcome.status === 'succeeded' || outcome.status === 'rolled-back' ? EXIT.ok : outcome.status === 'rollback-failed' ? EXIT.operator : EXIT.findings;
-      }),
+        return release;
+      },
+      (rollout, release) => rollout.resume(release),
+      (outcome) => (outcome.status === 'succeeded' || outcome.status === 'rolled-back' ? EXIT.ok : outcome.status === 'rollback-failed' ? EXIT.operator : EXIT.findings),
     ),
 };

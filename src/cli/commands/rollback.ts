@@ -1,15 +1,7 @@
 import { InputError } from '../../core/input-error.js';
-import { selectEnv } from '../../core/manifest/select.js';
-import { clearAbandonedLock } from '../../engine/env-lock.js';
-import { withEnvRollout } from '../../engine/env-rollout.js';
-import { loadRevision } from '../../engine/load-revision.js';
-import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command } from '../command.js';
+import { envRolloutCommand } from '../env-rollout-command.js';
 import { EXIT } from '../io.js';
-import { withFleet } from '../open-fleet.js';
-import { withRuntime } from '../runtime.js';
-import { writeJson } from '../views/json.js';
-import { progressPrinter } from '../views/progress-view.js';
 import { lockOptions, stateOptions } from './state-options.js';
 
 export const rollbackCommand: Command = {
@@ -27,16 +19,10 @@ not complete (needs an operator).`,
   options: { ...stateOptions, release: { type: 'string', value: 'ID', description: 'the release (default: the latest of E)' }, yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' }, ...lockOptions },
   positionals: [],
   run: (args, io) =>
-    withFleet(args, io, (fleet) =>
-      withRuntime(fleet, args, io, async (runtime) => {
-        const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
-        const env = selectEnv(head.manifest, args.values.env as string | undefined);
-        const cleared = await clearAbandonedLock(runtime.store, env, runtime.isAlive, args.values['break-lock'] === true);
-        if (cleared) {
-          if (args.json) writeJson(io.stdout, { status: 'nothing-to-do', note: cleared });
-          else io.stdout.write(`${cleared}\n`);
-          return EXIT.ok;
-        }
+    envRolloutCommand(
+      args,
+      io,
+      async (runtime, env) => {
         const id = args.values.release as string | undefined;
         const release = id ? await runtime.store.getRelease(id) : (await runtime.store.listReleases({ env, limit: 1 }))[0];
         if (!release) throw new InputError(id ? `no release ${id}` : `no release of ${env} is recorded`);
@@ -49,15 +35,9 @@ not complete (needs an operator).`,
           if (!io.stdin?.isTTY) throw new InputError(`rollback changes ${env}: pass --yes to confirm (standard input is not a terminal)`);
           if (!(await io.confirm(`Roll back release ${release.id} in ${env}? [y/N] `))) return EXIT.findings;
         }
-        const progress = progressPrinter(io.stderr, args.json);
-        const breakLock = args.values['break-lock'] === true;
-        const ctx = { ...runtime, driver: runtime.driverFor(head.manifest, env), resolver: new ServiceResolver(fleet.git, fleet.cache, env), fleetRoot: fleet.root, emit: progress.emit, breakLock };
-        const outcome = await withEnvRollout(ctx, env, release.id, (rollout) =>
-          rollout.rollback(release, `release ${release.id} was rolled back on request`),
-        );
-        if (args.json) writeJson(io.stdout, { ...outcome, events: progress.events });
-        else io.stdout.write(`release ${outcome.releaseId}: ${outcome.status} — ${outcome.summary}\n`);
-        return outcome.status === 'rolled-back' ? EXIT.ok : EXIT.operator;
-      }),
+        return release;
+      },
+      (rollout, release) => rollout.rollback(release, `release ${release.id} was rolled back on request`),
+      (outcome) => (outcome.status === 'rolled-back' ? EXIT.ok : EXIT.operator),
     ),
 };
