@@ -14,6 +14,10 @@ export class CatFileBatch {
   private child: ChildProcessWithoutNullStreams | undefined;
   private readonly queue: Pending[] = [];
   private buffer: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private received = 0;
+  /** Bytes the answer at the head of the queue needs before it can be read. */
+  private needed = 0;
   private failure: Error | undefined;
   private closed = false;
 
@@ -58,7 +62,13 @@ export class CatFileBatch {
     if (this.child) return this.child;
     const child = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, env: this.env });
     child.stdout.on('data', (chunk: Buffer) => {
-      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+      // Chunks are joined only once the answer being waited for is complete: a large blob
+      // arrives in many chunks, and joining at every one would copy it over and over.
+      this.chunks.push(chunk);
+      this.received += chunk.length;
+      if (this.received < this.needed) return;
+      this.buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+      this.chunks = [this.buffer];
       this.drain();
     });
     let stderr = '';
@@ -83,16 +93,27 @@ export class CatFileBatch {
       const header = this.buffer.subarray(0, newline).toString('utf8');
       const parts = header.split(' ');
       if (parts[1] === 'missing' || parts.length < 3) {
-        this.buffer = this.buffer.subarray(newline + 1);
+        this.consume(newline + 1);
         this.queue.shift()!.resolve(undefined);
         continue;
       }
       const size = Number(parts[2]);
       const end = newline + 1 + size;
-      if (this.buffer.length < end + 1) return;
+      if (this.buffer.length < end + 1) {
+        this.needed = end + 1;
+        return;
+      }
       const content = Buffer.from(this.buffer.subarray(newline + 1, end));
-      this.buffer = this.buffer.subarray(end + 1);
+      this.consume(end + 1);
       this.queue.shift()!.resolve(content);
     }
+    this.needed = 0;
+  }
+
+  private consume(bytes: number): void {
+    this.buffer = this.buffer.subarray(bytes);
+    this.chunks = this.buffer.length ? [this.buffer] : [];
+    this.received = this.buffer.length;
+    this.needed = 0;
   }
 }

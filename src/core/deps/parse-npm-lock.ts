@@ -5,8 +5,8 @@ import { locateJsonError } from './locate-json-error.js';
 import type { LockfileParse } from './lockfile.js';
 
 /** The dependency fields npm installs for any package; a project's own devDependencies come on top. */
-const INSTALLED_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies'] as const;
-const PROJECT_FIELDS = [...INSTALLED_FIELDS, 'devDependencies'] as const;
+export const INSTALLED_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies'] as const;
+export const PROJECT_FIELDS = [...INSTALLED_FIELDS, 'devDependencies'] as const;
 const NODE_MODULES = 'node_modules/';
 
 interface Position {
@@ -83,12 +83,12 @@ export function parseNpmLock(text: string): LockfileParse {
 }
 
 /** `node_modules/x` and anything nested in one; other keys are the project ('') and its workspace folders. */
-function isInstallPath(path: string): boolean {
+export function isInstallPath(path: string): boolean {
   return path.startsWith(NODE_MODULES) || path.includes(`/${NODE_MODULES}`);
 }
 
 /** Where `require(name)` from the package installed at `from` lands: its own node_modules, then each one above. */
-function resolveInstallPath(packages: Record<string, unknown>, from: string, name: string): string | undefined {
+export function resolveInstallPath(packages: Record<string, unknown>, from: string, name: string): string | undefined {
   let base = from;
   for (;;) {
     const candidate = base === '' ? `${NODE_MODULES}${name}` : `${base}/${NODE_MODULES}${name}`;
@@ -99,7 +99,7 @@ function resolveInstallPath(packages: Record<string, unknown>, from: string, nam
   }
 }
 
-function dependencyNames(entry: unknown, fields: readonly string[]): string[] {
+export function dependencyNames(entry: unknown, fields: readonly string[]): string[] {
   if (!isRecord(entry)) return [];
   const names: string[] = [];
   for (const field of fields) {
@@ -113,7 +113,7 @@ function dependencyNames(entry: unknown, fields: readonly string[]): string[] {
  * Where each object-valued key first appears (`"node_modules/ms": {`). npm writes one key per line,
  * so a line scan is enough; a key it does not find is reported at 1:1.
  */
-function keyPositions(text: string): Map<string, Position> {
+export function keyPositions(text: string): Map<string, Position> {
   const positions = new Map<string, Position>();
   const pattern = /^([ \t]*)"((?:[^"\\\n]|\\.)*)"[ \t]*:[ \t]*\{/gm;
   let line = 1;

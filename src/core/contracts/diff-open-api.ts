@@ -1,0 +1,132 @@
+import { ChangeSink } from "./change-sink.js";
+import type { ContractDiff } from "./contract-change.js";
+import { diffLifecycle, OPERATION_IDS, PATH_IDS, reportRemoval, type DeprecationPolicy } from "./diff-deprecation.js";
+import { diffOperation } from "./diff-operation.js";
+import { diffSecurity, diffSecuritySchemes } from "./diff-security.js";
+import { asSchema, isObject, type Schema } from "./schema-facts.js";
+
+/** Options for {@link diffOpenApi}; the clock is passed in, never read. */
+export interface DiffOpenApiOptions extends DeprecationPolicy {}
+
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+const STABILITY = ["draft", "alpha", "beta", "stable"];
+
+/**
+ * Compares two OpenAPI 3.0/3.1 documents whose `$ref`s are already resolved (see
+ * `resolveRefs` / `loadOpenApi`). The revision is served to clients written against the base;
+ * every difference is classified with an oasdiff rule id and level. Pure: no I/O, no clock
+ * other than `options.now`.
+ */
+export function diffOpenApi(base: unknown, revision: unknown, options: DiffOpenApiOptions = {}): ContractDiff {
+  const sink = new ChangeSink();
+  const b = asSchema(base) ?? {};
+  const r = asSchema(revision) ?? {};
+  diffPaths(asSchema(b.paths) ?? {}, asSchema(r.paths) ?? {}, b, r, sink, options);
+  diffSecurity(b.security, r.security, sink);
+  const bc = asSchema(b.components) ?? {};
+  const rc = asSchema(r.components) ?? {};
+  diffSecuritySchemes(asSchema(bc.securitySchemes) ?? {}, asSchema(rc.securitySchemes) ?? {}, sink);
+  const rSchemas = asSchema(rc.schemas) ?? {};
+  for (const name of Object.keys(asSchema(bc.schemas) ?? {})) {
+    if (!(name in rSchemas)) sink.emit("api-schema-removed", `component schema ${name} removed`, { path: `components/schemas/${name}` });
+  }
+  const bw = asSchema(b.webhooks) ?? {};
+  const rw = asSchema(r.webhooks) ?? {};
+  for (const name of Object.keys(bw)) if (!(name in rw)) sink.emit("webhook-removed", `webhook ${name} removed`, { path: `webhooks/${name}` });
+  for (const name of Object.keys(rw)) if (!(name in bw)) sink.emit("webhook-added", `webhook ${name} added`, { path: `webhooks/${name}` });
+  return { changes: sink.changes };
+}
+
+/** Path templates match regardless of parameter names: `/pets/{id}` is `/pets/{petId}`. */
+function templateKey(path: string): string {
+  return path.replace(/\{[^}]+\}/g, "{}").replace(/\/+$/, "") || "/";
+}
+
+function diffPaths(from: Schema, to: Schema, b: Schema, r: Schema, sink: ChangeSink, policy: DeprecationPolicy): void {
+  const byKey = new Map(Object.keys(to).map((p) => [templateKey(p), p]));
+  const matched = new Set<string>();
+  for (const [path, item] of Object.entries(from)) {
+    const baseItem = asSchema(item) ?? {};
+    const revPath = byKey.get(templateKey(path));
+    const revItem = revPath === undefined ? undefined : asSchema(to[revPath]);
+    if (revPath !== undefined) matched.add(revPath);
+    for (const method of METHODS) {
+      const op = asSchema(baseItem[method]);
+      if (op === undefined) continue;
+      const name = `${method.toUpperCase()} ${path}`;
+      const next = revItem === undefined ? undefined : asSchema(revItem[method]);
+      if (revItem === undefined || revPath === undefined) {
+        if (!isExperimental(op)) reportRemoval(op, PATH_IDS, name, policy, sink, { operation: name });
+        continue;
+      }
+      if (next === undefined) {
+        if (!isExperimental(op)) reportRemoval(op, OPERATION_IDS, name, policy, sink, { operation: name });
+        continue;
+      }
+      diffOperationMeta(op, next, name, b, r, sink, policy);
+      diffOperation(
+        {
+          name,
+          basePath: path,
+          revisionPath: revPath,
+          base: op,
+          revision: next,
+          baseParameters: mergeParameters(baseItem.parameters, op.parameters),
+          revisionParameters: mergeParameters(revItem.parameters, next.parameters),
+        },
+        sink,
+        policy,
+      );
+    }
+    if (revItem !== undefined) {
+      for (const method of METHODS) {
+        if (asSchema(baseItem[method]) === undefined && asSchema(revItem[method]) !== undefined) {
+          sink.emit("endpoint-added", "endpoint added", { operation: `${method.toUpperCase()} ${path}` });
+        }
+      }
+    }
+  }
+  for (const [path, item] of Object.entries(to)) {
+    if (matched.has(path)) continue;
+    for (const method of METHODS) {
+      if (asSchema(asSchema(item)?.[method]) !== undefined) sink.emit("endpoint-added", "endpoint added", { operation: `${method.toUpperCase()} ${path}` });
+    }
+  }
+}
+
+/** Operation-level parameters override path-level ones with the same `in` and `name`. */
+function mergeParameters(pathLevel: unknown, opLevel: unknown): unknown[] {
+  const own = Array.isArray(opLevel) ? opLevel : [];
+  const key = (p: unknown) => (isObject(p) ? `${String(p.in)}:${String(p.name)}` : "");
+  const ownKeys = new Set(own.map(key));
+  const inherited = (Array.isArray(pathLevel) ? pathLevel : []).filter((p) => !ownKeys.has(key(p)));
+  return [...inherited, ...own];
+}
+
+/** Draft and alpha operations carry no compatibility promise. */
+function isExperimental(op: Schema): boolean {
+  return op["x-stability-level"] === "draft" || op["x-stability-level"] === "alpha";
+}
+
+function diffOperationMeta(op: Schema, next: Schema, name: string, b: Schema, r: Schema, sink: ChangeSink, policy: DeprecationPolicy): void {
+  const where = { operation: name };
+  diffLifecycle(op, next, OPERATION_IDS, name, policy, sink, where);
+  const from = op["x-stability-level"];
+  const to = next["x-stability-level"];
+  const invalid = [from, to].find((s) => s !== undefined && !STABILITY.includes(String(s)));
+  if (invalid !== undefined) sink.emit("api-invalid-stability-level", `invalid stability level ${String(invalid)}`, where);
+  else if (from !== to && from !== undefined) {
+    const delta = STABILITY.indexOf(String(to ?? "stable")) - STABILITY.indexOf(String(from));
+    if (delta < 0) sink.emit("api-stability-decreased", `stability decreased from ${String(from)} to ${String(to)}`, where);
+    if (delta > 0) sink.emit("api-stability-increased", `stability increased from ${String(from)} to ${String(to)}`, where);
+  }
+  if (op.operationId !== next.operationId) {
+    if (op.operationId !== undefined) sink.emit("api-operation-id-removed", `operationId ${String(op.operationId)} removed`, where);
+    if (next.operationId !== undefined) sink.emit("api-operation-id-added", `operationId ${String(next.operationId)} added`, where);
+  }
+  const tagsA = Array.isArray(op.tags) ? op.tags : [];
+  const tagsB = Array.isArray(next.tags) ? next.tags : [];
+  for (const t of tagsA) if (!tagsB.includes(t)) sink.emit("api-tag-removed", `tag ${String(t)} removed`, where);
+  for (const t of tagsB) if (!tagsA.includes(t)) sink.emit("api-tag-added", `tag ${String(t)} added`, where);
+  if (op.security !== undefined || next.security !== undefined) diffSecurity(op.security ?? b.security, next.security ?? r.security, sink, name);
+}

@@ -1,0 +1,85 @@
+import { diffSchemaKeywords } from "./diff-schema-keywords.js";
+import { diffSchemaProperties } from "./diff-schema-properties.js";
+import { diffSchemaValues } from "./diff-schema-values.js";
+import { emitAttribute, prefixOf, type SchemaContext } from "./schema-context.js";
+import { asSchema, deepEqual, isNullable, show, typesOf, withoutNullWrap, withTypeListView, type Schema } from "./schema-facts.js";
+
+/** Compares two schemas in a context; used by the keyword helpers to walk subschemas. */
+export type SchemaRecursion = (base: unknown, revision: unknown, ctx: SchemaContext, path: string) => void;
+
+/**
+ * Compares the schema a client was written against (`base`) with the one now served
+ * (`revision`) and reports every classified difference to `ctx.sink`. On the request side the
+ * revision must accept everything the base accepted; on the response side it must emit nothing
+ * the base did not. Cyclic schemas are walked once per pair.
+ */
+export function diffSchema(base: unknown, revision: unknown, ctx: SchemaContext, path = ""): void {
+  const b = asSchema(base);
+  const r = asSchema(revision);
+  if (b === undefined || r === undefined || b === r) return;
+  const done = ctx.seen.get(b);
+  if (done?.has(r)) return;
+  if (done === undefined) ctx.seen.set(b, new Set([r]));
+  else done.add(r);
+
+  const baseNullable = isNullable(b);
+  if (baseNullable !== isNullable(r)) {
+    const suffix = baseNullable ? "became-not-nullable" : "became-nullable";
+    emitAttribute(ctx, suffix, `schema ${baseNullable ? "no longer admits" : "now admits"} null`, path);
+  }
+  const bs = withTypeListView(withoutNullWrap(b));
+  const rs = withTypeListView(withoutNullWrap(r));
+  if (isWrappedInOneOf(bs, rs)) {
+    emitAttribute(ctx, "wrapped-in-one-of", "schema was wrapped in a oneOf", path);
+    return;
+  }
+  diffType(bs, rs, ctx, path);
+  diffSchemaValues(bs, rs, ctx, path);
+  diffSchemaKeywords(bs, rs, ctx, path, diffSchema);
+  diffSchemaProperties(bs, rs, ctx, path, diffSchema);
+}
+
+/**
+ * The revision replaced the schema with a oneOf: either one alternative is the old schema, or
+ * the revision is nothing but the oneOf. Member-by-member comparison would only report noise.
+ */
+function isWrappedInOneOf(b: Schema, r: Schema): boolean {
+  if (Array.isArray(b.oneOf) || Array.isArray(b.anyOf) || !Array.isArray(r.oneOf)) return false;
+  if (r.oneOf.some((s) => deepEqual(s, b))) return true;
+  return r.oneOf.length > 1 && r.type === undefined && r.properties === undefined && (b.type !== undefined || b.properties !== undefined);
+}
+
+function diffType(b: Schema, r: Schema, ctx: SchemaContext, path: string): void {
+  const from = typesOf(b);
+  const to = typesOf(r);
+  const prefix = prefixOf(ctx);
+  const changed = [`${prefix}-type-changed`];
+  if (from.length > 0 && to.length > 0 && !sameSet(from, to)) {
+    const message = `type changed from ${from.join("|")} to ${to.join("|")}`;
+    if (from.length > 1 || to.length > 1) {
+      const kind = to.every((t) => from.includes(t)) ? "list-of-types-narrowed" : from.every((t) => to.includes(t)) ? "list-of-types-widened" : "type-changed";
+      emitAttribute(ctx, kind, message, path, changed);
+      return;
+    }
+    emitAttribute(ctx, `type-${typeShift(from[0] ?? "", to[0] ?? "", ctx)}`, message, path, changed);
+    return;
+  }
+  if (from.length > 0 && sameSet(from, to) && b.format !== r.format) {
+    const message = `format changed from ${show(b.format)} to ${show(r.format)}`;
+    const kind = r.format === undefined ? "generalized" : b.format === undefined ? "specialized" : "changed";
+    emitAttribute(ctx, `type-${kind}`, message, path, changed);
+  }
+}
+
+/** How a single type moved: toward more values (generalized), fewer (specialized) or elsewhere. */
+function typeShift(from: string, to: string, ctx: SchemaContext): "generalized" | "specialized" | "changed" {
+  if (from === "integer" && to === "number") return "generalized";
+  if (from === "number" && to === "integer") return "specialized";
+  // Parameters travel as text: a string parameter that becomes typed accepts a subset of values.
+  if (ctx.family !== "body" && from === "string" && ["number", "integer", "boolean"].includes(to)) return "specialized";
+  return "changed";
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}

@@ -1,0 +1,7 @@
+/** Contract diffing: OpenAPI and JSON Schema compatibility classified in oasdiff's taxonomy. */
+export { isBreaking, type ChangeLevel, type ContractChange, type ContractDiff } from "./contract-change.js";
+export { diffOpenApi, type DiffOpenApiOptions } from "./diff-open-api.js";
+export { diffJsonSchema, type SchemaDirection } from "./diff-json-schema.js";
+export { loadOpenApi, parseSpecText, type SpecTextReader } from "./load-open-api.js";
+export { resolveRefs, RefResolutionError, type DocumentReader, type ResolveRefsOptions } from "./resolve-refs.js";
+export { ruleLevel, ruleIds } from "./rule-level.js";

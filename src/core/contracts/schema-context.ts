@@ -1,0 +1,50 @@
+import type { ChangeSink } from "./change-sink.js";
+
+/** Which side of the exchange a schema describes: what clients send, or what they receive. */
+export type Side = "request" | "response";
+
+/** Which element a schema belongs to; it picks the rule-id prefix. */
+export type Family = "body" | "parameter" | "header";
+
+/**
+ * Where a schema comparison stands: the side and element it belongs to, whether it is the
+ * element's root schema or a nested one (property, items, subschema), and where to report.
+ */
+export interface SchemaContext {
+  side: Side;
+  family: Family;
+  nested: boolean;
+  sink: ChangeSink;
+  operation?: string;
+  /** Element path prefix, e.g. `"query:limit"` or `"200/application/json"`. */
+  element: string;
+  /** Pairs of schemas already compared in this walk (cycle guard). */
+  seen: Map<object, Set<object>>;
+}
+
+/** The rule-id prefix for a context: `request-body`, `request-property`, `response-header`, ... */
+export function prefixOf(ctx: SchemaContext): string {
+  if (ctx.family === "parameter") return ctx.nested ? "request-parameter-property" : "request-parameter";
+  if (ctx.family === "header") return ctx.nested ? `${ctx.side}-property` : `${ctx.side}-header`;
+  return `${ctx.side}-${ctx.nested ? "property" : "body"}`;
+}
+
+/** The context for schemas nested under the current one. */
+export function nestedContext(ctx: SchemaContext): SchemaContext {
+  return ctx.nested ? ctx : { ...ctx, nested: true };
+}
+
+/**
+ * Emits `${prefix}-${suffix}` for the context, falling back to the given full ids. Returns false
+ * when no candidate is a known rule id (the change is outside the taxonomy and is dropped).
+ */
+export function emitAttribute(ctx: SchemaContext, suffix: string, message: string, path: string, fallbacks: readonly string[] = []): boolean {
+  const where = { ...(ctx.operation === undefined ? {} : { operation: ctx.operation }), path: `${ctx.element}${path}` };
+  return ctx.sink.emitFirst([`${prefixOf(ctx)}-${suffix}`, ...fallbacks], message, where);
+}
+
+/** Emits one of the fixed ids (no prefix) with the context's location. */
+export function emitId(ctx: SchemaContext, ids: readonly string[], message: string, path: string): boolean {
+  const where = { ...(ctx.operation === undefined ? {} : { operation: ctx.operation }), path: `${ctx.element}${path}` };
+  return ctx.sink.emitFirst(ids, message, where);
+}
