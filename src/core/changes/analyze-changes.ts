@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
 import type { ResolvedFleet } from '../config/resolve-fleet.js';
 import { sourcePath } from '../config/source-file.js';
-import { shownConfig } from '../config/service-environment.js';
+import type { ResolvedConfig } from '../config/resolved-config.js';
+import { rawText, showValue } from '../config/show-value.js';
 import type { FleetRevision } from '../fleet-revision.js';
 import type { Service } from '../manifest/manifest.js';
 import { joinRepoPath } from '../manifest/repo-path.js';
@@ -112,16 +113,42 @@ function classifier(services: Service[], envs: string[]): (service: string, path
 function configKeyChanges(input: ChangeInput, service: string, env: string): ConfigKeyChange[] {
   const before = input.fromConfigs.get(env)?.get(service);
   const after = input.toConfigs.get(env)?.get(service);
-  const a = before ? shownConfig(before) : {};
-  const b = after ? shownConfig(after) : {};
   const changes: ConfigKeyChange[] = [];
-  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    if (a[key] !== b[key]) changes.push({ key, from: a[key] ?? null, to: b[key] ?? null });
+  // Compared on the winners' text first; only a key that differs is shown (and fingerprinted).
+  const text = (config: ResolvedConfig | undefined, key: string) => {
+    const winner = config?.keys.get(key)?.layers[0];
+    return winner ? rawText(winner.raw, winner.sourceText) : undefined;
+  };
+  const keys = new Set([...(before?.keys.keys() ?? []), ...(after?.keys.keys() ?? [])]);
+  for (const key of keys) {
+    if (text(before, key) === text(after, key)) continue;
+    const shown = (config: ResolvedConfig | undefined) => {
+      const resolved = config?.keys.get(key);
+      const winner = resolved?.layers[0];
+      return resolved && winner ? showValue(resolved.spec, winner.raw, winner.sourceText) : null;
+    };
+    changes.push({ key, from: shown(before), to: shown(after) });
   }
   return changes;
 }
 
-/** A service definition as comparable text (Maps as sorted entries). */
+/** A service definition as comparable text: what deploys it, what it runs with, how it is checked. */
 function canonical(service: Service | undefined): string {
-  return JSON.stringify(service ?? null, (_key, value: unknown) => (value instanceof Map ? [...value].sort(([a], [b]) => String(a).localeCompare(String(b))) : value));
+  if (!service) return '';
+  const { config } = service;
+  return JSON.stringify([
+    service.path,
+    service.watch,
+    service.depends_on,
+    service.uses,
+    service.run ?? null,
+    service.exec ?? null,
+    service.kubernetes ?? null,
+    [...service.address],
+    [...config.schema.values()],
+    config.sources,
+    [...config.env].map(([env, vars]) => [env, [...vars]]),
+    service.contracts ?? null,
+    service.checks ?? null,
+  ]);
 }
