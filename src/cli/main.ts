@@ -5,6 +5,7 @@ import { commandHelp, parseCommandArgs, type Command } from './command.js';
 import { applyCommand } from './commands/apply.js';
 import { changesCommand } from './commands/changes.js';
 import { checkCommand } from './commands/check.js';
+import { contractCommand } from './commands/contract.js';
 import { depsCommand } from './commands/deps.js';
 import { downCommand } from './commands/down.js';
 import { freezeCommand, unfreezeCommand } from './commands/freeze.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   changesCommand,
   depsCommand,
+  contractCommand,
   planCommand,
   applyCommand,
   rollbackCommand,
