@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { RealCheckRunner } from '../../../src/adapters/checks/real-check-runner.js';
 import type { RunnableCheck } from '../../../src/ports/check-runner.js';
+import { closedPort } from '../../support/ports.js';
 
 interface Seen {
   method: string;
@@ -50,14 +51,6 @@ function http(spec: Record<string, unknown>, address?: string, timeoutMs = 2000)
   return { kind: 'http', name: 'test', spec, timeoutMs, ...(address !== undefined ? { address } : {}) };
 }
 
-/** A port nothing listens on: one a server held a moment ago. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('http check: status', () => {
   test('passes on any 2xx by default, with GET on the path joined to the address', async () => {

@@ -3,6 +3,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { after, describe, test } from 'node:test';
 import { RealCheckRunner } from '../../../src/adapters/checks/real-check-runner.js';
 import type { RunnableCheck } from '../../../src/ports/check-runner.js';
+import { closedPort } from '../../support/ports.js';
 
 // The Postgres of this machine: 127.0.0.1:5432, user postgres, trust authentication, database `test`.
 const runner = new RealCheckRunner();
@@ -15,13 +16,6 @@ after(() => {
   servers.forEach((s) => s.close());
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('postgres check', () => {
   test('passes when the query runs, and gives the row count', async () => {

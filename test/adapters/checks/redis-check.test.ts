@@ -3,6 +3,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { RealCheckRunner } from '../../../src/adapters/checks/real-check-runner.js';
 import type { RunnableCheck } from '../../../src/ports/check-runner.js';
+import { closedPort } from '../../support/ports.js';
 
 // The Redis of this machine: 127.0.0.1:6379, no password.
 const runner = new RealCheckRunner();
@@ -11,13 +12,6 @@ const redis = (spec: Record<string, unknown>, timeoutMs = 2000): RunnableCheck =
 const servers: Server[] = [];
 after(() => servers.forEach((s) => s.close()));
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('redis check', () => {
   test('passes when Redis answers PONG, by host and port', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { RealCheckRunner } from '../../../src/adapters/checks/real-check-runner.js';
+import { closedPort } from '../../support/ports.js';
 
 const runner = new RealCheckRunner();
 const servers: Server[] = [];
@@ -18,13 +19,6 @@ async function listen(): Promise<{ port: number; connections: () => number }> {
   return { port: (server.address() as AddressInfo).port, connections: () => count };
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('tcp check', () => {
   test('passes when a connection opens, and closes it', async () => {
