@@ -1,4 +1,3 @@
-import type { FleetRevision } from '../core/fleet-revision.js';
 import { buildPlan, type ServiceState } from '../core/plan/build-plan.js';
 import type { Plan } from '../core/plan/plan.js';
 import type { DeployedService } from '../core/state/records.js';

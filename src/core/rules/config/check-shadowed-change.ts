@@ -15,7 +15,7 @@ import type { ConfigRuleInput } from './config-rule-input.js';
  * that does take effect somewhere is an intended per-environment override, not a mistake: it
  * fires only when the change has effect in no environment at all.
  */
-export function checkShadowedChange({ env, to, toConfigs, from }: ConfigRuleInput): Finding[] {
+export function checkShadowedChange({ env, toConfigs, from }: ConfigRuleInput): Finding[] {
   if (!from) return [];
   const findings: Finding[] = [];
   for (const [serviceName, config] of toConfigs.get(env) ?? []) {
