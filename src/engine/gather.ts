@@ -126,7 +126,7 @@ function contentIds(manifest: Manifest, nodes: Map<string, TreeNode>): Map<strin
       const node = nodes.get(path);
       return { path, id: node?.id ?? '' };
     });
-    ids.set(service.name, contentId(paths));
+    ids.set(service.name, contentId(paths, { run: service.run ?? null, exec: service.exec ?? null, kubernetes: service.kubernetes ?? null }));
   }
   return ids;
 }
