@@ -6,7 +6,8 @@ export type SpecTextReader = (path: string) => string;
 
 /** Parses YAML or JSON spec text (JSON is YAML). */
 export function parseSpecText(text: string): unknown {
-  return parse(text, { uniqueKeys: false, maxAliasCount: -1 });
+  // Bounded: a spec is input, and an alias bomb must not exhaust memory.
+  return parse(text, { uniqueKeys: false, maxAliasCount: 10_000 });
 }
 
 /**
