@@ -12,16 +12,17 @@ export class InvalidFleetError extends Error {
 }
 
 /**
- * Reads the fleet at a ref (or the working tree when `ref` is undefined). A fleet whose
+ * Reads the fleet at a ref (or the working tree when `ref` is undefined), named `name` in messages
+ * (default: the ref as given). A fleet whose
  * definition has problems throws them all as an InvalidFleetError.
  */
-export async function loadRevision(git: Git, cache: ParseCache, ref: string | undefined): Promise<FleetRevision> {
+export async function loadRevision(git: Git, cache: ParseCache, ref: string | undefined, name?: string): Promise<FleetRevision> {
   let tree;
   if (ref === undefined) {
     tree = git.workingTree();
   } else {
     const commit = await git.resolveCommit(ref);
-    tree = git.commitTree(commit, `${ref} (${commit.slice(0, 7)})`);
+    tree = git.commitTree(commit, `${name ?? ref} (${commit.slice(0, 7)})`);
   }
   const gathered = await gatherRevision(tree, cache);
   if (!gathered.revision) throw new InvalidFleetError(gathered.findings);

@@ -32,8 +32,8 @@ export interface ReleaseRevisions {
  * broken does not block the release: the rules that compare are skipped, and it says why.
  */
 export async function readReleaseRevisions(git: Git, cache: ParseCache, query: ReleaseQuery): Promise<ReleaseRevisions> {
-  const load = (ref: string) =>
-    loadRevision(git, cache, ref).then(
+  const load = (ref: string, name?: string) =>
+    loadRevision(git, cache, ref, name).then(
       (revision) => ({ revision }),
       (error: unknown) => ({ error }),
     );
@@ -47,7 +47,7 @@ export async function readReleaseRevisions(git: Git, cache: ParseCache, query: R
   const env = selectEnv(to.manifest, query.env);
   const deployed = await query.deployed(env);
   const fromRef = query.fromRef ?? deployedCommit(deployed);
-  const read = early ?? (fromRef !== undefined ? load(fromRef) : undefined);
+  const read = early ?? (fromRef !== undefined ? load(fromRef, 'deployed') : undefined);
   const fromResult = read ? await read : undefined;
   let whyNoFrom = `no --from was given and nothing is recorded as deployed in ${env}`;
   if (fromResult && 'error' in fromResult) {

@@ -11,7 +11,7 @@ export function renderCheck(result: ReleaseCheck): string {
   ];
   if (result.findings.length) lines.push(groupedFindings(result.findings), '');
   for (const skip of result.skipped) lines.push(`note: ${skip.rules.join(', ')} skipped: ${skip.reason}`);
-  lines.push(`${summarize(result.findings)}${result.findings.length ? ` in ${affected} service${affected === 1 ? '' : 's'}` : ''}`, '');
+  lines.push(`${summarize(result.findings)}${affected ? ` in ${affected} service${affected === 1 ? '' : 's'}` : ''}`, '');
   return lines.join('\n');
 }
 
