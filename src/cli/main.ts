@@ -115,9 +115,9 @@ function topHelp(): string {
     'Usage: tranche [--fleet DIR] COMMAND [options]',
     '',
     'Commands:',
-    renderTable(undefined, COMMANDS.map((c) => [c.usage, c.summary]), '  '),
+    renderTable(undefined, COMMANDS.map((c) => [c.name, c.summary]), '  '),
     '',
-    'Every command takes --fleet DIR (before or after its name), --json and --help.',
+    'tranche COMMAND --help shows its options. Every command takes --fleet DIR (before or after its name), --json and --help.',
     'Exit codes: 0 ok; 1 error findings; 2 unusable input, nothing touched; 3 needs an operator.',
     '',
   ].join('\n');
