@@ -1,11 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { measureCli } from './measure-cli.js';
 
-const RSS_HOOK = fileURLToPath(new URL('../../bench/measure-rss.cjs', import.meta.url));
 
 const SERVICES = 1000;
 const COMMITS = 5000;
@@ -467,28 +464,6 @@ function writeHistory(dir: string, streamPath: string): { base: string; head: st
 
 // ---------------------------------------------------------------------------------------------
 
-/** Runs the real CLI `runs` times (exit 0 required); the median wall time, the largest peak RSS, the output. */
-function measure(bin: string, args: string[], cwd: string, runs: number): { seconds: number; peakMb: number; stdout: string } {
-  const times: number[] = [];
-  let peak = 0;
-  let stdout = '';
-  for (let i = 0; i < runs; i++) {
-    const rssFile = join(tmpdir(), `tranche-bench-changes-rss-${process.pid}`);
-    const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, ['--require', RSS_HOOK, bin, ...args], {
-      cwd,
-      env: { ...process.env, TRANCHE_BENCH_RSS_FILE: rssFile },
-      maxBuffer: 1 << 30,
-    });
-    times.push(Number(process.hrtime.bigint() - start) / 1e9);
-    if (result.status !== 0) throw new Error(`tranche ${args.join(' ')} exited ${result.status}: ${result.stderr.toString()}`);
-    peak = Math.max(peak, Number(readFileSync(rssFile, 'utf8')) / 1024);
-    rmSync(rssFile, { force: true });
-    stdout = result.stdout.toString('utf8');
-  }
-  times.sort((a, b) => a - b);
-  return { seconds: times[Math.floor(times.length / 2)]!, peakMb: peak, stdout };
-}
 
 interface ChangesOutput {
   services: { service: string; commits: unknown[]; deps: { direct: boolean; lockfile: string }[] }[];
@@ -504,7 +479,7 @@ export function benchChanges(dir: string, bin: string, runs: number): ChangesFig
   const { base, head, expected } = writeHistory(dir, `${dir}.fast-import`);
   const generationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
-  const measured = measure(bin, ['changes', '--env', 'prod', '--from', base, '--to', head, '--json'], dir, runs);
+  const measured = measureCli(bin, ['changes', '--env', 'prod', '--from', base, '--to', head, '--json'], dir, runs, [0]);
   const out = JSON.parse(measured.stdout) as ChangesOutput;
 
   const reported = new Set(out.services.map((s) => s.service));
