@@ -1,14 +1,11 @@
-import { selectEnv } from '../core/manifest/select.js';
 import type { Release } from '../core/state/records.js';
 import { clearAbandonedLock } from '../engine/env-lock.js';
 import { withEnvRollout } from '../engine/env-rollout.js';
-import { loadRevision } from '../engine/load-revision.js';
 import { ServiceResolver } from '../engine/resolve-service.js';
 import type { Rollout, RolloutOutcome } from '../engine/rollout.js';
 import type { ParsedArgs } from './command.js';
 import { EXIT, type CliIO } from './io.js';
-import { withFleet } from './open-fleet.js';
-import { withRuntime, type Runtime } from './runtime.js';
+import { withEnvScope, type Runtime } from './runtime.js';
 import { writeJson } from './views/json.js';
 import { progressPrinter } from './views/progress-view.js';
 
@@ -25,25 +22,21 @@ export function envRolloutCommand(
   act: (rollout: Rollout, release: Release) => Promise<RolloutOutcome>,
   exitFor: (outcome: RolloutOutcome) => number,
 ): Promise<number> {
-  return withFleet(args, io, (fleet) =>
-    withRuntime(fleet, args, io, async (runtime) => {
-      const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
-      const env = selectEnv(head.manifest, args.values.env as string | undefined);
-      const breakLock = args.values['break-lock'] === true;
-      const cleared = await clearAbandonedLock(runtime.store, env, runtime.isAlive, breakLock);
-      if (cleared) {
-        if (args.json) writeJson(io.stdout, { status: 'nothing-to-do', note: cleared });
-        else io.stdout.write(`${cleared}\n`);
-        return EXIT.ok;
-      }
-      const release = await pick(runtime, env);
-      if (typeof release === 'number') return release;
-      const progress = progressPrinter(io.stderr, args.json);
-      const ctx = { ...runtime, driver: runtime.driverFor(head.manifest, env), resolver: new ServiceResolver(fleet.git, fleet.cache, env), fleetRoot: fleet.root, emit: progress.emit, breakLock };
-      const outcome = await withEnvRollout(ctx, env, release.id, (rollout) => act(rollout, release));
-      if (args.json) writeJson(io.stdout, { ...outcome, events: progress.events });
-      else io.stdout.write(`release ${outcome.releaseId}: ${outcome.status} — ${outcome.summary}\n`);
-      return exitFor(outcome);
-    }),
-  );
+  return withEnvScope(args, io, async ({ fleet, runtime, head, env }) => {
+    const breakLock = args.values['break-lock'] === true;
+    const cleared = await clearAbandonedLock(runtime.store, env, runtime.isAlive, breakLock);
+    if (cleared) {
+      if (args.json) writeJson(io.stdout, { status: 'nothing-to-do', note: cleared });
+      else io.stdout.write(`${cleared}\n`);
+      return EXIT.ok;
+    }
+    const release = await pick(runtime, env);
+    if (typeof release === 'number') return release;
+    const progress = progressPrinter(io.stderr, args.json);
+    const ctx = { ...runtime, driver: runtime.driverFor(head.manifest, env), resolver: new ServiceResolver(fleet.git, fleet.cache, env), fleetRoot: fleet.root, emit: progress.emit, breakLock };
+    const outcome = await withEnvRollout(ctx, env, release.id, (rollout) => act(rollout, release));
+    if (args.json) writeJson(io.stdout, { ...outcome, events: progress.events });
+    else io.stdout.write(`release ${outcome.releaseId}: ${outcome.status} — ${outcome.summary}\n`);
+    return exitFor(outcome);
+  });
 }

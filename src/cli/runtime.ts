@@ -6,7 +6,10 @@ import { systemClock } from '../adapters/clock/system-clock.js';
 import { ExecDriver } from '../adapters/drivers/exec-driver.js';
 import { LocalDriver } from '../adapters/drivers/local-driver.js';
 import { openStore } from '../adapters/stores/open-store.js';
+import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
+import { selectEnv } from '../core/manifest/select.js';
+import { loadRevision as loadFleetRevision } from '../engine/load-revision.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import type { LockHolder } from '../core/state/records.js';
 import type { Operator } from '../engine/env-lock.js';
@@ -16,7 +19,7 @@ import type { Driver } from '../ports/driver.js';
 import type { Store } from '../ports/store.js';
 import type { ParsedArgs } from './command.js';
 import type { CliIO } from './io.js';
-import type { Fleet } from './open-fleet.js';
+import { withFleet, type Fleet } from './open-fleet.js';
 
 /** The adapters a stateful command works with, wired from the operator's settings. */
 export interface Runtime {
@@ -105,4 +108,24 @@ function safeUser(io: CliIO): string {
   } catch {
     return io.env.USER ?? 'unknown';
   }
+}
+
+/** What a command acting on one environment's recorded state works with. */
+export interface EnvScope {
+  fleet: Fleet;
+  runtime: Runtime;
+  /** The fleet at HEAD: the environments and services that exist now. */
+  head: FleetRevision;
+  env: string;
+}
+
+/** Opens the fleet and the runtime, reads HEAD and checks `--env` against it, for the length of `use`. */
+export function withEnvScope<T>(args: ParsedArgs, io: CliIO, use: (scope: EnvScope) => Promise<T>): Promise<T> {
+  return withFleet(args, io, (fleet) =>
+    withRuntime(fleet, args, io, async (runtime) => {
+      const head = await loadFleetRevision(fleet.git, fleet.cache, 'HEAD');
+      const env = selectEnv(head.manifest, args.values.env as string | undefined);
+      return use({ fleet, runtime, head, env });
+    }),
+  );
 }

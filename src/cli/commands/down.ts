@@ -1,12 +1,9 @@
-import { selectEnv } from '../../core/manifest/select.js';
 import { newReleaseId } from '../../engine/apply-release.js';
 import { acquireEnvLock } from '../../engine/env-lock.js';
-import { loadRevision } from '../../engine/load-revision.js';
 import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
-import { withFleet } from '../open-fleet.js';
-import { withRuntime } from '../runtime.js';
+import { withEnvScope } from '../runtime.js';
 import { writeJson } from '../views/json.js';
 import { lockOptions, stateOptions } from './state-options.js';
 
@@ -23,43 +20,39 @@ Exit codes: 0 stopped; 1 locked or a stop failed; 2 unusable input.`,
   options: { ...stateOptions, ...lockOptions },
   positionals: [],
   run: (args, io) =>
-    withFleet(args, io, (fleet) =>
-      withRuntime(fleet, args, io, async (runtime) => {
-        const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
-        const env = selectEnv(head.manifest, args.values.env as string | undefined);
-        const { store, clock } = runtime;
-        const deployed = await store.deployed(env);
-        const id = newReleaseId(env, clock.now());
-        const lock = await acquireEnvLock(store, env, runtime.who, clock, { breakLock: args.values['break-lock'] === true, isAlive: runtime.isAlive, releaseId: id });
-        const stopped: string[] = [];
-        const failed: string[] = [];
-        try {
-          const at = () => clock.now().toISOString();
-          const plan = { format: 1, fleet: head.manifest.name, env, createdAt: at(), intent: 'tranche down', to: { commit: head.commit!, label: head.label }, basis: { deployed: {}, toCommit: head.commit! }, policy: { batch_size: 1, bake: 0, on_failure: 'pause' }, findings: [], batches: [], unchanged: [] };
-          await store.createRelease({ id, env, status: 'running', intent: 'tranche down', toCommit: head.commit!, by: runtime.who, startedAt: at(), plan });
-          const driver = runtime.driverFor(head.manifest, env);
-          const resolver = new ServiceResolver(fleet.git, fleet.cache, env);
-          for (const state of deployed.values()) {
-            const entry = { releaseId: id, batch: 0, service: state.service, kind: 'rollback' as const, detail: { stop: true, reason: 'down' } };
-            await store.appendJournal({ ...entry, at: at(), event: 'started' });
-            try {
-              const service = (await resolver.at(state.service, state.commit).catch(() => undefined))?.service ?? head.manifest.services.get(state.service);
-              if (service) await driver.stop(env, service, fleet.root);
-              await store.completeStep({ ...entry, at: at(), event: 'succeeded' }, state.service, null);
-              stopped.push(state.service);
-            } catch (error) {
-              await store.appendJournal({ ...entry, at: at(), event: 'failed', detail: { error: error instanceof Error ? error.message : String(error) } });
-              failed.push(state.service);
-            }
+    withEnvScope(args, io, async ({ fleet, runtime, head, env }) => {
+      const { store, clock } = runtime;
+      const deployed = await store.deployed(env);
+      const id = newReleaseId(env, clock.now());
+      const lock = await acquireEnvLock(store, env, runtime.who, clock, { breakLock: args.values['break-lock'] === true, isAlive: runtime.isAlive, releaseId: id });
+      const stopped: string[] = [];
+      const failed: string[] = [];
+      try {
+        const at = () => clock.now().toISOString();
+        const plan = { format: 1, fleet: head.manifest.name, env, createdAt: at(), intent: 'tranche down', to: { commit: head.commit!, label: head.label }, basis: { deployed: {}, toCommit: head.commit! }, policy: { batch_size: 1, bake: 0, on_failure: 'pause' }, findings: [], batches: [], unchanged: [] };
+        await store.createRelease({ id, env, status: 'running', intent: 'tranche down', toCommit: head.commit!, by: runtime.who, startedAt: at(), plan });
+        const driver = runtime.driverFor(head.manifest, env);
+        const resolver = new ServiceResolver(fleet.git, fleet.cache, env);
+        for (const state of deployed.values()) {
+          const entry = { releaseId: id, batch: 0, service: state.service, kind: 'rollback' as const, detail: { stop: true, reason: 'down' } };
+          await store.appendJournal({ ...entry, at: at(), event: 'started' });
+          try {
+            const service = (await resolver.at(state.service, state.commit).catch(() => undefined))?.service ?? head.manifest.services.get(state.service);
+            if (service) await driver.stop(env, service, fleet.root);
+            await store.completeStep({ ...entry, at: at(), event: 'succeeded' }, state.service, null);
+            stopped.push(state.service);
+          } catch (error) {
+            await store.appendJournal({ ...entry, at: at(), event: 'failed', detail: { error: error instanceof Error ? error.message : String(error) } });
+            failed.push(state.service);
           }
-          const summary = `stopped ${stopped.length} service${stopped.length === 1 ? '' : 's'}${failed.length ? `; could not stop ${failed.join(', ')}` : ''}`;
-          await store.updateRelease(id, { status: failed.length ? 'rollback-failed' : 'succeeded', summary, finishedAt: at() });
-          if (args.json) writeJson(io.stdout, { releaseId: id, stopped, failed });
-          else io.stdout.write(`${env}: ${summary}\n`);
-          return failed.length ? EXIT.findings : EXIT.ok;
-        } finally {
-          await lock.release();
         }
-      }),
-    ),
+        const summary = `stopped ${stopped.length} service${stopped.length === 1 ? '' : 's'}${failed.length ? `; could not stop ${failed.join(', ')}` : ''}`;
+        await store.updateRelease(id, { status: failed.length ? 'rollback-failed' : 'succeeded', summary, finishedAt: at() });
+        if (args.json) writeJson(io.stdout, { releaseId: id, stopped, failed });
+        else io.stdout.write(`${env}: ${summary}\n`);
+        return failed.length ? EXIT.findings : EXIT.ok;
+      } finally {
+        await lock.release();
+      }
+    }),
 };

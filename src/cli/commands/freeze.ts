@@ -6,7 +6,7 @@ import { resolveService } from '../../engine/resolve-service.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { withRuntime } from '../runtime.js';
+import { withEnvScope, withRuntime } from '../runtime.js';
 import { groupedFindings } from '../views/findings.js';
 import { findingJson, writeJson } from '../views/json.js';
 import { stateOptions } from './state-options.js';
@@ -93,15 +93,11 @@ Exit codes: 0 lifted; 1 there was no such freeze; 2 unusable input.`,
   options: { ...stateOptions, service: { type: 'string', value: 'S', description: 'the frozen service' } },
   positionals: [],
   run: (args, io) =>
-    withFleet(args, io, (fleet) =>
-      withRuntime(fleet, args, io, async (runtime) => {
-        const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
-        const env = selectEnv(head.manifest, args.values.env as string | undefined);
-        const service = args.values.service as string | undefined;
-        const lifted = await runtime.store.unfreeze(env, service);
-        if (args.json) writeJson(io.stdout, { lifted });
-        else io.stdout.write(lifted ? `${service ?? env} is no longer frozen\n` : `${service ?? env} was not frozen\n`);
-        return lifted ? EXIT.ok : EXIT.findings;
-      }),
-    ),
+    withEnvScope(args, io, async ({ runtime, env }) => {
+      const service = args.values.service as string | undefined;
+      const lifted = await runtime.store.unfreeze(env, service);
+      if (args.json) writeJson(io.stdout, { lifted });
+      else io.stdout.write(lifted ? `${service ?? env} is no longer frozen\n` : `${service ?? env} was not frozen\n`);
+      return lifted ? EXIT.ok : EXIT.findings;
+    }),
 };

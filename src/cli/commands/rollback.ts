@@ -1,4 +1,5 @@
 import { InputError } from '../../core/input-error.js';
+import type { Plan } from '../../core/plan/plan.js';
 import type { Command } from '../command.js';
 import { envRolloutCommand } from '../env-rollout-command.js';
 import { EXIT } from '../io.js';
@@ -27,8 +28,9 @@ not complete (needs an operator).`,
         const release = id ? await runtime.store.getRelease(id) : (await runtime.store.listReleases({ env, limit: 1 }))[0];
         if (!release) throw new InputError(id ? `no release ${id}` : `no release of ${env} is recorded`);
         if (release.env !== env) throw new InputError(`release ${release.id} is of ${release.env}, not ${env}`);
-        if (release.status === 'rolled-back') {
-          io.stdout.write(args.json ? JSON.stringify({ status: 'nothing-to-do', releaseId: release.id }) + '\n' : `release ${release.id} is already rolled back\n`);
+        const nothing = release.status === 'rolled-back' ? 'is already rolled back' : (release.plan as Plan).batches.length === 0 ? `deployed nothing (${release.intent ?? 'no steps'})` : undefined;
+        if (nothing) {
+          io.stdout.write(args.json ? JSON.stringify({ status: 'nothing-to-do', releaseId: release.id }) + '\n' : `release ${release.id} ${nothing}: nothing to roll back\n`);
           return EXIT.findings;
         }
         if (args.values.yes !== true) {
