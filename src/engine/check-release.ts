@@ -1,4 +1,5 @@
 import { analyzeChanges } from '../core/changes/analyze-changes.js';
+import { compareFleetContracts, type ContractEdge } from '../core/contracts/index.js';
 import type { ChangeManifest } from '../core/changes/change-manifest.js';
 import { ownerIndex } from '../core/changes/owner-index.js';
 import { resolveFleet, type ResolvedFleet } from '../core/config/resolve-fleet.js';
@@ -14,7 +15,9 @@ import { frozenChanges } from '../core/state/frozen-changes.js';
 import type { Freeze } from '../core/state/records.js';
 import type { Git } from '../ports/git.js';
 import { addDependencyChanges } from './dependency-changes.js';
+import { ParseCache } from './gather.js';
 import { InvalidFleetError } from './load-revision.js';
+import { readContracts } from './read-contracts.js';
 import type { ReleaseRevisions } from './read-release.js';
 
 export interface ReleaseCheck {
@@ -26,6 +29,8 @@ export interface ReleaseCheck {
   skipped: { rules: RuleId[]; reason: string }[];
   /** What the release changes per service; absent without a deployed revision to compare with. */
   changes?: ChangeManifest;
+  /** The consumer → provider edges whose contract changes; absent without a deployed revision. */
+  contracts?: ContractEdge[];
   toConfigs: ResolvedFleet;
 }
 
@@ -36,6 +41,8 @@ export interface CheckOptions {
   allowDirty: boolean;
   freezes: readonly Freeze[];
   now: string;
+  /** Parses shared with the reads of the revisions (contracts that did not change are parsed once). */
+  cache?: ParseCache;
 }
 
 /**
@@ -59,6 +66,7 @@ export async function checkRelease(git: Git, revisions: ReleaseRevisions, option
     const unreadable = await addDependencyChanges(git, changes);
     if (unreadable.length) throw new InvalidFleetError(unreadable);
   }
+  const contracts = await compareContracts(git, revisions, options);
   const uncommitted = to.commit && to.commit === (await git.resolveCommit('HEAD')) ? await uncommittedByService(git, to) : undefined;
   const emptyChanges: ChangeManifest = { env, from: { commit: '', label: '' }, to: { commit: to.commit ?? '', label: to.label }, services: [], unowned: [] };
   const changeFindings = checkChangeRules({
@@ -73,15 +81,39 @@ export async function checkRelease(git: Git, revisions: ReleaseRevisions, option
 
   const skipped = [...config.skipped];
   if (!changes) skipped.push(...(options.scope ? (['change/unrelated'] as const) : []), 'deps/transitive-change', 'deps/major-change', 'deps/divergence');
+  const consumes = [...to.manifest.services.values()].some((s) => Object.keys(s.contracts?.consumes ?? {}).length > 0);
+  if (!from && consumes) skipped.push(...CONTRACT_RULES);
   return {
     env,
     to,
     ...(from ? { from } : {}),
     findings: [...config.findings, ...applyPolicy([...changeFindings, ...frozen, ...(changes ? checkDeps(changes) : [])], to.manifest.policy)].sort(compareFindings),
-    skipped: skipped.length ? [{ rules: skipped, reason: revisions.whyNoFrom }] : [],
+    skipped: [...(skipped.length ? [{ rules: skipped, reason: revisions.whyNoFrom }] : []), ...('skipped' in contracts ? [contracts.skipped] : [])],
     ...(changes ? { changes } : {}),
+    ...('edges' in contracts ? { contracts: contracts.edges } : {}),
     toConfigs,
   };
+}
+
+const CONTRACT_RULES = ['contract/breaking', 'contract/needs-provider-first', 'contract/no-safe-order', 'contract/rollback-unsafe'] as const;
+
+/**
+ * The contract edges the release changes. A target whose specs cannot be read is unusable input;
+ * a deployed revision whose specs cannot be read only skips the contract rules, and says why.
+ */
+async function compareContracts(
+  git: Git,
+  { to, from }: ReleaseRevisions,
+  options: CheckOptions,
+): Promise<{ edges: ContractEdge[] } | { skipped: { rules: RuleId[]; reason: string } } | Record<string, never>> {
+  const cache = options.cache ?? new ParseCache();
+  const [target, deployed] = await Promise.all([readContracts(git, to, cache), from ? readContracts(git, from, cache) : undefined]);
+  if (target.findings.length) throw new InvalidFleetError(target.findings);
+  if (!deployed || !from) return {};
+  if (deployed.findings.length) {
+    return { skipped: { rules: [...CONTRACT_RULES], reason: `the contracts at ${from.label} have problems (${deployed.findings[0]!.message})` } };
+  }
+  return { edges: compareFleetContracts(deployed.contracts, target.contracts, { now: Date.parse(options.now) }) };
 }
 
 /** Per service, its files with uncommitted changes in the working tree. */

@@ -6,11 +6,16 @@ import { InputError } from '../core/input-error.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import { MANIFEST_FILE, parseManifest, type ParsedManifest } from '../core/manifest/parse-manifest.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
+import type { SpecFile } from './read-contracts.js';
 
 /** Parse results by content id, shared by every revision a command reads: an unchanged file is parsed once. */
 export class ParseCache {
   readonly manifests = new Map<string, ParsedManifest>();
   readonly sources = new Map<string, ReturnType<typeof readSourceFile>>();
+  /** Contract files parsed, by blob id (see `readContracts`). */
+  readonly specs = new Map<string, SpecFile>();
+  /** Contracts with their `$ref`s resolved, by the blob ids of every file they reach. */
+  readonly resolvedSpecs = new Map<string, unknown>();
 }
 
 export type GatheredRevision = { revision: FleetRevision; findings: [] } | { revision?: undefined; findings: Finding[] };

@@ -36,11 +36,18 @@ export function prepareRelease(request: ReleaseRequest): PreparedRelease {
     ),
     findings: check.findings,
     ...(check.changes ? { changes: check.changes } : {}),
+    ...(check.contracts ? { contracts: check.contracts, moved: movedServices(check) } : {}),
     createdAt: request.createdAt,
     ...(request.intent !== undefined ? { intent: request.intent } : {}),
     ...(request.scope !== undefined ? { scope: request.scope } : {}),
   });
   return { plan, targets };
+}
+
+/** Services whose code differs between the deployed revision and the target. */
+function movedServices({ from, to }: ReleaseCheck): Set<string> | undefined {
+  if (!from?.contents || !to.contents) return undefined;
+  return new Set([...to.contents].filter(([name, id]) => from.contents!.get(name) !== id).map(([name]) => name));
 }
 
 /** The fleet commit an environment runs, as recorded: the one deployed last. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { diffOpenApi, isBreaking, loadOpenApi, RefResolutionError } from '../../core/contracts/index.js';
+import { diffOpenApi, isBreaking, loadOpenApi, RefResolutionError, specErrorPosition } from '../../core/contracts/index.js';
 import { InputError } from '../../core/input-error.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
@@ -52,8 +52,7 @@ function load(path: string, shown: string): unknown {
   } catch (error) {
     if (error instanceof InputError) throw error;
     if (error instanceof RefResolutionError) throw new InputError(`${shown}: ${error.message}`);
-    const pos = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-    const message = (error instanceof Error ? error.message.split('\n')[0]! : String(error)).replace(/ at line \d+, column \d+:?$/, '');
-    throw new InputError(`${shown}${pos ? `:${pos.line}:${pos.col}` : ''}: ${message}`);
+    const { message, line, column } = specErrorPosition(error);
+    throw new InputError(`${shown}${line !== undefined ? `:${line}:${column}` : ''}: ${message}`);
   }
 }

@@ -36,7 +36,13 @@ export async function readAndCheck(
     deployed: async (env) => (store ? (await store()).deployed(env) : new Map()),
   });
   const freezes = store ? await (await store()).freezes(revisions.env) : [];
-  const check = await checkRelease(fleet.git, revisions, { ...intentAndScope(args), allowDirty: args.values['allow-dirty'] === true, freezes, now });
+  const check = await checkRelease(fleet.git, revisions, {
+    ...intentAndScope(args),
+    allowDirty: args.values['allow-dirty'] === true,
+    freezes,
+    now,
+    cache: fleet.cache,
+  });
   return { revisions, check };
 }
 

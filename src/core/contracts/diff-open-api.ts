@@ -38,7 +38,7 @@ export function diffOpenApi(base: unknown, revision: unknown, options: DiffOpenA
 }
 
 /** Path templates match regardless of parameter names: `/pets/{id}` is `/pets/{petId}`. */
-function templateKey(path: string): string {
+export function templateKey(path: string): string {
   return path.replace(/\{[^}]+\}/g, "{}").replace(/\/+$/, "") || "/";
 }
 

@@ -1,6 +1,10 @@
 import type { ChangeManifest } from '../changes/change-manifest.js';
-import type { Finding } from '../finding.js';
+import type { ContractEdge } from '../contracts/contract-edges.js';
+import { compareFindings, type Finding } from '../finding.js';
 import type { Manifest, Service } from '../manifest/manifest.js';
+import { applyPolicy } from '../rules/apply-policy.js';
+import { contractConstraints } from './contract-order.js';
+import { mixedVersionFindings } from './mixed-versions.js';
 import { orderBatches } from './order-batches.js';
 import type { ChangeKind, Gates, Plan, Step, VersionRef } from './plan.js';
 
@@ -22,6 +26,14 @@ export interface PlanInput {
   findings: Finding[];
   /** What the release changes per service, when it was analyzed. */
   changes?: ChangeManifest;
+  /** The consumer → provider edges whose contract changes (see `compareFleetContracts`). */
+  contracts?: readonly ContractEdge[];
+  /**
+   * Services whose code differs between the deployed revision and the target, when both are
+   * known. The contract analysis takes every other service as keeping the version it runs
+   * (which matters when nothing is recorded as deployed and every step is a first deploy).
+   */
+  moved?: ReadonlySet<string>;
   /** ISO time, from the caller's clock. */
   createdAt: string;
   intent?: string;
@@ -31,7 +43,9 @@ export interface PlanInput {
 /**
  * The plan of a release (PRODUCT §6), a pure function of its input: only services whose code or
  * resolved config changes, in batches of at most `batch_size`, each after the services it
- * depends on, config-only changes first when `separate_config` holds.
+ * depends on and in the order its contracts need, config-only changes first when
+ * `separate_config` holds. The contract findings come from the mixed-version pairings the
+ * chosen order lets exist, during the rollout and during a rollback of any prefix of it.
  */
 export function buildPlan(input: PlanInput): Plan {
   const { manifest, env } = input;
@@ -53,7 +67,13 @@ export function buildPlan(input: PlanInput): Plan {
       configChanges: configChanges(current?.shown ?? {}, target.shown),
     });
   }
-  const ordered = orderBatches(steps, manifest, manifest.policy.batch_size, manifest.policy.separate_config);
+  const edges = input.contracts ?? [];
+  const moving = new Set(steps.filter((s) => s.change !== 'config' && (input.moved?.has(s.service) ?? true)).map((s) => s.service));
+  const constraints = contractConstraints(edges, moving, new Set(steps.map((s) => s.service)), manifest);
+  const ordered = orderBatches(steps, manifest, manifest.policy.batch_size, manifest.policy.separate_config, constraints);
+  const batchOf = new Map<string, number>();
+  ordered.forEach((batch, i) => batch.steps.forEach((s) => moving.has(s.service) && batchOf.set(s.service, i + 1)));
+  const contractFindings = applyPolicy(mixedVersionFindings(edges, batchOf, manifest, env), manifest.policy);
   const deployedBasis: Record<string, VersionRef> = {};
   for (const [name, state] of [...input.deployed].sort(([a], [b]) => a.localeCompare(b))) deployedBasis[name] = state.version;
   return {
@@ -66,7 +86,7 @@ export function buildPlan(input: PlanInput): Plan {
     to: input.to,
     basis: { deployed: deployedBasis, toCommit: input.to.commit },
     policy: { batch_size: manifest.policy.batch_size, bake: manifest.policy.bake, on_failure: manifest.policy.on_failure },
-    findings: input.findings,
+    findings: contractFindings.length ? [...input.findings, ...contractFindings].sort(compareFindings) : input.findings,
     ...(input.changes ? { changes: input.changes } : {}),
     batches: ordered.map((batch, index) => ({
       index: index + 1,

@@ -1,0 +1,110 @@
+import type { ContractChange } from "./contract-change.js";
+import { diffJsonSchema } from "./diff-json-schema.js";
+import { diffOpenApi, templateKey, type DiffOpenApiOptions } from "./diff-open-api.js";
+import { producerOf, type Consumption, type FleetContracts, type ProvidedSpec } from "./fleet-contracts.js";
+
+/**
+ * A consumer → provider edge whose contract changes in a release, with what breaks in each of
+ * the two mixed pairings. In the monorepo model a consumer at a commit was written against the
+ * provider's contract at that same commit: the old consumer expects the deployed revision's
+ * spec, the new consumer the target's.
+ */
+export interface ContractEdge {
+  consumer: string;
+  provider: string;
+  kind: "http" | "event";
+  /** The event's name, for an event edge. */
+  event?: string;
+  /** Breaking changes (ERR, WARN) the old consumer meets at the new provider. */
+  oldConsumerNewProvider: ContractChange[];
+  /** Breaking changes the new consumer meets at the old provider (or in its queued messages). */
+  newConsumerOldProvider: ContractChange[];
+}
+
+/**
+ * Every edge of the fleet whose contract differs between the deployed revision (`from`) and the
+ * target (`to`) in a way that breaks one pairing, from the consumer's side: an HTTP consumer
+ * must be able to call (`diffOpenApi` covers both requests and responses) and an event
+ * consumer must accept every message the producer may emit. `consumes.operations` narrows an
+ * HTTP edge to the operations the consumer calls. Each spec pair is diffed once, whatever the
+ * number of consumers.
+ */
+export function compareFleetContracts(from: FleetContracts, to: FleetContracts, options: DiffOpenApiOptions = {}): ContractEdge[] {
+  const diffs = new Map<string, ContractChange[]>();
+  const breaking = (kind: "http" | "event", expected: ProvidedSpec | undefined, served: ProvidedSpec | undefined): ContractChange[] => {
+    if (!expected || !served || expected.fingerprint === served.fingerprint) return [];
+    const key = `${kind}\u0000${expected.fingerprint}\u0000${served.fingerprint}`;
+    let changes = diffs.get(key);
+    if (!changes) {
+      const diff = kind === "http" ? diffOpenApi(expected.document, served.document, options) : diffJsonSchema(expected.document, served.document, "producer-to-consumer");
+      changes = diff.changes.filter((c) => c.level !== "INFO");
+      diffs.set(key, changes);
+    }
+    return changes;
+  };
+
+  const edges: ContractEdge[] = [];
+  for (const consumer of new Set([...to.keys(), ...from.keys()])) {
+    const before = from.get(consumer)?.consumes ?? new Map<string, Consumption>();
+    const after = to.get(consumer)?.consumes ?? new Map<string, Consumption>();
+    for (const target of new Set([...after.keys(), ...before.keys()])) {
+      const old = before.get(target);
+      const next = after.get(target);
+      if (old?.http || next?.http) {
+        const oldSpec = from.get(target)?.http;
+        const newSpec = to.get(target)?.http;
+        // A provider that did not run before serves nothing; one that ran without a declared spec is unknown.
+        const oldServed = from.has(target) ? oldSpec : ABSENT;
+        const newServed = to.has(target) ? (newSpec ?? ABSENT) : ABSENT;
+        push(edges, {
+          consumer,
+          provider: target,
+          kind: "http",
+          oldConsumerNewProvider: old?.http ? narrow(breaking("http", oldSpec, newServed), old.operations) : [],
+          newConsumerOldProvider: next?.http ? narrow(breaking("http", newSpec, oldServed), next.operations) : [],
+        });
+      }
+      if (old?.event || next?.event) {
+        const oldProducer = producerOf(from, target);
+        const newProducer = producerOf(to, target);
+        const provider = newProducer ?? oldProducer;
+        if (provider === undefined) continue;
+        // A producer that does not run emits nothing, which every consumer accepts.
+        const oldSchema = oldProducer === undefined ? undefined : from.get(oldProducer)?.events.get(target);
+        const newSchema = newProducer === undefined ? undefined : to.get(newProducer)?.events.get(target);
+        push(edges, {
+          consumer,
+          provider,
+          kind: "event",
+          event: target,
+          oldConsumerNewProvider: old?.event ? breaking("event", oldSchema, newSchema) : [],
+          newConsumerOldProvider: next?.event ? breaking("event", newSchema, oldSchema) : [],
+        });
+      }
+    }
+  }
+  return edges;
+}
+
+/** The empty API: what a provider that does not run (or no longer declares its API) serves. */
+const ABSENT: ProvidedSpec = { path: "", fingerprint: "absent", document: { openapi: "3.0.0", paths: {} } };
+
+function push(edges: ContractEdge[], edge: ContractEdge): void {
+  if (edge.oldConsumerNewProvider.length || edge.newConsumerOldProvider.length) edges.push(edge);
+}
+
+/**
+ * Keeps the changes to the operations a consumer calls, and the document-wide ones that reach
+ * every operation (security). Without a list, every change counts.
+ */
+function narrow(changes: ContractChange[], operations: string[] | undefined): ContractChange[] {
+  if (!operations || !changes.length) return changes;
+  const called = new Set(operations.map(operationKey));
+  return changes.filter((c) => (c.operation === undefined ? c.id.includes("security") : called.has(operationKey(c.operation))));
+}
+
+/** `GET /pets/{petId}` and `get /pets/{id}/` name the same operation. */
+function operationKey(operation: string): string {
+  const space = operation.indexOf(" ");
+  return `${operation.slice(0, space).toUpperCase()} ${templateKey(operation.slice(space + 1).trim())}`;
+}

@@ -1,0 +1,33 @@
+/** One spec a service provides, read and resolved: `fingerprint` names its content (every file it reaches). */
+export interface ProvidedSpec {
+  /** Repo-relative path of the root file. */
+  path: string;
+  fingerprint: string;
+  document: unknown;
+}
+
+/** What one service consumes from a target: a service's HTTP API, or an event (by name). */
+export interface Consumption {
+  http: boolean;
+  event: boolean;
+  /** `METHOD /path` the consumer calls; absent means every operation. */
+  operations?: string[];
+}
+
+/** The contracts of one service at one revision (PRODUCT §3, `contracts`). */
+export interface ServiceContracts {
+  http?: ProvidedSpec;
+  /** Event name → the JSON Schema of the messages it emits. */
+  events: Map<string, ProvidedSpec>;
+  /** Target (a service for HTTP, an event name for events) → how it is consumed. */
+  consumes: Map<string, Consumption>;
+}
+
+/** Every service's contracts at one revision. */
+export type FleetContracts = Map<string, ServiceContracts>;
+
+/** The service that emits `event` at a revision, if any. */
+export function producerOf(fleet: FleetContracts, event: string): string | undefined {
+  for (const [name, contracts] of fleet) if (contracts.events.has(event)) return name;
+  return undefined;
+}
