@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchChanges } from './changes-bench.js';
 import { benchConfig } from './config-bench.js';
+import { benchContracts } from './contracts-bench.js';
 import { benchRollout } from './rollout-bench.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,6 +41,18 @@ try {
   console.log('|---|---|---|---|');
   console.log(`| \`tranche changes --env prod --from A --to B\` | ${c.seconds.toFixed(2)} s | ${c.peakMb.toFixed(0)} MB | < 5 s, < 500 MB |`);
   console.log(`\nfound ${c.services} changed services, ${c.commits} service commits, ${c.depChanges} dependency changes (the repository took ${c.generationSeconds.toFixed(0)} s to write)`);
+
+  console.log(`\n## Contracts: 300 providers × 200 operations, 2,000 consumer → provider edges (median of ${RUNS} runs)\n`);
+  console.log('| `tranche plan` with every pairing of the rollout and its rollbacks | wall time | peak RSS | target |');
+  console.log('|---|---|---|---|');
+  const found: string[] = [];
+  for (const churn of ['some', 'every'] as const) {
+    const k = benchContracts(join(dir, `contracts-${churn}`), BIN, RUNS, churn);
+    const label = churn === 'some' ? 'each spec changes in a few operations' : 'a description changes in every schema (worst case)';
+    console.log(`| ${label} | ${k.seconds.toFixed(2)} s | ${k.peakMb.toFixed(0)} MB | ${churn === 'some' ? '< 5 s' : ''} |`);
+    found.push(`${churn}: ${k.edges} edges, ${k.batches} batches, ${Object.entries(k.findings).map(([rule, n]) => `${n} ${rule}`).join(', ')}`);
+  }
+  console.log(`\n${found.join('\n')}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

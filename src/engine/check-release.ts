@@ -1,5 +1,5 @@
 import { analyzeChanges } from '../core/changes/analyze-changes.js';
-import { compareFleetContracts, type ContractEdge } from '../core/contracts/index.js';
+import type { ContractEdge } from '../core/contracts/index.js';
 import type { ChangeManifest } from '../core/changes/change-manifest.js';
 import { ownerIndex } from '../core/changes/owner-index.js';
 import { resolveFleet, type ResolvedFleet } from '../core/config/resolve-fleet.js';
@@ -17,7 +17,8 @@ import type { Git } from '../ports/git.js';
 import { addDependencyChanges } from './dependency-changes.js';
 import { ParseCache } from './gather.js';
 import { InvalidFleetError } from './load-revision.js';
-import { readContracts } from './read-contracts.js';
+import { analyzeContracts } from './contracts/analyze-contracts.js';
+import { readContractSources } from './contracts/contract-sources.js';
 import type { ReleaseRevisions } from './read-release.js';
 
 export interface ReleaseCheck {
@@ -106,14 +107,14 @@ async function compareContracts(
   { to, from }: ReleaseRevisions,
   options: CheckOptions,
 ): Promise<{ edges: ContractEdge[] } | { skipped: { rules: RuleId[]; reason: string } } | Record<string, never>> {
-  const cache = options.cache ?? new ParseCache();
-  const [target, deployed] = await Promise.all([readContracts(git, to, cache), from ? readContracts(git, from, cache) : undefined]);
-  if (target.findings.length) throw new InvalidFleetError(target.findings);
+  const [target, deployed] = await Promise.all([readContractSources(git, to), from ? readContractSources(git, from) : undefined]);
+  const analysis = await analyzeContracts(target, deployed, Date.parse(options.now), (options.cache ?? new ParseCache()).specs);
+  if (analysis.toFindings.length) throw new InvalidFleetError(analysis.toFindings);
   if (!deployed || !from) return {};
-  if (deployed.findings.length) {
-    return { skipped: { rules: [...CONTRACT_RULES], reason: `the contracts at ${from.label} have problems (${deployed.findings[0]!.message})` } };
+  if (analysis.fromFindings.length) {
+    return { skipped: { rules: [...CONTRACT_RULES], reason: `the contracts at ${from.label} have problems (${analysis.fromFindings[0]!.message})` } };
   }
-  return { edges: compareFleetContracts(deployed.contracts, target.contracts, { now: Date.parse(options.now) }) };
+  return { edges: analysis.edges };
 }
 
 /** Per service, its files with uncommitted changes in the working tree. */

@@ -1,4 +1,5 @@
 import { readSourceFile, sourcePath, type SourceFile } from '../core/config/source-file.js';
+import type { ParsedSpecs } from '../core/contracts/index.js';
 import type { Finding } from '../core/finding.js';
 import { contentId } from '../core/content-id.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
@@ -6,16 +7,13 @@ import { InputError } from '../core/input-error.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import { MANIFEST_FILE, parseManifest, type ParsedManifest } from '../core/manifest/parse-manifest.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
-import type { SpecFile } from './read-contracts.js';
 
 /** Parse results by content id, shared by every revision a command reads: an unchanged file is parsed once. */
 export class ParseCache {
   readonly manifests = new Map<string, ParsedManifest>();
   readonly sources = new Map<string, ReturnType<typeof readSourceFile>>();
-  /** Contract files parsed, by blob id (see `readContracts`). */
-  readonly specs = new Map<string, SpecFile>();
-  /** Contracts with their `$ref`s resolved, by the blob ids of every file they reach. */
-  readonly resolvedSpecs = new Map<string, unknown>();
+  /** Contract files parsed (and resolved, when self-contained), by blob id. */
+  readonly specs: ParsedSpecs = new Map();
 }
 
 export type GatheredRevision = { revision: FleetRevision; findings: [] } | { revision?: undefined; findings: Finding[] };

@@ -21,6 +21,11 @@ export interface ContractEdge {
   newConsumerOldProvider: ContractChange[];
 }
 
+export interface CompareOptions extends DiffOpenApiOptions {
+  /** Only the edges of these providers (a part of the fleet, when the work is split). */
+  includes?: (kind: "http" | "event", provider: string) => boolean;
+}
+
 /**
  * Every edge of the fleet whose contract differs between the deployed revision (`from`) and the
  * target (`to`) in a way that breaks one pairing, from the consumer's side: an HTTP consumer
@@ -29,7 +34,8 @@ export interface ContractEdge {
  * HTTP edge to the operations the consumer calls. Each spec pair is diffed once, whatever the
  * number of consumers.
  */
-export function compareFleetContracts(from: FleetContracts, to: FleetContracts, options: DiffOpenApiOptions = {}): ContractEdge[] {
+export function compareFleetContracts(from: FleetContracts, to: FleetContracts, options: CompareOptions = {}): ContractEdge[] {
+  const includes = options.includes ?? (() => true);
   const diffs = new Map<string, ContractChange[]>();
   const breaking = (kind: "http" | "event", expected: ProvidedSpec | undefined, served: ProvidedSpec | undefined): ContractChange[] => {
     if (!expected || !served || expected.fingerprint === served.fingerprint) return [];
@@ -50,7 +56,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
     for (const target of new Set([...after.keys(), ...before.keys()])) {
       const old = before.get(target);
       const next = after.get(target);
-      if (old?.http || next?.http) {
+      if ((old?.http || next?.http) && includes("http", target)) {
         const oldSpec = from.get(target)?.http;
         const newSpec = to.get(target)?.http;
         // A provider that did not run before serves nothing; one that ran without a declared spec is unknown.
@@ -68,7 +74,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
         const oldProducer = producerOf(from, target);
         const newProducer = producerOf(to, target);
         const provider = newProducer ?? oldProducer;
-        if (provider === undefined) continue;
+        if (provider === undefined || !includes("event", provider)) continue;
         // A producer that does not run emits nothing, which every consumer accepts.
         const oldSchema = oldProducer === undefined ? undefined : from.get(oldProducer)?.events.get(target);
         const newSchema = newProducer === undefined ? undefined : to.get(newProducer)?.events.get(target);

@@ -3,7 +3,7 @@ import type { ContractDiff } from "./contract-change.js";
 import { diffLifecycle, OPERATION_IDS, PATH_IDS, reportRemoval, type DeprecationPolicy } from "./diff-deprecation.js";
 import { diffOperation } from "./diff-operation.js";
 import { diffSecurity, diffSecuritySchemes } from "./diff-security.js";
-import { asSchema, isObject, type Schema } from "./schema-facts.js";
+import { asSchema, deepEqual, isObject, type Schema } from "./schema-facts.js";
 
 /** Options for {@link diffOpenApi}; the clock is passed in, never read. */
 export interface DiffOpenApiOptions extends DeprecationPolicy {}
@@ -63,20 +63,11 @@ function diffPaths(from: Schema, to: Schema, b: Schema, r: Schema, sink: ChangeS
         if (!isExperimental(op)) reportRemoval(op, OPERATION_IDS, name, policy, sink, { operation: name });
         continue;
       }
+      const baseParameters = mergeParameters(baseItem.parameters, op.parameters);
+      const revisionParameters = mergeParameters(revItem.parameters, next.parameters);
+      if (unchanged(op, next, path === revPath, baseParameters, revisionParameters)) continue;
       diffOperationMeta(op, next, name, b, r, sink, policy);
-      diffOperation(
-        {
-          name,
-          basePath: path,
-          revisionPath: revPath,
-          base: op,
-          revision: next,
-          baseParameters: mergeParameters(baseItem.parameters, op.parameters),
-          revisionParameters: mergeParameters(revItem.parameters, next.parameters),
-        },
-        sink,
-        policy,
-      );
+      diffOperation({ name, basePath: path, revisionPath: revPath, base: op, revision: next, baseParameters, revisionParameters }, sink, policy);
     }
     if (revItem !== undefined) {
       for (const method of METHODS) {
@@ -92,6 +83,34 @@ function diffPaths(from: Schema, to: Schema, b: Schema, r: Schema, sink: ChangeS
       if (asSchema(asSchema(item)?.[method]) !== undefined) sink.emit("endpoint-added", "endpoint added", { operation: `${method.toUpperCase()} ${path}` });
     }
   }
+}
+
+/**
+ * An operation with nothing to report: equal on both sides, under the same path, with the same
+ * parameters. A deprecated operation or parameter is still compared — its sunset is judged
+ * against the clock even when nothing changed.
+ */
+function unchanged(op: Schema, next: Schema, samePath: boolean, baseParameters: unknown[], revisionParameters: unknown[]): boolean {
+  if (!samePath || next.deprecated === true || revisionParameters.some((p) => isObject(p) && p.deprecated === true)) return false;
+  return sameOperation(op, next) && baseParameters.length === revisionParameters.length && baseParameters.every((p, i) => deepEqual(p, revisionParameters[i]));
+}
+
+const equalOperations = new WeakMap<object, WeakMap<object, boolean>>();
+
+/**
+ * `deepEqual` of two operations, remembered: a mixed-version analysis compares each spec pair
+ * in both directions, and the second comparison then costs a lookup per operation.
+ */
+function sameOperation(a: Schema, b: Schema): boolean {
+  const known = equalOperations.get(a)?.get(b);
+  if (known !== undefined) return known;
+  const equal = deepEqual(a, b);
+  for (const [x, y] of [[a, b], [b, a]] as const) {
+    let row = equalOperations.get(x);
+    if (!row) equalOperations.set(x, (row = new WeakMap()));
+    row.set(y, equal);
+  }
+  return equal;
 }
 
 /** Operation-level parameters override path-level ones with the same `in` and `name`. */

@@ -16,7 +16,8 @@ export type SchemaRecursion = (base: unknown, revision: unknown, ctx: SchemaCont
 export function diffSchema(base: unknown, revision: unknown, ctx: SchemaContext, path = ""): void {
   const b = asSchema(base);
   const r = asSchema(revision);
-  if (b === undefined || r === undefined || b === r) return;
+  // Nothing in a schema is reported unless it differs, so equal schemas need no walk.
+  if (b === undefined || r === undefined || deepEqual(b, r)) return;
   const done = ctx.seen.get(b);
   if (done?.has(r)) return;
   if (done === undefined) ctx.seen.set(b, new Set([r]));

@@ -12,6 +12,12 @@ export interface ResolveRefsOptions {
   uri?: string;
   /** Reads external documents; without it an external `$ref` is an error. */
   read?: DocumentReader;
+  /**
+   * Resolve in place: the input documents (and those `read` returns) become the resolved graph,
+   * instead of being copied. For callers that own the parsed documents: a large spec then
+   * exists once in memory, and files shared by two specs resolve to the same objects.
+   */
+  inPlace?: boolean;
 }
 
 /** A `$ref` that cannot be followed (missing target, external file without a reader). */
@@ -42,13 +48,18 @@ export function refOrigin(value: unknown): string | undefined {
  * Replaces every `$ref` in `document` with the value it points to, following local pointers and
  * (through `options.read`) external files. Each location becomes exactly one object, so
  * recursive schemas come back as cyclic object graphs rather than infinite trees. `$ref` siblings
- * (allowed in OpenAPI 3.1) are merged over the target. The input is not modified.
+ * (allowed in OpenAPI 3.1) are merged over the target. The input is not modified, unless
+ * `options.inPlace` says to.
  */
 export function resolveRefs(document: Json, options: ResolveRefsOptions = {}): Json {
   const rootUri = options.uri ?? "";
   const documents = new Map<string, Json>([[rootUri, document]]);
-  const resolved = new Map<string, Json>();
-  const inProgress = new Set<string>();
+  // Keyed by the input node itself: every location of the input is one object (JSON and YAML
+  // parsers never share one between two places, and a YAML alias that does means the same
+  // value), so no pointer string is built per node — on large specs those strings were most of
+  // the time and garbage.
+  const resolved = new Map<object, Json>();
+  const inProgress = new Set<object>();
 
   const load = (uri: string, ref: string, from: string): Json => {
     if (documents.has(uri)) return documents.get(uri);
@@ -58,56 +69,54 @@ export function resolveRefs(document: Json, options: ResolveRefsOptions = {}): J
     return doc;
   };
 
-  const follow = (ref: string, fromUri: string, fromPointer: string): Json => {
+  const follow = (ref: string, fromUri: string): { value: Json; uri: string } => {
     const hash = ref.indexOf("#");
     const file = hash === -1 ? ref : ref.slice(0, hash);
     const pointer = hash === -1 ? "" : decodeURIComponent(ref.slice(hash + 1));
     const uri = file === "" ? fromUri : joinUri(fromUri, file);
-    const from = `${fromUri}#${fromPointer}`;
-    const key = `${uri}#${pointer}`;
-    if (resolved.has(key)) return resolved.get(key);
-    if (inProgress.has(key)) return {}; // a $ref that only points at itself through other $refs
-    inProgress.add(key);
-    try {
-      const target = lookup(load(uri, ref, from), pointer, ref, from);
-      const out = walk(target, uri, pointer);
-      if (out !== null && typeof out === "object" && !origins.has(out)) origins.set(out, `#${pointer}`);
-      return out;
-    } finally {
-      inProgress.delete(key);
-    }
+    const target = lookup(load(uri, ref, fromUri), pointer, ref, fromUri);
+    const out = walk(target, uri);
+    if (out !== null && typeof out === "object" && !origins.has(out)) origins.set(out, `#${pointer}`);
+    return { value: out, uri };
   };
 
-  const walk = (node: Json, uri: string, pointer: string): Json => {
+  const walk = (node: Json, uri: string): Json => {
     if (node === null || typeof node !== "object") return node;
-    const key = `${uri}#${pointer}`;
-    if (resolved.has(key)) return resolved.get(key);
+    const done = resolved.get(node);
+    if (done !== undefined) return done;
     if (Array.isArray(node)) {
-      const out: Json[] = [];
-      resolved.set(key, out);
-      node.forEach((item, i) => out.push(walk(item, uri, `${pointer}/${i}`)));
+      const out: Json[] = options.inPlace ? node : [];
+      resolved.set(node, out);
+      node.forEach((item, i) => (out[i] = walk(item, uri)));
       return out;
     }
     const record = node as Record<string, Json>;
     if (typeof record.$ref === "string") {
-      const target = follow(record.$ref, uri, pointer);
+      if (inProgress.has(node)) return {}; // a $ref that only points at itself through other $refs
+      inProgress.add(node);
+      let target: Json;
+      try {
+        target = follow(record.$ref, uri).value;
+      } finally {
+        inProgress.delete(node);
+      }
       const siblings = Object.keys(record).filter((k) => k !== "$ref");
       if (siblings.length === 0 || target === null || typeof target !== "object" || Array.isArray(target)) {
-        resolved.set(key, target);
+        resolved.set(node, target);
         return target;
       }
       const merged: Record<string, Json> = { ...(target as Record<string, Json>) };
-      resolved.set(key, merged);
-      for (const k of siblings) merged[k] = walk(record[k], uri, `${pointer}/${escape(k)}`);
+      resolved.set(node, merged);
+      for (const k of siblings) merged[k] = walk(record[k], uri);
       return merged;
     }
-    const out: Record<string, Json> = {};
-    resolved.set(key, out);
-    for (const [k, v] of Object.entries(record)) out[k] = walk(v, uri, `${pointer}/${escape(k)}`);
+    const out: Record<string, Json> = options.inPlace ? record : {};
+    resolved.set(node, out);
+    for (const k of Object.keys(record)) out[k] = walk(record[k], uri);
     return out;
   };
 
-  return walk(document, rootUri, "");
+  return walk(document, rootUri);
 }
 
 function lookup(doc: Json, pointer: string, ref: string, from: string): Json {
@@ -121,10 +130,6 @@ function lookup(doc: Json, pointer: string, ref: string, from: string): Json {
     node = (node as Record<string, Json>)[part];
   }
   return node;
-}
-
-function escape(key: string): string {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 /** Joins a relative `$ref` file part against the referring document's location. */

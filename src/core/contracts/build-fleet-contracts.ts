@@ -1,0 +1,125 @@
+import type { Finding } from "../finding.js";
+import type { SourceLocation } from "../location.js";
+import type { Consumption, FleetContracts, ProvidedSpec } from "./fleet-contracts.js";
+import { parseSpecText, specErrorPosition } from "./load-open-api.js";
+import { RefResolutionError, resolveRefs } from "./resolve-refs.js";
+
+/** A spec a service provides: where the manifest names it, and the file. */
+export interface SpecRoot {
+  service: string;
+  /** `['http']` or `['events', NAME]`, under `contracts.provides`. */
+  key: string[];
+  path: string;
+  location: SourceLocation;
+}
+
+/**
+ * The contracts of a revision as read, before any parsing: plain data, which a worker thread
+ * can receive. `files` holds every spec file and every file their `$ref`s reach, by path (a
+ * path absent from it does not exist), with a content id.
+ */
+export interface ContractSources {
+  label: string;
+  services: string[];
+  roots: SpecRoot[];
+  consumes: [string, [string, Consumption][]][];
+  files: Record<string, SourceFile>;
+}
+
+/** A spec file: content id, text, and the repo paths its external `$ref`s point into. */
+export interface SourceFile {
+  id: string;
+  text: string;
+  refs: string[];
+}
+
+/** Parsed spec files by content id, shared by the revisions compared: an unchanged file is parsed once. */
+export type ParsedSpecs = Map<string, { document: unknown } | { problem: { message: string; line?: number; column?: number } }>;
+
+/**
+ * Parses and resolves the specs of a revision (those of `roots` when given). A spec that refers
+ * to no other file is resolved in place: what it resolves to depends on its content alone, so a
+ * file unchanged between two revisions becomes the very same objects in both, which the
+ * comparison then skips, and a large spec exists once in memory. One with external `$ref`s is
+ * resolved into a copy, leaving the shared parses as they were. A spec that is missing, does not
+ * parse or has a `$ref` that leads nowhere is a `manifest/invalid` finding at its file's position
+ * or the manifest's.
+ */
+export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpecs, roots = sources.roots): { contracts: FleetContracts; findings: Finding[] } {
+  const contracts: FleetContracts = new Map(sources.services.map((name) => [name, { events: new Map(), consumes: new Map() }]));
+  for (const [name, consumes] of sources.consumes) contracts.get(name)!.consumes = new Map(consumes);
+  const findings: Finding[] = [];
+  const parse = (path: string) => {
+    const file = sources.files[path];
+    if (file === undefined) return undefined;
+    let result = parsed.get(file.id);
+    if (!result) {
+      try {
+        result = { document: parseSpecText(file.text) };
+      } catch (error) {
+        result = { problem: specErrorPosition(error) };
+      }
+      parsed.set(file.id, result);
+    }
+    return result;
+  };
+  for (const root of roots) {
+    const problem = (message: string, location = root.location): void => {
+      findings.push({ rule: "manifest/invalid", severity: "error", service: root.service, message, location });
+    };
+    let document: unknown;
+    try {
+      document = resolveRefs(documentOf(root.path), {
+        uri: root.path,
+        read: (uri) => documentOf(uri),
+        inPlace: sources.files[root.path]!.refs.length === 0,
+      });
+    } catch (error) {
+      if (error instanceof SpecProblem) problem(error.message, error.location ?? root.location);
+      else if (error instanceof RefResolutionError) problem(`contract ${root.path}: ${error.message}`);
+      else throw error;
+      continue;
+    }
+    const spec: ProvidedSpec = { path: root.path, fingerprint: fingerprint(root.path, sources.files), document };
+    const service = contracts.get(root.service)!;
+    if (root.key[0] === "http") service.http = spec;
+    else service.events.set(root.key[1]!, spec);
+
+    function documentOf(path: string): unknown {
+      const result = parse(path);
+      if (result === undefined) {
+        throw new SpecProblem(path === root.path ? `contract ${path} does not exist in ${sources.label}` : `contract ${root.path} refers to ${path}, which does not exist in ${sources.label}`);
+      }
+      if ("problem" in result) {
+        const { message, line, column } = result.problem;
+        throw new SpecProblem(`${path}: ${message}`, { file: path, ...(line !== undefined ? { line, column: column! } : {}) });
+      }
+      return result.document;
+    }
+  }
+  return { contracts, findings };
+}
+
+/** A spec file that cannot be used, located in it when the parser says where. */
+class SpecProblem extends Error {
+  constructor(
+    message: string,
+    readonly location?: SourceLocation,
+  ) {
+    super(message);
+  }
+}
+
+/** The content ids of a spec file and of every file it reaches: equal fingerprints, equal contracts. */
+function fingerprint(root: string, files: ContractSources["files"]): string {
+  const seen = new Set([root]);
+  const stack = [root];
+  while (stack.length) {
+    for (const next of files[stack.pop()!]?.refs ?? []) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      stack.push(next);
+    }
+  }
+  return [root, ...[...seen].filter((p) => p !== root).sort()].map((p) => files[p]?.id ?? "missing").join("+");
+}

@@ -1,0 +1,90 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { buildFleetContracts, compareFleetContracts, type ContractEdge, type ContractSources, type ParsedSpecs } from '../../core/contracts/index.js';
+import { compareFindings, type Finding } from '../../core/finding.js';
+
+export interface ContractAnalysis {
+  edges: ContractEdge[];
+  /** Specs of the target that cannot be used. */
+  toFindings: Finding[];
+  /** Specs of the deployed revision that cannot be used. */
+  fromFindings: Finding[];
+}
+
+/** One worker's share: the same revisions, cut down to some providers' specs. */
+export interface ContractShare {
+  to: ContractSources;
+  from?: ContractSources;
+  now: number;
+  /** HTTP providers whose edges this share compares. */
+  providers: string[];
+  /** Whether this share also compares the event edges. */
+  events: boolean;
+}
+
+/** Below this much spec text, comparing in this thread is quicker than starting workers. */
+const PARALLEL_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Parses, resolves and compares the contracts of two revisions. Large fleets are split by HTTP
+ * provider across worker threads (each provider's spec pair is diffed in one place; event
+ * schemas, usually small, stay together): the parsing and diffing is most of a large plan's
+ * time, and it is independent per provider. Edges come back in one stable order either way.
+ */
+export async function analyzeContracts(to: ContractSources, from: ContractSources | undefined, now: number, parsed: ParsedSpecs): Promise<ContractAnalysis> {
+  const bytes = [to, from].reduce((sum, s) => sum + Object.values(s?.files ?? {}).reduce((n, f) => n + f.text.length, 0), 0);
+  const threads = Math.min(availableParallelism(), 4);
+  const providers = [...new Set(to.roots.concat(from?.roots ?? []).filter((r) => r.key[0] === 'http').map((r) => r.service))].sort();
+  let analysis: ContractAnalysis;
+  if (!from || threads < 2 || bytes < PARALLEL_BYTES || providers.length < 2) {
+    analysis = compareShare({ to, ...(from ? { from } : {}), now, providers, events: true }, parsed);
+  } else {
+    const shares = Array.from({ length: threads }, (_, i) => providers.filter((_, p) => p % threads === i));
+    const results = await Promise.all(shares.map((mine, i) => inWorker(share(to, from, mine, i === 0, now))));
+    analysis = { edges: results.flatMap((r) => r.edges), toFindings: results.flatMap((r) => r.toFindings), fromFindings: results.flatMap((r) => r.fromFindings) };
+  }
+  const key = (e: ContractEdge) => `${e.consumer}\u0000${e.provider}\u0000${e.kind}\u0000${e.event ?? ''}`;
+  analysis.edges.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  analysis.toFindings.sort(compareFindings);
+  analysis.fromFindings.sort(compareFindings);
+  return analysis;
+}
+
+/** Compares one share in this thread (a worker runs exactly this). */
+export function compareShare(work: ContractShare, parsed: ParsedSpecs = new Map()): ContractAnalysis {
+  const target = buildFleetContracts(work.to, parsed);
+  if (!work.from) return { edges: [], toFindings: target.findings, fromFindings: [] };
+  const deployed = buildFleetContracts(work.from, parsed);
+  const http = new Set(work.providers);
+  const includes = (kind: 'http' | 'event', provider: string) => (kind === 'event' ? work.events : http.has(provider));
+  const edges = compareFleetContracts(deployed.contracts, target.contracts, { now: work.now, includes });
+  return { edges, toFindings: target.findings, fromFindings: deployed.findings };
+}
+
+/** The revisions cut down to the specs (and the files they reach) of some providers. */
+function share(to: ContractSources, from: ContractSources, providers: string[], events: boolean, now: number): ContractShare {
+  const mine = new Set(providers);
+  const cut = (sources: ContractSources): ContractSources => {
+    const roots = sources.roots.filter((r) => (r.key[0] === 'http' ? mine.has(r.service) : events));
+    const files: ContractSources['files'] = {};
+    const stack = roots.map((r) => r.path);
+    while (stack.length) {
+      const path = stack.pop()!;
+      const file = sources.files[path];
+      if (file === undefined || Object.hasOwn(files, path)) continue;
+      files[path] = file;
+      stack.push(...file.refs);
+    }
+    return { ...sources, roots, files };
+  };
+  return { to: cut(to), from: cut(from), now, providers, events };
+}
+
+function inWorker(work: ContractShare): Promise<ContractAnalysis> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./contract-worker.js', import.meta.url), { workerData: work });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`internal: a contract worker exited with code ${code}`)));
+  });
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ContractSources } from '../../src/core/contracts/index.js';
+import { analyzeContracts, compareShare } from '../../src/engine/contracts/analyze-contracts.js';
+
+/** A provider's spec of `paths` paths; the release drops a property from one of them and adds a path. */
+function spec(p: number, paths: number, release: boolean): string {
+  const doc: Record<string, any> = { openapi: '3.0.3', info: { title: `p${p}`, version: '1' }, paths: {}, components: { schemas: {} } };
+  for (let i = 0; i < paths; i++) {
+    const properties: Record<string, unknown> = {};
+    for (let k = 0; k < 8; k++) properties[`f${k}`] = { type: 'string', description: `field ${k} of path ${i} of provider ${p}, padded to make the spec large enough` };
+    if (release && i === p % paths) delete properties.f7;
+    doc.components.schemas[`S${i}`] = { type: 'object', required: ['f0'], properties };
+    doc.paths[`/p${i}/{id}`] = { get: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: `#/components/schemas/S${i}` } } } } } } };
+  }
+  if (release) doc.paths['/new'] = { get: { responses: { '200': { description: 'ok' } } } };
+  return JSON.stringify(doc);
+}
+
+/** 24 providers (some emitting an event), 40 consumers, big enough to be split across threads. */
+function sources(release: boolean): ContractSources {
+  const providers = Array.from({ length: 24 }, (_, p) => `provider-${p}`);
+  const consumers = Array.from({ length: 40 }, (_, c) => `consumer-${c}`);
+  const files: ContractSources['files'] = {};
+  const roots: ContractSources['roots'] = [];
+  providers.forEach((name, p) => {
+    files[`${name}/openapi.json`] = { id: `${name}-${release}`, text: spec(p, 120, release), refs: [] };
+    roots.push({ service: name, key: ['http'], path: `${name}/openapi.json`, location: { file: 'tranche.yaml', line: p + 1 } });
+    if (p % 6 === 0) {
+      const schema = { type: 'object', required: release ? ['id'] : ['id', 'at'], properties: { id: { type: 'string' }, ...(release ? {} : { at: { type: 'string' } }) } };
+      files[`${name}/event.json`] = { id: `${name}-event-${release}`, text: JSON.stringify(schema), refs: [] };
+      roots.push({ service: name, key: ['events', `${name}.done`], path: `${name}/event.json`, location: { file: 'tranche.yaml', line: 100 + p } });
+    }
+  });
+  const consumes: ContractSources['consumes'] = consumers.map((name, c) => [
+    name,
+    [
+      [providers[c % 24]!, { http: true, event: false, ...(c % 2 ? { operations: [`GET /p${c % 24}/{id}`, ...(release ? ['GET /new'] : [])] } : {}) }],
+      [providers[(c * 5) % 24]!, { http: true, event: false }],
+      ...(c % 4 === 0 ? [[`provider-${(c % 4) * 6}.done`, { http: false, event: true }] as [string, { http: boolean; event: boolean }]] : []),
+    ],
+  ]);
+  return { label: release ? 'HEAD' : 'deployed', services: [...providers, ...consumers], roots, consumes, files };
+}
+
+describe('analyzeContracts', () => {
+  test('split across worker threads, it finds exactly what one thread finds, in the same order', async () => {
+    const to = sources(true);
+    const from = sources(false);
+    const bytes = Object.values(to.files).concat(Object.values(from.files)).reduce((n, f) => n + f.text.length, 0);
+    assert.ok(bytes > 4 * 1024 * 1024, `the fleet is large enough to be split (${bytes} bytes)`);
+    const split = await analyzeContracts(to, from, 0, new Map());
+    const whole = compareShare({ to, from, now: 0, providers: to.roots.filter((r) => r.key[0] === 'http').map((r) => r.service), events: true });
+    assert.ok(split.edges.length > 60, `edges found: ${split.edges.length}`);
+    assert.ok(split.edges.some((e) => e.kind === 'event'));
+    assert.deepEqual(new Set(split.edges.map((e) => JSON.stringify(e))), new Set(whole.edges.map((e) => JSON.stringify(e))));
+    assert.deepEqual(split, await analyzeContracts(to, from, 0, new Map()), 'the same order every time');
+  });
+
+  test('problems in the specs come back from the threads, located', async () => {
+    const to = sources(true);
+    to.files['provider-5/openapi.json'] = { id: 'broken', text: '{"openapi": "3.0.3", "paths": {', refs: [] };
+    const analysis = await analyzeContracts(to, sources(false), 0, new Map());
+    assert.equal(analysis.toFindings.length, 1);
+    assert.equal(analysis.toFindings[0]!.service, 'provider-5');
+    assert.equal(analysis.toFindings[0]!.location?.file, 'provider-5/openapi.json');
+    assert.ok(analysis.toFindings[0]!.location?.line, 'the parser says where');
+  });
+});
