@@ -15,8 +15,13 @@ export const planCommand: Command = {
   usage: 'plan --env E [--from REF] [--to REF] [--intent TEXT] [--scope config,code,deps,contract] [-o plan.json]',
   details: `
 Only services whose code or resolved config changes are in the plan. Batches hold at most
-policy.batch_size services; a service comes after the services it depends_on that also change;
-with policy.separate_config, config-only changes go out first in their own batches. Each step
+policy.batch_size services; a service comes after the services it depends_on that also change,
+and in the order its contracts need: an old consumer that breaks on the new provider goes
+first, a new consumer that needs the new provider after it (contract/needs-provider-first), an
+event consumer before its producer. Every old/new pairing the batches let exist, and those a
+rollback of part of the plan would create, is checked (contract/breaking, no-safe-order,
+rollback-unsafe). With policy.separate_config, config-only changes go out first in their own
+batches. Each step
 says what it deploys and how it is rolled back; each batch lists its gates (health, sanity,
 bake) and why it is where it is. The plan carries the release's findings (see tranche check).
 -o writes the plan as JSON for tranche apply, which refuses it once the deployed state or the
