@@ -108,4 +108,13 @@ describe('contracts in check and plan', () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /contract services\/orders\/events\/order-created\.json does not exist/);
   });
+
+  test('an operation in consumes.operations that the provider does not define is a typo to fix: exit 2 at the entry', () => {
+    const { repo } = market();
+    repo.write({ 'tranche.yaml': MARKET_MANIFEST.replace('operations: ["POST /charges"]', 'operations: ["POST /charge"]') });
+    repo.commit('typo');
+    const result = runCli(['check', '--env', 'prod'], repo.dir);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /tranche\.yaml:20:\d+: orders calls POST \/charge of payments, which services\/payments\/api\/openapi\.yaml does not define \(did you mean POST \/charges\?\)/);
+  });
 });

@@ -110,7 +110,7 @@ function narrow(changes: ContractChange[], operations: string[] | undefined): Co
 }
 
 /** `GET /pets/{petId}` and `get /pets/{id}/` name the same operation. */
-function operationKey(operation: string): string {
+export function operationKey(operation: string): string {
   const space = operation.indexOf(" ");
   return `${operation.slice(0, space).toUpperCase()} ${templateKey(operation.slice(space + 1).trim())}`;
 }

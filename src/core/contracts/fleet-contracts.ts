@@ -1,3 +1,5 @@
+import type { SourceLocation } from "../location.js";
+
 /** One spec a service provides, read and resolved: `fingerprint` names its content (every file it reaches). */
 export interface ProvidedSpec {
   /** Repo-relative path of the root file. */
@@ -12,6 +14,8 @@ export interface Consumption {
   event: boolean;
   /** `METHOD /path` the consumer calls; absent means every operation. */
   operations?: string[];
+  /** Where the manifest lists each of `operations`. */
+  locations?: SourceLocation[];
 }
 
 /** The contracts of one service at one revision (PRODUCT §3, `contracts`). */

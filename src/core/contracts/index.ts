@@ -8,3 +8,4 @@ export { producerOf, type Consumption, type FleetContracts, type ProvidedSpec, t
 export { joinUri, resolveRefs, RefResolutionError, type DocumentReader, type ResolveRefsOptions } from "./resolve-refs.js";
 export { ruleLevel, ruleIds } from "./rule-level.js";
 export { buildFleetContracts, type ContractSources, type ParsedSpecs, type SourceFile, type SpecRoot } from "./build-fleet-contracts.js";
+export { undefinedOperations } from "./undefined-operations.js";

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { buildFleetContracts, compareFleetContracts, type ContractEdge, type ContractSources, type ParsedSpecs } from '../../core/contracts/index.js';
+import { buildFleetContracts, compareFleetContracts, undefinedOperations, type ContractEdge, type ContractSources, type ParsedSpecs } from '../../core/contracts/index.js';
 import { compareFindings, type Finding } from '../../core/finding.js';
 
 export interface ContractAnalysis {
@@ -52,10 +52,11 @@ export async function analyzeContracts(to: ContractSources, from: ContractSource
 
 /** Compares one share in this thread (a worker runs exactly this). */
 export function compareShare(work: ContractShare, parsed: ParsedSpecs = new Map()): ContractAnalysis {
-  const target = buildFleetContracts(work.to, parsed);
+  const http = new Set(work.providers);
+  const built = buildFleetContracts(work.to, parsed);
+  const target = { ...built, findings: [...built.findings, ...undefinedOperations(built.contracts, (p) => http.has(p))] };
   if (!work.from) return { edges: [], toFindings: target.findings, fromFindings: [] };
   const deployed = buildFleetContracts(work.from, parsed);
-  const http = new Set(work.providers);
   const includes = (kind: 'http' | 'event', provider: string) => (kind === 'event' ? work.events : http.has(provider));
   const edges = compareFleetContracts(deployed.contracts, target.contracts, { now: work.now, includes });
   return { edges, toFindings: target.findings, fromFindings: deployed.findings };

@@ -1,5 +1,6 @@
 import { joinUri, parseSpecText, type ContractSources, type SpecRoot } from '../../core/contracts/index.js';
 import type { FleetRevision } from '../../core/fleet-revision.js';
+import type { SourceLocation } from '../../core/location.js';
 import { joinRepoPath, normalizeRepoPath } from '../../core/manifest/repo-path.js';
 import type { FileTree } from '../../ports/file-tree.js';
 import type { Git } from '../../ports/git.js';
@@ -23,7 +24,8 @@ export async function readContractSources(git: Git, revision: FleetRevision): Pr
     };
     if (typeof provides.http === 'string') spec(['http'], provides.http);
     for (const [event, path] of Object.entries(provides.events ?? {})) spec(['events', event], path);
-    consumes.push([service.name, consumptions(service.contracts?.consumes)]);
+    const locate = (target: string, i: number) => manifest.locate(['services', service.name, 'contracts', 'consumes', target, 'operations', i]);
+    consumes.push([service.name, consumptions(service.contracts?.consumes, locate)]);
   }
   return { label: tree.label, services: [...manifest.services.keys()], roots, consumes, files: await readFiles(tree, roots.map((r) => r.path)) };
 }
@@ -92,9 +94,13 @@ export function externalRefs(text: string): string[] {
   return [...files];
 }
 
-function consumptions(raw: unknown): ContractSources['consumes'][number][1] {
+function consumptions(raw: unknown, locate: (target: string, i: number) => SourceLocation): ContractSources['consumes'][number][1] {
   return Object.entries((raw ?? {}) as Record<string, { http?: boolean; event?: boolean; operations?: string[] }>).map(([target, how]) => [
     target,
-    { http: how.http === true, event: how.event === true, ...(how.operations ? { operations: how.operations } : {}) },
+    {
+      http: how.http === true,
+      event: how.event === true,
+      ...(how.operations ? { operations: how.operations, locations: how.operations.map((_, i) => locate(target, i)) } : {}),
+    },
   ]);
 }
