@@ -66,17 +66,29 @@ export function typesOf(schema: Schema): string[] {
   return list.filter((x): x is string => typeof x === "string" && x !== "null");
 }
 
-/** Structural equality for resolved (possibly cyclic) JSON values. */
-export function deepEqual(a: unknown, b: unknown, seen = new Map<object, object>()): boolean {
+/** Below this depth `deepEqual` does not track the pairs it compares: schemas are rarely deeper. */
+const UNTRACKED_DEPTH = 32;
+
+/**
+ * Structural equality for resolved (possibly cyclic) JSON values. A pair met again is taken as
+ * equal (it is being compared already), which ends cycles; the pairs are tracked only past a
+ * depth no acyclic schema reaches, so ordinary values cost no bookkeeping.
+ */
+export function deepEqual(a: unknown, b: unknown, depth = 0, seen?: Map<object, object>): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
-  if (seen.get(a) === b) return true;
-  seen.set(a, b);
+  if (depth >= UNTRACKED_DEPTH) {
+    seen ??= new Map();
+    if (seen.get(a) === b) return true;
+    seen.set(a, b);
+  }
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], seen));
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k) || !deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1, seen)) return false;
+  }
+  return true;
 }
 
 /** Short printable form of a value for messages. */
