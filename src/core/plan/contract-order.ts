@@ -57,8 +57,8 @@ export function contractConstraints(
 }
 
 /**
- * The services that must be placed before `name`: the `depends_on` it has among the moving
- * services (unless a contract constraint reverses one), and its contract constraints.
+ * The services that must be placed before `name`: the `depends_on` it has among the services
+ * of the plan (unless a contract constraint reverses one), and its contract constraints.
  */
 export function predecessors(name: string, constraints: readonly OrderConstraint[], inPlan: ReadonlySet<string>, manifest: Manifest): string[] {
   const reversed = new Set(constraints.filter((c) => c.before === name).map((c) => c.after));
