@@ -107,6 +107,11 @@ describe('contracts in check and plan', () => {
     const missing = runCli(['check', '--env', 'prod'], repo.dir);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /contract services\/orders\/events\/order-created\.json does not exist/);
+    repo.write({ 'tranche.yaml': MARKET_MANIFEST.replace('http: api/openapi.yaml\n  orders:', 'http: ../../../outside.yaml\n  orders:') });
+    repo.commit('a contract outside the repository');
+    const outside = runCli(['check', '--env', 'prod'], repo.dir);
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /tranche\.yaml:12:\d+: contract services\/payments\/\.\.\/\.\.\/\.\.\/outside\.yaml does not exist/);
   });
 
   test('an operation in consumes.operations that the provider does not define is a typo to fix: exit 2 at the entry', () => {

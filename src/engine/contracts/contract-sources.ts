@@ -18,9 +18,9 @@ export async function readContractSources(git: Git, revision: FleetRevision): Pr
   for (const service of manifest.services.values()) {
     const provides = (service.contracts?.provides ?? {}) as { http?: string; events?: Record<string, string> };
     const spec = (key: string[], path: string) => {
-      const joined = joinRepoPath(service.path, path);
-      const location = manifest.locate(['services', service.name, 'contracts', 'provides', ...key]);
-      if (joined !== undefined) roots.push({ service: service.name, key, path: joined, location });
+      // A path that leaves the repository is kept as written: it is never read, and reported missing.
+      const joined = joinRepoPath(service.path, path) ?? `${service.path}/${path}`;
+      roots.push({ service: service.name, key, path: joined, location: manifest.locate(['services', service.name, 'contracts', 'provides', ...key]) });
     };
     if (typeof provides.http === 'string') spec(['http'], provides.http);
     for (const [event, path] of Object.entries(provides.events ?? {})) spec(['events', event], path);
@@ -32,7 +32,8 @@ export async function readContractSources(git: Git, revision: FleetRevision): Pr
 
 async function readFiles(tree: FileTree, roots: string[]): Promise<ContractSources['files']> {
   const files: ContractSources['files'] = {};
-  let pending = [...new Set(roots)];
+  const readable = (path: string) => normalizeRepoPath(path) === path;
+  let pending = [...new Set(roots)].filter(readable);
   while (pending.length) {
     const nodes = await tree.lookup(pending);
     const present = pending.filter((path) => nodes.get(path)?.kind === 'file');
@@ -45,7 +46,7 @@ async function readFiles(tree: FileTree, roots: string[]): Promise<ContractSourc
       refs.forEach((ref) => next.add(ref));
     }
     // A reference out of the repository (or to a URL) is never looked up: it is reported missing.
-    pending = [...next].filter((path) => !Object.hasOwn(files, path) && normalizeRepoPath(path) === path);
+    pending = [...next].filter((path) => !Object.hasOwn(files, path) && readable(path));
   }
   return files;
 }
