@@ -44,8 +44,13 @@ export function prepareRelease(request: ReleaseRequest): PreparedRelease {
   return { plan, targets };
 }
 
-/** Services whose code differs between the deployed revision and the target. */
-function movedServices({ from, to }: ReleaseCheck): Set<string> | undefined {
+/**
+ * Services whose code differs between the deployed revision and the target: a file other than
+ * config changed (a config file inside the service's folder changes its content id, but not
+ * the code its consumers and providers talk to).
+ */
+function movedServices({ from, to, changes }: ReleaseCheck): Set<string> | undefined {
+  if (changes) return new Set(changes.services.filter((s) => s.files.some((f) => f.kind !== 'config')).map((s) => s.service));
   if (!from?.contents || !to.contents) return undefined;
   return new Set([...to.contents].filter(([name, id]) => from.contents!.get(name) !== id).map(([name]) => name));
 }

@@ -64,6 +64,21 @@ describe('contracts in check and plan', () => {
     assert.match(text.stdout, /tranche\.yaml:17/);
   });
 
+  test('a consumer whose only change is its config keeps its code: the provider change still breaks it', () => {
+    const withConfig = MARKET_MANIFEST.replace(
+      '  web:\n    path: services/web\n',
+      '  web:\n    path: services/web\n    config:\n      schema:\n        LOG_LEVEL: { type: string, default: info }\n      sources:\n        - file: config/{env}.yaml\n',
+    );
+    const repo = new GitRepo({ ...MARKET_FILES, 'tranche.yaml': withConfig, 'services/web/config/prod.yaml': 'LOG_LEVEL: info\n' });
+    repos.push(repo);
+    const v1 = repo.commit('v1');
+    repo.write({ 'services/orders/api/openapi.yaml': ORDERS_WITHOUT_TOTAL, 'services/web/config/prod.yaml': 'LOG_LEVEL: debug\n' });
+    repo.commit('orders: drop total; web: debug logs');
+    const { code, json } = runJson<PlanJson>(['plan', '--env', 'prod', '--from', v1, '--intent', 'slim orders'], repo.dir);
+    assert.equal(code, 1);
+    assert.deepEqual(ruleIds(json.findings), ['contract/breaking orders']);
+  });
+
   test('an event consumer goes before the producer; its rollback is flagged', () => {
     const { repo, v1 } = market();
     repo.write({ 'services/orders/events/order-created.json': ORDER_CREATED_WITHOUT_TOTAL, 'services/mailer/server.js': '// mailer v2: total is optional\n' });
