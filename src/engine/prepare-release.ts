@@ -1,4 +1,5 @@
 import { buildPlan, type ServiceState } from '../core/plan/build-plan.js';
+import type { Service } from '../core/manifest/manifest.js';
 import type { Plan } from '../core/plan/plan.js';
 import type { DeployedService } from '../core/state/records.js';
 import type { ReleaseCheck } from './check-release.js';
@@ -36,7 +37,8 @@ export function prepareRelease(request: ReleaseRequest): PreparedRelease {
     ),
     findings: check.findings,
     ...(check.changes ? { changes: check.changes } : {}),
-    ...(check.contracts ? { contracts: check.contracts, moved: movedServices(check) } : {}),
+    ...(check.contracts ? { contracts: check.contracts } : {}),
+    ...codeChanges(check),
     createdAt: request.createdAt,
     ...(request.intent !== undefined ? { intent: request.intent } : {}),
     ...(request.scope !== undefined ? { scope: request.scope } : {}),
@@ -45,14 +47,25 @@ export function prepareRelease(request: ReleaseRequest): PreparedRelease {
 }
 
 /**
- * Services whose code differs between the deployed revision and the target: a file other than
- * config changed (a config file inside the service's folder changes its content id, but not
- * the code its consumers and providers talk to).
+ * The services whose code changed between the deployed revision and the target: a file of
+ * theirs other than a config source changed, or how they are deployed (run, exec, kubernetes).
  */
-function movedServices({ from, to, changes }: ReleaseCheck): Set<string> | undefined {
-  if (changes) return new Set(changes.services.filter((s) => s.files.some((f) => f.kind !== 'config')).map((s) => s.service));
-  if (!from?.contents || !to.contents) return undefined;
-  return new Set([...to.contents].filter(([name, id]) => from.contents!.get(name) !== id).map(([name]) => name));
+function codeChanges({ from, to, changes }: ReleaseCheck): { codeChanged?: { since: string; services: Set<string> } } {
+  if (!from?.commit) return {};
+  const deployment = (service: Service | undefined) => JSON.stringify([service?.run ?? null, service?.exec ?? null, service?.kubernetes ?? null]);
+  const services = new Set<string>();
+  if (changes) {
+    for (const s of changes.services) {
+      const before = from.manifest.services.get(s.service);
+      const after = to.manifest.services.get(s.service);
+      if (!before || s.files.some((f) => f.kind !== 'config') || deployment(before) !== deployment(after)) services.add(s.service);
+    }
+  } else if (from.contents && to.contents) {
+    for (const [name, id] of to.contents) if (from.contents.get(name) !== id) services.add(name);
+  } else {
+    return {};
+  }
+  return { codeChanged: { since: from.commit, services } };
 }
 
 /** The fleet commit an environment runs, as recorded: the one deployed last. */

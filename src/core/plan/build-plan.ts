@@ -29,11 +29,13 @@ export interface PlanInput {
   /** The consumer → provider edges whose contract changes (see `compareFleetContracts`). */
   contracts?: readonly ContractEdge[];
   /**
-   * Services whose code differs between the deployed revision and the target, when both are
-   * known. The contract analysis takes every other service as keeping the version it runs
-   * (which matters when nothing is recorded as deployed and every step is a first deploy).
+   * The services whose code changed between commit `since` (the deployed revision) and the
+   * target, as the change analysis classified their files: a content id also moves with a config
+   * file inside the service's folder, which changes no code. A service deployed at `since` and
+   * not listed is a config-only change; the contract analysis takes every unlisted service as
+   * keeping the code it runs (even a first deploy, when nothing is recorded as deployed).
    */
-  moved?: ReadonlySet<string>;
+  codeChanged?: { since: string; services: ReadonlySet<string> };
   /** ISO time, from the caller's clock. */
   createdAt: string;
   intent?: string;
@@ -53,7 +55,8 @@ export function buildPlan(input: PlanInput): Plan {
   const unchanged: string[] = [];
   for (const [name, target] of input.targets) {
     const current = input.deployed.get(name);
-    const change = changeKind(current?.version, target.version);
+    const sameCode = input.codeChanged && current?.version.commit === input.codeChanged.since && !input.codeChanged.services.has(name);
+    const change = changeKind(current?.version, target.version, sameCode === true);
     if (!change) {
       unchanged.push(name);
       continue;
@@ -68,7 +71,7 @@ export function buildPlan(input: PlanInput): Plan {
     });
   }
   const edges = input.contracts ?? [];
-  const moving = new Set(steps.filter((s) => s.change !== 'config' && (input.moved?.has(s.service) ?? true)).map((s) => s.service));
+  const moving = new Set(steps.filter((s) => s.change !== 'config' && (input.codeChanged?.services.has(s.service) ?? true)).map((s) => s.service));
   const constraints = contractConstraints(edges, moving, new Set(steps.map((s) => s.service)), manifest);
   const ordered = orderBatches(steps, manifest, manifest.policy.batch_size, manifest.policy.separate_config, constraints);
   const batchOf = new Map<string, number>();
@@ -100,13 +103,15 @@ export function buildPlan(input: PlanInput): Plan {
   };
 }
 
-function changeKind(from: VersionRef | undefined, to: VersionRef): ChangeKind | undefined {
+/** `sameCode`: the content id moved with config files only, which is a config change. */
+function changeKind(from: VersionRef | undefined, to: VersionRef, sameCode: boolean): ChangeKind | undefined {
   if (!from) return 'new';
-  const code = from.contentId !== to.contentId;
+  const moved = from.contentId !== to.contentId;
+  const code = moved && !sameCode;
   const config = from.configHash !== to.configHash;
   if (code && config) return 'code+config';
   if (code) return 'code';
-  if (config) return 'config';
+  if (config || moved) return 'config';
   return undefined;
 }
 

@@ -101,6 +101,23 @@ describe('buildPlan', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
   });
 
+  test('a content id moved by config files alone is a config change, when the service runs the compared revision', () => {
+    const targets = { ...deployedAll, api: state(v('c2', 'api-2', 'cfg-api-2')), worker: state(v('c2', 'worker-2', 'cfg-worker-2')) };
+    const input = (since: string) => ({
+      env: 'prod',
+      manifest: fleet(),
+      to: { commit: 'c2', label: 'HEAD (c2)' },
+      targets: new Map(Object.entries(targets)),
+      deployed: new Map(Object.entries(deployedAll)),
+      findings: [],
+      createdAt: '2026-11-29T00:00:00.000Z',
+      codeChanged: { since, services: new Set(['worker']) },
+    });
+    const kinds = (p: ReturnType<typeof buildPlan>) => Object.fromEntries(p.batches.flatMap((b) => b.steps.map((s) => [s.service, `${s.change} in a ${b.kind} batch`])));
+    assert.deepEqual(kinds(buildPlan(input('c1'))), { api: 'config in a config batch', worker: 'code+config in a code batch' });
+    assert.deepEqual(kinds(buildPlan(input('c0'))), { api: 'code+config in a code batch', worker: 'code+config in a code batch' }, 'compared with another revision than the one running, the content id decides');
+  });
+
   test('an empty release has no batches', () => {
     const p = plan(fleet(), deployedAll, deployedAll);
     assert.deepEqual(p.batches, []);
