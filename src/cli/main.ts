@@ -18,6 +18,7 @@ import { statusCommand } from './commands/status.js';
 import { configCommand } from './commands/config.js';
 import { driftCommand } from './commands/drift.js';
 import { validateCommand } from './commands/validate.js';
+import { demoCommand } from '../demo/demo-command.js';
 import { EXIT, type CliIO } from './io.js';
 import { EnvLockedError } from '../engine/env-lock.js';
 import { InvalidFleetError } from '../engine/load-revision.js';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly Command[] = [
   downCommand,
   freezeCommand,
   unfreezeCommand,
+  demoCommand,
 ];
 
 /** Runs one CLI invocation and returns its exit code. Never throws. */
