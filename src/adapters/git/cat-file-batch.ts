@@ -1,17 +1,20 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 
 interface Pending {
-  id: string;
   resolve: (content: Buffer | undefined) => void;
   reject: (error: Error) => void;
 }
 
 /**
  * One long-lived `git cat-file --batch` process serving every blob read of a command: reading a
- * thousand files costs one process, not a thousand. Requests are answered in order.
+ * thousand files costs one process, not a thousand. Requests are answered in order. The process is
+ * run by a thread of its own (cat-file-reader.ts) that relays its output as it comes: read from
+ * this thread, git would stall as soon as the pipe is full, for as long as this thread is busy
+ * parsing what it already has.
  */
 export class CatFileBatch {
-  private child: ChildProcessWithoutNullStreams | undefined;
+  private reader: Worker | undefined;
+  private exited: Promise<void> = Promise.resolve();
   private readonly queue: Pending[] = [];
   private buffer: Buffer = Buffer.alloc(0);
   private chunks: Buffer[] = [];
@@ -27,18 +30,13 @@ export class CatFileBatch {
   ) {}
 
   /** The content of an object, or undefined when the repository has no such object. */
-  read(id: string): Promise<Buffer | undefined> {
-    if (this.closed) return Promise.reject(new Error('git cat-file --batch was closed: no more reads'));
-    if (this.failure) return Promise.reject(this.failure);
-    const child = this.start();
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id, resolve, reject });
-      child.stdin.write(`${id}\n`);
-    });
+  async read(id: string): Promise<Buffer | undefined> {
+    const [content] = await this.request([id]);
+    return content;
   }
 
   async readMany(ids: readonly string[]): Promise<Map<string, Buffer>> {
-    const contents = await Promise.all(ids.map((id) => this.read(id)));
+    const contents = await this.request(ids);
     const result = new Map<string, Buffer>();
     ids.forEach((id, i) => {
       const content = contents[i];
@@ -47,42 +45,57 @@ export class CatFileBatch {
     return result;
   }
 
+  /** Ends git once it has answered what it was asked; resolves when its thread is gone. */
   close(): Promise<void> {
     this.closed = true;
-    const child = this.child;
-    this.child = undefined;
-    if (!child) return Promise.resolve();
-    return new Promise((resolve) => {
-      child.once('close', () => resolve());
-      child.stdin.end();
-    });
+    this.reader?.postMessage({ end: true });
+    return this.exited;
   }
 
-  private start(): ChildProcessWithoutNullStreams {
-    if (this.child) return this.child;
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, env: this.env });
-    child.stdout.on('data', (chunk: Buffer) => {
-      // Chunks are joined only once the answer being waited for is complete: a large blob
-      // arrives in many chunks, and joining at every one would copy it over and over.
-      this.chunks.push(chunk);
-      this.received += chunk.length;
-      if (this.received < this.needed) return;
-      this.buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-      this.chunks = [this.buffer];
-      this.drain();
+  private request(ids: readonly string[]): Promise<Array<Buffer | undefined>> {
+    if (this.closed) return Promise.reject(new Error('git cat-file --batch was closed: no more reads'));
+    if (this.failure) return Promise.reject(this.failure);
+    if (ids.length === 0) return Promise.resolve([]);
+    const reader = this.start();
+    const answers = ids.map(() => new Promise<Buffer | undefined>((resolve, reject) => this.queue.push({ resolve, reject })));
+    reader.postMessage({ write: `${ids.join('\n')}\n` });
+    return Promise.all(answers);
+  }
+
+  private start(): Worker {
+    if (this.reader) return this.reader;
+    const reader = new Worker(new URL('./cat-file-reader.js', import.meta.url), { workerData: { cwd: this.cwd, env: this.env } });
+    reader.on('message', (message: { data?: ArrayBuffer; error?: string; exit?: number | null; stderr?: string }) => {
+      if (message.data) this.receive(Buffer.from(message.data));
+      else if (message.error !== undefined) this.fail(new Error(message.error));
+      // Once git is gone, every read fails, the ones waiting and any later one.
+      else this.fail(new Error(`git cat-file --batch exited (${message.exit})${this.queue.length ? ` with requests pending: ${message.stderr}` : ''}`));
     });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const fail = (error: Error) => {
-      this.failure = error;
-      for (const pending of this.queue.splice(0)) pending.reject(error);
-    };
-    child.on('error', fail);
-    child.on('close', (code) => {
-      if (this.queue.length) fail(new Error(`git cat-file --batch exited (${code}) with requests pending: ${stderr.trim()}`));
-    });
-    this.child = child;
-    return child;
+    reader.on('error', (error) => this.fail(error));
+    this.exited = new Promise((resolve) =>
+      reader.once('exit', (code) => {
+        this.fail(new Error(`git cat-file --batch reader exited (${code})`));
+        resolve();
+      }),
+    );
+    this.reader = reader;
+    return reader;
+  }
+
+  private receive(chunk: Buffer): void {
+    // Chunks are joined only once the answer being waited for is complete: a large blob
+    // arrives in many chunks, and joining at every one would copy it over and over.
+    this.chunks.push(chunk);
+    this.received += chunk.length;
+    if (this.received < this.needed) return;
+    this.buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    this.chunks = [this.buffer];
+    this.drain();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const pending of this.queue.splice(0)) pending.reject(error);
   }
 
   /** Answers every request whose whole response has arrived: `<id> <type> <size>\n<content>\n` or `<id> missing\n`. */

@@ -60,8 +60,9 @@ export function parseNpmLock(text: string): LockfileParse {
       nodes.set(path, { name, version: entry.version, line: at.line, dependencies: [] });
     }
   }
+  const has = (path: string): boolean => Object.hasOwn(packages, path);
   const resolve = (from: string, name: string): string | undefined => {
-    const found = resolveInstallPath(packages, from, name);
+    const found = resolveInstallPath(has, from, name);
     const entry = found === undefined ? undefined : packages[found];
     if (isRecord(entry) && entry.link === true) return typeof entry.resolved === 'string' && nodes.has(entry.resolved) ? entry.resolved : undefined;
     return found !== undefined && nodes.has(found) ? found : undefined;
@@ -87,12 +88,15 @@ export function isInstallPath(path: string): boolean {
   return path.startsWith(NODE_MODULES) || path.includes(`/${NODE_MODULES}`);
 }
 
-/** Where `require(name)` from the package installed at `from` lands: its own node_modules, then each one above. */
-export function resolveInstallPath(packages: Record<string, unknown>, from: string, name: string): string | undefined {
+/**
+ * Where `require(name)` from the package installed at `from` lands: its own node_modules, then each
+ * one above; `has` says which keys the `packages` map holds.
+ */
+export function resolveInstallPath(has: (path: string) => boolean, from: string, name: string): string | undefined {
   let base = from;
   for (;;) {
     const candidate = base === '' ? `${NODE_MODULES}${name}` : `${base}/${NODE_MODULES}${name}`;
-    if (Object.hasOwn(packages, candidate)) return candidate;
+    if (has(candidate)) return candidate;
     if (base === '') return undefined;
     const cut = base.lastIndexOf(`/${NODE_MODULES}`);
     base = cut >= 0 ? base.slice(0, cut) : '';

@@ -1,0 +1,50 @@
+import type { ParseProblem } from '../location.js';
+import type { DependencyChange } from './dependency-change.js';
+import { diffLockfiles } from './diff-lockfiles.js';
+import { diffNpmLocks } from './diff-npm-locks.js';
+import { parseLockfile } from './parse-lockfile.js';
+
+/** One lockfile at both ends of a range, with the package.json beside it at each end. Plain data. */
+export interface LockfilePair {
+  path: string;
+  /** Undefined when the range adds the lockfile. */
+  before?: string;
+  after: string;
+  manifestBefore?: string;
+  manifestAfter?: string;
+}
+
+/** What moved in a lockfile, or why its after side cannot be read (problems located in it). Plain data. */
+export type LockfilePairDiff = { changes: DependencyChange[] } | { problems: ParseProblem[] };
+
+/**
+ * The dependency changes of one lockfile pair: npm lockfiles by diffNpmLocks, which does not build
+ * either side in full, every other format (and an npm pair it cannot read) by parsing both sides.
+ * A before side that does not parse counts as no lockfile: everything after is added.
+ */
+export function diffLockfilePair(pair: LockfilePair): LockfilePairDiff {
+  const fast = isNpmLockName(pair.path) ? diffNpmLocks(pair.before, pair.after) : undefined;
+  if (fast) return { changes: fast };
+  const next = parseLockfile(pair.path, pair.after, directOf(pair.manifestAfter));
+  if (!next.lockfile) return { problems: next.problems };
+  const previous = pair.before === undefined ? undefined : parseLockfile(pair.path, pair.before, directOf(pair.manifestBefore)).lockfile;
+  return { changes: diffLockfiles(previous, next.lockfile) };
+}
+
+/** package-lock.json and npm-shrinkwrap.json, which diffNpmLocks compares without building either lockfile. */
+function isNpmLockName(path: string): boolean {
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  return name === 'package-lock.json' || name === 'npm-shrinkwrap.json';
+}
+
+/** The direct dependencies a package.json names (`name@range`), for lockfiles that do not record them. */
+function directOf(packageJson: string | undefined): string[] | undefined {
+  if (packageJson === undefined) return undefined;
+  try {
+    const manifest = JSON.parse(packageJson) as Record<string, Record<string, string> | undefined>;
+    const sections = ['dependencies', 'devDependencies', 'optionalDependencies'];
+    return sections.flatMap((section) => Object.entries(manifest[section] ?? {}).map(([name, range]) => `${name}@${range}`));
+  } catch {
+    return undefined;
+  }
+}
