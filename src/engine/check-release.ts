@@ -60,6 +60,9 @@ export async function checkRelease(git: Git, revisions: ReleaseRevisions, option
   const fromConfigs = from ? resolveFleet(from) : undefined;
   const config = checkConfig({ env, to, toConfigs, ...(from && fromConfigs ? { from: { revision: from, configs: fromConfigs } } : {}) });
 
+  // The contracts are compared (on worker threads, for a large fleet) while the lockfiles are.
+  const comparing = compareContracts(git, revisions, options);
+  comparing.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   let changes: ChangeManifest | undefined;
   if (from?.commit && to.commit && fromConfigs) {
     const [files, commits] = await Promise.all([git.changedFiles(from.commit, to.commit), git.commits(from.commit, to.commit)]);
@@ -67,7 +70,7 @@ export async function checkRelease(git: Git, revisions: ReleaseRevisions, option
     const unreadable = await addDependencyChanges(git, changes);
     if (unreadable.length) throw new InvalidFleetError(unreadable);
   }
-  const contracts = await compareContracts(git, revisions, options);
+  const contracts = await comparing;
   const uncommitted = to.commit && to.commit === (await git.resolveCommit('HEAD')) ? await uncommittedByService(git, to) : undefined;
   const emptyChanges: ChangeManifest = { env, from: { commit: '', label: '' }, to: { commit: to.commit ?? '', label: to.label }, services: [], unowned: [] };
   const changeFindings = checkChangeRules({
