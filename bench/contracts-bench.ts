@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { benchRepo } from './bench-repo.js';
 import { measureCli, type Measure } from './measure-cli.js';
 
 export interface ContractsMeasure extends Measure {
@@ -86,18 +84,7 @@ function manifest(release: boolean): string {
  */
 export function benchContracts(dir: string, bin: string, runs: number, churn: SpecChurn): ContractsMeasure {
   const started = process.hrtime.bigint();
-  const write = (path: string, text: string) => {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  };
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@x' },
-    }).trim();
-  mkdirSync(dir, { recursive: true });
-  git('init', '-q', '-b', 'main');
+  const { write, git } = benchRepo(dir);
   const revision = (release: boolean) => {
     write('tranche.yaml', manifest(release));
     for (let p = 0; p < PROVIDERS; p++) write(`services/provider-${p}/openapi.json`, providerSpec(p, release, churn));

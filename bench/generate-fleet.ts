@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { benchRepo } from './bench-repo.js';
 
 export interface GeneratedFleet {
   dir: string;
@@ -32,18 +30,7 @@ function value(type: (typeof TYPES)[number], s: number, k: number): string {
  * and adds keys — with a handful of real mistakes, so that the rules have work to report.
  */
 export function generateFleet(dir: string, services = 1000, keys = 40): GeneratedFleet {
-  const write = (path: string, text: string) => {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  };
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@x' },
-    }).trim();
-  mkdirSync(dir, { recursive: true });
-  git('init', '-q', '-b', 'main');
+  const { write, git } = benchRepo(dir);
 
   const manifest = (prodPort: number) => {
     const lines = ['version: 1', 'name: bench', 'environments:', ...ENVS.map((e) => `  ${e}: { driver: local }`), 'resources:'];
