@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import { benchRepo } from './bench-repo.js';
 import { measureCli, type Measure } from './measure-cli.js';
 
@@ -61,10 +62,10 @@ function consumerEdges(c: number): number[] {
   return Array.from({ length: count }, (_, k) => (c * 7 + k * 101) % PROVIDERS);
 }
 
-function manifest(release: boolean): string {
+function manifest(release: boolean, format: 'json' | 'yaml'): string {
   const lines = ['version: 1', 'name: contracts-bench', 'environments:', '  prod: { driver: local }', 'policy:', '  batch_size: 10', 'services:'];
   for (let p = 0; p < PROVIDERS; p++) {
-    lines.push(`  provider-${p}:`, `    path: services/provider-${p}`, '    contracts:', '      provides:', '        http: openapi.json');
+    lines.push(`  provider-${p}:`, `    path: services/provider-${p}`, '    contracts:', '      provides:', `        http: openapi.${format}`);
   }
   for (let c = 0; c < CONSUMERS; c++) {
     lines.push(`  consumer-${c}:`, `    path: services/consumer-${c}`, '    contracts:', '      consumes:');
@@ -82,12 +83,16 @@ function manifest(release: boolean): string {
  * (1,000 services), where every provider's spec and a quarter of the consumers change: the
  * whole mixed-version analysis of the plan, from reading the specs out of git to the findings.
  */
-export function benchContracts(dir: string, bin: string, runs: number, churn: SpecChurn): ContractsMeasure {
+/** `format`: the specs as JSON (as generated specs often are) or as YAML (as written by hand). */
+export function benchContracts(dir: string, bin: string, runs: number, churn: SpecChurn, format: 'json' | 'yaml' = 'json'): ContractsMeasure {
   const started = process.hrtime.bigint();
   const { write, git } = benchRepo(dir);
   const revision = (release: boolean) => {
-    write('tranche.yaml', manifest(release));
-    for (let p = 0; p < PROVIDERS; p++) write(`services/provider-${p}/openapi.json`, providerSpec(p, release, churn));
+    write('tranche.yaml', manifest(release, format));
+    for (let p = 0; p < PROVIDERS; p++) {
+      const spec = providerSpec(p, release, churn);
+      write(`services/provider-${p}/openapi.${format}`, format === 'json' ? spec : stringify(JSON.parse(spec)));
+    }
     for (let c = 0; c < CONSUMERS; c++) write(`services/consumer-${c}/main.js`, `// consumer ${c}${release && c % 4 === 0 ? ' v2' : ''}\n`);
     git('add', '-A');
     git('commit', '-q', '-m', release ? 'release' : 'deployed');

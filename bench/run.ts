@@ -46,11 +46,15 @@ try {
   console.log('| `tranche plan` with every pairing of the rollout and its rollbacks | wall time | peak RSS | target |');
   console.log('|---|---|---|---|');
   const found: string[] = [];
-  for (const churn of ['some', 'every'] as const) {
-    const k = benchContracts(join(dir, `contracts-${churn}`), BIN, RUNS, churn);
-    const label = churn === 'some' ? 'each spec changes in a few operations' : 'a description changes in every schema (worst case)';
+  const releases = [
+    ['some', 'json', 'JSON specs, each changing in a few operations'],
+    ['some', 'yaml', 'the same as YAML'],
+    ['every', 'json', 'JSON specs, a description changing in every schema (worst case)'],
+  ] as const;
+  for (const [churn, format, label] of releases) {
+    const k = benchContracts(join(dir, `contracts-${churn}-${format}`), BIN, RUNS, churn, format);
     console.log(`| ${label} | ${k.seconds.toFixed(2)} s | ${k.peakMb.toFixed(0)} MB | ${churn === 'some' ? '< 5 s' : ''} |`);
-    found.push(`${churn}: ${k.edges} edges, ${k.batches} batches, ${Object.entries(k.findings).map(([rule, n]) => `${n} ${rule}`).join(', ')}`);
+    found.push(`${churn}, ${format}: ${k.edges} edges, ${k.batches} batches, ${Object.entries(k.findings).map(([rule, n]) => `${n} ${rule}`).join(', ')}`);
   }
   console.log(`\n${found.join('\n')}`);
 } finally {
