@@ -37,7 +37,7 @@ export interface SourceFile {
 export type ParsedSpecs = Map<string, { document: unknown } | { problem: { message: string; line?: number; column?: number } }>;
 
 /**
- * Parses and resolves the specs of a revision (those of `roots` when given). A spec that refers
+ * Parses and resolves the specs of a revision. A spec that refers
  * to no other file is resolved in place: what it resolves to depends on its content alone, so a
  * file unchanged between two revisions becomes the very same objects in both, which the
  * comparison then skips, and a large spec exists once in memory. One with external `$ref`s is
@@ -45,7 +45,7 @@ export type ParsedSpecs = Map<string, { document: unknown } | { problem: { messa
  * parse or has a `$ref` that leads nowhere is a `manifest/invalid` finding at its file's position
  * or the manifest's.
  */
-export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpecs, roots = sources.roots): { contracts: FleetContracts; findings: Finding[] } {
+export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpecs): { contracts: FleetContracts; findings: Finding[] } {
   const contracts: FleetContracts = new Map(sources.services.map((name) => [name, { events: new Map(), consumes: new Map() }]));
   for (const [name, consumes] of sources.consumes) contracts.get(name)!.consumes = new Map(consumes);
   const findings: Finding[] = [];
@@ -63,7 +63,7 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
     }
     return result;
   };
-  for (const root of roots) {
+  for (const root of sources.roots) {
     const problem = (message: string, location = root.location): void => {
       findings.push({ rule: "manifest/invalid", severity: "error", service: root.service, message, location });
     };
