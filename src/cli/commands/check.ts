@@ -16,10 +16,9 @@ Resolves the config of every service in E at --to (default HEAD) and runs the co
 config/missing, config/invalid, config/unknown-key, config/drift, config/plaintext-secret, and —
 comparing with --from — config/shadowed-change and config/stale-value; the change, deps and
 contract rules (every old/new pairing of consumer and provider the planned rollout, or a
-rollback of part of it, lets exist). Severities follow
-policy.rules in tranche.yaml. Findings are grouped by service with file:line and a fix.
---from defaults to the commit recorded as deployed in E; when there is none, the comparing
-rules are skipped, and the output says so.
+rollback of part of it, lets exist). Severities follow policy.rules in tranche.yaml. Findings
+are grouped by service with file:line and a fix. --from defaults to the commit recorded as
+deployed in E; when there is none, the comparing rules are skipped, and the output says so.
 
 Exit codes: 0 no error findings; 1 error findings; 2 unusable input (manifest, flags, refs).`,
   options: releaseOptions,

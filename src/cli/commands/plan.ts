@@ -21,9 +21,8 @@ first, a new consumer that needs the new provider after it (contract/needs-provi
 event consumer before its producer. Every old/new pairing the batches let exist, and those a
 rollback of part of the plan would create, is checked (contract/breaking, no-safe-order,
 rollback-unsafe). With policy.separate_config, config-only changes go out first in their own
-batches. Each step
-says what it deploys and how it is rolled back; each batch lists its gates (health, sanity,
-bake) and why it is where it is. The plan carries the release's findings (see tranche check).
+batches. Each step says what it deploys and how it is rolled back; each batch lists its gates
+(health, sanity, bake) and why it is where it is. The plan carries the release's findings (see tranche check).
 -o writes the plan as JSON for tranche apply, which refuses it once the deployed state or the
 target has moved.
 
