@@ -57,6 +57,30 @@ describe('analyzeContracts', () => {
     assert.deepEqual(split, await analyzeContracts(to, from, 0, new Map()), 'the same order every time');
   });
 
+  test('a recursive spec unchanged between the revisions, or provided twice, is resolved once and compared', () => {
+    const recursive = JSON.stringify({ openapi: '3.0.3', paths: {}, components: { schemas: { Node: { type: 'object', properties: { kids: { type: 'array', items: { $ref: '#/components/schemas/Node' } } } } } } });
+    const anchored = 'type: object\nproperties:\n  self: &n { type: object, properties: { id: { type: string } } }\n  other: *n\n';
+    const revision = (label: string): ContractSources => ({
+      label,
+      services: ['a', 'b', 'c'],
+      roots: [
+        { service: 'a', key: ['http'], path: 'a/api.json', location: { file: 'tranche.yaml', line: 1 } },
+        { service: 'b', key: ['http'], path: 'b/api.json', location: { file: 'tranche.yaml', line: 2 } },
+        { service: 'c', key: ['events', 'c.done'], path: 'c/event.yaml', location: { file: 'tranche.yaml', line: 3 } },
+      ],
+      consumes: [['c', [['a', { http: true, event: false }]]]],
+      files: {
+        'a/api.json': { id: 'same', text: recursive, refs: [] },
+        'b/api.json': { id: 'same', text: recursive, refs: [] },
+        'c/event.yaml': { id: 'anchored', text: anchored, refs: [] },
+      },
+    });
+    const parsed = new Map();
+    const result = compareShare({ to: revision('HEAD'), from: revision('deployed'), now: 0, providers: ['a', 'b'], events: true }, parsed);
+    assert.deepEqual(result, { edges: [], toFindings: [], fromFindings: [] });
+    assert.equal(parsed.size, 2, 'each content parsed once');
+  });
+
   test('problems in the specs come back from the threads, located', async () => {
     const to = sources(true);
     to.files['provider-5/openapi.json'] = { id: 'broken', text: '{"openapi": "3.0.3", "paths": {', refs: [] };

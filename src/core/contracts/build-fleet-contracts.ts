@@ -1,7 +1,7 @@
 import type { Finding } from "../finding.js";
 import type { SourceLocation } from "../location.js";
 import type { Consumption, FleetContracts, ProvidedSpec } from "./fleet-contracts.js";
-import { parseSpecText, specErrorPosition } from "./load-open-api.js";
+import { mayShareNodes, parseSpecText, specErrorPosition } from "./load-open-api.js";
 import { RefResolutionError, resolveRefs } from "./resolve-refs.js";
 
 /** A spec a service provides: where the manifest names it, and the file. */
@@ -69,11 +69,7 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
     };
     let document: unknown;
     try {
-      document = resolveRefs(documentOf(root.path), {
-        uri: root.path,
-        read: (uri) => documentOf(uri),
-        inPlace: sources.files[root.path]!.refs.length === 0,
-      });
+      document = resolve(root.path);
     } catch (error) {
       if (error instanceof SpecProblem) problem(error.message, error.location ?? root.location);
       else if (error instanceof RefResolutionError) problem(`contract ${root.path}: ${error.message}`);
@@ -84,6 +80,14 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
     const service = contracts.get(root.service)!;
     if (root.key[0] === "http") service.http = spec;
     else service.events.set(root.key[1]!, spec);
+
+    /** A self-contained tree is resolved in place (once: `resolveRefs` remembers); anything else into a copy. */
+    function resolve(path: string): unknown {
+      const file = sources.files[path]!;
+      const document = documentOf(path);
+      if (file.refs.length > 0 || mayShareNodes(file.text)) return resolveRefs(document, { uri: path, read: documentOf });
+      return resolveRefs(document, { uri: path, inPlace: true });
+    }
 
     function documentOf(path: string): unknown {
       const result = parse(path);

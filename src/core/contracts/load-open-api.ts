@@ -30,6 +30,14 @@ const YAML_CORE = FAILSAFE_SCHEMA.extend({
 const ANCHOR = /(?:^|[\s,[{])&[^\s,[\]{}]/;
 
 /**
+ * Whether spec text may have YAML anchors: its document may then share nodes, or hold a cycle,
+ * where JSON and anchor-free YAML always give a tree.
+ */
+export function mayShareNodes(text: string): boolean {
+  return ANCHOR.test(text);
+}
+
+/**
  * Parses YAML or JSON spec text, to the value `yaml` gives (YAML 1.2 core schema, a repeated key
  * keeping its last value). JSON (generated specs often are) goes through `JSON.parse`; YAML
  * without anchors through `js-yaml` with `yaml`'s schema, over ten times faster than `yaml` on large
@@ -45,7 +53,7 @@ export function parseSpecText(text: string): unknown {
       // Not JSON after all: YAML reads it, or says where it is broken.
     }
   }
-  if (!ANCHOR.test(text)) {
+  if (!mayShareNodes(text)) {
     try {
       return load(text, { schema: YAML_CORE, json: true }) ?? null;
     } catch {

@@ -52,6 +52,26 @@ export function refOrigin(value: unknown): string | undefined {
  * `options.inPlace` says to.
  */
 export function resolveRefs(document: Json, options: ResolveRefsOptions = {}): Json {
+  if (!options.inPlace || document === null || typeof document !== "object") return resolveAll(document, options);
+  // A document resolved in place is a graph now, not the tree it was: resolving it again gives
+  // the same outcome rather than walking it as a tree.
+  let outcome = resolvedInPlace.get(document);
+  if (!outcome) {
+    try {
+      outcome = { value: resolveAll(document, options) };
+    } catch (error) {
+      if (!(error instanceof RefResolutionError)) throw error;
+      outcome = { error };
+    }
+    resolvedInPlace.set(document, outcome);
+  }
+  if ("error" in outcome) throw outcome.error;
+  return outcome.value;
+}
+
+const resolvedInPlace = new WeakMap<object, { value: Json } | { error: RefResolutionError }>();
+
+function resolveAll(document: Json, options: ResolveRefsOptions): Json {
   const rootUri = options.uri ?? "";
   const documents = new Map<string, Json>([[rootUri, document]]);
   // Keyed by the input node itself: every location of the input is one object (JSON and YAML
@@ -62,6 +82,7 @@ export function resolveRefs(document: Json, options: ResolveRefsOptions = {}): J
   // What each `file#pointer` designates: a spec points at the same few components many times.
   const targets = new Map<string, Json>();
   const inProgress = new Set<object>();
+  const merges: [Record<string, Json>, Record<string, Json>][] = [];
 
   const load = (uri: string, ref: string, from: string): Json => {
     if (documents.has(uri)) return documents.get(uri);
@@ -74,7 +95,7 @@ export function resolveRefs(document: Json, options: ResolveRefsOptions = {}): J
   const follow = (ref: string, fromUri: string): { value: Json; uri: string } => {
     const hash = ref.indexOf("#");
     const file = hash === -1 ? ref : ref.slice(0, hash);
-    const pointer = hash === -1 ? "" : decodeURIComponent(ref.slice(hash + 1));
+    const pointer = hash === -1 ? "" : decodePointer(ref, hash, fromUri);
     const uri = file === "" ? fromUri : joinUri(fromUri, file);
     const key = `${uri}#${pointer}`;
     let target = targets.get(key);
@@ -114,9 +135,12 @@ export function resolveRefs(document: Json, options: ResolveRefsOptions = {}): J
         resolved.set(node, target);
         return target;
       }
-      const merged: Record<string, Json> = { ...(target as Record<string, Json>) };
+      // The target may still be under construction (a recursive schema): its keys are copied
+      // once the whole document is resolved, in the order the merges were made.
+      const merged: Record<string, Json> = {};
       resolved.set(node, merged);
       for (const k of siblings) merged[k] = walk(record[k], uri);
+      merges.push([merged, target as Record<string, Json>]);
       return merged;
     }
     const out: Record<string, Json> = options.inPlace ? record : {};
@@ -125,7 +149,19 @@ export function resolveRefs(document: Json, options: ResolveRefsOptions = {}): J
     return out;
   };
 
-  return walk(document, rootUri);
+  const result = walk(document, rootUri);
+  for (const [merged, target] of merges) {
+    for (const k of Object.keys(target)) if (!Object.hasOwn(merged, k)) merged[k] = target[k];
+  }
+  return result;
+}
+
+function decodePointer(ref: string, hash: number, from: string): string {
+  try {
+    return decodeURIComponent(ref.slice(hash + 1));
+  } catch {
+    throw new RefResolutionError(ref, from, "malformed escape in the pointer");
+  }
 }
 
 function lookup(doc: Json, pointer: string, ref: string, from: string): Json {
@@ -133,7 +169,7 @@ function lookup(doc: Json, pointer: string, ref: string, from: string): Json {
   let node = doc;
   for (const raw of pointer.replace(/^\//, "").split("/")) {
     const part = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (node === null || typeof node !== "object" || !(part in (node as object))) {
+    if (node === null || typeof node !== "object" || !Object.hasOwn(node, part)) {
       throw new RefResolutionError(ref, from, `no "${part}" at ${pointer}`);
     }
     node = (node as Record<string, Json>)[part];

@@ -103,7 +103,8 @@ function whyNoOrder(edge: ContractEdge, batchOf: ReadonlyMap<string, number>): s
   if (edge.consumer === edge.provider) return ` (both versions of ${edge.provider} run side by side during its own rolling update)`;
   if (edge.kind === 'event' && edge.newConsumerOldProvider.length) return ` (messages outlive the ${edge.provider} version that emitted them)`;
   if (edge.oldConsumerNewProvider.length && edge.newConsumerOldProvider.length) return '';
-  return ` (the orders the contracts need contradict each other or depends_on; batches ${batchOf.get(edge.consumer)} and ${batchOf.get(edge.provider)})`;
+  const batch = (name: string) => (batchOf.has(name) ? `batch ${batchOf.get(name)}` : 'not moving');
+  return ` (the orders the contracts need contradict each other or depends_on; ${edge.consumer}: ${batch(edge.consumer)}, ${edge.provider}: ${batch(edge.provider)})`;
 }
 
 /** The expand/contract split that makes the change safe to roll out. */

@@ -47,4 +47,29 @@ describe("resolveRefs", () => {
     assert.throws(() => resolveRefs({ a: { $ref: "other.yaml#/X" } }), RefResolutionError);
     assert.throws(() => resolveRefs({ a: { $ref: "#/nowhere" } }), /nowhere/);
   });
+
+  it("refuses a pointer with a malformed escape, and a name only inherited from Object", () => {
+    assert.throws(() => resolveRefs({ a: { $ref: "#/components/schemas/100%" } }), RefResolutionError);
+    assert.throws(() => resolveRefs({ components: { schemas: {} }, a: { $ref: "#/components/schemas/constructor" } }), RefResolutionError);
+  });
+
+  for (const inPlace of [false, true]) {
+    it(`merges $ref siblings over a target that is still being built (${inPlace ? "in place" : "copy"})`, () => {
+      const spec = { s: { X: { type: "array", items: { $ref: "#/s/Y" } }, Y: { type: "object", properties: { q: { $ref: "#/s/X", description: "back" } } } } };
+      const out = resolveRefs(spec, { inPlace }) as any;
+      const q = out.s.Y.properties.q;
+      assert.deepEqual(Object.keys(q).sort(), ["description", "items", "type"]);
+      assert.equal(q.items, out.s.Y, "the recursion is kept as a cycle");
+    });
+  }
+
+  it("resolving in place twice gives the same graph, and the same error, instead of walking a cycle as a tree", () => {
+    const recursive = () => ({ components: { schemas: { Node: structuredClone(node) } }, root: { $ref: "#/components/schemas/Node" } });
+    const doc = recursive();
+    const first = resolveRefs(doc, { inPlace: true });
+    assert.equal(resolveRefs(doc, { inPlace: true }), first);
+    const broken = { ...recursive(), bad: { $ref: "#/components/schemas/Missing" } };
+    assert.throws(() => resolveRefs(broken, { inPlace: true }), /Missing/);
+    assert.throws(() => resolveRefs(broken, { inPlace: true }), /Missing/);
+  });
 });
