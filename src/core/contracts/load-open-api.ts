@@ -34,7 +34,7 @@ const ANCHOR = /(?:^|[\s,[{])&[^\s,[\]{}]/;
  * where JSON and anchor-free YAML always give a tree.
  */
 export function mayShareNodes(text: string): boolean {
-  return ANCHOR.test(text);
+  return text.includes("&") && ANCHOR.test(text);
 }
 
 /**
