@@ -10,7 +10,7 @@ import { redactUrl } from './redact-url.js';
 import {
   COLUMNS, WHOLE_ENV, checkFromRow, checkParams, deployedFromRow, deployedParams, findingFromRow, findingParams,
   freezeFromRow, freezeParams, journalFromRow, journalParams, listLimit, lockFromRow, lockParams, releaseFromRow,
-  releaseParams, unknownRelease,
+  releaseParams, unknownRelease, upsertDeployed,
   type CheckRow, type DeployedRow, type FindingRow, type FreezeRow, type JournalRow, type LockRow, type ReleaseRow,
 } from './store-rows.js';
 import { validateStep } from './validate-step.js';
@@ -130,10 +130,7 @@ export class PostgresStore implements Store {
       const { seq, env } = await append(db, entry, (releaseEnv) => validateStep(entry, service, state, releaseEnv));
       if (state) {
         await db.query(
-          `INSERT INTO deployed (${COLUMNS.deployed}) VALUES (${marks(8)})
-           ON CONFLICT (env, service) DO UPDATE SET commit_id = excluded.commit_id, content_id = excluded.content_id,
-             config_hash = excluded.config_hash, config = excluded.config, release_id = excluded.release_id,
-             deployed_at = excluded.deployed_at`,
+          upsertDeployed(marks(8)),
           deployedParams(state),
         );
       } else {

@@ -11,7 +11,7 @@ import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import {
   COLUMNS, WHOLE_ENV, checkFromRow, checkParams, deployedFromRow, deployedParams, findingFromRow, findingParams,
   freezeFromRow, freezeParams, journalFromRow, journalParams, listLimit, lockFromRow, lockParams, releaseFromRow, releaseParams,
-  unknownRelease,
+  unknownRelease, upsertDeployed,
   type CheckRow, type DeployedRow, type FindingRow, type FreezeRow, type JournalRow, type LockRow, type ReleaseRow,
 } from './store-rows.js';
 import { validateStep } from './validate-step.js';
@@ -101,10 +101,7 @@ export class SqliteStore implements Store {
       const { seq, env } = this.append(entry, (releaseEnv) => validateStep(entry, service, state, releaseEnv));
       if (state) {
         this.run(
-          `INSERT INTO deployed (${COLUMNS.deployed}) VALUES (${marks(8)})
-           ON CONFLICT (env, service) DO UPDATE SET commit_id = excluded.commit_id, content_id = excluded.content_id,
-             config_hash = excluded.config_hash, config = excluded.config, release_id = excluded.release_id,
-             deployed_at = excluded.deployed_at`,
+          upsertDeployed(marks(8)),
           deployedParams(state),
         );
       } else {

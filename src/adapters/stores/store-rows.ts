@@ -174,6 +174,17 @@ export interface DeployedRow {
   deployed_at: string;
 }
 
+/**
+ * Records what runs of a service: one row per environment and service, replaced in place. The
+ * same statement in both dialects, with their placeholders (`marks`, 8 of them).
+ */
+export function upsertDeployed(marks: string): string {
+  return `INSERT INTO deployed (${COLUMNS.deployed}) VALUES (${marks})
+           ON CONFLICT (env, service) DO UPDATE SET commit_id = excluded.commit_id, content_id = excluded.content_id,
+             config_hash = excluded.config_hash, config = excluded.config, release_id = excluded.release_id,
+             deployed_at = excluded.deployed_at`;
+}
+
 /** In `COLUMNS.deployed` order. */
 export function deployedParams(d: DeployedService): unknown[] {
   return [d.env, d.service, d.commit, d.contentId, d.configHash, toJsonColumn(d.config), d.releaseId, d.deployedAt];
