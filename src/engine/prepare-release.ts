@@ -1,6 +1,7 @@
 import { buildPlan, type ServiceState } from '../core/plan/build-plan.js';
 import type { Service } from '../core/manifest/manifest.js';
 import type { Plan } from '../core/plan/plan.js';
+import type { Finding } from '../core/finding.js';
 import type { DeployedService } from '../core/state/records.js';
 import type { ReleaseCheck } from './check-release.js';
 import { resolveService, type ResolvedService } from './resolve-service.js';
@@ -44,6 +45,14 @@ export function prepareRelease(request: ReleaseRequest): PreparedRelease {
     ...(request.scope !== undefined ? { scope: request.scope } : {}),
   });
   return { plan, targets };
+}
+
+/**
+ * Every finding of a checked release, as `check` shows it: the contract findings come from the
+ * pairings the plan's batch order lets exist, so a release with contract edges is planned.
+ */
+export function releaseFindings(check: ReleaseCheck, deployed: Map<string, DeployedService>, createdAt: string): Finding[] {
+  return check.contracts?.length ? prepareRelease({ check, deployed, createdAt }).plan.findings : check.findings;
 }
 
 /**

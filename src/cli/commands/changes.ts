@@ -2,10 +2,9 @@ import { InputError } from '../../core/input-error.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { hasState, lazyRuntime } from '../runtime.js';
 import { changesMarkdown, renderChanges } from '../views/changes-view.js';
 import { writeJson } from '../views/json.js';
-import { readAndCheck, releaseOptions } from './release-options.js';
+import { releaseOptions, withCheckedRelease } from './release-options.js';
 
 export const changesCommand: Command = {
   name: 'changes',
@@ -26,15 +25,11 @@ Exit codes: 0 shown; 2 unusable input (or nothing to compare with).`,
     withFleet(args, io, async (fleet) => {
       const format = (args.values.format as string | undefined) ?? 'text';
       if (format !== 'text' && format !== 'markdown') throw new InputError(`--format: ${JSON.stringify(format)} is not text or markdown`);
-      const state = hasState(fleet, args, io) ? lazyRuntime(fleet, args, io) : undefined;
-      try {
-        const { check } = await readAndCheck(fleet, args, state && (async () => (await state.get()).store), new Date().toISOString());
+      return withCheckedRelease(fleet, args, io, async ({ check }) => {
         if (!check.changes) throw new InputError(`changes needs a revision to compare with: ${check.skipped[0]?.reason ?? 'give --from REF'}`);
         if (args.json) writeJson(io.stdout, check.changes);
         else io.stdout.write(format === 'markdown' ? changesMarkdown(check.changes) : renderChanges(check.changes));
         return EXIT.ok;
-      } finally {
-        await state?.close();
-      }
+      });
     }),
 };

@@ -1,9 +1,8 @@
-import { prepareRelease } from '../../engine/prepare-release.js';
+import { releaseFindings } from '../../engine/prepare-release.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { readAndCheck, releaseOptions } from './release-options.js';
-import { hasState, lazyRuntime } from '../runtime.js';
+import { releaseOptions, withCheckedRelease } from './release-options.js';
 import { renderCheck, checkJson } from '../views/check-view.js';
 import { writeJson } from '../views/json.js';
 
@@ -24,20 +23,12 @@ Exit codes: 0 no error findings; 1 error findings; 2 unusable input (manifest, f
   options: releaseOptions,
   positionals: [],
   run: (args, io) =>
-    withFleet(args, io, async (fleet) => {
-      const state = hasState(fleet, args, io) ? lazyRuntime(fleet, args, io) : undefined;
-      try {
-        const now = new Date().toISOString();
-        const { revisions, check: checked } = await readAndCheck(fleet, args, state && (async () => (await state.get()).store), now);
-        // Contract findings depend on the batch order, which only the plan knows.
-        const check = checked.contracts?.length
-          ? { ...checked, findings: prepareRelease({ check: checked, deployed: revisions.deployed, createdAt: now }).plan.findings }
-          : checked;
-        if (args.json) writeJson(io.stdout, checkJson(check));
-        else io.stdout.write(renderCheck(check));
-        return check.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
-      } finally {
-        await state?.close();
-      }
-    }),
+    withFleet(args, io, (fleet) =>
+      withCheckedRelease(fleet, args, io, async ({ revisions, check, now }) => {
+        const shown = { ...check, findings: releaseFindings(check, revisions.deployed, now) };
+        if (args.json) writeJson(io.stdout, checkJson(shown));
+        else io.stdout.write(renderCheck(shown));
+        return shown.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
+      }),
+    ),
 };

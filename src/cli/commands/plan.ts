@@ -4,10 +4,9 @@ import { prepareRelease } from '../../engine/prepare-release.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { hasState, lazyRuntime } from '../runtime.js';
 import { writeJson } from '../views/json.js';
 import { planJson, renderPlan } from '../views/plan-view.js';
-import { intentAndScope, readAndCheck, releaseOptions } from './release-options.js';
+import { intentAndScope, releaseOptions, withCheckedRelease } from './release-options.js';
 
 export const planCommand: Command = {
   name: 'plan',
@@ -33,19 +32,14 @@ Exit codes: 0 no error findings; 1 error findings; 2 unusable input.`,
   },
   positionals: [],
   run: (args, io) =>
-    withFleet(args, io, async (fleet) => {
-      const state = hasState(fleet, args, io) ? lazyRuntime(fleet, args, io) : undefined;
-      try {
-        const now = new Date().toISOString();
-        const { revisions, check } = await readAndCheck(fleet, args, state && (async () => (await state.get()).store), now);
+    withFleet(args, io, (fleet) =>
+      withCheckedRelease(fleet, args, io, async ({ revisions, check, now }) => {
         const { plan } = prepareRelease({ check, deployed: revisions.deployed, createdAt: now, ...intentAndScope(args) });
         const output = args.values.output as string | undefined;
         if (output !== undefined) writeFileSync(resolve(io.cwd, output), `${JSON.stringify(plan, null, 2)}\n`);
         if (args.json) writeJson(io.stdout, planJson(plan));
         else io.stdout.write(renderPlan(plan, revisions.from?.label) + (output ? `plan written to ${output}; apply it with tranche apply --env ${plan.env} ${output}\n` : ''));
         return plan.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
-      } finally {
-        await state?.close();
-      }
-    }),
+      }),
+    ),
 };

@@ -3,7 +3,9 @@ import { checkRelease, type ReleaseCheck } from '../../engine/check-release.js';
 import { readReleaseRevisions, type ReleaseQuery, type ReleaseRevisions } from '../../engine/read-release.js';
 import type { Store } from '../../ports/store.js';
 import type { OptionSpec, ParsedArgs } from '../command.js';
+import type { CliIO } from '../io.js';
 import type { Fleet } from '../open-fleet.js';
+import { hasState, lazyRuntime } from '../runtime.js';
 
 const SCOPES = ['config', 'code', 'deps', 'contract'];
 
@@ -44,6 +46,26 @@ export async function readAndCheck(
     cache: fleet.cache,
   });
   return { revisions, check };
+}
+
+/**
+ * Reads and checks a release without side effects, for check, plan and changes: the recorded
+ * state is opened only when there is one (and closed after `body`), never created.
+ */
+export async function withCheckedRelease(
+  fleet: Fleet,
+  args: ParsedArgs,
+  io: CliIO,
+  body: (read: { revisions: ReleaseRevisions; check: ReleaseCheck; now: string }) => Promise<number>,
+): Promise<number> {
+  const state = hasState(fleet, args, io) ? lazyRuntime(fleet, args, io) : undefined;
+  try {
+    const now = new Date().toISOString();
+    const read = await readAndCheck(fleet, args, state && (async () => (await state.get()).store), now);
+    return await body({ ...read, now });
+  } finally {
+    await state?.close();
+  }
 }
 
 export function intentAndScope(args: { values: Record<string, string | boolean | undefined> }): { intent?: string; scope?: string[] } {
