@@ -8,7 +8,8 @@ import { asSchema, deepEqual, isObject, type Schema } from "./schema-facts.js";
 /** Options for {@link diffOpenApi}; the clock is passed in, never read. */
 export interface DiffOpenApiOptions extends DeprecationPolicy {}
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+/** The operations a path item may hold, as OpenAPI names them. */
+export const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 const STABILITY = ["draft", "alpha", "beta", "stable"];
 
 /**

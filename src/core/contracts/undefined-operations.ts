@@ -1,10 +1,9 @@
 import { didYouMean } from "../did-you-mean.js";
 import type { Finding } from "../finding.js";
 import { operationKey } from "./contract-edges.js";
+import { METHODS } from "./diff-open-api.js";
 import type { FleetContracts } from "./fleet-contracts.js";
 import { asSchema } from "./schema-facts.js";
-
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /**
  * `consumes.operations` entries the provider's spec does not define, as `manifest/invalid`
