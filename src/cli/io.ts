@@ -14,6 +14,8 @@ export interface Output {
   isTTY?: boolean;
 }
 
+import type { ReleaseStatus } from '../core/state/records.js';
+
 /** Exit codes (PRODUCT §9). */
 export const EXIT = {
   ok: 0,
@@ -21,8 +23,23 @@ export const EXIT = {
   findings: 1,
   /** Unusable input (manifest, flags, refs): nothing was touched. */
   input: 2,
-  /** A failed apply whose rollback did not complete. */
+  /** Needs an operator: a release paused, or a rollback that did not complete. */
   operator: 3,
   /** A bug in tranche. */
   internal: 70,
 } as const;
+
+/** The exit code of a rollout that ran: done, failed and undone, or waiting for an operator. */
+export function exitOf(status: ReleaseStatus): number {
+  switch (status) {
+    case 'succeeded':
+    case 'rolled-back':
+      return EXIT.ok;
+    case 'failed':
+      return EXIT.findings;
+    case 'paused':
+    case 'rollback-failed':
+    case 'running':
+      return EXIT.operator;
+  }
+}

@@ -26,6 +26,45 @@ import { locatedLines } from './views/findings.js';
 import { findingJson, writeJson } from './views/json.js';
 import { renderTable } from './views/table.js';
 
+const helpCommand: Command = {
+  name: 'help',
+  summary: 'Show how to use tranche, or one of its commands.',
+  usage: 'help [COMMAND]',
+  details: `
+tranche help lists the commands; tranche help COMMAND shows that command's options (the same as
+tranche COMMAND --help).
+
+Exit codes: 0 shown; 2 unknown command.`,
+  options: {},
+  positionals: ['COMMAND?'],
+  run: async (args, io) => {
+    const name = args.positionals[0];
+    const command = name === undefined ? undefined : COMMANDS.find((c) => c.name === name);
+    if (name !== undefined && !command) throw new InputError(`unknown command ${JSON.stringify(name)}${suggestion(name, COMMANDS.map((c) => c.name))}; see tranche help`);
+    const text = command ? commandHelp(command) : topHelp();
+    if (args.json) writeJson(io.stdout, { help: text });
+    else io.stdout.write(text);
+    return EXIT.ok;
+  },
+};
+
+const versionCommand: Command = {
+  name: 'version',
+  summary: "Show tranche's version.",
+  usage: 'version',
+  details: `
+The same as tranche --version.
+
+Exit codes: 0.`,
+  options: {},
+  positionals: [],
+  run: async (args, io) => {
+    if (args.json) writeJson(io.stdout, { version: version() });
+    else io.stdout.write(`tranche ${version()}\n`);
+    return EXIT.ok;
+  },
+};
+
 export const COMMANDS: readonly Command[] = [
   validateCommand,
   configCommand,
@@ -45,6 +84,8 @@ export const COMMANDS: readonly Command[] = [
   freezeCommand,
   unfreezeCommand,
   demoCommand,
+  helpCommand,
+  versionCommand,
 ];
 
 /** Runs one CLI invocation and returns its exit code. Never throws. */
@@ -52,11 +93,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const json = argv.includes('--json');
   const name = commandName(argv);
   if (name === undefined) {
-    if (argv.includes('--version') || argv.includes('-v')) {
-      if (json) writeJson(io.stdout, { version: version() });
-      else io.stdout.write(`tranche ${version()}\n`);
-      return EXIT.ok;
-    }
+    if (argv.includes('--version') || argv.includes('-v')) return versionCommand.run({ values: {}, positionals: [], json }, io);
     const asked = argv.includes('--help') || argv.includes('-h');
     if (!asked) return fail(io, json, 'no command given; see tranche --help');
     if (json) writeJson(io.stdout, { help: topHelp() });
@@ -77,8 +114,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof InvalidFleetError) {
-      if (json) writeJson(io.stdout, { findings: error.findings.map(findingJson) });
-      else io.stderr.write(`${locatedLines(error.findings)}\n${error.findings.length} problem${error.findings.length === 1 ? '' : 's'} in the fleet definition; nothing was touched\n`);
+      if (json) writeJson(io.stdout, { ...(error.revision ? { revision: error.revision } : {}), findings: error.findings.map(findingJson) });
+      else io.stderr.write(`${locatedLines(error.findings)}\n${error.findings.length} problem${error.findings.length === 1 ? '' : 's'} in the fleet definition${error.revision ? ` at ${error.revision}` : ''}; nothing was touched\n`);
       return EXIT.input;
     }
     if (error instanceof InputError) return fail(io, json, error.message);

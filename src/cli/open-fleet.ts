@@ -17,17 +17,19 @@ export interface Fleet {
   cache: ParseCache;
 }
 
-/** Finds the fleet (--fleet, or upward from the current directory) and opens its repository. */
+/**
+ * Finds the fleet (--fleet, or upward from the current directory: the nearest directory with a
+ * tranche.yaml) and opens its repository, which may hold it at its top level or below.
+ */
 export async function openFleet(args: ParsedArgs, io: CliIO): Promise<Fleet> {
   const root = args.fleet !== undefined ? resolve(io.cwd, args.fleet) : findUpward(io.cwd);
   if (!root) throw new InputError(`no ${MANIFEST_FILE} here or in any parent directory; run inside a fleet or pass --fleet DIR`);
   if (!existsSync(join(root, MANIFEST_FILE))) throw new InputError(`${root} is not a fleet: it has no ${MANIFEST_FILE}`);
   const top = await GitCli.topLevel(root, io.env);
-  if (!top) throw new InputError(`${root} is not in a git repository: a fleet is a git repository with ${MANIFEST_FILE} at its root`);
-  if (realpathSync(top) !== realpathSync(root)) {
-    throw new InputError(`${MANIFEST_FILE} must be at the root of the git repository (${top}), not in ${root}`);
-  }
-  return { root: top, git: new GitCli(top, io.env), cache: new ParseCache() };
+  if (!top) throw new InputError(`${root} is not in a git repository: a fleet is a directory of a git repository with ${MANIFEST_FILE} in it`);
+  // The fleet may be a directory of a larger repository (a monorepo): its paths are relative to it.
+  const dir = realpathSync(root);
+  return { root: dir, git: new GitCli(dir, io.env), cache: new ParseCache() };
 }
 
 function findUpward(start: string): string | undefined {

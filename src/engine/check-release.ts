@@ -1,36 +1,34 @@
-import { analyzeChanges } from '../core/changes/analyze-changes.js';
-import type { ContractEdge } from '../core/contracts/index.js';
 import type { ChangeManifest } from '../core/changes/change-manifest.js';
 import { ownerIndex } from '../core/changes/owner-index.js';
 import { resolveFleet, type ResolvedFleet } from '../core/config/resolve-fleet.js';
+import type { ContractEdge } from '../core/contracts/index.js';
 import { compareFindings, type Finding } from '../core/finding.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
 import { applyPolicy } from '../core/rules/apply-policy.js';
 import { checkChangeRules } from '../core/rules/change/check-change-rules.js';
-import { checkConfig } from '../core/rules/check-config.js';
+import { checkConfig, type DeployedRevision } from '../core/rules/check-config.js';
 import { checkDeps } from '../core/rules/deps/check-deps.js';
 import type { RuleId } from '../core/rules/rule-ids.js';
 import { frozenChanges } from '../core/state/frozen-changes.js';
 import type { Freeze } from '../core/state/records.js';
 import type { Git } from '../ports/git.js';
-import { addDependencyChanges } from './dependency-changes.js';
+import { analyzeContracts, type DeployedContracts } from './contracts/analyze-contracts.js';
+import { readContractSources } from './contracts/contract-sources.js';
 import { ParseCache } from './gather.js';
 import { InvalidFleetError } from './load-revision.js';
-import { analyzeContracts } from './contracts/analyze-contracts.js';
-import { readContractSources } from './contracts/contract-sources.js';
 import type { ReleaseRevisions } from './read-release.js';
+import { releaseContent } from './release-content.js';
 
 export interface ReleaseCheck {
   env: string;
-  to: FleetRevision;
-  from?: FleetRevision;
+  to: FleetRevision & { commit: string };
   findings: Finding[];
-  /** Rules that could not run, and why. */
+  /** Rules that do not apply, and why (nothing runs yet to compare with). */
   skipped: { rules: RuleId[]; reason: string }[];
-  /** What the release changes per service; absent without a deployed revision to compare with. */
-  changes?: ChangeManifest;
-  /** The consumer → provider edges whose contract changes; absent without a deployed revision. */
+  /** What the release changes per service, each against the revision it runs. */
+  changes: ChangeManifest;
+  /** The consumer → provider edges whose contract changes; absent when nothing runs yet. */
   contracts?: ContractEdge[];
   toConfigs: ResolvedFleet;
 }
@@ -47,77 +45,91 @@ export interface CheckOptions {
 }
 
 /**
- * Every finding of a release, with no side effect: the config rules, what changed per service
- * (one diff and one log of the range) and the change rules, freezes. Without a deployed revision
- * the rules that compare two revisions are skipped, and the result says why.
+ * Every finding of a release, with no side effect: the config rules, what changes per service
+ * (one diff and one log per deployed revision) and the change, deps and contract rules, freezes.
+ * When nothing runs yet in the environment the rules that compare with it do not apply, and the
+ * result says so; when what runs cannot be read, that is an error finding, never silence.
  */
 export async function checkRelease(git: Git, revisions: ReleaseRevisions, options: CheckOptions): Promise<ReleaseCheck> {
-  const { env, to, from } = revisions;
+  const { env, to } = revisions;
   if (options.allowDirty && to.manifest.environments[0]?.name !== env) {
     throw new InputError(`--allow-dirty is accepted for ${to.manifest.environments[0]?.name} only, the least critical environment, not for ${env}`);
   }
   const toConfigs = resolveFleet(to);
-  const fromConfigs = from ? resolveFleet(from) : undefined;
-  const config = checkConfig({ env, to, toConfigs, ...(from && fromConfigs ? { from: { revision: from, configs: fromConfigs } } : {}) });
+  const deployed = deployedRevisions(revisions);
+  const config = checkConfig({ env, to, toConfigs, deployed });
 
   // The contracts are compared (on worker threads, for a large fleet) while the lockfiles are.
   const comparing = compareContracts(git, revisions, options);
   comparing.catch(() => undefined); // awaited below; a failure before then must not go unhandled
-  let changes: ChangeManifest | undefined;
-  if (from?.commit && to.commit && fromConfigs) {
-    const [files, commits] = await Promise.all([git.changedFiles(from.commit, to.commit), git.commits(from.commit, to.commit)]);
-    changes = analyzeChanges({ env, from: { ...from, commit: from.commit }, to: { ...to, commit: to.commit }, files, commits, fromConfigs, toConfigs });
-    const unreadable = await addDependencyChanges(git, changes);
-    if (unreadable.length) throw new InvalidFleetError(unreadable);
-  }
+  const content = await releaseContent(git, revisions, toConfigs, { dependencies: true });
   const contracts = await comparing;
-  const uncommitted = to.commit && to.commit === (await git.resolveCommit('HEAD')) ? await uncommittedByService(git, to) : undefined;
-  const emptyChanges: ChangeManifest = { env, from: { commit: '', label: '' }, to: { commit: to.commit ?? '', label: to.label }, services: [], unowned: [] };
+  const uncommitted = to.commit === (await git.resolveCommit('HEAD')) ? await uncommittedByService(git, to) : undefined;
   const changeFindings = checkChangeRules({
-    changes: changes ?? emptyChanges,
+    changes: content.changes,
     ...(options.intent !== undefined ? { intent: options.intent } : {}),
     ...(options.scope !== undefined ? { scope: options.scope } : {}),
     ...(uncommitted ? { uncommitted } : {}),
     allowDirty: options.allowDirty,
   });
-  const kinds = new Map((changes?.services ?? []).map((s) => [s.service, s.kinds as string[]]));
+  const kinds = new Map(content.changes.services.map((s) => [s.service, s.kinds as string[]]));
   const frozen = frozenChanges(options.freezes.filter((f) => f.env === env), options.now, (_env, service) => kinds.get(service) ?? [], [...kinds.keys()]);
 
-  const skipped = [...config.skipped];
-  if (!changes) skipped.push(...(options.scope ? (['change/unrelated'] as const) : []), 'deps/transitive-change', 'deps/major-change', 'deps/divergence');
+  const nothingRuns = revisions.baseline.size === 0;
   const consumes = [...to.manifest.services.values()].some((s) => Object.keys(s.contracts?.consumes ?? {}).length > 0);
-  if (!from && consumes) skipped.push(...CONTRACT_RULES);
+  const skipped = nothingRuns ? [...config.skipped, ...(consumes ? CONTRACT_RULES : [])] : [];
   return {
     env,
     to,
-    ...(from ? { from } : {}),
-    findings: [...config.findings, ...applyPolicy([...changeFindings, ...frozen, ...(changes ? checkDeps(changes) : [])], to.manifest.policy)].sort(compareFindings),
-    skipped: [...(skipped.length ? [{ rules: skipped, reason: revisions.whyNoFrom }] : []), ...('skipped' in contracts ? [contracts.skipped] : [])],
-    ...(changes ? { changes } : {}),
-    ...('edges' in contracts ? { contracts: contracts.edges } : {}),
+    findings: [
+      ...config.findings,
+      ...applyPolicy([...changeFindings, ...content.findings, ...contracts.findings, ...frozen, ...checkDeps(content.changes)], to.manifest.policy),
+    ].sort(compareFindings),
+    skipped: skipped.length ? [{ rules: skipped, reason: `nothing is recorded as deployed in ${env} yet (every service is new there); give --from REF to compare with a revision` }] : [],
+    changes: content.changes,
+    ...(contracts.edges ? { contracts: contracts.edges } : {}),
     toConfigs,
   };
 }
 
-const CONTRACT_RULES = ['contract/breaking', 'contract/needs-provider-first', 'contract/no-safe-order', 'contract/rollback-unsafe'] as const;
+const CONTRACT_RULES: RuleId[] = ['contract/breaking', 'contract/needs-provider-first', 'contract/no-safe-order', 'contract/rollback-unsafe'];
+
+/** The readable deployed revisions, each with the services that run it. */
+function deployedRevisions({ to, baseline, bases }: ReleaseRevisions): DeployedRevision[] {
+  const byCommit = new Map<string, Set<string>>();
+  for (const [name, state] of baseline) {
+    if (!to.manifest.services.has(name)) continue;
+    const services = byCommit.get(state.version.commit) ?? new Set<string>();
+    byCommit.set(state.version.commit, services.add(name));
+  }
+  return [...byCommit].flatMap(([commit, services]) => {
+    const base = bases.get(commit);
+    return base && 'revision' in base ? [{ revision: base.revision, configs: base.configs, services }] : [];
+  });
+}
 
 /**
- * The contract edges the release changes. A target whose specs cannot be read is unusable input;
- * a deployed revision whose specs cannot be read only skips the contract rules, and says why.
+ * The contract edges the release changes, each service's contracts taken from the revision it
+ * runs. A target whose specs cannot be read is unusable input; specs a deployed revision has that
+ * cannot be read are a `change/unreadable` finding.
  */
-async function compareContracts(
-  git: Git,
-  { to, from }: ReleaseRevisions,
-  options: CheckOptions,
-): Promise<{ edges: ContractEdge[] } | { skipped: { rules: RuleId[]; reason: string } } | Record<string, never>> {
-  const [target, deployed] = await Promise.all([readContractSources(git, to), from ? readContractSources(git, from) : undefined]);
-  const analysis = await analyzeContracts(target, deployed, Date.parse(options.now), (options.cache ?? new ParseCache()).specs);
+async function compareContracts(git: Git, revisions: ReleaseRevisions, options: CheckOptions): Promise<{ edges?: ContractEdge[]; findings: Finding[] }> {
+  const deployed = deployedRevisions(revisions);
+  const [target, ...sources] = await Promise.all([readContractSources(git, revisions.to), ...deployed.map((d) => readContractSources(git, d.revision))]);
+  const from: DeployedContracts[] | undefined = revisions.baseline.size ? deployed.map((d, i) => ({ sources: sources[i]!, services: [...d.services] })) : undefined;
+  const analysis = await analyzeContracts(target!, from, Date.parse(options.now), (options.cache ?? new ParseCache()).specs);
   if (analysis.toFindings.length) throw new InvalidFleetError(analysis.toFindings);
-  if (!deployed || !from) return {};
-  if (analysis.fromFindings.length) {
-    return { skipped: { rules: [...CONTRACT_RULES], reason: `the contracts at ${from.label} have problems (${analysis.fromFindings[0]!.message})` } };
-  }
-  return { edges: analysis.edges };
+  if (!from) return { findings: [] };
+  const findings: Finding[] = analysis.fromFindings.map((f) => ({
+    rule: 'change/unreadable',
+    severity: 'error',
+    service: f.service!,
+    env: revisions.env,
+    message: `a contract that ${f.service} runs in ${revisions.env} cannot be read (${f.message}); the contract rules cannot be evaluated for it`,
+    hint: 'fix the spec (the target has a readable one), or, once you have checked what runs, lower change/unreadable in policy.rules',
+    ...(f.location ? { location: f.location } : {}),
+  }));
+  return { edges: analysis.edges, findings };
 }
 
 /** Per service, its files with uncommitted changes in the working tree. */

@@ -3,6 +3,7 @@ import type { ChangeManifest, ServiceDependencyChange } from '../core/changes/ch
 import { diffLockfilePair } from '../core/deps/diff-lockfile-pair.js';
 import { isLockfileName } from '../core/deps/parse-lockfile.js';
 import type { Finding } from '../core/finding.js';
+import type { FileTree } from '../ports/file-tree.js';
 import type { Git } from '../ports/git.js';
 
 /** How many lockfile pairs are read from git at once: few requests, few enough pairs to stay small. */
@@ -10,22 +11,39 @@ const PAIRS_AT_ONCE = 8;
 /** How many chunks are read ahead of the one being diffed, so that git is never left idle. */
 const CHUNKS_AHEAD = 2;
 
+/** What reading a release's lockfile pairs found wrong. */
+export interface LockfileProblems {
+  /** A lockfile of the target that does not parse: the fleet cannot be used as it is. */
+  target: Finding[];
+  /** A lockfile of a deployed revision that does not parse: its changes cannot be told. */
+  deployed: { service: string; path: string; commit: string; message: string }[];
+}
+
 /**
- * Diffs the lockfiles each service changes, streamed: a few pairs are read ahead while one is
- * diffed, then dropped, so a thousand large lockfiles never sit in memory together. Fills
- * `service.deps`; a lockfile that does not parse at the target is a located problem (the fleet
- * cannot be used as it is).
+ * Diffs the lockfiles each service changes, each against the revision the service runs,
+ * streamed: a few pairs are read ahead while one is diffed, then dropped, so a thousand large
+ * lockfiles never sit in memory together. Fills `service.deps`.
  */
-export async function addDependencyChanges(git: Git, changes: ChangeManifest): Promise<Finding[]> {
-  const before = git.commitTree(changes.from.commit, changes.from.label);
+export async function addDependencyChanges(git: Git, changes: ChangeManifest): Promise<LockfileProblems> {
   const after = git.commitTree(changes.to.commit, changes.to.label);
+  const trees = new Map<string, FileTree>();
+  const treeAt = (commit: string) => {
+    let tree = trees.get(commit);
+    if (!tree) trees.set(commit, (tree = git.commitTree(commit, commit.slice(0, 7))));
+    return tree;
+  };
   const jobs = changes.services.flatMap((service) =>
-    service.files.filter((f) => f.kind === 'deps' && isLockfileName(f.path)).map((file) => ({ service, path: file.path })),
+    service.from ? service.files.filter((f) => f.kind === 'deps' && isLockfileName(f.path)).map((file) => ({ service, from: service.from!.commit, path: file.path, was: file.from ?? file.path })) : [],
   );
   const read = async (start: number) => {
     const chunk = jobs.slice(start, start + PAIRS_AT_ONCE);
     const paths = chunk.flatMap(({ path }) => [path, manifestBeside(path)]);
-    const [old, now] = await Promise.all([before.read(paths), after.read(paths)]);
+    const bases = [...new Set(chunk.map((j) => j.from))];
+    const [now, ...olds] = await Promise.all([
+      after.read(paths),
+      ...bases.map((commit) => treeAt(commit).read(chunk.filter((j) => j.from === commit).flatMap(({ was }) => [was, manifestBeside(was)]))),
+    ]);
+    const old = new Map(bases.map((commit, i) => [commit, olds[i]!]));
     return { chunk, old, now };
   };
   // CHUNKS_AHEAD + 1 chunks at most are held at once.
@@ -39,22 +57,23 @@ export async function addDependencyChanges(git: Git, changes: ChangeManifest): P
       pending.push(chunk);
     }
   };
-  const problems: Finding[] = [];
+  const problems: LockfileProblems = { target: [], deployed: [] };
   readAhead();
   for (let current = pending.shift(); current !== undefined; current = pending.shift()) {
     const { chunk, old, now } = await current;
     readAhead();
-    for (const { service, path } of chunk) {
+    for (const { service, from, path, was } of chunk) {
       const text = now.get(path);
       if (text === undefined) continue; // deleted: its packages are gone with it
-      const manifest = manifestBeside(path);
-      const diff = diffLockfilePair({ path, before: old.get(path), after: text, manifestBefore: old.get(manifest), manifestAfter: now.get(manifest) });
+      const before = old.get(from)!;
+      const diff = diffLockfilePair({ path, before: before.get(was), after: text, manifestBefore: before.get(manifestBeside(was)), manifestAfter: now.get(manifestBeside(path)) });
       if ('changes' in diff) {
         service.deps.push(...diff.changes.map((change): ServiceDependencyChange => ({ ...change, lockfile: path })));
+        if (diff.beforeProblem) problems.deployed.push({ service: service.service, path: was, commit: from, message: diff.beforeProblem.message });
         continue;
       }
       for (const p of diff.problems) {
-        problems.push({ rule: 'manifest/invalid', severity: 'error', service: service.service, message: `lockfile: ${p.message}`, location: { file: path, line: p.line, column: p.column } });
+        problems.target.push({ rule: 'manifest/invalid', severity: 'error', service: service.service, message: `lockfile: ${p.message}`, location: { file: path, line: p.line, column: p.column } });
       }
     }
   }

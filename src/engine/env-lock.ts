@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LockHolder } from '../core/state/records.js';
 import type { Clock } from '../ports/clock.js';
-import { LockLostError, type Store } from '../ports/store.js';
+import { LockLostError, type LockRequest, type Store } from '../ports/store.js';
 
 /** Who is running tranche: recorded with every lock and release. */
 export interface Operator {
@@ -48,21 +48,13 @@ export interface LockOptions {
  * never replaced.
  */
 export async function acquireEnvLock(store: Store, env: string, who: Operator, clock: Clock, options: LockOptions): Promise<HeldLock> {
-  const now = clock.now().toISOString();
-  const holder: LockHolder = {
-    env,
-    token: randomUUID(),
-    ...who,
-    ...(options.releaseId ? { releaseId: options.releaseId } : {}),
-    acquiredAt: now,
-    heartbeatAt: now,
-  };
+  const holder: LockRequest = { env, token: randomUUID(), ...who, ...(options.releaseId ? { releaseId: options.releaseId } : {}) };
   let result = await store.acquireLock(holder);
   if (!result.acquired) {
     const current = result.holder;
     const alive = options.isAlive(current);
-    const silentFor = clock.now().getTime() - Date.parse(current.heartbeatAt);
-    const dead = alive === false || (alive === undefined && silentFor > (options.staleAfterMs ?? 60_000));
+    // Silence is the store's to measure: hosts' clocks disagree, and any of them may be stepped.
+    const dead = alive === false || (alive === undefined && current.silentMs > (options.staleAfterMs ?? 60_000));
     if (!dead || !options.breakLock) throw new EnvLockedError(current, dead);
     await store.breakLock(env);
     result = await store.acquireLock(holder);
@@ -76,7 +68,7 @@ export async function acquireEnvLock(store: Store, env: string, who: Operator, c
       await clock.sleep(options.heartbeatMs ?? 2000, stop.signal);
       if (stop.signal.aborted) break;
       try {
-        await store.heartbeat(env, holder.token, clock.now().toISOString());
+        await store.heartbeat(env, holder.token);
       } catch (error) {
         if (error instanceof LockLostError) {
           lost = error;

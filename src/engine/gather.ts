@@ -35,7 +35,7 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache()): 
   const { manifest } = parsed;
   const findings = [...parsed.findings];
 
-  const wanted = new Map<string, { format: 'yaml' | 'dotenv'; required: { service: string; index: number; env: string }[] }>();
+  const wanted = new Map<string, { format: 'yaml' | 'dotenv'; namedBy: { service: string; index: number }; required: { service: string; index: number; env: string }[] }>();
   // A service whose path is itself invalid (already reported) has no files to look for.
   const located = [...manifest.services.values()].filter((s) => s.path !== '');
   for (const service of located) {
@@ -43,7 +43,7 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache()): 
       for (const source of service.config.sources) {
         const path = sourcePath(service, source, env.name);
         let entry = wanted.get(path);
-        if (!entry) wanted.set(path, (entry = { format: source.format, required: [] }));
+        if (!entry) wanted.set(path, (entry = { format: source.format, namedBy: { service: service.name, index: source.index }, required: [] }));
         if (!source.optional) entry.required.push({ service: service.name, index: source.index, env: env.name });
       }
     }
@@ -52,9 +52,11 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache()): 
   const nodes = await tree.lookup([...new Set([...servicePaths, ...wanted.keys()])]);
 
   findings.push(...missingPaths(manifest, nodes, tree.label));
+  findings.push(...submodulePaths(manifest, nodes, wanted));
   const present = [...wanted].filter(([path]) => nodes.get(path)?.kind === 'file');
   for (const [path, { required }] of wanted) {
-    if (nodes.get(path)?.kind === 'file' || required.length === 0) continue;
+    const kind = nodes.get(path)?.kind;
+    if (kind === 'file' || kind === 'submodule' || required.length === 0) continue;
     const first = required[0]!;
     const envs = [...new Set(required.map((r) => r.env))];
     findings.push({
@@ -94,11 +96,41 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache()): 
   return { revision, findings: [] };
 }
 
+/**
+ * Paths the manifest names that are (or are inside) a git submodule: their files live in another
+ * repository, which tranche neither reads nor extracts, so they cannot be checked or deployed.
+ */
+function submodulePaths(manifest: Manifest, nodes: Map<string, TreeNode>, sources: Map<string, { namedBy: { service: string; index: number } }>): Finding[] {
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  const report = (service: string, what: string, path: string, at: (string | number)[]) => {
+    const node = nodes.get(path);
+    if (node?.kind !== 'submodule' || reported.has(`${service}\0${node.submodule}`)) return;
+    reported.add(`${service}\0${node.submodule}`);
+    const where = node.submodule === path ? 'is a git submodule' : `is inside the git submodule ${node.submodule}`;
+    findings.push({
+      rule: 'manifest/invalid',
+      severity: 'error',
+      service,
+      message: `${what} ${path} ${where}${node.id ? ` (at ${node.id.slice(0, 7)})` : ''}: tranche reads a fleet from one repository and cannot read, check or deploy a submodule's files`,
+      hint: `vendor the submodule's files into this repository, or make ${node.submodule} a fleet of its own (with its own tranche.yaml)`,
+      location: manifest.locate(at),
+    });
+  };
+  for (const service of manifest.services.values()) {
+    if (service.path !== '') report(service.name, `the path of service ${service.name},`, service.path, ['services', service.name, 'path']);
+    service.watch.forEach((path, i) => path !== '' && report(service.name, 'the watched path', path, ['services', service.name, 'watch', i]));
+  }
+  for (const [path, { namedBy }] of sources) report(namedBy.service, 'the config source', path, ['services', namedBy.service, 'config', 'sources', namedBy.index]);
+  return findings;
+}
+
 function missingPaths(manifest: Manifest, nodes: Map<string, TreeNode>, label: string): Finding[] {
   const findings: Finding[] = [];
   for (const service of manifest.services.values()) {
     if (service.path === '') continue;
-    if (nodes.get(service.path)?.kind !== 'dir') {
+    const kind = nodes.get(service.path)?.kind;
+    if (kind !== 'dir' && kind !== 'submodule') {
       findings.push({
         rule: 'manifest/invalid',
         severity: 'error',

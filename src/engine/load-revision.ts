@@ -3,10 +3,17 @@ import type { FleetRevision } from '../core/fleet-revision.js';
 import type { Git } from '../ports/git.js';
 import { gatherRevision, type ParseCache } from './gather.js';
 
-/** The fleet's definition cannot be used: every problem, located. The CLI prints them and exits 2. */
+/**
+ * The fleet's definition cannot be used: every problem, located. The CLI prints them and exits 2.
+ * `revision` names the revision they are at when it is not the one the command is about (`--from
+ * v1 (e30d538)`).
+ */
 export class InvalidFleetError extends Error {
-  constructor(readonly findings: Finding[]) {
-    super(`the fleet definition has ${findings.length} problem(s)`);
+  constructor(
+    readonly findings: Finding[],
+    readonly revision?: string,
+  ) {
+    super(`the fleet definition${revision ? ` at ${revision}` : ''} has ${findings.length} problem(s)`);
     this.name = 'InvalidFleetError';
   }
 }

@@ -1,58 +1,126 @@
+import { resolveFleet, type ResolvedFleet } from '../core/config/resolve-fleet.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
+import { InputError } from '../core/input-error.js';
 import { selectEnv } from '../core/manifest/select.js';
+import type { ServiceState } from '../core/plan/build-plan.js';
 import type { DeployedService } from '../core/state/records.js';
-import type { Git } from '../ports/git.js';
+import { RefNotFoundError, type Git } from '../ports/git.js';
 import type { ParseCache } from './gather.js';
 import { InvalidFleetError, loadRevision } from './load-revision.js';
-import { deployedCommit } from './prepare-release.js';
+import { resolveService } from './resolve-service.js';
 
 export interface ReleaseQuery {
   env: string | undefined;
   toRef: string;
-  /** Default: the commit recorded as deployed in the environment. */
+  /**
+   * `--from REF`: a what-if, as if every service of the environment ran REF. With `assertFrom`
+   * (apply), not a what-if but what the operator expects to be recorded: refused unless every
+   * recorded service runs REF.
+   */
   fromRef?: string;
+  assertFrom?: boolean;
   /** What is recorded as deployed in an environment (empty when nothing is recorded). */
   deployed(env: string): Promise<Map<string, DeployedService>>;
 }
 
-/** The two revisions of a release and the recorded state, read. */
+/** A revision some services of the release run, read and resolved; or why it cannot be. */
+export type DeployedBase = { commit: string; revision: FleetRevision & { commit: string }; configs: ResolvedFleet } | { commit: string; problem: string };
+
+/**
+ * One release's two ends, read: the target, and what each service runs before it — as the store
+ * records it (services of one environment may run different commits after a partial release),
+ * or, with `--from`, as if every service ran that revision. Every command that describes or
+ * makes a release (check, changes, plan, apply, freeze check) starts from this.
+ */
 export interface ReleaseRevisions {
   env: string;
-  to: FleetRevision;
-  from?: FleetRevision;
-  /** Why there is no `from`, when there is none. */
-  whyNoFrom: string;
-  deployed: Map<string, DeployedService>;
+  to: FleetRevision & { commit: string };
+  /** What each service runs before the release: its version and config as shown. */
+  baseline: Map<string, ServiceState>;
+  /** Where the baseline comes from: the store, or a what-if from `--from`. */
+  basis: { kind: 'recorded' } | { kind: 'what-if'; ref: string; commit: string };
+  /** What the store records as deployed in the environment (whatever the basis). */
+  recorded: Map<string, DeployedService>;
+  /** Every revision the baseline's services run, by commit. */
+  bases: Map<string, DeployedBase>;
 }
 
 /**
- * Reads the target, the deployed revision (`--from`, or the commit recorded as deployed) and the
- * recorded state. An explicit `--from` is read alongside the target, and both are awaited before
- * anything is thrown, so no read outlives the call. A deployed revision whose own definition is
- * broken does not block the release: the rules that compare are skipped, and it says why.
+ * Reads the target, the baseline and every revision it runs. The target and `--from` are the
+ * user's input: a ref that names nothing, or a fleet definition there that cannot be used, is
+ * exit 2. A recorded revision that cannot be read (gone from the repository, cut off by a shallow
+ * clone, or a definition that does not parse) is not: it comes back as a problem, for the
+ * release's findings to report.
  */
 export async function readReleaseRevisions(git: Git, cache: ParseCache, query: ReleaseQuery): Promise<ReleaseRevisions> {
-  const load = (ref: string, name?: string) =>
-    loadRevision(git, cache, ref, name).then(
-      (revision) => ({ revision }),
+  const load = (ref: string) =>
+    loadRevision(git, cache, ref).then(
+      (revision) => ({ revision: revision as FleetRevision & { commit: string } }),
       (error: unknown) => ({ error }),
     );
-  const early = query.fromRef !== undefined ? load(query.fromRef) : undefined;
+  const whatIf = query.fromRef !== undefined ? load(query.fromRef) : undefined;
   const target = await load(query.toRef);
   if ('error' in target) {
-    await early;
+    await whatIf;
     throw target.error;
   }
   const to = target.revision;
   const env = selectEnv(to.manifest, query.env);
-  const deployed = await query.deployed(env);
-  const fromRef = query.fromRef ?? deployedCommit(deployed);
-  const read = early ?? (fromRef !== undefined ? load(fromRef, 'deployed') : undefined);
-  const fromResult = read ? await read : undefined;
-  let whyNoFrom = `no --from was given and nothing is recorded as deployed in ${env}`;
-  if (fromResult && 'error' in fromResult) {
-    if (!(fromResult.error instanceof InvalidFleetError)) throw fromResult.error;
-    whyNoFrom = `the fleet definition at ${fromRef} has problems (${fromResult.error.findings[0]?.message ?? 'invalid'})`;
+  const recorded = await query.deployed(env);
+  const from = whatIf ? await whatIf : undefined;
+  if (from && 'error' in from) {
+    if (from.error instanceof InvalidFleetError) throw new InvalidFleetError(from.error.findings, `--from ${query.fromRef}`);
+    throw from.error;
   }
-  return { env, to, ...(fromResult && 'revision' in fromResult ? { from: fromResult.revision } : {}), whyNoFrom, deployed };
+
+  if (from && query.assertFrom) {
+    assertRecordedAt(env, recorded, query.fromRef!, from.revision.commit);
+  } else if (from) {
+    const configs = resolveFleet(from.revision);
+    const baseline = new Map<string, ServiceState>();
+    for (const name of from.revision.manifest.services.keys()) {
+      const state = resolveService(from.revision, name, env, configs.get(env)?.get(name));
+      baseline.set(name, { version: state.version, shown: state.shown });
+    }
+    const bases = new Map<string, DeployedBase>([[from.revision.commit, { commit: from.revision.commit, revision: from.revision, configs }]]);
+    return { env, to, baseline, basis: { kind: 'what-if', ref: query.fromRef!, commit: from.revision.commit }, recorded, bases };
+  }
+
+  const baseline = new Map<string, ServiceState>();
+  for (const [name, d] of recorded) baseline.set(name, { version: { commit: d.commit, contentId: d.contentId, configHash: d.configHash }, shown: d.config });
+  const commits = [...new Set([...recorded.values()].filter((d) => to.manifest.services.has(d.service)).map((d) => d.commit))];
+  const bases = new Map(await Promise.all(commits.map(async (commit) => [commit, await readBase(git, cache, commit, to)] as const)));
+  return { env, to, baseline, basis: { kind: 'recorded' }, recorded, bases };
+}
+
+/** A recorded revision, read; the target itself when it is the one. */
+async function readBase(git: Git, cache: ParseCache, commit: string, to: FleetRevision & { commit: string }): Promise<DeployedBase> {
+  const short = commit.slice(0, 7);
+  try {
+    const revision = commit === to.commit ? to : ((await loadRevision(git, cache, commit, 'deployed')) as FleetRevision & { commit: string });
+    return { commit, revision, configs: resolveFleet(revision) };
+  } catch (error) {
+    if (error instanceof RefNotFoundError) {
+      return { commit, problem: `commit ${short} is not in this repository${error.shallowHint ? ` (${error.shallowHint})` : ' (was the branch that held it rewritten or deleted? fetch it, or record what runs now)'}` };
+    }
+    if (error instanceof InvalidFleetError) {
+      const [first] = error.findings;
+      const where = first?.location ? `${first.location.file}${first.location.line ? `:${first.location.line}` : ''}: ` : '';
+      const more = error.findings.length > 1 ? ` (and ${error.findings.length - 1} more)` : '';
+      return { commit, problem: `the fleet definition at ${short} cannot be read: ${where}${first?.message ?? 'invalid'}${more}` };
+    }
+    throw error;
+  }
+}
+
+/** `apply --from REF` states what runs: refused unless every recorded service runs REF. */
+function assertRecordedAt(env: string, recorded: Map<string, DeployedService>, ref: string, commit: string): void {
+  const elsewhere = [...recorded.values()].filter((d) => d.commit !== commit);
+  const how = `apply deploys from what is recorded as running; --from is a what-if for check, changes and plan`;
+  if (!recorded.size) throw new InputError(`apply --from ${ref}: nothing is recorded as deployed in ${env}, so nothing runs ${ref} as far as tranche knows; ${how}`);
+  if (elsewhere.length) {
+    const list = elsewhere.slice(0, 5).map((d) => `${d.service} runs ${d.commit.slice(0, 7)}`).join(', ');
+    const more = elsewhere.length > 5 ? ` and ${elsewhere.length - 5} more` : '';
+    throw new InputError(`apply --from ${ref} (${commit.slice(0, 7)}): not every service of ${env} runs it — ${list}${more}; ${how}`);
+  }
 }

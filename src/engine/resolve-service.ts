@@ -1,4 +1,5 @@
 import { resolveConfig } from '../core/config/resolve-config.js';
+import type { ResolvedConfig } from '../core/config/resolved-config.js';
 import { serviceEnvironment, shownConfig } from '../core/config/service-environment.js';
 import { interpolate } from '../core/checks/interpolate.js';
 import { configHash } from '../core/content-id.js';
@@ -46,11 +47,11 @@ export class ServiceResolver {
   }
 }
 
-/** A service of a revision, resolved in `env`. */
-export function resolveService(revision: FleetRevision, name: string, env: string): ResolvedService {
+/** A service of a revision, resolved in `env` (`resolved`: its config, when already resolved). */
+export function resolveService(revision: FleetRevision, name: string, env: string, resolved?: ResolvedConfig): ResolvedService {
   const service = revision.manifest.services.get(name);
   if (!service || !revision.commit) throw new InputError(`service ${name} does not exist at ${revision.label}`);
-  const config = resolveConfig(revision.manifest, service, env, revision.files, revision.manifestTracked);
+  const config = resolved ?? resolveConfig(revision.manifest, service, env, revision.files, revision.manifestTracked);
   const environment = serviceEnvironment(config);
   const secrets = [...config.keys.values()].filter((k) => k.spec.secret && environment[k.key]).map((k) => environment[k.key]!);
   const template = service.address.get(env);

@@ -2,6 +2,7 @@ import { redactSecrets } from '../core/config/redact-secrets.js';
 import type { Finding } from '../core/finding.js';
 import type { Batch, Plan, Step } from '../core/plan/plan.js';
 import type { DeployedService, JournalEntry, Release, ReleaseStatus } from '../core/state/records.js';
+import { frozenSteps } from '../core/state/frozen-changes.js';
 import { releaseProgress, stepsToUndo } from '../core/state/release-progress.js';
 import type { CheckRunner } from '../ports/check-runner.js';
 import type { Clock } from '../ports/clock.js';
@@ -94,10 +95,29 @@ export class Rollout {
     }
     for (const batch of plan.batches) {
       if (progress.passed.has(batch.index)) continue;
+      const frozen = frozenSteps(plan, await this.deps.store.freezes(plan.env), this.deps.clock.now().toISOString(), batch.index);
+      if (frozen.length) return this.pauseForFreeze(release, batch, frozen);
       const failure = await this.runBatch(release, plan, batch, progress.steps);
       if (failure) return this.onFailure(release, plan, batch, failure);
     }
     return this.finish(release, 'succeeded', `${plan.batches.length} batch${plan.batches.length === 1 ? '' : 'es'} deployed and checked`);
+  }
+
+  /**
+   * A freeze set since the release started covers what is left of it: stop at this batch
+   * boundary, with what was deployed kept, and wait for the operator (lift it and resume, or
+   * roll back). Nothing of the batch has started.
+   */
+  private async pauseForFreeze(release: Release, batch: Batch, frozen: Finding[]): Promise<RolloutOutcome> {
+    await this.deps.store.recordFindings(release.id, frozen);
+    await this.journal(release.id, { batch: batch.index, kind: 'batch', event: 'skipped', detail: { frozen: frozen.map((f) => f.message) } });
+    const env = release.env;
+    const what = frozen[0]!.message;
+    return this.finish(
+      release,
+      'paused',
+      `paused before batch ${batch.index}: ${what}${frozen.length > 1 ? ` (and ${frozen.length - 1} more)` : ''}; lift the freeze (tranche unfreeze --env ${env}) and run tranche resume --env ${env}, or tranche rollback --env ${env}`,
+    );
   }
 
   /**

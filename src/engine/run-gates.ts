@@ -58,10 +58,10 @@ export async function runGates(batch: Batch, services: Map<string, ResolvedServi
 
   if (batch.gates.bakeMs > 0) {
     ctx.emit({ type: 'gate', gate: 'bake', phase: 'started', batch: batch.index, detail: `${batch.gates.bakeMs}ms` });
-    const started = ctx.clock.now().getTime();
+    const started = ctx.clock.monotonic();
     const interval = Math.max(250, Math.min(1000, batch.gates.bakeMs / 3));
     for (;;) {
-      const left = batch.gates.bakeMs - (ctx.clock.now().getTime() - started);
+      const left = batch.gates.bakeMs - (ctx.clock.monotonic() - started);
       if (left <= 0) break;
       await ctx.clock.sleep(Math.min(interval, left), ctx.signal);
       const baked = await runSanity(prepared, batch.index, 'bake', ctx);
@@ -83,10 +83,10 @@ export async function waitHealthy(
 
 async function pollHealth(check: PreparedCheck, ctx: Pick<GateContext, 'checks' | 'clock' | 'healthTimeoutMs' | 'signal'>): Promise<CheckResult> {
   if (!('check' in check)) return { ok: false, message: check.problem, durationMs: 0 };
-  const deadline = ctx.clock.now().getTime() + ctx.healthTimeoutMs;
+  const deadline = ctx.clock.monotonic() + ctx.healthTimeoutMs;
   for (;;) {
     const result = await ctx.checks.run(check.check, ctx.signal);
-    if (result.ok || ctx.clock.now().getTime() >= deadline || ctx.signal?.aborted) return result;
+    if (result.ok || ctx.clock.monotonic() >= deadline || ctx.signal?.aborted) return result;
     await ctx.clock.sleep(HEALTH_POLL_MS, ctx.signal);
   }
 }

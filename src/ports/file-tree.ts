@@ -11,11 +11,22 @@ export type TreeNode =
       kind: 'dir';
       /** The git tree id at a commit: the same id means the same content below it. */
       id?: string;
+    }
+  | {
+      /**
+       * A git submodule, or a path inside one: its files belong to another repository, which the
+       * fleet's commits only point at. `submodule` is the submodule's own path.
+       */
+      kind: 'submodule';
+      submodule: string;
+      /** The commit of the submodule that the fleet's revision records, when known. */
+      id?: string;
     };
 
 /**
  * The fleet's files at one revision — a commit, or the working tree — read without a checkout.
- * Paths are repo-relative in canonical form (see `normalizeRepoPath`).
+ * Paths are relative to the fleet's directory (the one holding tranche.yaml), in canonical form
+ * (see `normalizeRepoPath`).
  */
 export interface FileTree {
   /** The full commit id, or undefined for the working tree. */

@@ -43,15 +43,26 @@ export interface DeployedStore {
 }
 
 
+/** Who takes a lock: the store stamps it with its own time. */
+export type LockRequest = Omit<LockHolder, 'acquiredAt' | 'heartbeatAt'>;
+
+/** A lock's holder as the store sees it now: `silentMs` is how long since its last heartbeat, by the store's clock. */
+export type LockState = LockHolder & { silentMs: number };
+
+/**
+ * The environment locks. Every time a lock carries (taken, last heartbeat, how long silent) is
+ * the store's own clock — the database's for Postgres — so processes on hosts whose clocks
+ * disagree, or whose clock is stepped, judge a holder's silence alike.
+ */
 export interface LockStore {
-  // heartbeat() throws LockLostError when this process no longer holds the lock.
   /** Takes the lock when free; otherwise returns the current holder. Atomic across processes and machines. */
-  acquireLock(holder: LockHolder): Promise<{ acquired: true } | { acquired: false; holder: LockHolder }>;
-  heartbeat(env: string, token: string, at: string): Promise<void>;
+  acquireLock(holder: LockRequest): Promise<{ acquired: true } | { acquired: false; holder: LockState }>;
+  /** Stamps the holder's heartbeat with the store's time; throws LockLostError when `token` no longer holds the lock. */
+  heartbeat(env: string, token: string): Promise<void>;
   releaseLock(env: string, token: string): Promise<void>;
   /** Removes whoever holds the lock; returns who it was. */
   breakLock(env: string): Promise<LockHolder | undefined>;
-  currentLock(env: string): Promise<LockHolder | undefined>;
+  currentLock(env: string): Promise<LockState | undefined>;
 }
 
 

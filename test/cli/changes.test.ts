@@ -109,11 +109,15 @@ describe('tranche changes', () => {
     assert.match(result.stdout, /<summary><b>payments — code<\/b><\/summary>/);
   });
 
-  test('with nothing to compare with, it says so and exits 2', () => {
+  test('with nothing deployed yet, every service is new in the environment', () => {
     const { repo } = fleet();
     const result = runCli(['changes', '--env', 'prod'], repo.dir);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /changes needs a revision to compare with: no --from was given/);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /tranche changes: prod, nothing deployed → HEAD/);
+    assert.match(result.stdout, /^orders — config, code, new in this environment$/m);
+    assert.match(result.stdout, /^payments — config, code, new in this environment$/m);
+    const { json } = runJson<Changes>(['changes', '--env', 'prod'], repo.dir);
+    assert.deepEqual(json.services.map((s) => [s.service, s.kinds]), [['orders', ['config', 'code']], ['payments', ['config', 'code']]]);
   });
 });
 
@@ -130,7 +134,7 @@ describe('change rules', () => {
     assert.equal(code, 1);
     const unrelated = json.findings.filter((f) => f.rule === 'change/unrelated');
     assert.deepEqual(unrelated.map((f) => f.service), ['payments']);
-    assert.ok(unrelated[0]!.message.includes(`${misc.slice(0, 7)} "misc fixes" (Bo): services/payments/index.js`), unrelated[0]!.message);
+    assert.ok(unrelated[0]!.message.includes(`commits ${misc.slice(0, 7)} "misc fixes" (Bo); files services/payments/index.js`), unrelated[0]!.message);
     assert.equal(unrelated[0]!.location?.file, 'services/payments/index.js');
   });
 

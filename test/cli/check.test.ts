@@ -71,13 +71,13 @@ describe('tranche check', () => {
     assert.match(result.stdout, /1 error.* in 1 service/);
   });
 
-  test('without --from the comparing rules are skipped and the output says so', () => {
+  test('with nothing deployed and no --from the comparing rules do not apply, and the output says so', () => {
     const { repo } = shop();
     const human = runCli(['check', '--env', 'prod'], repo.dir);
     assert.equal(human.code, 0, human.stdout + human.stderr);
-    assert.match(human.stdout, /note: config\/shadowed-change, config\/stale-value, deps\/transitive-change, deps\/major-change, deps\/divergence skipped: no --from was given/);
+    assert.match(human.stdout, /note: config\/shadowed-change, config\/stale-value skipped: nothing is recorded as deployed in prod yet \(every service is new there\)/);
     const { json } = runJson<CheckJson>(['check', '--env', 'prod'], repo.dir);
-    assert.deepEqual(json.skipped[0]?.rules, ['config/shadowed-change', 'config/stale-value', 'deps/transitive-change', 'deps/major-change', 'deps/divergence']);
+    assert.deepEqual(json.skipped[0]?.rules, ['config/shadowed-change', 'config/stale-value']);
   });
 
   test('reports missing, invalid, unknown and plaintext-secret values in the committed target', () => {
@@ -133,15 +133,15 @@ describe('tranche check', () => {
     assert.deepEqual(json.findings.map((f) => `${f.rule} ${f.severity}`), ['config/stale-value warn']);
   });
 
-  test('a deployed revision whose manifest was broken does not block the check: comparing rules are skipped', () => {
+  test('a --from revision whose manifest is broken is unusable input, named as such', () => {
     const { repo } = shop();
     repo.write({ 'tranche.yaml': SHOP_MANIFEST.replace('driver: local', 'driver: locl') });
     const broken = repo.commit('broken manifest');
     repo.write({ 'tranche.yaml': SHOP_MANIFEST });
     repo.commit('fixed');
-    const { code, json } = runJson<CheckJson>(['check', '--env', 'prod', '--from', broken], repo.dir);
-    assert.equal(code, 0);
-    assert.deepEqual(json.skipped[0]?.rules, ['config/shadowed-change', 'config/stale-value', 'deps/transitive-change', 'deps/major-change', 'deps/divergence']);
-    assert.match(json.skipped[0]!.reason, /the fleet definition at [0-9a-f]+ has problems \(environments.dev.driver/);
+    const result = runCli(['check', '--env', 'prod', '--from', broken], repo.dir);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /environments\.dev\.driver/);
+    assert.match(result.stderr, new RegExp(`1 problem in the fleet definition at --from ${broken}; nothing was touched`));
   });
 });

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { GitRepo } from '../support/git-repo.js';
@@ -117,5 +118,23 @@ describe('help', () => {
     const unknown = runCli(['chek'], repo.dir);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown command "chek" \(did you mean check\?\)/);
+  });
+
+  test('tranche help [COMMAND] and tranche version are commands too, anywhere', () => {
+    const repo = shop();
+    const top = runCli(['help'], repo.dir);
+    assert.equal(top.code, 0);
+    assert.equal(top.stdout, runCli(['--help'], repo.dir).stdout);
+    const plan = runCli(['help', 'plan'], repo.dir);
+    assert.equal(plan.code, 0);
+    assert.equal(plan.stdout, runCli(['plan', '--help'], repo.dir).stdout);
+    const unknown = runCli(['help', 'aply'], repo.dir);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command "aply" \(did you mean apply\?\)/);
+    const version = runCli(['version'], tmpdir());
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^tranche \d+\.\d+\.\d+\n$/);
+    assert.equal(version.stdout, runCli(['--version'], tmpdir()).stdout);
+    assert.match(runCli(['version', '--json'], tmpdir()).stdout, /"version": "\d+\.\d+\.\d+"/);
   });
 });

@@ -529,7 +529,7 @@ async function runPoint(point: KillPoint): Promise<void> {
     await phases.check('status after the kill', () => assertStatusExact(apply, known, before, previousLatest, journalAtKill, 'after the kill'));
 
     const flags = ['--env', 'dev', '--break-lock'];
-    const ran = fleet.cli(point.then === 'resume' ? ['resume', ...flags] : ['rollback', ...flags, '--yes']);
+    const ran = fleet.cli(point.then === 'resume' ? ['resume', ...flags, '--yes'] : ['rollback', ...flags, '--yes']);
     const said = `tranche ${point.then} → exit ${ran.code}: ${ran.stdout.slice(0, 1500)}${ran.stderr.trim() ? `\n(stderr ends: ${ran.stderr.trim().slice(-400)})` : ''}`;
     const when = `after ${point.then}`;
     await phases.check(`convergence ${when}`, async () => {
@@ -709,7 +709,7 @@ async function runTwice(twice: Twice): Promise<void> {
       fleet.pin('BEFORE INSERT ON journal', `NEW.release_id = '${release.id}' AND NEW.seq = ${twice.secondPin}`);
       let second: Started;
       try {
-        second = fleet.start(twice.second === 'rollback' ? ['rollback', '--env', 'dev', '--yes', '--break-lock'] : ['resume', '--env', 'dev', '--break-lock']);
+        second = fleet.start(twice.second === 'rollback' ? ['rollback', '--env', 'dev', '--yes', '--break-lock'] : ['resume', '--env', 'dev', '--yes', '--break-lock']);
         await waitUntil(
           async () => {
             if (!second.running) throw new Error(`${twice.second} ended before record #${twice.secondPin}: ${describeRun(second)}`);
@@ -738,7 +738,7 @@ async function runTwice(twice: Twice): Promise<void> {
     }
     if (attempts.length) landedAt += `; ${attempts.join('; ')}`;
 
-    const last = fleet.cli(twice.final === 'rollback' ? ['rollback', '--env', 'dev', '--yes', '--break-lock'] : ['resume', '--env', 'dev', '--break-lock']);
+    const last = fleet.cli(twice.final === 'rollback' ? ['rollback', '--env', 'dev', '--yes', '--break-lock'] : ['resume', '--env', 'dev', '--yes', '--break-lock']);
     await phases.check(`convergence after ${twice.final}`, async () => {
       assert.equal(last.code, 0, `${last.stdout}\n${last.stderr.slice(-1500)}`);
       await assertConverged(twice.target, twice.finalStatus, release.id, `after ${twice.final}`);

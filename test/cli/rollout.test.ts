@@ -241,7 +241,7 @@ describe('tranche apply, end to end with the local driver', () => {
     f.commit('v2: alpha is broken');
 
     const apply = f.json<ApplyJson>(APPLY);
-    assert.equal(apply.code, 1, apply.stderr);
+    assert.equal(apply.code, 3, `a paused release needs an operator: ${apply.stderr}`);
     assert.equal(apply.json.status, 'paused');
     assert.deepEqual(stepsDone(apply.json.events, 'rollback'), [], 'nothing is rolled back while paused');
     assert.equal(await f.version('alpha'), 'status 500', 'the broken v2 is left running for the operator');
@@ -276,12 +276,12 @@ describe('tranche apply, end to end with the local driver', () => {
     const v2 = f.commit('v2: alpha needs something not there yet');
 
     const apply = f.json<ApplyJson>(APPLY);
-    assert.equal(apply.code, 1, apply.stderr);
+    assert.equal(apply.code, 3, `a paused release needs an operator: ${apply.stderr}`);
     assert.equal(apply.json.status, 'paused');
     const alphaPid = f.currentPid('alpha');
 
     writeFileSync(ready, 'ok\n');
-    const resume = f.run(['resume', '--env', 'dev']);
+    const resume = f.run(['resume', '--env', 'dev', '--yes']);
     assert.equal(resume.code, 0, resume.stdout + resume.stderr);
     assert.match(resume.stdout, /succeeded/);
     assert.equal(await f.version('alpha'), 'v2');

@@ -49,12 +49,13 @@ describe('analyzeContracts', () => {
     const from = sources(false);
     const bytes = Object.values(to.files).concat(Object.values(from.files)).reduce((n, f) => n + f.text.length, 0);
     assert.ok(bytes > 4 * 1024 * 1024, `the fleet is large enough to be split (${bytes} bytes)`);
-    const split = await analyzeContracts(to, from, 0, new Map());
-    const whole = compareShare({ to, from, now: 0, providers: to.roots.filter((r) => r.key[0] === 'http').map((r) => r.service), events: true });
+    const deployed = [{ sources: from, services: from.services }];
+    const split = await analyzeContracts(to, deployed, 0, new Map());
+    const whole = compareShare({ to, from: deployed, now: 0, providers: to.roots.filter((r) => r.key[0] === 'http').map((r) => r.service), events: true });
     assert.ok(split.edges.length > 60, `edges found: ${split.edges.length}`);
     assert.ok(split.edges.some((e) => e.kind === 'event'));
     assert.deepEqual(new Set(split.edges.map((e) => JSON.stringify(e))), new Set(whole.edges.map((e) => JSON.stringify(e))));
-    assert.deepEqual(split, await analyzeContracts(to, from, 0, new Map()), 'the same order every time');
+    assert.deepEqual(split, await analyzeContracts(to, deployed, 0, new Map()), 'the same order every time');
   });
 
   test('a recursive spec unchanged between the revisions, or provided twice, is resolved once and compared', () => {
@@ -76,7 +77,7 @@ describe('analyzeContracts', () => {
       },
     });
     const parsed = new Map();
-    const result = compareShare({ to: revision('HEAD'), from: revision('deployed'), now: 0, providers: ['a', 'b'], events: true }, parsed);
+    const result = compareShare({ to: revision('HEAD'), from: [{ sources: revision('deployed'), services: ['a', 'b', 'c'] }], now: 0, providers: ['a', 'b'], events: true }, parsed);
     assert.deepEqual(result, { edges: [], toFindings: [], fromFindings: [] });
     assert.equal(parsed.size, 2, 'each content parsed once');
   });
@@ -84,10 +85,33 @@ describe('analyzeContracts', () => {
   test('problems in the specs come back from the threads, located', async () => {
     const to = sources(true);
     to.files['provider-5/openapi.json'] = { id: 'broken', text: '{"openapi": "3.0.3", "paths": {', refs: [] };
-    const analysis = await analyzeContracts(to, sources(false), 0, new Map());
+    const from = sources(false);
+    const analysis = await analyzeContracts(to, [{ sources: from, services: from.services }], 0, new Map());
     assert.equal(analysis.toFindings.length, 1);
     assert.equal(analysis.toFindings[0]!.service, 'provider-5');
     assert.equal(analysis.toFindings[0]!.location?.file, 'provider-5/openapi.json');
     assert.ok(analysis.toFindings[0]!.location?.line, 'the parser says where');
+  });
+
+  test('after a partial release, each service is compared as of the revision it runs', () => {
+    const spec = (paths: string[]) => JSON.stringify({ openapi: '3.0.3', info: { title: 'p', version: '1' }, paths: Object.fromEntries(paths.map((p) => [p, { get: { responses: { '200': { description: 'ok' } } } }])) });
+    const revision = (label: string, paths: string[]): ContractSources => ({
+      label,
+      services: ['p', 'c'],
+      roots: [{ service: 'p', key: ['http'], path: 'p/api.json', location: { file: 'tranche.yaml', line: 1 } }],
+      consumes: [['c', [['p', { http: true, event: false }]]]],
+      files: { 'p/api.json': { id: `${label}-api`, text: spec(paths), refs: [] } },
+    });
+    const target = revision('HEAD', ['/a']);
+    // p runs X, which serves /a and /b; c runs Y, where p's spec already had /a only.
+    const deployed = [
+      { sources: revision('X', ['/a', '/b']), services: ['p'] },
+      { sources: revision('Y', ['/a']), services: ['c'] },
+    ];
+    const { edges } = compareShare({ to: target, from: deployed, now: 0, providers: ['p'], events: true });
+    assert.deepEqual(edges.map((e) => [e.consumer, e.provider, e.oldConsumerNewProvider.map((c) => c.id)]), [['c', 'p', ['api-path-removed-without-deprecation']]]);
+    // Taken as of Y, p would not have changed at all.
+    const asOfY = compareShare({ to: target, from: [{ sources: revision('Y', ['/a']), services: ['p', 'c'] }], now: 0, providers: ['p'], events: true });
+    assert.deepEqual(asOfY.edges, []);
   });
 });

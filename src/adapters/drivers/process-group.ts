@@ -117,10 +117,10 @@ async function signalGroup(pid: number, signal: NodeJS.Signals): Promise<void> {
 }
 
 async function waitForGroupExit(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
+  const deadline = performance.now() + ms;
   for (;;) {
     if (!(await groupAlive(pid))) return true;
-    if (Date.now() >= deadline) return false;
+    if (performance.now() >= deadline) return false;
     await delay(POLL_MS);
   }
 }

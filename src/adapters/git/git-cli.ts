@@ -1,26 +1,37 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { FileTree, TreeNode } from '../../ports/file-tree.js';
-import { RefNotFoundError, type ChangedFile, type CommitRecord, type Git } from '../../ports/git.js';
+import type { ChangedFile, CommitRecord, Git } from '../../ports/git.js';
 import { CatFileBatch } from './cat-file-batch.js';
-import { GitError, gitEnv, runGit } from './run-git.js';
+import { isShallow, resolveRef } from './resolve-ref.js';
+import { GitError, gitEnv, gitExitCode, runGit } from './run-git.js';
 
-/** A commit's listing: nodes by path, and symbolic links by path with the blob holding their target. */
+/** A commit's listing: nodes by path, symbolic links by path with the blob holding their target, submodules by path. */
 interface Listing {
   nodes: Map<string, TreeNode>;
   links: Map<string, string>;
+  submodules: Map<string, string>;
+}
+
+/** What the index says of the working tree: tracked files, and submodules with their commits. */
+interface IndexListing {
+  tracked: Set<string>;
+  submodules: Map<string, string>;
 }
 
 const MAX_LINK_HOPS = 8;
 
 /**
  * The `Git` port over the git command line: every call an argument array, every revision after
- * `--end-of-options`, every blob through one `cat-file --batch` process.
+ * `--end-of-options`, every blob through one `cat-file --batch` process. git runs in the fleet's
+ * directory, so a fleet below a repository's top level sees paths relative to itself.
  */
 export class GitCli implements Git {
   private readonly batch: CatFileBatch;
   private readonly env: NodeJS.ProcessEnv;
-  private tracked: Promise<Set<string>> | undefined;
+  private index: Promise<IndexListing> | undefined;
+  private prefix: Promise<string> | undefined;
+  private shallow: Promise<boolean> | undefined;
 
   /** `env` is the operator's environment (git needs HOME, PATH); prompts and pagers are turned off. */
   constructor(
@@ -41,14 +52,16 @@ export class GitCli implements Git {
     }
   }
 
-  async resolveCommit(ref: string): Promise<string> {
-    try {
-      const out = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-      return out.toString('utf8').trim();
-    } catch (error) {
-      if (error instanceof GitError) throw new RefNotFoundError(ref);
-      throw error;
-    }
+  resolveCommit(ref: string): Promise<string> {
+    return resolveRef((args) => this.git(args), ref);
+  }
+
+  isShallow(): Promise<boolean> {
+    return (this.shallow ??= isShallow((args) => this.git(args)));
+  }
+
+  async isAncestor(ancestor: string, commit: string): Promise<boolean> {
+    return (await gitExitCode(this.root, this.env, ['merge-base', '--is-ancestor', '--end-of-options', ancestor, commit], [0, 1])) === 0;
   }
 
   commitTree(commit: string, label: string): FileTree {
@@ -82,7 +95,7 @@ export class GitCli implements Git {
         for (const path of paths) {
           const node = (await this.follow(await list(), path))?.node;
           if (node?.kind === 'file' && node.id) ids.set(path, node.id);
-          else absent.push(path);
+          else if (!node) absent.push(path);
         }
         const blobs = await this.batch.readMany([...new Set(ids.values())]);
         const result = new Map<string, string>();
@@ -98,15 +111,20 @@ export class GitCli implements Git {
 
   workingTree(): FileTree {
     const root = this.root;
-    const trackedFiles = () => (this.tracked ??= this.listTracked());
+    const indexed = () => (this.index ??= this.listIndex());
     return {
       label: 'the working tree',
       lookup: async (paths) => {
-        const tracked = await trackedFiles();
+        const { tracked, submodules } = await indexed();
         const result = new Map<string, TreeNode>();
         const untracked: string[] = [];
         await Promise.all(
           paths.map(async (path) => {
+            const submodule = containingSubmodule(submodules, path);
+            if (submodule) {
+              result.set(path, { kind: 'submodule', submodule, id: submodules.get(submodule)! });
+              return;
+            }
             const stats = await stat(join(root, path)).catch(() => undefined);
             if (stats?.isDirectory()) result.set(path, { kind: 'dir' });
             else if (stats?.isFile()) {
@@ -121,9 +139,11 @@ export class GitCli implements Git {
         return result;
       },
       read: async (paths) => {
+        const { submodules } = await indexed();
         const result = new Map<string, string>();
         await Promise.all(
           paths.map(async (path) => {
+            if (containingSubmodule(submodules, path)) return;
             const text = await readFile(join(root, path), 'utf8').catch(() => undefined);
             if (text !== undefined) result.set(path, text);
           }),
@@ -134,33 +154,48 @@ export class GitCli implements Git {
   }
 
   async changedFiles(from: string, to: string): Promise<ChangedFile[]> {
-    const out = (await this.git(['diff', '--name-status', '-z', '--no-renames', '--end-of-options', from, to])).toString('utf8');
+    const out = (await this.git(['diff', '--name-status', '-z', '--find-renames', '--relative', '--end-of-options', from, to])).toString('utf8');
     const fields = out.split('\0');
     const files: ChangedFile[] = [];
-    for (let i = 0; i + 1 < fields.length; i += 2) files.push({ status: fields[i]!, path: fields[i + 1]! });
+    for (let i = 0; i + 1 < fields.length; ) {
+      const status = fields[i]!;
+      if (status.startsWith('R') || status.startsWith('C')) {
+        files.push({ status: status[0]!, from: fields[i + 1]!, path: fields[i + 2]! });
+        i += 3;
+      } else {
+        files.push({ status, path: fields[i + 1]! });
+        i += 2;
+      }
+    }
     return files;
   }
 
   async commits(from: string, to: string): Promise<CommitRecord[]> {
     // Each record starts with \x01, so file names (NUL-terminated by -z) never read as a header.
+    // A merge lists what it changes against every parent (a dense combined diff): its own edits.
     const format = '%x01%H%x00%an%x00%aI%x00%s';
-    const out = (await this.git(['log', `--format=${format}`, '--name-only', '-z', '--no-renames', '--end-of-options', `${from}..${to}`])).toString('utf8');
+    const args = ['log', `--format=${format}`, '--name-only', '-z', '--no-renames', '--diff-merges=dense-combined', '--relative', '--end-of-options', `${from}..${to}`];
+    const out = (await this.git(args)).toString('utf8');
     return out
       .split('\x01')
       .filter(Boolean)
       .map((record) => {
         const [sha, author, date, subject, ...rest] = record.split('\0');
-        const files = rest.map((f) => f.replace(/^\n/, '')).filter(Boolean);
+        const files = [...new Set(rest.map((f) => f.replace(/^\n/, '')).filter(Boolean))];
         return { sha: sha!, author: author!, date: date!, subject: subject!, files };
       });
   }
 
   async uncommittedFiles(): Promise<string[]> {
-    const out = (await this.git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'])).toString('utf8');
+    // Porcelain paths are relative to the repository's top level, whatever the directory.
+    const [out, prefix] = await Promise.all([this.git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', '.']), this.fleetPrefix()]);
     return out
+      .toString('utf8')
       .split('\0')
       .filter(Boolean)
-      .map((entry) => entry.slice(3));
+      .map((entry) => entry.slice(3))
+      .filter((path) => path.startsWith(prefix))
+      .map((path) => path.slice(prefix.length));
   }
 
   close(): Promise<void> {
@@ -171,12 +206,19 @@ export class GitCli implements Git {
     return runGit(this.root, this.env, args, options);
   }
 
-  /** The node at `path`, following symbolic links that stay inside the repository. */
+  /** The fleet directory's path from the repository's top level: `''`, or `fleet/`. */
+  private fleetPrefix(): Promise<string> {
+    return (this.prefix ??= this.git(['rev-parse', '--show-prefix']).then((out) => out.toString('utf8').trim()));
+  }
+
+  /** The node at `path`, following symbolic links that stay inside the fleet. */
   private async follow(listing: Listing, path: string): Promise<{ node: TreeNode } | undefined> {
     let current = path;
     for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
       const node = listing.nodes.get(current);
       if (node) return { node };
+      const submodule = containingSubmodule(listing.submodules, current);
+      if (submodule) return { node: { kind: 'submodule', submodule, id: listing.submodules.get(submodule)! } };
       const link = listing.links.get(current);
       if (!link) return undefined;
       const target = (await this.batch.read(link))?.toString('utf8') ?? '';
@@ -188,28 +230,49 @@ export class GitCli implements Git {
   }
 
   private async listTree(commit: string): Promise<Listing> {
-    const out = await this.git(['ls-tree', '-r', '-t', '-z', '--full-tree', '--end-of-options', commit]);
+    // Run in the fleet's directory, ls-tree lists that directory at the commit, paths relative to it.
+    const [out, prefix] = await Promise.all([this.git(['ls-tree', '-r', '-t', '-z', '--end-of-options', commit]), this.fleetPrefix()]);
     const nodes = new Map<string, TreeNode>();
     const links = new Map<string, string>();
-    // The root has no entry of its own: its tree id is in the commit object (`tree <id>`).
-    const commitObject = (await this.batch.read(commit))?.toString('utf8') ?? '';
-    nodes.set('.', { kind: 'dir', id: /^tree ([0-9a-f]+)/.exec(commitObject)?.[1] ?? commit });
+    const submodules = new Map<string, string>();
+    nodes.set('.', { kind: 'dir', id: await this.rootTree(commit, prefix) });
     for (const record of out.toString('utf8').split('\0')) {
       if (!record) continue;
       // `<mode> SP <type> SP <id> TAB <path>`
       const tab = record.indexOf('\t');
       const [mode, type, id] = record.slice(0, tab).split(' ');
       const path = record.slice(tab + 1);
+      if (path === './') continue;
       if (type === 'tree') nodes.set(path, { kind: 'dir', id: id! });
+      else if (type === 'commit') submodules.set(path, id!);
       else if (type === 'blob' && mode === '120000') links.set(path, id!);
       else if (type === 'blob') nodes.set(path, { kind: 'file', id: id!, tracked: true });
     }
-    return { nodes, links };
+    return { nodes, links, submodules };
   }
 
-  private async listTracked(): Promise<Set<string>> {
-    const out = await this.git(['ls-files', '-z', '--cached']);
-    return new Set(out.toString('utf8').split('\0').filter(Boolean));
+  /** The tree id of the fleet's directory at a commit. */
+  private async rootTree(commit: string, prefix: string): Promise<string> {
+    if (prefix) return (await this.git(['rev-parse', '--verify', '--end-of-options', `${commit}:${prefix}`])).toString('utf8').trim();
+    // At the top level it is in the commit object (`tree <id>`).
+    const commitObject = (await this.batch.read(commit))?.toString('utf8') ?? '';
+    return /^tree ([0-9a-f]+)/.exec(commitObject)?.[1] ?? commit;
+  }
+
+  private async listIndex(): Promise<IndexListing> {
+    const out = await this.git(['ls-files', '-z', '--cached', '--stage']);
+    const tracked = new Set<string>();
+    const submodules = new Map<string, string>();
+    for (const record of out.toString('utf8').split('\0')) {
+      if (!record) continue;
+      // `<mode> SP <id> SP <stage> TAB <path>`
+      const tab = record.indexOf('\t');
+      const [mode, id] = record.slice(0, tab).split(' ');
+      const path = record.slice(tab + 1);
+      if (mode === '160000') submodules.set(path, id!);
+      else tracked.add(path);
+    }
+    return { tracked, submodules };
   }
 
   /** Which of `paths` git ignores (exit 1 from check-ignore means none). */
@@ -218,4 +281,11 @@ export class GitCli implements Git {
     const out = await this.git(['check-ignore', '-z', '--stdin'], { input: paths.join('\0') + '\0', okCodes: [0, 1] });
     return out.toString('utf8').split('\0').filter(Boolean);
   }
+}
+
+/** The submodule `path` is, or is inside, if any. */
+function containingSubmodule(submodules: Map<string, string>, path: string): string | undefined {
+  if (!submodules.size) return undefined;
+  for (let p = path; p !== '.' && p !== '/' && p !== ''; p = posix.dirname(p)) if (submodules.has(p)) return p;
+  return undefined;
 }

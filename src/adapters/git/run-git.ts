@@ -16,22 +16,31 @@ export class GitError extends Error {
  * Runs git with an argument array (never a shell) in `cwd`, with `env` (see `gitEnv`) and
  * optional standard input; resolves with stdout. Exit codes in `okCodes` (default: 0) succeed.
  */
-export function runGit(
+export async function runGit(
   cwd: string,
   env: NodeJS.ProcessEnv,
   args: readonly string[],
   options: { input?: string; okCodes?: number[] } = {},
 ): Promise<Buffer> {
+  return (await gitRun(cwd, env, args, options.okCodes ?? [0], options.input)).stdout;
+}
+
+/** Runs git for its exit code alone (`merge-base --is-ancestor`); a code outside `codes` is a GitError. */
+export async function gitExitCode(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[], codes: readonly number[]): Promise<number> {
+  return (await gitRun(cwd, env, args, codes)).code;
+}
+
+function gitRun(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[], okCodes: readonly number[], input?: string): Promise<{ code: number; stdout: Buffer }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env });
-    if (options.input !== undefined) child.stdin!.end(options.input);
+    const child = spawn('git', args, { cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env });
+    if (input !== undefined) child.stdin!.end(input);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
     child.on('close', (code) => {
-      if ((options.okCodes ?? [0]).includes(code ?? -1)) resolve(Buffer.concat(out));
+      if (okCodes.includes(code ?? -1)) resolve({ code: code!, stdout: Buffer.concat(out) });
       else reject(new GitError(args, code, Buffer.concat(err).toString('utf8')));
     });
   });

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Finding } from '../../core/finding.js';
 import type {
-  CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, Release, Store,
+  CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
 } from '../../ports/store.js';
 import { LockLostError } from '../../ports/store.js';
 import { pendingMigrations } from './migration.js';
@@ -9,13 +9,16 @@ import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { redactUrl } from './redact-url.js';
 import {
   COLUMNS, WHOLE_ENV, checkFromRow, checkParams, deployedFromRow, deployedParams, findingFromRow, findingParams,
-  freezeFromRow, freezeParams, journalFromRow, journalParams, listLimit, lockFromRow, lockParams, releaseFromRow,
+  freezeFromRow, freezeParams, journalFromRow, journalParams, listLimit, lockFromRow, lockParams, lockStateFromRow, releaseFromRow,
   releaseParams, unknownRelease, upsertDeployed,
   type CheckRow, type DeployedRow, type FindingRow, type FreezeRow, type JournalRow, type LockRow, type ReleaseRow,
 } from './store-rows.js';
 import { validateStep } from './validate-step.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/** The database's time as ISO 8601 text: what every lock time is stamped with, whatever the clocks of the hosts. */
+const NOW = `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const JSON_OID = 114;
 /** JSON columns come back as text, parsed by `fromJsonColumn`, exactly as from SQLite. */
@@ -168,11 +171,11 @@ export class PostgresStore implements Store {
     return new Map(rows.map((row) => [row.service, deployedFromRow(row)]));
   }
 
-  async acquireLock(holder: LockHolder): Promise<{ acquired: true } | { acquired: false; holder: LockHolder }> {
+  async acquireLock(holder: LockRequest): Promise<{ acquired: true } | { acquired: false; holder: LockState }> {
     // The holder read after a failed insert may have released in between: then try again.
     for (let attempt = 0; attempt < 10; attempt++) {
       const inserted = await this.pool.query(
-        `INSERT INTO locks (${COLUMNS.locks}) VALUES (${marks(8)}) ON CONFLICT (env) DO NOTHING`,
+        `INSERT INTO locks (${COLUMNS.locks}) VALUES (${marks(6)}, ${NOW}, ${NOW}) ON CONFLICT (env) DO NOTHING`,
         lockParams(holder),
       );
       if (inserted.rowCount === 1) return { acquired: true };
@@ -184,8 +187,8 @@ export class PostgresStore implements Store {
     throw new Error(`the lock on ${holder.env} was taken and released 10 times while acquiring it: giving up`);
   }
 
-  async heartbeat(env: string, token: string, at: string): Promise<void> {
-    const updated = await this.pool.query('UPDATE locks SET heartbeat_at = $1 WHERE env = $2 AND token = $3', [at, env, token]);
+  async heartbeat(env: string, token: string): Promise<void> {
+    const updated = await this.pool.query(`UPDATE locks SET heartbeat_at = ${NOW} WHERE env = $1 AND token = $2`, [env, token]);
     if (updated.rowCount === 0) throw new LockLostError(env, token, await this.currentLock(env));
   }
 
@@ -198,9 +201,10 @@ export class PostgresStore implements Store {
     return rows[0] && lockFromRow(rows[0]);
   }
 
-  async currentLock(env: string): Promise<LockHolder | undefined> {
-    const { rows } = await this.pool.query<LockRow>(`SELECT ${COLUMNS.locks} FROM locks WHERE env = $1`, [env]);
-    return rows[0] && lockFromRow(rows[0]);
+  async currentLock(env: string): Promise<LockState | undefined> {
+    const silent = `(extract(epoch from (now() - heartbeat_at::timestamptz)) * 1000)::bigint AS silent_ms`;
+    const { rows } = await this.pool.query<LockRow & { silent_ms: string }>(`SELECT ${COLUMNS.locks}, ${silent} FROM locks WHERE env = $1`, [env]);
+    return rows[0] && lockStateFromRow(rows[0]);
   }
 
   async freeze(freeze: Freeze): Promise<void> {

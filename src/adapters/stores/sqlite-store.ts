@@ -3,18 +3,21 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Finding } from '../../core/finding.js';
 import type {
-  CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, Release, Store,
+  CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
 } from '../../ports/store.js';
 import { LockLostError } from '../../ports/store.js';
 import { pendingMigrations } from './migration.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import {
   COLUMNS, WHOLE_ENV, checkFromRow, checkParams, deployedFromRow, deployedParams, findingFromRow, findingParams,
-  freezeFromRow, freezeParams, journalFromRow, journalParams, listLimit, lockFromRow, lockParams, releaseFromRow, releaseParams,
+  freezeFromRow, freezeParams, journalFromRow, journalParams, listLimit, lockFromRow, lockParams, lockStateFromRow, releaseFromRow, releaseParams,
   unknownRelease, upsertDeployed,
   type CheckRow, type DeployedRow, type FindingRow, type FreezeRow, type JournalRow, type LockRow, type ReleaseRow,
 } from './store-rows.js';
 import { validateStep } from './validate-step.js';
+
+/** The store's time as ISO 8601 text, read by SQLite itself: what every lock time is stamped with. */
+const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
 /** How long a write waits for another process's write to finish before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -137,18 +140,18 @@ export class SqliteStore implements Store {
     return new Map(rows.map((row) => [row.service, deployedFromRow(row)]));
   }
 
-  async acquireLock(holder: LockHolder): Promise<{ acquired: true } | { acquired: false; holder: LockHolder }> {
+  async acquireLock(holder: LockRequest): Promise<{ acquired: true } | { acquired: false; holder: LockState }> {
     return this.immediate(() => {
-      this.run(`INSERT INTO locks (${COLUMNS.locks}) VALUES (${marks(8)}) ON CONFLICT (env) DO NOTHING`, lockParams(holder));
+      this.run(`INSERT INTO locks (${COLUMNS.locks}) VALUES (${marks(6)}, ${NOW}, ${NOW}) ON CONFLICT (env) DO NOTHING`, lockParams(holder));
       const current = this.lockRow(holder.env);
       if (!current) throw new Error(`internal error: the lock on ${holder.env} vanished inside a transaction`);
       // The same token again is a retry of this acquisition (its first answer was lost): it holds.
-      return current.token === holder.token ? { acquired: true } : { acquired: false, holder: lockFromRow(current) };
+      return current.token === holder.token ? { acquired: true } : { acquired: false, holder: lockStateFromRow(current) };
     });
   }
 
-  async heartbeat(env: string, token: string, at: string): Promise<void> {
-    if (this.run('UPDATE locks SET heartbeat_at = ? WHERE env = ? AND token = ?', [at, env, token]).changes === 0) {
+  async heartbeat(env: string, token: string): Promise<void> {
+    if (this.run(`UPDATE locks SET heartbeat_at = ${NOW} WHERE env = ? AND token = ?`, [env, token]).changes === 0) {
       throw new LockLostError(env, token, await this.currentLock(env));
     }
   }
@@ -162,9 +165,9 @@ export class SqliteStore implements Store {
     return row && lockFromRow(row);
   }
 
-  async currentLock(env: string): Promise<LockHolder | undefined> {
+  async currentLock(env: string): Promise<LockState | undefined> {
     const row = this.lockRow(env);
-    return row && lockFromRow(row);
+    return row && lockStateFromRow(row);
   }
 
   async freeze(freeze: Freeze): Promise<void> {
@@ -199,8 +202,9 @@ export class SqliteStore implements Store {
     return { seq: next.journal_seq, env: next.env };
   }
 
-  private lockRow(env: string): LockRow | undefined {
-    return this.get<LockRow>(`SELECT ${COLUMNS.locks} FROM locks WHERE env = ?`, [env]);
+  private lockRow(env: string): (LockRow & { silent_ms: number }) | undefined {
+    const silent = `CAST(round((julianday('now') - julianday(heartbeat_at)) * 86400000) AS INTEGER) AS silent_ms`;
+    return this.get<LockRow & { silent_ms: number }>(`SELECT ${COLUMNS.locks}, ${silent} FROM locks WHERE env = ?`, [env]);
   }
 
   /** Runs `fn` in a BEGIN IMMEDIATE transaction: committed when it returns, rolled back when it throws. */

@@ -1,5 +1,5 @@
 import type { Finding } from '../../core/finding.js';
-import type { CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, Release } from '../../ports/store.js';
+import type { CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release } from '../../ports/store.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
 
 /*
@@ -210,8 +210,9 @@ export interface LockRow {
 }
 
 /** In `COLUMNS.locks` order. */
-export function lockParams(h: LockHolder): unknown[] {
-  return [h.env, h.token, h.user, h.host, h.pid, h.releaseId ?? null, h.acquiredAt, h.heartbeatAt];
+/** The parameters of a lock's row but its times, which the store stamps itself. */
+export function lockParams(h: LockRequest): unknown[] {
+  return [h.env, h.token, h.user, h.host, h.pid, h.releaseId ?? null];
 }
 
 export function lockFromRow(row: LockRow): LockHolder {
@@ -221,6 +222,11 @@ export function lockFromRow(row: LockRow): LockHolder {
   };
   if (row.release_id !== null) holder.releaseId = row.release_id;
   return holder;
+}
+
+/** A lock row read with how long its holder has been silent (`silent_ms`, computed by the database). */
+export function lockStateFromRow(row: LockRow & { silent_ms: number | string }): LockState {
+  return { ...lockFromRow(row), silentMs: Math.max(0, Number(row.silent_ms)) };
 }
 
 /** A freeze of the whole environment is stored with service '' (a primary key column cannot be NULL). */

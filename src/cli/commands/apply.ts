@@ -7,13 +7,14 @@ import { applyRelease } from '../../engine/apply-release.js';
 import { prepareRelease } from '../../engine/prepare-release.js';
 import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command } from '../command.js';
-import { EXIT } from '../io.js';
+import { EXIT, exitOf } from '../io.js';
 import { withFleet } from '../open-fleet.js';
 import { lazyRuntime } from '../runtime.js';
 import { groupedFindings } from '../views/findings.js';
 import { findingJson, writeJson } from '../views/json.js';
 import { progressPrinter } from '../views/progress-view.js';
 import { renderPlan } from '../views/plan-view.js';
+import { releaseStart } from '../views/baseline-label.js';
 import { intentAndScope, readAndCheck, releaseOptions } from './release-options.js';
 
 export const applyCommand: Command = {
@@ -30,8 +31,14 @@ after the driver runs; each batch must pass health, sanity and bake before the n
 failed gate, policy.on_failure decides: rollback-batch, rollback-release or pause.
 Asks for confirmation on a terminal; elsewhere --yes is required.
 
-Exit codes: 0 deployed; 1 refused (findings), locked, or failed and rolled back (or paused);
-2 unusable input (nothing touched); 3 failed and the rollback did not complete (needs an operator).`,
+Before each batch the freezes are read again: one set since the release started that covers
+what is left pauses it there (tranche unfreeze, then tranche resume).
+--from is no what-if here: apply deploys from what is recorded, and refuses --from REF unless
+every recorded service runs REF.
+
+Exit codes: 0 deployed; 1 refused (findings), locked, or failed and rolled back; 2 unusable
+input (nothing touched); 3 needs an operator: paused (on_failure: pause, or a freeze), or failed
+and the rollback did not complete.`,
   options: {
     ...releaseOptions,
     yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' },
@@ -49,16 +56,18 @@ Exit codes: 0 deployed; 1 refused (findings), locked, or failed and rolled back 
         if (saved && args.values.to !== undefined) throw new InputError('apply: give either a plan file or --to, not both');
         if (saved && args.values.env !== undefined && args.values.env !== saved.env) throw new InputError(`apply: the plan is for ${saved.env}, not ${String(args.values.env)}`);
         const now = new Date().toISOString();
-        const { revisions, check } = await readAndCheck(fleet, args, async () => (await lazy.get()).store, now, saved ? { env: saved.env, toRef: saved.to.commit } : {});
+        // --from on apply is no what-if: it states what runs, and is refused unless that is what is recorded.
+        const override = { assertFrom: true, ...(saved ? { env: saved.env, toRef: saved.to.commit } : {}) };
+        const { revisions, check } = await readAndCheck(fleet, args, async () => (await lazy.get()).store, now, override);
         const runtime = await lazy.get();
-        const prepared = prepareRelease({ check, deployed: revisions.deployed, createdAt: now, ...intentAndScope(args), ...(saved ? intentAndScope({ values: { intent: saved.intent, scope: saved.scope?.join(',') } }) : {}) });
+        const prepared = prepareRelease({ revisions, check, createdAt: now, ...intentAndScope(args), ...(saved ? intentAndScope({ values: { intent: saved.intent, scope: saved.scope?.join(',') } }) : {}) });
         if (saved) {
           const stale = planStaleness(saved, prepared.plan);
           if (stale) throw new InputError(`apply: the plan in ${planFile} is stale: ${stale}; make a new one with tranche plan`);
         }
         const plan = saved ?? prepared.plan;
 
-        if (!args.json && plan.batches.length) io.stderr.write(renderPlan(plan, revisions.from?.label));
+        if (!args.json && plan.batches.length) io.stderr.write(renderPlan(plan, releaseStart(revisions)));
         if (plan.batches.length && args.values.yes !== true) {
           if (!(await io.confirm(`Deploy ${plan.batches.reduce((n, b) => n + b.steps.length, 0)} service(s) to ${plan.env}? [y/N] `))) {
             io.stderr.write('nothing was deployed\n');
@@ -89,7 +98,7 @@ Exit codes: 0 deployed; 1 refused (findings), locked, or failed and rolled back 
         }
         if (args.json) writeJson(io.stdout, { ...outcome, events: progress.events });
         else io.stdout.write(`release ${outcome.releaseId}: ${outcome.status} — ${outcome.summary}\n`);
-        return outcome.status === 'succeeded' ? EXIT.ok : outcome.status === 'rollback-failed' ? EXIT.operator : EXIT.findings;
+        return exitOf(outcome.status);
       } finally {
         await lazy.close();
       }

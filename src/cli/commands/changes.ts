@@ -15,10 +15,12 @@ One diff and one log of the range, bucketed by service (its path and watched pat
 commit (sha, author, date, subject) and file, each file classified as config (a config source of
 the service, or a manifest change to it), code, deps (dependency manifests and lockfiles) or
 contract (a spec it provides); the config keys whose resolved value changes, old → new (secrets
-as fingerprints). --from defaults to what is recorded as deployed in E. --format markdown prints
-it for a pull-request comment.
+as fingerprints). Each service is compared with what it runs in E, as recorded (its own commit:
+services run different ones after a partial release); a service nothing runs yet is new. --from
+REF is a what-if: as if every service ran REF. --format markdown prints it for a pull-request
+comment.
 
-Exit codes: 0 shown; 2 unusable input (or nothing to compare with).`,
+Exit codes: 0 shown; 2 unusable input.`,
   options: { ...releaseOptions, format: { type: 'string', value: 'text|markdown', description: 'the human format (default text)' } },
   positionals: [],
   run: (args, io) =>
@@ -26,7 +28,6 @@ Exit codes: 0 shown; 2 unusable input (or nothing to compare with).`,
       const format = (args.values.format as string | undefined) ?? 'text';
       if (format !== 'text' && format !== 'markdown') throw new InputError(`--format: ${JSON.stringify(format)} is not text or markdown`);
       return withCheckedRelease(fleet, args, io, async ({ check }) => {
-        if (!check.changes) throw new InputError(`changes needs a revision to compare with: ${check.skipped[0]?.reason ?? 'give --from REF'}`);
         if (args.json) writeJson(io.stdout, check.changes);
         else io.stdout.write(format === 'markdown' ? changesMarkdown(check.changes) : renderChanges(check.changes));
         return EXIT.ok;

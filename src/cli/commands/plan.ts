@@ -5,6 +5,7 @@ import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
 import { writeJson } from '../views/json.js';
+import { releaseStart } from '../views/baseline-label.js';
 import { planJson, renderPlan } from '../views/plan-view.js';
 import { intentAndScope, releaseOptions, withCheckedRelease } from './release-options.js';
 
@@ -23,7 +24,8 @@ rollback-unsafe). With policy.separate_config, config-only changes go out first 
 batches. Each step says what it deploys and how it is rolled back; each batch lists its gates
 (health, sanity, bake) and why it is where it is. The plan carries the release's findings (see tranche check).
 -o writes the plan as JSON for tranche apply, which refuses it once the deployed state or the
-target has moved.
+target has moved. Each service starts from what it runs in E, as recorded; --from REF plans a
+what-if (as if every service ran REF), which apply refuses unless that is what runs.
 
 Exit codes: 0 no error findings; 1 error findings; 2 unusable input.`,
   options: {
@@ -34,11 +36,11 @@ Exit codes: 0 no error findings; 1 error findings; 2 unusable input.`,
   run: (args, io) =>
     withFleet(args, io, (fleet) =>
       withCheckedRelease(fleet, args, io, async ({ revisions, check, now }) => {
-        const { plan } = prepareRelease({ check, deployed: revisions.deployed, createdAt: now, ...intentAndScope(args) });
+        const { plan } = prepareRelease({ revisions, check, createdAt: now, ...intentAndScope(args) });
         const output = args.values.output as string | undefined;
         if (output !== undefined) writeFileSync(resolve(io.cwd, output), `${JSON.stringify(plan, null, 2)}\n`);
         if (args.json) writeJson(io.stdout, planJson(plan));
-        else io.stdout.write(renderPlan(plan, revisions.from?.label) + (output ? `plan written to ${output}; apply it with tranche apply --env ${plan.env} ${output}\n` : ''));
+        else io.stdout.write(renderPlan(plan, releaseStart(revisions)) + (output ? `plan written to ${output}; apply it with tranche apply --env ${plan.env} ${output}\n` : ''));
         return plan.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
       }),
     ),

@@ -1,3 +1,4 @@
+import { CHANGE_KINDS } from '../../core/changes/change-manifest.js';
 import { InputError } from '../../core/input-error.js';
 import { checkRelease, type ReleaseCheck } from '../../engine/check-release.js';
 import { readReleaseRevisions, type ReleaseQuery, type ReleaseRevisions } from '../../engine/read-release.js';
@@ -7,15 +8,14 @@ import type { CliIO } from '../io.js';
 import type { Fleet } from '../open-fleet.js';
 import { hasState, lazyRuntime } from '../runtime.js';
 
-const SCOPES = ['config', 'code', 'deps', 'contract'];
 
 /** The options of every command that describes a release: check, plan, apply. */
 export const releaseOptions: Record<string, OptionSpec> = {
   env: { type: 'string', short: 'e', value: 'E', description: 'the environment to release' },
-  from: { type: 'string', value: 'REF', description: 'the deployed revision to compare with (default: what is recorded as deployed)' },
+  from: { type: 'string', value: 'REF', description: 'what-if: compare as if every service ran REF (default: what each service runs, as recorded)' },
   to: { type: 'string', value: 'REF', description: 'the target revision (default HEAD)' },
   intent: { type: 'string', value: 'TEXT', description: 'one line of why: recorded with the release' },
-  scope: { type: 'string', value: 'LIST', description: `what the release may change: ${SCOPES.join(', ')}` },
+  scope: { type: 'string', value: 'LIST', description: `what the release may change: ${CHANGE_KINDS.join(', ')}` },
   'allow-dirty': { type: 'boolean', description: 'accept uncommitted changes in the target (first environment only)' },
   state: { type: 'string', value: 'URL', description: 'the state store: postgres://… or a SQLite file (default .tranche/state.db; or TRANCHE_STATE)' },
 };
@@ -30,7 +30,7 @@ export async function readAndCheck(
   args: ParsedArgs,
   store: (() => Promise<Store>) | undefined,
   now: string,
-  override: Partial<Pick<ReleaseQuery, 'env' | 'toRef'>> = {},
+  override: Partial<Pick<ReleaseQuery, 'env' | 'toRef' | 'assertFrom'>> = {},
 ): Promise<{ revisions: ReleaseRevisions; check: ReleaseCheck }> {
   const revisions = await readReleaseRevisions(fleet.git, fleet.cache, {
     ...releaseQuery(args),
@@ -76,8 +76,8 @@ export function intentAndScope(args: { values: Record<string, string | boolean |
 
 export function releaseQuery(args: ParsedArgs): Omit<ReleaseQuery, 'deployed'> {
   const scope = (args.values.scope as string | undefined)?.split(',').map((s) => s.trim());
-  const unknown = scope?.find((s) => !SCOPES.includes(s));
-  if (unknown !== undefined) throw new InputError(`--scope: ${JSON.stringify(unknown)} is not one of ${SCOPES.join(', ')}`);
+  const unknown = scope?.find((s) => !(CHANGE_KINDS as readonly string[]).includes(s));
+  if (unknown !== undefined) throw new InputError(`--scope: ${JSON.stringify(unknown)} is not one of ${CHANGE_KINDS.join(', ')}`);
   return {
     env: args.values.env as string | undefined,
     toRef: (args.values.to as string | undefined) ?? 'HEAD',

@@ -10,6 +10,8 @@ import { hasState, withRuntime } from '../runtime.js';
 import { writeJson } from '../views/json.js';
 import { renderTable } from '../views/table.js';
 import { stateOptions } from './state-options.js';
+import { baselineLabel } from '../views/baseline-label.js';
+import type { DeployedService } from '../../core/state/records.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -17,7 +19,8 @@ export const statusCommand: Command = {
   usage: 'status --env E',
   details: `
 For every service recorded as deployed in E: its commit, config hash, when and by which release,
-and whether the driver sees it running that version. The latest release with its status; when
+and whether the driver sees it running that version. After a partial release (a batch rolled
+back, a paused release) services run different commits: the header says which, and how many. The latest release with its status; when
 tranche died during it, which steps are in doubt (started, never finished) and what to run next.
 The lock holder, and whether that process still runs.
 
@@ -69,11 +72,13 @@ Exit codes: 0 shown; 2 unusable input.`,
               ? { id: release.id, status: release.status, summary: release.summary ?? null, startedAt: release.startedAt, inDoubt }
               : null,
             services,
+            revisions: revisionsOf(deployed.values()),
             ...(next ? { next } : {}),
           });
           return EXIT.ok;
         }
-        const lines = [`${env}: ${services.length} service${services.length === 1 ? '' : 's'} recorded as deployed`];
+        const runs = baselineLabel([...deployed.values()], new Map([...deployed.values()].map((d) => [d.commit, d.commit.slice(0, 7)])));
+        const lines = [`${env}: ${services.length} service${services.length === 1 ? '' : 's'} recorded as deployed${runs ? `, at ${runs}` : ''}`];
         if (release) lines.push(`latest release ${release.id}: ${release.status}${release.summary ? ` — ${release.summary}` : ''}`);
         lines.push(lock ? `lock: held by ${lock.user}@${lock.host} (pid ${lock.pid}) since ${lock.acquiredAt}${holderAlive === false ? ' — that process is no longer running' : ''}` : 'lock: free');
         for (const step of inDoubt) lines.push(`in doubt: ${step.service} (batch ${step.batch}): ${step.action} started and never finished`);
@@ -93,3 +98,10 @@ Exit codes: 0 shown; 2 unusable input.`,
       });
     }),
 };
+
+/** The commits the services run, each with its services: one after a whole release, several after a partial one. */
+function revisionsOf(deployed: Iterable<DeployedService>): { commit: string; services: string[] }[] {
+  const byCommit = new Map<string, string[]>();
+  for (const d of deployed) byCommit.set(d.commit, [...(byCommit.get(d.commit) ?? []), d.service]);
+  return [...byCommit].map(([commit, services]) => ({ commit, services }));
+}

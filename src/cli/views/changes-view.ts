@@ -1,42 +1,89 @@
 import type { ChangeManifest, ServiceChanges } from '../../core/changes/change-manifest.js';
+import { listed } from '../../core/listed.js';
+import { htmlText, mdCode, mdText } from './markdown.js';
 
 const short = (sha: string) => sha.slice(0, 7);
 
-function serviceLines(s: ServiceChanges, bullet: string, code: (t: string) => string): string[] {
-  const lines = [`${s.service} — ${s.kinds.join(', ') || 'no kind'}`];
-  for (const c of s.commits) lines.push(`${bullet}${code(short(c.sha))} ${c.subject} (${c.author}, ${c.date.slice(0, 10)})`);
-  for (const f of s.files) lines.push(`${bullet}${f.status} ${code(f.path)} [${f.kind}]`);
-  for (const k of s.configKeys) lines.push(`${bullet}${code(k.key)}: ${k.from ?? '(unset)'} → ${k.to ?? '(unset)'}`);
-  for (const d of s.deps) {
-    const how = [d.semver, d.direct ? 'direct' : `transitive${d.via.length ? ` via ${d.via.join(', ')}` : ''}`].filter(Boolean).join(', ');
-    lines.push(`${bullet}${code(d.name)} ${d.from ?? '(added)'} → ${d.to ?? '(removed)'} (${how})`);
+/** How much of each list a view shows; the rest is counted. */
+interface Limits {
+  commits: number;
+  files: number;
+  keys: number;
+  deps: number;
+}
+const TEXT_LIMITS: Limits = { commits: 200, files: 500, keys: 500, deps: 500 };
+const MARKDOWN_LIMITS: Limits = { commits: 20, files: 30, keys: 30, deps: 30 };
+
+/** How a view writes what came from commits, files and config: as is, or escaped for markdown. */
+interface Writer {
+  text(t: string): string;
+  code(t: string): string;
+  bullet: string;
+}
+const PLAIN: Writer = { text: (t) => t, code: (t) => t, bullet: '    ' };
+const MARKDOWN: Writer = { text: mdText, code: (t) => mdCode(t), bullet: '- ' };
+
+/** What a service's change starts from, as a header says it. */
+function origin(s: ServiceChanges, changes: ChangeManifest): string {
+  if (s.unreadable !== undefined) return `, from ${short(s.from!.commit)}, which cannot be read`;
+  if (!s.from) return ', new in this environment';
+  return changes.from ? '' : `, from ${short(s.from.commit)}`;
+}
+
+function serviceLines(s: ServiceChanges, w: Writer, limits: Limits): string[] {
+  const lines: string[] = [];
+  const more = (shown: number, total: number, what: string) => {
+    if (total > shown) lines.push(`${w.bullet}… and ${total - shown} more ${what}`);
+  };
+  for (const c of s.commits.slice(0, limits.commits)) lines.push(`${w.bullet}${w.code(short(c.sha))} ${w.text(c.subject)} (${w.text(c.author)}, ${c.date.slice(0, 10)})`);
+  more(limits.commits, s.commits.length, 'commits');
+  for (const f of s.files.slice(0, limits.files)) {
+    const path = f.from !== undefined ? `${w.code(f.from)} → ${w.code(f.path)}` : w.code(f.path);
+    lines.push(`${w.bullet}${f.status} ${path} [${f.kind}${f.otherEnvs ? ', not read in this environment' : ''}]`);
   }
+  more(limits.files, s.files.length, 'files');
+  for (const k of s.configKeys.slice(0, limits.keys)) lines.push(`${w.bullet}${w.code(k.key)}: ${k.from === null ? '(unset)' : w.code(k.from)} → ${k.to === null ? '(unset)' : w.code(k.to)}`);
+  more(limits.keys, s.configKeys.length, 'config keys');
+  for (const d of s.deps.slice(0, limits.deps)) {
+    const how = [d.semver, d.direct ? 'direct' : `transitive${d.via.length ? ` via ${listed(d.via, 5)}` : ''}`].filter(Boolean).join(', ');
+    lines.push(`${w.bullet}${w.code(d.name)} ${d.from === undefined ? '(added)' : w.code(d.from)} → ${d.to === undefined ? '(removed)' : w.code(d.to)} (${w.text(how)})`);
+  }
+  more(limits.deps, s.deps.length, 'dependency changes');
+  if (s.unreadable !== undefined) lines.push(`${w.bullet}${w.text(s.unreadable)}`);
   return lines;
+}
+
+/** `deployed (e30d538) → HEAD (e699689)`, or the revisions the services run. */
+function range(changes: ChangeManifest): string {
+  if (changes.from) return `${changes.from.label} → ${changes.to.label}`;
+  const bases = new Set(changes.services.flatMap((s) => (s.from ? [short(s.from.commit)] : [])));
+  return `${bases.size ? `what each service runs (${listed([...bases], 4)})` : 'nothing deployed'} → ${changes.to.label}`;
 }
 
 /** Per service: kinds, commits, files, config keys old → new, dependency changes. */
 export function renderChanges(changes: ChangeManifest): string {
-  const lines = [`tranche changes: ${changes.env}, ${changes.from.label} → ${changes.to.label}`, ''];
+  const lines = [`tranche changes: ${changes.env}, ${range(changes)}`, ''];
   if (!changes.services.length) lines.push('no service changes');
-  for (const s of changes.services) {
-    const [head, ...rest] = serviceLines(s, '    ', (t) => t);
-    lines.push(head!, ...rest, '');
-  }
-  if (changes.unowned.length) lines.push(`files no service owns: ${changes.unowned.join(', ')}`, '');
+  for (const s of changes.services) lines.push(`${s.service} — ${s.kinds.join(', ') || 'nothing here'}${origin(s, changes)}`, ...serviceLines(s, PLAIN, TEXT_LIMITS), '');
+  if (changes.unowned.length) lines.push(`files no service owns: ${listed(changes.unowned, TEXT_LIMITS.files)}`, '');
   return lines.join('\n');
 }
 
-/** The same as markdown, fit for a pull-request comment. */
+/**
+ * The same as markdown, fit for a pull-request comment: everything that comes from commits,
+ * files and config is escaped (no HTML, mention or table break gets through), and long lists are
+ * cut with a count.
+ */
 export function changesMarkdown(changes: ChangeManifest): string {
-  const lines = [`### tranche: what ${short(changes.to.commit)} changes in ${changes.env}`, '', `From \`${changes.from.label}\` to \`${changes.to.label}\`.`, ''];
+  const lines = [`### tranche: what ${short(changes.to.commit)} changes in ${mdText(changes.env)}`, '', `${mdText(range(changes))}.`, ''];
   if (!changes.services.length) lines.push('No service changes.');
   lines.push('| service | changes | commits | files |', '|---|---|---|---|');
-  for (const s of changes.services) lines.push(`| ${s.service} | ${s.kinds.join(', ')} | ${s.commits.length} | ${s.files.length} |`);
+  for (const s of changes.services) lines.push(`| ${mdText(s.service)} | ${s.kinds.join(', ')} | ${s.commits.length} | ${s.files.length} |`);
   lines.push('');
   for (const s of changes.services) {
-    const [head, ...rest] = serviceLines(s, '- ', (t) => `\`${t}\``);
-    lines.push(`<details><summary><b>${head}</b></summary>`, '', ...rest, '', '</details>', '');
+    const head = `${s.service} — ${s.kinds.join(', ') || 'nothing here'}${origin(s, changes)}`;
+    lines.push(`<details><summary><b>${htmlText(head)}</b></summary>`, '', ...serviceLines(s, MARKDOWN, MARKDOWN_LIMITS), '', '</details>', '');
   }
-  if (changes.unowned.length) lines.push(`Files no service owns: ${changes.unowned.map((f) => `\`${f}\``).join(', ')}`, '');
+  if (changes.unowned.length) lines.push(`Files no service owns: ${listed(changes.unowned.map((f) => mdCode(f)), MARKDOWN_LIMITS.files)}`, '');
   return lines.join('\n');
 }

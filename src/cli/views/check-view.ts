@@ -2,11 +2,12 @@ import type { ReleaseCheck } from '../../engine/check-release.js';
 import { groupedFindings, countBySeverity, summarize } from './findings.js';
 import { findingJson } from './json.js';
 
-export function renderCheck(result: ReleaseCheck): string {
+/** The findings of a release grouped by service; `from` names what the release starts from. */
+export function renderCheck(result: ReleaseCheck, from: string | undefined): string {
   const services = result.to.manifest.services.size;
   const affected = new Set(result.findings.map((f) => f.service).filter(Boolean)).size;
   const lines = [
-    `tranche check: ${result.env}, ${result.from ? `${result.from.label} → ` : ''}${result.to.label}, ${services} service${services === 1 ? '' : 's'}`,
+    `tranche check: ${result.env}, ${from ? `${from} → ` : ''}${result.to.label}, ${services} service${services === 1 ? '' : 's'}`,
     '',
   ];
   if (result.findings.length) lines.push(groupedFindings(result.findings), '');
@@ -15,12 +16,12 @@ export function renderCheck(result: ReleaseCheck): string {
   return lines.join('\n');
 }
 
+/** `from`: the revision every service runs, when they run one. */
 export function checkJson(result: ReleaseCheck): Record<string, unknown> {
-  const revision = (r: ReleaseCheck['to']) => ({ label: r.label, ...(r.commit ? { commit: r.commit } : {}) });
   return {
     env: result.env,
-    ...(result.from ? { from: revision(result.from) } : {}),
-    to: revision(result.to),
+    ...(result.changes.from ? { from: result.changes.from } : {}),
+    to: { label: result.to.label, commit: result.to.commit },
     findings: result.findings.map(findingJson),
     skipped: result.skipped,
     summary: countBySeverity(result.findings),

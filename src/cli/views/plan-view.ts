@@ -1,4 +1,5 @@
 import type { Plan, Step } from '../../core/plan/plan.js';
+import { planStart } from './baseline-label.js';
 import { groupedFindings, summarize } from './findings.js';
 import { findingJson } from './json.js';
 
@@ -8,9 +9,12 @@ function rollbackOf(step: Step): string {
   return step.rollback.action === 'redeploy' ? `redeploy ${short(step.rollback.to.commit)}` : 'stop (it is new)';
 }
 
-/** The plan as a person reviews it: each batch, its steps and rollbacks, its gates, and why it is where it is. */
-export function renderPlan(plan: Plan, fromLabel: string | undefined): string {
-  const lines = [`tranche plan: ${plan.env}, ${fromLabel ? `${fromLabel} → ` : ''}${plan.to.label}${plan.intent ? ` — ${plan.intent}` : ''}`, ''];
+/**
+ * The plan as a person reviews it: each batch, its steps and rollbacks, its gates, and why it is
+ * where it is. `from` names what it starts from (default: read from the plan).
+ */
+export function renderPlan(plan: Plan, from = planStart(plan)): string {
+  const lines = [`tranche plan: ${plan.env}, ${from ? `${from} → ` : ''}${plan.to.label}${plan.intent ? ` — ${plan.intent}` : ''}`, ''];
   if (plan.findings.length) lines.push(groupedFindings(plan.findings), '', `findings: ${summarize(plan.findings)}`, '');
   if (!plan.batches.length) lines.push('nothing to deploy: every service already runs its target version and config');
   for (const batch of plan.batches) {

@@ -6,7 +6,7 @@ import type { Output } from '../io.js';
  * (stdout stays for the result). With --json nothing is printed live; the events are kept for the
  * final document.
  */
-export function progressPrinter(out: Output, json: boolean, start = Date.now()): { emit(event: RolloutEvent): void; events: RolloutEvent[] } {
+export function progressPrinter(out: Output, json: boolean, start = performance.now()): { emit(event: RolloutEvent): void; events: RolloutEvent[] } {
   const events: RolloutEvent[] = [];
   return {
     events,
@@ -14,7 +14,7 @@ export function progressPrinter(out: Output, json: boolean, start = Date.now()):
       events.push(event);
       if (json) return;
       const line = describe(event);
-      if (line) out.write(`[${((Date.now() - start) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
+      if (line) out.write(`[${((performance.now() - start) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
     },
   };
 }

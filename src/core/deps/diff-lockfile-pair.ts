@@ -14,21 +14,25 @@ export interface LockfilePair {
   manifestAfter?: string;
 }
 
-/** What moved in a lockfile, or why its after side cannot be read (problems located in it). Plain data. */
-export type LockfilePairDiff = { changes: DependencyChange[] } | { problems: ParseProblem[] };
+/**
+ * What moved in a lockfile (and, when its before side does not parse, the first problem there),
+ * or why its after side cannot be read (problems located in it). Plain data.
+ */
+export type LockfilePairDiff = { changes: DependencyChange[]; beforeProblem?: ParseProblem } | { problems: ParseProblem[] };
 
 /**
  * The dependency changes of one lockfile pair: npm lockfiles by diffNpmLocks, which does not build
  * either side in full, every other format (and an npm pair it cannot read) by parsing both sides.
- * A before side that does not parse counts as no lockfile: everything after is added.
+ * A before side that does not parse counts as no lockfile (everything after is added), and says so.
  */
 export function diffLockfilePair(pair: LockfilePair): LockfilePairDiff {
   const fast = isNpmLockName(pair.path) ? diffNpmLocks(pair.before, pair.after) : undefined;
   if (fast) return { changes: fast };
   const next = parseLockfile(pair.path, pair.after, directOf(pair.manifestAfter));
   if (!next.lockfile) return { problems: next.problems };
-  const previous = pair.before === undefined ? undefined : parseLockfile(pair.path, pair.before, directOf(pair.manifestBefore)).lockfile;
-  return { changes: diffLockfiles(previous, next.lockfile) };
+  const previous = pair.before === undefined ? undefined : parseLockfile(pair.path, pair.before, directOf(pair.manifestBefore));
+  const changes = diffLockfiles(previous?.lockfile, next.lockfile);
+  return previous && !previous.lockfile ? { changes, beforeProblem: previous.problems[0] ?? { message: 'it does not parse', line: 1, column: 1 } } : { changes };
 }
 
 /** package-lock.json and npm-shrinkwrap.json, which diffNpmLocks compares without building either lockfile. */

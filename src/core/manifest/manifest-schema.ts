@@ -1,6 +1,8 @@
 // The JSON Schema of tranche.yaml. schema/tranche.schema.json is written from this object by
 // `npm run schema` (a test keeps the two equal), so editors and tranche validate against one schema.
 
+import { RULES } from '../rules/rule-ids.js';
+
 export const manifestSchema = {
   "$schema": "http://json-schema.org/draft-07/schema#",
   "$id": "https://tranche.dev/schema/tranche.schema.json",
@@ -132,30 +134,8 @@ export const manifestSchema = {
           "description": "Severity per rule id.",
           "type": "object",
           "propertyNames": {
-            "enum": [
-              "config/missing",
-              "config/invalid",
-              "config/unknown-key",
-              "config/shadowed-change",
-              "config/stale-value",
-              "config/drift",
-              "config/plaintext-secret",
-              "config/live-drift",
-              "contract/breaking",
-              "contract/needs-provider-first",
-              "contract/no-safe-order",
-              "contract/rollback-unsafe",
-              "deps/transitive-change",
-              "deps/major-change",
-              "deps/divergence",
-              "change/unrelated",
-              "change/no-intent",
-              "change/uncommitted",
-              "change/frozen",
-              "check/preflight-failed",
-              "check/failed",
-              "check/lying-health"
-            ]
+            // Every rule id but manifest/invalid, which nothing can lower: the one list is RULES.
+            "enum": Object.keys(RULES).filter((id) => id !== 'manifest/invalid')
           },
           "additionalProperties": {
             "enum": [

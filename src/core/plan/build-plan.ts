@@ -1,4 +1,4 @@
-import type { ChangeManifest } from '../changes/change-manifest.js';
+import { changesCode, type ChangeManifest, type ServiceChanges } from '../changes/change-manifest.js';
 import type { ContractEdge } from '../contracts/contract-edges.js';
 import { compareFindings, type Finding } from '../finding.js';
 import type { Manifest, Service } from '../manifest/manifest.js';
@@ -6,7 +6,7 @@ import { applyPolicy } from '../rules/apply-policy.js';
 import { contractConstraints } from './contract-order.js';
 import { mixedVersionFindings } from './mixed-versions.js';
 import { orderBatches } from './order-batches.js';
-import type { ChangeKind, Gates, Plan, Step, VersionRef } from './plan.js';
+import type { Gates, Plan, Step, StepChange, VersionRef } from './plan.js';
 
 /** One service at one version, with its config as shown (secrets as fingerprints). */
 export interface ServiceState {
@@ -24,18 +24,10 @@ export interface PlanInput {
   /** What runs now, as recorded. */
   deployed: Map<string, ServiceState>;
   findings: Finding[];
-  /** What the release changes per service, when it was analyzed. */
-  changes?: ChangeManifest;
+  /** What the release changes per service, each against the revision it runs. */
+  changes: ChangeManifest;
   /** The consumer → provider edges whose contract changes (see `compareFleetContracts`). */
   contracts?: readonly ContractEdge[];
-  /**
-   * The services whose code changed between commit `since` (the deployed revision) and the
-   * target, as the change analysis classified their files: a content id also moves with a config
-   * file inside the service's folder, which changes no code. A service deployed at `since` and
-   * not listed is a config-only change; the contract analysis takes every unlisted service as
-   * keeping the code it runs (even a first deploy, when nothing is recorded as deployed).
-   */
-  codeChanged?: { since: string; services: ReadonlySet<string> };
   /** ISO time, from the caller's clock. */
   createdAt: string;
   intent?: string;
@@ -46,17 +38,19 @@ export interface PlanInput {
  * The plan of a release (PRODUCT §6), a pure function of its input: only services whose code or
  * resolved config changes, in batches of at most `batch_size`, each after the services it
  * depends on and in the order its contracts need, config-only changes first when
- * `separate_config` holds. The contract findings come from the mixed-version pairings the
- * chosen order lets exist, during the rollout and during a rollback of any prefix of it.
+ * `separate_config` holds. Whether a service's code changes is what its files say (`changes`):
+ * a config source edited in its folder changes no code. The contract findings come from the
+ * mixed-version pairings the chosen order lets exist, during the rollout and during a rollback
+ * of any prefix of it.
  */
 export function buildPlan(input: PlanInput): Plan {
   const { manifest, env } = input;
+  const content = new Map(input.changes.services.map((s) => [s.service, s]));
   const steps: Step[] = [];
   const unchanged: string[] = [];
   for (const [name, target] of input.targets) {
     const current = input.deployed.get(name);
-    const sameCode = input.codeChanged && current?.version.commit === input.codeChanged.since && !input.codeChanged.services.has(name);
-    const change = changeKind(current?.version, target.version, sameCode === true);
+    const change = stepChange(current?.version, target.version, content.get(name));
     if (!change) {
       unchanged.push(name);
       continue;
@@ -71,7 +65,7 @@ export function buildPlan(input: PlanInput): Plan {
     });
   }
   const edges = input.contracts ?? [];
-  const moving = new Set(steps.filter((s) => s.change !== 'config' && (input.codeChanged?.services.has(s.service) ?? true)).map((s) => s.service));
+  const moving = new Set(steps.filter((s) => s.change !== 'config').map((s) => s.service));
   const constraints = contractConstraints(edges, moving, new Set(steps.map((s) => s.service)), manifest);
   const ordered = orderBatches(steps, manifest, manifest.policy.batch_size, manifest.policy.separate_config, constraints);
   const batchOf = new Map<string, number>();
@@ -90,7 +84,7 @@ export function buildPlan(input: PlanInput): Plan {
     basis: { deployed: deployedBasis, toCommit: input.to.commit },
     policy: { batch_size: manifest.policy.batch_size, bake: manifest.policy.bake, on_failure: manifest.policy.on_failure },
     findings: contractFindings.length ? [...input.findings, ...contractFindings].sort(compareFindings) : input.findings,
-    ...(input.changes ? { changes: input.changes } : {}),
+    changes: input.changes,
     batches: ordered.map((batch, index) => ({
       index: index + 1,
       kind: batch.kind,
@@ -103,15 +97,18 @@ export function buildPlan(input: PlanInput): Plan {
   };
 }
 
-/** `sameCode`: the content id moved with config files only, which is a config change. */
-function changeKind(from: VersionRef | undefined, to: VersionRef, sameCode: boolean): ChangeKind | undefined {
+/**
+ * What a step does to a service: new when nothing runs it; code when its files change anything
+ * but config (its change analysis says so — or, when what it runs could not be read, its content
+ * id moved); config when the config it resolves to changes.
+ */
+function stepChange(from: VersionRef | undefined, to: VersionRef, content: ServiceChanges | undefined): StepChange | undefined {
   if (!from) return 'new';
-  const moved = from.contentId !== to.contentId;
-  const code = moved && !sameCode;
+  const code = content?.unreadable !== undefined ? from.contentId !== to.contentId : changesCode(content?.kinds ?? []);
   const config = from.configHash !== to.configHash;
   if (code && config) return 'code+config';
   if (code) return 'code';
-  if (config || moved) return 'config';
+  if (config) return 'config';
   return undefined;
 }
 

@@ -8,13 +8,13 @@ export interface VersionRef {
   configHash: string;
 }
 
-/** Why a service is in the plan. */
-export type ChangeKind = 'new' | 'code' | 'config' | 'code+config';
+/** What a step does to its service: why it is in the plan. */
+export type StepChange = 'new' | 'code' | 'config' | 'code+config';
 
 /** Deploy one service to one version; its rollback is known before anything starts. */
 export interface Step {
   service: string;
-  change: ChangeKind;
+  change: StepChange;
   to: VersionRef;
   /** What runs now; absent for a first deploy. */
   from?: VersionRef;
@@ -65,7 +65,7 @@ export interface Plan {
   };
   policy: { batch_size: number; bake: number; on_failure: 'rollback-batch' | 'rollback-release' | 'pause' };
   findings: Finding[];
-  /** Exactly what the release carries per service (commits, files, config keys, dependencies). */
+  /** Exactly what the release carries per service (commits, files, config keys, dependencies); absent in plans made before it was recorded. */
   changes?: ChangeManifest;
   batches: Batch[];
   /** Services of the environment that the release leaves as they are. */

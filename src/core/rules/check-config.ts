@@ -9,6 +9,8 @@ import { checkStaleValue } from './config/check-stale-value.js';
 import { checkUnknownKey } from './config/check-unknown-key.js';
 import type { ConfigRuleInput } from './config/config-rule-input.js';
 import type { RuleId } from './rule-ids.js';
+import type { FleetRevision } from '../fleet-revision.js';
+import type { ResolvedFleet } from '../config/resolve-fleet.js';
 
 /** The rules that compare the deployed revision with the target; they need a `from`. */
 export const COMPARING_RULES: readonly RuleId[] = ['config/shadowed-change', 'config/stale-value'];
@@ -19,23 +21,32 @@ export interface ConfigCheckResult {
   skipped: RuleId[];
 }
 
-/** Runs every config rule for one environment of a release, with the fleet's severities applied. */
-export function checkConfig(input: ConfigRuleInput): ConfigCheckResult {
-  const shadowed = checkShadowedChange(input);
-  const reported = new Set(shadowed.map(keyOf));
-  const findings = [
-    ...checkMissing(input),
-    ...checkInvalid(input),
-    ...checkUnknownKey(input),
-    ...shadowed,
+/** A deployed revision, and the services of the release that run it. */
+export interface DeployedRevision {
+  revision: FleetRevision;
+  configs: ResolvedFleet;
+  services: ReadonlySet<string>;
+}
+
+/**
+ * Runs every config rule for one environment of a release, with the fleet's severities applied.
+ * The rules that compare run once per deployed revision, for the services that run it: after a
+ * partial release, services of one environment run different revisions.
+ */
+export function checkConfig(input: Omit<ConfigRuleInput, 'from'> & { deployed: readonly DeployedRevision[] }): ConfigCheckResult {
+  const comparing: Finding[] = [];
+  for (const { revision, configs, services } of input.deployed) {
+    const base = { ...input, from: { revision, configs } };
+    const shadowed = checkShadowedChange(base);
+    const reported = new Set(shadowed.map(keyOf));
     // A literal that shadows a changed binding is one mistake: report it once, as the shadowing.
-    ...checkStaleValue(input).filter((f) => !reported.has(keyOf(f))),
-    ...checkDrift(input),
-    ...checkPlaintextSecret(input),
-  ];
+    const stale = checkStaleValue(base).filter((f) => !reported.has(keyOf(f)));
+    comparing.push(...[...shadowed, ...stale].filter((f) => f.service !== undefined && services.has(f.service)));
+  }
+  const findings = [...checkMissing(input), ...checkInvalid(input), ...checkUnknownKey(input), ...comparing, ...checkDrift(input), ...checkPlaintextSecret(input)];
   return {
     findings: applyPolicy(findings, input.to.manifest.policy),
-    skipped: input.from ? [] : [...COMPARING_RULES],
+    skipped: input.deployed.length ? [] : [...COMPARING_RULES],
   };
 }
 

@@ -19,6 +19,8 @@ export const RULES = {
   'change/no-intent': 'warn',
   'change/uncommitted': 'error',
   'change/frozen': 'error',
+  'change/reverts-deployed': 'error',
+  'change/unreadable': 'error',
   'check/preflight-failed': 'error',
   'check/failed': 'error',
   'check/lying-health': 'warn',

@@ -1,5 +1,5 @@
 import type { Finding } from '../finding.js';
-import type { Plan } from '../plan/plan.js';
+import type { Plan, Step } from '../plan/plan.js';
 import type { Freeze } from './records.js';
 
 /**
@@ -25,11 +25,23 @@ export function frozenChanges(freezes: readonly Freeze[], now: string, changes: 
   return findings;
 }
 
-/** `change/frozen` findings for the steps of a plan (apply refuses them). */
-export function frozenSteps(plan: Plan, freezes: readonly Freeze[], now: string): Finding[] {
-  const kinds = new Map(
-    plan.batches.flatMap((b) => b.steps).map((s) => [s.service, s.change === 'config' ? ['config'] : s.change === 'code+config' ? ['code', 'config'] : ['code']]),
-  );
+/**
+ * The kinds of change a step makes, as scopes and freezes name them: what the release's files
+ * say of the service (a lockfile bump is deps, a spec is contract), or, in a plan that did not
+ * record them, what the step does.
+ */
+function stepKinds(plan: Plan, step: Step): string[] {
+  const content = plan.changes?.services.find((s) => s.service === step.service);
+  if (content?.kinds.length) return content.kinds;
+  return step.change === 'config' ? ['config'] : step.change === 'code+config' ? ['code', 'config'] : ['code'];
+}
+
+/**
+ * `change/frozen` findings for the steps of a plan from batch `fromBatch` on: apply refuses a
+ * plan they cover, and a running release pauses before a batch they cover.
+ */
+export function frozenSteps(plan: Plan, freezes: readonly Freeze[], now: string, fromBatch = 1): Finding[] {
+  const kinds = new Map(plan.batches.filter((b) => b.index >= fromBatch).flatMap((b) => b.steps).map((s) => [s.service, stepKinds(plan, s)]));
   return frozenChanges(
     freezes.filter((f) => f.env === plan.env),
     now,

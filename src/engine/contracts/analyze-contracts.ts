@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { buildFleetContracts, compareFleetContracts, undefinedOperations, type ContractEdge, type ContractSources, type ParsedSpecs } from '../../core/contracts/index.js';
+import { buildFleetContracts, compareFleetContracts, undefinedOperations, type ContractEdge, type ContractSources, type FleetContracts, type ParsedSpecs } from '../../core/contracts/index.js';
 import { compareFindings, type Finding } from '../../core/finding.js';
 
 export interface ContractAnalysis {
@@ -11,10 +11,17 @@ export interface ContractAnalysis {
   fromFindings: Finding[];
 }
 
+/** A deployed revision's contracts as read, and the services (of those that ran before the release) that run it. */
+export interface DeployedContracts {
+  sources: ContractSources;
+  services: string[];
+}
+
 /** One worker's share: the same revisions, cut down to some providers' specs. */
 export interface ContractShare {
   to: ContractSources;
-  from?: ContractSources;
+  /** What runs before the release, one entry per deployed revision; absent when nothing is known to run. */
+  from?: DeployedContracts[];
   now: number;
   /** HTTP providers whose edges this share compares. */
   providers: string[];
@@ -26,15 +33,18 @@ export interface ContractShare {
 const PARALLEL_BYTES = 4 * 1024 * 1024;
 
 /**
- * Parses, resolves and compares the contracts of two revisions. Large fleets are split by HTTP
- * provider across worker threads (each provider's spec pair is diffed in one place; event
- * schemas, usually small, stay together): the parsing and diffing is most of a large plan's
- * time, and it is independent per provider. Edges come back in one stable order either way.
+ * Parses, resolves and compares the contracts of the target with those that run before the
+ * release: each service's as of the revision it runs (services of one environment may run
+ * different ones). Large fleets are split by HTTP provider across worker threads (each provider's
+ * spec pair is diffed in one place; event schemas, usually small, stay together): the parsing and
+ * diffing is most of a large plan's time, and it is independent per provider. Edges come back in
+ * one stable order either way.
  */
-export async function analyzeContracts(to: ContractSources, from: ContractSources | undefined, now: number, parsed: ParsedSpecs): Promise<ContractAnalysis> {
-  const bytes = [to, from].reduce((sum, s) => sum + Object.values(s?.files ?? {}).reduce((n, f) => n + f.text.length, 0), 0);
+export async function analyzeContracts(to: ContractSources, from: DeployedContracts[] | undefined, now: number, parsed: ParsedSpecs): Promise<ContractAnalysis> {
+  const all = [to, ...(from ?? []).map((d) => d.sources)];
+  const bytes = all.reduce((sum, s) => sum + Object.values(s.files).reduce((n, f) => n + f.text.length, 0), 0);
   const threads = Math.min(availableParallelism(), 4);
-  const providers = [...new Set(to.roots.concat(from?.roots ?? []).filter((r) => r.key[0] === 'http').map((r) => r.service))].sort();
+  const providers = [...new Set(all.flatMap((s) => s.roots).filter((r) => r.key[0] === 'http').map((r) => r.service))].sort();
   let analysis: ContractAnalysis;
   if (!from || threads < 2 || bytes < PARALLEL_BYTES || providers.length < 2) {
     analysis = compareShare({ to, ...(from ? { from } : {}), now, providers, events: true }, parsed);
@@ -56,14 +66,25 @@ export function compareShare(work: ContractShare, parsed: ParsedSpecs = new Map(
   const built = buildFleetContracts(work.to, parsed);
   const target = { ...built, findings: [...built.findings, ...undefinedOperations(built.contracts, (p) => http.has(p))] };
   if (!work.from) return { edges: [], toFindings: target.findings, fromFindings: [] };
-  const deployed = buildFleetContracts(work.from, parsed);
+  // Each service as it runs: built from the revision it runs, only its own specs read there.
+  const deployed: FleetContracts = new Map();
+  const fromFindings: Finding[] = [];
+  for (const { sources, services } of work.from) {
+    const mine = new Set(services);
+    const built = buildFleetContracts({ ...sources, roots: sources.roots.filter((r) => mine.has(r.service)) }, parsed);
+    fromFindings.push(...built.findings.filter((f) => f.service !== undefined && mine.has(f.service)));
+    for (const service of services) {
+      const contracts = built.contracts.get(service);
+      if (contracts) deployed.set(service, contracts);
+    }
+  }
   const includes = (kind: 'http' | 'event', provider: string) => (kind === 'event' ? work.events : http.has(provider));
-  const edges = compareFleetContracts(deployed.contracts, target.contracts, { now: work.now, includes });
-  return { edges, toFindings: target.findings, fromFindings: deployed.findings };
+  const edges = compareFleetContracts(deployed, target.contracts, { now: work.now, includes });
+  return { edges, toFindings: target.findings, fromFindings };
 }
 
 /** The revisions cut down to the specs (and the files they reach) of some providers. */
-function share(to: ContractSources, from: ContractSources, providers: string[], events: boolean, now: number): ContractShare {
+function share(to: ContractSources, from: DeployedContracts[], providers: string[], events: boolean, now: number): ContractShare {
   const mine = new Set(providers);
   const cut = (sources: ContractSources): ContractSources => {
     const roots = sources.roots.filter((r) => (r.key[0] === 'http' ? mine.has(r.service) : events));
@@ -78,7 +99,7 @@ function share(to: ContractSources, from: ContractSources, providers: string[], 
     }
     return { ...sources, roots, files };
   };
-  return { to: cut(to), from: cut(from), now, providers, events };
+  return { to: cut(to), from: from.map((d) => ({ sources: cut(d.sources), services: d.services })), now, providers, events };
 }
 
 function inWorker(work: ContractShare): Promise<ContractAnalysis> {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { GitCli } from '../../../src/adapters/git/git-cli.js';
-import { RefNotFoundError } from '../../../src/ports/git.js';
+import { AmbiguousRefError, RefNotFoundError } from '../../../src/ports/git.js';
 import { GitRepo } from '../../support/git-repo.js';
 
 const repos: GitRepo[] = [];
@@ -105,5 +107,107 @@ describe('GitCli', () => {
     await assert.rejects(git.resolveCommit('nope'), RefNotFoundError);
     await assert.rejects(git.resolveCommit('--all'), RefNotFoundError);
     assert.match(await git.resolveCommit('HEAD'), /^[0-9a-f]{40}$/);
+  });
+
+  test('a name that is a branch and a tag of different commits is refused, both named', async () => {
+    const { repo, git } = setup({ a: '1' });
+    const first = repo.commit('one');
+    repo.write({ a: '2' });
+    const second = repo.commit('two');
+    repo.git('tag', 'release', first);
+    repo.git('branch', 'release', second);
+    await assert.rejects(git.resolveCommit('release'), (error: unknown) => {
+      assert.ok(error instanceof AmbiguousRefError);
+      assert.match(error.message, /refs\/heads\/release \([0-9a-f]{7}\) and refs\/tags\/release|refs\/tags\/release \([0-9a-f]{7}\) and refs\/heads\/release/);
+      assert.match(error.message, /say which: (heads|tags)\/release or (heads|tags)\/release/);
+      return true;
+    });
+    await assert.rejects(git.resolveCommit('release~1'), AmbiguousRefError);
+    assert.equal(await git.resolveCommit('tags/release'), first);
+    assert.equal(await git.resolveCommit('heads/release'), second);
+    // A tag and a branch on the same commit are not ambiguous in effect.
+    repo.git('tag', 'same', second);
+    repo.git('branch', 'same', second);
+    assert.equal(await git.resolveCommit('same'), second);
+  });
+
+  test('a ref missing from a shallow clone says the clone is shallow and how much history it needs', async () => {
+    const { repo } = setup({ a: '1' });
+    for (let i = 2; i <= 4; i++) repo.write({ a: String(i) }).commit(`c${i}`);
+    const dir = mkdtempSync(join(tmpdir(), 'tranche-shallow-'));
+    execFileSync('git', ['clone', '-q', '--depth', '2', `file://${repo.dir}`, dir]);
+    const git = new GitCli(dir, process.env);
+    clients.push(git);
+    assert.equal(await git.isShallow(), true);
+    await assert.rejects(git.resolveCommit('HEAD~3'), (error: unknown) => {
+      assert.ok(error instanceof RefNotFoundError);
+      assert.match(error.message, /this clone is shallow: HEAD has 2 commits of history here and HEAD~3 needs 4; run git fetch --deepen=2/);
+      return true;
+    });
+    const first = repo.git('rev-list', '--max-parents=0', 'HEAD');
+    await assert.rejects(git.resolveCommit(first), /shallow .*git fetch --unshallow/);
+    assert.match(await git.resolveCommit('HEAD~1'), /^[0-9a-f]{40}$/);
+    const full = new GitCli(repo.dir, process.env);
+    clients.push(full);
+    assert.equal(await full.isShallow(), false);
+  });
+
+  test('reports renames as one change, and a merge commit with the files it changed itself', async () => {
+    const { repo, git } = setup({ 'svc/a.yaml': 'A: 1\nB: 2\nC: 3\nD: 4\n', 'svc/b.txt': 'b\n', 'other/c.txt': 'c\n' });
+    const base = repo.commit('base');
+    repo.git('mv', 'svc/a.yaml', 'svc/renamed.yaml');
+    repo.commit('rename');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.write({ 'svc/b.txt': 'b2\n' }).commit('feature change');
+    repo.git('checkout', '-q', 'main');
+    repo.write({ 'other/c.txt': 'c2\n' }).commit('main change');
+    repo.git('merge', '-q', '--no-ff', '--no-commit', 'feature');
+    repo.write({ 'other/c.txt': 'edited while merging\n' });
+    const merge = repo.commit('merge feature');
+    const files = await git.changedFiles(base, merge);
+    assert.deepEqual(files.find((f) => f.path === 'svc/renamed.yaml'), { status: 'R', from: 'svc/a.yaml', path: 'svc/renamed.yaml' });
+    assert.equal(files.some((f) => f.path === 'svc/a.yaml'), false);
+    const commits = await git.commits(base, merge);
+    assert.deepEqual(commits.map((c) => c.subject), ['merge feature', 'main change', 'feature change', 'rename']);
+    assert.deepEqual(commits[0]!.files, ['other/c.txt']);
+    assert.deepEqual(commits[3]!.files.sort(), ['svc/a.yaml', 'svc/renamed.yaml']);
+    assert.equal(await git.isAncestor(base, merge), true);
+    assert.equal(await git.isAncestor(merge, base), false);
+  });
+
+  test('sees a fleet in a subdirectory of a repository with paths relative to it', async () => {
+    const { repo } = setup({ 'fleet/tranche.yaml': 'x\n', 'fleet/svc/a.txt': '1\n', 'elsewhere/b.txt': '1\n', '.gitignore': '*.env\n' });
+    const base = repo.commit('base');
+    repo.write({ 'fleet/svc/a.txt': '2\n', 'elsewhere/b.txt': '2\n' });
+    const next = repo.commit('both');
+    const git = new GitCli(join(repo.dir, 'fleet'), process.env);
+    clients.push(git);
+    const tree = git.commitTree(next, 'next');
+    const nodes = await tree.lookup(['tranche.yaml', 'svc', 'svc/a.txt', 'fleet', '.']);
+    assert.deepEqual([...nodes.keys()].sort(), ['.', 'svc', 'svc/a.txt', 'tranche.yaml']);
+    assert.equal((nodes.get('.') as { id: string }).id, repo.git('rev-parse', `${next}:fleet`));
+    assert.equal((await tree.read(['svc/a.txt'])).get('svc/a.txt'), '2\n');
+    assert.deepEqual(await git.changedFiles(base, next), [{ status: 'M', path: 'svc/a.txt' }]);
+    assert.deepEqual((await git.commits(base, next)).map((c) => c.files), [['svc/a.txt']]);
+    repo.write({ 'fleet/svc/a.txt': '3\n', 'elsewhere/b.txt': '3\n', 'fleet/local.env': 'X=1\n' });
+    assert.deepEqual(await git.uncommittedFiles(), ['svc/a.txt']);
+    assert.deepEqual((await git.workingTree().lookup(['local.env'])).get('local.env'), { kind: 'file', tracked: false });
+    assert.equal((await git.commitTree(next, 'next').read(['local.env'])).get('local.env'), 'X=1\n');
+  });
+
+  test('tells a submodule (and any path inside it) apart, at a commit and in the working tree', async () => {
+    const { repo: inner } = setup({ 'config/dev.yaml': 'A: 1\n' });
+    inner.commit('inner');
+    const { repo, git } = setup({ 'svc/keep.txt': '1\n' });
+    repo.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', inner.dir, 'vendored');
+    const commit = repo.commit('add a submodule');
+    const pinned = inner.git('rev-parse', 'HEAD');
+    for (const tree of [git.commitTree(commit, 'c'), git.workingTree()]) {
+      const nodes = await tree.lookup(['vendored', 'vendored/config/dev.yaml', 'svc/keep.txt']);
+      assert.deepEqual(nodes.get('vendored'), { kind: 'submodule', submodule: 'vendored', id: pinned });
+      assert.deepEqual(nodes.get('vendored/config/dev.yaml'), { kind: 'submodule', submodule: 'vendored', id: pinned });
+      assert.equal(nodes.get('svc/keep.txt')?.kind, 'file');
+      assert.equal((await tree.read(['vendored/config/dev.yaml'])).size, 0);
+    }
   });
 });

@@ -6,7 +6,7 @@ import { openStore } from '../../../src/adapters/stores/open-store.js';
 import { PostgresStore } from '../../../src/adapters/stores/postgres-store.js';
 import { SchemaTooNewError } from '../../../src/adapters/stores/schema-too-new-error.js';
 import { StoreOpenError } from '../../../src/adapters/stores/store-open-error.js';
-import type { LockHolder, Release, Store } from '../../../src/ports/store.js';
+import type { LockRequest, Release, Store } from '../../../src/ports/store.js';
 import { storeContract } from './store-contract.js';
 
 // The Postgres on this machine. It must be up: when it is not, these tests fail (never skip).
@@ -152,9 +152,6 @@ function release(id: string): Release {
   };
 }
 
-function holder(env: string, who: string): LockHolder {
-  return {
-    env, token: `${who}-${env}`, user: who, host: 'test', pid: process.pid,
-    acquiredAt: '2025-03-01T10:00:00.000Z', heartbeatAt: '2025-03-01T10:00:00.000Z',
-  };
+function holder(env: string, who: string): LockRequest {
+  return { env, token: `${who}-${env}`, user: who, host: 'test', pid: process.pid };
 }

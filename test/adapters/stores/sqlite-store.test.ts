@@ -172,8 +172,7 @@ function contender(moduleUrl: string, path: string, name: string, envs: number) 
     const results = [];
     for (let i = 0; i < Number(process.argv[4]); i++) {
       const token = process.argv[3] + '-' + i;
-      const at = new Date().toISOString();
-      const r = await store.acquireLock({ env: 'env-' + i, token, user: process.argv[3], host: 'test', pid: process.pid, acquiredAt: at, heartbeatAt: at });
+      const r = await store.acquireLock({ env: 'env-' + i, token, user: process.argv[3], host: 'test', pid: process.pid });
       results.push(r.acquired ? { acquired: true, token } : { acquired: false, token, holderToken: r.holder.token });
     }
     await store.close();

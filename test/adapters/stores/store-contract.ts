@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { LockLostError } from '../../../src/ports/store.js';
 import type { Finding } from '../../../src/core/finding.js';
 import type {
-  CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, Release, Store,
+  CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
 } from '../../../src/ports/store.js';
 
 /**
@@ -197,37 +197,55 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
   });
 
   describe(`${name}: locks`, () => {
-    it('takes a free lock and shows its holder', async (store) => {
+    /** What the store shows of a holder, but the times it stamps itself. */
+    const identity = (h: LockState | LockHolder | LockRequest | undefined) => h && { ...h, acquiredAt: undefined, heartbeatAt: undefined, silentMs: undefined };
+
+    it('takes a free lock and shows its holder, stamped with the store\'s time', async (store) => {
       const a = holder('prod', 'token-a', { releaseId: 'r1' });
+      const before = Date.now();
       assert.deepEqual(await store.acquireLock(a), { acquired: true });
-      assert.deepEqual(await store.currentLock('prod'), a);
+      const current = await store.currentLock('prod');
+      assert.deepEqual(identity(current), identity({ ...a, acquiredAt: '', heartbeatAt: '' }));
+      assert.equal(current!.acquiredAt, current!.heartbeatAt);
+      // The store's clock is this machine's here; a few seconds of slack for a database elsewhere.
+      assert.ok(Math.abs(Date.parse(current!.acquiredAt) - before) < 5_000, current!.acquiredAt);
+      assert.ok(current!.silentMs >= 0 && current!.silentMs < 5_000, `silent ${current!.silentMs} ms`);
       assert.equal(await store.currentLock('staging'), undefined);
       const s = holder('staging', 'token-s');
       assert.deepEqual(await store.acquireLock(s), { acquired: true }, 'each environment has its own lock');
-      assert.deepEqual(await store.currentLock('staging'), s);
+      assert.equal((await store.currentLock('staging'))?.token, 'token-s');
     });
 
     it("answers a second claimant with the first holder's identity", async (store) => {
       const a = holder('prod', 'token-a');
       await store.acquireLock(a);
-      assert.deepEqual(await store.acquireLock(holder('prod', 'token-b', { user: 'bob', host: 'ci-7', pid: 4242 })), { acquired: false, holder: a });
-      assert.deepEqual(await store.currentLock('prod'), a);
+      const second = await store.acquireLock(holder('prod', 'token-b', { user: 'bob', host: 'ci-7', pid: 4242 }));
+      assert.equal(second.acquired, false);
+      assert.deepEqual(identity(!second.acquired ? second.holder : undefined), identity(a));
+      assert.equal((await store.currentLock('prod'))?.token, 'token-a');
     });
 
     it('counts the same token again as the same acquisition', async (store) => {
       const a = holder('prod', 'token-a');
       await store.acquireLock(a);
       assert.deepEqual(await store.acquireLock(a), { acquired: true });
-      assert.deepEqual(await store.currentLock('prod'), a);
+      assert.deepEqual(identity(await store.currentLock('prod')), identity(a));
     });
 
-    it("moves the holder's heartbeat, and tells anyone else the lock is not theirs", async (store) => {
+    it("measures a holder's silence by its own clock; a heartbeat resets it, and anyone else is told the lock is not theirs", async (store) => {
       await store.acquireLock(holder('prod', 'token-a'));
-      await store.heartbeat('prod', 'token-a', '2025-03-01T10:00:30.000Z');
-      assert.equal((await store.currentLock('prod'))?.heartbeatAt, '2025-03-01T10:00:30.000Z');
-      await assert.rejects(store.heartbeat('prod', 'token-b', '2025-03-01T10:01:00.000Z'), LockLostError);
-      await assert.rejects(store.heartbeat('staging', 'token-a', '2025-03-01T10:01:00.000Z'), LockLostError);
-      assert.equal((await store.currentLock('prod'))?.heartbeatAt, '2025-03-01T10:00:30.000Z');
+      const taken = (await store.currentLock('prod'))!;
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      const silent = (await store.currentLock('prod'))!;
+      assert.ok(silent.silentMs >= 100, `silent ${silent.silentMs} ms after 120 ms without a heartbeat`);
+      await store.heartbeat('prod', 'token-a');
+      const beaten = (await store.currentLock('prod'))!;
+      assert.ok(beaten.heartbeatAt > taken.heartbeatAt, `${beaten.heartbeatAt} after ${taken.heartbeatAt}`);
+      assert.ok(beaten.silentMs < silent.silentMs, `silent ${beaten.silentMs} ms right after a heartbeat`);
+      assert.equal(beaten.acquiredAt, taken.acquiredAt);
+      await assert.rejects(store.heartbeat('prod', 'token-b'), LockLostError);
+      await assert.rejects(store.heartbeat('staging', 'token-a'), LockLostError);
+      assert.equal((await store.currentLock('prod'))?.heartbeatAt, beaten.heartbeatAt);
     });
 
     it("releases only with the holder's token", async (store) => {
@@ -242,18 +260,18 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
     it('breaks whoever holds the lock and says who it was; the old holder cannot touch the next', async (store) => {
       const a = holder('prod', 'token-a', { releaseId: 'r1' });
       await store.acquireLock(a);
-      assert.deepEqual(await store.breakLock('prod'), a);
+      assert.deepEqual(identity(await store.breakLock('prod')), identity(a));
       assert.equal(await store.currentLock('prod'), undefined);
       assert.equal(await store.breakLock('prod'), undefined);
       const b = holder('prod', 'token-b');
       assert.deepEqual(await store.acquireLock(b), { acquired: true });
-      await assert.rejects(store.heartbeat('prod', 'token-a', '2025-03-01T10:02:00.000Z'), (error: unknown) => {
+      await assert.rejects(store.heartbeat('prod', 'token-a'), (error: unknown) => {
         assert.ok(error instanceof LockLostError);
         assert.equal(error.holder?.token, 'token-b');
         return true;
       });
       await store.releaseLock('prod', 'token-a');
-      assert.deepEqual(await store.currentLock('prod'), b);
+      assert.equal((await store.currentLock('prod'))?.token, 'token-b');
     });
   });
 
@@ -322,9 +340,6 @@ function deployedState(service: string, releaseId: string, commit: string): Depl
   };
 }
 
-function holder(env: string, token: string, fields: Partial<LockHolder> = {}): LockHolder {
-  return {
-    env, token, user: 'alice', host: 'laptop', pid: 1234, acquiredAt: '2025-03-01T10:00:00.000Z',
-    heartbeatAt: '2025-03-01T10:00:00.000Z', ...fields,
-  };
+function holder(env: string, token: string, fields: Partial<LockRequest> = {}): LockRequest {
+  return { env, token, user: 'alice', host: 'laptop', pid: 1234, ...fields };
 }

@@ -18,13 +18,19 @@ test('diffs every format as parsing both sides and diffing them does', () => {
   }
 });
 
-test('an unreadable after side is its problems; an unreadable or missing before side adds everything', () => {
+test('an unreadable after side is its problems; an unreadable before side adds everything and says why, a missing one adds everything', () => {
   const pair = pairOf('npm', 'minor-bump', 'package-lock.json');
   const broken = diffLockfilePair({ ...pair, after: '{ "lockfileVersion": 3, "packages": {' });
   assert.ok('problems' in broken && broken.problems.length > 0);
   const everything = diffLockfiles(undefined, parseFixture('npm', 'minor-bump', 'after'));
-  assert.deepEqual(diffLockfilePair({ ...pair, before: 'not json' }), { changes: everything });
+  const unreadable = diffLockfilePair({ ...pair, before: 'not json' });
+  assert.ok('changes' in unreadable);
+  assert.deepEqual(unreadable.changes, everything);
+  assert.match(unreadable.beforeProblem?.message ?? '', /\S/);
   const v1 = JSON.stringify({ name: 'svc', lockfileVersion: 1, requires: true, dependencies: { express: { version: '4.17.1' } } }, null, 2);
-  assert.deepEqual(diffLockfilePair({ ...pair, before: v1 }), { changes: everything });
+  const old = diffLockfilePair({ ...pair, before: v1 });
+  assert.ok('changes' in old);
+  assert.deepEqual(old.changes, everything);
+  assert.ok(old.beforeProblem, 'a lockfile version tranche does not read is said so');
   assert.deepEqual(diffLockfilePair({ ...pair, before: undefined }), { changes: everything });
 });

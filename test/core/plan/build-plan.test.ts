@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildPlan, type ServiceState } from '../../../src/core/plan/build-plan.js';
 import type { Manifest } from '../../../src/core/manifest/manifest.js';
+import type { ChangeManifest, ServiceChanges } from '../../../src/core/changes/change-manifest.js';
 import { revision } from '../../support/fleet-builder.js';
 
 /** A chain of services: web → api → auth, plus a standalone worker and a mailer. */
@@ -25,6 +26,17 @@ function fleet(batchSize = 3, separateConfig = true): Manifest {
 const v = (commit: string, contentId: string, configHash: string) => ({ commit, contentId, configHash });
 const state = (version: ReturnType<typeof v>, shown: Record<string, string> = {}): ServiceState => ({ version, shown });
 
+/** What a change analysis would say: code where the content id moves, config where only the config does. */
+function contentOf(deployed: Record<string, ServiceState>, targets: Record<string, ServiceState>, kinds: Record<string, ServiceChanges['kinds']> = {}): ChangeManifest {
+  const services = Object.entries(targets).flatMap(([service, target]): ServiceChanges[] => {
+    const before = deployed[service];
+    const derived: ServiceChanges['kinds'] = !before ? ['code', 'config'] : before.version.contentId !== target.version.contentId ? ['code'] : before.version.configHash !== target.version.configHash ? ['config'] : [];
+    const found = kinds[service] ?? derived;
+    return found.length ? [{ service, ...(before ? { from: { commit: before.version.commit, label: before.version.commit } } : {}), kinds: found, files: [], commits: [], configKeys: [], deps: [] }] : [];
+  });
+  return { env: 'prod', to: { commit: 'c2', label: 'HEAD (c2)' }, services, unowned: [] };
+}
+
 function plan(manifest: Manifest, deployed: Record<string, ServiceState>, targets: Record<string, ServiceState>) {
   return buildPlan({
     env: 'prod',
@@ -33,6 +45,7 @@ function plan(manifest: Manifest, deployed: Record<string, ServiceState>, target
     targets: new Map(Object.entries(targets)),
     deployed: new Map(Object.entries(deployed)),
     findings: [],
+    changes: contentOf(deployed, targets),
     createdAt: '2026-11-29T00:00:00.000Z',
   });
 }
@@ -101,21 +114,22 @@ describe('buildPlan', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
   });
 
-  test('a content id moved by config files alone is a config change, when the service runs the compared revision', () => {
-    const targets = { ...deployedAll, api: state(v('c2', 'api-2', 'cfg-api-2')), worker: state(v('c2', 'worker-2', 'cfg-worker-2')) };
-    const input = (since: string) => ({
-      env: 'prod',
-      manifest: fleet(),
-      to: { commit: 'c2', label: 'HEAD (c2)' },
-      targets: new Map(Object.entries(targets)),
-      deployed: new Map(Object.entries(deployedAll)),
-      findings: [],
-      createdAt: '2026-11-29T00:00:00.000Z',
-      codeChanged: { since, services: new Set(['worker']) },
-    });
+  test('what changes in a service is what its files say: a config file in its folder moves the content id but is a config change', () => {
+    const targets = { ...deployedAll, api: state(v('c2', 'api-2', 'cfg-api-2')), worker: state(v('c2', 'worker-2', 'cfg-worker-2')), mailer: state(v('c2', 'mailer-2', 'cfg-mailer-1')) };
+    const input = (kinds: Record<string, ServiceChanges['kinds']>, unreadable?: string) => {
+      const changes = contentOf(deployedAll, targets, kinds);
+      if (unreadable) changes.services = changes.services.map((s) => (s.service === unreadable ? { ...s, unreadable: 'commit c1 is not in this repository' } : s));
+      return { env: 'prod', manifest: fleet(), to: { commit: 'c2', label: 'HEAD (c2)' }, targets: new Map(Object.entries(targets)), deployed: new Map(Object.entries(deployedAll)), findings: [], changes, createdAt: '2026-11-29T00:00:00.000Z' };
+    };
     const kinds = (p: ReturnType<typeof buildPlan>) => Object.fromEntries(p.batches.flatMap((b) => b.steps.map((s) => [s.service, `${s.change} in a ${b.kind} batch`])));
-    assert.deepEqual(kinds(buildPlan(input('c1'))), { api: 'config in a config batch', worker: 'code+config in a code batch' });
-    assert.deepEqual(kinds(buildPlan(input('c0'))), { api: 'code+config in a code batch', worker: 'code+config in a code batch' }, 'compared with another revision than the one running, the content id decides');
+    const byFiles = { api: ['config'], worker: ['code', 'config'], mailer: ['config'] } as Record<string, ServiceChanges['kinds']>;
+    assert.deepEqual(kinds(buildPlan(input(byFiles))), { api: 'config in a config batch', worker: 'code+config in a code batch' }, 'mailer: a config file of another environment changed, its config here did not');
+    assert.deepEqual(kinds(buildPlan(input({ ...byFiles, api: ['deps'] }))), { api: 'code+config in a code batch', worker: 'code+config in a code batch' }, 'a lockfile change needs a new build');
+    assert.deepEqual(
+      kinds(buildPlan(input(byFiles, 'api'))),
+      { api: 'code+config in a code batch', worker: 'code+config in a code batch' },
+      'when what a service runs cannot be read, its content id decides',
+    );
   });
 
   test('an empty release has no batches', () => {

@@ -53,6 +53,7 @@ function plan(manifest: Manifest, edges: ContractEdge[], moving = ALL) {
     targets: new Map(ALL.map((n) => [n, v(n, moving.includes(n) ? 2 : 1)])),
     deployed: new Map(ALL.map((n) => [n, v(n, 1)])),
     findings: [],
+    changes: { env: 'prod', to: { commit: 'c2', label: 'HEAD (c2)' }, services: moving.map((service) => ({ service, from: { commit: 'c1', label: 'c1' }, kinds: ['code'], files: [], commits: [], configKeys: [], deps: [] })), unowned: [] },
     contracts: edges,
     createdAt: '2026-11-29T00:00:00.000Z',
   });

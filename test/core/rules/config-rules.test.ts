@@ -7,7 +7,7 @@ import { checkConfig } from '../../../src/core/rules/check-config.js';
 import { baseFleet, clone, revision } from '../../support/fleet-builder.js';
 
 function check(env: string, to: FleetRevision, from?: FleetRevision) {
-  return checkConfig({ env, to, toConfigs: resolveFleet(to), ...(from ? { from: { revision: from, configs: resolveFleet(from) } } : {}) });
+  return checkConfig({ env, to, toConfigs: resolveFleet(to), deployed: from ? [{ revision: from, configs: resolveFleet(from), services: new Set(to.manifest.services.keys()) }] : [] });
 }
 const only = (findings: Finding[], rule: string) => findings.filter((f) => f.rule === rule);
 const brief = (f: Finding) => ({ rule: f.rule, service: f.service, key: f.key, file: f.location?.file, line: f.location?.line });

@@ -1,5 +1,6 @@
 import type { ChangeManifest } from '../../changes/change-manifest.js';
 import type { Finding } from '../../finding.js';
+import { listed } from '../../listed.js';
 
 export interface ChangeRuleInput {
   changes: ChangeManifest;
@@ -33,11 +34,15 @@ export function checkChangeRules(input: ChangeRuleInput): Finding[] {
     for (const service of changes.services) {
       const outside = service.kinds.filter((k) => !input.scope!.includes(k));
       if (!outside.length) continue;
-      const files = service.files.filter((f) => outside.includes(f.kind));
-      const commits = service.commits.filter((c) => c.files.some((f) => files.some((x) => x.path === f)));
-      const list = commits.length
-        ? commits.map((c) => `${c.sha.slice(0, 7)} "${c.subject}" (${c.author}): ${c.files.filter((f) => files.some((x) => x.path === f)).join(', ')}`).join('; ')
-        : files.map((f) => f.path).join(', ') || 'its resolved config';
+      const files = service.files.filter((f) => outside.includes(f.kind) && !f.otherEnvs);
+      const paths = new Set(files.flatMap((f) => (f.from !== undefined ? [f.path, f.from] : [f.path])));
+      const commits = service.commits.filter((c) => c.files.some((f) => paths.has(f)));
+      const list = [
+        commits.length
+          ? `commits ${listed(commits.map((c) => `${c.sha.slice(0, 7)} "${c.subject}" (${c.author})`), 10, '; ')}`
+          : 'no commit of the range (the target lacks what runs, or history was rewritten)',
+        files.length ? `files ${listed(files.map((f) => f.path), 20)}` : service.unreadable !== undefined ? 'what it runs cannot be read' : service.from ? 'its resolved config' : 'all of it: it is new here',
+      ].join('; ');
       findings.push({
         rule: 'change/unrelated',
         severity: 'error',
@@ -56,7 +61,7 @@ export function checkChangeRules(input: ChangeRuleInput): Finding[] {
         severity: 'error',
         service,
         env: changes.env,
-        message: `the target is HEAD, but ${service} has uncommitted changes: ${files.join(', ')}; they would not be deployed, and nobody could tell`,
+        message: `the target is HEAD, but ${service} has uncommitted changes: ${listed(files, 20)}; they would not be deployed, and nobody could tell`,
         hint: 'commit or stash them (--allow-dirty is accepted for the first environment only)',
         location: { file: files[0]! },
       });

@@ -1,0 +1,110 @@
+import { analyzeChanges, type BaseRange, type RangeCommit } from '../core/changes/analyze-changes.js';
+import type { ChangeManifest, RevisionRef } from '../core/changes/change-manifest.js';
+import { isDependencyEdit, isPackageManifest } from '../core/changes/dependency-files.js';
+import type { ResolvedFleet } from '../core/config/resolve-fleet.js';
+import type { Finding } from '../core/finding.js';
+import { listed } from '../core/listed.js';
+import { checkRevertsDeployed } from '../core/rules/change/check-reverts.js';
+import type { ChangedFile, Git } from '../ports/git.js';
+import { addDependencyChanges } from './dependency-changes.js';
+import { InvalidFleetError } from './load-revision.js';
+import type { ReleaseRevisions } from './read-release.js';
+
+/** What a release carries, and what could not be told about it. */
+export interface ReleaseContent {
+  changes: ChangeManifest;
+  /** `change/reverts-deployed` and `change/unreadable` findings (before policy). */
+  findings: Finding[];
+}
+
+/**
+ * The content of a release (PRODUCT §2): per service, against the revision that service runs,
+ * its commits, files by kind, config keys old → new and (with `dependencies`) the dependency
+ * changes of its lockfiles — one diff and one log per deployed revision. Nothing that cannot be
+ * read is passed over: a deployed revision that cannot be read, a history a shallow clone cuts,
+ * a deployed lockfile that does not parse, each is a `change/unreadable` finding naming it; a
+ * deployed commit the target does not contain is `change/reverts-deployed` when the release
+ * would undo it.
+ */
+export async function releaseContent(git: Git, revisions: ReleaseRevisions, toConfigs: ResolvedFleet, options: { dependencies: boolean }): Promise<ReleaseContent> {
+  const { env, to } = revisions;
+  const groups = new Map<string, string[]>();
+  const added: string[] = [];
+  for (const name of to.manifest.services.keys()) {
+    const state = revisions.baseline.get(name);
+    if (!state) added.push(name);
+    else groups.set(state.version.commit, [...(groups.get(state.version.commit) ?? []), name]);
+  }
+
+  const findings: Finding[] = [];
+  const unreadable = new Map<string, { from: RevisionRef; reason: string }>();
+  const dropped = new Map<string, RangeCommit[]>();
+  const bases: BaseRange[] = [];
+  await Promise.all(
+    [...groups].map(async ([commit, services]) => {
+      const base = revisions.bases.get(commit);
+      if (!base || 'problem' in base) {
+        const reason = base?.problem ?? `commit ${commit.slice(0, 7)} was not read`;
+        for (const service of services) unreadable.set(service, { from: { commit, label: commit.slice(0, 7) }, reason });
+        findings.push(unreadableFinding(env, services, `what ${listed(services, 5)} ${services.length === 1 ? 'runs' : 'run'} in ${env} (${commit.slice(0, 7)}) cannot be read: ${reason}`));
+        return;
+      }
+      const range = commit === to.commit ? { files: [], commits: [] } : await readRange(git, commit, to.commit);
+      bases.push({ revision: base.revision, configs: base.configs, services, ...range, dependencyEdits: await dependencyEdits(git, commit, to.commit, range.files) });
+      if (commit === to.commit || (await git.isAncestor(commit, to.commit))) return;
+      if (await git.isShallow()) {
+        findings.push(unreadableFinding(env, services, `whether the target contains ${commit.slice(0, 7)}, which ${listed(services, 5)} ${services.length === 1 ? 'runs' : 'run'} in ${env}, cannot be told: this clone is shallow (run git fetch --unshallow)`));
+        return;
+      }
+      dropped.set(commit, await git.commits(to.commit, commit));
+    }),
+  );
+  bases.sort((a, b) => a.revision.commit.localeCompare(b.revision.commit));
+  const changes = analyzeChanges({ env, to, toConfigs, bases, added, unreadable });
+  findings.push(...checkRevertsDeployed(changes, dropped));
+
+  if (options.dependencies) {
+    const problems = await addDependencyChanges(git, changes);
+    if (problems.target.length) throw new InvalidFleetError(problems.target);
+    for (const p of problems.deployed) {
+      findings.push({
+        ...unreadableFinding(env, [p.service], `the lockfile ${p.path} that ${p.service} runs (${p.commit.slice(0, 7)}) does not parse (${p.message}): its dependency changes cannot be told, and every package is taken as added`),
+        location: { file: p.path },
+      });
+    }
+  }
+  return { changes, findings };
+}
+
+/** The files and the commits between a deployed commit and the target. */
+async function readRange(git: Git, from: string, to: string): Promise<{ files: ChangedFile[]; commits: RangeCommit[] }> {
+  const [files, commits] = await Promise.all([git.changedFiles(from, to), git.commits(from, to)]);
+  return { files, commits };
+}
+
+/** The files of a range whose edit changes dependencies only: package manifests are read at both ends to tell. */
+async function dependencyEdits(git: Git, from: string, to: string, files: readonly ChangedFile[]): Promise<Set<string>> {
+  const edits = new Set<string>();
+  const manifests = files.filter((f) => isPackageManifest(f.path));
+  const [before, after] = manifests.length
+    ? await Promise.all([git.commitTree(from, from).read(manifests.map((f) => f.from ?? f.path)), git.commitTree(to, to).read(manifests.map((f) => f.path))])
+    : [new Map<string, string>(), new Map<string, string>()];
+  for (const file of files) {
+    const manifest = isPackageManifest(file.path);
+    if (isDependencyEdit(file.path, manifest ? before.get(file.from ?? file.path) : undefined, manifest ? after.get(file.path) : undefined)) edits.add(file.path);
+  }
+  return edits;
+}
+
+const COMPARED = 'config/shadowed-change, config/stale-value, change/unrelated, change/reverts-deployed, the deps and contract rules';
+
+function unreadableFinding(env: string, services: readonly string[], what: string): Finding {
+  return {
+    rule: 'change/unreadable',
+    severity: 'error',
+    ...(services.length === 1 ? { service: services[0]! } : {}),
+    env,
+    message: `${what}; the rules that compare with it (${COMPARED}) cannot be evaluated`,
+    hint: 'make that revision readable (fetch it, fix what does not parse), or, once you have checked what runs, lower change/unreadable in policy.rules',
+  };
+}

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { GitRepo } from '../support/git-repo.js';
+import { runCli } from '../support/run-cli.js';
+import { EXEC_MANIFEST, execFleet } from './exec-fleet.js';
+
+// Repositories as people have them: shallow CI clones, a tag and a branch of one name, submodules,
+// a fleet in a directory of a larger repository.
+
+const repos: GitRepo[] = [];
+const dirs: string[] = [];
+after(() => {
+  repos.forEach((r) => r.dispose());
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+
+describe('git as it is', () => {
+  test('a shallow clone says it is shallow, and how much history a ref needs', () => {
+    const fleet = execFleet(repos);
+    fleet.commit('two', { 'services/a/index.js': 'a v2\n' });
+    fleet.commit('three', { 'services/a/index.js': 'a v3\n' });
+    const clone = mkdtempSync(join(tmpdir(), 'tranche-shallow-'));
+    dirs.push(clone);
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${fleet.repo.dir}`, clone]);
+    const result = runCli(['check', '--env', 'dev', '--from', 'HEAD~2'], clone);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /unknown revision "HEAD~2": this clone is shallow: HEAD has 1 commit of history here and HEAD~2 needs 3; run git fetch --deepen=2 \(or git fetch --unshallow\)/);
+    const sha = runCli(['check', '--env', 'dev', '--from', fleet.v1], clone);
+    assert.equal(sha.code, 2);
+    assert.match(sha.stderr, new RegExp(`unknown revision "${fleet.v1}": it is not in this clone, which is shallow .*git fetch --unshallow`));
+  });
+
+  test('a name that is both a tag and a branch of different commits is refused, both named', () => {
+    const fleet = execFleet(repos);
+    fleet.repo.git('tag', 'release');
+    fleet.commit('two', { 'services/a/index.js': 'a v2\n' });
+    fleet.repo.git('branch', 'release');
+    const result = runCli(['check', '--env', 'dev', '--to', 'release'], fleet.repo.dir);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /revision "release" is ambiguous: it names refs\/(tags|heads)\/release \([0-9a-f]{7}\) and refs\/(tags|heads)\/release \([0-9a-f]{7}\); say which: (tags|heads)\/release or (tags|heads)\/release/);
+    assert.equal(runCli(['check', '--env', 'dev', '--to', 'tags/release'], fleet.repo.dir).code, 0);
+  });
+
+  test('a service that is a git submodule is unsupported input: a located message, exit 2, nothing touched', () => {
+    const inner = new GitRepo({ 'index.js': 'inner\n' });
+    repos.push(inner);
+    inner.commit('inner');
+    const fleet = execFleet(repos);
+    fleet.repo.git('rm', '-r', '-q', 'services/c');
+    fleet.repo.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', inner.dir, 'services/c');
+    fleet.commit('c is a submodule now', {});
+    for (const command of [['validate'], ['check', '--env', 'dev'], ['changes', '--env', 'dev', '--from', fleet.v1], ['plan', '--env', 'dev']]) {
+      const result = runCli(command, fleet.repo.dir);
+      assert.equal(result.code, 2, `${command.join(' ')}: ${result.stdout}${result.stderr}`);
+      assert.match(result.stderr, /tranche\.yaml:\d+:\d+: the path of service c, services\/c is a git submodule \(at [0-9a-f]{7}\): tranche reads a fleet from one repository/, command.join(' '));
+      assert.doesNotMatch(result.stderr, /internal error/);
+    }
+  });
+
+  test('a fleet in a directory of a larger repository: found upward, paths relative to it, the rest of the repository ignored', () => {
+    const mono = new GitRepo({
+      'README.md': 'monorepo\n',
+      'apps/web/index.js': 'web\n',
+      'deploy/fleet/tranche.yaml': EXEC_MANIFEST,
+      'deploy/fleet/services/a/index.js': 'a v1\n',
+      'deploy/fleet/services/b/index.js': 'b v1\n',
+      'deploy/fleet/services/c/index.js': 'c v1\n',
+      'deploy/fleet/.gitignore': '.tranche/\n',
+    });
+    repos.push(mono);
+    const v1 = mono.commit('v1');
+    mono.write({ 'deploy/fleet/services/b/index.js': 'b v2\n', 'apps/web/index.js': 'web v2\n' });
+    mono.commit('b and the web app');
+    const inside = join(mono.dir, 'deploy', 'fleet', 'services', 'b');
+    const changes = runCli(['changes', '--env', 'dev', '--from', v1, '--json'], inside);
+    assert.equal(changes.code, 0, changes.stderr);
+    const json = JSON.parse(changes.stdout) as { services: { service: string; files: { path: string }[] }[]; unowned: string[] };
+    assert.deepEqual(json.services.map((s) => [s.service, s.files.map((f) => f.path)]), [['b', ['services/b/index.js']]]);
+    assert.deepEqual(json.unowned, [], 'files outside the fleet are not the fleet\'s');
+    const apply = runCli(['apply', '--env', 'dev', '--yes', '--intent', 'first', '--fleet', join(mono.dir, 'deploy', 'fleet')], mono.dir);
+    assert.equal(apply.code, 0, apply.stdout + apply.stderr);
+    mono.write({ 'deploy/fleet/services/a/index.js': 'a uncommitted\n', 'apps/web/index.js': 'web uncommitted\n' });
+    const check = runCli(['check', '--env', 'dev', '--json'], inside);
+    const findings = (JSON.parse(check.stdout) as { findings: { rule: string; service?: string; location?: { file: string } }[] }).findings;
+    assert.deepEqual(
+      findings.filter((f) => f.rule === 'change/uncommitted').map((f) => [f.service, f.location?.file]),
+      [['a', 'services/a/index.js']],
+    );
+  });
+});
