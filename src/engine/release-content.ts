@@ -49,9 +49,13 @@ export async function releaseContent(git: Git, revisions: ReleaseRevisions, toCo
         findings.push(unreadableFinding(env, services, `what ${listed(services, 5)} ${services.length === 1 ? 'runs' : 'run'} in ${env} (${commit.slice(0, 7)}) cannot be read: ${reason}`));
         return;
       }
-      const range = commit === to.commit ? { files: [], commits: [] } : await readRange(git, commit, to.commit);
+      if (commit === to.commit) {
+        bases.push({ revision: base.revision, configs: base.configs, services, files: [], commits: [], dependencyEdits: new Set() });
+        return;
+      }
+      const [range, contained] = await Promise.all([readRange(git, commit, to.commit), git.isAncestor(commit, to.commit)]);
       bases.push({ revision: base.revision, configs: base.configs, services, ...range, dependencyEdits: await dependencyEdits(git, commit, to.commit, range.files) });
-      if (commit === to.commit || (await git.isAncestor(commit, to.commit))) return;
+      if (contained) return;
       if (await git.isShallow()) {
         findings.push(unreadableFinding(env, services, `whether the target contains ${commit.slice(0, 7)}, which ${listed(services, 5)} ${services.length === 1 ? 'runs' : 'run'} in ${env}, cannot be told: this clone is shallow (run git fetch --unshallow)`));
         return;
