@@ -63,6 +63,13 @@ describe('one release definition', () => {
     assert.match(dodge.stderr, new RegExp(`apply --from HEAD \\(${v2.slice(0, 7)}\\): not every service of dev runs it — a runs ${fleet.v1.slice(0, 7)}, b runs ${fleet.v1.slice(0, 7)}, c runs ${fleet.v1.slice(0, 7)}`));
     assert.deepEqual(fleet.deployed(), { a: fleet.v1, b: fleet.v1, c: fleet.v1 }, 'nothing was deployed');
 
+    // A plan made from a what-if is stale for apply: what is recorded is not what it assumed.
+    const plan = fleet.run(['plan', '--env', 'dev', '--from', 'HEAD', '-o', 'what-if.json']);
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+    const stale = fleet.run(['apply', '--env', 'dev', '--yes', 'what-if.json']);
+    assert.equal(stale.code, 2, stale.stdout + stale.stderr);
+    assert.match(stale.stderr, /the plan in what-if\.json is stale: the deployed state moved since the plan was made: a runs [0-9a-f]{7}/);
+
     // On check, --from is the what-if it says it is.
     const whatIf = fleet.run(['check', '--env', 'dev', '--from', 'HEAD', '--scope', 'config', '--intent', 'x']);
     assert.equal(whatIf.code, 0, whatIf.stdout);
@@ -272,6 +279,16 @@ describe('freezes bite at batch boundaries', () => {
 });
 
 describe('output safety', () => {
+  test('changes prints no control character of a commit subject or a file name to a terminal', () => {
+    const fleet = execFleet(repos);
+    assert.equal(fleet.run(APPLY).code, 0);
+    fleet.commit('fix \u001b[2J\u001b]0;pwned\u0007 the screen', { 'services/a/index.js': 'a v2\n' });
+    const result = fleet.run(['changes', '--env', 'dev']);
+    assert.equal(result.code, 0);
+    assert.doesNotMatch(result.stdout, /[\u0000-\u0009\u000b-\u001f\u007f]/);
+    assert.match(result.stdout, /fix \?\[2J\?\]0;pwned\? the screen/);
+  });
+
   test('changes --format markdown escapes what comes from commits and files, and cuts long lists with a count', () => {
     const fleet = execFleet(repos);
     assert.equal(fleet.run(APPLY).code, 0);

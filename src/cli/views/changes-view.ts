@@ -20,7 +20,9 @@ interface Writer {
   code(t: string): string;
   bullet: string;
 }
-const PLAIN: Writer = { text: (t) => t, code: (t) => t, bullet: '    ' };
+/** On a terminal, text from commits and file names must not carry control characters (escape sequences). */
+const printable = (t: string) => t.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+const PLAIN: Writer = { text: printable, code: printable, bullet: '    ' };
 const MARKDOWN: Writer = { text: mdText, code: (t) => mdCode(t), bullet: '- ' };
 
 /** What a service's change starts from, as a header says it. */
