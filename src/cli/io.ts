@@ -43,3 +43,18 @@ export function exitOf(status: ReleaseStatus): number {
       return EXIT.operator;
   }
 }
+
+/**
+ * Characters a terminal acts on rather than shows — escape sequences, carriage returns, the
+ * bidirectional overrides that reorder a line — as they may come in commit subjects, file names
+ * or a service's build output: each is shown as `?`. Newlines and tabs stay.
+ */
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+/** `out` with nothing written to it that a terminal would act on (see UNPRINTABLE). */
+export function printable(out: Output): Output {
+  return {
+    write: (text: string) => out.write(text.replace(UNPRINTABLE, '?')),
+    ...(out.isTTY !== undefined ? { isTTY: out.isTTY } : {}),
+  };
+}

@@ -19,9 +19,11 @@ import { configCommand } from './commands/config.js';
 import { driftCommand } from './commands/drift.js';
 import { validateCommand } from './commands/validate.js';
 import { demoCommand } from '../demo/demo-command.js';
-import { EXIT, type CliIO } from './io.js';
+import { EXIT, printable, type CliIO } from './io.js';
 import { EnvLockedError } from '../engine/env-lock.js';
 import { InvalidFleetError } from '../engine/load-revision.js';
+import { SchemaTooNewError } from '../adapters/stores/schema-too-new-error.js';
+import { StoreOpenError } from '../adapters/stores/store-open-error.js';
 import { locatedLines } from './views/findings.js';
 import { findingJson, writeJson } from './views/json.js';
 import { renderTable } from './views/table.js';
@@ -88,9 +90,13 @@ export const COMMANDS: readonly Command[] = [
   versionCommand,
 ];
 
-/** Runs one CLI invocation and returns its exit code. Never throws. */
-export async function main(argv: string[], io: CliIO): Promise<number> {
+/**
+ * Runs one CLI invocation and returns its exit code. Never throws. What it prints for people
+ * carries no character a terminal would act on (JSON escapes its own).
+ */
+export async function main(argv: string[], raw: CliIO): Promise<number> {
   const json = argv.includes('--json');
+  const io: CliIO = { ...raw, stdout: json ? raw.stdout : printable(raw.stdout), stderr: printable(raw.stderr) };
   const name = commandName(argv);
   if (name === undefined) {
     if (argv.includes('--version') || argv.includes('-v')) return versionCommand.run({ values: {}, positionals: [], json }, io);
@@ -119,6 +125,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return EXIT.input;
     }
     if (error instanceof InputError) return fail(io, json, error.message);
+    // A store that cannot be opened is unusable input too: nothing was touched.
+    if (error instanceof StoreOpenError || error instanceof SchemaTooNewError) return fail(io, json, `${error.message}; nothing was touched`);
     if (error instanceof EnvLockedError) {
       if (json) writeJson(io.stdout, { error: error.message, holder: error.holder, dead: error.dead });
       io.stderr.write(`error: ${error.message}; nothing was changed\n`);

@@ -45,9 +45,15 @@ export function hasState(fleet: Fleet, args: ParsedArgs, io: CliIO): boolean {
   return storeSpec(args, io) !== undefined || existsSync(join(fleet.root, '.tranche', 'state.db'));
 }
 
+/**
+ * How a command uses the store: `read` never creates one (it must exist already); `write` creates
+ * the default SQLite store on first use.
+ */
+export type StoreAccess = 'read' | 'write';
+
 /** Opens the runtime for the length of `use`, and always closes the store. */
-export async function withRuntime<T>(fleet: Fleet, args: ParsedArgs, io: CliIO, use: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await openRuntime(fleet, args, io);
+export async function withRuntime<T>(fleet: Fleet, args: ParsedArgs, io: CliIO, use: (runtime: Runtime) => Promise<T>, access: StoreAccess = 'write'): Promise<T> {
+  const runtime = await openRuntime(fleet, args, io, access);
   try {
     return await use(runtime);
   } finally {
@@ -55,22 +61,27 @@ export async function withRuntime<T>(fleet: Fleet, args: ParsedArgs, io: CliIO, 
   }
 }
 
+/** The same for a command that only reads the store: it never creates one. */
+export function withReadRuntime<T>(fleet: Fleet, args: ParsedArgs, io: CliIO, use: (runtime: Runtime) => Promise<T>): Promise<T> {
+  return withRuntime(fleet, args, io, use, 'read');
+}
+
 /**
  * Opens the runtime only when first asked for, so that input can be checked first: a command that
  * exits 2 must not have created a state store. `close` closes it if it was opened.
  */
-export function lazyRuntime(fleet: Fleet, args: ParsedArgs, io: CliIO): { get(): Promise<Runtime>; close(): Promise<void> } {
+export function lazyRuntime(fleet: Fleet, args: ParsedArgs, io: CliIO, access: StoreAccess = 'write'): { get(): Promise<Runtime>; close(): Promise<void> } {
   let opened: Promise<Runtime> | undefined;
   return {
-    get: () => (opened ??= openRuntime(fleet, args, io)),
+    get: () => (opened ??= openRuntime(fleet, args, io, access)),
     close: async () => {
       if (opened) await (await opened.catch(() => undefined))?.store.close();
     },
   };
 }
 
-async function openRuntime(fleet: Fleet, args: ParsedArgs, io: CliIO): Promise<Runtime> {
-  const store = await openStore(storeSpec(args, io), fleet.root);
+async function openRuntime(fleet: Fleet, args: ParsedArgs, io: CliIO, access: StoreAccess): Promise<Runtime> {
+  const store = await openStore(storeSpec(args, io), fleet.root, { create: access === 'write' });
   const host = hostname();
   const drivers = new Map<string, Driver>();
   const runtime: Runtime = {

@@ -1,5 +1,5 @@
 /**
- * A place in a fleet file. `file` is repo-relative (e.g. `tranche.yaml`,
+ * A place in a fleet file. `file` is relative to the fleet's directory (e.g. `tranche.yaml`,
  * `services/orders/config/prod.yaml`); `line` and `column` are 1-based and present whenever the
  * place is known more precisely than the whole file.
  */

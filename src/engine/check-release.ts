@@ -85,11 +85,20 @@ export async function checkRelease(git: Git, revisions: ReleaseRevisions, option
       ...config.findings,
       ...applyPolicy([...changeFindings, ...content.findings, ...contracts.findings, ...frozen, ...checkDeps(content.changes)], to.manifest.policy),
     ].sort(compareFindings),
-    skipped: skipped.length ? [{ rules: skipped, reason: `nothing is recorded as deployed in ${env} yet (every service is new there); give --from REF to compare with a revision` }] : [],
+    skipped: skipped.length ? [{ rules: skipped, reason: nothingRunsBecause(revisions) }] : [],
     changes: content.changes,
     ...(contracts.edges ? { contracts: contracts.edges } : {}),
     toConfigs,
   };
+}
+
+/** Why nothing is known to run in the environment, and what to do to compare anyway. */
+function nothingRunsBecause({ env, basis }: ReleaseRevisions): string {
+  const why =
+    basis === 'no-store'
+      ? `no state store is configured here (none named by --state or TRANCHE_STATE, and no .tranche/state.db), so nothing is known to run in ${env}`
+      : `nothing is recorded as deployed in ${env} yet`;
+  return `${why}: every service is taken as new there; give --from REF to compare with a revision`;
 }
 
 const CONTRACT_RULES: RuleId[] = ['contract/breaking', 'contract/needs-provider-first', 'contract/no-safe-order', 'contract/rollback-unsafe'];

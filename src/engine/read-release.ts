@@ -19,8 +19,8 @@ export interface ReleaseQuery {
    */
   fromRef?: string;
   assertFrom?: boolean;
-  /** What is recorded as deployed in an environment (empty when nothing is recorded). */
-  deployed(env: string): Promise<Map<string, DeployedService>>;
+  /** What is recorded as deployed in an environment (empty when nothing is); absent when no store is configured. */
+  deployed?: (env: string) => Promise<Map<string, DeployedService>>;
 }
 
 /** A revision some services of the release run, read and resolved; or why it cannot be. */
@@ -37,10 +37,8 @@ export interface ReleaseRevisions {
   to: FleetRevision & { commit: string };
   /** What each service runs before the release: its version and config as shown. */
   baseline: Map<string, ServiceState>;
-  /** Where the baseline comes from: the store, or a what-if from `--from`. */
-  basis: { kind: 'recorded' } | { kind: 'what-if'; ref: string; commit: string };
-  /** What the store records as deployed in the environment (whatever the basis). */
-  recorded: Map<string, DeployedService>;
+  /** Where the baseline comes from: the store, a what-if from `--from`, or nowhere (no store is configured). */
+  basis: 'recorded' | 'what-if' | 'no-store';
   /** Every revision the baseline's services run, by commit. */
   bases: Map<string, DeployedBase>;
 }
@@ -66,7 +64,7 @@ export async function readReleaseRevisions(git: Git, cache: ParseCache, query: R
   }
   const to = target.revision;
   const env = selectEnv(to.manifest, query.env);
-  const recorded = await query.deployed(env);
+  const recorded = query.deployed ? await query.deployed(env) : new Map<string, DeployedService>();
   const from = whatIf ? await whatIf : undefined;
   if (from && 'error' in from) {
     if (from.error instanceof InvalidFleetError) throw new InvalidFleetError(from.error.findings, `--from ${query.fromRef}`);
@@ -83,14 +81,14 @@ export async function readReleaseRevisions(git: Git, cache: ParseCache, query: R
       baseline.set(name, { version: state.version, shown: state.shown });
     }
     const bases = new Map<string, DeployedBase>([[from.revision.commit, { commit: from.revision.commit, revision: from.revision, configs }]]);
-    return { env, to, baseline, basis: { kind: 'what-if', ref: query.fromRef!, commit: from.revision.commit }, recorded, bases };
+    return { env, to, baseline, basis: 'what-if', bases };
   }
 
   const baseline = new Map<string, ServiceState>();
   for (const [name, d] of recorded) baseline.set(name, { version: { commit: d.commit, contentId: d.contentId, configHash: d.configHash }, shown: d.config });
   const commits = [...new Set([...recorded.values()].filter((d) => to.manifest.services.has(d.service)).map((d) => d.commit))];
   const bases = new Map(await Promise.all(commits.map(async (commit) => [commit, await readBase(git, cache, commit, to)] as const)));
-  return { env, to, baseline, basis: { kind: 'recorded' }, recorded, bases };
+  return { env, to, baseline, basis: query.deployed ? 'recorded' : 'no-store', bases };
 }
 
 /** A recorded revision, read; the target itself when it is the one. */
@@ -109,6 +107,8 @@ async function readBase(git: Git, cache: ParseCache, commit: string, to: FleetRe
       const more = error.findings.length > 1 ? ` (and ${error.findings.length - 1} more)` : '';
       return { commit, problem: `the fleet definition at ${short} cannot be read: ${where}${first?.message ?? 'invalid'}${more}` };
     }
+    // Anything else that makes it unusable (no tranche.yaml there: the fleet moved since).
+    if (error instanceof InputError) return { commit, problem: error.message };
     throw error;
   }
 }

@@ -40,31 +40,30 @@ export async function releaseContent(git: Git, revisions: ReleaseRevisions, toCo
   const unreadable = new Map<string, { from: RevisionRef; reason: string }>();
   const dropped = new Map<string, RangeCommit[]>();
   const bases: BaseRange[] = [];
+  const cannotRead = (commit: string, services: string[], reason: string) => {
+    for (const service of services) unreadable.set(service, { from: { commit, label: commit.slice(0, 7) }, reason });
+    findings.push(unreadableFinding(env, services, `what ${listed(services, 5)} ${services.length === 1 ? 'runs' : 'run'} in ${env} (${commit.slice(0, 7)}) cannot be read: ${reason}`));
+  };
   await Promise.all(
     [...groups].map(async ([commit, services]) => {
       const base = revisions.bases.get(commit);
-      if (!base || 'problem' in base) {
-        const reason = base?.problem ?? `commit ${commit.slice(0, 7)} was not read`;
-        for (const service of services) unreadable.set(service, { from: { commit, label: commit.slice(0, 7) }, reason });
-        findings.push(unreadableFinding(env, services, `what ${listed(services, 5)} ${services.length === 1 ? 'runs' : 'run'} in ${env} (${commit.slice(0, 7)}) cannot be read: ${reason}`));
-        return;
-      }
+      if (!base || 'problem' in base) return cannotRead(commit, services, base?.problem ?? `commit ${commit.slice(0, 7)} was not read`);
       if (commit === to.commit) {
-        bases.push({ revision: base.revision, configs: base.configs, services, files: [], commits: [], dependencyEdits: new Set() });
+        bases.push({ revision: base.revision, services, files: [], commits: [], dependencyEdits: new Set() });
         return;
       }
       const [range, contained] = await Promise.all([readRange(git, commit, to.commit), git.isAncestor(commit, to.commit)]);
-      bases.push({ revision: base.revision, configs: base.configs, services, ...range, dependencyEdits: await dependencyEdits(git, commit, to.commit, range.files) });
-      if (contained) return;
-      if (await git.isShallow()) {
-        findings.push(unreadableFinding(env, services, `whether the target contains ${commit.slice(0, 7)}, which ${listed(services, 5)} ${services.length === 1 ? 'runs' : 'run'} in ${env}, cannot be told: this clone is shallow (run git fetch --unshallow)`));
-        return;
+      // In a shallow clone a commit may look unrelated to the target only because history is cut: neither its commits nor what it would undo can be told.
+      if (!contained && (await git.isShallow())) {
+        return cannotRead(commit, services, `this clone is shallow, and the history between it and the target is not all here (run git fetch --unshallow, or git fetch --deepen=N until it is)`);
       }
-      dropped.set(commit, await git.commits(to.commit, commit));
+      bases.push({ revision: base.revision, services, ...range, dependencyEdits: await dependencyEdits(git, commit, to.commit, range.files) });
+      if (!contained) dropped.set(commit, await git.droppedCommits(commit, to.commit));
     }),
   );
   bases.sort((a, b) => a.revision.commit.localeCompare(b.revision.commit));
-  const changes = analyzeChanges({ env, to, toConfigs, bases, added, unreadable });
+  const runningConfig = new Map([...revisions.baseline].map(([name, state]) => [name, state.shown]));
+  const changes = analyzeChanges({ env, to, toConfigs, bases, added, unreadable, runningConfig });
   findings.push(...checkRevertsDeployed(changes, dropped));
 
   if (options.dependencies) {

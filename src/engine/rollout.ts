@@ -58,14 +58,16 @@ export class Rollout {
     const plan = release.plan as Plan;
     const journal = await this.deps.store.journal(release.id);
     // Died after journaling the end but before recording it on the release: record it, nothing more.
-    const ended = [...journal].reverse().find((e) => e.kind === 'release' && e.event !== 'started');
-    if (release.status === 'running' && ended?.detail?.status) {
+    const ended = journal.at(-1);
+    if (release.status === 'running' && ended?.kind === 'release' && ended.event !== 'started' && ended.detail?.status) {
       const status = ended.detail.status as ReleaseStatus;
       const summary = String(ended.detail.summary ?? '');
       await this.deps.store.updateRelease(release.id, { status, summary, ...(status === 'paused' ? {} : { finishedAt: ended.at }) });
       return { releaseId: release.id, status, summary };
     }
     const progress = releaseProgress(plan, journal);
+    // Taken up again: an end journaled before this (a pause) no longer says where the release stands.
+    await this.journal(release.id, { batch: 0, kind: 'release', event: 'started', detail: { resumed: release.status } });
     await this.deps.store.updateRelease(release.id, { status: 'running' });
     if (progress.undo) {
       // A rollback was under way: finish it, as it was meant to end.

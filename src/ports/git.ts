@@ -23,10 +23,15 @@ export interface Git {
   changedFiles(from: string, to: string): Promise<ChangedFile[]>;
   /**
    * The commits in `from..to` with the fleet's files each touches, newest first. A merge commit
-   * lists the files it changes itself (conflict resolutions, edits made while merging): what its
-   * parents brought belongs to their commits.
+   * lists the files that differ from every one of its parents (conflict resolutions, edits made
+   * while merging, a file both sides changed): what one parent alone brought is that parent's.
    */
   commits(from: string, to: string): Promise<CommitRecord[]>;
+  /**
+   * The commits a deployed commit has that the target does not — less those whose change the
+   * target already has under another id (a cherry-pick) — with the fleet's files each touches.
+   */
+  droppedCommits(deployed: string, target: string): Promise<CommitRecord[]>;
   /** Whether `ancestor` is `commit` or one of its ancestors. */
   isAncestor(ancestor: string, commit: string): Promise<boolean>;
   /** Whether the clone is shallow: history stops before the first commit, and old commits may be missing. */

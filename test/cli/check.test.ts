@@ -71,13 +71,17 @@ describe('tranche check', () => {
     assert.match(result.stdout, /1 error.* in 1 service/);
   });
 
-  test('with nothing deployed and no --from the comparing rules do not apply, and the output says so', () => {
+  test('with nothing deployed and no --from the comparing rules do not apply, and the output says why', () => {
     const { repo } = shop();
     const human = runCli(['check', '--env', 'prod'], repo.dir);
     assert.equal(human.code, 0, human.stdout + human.stderr);
-    assert.match(human.stdout, /note: config\/shadowed-change, config\/stale-value skipped: nothing is recorded as deployed in prod yet \(every service is new there\)/);
+    assert.match(human.stdout, /note: config\/shadowed-change, config\/stale-value skipped: no state store is configured here \(none named by --state or TRANCHE_STATE, and no \.tranche\/state\.db\), so nothing is known to run in prod: every service is taken as new there/);
     const { json } = runJson<CheckJson>(['check', '--env', 'prod'], repo.dir);
     assert.deepEqual(json.skipped[0]?.rules, ['config/shadowed-change', 'config/stale-value']);
+    // With a store that records nothing for prod, that is what it says.
+    assert.equal(runCli(['freeze', '--env', 'dev', '--reason', 'a store now exists'], repo.dir).code, 0);
+    const recorded = runCli(['check', '--env', 'prod'], repo.dir);
+    assert.match(recorded.stdout, /skipped: nothing is recorded as deployed in prod yet: every service is taken as new there/);
   });
 
   test('reports missing, invalid, unknown and plaintext-secret values in the committed target', () => {

@@ -62,25 +62,39 @@ describe('git as it is', () => {
   });
 
   test('a fleet in a directory of a larger repository: found upward, paths relative to it, the rest of the repository ignored', () => {
-    const mono = new GitRepo({
-      'README.md': 'monorepo\n',
-      'apps/web/index.js': 'web\n',
+    const mono = new GitRepo({ 'README.md': 'monorepo\n', 'apps/web/index.js': 'web\n' });
+    repos.push(mono);
+    const before = mono.commit('before the fleet');
+    mono.write({
       'deploy/fleet/tranche.yaml': EXEC_MANIFEST,
       'deploy/fleet/services/a/index.js': 'a v1\n',
       'deploy/fleet/services/b/index.js': 'b v1\n',
       'deploy/fleet/services/c/index.js': 'c v1\n',
       'deploy/fleet/.gitignore': '.tranche/\n',
     });
-    repos.push(mono);
     const v1 = mono.commit('v1');
-    mono.write({ 'deploy/fleet/services/b/index.js': 'b v2\n', 'apps/web/index.js': 'web v2\n' });
-    mono.commit('b and the web app');
+    // A merge whose own edit is in the fleet, and whose branches also touch the rest of the repository.
+    mono.git('checkout', '-q', '-b', 'feature');
+    mono.write({ 'deploy/fleet/services/a/index.js': 'a v2\n', 'apps/web/index.js': 'web v2\n' }).commit('a and the web app');
+    mono.git('checkout', '-q', 'main');
+    mono.write({ 'README.md': 'monorepo v2\n' }).commit('docs');
+    mono.git('merge', '-q', '--no-ff', '--no-commit', 'feature');
+    mono.write({ 'deploy/fleet/services/b/index.js': 'b edited while merging\n', 'apps/web/index.js': 'web edited while merging\n' });
+    const merge = mono.commit('merge feature');
+
     const inside = join(mono.dir, 'deploy', 'fleet', 'services', 'b');
     const changes = runCli(['changes', '--env', 'dev', '--from', v1, '--json'], inside);
     assert.equal(changes.code, 0, changes.stderr);
-    const json = JSON.parse(changes.stdout) as { services: { service: string; files: { path: string }[] }[]; unowned: string[] };
-    assert.deepEqual(json.services.map((s) => [s.service, s.files.map((f) => f.path)]), [['b', ['services/b/index.js']]]);
+    const json = JSON.parse(changes.stdout) as { services: { service: string; files: { path: string }[]; commits: { sha: string; files: string[] }[] }[]; unowned: string[] };
+    assert.deepEqual(json.services.map((s) => [s.service, s.files.map((f) => f.path)]), [['a', ['services/a/index.js']], ['b', ['services/b/index.js']]]);
+    assert.deepEqual(json.services.find((s) => s.service === 'b')!.commits.map((c) => [c.sha, c.files]), [[merge, ['services/b/index.js']]]);
     assert.deepEqual(json.unowned, [], 'files outside the fleet are not the fleet\'s');
+
+    // A commit from before the fleet existed is no fleet: unusable input, not a crash.
+    const early = runCli(['check', '--env', 'dev', '--from', before], inside);
+    assert.equal(early.code, 2, early.stdout + early.stderr);
+    assert.match(early.stderr, /there is no tranche\.yaml/);
+
     const apply = runCli(['apply', '--env', 'dev', '--yes', '--intent', 'first', '--fleet', join(mono.dir, 'deploy', 'fleet')], mono.dir);
     assert.equal(apply.code, 0, apply.stdout + apply.stderr);
     mono.write({ 'deploy/fleet/services/a/index.js': 'a uncommitted\n', 'apps/web/index.js': 'web uncommitted\n' });
@@ -90,5 +104,18 @@ describe('git as it is', () => {
       findings.filter((f) => f.rule === 'change/uncommitted').map((f) => [f.service, f.location?.file]),
       [['a', 'services/a/index.js']],
     );
+  });
+
+  test('a fleet moved into a directory: what runs from before the move cannot be read there, and says so', () => {
+    const fleet = execFleet(repos);
+    assert.equal(fleet.run(['apply', '--env', 'dev', '--yes', '--intent', 'x']).code, 0);
+    const dir = fleet.repo.dir;
+    execFileSync('sh', ['-c', 'mkdir -p ops/fleet && git mv tranche.yaml services .gitignore ops/fleet/ && mv .tranche ops/fleet/'], { cwd: dir });
+    fleet.repo.commit('the fleet moves into ops/fleet');
+    const check = runCli(['check', '--env', 'dev', '--json'], join(dir, 'ops', 'fleet'));
+    assert.equal(check.code, 1, check.stdout + check.stderr);
+    const unreadable = (JSON.parse(check.stdout) as { findings: { rule: string; message: string }[] }).findings.filter((f) => f.rule === 'change/unreadable');
+    assert.equal(unreadable.length, 1);
+    assert.match(unreadable[0]!.message, /what a, b, c run in dev \([0-9a-f]{7}\) cannot be read: there is no tranche\.yaml/);
   });
 });

@@ -23,7 +23,7 @@ interface ServiceChanges {
   service: string;
   from?: { commit: string };
   kinds: string[];
-  files: { path: string; status: string; kind: string; from?: string; otherEnvs?: true }[];
+  files: { path: string; status: string; kind: string; from?: string; noEffectHere?: true }[];
   commits: { sha: string; subject: string; files: string[] }[];
   unreadable?: string;
 }
@@ -111,12 +111,41 @@ describe('one release definition', () => {
     assert.equal(fleet.run(APPLY).code, 1);
   });
 
+  test('a config source the service stops reading, then deletes, is a config change, not code', () => {
+    const fleet = execFleet(repos);
+    assert.equal(fleet.run(APPLY).code, 0);
+    const manifest = fleet.repo.git('show', 'HEAD:tranche.yaml');
+    const b = manifest.indexOf('  b:\n');
+    const sources = manifest.indexOf('      sources:\n', b);
+    const end = manifest.indexOf('  c:\n', b);
+    fleet.repo.git('rm', '-q', 'services/b/config/dev.yaml');
+    fleet.commit('b: no config file any more', { 'tranche.yaml': manifest.slice(0, sources) + manifest.slice(end) });
+    const changes = fleet.json<ChangesJson>(['changes', '--env', 'dev']).json;
+    const bChanges = changes.services.find((s) => s.service === 'b')!;
+    assert.deepEqual(bChanges.files.map((f) => [f.status, f.path, f.kind]), [['D', 'services/b/config/dev.yaml', 'config'], ['M', 'tranche.yaml', 'config']]);
+    assert.deepEqual(bChanges.kinds, ['config']);
+    const check = fleet.json<{ findings: Finding[] }>(['check', '--env', 'dev', '--scope', 'config', '--intent', 'x']);
+    assert.equal(check.code, 0, JSON.stringify(check.json.findings));
+  });
+
+  test('a saved plan is judged on today\'s findings: an error that appeared since refuses it', () => {
+    const fleet = execFleet(repos);
+    assert.equal(fleet.run(APPLY).code, 0);
+    fleet.commit('a: v2', { 'services/a/index.js': 'a v2\n' });
+    assert.equal(fleet.run(['plan', '--env', 'dev', '--intent', 'x', '-o', '../plan.json']).code, 0);
+    fleet.repo.write({ 'services/a/index.js': 'a v2, and a change nobody committed\n' });
+    const apply = fleet.run(['apply', '--env', 'dev', '--yes', '../plan.json']);
+    assert.equal(apply.code, 1, apply.stdout + apply.stderr);
+    assert.match(apply.stdout, /change\/uncommitted/);
+    assert.match(apply.stdout, /apply refused: nothing was deployed/);
+  });
+
   test('a config file of another environment changes nothing in this one', () => {
     const fleet = execFleet(repos);
     assert.equal(fleet.run(APPLY).code, 0);
     fleet.commit('b: prod log level', { 'services/b/config/prod.yaml': 'LOG_LEVEL: warn\n' });
     const changes = fleet.json<ChangesJson>(['changes', '--env', 'dev']).json;
-    assert.deepEqual(changes.services.map((s) => [s.service, s.kinds, s.files.map((f) => [f.path, f.kind, f.otherEnvs ?? false])]), [
+    assert.deepEqual(changes.services.map((s) => [s.service, s.kinds, s.files.map((f) => [f.path, f.kind, f.noEffectHere ?? false])]), [
       ['b', [], [['services/b/config/prod.yaml', 'config', true]]],
     ]);
     const plan = fleet.json<PlanJson>(['plan', '--env', 'dev']).json;
@@ -152,6 +181,13 @@ describe('one release definition', () => {
     assert.deepEqual(reverts.map((f) => [f.service, f.severity, f.location?.file]), [['b', 'error', 'services/b/index.js']]);
     assert.match(reverts[0]!.message, new RegExp(`releasing the target would undo ${hotfix.slice(0, 7)} "b: hotfix for the outage" \\(Ana\\) in services/b/index.js`));
     assert.equal(fleet.run(APPLY).code, 1, 'apply refuses it');
+
+    // A cherry-pick of the hotfix into main, then more work on the same file: the hotfix is not undone.
+    fleet.repo.git('-c', 'user.name=Ana', '-c', 'user.email=a@example.com', 'cherry-pick', '-x', hotfix);
+    fleet.commit('b: more work', { 'services/b/index.js': 'b v1 + hotfix + more\n' });
+    const picked = fleet.json<{ findings: Finding[] }>(['check', '--env', 'dev', '--intent', 'feature']);
+    assert.deepEqual(picked.json.findings.filter((f) => f.rule === 'change/reverts-deployed'), []);
+    fleet.repo.git('reset', '-q', '--hard', 'HEAD~2');
 
     // Once main has the hotfix, nothing is undone.
     fleet.repo.git('merge', '-q', '--no-edit', 'hotfix');
@@ -191,6 +227,26 @@ describe('one release definition', () => {
       c.files.filter((f) => f.status === 'R').map((f) => [f.from, f.path]),
       [['services/c/index.js', 'services/c-renamed/index.js']],
     );
+    // b moves too, and its dev config changes on the way: its config files stay config, old and new.
+    fleet.repo.git('mv', 'services/b', 'services/bee');
+    const bee = fleet.commit('move b, and more logs', {
+      'tranche.yaml': fleet.repo.git('show', 'HEAD:tranche.yaml').replace('path: services/b\n', 'path: services/bee\n'),
+      'services/bee/config/dev.yaml': 'LOG_LEVEL: debug\n',
+    });
+    const b = fleet.json<ChangesJson>(['changes', '--env', 'dev', '--from', moved, '--to', bee]).json.services.find((s) => s.service === 'b')!;
+    assert.deepEqual(b.files.filter((f) => f.path.includes('config/')).map((f) => f.kind), b.files.filter((f) => f.path.includes('config/')).map(() => 'config'));
+    assert.ok(b.files.some((f) => f.path === 'services/bee/config/dev.yaml' || f.from === 'services/b/config/dev.yaml'));
+  });
+
+  test('a new service beside deployed ones: the header names what runs, the new one is new', () => {
+    const fleet = execFleet(repos);
+    assert.equal(fleet.run(APPLY).code, 0);
+    const manifest = fleet.repo.git('show', 'HEAD:tranche.yaml');
+    const d = manifest.slice(manifest.indexOf('  c:\n')).replaceAll('services/c', 'services/d').replace('  c:\n', '  d:\n').replace('7103', '7104').replaceAll('GATE_C', 'GATE_D');
+    fleet.commit('add d', { 'tranche.yaml': `${manifest}\n${d}\n`, 'services/d/index.js': 'd v1\n' });
+    const text = fleet.run(['changes', '--env', 'dev']).stdout;
+    assert.match(text, new RegExp(`tranche changes: dev, deployed \\(${fleet.v1.slice(0, 7)}\\) → HEAD`));
+    assert.match(text, /^d — config, code, new in this environment$/m);
   });
 });
 
@@ -236,6 +292,17 @@ describe('freeze check in CI', () => {
     assert.equal(none.code, 2);
     assert.match(none.stderr, /freeze check reads the freezes from the state store .* pass --state postgres:\/\/… \(or set TRANCHE_STATE\)/);
     assert.equal(fleet.repo.git('status', '--porcelain', '--ignored'), '', 'no state file was created');
+    // A store named with a typo is no store: exit 2, and nothing made in its place.
+    for (const [args, env] of [[['--state', 'typo/state.db'], {}], [[], { TRANCHE_STATE: 'typo/state.db' }]] as const) {
+      const typo = fleet.run(['freeze', 'check', '--from', fleet.v1, ...args], env);
+      assert.equal(typo.code, 2, typo.stdout + typo.stderr);
+      assert.match(typo.stderr, /there is no state store at .*typo\/state\.db: a command that only reads does not create one/);
+    }
+    assert.equal(fleet.repo.git('status', '--porcelain', '--ignored'), '', 'nothing was created');
+    const notAStore = fleet.run(['check', '--env', 'dev', '--state', './services']);
+    assert.equal(notAStore.code, 2, notAStore.stdout + notAStore.stderr);
+    assert.match(notAStore.stderr, /cannot open the state store .*services.*; nothing was touched/);
+    assert.doesNotMatch(notAStore.stderr, /internal error/);
   });
 });
 
@@ -269,7 +336,7 @@ describe('freezes bite at batch boundaries', () => {
     assert.equal(fleet.deployed().b, fleet.v1);
     const unattended = fleet.run(['resume', '--env', 'dev']);
     assert.equal(unattended.code, 2);
-    assert.match(unattended.stderr, /resume changes dev: pass --yes to confirm/);
+    assert.match(unattended.stderr, /resume changes an environment: pass --yes to confirm/);
     assert.equal(fleet.run(['unfreeze', '--env', 'dev']).code, 0);
     const resume = fleet.run(['resume', '--env', 'dev', '--yes']);
     assert.equal(resume.code, 0, resume.stdout + resume.stderr);
@@ -279,14 +346,18 @@ describe('freezes bite at batch boundaries', () => {
 });
 
 describe('output safety', () => {
-  test('changes prints no control character of a commit subject or a file name to a terminal', () => {
+  test('nothing a commit subject or a file name holds reaches a terminal as a control character, in any command', () => {
     const fleet = execFleet(repos);
     assert.equal(fleet.run(APPLY).code, 0);
-    fleet.commit('fix \u001b[2J\u001b]0;pwned\u0007 the screen', { 'services/a/index.js': 'a v2\n' });
-    const result = fleet.run(['changes', '--env', 'dev']);
-    assert.equal(result.code, 0);
-    assert.doesNotMatch(result.stdout, /[\u0000-\u0009\u000b-\u001f\u007f]/);
-    assert.match(result.stdout, /fix \?\[2J\?\]0;pwned\? the screen/);
+    fleet.commit('fix \u001b[2J\u001b]0;pwned\u0007 the \u202escreen', { 'services/a/index.js': 'a v2\n' });
+    for (const command of [['changes', '--env', 'dev'], ['check', '--env', 'dev', '--scope', 'config', '--intent', 'x'], ['plan', '--env', 'dev', '--scope', 'config']]) {
+      const result = fleet.run(command);
+      assert.match(result.stdout, /fix \?\[2J\?\]0;pwned\? the \?screen/, command.join(' '));
+      assert.doesNotMatch(result.stdout + result.stderr, /[\u0000-\u0009\u000b-\u001f\u007f\u202e]/, command.join(' '));
+    }
+    // JSON keeps the text as it is, escaped by JSON itself.
+    const json = fleet.json<ChangesJson>(['changes', '--env', 'dev']).json;
+    assert.ok(json.services[0]!.commits[0]!.subject.includes('\u001b[2J'));
   });
 
   test('changes --format markdown escapes what comes from commits and files, and cuts long lists with a count', () => {

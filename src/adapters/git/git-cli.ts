@@ -30,6 +30,8 @@ export class GitCli implements Git {
   private readonly batch: CatFileBatch;
   private readonly env: NodeJS.ProcessEnv;
   private index: Promise<IndexListing> | undefined;
+  /** Each commit is listed once per command, however many trees of it are asked for. */
+  private readonly listings = new Map<string, Promise<Listing>>();
   private prefix: Promise<string> | undefined;
   private shallow: Promise<boolean> | undefined;
 
@@ -65,8 +67,11 @@ export class GitCli implements Git {
   }
 
   commitTree(commit: string, label: string): FileTree {
-    let listing: Promise<Listing> | undefined;
-    const list = () => (listing ??= this.listTree(commit));
+    const list = () => {
+      let listing = this.listings.get(commit);
+      if (!listing) this.listings.set(commit, (listing = this.listTree(commit)));
+      return listing;
+    };
     const worktree = this.workingTree();
     // A file git ignores (a dotenv file holding secrets) is the operator's local source: it is
     // read from disk whatever the revision. Nothing else is: a file that is merely not added
@@ -171,18 +176,33 @@ export class GitCli implements Git {
   }
 
   async commits(from: string, to: string): Promise<CommitRecord[]> {
-    // Each record starts with \x01, so file names (NUL-terminated by -z) never read as a header.
-    // A merge lists what it changes against every parent (a dense combined diff): its own edits.
+    return this.log([], `${from}..${to}`);
+  }
+
+  async droppedCommits(deployed: string, target: string): Promise<CommitRecord[]> {
+    // The right side of target...deployed: reachable from deployed only, less what target has as a patch of its own.
+    return this.log(['--cherry-pick', '--right-only', '--no-merges'], `${target}...${deployed}`);
+  }
+
+  /**
+   * The commits a `git log` range selects, each with the fleet's files it touches. A merge lists
+   * the files that differ from every parent (a dense combined diff: what merging changed). Paths
+   * come from git relative to the repository's top level (`--relative` does not apply to merges),
+   * so files outside the fleet are dropped here and the rest made relative to it.
+   */
+  private async log(options: string[], range: string): Promise<CommitRecord[]> {
     const format = '%x01%H%x00%an%x00%aI%x00%s';
-    const args = ['log', `--format=${format}`, '--name-only', '-z', '--no-renames', '--diff-merges=dense-combined', '--relative', '--end-of-options', `${from}..${to}`];
-    const out = (await this.git(args)).toString('utf8');
+    const args = ['log', `--format=${format}`, '--name-only', '-z', '--no-renames', '--diff-merges=dense-combined', ...options, '--end-of-options', range];
+    const [out, prefix] = await Promise.all([this.git(args), this.fleetPrefix()]);
+    // A record starts with \x01 and the full commit id: a file name holding \x01 does not start one.
     return out
-      .split('\x01')
+      .toString('utf8')
+      .split(/\x01(?=[0-9a-f]{40}(?:[0-9a-f]{24})?\x00)/)
       .filter(Boolean)
       .map((record) => {
         const [sha, author, date, subject, ...rest] = record.split('\0');
-        const files = [...new Set(rest.map((f) => f.replace(/^\n/, '')).filter(Boolean))];
-        return { sha: sha!, author: author!, date: date!, subject: subject!, files };
+        const paths = rest.map((f) => f.replace(/^\n/, '')).filter((f) => f && f.startsWith(prefix));
+        return { sha: sha!, author: author!, date: date!, subject: subject!, files: [...new Set(paths.map((f) => f.slice(prefix.length)))] };
       });
   }
 
@@ -229,20 +249,24 @@ export class GitCli implements Git {
     return undefined;
   }
 
+  /**
+   * The fleet's directory at a commit: every entry below it, paths relative to it. A commit in
+   * which the directory does not exist (before the fleet moved there) lists nothing.
+   */
   private async listTree(commit: string): Promise<Listing> {
-    // Run in the fleet's directory, ls-tree lists that directory at the commit, paths relative to it.
-    const [out, prefix] = await Promise.all([this.git(['ls-tree', '-r', '-t', '-z', '--end-of-options', commit]), this.fleetPrefix()]);
     const nodes = new Map<string, TreeNode>();
     const links = new Map<string, string>();
     const submodules = new Map<string, string>();
-    nodes.set('.', { kind: 'dir', id: await this.rootTree(commit, prefix) });
+    const root = await this.rootTree(commit);
+    if (root === undefined) return { nodes, links, submodules };
+    nodes.set('.', { kind: 'dir', id: root });
+    const out = await this.git(['ls-tree', '--full-tree', '-r', '-t', '-z', '--end-of-options', root]);
     for (const record of out.toString('utf8').split('\0')) {
       if (!record) continue;
       // `<mode> SP <type> SP <id> TAB <path>`
       const tab = record.indexOf('\t');
       const [mode, type, id] = record.slice(0, tab).split(' ');
       const path = record.slice(tab + 1);
-      if (path === './') continue;
       if (type === 'tree') nodes.set(path, { kind: 'dir', id: id! });
       else if (type === 'commit') submodules.set(path, id!);
       else if (type === 'blob' && mode === '120000') links.set(path, id!);
@@ -251,12 +275,15 @@ export class GitCli implements Git {
     return { nodes, links, submodules };
   }
 
-  /** The tree id of the fleet's directory at a commit. */
-  private async rootTree(commit: string, prefix: string): Promise<string> {
-    if (prefix) return (await this.git(['rev-parse', '--verify', '--end-of-options', `${commit}:${prefix}`])).toString('utf8').trim();
-    // At the top level it is in the commit object (`tree <id>`).
-    const commitObject = (await this.batch.read(commit))?.toString('utf8') ?? '';
-    return /^tree ([0-9a-f]+)/.exec(commitObject)?.[1] ?? commit;
+  /** The tree id of the fleet's directory at a commit; undefined when the directory is not there. */
+  private async rootTree(commit: string): Promise<string | undefined> {
+    const prefix = await this.fleetPrefix();
+    try {
+      return (await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${commit}:${prefix}`])).toString('utf8').trim();
+    } catch (error) {
+      if (error instanceof GitError) return undefined;
+      throw error;
+    }
   }
 
   private async listIndex(): Promise<IndexListing> {

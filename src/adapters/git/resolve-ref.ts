@@ -3,8 +3,14 @@ import { GitError } from './run-git.js';
 
 type RunGit = (args: readonly string[]) => Promise<Buffer>;
 
-/** The ref a revision expression starts from: `v1` of `v1~2`, `main` of `main^{tree}`. */
-const REF_NAME = /^([^~^:@{}\s]+)(.*)$/;
+/**
+ * The ref a revision expression starts from: `v1` of `v1~2`, `main` of `main^{tree}`, `x@1` of
+ * `x@1~1` (a ref name may hold `@`, but not `@{`, which starts a reflog selector).
+ */
+function refName(ref: string): string {
+  const end = ref.search(/[~^:]|@\{/);
+  return end === -1 ? ref : ref.slice(0, end);
+}
 /** A trailing run of ancestry steps: `~`, `~3`, `^`, `^2`. */
 const ANCESTRY = /((?:[~^]\d*)+)$/;
 
@@ -15,8 +21,8 @@ const ANCESTRY = /((?:[~^]\d*)+)$/;
  * from a shallow clone says so, with how much history it needs.
  */
 export async function resolveRef(git: RunGit, ref: string): Promise<string> {
-  const name = REF_NAME.exec(ref)?.[1];
-  if (name && name !== 'HEAD' && !name.startsWith('refs/') && !/^[0-9a-f]{40}$/.test(name)) {
+  const name = refName(ref);
+  if (name && name !== 'HEAD' && name !== '@' && !name.startsWith('refs/') && !/^[0-9a-f]{40}$/.test(name)) {
     const candidates = await refCandidates(git, name);
     if (new Set(candidates.map((c) => c.commit)).size > 1) throw new AmbiguousRefError(ref, candidates);
   }
@@ -32,16 +38,18 @@ export async function isShallow(git: RunGit): Promise<boolean> {
   return (await git(['rev-parse', '--is-shallow-repository'])).toString('utf8').trim() === 'true';
 }
 
-/** The refs git would consider for a short name (gitrevisions' rules), with the commit each names. */
+/**
+ * The refs git would consider for a short name (gitrevisions' rules), with the commit each names.
+ * Only when there are several is each peeled to its commit (a tag may point at a tag).
+ */
 async function refCandidates(git: RunGit, name: string): Promise<{ ref: string; commit: string }[]> {
   const wanted = [`refs/${name}`, `refs/tags/${name}`, `refs/heads/${name}`, `refs/remotes/${name}`, `refs/remotes/${name}/HEAD`];
-  const out = (await git(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(*objectname)', '--', ...wanted])).toString('utf8');
-  const found: { ref: string; commit: string }[] = [];
-  for (const line of out.split('\n')) {
-    const [refname, object, peeled] = line.split('\0');
-    if (refname && wanted.includes(refname)) found.push({ ref: refname, commit: peeled || object! });
-  }
-  return found;
+  const out = (await git(['for-each-ref', '--format=%(refname)', '--', ...wanted])).toString('utf8');
+  const refs = out.split('\n').filter((line) => wanted.includes(line));
+  if (refs.length < 2) return [];
+  // A ref to something other than a commit (a tag of a tree) names none: '' keeps it apart.
+  const commits = await Promise.all(refs.map((ref) => git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).then((out) => out.toString('utf8').trim(), () => '')));
+  return refs.map((ref, i) => ({ ref, commit: commits[i]! }));
 }
 
 /** What a shallow clone lacks for `ref`, and the fetch that brings it. */

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../../core/input-error.js';
 import type { Store } from '../../ports/store.js';
@@ -14,10 +15,16 @@ import { StoreOpenError } from './store-open-error.js';
  * - `sqlite:PATH`, or a path containing a `/` or ending in `.db`, `.sqlite` or `.sqlite3`: SQLite.
  * A relative path is relative to the fleet root, so the same setting names the same file from
  * any directory. A bare word (`postgres`, `prod`) is refused rather than taken for a file name:
- * a mistyped URL must not quietly become a new, empty local store.
+ * a mistyped URL must not quietly become a new, empty local store. With `create: false` (commands
+ * that only read) a SQLite file that does not exist, or is empty, is refused rather than made.
  */
-export async function openStore(spec: string | undefined, fleetRoot: string): Promise<Store> {
-  const { create, where } = storeFor(spec, fleetRoot);
+export async function openStore(spec: string | undefined, fleetRoot: string, options: { create?: boolean } = {}): Promise<Store> {
+  const { create, where, file } = storeFor(spec, fleetRoot);
+  if (options.create === false && file !== undefined) {
+    const size = statSync(file, { throwIfNoEntry: false })?.size;
+    if (size === undefined) throw new InputError(`there is no state store at ${file}: a command that only reads does not create one (check --state / TRANCHE_STATE)`);
+    if (size === 0) throw new InputError(`${file} is empty: it is not a tranche state store`);
+  }
   let store: Store;
   try {
     store = create();
@@ -37,6 +44,8 @@ interface StoreSpec {
   create(): Store;
   /** The store as messages name it (a URL without its password). */
   where: string;
+  /** The SQLite file, when it is one. */
+  file?: string;
 }
 
 function storeFor(spec: string | undefined, fleetRoot: string): StoreSpec {
@@ -56,7 +65,7 @@ function storeFor(spec: string | undefined, fleetRoot: string): StoreSpec {
 }
 
 function sqlite(path: string): StoreSpec {
-  return { create: () => new SqliteStore(path), where: path };
+  return { create: () => new SqliteStore(path), where: path, ...(path === ':memory:' ? {} : { file: path }) };
 }
 
 function refused(spec: string, why: string): InputError {

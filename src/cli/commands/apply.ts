@@ -65,7 +65,9 @@ and the rollback did not complete.`,
           const stale = planStaleness(saved, prepared.plan);
           if (stale) throw new InputError(`apply: the plan in ${planFile} is stale: ${stale}; make a new one with tranche plan`);
         }
-        const plan = saved ?? prepared.plan;
+        // A saved plan deploys its own batches (the same as a fresh plan's, or it is stale) and
+        // is judged on today's findings: what was checked is what deploys.
+        const plan = saved ? { ...saved, findings: prepared.plan.findings } : prepared.plan;
 
         if (!args.json && plan.batches.length) io.stderr.write(renderPlan(plan, releaseStart(revisions)));
         if (plan.batches.length && args.values.yes !== true) {

@@ -4,6 +4,7 @@ import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
 import { changesMarkdown, renderChanges } from '../views/changes-view.js';
 import { writeJson } from '../views/json.js';
+import { releaseStart } from '../views/baseline-label.js';
 import { releaseOptions, withCheckedRelease } from './release-options.js';
 
 export const changesCommand: Command = {
@@ -11,14 +12,17 @@ export const changesCommand: Command = {
   summary: 'What a release changes in every service: commits, files, config keys, dependencies.',
   usage: 'changes --env E [--from REF] [--to REF] [--format markdown]',
   details: `
-One diff and one log of the range, bucketed by service (its path and watched paths): every
-commit (sha, author, date, subject) and file, each file classified as config (a config source of
-the service, or a manifest change to it), code, deps (dependency manifests and lockfiles) or
-contract (a spec it provides); the config keys whose resolved value changes, old → new (secrets
-as fingerprints). Each service is compared with what it runs in E, as recorded (its own commit:
-services run different ones after a partial release); a service nothing runs yet is new. --from
-REF is a what-if: as if every service ran REF. --format markdown prints it for a pull-request
-comment.
+Each service is compared with what it runs in E, as recorded (its own commit: services run
+different ones after a partial release); a service nothing runs yet is new. --from REF is a
+what-if: as if every service ran REF. One diff and one log per deployed revision, bucketed by
+service (its path, watched paths and config sources): every commit (sha, author, date, subject;
+a merge lists what it changed against every parent) and file, each classified by what it is to
+the service in E: config (a config source read in E; one of other environments only is marked
+and changes nothing here), contract (a spec it provides), deps (a lockfile, or an edit of
+package.json, go.mod, Cargo.toml, pyproject.toml or Pipfile that touches dependency fields
+only) or code; the config keys whose value changes from what runs, old → new (secrets as
+fingerprints). --format markdown prints it for a pull-request comment, everything from commits
+and files escaped.
 
 Exit codes: 0 shown; 2 unusable input.`,
   options: { ...releaseOptions, format: { type: 'string', value: 'text|markdown', description: 'the human format (default text)' } },
@@ -27,9 +31,10 @@ Exit codes: 0 shown; 2 unusable input.`,
     withFleet(args, io, async (fleet) => {
       const format = (args.values.format as string | undefined) ?? 'text';
       if (format !== 'text' && format !== 'markdown') throw new InputError(`--format: ${JSON.stringify(format)} is not text or markdown`);
-      return withCheckedRelease(fleet, args, io, async ({ check }) => {
+      return withCheckedRelease(fleet, args, io, async ({ revisions, check }) => {
+        const from = releaseStart(revisions);
         if (args.json) writeJson(io.stdout, check.changes);
-        else io.stdout.write(format === 'markdown' ? changesMarkdown(check.changes) : renderChanges(check.changes));
+        else io.stdout.write(format === 'markdown' ? changesMarkdown(check.changes, from) : renderChanges(check.changes, from));
         return EXIT.ok;
       });
     }),

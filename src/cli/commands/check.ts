@@ -14,7 +14,7 @@ export const checkCommand: Command = {
   details: `
 Resolves the config of every service in E at --to (default HEAD) and runs the config rules:
 config/missing, config/invalid, config/unknown-key, config/drift, config/plaintext-secret, and —
-comparing with --from — config/shadowed-change and config/stale-value; the change, deps and
+comparing with what runs — config/shadowed-change and config/stale-value; the change, deps and
 contract rules (every old/new pairing of consumer and provider the planned rollout, or a
 rollback of part of it, lets exist). Severities follow policy.rules in tranche.yaml. Findings
 are grouped by service with file:line and a fix.

@@ -12,7 +12,7 @@ import { loadRevision } from '../../engine/load-revision.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet, type Fleet } from '../open-fleet.js';
-import { hasState, withEnvScope, withRuntime } from '../runtime.js';
+import { hasState, withEnvScope, withReadRuntime, withRuntime } from '../runtime.js';
 import { groupedFindings } from '../views/findings.js';
 import { findingJson, writeJson } from '../views/json.js';
 import { stateOptions } from './state-options.js';
@@ -99,10 +99,10 @@ async function freezeCheck(fleet: Fleet, args: ParsedArgs, io: CliIO): Promise<n
       'freeze check reads the freezes from the state store where tranche freeze recorded them, and none is configured here: pass --state postgres://… (or set TRANCHE_STATE) to name the team\'s store',
     );
   }
-  return withRuntime(fleet, args, io, async (runtime) => {
+  return withReadRuntime(fleet, args, io, async (runtime) => {
     const freezes = await runtime.store.freezes();
     const now = runtime.clock.now().toISOString();
-    const query = { toRef: (args.values.to as string | undefined) ?? 'HEAD', fromRef: args.values.from as string, deployed: async () => new Map() };
+    const query = { toRef: (args.values.to as string | undefined) ?? 'HEAD', fromRef: args.values.from as string };
     // Both ends are read first: a --from or --to that cannot be used is exit 2, whatever the freezes.
     const [, to] = await Promise.all([loadRevision(fleet.git, fleet.cache, query.fromRef), loadRevision(fleet.git, fleet.cache, query.toRef)]);
     const envs = [...new Set(freezes.filter((f) => !f.until || f.until > now).map((f) => f.env))].filter((env) => to.manifest.environments.some((e) => e.name === env));

@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { hasState, withRuntime } from '../runtime.js';
+import { hasState, withReadRuntime } from '../runtime.js';
 import { writeJson } from '../views/json.js';
 import { renderTable } from '../views/table.js';
 import { stateOptions } from './state-options.js';
@@ -23,7 +23,7 @@ Exit codes: 0 shown; 2 unusable input.`,
         else io.stdout.write('no release is recorded\n');
         return EXIT.ok;
       }
-      return withRuntime(fleet, args, io, async (runtime) => {
+      return withReadRuntime(fleet, args, io, async (runtime) => {
         const limit = Number(args.values.limit ?? 20);
         const releases = await runtime.store.listReleases({ ...(args.values.env ? { env: args.values.env as string } : {}), limit: Number.isInteger(limit) && limit > 0 ? limit : 20 });
         if (args.json) {

@@ -35,7 +35,7 @@ export async function readAndCheck(
   const revisions = await readReleaseRevisions(fleet.git, fleet.cache, {
     ...releaseQuery(args),
     ...override,
-    deployed: async (env) => (store ? (await store()).deployed(env) : new Map()),
+    ...(store ? { deployed: async (env: string) => (await store()).deployed(env) } : {}),
   });
   const freezes = store ? await (await store()).freezes(revisions.env) : [];
   const check = await checkRelease(fleet.git, revisions, {
@@ -58,7 +58,7 @@ export async function withCheckedRelease(
   io: CliIO,
   body: (read: { revisions: ReleaseRevisions; check: ReleaseCheck; now: string }) => Promise<number>,
 ): Promise<number> {
-  const state = hasState(fleet, args, io) ? lazyRuntime(fleet, args, io) : undefined;
+  const state = hasState(fleet, args, io) ? lazyRuntime(fleet, args, io, 'read') : undefined;
   try {
     const now = new Date().toISOString();
     const read = await readAndCheck(fleet, args, state && (async () => (await state.get()).store), now);

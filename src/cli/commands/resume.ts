@@ -21,8 +21,10 @@ Exit codes: 0 deployed; 1 failed and rolled back, or locked; 2 unusable input; 3
 operator (paused again, or a rollback that did not complete).`,
   options: { ...stateOptions, yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' }, ...lockOptions },
   positionals: [],
-  run: (args, io) =>
-    envRolloutCommand(
+  run: (args, io) => {
+    // Refused before anything is opened or cleared: off a terminal, only --yes confirms.
+    if (args.values.yes !== true && !io.stdin?.isTTY) return Promise.reject(new InputError('resume changes an environment: pass --yes to confirm (standard input is not a terminal)'));
+    return envRolloutCommand(
       args,
       io,
       async (runtime, env) => {
@@ -30,13 +32,11 @@ operator (paused again, or a rollback that did not complete).`,
         if (!release || !['running', 'paused', 'rollback-failed'].includes(release.status)) {
           throw new InputError(`nothing to resume in ${env}: ${release ? `the latest release, ${release.id}, is ${release.status}` : 'no release is recorded'}`);
         }
-        if (args.values.yes !== true) {
-          if (!io.stdin?.isTTY) throw new InputError(`resume changes ${env}: pass --yes to confirm (standard input is not a terminal)`);
-          if (!(await io.confirm(`Resume release ${release.id} (${release.status}) in ${env}? [y/N] `))) return EXIT.findings;
-        }
+        if (args.values.yes !== true && !(await io.confirm(`Resume release ${release.id} (${release.status}) in ${env}? [y/N] `))) return EXIT.findings;
         return release;
       },
       (rollout, release) => rollout.resume(release),
       (outcome) => exitOf(outcome.status),
-    ),
+    );
+  },
 };

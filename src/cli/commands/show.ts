@@ -3,11 +3,12 @@ import type { Plan } from '../../core/plan/plan.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { hasState, withRuntime } from '../runtime.js';
+import { hasState, withReadRuntime } from '../runtime.js';
 import { groupedFindings } from '../views/findings.js';
 import { findingJson, writeJson } from '../views/json.js';
 import { renderChanges } from '../views/changes-view.js';
 import { renderPlan } from '../views/plan-view.js';
+import { planStart } from '../views/baseline-label.js';
 import { stateOptions } from './state-options.js';
 
 export const showCommand: Command = {
@@ -26,7 +27,7 @@ Exit codes: 0 shown; 2 unknown release.`,
       if (!hasState(fleet, args, io)) {
         throw new InputError(`no release ${args.positionals[0]!} is recorded; see tranche history`);
       }
-      return withRuntime(fleet, args, io, async (runtime) => {
+      return withReadRuntime(fleet, args, io, async (runtime) => {
         const id = args.positionals[0]!;
         const release = await runtime.store.getRelease(id);
         if (!release) throw new InputError(`no release ${id} is recorded; see tranche history`);
@@ -39,8 +40,8 @@ Exit codes: 0 shown; 2 unknown release.`,
           `release ${release.id} of ${release.env}: ${release.status}${release.summary ? ` — ${release.summary}` : ''}`,
           `by ${release.by.user}@${release.by.host}, ${release.startedAt}${release.finishedAt ? ` → ${release.finishedAt}` : ''}${release.intent ? `; intent: ${release.intent}` : ''}`,
           '',
-          renderPlan(release.plan as Plan, release.fromCommit?.slice(0, 7)),
-          ...((release.plan as Plan).changes ? [renderChanges((release.plan as Plan).changes!)] : []),
+          renderPlan(release.plan as Plan),
+          ...((release.plan as Plan).changes ? [renderChanges((release.plan as Plan).changes!, planStart(release.plan as Plan))] : []),
           'journal:',
           ...journal.map((e) => `  ${e.seq}. ${e.at}  batch ${e.batch}  ${e.kind} ${e.event}${e.service ? `  ${e.service}` : ''}${e.detail?.error ? `: ${String(e.detail.error)}` : ''}`),
           '',

@@ -6,7 +6,7 @@ import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { hasState, withRuntime } from '../runtime.js';
+import { hasState, withReadRuntime } from '../runtime.js';
 import { writeJson } from '../views/json.js';
 import { renderTable } from '../views/table.js';
 import { stateOptions } from './state-options.js';
@@ -37,7 +37,7 @@ Exit codes: 0 shown; 2 unusable input.`,
         else io.stdout.write(`${env}: nothing is recorded yet (no release has been applied)\n`);
         return EXIT.ok;
       }
-      return withRuntime(fleet, args, io, async (runtime) => {
+      return withReadRuntime(fleet, args, io, async (runtime) => {
         const deployed = await runtime.store.deployed(env);
         const lock = await runtime.store.currentLock(env);
         const release = (await runtime.store.listReleases({ env, limit: 1 }))[0];

@@ -27,7 +27,7 @@ export function releaseStart(revisions: ReleaseRevisions): string | undefined {
   const labels = new Map<string, string>();
   for (const base of revisions.bases.values()) if ('revision' in base) labels.set(base.commit, base.revision.label);
   const versions = [...revisions.baseline].filter(([name]) => revisions.to.manifest.services.has(name)).map(([, s]) => s.version);
-  return baselineLabel(versions, labels, revisions.basis.kind === 'what-if');
+  return baselineLabel(versions, labels, revisions.basis === 'what-if');
 }
 
 /** What a plan starts from, with the labels its change manifest recorded. */

@@ -20,9 +20,7 @@ interface Writer {
   code(t: string): string;
   bullet: string;
 }
-/** On a terminal, text from commits and file names must not carry control characters (escape sequences). */
-const printable = (t: string) => t.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-const PLAIN: Writer = { text: printable, code: printable, bullet: '    ' };
+const PLAIN: Writer = { text: (t) => t, code: (t) => t, bullet: '    ' };
 const MARKDOWN: Writer = { text: mdText, code: (t) => mdCode(t), bullet: '- ' };
 
 /** What a service's change starts from, as a header says it. */
@@ -41,7 +39,7 @@ function serviceLines(s: ServiceChanges, w: Writer, limits: Limits): string[] {
   more(limits.commits, s.commits.length, 'commits');
   for (const f of s.files.slice(0, limits.files)) {
     const path = f.from !== undefined ? `${w.code(f.from)} → ${w.code(f.path)}` : w.code(f.path);
-    lines.push(`${w.bullet}${f.status} ${path} [${f.kind}${f.otherEnvs ? ', not read in this environment' : ''}]`);
+    lines.push(`${w.bullet}${f.status} ${path} [${f.kind}${f.noEffectHere ? ', changes nothing in this environment' : ''}]`);
   }
   more(limits.files, s.files.length, 'files');
   for (const k of s.configKeys.slice(0, limits.keys)) lines.push(`${w.bullet}${w.code(k.key)}: ${k.from === null ? '(unset)' : w.code(k.from)} → ${k.to === null ? '(unset)' : w.code(k.to)}`);
@@ -55,16 +53,14 @@ function serviceLines(s: ServiceChanges, w: Writer, limits: Limits): string[] {
   return lines;
 }
 
-/** `deployed (e30d538) → HEAD (e699689)`, or the revisions the services run. */
-function range(changes: ChangeManifest): string {
-  if (changes.from) return `${changes.from.label} → ${changes.to.label}`;
-  const bases = new Set(changes.services.flatMap((s) => (s.from ? [short(s.from.commit)] : [])));
-  return `${bases.size ? `what each service runs (${listed([...bases], 4)})` : 'nothing deployed'} → ${changes.to.label}`;
+/** `deployed (e30d538) → HEAD (e699689)`: `from` names what the release starts from (see baseline-label). */
+function range(changes: ChangeManifest, from: string | undefined): string {
+  return `${from ?? 'nothing deployed'} → ${changes.to.label}`;
 }
 
-/** Per service: kinds, commits, files, config keys old → new, dependency changes. */
-export function renderChanges(changes: ChangeManifest): string {
-  const lines = [`tranche changes: ${changes.env}, ${range(changes)}`, ''];
+/** Per service: kinds, commits, files, config keys old → new, dependency changes; `from` as in the header of check. */
+export function renderChanges(changes: ChangeManifest, from: string | undefined): string {
+  const lines = [`tranche changes: ${changes.env}, ${range(changes, from)}`, ''];
   if (!changes.services.length) lines.push('no service changes');
   for (const s of changes.services) lines.push(`${s.service} — ${s.kinds.join(', ') || 'nothing here'}${origin(s, changes)}`, ...serviceLines(s, PLAIN, TEXT_LIMITS), '');
   if (changes.unowned.length) lines.push(`files no service owns: ${listed(changes.unowned, TEXT_LIMITS.files)}`, '');
@@ -76,8 +72,8 @@ export function renderChanges(changes: ChangeManifest): string {
  * files and config is escaped (no HTML, mention or table break gets through), and long lists are
  * cut with a count.
  */
-export function changesMarkdown(changes: ChangeManifest): string {
-  const lines = [`### tranche: what ${short(changes.to.commit)} changes in ${mdText(changes.env)}`, '', `${mdText(range(changes))}.`, ''];
+export function changesMarkdown(changes: ChangeManifest, from: string | undefined): string {
+  const lines = [`### tranche: what ${short(changes.to.commit)} changes in ${mdText(changes.env)}`, '', `${mdText(range(changes, from))}.`, ''];
   if (!changes.services.length) lines.push('No service changes.');
   lines.push('| service | changes | commits | files |', '|---|---|---|---|');
   for (const s of changes.services) lines.push(`| ${mdText(s.service)} | ${s.kinds.join(', ')} | ${s.commits.length} | ${s.files.length} |`);

@@ -1,9 +1,9 @@
 /**
  * Text from commits, file names and config made safe for a pull-request comment: it can neither
  * break the comment's structure (HTML, tables, code spans) nor ping anyone. Control characters
- * (a newline in a file name) become spaces.
+ * (a newline in a file name), line separators and bidirectional overrides become spaces.
  */
-const CONTROL = /[\u0000-\u001f\u007f]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 /** A mention or a team mention: broken by a zero-width space after the `@`. */
 const MENTION = /@/g;
 const ZWSP = '\u200b';

@@ -1,9 +1,9 @@
 import type { ResolvedFleet } from '../config/resolve-fleet.js';
 import { sourcePath } from '../config/source-file.js';
 import type { ResolvedConfig } from '../config/resolved-config.js';
-import { rawText, showValue } from '../config/show-value.js';
+import { shownConfig } from '../config/service-environment.js';
 import type { FleetRevision } from '../fleet-revision.js';
-import type { Service } from '../manifest/manifest.js';
+import type { Manifest, Service } from '../manifest/manifest.js';
 import { joinRepoPath } from '../manifest/repo-path.js';
 import { CHANGE_KINDS, type ChangeKind, type ChangeManifest, type ConfigKeyChange, type RevisionRef, type ServiceChanges, type ServiceFileChange } from './change-manifest.js';
 import { ownerIndex } from './owner-index.js';
@@ -27,7 +27,6 @@ export interface RangeCommit {
 /** One deployed revision, the services of the release that run it, and what lies between it and the target. */
 export interface BaseRange {
   revision: FleetRevision & { commit: string };
-  configs: ResolvedFleet;
   /** The target's services that run this revision. */
   services: readonly string[];
   /** Every file that differs between this revision and the target (none when it is the target). */
@@ -48,6 +47,12 @@ export interface ChangeInput {
   added: readonly string[];
   /** Services whose deployed revision could not be read: what they run, and why. */
   unreadable: ReadonlyMap<string, { from: RevisionRef; reason: string }>;
+  /**
+   * The config each service runs with, as shown (secrets as fingerprints): as recorded when it
+   * was deployed, or as resolved at `--from`. The config keys of a change are what differs
+   * between it and the target's, so that every command sees the config change the plan makes.
+   */
+  runningConfig: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
 /**
@@ -71,7 +76,8 @@ export function analyzeChanges(input: ChangeInput): ChangeManifest {
   }
   for (const service of input.added) byService.set(service, { service, kinds: ['config', 'code'], files: [], commits: [], configKeys: [], deps: [] });
   for (const [service, { from, reason }] of input.unreadable) {
-    byService.set(service, { service, from, kinds: [...CHANGE_KINDS], files: [], commits: [], configKeys: [], deps: [], unreadable: reason });
+    const configKeys = configKeyChanges(input.runningConfig.get(service), input.toConfigs.get(env)?.get(service));
+    byService.set(service, { service, from, kinds: [...CHANGE_KINDS], files: [], commits: [], configKeys, deps: [], unreadable: reason });
   }
   const services = [...to.manifest.services.keys()].map((name) => byService.get(name)).filter((c): c is ServiceChanges => c !== undefined);
   const bases = new Set([...input.bases.filter((b) => b.services.length).map((b) => b.revision.commit), ...[...input.unreadable.values()].map((u) => u.from.commit)]);
@@ -92,12 +98,15 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
   const targetServices = [...to.manifest.services.values()];
   const deployedServices = [...base.revision.manifest.services.values()].filter((s) => to.manifest.services.has(s.name));
   const owners = fileOwners([...targetServices, ...deployedServices], to.manifest.environments.map((e) => e.name));
-  const classify = classifier(targetServices, env, to.manifest.environments.map((e) => e.name), base.dependencyEdits);
+  // A file is what the target says it is, or what the deployed revision said (a config source it stopped reading, then deleted).
+  const classify = classifier([...targetServices, ...deployedServices], env, to.manifest.environments.map((e) => e.name), base.dependencyEdits);
   const byService = new Map<string, ServiceChanges>(base.services.map((s) => [s, { service: s, from, kinds: [], files: [], commits: [], configKeys: [], deps: [] }]));
 
   for (const file of base.files) {
+    // The manifest is the fleet's: it counts for a service by what its change does to it (below).
+    if (file.path === 'tranche.yaml') continue;
     const owning = owners(file.path, file.from);
-    if (!owning.length && file.path !== 'tranche.yaml') unowned.add(file.path);
+    if (!owning.length) unowned.add(file.path);
     for (const name of owning) if (mine.has(name)) byService.get(name)!.files.push({ ...file, ...classify(name, file.path) });
   }
   for (const commit of base.commits) {
@@ -110,15 +119,14 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
   const result: ServiceChanges[] = [];
   for (const changes of byService.values()) {
     const service = to.manifest.services.get(changes.service)!;
-    changes.configKeys = configKeyChanges(base.configs, input.toConfigs, service.name, env);
-    const definition = manifestChanged ? definitionChange(base.revision.manifest.services.get(service.name), service) : undefined;
-    const kind = definition ?? (manifestChanged && changes.configKeys.length ? 'config' : undefined);
-    if (kind) {
-      changes.files.push({ path: 'tranche.yaml', status: 'M', kind });
+    changes.configKeys = configKeyChanges(input.runningConfig.get(service.name), input.toConfigs.get(env)?.get(service.name));
+    const manifestEdit = manifestChanged ? manifestChange(base.revision.manifest, to.manifest, service, env, changes.configKeys.length > 0) : undefined;
+    if (manifestEdit) {
+      changes.files.push({ path: 'tranche.yaml', status: 'M', ...manifestEdit });
       const commits = base.commits.filter((c) => c.files.includes('tranche.yaml') && !changes.commits.some((k) => k.sha === c.sha));
       changes.commits.push(...commits.map((c) => ({ sha: c.sha, author: c.author, date: c.date, subject: c.subject, files: ['tranche.yaml'] })));
     }
-    const kinds = new Set<ChangeKind>(changes.files.filter((f) => !f.otherEnvs).map((f) => f.kind));
+    const kinds = new Set<ChangeKind>(changes.files.filter((f) => !f.noEffectHere).map((f) => f.kind));
     if (changes.configKeys.length) kinds.add('config');
     changes.kinds = CHANGE_KINDS.filter((k) => kinds.has(k));
     if (changes.files.length || changes.configKeys.length) result.push(changes);
@@ -147,59 +155,70 @@ function fileOwners(services: Service[], envs: readonly string[]): (path: string
   return (path, from) => [...new Set([...ownersOf(path), ...(from !== undefined ? ownersOf(from) : [])])];
 }
 
+/** What a file is to a service in `env`; `services` may name a service twice (as targeted and as deployed): both count. */
 function classifier(services: Service[], env: string, envs: readonly string[], dependencyEdits: ReadonlySet<string>) {
-  const config = new Map<string, { here: Set<string>; anywhere: Set<string> }>();
+  const here = new Map<string, Set<string>>();
+  const anywhere = new Map<string, Set<string>>();
   const contracts = new Map<string, Set<string>>();
+  const add = (index: Map<string, Set<string>>, service: string, paths: Iterable<string>) => {
+    let set = index.get(service);
+    if (!set) index.set(service, (set = new Set()));
+    for (const path of paths) set.add(path);
+  };
   for (const service of services) {
-    const here = new Set(service.config.sources.map((source) => sourcePath(service, source, env)));
-    const anywhere = new Set(service.config.sources.flatMap((source) => envs.map((e) => sourcePath(service, source, e))));
-    config.set(service.name, { here, anywhere });
+    add(here, service.name, service.config.sources.map((source) => sourcePath(service, source, env)));
+    add(anywhere, service.name, service.config.sources.flatMap((source) => envs.map((e) => sourcePath(service, source, e))));
     const provides = (service.contracts?.provides ?? {}) as { http?: string; events?: Record<string, string> };
     const specs = [provides.http, ...Object.values(provides.events ?? {})].filter((p): p is string => typeof p === 'string');
-    contracts.set(service.name, new Set(specs.map((p) => joinRepoPath(service.path, p) ?? p)));
+    add(contracts, service.name, specs.map((p) => joinRepoPath(service.path, p) ?? p));
   }
-  return (service: string, path: string): Pick<ServiceFileChange, 'kind' | 'otherEnvs'> => {
-    const sources = config.get(service);
-    if (sources?.here.has(path)) return { kind: 'config' };
-    if (sources?.anywhere.has(path)) return { kind: 'config', otherEnvs: true };
+  return (service: string, path: string): Pick<ServiceFileChange, 'kind' | 'noEffectHere'> => {
+    if (here.get(service)?.has(path)) return { kind: 'config' };
+    if (anywhere.get(service)?.has(path)) return { kind: 'config', noEffectHere: true };
     if (contracts.get(service)?.has(path)) return { kind: 'contract' };
     if (dependencyEdits.has(path)) return { kind: 'deps' };
     return { kind: 'code' };
   };
 }
 
-function configKeyChanges(fromConfigs: ResolvedFleet, toConfigs: ResolvedFleet, service: string, env: string): ConfigKeyChange[] {
-  const before = fromConfigs.get(env)?.get(service);
-  const after = toConfigs.get(env)?.get(service);
+/** The keys whose shown value differs between what runs and the target (secrets compare by fingerprint). */
+function configKeyChanges(running: Readonly<Record<string, string>> | undefined, target: ResolvedConfig | undefined): ConfigKeyChange[] {
+  const before = running ?? {};
+  const after = target ? shownConfig(target) : {};
   const changes: ConfigKeyChange[] = [];
-  // Compared on the winners' text first; only a key that differs is shown (and fingerprinted).
-  const text = (config: ResolvedConfig | undefined, key: string) => {
-    const winner = config?.keys.get(key)?.layers[0];
-    return winner ? rawText(winner.raw, winner.sourceText) : undefined;
-  };
-  const keys = new Set([...(before?.keys.keys() ?? []), ...(after?.keys.keys() ?? [])]);
-  for (const key of keys) {
-    if (text(before, key) === text(after, key)) continue;
-    const shown = (config: ResolvedConfig | undefined) => {
-      const resolved = config?.keys.get(key);
-      const winner = resolved?.layers[0];
-      return resolved && winner ? showValue(resolved.spec, winner.raw, winner.sourceText) : null;
-    };
-    changes.push({ key, from: shown(before), to: shown(after) });
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const from = Object.hasOwn(before, key) ? before[key]! : null;
+    const to = Object.hasOwn(after, key) ? after[key]! : null;
+    if (from !== to) changes.push({ key, from, to });
   }
   return changes;
 }
 
 /**
- * What a manifest change does to a service's definition: code when how it is deployed changes
- * (run, exec, kubernetes: a new start command is a new version), config when anything else does
- * (its schema, sources, checks, dependencies…), nothing when it stays the same.
+ * What a manifest change is to a service in `env`: code when how it is deployed changes (run,
+ * exec, kubernetes: a new start command is a new version); config when its definition or a
+ * resource value it binds changes and its config here does (`configChanged`); config that changes
+ * nothing here when only its definition does (values of other environments, its checks, its
+ * dependencies…); nothing when neither changes.
  */
-function definitionChange(before: Service | undefined, after: Service): ChangeKind | undefined {
-  if (!before) return undefined;
+function manifestChange(before: Manifest, after: Manifest, service: Service, env: string, configChanged: boolean): Pick<ServiceFileChange, 'kind' | 'noEffectHere'> | undefined {
+  const old = before.services.get(service.name);
+  if (!old) return undefined;
   const deployment = (s: Service) => JSON.stringify([s.run ?? null, s.exec ?? null, s.kubernetes ?? null]);
-  if (deployment(before) !== deployment(after)) return 'code';
-  return canonical(before) === canonical(after) ? undefined : 'config';
+  if (deployment(old) !== deployment(service)) return { kind: 'code' };
+  const definition = canonical(old) !== canonical(service);
+  if (configChanged && (definition || boundValueChanged(before, after, service, env))) return { kind: 'config' };
+  return definition ? { kind: 'config', noEffectHere: true } : undefined;
+}
+
+/** Whether a resource value a key of the service binds to differs in `env` between two manifests. */
+function boundValueChanged(before: Manifest, after: Manifest, service: Service, env: string): boolean {
+  for (const spec of service.config.schema.values()) {
+    if (!spec.bind) continue;
+    const value = (m: Manifest) => m.resources.get(spec.bind!.resource)?.values.get(env)?.get(spec.bind!.field);
+    if (String(value(before)) !== String(value(after))) return true;
+  }
+  return false;
 }
 
 /** A service definition as comparable text: what it runs with, how it is checked. */

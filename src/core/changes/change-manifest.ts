@@ -19,10 +19,11 @@ export interface ServiceFileChange {
   from?: string;
   kind: ChangeKind;
   /**
-   * A config source of other environments only: it changes nothing in this one, so it does not
-   * count among the service's kinds here.
+   * It changes nothing that runs in this environment — a config source of other environments
+   * only, or a manifest edit of what runs elsewhere or of how the service is checked — so it does
+   * not count among the service's kinds here.
    */
-  otherEnvs?: true;
+  noEffectHere?: true;
 }
 
 /** A commit of the range that touches a service, with the service's files it touches. */

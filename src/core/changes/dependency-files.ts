@@ -2,8 +2,8 @@ import { posix } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 
 /**
- * Files that only ever hold dependencies: lockfiles, and declarations that are nothing else
- * (`requirements.txt`, a `Gemfile`). Any edit of one is a dependency change.
+ * Files that only ever hold dependencies: lockfiles, and `requirements.txt`. Any edit of one is a
+ * dependency change. (A Gemfile also names the Ruby version and is Ruby code: an edit of it is code.)
  */
 const DEPENDENCY_ONLY = new Set([
   'package-lock.json',
@@ -17,7 +17,6 @@ const DEPENDENCY_ONLY = new Set([
   'poetry.lock',
   'Pipfile.lock',
   'uv.lock',
-  'Gemfile',
   'Gemfile.lock',
   'composer.lock',
   'gradle.lockfile',

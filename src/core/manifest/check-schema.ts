@@ -90,6 +90,8 @@ function nameMessage(name: string, error: ErrorObject): string {
   if (error.keyword === 'maxLength') return `the name ${JSON.stringify(name)} is longer than 63 characters`;
   if (error.keyword === 'enum') {
     const allowed = ((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
+    if (name === 'change/frozen') return 'policy.rules cannot set change/frozen: freezes are set by operators (tranche freeze), and a release cannot lift them';
+    if (name === 'manifest/invalid') return 'policy.rules cannot set manifest/invalid: a fleet definition that cannot be used stops every command';
     return `unknown rule ${name}${suggestion(name, allowed)}`;
   }
   const pattern = String((error.params as { pattern?: string }).pattern ?? '');

@@ -1,7 +1,7 @@
 // The JSON Schema of tranche.yaml. schema/tranche.schema.json is written from this object by
 // `npm run schema` (a test keeps the two equal), so editors and tranche validate against one schema.
 
-import { RULES } from '../rules/rule-ids.js';
+import { FIXED_RULES, RULES } from '../rules/rule-ids.js';
 
 export const manifestSchema = {
   "$schema": "http://json-schema.org/draft-07/schema#",
@@ -134,8 +134,8 @@ export const manifestSchema = {
           "description": "Severity per rule id.",
           "type": "object",
           "propertyNames": {
-            // Every rule id but manifest/invalid, which nothing can lower: the one list is RULES.
-            "enum": Object.keys(RULES).filter((id) => id !== 'manifest/invalid')
+            // Every rule id but those a fleet cannot set (FIXED_RULES): the one list is RULES.
+            "enum": Object.keys(RULES).filter((id) => !(FIXED_RULES as readonly string[]).includes(id))
           },
           "additionalProperties": {
             "enum": [

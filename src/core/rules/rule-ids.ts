@@ -28,6 +28,12 @@ export const RULES = {
 } as const satisfies Record<string, Severity>;
 
 export type RuleId = keyof typeof RULES;
+
+/**
+ * Rules whose severity `policy.rules` cannot set: a fleet cannot declare itself valid, nor lift a
+ * freeze an operator set outside the repository.
+ */
+export const FIXED_RULES: readonly RuleId[] = ['manifest/invalid', 'change/frozen'];
 export type Severity = 'error' | 'warn' | 'info';
 /** What `policy.rules` may set a rule to. */
 export type RuleSeverity = Severity | 'off';

@@ -3,7 +3,7 @@ import type { Plan, Step } from '../plan/plan.js';
 import type { Freeze } from './records.js';
 
 /**
- * `change/frozen` findings of `freeze check`: services whose change (kinds: code, config) a freeze
+ * `change/frozen` findings of `freeze check`: services whose change (its kinds: config, code, deps, contract) a freeze
  * in force does not allow. `changes(env, service)` says what the change does to a service there.
  */
 export function frozenChanges(freezes: readonly Freeze[], now: string, changes: (env: string, service: string) => string[], services: readonly string[]): Finding[] {

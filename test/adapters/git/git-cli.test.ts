@@ -125,6 +125,14 @@ describe('GitCli', () => {
     await assert.rejects(git.resolveCommit('release~1'), AmbiguousRefError);
     assert.equal(await git.resolveCommit('tags/release'), first);
     assert.equal(await git.resolveCommit('heads/release'), second);
+    // A name may hold '@'; a tag of a tag peels to its commit.
+    repo.git('tag', 'x@1', first);
+    repo.git('branch', 'x@1', second);
+    await assert.rejects(git.resolveCommit('x@1'), /revision "x@1" is ambiguous/);
+    repo.git('tag', '-a', '-m', 'inner', 'inner', second);
+    repo.git('tag', '-a', '-m', 'outer', 'nested', 'inner');
+    repo.git('branch', 'nested', second);
+    assert.equal(await git.resolveCommit('nested'), second, 'a nested tag and a branch of the same commit are not ambiguous');
     // A tag and a branch on the same commit are not ambiguous in effect.
     repo.git('tag', 'same', second);
     repo.git('branch', 'same', second);

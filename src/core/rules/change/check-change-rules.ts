@@ -34,7 +34,7 @@ export function checkChangeRules(input: ChangeRuleInput): Finding[] {
     for (const service of changes.services) {
       const outside = service.kinds.filter((k) => !input.scope!.includes(k));
       if (!outside.length) continue;
-      const files = service.files.filter((f) => outside.includes(f.kind) && !f.otherEnvs);
+      const files = service.files.filter((f) => outside.includes(f.kind) && !f.noEffectHere);
       const paths = new Set(files.flatMap((f) => (f.from !== undefined ? [f.path, f.from] : [f.path])));
       const commits = service.commits.filter((c) => c.files.some((f) => paths.has(f)));
       const list = [

@@ -7,9 +7,9 @@ import { listed } from '../../listed.js';
  * `change/reverts-deployed`: a service runs a commit the target does not contain (deployed from
  * a hotfix branch, then a release of a branch without it), and releasing the target would undo
  * what that commit changed in the service. `dropped` holds, per deployed commit the target does
- * not contain, the commits reachable from it and not from the target. A dropped commit counts
- * for a service only when it touched a file the release changes there: one whose change reached
- * the target another way (a cherry-pick) leaves nothing to undo.
+ * not contain, the commits reachable from it and not from the target, less those the target has
+ * as a patch of its own (a cherry-pick). A dropped commit counts for a service only when it
+ * touched a file the release changes there.
  */
 export function checkRevertsDeployed(changes: ChangeManifest, dropped: ReadonlyMap<string, readonly RangeCommit[]>): Finding[] {
   const findings: Finding[] = [];
