@@ -7,7 +7,11 @@ import type { DeployedService } from '../core/state/records.js';
 import { RefNotFoundError, type Git } from '../ports/git.js';
 import type { ParseCache } from './gather.js';
 import { InvalidFleetError, loadRevision } from './load-revision.js';
+import { mapLimited } from './map-limited.js';
 import { resolveService } from './resolve-service.js';
+
+/** Deployed revisions read at once (each lists its tree and reads its files through git). */
+export const REVISIONS_AT_ONCE = 4;
 
 export interface ReleaseQuery {
   env: string | undefined;
@@ -87,7 +91,7 @@ export async function readReleaseRevisions(git: Git, cache: ParseCache, query: R
   const baseline = new Map<string, ServiceState>();
   for (const [name, d] of recorded) baseline.set(name, { version: { commit: d.commit, contentId: d.contentId, configHash: d.configHash }, shown: d.config });
   const commits = [...new Set([...recorded.values()].filter((d) => to.manifest.services.has(d.service)).map((d) => d.commit))];
-  const bases = new Map(await Promise.all(commits.map(async (commit) => [commit, await readBase(git, cache, commit, to)] as const)));
+  const bases = new Map(await mapLimited(commits, REVISIONS_AT_ONCE, async (commit) => [commit, await readBase(git, cache, commit, to)] as const));
   return { env, to, baseline, basis: query.deployed ? 'recorded' : 'no-store', bases };
 }
 

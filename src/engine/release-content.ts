@@ -8,7 +8,8 @@ import { checkRevertsDeployed } from '../core/rules/change/check-reverts.js';
 import type { ChangedFile, Git } from '../ports/git.js';
 import { addDependencyChanges } from './dependency-changes.js';
 import { InvalidFleetError } from './load-revision.js';
-import type { ReleaseRevisions } from './read-release.js';
+import { mapLimited } from './map-limited.js';
+import { REVISIONS_AT_ONCE, type ReleaseRevisions } from './read-release.js';
 
 /** What a release carries, and what could not be told about it. */
 export interface ReleaseContent {
@@ -44,23 +45,21 @@ export async function releaseContent(git: Git, revisions: ReleaseRevisions, toCo
     for (const service of services) unreadable.set(service, { from: { commit, label: commit.slice(0, 7) }, reason });
     findings.push(unreadableFinding(env, services, `what ${listed(services, 5)} ${services.length === 1 ? 'runs' : 'run'} in ${env} (${commit.slice(0, 7)}) cannot be read: ${reason}`));
   };
-  await Promise.all(
-    [...groups].map(async ([commit, services]) => {
-      const base = revisions.bases.get(commit);
-      if (!base || 'problem' in base) return cannotRead(commit, services, base?.problem ?? `commit ${commit.slice(0, 7)} was not read`);
-      if (commit === to.commit) {
-        bases.push({ revision: base.revision, services, files: [], commits: [], dependencyEdits: new Set() });
-        return;
-      }
-      const [range, contained] = await Promise.all([readRange(git, commit, to.commit), git.isAncestor(commit, to.commit)]);
-      // In a shallow clone a commit may look unrelated to the target only because history is cut: neither its commits nor what it would undo can be told.
-      if (!contained && (await git.isShallow())) {
-        return cannotRead(commit, services, `this clone is shallow, and the history between it and the target is not all here (run git fetch --unshallow, or git fetch --deepen=N until it is)`);
-      }
-      bases.push({ revision: base.revision, services, ...range, dependencyEdits: await dependencyEdits(git, commit, to.commit, range.files) });
-      if (!contained) dropped.set(commit, await git.droppedCommits(commit, to.commit));
-    }),
-  );
+  await mapLimited([...groups], REVISIONS_AT_ONCE, async ([commit, services]) => {
+    const base = revisions.bases.get(commit);
+    if (!base || 'problem' in base) return cannotRead(commit, services, base?.problem ?? `commit ${commit.slice(0, 7)} was not read`);
+    if (commit === to.commit) {
+      bases.push({ revision: base.revision, services, files: [], commits: [], dependencyEdits: new Set() });
+      return;
+    }
+    const [range, contained] = await Promise.all([readRange(git, commit, to.commit), git.isAncestor(commit, to.commit)]);
+    // In a shallow clone a commit may look unrelated to the target only because history is cut: neither its commits nor what it would undo can be told.
+    if (!contained && (await git.isShallow())) {
+      return cannotRead(commit, services, `this clone is shallow, and the history between it and the target is not all here (run git fetch --unshallow, or git fetch --deepen=N until it is)`);
+    }
+    bases.push({ revision: base.revision, services, ...range, dependencyEdits: await dependencyEdits(git, commit, to.commit, range.files) });
+    if (!contained) dropped.set(commit, await git.droppedCommits(commit, to.commit));
+  });
   bases.sort((a, b) => a.revision.commit.localeCompare(b.revision.commit));
   const runningConfig = new Map([...revisions.baseline].map(([name, state]) => [name, state.shown]));
   const changes = analyzeChanges({ env, to, toConfigs, bases, added, unreadable, runningConfig });

@@ -63,8 +63,10 @@ export interface ChangeInput {
  * classified by what it is to that service: config (a config source; one of other environments
  * only changes nothing here), contract (a spec it provides), deps (a lockfile, or a package
  * manifest whose edit touches dependency fields only) or code. A manifest change that alters a
- * service's deployment (run, exec, kubernetes) is code; one that alters its resolved config or
- * the rest of its definition is config. A new service is code and config; one whose deployed
+ * service's deployment (run, exec, kubernetes) is code; one that alters its config here is
+ * config; one that alters only its definition (its checks, other environments' values) is
+ * config that changes nothing here. The config keys are what differs between the config the
+ * service runs with and the target's. A new service is code and config; one whose deployed
  * revision cannot be read could be anything, and counts as every kind.
  */
 export function analyzeChanges(input: ChangeInput): ChangeManifest {
@@ -111,7 +113,10 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
   }
   for (const commit of base.commits) {
     const touched = new Map<string, string[]>();
-    for (const path of commit.files) for (const name of owners(path)) if (mine.has(name)) touched.set(name, [...(touched.get(name) ?? []), path]);
+    for (const path of commit.files) {
+      if (path === 'tranche.yaml') continue; // attributed below, by what the manifest change does to each service
+      for (const name of owners(path)) if (mine.has(name)) touched.set(name, [...(touched.get(name) ?? []), path]);
+    }
     for (const [name, files] of touched) byService.get(name)!.commits.push({ sha: commit.sha, author: commit.author, date: commit.date, subject: commit.subject, files });
   }
 
