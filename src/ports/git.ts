@@ -23,8 +23,9 @@ export interface Git {
   changedFiles(from: string, to: string): Promise<ChangedFile[]>;
   /**
    * The commits in `from..to` with the fleet's files each touches, newest first. A merge commit
-   * lists the files that differ from every one of its parents (conflict resolutions, edits made
-   * while merging, a file both sides changed): what one parent alone brought is that parent's.
+   * lists the files it changed itself: where its content differs from what merging its parents
+   * gives by itself (a conflict resolution, an edit made while merging, a side's change it
+   * discarded). What the parents brought is their commits'.
    */
   commits(from: string, to: string): Promise<CommitRecord[]>;
   /**

@@ -186,13 +186,14 @@ export class GitCli implements Git {
 
   /**
    * The commits a `git log` range selects, each with the fleet's files it touches. A merge lists
-   * the files that differ from every parent (a dense combined diff: what merging changed). Paths
+   * the files whose merged content differs from what git merges by itself (a remerge diff): a
+   * conflict resolution, an edit made while merging, a side's change discarded (`-s ours`). Paths
    * come from git relative to the repository's top level (`--relative` does not apply to merges),
    * so files outside the fleet are dropped here and the rest made relative to it.
    */
   private async log(options: string[], range: string): Promise<CommitRecord[]> {
     const format = '%x01%H%x00%an%x00%aI%x00%s';
-    const args = ['log', `--format=${format}`, '--name-only', '-z', '--no-renames', '--diff-merges=dense-combined', ...options, '--end-of-options', range];
+    const args = ['log', `--format=${format}`, '--name-only', '-z', '--no-renames', '--diff-merges=remerge', ...options, '--end-of-options', range];
     const [out, prefix] = await Promise.all([this.git(args), this.fleetPrefix()]);
     // A record starts with \x01 and the full commit id: a file name holding \x01 does not start one.
     return out

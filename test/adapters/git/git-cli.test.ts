@@ -178,6 +178,13 @@ describe('GitCli', () => {
     const commits = await git.commits(base, merge);
     assert.deepEqual(commits.map((c) => c.subject), ['merge feature', 'main change', 'feature change', 'rename']);
     assert.deepEqual(commits[0]!.files, ['other/c.txt']);
+    // A merge that discards a side's change (-s ours) changed that file itself.
+    repo.git('checkout', '-q', '-b', 'discarded');
+    repo.write({ 'svc/b.txt': 'b3\n' }).commit('a change main will not take');
+    repo.git('checkout', '-q', 'main');
+    repo.git('merge', '-q', '-s', 'ours', '-m', 'merge, keeping ours', 'discarded');
+    const [ours] = await git.commits(merge, repo.git('rev-parse', 'HEAD'));
+    assert.deepEqual([ours!.subject, ours!.files], ['merge, keeping ours', ['svc/b.txt']]);
     assert.deepEqual(commits[3]!.files.sort(), ['svc/a.yaml', 'svc/renamed.yaml']);
     assert.equal(await git.isAncestor(base, merge), true);
     assert.equal(await git.isAncestor(merge, base), false);
