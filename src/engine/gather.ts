@@ -1,4 +1,4 @@
-import { readSourceFile, sourcePath, type SourceFile } from '../core/config/source-file.js';
+import { readSourceFile, sourcePath, variablesPaths, type SourceFile } from '../core/config/source-file.js';
 import type { ParsedSpecs } from '../core/contracts/index.js';
 import type { Finding } from '../core/finding.js';
 import { contentId } from '../core/content-id.js';
@@ -45,6 +45,10 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache()): 
         let entry = wanted.get(path);
         if (!entry) wanted.set(path, (entry = { format: source.format, namedBy: { service: service.name, index: source.index }, required: [] }));
         if (!source.optional) entry.required.push({ service: service.name, index: source.index, env: env.name });
+        // Variables files are read like optional dotenv sources: one that is absent sets nothing.
+        for (const variables of variablesPaths(service, source, env.name)) {
+          if (!wanted.has(variables)) wanted.set(variables, { format: 'dotenv', namedBy: { service: service.name, index: source.index }, required: [] });
+        }
       }
     }
   }

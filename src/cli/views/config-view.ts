@@ -48,12 +48,9 @@ export function renderExplain(config: ResolvedConfig, key: ResolvedKey): string 
   if (!key.layers.length) {
     lines.push(`  nothing sets ${key.key} in ${config.env}${spec.required ? ' (it is required)' : ''}`);
   } else {
-    const rows = key.layers.map((layer, i) => [
-      i === 0 ? 'wins' : `${i + 1}.`,
-      shown(key, layer),
-      layer.kind,
-      formatLocation(layer.location),
-      layer.kind === 'file' || layer.kind === 'dotenv' ? '' : describeLayer(layer),
+    const rows = key.layers.flatMap((layer, i) => [
+      [i === 0 ? 'wins' : `${i + 1}.`, shown(key, layer), layer.kind, formatLocation(layer.location), layer.kind === 'file' || layer.kind === 'dotenv' ? '' : describeLayer(layer)],
+      ...builtFrom(key, layer).map((line) => ['', line, '', '', '']),
     ]);
     lines.push(renderTable(undefined, rows, '  '));
     lines.push('');
@@ -64,8 +61,27 @@ export function renderExplain(config: ResolvedConfig, key: ResolvedKey): string 
   return lines.join('\n');
 }
 
+/** How an interpolated layer was built: the text as written (not for a secret) and where each variable it read was set. */
+function builtFrom(key: ResolvedKey, layer: Layer): string[] {
+  const built = layer.interpolated;
+  if (!built) return [];
+  return [
+    ...(key.spec.secret ? [] : [`written ${built.written}`]),
+    ...built.refs.map((ref) => `\u21b3 ${ref.name} ${ref.from ? `from ${ref.from.source} (${formatLocation(ref.from.location)})` : 'is not set'}`),
+  ];
+}
+
 function layerJson(key: ResolvedKey, layer: Layer): Record<string, unknown> {
-  return { value: shown(key, layer), kind: layer.kind, source: layer.source, location: layer.location };
+  const built = layer.interpolated;
+  return {
+    value: shown(key, layer),
+    kind: layer.kind,
+    source: layer.source,
+    location: layer.location,
+    ...(built
+      ? { ...(key.spec.secret ? {} : { written: built.written }), refs: built.refs.map((r) => ({ name: r.name, ...(r.from ? { source: r.from.source, location: r.from.location } : { set: false }) })) }
+      : {}),
+  };
 }
 
 /** The JSON of `tranche config`: every key with its value (secrets fingerprinted), source and overrides. */

@@ -1,5 +1,5 @@
 import type { ResolvedFleet } from '../config/resolve-fleet.js';
-import { sourcePath } from '../config/source-file.js';
+import { sourceFiles } from '../config/source-file.js';
 import type { ResolvedConfig } from '../config/resolved-config.js';
 import { shownConfig } from '../config/service-environment.js';
 import type { FleetRevision } from '../fleet-revision.js';
@@ -149,10 +149,11 @@ function fileOwners(services: Service[], envs: readonly string[]): (path: string
   for (const service of services) {
     for (const source of service.config.sources) {
       for (const env of envs) {
-        const path = sourcePath(service, source, env);
-        let readers = sources.get(path);
-        if (!readers) sources.set(path, (readers = new Set()));
-        readers.add(service.name);
+        for (const path of sourceFiles(service, source, env)) {
+          let readers = sources.get(path);
+          if (!readers) sources.set(path, (readers = new Set()));
+          readers.add(service.name);
+        }
       }
     }
   }
@@ -171,8 +172,8 @@ function classifier(services: Service[], env: string, envs: readonly string[], d
     for (const path of paths) set.add(path);
   };
   for (const service of services) {
-    add(here, service.name, service.config.sources.map((source) => sourcePath(service, source, env)));
-    add(anywhere, service.name, service.config.sources.flatMap((source) => envs.map((e) => sourcePath(service, source, e))));
+    add(here, service.name, service.config.sources.flatMap((source) => sourceFiles(service, source, env)));
+    add(anywhere, service.name, service.config.sources.flatMap((source) => envs.flatMap((e) => sourceFiles(service, source, e))));
     const provides = (service.contracts?.provides ?? {}) as { http?: string; events?: Record<string, string> };
     const specs = [provides.http, ...Object.values(provides.events ?? {})].filter((p): p is string => typeof p === 'string');
     add(contracts, service.name, specs.map((p) => joinRepoPath(service.path, p) ?? p));

@@ -15,6 +15,8 @@ export interface DotenvEntry {
   value: string;
   line: number;
   column: number;
+  /** The quote the value was written in, when it was quoted (a single-quoted value is taken literally). */
+  quote?: '"' | "'" | '`';
 }
 
 /** Everything read from one `.env` file: its assignments in file order, and the lines that are not assignments. */
@@ -67,7 +69,8 @@ export function parseDotenv(text: string): DotenvFile {
       continue;
     }
     const line = lineOf(found.keyAt);
-    entries.push({ key: found.key, value: cook(found.raw), line: line + 1, column: found.keyAt - lineStarts[line]! + 1 });
+    const quote = quoteOf(found.raw);
+    entries.push({ key: found.key, value: cook(found.raw), line: line + 1, column: found.keyAt - lineStarts[line]! + 1, ...(quote ? { quote } : {}) });
     for (let l = lineOf(pos); l <= lineOf(found.end); l++) covered[l] = true;
     pos = lineStartFrom(src, found.end);
   }
@@ -165,6 +168,13 @@ function tailEnd(src: string, from: number): number {
 function skipSpace(src: string, i: number): number {
   while (isSpace(src.charAt(i))) i++;
   return i;
+}
+
+/** The quote a raw value is wrapped in, if it is (the same character first and last). */
+function quoteOf(raw: string): DotenvEntry['quote'] {
+  const value = raw.trim();
+  const first = value.charAt(0);
+  return value.length >= 2 && isQuote(first) && value.at(-1) === first ? (first as DotenvEntry['quote']) : undefined;
 }
 
 /** Turns a raw value into dotenv's value: trimmed, unquoted, and `\n` `\r` expanded if it began with `"`. */

@@ -1,13 +1,21 @@
-import type { KeySpec, Manifest, Service } from '../manifest/manifest.js';
+import type { KeySpec, Manifest, Service, SourceSpec } from '../manifest/manifest.js';
 import { coerceValue } from './coerce.js';
+import { describeLayer } from './describe-layer.js';
 import type { Layer, ResolvedConfig, ResolvedKey, UnknownSetting } from './resolved-config.js';
-import { sourcePath, type SourceFiles } from './source-file.js';
+import { rawText } from './show-value.js';
+import { sourcePath, variablesPaths, type SourceEntry, type SourceFiles } from './source-file.js';
+import { evaluateTemplate, type VariableValue } from './template.js';
 
 /**
  * Resolves every declared key of one service in one environment (PRODUCT §4): the highest layer
  * that sets a key wins — default, then the bound resource value, then each source in order, then
  * the deployment's own variables — and every value keeps its location and what it overrides.
  * `manifestTracked` says whether git tracks tranche.yaml (values written in it are then in git).
+ *
+ * A value in a dotenv source may refer to variables (`cart:${CART_PORT}`, docker compose's
+ * rules): each is looked up in the lines above it in its file, then in everything the service's
+ * lower layers set (declared or not), then in the source's `variables` files. The layer keeps the
+ * text as written and where each variable came from.
  */
 export function resolveConfig(
   manifest: Manifest,
@@ -18,7 +26,10 @@ export function resolveConfig(
 ): ResolvedConfig {
   const layersByKey = new Map<string, Layer[]>();
   const unknown: UnknownSetting[] = [];
+  /** What a reference finds: every variable the layers added so far set, the highest last. */
+  const visible = new Map<string, Layer>();
   const add = (key: string, layer: Layer) => {
+    visible.set(key, layer);
     if (!service.config.schema.has(key)) {
       unknown.push({ key, layer });
       return;
@@ -62,19 +73,30 @@ export function resolveConfig(
     const path = sourcePath(service, source, env);
     const file = files.get(path);
     if (!file) continue;
-    for (const entry of file.byKey.values()) {
-      add(entry.key, {
-        kind: source.format === 'dotenv' ? 'dotenv' : 'file',
-        source: path,
-        raw: entry.value,
-        origin: source.format === 'dotenv' ? 'text' : 'yaml',
-        ...(entry.sourceText !== undefined ? { sourceText: entry.sourceText } : {}),
-        location: { file: path, line: entry.line, column: entry.column },
-        tracked: file.tracked,
-        sourceIndex: source.index,
-        perEnvironment: source.template.includes('{env}'),
-      });
+    const layerOf = (entry: SourceEntry): Layer => ({
+      kind: source.format === 'dotenv' ? 'dotenv' : 'file',
+      source: path,
+      raw: entry.value,
+      origin: source.format === 'dotenv' ? 'text' : 'yaml',
+      ...(entry.sourceText !== undefined ? { sourceText: entry.sourceText } : {}),
+      location: { file: path, line: entry.line, column: entry.column },
+      tracked: file.tracked,
+      sourceIndex: source.index,
+      perEnvironment: source.template.includes('{env}'),
+    });
+    if (source.format !== 'dotenv' || !source.interpolate || !file.entries.some((e) => e.template)) {
+      for (const entry of file.byKey.values()) add(entry.key, layerOf(entry));
+      continue;
     }
+    // Line by line: a reference sees the lines above it, then the lower layers, then the variables files.
+    const above = new Map<string, Layer>();
+    const variables = variablesOf(service, source, env, files);
+    for (const entry of file.entries) {
+      const layer = layerOf(entry);
+      if (entry.template) interpolate(layer, entry, (name) => above.get(name) ?? visible.get(name) ?? variables.get(name), service);
+      above.set(entry.key, layer);
+    }
+    for (const entry of file.byKey.values()) add(entry.key, above.get(entry.key)!);
   }
 
   for (const [key, text] of service.config.env.get(env) ?? []) {
@@ -90,14 +112,59 @@ export function resolveConfig(
   }
 
   const keys = new Map<string, ResolvedKey>();
-  for (const [key, spec] of service.config.schema) {
+  for (const [key, declared] of service.config.schema) {
     const layers = (layersByKey.get(key) ?? []).reverse();
     const winner = layers[0];
+    // A value built from a secret holds it: it is shown, stored and scrubbed as one.
+    const spec = winner?.interpolated?.builtFromSecret && !declared.secret ? { ...declared, secret: true } : declared;
     const resolved: ResolvedKey = { key, spec, layers };
     if (winner) resolved.value = coerceValue(spec, winner.raw, winner.origin, winner.sourceText);
     keys.set(key, resolved);
   }
   return { service: service.name, env, keys, unknown };
+}
+
+/**
+ * Resolves the references of one entry into `layer`: its value becomes what they resolve to, and
+ * the layer says how. A value that read a secret is not, as written, a secret in git: the secret's
+ * own layer says where it is.
+ */
+function interpolate(layer: Layer, entry: SourceEntry, lookup: (name: string) => Layer | undefined, service: Service): void {
+  const result = evaluateTemplate<Layer>(entry.template!, (name): VariableValue<Layer> | undefined => {
+    const found = lookup(name);
+    return found ? { value: rawText(found.raw, found.sourceText), origin: found } : undefined;
+  });
+  const builtFromSecret = result.used.some((u) => u.origin && (service.config.schema.get(u.name)?.secret || u.origin.interpolated?.builtFromSecret));
+  layer.raw = result.value;
+  if (builtFromSecret) layer.tracked = false;
+  layer.interpolated = {
+    written: String(entry.value),
+    refs: result.used.map((u) => ({ name: u.name, ...(u.origin ? { from: { source: describeLayer(u.origin), location: u.origin.location } } : {}) })),
+    unresolved: [...result.undefined.map((u) => ({ name: u.name })), ...result.errors.map((e) => ({ name: e.name, message: e.message }))],
+    builtFromSecret,
+  };
+}
+
+/** The variables a source's `variables` files set, each file read line by line like an env file, the later file winning. */
+function variablesOf(service: Service, source: SourceSpec, env: string, files: SourceFiles): Map<string, Layer> {
+  const variables = new Map<string, Layer>();
+  for (const path of variablesPaths(service, source, env)) {
+    const file = files.get(path);
+    for (const entry of file?.entries ?? []) {
+      const layer: Layer = {
+        kind: 'dotenv',
+        source: path,
+        raw: entry.value,
+        origin: 'text',
+        location: { file: path, line: entry.line, column: entry.column },
+        tracked: file!.tracked,
+        perEnvironment: source.variables.some((v) => v.includes('{env}')),
+      };
+      if (entry.template) interpolate(layer, entry, (name) => variables.get(name), service);
+      variables.set(entry.key, layer);
+    }
+  }
+  return variables;
 }
 
 /** The resource value a key binds to in an environment, if the resource sets that field there. */

@@ -25,6 +25,24 @@ export interface Layer {
   sourceIndex?: number;
   /** Whether the layer's file exists per environment (`{env}` in its template) rather than being shared. */
   perEnvironment: boolean;
+  /**
+   * A value built from references (`cart:${CART_PORT}`, in a dotenv source): `raw` is what it
+   * resolves to, `written` the text as written, `refs` every variable it read, and where that was
+   * set. A value built from a secret is a secret itself.
+   */
+  interpolated?: {
+    written: string;
+    refs: LayerReference[];
+    /** References that found no value and had no default, and `${VAR:?message}` that fired. */
+    unresolved: { name: string; message?: string }[];
+    builtFromSecret: boolean;
+  };
+}
+
+/** A variable a value read: where its value was set, or nothing when it was not. */
+export interface LayerReference {
+  name: string;
+  from?: { source: string; location: SourceLocation };
 }
 
 /** A declared key resolved in one environment. */

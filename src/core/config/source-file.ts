@@ -2,7 +2,8 @@ import type { Finding } from '../finding.js';
 import { joinRepoPath } from '../manifest/repo-path.js';
 import type { Service, SourceSpec } from '../manifest/manifest.js';
 import { parseConfigFile } from './parse-config-file.js';
-import { parseDotenv } from './parse-dotenv.js';
+import { parseDotenv, type DotenvEntry, type DotenvFile } from './parse-dotenv.js';
+import { parseTemplate, type Template } from './template.js';
 
 /** One key set by a config source file; line and column locate the key. */
 export interface SourceEntry {
@@ -11,6 +12,11 @@ export interface SourceEntry {
   line: number;
   column: number;
   sourceText?: string;
+  /**
+   * The references the value holds (`cart:${CART_PORT}`), parsed, in a dotenv file (a value in
+   * single quotes is literal, as in docker compose's env files).
+   */
+  template?: Template;
 }
 
 /** A config source file as read at one revision. */
@@ -21,6 +27,8 @@ export interface SourceFile {
   tracked: boolean;
   /** The entry that wins within the file (the last one, for a key a dotenv file sets twice). */
   byKey: Map<string, SourceEntry>;
+  /** Every entry in file order: a reference sees the lines above it. */
+  entries: SourceEntry[];
 }
 
 /** Config source files by repo path. A path that is absent does not exist at that revision. */
@@ -30,6 +38,16 @@ export type SourceFiles = ReadonlyMap<string, SourceFile>;
 export function sourcePath(service: Service, source: SourceSpec, env: string): string {
   // The template was checked to stay inside the repository when the manifest was built.
   return joinRepoPath(service.path, source.template.replaceAll('{env}', env)) ?? source.template;
+}
+
+/** The repo paths of the variables files a source names in one environment (see `SourceSpec.variables`). */
+export function variablesPaths(service: Service, source: SourceSpec, env: string): string[] {
+  return source.variables.map((template) => joinRepoPath(service.path, template.replaceAll('{env}', env)) ?? template);
+}
+
+/** Every file a source reads in one environment: the source itself, then its variables files. */
+export function sourceFiles(service: Service, source: SourceSpec, env: string): string[] {
+  return [sourcePath(service, source, env), ...variablesPaths(service, source, env)];
 }
 
 /**
@@ -43,13 +61,23 @@ export function readSourceFile(
   tracked: boolean,
 ): { file: SourceFile; findings: Finding[] } {
   const parsed = format === 'dotenv' ? parseDotenv(text) : parseConfigFile(text);
+  const entries: SourceEntry[] = format === 'dotenv' ? (parsed as DotenvFile).entries.map(withTemplate) : parsed.entries;
   const byKey = new Map<string, SourceEntry>();
-  for (const entry of parsed.entries) byKey.set(entry.key, entry);
+  for (const entry of entries) byKey.set(entry.key, entry);
   const findings: Finding[] = parsed.problems.map((p) => ({
     rule: 'manifest/invalid',
     severity: 'error',
     message: p.message,
     location: { file: path, line: p.line, column: p.column },
   }));
-  return { file: { path, format, tracked, byKey }, findings };
+  return { file: { path, format, tracked, byKey, entries }, findings };
+}
+
+/** A dotenv entry with the references its value holds, unless it was written in single quotes (or backticks). */
+function withTemplate({ quote, ...entry }: DotenvEntry): SourceEntry {
+  if (quote === "'" || quote === '`') return entry;
+  // Env files are read leniently: a "$" that starts no reference stays as written, so parsing never fails.
+  const template = parseTemplate(entry.value, false);
+  const unchanged = !template || !('parts' in template) || (template.parts.length === 1 && 'text' in template.parts[0]! && template.parts[0].text === entry.value);
+  return unchanged ? entry : { ...entry, template };
 }

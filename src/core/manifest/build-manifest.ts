@@ -142,7 +142,15 @@ function buildService(
       problem([...sourcePath, kind], `${kind} ${JSON.stringify(template)} must be a path relative to the service (${path}) that stays inside the repository`);
       return;
     }
-    sources.push({ index, format: kind === 'file' ? 'yaml' : 'dotenv', template, optional: s.optional === true });
+    const variables: string[] = [];
+    asArray(s.variables).forEach((raw, i) => {
+      if (typeof raw !== 'string') return;
+      if (joinRepoPath(path || '.', raw.replaceAll('{env}', 'env')) === undefined || raw.startsWith('/')) {
+        problem([...sourcePath, 'variables', i], `variables ${JSON.stringify(raw)} must be a path relative to the service (${path}) that stays inside the repository`);
+      } else variables.push(raw);
+    });
+    if (variables.length && kind !== 'dotenv') problem([...sourcePath, 'variables'], 'variables: only a dotenv source resolves ${VAR} references');
+    sources.push({ index, format: kind === 'file' ? 'yaml' : 'dotenv', template, optional: s.optional === true, variables, interpolate: s.interpolate !== false });
   });
 
   const env = new Map<string, Map<string, string>>();

@@ -397,6 +397,18 @@ export const manifestSchema = {
         },
         "optional": {
           "type": "boolean"
+        },
+        "variables": {
+          "description": "Dotenv files whose values ${VAR} in this dotenv source may use when neither its earlier lines nor the service's lower layers set VAR (a compose project's .env), lowest precedence first; relative to the service, {env} allowed.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        "interpolate": {
+          "description": "Whether ${VAR} references in a dotenv source are resolved, with docker compose's rules (default true; false takes $ literally).",
+          "type": "boolean"
         }
       }
     },

@@ -92,4 +92,12 @@ export interface SourceSpec {
   /** As written, relative to the service path; `{env}` is replaced per environment. */
   template: string;
   optional: boolean;
+  /**
+   * Dotenv files whose values a `${VAR}` in this source may use when neither its earlier lines
+   * nor the service's lower layers set VAR (a compose project's `.env`), lowest precedence first;
+   * written like `template`.
+   */
+  variables: string[];
+  /** Whether `${VAR}` references in a dotenv source are resolved (default true). */
+  interpolate: boolean;
 }

@@ -6,6 +6,7 @@ import { checkMissing } from './config/check-missing.js';
 import { checkPlaintextSecret } from './config/check-plaintext-secret.js';
 import { checkShadowedChange } from './config/check-shadowed-change.js';
 import { checkStaleValue } from './config/check-stale-value.js';
+import { checkUndefinedRef } from './config/check-undefined-ref.js';
 import { checkUnknownKey } from './config/check-unknown-key.js';
 import type { ConfigRuleInput } from './config/config-rule-input.js';
 import type { RuleId } from './rule-ids.js';
@@ -43,7 +44,15 @@ export function checkConfig(input: Omit<ConfigRuleInput, 'from'> & { deployed: r
     const stale = checkStaleValue(base).filter((f) => !reported.has(keyOf(f)));
     comparing.push(...[...shadowed, ...stale].filter((f) => f.service !== undefined && services.has(f.service)));
   }
-  const findings = [...checkMissing(input), ...checkInvalid(input), ...checkUnknownKey(input), ...comparing, ...checkDrift(input), ...checkPlaintextSecret(input)];
+  const findings = [
+    ...checkMissing(input),
+    ...checkInvalid(input),
+    ...checkUnknownKey(input),
+    ...checkUndefinedRef(input),
+    ...comparing,
+    ...checkDrift(input),
+    ...checkPlaintextSecret(input),
+  ];
   return {
     findings: applyPolicy(findings, input.to.manifest.policy),
     skipped: input.deployed.length ? [] : [...COMPARING_RULES],

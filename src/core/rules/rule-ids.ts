@@ -8,6 +8,7 @@ export const RULES = {
   'config/drift': 'warn',
   'config/plaintext-secret': 'error',
   'config/live-drift': 'error',
+  'config/undefined-ref': 'error',
   'contract/breaking': 'error',
   'contract/needs-provider-first': 'info',
   'contract/no-safe-order': 'error',

@@ -90,3 +90,59 @@ describe('secret display', () => {
     assert.equal(showValue({ secret: false }, 'hunter2'), 'hunter2');
   });
 });
+
+describe('references in dotenv sources', () => {
+  /** orders with a dotenv source that reads `.env` at the fleet's root as its variables. */
+  function fleetWith(files: Record<string, string>, change: (fleet: Record<string, any>) => void = () => undefined, untracked: string[] = []) {
+    const fleet = clone(baseFleet());
+    fleet.services.orders.config.schema.ADDR = { type: 'string' };
+    fleet.services.orders.config.schema.URL = { type: 'string' };
+    fleet.services.orders.config.schema.TOKEN = { type: 'string', secret: true };
+    fleet.services.orders.config.sources = [{ file: 'config/defaults.yaml' }, { dotenv: 'deploy/{env}.env', variables: ['../../.env'] }];
+    change(fleet);
+    return revision(fleet, { 'services/orders/config/defaults.yaml': 'PORT: 8080\n', ...files }, untracked);
+  }
+  const winner = (rev: ReturnType<typeof revision>, key: string, env = 'dev') => ordersIn(rev, env).keys.get(key)!.layers[0]!;
+
+  test('a reference sees the lines above it, then the lower layers, then the variables files', () => {
+    const rev = fleetWith({
+      '.env': 'CART_PORT=7070\nPORT=1\nHOST=from-variables\n',
+      'services/orders/deploy/dev.env': 'HOST=above\nADDR=${HOST}:${CART_PORT}/${PORT}\nURL=http://${DB_HOST}:${DB_PORT}\n',
+    });
+    assert.equal(winner(rev, 'ADDR').raw, 'above:7070/8080', 'the line above, the variables file, the lower layer (defaults.yaml)');
+    assert.equal(winner(rev, 'URL').raw, 'http://127.0.0.1:5432', 'bound resource values are lower layers too');
+    const built = winner(rev, 'ADDR').interpolated!;
+    assert.equal(built.written, '${HOST}:${CART_PORT}/${PORT}');
+    assert.deepEqual(built.refs.map((r) => [r.name, r.from && `${r.from.location.file}:${r.from.location.line}`]), [
+      ['HOST', 'services/orders/deploy/dev.env:1'],
+      ['CART_PORT', '.env:1'],
+      ['PORT', 'services/orders/config/defaults.yaml:1'],
+    ]);
+  });
+
+  test('single quotes and interpolate: false take "$" literally; $$ is a literal "$"', () => {
+    const files = { 'services/orders/deploy/dev.env': "ADDR='${CART_PORT}'\nURL=pa$$word$\n", '.env': 'CART_PORT=7070\n' };
+    assert.equal(winner(fleetWith(files), 'ADDR').raw, '${CART_PORT}');
+    assert.equal(winner(fleetWith(files), 'URL').raw, 'pa$word$');
+    const literal = fleetWith({ ...files, 'services/orders/deploy/dev.env': 'ADDR=${CART_PORT}\n' }, (f) => (f.services.orders.config.sources[1].interpolate = false));
+    assert.equal(winner(literal, 'ADDR').raw, '${CART_PORT}');
+  });
+
+  test('a value built from a secret is a secret: fingerprinted, and not a plaintext secret of its own file', () => {
+    const rev = fleetWith({ 'services/orders/deploy/dev.env': 'TOKEN=hunter2\nURL=postgres://u:${TOKEN}@db/x\n' }, undefined, ['services/orders/deploy/dev.env']);
+    const config = ordersIn(rev, 'dev');
+    const url = config.keys.get('URL')!;
+    assert.equal(url.spec.secret, true);
+    assert.equal(showValue(url.spec, url.layers[0]!.raw), fingerprint('postgres://u:hunter2@db/x'));
+    assert.equal(url.layers[0]!.tracked, false);
+    const tracked = fleetWith({ 'services/orders/deploy/dev.env': 'URL=postgres://u:${TOKEN}@db/x\n', '.env': 'TOKEN=hunter2\n' });
+    assert.equal(ordersIn(tracked, 'dev').keys.get('URL')!.spec.secret, true, 'a variables file value of a declared secret key is a secret too');
+  });
+
+  test('a reference to nothing, with no default, is unresolved; ${VAR:?message} fires', () => {
+    const rev = fleetWith({ 'services/orders/deploy/dev.env': 'ADDR=cart:${NOBODY}\nURL=${ALSO:?set ALSO first}\n' });
+    assert.equal(winner(rev, 'ADDR').raw, 'cart:');
+    assert.deepEqual(winner(rev, 'ADDR').interpolated!.unresolved, [{ name: 'NOBODY' }]);
+    assert.deepEqual(winner(rev, 'URL').interpolated!.unresolved, [{ name: 'ALSO', message: 'set ALSO first' }]);
+  });
+});
