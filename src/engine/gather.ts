@@ -7,6 +7,7 @@ import { InputError } from '../core/input-error.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import { MANIFEST_FILE, parseManifest, type ParsedManifest } from '../core/manifest/parse-manifest.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
+import { gatherComposeSources } from './gather-compose.js';
 
 /** Parse results by content id, shared by every revision a command reads: an unchanged file is parsed once. */
 export class ParseCache {
@@ -41,6 +42,7 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache()): 
   for (const service of located) {
     for (const env of manifest.environments) {
       for (const source of service.config.sources) {
+        if (source.format === 'compose') continue; // read by gatherComposeSources
         const path = sourcePath(service, source, env.name);
         let entry = wanted.get(path);
         if (!entry) wanted.set(path, (entry = { format: source.format, namedBy: { service: service.name, index: source.index }, required: [] }));
@@ -89,6 +91,10 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache()): 
     files.set(path, file);
     findings.push(...result.findings.map((f) => (f.location?.file === path ? f : { ...f, location: { ...f.location, file: path } })));
   }
+
+  const compose = await gatherComposeSources(tree, manifest);
+  for (const [key, file] of compose.files) files.set(key, file);
+  findings.push(...compose.findings);
 
   if (findings.length) return { findings };
   const manifestTracked = manifestNode.kind === 'file' && manifestNode.tracked;

@@ -112,7 +112,7 @@ describe('one release definition', () => {
   });
 
   test('a config source the service stops reading, then deletes, is a config change, not code', () => {
-    const fleet = execFleet(repos);
+    const fleet = execFleet(repos, { 'services/b/config/dev.yaml': 'LOG_LEVEL: debug\n' });
     assert.equal(fleet.run(APPLY).code, 0);
     const manifest = fleet.repo.git('show', 'HEAD:tranche.yaml');
     const b = manifest.indexOf('  b:\n');

@@ -9,7 +9,7 @@ const shown = (key: ResolvedKey, layer: Layer) => showValue(key.spec, layer.raw,
 /** Where a layer's value is, as one cell: `services/a/config/prod.yaml:3` or `resource orders-db.port (tranche.yaml:12)`. */
 function origin(layer: Layer): string {
   const at = formatLocation({ file: layer.location.file, ...(layer.location.line ? { line: layer.location.line } : {}) });
-  return layer.kind === 'file' || layer.kind === 'dotenv' ? at : `${describeLayer(layer)} (${at})`;
+  return layer.kind === 'file' || layer.kind === 'dotenv' || layer.kind === 'compose' ? at : `${describeLayer(layer)} (${at})`;
 }
 
 /** The table of `tranche config`: key, value, where it comes from, what it overrides; then the problems. */
@@ -49,7 +49,7 @@ export function renderExplain(config: ResolvedConfig, key: ResolvedKey): string 
     lines.push(`  nothing sets ${key.key} in ${config.env}${spec.required ? ' (it is required)' : ''}`);
   } else {
     const rows = key.layers.flatMap((layer, i) => [
-      [i === 0 ? 'wins' : `${i + 1}.`, shown(key, layer), layer.kind, formatLocation(layer.location), layer.kind === 'file' || layer.kind === 'dotenv' ? '' : describeLayer(layer)],
+      [i === 0 ? 'wins' : `${i + 1}.`, shown(key, layer), layer.kind, formatLocation(layer.location), layer.kind === 'file' || layer.kind === 'dotenv' || layer.kind === 'compose' ? '' : describeLayer(layer)],
       ...builtFrom(key, layer).map((line) => ['', line, '', '', '']),
     ]);
     lines.push(renderTable(undefined, rows, '  '));

@@ -1,7 +1,7 @@
 import type { DriftCell, DriftRow } from '../../core/config/drift-matrix.js';
 import { renderTable } from './table.js';
 
-const CELL: Record<string, string> = { default: 'default', bind: 'resource', file: 'file', dotenv: 'dotenv', env: 'env' };
+const CELL: Record<string, string> = { default: 'default', bind: 'resource', file: 'file', dotenv: 'dotenv', compose: 'compose', env: 'env' };
 const cell = (c: DriftCell | undefined) => (c?.kind ? CELL[c.kind]! : '-');
 
 export function renderDrift(rows: DriftRow[], envs: string[], label: string, onlyDrift: boolean): string {

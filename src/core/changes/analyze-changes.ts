@@ -1,9 +1,9 @@
 import type { ResolvedFleet } from '../config/resolve-fleet.js';
-import { sourceFiles } from '../config/source-file.js';
+import { sourceFiles, sourceKey } from '../config/source-file.js';
 import type { ResolvedConfig } from '../config/resolved-config.js';
 import { shownConfig } from '../config/service-environment.js';
 import type { FleetRevision } from '../fleet-revision.js';
-import type { Manifest, Service } from '../manifest/manifest.js';
+import type { Manifest, Service, SourceSpec } from '../manifest/manifest.js';
 import { joinRepoPath } from '../manifest/repo-path.js';
 import { CHANGE_KINDS, type ChangeKind, type ChangeManifest, type ConfigKeyChange, type RevisionRef, type ServiceChanges, type ServiceFileChange } from './change-manifest.js';
 import { ownerIndex } from './owner-index.js';
@@ -99,9 +99,15 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
   const from: RevisionRef = { commit: base.revision.commit, label: base.revision.label };
   const targetServices = [...to.manifest.services.values()];
   const deployedServices = [...base.revision.manifest.services.values()].filter((s) => to.manifest.services.has(s.name));
-  const owners = fileOwners([...targetServices, ...deployedServices], to.manifest.environments.map((e) => e.name));
+  const envs = to.manifest.environments.map((e) => e.name);
+  // The files a source reads, at the target and at the deployed revision (a compose service's env files are named by its compose files).
+  const reads = (service: Service, source: SourceSpec, e: string) => {
+    const key = sourceKey(service, source, e);
+    return [...sourceFiles(service, source, e), ...(to.files.get(key)?.reads ?? []), ...(base.revision.files.get(key)?.reads ?? [])];
+  };
+  const owners = fileOwners([...targetServices, ...deployedServices], envs, reads);
   // A file is what the target says it is, or what the deployed revision said (a config source it stopped reading, then deleted).
-  const classify = classifier([...targetServices, ...deployedServices], env, to.manifest.environments.map((e) => e.name), base.dependencyEdits);
+  const classify = classifier([...targetServices, ...deployedServices], env, envs, base.dependencyEdits, reads);
   const byService = new Map<string, ServiceChanges>(base.services.map((s) => [s, { service: s, from, kinds: [], files: [], commits: [], configKeys: [], deps: [] }]));
 
   for (const file of base.files) {
@@ -131,6 +137,8 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
       const commits = base.commits.filter((c) => c.files.includes('tranche.yaml') && !changes.commits.some((k) => k.sha === c.sha));
       changes.commits.push(...commits.map((c) => ({ sha: c.sha, author: c.author, date: c.date, subject: c.subject, files: ['tranche.yaml'] })));
     }
+    // A config file matters by the values it gives: one edited without changing any (a comment, another service's part of a shared compose file) changes nothing here.
+    if (!changes.configKeys.length) changes.files = changes.files.map((f) => (f.kind === 'config' && f.path !== 'tranche.yaml' ? { ...f, noEffectHere: true } : f));
     const kinds = new Set<ChangeKind>(changes.files.filter((f) => !f.noEffectHere).map((f) => f.kind));
     if (changes.configKeys.length) kinds.add('config');
     changes.kinds = CHANGE_KINDS.filter((k) => kinds.has(k));
@@ -143,13 +151,13 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
  * The services a file belongs to: those whose path or watched paths hold it (or held it, for a
  * rename's old path), and those that read it as a config source in some environment.
  */
-function fileOwners(services: Service[], envs: readonly string[]): (path: string, from?: string) => string[] {
+function fileOwners(services: Service[], envs: readonly string[], reads: SourceReads): (path: string, from?: string) => string[] {
   const byPath = ownerIndex(services);
   const sources = new Map<string, Set<string>>();
   for (const service of services) {
     for (const source of service.config.sources) {
       for (const env of envs) {
-        for (const path of sourceFiles(service, source, env)) {
+        for (const path of reads(service, source, env)) {
           let readers = sources.get(path);
           if (!readers) sources.set(path, (readers = new Set()));
           readers.add(service.name);
@@ -161,8 +169,11 @@ function fileOwners(services: Service[], envs: readonly string[]): (path: string
   return (path, from) => [...new Set([...ownersOf(path), ...(from !== undefined ? ownersOf(from) : [])])];
 }
 
+/** The repo files a source reads in an environment. */
+type SourceReads = (service: Service, source: SourceSpec, env: string) => string[];
+
 /** What a file is to a service in `env`; `services` may name a service twice (as targeted and as deployed): both count. */
-function classifier(services: Service[], env: string, envs: readonly string[], dependencyEdits: ReadonlySet<string>) {
+function classifier(services: Service[], env: string, envs: readonly string[], dependencyEdits: ReadonlySet<string>, reads: SourceReads) {
   const here = new Map<string, Set<string>>();
   const anywhere = new Map<string, Set<string>>();
   const contracts = new Map<string, Set<string>>();
@@ -172,8 +183,8 @@ function classifier(services: Service[], env: string, envs: readonly string[], d
     for (const path of paths) set.add(path);
   };
   for (const service of services) {
-    add(here, service.name, service.config.sources.flatMap((source) => sourceFiles(service, source, env)));
-    add(anywhere, service.name, service.config.sources.flatMap((source) => envs.flatMap((e) => sourceFiles(service, source, e))));
+    add(here, service.name, service.config.sources.flatMap((source) => reads(service, source, env)));
+    add(anywhere, service.name, service.config.sources.flatMap((source) => envs.flatMap((e) => reads(service, source, e))));
     const provides = (service.contracts?.provides ?? {}) as { http?: string; events?: Record<string, string> };
     const specs = [provides.http, ...Object.values(provides.events ?? {})].filter((p): p is string => typeof p === 'string');
     add(contracts, service.name, specs.map((p) => joinRepoPath(service.path, p) ?? p));

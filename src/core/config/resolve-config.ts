@@ -3,7 +3,7 @@ import { coerceValue } from './coerce.js';
 import { describeLayer } from './describe-layer.js';
 import type { Layer, ResolvedConfig, ResolvedKey, UnknownSetting } from './resolved-config.js';
 import { rawText } from './show-value.js';
-import { sourcePath, variablesPaths, type SourceEntry, type SourceFiles } from './source-file.js';
+import { sourceKey, sourcePath, variablesPaths, type SourceEntry, type SourceFiles } from './source-file.js';
 import { evaluateTemplate, type VariableValue } from './template.js';
 
 /**
@@ -71,19 +71,28 @@ export function resolveConfig(
 
   for (const source of service.config.sources) {
     const path = sourcePath(service, source, env);
-    const file = files.get(path);
+    const file = files.get(sourceKey(service, source, env));
     if (!file) continue;
-    const layerOf = (entry: SourceEntry): Layer => ({
-      kind: source.format === 'dotenv' ? 'dotenv' : 'file',
-      source: path,
-      raw: entry.value,
-      origin: source.format === 'dotenv' ? 'text' : 'yaml',
-      ...(entry.sourceText !== undefined ? { sourceText: entry.sourceText } : {}),
-      location: { file: path, line: entry.line, column: entry.column },
-      tracked: file.tracked,
-      sourceIndex: source.index,
-      perEnvironment: source.template.includes('{env}'),
-    });
+    const layerOf = (entry: SourceEntry): Layer => {
+      const layer: Layer = {
+        kind: source.format === 'yaml' ? 'file' : source.format,
+        source: entry.file ?? path,
+        raw: entry.value,
+        origin: source.format === 'yaml' ? 'yaml' : 'text',
+        ...(entry.sourceText !== undefined ? { sourceText: entry.sourceText } : {}),
+        location: { file: entry.file ?? path, line: entry.line, column: entry.column },
+        tracked: entry.tracked ?? file.tracked,
+        sourceIndex: source.index,
+        perEnvironment: source.template.includes('{env}'),
+      };
+      // A compose value was interpolated where it was read, against its project's .env.
+      if (entry.resolved) {
+        const builtFromSecret = entry.resolved.refs.some((r) => r.from && service.config.schema.get(r.name)?.secret);
+        layer.interpolated = { ...entry.resolved, builtFromSecret };
+        if (builtFromSecret) layer.tracked = false;
+      }
+      return layer;
+    };
     if (source.format !== 'dotenv' || !source.interpolate || !file.entries.some((e) => e.template)) {
       for (const entry of file.byKey.values()) add(entry.key, layerOf(entry));
       continue;

@@ -2,8 +2,8 @@ import type { SourceLocation } from '../location.js';
 import type { KeySpec } from '../manifest/manifest.js';
 import type { Coerced, RawOrigin } from './coerce.js';
 
-/** The four kinds of layer, lowest precedence first (PRODUCT §4); `file` and `dotenv` are both sources. */
-export type LayerKind = 'default' | 'bind' | 'file' | 'dotenv' | 'env';
+/** The kinds of layer, lowest precedence first (PRODUCT §4); `file`, `dotenv` and `compose` are all sources. */
+export type LayerKind = 'default' | 'bind' | 'file' | 'dotenv' | 'compose' | 'env';
 
 /**
  * One value a layer sets for a key, with where it was set. `raw` is the value as read (YAML keeps

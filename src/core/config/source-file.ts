@@ -1,8 +1,10 @@
+import { posix } from 'node:path';
 import type { Finding } from '../finding.js';
 import { joinRepoPath } from '../manifest/repo-path.js';
 import type { Service, SourceSpec } from '../manifest/manifest.js';
 import { parseConfigFile } from './parse-config-file.js';
 import { parseDotenv, type DotenvEntry, type DotenvFile } from './parse-dotenv.js';
+import type { LayerReference } from './resolved-config.js';
 import { parseTemplate, type Template } from './template.js';
 
 /** One key set by a config source file; line and column locate the key. */
@@ -17,6 +19,12 @@ export interface SourceEntry {
    * single quotes is literal, as in docker compose's env files).
    */
   template?: Template;
+  /** The file the entry is in, when it is not the source's own (a compose service's env file). */
+  file?: string;
+  /** Whether git tracks that file (default: the source's). */
+  tracked?: boolean;
+  /** A value whose references were resolved where it was read (a compose service's): how it was built. */
+  resolved?: { written: string; refs: LayerReference[]; unresolved: { name: string; message?: string }[] };
 }
 
 /** A config source file as read at one revision. */
@@ -29,6 +37,8 @@ export interface SourceFile {
   byKey: Map<string, SourceEntry>;
   /** Every entry in file order: a reference sees the lines above it. */
   entries: SourceEntry[];
+  /** Every repo file the source was built from, when more than its own (a compose service's compose files and env files). */
+  reads?: string[];
 }
 
 /** Config source files by repo path. A path that is absent does not exist at that revision. */
@@ -40,13 +50,40 @@ export function sourcePath(service: Service, source: SourceSpec, env: string): s
   return joinRepoPath(service.path, source.template.replaceAll('{env}', env)) ?? source.template;
 }
 
+/** A compose source's files in one environment: its compose files in merge order, and the project's `.env`. */
+export function composePaths(service: Service, source: SourceSpec, env: string): { files: string[]; projectEnv: string } {
+  const join = (template: string) => joinRepoPath(service.path, template.replaceAll('{env}', env)) ?? template;
+  const files = (source.compose?.files ?? [source.template]).map(join);
+  const projectDir = posix.dirname(files[0]!);
+  return { files, projectEnv: source.compose?.projectEnv !== undefined ? join(source.compose.projectEnv) : projectDir === '.' ? '.env' : `${projectDir}/.env` };
+}
+
+/**
+ * Where a revision keeps what a source read, in `FleetRevision.files`: the file's path, or for a
+ * compose source one key per compose files and service (`docker-compose.yml#cart`), since one
+ * compose file holds many services.
+ */
+export function sourceKey(service: Service, source: SourceSpec, env: string): string {
+  if (source.format !== 'compose') return sourcePath(service, source, env);
+  const { files, projectEnv } = composePaths(service, source, env);
+  return `${files.join('+')}#${source.compose!.service}${source.compose?.projectEnv !== undefined ? `@${projectEnv}` : ''}`;
+}
+
 /** The repo paths of the variables files a source names in one environment (see `SourceSpec.variables`). */
 export function variablesPaths(service: Service, source: SourceSpec, env: string): string[] {
   return source.variables.map((template) => joinRepoPath(service.path, template.replaceAll('{env}', env)) ?? template);
 }
 
-/** Every file a source reads in one environment: the source itself, then its variables files. */
+/**
+ * Every file a source reads in one environment, as far as the manifest says: the source itself
+ * and its variables files, or a compose source's compose files and project `.env` (the env files
+ * its compose files name are in its `SourceFile.reads`).
+ */
 export function sourceFiles(service: Service, source: SourceSpec, env: string): string[] {
+  if (source.format === 'compose') {
+    const { files, projectEnv } = composePaths(service, source, env);
+    return [...files, projectEnv];
+  }
   return [sourcePath(service, source, env), ...variablesPaths(service, source, env)];
 }
 

@@ -130,27 +130,38 @@ function buildService(
   asArray(rawConfig.sources).forEach((rawSource, index) => {
     const s = asRecord(rawSource);
     const sourcePath = at('config', 'sources', index);
-    const kinds = (['file', 'dotenv'] as const).filter((k) => typeof s[k] === 'string');
+    const kinds = (['file', 'dotenv', 'compose'] as const).filter((k) => s[k] !== undefined);
     if (kinds.length !== 1) {
-      problem(sourcePath, kinds.length ? 'a source has both file and dotenv: give one per entry' : 'a source needs file: PATH or dotenv: PATH');
+      problem(sourcePath, kinds.length ? `a source has ${kinds.length === 2 ? 'both ' : ''}${kinds.join(' and ')}: give one per entry` : 'a source needs file: PATH, dotenv: PATH or compose: PATH');
       return;
     }
     const kind = kinds[0]!;
-    const template = s[kind] as string;
-    const probe = joinRepoPath(path || '.', template.replaceAll('{env}', 'env'));
-    if (probe === undefined || template.startsWith('/')) {
-      problem([...sourcePath, kind], `${kind} ${JSON.stringify(template)} must be a path relative to the service (${path}) that stays inside the repository`);
+    /** A path relative to the service that stays inside the repository ({env} allowed), or undefined after reporting it. */
+    const relative = (raw: unknown, at: (string | number)[], what: string): string | undefined => {
+      if (typeof raw !== 'string') return undefined;
+      if (joinRepoPath(path || '.', raw.replaceAll('{env}', 'env')) !== undefined && !raw.startsWith('/')) return raw;
+      problem(at, `${what} ${JSON.stringify(raw)} must be a path relative to the service (${path}) that stays inside the repository`);
+      return undefined;
+    };
+    const variables = asArray(s.variables)
+      .map((raw, i) => relative(raw, [...sourcePath, 'variables', i], 'variables'))
+      .filter((v): v is string => v !== undefined);
+    if (variables.length && kind !== 'dotenv') problem([...sourcePath, 'variables'], 'variables: only a dotenv source resolves ${VAR} references');
+    const common = { index, optional: s.optional === true, variables, interpolate: s.interpolate !== false };
+    if (kind !== 'compose') {
+      const template = relative(s[kind], [...sourcePath, kind], kind);
+      if (template !== undefined) sources.push({ ...common, format: kind === 'file' ? 'yaml' : 'dotenv', template });
       return;
     }
-    const variables: string[] = [];
-    asArray(s.variables).forEach((raw, i) => {
-      if (typeof raw !== 'string') return;
-      if (joinRepoPath(path || '.', raw.replaceAll('{env}', 'env')) === undefined || raw.startsWith('/')) {
-        problem([...sourcePath, 'variables', i], `variables ${JSON.stringify(raw)} must be a path relative to the service (${path}) that stays inside the repository`);
-      } else variables.push(raw);
+    const files = (Array.isArray(s.compose) ? s.compose : [s.compose]).map((raw, i) => relative(raw, Array.isArray(s.compose) ? [...sourcePath, 'compose', i] : [...sourcePath, 'compose'], 'compose file'));
+    const projectEnv = s.project_env === undefined ? undefined : relative(s.project_env, [...sourcePath, 'project_env'], 'project_env');
+    if (!files.length || files.some((f) => f === undefined)) return;
+    sources.push({
+      ...common,
+      format: 'compose',
+      template: files[0]!,
+      compose: { files: files as string[], service: typeof s.service === 'string' ? s.service : name, ...(projectEnv !== undefined ? { projectEnv } : {}) },
     });
-    if (variables.length && kind !== 'dotenv') problem([...sourcePath, 'variables'], 'variables: only a dotenv source resolves ${VAR} references');
-    sources.push({ index, format: kind === 'file' ? 'yaml' : 'dotenv', template, optional: s.optional === true, variables, interpolate: s.interpolate !== false });
   });
 
   const env = new Map<string, Map<string, string>>();

@@ -383,7 +383,7 @@ export const manifestSchema = {
       }
     },
     "source": {
-      "description": "One config source: a YAML/JSON file (file:) or a dotenv file (dotenv:).",
+      "description": "One config source: a YAML/JSON file (file:), a dotenv file (dotenv:), or a compose service (compose:).",
       "type": "object",
       "additionalProperties": false,
       "properties": {
@@ -392,6 +392,33 @@ export const manifestSchema = {
           "minLength": 1
         },
         "dotenv": {
+          "type": "string",
+          "minLength": 1
+        },
+        "compose": {
+          "description": "A compose file, or several merged in order (override files); relative to the service, {env} allowed. The service gets what the compose service's environment and env_file give it, interpolated against the project's .env.",
+          "oneOf": [
+            {
+              "type": "string",
+              "minLength": 1
+            },
+            {
+              "type": "array",
+              "minItems": 1,
+              "items": {
+                "type": "string",
+                "minLength": 1
+              }
+            }
+          ]
+        },
+        "service": {
+          "description": "With compose: the compose service (default: this service's name).",
+          "type": "string",
+          "minLength": 1
+        },
+        "project_env": {
+          "description": "With compose: the project's .env (default: .env beside the first compose file); relative to the service.",
           "type": "string",
           "minLength": 1
         },

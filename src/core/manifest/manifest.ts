@@ -88,7 +88,7 @@ export interface KeySpec {
 export interface SourceSpec {
   /** Position in `config.sources`, for locating it in the manifest. */
   index: number;
-  format: 'yaml' | 'dotenv';
+  format: 'yaml' | 'dotenv' | 'compose';
   /** As written, relative to the service path; `{env}` is replaced per environment. */
   template: string;
   optional: boolean;
@@ -100,4 +100,10 @@ export interface SourceSpec {
   variables: string[];
   /** Whether `${VAR}` references in a dotenv source are resolved (default true). */
   interpolate: boolean;
+  /**
+   * A compose source: the compose files, merged in order (`template` is the first, whose
+   * directory is the project's), the compose service whose `environment` and `env_file` it reads,
+   * and the project's `.env` when it is not beside the first file.
+   */
+  compose?: { files: string[]; service: string; projectEnv?: string };
 }

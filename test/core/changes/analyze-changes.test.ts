@@ -11,7 +11,7 @@ import { clone, revision } from '../../support/fleet-builder.js';
 
 const FILES = { 'services/orders/config/defaults.yaml': 'PORT: 7001\n' };
 
-function fleet(changes: (manifest: Record<string, any>) => void = () => undefined, commit = 'b'.repeat(40)): FleetRevision & { commit: string } {
+function fleet(changes: (manifest: Record<string, any>) => void = () => undefined, commit = 'b'.repeat(40), files: Record<string, string> = {}): FleetRevision & { commit: string } {
   const manifest: Record<string, any> = {
     version: 1,
     name: 'shop',
@@ -26,7 +26,7 @@ function fleet(changes: (manifest: Record<string, any>) => void = () => undefine
     },
   };
   changes(manifest);
-  return { ...revision(clone(manifest), FILES, [], commit.slice(0, 7)), commit };
+  return { ...revision(clone(manifest), { ...FILES, ...files }, [], commit.slice(0, 7)), commit };
 }
 
 function analyze(from: FleetRevision & { commit: string }, to: FleetRevision & { commit: string }, env: string, files: ChangedPath[]) {
@@ -67,18 +67,23 @@ describe('analyzeChanges', () => {
     assert.deepEqual(analyze(fleet(atRoot, 'a'.repeat(40)), policy, 'dev', manifest), []);
   });
 
-  test('a config source of another environment changes nothing here; one read here is config; a deleted one read before is config', () => {
+  test('a config source of another environment changes nothing here; one read here is config when it changes a value; a deleted one read before is config', () => {
     const before = fleet(undefined, 'a'.repeat(40));
-    const after = fleet();
+    const after = fleet(undefined, 'b'.repeat(40), { 'services/orders/config/prod.yaml': 'LOG_LEVEL: warn\n' });
     assert.deepEqual(kindsOf(analyze(before, after, 'dev', [{ path: 'services/orders/config/prod.yaml', status: 'A' }])), [
       ['orders', [], ['services/orders/config/prod.yaml config (no effect)']],
     ]);
     assert.deepEqual(kindsOf(analyze(before, after, 'prod', [{ path: 'services/orders/config/prod.yaml', status: 'A' }])), [
       ['orders', ['config'], ['services/orders/config/prod.yaml config']],
     ]);
+    const read = fleet(undefined, 'a'.repeat(40), { 'services/orders/config/dev.yaml': 'LOG_LEVEL: debug\n' });
     const stopsReading = fleet((m) => (m.services.orders.config.sources = [{ file: 'config/defaults.yaml' }]));
-    assert.deepEqual(kindsOf(analyze(before, stopsReading, 'dev', [{ path: 'services/orders/config/dev.yaml', status: 'D' }, { path: 'tranche.yaml', status: 'M' }])), [
-      ['orders', ['config'], ['services/orders/config/dev.yaml config', 'tranche.yaml config (no effect)']],
+    assert.deepEqual(kindsOf(analyze(read, stopsReading, 'dev', [{ path: 'services/orders/config/dev.yaml', status: 'D' }, { path: 'tranche.yaml', status: 'M' }])), [
+      ['orders', ['config'], ['services/orders/config/dev.yaml config', 'tranche.yaml config']],
+    ]);
+    // A config file edited without changing a value here changes nothing here.
+    assert.deepEqual(kindsOf(analyze(before, after, 'dev', [{ path: 'services/orders/config/defaults.yaml', status: 'M' }])), [
+      ['orders', [], ['services/orders/config/defaults.yaml config (no effect)']],
     ]);
   });
 });
