@@ -1,5 +1,5 @@
 import type { ChangeManifest } from '../core/changes/change-manifest.js';
-import { ownerIndex } from '../core/changes/owner-index.js';
+import { revisionOwners } from '../core/changes/analyze-changes.js';
 import { resolveFleet, type ResolvedFleet } from '../core/config/resolve-fleet.js';
 import type { ContractEdge } from '../core/contracts/index.js';
 import { compareFindings, type Finding } from '../core/finding.js';
@@ -141,9 +141,9 @@ async function compareContracts(git: Git, revisions: ReleaseRevisions, options: 
   return { edges: analysis.edges, findings };
 }
 
-/** Per service, its files with uncommitted changes in the working tree. */
+/** Per service, its files with uncommitted changes in the working tree (a shared config file counts for every service that reads it). */
 async function uncommittedByService(git: Git, to: FleetRevision): Promise<Map<string, string[]>> {
-  const owners = ownerIndex([...to.manifest.services.values()]);
+  const owners = revisionOwners(to);
   const result = new Map<string, string[]>();
   for (const path of await git.uncommittedFiles()) for (const service of owners(path)) result.set(service, [...(result.get(service) ?? []), path]);
   return result;

@@ -1,7 +1,7 @@
 import { composeEntries, readComposeService, type ReadFile } from '../core/config/compose-service.js';
 import { composePaths, sourceKey, type SourceEntry, type SourceFile } from '../core/config/source-file.js';
 import type { Finding } from '../core/finding.js';
-import type { Manifest } from '../core/manifest/manifest.js';
+import { runsIn, type Manifest } from '../core/manifest/manifest.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
 
 /**
@@ -18,6 +18,7 @@ export async function gatherComposeSources(tree: FileTree, manifest: Manifest): 
     for (const source of service.config.sources) {
       if (source.format !== 'compose') continue;
       for (const env of manifest.environments) {
+        if (!runsIn(service, env.name)) continue;
         const key = sourceKey(service, source, env.name);
         if (!wanted.has(key)) wanted.set(key, { ...composePaths(service, source, env.name), service: source.compose!.service, optional: source.optional, at: ['services', service.name, 'config', 'sources', source.index] });
       }

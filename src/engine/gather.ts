@@ -4,7 +4,7 @@ import type { Finding } from '../core/finding.js';
 import { contentId } from '../core/content-id.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
-import type { Manifest } from '../core/manifest/manifest.js';
+import { runsIn, type Manifest } from '../core/manifest/manifest.js';
 import { MANIFEST_FILE, parseManifest, type ParsedManifest } from '../core/manifest/parse-manifest.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
 import { gatherComposeSources } from './gather-compose.js';
@@ -41,6 +41,7 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache()): 
   const located = [...manifest.services.values()].filter((s) => s.path !== '');
   for (const service of located) {
     for (const env of manifest.environments) {
+      if (!runsIn(service, env.name)) continue;
       for (const source of service.config.sources) {
         if (source.format === 'compose') continue; // read by gatherComposeSources
         const path = sourcePath(service, source, env.name);

@@ -1,6 +1,7 @@
 import { buildPlan } from '../core/plan/build-plan.js';
 import type { Plan } from '../core/plan/plan.js';
 import type { Finding } from '../core/finding.js';
+import { runsIn } from '../core/manifest/manifest.js';
 import type { ReleaseCheck } from './check-release.js';
 import type { ReleaseRevisions } from './read-release.js';
 import { resolveService, type ResolvedService } from './resolve-service.js';
@@ -28,7 +29,7 @@ export function prepareRelease(request: ReleaseRequest): PreparedRelease {
   const { check, revisions } = request;
   const { env, to } = check;
   const targets = new Map<string, ResolvedService>();
-  for (const name of to.manifest.services.keys()) targets.set(name, resolveService(to, name, env, check.toConfigs.get(env)?.get(name)));
+  for (const [name, service] of to.manifest.services) if (runsIn(service, env)) targets.set(name, resolveService(to, name, env, check.toConfigs.get(env)?.get(name)));
   const plan = buildPlan({
     env,
     manifest: to.manifest,

@@ -2,6 +2,7 @@ import { analyzeChanges, type BaseRange, type RangeCommit } from '../core/change
 import type { ChangeManifest, RevisionRef } from '../core/changes/change-manifest.js';
 import { isDependencyEdit, isPackageManifest } from '../core/changes/dependency-files.js';
 import type { ResolvedFleet } from '../core/config/resolve-fleet.js';
+import { runsIn } from '../core/manifest/manifest.js';
 import type { Finding } from '../core/finding.js';
 import { listed } from '../core/listed.js';
 import { checkRevertsDeployed } from '../core/rules/change/check-reverts.js';
@@ -31,7 +32,8 @@ export async function releaseContent(git: Git, revisions: ReleaseRevisions, toCo
   const { env, to } = revisions;
   const groups = new Map<string, string[]>();
   const added: string[] = [];
-  for (const name of to.manifest.services.keys()) {
+  for (const [name, service] of to.manifest.services) {
+    if (!runsIn(service, env)) continue;
     const state = revisions.baseline.get(name);
     if (!state) added.push(name);
     else groups.set(state.version.commit, [...(groups.get(state.version.commit) ?? []), name]);

@@ -98,7 +98,7 @@ describe('tranche drift', () => {
     assert.deepEqual(json.envs, ['dev', 'staging']);
     const dbPort = json.rows.find((r) => r.service === 'orders' && r.key === 'DB_PORT')!;
     assert.equal(dbPort.drifts, false);
-    assert.deepEqual(dbPort.cells.dev, { set: true, kind: 'bind', source: 'orders-db.port' });
+    assert.deepEqual(dbPort.cells.dev, { set: true, kind: 'bind', source: 'orders-db.port', value: '5432' });
     assert.equal(runCli(['drift', '--env', 'dev,qa'], repo.dir).code, 2);
   });
 });

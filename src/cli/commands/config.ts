@@ -1,10 +1,13 @@
 import { resolveConfig } from '../../core/config/resolve-config.js';
+import { resolveFleet } from '../../core/config/resolve-fleet.js';
+import { checkConfig } from '../../core/rules/check-config.js';
 import { suggestion } from '../../core/did-you-mean.js';
 import { InputError } from '../../core/input-error.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { loadRevision, withFleet } from '../open-fleet.js';
 import { selectEnv, selectService } from '../../core/manifest/select.js';
+import { runsIn } from '../../core/manifest/manifest.js';
 import { configJson, renderConfig, renderExplain } from '../views/config-view.js';
 import { writeJson } from '../views/json.js';
 
@@ -16,7 +19,8 @@ export const configCommand: Command = {
 Resolves every declared key of SERVICE in environment E, lowest precedence first: the schema
 default, the bound resource value, each config source in order, then the deployment's own
 variables (config.env). The table shows each key's value, the file:line it comes from and the
-values it overrides. Secret values are shown as a fingerprint (sha256:…), never in clear.
+values it overrides, then the problems the config rules find in it (as tranche check does, with
+policy.rules applied). Secret values are shown as a fingerprint (sha256:…), never in clear.
 --explain KEY prints the whole chain for one key, from the winner down to the lowest layer.
 Reads the working tree unless --ref is given.
 
@@ -33,14 +37,18 @@ Exit codes: 0 shown; 2 unusable input (unknown service, environment or key; inva
       const { manifest } = revision;
       const service = selectService(manifest, args.positionals[0]!);
       const env = selectEnv(manifest, args.values.env as string | undefined);
+      if (!runsIn(service, env)) throw new InputError(`${service.name} does not run in ${env}: its environments leave it out (services.${service.name}.environments)`);
       const config = resolveConfig(manifest, service, env, revision.files, revision.manifestTracked);
+      // The same rules as check, with the fleet's policy, for this service alone.
+      const alone = { ...revision, manifest: { ...manifest, services: new Map([[service.name, service]]) } };
+      const findings = checkConfig({ env, to: alone, toConfigs: resolveFleet(alone), deployed: [] }).findings;
       const explain = args.values.explain as string | undefined;
       const key = explain === undefined ? undefined : config.keys.get(explain);
       if (explain !== undefined && !key) {
         throw new InputError(`${service.name} declares no key ${explain}${suggestion(explain, config.keys.keys())}`);
       }
-      if (args.json) writeJson(io.stdout, configJson(config, revision.label, key));
-      else io.stdout.write(key ? renderExplain(config, key) : renderConfig(config, revision.label));
+      if (args.json) writeJson(io.stdout, configJson(config, revision.label, findings, key));
+      else io.stdout.write(key ? renderExplain(config, key) : renderConfig(config, revision.label, findings));
       return EXIT.ok;
     }),
 };

@@ -2,6 +2,9 @@ import { describeLayer } from '../../core/config/describe-layer.js';
 import type { Layer, ResolvedConfig, ResolvedKey } from '../../core/config/resolved-config.js';
 import { showValue } from '../../core/config/show-value.js';
 import { formatLocation } from '../../core/location.js';
+import type { Finding } from '../../core/finding.js';
+import { groupedFindings } from './findings.js';
+import { findingJson } from './json.js';
 import { renderTable } from './table.js';
 
 const shown = (key: ResolvedKey, layer: Layer) => showValue(key.spec, layer.raw, layer.sourceText);
@@ -12,25 +15,19 @@ function origin(layer: Layer): string {
   return layer.kind === 'file' || layer.kind === 'dotenv' || layer.kind === 'compose' ? at : `${describeLayer(layer)} (${at})`;
 }
 
-/** The table of `tranche config`: key, value, where it comes from, what it overrides; then the problems. */
-export function renderConfig(config: ResolvedConfig, revisionLabel: string): string {
+/** The table of `tranche config`: key, value, where it comes from, what it overrides; then the config rules' findings. */
+export function renderConfig(config: ResolvedConfig, revisionLabel: string, findings: readonly Finding[]): string {
   const rows = [...config.keys.values()].map((key) => {
     const winner = key.layers[0];
     if (!winner) return [key.key, key.spec.required ? '(missing)' : '(unset)', '', ''];
     const overrides = key.layers.slice(1).map((l) => `${shown(key, l)} from ${origin(l)}`).join('; ');
     return [key.key, shown(key, winner), origin(winner), overrides];
   });
-  const problems = [...config.keys.values()].flatMap((key) => {
-    if (!key.layers.length && key.spec.required) return [`${key.key}: required, but nothing sets it in ${config.env}`];
-    if (key.value && !key.value.ok) return [`${key.key}: ${key.spec.secret ? `not a valid ${key.spec.type}` : key.value.message}`];
-    return [];
-  });
-  const unknown = config.unknown.map((u) => `${u.key}: set by ${formatLocation(u.layer.location)} but not declared in the schema`);
   return [
     `${config.service} in ${config.env} (${revisionLabel})`,
     '',
     renderTable(['KEY', 'VALUE', 'SOURCE', 'OVERRIDES'], rows),
-    ...(problems.length || unknown.length ? ['', 'Problems:', ...[...problems, ...unknown].map((p) => `  ${p}`)] : []),
+    ...(findings.length ? ['', groupedFindings(findings)] : []),
     '',
   ].join('\n');
 }
@@ -85,7 +82,7 @@ function layerJson(key: ResolvedKey, layer: Layer): Record<string, unknown> {
 }
 
 /** The JSON of `tranche config`: every key with its value (secrets fingerprinted), source and overrides. */
-export function configJson(config: ResolvedConfig, revisionLabel: string, only?: ResolvedKey): Record<string, unknown> {
+export function configJson(config: ResolvedConfig, revisionLabel: string, findings: readonly Finding[], only?: ResolvedKey): Record<string, unknown> {
   const keys = (only ? [only] : [...config.keys.values()]).map((key) => ({
     key: key.key,
     type: key.spec.type,
@@ -103,6 +100,6 @@ export function configJson(config: ResolvedConfig, revisionLabel: string, only?:
     env: config.env,
     revision: revisionLabel,
     keys,
-    ...(only ? {} : { unknown: config.unknown.map((u) => ({ key: u.key, source: u.layer.source, location: u.layer.location })) }),
+    ...(only ? {} : { unknown: config.unknown.map((u) => ({ key: u.key, source: u.layer.source, location: u.layer.location })), findings: findings.map(findingJson) }),
   };
 }

@@ -148,6 +148,17 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
 }
 
 /**
+ * The services of a revision a file belongs to (see `fileOwners`): for files that are not part of
+ * a range, such as the working tree's uncommitted edits.
+ */
+export function revisionOwners(revision: FleetRevision): (path: string) => string[] {
+  const envs = revision.manifest.environments.map((e) => e.name);
+  const reads: SourceReads = (service, source, env) => [...sourceFiles(service, source, env), ...(revision.files.get(sourceKey(service, source, env))?.reads ?? [])];
+  const owners = fileOwners([...revision.manifest.services.values()], envs, reads);
+  return (path) => owners(path);
+}
+
+/**
  * The services a file belongs to: those whose path or watched paths hold it (or held it, for a
  * rename's old path), and those that read it as a config source in some environment.
  */

@@ -1,10 +1,17 @@
 import type { LayerKind } from './resolved-config.js';
 import type { ResolvedFleet } from './resolve-fleet.js';
+import { showValue } from './show-value.js';
 
-/** Where one key of one service gets its value in one environment; `kind` is absent when unset. */
+/**
+ * Where one key of one service gets its value in one environment: `kind` is absent when unset;
+ * `absent` when the service does not run there. `value` is what it gets, as shown (secrets as
+ * fingerprints).
+ */
 export interface DriftCell {
   kind?: LayerKind;
   source?: string;
+  value?: string;
+  absent?: true;
 }
 
 /** One key of one service across environments, and whether it drifts. */
@@ -12,25 +19,40 @@ export interface DriftRow {
   service: string;
   key: string;
   cells: Map<string, DriftCell>;
+  /** Set in some environments and not others, or by different kinds of source. */
   drifts: boolean;
+  /** The environments the schema says must agree (`same`), when their values differ. */
+  differs?: string[];
 }
 
 /**
  * The keys × environments matrix behind `tranche drift` and `config/drift`. A key drifts when it
  * is set in one environment and unset in another, or when the kind of source that sets it differs.
- * A schema default is the fallback everywhere, so it never counts as a different kind.
+ * A schema default is the fallback everywhere, so it never counts as a different kind. Only the
+ * environments a service runs in count. A key declared `same` also says when its values differ
+ * across those environments.
  */
 export function driftMatrix(configs: ResolvedFleet, envs: readonly string[]): DriftRow[] {
   const rows: DriftRow[] = [];
-  const first = configs.get(envs[0] ?? '');
-  for (const serviceName of first?.keys() ?? []) {
-    for (const key of first!.get(serviceName)!.keys.keys()) {
+  const services = new Set(envs.flatMap((env) => [...(configs.get(env)?.keys() ?? [])]));
+  for (const serviceName of services) {
+    const present = envs.filter((env) => configs.get(env)?.has(serviceName));
+    const keys = configs.get(present[0]!)!.get(serviceName)!.keys;
+    for (const [key, { spec }] of keys) {
       const cells = new Map<string, DriftCell>();
       for (const env of envs) {
-        const winner = configs.get(env)?.get(serviceName)?.keys.get(key)?.layers[0];
-        cells.set(env, winner ? { kind: winner.kind, source: winner.source } : {});
+        const resolved = configs.get(env)?.get(serviceName)?.keys.get(key);
+        if (!resolved) {
+          cells.set(env, { absent: true });
+          continue;
+        }
+        const winner = resolved.layers[0];
+        cells.set(env, winner ? { kind: winner.kind, source: winner.source, value: showValue(resolved.spec, winner.raw, winner.sourceText) } : {});
       }
-      rows.push({ service: serviceName, key, cells, drifts: drifts([...cells.values()]) });
+      const row: DriftRow = { service: serviceName, key, cells, drifts: drifts(present.map((env) => cells.get(env)!)) };
+      const same = spec.same === true ? present : (spec.same ?? []).filter((env) => present.includes(env) && envs.includes(env));
+      if (same.length > 1 && new Set(same.map((env) => cells.get(env)!.value ?? '\u0000unset')).size > 1) row.differs = same;
+      rows.push(row);
     }
   }
   return rows;

@@ -73,6 +73,7 @@ export function resolveConfig(
     const path = sourcePath(service, source, env);
     const file = files.get(sourceKey(service, source, env));
     if (!file) continue;
+    const shared = source.shared ?? !isOwnPath(service, path) ? (true as const) : undefined;
     const layerOf = (entry: SourceEntry): Layer => {
       const layer: Layer = {
         kind: source.format === 'yaml' ? 'file' : source.format,
@@ -84,6 +85,7 @@ export function resolveConfig(
         tracked: entry.tracked ?? file.tracked,
         sourceIndex: source.index,
         perEnvironment: source.template.includes('{env}'),
+        ...(shared ? { shared } : {}),
       };
       // A compose value was interpolated where it was read, against its project's .env.
       if (entry.resolved) {
@@ -174,6 +176,11 @@ function variablesOf(service: Service, source: SourceSpec, env: string, files: S
     }
   }
   return variables;
+}
+
+/** Whether a repo path lies in the service's path or one of its watched paths. */
+function isOwnPath(service: Service, path: string): boolean {
+  return [service.path, ...service.watch].some((own) => own === '.' || path === own || path.startsWith(`${own}/`));
 }
 
 /** The resource value a key binds to in an environment, if the resource sets that field there. */

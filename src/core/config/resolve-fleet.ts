@@ -1,4 +1,5 @@
 import type { FleetRevision } from '../fleet-revision.js';
+import { runsIn } from '../manifest/manifest.js';
 import { resolveConfig } from './resolve-config.js';
 import type { ResolvedConfig } from './resolved-config.js';
 
@@ -18,14 +19,14 @@ export class ResolvedFleet implements Iterable<[string, Map<string, ResolvedConf
     this.envs = envs ?? revision.manifest.environments.map((e) => e.name);
   }
 
-  /** Service → resolved config in `env`, in manifest order; undefined for an environment not covered. */
+  /** Service → resolved config in `env`, in manifest order (the services that run there); undefined for an environment not covered. */
   get(env: string): Map<string, ResolvedConfig> | undefined {
     let configs = this.byEnv.get(env);
     if (!configs && this.envs.includes(env)) {
       const { manifest, files, manifestTracked } = this.revision;
       configs = new Map();
       for (const service of manifest.services.values()) {
-        configs.set(service.name, resolveConfig(manifest, service, env, files, manifestTracked));
+        if (runsIn(service, env)) configs.set(service.name, resolveConfig(manifest, service, env, files, manifestTracked));
       }
       this.byEnv.set(env, configs);
     }

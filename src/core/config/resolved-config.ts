@@ -26,6 +26,11 @@ export interface Layer {
   /** Whether the layer's file exists per environment (`{env}` in its template) rather than being shared. */
   perEnvironment: boolean;
   /**
+   * A source shared with other services (outside the service's paths, or marked `shared`): it
+   * sets keys for many services, so one a service does not declare is not a mistake there.
+   */
+  shared?: true;
+  /**
    * A value built from references (`cart:${CART_PORT}`, in a dotenv source): `raw` is what it
    * resolves to, `written` the text as written, `refs` every variable it read, and where that was
    * set. A value built from a secret is a secret itself.

@@ -147,7 +147,7 @@ function buildService(
       .map((raw, i) => relative(raw, [...sourcePath, 'variables', i], 'variables'))
       .filter((v): v is string => v !== undefined);
     if (variables.length && kind !== 'dotenv') problem([...sourcePath, 'variables'], 'variables: only a dotenv source resolves ${VAR} references');
-    const common = { index, optional: s.optional === true, variables, interpolate: s.interpolate !== false };
+    const common = { index, optional: s.optional === true, variables, interpolate: s.interpolate !== false, ...(typeof s.shared === 'boolean' ? { shared: s.shared } : {}) };
     if (kind !== 'compose') {
       const template = relative(s[kind], [...sourcePath, kind], kind);
       if (template !== undefined) sources.push({ ...common, format: kind === 'file' ? 'yaml' : 'dotenv', template });
@@ -183,6 +183,8 @@ function buildService(
     address: new Map(entries(raw.address).filter((e): e is [string, string] => typeof e[1] === 'string')),
     config: { schema, sources, env },
   };
+  if (Array.isArray(raw.environments)) service.environments = { only: strings(raw.environments) };
+  else if (raw.environments && typeof raw.environments === 'object') service.environments = { except: strings(asRecord(raw.environments).except) };
   const run = asRecord(raw.run);
   if (Array.isArray(run.command)) service.run = { command: strings(run.command), ...(run.build ? { build: strings(run.build) } : {}) };
   const exec = asRecord(raw.exec);
@@ -206,6 +208,8 @@ function buildKeySpec(
   if (!CONFIG_TYPES.includes(raw.type as ConfigType)) return undefined;
   const type = raw.type as ConfigType;
   const spec: KeySpec = { name: key, type, required: raw.required === true, secret: raw.secret === true };
+  if (raw.same === true) spec.same = true;
+  else if (Array.isArray(raw.same)) spec.same = raw.same.filter((e): e is string => typeof e === 'string');
   if (type === 'enum') {
     if (!Array.isArray(raw.values)) problem([...path, 'type'], `${key} is an enum: list its allowed values under values`);
     else spec.values = raw.values.filter(isScalarValue);

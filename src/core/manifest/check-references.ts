@@ -53,6 +53,17 @@ export function checkReferences(manifest: Manifest): Finding[] {
       }
     }
     checkEnvKeys(service.config.env.keys(), at('config', 'env'));
+    const runs = service.environments;
+    const listed = runs ? ('only' in runs ? runs.only : runs.except) : [];
+    listed.forEach((env, i) => {
+      if (!envNames.includes(env)) problem(at('environments', ...(runs && 'except' in runs ? ['except'] : []), i), unknown('environment', env, envNames));
+    });
+    for (const [key, spec] of service.config.schema) {
+      if (!Array.isArray(spec.same)) continue;
+      spec.same.forEach((env, i) => {
+        if (!envNames.includes(env)) problem(at('config', 'schema', key, 'same', i), unknown('environment', env, envNames));
+      });
+    }
     checkEnvKeys(service.address.keys(), at('address'));
     const consumes = (service.contracts?.consumes ?? {}) as Record<string, { http?: boolean; event?: boolean }>;
     for (const [target, how] of Object.entries(consumes)) {

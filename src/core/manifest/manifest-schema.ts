@@ -199,6 +199,34 @@ export const manifestSchema = {
             "minLength": 1
           }
         },
+        "environments": {
+          "description": "The environments it runs in: a list, or { except: [...] } for all but some (default: all). Every command leaves it out of the others.",
+          "oneOf": [
+            {
+              "type": "array",
+              "uniqueItems": true,
+              "items": {
+                "type": "string"
+              }
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "except"
+              ],
+              "properties": {
+                "except": {
+                  "type": "array",
+                  "uniqueItems": true,
+                  "items": {
+                    "type": "string"
+                  }
+                }
+              }
+            }
+          ]
+        },
         "depends_on": {
           "description": "Services it calls at run time.",
           "type": "array",
@@ -369,6 +397,22 @@ export const manifestSchema = {
           "description": "Never printed, logged or stored: shown as a fingerprint.",
           "type": "boolean"
         },
+        "same": {
+          "description": "Its value must be the same in these environments (true: every environment the service runs in); drift --values and config/drift report a difference.",
+          "oneOf": [
+            {
+              "const": true
+            },
+            {
+              "type": "array",
+              "minItems": 2,
+              "uniqueItems": true,
+              "items": {
+                "type": "string"
+              }
+            }
+          ]
+        },
         "values": {
           "description": "The allowed values of an enum.",
           "type": "array",
@@ -416,6 +460,10 @@ export const manifestSchema = {
           "description": "With compose: the compose service (default: this service's name).",
           "type": "string",
           "minLength": 1
+        },
+        "shared": {
+          "description": "Whether other services read this source too (default: whether it lies outside the service's path and watched paths). A key a service does not declare in a shared source is not config/unknown-key there (a likely typo of a declared one still is).",
+          "type": "boolean"
         },
         "project_env": {
           "description": "With compose: the project's .env (default: .env beside the first compose file); relative to the service.",

@@ -54,6 +54,11 @@ export interface Service {
   name: string;
   /** Repo-relative, normalized, without a trailing slash. */
   path: string;
+  /**
+   * The environments the service runs in, as written: a list (`environments: [dev, staging]`),
+   * or those left out (`environments: { except: [prod] }`); absent: all (see `runsIn`).
+   */
+  environments?: { only: string[] } | { except: string[] };
   watch: string[];
   depends_on: string[];
   uses: string[];
@@ -82,6 +87,8 @@ export interface KeySpec {
   default?: { value: unknown; sourceText?: string };
   bind?: { resource: string; field: string };
   secret: boolean;
+  /** Environments whose values of this key must be equal (`same: true`: all the service runs in); `drift --values` and config/drift hold them to it. */
+  same?: true | string[];
   values?: Scalar[];
 }
 
@@ -106,4 +113,13 @@ export interface SourceSpec {
    * and the project's `.env` when it is not beside the first file.
    */
   compose?: { files: string[]; service: string; projectEnv?: string };
+  /** `shared: true|false` as written: whether other services read the same source (default: whether it is outside the service's paths). */
+  shared?: boolean;
+}
+
+/** Whether a service runs in an environment (`environments` of the service). */
+export function runsIn(service: Pick<Service, 'environments'>, env: string): boolean {
+  const envs = service.environments;
+  if (!envs) return true;
+  return 'only' in envs ? envs.only.includes(env) : !envs.except.includes(env);
 }

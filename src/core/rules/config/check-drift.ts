@@ -3,12 +3,30 @@ import { driftMatrix, type DriftCell } from '../../config/drift-matrix.js';
 import type { Finding } from '../../finding.js';
 import type { ConfigRuleInput } from './config-rule-input.js';
 
-/** `config/drift`: a key set in some environments and not others, or set by different kinds of source. */
+/**
+ * `config/drift`: a key set in some environments and not others, or set by different kinds of
+ * source; or, for a key the schema declares `same`, a value that differs across those
+ * environments.
+ */
 export function checkDrift({ env, to, toConfigs }: ConfigRuleInput): Finding[] {
   const envs = to.manifest.environments.map((e) => e.name);
   if (envs.length < 2) return [];
   const findings: Finding[] = [];
   for (const row of driftMatrix(toConfigs, envs)) {
+    if (row.differs?.includes(env)) {
+      const winner = toConfigs.get(env)?.get(row.service)?.keys.get(row.key)?.layers[0];
+      const values = row.differs.map((e) => `${row.cells.get(e)!.value ?? '(unset)'} in ${e}`).join(', ');
+      findings.push({
+        rule: 'config/drift',
+        severity: 'warn',
+        service: row.service,
+        env,
+        key: row.key,
+        message: `${row.key} must be the same in ${row.differs.join(', ')} (same: in its schema), but it is ${values}`,
+        hint: 'bind it to one resource value, or set it in a source every one of those environments reads',
+        location: winner?.location ?? to.manifest.locate(['services', row.service, 'config', 'schema', row.key], 'key'),
+      });
+    }
     if (!row.drifts) continue;
     const here = row.cells.get(env)!;
     const winner = toConfigs.get(env)?.get(row.service)?.keys.get(row.key)?.layers[0];
@@ -30,6 +48,7 @@ export function checkDrift({ env, to, toConfigs }: ConfigRuleInput): Finding[] {
 function describe(cells: Map<string, DriftCell>): string {
   const groups = new Map<string, string[]>();
   for (const [env, cell] of cells) {
+    if (cell.absent) continue;
     const label = cell.kind ? describeLayer({ kind: cell.kind, source: cell.source ?? '' }) : 'unset';
     groups.set(label, [...(groups.get(label) ?? []), env]);
   }

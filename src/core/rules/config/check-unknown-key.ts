@@ -2,13 +2,18 @@ import { didYouMean } from '../../did-you-mean.js';
 import type { Finding } from '../../finding.js';
 import type { ConfigRuleInput } from './config-rule-input.js';
 
-/** `config/unknown-key`: a source sets a key the schema does not declare (likely a typo, never read). */
+/**
+ * `config/unknown-key`: a source sets a key the schema does not declare (likely a typo, never
+ * read). In a source shared with other services (a fleet-wide `.env`, a compose file) most keys
+ * are other services': only one that looks like a typo of a declared key counts there.
+ */
 export function checkUnknownKey({ env, toConfigs }: ConfigRuleInput): Finding[] {
   const findings: Finding[] = [];
   for (const config of toConfigs.get(env)?.values() ?? []) {
     const declared = [...config.keys.keys()];
     for (const { key, layer } of config.unknown) {
       const guess = didYouMean(key, declared);
+      if (layer.shared && !guess) continue;
       findings.push({
         rule: 'config/unknown-key',
         severity: 'warn',
