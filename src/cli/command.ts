@@ -8,6 +8,8 @@ export interface OptionSpec {
   short?: string;
   /** Shown in --help, e.g. `REF`. */
   value?: string;
+  /** A string option that may be given several times: its value is the list, in order. */
+  multiple?: true;
   description: string;
 }
 
@@ -26,7 +28,7 @@ export interface Command {
 }
 
 export interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
   /** The fleet directory given with --fleet, if any. */
   fleet?: string;
@@ -47,7 +49,7 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs &
     parsed = parseArgs({
       args: argv,
       options: Object.fromEntries(
-        Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}) }]),
+        Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
       ),
       allowPositionals: true,
       strict: true,
@@ -55,7 +57,7 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs &
   } catch (error) {
     throw new InputError(argumentMessage(command, error as Error & { code?: string }, Object.keys(options)));
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const help = values.help === true;
   if (!help) {
     const required = command.positionals.filter((p) => !p.endsWith('?')).length;
@@ -66,8 +68,8 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs &
       throw new InputError(`${command.name}: unexpected argument ${JSON.stringify(parsed.positionals[command.positionals.length])} (usage: tranche ${command.usage})`);
     }
     for (const [name, value] of Object.entries(values)) {
-      if (typeof value === 'string' && value.startsWith('--')) {
-        throw new InputError(`${command.name}: --${name} needs a value, got the flag ${value}`);
+      for (const one of Array.isArray(value) ? value : [value]) {
+        if (typeof one === 'string' && one.startsWith('--')) throw new InputError(`${command.name}: --${name} needs a value, got the flag ${one}`);
       }
     }
   }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { suggestion } from '../core/did-you-mean.js';
 import { InputError } from '../core/input-error.js';
 import { commandHelp, parseCommandArgs, type Command } from './command.js';
+import { adoptCommand } from './commands/adopt.js';
 import { applyCommand } from './commands/apply.js';
 import { changesCommand } from './commands/changes.js';
 import { checkCommand } from './commands/check.js';
@@ -79,6 +80,7 @@ export const COMMANDS: readonly Command[] = [
   applyCommand,
   rollbackCommand,
   resumeCommand,
+  adoptCommand,
   statusCommand,
   historyCommand,
   showCommand,

@@ -14,4 +14,10 @@ export interface FleetRevision {
   manifestTracked: boolean;
   /** Service → content id of its paths (see `contentId`); only for a commit. */
   contents?: Map<string, string>;
+  /**
+   * The revision has no tranche.yaml of its own: it is read with another revision's (the
+   * release's target), less the services whose paths are `absent` there; every config source is
+   * read as optional.
+   */
+  manifestBorrowed?: { absent: string[] };
 }

@@ -48,6 +48,7 @@ export async function applyRelease(plan: Plan, targets: Map<string, ResolvedServ
     return rollout.start(
       {
         id: releaseId,
+        kind: 'release',
         env: plan.env,
         status: 'running',
         ...(plan.intent !== undefined ? { intent: plan.intent } : {}),

@@ -8,6 +8,16 @@ import { runsIn, type Manifest } from '../core/manifest/manifest.js';
 import { MANIFEST_FILE, parseManifest, type ParsedManifest } from '../core/manifest/parse-manifest.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
 import { gatherComposeSources } from './gather-compose.js';
+import { gatherHelmValuesSources } from './gather-helm-values.js';
+import { gatherKubernetesSources } from './gather-kubernetes.js';
+
+/** A revision with no tranche.yaml: not a fleet (yet) — the user's input, unless it is read with another's manifest. */
+export class NoManifestError extends InputError {
+  constructor(readonly label: string) {
+    super(`there is no ${MANIFEST_FILE} at the root of the fleet in ${label}`);
+    this.name = 'NoManifestError';
+  }
+}
 
 /** Parse results by content id, shared by every revision a command reads: an unchanged file is parsed once. */
 export class ParseCache {
@@ -25,13 +35,23 @@ export type GatheredRevision = { revision: FleetRevision; findings: [] } | { rev
  * manifest's, a service path or a required source that does not exist, a source that does not
  * parse — come back as located `manifest/invalid` findings, all of them at once.
  */
-export async function gatherRevision(tree: FileTree, cache = new ParseCache()): Promise<GatheredRevision> {
+export async function gatherRevision(tree: FileTree, cache = new ParseCache(), fallback?: Manifest): Promise<GatheredRevision> {
   const manifestNode = (await tree.lookup([MANIFEST_FILE])).get(MANIFEST_FILE);
-  if (manifestNode?.kind !== 'file') throw new InputError(`there is no ${MANIFEST_FILE} at the root of the fleet in ${tree.label}`);
-  const parsed = await cached(cache.manifests, manifestNode, async () => {
-    const text = (await tree.read([MANIFEST_FILE])).get(MANIFEST_FILE) ?? '';
-    return parseManifest(text);
-  });
+  let parsed: ParsedManifest;
+  let borrowed: FleetRevision['manifestBorrowed'];
+  if (manifestNode?.kind === 'file') {
+    parsed = await cached(cache.manifests, manifestNode, async () => {
+      const text = (await tree.read([MANIFEST_FILE])).get(MANIFEST_FILE) ?? '';
+      return parseManifest(text);
+    });
+  } else if (fallback) {
+    // A revision from before the fleet had a manifest (the usual baseline right after tranche init) is read with the fallback's.
+    const read = await borrowManifest(tree, fallback);
+    parsed = { manifest: read.manifest, findings: [] };
+    borrowed = { absent: read.absent };
+  } else {
+    throw new NoManifestError(tree.label);
+  }
   if (!parsed.manifest) return { findings: parsed.findings };
   const { manifest } = parsed;
   const findings = [...parsed.findings];
@@ -43,11 +63,11 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache()): 
     for (const env of manifest.environments) {
       if (!runsIn(service, env.name)) continue;
       for (const source of service.config.sources) {
-        if (source.format === 'compose') continue; // read by gatherComposeSources
+        if (source.format === 'compose' || source.format === 'kubernetes' || source.format === 'helm-values') continue; // read by their own gatherers, below
         const path = sourcePath(service, source, env.name);
         let entry = wanted.get(path);
         if (!entry) wanted.set(path, (entry = { format: source.format, namedBy: { service: service.name, index: source.index }, required: [] }));
-        if (!source.optional) entry.required.push({ service: service.name, index: source.index, env: env.name });
+        if (!source.optional && !borrowed) entry.required.push({ service: service.name, index: source.index, env: env.name });
         // Variables files are read like optional dotenv sources: one that is absent sets nothing.
         for (const variables of variablesPaths(service, source, env.name)) {
           if (!wanted.has(variables)) wanted.set(variables, { format: 'dotenv', namedBy: { service: service.name, index: source.index }, required: [] });
@@ -93,13 +113,15 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache()): 
     findings.push(...result.findings.map((f) => (f.location?.file === path ? f : { ...f, location: { ...f.location, file: path } })));
   }
 
-  const compose = await gatherComposeSources(tree, manifest);
-  for (const [key, file] of compose.files) files.set(key, file);
-  findings.push(...compose.findings);
+  const optional = borrowed !== undefined;
+  for (const derived of await Promise.all([gatherComposeSources(tree, manifest, optional), gatherKubernetesSources(tree, manifest, optional), gatherHelmValuesSources(tree, manifest, optional)])) {
+    for (const [key, file] of derived.files) files.set(key, file);
+    findings.push(...derived.findings);
+  }
 
   if (findings.length) return { findings };
-  const manifestTracked = manifestNode.kind === 'file' && manifestNode.tracked;
-  const revision: FleetRevision = { label: tree.label, manifest, files, manifestTracked };
+  const manifestTracked = manifestNode?.kind === 'file' ? manifestNode.tracked : true;
+  const revision: FleetRevision = { label: tree.label, manifest, files, manifestTracked, ...(borrowed ? { manifestBorrowed: borrowed } : {}) };
   if (tree.commit) {
     revision.commit = tree.commit;
     revision.contents = contentIds(manifest, nodes);
@@ -190,4 +212,18 @@ async function cached<T>(cache: Map<string, T>, node: TreeNode, compute: () => P
     cache.set(id, value);
   }
   return value;
+}
+
+/**
+ * Another revision's manifest, for a revision that has none: the services whose paths are not
+ * there did not exist yet, and are left out. A revision where the fleet's directory or none of
+ * the services exist is no fleet at all.
+ */
+async function borrowManifest(tree: FileTree, fallback: Manifest): Promise<{ manifest: Manifest; absent: string[] }> {
+  const services = [...fallback.services.values()];
+  const nodes = await tree.lookup(['.', ...services.flatMap((s) => (s.path === '' ? [] : [s.path]))]);
+  const there = services.filter((s) => s.path !== '' && nodes.get(s.path)?.kind === 'dir');
+  if (nodes.get('.')?.kind !== 'dir' || !there.length) throw new NoManifestError(tree.label);
+  const absent = services.filter((s) => !there.includes(s)).map((s) => s.name);
+  return { manifest: absent.length ? { ...fallback, services: new Map(there.map((s) => [s.name, s])) } : fallback, absent };
 }

@@ -1,5 +1,6 @@
 import type { Finding } from '../core/finding.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
+import type { Manifest } from '../core/manifest/manifest.js';
 import type { Git } from '../ports/git.js';
 import { gatherRevision, type ParseCache } from './gather.js';
 
@@ -20,10 +21,11 @@ export class InvalidFleetError extends Error {
 
 /**
  * Reads the fleet at a ref (or the working tree when `ref` is undefined), named `name` in messages
- * (default: the ref as given). A fleet whose
- * definition has problems throws them all as an InvalidFleetError.
+ * (default: the ref as given). A fleet whose definition has problems throws them all as an
+ * InvalidFleetError; one with no tranche.yaml throws NoManifestError, unless a `fallback`
+ * manifest is given to read it with (a baseline from before the fleet was described).
  */
-export async function loadRevision(git: Git, cache: ParseCache, ref: string | undefined, name?: string): Promise<FleetRevision> {
+export async function loadRevision(git: Git, cache: ParseCache, ref: string | undefined, name?: string, fallback?: Manifest): Promise<FleetRevision> {
   let tree;
   if (ref === undefined) {
     tree = git.workingTree();
@@ -31,7 +33,7 @@ export async function loadRevision(git: Git, cache: ParseCache, ref: string | un
     const commit = await git.resolveCommit(ref);
     tree = git.commitTree(commit, `${name ?? ref} (${commit.slice(0, 7)})`);
   }
-  const gathered = await gatherRevision(tree, cache);
+  const gathered = await gatherRevision(tree, cache, fallback);
   if (!gathered.revision) throw new InvalidFleetError(gathered.findings);
   return gathered.revision;
 }

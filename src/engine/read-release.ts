@@ -5,7 +5,7 @@ import { selectEnv } from '../core/manifest/select.js';
 import type { ServiceState } from '../core/plan/build-plan.js';
 import type { DeployedService } from '../core/state/records.js';
 import { RefNotFoundError, type Git } from '../ports/git.js';
-import type { ParseCache } from './gather.js';
+import { NoManifestError, type ParseCache } from './gather.js';
 import { InvalidFleetError, loadRevision } from './load-revision.js';
 import { mapLimited } from './map-limited.js';
 import { resolveService } from './resolve-service.js';
@@ -45,6 +45,8 @@ export interface ReleaseRevisions {
   basis: 'recorded' | 'what-if' | 'no-store';
   /** Every revision the baseline's services run, by commit. */
   bases: Map<string, DeployedBase>;
+  /** What a person should know of how the revisions were read (one with no tranche.yaml, read with the target's). */
+  notes: string[];
 }
 
 /**
@@ -69,7 +71,14 @@ export async function readReleaseRevisions(git: Git, cache: ParseCache, query: R
   const to = target.revision;
   const env = selectEnv(to.manifest, query.env);
   const recorded = query.deployed ? await query.deployed(env) : new Map<string, DeployedService>();
-  const from = whatIf ? await whatIf : undefined;
+  let from = whatIf ? await whatIf : undefined;
+  // A --from from before the fleet had a tranche.yaml (right after tranche init) is read with the target's.
+  if (from && 'error' in from && from.error instanceof NoManifestError) {
+    from = await loadRevision(git, cache, query.fromRef!, undefined, to.manifest).then(
+      (revision) => ({ revision: revision as FleetRevision & { commit: string } }),
+      (error: unknown) => ({ error }),
+    );
+  }
   if (from && 'error' in from) {
     if (from.error instanceof InvalidFleetError) throw new InvalidFleetError(from.error.findings, `--from ${query.fromRef}`);
     throw from.error;
@@ -85,21 +94,22 @@ export async function readReleaseRevisions(git: Git, cache: ParseCache, query: R
       baseline.set(name, { version: state.version, shown: state.shown });
     }
     const bases = new Map<string, DeployedBase>([[from.revision.commit, { commit: from.revision.commit, revision: from.revision, configs }]]);
-    return { env, to, baseline, basis: 'what-if', bases };
+    return { env, to, baseline, basis: 'what-if', bases, notes: borrowedNotes([from.revision]) };
   }
 
   const baseline = new Map<string, ServiceState>();
   for (const [name, d] of recorded) baseline.set(name, { version: { commit: d.commit, contentId: d.contentId, configHash: d.configHash }, shown: d.config });
   const commits = [...new Set([...recorded.values()].filter((d) => to.manifest.services.has(d.service)).map((d) => d.commit))];
   const bases = new Map(await mapLimited(commits, REVISIONS_AT_ONCE, async (commit) => [commit, await readBase(git, cache, commit, to)] as const));
-  return { env, to, baseline, basis: query.deployed ? 'recorded' : 'no-store', bases };
+  const read = [...bases.values()].flatMap((b) => ('revision' in b ? [b.revision] : []));
+  return { env, to, baseline, basis: query.deployed ? 'recorded' : 'no-store', bases, notes: borrowedNotes(read) };
 }
 
 /** A recorded revision, read; the target itself when it is the one. */
 async function readBase(git: Git, cache: ParseCache, commit: string, to: FleetRevision & { commit: string }): Promise<DeployedBase> {
   const short = commit.slice(0, 7);
   try {
-    const revision = commit === to.commit ? to : ((await loadRevision(git, cache, commit, 'deployed')) as FleetRevision & { commit: string });
+    const revision = commit === to.commit ? to : ((await loadRevision(git, cache, commit, 'deployed', to.manifest)) as FleetRevision & { commit: string });
     return { commit, revision, configs: resolveFleet(revision) };
   } catch (error) {
     if (error instanceof RefNotFoundError) {
@@ -117,11 +127,21 @@ async function readBase(git: Git, cache: ParseCache, commit: string, to: FleetRe
   }
 }
 
+/** What to say of revisions read with the target's manifest. */
+export function borrowedNotes(revisions: readonly FleetRevision[]): string[] {
+  return revisions.flatMap((r) => {
+    if (!r.manifestBorrowed) return [];
+    const { absent } = r.manifestBorrowed;
+    const without = absent.length ? `; ${absent.join(', ')} ${absent.length === 1 ? 'is' : 'are'} not there` : '';
+    return [`${r.label} has no tranche.yaml: it is read with the target's${without}`];
+  });
+}
+
 /** `apply --from REF` states what runs: refused unless every recorded service runs REF. */
 function assertRecordedAt(env: string, recorded: Map<string, DeployedService>, ref: string, commit: string): void {
   const elsewhere = [...recorded.values()].filter((d) => d.commit !== commit);
   const how = `apply deploys from what is recorded as running; --from is a what-if for check, changes and plan`;
-  if (!recorded.size) throw new InputError(`apply --from ${ref}: nothing is recorded as deployed in ${env}, so nothing runs ${ref} as far as tranche knows; ${how}`);
+  if (!recorded.size) throw new InputError(`apply --from ${ref}: nothing is recorded as deployed in ${env}, so nothing runs ${ref} as far as tranche knows; ${how}; to record that ${ref} runs, deploying nothing: tranche adopt --env ${env} --at ${ref}`);
   if (elsewhere.length) {
     const list = elsewhere.slice(0, 5).map((d) => `${d.service} runs ${d.commit.slice(0, 7)}`).join(', ');
     const more = elsewhere.length > 5 ? ` and ${elsewhere.length - 5} more` : '';

@@ -1,3 +1,5 @@
+import type { RenderRequest, RenderResult } from './renderer.js';
+
 /** What a path is at one revision of the fleet. */
 export type TreeNode =
   | {
@@ -37,4 +39,18 @@ export interface FileTree {
   lookup(paths: readonly string[]): Promise<Map<string, TreeNode>>;
   /** The text of each file; a path absent from the answer is not a readable file. */
   read(paths: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Every file below a directory (at any depth), sorted; a git-ignored file on disk counts, as in
+   * `read`. Empty when the directory does not exist.
+   */
+  list(dir: string): Promise<string[]>;
+  /**
+   * The fleet's directory on disk as it is at this revision, for tools that read files
+   * themselves (kubectl kustomize, helm): the working tree itself, or a copy of the commit's files
+   * with the working tree's git-ignored files in it (as `read` sees them), made once and removed
+   * when the `Git` adapter is closed.
+   */
+  materialize(): Promise<string>;
+  /** What a renderer prints from this revision's files (see `Renderer`); a problem when none is configured. */
+  render(request: RenderRequest): Promise<RenderResult>;
 }

@@ -106,6 +106,26 @@ describe('git as it is', () => {
     );
   });
 
+  test('a baseline from before tranche.yaml is read with the target\'s: services not there yet are new, sources not there yet are empty', () => {
+    const repo = new GitRepo({ 'services/a/index.js': 'a v1\n', 'services/b/index.js': 'b v1\n' });
+    repos.push(repo);
+    repo.git('tag', 'v1', repo.commit('before tranche'));
+    // The fleet is described later: c is new, and b's dev config file appears only now (a required source).
+    const manifest = EXEC_MANIFEST.replace(/config\/\{env\}\.yaml\n          optional: true/g, (m, offset: number) => (EXEC_MANIFEST.indexOf('services/b') < offset && offset < EXEC_MANIFEST.indexOf('services/c') ? 'config/{env}.yaml' : m));
+    assert.notEqual(manifest, EXEC_MANIFEST);
+    repo.write({ 'tranche.yaml': manifest, '.gitignore': '.tranche/\n', 'services/c/index.js': 'c v1\n', 'services/b/config/dev.yaml': 'LOG_LEVEL: debug\n', 'services/b/config/prod.yaml': 'LOG_LEVEL: warn\n' }).commit('describe the fleet');
+    const changes = runCli(['changes', '--env', 'dev', '--from', 'v1', '--json'], repo.dir);
+    assert.equal(changes.code, 0, changes.stdout + changes.stderr);
+    const json = JSON.parse(changes.stdout) as { services: { service: string; new?: boolean; configKeys: { key: string; from: string | null; to: string | null }[] }[]; notes: string[] };
+    assert.deepEqual(json.notes, [`v1 (${repo.git('rev-parse', '--short=7', 'v1')}) has no tranche.yaml: it is read with the target's; c is not there`]);
+    const b = json.services.find((s) => s.service === 'b')!;
+    assert.deepEqual(b.configKeys.map((k) => [k.key, k.from, k.to]), [['LOG_LEVEL', 'info', 'debug']], 'the default before, the new file now');
+    const plan = runCli(['plan', '--env', 'dev', '--from', 'v1'], repo.dir);
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+    assert.match(plan.stdout, /note: v1 \([0-9a-f]{7}\) has no tranche\.yaml: it is read with the target's; c is not there/);
+    assert.match(plan.stdout, /\bc\b.*\bnew\b/);
+  });
+
   test('a fleet moved into a directory: what runs from before the move cannot be read there, and says so', () => {
     const fleet = execFleet(repos);
     assert.equal(fleet.run(['apply', '--env', 'dev', '--yes', '--intent', 'x']).code, 0);

@@ -63,7 +63,7 @@ async function bake(stepMs: number, bakeMs: number) {
   const batch: Batch = { index: 1, kind: 'code', services: ['svc'], steps: [], gates: { health: ['svc'], sanity: { svc: ['work'] }, bakeMs }, reasons: [] };
   const store = new SqliteStore(':memory:');
   await store.migrate();
-  await store.createRelease({ id: 'r1', env: 'dev', status: 'running', toCommit: fleet.commit, by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: {} });
+  await store.createRelease({ id: 'r1', kind: 'release', env: 'dev', status: 'running', toCommit: fleet.commit, by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: {} });
   const clock = steppedClock(stepMs);
   const started = performance.now();
   const outcome = await runGates(batch, new Map([['svc', service]]), {

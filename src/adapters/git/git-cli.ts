@@ -1,8 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { FileTree, TreeNode } from '../../ports/file-tree.js';
+import type { RenderRequest, RenderResult, Renderer } from '../../ports/renderer.js';
 import type { ChangedFile, CommitRecord, Git } from '../../ports/git.js';
 import { CatFileBatch } from './cat-file-batch.js';
+import { materializeCommit } from './materialize-commit.js';
 import { isShallow, resolveRef } from './resolve-ref.js';
 import { GitError, gitEnv, gitExitCode, runGit } from './run-git.js';
 
@@ -35,13 +37,22 @@ export class GitCli implements Git {
   private prefix: Promise<string> | undefined;
   private shallow: Promise<boolean> | undefined;
 
-  /** `env` is the operator's environment (git needs HOME, PATH); prompts and pagers are turned off. */
+  /** Commits copied to disk for tools (see `FileTree.materialize`): temporary directories, removed by `close`. */
+  private readonly materialized = new Map<string, Promise<string>>();
+  private readonly renderer: Renderer | undefined;
+
+  /**
+   * `env` is the operator's environment (git needs HOME, PATH); prompts and pagers are turned
+   * off. `renderer` runs kubectl kustomize and render commands over a revision's files.
+   */
   constructor(
     readonly root: string,
     env: NodeJS.ProcessEnv,
+    options: { renderer?: Renderer } = {},
   ) {
     this.env = gitEnv(env);
     this.batch = new CatFileBatch(root, this.env);
+    this.renderer = options.renderer;
   }
 
   /** The repository whose top level is `dir` or contains it; undefined when `dir` is in none. */
@@ -111,6 +122,14 @@ export class GitCli implements Git {
         for (const [path, text] of await worktree.read([...(await ignoredOnDisk(absent))])) result.set(path, text);
         return result;
       },
+      list: async (dir) => {
+        const prefix = dir === '.' ? '' : `${dir}/`;
+        const committed = new Set([...(await list()).nodes].filter(([path, node]) => node.kind === 'file' && path.startsWith(prefix)).map(([path]) => path));
+        const ignored = await this.ignored((await worktree.list(dir)).filter((p) => !committed.has(p)));
+        return [...new Set([...committed, ...ignored])].sort();
+      },
+      materialize: () => this.materialize(commit),
+      render: async (request) => this.render(request, () => this.materialize(commit)),
     };
   }
 
@@ -143,6 +162,19 @@ export class GitCli implements Git {
         for (const path of untracked) if (!ignored.has(path)) result.set(path, { kind: 'file', tracked: true });
         return result;
       },
+      list: async (dir) => {
+        // Tracked, untracked and ignored files alike: what is on disk (a tracked file deleted from disk is not).
+        const [present, deleted] = await Promise.all([
+          this.git(['ls-files', '-z', '--cached', '--others', '--', dir]),
+          this.git(['ls-files', '-z', '--deleted', '--', dir]),
+        ]);
+        const gone = new Set(deleted.toString('utf8').split('\0'));
+        const { submodules } = await indexed();
+        const files = present.toString('utf8').split('\0').filter((p) => p && !gone.has(p) && !containingSubmodule(submodules, p));
+        return [...new Set(files)].sort();
+      },
+      materialize: async () => root,
+      render: async (request) => this.render(request, async () => root),
       read: async (paths) => {
         const { submodules } = await indexed();
         const result = new Map<string, string>();
@@ -219,8 +251,26 @@ export class GitCli implements Git {
       .map((path) => path.slice(prefix.length));
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    const copies = await Promise.all([...this.materialized.values()].map((p) => p.catch(() => undefined)));
+    this.materialized.clear();
+    await Promise.all(copies.filter((d): d is string => d !== undefined).map((dir) => rm(dir, { recursive: true, force: true })));
     return this.batch.close();
+  }
+
+  /** The fleet's directory in a copy of `commit` on disk, made once. */
+  private async materialize(commit: string): Promise<string> {
+    let copy = this.materialized.get(commit);
+    if (!copy) {
+      copy = GitCli.topLevel(this.root, this.env).then((top) => materializeCommit(top ?? this.root, this.env, commit));
+      this.materialized.set(commit, copy);
+    }
+    return join(await copy, await this.fleetPrefix());
+  }
+
+  private async render(request: RenderRequest, fleetDir: () => Promise<string>): Promise<RenderResult> {
+    if (!this.renderer) return { ok: false, problem: 'this tranche has no renderer configured (kubectl kustomize, render commands)' };
+    return this.renderer.render(request, await fleetDir());
   }
 
   private git(args: readonly string[], options?: { input?: string; okCodes?: number[] }): Promise<Buffer> {

@@ -108,4 +108,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'the kind of a release record: a release, or an adoption of what runs',
+    sql: `
+      ALTER TABLE releases ADD COLUMN kind text NOT NULL DEFAULT 'release';
+    `,
+  },
 ];

@@ -90,7 +90,7 @@ export class PostgresStore implements Store {
   }
 
   async createRelease(release: Release): Promise<void> {
-    await this.pool.query(`INSERT INTO releases (${COLUMNS.releases}) VALUES (${marks(14)})`, releaseParams(release));
+    await this.pool.query(`INSERT INTO releases (${COLUMNS.releases}) VALUES (${marks(15)})`, releaseParams(release));
   }
 
   async updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>): Promise<void> {

@@ -107,4 +107,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'the kind of a release record: a release, or an adoption of what runs',
+    sql: `
+      ALTER TABLE releases ADD COLUMN kind TEXT NOT NULL DEFAULT 'release';
+    `,
+  },
 ];

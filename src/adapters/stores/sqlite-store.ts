@@ -61,7 +61,7 @@ export class SqliteStore implements Store {
   }
 
   async createRelease(release: Release): Promise<void> {
-    this.run(`INSERT INTO releases (${COLUMNS.releases}) VALUES (${marks(14)})`, releaseParams(release));
+    this.run(`INSERT INTO releases (${COLUMNS.releases}) VALUES (${marks(15)})`, releaseParams(release));
   }
 
   async updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>): Promise<void> {

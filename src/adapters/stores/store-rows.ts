@@ -12,7 +12,7 @@ type Nullable<T> = T | null;
 
 /** The columns every SELECT of a table lists, in the shape of its row type. */
 export const COLUMNS = {
-  releases: 'id, env, status, intent, scope, from_commit, to_commit, by_user, by_host, by_pid, started_at, finished_at, summary, plan',
+  releases: 'id, kind, env, status, intent, scope, from_commit, to_commit, by_user, by_host, by_pid, started_at, finished_at, summary, plan',
   journal: 'release_id, seq, at, batch, service, kind, event, detail',
   checks: 'release_id, at, batch, service, gate, name, ok, message, duration_ms',
   findings: 'rule, severity, service, env, key_name, message, hint, loc_file, loc_line, loc_column',
@@ -33,6 +33,7 @@ export function listLimit(limit: number): number {
 
 export interface ReleaseRow {
   id: string;
+  kind: Release['kind'];
   env: string;
   status: Release['status'];
   intent: Nullable<string>;
@@ -51,7 +52,7 @@ export interface ReleaseRow {
 /** In `COLUMNS.releases` order. */
 export function releaseParams(r: Release): unknown[] {
   return [
-    r.id, r.env, r.status, r.intent ?? null, r.scope === undefined ? null : toJsonColumn(r.scope),
+    r.id, r.kind, r.env, r.status, r.intent ?? null, r.scope === undefined ? null : toJsonColumn(r.scope),
     r.fromCommit ?? null, r.toCommit, r.by.user, r.by.host, r.by.pid, r.startedAt, r.finishedAt ?? null,
     r.summary ?? null, toJsonColumn(r.plan),
   ];
@@ -60,6 +61,7 @@ export function releaseParams(r: Release): unknown[] {
 export function releaseFromRow(row: ReleaseRow): Release {
   const release: Release = {
     id: row.id,
+    kind: row.kind,
     env: row.env,
     status: row.status,
     toCommit: row.to_commit,

@@ -4,7 +4,7 @@ import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
 import { changesMarkdown, renderChanges } from '../views/changes-view.js';
 import { writeJson } from '../views/json.js';
-import { releaseStart } from '../views/baseline-label.js';
+import { notesJson, notesText, releaseStart } from '../views/baseline-label.js';
 import { releaseOptions, withCheckedRelease } from './release-options.js';
 
 export const changesCommand: Command = {
@@ -33,8 +33,8 @@ Exit codes: 0 shown; 2 unusable input.`,
       if (format !== 'text' && format !== 'markdown') throw new InputError(`--format: ${JSON.stringify(format)} is not text or markdown`);
       return withCheckedRelease(fleet, args, io, async ({ revisions, check }) => {
         const from = releaseStart(revisions);
-        if (args.json) writeJson(io.stdout, check.changes);
-        else io.stdout.write(format === 'markdown' ? changesMarkdown(check.changes, from) : renderChanges(check.changes, from));
+        if (args.json) writeJson(io.stdout, { ...check.changes, ...notesJson(revisions.notes) });
+        else io.stdout.write((format === 'markdown' ? changesMarkdown(check.changes, from) : renderChanges(check.changes, from)) + notesText(revisions.notes));
         return EXIT.ok;
       });
     }),

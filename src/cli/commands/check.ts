@@ -5,7 +5,7 @@ import { withFleet } from '../open-fleet.js';
 import { releaseOptions, withCheckedRelease } from './release-options.js';
 import { renderCheck, checkJson } from '../views/check-view.js';
 import { writeJson } from '../views/json.js';
-import { releaseStart } from '../views/baseline-label.js';
+import { notesJson, notesText, releaseStart } from '../views/baseline-label.js';
 
 export const checkCommand: Command = {
   name: 'check',
@@ -32,8 +32,8 @@ Exit codes: 0 no error findings; 1 error findings; 2 unusable input (manifest, f
     withFleet(args, io, (fleet) =>
       withCheckedRelease(fleet, args, io, async ({ revisions, check, now }) => {
         const shown = { ...check, findings: releaseFindings(revisions, check, now) };
-        if (args.json) writeJson(io.stdout, checkJson(shown));
-        else io.stdout.write(renderCheck(shown, releaseStart(revisions)));
+        if (args.json) writeJson(io.stdout, { ...checkJson(shown), ...notesJson(revisions.notes) });
+        else io.stdout.write(renderCheck(shown, releaseStart(revisions)) + notesText(revisions.notes));
         return shown.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
       }),
     ),

@@ -1,6 +1,7 @@
 import { newReleaseId } from '../../engine/apply-release.js';
 import { acquireEnvLock } from '../../engine/env-lock.js';
 import { ServiceResolver } from '../../engine/resolve-service.js';
+import { planWithoutBatches } from '../../core/plan/plan-without-batches.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withEnvScope } from '../runtime.js';
@@ -29,8 +30,8 @@ Exit codes: 0 stopped; 1 locked or a stop failed; 2 unusable input.`,
       const failed: string[] = [];
       try {
         const at = () => clock.now().toISOString();
-        const plan = { format: 1, fleet: head.manifest.name, env, createdAt: at(), intent: 'tranche down', to: { commit: head.commit!, label: head.label }, basis: { deployed: {}, toCommit: head.commit! }, policy: { batch_size: 1, bake: 0, on_failure: 'pause' }, findings: [], batches: [], unchanged: [] };
-        await store.createRelease({ id, env, status: 'running', intent: 'tranche down', toCommit: head.commit!, by: runtime.who, startedAt: at(), plan });
+        const plan = planWithoutBatches({ manifest: head.manifest, env, createdAt: at(), intent: 'tranche down', to: { commit: head.commit!, label: head.label } });
+        await store.createRelease({ id, kind: 'release', env, status: 'running', intent: 'tranche down', toCommit: head.commit!, by: runtime.who, startedAt: at(), plan });
         const driver = runtime.driverFor(head.manifest, env);
         const resolver = new ServiceResolver(fleet.git, fleet.cache, env);
         for (const state of deployed.values()) {

@@ -11,7 +11,8 @@ export const historyCommand: Command = {
   summary: 'The releases recorded, newest first.',
   usage: 'history [--env E] [--limit N]',
   details: `
-Each release with its environment, status, who ran it and when, its intent and how it ended.
+Each release with its environment, status, who ran it and when, its intent and how it ended;
+an adoption (tranche adopt: what already ran, recorded) with what it recorded.
 
 Exit codes: 0 shown; 2 unusable input.`,
   options: { ...stateOptions, env: { type: 'string', short: 'e', value: 'E', description: 'only this environment' }, limit: { type: 'string', value: 'N', description: 'at most N releases (default 20)' } },
@@ -37,7 +38,7 @@ Exit codes: 0 shown; 2 unusable input.`,
         io.stdout.write(
           renderTable(
             ['RELEASE', 'ENV', 'STATUS', 'STARTED', 'BY', 'INTENT / SUMMARY'],
-            releases.map((r) => [r.id, r.env, r.status, r.startedAt, `${r.by.user}@${r.by.host}`, r.intent ?? r.summary ?? '']),
+            releases.map((r) => [r.id, r.env, r.kind === 'adoption' ? `${r.status} (adoption)` : r.status, r.startedAt, `${r.by.user}@${r.by.host}`, r.kind === 'adoption' ? (r.summary ?? r.intent ?? '') : (r.intent ?? r.summary ?? '')]),
           ) + '\n',
         );
         return EXIT.ok;

@@ -5,7 +5,7 @@ import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
 import { writeJson } from '../views/json.js';
-import { releaseStart } from '../views/baseline-label.js';
+import { notesJson, notesText, releaseStart } from '../views/baseline-label.js';
 import { planJson, renderPlan } from '../views/plan-view.js';
 import { intentAndScope, releaseOptions, withCheckedRelease } from './release-options.js';
 
@@ -39,8 +39,8 @@ Exit codes: 0 no error findings; 1 error findings; 2 unusable input.`,
         const { plan } = prepareRelease({ revisions, check, createdAt: now, ...intentAndScope(args) });
         const output = args.values.output as string | undefined;
         if (output !== undefined) writeFileSync(resolve(io.cwd, output), `${JSON.stringify(plan, null, 2)}\n`);
-        if (args.json) writeJson(io.stdout, planJson(plan));
-        else io.stdout.write(renderPlan(plan, releaseStart(revisions)) + (output ? `plan written to ${output}; apply it with tranche apply --env ${plan.env} ${output}\n` : ''));
+        if (args.json) writeJson(io.stdout, { ...planJson(plan), ...notesJson(revisions.notes) });
+        else io.stdout.write(renderPlan(plan, releaseStart(revisions)) + notesText(revisions.notes) + (output ? `plan written to ${output}; apply it with tranche apply --env ${plan.env} ${output}\n` : ''));
         return plan.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
       }),
     ),

@@ -68,7 +68,7 @@ export async function withCheckedRelease(
   }
 }
 
-export function intentAndScope(args: { values: Record<string, string | boolean | undefined> }): { intent?: string; scope?: string[] } {
+export function intentAndScope(args: { values: ParsedArgs['values'] }): { intent?: string; scope?: string[] } {
   const intent = args.values.intent as string | undefined;
   const scope = (args.values.scope as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
   return { ...(intent !== undefined ? { intent } : {}), ...(scope ? { scope } : {}) };

@@ -32,6 +32,9 @@ operator (paused again, or a rollback that did not complete).`,
         if (!release || !['running', 'paused', 'rollback-failed'].includes(release.status)) {
           throw new InputError(`nothing to resume in ${env}: ${release ? `the latest release, ${release.id}, is ${release.status}` : 'no release is recorded'}`);
         }
+        if (release.kind === 'adoption') {
+          throw new InputError(`nothing to resume in ${env}: ${release.id} is an adoption, interrupted before it finished; run the same tranche adopt again (with --break-lock if its lock is left): what it recorded is kept`);
+        }
         if (args.values.yes !== true && !(await io.confirm(`Resume release ${release.id} (${release.status}) in ${env}? [y/N] `))) return EXIT.findings;
         return release;
       },

@@ -28,7 +28,12 @@ not complete (needs an operator).`,
         const release = id ? await runtime.store.getRelease(id) : (await runtime.store.listReleases({ env, limit: 1 }))[0];
         if (!release) throw new InputError(id ? `no release ${id}` : `no release of ${env} is recorded`);
         if (release.env !== env) throw new InputError(`release ${release.id} is of ${release.env}, not ${env}`);
-        const nothing = release.status === 'rolled-back' ? 'is already rolled back' : (release.plan as Plan).batches.length === 0 ? `deployed nothing (${release.intent ?? 'no steps'})` : undefined;
+        const nothing =
+          release.kind === 'adoption'
+            ? 'is an adoption (it recorded what ran; it deployed nothing)'
+            : release.status === 'rolled-back'
+              ? 'is already rolled back'
+              : (release.plan as Plan).batches.length === 0 ? `deployed nothing (${release.intent ?? 'no steps'})` : undefined;
         if (nothing) {
           io.stdout.write(args.json ? JSON.stringify({ status: 'nothing-to-do', releaseId: release.id }) + '\n' : `release ${release.id} ${nothing}: nothing to roll back\n`);
           return EXIT.findings;

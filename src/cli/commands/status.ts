@@ -55,7 +55,9 @@ Exit codes: 0 shown; 2 unusable input.`,
         const inDoubt = progress ? inDoubtSteps(progress) : [];
         const holderAlive = lock ? runtime.isAlive(lock) : undefined;
         const next =
-          release?.status === 'running' && lock && holderAlive === false
+          release?.kind === 'adoption' && release.status === 'running' && lock && holderAlive === false
+            ? `tranche died during adoption ${release.id}: run the same tranche adopt again with --break-lock (what it recorded is kept)`
+          : release?.status === 'running' && lock && holderAlive === false
             ? `tranche died during release ${release.id}: run tranche resume --env ${env} --break-lock, or tranche rollback --env ${env} --yes --break-lock`
             : lock && holderAlive === false
               ? `the lock is held by a tranche that is no longer running (pid ${lock.pid}): tranche resume --env ${env} --break-lock clears it`
@@ -69,7 +71,7 @@ Exit codes: 0 shown; 2 unusable input.`,
             env,
             lock: lock ? { ...lock, alive: holderAlive ?? null } : null,
             release: release
-              ? { id: release.id, status: release.status, summary: release.summary ?? null, startedAt: release.startedAt, inDoubt }
+              ? { id: release.id, kind: release.kind, status: release.status, summary: release.summary ?? null, startedAt: release.startedAt, inDoubt }
               : null,
             services,
             revisions: revisionsOf(deployed.values()),
@@ -79,7 +81,7 @@ Exit codes: 0 shown; 2 unusable input.`,
         }
         const runs = baselineLabel([...deployed.values()], new Map([...deployed.values()].map((d) => [d.commit, d.commit.slice(0, 7)])));
         const lines = [`${env}: ${services.length} service${services.length === 1 ? '' : 's'} recorded as deployed${runs ? `, at ${runs}` : ''}`];
-        if (release) lines.push(`latest release ${release.id}: ${release.status}${release.summary ? ` — ${release.summary}` : ''}`);
+        if (release) lines.push(`latest ${release.kind === 'adoption' ? 'record (adoption)' : 'release'} ${release.id}: ${release.status}${release.summary ? ` — ${release.summary}` : ''}`);
         lines.push(lock ? `lock: held by ${lock.user}@${lock.host} (pid ${lock.pid}) since ${lock.acquiredAt}${holderAlive === false ? ' — that process is no longer running' : ''}` : 'lock: free');
         for (const step of inDoubt) lines.push(`in doubt: ${step.service} (batch ${step.batch}): ${step.action} started and never finished`);
         if (next) lines.push(`next: ${next}`);

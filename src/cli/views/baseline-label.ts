@@ -37,3 +37,12 @@ export function planStart(plan: Plan): string | undefined {
   for (const s of plan.changes?.services ?? []) if (s.from) labels.set(s.from.commit, s.from.label);
   return baselineLabel(Object.values(plan.basis.deployed), labels);
 }
+
+/** Notes on how a release's revisions were read, as lines after the rest. */
+export function notesText(notes: readonly string[]): string {
+  return notes.map((n) => `note: ${n}\n`).join('');
+}
+
+export function notesJson(notes: readonly string[]): { notes?: string[] } {
+  return notes.length ? { notes: [...notes] } : {};
+}

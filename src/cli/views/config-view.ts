@@ -1,4 +1,4 @@
-import { describeLayer } from '../../core/config/describe-layer.js';
+import { describeLayer, isSourceLayer } from '../../core/config/describe-layer.js';
 import type { Layer, ResolvedConfig, ResolvedKey } from '../../core/config/resolved-config.js';
 import { showValue } from '../../core/config/show-value.js';
 import { formatLocation } from '../../core/location.js';
@@ -7,12 +7,12 @@ import { groupedFindings } from './findings.js';
 import { findingJson } from './json.js';
 import { renderTable } from './table.js';
 
-const shown = (key: ResolvedKey, layer: Layer) => showValue(key.spec, layer.raw, layer.sourceText);
+const shown = (key: ResolvedKey, layer: Layer) => (layer.atRunTime !== undefined ? `(set at run time ${layer.atRunTime})` : showValue(key.spec, layer.raw, layer.sourceText));
 
 /** Where a layer's value is, as one cell: `services/a/config/prod.yaml:3` or `resource orders-db.port (tranche.yaml:12)`. */
 function origin(layer: Layer): string {
   const at = formatLocation({ file: layer.location.file, ...(layer.location.line ? { line: layer.location.line } : {}) });
-  return layer.kind === 'file' || layer.kind === 'dotenv' || layer.kind === 'compose' ? at : `${describeLayer(layer)} (${at})`;
+  return isSourceLayer(layer.kind) ? at : `${describeLayer(layer)} (${at})`;
 }
 
 /** The table of `tranche config`: key, value, where it comes from, what it overrides; then the config rules' findings. */
@@ -46,7 +46,7 @@ export function renderExplain(config: ResolvedConfig, key: ResolvedKey): string 
     lines.push(`  nothing sets ${key.key} in ${config.env}${spec.required ? ' (it is required)' : ''}`);
   } else {
     const rows = key.layers.flatMap((layer, i) => [
-      [i === 0 ? 'wins' : `${i + 1}.`, shown(key, layer), layer.kind, formatLocation(layer.location), layer.kind === 'file' || layer.kind === 'dotenv' || layer.kind === 'compose' ? '' : describeLayer(layer)],
+      [i === 0 ? 'wins' : `${i + 1}.`, shown(key, layer), layer.kind, formatLocation(layer.location), isSourceLayer(layer.kind) ? '' : describeLayer(layer)],
       ...builtFrom(key, layer).map((line) => ['', line, '', '', '']),
     ]);
     lines.push(renderTable(undefined, rows, '  '));

@@ -1,7 +1,7 @@
 import type { DriftCell, DriftRow } from '../../core/config/drift-matrix.js';
 import { renderTable } from './table.js';
 
-const CELL: Record<string, string> = { default: 'default', bind: 'resource', file: 'file', dotenv: 'dotenv', compose: 'compose', env: 'env' };
+const CELL: Record<string, string> = { default: 'default', bind: 'resource', file: 'file', dotenv: 'dotenv', compose: 'compose', kubernetes: 'kubernetes', 'helm-values': 'helm', env: 'env' };
 /** A cell as the matrix shows it: the kind of source, or with --values the value (secrets as fingerprints). */
 const cell = (c: DriftCell | undefined, values: boolean) => (c?.absent ? 'n/a' : !c?.kind ? '-' : values ? (c.value ?? '') : CELL[c.kind]!);
 const flagged = (row: DriftRow) => row.drifts || row.differs !== undefined;

@@ -1,5 +1,10 @@
 import type { LayerKind } from './resolved-config.js';
 
+/** Whether a layer is a config source: people find it at its file:line, not by a name. */
+export function isSourceLayer(kind: LayerKind): boolean {
+  return kind === 'file' || kind === 'dotenv' || kind === 'compose' || kind === 'kubernetes' || kind === 'helm-values';
+}
+
 /** How a person names where a value came from: `default`, `resource orders-db.port`, a file path, `env.prod`. */
 export function describeLayer(layer: { kind: LayerKind; source: string }): string {
   switch (layer.kind) {

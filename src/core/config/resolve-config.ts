@@ -73,7 +73,9 @@ export function resolveConfig(
     const path = sourcePath(service, source, env);
     const file = files.get(sourceKey(service, source, env));
     if (!file) continue;
-    const shared = source.shared ?? !isOwnPath(service, path) ? (true as const) : undefined;
+    // A compose service, a workload or values mapped key by key are the service's own, wherever their files are.
+    const own = source.format === 'compose' || source.format === 'kubernetes' || source.format === 'helm-values' || isOwnPath(service, path);
+    const shared = (source.shared ?? !own) ? (true as const) : undefined;
     const layerOf = (entry: SourceEntry): Layer => {
       const layer: Layer = {
         kind: source.format === 'yaml' ? 'file' : source.format,
@@ -87,12 +89,14 @@ export function resolveConfig(
         perEnvironment: source.template.includes('{env}'),
         ...(shared ? { shared } : {}),
       };
-      // A compose value was interpolated where it was read, against its project's .env.
+      // A compose or kubernetes value was interpolated where it was read.
       if (entry.resolved) {
-        const builtFromSecret = entry.resolved.refs.some((r) => r.from && service.config.schema.get(r.name)?.secret);
-        layer.interpolated = { ...entry.resolved, builtFromSecret };
-        if (builtFromSecret) layer.tracked = false;
+        layer.interpolated = entry.resolved;
+        if (entry.resolved.refs.some((r) => r.from && service.config.schema.get(r.name)?.secret)) holdsSecret(layer);
       }
+      // A Secret committed to git is a plaintext secret all the same: its layer keeps the file's tracking.
+      if (entry.secret) layer.holdsSecret = true;
+      if (entry.atRunTime !== undefined) layer.atRunTime = entry.atRunTime;
       return layer;
     };
     if (source.format !== 'dotenv' || !source.interpolate || !file.entries.some((e) => e.template)) {
@@ -126,10 +130,11 @@ export function resolveConfig(
   for (const [key, declared] of service.config.schema) {
     const layers = (layersByKey.get(key) ?? []).reverse();
     const winner = layers[0];
-    // A value built from a secret holds it: it is shown, stored and scrubbed as one.
-    const spec = winner?.interpolated?.builtFromSecret && !declared.secret ? { ...declared, secret: true } : declared;
+    // A value built from a secret, or read from a secret store, holds one: it is shown, stored and scrubbed as one.
+    const spec = winner?.holdsSecret && !declared.secret ? { ...declared, secret: true } : declared;
     const resolved: ResolvedKey = { key, spec, layers };
-    if (winner) resolved.value = coerceValue(spec, winner.raw, winner.origin, winner.sourceText);
+    // A value only the running system knows cannot be checked against the type here.
+    if (winner) resolved.value = winner.atRunTime !== undefined ? { ok: true, value: null, text: '' } : coerceValue(spec, winner.raw, winner.origin, winner.sourceText);
     keys.set(key, resolved);
   }
   return { service: service.name, env, keys, unknown };
@@ -145,15 +150,19 @@ function interpolate(layer: Layer, entry: SourceEntry, lookup: (name: string) =>
     const found = lookup(name);
     return found ? { value: rawText(found.raw, found.sourceText), origin: found } : undefined;
   });
-  const builtFromSecret = result.used.some((u) => u.origin && (service.config.schema.get(u.name)?.secret || u.origin.interpolated?.builtFromSecret));
   layer.raw = result.value;
-  if (builtFromSecret) layer.tracked = false;
   layer.interpolated = {
     written: String(entry.value),
     refs: result.used.map((u) => ({ name: u.name, ...(u.origin ? { from: { source: describeLayer(u.origin), location: u.origin.location } } : {}) })),
     unresolved: [...result.undefined.map((u) => ({ name: u.name })), ...result.errors.map((e) => ({ name: e.name, message: e.message }))],
-    builtFromSecret,
   };
+  if (result.used.some((u) => u.origin && (service.config.schema.get(u.name)?.secret || u.origin.holdsSecret))) holdsSecret(layer);
+}
+
+/** Marks a layer as holding a secret: not a plaintext secret of its own file (the secret's own layer says where it is). */
+function holdsSecret(layer: Layer): void {
+  layer.holdsSecret = true;
+  layer.tracked = false;
 }
 
 /** The variables a source's `variables` files set, each file read line by line like an env file, the later file winning. */

@@ -3,7 +3,7 @@ import type { KeySpec } from '../manifest/manifest.js';
 import type { Coerced, RawOrigin } from './coerce.js';
 
 /** The kinds of layer, lowest precedence first (PRODUCT §4); `file`, `dotenv` and `compose` are all sources. */
-export type LayerKind = 'default' | 'bind' | 'file' | 'dotenv' | 'compose' | 'env';
+export type LayerKind = 'default' | 'bind' | 'file' | 'dotenv' | 'compose' | 'kubernetes' | 'helm-values' | 'env';
 
 /**
  * One value a layer sets for a key, with where it was set. `raw` is the value as read (YAML keeps
@@ -40,8 +40,14 @@ export interface Layer {
     refs: LayerReference[];
     /** References that found no value and had no default, and `${VAR:?message}` that fired. */
     unresolved: { name: string; message?: string }[];
-    builtFromSecret: boolean;
   };
+  /**
+   * The value holds a secret — built from a secret key, or read from a secret store (a Kubernetes
+   * Secret) — so the key is a secret wherever this layer wins, whatever its schema says.
+   */
+  holdsSecret?: true;
+  /** Only the running system knows the value (a Kubernetes fieldRef, an object not in the manifests): what sets it. */
+  atRunTime?: string;
 }
 
 /** A variable a value read: where its value was set, or nothing when it was not. */

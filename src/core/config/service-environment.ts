@@ -10,7 +10,8 @@ export function serviceEnvironment(config: ResolvedConfig): Record<string, strin
   const environment: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const { key, layers, value } of config.keys.values()) {
     const winner = layers[0];
-    if (!winner) continue;
+    // A value only the running system knows is its to set, not the deployment's.
+    if (!winner || winner.atRunTime !== undefined) continue;
     environment[key] = value?.ok ? value.text : rawText(winner.raw, winner.sourceText);
   }
   return environment;
@@ -22,6 +23,10 @@ export function shownConfig(config: ResolvedConfig): Record<string, string> {
   for (const { key, spec, layers, value } of config.keys.values()) {
     const winner = layers[0];
     if (!winner) continue;
+    if (winner.atRunTime !== undefined) {
+      shown[key] = `(set at run time ${winner.atRunTime})`;
+      continue;
+    }
     shown[key] = showValue(spec, value?.ok ? value.text : winner.raw, value?.ok ? undefined : winner.sourceText);
   }
   return shown;

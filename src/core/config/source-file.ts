@@ -25,6 +25,10 @@ export interface SourceEntry {
   tracked?: boolean;
   /** A value whose references were resolved where it was read (a compose service's): how it was built. */
   resolved?: { written: string; refs: LayerReference[]; unresolved: { name: string; message?: string }[] };
+  /** The value comes from a secret store (a Kubernetes Secret): a secret, whatever the schema says. */
+  secret?: true;
+  /** Only the running system knows the value (a Kubernetes fieldRef): what sets it. */
+  atRunTime?: string;
 }
 
 /** A config source file as read at one revision. */
@@ -64,9 +68,25 @@ export function composePaths(service: Service, source: SourceSpec, env: string):
  * compose file holds many services.
  */
 export function sourceKey(service: Service, source: SourceSpec, env: string): string {
+  if (source.format === 'kubernetes') {
+    const { workload, kind, container } = source.kubernetes!;
+    return `${kubernetesPaths(service, source, env).join('+')}#${kind ?? ''}/${workload}/${container ?? ''}`;
+  }
+  // A helm-values source maps keys of its own: two services reading one values file read different keys.
+  if (source.format === 'helm-values') return `${helmValuesPaths(service, source, env).join('+')}#helm@${service.name}`;
   if (source.format !== 'compose') return sourcePath(service, source, env);
   const { files, projectEnv } = composePaths(service, source, env);
   return `${files.join('+')}#${source.compose!.service}${source.compose?.projectEnv !== undefined ? `@${projectEnv}` : ''}`;
+}
+
+/** A kubernetes source's manifest files and directories in one environment. */
+export function kubernetesPaths(service: Service, source: SourceSpec, env: string): string[] {
+  return (source.kubernetes?.paths ?? [source.template]).map((template) => joinRepoPath(service.path, template.replaceAll('{env}', env)) ?? template);
+}
+
+/** A helm-values source's values files in one environment, in layering order. */
+export function helmValuesPaths(service: Service, source: SourceSpec, env: string): string[] {
+  return (source.helm?.files ?? [source.template]).map((template) => joinRepoPath(service.path, template.replaceAll('{env}', env)) ?? template);
 }
 
 /** The repo paths of the variables files a source names in one environment (see `SourceSpec.variables`). */
@@ -84,6 +104,9 @@ export function sourceFiles(service: Service, source: SourceSpec, env: string): 
     const { files, projectEnv } = composePaths(service, source, env);
     return [...files, projectEnv];
   }
+  // Directories among them: the files read below them are in `SourceFile.reads`.
+  if (source.format === 'kubernetes') return kubernetesPaths(service, source, env);
+  if (source.format === 'helm-values') return helmValuesPaths(service, source, env);
   return [sourcePath(service, source, env), ...variablesPaths(service, source, env)];
 }
 

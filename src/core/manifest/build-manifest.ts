@@ -1,4 +1,5 @@
 import { CONFIG_TYPES, coerceValue, parseDuration, type ConfigType } from '../config/coerce.js';
+import { parseValuePath } from '../config/value-path.js';
 import type { Finding } from '../finding.js';
 import { isRuleId, type RuleId, type RuleSeverity } from '../rules/rule-ids.js';
 import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
@@ -130,9 +131,9 @@ function buildService(
   asArray(rawConfig.sources).forEach((rawSource, index) => {
     const s = asRecord(rawSource);
     const sourcePath = at('config', 'sources', index);
-    const kinds = (['file', 'dotenv', 'compose'] as const).filter((k) => s[k] !== undefined);
+    const kinds = (['file', 'dotenv', 'compose', 'kubernetes', 'helm-values'] as const).filter((k) => s[k] !== undefined);
     if (kinds.length !== 1) {
-      problem(sourcePath, kinds.length ? `a source has ${kinds.length === 2 ? 'both ' : ''}${kinds.join(' and ')}: give one per entry` : 'a source needs file: PATH, dotenv: PATH or compose: PATH');
+      problem(sourcePath, kinds.length ? `a source has ${kinds.length === 2 ? 'both ' : ''}${kinds.join(' and ')}: give one per entry` : 'a source needs file: PATH, dotenv: PATH, compose: PATH, kubernetes: PATH or helm-values: PATH');
       return;
     }
     const kind = kinds[0]!;
@@ -148,12 +149,40 @@ function buildService(
       .filter((v): v is string => v !== undefined);
     if (variables.length && kind !== 'dotenv') problem([...sourcePath, 'variables'], 'variables: only a dotenv source resolves ${VAR} references');
     const common = { index, optional: s.optional === true, variables, interpolate: s.interpolate !== false, ...(typeof s.shared === 'boolean' ? { shared: s.shared } : {}) };
-    if (kind !== 'compose') {
+    if (kind === 'file' || kind === 'dotenv') {
       const template = relative(s[kind], [...sourcePath, kind], kind);
       if (template !== undefined) sources.push({ ...common, format: kind === 'file' ? 'yaml' : 'dotenv', template });
       return;
     }
-    const files = (Array.isArray(s.compose) ? s.compose : [s.compose]).map((raw, i) => relative(raw, Array.isArray(s.compose) ? [...sourcePath, 'compose', i] : [...sourcePath, 'compose'], 'compose file'));
+    /** The paths of a source that takes one or a list. */
+    const paths = (field: 'compose' | 'kubernetes' | 'helm-values', what: string) =>
+      (Array.isArray(s[field]) ? (s[field] as unknown[]) : [s[field]]).map((raw, i) => relative(raw, Array.isArray(s[field]) ? [...sourcePath, field, i] : [...sourcePath, field], what));
+    if (kind === 'helm-values') {
+      const files = paths('helm-values', 'values file');
+      const keys = new Map<string, (string | number)[]>();
+      for (const [key, raw] of entries(s.keys)) {
+        const parsed = typeof raw === 'string' ? parseValuePath(raw) : undefined;
+        if (parsed) keys.set(key, parsed);
+        else problem([...sourcePath, 'keys', key], `keys.${key} must be the path of a value in the values files, like database.port or servers[0].host`);
+      }
+      if (!keys.size && !entries(s.keys).length) problem(sourcePath, 'a helm-values source needs keys: which config key is which value path (DB_PORT: database.port)');
+      if (!files.length || files.some((f) => f === undefined)) return;
+      sources.push({ ...common, format: 'helm-values', template: files[0]!, helm: { files: files as string[], keys } });
+      return;
+    }
+    if (kind === 'kubernetes') {
+      const manifests = paths('kubernetes', 'kubernetes manifests');
+      if (!manifests.length || manifests.some((f) => f === undefined)) return;
+      const text = (field: string) => (typeof s[field] === 'string' ? { [field]: s[field] as string } : {});
+      sources.push({
+        ...common,
+        format: 'kubernetes',
+        template: manifests[0]!,
+        kubernetes: { paths: manifests as string[], workload: typeof s.workload === 'string' ? s.workload : name, ...text('kind'), ...text('container') },
+      });
+      return;
+    }
+    const files = paths('compose', 'compose file');
     const projectEnv = s.project_env === undefined ? undefined : relative(s.project_env, [...sourcePath, 'project_env'], 'project_env');
     if (!files.length || files.some((f) => f === undefined)) return;
     sources.push({

@@ -67,6 +67,23 @@ export const manifestSchema = {
       "pattern": "^(?![0-9]+$)[A-Za-z0-9][A-Za-z0-9_.-]*$",
       "maxLength": 63
     },
+    "paths": {
+      "description": "A path, or a list of them.",
+      "oneOf": [
+        {
+          "type": "string",
+          "minLength": 1
+        },
+        {
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "type": "string",
+            "minLength": 1
+          }
+        }
+      ]
+    },
     "argv": {
       "description": "A command as an argument list (never a shell string).",
       "type": "array",
@@ -427,7 +444,7 @@ export const manifestSchema = {
       }
     },
     "source": {
-      "description": "One config source: a YAML/JSON file (file:), a dotenv file (dotenv:), or a compose service (compose:).",
+      "description": "One config source: a YAML/JSON file (file:), a dotenv file (dotenv:), a compose service (compose:), a Kubernetes workload's container (kubernetes:), or Helm values (helm-values:).",
       "type": "object",
       "additionalProperties": false,
       "properties": {
@@ -441,20 +458,58 @@ export const manifestSchema = {
         },
         "compose": {
           "description": "A compose file, or several merged in order (override files); relative to the service, {env} allowed. The service gets what the compose service's environment and env_file give it, interpolated against the project's .env.",
-          "oneOf": [
+          "allOf": [
             {
-              "type": "string",
-              "minLength": 1
-            },
-            {
-              "type": "array",
-              "minItems": 1,
-              "items": {
-                "type": "string",
-                "minLength": 1
-              }
+              "$ref": "#/definitions/paths"
             }
           ]
+        },
+        "kubernetes": {
+          "description": "Kubernetes manifests: a file or a directory (every YAML file below it), or a list of them; relative to the service, {env} allowed. The service gets what the workload's container gets: envFrom, then env, with ConfigMaps and Secrets found in the same manifests.",
+          "allOf": [
+            {
+              "$ref": "#/definitions/paths"
+            }
+          ]
+        },
+        "helm-values": {
+          "description": "Helm values files, layered in order as Helm coalesces them (values.yaml, then values-{env}.yaml); relative to the service, {env} allowed. keys: says which config key is which value.",
+          "allOf": [
+            {
+              "$ref": "#/definitions/paths"
+            }
+          ]
+        },
+        "keys": {
+          "description": "With helm-values: config key → the path of its value in the values files (database.port, servers[0].host, annotations.\"example.com/tier\").",
+          "type": "object",
+          "minProperties": 1,
+          "additionalProperties": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        "workload": {
+          "description": "With kubernetes: the workload's name (default: this service's name).",
+          "type": "string",
+          "minLength": 1
+        },
+        "kind": {
+          "description": "With kubernetes: the workload's kind, when several have its name (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod).",
+          "enum": [
+            "Deployment",
+            "StatefulSet",
+            "DaemonSet",
+            "ReplicaSet",
+            "Job",
+            "CronJob",
+            "Pod"
+          ]
+        },
+        "container": {
+          "description": "With kubernetes: the container (default: the workload's only one).",
+          "type": "string",
+          "minLength": 1
         },
         "service": {
           "description": "With compose: the compose service (default: this service's name).",

@@ -95,7 +95,7 @@ export interface KeySpec {
 export interface SourceSpec {
   /** Position in `config.sources`, for locating it in the manifest. */
   index: number;
-  format: 'yaml' | 'dotenv' | 'compose';
+  format: 'yaml' | 'dotenv' | 'compose' | 'kubernetes' | 'helm-values';
   /** As written, relative to the service path; `{env}` is replaced per environment. */
   template: string;
   optional: boolean;
@@ -113,6 +113,17 @@ export interface SourceSpec {
    * and the project's `.env` when it is not beside the first file.
    */
   compose?: { files: string[]; service: string; projectEnv?: string };
+  /**
+   * A kubernetes source: manifest files or directories (every YAML file below them), the workload
+   * (a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod) and container whose environment
+   * it reads.
+   */
+  kubernetes?: { paths: string[]; workload: string; kind?: string; container?: string };
+  /**
+   * A helm-values source: values files layered in order as Helm coalesces them, and for each
+   * config key the path of its value in them (`DB_PORT: database.port`, parsed).
+   */
+  helm?: { files: string[]; keys: Map<string, (string | number)[]> };
   /** `shared: true|false` as written: whether other services read the same source (default: whether it is outside the service's paths). */
   shared?: boolean;
 }

@@ -8,9 +8,16 @@ export type ReleaseStatus =
   | 'paused' // on_failure: pause, waiting for the operator
   | 'rolled-back'; // rolled back on request
 
+/**
+ * What a record of the release history is: a `release` deploys a plan; an `adoption` records
+ * what already runs (`tranche adopt`), deploying nothing — its plan has no batches.
+ */
+export type ReleaseKind = 'release' | 'adoption';
+
 /** One release of one environment, as recorded. */
 export interface Release {
   id: string;
+  kind: ReleaseKind;
   env: string;
   status: ReleaseStatus;
   intent?: string;
@@ -36,8 +43,8 @@ export interface JournalEntry {
   at: string;
   batch: number;
   service?: string;
-  /** What this record is about. */
-  kind: 'release' | 'batch' | 'deploy' | 'rollback' | 'gate';
+  /** What this record is about (`adopt`: a service recorded as running by an adoption). */
+  kind: 'release' | 'batch' | 'deploy' | 'rollback' | 'gate' | 'adopt';
   event: 'started' | 'succeeded' | 'failed' | 'skipped';
   /** Plain JSON detail: versions, gate name, error message. */
   detail?: Record<string, unknown>;

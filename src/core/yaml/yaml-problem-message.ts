@@ -48,5 +48,15 @@ export function yamlProblemMessage(error: YAMLError, text: string): string {
     STANDARD_TAG.lastIndex = error.pos[0];
     if (STANDARD_TAG.test(text)) return TAG_DOES_NOT_FIT;
   }
+  if (inFlowListWithEnv(error, text)) return `${MESSAGES[error.code]}: inside [ ] on one line, {env} starts a map — quote the path ('config/{env}.yaml') or write the list one item per line`;
   return MESSAGES[error.code] ?? `YAML syntax error (${String(error.code).replace(/[^A-Z0-9_]/g, '')})`;
+}
+
+/** A syntax error on a line whose `[ … ]` list holds an unquoted `{env}`: the commonest way to break a manifest's path list. */
+function inFlowListWithEnv(error: YAMLError, text: string): boolean {
+  if (error.code !== 'MISSING_CHAR' && error.code !== 'UNEXPECTED_TOKEN' && error.code !== 'BAD_INDENT') return false;
+  const start = text.lastIndexOf('\n', error.pos[0] - 1) + 1;
+  const end = text.indexOf('\n', error.pos[0]);
+  const line = text.slice(start, end === -1 ? undefined : end);
+  return /\[[^\]'"]*[^'"\s]\{env\}/.test(line) || /\[\s*\{env\}/.test(line);
 }

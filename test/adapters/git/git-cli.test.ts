@@ -91,6 +91,21 @@ describe('GitCli', () => {
     assert.equal((await tree.lookup(['added.yaml'])).has('added.yaml'), false);
   });
 
+  test('lists the files below a directory at any depth, at a commit and in the working tree', async () => {
+    const { repo, git } = setup({ '.gitignore': '*.secret.yaml\n', 'k8s/base/app.yaml': 'a', 'k8s/prod/app.yaml': 'b', 'k8s/prod/old.yaml': 'c', 'k8sx/other.yaml': 'd' });
+    const commit = repo.commit();
+    repo.write({ 'k8s/prod/db.secret.yaml': 'ignored, on disk', 'k8s/prod/new.yaml': 'not added yet' }).remove('k8s/prod/old.yaml');
+    const atCommit = git.commitTree(commit, 'c');
+    // At a commit: its files, and a git-ignored file on disk (as read does); not a file merely not added yet.
+    assert.deepEqual(await atCommit.list('k8s'), ['k8s/base/app.yaml', 'k8s/prod/app.yaml', 'k8s/prod/db.secret.yaml', 'k8s/prod/old.yaml']);
+    assert.deepEqual(await atCommit.list('k8s/prod'), ['k8s/prod/app.yaml', 'k8s/prod/db.secret.yaml', 'k8s/prod/old.yaml']);
+    assert.deepEqual(await atCommit.list('nope'), []);
+    // In the working tree: what is on disk, tracked or not; a deleted file is gone.
+    assert.deepEqual(await git.workingTree().list('k8s/prod'), ['k8s/prod/app.yaml', 'k8s/prod/db.secret.yaml', 'k8s/prod/new.yaml']);
+    assert.deepEqual(await git.workingTree().list('nope'), []);
+    assert.ok((await git.workingTree().list('.')).includes('k8sx/other.yaml'));
+  });
+
   test('reads a thousand blobs through one cat-file process, including identical ones', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 1000; i++) files[`f/${i}.txt`] = `content ${i % 500}\n`;

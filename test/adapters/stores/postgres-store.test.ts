@@ -91,7 +91,7 @@ describe('PostgresStore with several pools', () => {
     try {
       await Promise.all([a.migrate(), b.migrate()]);
       const { rows } = await admin.query(`SELECT version, applied_at FROM "${schema}".schema_migrations`);
-      assert.deepEqual(rows.map((r: { version: number }) => r.version), [1]);
+      assert.deepEqual(rows.map((r: { version: number }) => r.version).sort(), [1, 2]);
       assert.ok(rows[0].applied_at instanceof Date);
     } finally {
       await Promise.all([a.close(), b.close()]);
@@ -106,7 +106,7 @@ describe('PostgresStore with several pools', () => {
       await admin.query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES (99, 'from the future')`);
       await assert.rejects(store.migrate(), (error: unknown) => {
         assert.ok(error instanceof SchemaTooNewError);
-        assert.match(error.message, new RegExp(`schema ${schema}\\) is at schema version 99, but this tranche knows versions up to 1`));
+        assert.match(error.message, new RegExp(`schema ${schema}\\) is at schema version 99, but this tranche knows versions up to 2`));
         return true;
       });
     } finally {
@@ -147,7 +147,7 @@ describe('openStore for Postgres', () => {
 
 function release(id: string): Release {
   return {
-    id, env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'alice', host: 'laptop', pid: 1234 },
+    id, kind: 'release', env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'alice', host: 'laptop', pid: 1234 },
     startedAt: '2025-03-01T10:00:00.000Z', plan: {},
   };
 }

@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../../src/adapters/stores/open-store.js';
 import { SchemaTooNewError } from '../../../src/adapters/stores/schema-too-new-error.js';
+import { SQLITE_MIGRATIONS } from '../../../src/adapters/stores/sqlite-migrations.js';
 import { SqliteStore } from '../../../src/adapters/stores/sqlite-store.js';
 import { InputError } from '../../../src/core/input-error.js';
 import type { Store } from '../../../src/ports/store.js';
@@ -75,11 +76,25 @@ describe('SqliteStore on a file', () => {
     const again = new SqliteStore(path);
     await assert.rejects(again.migrate(), (error: unknown) => {
       assert.ok(error instanceof SchemaTooNewError);
-      assert.match(error.message, /schema version 99, but this tranche knows versions up to 1: upgrade tranche/);
+      assert.match(error.message, /schema version 99, but this tranche knows versions up to 2: upgrade tranche/);
       return true;
     });
     await again.close();
     await assert.rejects(openStore(path, '/'), SchemaTooNewError);
+  });
+
+  test('a store written by an older tranche (schema 1) is migrated: its releases are releases', async () => {
+    const path = join(tempDir(), 'state.db');
+    const db = raw(path);
+    db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))");
+    db.exec(SQLITE_MIGRATIONS[0]!.sql);
+    db.prepare("INSERT INTO schema_migrations (version, name) VALUES (1, 'v1')").run();
+    db.prepare("INSERT INTO releases (id, env, status, to_commit, by_user, by_host, by_pid, started_at, plan) VALUES ('r1', 'dev', 'succeeded', 'abc', 'u', 'h', 1, '2026-01-01T00:00:00.000Z', '{}')").run();
+    db.close();
+    const store = new SqliteStore(path);
+    await store.migrate();
+    assert.equal((await store.getRelease('r1'))?.kind, 'release');
+    await store.close();
   });
 
   test('records each migration once, with the time it was applied, in a WAL-mode file', async () => {
@@ -92,7 +107,7 @@ describe('SqliteStore on a file', () => {
     const rows = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as { version: number; applied_at: string }[];
     const mode = db.pragma('journal_mode', { simple: true });
     db.close();
-    assert.deepEqual(rows.map((r) => r.version), [1]);
+    assert.deepEqual(rows.map((r) => r.version), [1, 2]);
     assert.match(rows[0]?.applied_at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.equal(mode, 'wal');
   });

@@ -33,6 +33,12 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
       assert.deepEqual(await store.getRelease('r1'), full);
     });
 
+    it('keeps what kind of record a release is: a release, or an adoption of what runs', async (store) => {
+      await store.createRelease(release('adopted', { kind: 'adoption', status: 'succeeded', plan: { batches: [] } }));
+      await store.createRelease(release('deployed'));
+      assert.deepEqual((await store.listReleases({ env: 'prod' })).map((r) => [r.id, r.kind]).sort(), [['adopted', 'adoption'], ['deployed', 'release']]);
+    });
+
     it('leaves absent optional fields absent, and tells an empty scope from none', async (store) => {
       await store.createRelease(release('bare'));
       await store.createRelease(release('empty-scope', { scope: [] }));
@@ -324,7 +330,7 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
 
 function release(id: string, fields: Partial<Release> = {}): Release {
   return {
-    id, env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'alice', host: 'laptop', pid: 1234 },
+    id, kind: 'release', env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'alice', host: 'laptop', pid: 1234 },
     startedAt: '2025-03-01T10:00:00.000Z', plan: { batches: [] }, ...fields,
   };
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { parse, stringify } from 'yaml';
+import { dockerComposeConfig } from '../../support/compose-oracle.js';
+import { stringify } from 'yaml';
 import { composeEntries, readComposeService, type ReadFile } from '../../../src/core/config/compose-service.js';
 
 const file = (path: string, text: string, tracked = true): ReadFile => ({ path, text, tracked });
@@ -83,15 +83,14 @@ describe('compose services against docker-compose config', () => {
         };
         envFiles.forEach((values, i) => (texts[envFileNames[i]!] = Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join('')));
         for (const [path, text] of Object.entries(texts)) writeFileSync(join(dir, path), text);
-        const out = spawnSync('docker-compose', ['-f', 'docker-compose.yml', '-f', 'override.yml', 'config'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
-        assert.equal(out.status, 0, out.stderr);
-        const theirs = (parse(out.stdout) as { services: { svc: { environment?: Record<string, string | null> } } }).services.svc.environment ?? {};
+        const theirs = (dockerComposeConfig(dir, ['docker-compose.yml', 'override.yml']) as { services: { svc: { environment?: Record<string, string | null> } } }).services.svc.environment ?? {};
         const expected = Object.fromEntries(Object.entries(theirs).filter(([, v]) => v !== null).map(([k, v]) => [k, String(v).replaceAll('$$', '$')]));
         const ours = environment([file('docker-compose.yml', texts['docker-compose.yml']!), file('override.yml', texts['override.yml']!)], file('.env', texts['.env']!), 'svc', envFileNames.map((p) => file(p, texts[p]!)));
         assert.deepEqual(ours.findings, []);
         assert.deepEqual(ours.values, expected, JSON.stringify(texts));
       }),
-      { numRuns: 12 },
+      // 080 is a string to docker-compose (YAML 1.1) and a number to YAML 1.2: a case once missed.
+      { numRuns: 12, examples: [[{}, {}, false, [{ PORT: '080' }], '1.50']] },
     );
   });
 });

@@ -26,6 +26,13 @@ describe('readYaml: data that cannot be built is a located finding', () => {
     assert.deepEqual(findingsOf('version: 1\nname: *x\n'), [`${FILE}:2:7: an alias refers to an anchor that is not defined`]);
   });
 
+  test('an unquoted {env} in a one-line [ ] list says how to write it; quoted, it is a path', () => {
+    const [first] = findingsOf("sources:\n  - helm-values: [values.yaml, values-{env}.yaml]\n");
+    assert.match(first!, /^tranche\.yaml:2:\d+: .*: inside \[ \] on one line, \{env\} starts a map — quote the path \('config\/\{env\}\.yaml'\) or write the list one item per line$/);
+    assert.deepEqual(findingsOf("sources:\n  - helm-values: [values.yaml, 'values-{env}.yaml']\n"), []);
+    assert.doesNotMatch(findingsOf('a: [b\n')[0]!, /\{env\}/, 'other unclosed lists keep the plain message');
+  });
+
   test('a document that is only an alias', () => {
     assert.deepEqual(findingsOf('*a\n'), [`${FILE}:1:1: an alias refers to an anchor that is not defined`]);
   });

@@ -20,8 +20,11 @@ export function checkUnknownKey({ env, toConfigs }: ConfigRuleInput): Finding[] 
         service: config.service,
         ...(layer.perEnvironment ? { env } : {}),
         key,
-        message: `${layer.source} sets ${key}, which ${config.service} does not declare${guess ? ` (did you mean ${guess}?)` : ''}: the service never gets it`,
-        hint: guess ? `rename it to ${guess}` : `declare ${key} under services.${config.service}.config.schema, or remove it`,
+        message:
+          layer.kind === 'compose' || layer.kind === 'kubernetes'
+            ? `${layer.source} gives ${config.service} ${key}, which its schema does not declare${guess ? ` (did you mean ${guess}?)` : ''}: tranche neither checks nor tracks it`
+            : `${layer.source} sets ${key}, which ${config.service} does not declare${guess ? ` (did you mean ${guess}?)` : ''}: the service never gets it`,
+        hint: guess && !(layer.kind === 'compose' || layer.kind === 'kubernetes') ? `rename it to ${guess}` : `declare ${key} under services.${config.service}.config.schema${guess ? ` (or rename it to ${guess})` : ''}, or remove it`,
         location: layer.location,
       });
     }

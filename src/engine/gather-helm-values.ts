@@ -1,0 +1,51 @@
+import { helmValuesEntries, type ValuesFile } from '../core/config/helm-values.js';
+import { helmValuesPaths, type SourceEntry, type SourceFile } from '../core/config/source-file.js';
+import type { Finding } from '../core/finding.js';
+import type { Manifest } from '../core/manifest/manifest.js';
+import { readYaml } from '../core/yaml/read-yaml.js';
+import type { FileTree, TreeNode } from '../ports/file-tree.js';
+import { missingSource, uniqueFindings, wantedSources } from './wanted-sources.js';
+
+/**
+ * Reads every helm-values source a revision's services name: each values file read and parsed
+ * once, then each source's keys looked up in its files as Helm layers them. Each becomes a
+ * `SourceFile` under its `sourceKey`, its entries located at their values. A values file missing
+ * (the source not optional), one that does not parse, a key mapped to a map or a list, are
+ * located `manifest/invalid` findings. `sourcesOptional`: every source is read as if optional.
+ */
+export async function gatherHelmValuesSources(tree: FileTree, manifest: Manifest, sourcesOptional = false): Promise<{ files: Map<string, SourceFile>; findings: Finding[] }> {
+  const wanted = wantedSources(manifest, 'helm-values', sourcesOptional, (service, source, env) => ({ paths: helmValuesPaths(service, source, env), keys: source.helm!.keys }));
+  const files = new Map<string, SourceFile>();
+  const findings: Finding[] = [];
+  if (!wanted.size) return { files, findings };
+
+  const all = [...new Set([...wanted.values()].flatMap((w) => w.paths))];
+  const nodes = await tree.lookup(all);
+  const present = all.filter((p) => nodes.get(p)?.kind === 'file');
+  const texts = await tree.read(present);
+  const parsed = new Map<string, ValuesFile>();
+  for (const path of present) {
+    const read = readYaml(texts.get(path) ?? '', path);
+    if (!read.yaml) {
+      findings.push(...read.findings);
+      continue;
+    }
+    parsed.set(path, { path, tracked: (nodes.get(path) as TreeNode & { kind: 'file' }).tracked, yaml: read.yaml });
+  }
+
+  for (const [key, want] of wanted) {
+    const missing = want.paths.filter((p) => !nodes.has(p));
+    if (missing.length && !want.optional) {
+      findings.push(missingSource(manifest, want, 'values file', missing, tree.label));
+      continue;
+    }
+    // An optional source reads the values files that are there, in their order.
+    const layered = want.paths.flatMap((p) => (parsed.has(p) ? [parsed.get(p)!] : []));
+    if (layered.length < want.paths.filter((p) => nodes.has(p)).length) continue; // one did not parse: reported above
+    const { entries, findings: problems } = helmValuesEntries(layered, want.keys, (k) => manifest.locate([...want.at, 'keys', k]));
+    findings.push(...problems);
+    const byKey = new Map<string, SourceEntry>(entries.map((e) => [e.key, e]));
+    files.set(key, { path: want.paths[0]!, format: 'helm-values', tracked: layered.every((f) => f.tracked), byKey, entries, reads: layered.map((f) => f.path) });
+  }
+  return { files, findings: uniqueFindings(findings) };
+}
