@@ -11,6 +11,7 @@ import { depsCommand } from './commands/deps.js';
 import { downCommand } from './commands/down.js';
 import { freezeCommand, unfreezeCommand } from './commands/freeze.js';
 import { historyCommand } from './commands/history.js';
+import { initCommand } from './commands/init.js';
 import { planCommand } from './commands/plan.js';
 import { resumeCommand } from './commands/resume.js';
 import { rollbackCommand } from './commands/rollback.js';
@@ -69,6 +70,7 @@ Exit codes: 0.`,
 };
 
 export const COMMANDS: readonly Command[] = [
+  initCommand,
   validateCommand,
   configCommand,
   driftCommand,

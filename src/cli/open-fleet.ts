@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
 import { MANIFEST_FILE } from '../core/manifest/parse-manifest.js';
+import { ProcessRenderer } from '../adapters/render/process-renderer.js';
 import { GitCli } from '../adapters/git/git-cli.js';
 import { ParseCache } from '../engine/gather.js';
 import { loadRevision as loadFleetRevision } from '../engine/load-revision.js';
@@ -29,7 +30,7 @@ export async function openFleet(args: ParsedArgs, io: CliIO): Promise<Fleet> {
   if (!top) throw new InputError(`${root} is not in a git repository: a fleet is a directory of a git repository with ${MANIFEST_FILE} in it`);
   // The fleet may be a directory of a larger repository (a monorepo): its paths are relative to it.
   const dir = realpathSync(root);
-  return { root: dir, git: new GitCli(dir, io.env), cache: new ParseCache() };
+  return { root: dir, git: new GitCli(dir, io.env, { renderer: new ProcessRenderer(io.env) }), cache: new ParseCache() };
 }
 
 function findUpward(start: string): string | undefined {

@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { gitEnv, runGit } from '../adapters/git/run-git.js';
+import { GitNotFoundError, gitEnv, runGit } from '../adapters/git/run-git.js';
 import type { FileMap } from './fleet/fleet-files.js';
 import type { Author, StoryCommit } from './fleet/migration-commits.js';
 import { DemoError } from './story/demo-context.js';
@@ -24,7 +24,7 @@ export class DemoRepo {
     try {
       await repo.git(['init', '-q', '-b', 'main']);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DemoError(`the demo needs git: ${(error as Error).message}`);
+      if (error instanceof GitNotFoundError) throw new DemoError('the demo needs git: it is not on PATH (spawn git ENOENT)');
       throw error;
     }
     return repo;

@@ -14,7 +14,8 @@ import { missingSource, uniqueFindings, wantedSources } from './wanted-sources.j
  * located `manifest/invalid` findings. `sourcesOptional`: every source is read as if optional.
  */
 export async function gatherHelmValuesSources(tree: FileTree, manifest: Manifest, sourcesOptional = false): Promise<{ files: Map<string, SourceFile>; findings: Finding[] }> {
-  const wanted = wantedSources(manifest, 'helm-values', sourcesOptional, (service, source, env) => ({ paths: helmValuesPaths(service, source, env), keys: source.helm!.keys }));
+  // A rendered chart is read as kubernetes (gatherRenderedSources).
+  const wanted = wantedSources(manifest, 'helm-values', sourcesOptional, (service, source, env) => ({ paths: helmValuesPaths(service, source, env), keys: source.helm!.keys }), (source) => !source.render);
   const files = new Map<string, SourceFile>();
   const findings: Finding[] = [];
   if (!wanted.size) return { files, findings };

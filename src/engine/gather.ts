@@ -4,17 +4,21 @@ import type { Finding } from '../core/finding.js';
 import { contentId } from '../core/content-id.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
-import { runsIn, type Manifest } from '../core/manifest/manifest.js';
+import { isKeyFile, runsIn, type Manifest } from '../core/manifest/manifest.js';
 import { MANIFEST_FILE, parseManifest, type ParsedManifest } from '../core/manifest/parse-manifest.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
 import { gatherComposeSources } from './gather-compose.js';
 import { gatherHelmValuesSources } from './gather-helm-values.js';
 import { gatherKubernetesSources } from './gather-kubernetes.js';
+import { gatherRenderedSources } from './gather-rendered.js';
 
 /** A revision with no tranche.yaml: not a fleet (yet) — the user's input, unless it is read with another's manifest. */
 export class NoManifestError extends InputError {
-  constructor(readonly label: string) {
-    super(`there is no ${MANIFEST_FILE} at the root of the fleet in ${label}`);
+  constructor(
+    readonly label: string,
+    atCommit = true,
+  ) {
+    super(`there is no ${MANIFEST_FILE} at the root of the fleet in ${label}${atCommit ? ` (one written since is read once it is committed: commands read the fleet from git)` : ''}`);
     this.name = 'NoManifestError';
   }
 }
@@ -50,7 +54,7 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
     parsed = { manifest: read.manifest, findings: [] };
     borrowed = { absent: read.absent };
   } else {
-    throw new NoManifestError(tree.label);
+    throw new NoManifestError(tree.label, tree.commit !== undefined);
   }
   if (!parsed.manifest) return { findings: parsed.findings };
   const { manifest } = parsed;
@@ -63,7 +67,7 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
     for (const env of manifest.environments) {
       if (!runsIn(service, env.name)) continue;
       for (const source of service.config.sources) {
-        if (source.format === 'compose' || source.format === 'kubernetes' || source.format === 'helm-values') continue; // read by their own gatherers, below
+        if (!isKeyFile(source.format)) continue; // read by their own gatherers, below
         const path = sourcePath(service, source, env.name);
         let entry = wanted.get(path);
         if (!entry) wanted.set(path, (entry = { format: source.format, namedBy: { service: service.name, index: source.index }, required: [] }));
@@ -114,7 +118,12 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
   }
 
   const optional = borrowed !== undefined;
-  for (const derived of await Promise.all([gatherComposeSources(tree, manifest, optional), gatherKubernetesSources(tree, manifest, optional), gatherHelmValuesSources(tree, manifest, optional)])) {
+  for (const derived of await Promise.all([
+    gatherComposeSources(tree, manifest, optional),
+    gatherKubernetesSources(tree, manifest, optional),
+    gatherHelmValuesSources(tree, manifest, optional),
+    gatherRenderedSources(tree, manifest, optional),
+  ])) {
     for (const [key, file] of derived.files) files.set(key, file);
     findings.push(...derived.findings);
   }
@@ -223,7 +232,7 @@ async function borrowManifest(tree: FileTree, fallback: Manifest): Promise<{ man
   const services = [...fallback.services.values()];
   const nodes = await tree.lookup(['.', ...services.flatMap((s) => (s.path === '' ? [] : [s.path]))]);
   const there = services.filter((s) => s.path !== '' && nodes.get(s.path)?.kind === 'dir');
-  if (nodes.get('.')?.kind !== 'dir' || !there.length) throw new NoManifestError(tree.label);
+  if (nodes.get('.')?.kind !== 'dir' || !there.length) throw new NoManifestError(tree.label, false);
   const absent = services.filter((s) => !there.includes(s)).map((s) => s.name);
   return { manifest: absent.length ? { ...fallback, services: new Map(there.map((s) => [s.name, s])) } : fallback, absent };
 }

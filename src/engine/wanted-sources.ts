@@ -18,12 +18,13 @@ export function wantedSources<W>(
   format: SourceSpec['format'],
   sourcesOptional: boolean,
   describe: (service: Service, source: SourceSpec, env: string) => W,
+  only: (source: SourceSpec) => boolean = () => true,
 ): Map<string, W & WantedSource> {
   const wanted = new Map<string, W & WantedSource>();
   for (const service of manifest.services.values()) {
     if (service.path === '') continue;
     for (const source of service.config.sources) {
-      if (source.format !== format) continue;
+      if (source.format !== format || !only(source)) continue;
       for (const env of manifest.environments) {
         if (!runsIn(service, env.name)) continue;
         const key = sourceKey(service, source, env.name);

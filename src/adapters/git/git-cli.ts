@@ -1,10 +1,11 @@
+import { rmSync } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { FileTree, TreeNode } from '../../ports/file-tree.js';
 import type { RenderRequest, RenderResult, Renderer } from '../../ports/renderer.js';
 import type { ChangedFile, CommitRecord, Git } from '../../ports/git.js';
 import { CatFileBatch } from './cat-file-batch.js';
-import { materializeCommit } from './materialize-commit.js';
+import { materializeCommit, signalCleanup } from './materialize-commit.js';
 import { isShallow, resolveRef } from './resolve-ref.js';
 import { GitError, gitEnv, gitExitCode, runGit } from './run-git.js';
 
@@ -40,6 +41,12 @@ export class GitCli implements Git {
   /** Commits copied to disk for tools (see `FileTree.materialize`): temporary directories, removed by `close`. */
   private readonly materialized = new Map<string, Promise<string>>();
   private readonly renderer: Renderer | undefined;
+  private readonly renders = new Map<string, Promise<RenderResult>>();
+  /** The copies made so far, removed on a signal before the process ends as the signal says. */
+  private readonly copies = new Set<string>();
+  private readonly onSignal = signalCleanup(() => {
+    for (const dir of this.copies) rmSync(dir, { recursive: true, force: true });
+  });
 
   /**
    * `env` is the operator's environment (git needs HOME, PATH); prompts and pagers are turned
@@ -129,7 +136,7 @@ export class GitCli implements Git {
         return [...new Set([...committed, ...ignored])].sort();
       },
       materialize: () => this.materialize(commit),
-      render: async (request) => this.render(request, () => this.materialize(commit)),
+      render: (request) => this.render(commit, request, () => this.materialize(commit)),
     };
   }
 
@@ -174,7 +181,7 @@ export class GitCli implements Git {
         return [...new Set(files)].sort();
       },
       materialize: async () => root,
-      render: async (request) => this.render(request, async () => root),
+      render: (request) => this.render(undefined, request, async () => root),
       read: async (paths) => {
         const { submodules } = await indexed();
         const result = new Map<string, string>();
@@ -254,6 +261,8 @@ export class GitCli implements Git {
   async close(): Promise<void> {
     const copies = await Promise.all([...this.materialized.values()].map((p) => p.catch(() => undefined)));
     this.materialized.clear();
+    this.copies.clear();
+    this.onSignal.remove();
     await Promise.all(copies.filter((d): d is string => d !== undefined).map((dir) => rm(dir, { recursive: true, force: true })));
     return this.batch.close();
   }
@@ -262,15 +271,26 @@ export class GitCli implements Git {
   private async materialize(commit: string): Promise<string> {
     let copy = this.materialized.get(commit);
     if (!copy) {
-      copy = GitCli.topLevel(this.root, this.env).then((top) => materializeCommit(top ?? this.root, this.env, commit));
+      // A copy may hold git-ignored files (secrets): a signal that ends the process removes it first.
+      this.onSignal.install();
+      copy = GitCli.topLevel(this.root, this.env)
+        .then((top) => materializeCommit(top ?? this.root, this.env, commit))
+        .then((dir) => (this.copies.add(dir), dir));
       this.materialized.set(commit, copy);
     }
     return join(await copy, await this.fleetPrefix());
   }
 
-  private async render(request: RenderRequest, fleetDir: () => Promise<string>): Promise<RenderResult> {
-    if (!this.renderer) return { ok: false, problem: 'this tranche has no renderer configured (kubectl kustomize, render commands)' };
-    return this.renderer.render(request, await fleetDir());
+  /** Renders once per revision and request, however many times a command reads the revision. */
+  private render(commit: string | undefined, request: RenderRequest, fleetDir: () => Promise<string>): Promise<RenderResult> {
+    const key = `${commit ?? 'working tree'}\0${JSON.stringify(request)}`;
+    let result = this.renders.get(key);
+    if (!result) {
+      const renderer = this.renderer;
+      result = renderer ? fleetDir().then((dir) => renderer.render(request, dir)) : Promise.resolve({ ok: false, problem: 'this tranche has no renderer configured (kubectl kustomize, render commands)' });
+      this.renders.set(key, result);
+    }
+    return result;
   }
 
   private git(args: readonly string[], options?: { input?: string; okCodes?: number[] }): Promise<Buffer> {

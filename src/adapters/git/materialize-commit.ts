@@ -43,3 +43,31 @@ export async function materializeCommit(topLevel: string, env: NodeJS.ProcessEnv
   }
   return dir;
 }
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs `cleanup` (synchronously) when a signal would end the process, then ends it as that
+ * signal would: handlers are installed once, on `install`, and removed by `remove`.
+ */
+export function signalCleanup(cleanup: () => void): { install(): void; remove(): void } {
+  let installed = false;
+  const handler = (signal: NodeJS.Signals) => {
+    remove();
+    cleanup();
+    process.kill(process.pid, signal);
+  };
+  const remove = () => {
+    if (!installed) return;
+    installed = false;
+    for (const signal of SIGNALS) process.removeListener(signal, handler);
+  };
+  return {
+    install: () => {
+      if (installed) return;
+      installed = true;
+      for (const signal of SIGNALS) process.once(signal, handler);
+    },
+    remove,
+  };
+}

@@ -1,4 +1,13 @@
 import { spawn } from 'node:child_process';
+import { InputError } from '../../core/input-error.js';
+
+/** git is not on PATH: the operator's to fix, exit 2. */
+export class GitNotFoundError extends InputError {
+  constructor() {
+    super('git is not installed (or not on PATH): tranche reads the fleet through git');
+    this.name = 'GitNotFoundError';
+  }
+}
 
 /** git exited non-zero: the command, its exit code and what it printed on stderr. */
 export class GitError extends Error {
@@ -38,7 +47,7 @@ function gitRun(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[], ok
     const err: Buffer[] = [];
     child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
+    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new GitNotFoundError() : error));
     child.on('close', (code) => {
       if (okCodes.includes(code ?? -1)) resolve({ code: code!, stdout: Buffer.concat(out) });
       else reject(new GitError(args, code, Buffer.concat(err).toString('utf8')));

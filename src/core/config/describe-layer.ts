@@ -2,7 +2,7 @@ import type { LayerKind } from './resolved-config.js';
 
 /** Whether a layer is a config source: people find it at its file:line, not by a name. */
 export function isSourceLayer(kind: LayerKind): boolean {
-  return kind === 'file' || kind === 'dotenv' || kind === 'compose' || kind === 'kubernetes' || kind === 'helm-values';
+  return kind !== 'default' && kind !== 'bind' && kind !== 'env';
 }
 
 /** How a person names where a value came from: `default`, `resource orders-db.port`, a file path, `env.prod`. */

@@ -24,11 +24,16 @@ import type { SourceEntry } from './source-file.js';
 export interface KubernetesObject {
   kind: string;
   name: string;
+  /** Other names a workload query may use (a rendered object's name before kustomize's prefix or suffix). */
+  aliases?: string[];
   namespace?: string;
   data: Record<string, unknown>;
   file: string;
   tracked: boolean;
-  locate: ManifestLocator;
+  /** The comment before its document (`helm template` names the template there: `Source: api/templates/x.yaml`). */
+  comment?: string;
+  /** Where a node of the object is written; a rendered object's nodes may be in other files, tracked or not. */
+  locate: (...args: Parameters<ManifestLocator>) => SourceLocation & { tracked?: boolean };
 }
 
 /** Every object of some manifest files (multi-document YAML); a document that does not parse is a located problem. */
@@ -65,6 +70,7 @@ export function readManifests(files: readonly ReadFile[]): { objects: Kubernetes
         file: file.path,
         tracked: file.tracked,
         locate: yamlLocator(doc, lineCounter, file.path),
+        ...((doc.commentBefore ?? doc.contents?.commentBefore) ? { comment: (doc.commentBefore ?? doc.contents?.commentBefore)! } : {}),
       });
     }
   }
@@ -101,7 +107,7 @@ export function workloadEntries(objects: readonly KubernetesObject[], query: Wor
     findings.push({ rule: 'manifest/invalid', severity: 'error', message, location });
     return { entries: [], findings, used: [...used] };
   };
-  const candidates = objects.filter((o) => Object.hasOwn(POD_SPEC, o.kind) && o.name === query.workload && (query.kind === undefined || o.kind === query.kind));
+  const candidates = objects.filter((o) => Object.hasOwn(POD_SPEC, o.kind) && (o.name === query.workload || o.aliases?.includes(query.workload)) && (query.kind === undefined || o.kind === query.kind));
   if (!candidates.length) {
     const names = objects.filter((o) => Object.hasOwn(POD_SPEC, o.kind)).map((o) => `${o.kind}/${o.name}`);
     return problem(`no workload named ${query.workload}${query.kind ? ` of kind ${query.kind}` : ''} in the manifests${names.length ? ` (they have ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})` : ''}`);
@@ -145,7 +151,7 @@ export function workloadEntries(objects: readonly KubernetesObject[], query: Wor
   };
   const at = (object: KubernetesObject, path: (string | number)[], part: 'key' | 'value' = 'value') => {
     const location = object.locate(path, part);
-    return { file: object.file, tracked: object.tracked, line: location.line ?? 1, column: location.column ?? 1 };
+    return { file: location.file, tracked: location.tracked ?? object.tracked, line: location.line ?? 1, column: location.column ?? 1 };
   };
 
   asArray(container.envFrom).forEach((raw, i) => {
@@ -227,16 +233,35 @@ interface Defined {
   atRunTime?: true;
 }
 
-/** `$(VAR)` expanded from the variables defined before, `$$` as `$`; a reference to nothing stays as written (the kubelet's rules). */
+/**
+ * `$(VAR)` expanded from the variables defined before, as the kubelet's scanner reads a value:
+ * `$$` is `$`; `$(` reads a name up to the first `)`, replaced when defined and kept as written
+ * when not; an unclosed `$(` and a `$` before anything else are kept as written.
+ */
 function expand(text: string, defined: Map<string, Defined>): { value: string; resolved?: NonNullable<SourceEntry['resolved']> } {
   if (!text.includes('$')) return { value: text };
   const refs: LayerReference[] = [];
-  const value = text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (written, name: string | undefined) => {
-    if (name === undefined) return '$';
-    const found = defined.get(name);
-    refs.push({ name, ...(found ? { from: { source: found.location.file, location: found.location } } : {}) });
-    return found ? found.value : written;
-  });
+  let value = '';
+  for (let i = 0; i < text.length; i++) {
+    const next = text[i + 1];
+    if (text[i] !== '$' || next === undefined) {
+      value += text[i];
+    } else if (next === '$') {
+      value += '$';
+      i++;
+    } else if (next === '(' && text.indexOf(')', i + 2) !== -1) {
+      const close = text.indexOf(')', i + 2);
+      const name = text.slice(i + 2, close);
+      const found = defined.get(name);
+      refs.push({ name, ...(found ? { from: { source: found.location.file, location: found.location } } : {}) });
+      value += found ? found.value : text.slice(i, close + 1);
+      i = close;
+    } else {
+      // `$(` with no `)`, or `$x`: both characters as written, the scan goes on after them.
+      value += text[i]! + next;
+      i++;
+    }
+  }
   const unresolved = refs.filter((r) => !r.from).map((r) => ({ name: r.name }));
   return { value, ...(refs.length ? { resolved: { written: text, refs, unresolved } } : {}) };
 }

@@ -1,4 +1,4 @@
-import type { KeySpec, Manifest, Service, SourceSpec } from '../manifest/manifest.js';
+import { isKeyFile, type KeySpec, type Manifest, type Service, type SourceSpec } from '../manifest/manifest.js';
 import { coerceValue } from './coerce.js';
 import { describeLayer } from './describe-layer.js';
 import type { Layer, ResolvedConfig, ResolvedKey, UnknownSetting } from './resolved-config.js';
@@ -74,7 +74,7 @@ export function resolveConfig(
     const file = files.get(sourceKey(service, source, env));
     if (!file) continue;
     // A compose service, a workload or values mapped key by key are the service's own, wherever their files are.
-    const own = source.format === 'compose' || source.format === 'kubernetes' || source.format === 'helm-values' || isOwnPath(service, path);
+    const own = !isKeyFile(source.format) || isOwnPath(service, path);
     const shared = (source.shared ?? !own) ? (true as const) : undefined;
     const layerOf = (entry: SourceEntry): Layer => {
       const layer: Layer = {

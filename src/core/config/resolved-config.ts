@@ -3,7 +3,7 @@ import type { KeySpec } from '../manifest/manifest.js';
 import type { Coerced, RawOrigin } from './coerce.js';
 
 /** The kinds of layer, lowest precedence first (PRODUCT §4); `file`, `dotenv` and `compose` are all sources. */
-export type LayerKind = 'default' | 'bind' | 'file' | 'dotenv' | 'compose' | 'kubernetes' | 'helm-values' | 'env';
+export type LayerKind = 'default' | 'bind' | 'file' | 'dotenv' | 'compose' | 'kubernetes' | 'helm-values' | 'kustomize' | 'env';
 
 /**
  * One value a layer sets for a key, with where it was set. `raw` is the value as read (YAML keeps

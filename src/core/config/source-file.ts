@@ -4,6 +4,7 @@ import { joinRepoPath } from '../manifest/repo-path.js';
 import type { Service, SourceSpec } from '../manifest/manifest.js';
 import { parseConfigFile } from './parse-config-file.js';
 import { parseDotenv, type DotenvEntry, type DotenvFile } from './parse-dotenv.js';
+import type { RenderRequest } from './render-request.js';
 import type { LayerReference } from './resolved-config.js';
 import { parseTemplate, type Template } from './template.js';
 
@@ -68,10 +69,13 @@ export function composePaths(service: Service, source: SourceSpec, env: string):
  * compose file holds many services.
  */
 export function sourceKey(service: Service, source: SourceSpec, env: string): string {
-  if (source.format === 'kubernetes') {
+  const workload = () => {
     const { workload, kind, container } = source.kubernetes!;
-    return `${kubernetesPaths(service, source, env).join('+')}#${kind ?? ''}/${workload}/${container ?? ''}`;
-  }
+    return `${kind ?? ''}/${workload}/${container ?? ''}`;
+  };
+  if (source.format === 'kubernetes') return `${kubernetesPaths(service, source, env).join('+')}#${workload()}`;
+  const render = renderRequest(service, source, env);
+  if (render) return `${'kustomize' in render ? `${render.kustomize}#kustomize` : `${helmValuesPaths(service, source, env).join('+')}#render ${JSON.stringify(render.argv)}`}#${workload()}`;
   // A helm-values source maps keys of its own: two services reading one values file read different keys.
   if (source.format === 'helm-values') return `${helmValuesPaths(service, source, env).join('+')}#helm@${service.name}`;
   if (source.format !== 'compose') return sourcePath(service, source, env);
@@ -82,6 +86,13 @@ export function sourceKey(service: Service, source: SourceSpec, env: string): st
 /** A kubernetes source's manifest files and directories in one environment. */
 export function kubernetesPaths(service: Service, source: SourceSpec, env: string): string[] {
   return (source.kubernetes?.paths ?? [source.template]).map((template) => joinRepoPath(service.path, template.replaceAll('{env}', env)) ?? template);
+}
+
+/** What renders a kustomize or rendered helm-values source's manifests in one environment; undefined for other sources. */
+export function renderRequest(service: Service, source: SourceSpec, env: string): RenderRequest | undefined {
+  if (!source.render) return undefined;
+  if ('argv' in source.render) return { argv: source.render.argv.map((arg) => arg.replaceAll('{env}', env)) };
+  return { kustomize: sourcePath(service, source, env) };
 }
 
 /** A helm-values source's values files in one environment, in layering order. */
@@ -107,6 +118,7 @@ export function sourceFiles(service: Service, source: SourceSpec, env: string): 
   // Directories among them: the files read below them are in `SourceFile.reads`.
   if (source.format === 'kubernetes') return kubernetesPaths(service, source, env);
   if (source.format === 'helm-values') return helmValuesPaths(service, source, env);
+  if (source.format === 'kustomize') return [sourcePath(service, source, env)];
   return [sourcePath(service, source, env), ...variablesPaths(service, source, env)];
 }
 

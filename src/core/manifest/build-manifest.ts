@@ -131,9 +131,9 @@ function buildService(
   asArray(rawConfig.sources).forEach((rawSource, index) => {
     const s = asRecord(rawSource);
     const sourcePath = at('config', 'sources', index);
-    const kinds = (['file', 'dotenv', 'compose', 'kubernetes', 'helm-values'] as const).filter((k) => s[k] !== undefined);
+    const kinds = (['file', 'dotenv', 'compose', 'kubernetes', 'helm-values', 'kustomize'] as const).filter((k) => s[k] !== undefined);
     if (kinds.length !== 1) {
-      problem(sourcePath, kinds.length ? `a source has ${kinds.length === 2 ? 'both ' : ''}${kinds.join(' and ')}: give one per entry` : 'a source needs file: PATH, dotenv: PATH, compose: PATH, kubernetes: PATH or helm-values: PATH');
+      problem(sourcePath, kinds.length ? `a source has ${kinds.length === 2 ? 'both ' : ''}${kinds.join(' and ')}: give one per entry` : 'a source needs file: PATH, dotenv: PATH, compose: PATH, kubernetes: PATH, helm-values: PATH or kustomize: DIR');
       return;
     }
     const kind = kinds[0]!;
@@ -157,6 +157,8 @@ function buildService(
     /** The paths of a source that takes one or a list. */
     const paths = (field: 'compose' | 'kubernetes' | 'helm-values', what: string) =>
       (Array.isArray(s[field]) ? (s[field] as unknown[]) : [s[field]]).map((raw, i) => relative(raw, Array.isArray(s[field]) ? [...sourcePath, field, i] : [...sourcePath, field], what));
+    const text = (field: string) => (typeof s[field] === 'string' ? { [field]: s[field] as string } : {});
+    const workload = () => ({ paths: [] as string[], workload: typeof s.workload === 'string' ? s.workload : name, ...text('kind'), ...text('container') });
     if (kind === 'helm-values') {
       const files = paths('helm-values', 'values file');
       const keys = new Map<string, (string | number)[]>();
@@ -165,21 +167,31 @@ function buildService(
         if (parsed) keys.set(key, parsed);
         else problem([...sourcePath, 'keys', key], `keys.${key} must be the path of a value in the values files, like database.port or servers[0].host`);
       }
-      if (!keys.size && !entries(s.keys).length) problem(sourcePath, 'a helm-values source needs keys: which config key is which value path (DB_PORT: database.port)');
+      const argv = Array.isArray(s.render) && s.render.length && s.render.every((a) => typeof a === 'string') ? (s.render as string[]) : undefined;
+      if (s.render !== undefined && !argv) problem([...sourcePath, 'render'], 'render must be a command as a list of arguments, like [helm, template, api, charts/api, -f, charts/api/values.yaml]');
+      if (s.render !== undefined && s.keys !== undefined) problem(sourcePath, 'a helm-values source has keys: (values read by path) or render: (manifests read as kubernetes), not both');
+      else if (s.render === undefined && !keys.size && !entries(s.keys).length) problem(sourcePath, 'a helm-values source needs keys: which config key is which value path (DB_PORT: database.port), or render: a command that renders the chart');
       if (!files.length || files.some((f) => f === undefined)) return;
-      sources.push({ ...common, format: 'helm-values', template: files[0]!, helm: { files: files as string[], keys } });
+      sources.push({
+        ...common,
+        format: 'helm-values',
+        template: files[0]!,
+        helm: { files: files as string[], keys },
+        ...(argv ? { render: { argv }, kubernetes: workload() } : {}),
+      });
+      return;
+    }
+    if (kind === 'kustomize') {
+      // The overlay is relative to the service, like every source; kubectl kustomize reads the bases it names.
+      const overlay = relative(s.kustomize, [...sourcePath, 'kustomize'], 'kustomize');
+      if (overlay === undefined) return;
+      sources.push({ ...common, format: 'kustomize', template: overlay, render: { kustomize: overlay }, kubernetes: workload() });
       return;
     }
     if (kind === 'kubernetes') {
       const manifests = paths('kubernetes', 'kubernetes manifests');
       if (!manifests.length || manifests.some((f) => f === undefined)) return;
-      const text = (field: string) => (typeof s[field] === 'string' ? { [field]: s[field] as string } : {});
-      sources.push({
-        ...common,
-        format: 'kubernetes',
-        template: manifests[0]!,
-        kubernetes: { paths: manifests as string[], workload: typeof s.workload === 'string' ? s.workload : name, ...text('kind'), ...text('container') },
-      });
+      sources.push({ ...common, format: 'kubernetes', template: manifests[0]!, kubernetes: { ...workload(), paths: manifests as string[] } });
       return;
     }
     const files = paths('compose', 'compose file');

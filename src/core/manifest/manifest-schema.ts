@@ -444,7 +444,7 @@ export const manifestSchema = {
       }
     },
     "source": {
-      "description": "One config source: a YAML/JSON file (file:), a dotenv file (dotenv:), a compose service (compose:), a Kubernetes workload's container (kubernetes:), or Helm values (helm-values:).",
+      "description": "One config source: a YAML/JSON file (file:), a dotenv file (dotenv:), a compose service (compose:), a Kubernetes workload's container (kubernetes:), Helm values (helm-values:), or a kustomize overlay (kustomize:).",
       "type": "object",
       "additionalProperties": false,
       "properties": {
@@ -480,6 +480,19 @@ export const manifestSchema = {
             }
           ]
         },
+        "render": {
+          "description": "With helm-values: a command that renders the chart (helm template …), run in the fleet's directory, {env} allowed; what it prints is read as kubernetes (workload:, kind:, container:).",
+          "allOf": [
+            {
+              "$ref": "#/definitions/argv"
+            }
+          ]
+        },
+        "kustomize": {
+          "description": "A kustomize overlay directory, relative to the service, {env} allowed: rendered with kubectl kustomize and read as kubernetes (workload:, kind:, container:), each value traced to the file that sets it.",
+          "type": "string",
+          "minLength": 1
+        },
         "keys": {
           "description": "With helm-values: config key → the path of its value in the values files (database.port, servers[0].host, annotations.\"example.com/tier\").",
           "type": "object",
@@ -490,12 +503,12 @@ export const manifestSchema = {
           }
         },
         "workload": {
-          "description": "With kubernetes: the workload's name (default: this service's name).",
+          "description": "With kubernetes, kustomize or a rendered chart: the workload's name (default: this service's name).",
           "type": "string",
           "minLength": 1
         },
         "kind": {
-          "description": "With kubernetes: the workload's kind, when several have its name (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod).",
+          "description": "With kubernetes, kustomize or a rendered chart: the workload's kind, when several have its name (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod).",
           "enum": [
             "Deployment",
             "StatefulSet",
@@ -507,7 +520,7 @@ export const manifestSchema = {
           ]
         },
         "container": {
-          "description": "With kubernetes: the container (default: the workload's only one).",
+          "description": "With kubernetes, kustomize or a rendered chart: the container (default: the workload's only one).",
           "type": "string",
           "minLength": 1
         },

@@ -95,7 +95,7 @@ export interface KeySpec {
 export interface SourceSpec {
   /** Position in `config.sources`, for locating it in the manifest. */
   index: number;
-  format: 'yaml' | 'dotenv' | 'compose' | 'kubernetes' | 'helm-values';
+  format: 'yaml' | 'dotenv' | 'compose' | 'kubernetes' | 'helm-values' | 'kustomize';
   /** As written, relative to the service path; `{env}` is replaced per environment. */
   template: string;
   optional: boolean;
@@ -116,16 +116,33 @@ export interface SourceSpec {
   /**
    * A kubernetes source: manifest files or directories (every YAML file below them), the workload
    * (a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod) and container whose environment
-   * it reads.
+   * it reads. A kustomize source and a rendered helm-values source read what they render as
+   * kubernetes, with the same workload and container (and no paths).
    */
   kubernetes?: { paths: string[]; workload: string; kind?: string; container?: string };
   /**
+   * What renders the manifests of a kustomize source (its overlay directory, relative to the
+   * fleet) or a rendered helm-values source (a command, run in the fleet's directory); `{env}`
+   * is replaced in either.
+   */
+  render?: { kustomize: string } | { argv: string[] };
+  /**
    * A helm-values source: values files layered in order as Helm coalesces them, and for each
-   * config key the path of its value in them (`DB_PORT: database.port`, parsed).
+   * config key the path of its value in them (`DB_PORT: database.port`, parsed); none when the
+   * source is rendered instead (`render`).
    */
   helm?: { files: string[]; keys: Map<string, (string | number)[]> };
   /** `shared: true|false` as written: whether other services read the same source (default: whether it is outside the service's paths). */
   shared?: boolean;
+}
+
+/**
+ * Whether a source is a file of keys (`KEY: value`, `KEY=value`) that names what it sets; the
+ * other formats give a service what another tool's definition gives its container (a compose
+ * service, a workload, values mapped key by key, a rendered chart or overlay).
+ */
+export function isKeyFile(format: SourceSpec['format']): format is 'yaml' | 'dotenv' {
+  return format === 'yaml' || format === 'dotenv';
 }
 
 /** Whether a service runs in an environment (`environments` of the service). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +104,23 @@ describe('GitCli', () => {
     assert.deepEqual(await git.workingTree().list('k8s/prod'), ['k8s/prod/app.yaml', 'k8s/prod/db.secret.yaml', 'k8s/prod/new.yaml']);
     assert.deepEqual(await git.workingTree().list('nope'), []);
     assert.ok((await git.workingTree().list('.')).includes('k8sx/other.yaml'));
+  });
+
+  test('copies a commit to disk with the git-ignored files (not ignored directories), once, and removes it on close', async () => {
+    const repo = new GitRepo({ '.gitignore': 'secret.env\nbuild/\n', 'fleet/tranche.yaml': 'v1\n', 'fleet/a.txt': 'one\n', 'lib/base.yaml': 'base\n' });
+    repos.push(repo);
+    const first = repo.commit();
+    repo.write({ 'fleet/a.txt': 'two\n', 'fleet/secret.env': 'TOKEN=x\n', 'fleet/build/out.bin': 'big\n' }).commit();
+    const git = new GitCli(join(repo.dir, 'fleet'), process.env);
+    const dir = await git.commitTree(first, 'first').materialize();
+    assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'one\n', 'the commit\'s content, not the working tree\'s');
+    assert.equal(readFileSync(join(dir, '..', 'lib', 'base.yaml'), 'utf8'), 'base\n', 'the whole repository: bases outside the fleet are there');
+    assert.equal(readFileSync(join(dir, 'secret.env'), 'utf8'), 'TOKEN=x\n', 'a git-ignored file, as read sees it');
+    assert.equal(existsSync(join(dir, 'build')), false, 'not an ignored directory');
+    assert.equal(await git.commitTree(first, 'again').materialize(), dir, 'made once');
+    assert.equal(await git.workingTree().materialize(), join(repo.dir, 'fleet').replace(/\/$/, ''));
+    await git.close();
+    assert.equal(existsSync(dir), false, 'removed on close');
   });
 
   test('reads a thousand blobs through one cat-file process, including identical ones', async () => {

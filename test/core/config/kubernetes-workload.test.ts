@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
 import type { ReadFile } from '../../../src/core/config/compose-service.js';
 import { readManifests, workloadEntries, type WorkloadQuery } from '../../../src/core/config/kubernetes-workload.js';
 
@@ -101,5 +103,47 @@ describe('kubernetes workloads', () => {
     assert.equal(findings[0]?.location?.file, 'k8s/bad.yaml');
     assert.ok(objects.some((o) => o.kind === 'Service' && o.name === 'ok'));
     assert.ok(objects.some((o) => o.kind === 'Deployment'));
+  });
+});
+
+// The model: the kubelet's expansion (its expansion package, Expand and tryReadVariableName, as
+// a recursive reading): "$$" is "$"; "$(" reads a name up to the first ")" and gives its value
+// when defined before, else the reference as written; "$(" with no ")" and "$" before anything
+// else give both characters and the reading goes on after them; a "$" at the end stays.
+function kubeletExpand(text: string, defined: Map<string, string>): string {
+  const dollar = text.indexOf('$');
+  if (dollar === -1 || dollar === text.length - 1) return text;
+  const head = text.slice(0, dollar);
+  const rest = text.slice(dollar + 1);
+  if (rest[0] === '$') return head + '$' + kubeletExpand(rest.slice(1), defined);
+  const close = rest[0] === '(' ? rest.indexOf(')') : -1;
+  if (close === -1) return head + '$' + rest[0] + kubeletExpand(rest.slice(1), defined);
+  const name = rest.slice(1, close);
+  return head + (defined.get(name) ?? `$(${name})`) + kubeletExpand(rest.slice(close + 1), defined);
+}
+
+describe('kubernetes workloads against a model of the kubelet', () => {
+  test('property: every variable is what the kubelet gives the container (envFrom then env, $(VAR) from the ones before)', () => {
+    const NAMES = ['A', 'B_1', 'c.d', 'x-y', 'PORT'];
+    const name = fc.constantFrom(...NAMES);
+    const piece = fc.oneof(fc.stringMatching(/^[a-z0-9:/ ]{0,5}$/), name.map((n) => `$(${n})`), fc.constantFrom('$$', '$', '$(', '$(A', '$$(A)', '$(A$(B_1)', ')'));
+    const value = fc.array(piece, { maxLength: 4 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(fc.dictionary(name, fc.stringMatching(/^[a-z0-9]{0,4}$/), { maxKeys: 3 }), fc.array(fc.tuple(name, value), { maxLength: 6 }), (data, env) => {
+        const docs = [
+          { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data },
+          { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w' }, spec: { template: { spec: { containers: [{ name: 'c', envFrom: [{ configMapRef: { name: 'cm' } }], env: env.map(([n, v]) => ({ name: n, value: v })) }] } } } },
+        ];
+        const text = docs.map((d) => stringify(d)).join('---\n');
+        const { objects, findings } = readManifests([{ path: 'k.yaml', text, tracked: true }]);
+        assert.deepEqual(findings, []);
+        const { entries } = workloadEntries(objects, { workload: 'w', at: { file: 'tranche.yaml' } });
+        const defined = new Map<string, string>(Object.entries(data));
+        for (const [n, v] of env) defined.set(n, kubeletExpand(v, defined));
+        const ours = new Map(entries.map((e) => [e.key, String(e.value)]));
+        assert.deepEqual(ours, defined, text);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -14,6 +14,8 @@ export function checkUnknownKey({ env, toConfigs }: ConfigRuleInput): Finding[] 
     for (const { key, layer } of config.unknown) {
       const guess = didYouMean(key, declared);
       if (layer.shared && !guess) continue;
+      // A compose service, a workload, a chart give the service every key they hold; a key file sets only what it names.
+      const gives = layer.kind !== 'file' && layer.kind !== 'dotenv';
       findings.push({
         rule: 'config/unknown-key',
         severity: 'warn',
@@ -21,10 +23,10 @@ export function checkUnknownKey({ env, toConfigs }: ConfigRuleInput): Finding[] 
         ...(layer.perEnvironment ? { env } : {}),
         key,
         message:
-          layer.kind === 'compose' || layer.kind === 'kubernetes'
+          gives
             ? `${layer.source} gives ${config.service} ${key}, which its schema does not declare${guess ? ` (did you mean ${guess}?)` : ''}: tranche neither checks nor tracks it`
             : `${layer.source} sets ${key}, which ${config.service} does not declare${guess ? ` (did you mean ${guess}?)` : ''}: the service never gets it`,
-        hint: guess && !(layer.kind === 'compose' || layer.kind === 'kubernetes') ? `rename it to ${guess}` : `declare ${key} under services.${config.service}.config.schema${guess ? ` (or rename it to ${guess})` : ''}, or remove it`,
+        hint: guess && !gives ? `rename it to ${guess}` : `declare ${key} under services.${config.service}.config.schema${guess ? ` (or rename it to ${guess})` : ''}, or remove it`,
         location: layer.location,
       });
     }
