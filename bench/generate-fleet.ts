@@ -24,12 +24,28 @@ function value(type: (typeof TYPES)[number], s: number, k: number): string {
   }
 }
 
+const SHARED_KEYS = 500;
+
+/**
+ * What a fleet as people have it adds: every service also reads a shared root `.env` of 500 keys
+ * (a fifth of them built from others with `${VAR}`), its service in one `docker-compose.yml`
+ * (values interpolated from that `.env`) and its own Kubernetes Deployment and ConfigMap.
+ */
+export interface FleetOptions {
+  services?: number;
+  keys?: number;
+  /** The shared `.env`, compose file and Kubernetes manifests as further sources. */
+  asItIs?: boolean;
+}
+
 /**
  * A fleet of `services` services × `keys` keys × 3 environments in a git repository with two
  * commits: a release that moves one database's prod port, edits a fifth of the services' config
- * and adds keys — with a handful of real mistakes, so that the rules have work to report.
+ * and adds keys — with a handful of real mistakes, so that the rules have work to report. As it
+ * is, the release also changes one shared variable (which reaches every key built from it) and
+ * some services' compose values and ConfigMaps.
  */
-export function generateFleet(dir: string, services = 1000, keys = 40): GeneratedFleet {
+export function generateFleet(dir: string, { services = 1000, keys = 40, asItIs = false }: FleetOptions = {}): GeneratedFleet {
   const { write, git } = benchRepo(dir);
 
   const manifest = (prodPort: number) => {
@@ -52,6 +68,7 @@ export function generateFleet(dir: string, services = 1000, keys = 40): Generate
         lines.push(`        KEY_${k}: { type: ${type}${k % 5 === 0 ? ', required: true' : ''}${k % 7 === 0 ? `, default: ${JSON.stringify(value(type, s, k))}` : ''} }`);
       }
       lines.push('      sources:', '        - file: config/defaults.yaml', '        - file: config/{env}.yaml', '        - dotenv: deploy/{env}.env', '          optional: true');
+      if (asItIs) lines.push('        - dotenv: ../../.env', '        - compose: ../../docker-compose.yml', `        - kubernetes: ../../k8s/svc-${s}.yaml`);
       if (s % 10 === 0) lines.push('      env:', `        prod: { KEY_8: prod-${s} }`);
     }
     return `${lines.join('\n')}\n`;
@@ -80,15 +97,73 @@ export function generateFleet(dir: string, services = 1000, keys = 40): Generate
     return files;
   };
 
-  write('tranche.yaml', manifest(5432));
-  for (let s = 0; s < services; s++) for (const [path, text] of Object.entries(configFiles(s, false))) write(path, text);
+  const writeRevision = (release: boolean) => {
+    write('tranche.yaml', manifest(release ? 6432 : 5432));
+    for (let s = 0; s < services; s++) for (const [path, text] of Object.entries(configFiles(s, release))) write(path, text);
+    if (!asItIs) return;
+    write('.env', sharedEnv(release));
+    write('docker-compose.yml', composeFile(services, release));
+    for (let s = 0; s < services; s++) write(`k8s/svc-${s}.yaml`, kubernetesManifest(s, release));
+  };
+
+  writeRevision(false);
   git('add', '-A');
   git('commit', '-q', '-m', 'deployed');
   const from = git('rev-parse', 'HEAD');
 
-  write('tranche.yaml', manifest(6432));
-  for (let s = 0; s < services; s++) for (const [path, text] of Object.entries(configFiles(s, true))) write(path, text);
+  writeRevision(true);
   git('add', '-A');
   git('commit', '-q', '-m', 'release: move db-3 in prod');
   return { dir, from, to: git('rev-parse', 'HEAD') };
+}
+
+/** The shared `.env`: a fifth of its values built from the variable before them. */
+function sharedEnv(release: boolean): string {
+  const lines = ['# shared by every service'];
+  for (let k = 0; k < SHARED_KEYS; k++) {
+    if (k % 5 === 4) lines.push(`SHARED_${k}=\${SHARED_${k - 1}}-${k}`);
+    else lines.push(`SHARED_${k}=${release && k === 3 ? 'moved' : `v${k}`}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One compose file for the fleet: each service's string keys interpolated from the `.env`. */
+function composeFile(services: number, release: boolean): string {
+  const lines = ['services:'];
+  for (let s = 0; s < services; s++) {
+    lines.push(`  svc-${s}:`, `    image: registry.internal/svc-${s}`, '    environment:');
+    lines.push(`      KEY_16: "\${SHARED_${s % SHARED_KEYS}}-${release && s % 7 === 0 ? 'c2' : 'c'}"`);
+    lines.push(`      KEY_24: \${SHARED_${(s * 3 + 4) % SHARED_KEYS}:-none}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A service's Deployment and ConfigMap: one value set inline, one from the ConfigMap. */
+function kubernetesManifest(s: number, release: boolean): string {
+  return [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    `  name: svc-${s}`,
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: app',
+    `          image: registry.internal/svc-${s}`,
+    '          env:',
+    '            - name: KEY_32',
+    `              value: "k8s-${s}"`,
+    '            - name: KEY_8',
+    '              valueFrom:',
+    `                configMapKeyRef: { name: svc-${s}-config, key: KEY_8 }`,
+    '---',
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    `  name: svc-${s}-config`,
+    'data:',
+    `  KEY_8: "${release && s % 11 === 0 ? 'cm2' : 'cm'}-${s}"`,
+    '',
+  ].join('\n');
 }

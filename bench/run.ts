@@ -3,7 +3,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchChanges } from './changes-bench.js';
-import { benchConfig } from './config-bench.js';
+import { benchConfig, benchFleetAsItIs } from './config-bench.js';
 import { benchContracts } from './contracts-bench.js';
 import { benchRollout } from './rollout-bench.js';
 
@@ -20,6 +20,14 @@ try {
   for (const r of benchConfig(join(dir, 'fleet'), BIN, RUNS)) {
     console.log(`| \`tranche ${r.name}\` | ${r.seconds.toFixed(2)} s | ${r.peakMb.toFixed(0)} MB | < 3 s, < 400 MB |`);
   }
+
+  console.log(`\n## The same fleet as it is: + a shared .env of 500 keys with \${VAR}, a compose file, Kubernetes manifests (median of ${RUNS} runs, in turn)\n`);
+  const f = benchFleetAsItIs(join(dir, 'fleet'), BIN, RUNS);
+  console.log('| `tranche check --env prod --from A --to B` | wall time | peak RSS | target |');
+  console.log('|---|---|---|---|');
+  console.log(`| plain fleet | ${f.plain.seconds.toFixed(2)} s | ${f.plain.peakMb.toFixed(0)} MB | |`);
+  console.log(`| fleet as it is | ${f.asItIs.seconds.toFixed(2)} s | ${f.asItIs.peakMb.toFixed(0)} MB | |`);
+  console.log(`| ratio | ×${(f.asItIs.seconds / f.plain.seconds).toFixed(2)} | ×${(f.asItIs.peakMb / f.plain.peakMb).toFixed(2)} | ≤ ×1.5 time, ≤ ×1.2 memory |`);
 
   console.log('\n## Rollout of 12 services (~300 ms start each) in batches of 3\n');
   const r = await benchRollout(join(dir, 'rollout'), BIN);

@@ -4,23 +4,84 @@
  */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
+  const limit = typoLimit(word);
   let best: string | undefined;
-  let bestDistance = Infinity;
+  let bestDistance = limit + 1;
   for (const candidate of candidates) {
     if (candidate === word) continue;
-    const distance = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase());
+    // The distance is at least the difference in length: most candidates end here.
+    const other = candidate.toLowerCase();
+    if (Math.abs(other.length - lower.length) >= bestDistance) continue;
+    const distance = other === lower ? 0 : editDistance(lower, other, bestDistance - 1);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  // One or two characters are a different word, not a typo: only a change of case counts.
-  const limit = word.length <= 2 ? 0 : Math.max(1, Math.floor(word.length / 3));
-  return bestDistance <= limit ? best : undefined;
+  return best;
 }
 
-/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
-export function editDistance(a: string, b: string): number {
+/**
+ * didYouMean for many words, each against a subset of one vocabulary (a service's schema among
+ * every key the fleet declares): a word is measured against the vocabulary once, however many
+ * subsets ask about it. Gives what didYouMean gives for the subset.
+ */
+export class TypoIndex {
+  private readonly vocabulary: readonly string[];
+  private readonly near = new Map<string, ReadonlyArray<{ candidate: string; distance: number }>>();
+
+  constructor(vocabulary: Iterable<string>) {
+    this.vocabulary = [...new Set(vocabulary)];
+  }
+
+  /** The member of `among` (in its order, every one in the vocabulary) that `word` is a plausible typo of. */
+  guess(word: string, among: ReadonlyMap<string, unknown>): string | undefined {
+    let best: { candidate: string; distance: number } | undefined;
+    for (const near of this.nearTo(word)) {
+      if (!among.has(near.candidate)) continue;
+      if (!best || near.distance < best.distance || (near.distance === best.distance && isBefore(among, near.candidate, best.candidate))) best = near;
+    }
+    return best?.candidate;
+  }
+
+  private nearTo(word: string): ReadonlyArray<{ candidate: string; distance: number }> {
+    let near = this.near.get(word);
+    if (!near) {
+      const lower = word.toLowerCase();
+      const limit = typoLimit(word);
+      const found: Array<{ candidate: string; distance: number }> = [];
+      for (const candidate of this.vocabulary) {
+        if (candidate === word) continue;
+        const other = candidate.toLowerCase();
+        if (Math.abs(other.length - lower.length) > limit) continue;
+        const distance = other === lower ? 0 : editDistance(lower, other, limit);
+        if (distance <= limit) found.push({ candidate, distance });
+      }
+      this.near.set(word, (near = found));
+    }
+    return near;
+  }
+}
+
+function isBefore(order: ReadonlyMap<string, unknown>, a: string, b: string): boolean {
+  for (const key of order.keys()) {
+    if (key === a) return true;
+    if (key === b) return false;
+  }
+  return false;
+}
+
+/** One or two characters are a different word, not a typo: only a change of case counts. */
+function typoLimit(word: string): number {
+  return word.length <= 2 ? 0 : Math.max(1, Math.floor(word.length / 3));
+}
+
+/**
+ * Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.
+ * With `bound`, any distance above it may be reported as `bound + 1` (it stops as soon as every
+ * alignment costs more).
+ */
+export function editDistance(a: string, b: string, bound = Infinity): number {
   if (a === b) return 0;
   const rows = a.length + 1;
   const cols = b.length + 1;
@@ -28,6 +89,7 @@ export function editDistance(a: string, b: string): number {
   for (let i = 0; i < rows; i++) d[i * cols] = i;
   for (let j = 0; j < cols; j++) d[j] = j;
   for (let i = 1; i < rows; i++) {
+    let rowMin = d[i * cols]!;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let v = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
@@ -35,9 +97,18 @@ export function editDistance(a: string, b: string): number {
         v = Math.min(v, d[(i - 2) * cols + j - 2]! + 1);
       }
       d[i * cols + j] = v;
+      if (v < rowMin) rowMin = v;
     }
+    // A swap reaches back two rows: stop only when this row and the one before both exceed the bound.
+    if (rowMin > bound && i > 1 && previousRowMin(d, i - 1, cols) > bound) return bound + 1;
   }
-  return d[rows * cols - 1]!;
+  return Math.min(d[rows * cols - 1]!, bound + 1);
+}
+
+function previousRowMin(d: number[], row: number, cols: number): number {
+  let min = Infinity;
+  for (let j = 0; j < cols; j++) min = Math.min(min, d[row * cols + j]!);
+  return min;
 }
 
 /** ` (did you mean X?)` when a candidate is a plausible typo of `word`, else ''. */

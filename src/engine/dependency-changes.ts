@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
 import type { ChangeManifest, ServiceDependencyChange } from '../core/changes/change-manifest.js';
 import { diffLockfilePair } from '../core/deps/diff-lockfile-pair.js';
-import { isLockfileName } from '../core/deps/parse-lockfile.js';
+import { manifestBeside } from '../core/deps/dev-dependencies.js';
+import { isLockfileName, isUnreadLockfile, resolutionFile } from '../core/deps/parse-lockfile.js';
 import type { Finding } from '../core/finding.js';
 import type { FileTree } from '../ports/file-tree.js';
 import type { Git } from '../ports/git.js';
@@ -17,12 +18,15 @@ export interface LockfileProblems {
   target: Finding[];
   /** A lockfile of a deployed revision that does not parse: its changes cannot be told. */
   deployed: { service: string; path: string; commit: string; message: string }[];
+  /** A lockfile of a package manager tranche does not read, changed by the release: its changes go unchecked. */
+  unread: { service: string; path: string }[];
 }
 
 /**
  * Diffs the lockfiles each service changes, each against the revision the service runs,
  * streamed: a few pairs are read ahead while one is diffed, then dropped, so a thousand large
- * lockfiles never sit in memory together. Fills `service.deps`.
+ * lockfiles never sit in memory together. Fills `service.deps`. Go modules are read from go.mod
+ * (what the build selects), whether go.sum or go.mod changed.
  */
 export async function addDependencyChanges(git: Git, changes: ChangeManifest): Promise<LockfileProblems> {
   const after = git.commitTree(changes.to.commit, changes.to.label);
@@ -32,16 +36,29 @@ export async function addDependencyChanges(git: Git, changes: ChangeManifest): P
     if (!tree) trees.set(commit, (tree = git.commitTree(commit, commit.slice(0, 7))));
     return tree;
   };
-  const jobs = changes.services.flatMap((service) =>
-    service.from ? service.files.filter((f) => f.kind === 'deps' && isLockfileName(f.path)).map((file) => ({ service, from: service.from!.commit, path: file.path, was: file.from ?? file.path })) : [],
-  );
+  // A changed go.sum or go.mod is read as its go.mod (what the build selects), once per directory.
+  const jobs = changes.services.flatMap((service) => {
+    if (!service.from) return [];
+    const seen = new Set<string>();
+    return service.files.flatMap((file) => {
+      const path = resolutionFile(file.path);
+      if (!isLockfileName(path) || (file.kind !== 'deps' && posix.basename(path) !== 'go.mod') || seen.has(path)) return [];
+      seen.add(path);
+      return [{ service, from: service.from!.commit, path, was: resolutionFile(file.from ?? file.path) }];
+    });
+  });
+  const problems: LockfileProblems = { target: [], deployed: [], unread: [] };
+  for (const service of changes.services) {
+    for (const file of service.files) if (isUnreadLockfile(file.path) && file.status !== 'D') problems.unread.push({ service: service.service, path: file.path });
+  }
   const read = async (start: number) => {
     const chunk = jobs.slice(start, start + PAIRS_AT_ONCE);
-    const paths = chunk.flatMap(({ path }) => [path, manifestBeside(path)]);
+    const withManifest = (path: string) => [path, ...(manifestBeside(path) !== undefined ? [manifestBeside(path)!] : [])];
+    const paths = chunk.flatMap(({ path }) => withManifest(path));
     const bases = [...new Set(chunk.map((j) => j.from))];
     const [now, ...olds] = await Promise.all([
       after.read(paths),
-      ...bases.map((commit) => treeAt(commit).read(chunk.filter((j) => j.from === commit).flatMap(({ was }) => [was, manifestBeside(was)]))),
+      ...bases.map((commit) => treeAt(commit).read(chunk.filter((j) => j.from === commit).flatMap(({ was }) => withManifest(was)))),
     ]);
     const old = new Map(bases.map((commit, i) => [commit, olds[i]!]));
     return { chunk, old, now };
@@ -57,7 +74,6 @@ export async function addDependencyChanges(git: Git, changes: ChangeManifest): P
       pending.push(chunk);
     }
   };
-  const problems: LockfileProblems = { target: [], deployed: [] };
   readAhead();
   for (let current = pending.shift(); current !== undefined; current = pending.shift()) {
     const { chunk, old, now } = await current;
@@ -66,7 +82,11 @@ export async function addDependencyChanges(git: Git, changes: ChangeManifest): P
       const text = now.get(path);
       if (text === undefined) continue; // deleted: its packages are gone with it
       const before = old.get(from)!;
-      const diff = diffLockfilePair({ path, before: before.get(was), after: text, manifestBefore: before.get(manifestBeside(was)), manifestAfter: now.get(manifestBeside(path)) });
+      const beside = (side: Map<string, string>, lockfile: string) => {
+        const manifest = manifestBeside(lockfile);
+        return manifest === undefined ? undefined : side.get(manifest);
+      };
+      const diff = diffLockfilePair({ path, before: before.get(was), after: text, manifestBefore: beside(before, was), manifestAfter: beside(now, path) });
       if ('changes' in diff) {
         service.deps.push(...diff.changes.map((change): ServiceDependencyChange => ({ ...change, lockfile: path })));
         if (diff.beforeProblem) problems.deployed.push({ service: service.service, path: was, commit: from, message: diff.beforeProblem.message });
@@ -78,8 +98,4 @@ export async function addDependencyChanges(git: Git, changes: ChangeManifest): P
     }
   }
   return problems;
-}
-
-function manifestBeside(lockfile: string): string {
-  return posix.join(posix.dirname(lockfile), 'package.json');
 }

@@ -1,4 +1,4 @@
-import { composeEntries, readComposeService, type ReadFile } from '../core/config/compose-service.js';
+import { ComposeProject, composeEntries, readComposeService, type ReadFile } from '../core/config/compose-service.js';
 import { composePaths, type SourceEntry, type SourceFile } from '../core/config/source-file.js';
 import type { Finding } from '../core/finding.js';
 import type { Manifest } from '../core/manifest/manifest.js';
@@ -28,13 +28,14 @@ export async function gatherComposeSources(tree: FileTree, manifest: Manifest, s
   const first = await read([...new Set([...wanted.values()].flatMap((w) => [...w.files, w.projectEnv]))]);
 
   const services = new Map<string, ReturnType<typeof readComposeService>>();
+  const project = new ComposeProject();
   for (const [key, want] of wanted) {
     const missing = want.files.filter((f) => !first.has(f));
     if (missing.length) {
       if (!want.optional) findings.push(missingSource(manifest, want, 'compose file', missing, tree.label));
       continue;
     }
-    const service = readComposeService(want.files.map((f) => first.get(f)!), first.get(want.projectEnv), want.service);
+    const service = readComposeService(want.files.map((f) => first.get(f)!), first.get(want.projectEnv), want.service, project);
     findings.push(...service.findings);
     services.set(key, service);
   }

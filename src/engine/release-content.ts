@@ -70,6 +70,19 @@ export async function releaseContent(git: Git, revisions: ReleaseRevisions, toCo
   if (options.dependencies) {
     const problems = await addDependencyChanges(git, changes);
     if (problems.target.length) throw new InvalidFleetError(problems.target);
+    const unread = new Map<string, string[]>();
+    for (const p of problems.unread) unread.set(p.path, [...(unread.get(p.path) ?? []), p.service]);
+    for (const [path, services] of unread) {
+      findings.push({
+        rule: 'deps/unread-lockfile',
+        severity: 'info',
+        env,
+        ...(services.length === 1 ? { service: services[0]! } : {}),
+        message: `${path} changes in this release (${services.join(', ')}), and tranche does not read ${path.slice(path.lastIndexOf('/') + 1)} files: its dependency changes go unchecked`,
+        hint: 'review its diff by hand',
+        location: { file: path },
+      });
+    }
     for (const p of problems.deployed) {
       findings.push({
         ...unreadableFinding(env, [p.service], `the lockfile ${p.path} that ${p.service} runs (${p.commit.slice(0, 7)}) does not parse (${p.message}): its dependency changes cannot be told, and every package is taken as added`),

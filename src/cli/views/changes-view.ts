@@ -45,7 +45,7 @@ function serviceLines(s: ServiceChanges, w: Writer, limits: Limits): string[] {
   for (const k of s.configKeys.slice(0, limits.keys)) lines.push(`${w.bullet}${w.code(k.key)}: ${k.from === null ? '(unset)' : w.code(k.from)} → ${k.to === null ? '(unset)' : w.code(k.to)}`);
   more(limits.keys, s.configKeys.length, 'config keys');
   for (const d of s.deps.slice(0, limits.deps)) {
-    const how = [d.semver, d.direct ? 'direct' : `transitive${d.via.length ? ` via ${listed(d.via, 5)}` : ''}`].filter(Boolean).join(', ');
+    const how = [d.breaking ? `${d.semver}, breaking` : d.semver, d.direct ? 'direct' : `transitive${d.via.length ? ` via ${listed(d.via, 5)}` : ''}`, d.dev ? 'development only' : undefined].filter(Boolean).join(', ');
     lines.push(`${w.bullet}${w.code(d.name)} ${d.from === undefined ? '(added)' : w.code(d.from)} → ${d.to === undefined ? '(removed)' : w.code(d.to)} (${w.text(how)})`);
   }
   more(limits.deps, s.deps.length, 'dependency changes');

@@ -40,19 +40,42 @@ interface Variable {
 }
 
 /**
- * Reads the compose files (`files`, in merge order; the first one's directory is the project's)
- * for `service`. `projectEnv` is the project's `.env`, when there is one.
+ * What the services of a compose project share, read once however many services are read from
+ * it: each compose file parsed, each project `.env` read (keyed by path: one revision's files).
  */
-export function readComposeService(files: readonly ReadFile[], projectEnv: ReadFile | undefined, service: string): ComposeService {
+export class ComposeProject {
+  private readonly yamls = new Map<string, ReturnType<typeof readYaml>>();
+  private readonly envs = new Map<string, Map<string, Variable>>();
+
+  yaml(file: ReadFile): ReturnType<typeof readYaml> {
+    let read = this.yamls.get(file.path);
+    if (!read) this.yamls.set(file.path, (read = readYaml(file.text, file.path)));
+    return read;
+  }
+
+  variables(file: ReadFile | undefined): Map<string, Variable> {
+    if (!file) return new Map();
+    let variables = this.envs.get(file.path);
+    if (!variables) this.envs.set(file.path, (variables = projectVariables(file)));
+    return variables;
+  }
+}
+
+/**
+ * Reads the compose files (`files`, in merge order; the first one's directory is the project's)
+ * for `service`. `projectEnv` is the project's `.env`, when there is one; `project` shares the
+ * parsed files between the services of one revision.
+ */
+export function readComposeService(files: readonly ReadFile[], projectEnv: ReadFile | undefined, service: string, project = new ComposeProject()): ComposeService {
   const findings: Finding[] = [];
-  const variables = projectVariables(projectEnv);
+  const variables = project.variables(projectEnv);
   const projectDir = posix.dirname(files[0]!.path);
   const environment = new Map<string, SourceEntry | undefined>();
   const envFiles: ComposeService['envFiles'] = [];
   let found = false;
 
   for (const file of files) {
-    const read = readYaml(file.text, file.path);
+    const read = project.yaml(file);
     if (!read.yaml) {
       findings.push(...read.findings);
       continue;

@@ -4,6 +4,7 @@ import type { SourceLocation } from '../location.js';
 import type { ManifestLocator } from '../manifest/manifest.js';
 import { yamlLocator } from '../manifest/yaml-locator.js';
 import { parseOptions } from '../yaml/parse-options.js';
+import { readBlockYamlStream } from '../yaml/read-yaml.js';
 import { toJSBounded } from '../yaml/to-js-bounded.js';
 import { yamlProblemMessage } from '../yaml/yaml-problem-message.js';
 import type { ReadFile } from './compose-service.js';
@@ -40,7 +41,27 @@ export interface KubernetesObject {
 export function readManifests(files: readonly ReadFile[]): { objects: KubernetesObject[]; findings: Finding[] } {
   const objects: KubernetesObject[] = [];
   const findings: Finding[] = [];
+  const add = (data: Record<string, unknown>, file: ReadFile, locate: KubernetesObject['locate'], comment: string | undefined) => {
+    const metadata = record(data.metadata);
+    if (typeof data.kind !== 'string' || typeof metadata.name !== 'string') return; // not an object (a kustomization, a Helm values file…)
+    objects.push({
+      kind: data.kind,
+      name: metadata.name,
+      ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}),
+      data,
+      file: file.path,
+      tracked: file.tracked,
+      locate,
+      ...(comment ? { comment } : {}),
+    });
+  };
   for (const file of files) {
+    // Plain manifests — nearly all — through the fast reader; the rest, and every problem, through `yaml`.
+    const fast = readBlockYamlStream(file.text, file.path);
+    if (fast) {
+      for (const doc of fast) add(record(doc.data), file, doc.locate, undefined);
+      continue;
+    }
     const lineCounter = new LineCounter();
     const docs = parseAllDocuments(file.text, parseOptions(lineCounter));
     if (!Array.isArray(docs)) continue; // an empty stream
@@ -59,19 +80,7 @@ export function readManifests(files: readonly ReadFile[]): { objects: Kubernetes
         findings.push({ rule: 'manifest/invalid', severity: 'error', message: converted.problem.message, location: { file: file.path, line, column: col } });
         continue;
       }
-      const data = record(converted.value);
-      const metadata = record(data.metadata);
-      if (typeof data.kind !== 'string' || typeof metadata.name !== 'string') continue; // not an object (a kustomization, a Helm values file…)
-      objects.push({
-        kind: data.kind,
-        name: metadata.name,
-        ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}),
-        data,
-        file: file.path,
-        tracked: file.tracked,
-        locate: yamlLocator(doc, lineCounter, file.path),
-        ...((doc.commentBefore ?? doc.contents?.commentBefore) ? { comment: (doc.commentBefore ?? doc.contents?.commentBefore)! } : {}),
-      });
+      add(record(converted.value), file, yamlLocator(doc, lineCounter, file.path), (doc.commentBefore ?? doc.contents?.commentBefore) ?? undefined);
     }
   }
   return { objects, findings };

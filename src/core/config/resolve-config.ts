@@ -1,10 +1,10 @@
+import { TypoIndex } from '../did-you-mean.js';
 import { isKeyFile, type KeySpec, type Manifest, type Service, type SourceSpec } from '../manifest/manifest.js';
 import { coerceValue } from './coerce.js';
-import { describeLayer } from './describe-layer.js';
+import { holdsSecret, interpolateLayer } from './interpolate-layer.js';
 import type { Layer, ResolvedConfig, ResolvedKey, UnknownSetting } from './resolved-config.js';
-import { rawText } from './show-value.js';
-import { sourceKey, sourcePath, variablesPaths, type SourceEntry, type SourceFiles } from './source-file.js';
-import { evaluateTemplate, type VariableValue } from './template.js';
+import { SharedKeyFile, type SharedFileReader } from './shared-key-file.js';
+import { sourceKey, sourcePath, variablesPaths, type SourceEntry, type SourceFile, type SourceFiles } from './source-file.js';
 
 /**
  * Resolves every declared key of one service in one environment (PRODUCT §4): the highest layer
@@ -26,18 +26,34 @@ export function resolveConfig(
 ): ResolvedConfig {
   const layersByKey = new Map<string, Layer[]>();
   const unknown: UnknownSetting[] = [];
-  /** What a reference finds: every variable the layers added so far set, the highest last. */
-  const visible = new Map<string, Layer>();
-  const add = (key: string, layer: Layer) => {
-    visible.set(key, layer);
-    if (!service.config.schema.has(key)) {
-      unknown.push({ key, layer });
-      return;
-    }
+  const declare = (key: string, layer: Layer) => {
     let layers = layersByKey.get(key);
     if (!layers) layersByKey.set(key, (layers = []));
     layers.push(layer);
   };
+  /** What a reference finds: each layer's variables in turn, the highest last. */
+  const scopes: Array<(name: string) => Layer | undefined> = [];
+  const visible = (name: string, top = scopes.length): Layer | undefined => {
+    for (let i = top - 1; i >= 0; i--) {
+      const found = scopes[i]!(name);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  /** A scope of its own for what follows: add() sets its variables. */
+  const newScope = () => {
+    const variables = new Map<string, Layer>();
+    scopes.push((name) => variables.get(name));
+    return variables;
+  };
+  let scope = newScope();
+  const add = (key: string, layer: Layer) => {
+    scope.set(key, layer);
+    if (service.config.schema.has(key)) declare(key, layer);
+    else if (!layer.shared || isTypo(key)) unknown.push({ key, layer });
+  };
+  // A shared file sets keys for other services: only a typo of one of this service's keys is its mistake.
+  const isTypo = (key: string) => typosOf(manifest).guess(key, service.config.schema) !== undefined;
   const servicePath = ['services', service.name];
 
   for (const [key, spec] of service.config.schema) {
@@ -76,19 +92,23 @@ export function resolveConfig(
     // A compose service, a workload or values mapped key by key are the service's own, wherever their files are.
     const own = !isKeyFile(source.format) || isOwnPath(service, path);
     const shared = (source.shared ?? !own) ? (true as const) : undefined;
+    const kind = source.format === 'yaml' ? 'file' : source.format;
+    const origin = source.format === 'yaml' ? 'yaml' : 'text';
+    const perEnvironment = source.template.includes('{env}');
     const layerOf = (entry: SourceEntry): Layer => {
+      // Field by field, not spread: this runs for every line of every source of every service.
       const layer: Layer = {
-        kind: source.format === 'yaml' ? 'file' : source.format,
+        kind,
         source: entry.file ?? path,
         raw: entry.value,
-        origin: source.format === 'yaml' ? 'yaml' : 'text',
-        ...(entry.sourceText !== undefined ? { sourceText: entry.sourceText } : {}),
+        origin,
         location: { file: entry.file ?? path, line: entry.line, column: entry.column },
         tracked: entry.tracked ?? file.tracked,
         sourceIndex: source.index,
-        perEnvironment: source.template.includes('{env}'),
-        ...(shared ? { shared } : {}),
+        perEnvironment,
       };
+      if (entry.sourceText !== undefined) layer.sourceText = entry.sourceText;
+      if (shared) layer.shared = shared;
       // A compose or kubernetes value was interpolated where it was read.
       if (entry.resolved) {
         layer.interpolated = entry.resolved;
@@ -99,6 +119,29 @@ export function resolveConfig(
       if (entry.atRunTime !== undefined) layer.atRunTime = entry.atRunTime;
       return layer;
     };
+    if (shared && isKeyFile(source.format)) {
+      // Read alike by many services: each pays only for the keys it declares and what they read.
+      const sharedFile = sharedKeyFile(file, `${source.index}\0${source.format}\0${source.interpolate}\0${source.template}\0${path}`, layerOf, source.format === 'dotenv' && source.interpolate);
+      const memo = new Map<number, Layer>();
+      let variables: Map<string, Layer> | undefined;
+      const lowerScopes = scopes.length;
+      const reader: SharedFileReader = {
+        below: (name) => visible(name, lowerScopes),
+        variables: (name) => (variables ??= variablesOf(service, source, env, files)).get(name),
+        isSecret: isSecretOf(service),
+      };
+      for (const key of service.config.schema.keys()) {
+        const layer = sharedFile.layer(key, reader, memo);
+        if (layer) declare(key, layer);
+      }
+      for (const key of file.byKey.keys()) {
+        if (!service.config.schema.has(key) && isTypo(key)) unknown.push({ key, layer: sharedFile.layer(key, reader, memo)! });
+      }
+      scopes.push((name) => sharedFile.layer(name, reader, memo));
+      scope = newScope();
+      continue;
+    }
+    scope = newScope();
     if (source.format !== 'dotenv' || !source.interpolate || !file.entries.some((e) => e.template)) {
       for (const entry of file.byKey.values()) add(entry.key, layerOf(entry));
       continue;
@@ -108,12 +151,13 @@ export function resolveConfig(
     const variables = variablesOf(service, source, env, files);
     for (const entry of file.entries) {
       const layer = layerOf(entry);
-      if (entry.template) interpolate(layer, entry, (name) => above.get(name) ?? visible.get(name) ?? variables.get(name), service);
+      if (entry.template) interpolateLayer(layer, entry, (name) => above.get(name) ?? visible(name) ?? variables.get(name), isSecretOf(service));
       above.set(entry.key, layer);
     }
     for (const entry of file.byKey.values()) add(entry.key, above.get(entry.key)!);
   }
 
+  scope = newScope();
   for (const [key, text] of service.config.env.get(env) ?? []) {
     add(key, {
       kind: 'env',
@@ -140,29 +184,31 @@ export function resolveConfig(
   return { service: service.name, env, keys, unknown };
 }
 
-/**
- * Resolves the references of one entry into `layer`: its value becomes what they resolve to, and
- * the layer says how. A value that read a secret is not, as written, a secret in git: the secret's
- * own layer says where it is.
- */
-function interpolate(layer: Layer, entry: SourceEntry, lookup: (name: string) => Layer | undefined, service: Service): void {
-  const result = evaluateTemplate<Layer>(entry.template!, (name): VariableValue<Layer> | undefined => {
-    const found = lookup(name);
-    return found ? { value: rawText(found.raw, found.sourceText), origin: found } : undefined;
-  });
-  layer.raw = result.value;
-  layer.interpolated = {
-    written: String(entry.value),
-    refs: result.used.map((u) => ({ name: u.name, ...(u.origin ? { from: { source: describeLayer(u.origin), location: u.origin.location } } : {}) })),
-    unresolved: [...result.undefined.map((u) => ({ name: u.name })), ...result.errors.map((e) => ({ name: e.name, message: e.message }))],
-  };
-  if (result.used.some((u) => u.origin && (service.config.schema.get(u.name)?.secret || u.origin.holdsSecret))) holdsSecret(layer);
+const sharedKeyFiles = new WeakMap<SourceFile, Map<string, SharedKeyFile>>();
+
+/** The file as every service reading it the same way (`how`) reads it: worked out once per revision. */
+function sharedKeyFile(file: SourceFile, how: string, makeLayer: (entry: SourceEntry) => Layer, interpolate: boolean): SharedKeyFile {
+  let byHow = sharedKeyFiles.get(file);
+  if (!byHow) sharedKeyFiles.set(file, (byHow = new Map()));
+  let shared = byHow.get(how);
+  if (!shared) byHow.set(how, (shared = new SharedKeyFile(file, makeLayer, interpolate)));
+  return shared;
 }
 
-/** Marks a layer as holding a secret: not a plaintext secret of its own file (the secret's own layer says where it is). */
-function holdsSecret(layer: Layer): void {
-  layer.holdsSecret = true;
-  layer.tracked = false;
+function isSecretOf(service: Service): (name: string) => boolean {
+  return (name) => service.config.schema.get(name)?.secret === true;
+}
+
+const typoIndexes = new WeakMap<Manifest, TypoIndex>();
+
+/** Every key the fleet declares, to tell a typo of a service's key in a shared file. */
+function typosOf(manifest: Manifest): TypoIndex {
+  let index = typoIndexes.get(manifest);
+  if (!index) {
+    index = new TypoIndex([...manifest.services.values()].flatMap((s) => [...s.config.schema.keys()]));
+    typoIndexes.set(manifest, index);
+  }
+  return index;
 }
 
 /** The variables a source's `variables` files set, each file read line by line like an env file, the later file winning. */
@@ -180,7 +226,7 @@ function variablesOf(service: Service, source: SourceSpec, env: string, files: S
         tracked: file!.tracked,
         perEnvironment: source.variables.some((v) => v.includes('{env}')),
       };
-      if (entry.template) interpolate(layer, entry, (name) => variables.get(name), service);
+      if (entry.template) interpolateLayer(layer, entry, (name) => variables.get(name), isSecretOf(service));
       variables.set(entry.key, layer);
     }
   }

@@ -1,5 +1,5 @@
 import type { FleetRevision } from '../fleet-revision.js';
-import { runsIn } from '../manifest/manifest.js';
+import { runsIn, type Service } from '../manifest/manifest.js';
 import { resolveConfig } from './resolve-config.js';
 import type { ResolvedConfig } from './resolved-config.js';
 
@@ -10,6 +10,8 @@ import type { ResolvedConfig } from './resolved-config.js';
  */
 export class ResolvedFleet implements Iterable<[string, Map<string, ResolvedConfig>]> {
   private readonly byEnv = new Map<string, Map<string, ResolvedConfig>>();
+  /** Services resolved one at a time in an environment not resolved as a whole (yet). */
+  private readonly some = new Map<string, Map<string, ResolvedConfig>>();
   readonly envs: readonly string[];
 
   constructor(
@@ -23,14 +25,33 @@ export class ResolvedFleet implements Iterable<[string, Map<string, ResolvedConf
   get(env: string): Map<string, ResolvedConfig> | undefined {
     let configs = this.byEnv.get(env);
     if (!configs && this.envs.includes(env)) {
-      const { manifest, files, manifestTracked } = this.revision;
+      const some = this.some.get(env);
       configs = new Map();
-      for (const service of manifest.services.values()) {
-        if (runsIn(service, env)) configs.set(service.name, resolveConfig(manifest, service, env, files, manifestTracked));
+      for (const service of this.revision.manifest.services.values()) {
+        if (runsIn(service, env)) configs.set(service.name, some?.get(service.name) ?? this.resolve(service, env));
       }
       this.byEnv.set(env, configs);
+      this.some.delete(env);
     }
     return configs;
+  }
+
+  /** One service's config in `env`, without resolving the others there (a rule that looks at one service elsewhere). */
+  config(env: string, serviceName: string): ResolvedConfig | undefined {
+    const all = this.byEnv.get(env);
+    if (all) return all.get(serviceName);
+    const service = this.revision.manifest.services.get(serviceName);
+    if (!service || !this.envs.includes(env) || !runsIn(service, env)) return undefined;
+    let some = this.some.get(env);
+    if (!some) this.some.set(env, (some = new Map()));
+    let config = some.get(serviceName);
+    if (!config) some.set(serviceName, (config = this.resolve(service, env)));
+    return config;
+  }
+
+  private resolve(service: Service, env: string): ResolvedConfig {
+    const { manifest, files, manifestTracked } = this.revision;
+    return resolveConfig(manifest, service, env, files, manifestTracked);
   }
 
   *[Symbol.iterator](): Iterator<[string, Map<string, ResolvedConfig>]> {

@@ -66,7 +66,7 @@ export interface ResolvedKey {
   value?: Coerced;
 }
 
-/** A source that sets a key the schema does not declare. */
+/** A source that sets a key the schema does not declare (in a shared source, only one that looks like a typo of a declared key). */
 export interface UnknownSetting {
   key: string;
   layer: Layer;

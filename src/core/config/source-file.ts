@@ -52,7 +52,22 @@ export type SourceFiles = ReadonlyMap<string, SourceFile>;
 /** The repo path a source entry names in one environment. */
 export function sourcePath(service: Service, source: SourceSpec, env: string): string {
   // The template was checked to stay inside the repository when the manifest was built.
-  return joinRepoPath(service.path, source.template.replaceAll('{env}', env)) ?? source.template;
+  return (namesOf(service, source).path[env] ??= joinRepoPath(service.path, source.template.replaceAll('{env}', env)) ?? source.template);
+}
+
+// Every service's sources are named for every environment again and again (each resolution, each
+// rule): each name is worked out once, per source (each service has sources of its own) and environment.
+interface Names {
+  service: Service;
+  path: Record<string, string>;
+  key: Record<string, string>;
+}
+const names = new WeakMap<SourceSpec, Names>();
+
+function namesOf(service: Service, source: SourceSpec): Names {
+  let known = names.get(source);
+  if (known?.service !== service) names.set(source, (known = { service, path: Object.create(null), key: Object.create(null) }));
+  return known;
 }
 
 /** A compose source's files in one environment: its compose files in merge order, and the project's `.env`. */
@@ -69,6 +84,10 @@ export function composePaths(service: Service, source: SourceSpec, env: string):
  * compose file holds many services.
  */
 export function sourceKey(service: Service, source: SourceSpec, env: string): string {
+  return (namesOf(service, source).key[env] ??= sourceKeyOf(service, source, env));
+}
+
+function sourceKeyOf(service: Service, source: SourceSpec, env: string): string {
   const workload = () => {
     const { workload, kind, container } = source.kubernetes!;
     return `${kind ?? ''}/${workload}/${container ?? ''}`;

@@ -1,5 +1,5 @@
 import type { SemverClass } from './dependency-change.js';
-import { parseSemver } from './semver.js';
+import { isBreakingMove, parseSemver } from './semver.js';
 
 /**
  * A Go pseudo-version (`v0.0.0-20210101000000-abcdef123456`, `v1.2.4-0.20210101000000-abcdef123456`):
@@ -18,4 +18,12 @@ export function classifyVersionChange(from: string, to: string): SemverClass {
   if (a.patch !== b.patch) return 'patch';
   if (a.prerelease.join('.') !== b.prerelease.join('.')) return 'prerelease';
   return 'other';
+}
+
+/** Whether a move may break callers by SemVer's rules (see `isBreakingMove`); never for commits or Go pseudo-versions. */
+export function isBreakingChange(from: string, to: string): boolean {
+  if (GO_PSEUDO_VERSION.test(from) || GO_PSEUDO_VERSION.test(to)) return false;
+  const a = parseSemver(from, true);
+  const b = parseSemver(to, true);
+  return a !== undefined && b !== undefined && isBreakingMove(a, b);
 }

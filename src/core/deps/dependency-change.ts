@@ -24,6 +24,10 @@ export interface DependencyChange {
   via: string[];
   /** The size of the move; present only for `changed`. */
   semver?: SemverClass;
+  /** The move may break callers by SemVer's rules (a new major; below 1.0, a new minor; below 0.1, a new patch). */
+  breaking?: true;
+  /** Only development dependencies account for it (see `markDev`): it does not ship. */
+  dev?: true;
   /**
    * Whether the change is accounted for: always true for a direct change; for a transitive one,
    * true when a direct dependency that pulls it in was itself added, removed or changed (or, when

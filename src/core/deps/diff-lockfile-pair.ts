@@ -1,10 +1,11 @@
 import type { ParseProblem } from '../location.js';
 import type { DependencyChange } from './dependency-change.js';
+import { devOnlyNames, manifestBeside, markDev } from './dev-dependencies.js';
 import { diffLockfiles } from './diff-lockfiles.js';
 import { diffNpmLocks } from './diff-npm-locks.js';
 import { parseLockfile } from './parse-lockfile.js';
 
-/** One lockfile at both ends of a range, with the package.json beside it at each end. Plain data. */
+/** One lockfile at both ends of a range, with the package manifest beside it at each end (see `manifestBeside`). Plain data. */
 export interface LockfilePair {
   path: string;
   /** Undefined when the range adds the lockfile. */
@@ -26,12 +27,20 @@ export type LockfilePairDiff = { changes: DependencyChange[]; beforeProblem?: Pa
  * A before side that does not parse counts as no lockfile (everything after is added), and says so.
  */
 export function diffLockfilePair(pair: LockfilePair): LockfilePairDiff {
+  const manifest = manifestBeside(pair.path);
+  // Development-only dependencies are those the manifest after lists (before, for what was removed).
+  const dev = new Set([...(manifest ? devOnlyNames(manifest, pair.manifestAfter) : []), ...(manifest ? devOnlyNames(manifest, pair.manifestBefore) : [])]);
   const fast = isNpmLockName(pair.path) ? diffNpmLocks(pair.before, pair.after) : undefined;
-  if (fast) return { changes: fast };
-  const next = parseLockfile(pair.path, pair.after, directOf(pair.manifestAfter));
+  if (fast) {
+    markDev(fast, dev);
+    return { changes: fast };
+  }
+  const npmManifest = manifest !== undefined && manifest.endsWith('package.json');
+  const next = parseLockfile(pair.path, pair.after, npmManifest ? directOf(pair.manifestAfter) : undefined);
   if (!next.lockfile) return { problems: next.problems };
-  const previous = pair.before === undefined ? undefined : parseLockfile(pair.path, pair.before, directOf(pair.manifestBefore));
+  const previous = pair.before === undefined ? undefined : parseLockfile(pair.path, pair.before, npmManifest ? directOf(pair.manifestBefore) : undefined);
   const changes = diffLockfiles(previous?.lockfile, next.lockfile);
+  markDev(changes, dev);
   return previous && !previous.lockfile ? { changes, beforeProblem: previous.problems[0] ?? { message: 'it does not parse', line: 1, column: 1 } } : { changes };
 }
 

@@ -1,4 +1,4 @@
-import { classifyVersionChange } from './classify-version-change.js';
+import { classifyVersionChange, isBreakingChange } from './classify-version-change.js';
 import type { DependencyChange } from './dependency-change.js';
 import type { LockedPackage, Lockfile } from './lockfile.js';
 import { pairVersions } from './pair-versions.js';
@@ -33,6 +33,7 @@ export function diffLockfiles(before: Lockfile | undefined, after: Lockfile): De
     if (from) change.from = from.version;
     if (to) change.to = to.version;
     if (from && to) change.semver = classifyVersionChange(from.version, to.version);
+    if (from && to && isBreakingChange(from.version, to.version)) change.breaking = true;
     const line = (to ?? from)?.line;
     if (line !== undefined) change.line = line;
     return change;

@@ -1,3 +1,5 @@
+import semver from 'semver';
+
 /** A SemVer 2.0.0 version, read by `parseSemver`. */
 export interface Semver {
   major: number;
@@ -9,26 +11,18 @@ export interface Semver {
   build: string[];
 }
 
-const NUMERIC = '0|[1-9]\\d*';
-const IDENTIFIER = `(?:${NUMERIC}|\\d*[a-zA-Z-][0-9a-zA-Z-]*)`;
-const STRICT = new RegExp(
-  `^v?(${NUMERIC})\\.(${NUMERIC})\\.(${NUMERIC})` +
-    `(?:-(${IDENTIFIER}(?:\\.${IDENTIFIER})*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$`,
-);
 /** `1`, `1.2`: release numbers with components left out, as PyPI and some tags write them. */
 const SHORT = /^v?(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?$/;
 
 /**
- * Reads a SemVer 2.0.0 version, with an optional leading `v` (Go writes `v1.2.3`). With `loose`,
- * also `1` and `1.2`, missing components read as 0. Anything else is undefined, as are numbers
- * too large to compare exactly.
+ * Reads a SemVer 2.0.0 version with the `semver` package (strict: an optional leading `v`, as Go
+ * writes them, and nothing else it would tolerate). With `loose`, also `1` and `1.2`, missing
+ * components read as 0. Anything else is undefined, as are numbers too large to compare exactly.
  */
 export function parseSemver(text: string, loose = false): Semver | undefined {
-  const strict = STRICT.exec(text);
-  if (strict) {
-    const [major, minor, patch] = [strict[1], strict[2], strict[3]].map(Number) as [number, number, number];
-    if (![major, minor, patch].every(Number.isSafeInteger)) return undefined;
-    return { major, minor, patch, prerelease: strict[4]?.split('.') ?? [], build: strict[5]?.split('.') ?? [] };
+  const strict = /^v?\d/.test(text) ? semver.parse(text) : null;
+  if (strict && (text.startsWith('v') ? text.slice(1) : text) === strict.raw.replace(/^v/, '')) {
+    return { major: strict.major, minor: strict.minor, patch: strict.patch, prerelease: strict.prerelease.map(String), build: [...strict.build] };
   }
   const short = loose ? SHORT.exec(text) : null;
   if (!short) return undefined;
@@ -40,21 +34,7 @@ export function parseSemver(text: string, loose = false): Semver | undefined {
 
 /** SemVer precedence: negative when `a` comes first, 0 when equal (build metadata is ignored). */
 export function compareSemver(a: Semver, b: Semver): number {
-  const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
-  if (core !== 0) return Math.sign(core);
-  // A release comes after its own pre-releases.
-  if (a.prerelease.length === 0 && b.prerelease.length === 0) return 0;
-  if (a.prerelease.length === 0) return 1;
-  if (b.prerelease.length === 0) return -1;
-  for (let i = 0; i < Math.max(a.prerelease.length, b.prerelease.length); i++) {
-    const x = a.prerelease[i];
-    const y = b.prerelease[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const order = compareIdentifiers(x, y);
-    if (order !== 0) return order;
-  }
-  return 0;
+  return semver.compare(text(a), text(b));
 }
 
 /** Orders any two version strings: SemVer ones by precedence and before the rest, the rest as text. */
@@ -67,11 +47,16 @@ export function compareVersions(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareIdentifiers(x: string, y: string): number {
-  const xNumeric = /^\d+$/.test(x);
-  const yNumeric = /^\d+$/.test(y);
-  if (xNumeric && yNumeric) return Math.sign(Number(x) - Number(y));
-  if (xNumeric) return -1;
-  if (yNumeric) return 1;
-  return x < y ? -1 : x > y ? 1 : 0;
+/**
+ * Whether moving from `a` to `b` may break a caller, as SemVer's rules (and npm's caret ranges)
+ * read versions: a new major; below 1.0.0, a new minor; below 0.1.0, a new patch.
+ */
+export function isBreakingMove(a: Semver, b: Semver): boolean {
+  if (a.major !== b.major) return true;
+  if (a.major === 0 && a.minor !== b.minor) return true;
+  return a.major === 0 && a.minor === 0 && a.patch !== b.patch;
+}
+
+function text(v: Semver): string {
+  return `${v.major}.${v.minor}.${v.patch}${v.prerelease.length ? `-${v.prerelease.join('.')}` : ''}`;
 }

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { parse } from 'yaml';
-import { composeEntries, readComposeService, type ReadFile } from '../config/compose-service.js';
+import { ComposeProject, composeEntries, readComposeService, type ReadFile } from '../config/compose-service.js';
 import { readManifests, workloadEntries, type KubernetesObject } from '../config/kubernetes-workload.js';
 import type { SourceEntry } from '../config/source-file.js';
 import { inferKey, type InferredKey } from './infer-key.js';
@@ -77,12 +77,13 @@ export function draftManifest(name: string, scan: RepoScan): Draft {
     }
     if (compose) notes.push(`${compose.files.join(', ')}: docker compose too; tranche.yaml reads one definition per environment (Kubernetes here): add a dev environment with - compose: sources to read it as well`);
   } else if (compose) {
+    const project = new ComposeProject();
     for (const [service, info] of compose.services) {
       if (!info.path) {
         notes.push(`compose service ${service}${info.image ? ` (image ${info.image})` : ''}: it has no build: in this repository, so it is not a service of this fleet`);
         continue;
       }
-      const definition = readComposeService(compose.files.map((f) => read(f)!), read(compose.projectEnv), service);
+      const definition = readComposeService(compose.files.map((f) => read(f)!), read(compose.projectEnv), service, project);
       const envFiles = new Map(definition.envFiles.flatMap((e) => (read(e.path) ? [[e.path, read(e.path)!] as const] : [])));
       const { entries } = composeEntries(definition, envFiles);
       services.set(service, { name: service, path: info.path, source: { compose: compose.files, service }, deploy: ['docker', 'compose', 'up', '--detach', '--no-deps', '--build', service], ...collect(entries), dependsOn: [] });

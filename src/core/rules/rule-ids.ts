@@ -16,6 +16,7 @@ export const RULES = {
   'deps/transitive-change': 'warn',
   'deps/major-change': 'warn',
   'deps/divergence': 'info',
+  'deps/unread-lockfile': 'info',
   'change/unrelated': 'error',
   'change/no-intent': 'warn',
   'change/uncommitted': 'error',

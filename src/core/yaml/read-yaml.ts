@@ -48,6 +48,39 @@ export function readYaml(text: string, file: string): { yaml: ReadYaml; findings
   return { yaml: { data: converted.value, locate: yamlLocator(doc, lineCounter, file), plainText: plainTextIn(doc) }, findings: [] };
 }
 
+/**
+ * The documents of a multi-document stream (Kubernetes manifests) through the fast subset reader,
+ * each with positions in the whole file; undefined when any part is outside it, and the caller
+ * then parses the stream with `yaml`. Documents are separated by bare `---` lines; a `...` line,
+ * a directive, content after `---`, or a comment before a document's content (which `yaml` keeps
+ * as the document's comment) are left to `yaml`. A document of blank lines only is no document.
+ */
+export function readBlockYamlStream(text: string, file: string): ReadYaml[] | undefined {
+  const lines = text.split('\n');
+  const documents: ReadYaml[] = [];
+  let start = 0;
+  const read = (end: number): boolean => {
+    let first = start;
+    while (first < end && lines[first]!.trim() === '') first++;
+    if (first === end) return true;
+    if (lines[first]!.trimStart().startsWith('#')) return false;
+    const fast = readBlockYaml(`${lines.slice(first, end).join('\n')}\n`);
+    if (!fast) return false;
+    documents.push({ data: fast.value, locate: indexLocator(fast.nodes, file, first), plainText: (path) => fast.nodes.get(pathKey(path))?.plain });
+    return true;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith('---')) {
+      if (!/^---[ ]*$/.test(line) || !read(i)) return undefined;
+      start = i + 1;
+    } else if (line.startsWith('...') || line.startsWith('%')) {
+      return undefined;
+    }
+  }
+  return read(lines.length) ? documents : undefined;
+}
+
 function yamlErrorProblem(error: YAMLError, text: string): YamlProblem {
   const offset = error.pos[0];
   if (error.code !== 'DUPLICATE_KEY') return { message: yamlProblemMessage(error, text), offset };
@@ -64,14 +97,17 @@ function plainTextIn(doc: Document.Parsed): (path: Path) => string | undefined {
   };
 }
 
-/** Locates a path through the fast reader's node index; a missing path resolves to its deepest existing ancestor. */
-function indexLocator(nodes: Map<string, NodeInfo>, file: string): ManifestLocator {
+/**
+ * Locates a path through the fast reader's node index (of a document starting after `lineOffset`
+ * lines of its file); a missing path resolves to its deepest existing ancestor.
+ */
+function indexLocator(nodes: Map<string, NodeInfo>, file: string, lineOffset = 0): ManifestLocator {
   return (path, part = 'value') => {
     for (let length = path.length; length >= 0; length--) {
       const node = nodes.get(pathKey(path.slice(0, length)));
       if (!node) continue;
       const position = part === 'key' && length === path.length && node.key ? node.key : node.value;
-      const location: SourceLocation = { file, line: position.line, column: position.column };
+      const location: SourceLocation = { file, line: position.line + lineOffset, column: position.column };
       return location;
     }
     return { file };

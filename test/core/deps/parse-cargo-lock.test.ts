@@ -57,11 +57,11 @@ describe('parseCargoLock', () => {
 
   test('syntax errors are located', () => {
     const cases: Array<[string, { message: string; line: number; column: number }]> = [
-      ['[[package]]\nname = "a\nversion = "1"\n', { message: 'unterminated string', line: 2, column: 8 }],
-      ['[[package]]\nname "a"\n', { message: "expected '=' after the key, found '\"'", line: 2, column: 6 }],
-      ['[[package]]\ndependencies = [\n "a",\n "b"\n', { message: "unterminated array: expected ']'", line: 2, column: 16 }],
-      ['[[package]\n', { message: "expected a table header such as [[package]], found '['", line: 1, column: 1 }],
-      ['[[package]]\nname = "a" "b"\n', { message: "expected the end of the line after the value, found '\"'", line: 2, column: 12 }],
+      ['[[package]]\nname = "a\nversion = "1"\n', { message: 'not valid TOML: control characters are not allowed in strings', line: 2, column: 10 }],
+      ['[[package]]\nname "a"\n', { message: 'not valid TOML: illegal character in key', line: 2, column: 6 }],
+      ['[[package]]\ndependencies = [\n "a",\n "b"\n', { message: 'not valid TOML: expected comma or end of structure', line: 5, column: 1 }],
+      ['[[package]\n', { message: 'not valid TOML: expected end of table array declaration', line: 1, column: 11 }],
+      ['[[package]]\nname = "a" "b"\n', { message: 'not valid TOML: each key-value declaration must be followed by an end-of-line', line: 2, column: 12 }],
     ];
     for (const [text, problem] of cases) {
       const { lockfile, problems } = parseCargoLock(text);

@@ -32,7 +32,7 @@ describe('parseLockfile', () => {
     assert.deepEqual(parseLockfile('services/orders/Gemfile.lock', 'GEM\n'), {
       problems: [
         {
-          message: 'Gemfile.lock is not a lockfile tranche reads (it reads package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, go.sum, Cargo.lock, requirements.txt)',
+          message: 'Gemfile.lock is not a lockfile tranche reads (it reads package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, go.mod, go.sum, Cargo.lock, requirements.txt)',
           line: 1,
           column: 1,
         },

@@ -1,6 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { yamlLocator } from '../../../src/core/manifest/yaml-locator.js';
+import { parseOptions } from '../../../src/core/yaml/parse-options.js';
+import { readBlockYamlStream } from '../../../src/core/yaml/read-yaml.js';
 import {
   pathKey,
   readBlockYaml,
@@ -599,4 +602,58 @@ describe('readBlockYaml nodes', () => {
     assert.equal(pathKey([]), '');
     assert.equal(pathKey(['services', 'orders', 'uses', 10]), 'services\u0000orders\u0000uses\u000010');
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Multi-document streams (Kubernetes manifests)
+// ---------------------------------------------------------------------------------------------
+
+describe('readBlockYamlStream on randomly generated streams', () => {
+  const SEPARATORS = ['---', '---', '--- ', '---\n', '\n---'];
+  const RISKY_SEPARATORS = ['...\n---', '--- # c', '--- a: 1', '---\t', '%YAML 1.2\n---', '---\n# head'];
+
+  /** Every path of a yaml document with its value, as `yaml` locates it. */
+  function locations(doc: Document.Parsed, lineCounter: LineCounter): Array<[path: (string | number)[], part: 'key' | 'value', at: unknown]> {
+    const locate = yamlLocator(doc, lineCounter, 'k8s.yaml');
+    const out: Array<[(string | number)[], 'key' | 'value', unknown]> = [];
+    const visit = (node: unknown, path: (string | number)[]): void => {
+      // An explicit null: yamlLocator points at its key, the fast reader at the word (both readers' own tests pin that).
+      if (!(isScalar(node) && node.value === null)) out.push([path, 'value', locate(path)]);
+      out.push([path, 'key', locate(path, 'key')]);
+      if (isMap(node)) for (const pair of node.items) visit(pair.value, [...path, String((pair.key as { value: unknown }).value)]);
+      else if (isSeq(node)) node.items.forEach((item, i) => visit(item, [...path, i]));
+    };
+    visit(doc.contents, []);
+    return out;
+  }
+
+  for (const [name, seed, risk] of [['well-formed streams', 3, 0], ['streams with risky separators and documents', 4, 0.15]] as const) {
+    test(`${name}: yaml agrees on every document, value and position whenever the fast reader accepts`, () => {
+      const random = new Random(seed);
+      const generator = new DocumentGenerator(random, risk);
+      let accepted = 0;
+      const total = 600;
+      for (let n = 0; n < total; n++) {
+        const docs = Array.from({ length: random.int(1, 4) }, () => generator.document().replace(/\n?$/, ''));
+        const separator = () => (random.chance(risk) ? random.pick(RISKY_SEPARATORS) : random.pick(SEPARATORS));
+        const text = `${random.chance(0.3) ? `${separator()}\n` : ''}${docs.join(`\n${separator()}\n`)}${random.chance(0.2) ? `\n${separator()}` : ''}\n`;
+        const fast = readBlockYamlStream(text, 'k8s.yaml');
+        if (fast === undefined) continue;
+        accepted++;
+        const lineCounter = new LineCounter();
+        const reference = parseAllDocuments(text, parseOptions(lineCounter));
+        assert.ok(Array.isArray(reference), JSON.stringify(text));
+        for (const doc of reference) assert.deepEqual([...doc.errors, ...doc.warnings].map((e) => e.message), [], `accepted a stream yaml rejects: ${JSON.stringify(text)}`);
+        // A document of nothing (`---` at the end) is null to yaml, no document to the fast reader: neither is an object.
+        const nonEmpty = reference.filter((doc) => doc.contents !== null && !(isScalar(doc.contents) && doc.contents.source === ''));
+        assert.equal(fast.length, nonEmpty.length, `documents differ on ${JSON.stringify(text)}`);
+        nonEmpty.forEach((doc, i) => {
+          assert.deepEqual(fast[i]!.data, doc.toJS(), `values differ on ${JSON.stringify(text)}`);
+          for (const [path, part, at] of locations(doc, lineCounter)) assert.deepEqual(fast[i]!.locate(path, part), at, `${path.join('.')} (${part}) on ${JSON.stringify(text)}`);
+        });
+      }
+      assert.ok(accepted >= total * (risk ? 0.05 : 0.5), `accepted only ${accepted} of ${total}`);
+      if (risk) assert.ok(accepted <= total * 0.9, `accepted ${accepted} of ${total}: too few declines exercised`);
+    });
+  }
 });

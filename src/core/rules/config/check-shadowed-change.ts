@@ -64,10 +64,10 @@ function shadowedLayer(toLayers: Layer[], fromLayers: Layer[] | undefined): { ch
 }
 
 function takesEffectSomewhere(toConfigs: ResolvedFleet, fromConfigs: ResolvedFleet, service: string, key: string, changed: Layer): boolean {
-  for (const [env, configs] of toConfigs) {
-    const toLayers = configs.get(service)?.keys.get(key)?.layers ?? [];
+  for (const env of toConfigs.envs) {
+    const toLayers = toConfigs.config(env, service)?.keys.get(key)?.layers ?? [];
     if (!toLayers.some((l) => identity(l) === identity(changed))) continue;
-    const fromLayers = fromConfigs.get(env)?.get(service)?.keys.get(key)?.layers;
+    const fromLayers = fromConfigs.config(env, service)?.keys.get(key)?.layers;
     const winner = toLayers[0]!;
     const previousWinner = fromLayers?.[0];
     if (!previousWinner || identity(winner) !== identity(previousWinner) || !sameValue(winner, previousWinner)) return true;
