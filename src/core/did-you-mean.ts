@@ -27,11 +27,17 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
  * subsets ask about it. Gives what didYouMean gives for the subset.
  */
 export class TypoIndex {
-  private readonly vocabulary: readonly string[];
+  /** The vocabulary by the length of each word in lower case: a typo is within `limit` of the word's. */
+  private readonly byLength = new Map<number, Array<{ candidate: string; lower: string }>>();
   private readonly near = new Map<string, ReadonlyArray<{ candidate: string; distance: number }>>();
 
   constructor(vocabulary: Iterable<string>) {
-    this.vocabulary = [...new Set(vocabulary)];
+    for (const candidate of new Set(vocabulary)) {
+      const lower = candidate.toLowerCase();
+      let words = this.byLength.get(lower.length);
+      if (!words) this.byLength.set(lower.length, (words = []));
+      words.push({ candidate, lower });
+    }
   }
 
   /** The member of `among` (in its order, every one in the vocabulary) that `word` is a plausible typo of. */
@@ -50,12 +56,12 @@ export class TypoIndex {
       const lower = word.toLowerCase();
       const limit = typoLimit(word);
       const found: Array<{ candidate: string; distance: number }> = [];
-      for (const candidate of this.vocabulary) {
-        if (candidate === word) continue;
-        const other = candidate.toLowerCase();
-        if (Math.abs(other.length - lower.length) > limit) continue;
-        const distance = other === lower ? 0 : editDistance(lower, other, limit);
-        if (distance <= limit) found.push({ candidate, distance });
+      for (let length = Math.max(0, lower.length - limit); length <= lower.length + limit; length++) {
+        for (const { candidate, lower: other } of this.byLength.get(length) ?? []) {
+          if (candidate === word) continue;
+          const distance = other === lower ? 0 : editDistance(lower, other, limit);
+          if (distance <= limit) found.push({ candidate, distance });
+        }
       }
       this.near.set(word, (near = found));
     }

@@ -3,7 +3,7 @@ import { isKeyFile, type KeySpec, type Manifest, type Service, type SourceSpec }
 import { coerceValue } from './coerce.js';
 import { holdsSecret, interpolateLayer } from './interpolate-layer.js';
 import type { Layer, ResolvedConfig, ResolvedKey, UnknownSetting } from './resolved-config.js';
-import { SharedKeyFile, type SharedFileReader } from './shared-key-file.js';
+import { SharedFileReading, SharedKeyFile } from './shared-key-file.js';
 import { sourceKey, sourcePath, variablesPaths, type SourceEntry, type SourceFile, type SourceFiles } from './source-file.js';
 
 /**
@@ -122,22 +122,21 @@ export function resolveConfig(
     if (shared && isKeyFile(source.format)) {
       // Read alike by many services: each pays only for the keys it declares and what they read.
       const sharedFile = sharedKeyFile(file, `${source.index}\0${source.format}\0${source.interpolate}\0${source.template}\0${path}`, layerOf, source.format === 'dotenv' && source.interpolate);
-      const memo = new Map<number, Layer>();
       let variables: Map<string, Layer> | undefined;
       const lowerScopes = scopes.length;
-      const reader: SharedFileReader = {
+      const reading = new SharedFileReading({
         below: (name) => visible(name, lowerScopes),
         variables: (name) => (variables ??= variablesOf(service, source, env, files)).get(name),
         isSecret: isSecretOf(service),
-      };
+      });
       for (const key of service.config.schema.keys()) {
-        const layer = sharedFile.layer(key, reader, memo);
+        const layer = sharedFile.layer(key, reading);
         if (layer) declare(key, layer);
       }
       for (const key of file.byKey.keys()) {
-        if (!service.config.schema.has(key) && isTypo(key)) unknown.push({ key, layer: sharedFile.layer(key, reader, memo)! });
+        if (!service.config.schema.has(key) && isTypo(key)) unknown.push({ key, layer: sharedFile.layer(key, reading)! });
       }
-      scopes.push((name) => sharedFile.layer(name, reader, memo));
+      scopes.push((name) => sharedFile.layer(name, reading));
       scope = newScope();
       continue;
     }

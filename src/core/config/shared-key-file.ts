@@ -12,19 +12,33 @@ export interface SharedFileReader {
   isSecret(name: string): boolean;
 }
 
+/** One service's reading of a shared file: the lines worked out for it, in file order. */
+export class SharedFileReading {
+  readonly layers = new Map<number, Layer>();
+  /** Lines below this one have been worked out for the service where they had to be. */
+  done = 0;
+  /** Per line: built from a variable the service declares secret (undefined until asked; null: no line is). */
+  tainted: Uint8Array | null | undefined;
+
+  constructor(readonly reader: SharedFileReader) {}
+}
+
 /**
  * A key file many services read alike (a fleet-wide `.env` of hundreds of lines): each line's
  * layer is made once when it is the same for every service — a plain value, or one built only
  * from lines above it — and a service pays only for the lines it reads: the keys it declares and
  * what their references reach. A line built from something outside the file (a service's lower
- * layers, the variables files) or from a variable that service declares secret is worked out for
- * that service, as resolveConfig does line by line.
+ * layers, the variables files), or from a variable that service declares secret, is worked out for
+ * that service as resolveConfig does line by line: in file order, so that a long chain of
+ * references never nests calls.
  */
 export class SharedKeyFile {
   /** Per line: its layer when every service gets the same one. */
   private readonly common: (Layer | undefined)[] = [];
-  /** Per common line: every variable its value was built from, through the lines it read. */
-  private readonly builtFrom: ReadonlySet<string>[] = [];
+  /** Per common line: the variables it read, and the lines they were found on. */
+  private readonly read: { names: string[]; lines: number[] }[] = [];
+  /** Every variable a common line read. */
+  private readonly readNames = new Set<string>();
   /** The lines that set each key, in file order. */
   private readonly lines = new Map<string, number[]>();
 
@@ -42,45 +56,70 @@ export class SharedKeyFile {
   }
 
   /** The layer of a key as the file leaves it (its last line) for one service; undefined when the file does not set it. */
-  layer(key: string, reader: SharedFileReader, memo: Map<number, Layer>): Layer | undefined {
+  layer(key: string, reading: SharedFileReading): Layer | undefined {
     const lines = this.lines.get(key);
-    return lines === undefined ? undefined : this.layerAt(lines[lines.length - 1]!, reader, memo);
+    return lines === undefined ? undefined : this.layerAt(lines[lines.length - 1]!, reading);
   }
 
-  private layerAt(index: number, reader: SharedFileReader, memo: Map<number, Layer>): Layer {
-    const common = this.common[index];
-    if (common && !hasSome(this.builtFrom[index]!, reader.isSecret)) return common;
-    let layer = memo.get(index);
-    if (!layer) {
-      const entry = this.file.entries[index]!;
-      layer = this.makeLayer(entry);
-      interpolateLayer(layer, entry, (name) => this.lineBefore(name, index, reader, memo) ?? reader.below(name) ?? reader.variables(name), reader.isSecret);
-      memo.set(index, layer);
+  private layerAt(index: number, reading: SharedFileReading): Layer {
+    if (!this.isOwn(index, reading)) return this.common[index]!;
+    // Every line above that is the service's own first, in order: each then finds what it reads worked out.
+    for (; reading.done <= index; reading.done++) {
+      const line = reading.done;
+      if (!this.isOwn(line, reading)) continue;
+      const entry = this.file.entries[line]!;
+      const layer = this.makeLayer(entry);
+      const { reader } = reading;
+      interpolateLayer(layer, entry, (name) => this.lineBefore(name, line, reading) ?? reader.below(name) ?? reader.variables(name), reader.isSecret);
+      reading.layers.set(line, layer);
     }
-    return layer;
+    return reading.layers.get(index)!;
   }
 
-  private lineBefore(name: string, index: number, reader: SharedFileReader, memo: Map<number, Layer>): Layer | undefined {
+  /** Whether the line must be worked out for this service. */
+  private isOwn(index: number, reading: SharedFileReading): boolean {
+    return this.common[index] === undefined || this.taintedFor(reading)?.[index] === 1;
+  }
+
+  private taintedFor(reading: SharedFileReading): Uint8Array | null {
+    if (reading.tainted !== undefined) return reading.tainted;
+    const { isSecret } = reading.reader;
+    if (![...this.readNames].some(isSecret)) return (reading.tainted = null);
+    const tainted = new Uint8Array(this.common.length);
+    this.common.forEach((common, index) => {
+      if (common === undefined) return;
+      const { names, lines } = this.read[index]!;
+      if (names.some(isSecret) || lines.some((line) => tainted[line] === 1)) tainted[index] = 1;
+    });
+    return (reading.tainted = tainted);
+  }
+
+  private lineBefore(name: string, index: number, reading: SharedFileReading): Layer | undefined {
     const line = this.lastLineBefore(name, index);
-    return line === undefined ? undefined : this.layerAt(line, reader, memo);
+    return line === undefined ? undefined : this.layerAt(line, reading);
   }
 
+  /** The last line above `index` that sets `name`. */
   private lastLineBefore(name: string, index: number): number | undefined {
     const lines = this.lines.get(name);
-    if (!lines) return undefined;
-    for (let i = lines.length - 1; i >= 0; i--) if (lines[i]! < index) return lines[i];
-    return undefined;
+    if (!lines || lines[0]! >= index) return undefined;
+    let low = 0;
+    let high = lines.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (lines[middle]! < index) low = middle;
+      else high = middle - 1;
+    }
+    return lines[low];
   }
 
   /** The line's layer for every service, or undefined when it depends on the service. */
   private commonLayer(entry: SourceEntry, index: number): Layer | undefined {
     const layer = this.makeLayer(entry);
-    if (!this.interpolate || !entry.template) {
-      this.builtFrom[index] = NONE;
-      return layer;
-    }
+    const read = { names: [] as string[], lines: [] as number[] };
+    this.read[index] = read;
+    if (!this.interpolate || !entry.template) return layer;
     let outside = false;
-    const builtFrom = new Set<string>();
     interpolateLayer(
       layer,
       entry,
@@ -91,21 +130,13 @@ export class SharedKeyFile {
           outside = true;
           return undefined;
         }
-        builtFrom.add(name);
-        for (const n of this.builtFrom[line!]!) builtFrom.add(n);
+        read.names.push(name);
+        read.lines.push(line!);
+        this.readNames.add(name);
         return found;
       },
       () => false,
     );
-    if (outside) return undefined;
-    this.builtFrom[index] = builtFrom;
-    return layer;
+    return outside ? undefined : layer;
   }
-}
-
-const NONE: ReadonlySet<string> = new Set();
-
-function hasSome(names: ReadonlySet<string>, test: (name: string) => boolean): boolean {
-  for (const name of names) if (test(name)) return true;
-  return false;
 }

@@ -5,7 +5,7 @@ import type { ManifestLocator } from '../manifest/manifest.js';
 import { yamlLocator } from '../manifest/yaml-locator.js';
 import { aliasProblems, type YamlProblem } from './alias-problems.js';
 import { parseOptions } from './parse-options.js';
-import { pathKey, readBlockYaml, type NodeInfo } from './read-block-yaml.js';
+import { pathKey, readBlockYaml, type NodeIndex } from './read-block-yaml.js';
 import { isShowableKeyName } from './showable-key-name.js';
 import { toJSBounded } from './to-js-bounded.js';
 import { yamlProblemMessage } from './yaml-problem-message.js';
@@ -31,7 +31,7 @@ export interface ReadYaml {
  */
 export function readYaml(text: string, file: string): { yaml: ReadYaml; findings: [] } | { yaml?: undefined; findings: Finding[] } {
   const fast = readBlockYaml(text);
-  if (fast) return { yaml: { data: fast.value, locate: indexLocator(fast.nodes, file), plainText: (path) => fast.nodes.get(pathKey(path))?.plain }, findings: [] };
+  if (fast) return { yaml: { data: fast.value, locate: indexLocator(fast.nodes, file), plainText: plainTextOf(fast.nodes) }, findings: [] };
 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, parseOptions(lineCounter));
@@ -66,7 +66,7 @@ export function readBlockYamlStream(text: string, file: string): ReadYaml[] | un
     if (lines[first]!.trimStart().startsWith('#')) return false;
     const fast = readBlockYaml(`${lines.slice(first, end).join('\n')}\n`);
     if (!fast) return false;
-    documents.push({ data: fast.value, locate: indexLocator(fast.nodes, file, first), plainText: (path) => fast.nodes.get(pathKey(path))?.plain });
+    documents.push({ data: fast.value, locate: indexLocator(fast.nodes, file, first), plainText: plainTextOf(fast.nodes) });
     return true;
   };
   for (let i = 0; i < lines.length; i++) {
@@ -101,15 +101,22 @@ function plainTextIn(doc: Document.Parsed): (path: Path) => string | undefined {
  * Locates a path through the fast reader's node index (of a document starting after `lineOffset`
  * lines of its file); a missing path resolves to its deepest existing ancestor.
  */
-function indexLocator(nodes: Map<string, NodeInfo>, file: string, lineOffset = 0): ManifestLocator {
+function indexLocator(nodes: NodeIndex, file: string, lineOffset = 0): ManifestLocator {
   return (path, part = 'value') => {
     for (let length = path.length; length >= 0; length--) {
-      const node = nodes.get(pathKey(path.slice(0, length)));
-      if (!node) continue;
-      const position = part === 'key' && length === path.length && node.key ? node.key : node.value;
+      const node = nodes.find(pathKey(path.slice(0, length)));
+      if (node === undefined) continue;
+      const position = nodes.position(node, part === 'key' && length === path.length ? 'key' : 'value');
       const location: SourceLocation = { file, line: position.line + lineOffset, column: position.column };
       return location;
     }
     return { file };
+  };
+}
+
+function plainTextOf(nodes: NodeIndex): (path: Path) => string | undefined {
+  return (path) => {
+    const node = nodes.find(pathKey(path));
+    return node === undefined ? undefined : nodes.plain(node);
   };
 }

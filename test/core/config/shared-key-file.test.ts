@@ -72,3 +72,28 @@ describe('a shared key file', () => {
     assert.equal(orders.keys.get('ADDR')!.layers[0]!.holdsSecret, true);
   });
 });
+
+describe('a huge shared key file', () => {
+  /** orders reads a shared `.env` of `lines` lines, each built from the one above, the first from `first`. */
+  function chain(lines: number, first: string, secret: boolean) {
+    const fleet = clone(baseFleet());
+    const last = `K${lines - 1}`;
+    fleet.services.orders.config.schema[last] = { type: 'string' };
+    if (secret) fleet.services.orders.config.schema.K0 = { type: 'string', secret: true };
+    fleet.services.orders.config.sources = [{ file: 'config/defaults.yaml' }, { dotenv: '../../.env' }];
+    const text = [`K0=${first}`, ...Array.from({ length: lines - 1 }, (_, i) => `K${i + 1}=\${K${i}}.`)].join('\n');
+    const rev = revision(fleet, { '.env': `${text}\n`, 'services/orders/config/defaults.yaml': 'OUTSIDE: out\n' });
+    return resolveConfig(rev.manifest, rev.manifest.services.get('orders')!, 'dev', rev.files, rev.manifestTracked).keys.get(last)!;
+  }
+
+  test('a chain of 20,000 references to something outside the file resolves without nesting a call per line', () => {
+    const key = chain(20_000, '${OUTSIDE}', false);
+    assert.equal(key.layers[0]!.raw, `out${'.'.repeat(19_999)}`);
+  });
+
+  test('a chain of 20,000 lines from a variable the service declares secret makes its last line a secret', () => {
+    const key = chain(20_000, 'hunter2', true);
+    assert.equal(key.spec.secret, true);
+    assert.equal(key.layers[0]!.holdsSecret, true);
+  });
+});
