@@ -50,6 +50,11 @@ export class TypoIndex {
     return best?.candidate;
   }
 
+  /** Whether `word` is a plausible typo of some word of the vocabulary (of a subset, then, maybe). */
+  isNearAny(word: string): boolean {
+    return this.nearTo(word).length > 0;
+  }
+
   private nearTo(word: string): ReadonlyArray<{ candidate: string; distance: number }> {
     let near = this.near.get(word);
     if (!near) {

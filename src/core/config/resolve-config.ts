@@ -133,7 +133,7 @@ export function resolveConfig(
         const layer = sharedFile.layer(key, reading);
         if (layer) declare(key, layer);
       }
-      for (const key of file.byKey.keys()) {
+      for (const key of typoCandidates(file, typosOf(manifest))) {
         if (!service.config.schema.has(key) && isTypo(key)) unknown.push({ key, layer: sharedFile.layer(key, reading)! });
       }
       scopes.push((name) => sharedFile.layer(name, reading));
@@ -196,6 +196,15 @@ function sharedKeyFile(file: SourceFile, how: string, makeLayer: (entry: SourceE
 
 function isSecretOf(service: Service): (name: string) => boolean {
   return (name) => service.config.schema.get(name)?.secret === true;
+}
+
+const candidates = new WeakMap<SourceFile, { typos: TypoIndex; keys: string[] }>();
+
+/** The keys of a shared file that look like a typo of some key the fleet declares: the few worth asking about per service. */
+function typoCandidates(file: SourceFile, typos: TypoIndex): string[] {
+  let known = candidates.get(file);
+  if (known?.typos !== typos) candidates.set(file, (known = { typos, keys: [...file.byKey.keys()].filter((key) => typos.isNearAny(key)) }));
+  return known.keys;
 }
 
 const typoIndexes = new WeakMap<Manifest, TypoIndex>();
