@@ -5,6 +5,7 @@ import type { Clock } from '../../ports/clock.js';
 import { DriverError, type DeployRequest, type Driver, type RunningService } from '../../ports/driver.js';
 import type { Service } from '../../core/manifest/manifest.js';
 import { formatDotenv } from './format-dotenv.js';
+import { formatShell } from './format-shell.js';
 import { withLastLines } from './line-tail.js';
 import { describeExit, runCommand } from './run-command.js';
 import { readJsonFile, runtimeDir, writeJsonAtomic } from './runtime-files.js';
@@ -29,9 +30,11 @@ export interface ExecDriverOptions {
  * Deploys by running the service's own command (`exec.deploy`, or `exec.rollback` for a rollback
  * when it has one): an argument array, no shell, in the service's directory of the fleet, with
  * the operator's environment and `TRANCHE_ACTION`, `TRANCHE_SERVICE`, `TRANCHE_ENV`,
- * `TRANCHE_COMMIT`, `TRANCHE_PREVIOUS_COMMIT` (empty when none) and `TRANCHE_CONFIG_FILE`: a
- * dotenv file (mode 0600, in a private temp directory, deleted once the command exits) holding the
- * resolved config. The command runs every time it is asked to, so it must be idempotent (Helm,
+ * `TRANCHE_COMMIT`, `TRANCHE_PREVIOUS_COMMIT` (empty when none), and the resolved config in three
+ * forms, one for each kind of reader (each mode 0600, in a private temp directory, deleted once the
+ * command exits): `TRANCHE_CONFIG_FILE` a dotenv file that dotenv parsers read back exactly (not
+ * for `source`), `TRANCHE_CONFIG_SH` POSIX shell that is safe to source, `TRANCHE_CONFIG_JSON` one
+ * JSON object. The command runs every time it is asked to, so it must be idempotent (Helm,
  * kubectl apply and most deploy scripts are). What runs at the target is the command's business:
  * `inspect` reports what the driver last deployed successfully, and `stop` only forgets it.
  */
@@ -53,20 +56,21 @@ export class ExecDriver implements Driver {
     const exec = service.exec;
     const command = action === 'rollback' && exec?.rollback?.length ? exec.rollback : exec?.deploy;
     if (!command?.length) throw fail('the service has no exec.deploy command, which the exec driver needs');
-    let configText: string;
+    let texts: Record<'config.env' | 'config.sh' | 'config.json', string>;
     try {
-      configText = formatDotenv(request.config);
+      texts = { 'config.env': formatDotenv(request.config), 'config.sh': formatShell(request.config), 'config.json': `${JSON.stringify(request.config, null, 2)}\n` };
     } catch (error) {
       throw fail((error as Error).message, error);
     }
     const dir = await mkdtemp(join(tmpdir(), 'tranche-exec-'));
     try {
-      const configFile = join(dir, 'config.env');
-      const handle = await open(configFile, 'wx', 0o600);
-      try {
-        await handle.writeFile(configText);
-      } finally {
-        await handle.close();
+      for (const [name, text] of Object.entries(texts)) {
+        const handle = await open(join(dir, name), 'wx', 0o600);
+        try {
+          await handle.writeFile(text);
+        } finally {
+          await handle.close();
+        }
       }
       const env: NodeJS.ProcessEnv = {
         ...this.env,
@@ -75,7 +79,9 @@ export class ExecDriver implements Driver {
         TRANCHE_ENV: request.env,
         TRANCHE_COMMIT: target.commit,
         TRANCHE_PREVIOUS_COMMIT: request.previous?.commit ?? '',
-        TRANCHE_CONFIG_FILE: configFile,
+        TRANCHE_CONFIG_FILE: join(dir, 'config.env'),
+        TRANCHE_CONFIG_SH: join(dir, 'config.sh'),
+        TRANCHE_CONFIG_JSON: join(dir, 'config.json'),
       };
       request.log(`running ${command.join(' ')} for ${service.name} (${action} ${target.commit.slice(0, 12)})`);
       const cwd = join(request.fleetRoot, service.path);

@@ -1,7 +1,7 @@
-/** A value that no quoting lets a dotenv parser read back exactly. */
+/** A value that no quoting lets a file's reader read back exactly. */
 export class UnwritableValueError extends Error {
-  constructor(readonly key: string, reason: string) {
-    super(`the value of ${key} cannot be written to a dotenv file: ${reason}`);
+  constructor(readonly key: string, reason: string, file = 'a dotenv file') {
+    super(`the value of ${key} cannot be written to ${file}: ${reason}`);
     this.name = 'UnwritableValueError';
   }
 }
@@ -16,8 +16,8 @@ const EXPANDED = /\\[nr]/;
  * `node --env-file`) parses it back to exactly the same string: dotenv has no escapes, so each
  * value gets a quote character it does not contain. A value that cannot round-trip (one holding
  * all three quote characters and a newline or `#`) is an `UnwritableValueError` naming its key,
- * never its value. Single quotes come first, which also makes the file safe to source from a
- * POSIX shell in the common case; it is still a dotenv file, not a shell script.
+ * never its value. It is a dotenv file, not a shell script: to `source` the config, a script
+ * reads the file formatShell writes.
  */
 export function formatDotenv(values: Record<string, string>): string {
   return Object.entries(values)

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
@@ -48,6 +49,7 @@ const vars = Object.fromEntries(Object.entries(process.env).filter(([key]) => ke
 writeFileSync(process.argv[2], JSON.stringify({
   vars, cwd: process.cwd(), operator: process.env.TRANCHE_TEST_OPERATOR, args: process.argv.slice(3),
   fileMode: statSync(file).mode & 0o777, dirMode: statSync(dirname(file)).mode & 0o777, content: readFileSync(file, 'utf8'),
+  forms: ['TRANCHE_CONFIG_SH', 'TRANCHE_CONFIG_JSON'].map((name) => ({ mode: statSync(process.env[name]).mode & 0o777, content: readFileSync(process.env[name], 'utf8') })),
 }));
 console.log('probe ran');
 console.error('second line');
@@ -80,6 +82,8 @@ interface Report {
   fileMode: number;
   dirMode: number;
   content: string;
+  /** TRANCHE_CONFIG_SH's and TRANCHE_CONFIG_JSON's. */
+  forms: { mode: number; content: string }[];
 }
 
 describe('ExecDriver', () => {
@@ -96,7 +100,7 @@ describe('ExecDriver', () => {
   const probe = (report: string, ...args: string[]) => ['node', 'probe.mjs', report, ...args];
   const readReport = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Report;
 
-  test('the command gets the TRANCHE_* variables, the operator environment and the config in a 0600 dotenv file, deleted afterwards', async () => {
+  test('the command gets the TRANCHE_* variables, the operator environment and the config as 0600 dotenv, shell and JSON files, deleted afterwards', async () => {
     const report = fleet.scratchPath('vars.json');
     const web = fleet.service({ exec: { deploy: probe(report) } });
     const config = {
@@ -121,6 +125,15 @@ describe('ExecDriver', () => {
     assert.equal(got.fileMode, 0o600);
     assert.equal(got.dirMode, 0o700);
     assert.deepEqual(dotenv.parse(got.content), config);
+    const [sh, json] = got.forms;
+    assert.deepEqual([sh!.mode, json!.mode], [0o600, 0o600]);
+    assert.deepEqual(JSON.parse(json!.content), config);
+    const script = fleet.scratchPath('config.sh');
+    writeFileSync(script, sh!.content);
+    const keys = Object.keys(config);
+    const sourced = execFileSync('bash', ['-c', `. "$1" && ${keys.map((k) => `printf '%s\\0' "$${k}"`).join('; ')}`, 'bash', script], { encoding: 'utf8' }).split('\0');
+    assert.deepEqual(Object.fromEntries(keys.map((k, i) => [k, sourced[i]])), config);
+    for (const name of ['TRANCHE_CONFIG_SH', 'TRANCHE_CONFIG_JSON']) assert.equal(existsSync(got.vars[name]!), false);
     assert.equal(existsSync(file), false);
     assert.equal(existsSync(dirname(file)), false);
     assert.deepEqual(request.lines.slice(1), ['probe ran', 'second line']);
