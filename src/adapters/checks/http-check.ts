@@ -4,6 +4,8 @@ import type { CheckResult, RunnableCheck } from '../../ports/check-runner.js';
 
 /** How much of an unexpected body a message quotes. */
 const BODY_SHOWN = 200;
+/** How much of a body a check reads unless its `max_body` says otherwise: an answer is judged, not stored. */
+export const DEFAULT_MAX_BODY = 1024 * 1024;
 
 type Outcome = Pick<CheckResult, 'ok' | 'message'>;
 
@@ -13,6 +15,8 @@ interface HttpRequest {
   headers: Headers;
   body?: string;
   timeoutMs: number;
+  /** The most bytes of body read: past it the check fails without reading on. */
+  maxBody: number;
   /** Header values as written: kept out of every message, even when the server echoes them. */
   hidden: string[];
 }
@@ -45,7 +49,9 @@ export async function runHttpCheck(check: RunnableCheck, signal?: AbortSignal): 
   }
   let text: string;
   try {
-    text = await response.text();
+    const read = await readBody(response, request.maxBody);
+    if (read === undefined) return { ok: false, message: `${what} answered ${response.status} with a body over ${request.maxBody} bytes, more than the check reads (http.max_body)` };
+    text = read;
   } catch (error) {
     const why = deadline.aborted ? stopped() : describeFetchError(error);
     return { ok: false, message: `${what} answered ${response.status}, but reading the body failed: ${why}` };
@@ -94,6 +100,9 @@ function readRequest(check: RunnableCheck): HttpRequest | string {
   const timeoutMs = httpTimeoutMs(check);
   if (timeoutMs === undefined) return `the http timeout ${JSON.stringify(spec.timeout)} is not a duration (like 500ms or 5s)`;
 
+  const maxBody = spec.max_body === undefined ? DEFAULT_MAX_BODY : spec.max_body;
+  if (typeof maxBody !== 'number' || !Number.isSafeInteger(maxBody) || maxBody < 1) return `the http max_body ${JSON.stringify(spec.max_body)} is not a number of bytes`;
+
   const headers = new Headers();
   const hidden: string[] = [];
   for (const [name, value] of Object.entries(asRecord(spec.headers))) {
@@ -111,7 +120,7 @@ function readRequest(check: RunnableCheck): HttpRequest | string {
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
   }
   if (body !== undefined && (method === 'GET' || method === 'HEAD')) return `a ${method} request cannot have a body`;
-  return { method, url, headers, timeoutMs, hidden, ...(body !== undefined ? { body } : {}) };
+  return { method, url, headers, timeoutMs, maxBody, hidden, ...(body !== undefined ? { body } : {}) };
 }
 
 function targetUrl(spec: Record<string, unknown>, address: string | undefined): URL | string {
@@ -124,6 +133,33 @@ function targetUrl(spec: Record<string, unknown>, address: string | undefined): 
   const joined = address.replace(/\/+$/, '') + (spec.path.startsWith('/') ? '' : '/') + spec.path;
   if (!URL.canParse(joined)) return `the service address and path do not make a URL: ${JSON.stringify(joined)}`;
   return new URL(joined);
+}
+
+/**
+ * The body as text, read chunk by chunk; undefined, the rest never read, as soon as it is longer
+ * than `limit` bytes (a declared length says so before anything is read).
+ */
+async function readBody(response: Response, limit: number): Promise<string | undefined> {
+  if (!response.body) return '';
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) {
+    await response.body.cancel().catch(() => undefined);
+    return undefined;
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /** Why `status` does not meet the expectation, or undefined when it does. */

@@ -636,6 +636,11 @@ export const manifestSchema = {
             "timeout": {
               "$ref": "#/definitions/duration"
             },
+            "max_body": {
+              "type": "integer",
+              "minimum": 1,
+              "description": "The most bytes of the answer's body the check reads (default 1048576): a longer body fails the check."
+            },
             "expect": {
               "type": "object",
               "additionalProperties": false,

@@ -292,3 +292,34 @@ describe('http check: failures to get an answer', () => {
     assert.ok(result.durationMs < 1000, `durationMs ${result.durationMs}`);
   });
 });
+
+describe('http check: body size', () => {
+  const big = 'x'.repeat(2 * 1024 * 1024);
+
+  test('a body over 1 MiB fails the check, unread, whether its length is declared or streamed without end', async () => {
+    const declared = await serve((_, res) => text(res, 200, big));
+    const result = await runner.run(http({ path: '/big' }, declared.address));
+    assert.deepEqual([result.ok, result.message], [false, `GET ${declared.address}/big answered 200 with a body over 1048576 bytes, more than the check reads (http.max_body)`]);
+
+    const endless = await serve((_, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const chunk = 'y'.repeat(64 * 1024);
+      const write = () => {
+        if (!res.destroyed && res.write(chunk)) setImmediate(write);
+        else res.once('drain', write);
+      };
+      write();
+    });
+    const streamed = await runner.run(http({ path: '/endless' }, endless.address, 10_000));
+    assert.deepEqual([streamed.ok, streamed.message], [false, `GET ${endless.address}/endless answered 200 with a body over 1048576 bytes, more than the check reads (http.max_body)`]);
+    assert.ok(streamed.durationMs < 5000, `it stopped reading at the limit, not at the timeout: ${streamed.durationMs} ms`);
+  });
+
+  test('max_body raises the limit; it must be a number of bytes', async () => {
+    const { address } = await serve((_, res) => text(res, 200, big));
+    const result = await runner.run(http({ path: '/big', max_body: 3 * 1024 * 1024, expect: { contains: 'xxx' } }, address));
+    assert.deepEqual([result.ok, result.message], [true, `GET ${address}/big answered 200`]);
+    const wrong = await runner.run(http({ path: '/big', max_body: '1MB' }, address));
+    assert.deepEqual([wrong.ok, wrong.message], [false, 'the http max_body "1MB" is not a number of bytes']);
+  });
+});
