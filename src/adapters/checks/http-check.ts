@@ -5,7 +5,7 @@ import type { CheckResult, RunnableCheck } from '../../ports/check-runner.js';
 /** How much of an unexpected body a message quotes. */
 const BODY_SHOWN = 200;
 /** How much of a body a check reads unless its `max_body` says otherwise: an answer is judged, not stored. */
-export const DEFAULT_MAX_BODY = 1024 * 1024;
+const DEFAULT_MAX_BODY = 1024 * 1024;
 
 type Outcome = Pick<CheckResult, 'ok' | 'message'>;
 

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { FileTree, TreeNode } from '../../ports/file-tree.js';
 import type { RenderRequest, RenderResult, Renderer } from '../../ports/renderer.js';
@@ -259,11 +260,12 @@ export class GitCli implements Git {
   }
 
   async close(): Promise<void> {
-    const copies = await Promise.all([...this.materialized.values()].map((p) => p.catch(() => undefined)));
+    await Promise.all([...this.materialized.values()].map((p) => p.catch(() => undefined)));
+    const copies = [...this.copies];
     this.materialized.clear();
     this.copies.clear();
     this.onSignal.remove();
-    await Promise.all(copies.filter((d): d is string => d !== undefined).map((dir) => rm(dir, { recursive: true, force: true })));
+    await Promise.all(copies.map((dir) => rm(dir, { recursive: true, force: true })));
     return this.batch.close();
   }
 
@@ -273,9 +275,13 @@ export class GitCli implements Git {
     if (!copy) {
       // A copy may hold git-ignored files (secrets): a signal that ends the process removes it first.
       this.onSignal.install();
-      copy = GitCli.topLevel(this.root, this.env)
-        .then((top) => materializeCommit(top ?? this.root, this.env, commit))
-        .then((dir) => (this.copies.add(dir), dir));
+      copy = (async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'tranche-rev-'));
+        // Known from the start: removed by close() or a signal however far the copy got.
+        this.copies.add(dir);
+        await materializeCommit((await GitCli.topLevel(this.root, this.env)) ?? this.root, this.env, commit, dir);
+        return dir;
+      })();
       this.materialized.set(commit, copy);
     }
     return join(await copy, await this.fleetPrefix());
@@ -287,7 +293,12 @@ export class GitCli implements Git {
     let result = this.renders.get(key);
     if (!result) {
       const renderer = this.renderer;
-      result = renderer ? fleetDir().then((dir) => renderer.render(request, dir)) : Promise.resolve({ ok: false, problem: 'this tranche has no renderer configured (kubectl kustomize, render commands)' });
+      result = renderer
+        ? fleetDir().then(
+            (dir) => renderer.render(request, dir),
+            (error: Error): RenderResult => ({ ok: false, problem: error.message }),
+          )
+        : Promise.resolve({ ok: false, problem: 'this tranche has no renderer configured (kubectl kustomize, render commands)' });
       this.renders.set(key, result);
     }
     return result;

@@ -1,19 +1,17 @@
 import { spawn } from 'node:child_process';
-import { copyFile, lstat, mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, lstat, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { runGit } from './run-git.js';
 
 /**
  * A commit's files on disk, for tools that read files themselves: `git archive` of the whole
- * repository (an overlay may name bases outside the fleet's directory) extracted into a new
- * private temporary directory, then the working tree's git-ignored files copied in, as `read`
- * sees them at any revision — files ignored one by one (a `secrets.env`), not ignored
- * directories (`node_modules/`, `.tranche/`). Returns the temporary directory: the caller
- * removes it.
+ * repository (an overlay may name bases outside the fleet's directory) extracted into `dir` (a
+ * new private temporary directory, which the caller makes and removes, whatever happens here),
+ * then the working tree's git-ignored files copied in, as `read` sees them at any revision —
+ * files ignored one by one (a `secrets.env`), not ignored directories (`node_modules/`,
+ * `.tranche/`). A failure says what failed, in a message for people.
  */
-export async function materializeCommit(topLevel: string, env: NodeJS.ProcessEnv, commit: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'tranche-rev-'));
+export async function materializeCommit(topLevel: string, env: NodeJS.ProcessEnv, commit: string, dir: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const archive = spawn('git', ['archive', '--format=tar', '--end-of-options', commit], { cwd: topLevel, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tar = spawn('tar', ['-x', '-f', '-', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
@@ -21,13 +19,16 @@ export async function materializeCommit(topLevel: string, env: NodeJS.ProcessEnv
     const errors: string[] = [];
     archive.stderr.on('data', (chunk: Buffer) => errors.push(chunk.toString('utf8')));
     tar.stderr.on('data', (chunk: Buffer) => errors.push(chunk.toString('utf8')));
+    tar.stdin.on('error', () => undefined); // tar gone: its own error or exit says why
     let pending = 2;
     const done = (what: string) => (code: number | null) => {
       if (code !== 0) errors.unshift(`${what} exited with ${code}`);
       if (--pending === 0) (errors.length ? reject(new Error(`extracting ${commit.slice(0, 7)} failed: ${errors.join('; ').trim()}`)) : resolve());
     };
-    archive.on('error', reject);
-    tar.on('error', reject);
+    const cannotStart = (what: string) => (error: NodeJS.ErrnoException) =>
+      reject(new Error(error.code === 'ENOENT' ? `${what} is not installed: it is needed to give a tool the files of ${commit.slice(0, 7)}` : `${what}: ${error.message}`));
+    archive.on('error', cannotStart('git'));
+    tar.on('error', cannotStart('tar'));
     archive.on('close', done('git archive'));
     tar.on('close', done('tar'));
   });
@@ -37,11 +38,12 @@ export async function materializeCommit(topLevel: string, env: NodeJS.ProcessEnv
     .filter((p) => p && !p.endsWith('/'));
   for (const path of ignored) {
     const from = join(topLevel, path);
-    if (!(await lstat(from)).isFile()) continue;
+    // A file removed since git listed it is not there to copy.
+    const stat = await lstat(from).catch(() => undefined);
+    if (!stat?.isFile()) continue;
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await copyFile(from, join(dir, path));
   }
-  return dir;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

@@ -31,8 +31,8 @@ adoption is one record of the history (tranche history, tranche show ID), journa
 service; a service already recorded at another version is refused unless --replace. Takes the
 lock. Asks for confirmation on a terminal; elsewhere --yes is required.
 
-Exit codes: 0 recorded (or already so); 1 refused (recorded otherwise, an unfinished release, or
-locked); 2 unusable input (nothing recorded).`,
+Exit codes: 0 recorded (or already so); 1 refused (recorded otherwise, an unfinished release,
+locked, or not confirmed); 2 unusable input (nothing recorded).`,
   options: {
     ...stateOptions,
     at: { type: 'string', value: 'REF', description: 'the commit every service runs' },
@@ -86,10 +86,9 @@ locked); 2 unusable input (nothing recorded).`,
         ];
         if (!adopted.length) throw new InputError(`adopt: no service of ${env} exists at ${at}`);
 
-        if (!args.json) {
-          const rows = adopted.map((s) => [s.service.name, s.version.commit.slice(0, 7), s.ref, s.version.configHash.slice(0, 15)]);
-          io.stderr.write(`${env}: record as running, deploying nothing:\n${renderTable(['SERVICE', 'COMMIT', 'REF', 'CONFIG'], rows)}\n${notesText(notes)}`);
-        }
+        // On stderr, --json or not: whoever confirms sees what would be recorded.
+        const rows = adopted.map((s) => [s.service.name, s.version.commit.slice(0, 7), s.ref, s.version.configHash.slice(0, 15)]);
+        io.stderr.write(`${env}: record as running, deploying nothing:\n${renderTable(['SERVICE', 'COMMIT', 'REF', 'CONFIG'], rows)}\n${notesText(notes)}`);
         if (args.values.yes !== true && !(await io.confirm(`Record ${adopted.length} service(s) as running in ${env}? [y/N] `))) {
           io.stderr.write('nothing was recorded\n');
           return EXIT.findings;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GitCli } from '../../adapters/git/git-cli.js';
@@ -49,8 +49,13 @@ Exit codes: 0 written; 2 unusable input (not a git repository, tranche.yaml exis
     const schemaRef = relative(dir, SCHEMA).split(sep).join('/');
     const text = renderDraft(draft, schemaRef);
     // Written whole or not at all.
-    writeFileSync(`${target}.tmp`, text);
-    renameSync(`${target}.tmp`, target);
+    try {
+      writeFileSync(`${target}.tmp`, text);
+      renameSync(`${target}.tmp`, target);
+    } catch (error) {
+      rmSync(`${target}.tmp`, { force: true });
+      throw new InputError(`cannot write ${target}: ${(error as Error).message}`);
+    }
     const gitignore = addToGitignore(dir);
 
     if (args.json) {

@@ -251,6 +251,7 @@ function expand(text: string, defined: Map<string, Defined>): { value: string; r
   if (!text.includes('$')) return { value: text };
   const refs: LayerReference[] = [];
   let value = '';
+  let close = 0;
   for (let i = 0; i < text.length; i++) {
     const next = text[i + 1];
     if (text[i] !== '$' || next === undefined) {
@@ -258,15 +259,15 @@ function expand(text: string, defined: Map<string, Defined>): { value: string; r
     } else if (next === '$') {
       value += '$';
       i++;
-    } else if (next === '(' && text.indexOf(')', i + 2) !== -1) {
-      const close = text.indexOf(')', i + 2);
+    } else if (next === '(' && close !== -1 && (close = text.indexOf(')', i + 2)) !== -1) {
       const name = text.slice(i + 2, close);
       const found = defined.get(name);
       refs.push({ name, ...(found ? { from: { source: found.location.file, location: found.location } } : {}) });
       value += found ? found.value : text.slice(i, close + 1);
       i = close;
     } else {
-      // `$(` with no `)`, or `$x`: both characters as written, the scan goes on after them.
+      // `$(` with no `)` (then no later one has either: `close` stays -1), or `$x`: both
+      // characters as written, the scan goes on after them.
       value += text[i]! + next;
       i++;
     }

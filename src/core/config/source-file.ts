@@ -49,10 +49,15 @@ export interface SourceFile {
 /** Config source files by repo path. A path that is absent does not exist at that revision. */
 export type SourceFiles = ReadonlyMap<string, SourceFile>;
 
+/** A path the manifest writes relative to the service, `{env}` filled in, as a repo path. */
+function envPath(service: Service, template: string, env: string): string {
+  // The template was checked to stay inside the repository when the manifest was built.
+  return joinRepoPath(service.path, template.replaceAll('{env}', env)) ?? template;
+}
+
 /** The repo path a source entry names in one environment. */
 export function sourcePath(service: Service, source: SourceSpec, env: string): string {
-  // The template was checked to stay inside the repository when the manifest was built.
-  return (namesOf(service, source).path[env] ??= joinRepoPath(service.path, source.template.replaceAll('{env}', env)) ?? source.template);
+  return (namesOf(service, source).path[env] ??= envPath(service, source.template, env));
 }
 
 // Every service's sources are named for every environment again and again (each resolution, each
@@ -72,7 +77,7 @@ function namesOf(service: Service, source: SourceSpec): Names {
 
 /** A compose source's files in one environment: its compose files in merge order, and the project's `.env`. */
 export function composePaths(service: Service, source: SourceSpec, env: string): { files: string[]; projectEnv: string } {
-  const join = (template: string) => joinRepoPath(service.path, template.replaceAll('{env}', env)) ?? template;
+  const join = (template: string) => envPath(service, template, env);
   const files = (source.compose?.files ?? [source.template]).map(join);
   const projectDir = posix.dirname(files[0]!);
   return { files, projectEnv: source.compose?.projectEnv !== undefined ? join(source.compose.projectEnv) : projectDir === '.' ? '.env' : `${projectDir}/.env` };
@@ -104,7 +109,7 @@ function sourceKeyOf(service: Service, source: SourceSpec, env: string): string 
 
 /** A kubernetes source's manifest files and directories in one environment. */
 export function kubernetesPaths(service: Service, source: SourceSpec, env: string): string[] {
-  return (source.kubernetes?.paths ?? [source.template]).map((template) => joinRepoPath(service.path, template.replaceAll('{env}', env)) ?? template);
+  return (source.kubernetes?.paths ?? [source.template]).map((template) => envPath(service, template, env));
 }
 
 /** What renders a kustomize or rendered helm-values source's manifests in one environment; undefined for other sources. */
@@ -116,12 +121,12 @@ export function renderRequest(service: Service, source: SourceSpec, env: string)
 
 /** A helm-values source's values files in one environment, in layering order. */
 export function helmValuesPaths(service: Service, source: SourceSpec, env: string): string[] {
-  return (source.helm?.files ?? [source.template]).map((template) => joinRepoPath(service.path, template.replaceAll('{env}', env)) ?? template);
+  return (source.helm?.files ?? [source.template]).map((template) => envPath(service, template, env));
 }
 
 /** The repo paths of the variables files a source names in one environment (see `SourceSpec.variables`). */
 export function variablesPaths(service: Service, source: SourceSpec, env: string): string[] {
-  return source.variables.map((template) => joinRepoPath(service.path, template.replaceAll('{env}', env)) ?? template);
+  return source.variables.map((template) => envPath(service, template, env));
 }
 
 /**

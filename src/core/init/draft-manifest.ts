@@ -1,5 +1,4 @@
 import { posix } from 'node:path';
-import { parse } from 'yaml';
 import { ComposeProject, composeEntries, readComposeService, type ReadFile } from '../config/compose-service.js';
 import { readManifests, workloadEntries, type KubernetesObject } from '../config/kubernetes-workload.js';
 import type { SourceEntry } from '../config/source-file.js';
@@ -53,7 +52,8 @@ export function draftManifest(name: string, scan: RepoScan): Draft {
   const read = (path: string): ReadFile | undefined => (scan.texts.has(path) ? { path, text: scan.texts.get(path)!, tracked: true } : undefined);
   const buildDirs = new Set(scan.files.filter((f) => BUILD_MARKERS.test(f)).map((f) => posix.dirname(f)));
 
-  const compose = composeServices(scan, read, notes);
+  const project = new ComposeProject();
+  const compose = composeServices(scan, read, project, notes);
   const kubernetes = kubernetesWorkloads(scan, read, notes);
   const services = new Map<string, DraftService & { values: Map<string, string[]>; hosts: string[] }>();
 
@@ -77,13 +77,12 @@ export function draftManifest(name: string, scan: RepoScan): Draft {
     }
     if (compose) notes.push(`${compose.files.join(', ')}: docker compose too; tranche.yaml reads one definition per environment (Kubernetes here): add a dev environment with - compose: sources to read it as well`);
   } else if (compose) {
-    const project = new ComposeProject();
     for (const [service, info] of compose.services) {
       if (!info.path) {
         notes.push(`compose service ${service}${info.image ? ` (image ${info.image})` : ''}: it has no build: in this repository, so it is not a service of this fleet`);
         continue;
       }
-      const definition = readComposeService(compose.files.map((f) => read(f)!), read(compose.projectEnv), service, project);
+      const definition = readComposeService(compose.files.map((f) => read(f)).filter((f) => f !== undefined), read(compose.projectEnv), service, project);
       const envFiles = new Map(definition.envFiles.flatMap((e) => (read(e.path) ? [[e.path, read(e.path)!] as const] : [])));
       const { entries } = composeEntries(definition, envFiles);
       services.set(service, { name: service, path: info.path, source: { compose: compose.files, service }, deploy: ['docker', 'compose', 'up', '--detach', '--no-deps', '--build', service], ...collect(entries), dependsOn: [] });
@@ -127,11 +126,14 @@ export function draftManifest(name: string, scan: RepoScan): Draft {
 /** Each key's values (for type inference) and schema guess, and the hosts the values name. */
 function collect(entries: readonly SourceEntry[]): { keys: Map<string, InferredKey>; values: Map<string, string[]>; hosts: string[] } {
   const values = new Map<string, string[]>();
+  const secret = new Set<string>();
   for (const entry of entries) {
-    if (entry.atRunTime !== undefined) values.set(entry.key, values.get(entry.key) ?? []);
-    else values.set(entry.key, [...(values.get(entry.key) ?? []), String(entry.value)]);
+    let seen = values.get(entry.key);
+    if (!seen) values.set(entry.key, (seen = []));
+    if (entry.atRunTime === undefined) seen.push(String(entry.value));
+    if (entry.secret) secret.add(entry.key);
   }
-  const keys = new Map([...values].map(([key, seen]) => [key, entries.some((e) => e.key === key && e.secret) ? { ...inferKey(key, seen), secret: true as const } : inferKey(key, seen)]));
+  const keys = new Map([...values].map(([key, seen]) => [key, secret.has(key) ? { ...inferKey(key, seen), secret: true as const } : inferKey(key, seen)]));
   const hosts = [...values.values()].flat().flatMap(hostsIn);
   return { keys, values, hosts };
 }
@@ -165,22 +167,22 @@ interface ComposeInfo {
 }
 
 /** The primary compose file (and its override beside it), with each service's build directory, image and depends_on. */
-function composeServices(scan: RepoScan, read: (path: string) => ReadFile | undefined, notes: string[]): { files: string[]; projectEnv: string; services: Map<string, ComposeInfo> } | undefined {
+function composeServices(scan: RepoScan, read: (path: string) => ReadFile | undefined, project: ComposeProject, notes: string[]): { files: string[]; projectEnv: string; services: Map<string, ComposeInfo> } | undefined {
   const candidates = scan.files.filter((f) => PRIMARY_COMPOSE.test(f)).sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
   const primary = candidates[0];
   if (!primary) return undefined;
   const dir = posix.dirname(primary);
   const inDir = (p: string) => (dir === '.' ? p : `${dir}/${p}`);
   const override = ['docker-compose.override.yml', 'docker-compose.override.yaml', 'compose.override.yml', 'compose.override.yaml'].map(inDir).find((p) => scan.texts.has(p));
-  const files = [primary, ...(override ? [override] : [])];
+  // A compose file too large to read (or past the scan's limit) is named, not read.
+  const files = [primary, ...(override ? [override] : [])].filter((file) => read(file) !== undefined || (notes.push(`${file} was not read (too large): its services are not read`), false));
+  if (!files.length) return undefined;
   const others = scan.files.filter((f) => COMPOSE.test(f) && !files.includes(f));
   if (others.length) notes.push(`${others.join(', ')}: other compose files, not read (docker compose reads ${files.join(' and ')} by default)`);
   const services = new Map<string, ComposeInfo>();
   for (const file of files) {
-    let data: unknown;
-    try {
-      data = parse(read(file)!.text);
-    } catch {
+    const data = project.yaml(read(file)!).yaml?.data;
+    if (data === undefined) {
       notes.push(`${file} does not parse: its services are not read`);
       continue;
     }

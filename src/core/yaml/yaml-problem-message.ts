@@ -58,5 +58,7 @@ function inFlowListWithEnv(error: YAMLError, text: string): boolean {
   const start = text.lastIndexOf('\n', error.pos[0] - 1) + 1;
   const end = text.indexOf('\n', error.pos[0]);
   const line = text.slice(start, end === -1 ? undefined : end);
+  // The pattern backtracks on a long line of `[`: only a line that holds {env} is worth it.
+  if (!line.includes('{env}') || line.length > 1000) return false;
   return /\[[^\]'"]*[^'"\s]\{env\}/.test(line) || /\[\s*\{env\}/.test(line);
 }

@@ -13,8 +13,10 @@ export function checkDrift({ env, to, toConfigs }: ConfigRuleInput): Finding[] {
   if (envs.length < 2) return [];
   const findings: Finding[] = [];
   for (const row of driftMatrix(toConfigs, envs)) {
+    // Where the value that wins here is set; the key's declaration when nothing sets it.
+    const location = () =>
+      toConfigs.get(env)?.get(row.service)?.keys.get(row.key)?.layers[0]?.location ?? to.manifest.locate(['services', row.service, 'config', 'schema', row.key], 'key');
     if (row.differs?.includes(env)) {
-      const winner = toConfigs.get(env)?.get(row.service)?.keys.get(row.key)?.layers[0];
       const values = row.differs.map((e) => `${row.cells.get(e)!.value ?? '(unset)'} in ${e}`).join(', ');
       findings.push({
         rule: 'config/drift',
@@ -24,12 +26,11 @@ export function checkDrift({ env, to, toConfigs }: ConfigRuleInput): Finding[] {
         key: row.key,
         message: `${row.key} must be the same in ${row.differs.join(', ')} (same: in its schema), but it is ${values}`,
         hint: 'bind it to one resource value, or set it in a source every one of those environments reads',
-        location: winner?.location ?? to.manifest.locate(['services', row.service, 'config', 'schema', row.key], 'key'),
+        location: location(),
       });
     }
     if (!row.drifts) continue;
     const here = row.cells.get(env)!;
-    const winner = toConfigs.get(env)?.get(row.service)?.keys.get(row.key)?.layers[0];
     findings.push({
       rule: 'config/drift',
       severity: 'warn',
@@ -38,7 +39,7 @@ export function checkDrift({ env, to, toConfigs }: ConfigRuleInput): Finding[] {
       key: row.key,
       message: `${row.key} drifts across environments: ${describe(row.cells)}`,
       hint: here.kind ? 'set it the same way in every environment (bind it to a resource, or use one source per environment)' : `set ${row.key} in ${env} too, or give it a default`,
-      location: winner?.location ?? to.manifest.locate(['services', row.service, 'config', 'schema', row.key], 'key'),
+      location: location(),
     });
   }
   return findings;
