@@ -97,7 +97,14 @@ interface Changes {
   services: { service: string; kinds: string[]; files: { path: string; kind: string; noEffectHere?: true }[]; configKeys: { key: string; from: string | null; to: string | null }[] }[];
 }
 
-const copies = () => readdirSync(tmpdir()).filter((d) => d.startsWith('tranche-rev-') || d.startsWith('tranche-kustomize-')).sort();
+/** A temporary directory of the test's own, for the CLI's copies: other test files make theirs elsewhere. */
+const tmpDirs: string[] = [];
+after(() => tmpDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+function privateTmp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tranche-cli-tmp-'));
+  tmpDirs.push(dir);
+  return dir;
+}
 
 describe('kustomize sources', () => {
   test('the overlay as kubectl kustomize renders it, each value traced to the line that sets it: resource, patch, literal, env file', () => {
@@ -116,16 +123,16 @@ describe('kustomize sources', () => {
 
   test('a commit is rendered from a copy of its files, git-ignored ones included, removed afterwards; a base edit changes the service where its values change', () => {
     const { repo, v1 } = kustomizeFleet();
-    const before = copies();
+    const env = { TMPDIR: privateTmp() };
     const v2 = repo.write({ 'deploy/base/api.env': 'CACHE=redis:6380\n' }).commit('cache port');
-    const changes = runJson<Changes>(['changes', '--env', 'prod', '--from', v1, '--to', v2], repo.dir).json;
+    const changes = runJson<Changes>(['changes', '--env', 'prod', '--from', v1, '--to', v2], repo.dir, env).json;
     assert.deepEqual(changes.services.map((s) => [s.service, s.kinds, s.configKeys.map((k) => `${k.key} ${k.from} → ${k.to}`), s.files.map((f) => f.path)]), [['api', ['config'], ['CACHE redis:6379 → redis:6380'], ['deploy/base/api.env']]]);
     const v3 = repo.write({ 'deploy/overlays/prod/patch.yaml': BASE['deploy/overlays/prod/patch.yaml'].replace('warn', 'error') }).commit('prod log level');
-    const dev = runJson<Changes>(['changes', '--env', 'dev', '--from', v2, '--to', v3], repo.dir).json;
+    const dev = runJson<Changes>(['changes', '--env', 'dev', '--from', v2, '--to', v3], repo.dir, env).json;
     assert.deepEqual(dev.services.map((s) => [s.service, s.kinds]), [['api', []]], 'the prod overlay is not dev\'s');
-    const prod = runJson<Changes>(['changes', '--env', 'prod', '--from', v2, '--to', v3], repo.dir).json;
+    const prod = runJson<Changes>(['changes', '--env', 'prod', '--from', v2, '--to', v3], repo.dir, env).json;
     assert.deepEqual(prod.services.map((s) => s.configKeys.map((k) => `${k.key} ${k.from} → ${k.to}`)), [['LOG_LEVEL warn → error']]);
-    assert.deepEqual(copies(), before, 'no copy of a commit is left behind');
+    assert.deepEqual(readdirSync(env.TMPDIR), [], 'no copy of a commit is left behind');
   });
 
   test('a broken overlay, a missing one, and kubectl missing: located, exit 2, no tool output quoted', () => {

@@ -15,7 +15,7 @@ export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {})
 }
 
 /** The parsed stdout of a --json run. */
-export function runJson<T = Record<string, unknown>>(args: string[], cwd: string): { code: number; json: T; stderr: string } {
-  const result = runCli([...args, '--json'], cwd);
+export function runJson<T = Record<string, unknown>>(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { code: number; json: T; stderr: string } {
+  const result = runCli([...args, '--json'], cwd, env);
   return { code: result.code, json: JSON.parse(result.stdout) as T, stderr: result.stderr };
 }

@@ -5,12 +5,14 @@ import { showValue } from './show-value.js';
 /**
  * Where one key of one service gets its value in one environment: `kind` is absent when unset;
  * `absent` when the service does not run there. `value` is what it gets, as shown (secrets as
- * fingerprints).
+ * fingerprints, or what sets it when only the running system knows it).
  */
 export interface DriftCell {
   kind?: LayerKind;
   source?: string;
   value?: string;
+  /** Only the running system knows the value (a Kubernetes fieldRef): not compared. */
+  atRunTime?: true;
   absent?: true;
 }
 
@@ -47,10 +49,13 @@ export function driftMatrix(configs: ResolvedFleet, envs: readonly string[]): Dr
           continue;
         }
         const winner = resolved.layers[0];
-        cells.set(env, winner ? { kind: winner.kind, source: winner.source, value: showValue(resolved.spec, winner.raw, winner.sourceText) } : {});
+        if (!winner) cells.set(env, {});
+        else if (winner.atRunTime !== undefined) cells.set(env, { kind: winner.kind, source: winner.source, value: `(set at run time ${winner.atRunTime})`, atRunTime: true });
+        else cells.set(env, { kind: winner.kind, source: winner.source, value: showValue(resolved.spec, winner.raw, winner.sourceText) });
       }
       const row: DriftRow = { service: serviceName, key, cells, drifts: drifts(present.map((env) => cells.get(env)!)) };
-      const same = spec.same === true ? present : (spec.same ?? []).filter((env) => present.includes(env) && envs.includes(env));
+      // A value only the running system knows cannot be said to differ.
+      const same = (spec.same === true ? present : (spec.same ?? []).filter((env) => present.includes(env) && envs.includes(env))).filter((env) => !cells.get(env)!.atRunTime);
       if (same.length > 1 && new Set(same.map((env) => cells.get(env)!.value ?? '\u0000unset')).size > 1) row.differs = same;
       rows.push(row);
     }

@@ -19,7 +19,10 @@ test('on SIGINT or SIGTERM the cleanup runs, then the process ends as the signal
       setInterval(() => {}, 1000);
     `;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((resolve) => child.stdout.once('data', resolve));
+    await new Promise((resolve, reject) => {
+      child.stdout.once('data', resolve);
+      child.once('exit', (code) => reject(new Error(`the child ended (${code}) before it was ready`)));
+    });
     assert.ok(existsSync(marker));
     child.kill(signal);
     const [code, got] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));

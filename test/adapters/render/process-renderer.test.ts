@@ -25,7 +25,18 @@ describe('ProcessRenderer', () => {
       'overlays/prod/kustomization.yaml': 'resources: [../../base]\nnamePrefix: prod-\n',
     });
     const before = readdirSync(join(dir, 'overlays/prod'));
-    const result = await new ProcessRenderer(process.env).render({ kustomize: 'overlays/prod' }, dir);
+    // A temporary directory of the test's own: other test files running beside it make theirs elsewhere.
+    const ownTmp = mkdtempSync(join(tmpdir(), 'tranche-render-tmp-'));
+    dirs.push(ownTmp);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = ownTmp;
+    let result;
+    try {
+      result = await new ProcessRenderer(process.env).render({ kustomize: 'overlays/prod' }, dir);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
     assert.ok(result.ok, !result.ok ? result.problem : '');
     assert.match(result.output, /name: prod-c/);
     const annotated = /config\.kubernetes\.io\/origin: \|\n\s+path: (\S+)/.exec(result.output)?.[1];
@@ -33,7 +44,7 @@ describe('ProcessRenderer', () => {
     assert.equal(result.origin!(annotated), 'base/cm.yaml');
     assert.equal(result.origin!('../../../../etc/passwd'), undefined, 'outside the fleet: no path');
     assert.deepEqual(readdirSync(join(dir, 'overlays/prod')), before, 'the overlay is never written to');
-    assert.equal(readdirSync(tmpdir()).some((d) => d.startsWith('tranche-kustomize-')), false, 'its own kustomization is removed');
+    assert.deepEqual(readdirSync(ownTmp), [], 'its own kustomization is removed');
   });
 
   test('a command gets its arguments as they are (no shell) and the operator\'s PATH and HOME, not the rest of the environment', async () => {
