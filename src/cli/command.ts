@@ -38,6 +38,7 @@ export interface ParsedArgs {
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   fleet: { type: 'string', value: 'DIR', description: 'the fleet repository (default: search upward from here for tranche.yaml)' },
   json: { type: 'boolean', description: 'print one JSON document on stdout and nothing else there' },
+  debug: { type: 'boolean', description: 'on a failure, also print its stack trace (for a bug report)' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
 

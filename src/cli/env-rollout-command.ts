@@ -4,7 +4,7 @@ import { withEnvRollout } from '../engine/env-rollout.js';
 import { ServiceResolver } from '../engine/resolve-service.js';
 import type { Rollout, RolloutOutcome } from '../engine/rollout.js';
 import type { ParsedArgs } from './command.js';
-import { EXIT, type CliIO } from './io.js';
+import { EXIT, stoppedExit, type CliIO } from './io.js';
 import { withEnvScope, type Runtime } from './runtime.js';
 import { writeJson } from './views/json.js';
 import { progressPrinter } from './views/progress-view.js';
@@ -33,10 +33,10 @@ export function envRolloutCommand(
     const release = await pick(runtime, env);
     if (typeof release === 'number') return release;
     const progress = progressPrinter(io.stderr, args.json);
-    const ctx = { ...runtime, driver: runtime.driverFor(head.manifest, env), resolver: new ServiceResolver(fleet.git, fleet.cache, env), fleetRoot: fleet.root, emit: progress.emit, breakLock };
+    const ctx = { ...runtime, driver: runtime.driverFor(head.manifest, env), resolver: new ServiceResolver(fleet.git, fleet.cache, env), fleetRoot: fleet.root, emit: progress.emit, breakLock, stop: io.stop };
     const outcome = await withEnvRollout(ctx, env, release.id, (rollout) => act(rollout, release));
     if (args.json) writeJson(io.stdout, { ...outcome, events: progress.events });
     else io.stdout.write(`release ${outcome.releaseId}: ${outcome.status} — ${outcome.summary}\n`);
-    return exitFor(outcome);
+    return outcome.stopped ? stoppedExit(outcome.stopped) : exitFor(outcome);
   });
 }

@@ -7,6 +7,8 @@ export interface CliIO {
   stdin?: { isTTY?: boolean };
   /** Asks the operator a yes/no question on the terminal. */
   confirm(question: string): Promise<boolean>;
+  /** The operator's stop (signals, a closed pipe), for the commands that roll out. */
+  stop?: StopSignals;
 }
 
 export interface Output {
@@ -15,6 +17,7 @@ export interface Output {
 }
 
 import type { ReleaseStatus } from '../core/state/records.js';
+import type { StopCause, StopSignals } from '../engine/stop.js';
 
 /** Exit codes (PRODUCT §9). */
 export const EXIT = {
@@ -28,6 +31,24 @@ export const EXIT = {
   /** A bug in tranche. */
   internal: 70,
 } as const;
+
+/**
+ * The exit code of a command stopped by an operator (PRODUCT §9): the shell's 128 + the signal's
+ * number — SIGHUP 129, SIGINT 130, SIGTERM 143 — and for a reader gone (EPIPE) that of SIGPIPE,
+ * 141, the code a process killed by the closed pipe would have had.
+ */
+export function stoppedExit(cause: StopCause): number {
+  switch (cause) {
+    case 'SIGHUP':
+      return 129;
+    case 'SIGINT':
+      return 130;
+    case 'EPIPE':
+      return 141;
+    case 'SIGTERM':
+      return 143;
+  }
+}
 
 /** The exit code of a rollout that ran: done, failed and undone, or waiting for an operator. */
 export function exitOf(status: ReleaseStatus): number {

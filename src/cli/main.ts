@@ -22,10 +22,11 @@ import { driftCommand } from './commands/drift.js';
 import { validateCommand } from './commands/validate.js';
 import { demoCommand } from '../demo/demo-command.js';
 import { EXIT, printable, type CliIO } from './io.js';
+import { cleanupErrors } from '../core/cleanup.js';
 import { EnvLockedError } from '../engine/env-lock.js';
 import { InvalidFleetError } from '../engine/load-revision.js';
-import { SchemaTooNewError } from '../adapters/stores/schema-too-new-error.js';
-import { StoreOpenError } from '../adapters/stores/store-open-error.js';
+import { ReleaseInterruptedError } from '../engine/release-interrupted.js';
+import { LockLostError, StoreFaultError } from '../ports/store.js';
 import { locatedLines } from './views/findings.js';
 import { findingJson, writeJson } from './views/json.js';
 import { renderTable } from './views/table.js';
@@ -96,10 +97,12 @@ export const COMMANDS: readonly Command[] = [
 
 /**
  * Runs one CLI invocation and returns its exit code. Never throws. What it prints for people
- * carries no character a terminal would act on (JSON escapes its own).
+ * carries no character a terminal would act on (JSON escapes its own). A failure is one message
+ * (and one line per cleanup that failed after it); a stack trace only with --debug.
  */
 export async function main(argv: string[], raw: CliIO): Promise<number> {
   const json = argv.includes('--json');
+  const debug = argv.includes('--debug');
   const io: CliIO = { ...raw, stdout: json ? raw.stdout : printable(raw.stdout), stderr: printable(raw.stderr) };
   const name = commandName(argv);
   if (name === undefined) {
@@ -123,24 +126,57 @@ export async function main(argv: string[], raw: CliIO): Promise<number> {
     }
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof InvalidFleetError) {
-      if (json) writeJson(io.stdout, { ...(error.revision ? { revision: error.revision } : {}), findings: error.findings.map(findingJson) });
-      else io.stderr.write(`${locatedLines(error.findings)}\n${error.findings.length} problem${error.findings.length === 1 ? '' : 's'} in the fleet definition${error.revision ? ` at ${error.revision}` : ''}; nothing was touched\n`);
-      return EXIT.input;
-    }
-    if (error instanceof InputError) return fail(io, json, error.message);
-    // A store that cannot be opened is unusable input too: nothing was touched.
-    if (error instanceof StoreOpenError || error instanceof SchemaTooNewError) return fail(io, json, `${error.message}; nothing was touched`);
-    if (error instanceof EnvLockedError) {
-      if (json) writeJson(io.stdout, { error: error.message, holder: error.holder, dead: error.dead });
-      io.stderr.write(`error: ${error.message}; nothing was changed\n`);
-      return EXIT.findings;
-    }
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    if (json) writeJson(io.stdout, { error: `internal error: ${error instanceof Error ? error.message : String(error)}` });
-    io.stderr.write(`internal error (a bug in tranche; please report it with this text):\n${detail}\n`);
-    return EXIT.internal;
+    const code = report(error, io, json, debug);
+    for (const failed of cleanupErrors(error)) io.stderr.write(`error: cleaning up after that failed too: ${messageOf(failed)}\n`);
+    if (debug) io.stderr.write(stackTrace(error));
+    return code;
   }
+}
+
+/** Says what went wrong, on stderr (and as the JSON document with --json); returns the exit code. */
+function report(error: unknown, io: CliIO, json: boolean, debug: boolean): number {
+  if (error instanceof InvalidFleetError) {
+    if (json) writeJson(io.stdout, { ...(error.revision ? { revision: error.revision } : {}), findings: error.findings.map(findingJson) });
+    else io.stderr.write(`${locatedLines(error.findings)}\n${error.findings.length} problem${error.findings.length === 1 ? '' : 's'} in the fleet definition${error.revision ? ` at ${error.revision}` : ''}; nothing was touched\n`);
+    return EXIT.input;
+  }
+  if (error instanceof InputError) return fail(io, json, error.message);
+  // A store that cannot be opened, or that fails outside a release, is unusable input too.
+  if (error instanceof StoreFaultError) return fail(io, json, error.opening ? `${error.message}; nothing was touched` : error.message);
+  if (error instanceof ReleaseInterruptedError) {
+    if (json) writeJson(io.stdout, { status: 'interrupted', releaseId: error.releaseId, error: error.message });
+    io.stderr.write(`error: ${error.message}\n`);
+    return EXIT.operator;
+  }
+  if (error instanceof LockLostError) {
+    const message = `${error.message}: this tranche stopped where it stood, and its release is left as journaled; see tranche status --env ${error.env}`;
+    if (json) writeJson(io.stdout, { status: 'interrupted', error: message });
+    io.stderr.write(`error: ${message}\n`);
+    return EXIT.operator;
+  }
+  if (error instanceof EnvLockedError) {
+    if (json) writeJson(io.stdout, { error: error.message, holder: error.holder, dead: error.dead });
+    io.stderr.write(`error: ${error.message}; nothing was changed\n`);
+    return EXIT.findings;
+  }
+  const message = `internal error: ${messageOf(error)}`;
+  if (json) writeJson(io.stdout, { error: message });
+  io.stderr.write(`${message}\nthis is a bug in tranche: ${debug ? 'please report it with the text below' : 'rerun with --debug and report it with what that prints'}\n`);
+  return EXIT.internal;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The stack of `error` and of each cause under it, for --debug. */
+function stackTrace(error: unknown): string {
+  const lines: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 10; e = e instanceof Error ? e.cause : undefined, depth++) {
+    lines.push(`${depth ? 'caused by: ' : ''}${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  }
+  for (const failed of cleanupErrors(error)) lines.push(`cleanup: ${failed instanceof Error ? (failed.stack ?? failed.message) : String(failed)}`);
+  return `${lines.join('\n')}\n`;
 }
 
 function fail(io: CliIO, json: boolean, message: string): number {
@@ -168,8 +204,10 @@ function topHelp(): string {
     'Commands:',
     renderTable(undefined, COMMANDS.map((c) => [c.name, c.summary]), '  '),
     '',
-    'tranche COMMAND --help shows its options. Every command takes --fleet DIR (before or after its name), --json and --help.',
-    'Exit codes: 0 ok; 1 error findings; 2 unusable input, nothing touched; 3 needs an operator.',
+    'tranche COMMAND --help shows its options. Every command takes --fleet DIR (before or after its name), --json, --debug and --help.',
+    'Exit codes: 0 ok; 1 error findings; 2 unusable input (a store that cannot be used included), nothing touched;',
+    '3 needs an operator; 129, 130, 141, 143 stopped by SIGHUP, SIGINT, a closed pipe, SIGTERM (apply, rollback, resume);',
+    '70 a bug in tranche (--debug shows where).',
     '',
   ].join('\n');
 }

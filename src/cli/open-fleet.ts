@@ -1,5 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { withCleanup } from '../core/cleanup.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
 import { MANIFEST_FILE } from '../core/manifest/parse-manifest.js';
@@ -48,9 +49,5 @@ export function loadRevision(fleet: Fleet, ref: string | undefined): Promise<Fle
 /** Opens the fleet for the length of `use`, and always closes it. */
 export async function withFleet<T>(args: ParsedArgs, io: CliIO, use: (fleet: Fleet) => Promise<T>): Promise<T> {
   const fleet = await openFleet(args, io);
-  try {
-    return await use(fleet);
-  } finally {
-    await fleet.git.close();
-  }
+  return withCleanup(() => use(fleet), () => fleet.git.close());
 }

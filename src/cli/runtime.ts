@@ -6,6 +6,7 @@ import { systemClock } from '../adapters/clock/system-clock.js';
 import { ExecDriver } from '../adapters/drivers/exec-driver.js';
 import { LocalDriver } from '../adapters/drivers/local-driver.js';
 import { openStore } from '../adapters/stores/open-store.js';
+import { withCleanup } from '../core/cleanup.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
 import { selectEnv } from '../core/manifest/select.js';
@@ -51,14 +52,10 @@ export function hasState(fleet: Fleet, args: ParsedArgs, io: CliIO): boolean {
  */
 export type StoreAccess = 'read' | 'write';
 
-/** Opens the runtime for the length of `use`, and always closes the store. */
+/** Opens the runtime for the length of `use`, and always closes the store (a failure to close never hides one of `use`). */
 export async function withRuntime<T>(fleet: Fleet, args: ParsedArgs, io: CliIO, use: (runtime: Runtime) => Promise<T>, access: StoreAccess = 'write'): Promise<T> {
   const runtime = await openRuntime(fleet, args, io, access);
-  try {
-    return await use(runtime);
-  } finally {
-    await runtime.store.close();
-  }
+  return withCleanup(() => use(runtime), () => runtime.store.close());
 }
 
 /** The same for a command that only reads the store: it never creates one. */

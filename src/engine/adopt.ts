@@ -1,3 +1,4 @@
+import { withCleanup } from '../core/cleanup.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import { planWithoutBatches } from '../core/plan/plan-without-batches.js';
 import type { VersionRef } from '../core/plan/plan.js';
@@ -51,7 +52,7 @@ export async function adoptRunning(ctx: AdoptContext, request: AdoptRequest): Pr
   const { env } = request;
   const id = newReleaseId(env, clock.now());
   const lock = await acquireEnvLock(store, env, ctx.who, clock, { breakLock: ctx.breakLock, isAlive: ctx.isAlive, releaseId: id });
-  try {
+  return withCleanup(async () => {
     const deployed = await store.deployed(env);
     const kept: string[] = [];
     const conflicts: { service: string; recorded: string; adopted: string }[] = [];
@@ -103,9 +104,7 @@ export async function adoptRunning(ctx: AdoptContext, request: AdoptRequest): Pr
     await store.appendJournal({ releaseId: id, at: at(), batch: 0, kind: 'release', event: 'succeeded', detail: { status: 'succeeded', summary } });
     await store.updateRelease(id, { status: 'succeeded', finishedAt: at(), summary });
     return { releaseId: id, recorded: record.map((s) => s.service.name), kept, ...(superseded ? { superseded } : {}) };
-  } finally {
-    await lock.release();
-  }
+  }, () => lock.release());
 }
 
 function sameVersion(recorded: DeployedService, version: VersionRef): boolean {

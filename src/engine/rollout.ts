@@ -7,11 +7,13 @@ import { releaseProgress, stepsToUndo } from '../core/state/release-progress.js'
 import type { CheckRunner } from '../ports/check-runner.js';
 import type { Clock } from '../ports/clock.js';
 import type { Driver } from '../ports/driver.js';
-import type { Store } from '../ports/store.js';
+import { StoreFaultError, type Store } from '../ports/store.js';
 import type { Operator } from './env-lock.js';
+import { ReleaseInterruptedError } from './release-interrupted.js';
 import type { ResolvedService, ServiceResolver } from './resolve-service.js';
 import type { EmitEvent } from './rollout-events.js';
 import { runGates, waitHealthy } from './run-gates.js';
+import { stopCause, StopRequest, type StopCause, type StopSignals } from './stop.js';
 
 export interface RolloutDeps {
   store: Store;
@@ -25,6 +27,8 @@ export interface RolloutDeps {
   emit: EmitEvent;
   /** Stops the rollout between steps when set (the lock was lost). */
   interrupted?: () => Error | undefined;
+  /** An operator's stop (a signal, a closed pipe): see `StopSignals` for what each stage means. */
+  stop?: StopSignals;
   healthTimeoutMs?: number;
 }
 
@@ -32,7 +36,12 @@ export interface RolloutOutcome {
   releaseId: string;
   status: ReleaseStatus;
   summary: string;
+  /** Set when an operator's stop ended the rollout early: what it was. */
+  stopped?: StopCause;
 }
+
+/** What `runBatch` returns when an operator's stop came before the batch's gates decided. */
+const STOPPED = Symbol('stopped');
 
 /**
  * Walks a plan through the driver, the checks and the store (PRODUCT §7). Every step is written
@@ -41,7 +50,22 @@ export interface RolloutOutcome {
  * explains and that `resume` or `rollback` can finish.
  */
 export class Rollout {
-  constructor(private readonly deps: RolloutDeps) {}
+  /** The batch being deployed or restored: where a stop is journaled. */
+  private batch = 0;
+  /** Whether a rollback is under way (a first stop lets it complete). */
+  private undoing = false;
+  /** Whether the operator's stop has been journaled. */
+  private stopJournaled = false;
+
+  constructor(private readonly deps: RolloutDeps) {
+    const { stop, emit } = deps;
+    stop?.graceful.addEventListener('abort', () => {
+      const by = stopCause(stop);
+      const what = this.undoing ? 'the rollback under way completes first' : 'the steps in flight finish, then on_failure decides what becomes of the current batch';
+      emit({ type: 'note', message: `${by}: stopping: ${what} (${by === 'EPIPE' ? 'a signal' : `${by} again`} stops at once)` });
+    }, { once: true });
+    stop?.now.addEventListener('abort', () => emit({ type: 'note', message: 'stopping at once: what is in flight is left in doubt, for tranche resume' }), { once: true });
+  }
 
   /** Starts a new release of `plan`. */
   async start(release: Release, findings: Finding[]): Promise<RolloutOutcome> {
@@ -50,7 +74,7 @@ export class Rollout {
     if (findings.length) await store.recordFindings(release.id, findings);
     await this.journal(release.id, { batch: 0, kind: 'release', event: 'started', detail: { to: release.toCommit } });
     this.deps.emit({ type: 'release', phase: 'started', releaseId: release.id, env: release.env });
-    return this.run(release);
+    return this.guard(release, () => this.run(release));
   }
 
   /** Takes up a release that was interrupted (tranche died) or paused, where it stands. */
@@ -66,23 +90,109 @@ export class Rollout {
       return { releaseId: release.id, status, summary };
     }
     const progress = releaseProgress(plan, journal);
-    // Taken up again: an end journaled before this (a pause) no longer says where the release stands.
-    await this.journal(release.id, { batch: 0, kind: 'release', event: 'started', detail: { resumed: release.status } });
-    await this.deps.store.updateRelease(release.id, { status: 'running' });
-    if (progress.undo) {
-      // A rollback was under way: finish it, as it was meant to end.
-      const left = progress.undo.services.filter((s) => progress.steps.get(s)?.rollback !== 'done');
-      return this.undo(release, left, progress.undo.status as ReleaseStatus, progress.undo.summary);
-    }
-    return this.run(release);
+    return this.guard(release, async () => {
+      // Taken up again: an end journaled before this (a pause) no longer says where the release stands.
+      await this.journal(release.id, { batch: 0, kind: 'release', event: 'started', detail: { resumed: release.status } });
+      await this.deps.store.updateRelease(release.id, { status: 'running' });
+      if (progress.undo) {
+        // A rollback was under way: finish it, as it was meant to end.
+        const left = progress.undo.services.filter((s) => progress.steps.get(s)?.rollback !== 'done');
+        return this.undo(release, left, progress.undo.status as ReleaseStatus, progress.undo.summary);
+      }
+      return this.run(release);
+    });
   }
 
   /** Rolls back every step of a release that touched the environment, latest first. */
   async rollback(release: Release, reason: string): Promise<RolloutOutcome> {
     const plan = release.plan as Plan;
     const progress = releaseProgress(plan, await this.deps.store.journal(release.id));
-    await this.deps.store.updateRelease(release.id, { status: 'running' });
-    return this.undo(release, stepsToUndo(plan, progress), 'rolled-back', reason);
+    return this.guard(release, async () => {
+      await this.deps.store.updateRelease(release.id, { status: 'running' });
+      return this.undo(release, stepsToUndo(plan, progress), 'rolled-back', reason);
+    });
+  }
+
+  /**
+   * Runs what a release does from here on. An operator's stop at once ends it paused, where it
+   * stands; a store that fails under it interrupts it (the journal says how far it got).
+   */
+  private async guard(release: Release, work: () => Promise<RolloutOutcome>): Promise<RolloutOutcome> {
+    try {
+      try {
+        const outcome = await work();
+        const by = stopCause(this.deps.stop);
+        return by ? { ...outcome, stopped: by } : outcome;
+      } catch (error) {
+        if (error instanceof StopRequest && error.atOnce) return await this.stoppedAtOnce(release, error.by);
+        throw error;
+      }
+    } catch (error) {
+      if (error instanceof StoreFaultError) throw new ReleaseInterruptedError(release.id, release.env, error);
+      throw error;
+    }
+  }
+
+  /** The second stop: nothing in flight was waited for; the release is paused where it stands. */
+  private async stoppedAtOnce(release: Release, by: StopCause): Promise<RolloutOutcome> {
+    const env = release.env;
+    const where = this.undoing ? `while rolling back batch ${this.batch}` : this.batch ? `during batch ${this.batch}` : 'while preparing the release';
+    await this.journalStop(release, by, true);
+    const outcome = await this.finish(
+      release,
+      'paused',
+      `stopped at once by ${by} ${where}: a step it interrupted is left in doubt; tranche resume --env ${env} takes the release up where it stands${this.undoing ? ' (completing the rollback)' : ''}, or tranche rollback --env ${env}`,
+    );
+    return { ...outcome, stopped: by };
+  }
+
+  /**
+   * The first stop, acted on at `batch` — under way when `started`, else about to start. It is
+   * journaled, then handled as a failure of that batch: on_failure decides.
+   */
+  private async stopAt(release: Release, plan: Plan, batch: Batch, started: boolean): Promise<RolloutOutcome> {
+    const by = stopCause(this.deps.stop) ?? 'SIGTERM';
+    const env = release.env;
+    await this.journalStop(release, by, false);
+    const what = `stopped by ${by} ${started ? 'during' : 'before'} batch ${batch.index}`;
+    if (started) {
+      await this.journal(release.id, { batch: batch.index, kind: 'batch', event: 'failed', detail: { failure: what } });
+      this.deps.emit({ type: 'batch', phase: 'failed', batch: batch.index, total: plan.batches.length, kind: batch.kind, services: batch.services });
+    }
+    const undo = stepsToUndo(plan, releaseProgress(plan, await this.deps.store.journal(release.id)));
+    switch (plan.policy.on_failure) {
+      case 'pause':
+        return this.finish(release, 'paused', `${what}; paused (on_failure: pause): tranche resume --env ${env} goes on from there, or tranche rollback --env ${env}`);
+      case 'rollback-release':
+        return this.undo(release, undo, 'failed', `${what}; the whole release was rolled back (on_failure: rollback-release)`);
+      case 'rollback-batch': {
+        const inBatch = undo.filter((s) => batch.services.includes(s));
+        if (!inBatch.length) return this.finish(release, 'failed', `${what}; nothing of batch ${batch.index} had been deployed, the batches before it stay (on_failure: rollback-batch)`);
+        return this.undo(release, inBatch, 'failed', `${what}; batch ${batch.index} was rolled back (on_failure: rollback-batch)`);
+      }
+    }
+  }
+
+  private async journalStop(release: Release, by: StopCause, atOnce: boolean): Promise<void> {
+    this.stopJournaled = true;
+    await this.journal(release.id, { batch: this.batch, kind: 'release', event: 'stopped', detail: { by, atOnce, ...(this.undoing ? { during: 'rollback' } : {}) } });
+  }
+
+  /** Whether an operator asked to stop (the first stop). */
+  private stopRequested(): boolean {
+    return this.deps.stop?.graceful.aborted === true;
+  }
+
+  /** Leaves the rollout on the spot when the operator asked to stop at once (the second stop). */
+  private checkNow(): void {
+    const now = this.deps.stop?.now;
+    if (now?.aborted) throw now.reason instanceof StopRequest ? now.reason : new StopRequest(stopCause(this.deps.stop) ?? 'SIGTERM', true);
+  }
+
+  /** Aborted by either stop: for work that changes nothing that runs (preparing, gates). */
+  private anyStop(): AbortSignal | undefined {
+    const stop = this.deps.stop;
+    return stop && AbortSignal.any([stop.graceful, stop.now]);
   }
 
   private async run(release: Release): Promise<RolloutOutcome> {
@@ -92,14 +202,21 @@ export class Rollout {
     try {
       await this.prepareAll(plan, progress.steps);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return this.finish(release, 'failed', `preparing the release failed, before anything was restarted: ${message}`);
+      this.checkNow();
+      // A stop interrupted the preparation: it is acted on at the first batch, below.
+      if (!this.stopRequested()) {
+        const message = error instanceof Error ? error.message : String(error);
+        return this.finish(release, 'failed', `preparing the release failed, before anything was restarted: ${message}`);
+      }
     }
     for (const batch of plan.batches) {
       if (progress.passed.has(batch.index)) continue;
+      this.batch = batch.index;
+      if (this.stopRequested()) return this.stopAt(release, plan, batch, false);
       const frozen = frozenSteps(plan, await this.deps.store.freezes(plan.env), this.deps.clock.now().toISOString(), batch.index);
       if (frozen.length) return this.pauseForFreeze(release, batch, frozen);
       const failure = await this.runBatch(release, plan, batch, progress.steps);
+      if (failure === STOPPED) return this.stopAt(release, plan, batch, true);
       if (failure) return this.onFailure(release, plan, batch, failure);
     }
     return this.finish(release, 'succeeded', `${plan.batches.length} batch${plan.batches.length === 1 ? '' : 'es'} deployed and checked`);
@@ -132,7 +249,9 @@ export class Rollout {
     // Read the versions a rollback would restore now, so that a failed gate is undone at once.
     await Promise.all(pending.map((s) => (s.rollback.action === 'redeploy' ? this.deps.resolver.at(s.service, s.rollback.to.commit) : undefined)));
     if (!driver.prepare) return;
-    await Promise.all(
+    // Preparing touches nothing that runs: any stop may cut it short.
+    const signal = this.anyStop();
+    await settled(
       pending.map(async (step) => {
         const target = await this.deps.resolver.at(step.service, step.to.commit);
         await driver.prepare!({
@@ -143,18 +262,22 @@ export class Rollout {
           config: target.environment,
           fleetRoot,
           log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
+          ...(signal ? { signal } : {}),
         });
       }),
     );
   }
 
-  /** Deploys the batch's steps that are not done (in doubt ones again), then its gates. Returns the failure, if any. */
-  private async runBatch(release: Release, plan: Plan, batch: Batch, steps: ReturnType<typeof releaseProgress>['steps']): Promise<string | undefined> {
+  /**
+   * Deploys the batch's steps that are not done (in doubt ones again), then its gates. Returns the
+   * failure, if any, or STOPPED when an operator's stop came first (the steps in flight finished).
+   */
+  private async runBatch(release: Release, plan: Plan, batch: Batch, steps: ReturnType<typeof releaseProgress>['steps']): Promise<string | typeof STOPPED | undefined> {
     const { emit } = this.deps;
     emit({ type: 'batch', phase: 'started', batch: batch.index, total: plan.batches.length, kind: batch.kind, services: batch.services });
     await this.journal(release.id, { batch: batch.index, kind: 'batch', event: 'started', detail: { services: batch.services } });
     const resolved = new Map<string, ResolvedService>();
-    const results = await Promise.all(
+    const results = await settled(
       batch.steps.map(async (step) => {
         const target = await this.deps.resolver.at(step.service, step.to.commit);
         resolved.set(step.service, target);
@@ -166,7 +289,9 @@ export class Rollout {
     if (deployFailure) return deployFailure;
     const interrupted = this.deps.interrupted?.();
     if (interrupted) throw interrupted;
+    if (this.stopRequested()) return STOPPED;
 
+    const signal = this.anyStop();
     const gates = await runGates(batch, resolved, {
       checks: this.deps.checks,
       clock: this.deps.clock,
@@ -175,7 +300,12 @@ export class Rollout {
       fleetRoot: this.deps.fleetRoot,
       emit,
       healthTimeoutMs: this.deps.healthTimeoutMs ?? 20_000,
+      ...(signal ? { signal } : {}),
     });
+    if (gates.stopped) {
+      this.checkNow();
+      return STOPPED;
+    }
     const findings: Finding[] = gates.lyingHealth.map((service) => ({
       rule: 'check/lying-health',
       severity: 'warn',
@@ -210,8 +340,11 @@ export class Rollout {
         config: target.environment,
         fleetRoot,
         log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
+        // Only a stop at once cuts a step short: it is then left in doubt, unjournaled.
+        ...(this.deps.stop ? { signal: this.deps.stop.now } : {}),
       });
     } catch (error) {
+      this.checkNow();
       const message = redactSecrets(error instanceof Error ? error.message : String(error), target.secrets);
       await this.journal(release.id, { batch, service: step.service, kind: 'deploy', event: 'failed', detail: { error: message } });
       emit({ type: 'step', action: 'deploy', phase: 'failed', batch, service: step.service, detail: message });
@@ -247,13 +380,17 @@ export class Rollout {
   private async undo(release: Release, services: string[], status: ReleaseStatus, summary: string): Promise<RolloutOutcome> {
     const plan = release.plan as Plan;
     const steps = new Map(plan.batches.flatMap((b) => b.steps.map((s) => [s.service, { step: s, batch: b.index }] as const)));
+    this.undoing = true;
     await this.journal(release.id, { batch: 0, kind: 'rollback', event: 'started', detail: { services, status, summary } });
     // Batches are undone latest first; the services of one batch together, as they were deployed.
+    // A first stop lets the rollback complete (stopping half-way would leave versions mixed).
     const failures: string[] = [];
     const batches = [...new Set(services.map((s) => steps.get(s)!.batch))].sort((a, b) => b - a);
     for (const batch of batches) {
+      this.checkNow();
+      this.batch = batch;
       const group = services.filter((s) => steps.get(s)!.batch === batch);
-      const failed = await Promise.all(group.map((service) => this.undoStep(release, batch, steps.get(service)!.step)));
+      const failed = await settled(group.map((service) => this.undoStep(release, batch, steps.get(service)!.step)));
       failures.push(...failed.filter((f): f is string => f !== undefined));
     }
     if (failures.length) {
@@ -284,15 +421,21 @@ export class Rollout {
           config: previous.environment,
           fleetRoot,
           log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
+          ...(this.deps.stop ? { signal: this.deps.stop.now } : {}),
         });
         // A rollback is done when the previous version is healthy again, not when it was started.
-        const health = await waitHealthy(previous, { ...this.deps, healthTimeoutMs: this.deps.healthTimeoutMs ?? 20_000 });
+        const health = await waitHealthy(previous, {
+          ...this.deps,
+          healthTimeoutMs: this.deps.healthTimeoutMs ?? 20_000,
+          ...(this.deps.stop ? { signal: this.deps.stop.now } : {}),
+        });
         if (health && !health.ok) throw new Error(`the previous version did not become healthy: ${health.message}`);
       } else {
         const target = await this.deps.resolver.at(step.service, step.to.commit);
         await driver.stop(env, target.service, fleetRoot);
       }
     } catch (error) {
+      this.checkNow();
       const message = redactSecrets(error instanceof Error ? error.message : String(error), previous?.secrets ?? []);
       await this.journal(release.id, { batch, service: step.service, kind: 'rollback', event: 'failed', detail: { error: message } });
       emit({ type: 'step', action: 'rollback', phase: 'failed', batch, service: step.service, detail: message });
@@ -307,7 +450,14 @@ export class Rollout {
     return undefined;
   }
 
-  private async finish(release: Release, status: ReleaseStatus, summary: string): Promise<RolloutOutcome> {
+  private async finish(release: Release, status: ReleaseStatus, ending: string): Promise<RolloutOutcome> {
+    let summary = ending;
+    const by = stopCause(this.deps.stop);
+    if (by && !this.stopJournaled) {
+      // A stop that came when nothing was left to stop but what was under way.
+      await this.journalStop(release, by, false);
+      summary += ` (${by} came ${this.undoing ? 'during the rollback: it was completed first' : 'as the release was ending'})`;
+    }
     const finishedAt = this.deps.clock.now().toISOString();
     await this.journal(release.id, { batch: 0, kind: 'release', event: status === 'succeeded' ? 'succeeded' : 'failed', detail: { status, summary } });
     await this.deps.store.updateRelease(release.id, { status, summary, ...(status === 'paused' ? {} : { finishedAt }) });
@@ -333,4 +483,16 @@ export class Rollout {
   private journal(releaseId: string, entry: Omit<JournalEntry, 'releaseId' | 'at'>): Promise<number> {
     return this.deps.store.appendJournal(this.entry(releaseId, entry));
   }
+}
+
+/**
+ * The values of `work`, once every promise has settled — so that nothing of a batch still runs
+ * behind the caller's back — or its first failure: a stop at once before anything else.
+ */
+async function settled<T>(work: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(work);
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const first = failures.find((f) => f instanceof StopRequest) ?? failures[0];
+  if (failures.length) throw first;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }

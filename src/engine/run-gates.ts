@@ -15,6 +15,7 @@ export interface GateContext {
   emit: EmitEvent;
   /** How long a health check may take to pass after a deploy. */
   healthTimeoutMs: number;
+  /** An operator's stop: the gates end at once, deciding nothing (`stopped`); what an aborted check saw is not recorded. */
   signal?: AbortSignal;
 }
 
@@ -24,7 +25,11 @@ export interface GateOutcome {
   failure?: { gate: Gate; service: string; check: string; message: string };
   /** Services whose health passed while a sanity check failed. */
   lyingHealth: string[];
+  /** The gates were stopped (their `signal` aborted) before they decided. */
+  stopped?: true;
 }
+
+const STOPPED: GateOutcome = { ok: false, lyingHealth: [], stopped: true };
 
 /** Health is polled often: a batch should move on within a few milliseconds of its services being up. */
 const HEALTH_POLL_MS = 20;
@@ -42,6 +47,7 @@ export async function runGates(batch: Batch, services: Map<string, ResolvedServi
   for (const [service, checks] of prepared) {
     if (!checks.health) continue;
     const result = await pollHealth(checks.health, ctx);
+    if (ctx.signal?.aborted) return STOPPED;
     await record(ctx, batch.index, service, 'health', nameOf(checks.health), result);
     if (!result.ok) return fail(ctx, batch.index, 'health', service, nameOf(checks.health), result.message, []);
     healthy.add(service);
@@ -50,6 +56,7 @@ export async function runGates(batch: Batch, services: Map<string, ResolvedServi
 
   ctx.emit({ type: 'gate', gate: 'sanity', phase: 'started', batch: batch.index });
   const sanity = await runSanity(prepared, batch.index, 'sanity', ctx);
+  if (ctx.signal?.aborted) return STOPPED;
   if (sanity) {
     const lying = healthy.has(sanity.service) ? [sanity.service] : [];
     return fail(ctx, batch.index, 'sanity', sanity.service, sanity.check, sanity.message, lying);
@@ -64,7 +71,9 @@ export async function runGates(batch: Batch, services: Map<string, ResolvedServi
       const left = batch.gates.bakeMs - (ctx.clock.monotonic() - started);
       if (left <= 0) break;
       await ctx.clock.sleep(Math.min(interval, left), ctx.signal);
+      if (ctx.signal?.aborted) return STOPPED;
       const baked = await runSanity(prepared, batch.index, 'bake', ctx);
+      if (ctx.signal?.aborted) return STOPPED;
       if (baked) return fail(ctx, batch.index, 'bake', baked.service, baked.check, baked.message, healthy.has(baked.service) ? [baked.service] : []);
     }
     ctx.emit({ type: 'gate', gate: 'bake', phase: 'passed', batch: batch.index });
@@ -101,7 +110,7 @@ async function runSanity(
   const runs = [...prepared].flatMap(([service, checks]) =>
     checks.sanity.map(async (check) => {
       const result: CheckResult = 'check' in check ? await ctx.checks.run(check.check, ctx.signal) : { ok: false, message: check.problem, durationMs: 0 };
-      await record(ctx, batch, service, gate, nameOf(check), result);
+      if (!ctx.signal?.aborted) await record(ctx, batch, service, gate, nameOf(check), result);
       return { service, check: nameOf(check), result };
     }),
   );

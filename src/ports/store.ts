@@ -87,3 +87,21 @@ export class LockLostError extends Error {
     this.name = 'LockLostError';
   }
 }
+
+/**
+ * The store cannot do what it was asked, for a reason outside tranche: it cannot be reached, it is
+ * damaged, full, read-only, or newer than this tranche. `where` names the store (a URL without
+ * its password, or a file); the message says what happened and what to do about it. `opening`:
+ * it failed while being opened, before the command had read or written anything in it.
+ */
+export class StoreFaultError extends Error {
+  constructor(
+    readonly where: string,
+    message: string,
+    readonly opening: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreFaultError';
+  }
+}

@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { manifestYaml } from '../support/fleet-builder.js';
 import { GitRepo } from '../support/git-repo.js';
@@ -40,7 +41,9 @@ export type Behaviour =
   /** 500 until `file` exists: the cause can be fixed without a new release. */
   | { kind: 'broken-until'; file: string }
   /** 500 with `pad` characters before the TOKEN in the body. */
-  | { kind: 'broken-padded'; pad: number };
+  | { kind: 'broken-padded'; pad: number }
+  /** Works, but listens (so answers its health check) only `ms` after it started. */
+  | { kind: 'slow-start'; ms: number };
 
 /** What `/work` answers. */
 export interface WorkAnswer {
@@ -67,12 +70,13 @@ export function freePort(): Promise<number> {
 /** The source of one version of a service: a node http server on `process.env.PORT`. */
 export function serverJs(version: string, behaviour: Behaviour = { kind: 'ok' }): string {
   const failing =
-    behaviour.kind === 'ok'
+    behaviour.kind === 'ok' || behaviour.kind === 'slow-start'
       ? 'false'
       : behaviour.kind === 'broken-until'
         ? `!require('node:fs').existsSync(${JSON.stringify(behaviour.file)})`
         : 'true';
   const pad = behaviour.kind === 'broken-padded' ? behaviour.pad : 0;
+  const startMs = behaviour.kind === 'slow-start' ? behaviour.ms : 0;
   return `const http = require('node:http');
 const { createHash } = require('node:crypto');
 const VERSION = ${JSON.stringify(version)};
@@ -96,7 +100,7 @@ const server = http.createServer((req, res) => {
   }
   res.writeHead(404).end();
 });
-server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('serving ' + VERSION + ' on port ' + process.env.PORT));
+setTimeout(() => server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('serving ' + VERSION + ' on port ' + process.env.PORT)), ${startMs});
 `;
 }
 
@@ -160,6 +164,12 @@ export class RolloutFleet {
 
   get dir(): string {
     return this.repo.dir;
+  }
+
+  /** Rewrites tranche.yaml with another policy (to be committed). */
+  setPolicy(policy: Pick<FleetSpec, 'batchSize' | 'bake' | 'onFailure'>): this {
+    this.repo.write({ 'tranche.yaml': manifestYaml(manifest({ ...this.spec, ...policy }, this.ports)) });
+    return this;
   }
 
   setVersion(service: string, version: string, behaviour: Behaviour = { kind: 'ok' }): this {
@@ -253,10 +263,12 @@ export class RunningCli {
   stdout = '';
   stderr = '';
   readonly exited: Promise<CliResult>;
+  private readonly child: ChildProcessByStdio<null, Readable, Readable>;
 
   constructor(args: string[], cwd: string) {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.pid === undefined) throw new Error('tranche did not start');
+    this.child = child;
     this.pid = child.pid;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
@@ -264,6 +276,16 @@ export class RunningCli {
       child.once('error', reject);
       child.once('close', (code) => resolve({ code: code ?? -1, stdout: this.stdout, stderr: this.stderr }));
     });
+  }
+
+  /** Sends `signal` to tranche (to it alone, as `kill` does). */
+  signal(signal: NodeJS.Signals): void {
+    process.kill(this.pid, signal);
+  }
+
+  /** Closes the reading end of tranche's stdout and/or stderr, as a reader that goes away (`| head`) does. */
+  closeOutput(...streams: ('stdout' | 'stderr')[]): void {
+    for (const stream of streams) this.child[stream].destroy();
   }
 
   /** Resolves once stderr matches `pattern`; rejects after `ms` or when the process ends first. */

@@ -49,26 +49,35 @@ export async function materializeCommit(topLevel: string, env: NodeJS.ProcessEnv
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * Runs `cleanup` (synchronously) when a signal would end the process, then ends it as that
- * signal would: handlers are installed once, on `install`, and removed by `remove`.
+ * Runs `cleanup` (synchronously) before the process ends: on a signal that would end it, after
+ * which it ends as that signal would, or on `process.exit`. A signal that something else also
+ * listens for (tranche's entry point, which stops gracefully or exits) is left to it: the process
+ * then ends through `exit`, or lives on and `remove`s this. Installed once, on `install`.
  */
 export function signalCleanup(cleanup: () => void): { install(): void; remove(): void } {
   let installed = false;
-  const handler = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) > 1) return;
     remove();
     cleanup();
     process.kill(process.pid, signal);
   };
+  const onExit = () => {
+    remove();
+    cleanup();
+  };
   const remove = () => {
     if (!installed) return;
     installed = false;
-    for (const signal of SIGNALS) process.removeListener(signal, handler);
+    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+    process.removeListener('exit', onExit);
   };
   return {
     install: () => {
       if (installed) return;
       installed = true;
-      for (const signal of SIGNALS) process.once(signal, handler);
+      for (const signal of SIGNALS) process.on(signal, onSignal);
+      process.on('exit', onExit);
     },
     remove,
   };

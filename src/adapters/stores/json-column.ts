@@ -1,3 +1,5 @@
+import { DamagedRecordError } from './store-fault.js';
+
 /**
  * JSON columns. Values are stored as the text `JSON.stringify` writes (SQLite `TEXT`, Postgres
  * `json`, which keeps the text as written, key order included) and read back as that text (the
@@ -9,7 +11,12 @@ export function toJsonColumn(value: unknown): string {
   return text;
 }
 
-/** The value of a JSON column; SQL `NULL` is `undefined`. */
+/** The value of a JSON column; SQL `NULL` is `undefined`. Text that does not parse is a damaged record. */
 export function fromJsonColumn<T>(text: string | null): T | undefined {
-  return text === null ? undefined : (JSON.parse(text) as T);
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new DamagedRecordError(error);
+  }
 }

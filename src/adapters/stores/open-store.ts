@@ -1,12 +1,12 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { withCleanupError } from '../../core/cleanup.js';
 import { InputError } from '../../core/input-error.js';
-import type { Store } from '../../ports/store.js';
+import { StoreFaultError, type Store } from '../../ports/store.js';
 import { PostgresStore } from './postgres-store.js';
 import { redactUrl } from './redact-url.js';
-import { SchemaTooNewError } from './schema-too-new-error.js';
 import { SqliteStore } from './sqlite-store.js';
-import { StoreOpenError } from './store-open-error.js';
+import { storeFault, withStoreFaults } from './store-fault.js';
 
 /**
  * Opens and migrates the store `spec` names (`--state` or `TRANCHE_STATE`):
@@ -17,6 +17,8 @@ import { StoreOpenError } from './store-open-error.js';
  * any directory. A bare word (`postgres`, `prod`) is refused rather than taken for a file name:
  * a mistyped URL must not quietly become a new, empty local store. With `create: false` (commands
  * that only read) a SQLite file that does not exist, or is empty, is refused rather than made.
+ * A store that cannot be opened, or fails later for a reason of its own (unreachable, damaged,
+ * full), throws a `StoreFaultError` that says what to do.
  */
 export async function openStore(spec: string | undefined, fleetRoot: string, options: { create?: boolean } = {}): Promise<Store> {
   const { create, where, file } = storeFor(spec, fleetRoot);
@@ -29,15 +31,21 @@ export async function openStore(spec: string | undefined, fleetRoot: string, opt
   try {
     store = create();
   } catch (error) {
-    throw new StoreOpenError(where, error);
+    throw openFault(where, error);
   }
   try {
     await store.migrate();
   } catch (error) {
-    await store.close();
-    throw error instanceof SchemaTooNewError ? error : new StoreOpenError(where, error);
+    const fault = openFault(where, error);
+    await store.close().catch((closeError: unknown) => withCleanupError(fault, closeError));
+    throw fault;
   }
-  return store;
+  return withStoreFaults(store, where);
+}
+
+/** Whatever fails while a store is opened is a fault of the store (or of its settings), said as such. */
+function openFault(where: string, error: unknown): StoreFaultError {
+  return storeFault(where, error, true) ?? new StoreFaultError(where, `cannot open the state store ${where}: ${error instanceof Error ? error.message : String(error)}`, true, { cause: error });
 }
 
 interface StoreSpec {

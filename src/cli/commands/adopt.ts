@@ -1,3 +1,4 @@
+import { withCleanup } from '../../core/cleanup.js';
 import type { FleetRevision } from '../../core/fleet-revision.js';
 import { InputError } from '../../core/input-error.js';
 import { runsIn } from '../../core/manifest/manifest.js';
@@ -47,7 +48,7 @@ locked, or not confirmed); 2 unusable input (nothing recorded).`,
     withFleet(args, io, async (fleet) => {
       // The store is opened once the input has been checked: an adopt that exits 2 creates nothing.
       const lazy = lazyRuntime(fleet, args, io);
-      try {
+      return withCleanup(async () => {
         if (args.values.yes !== true && !io.stdin?.isTTY) throw new InputError('adopt records what runs in an environment: pass --yes to confirm (standard input is not a terminal)');
         const at = args.values.at as string | undefined;
         const pins = parsePins((args.values.service as string[] | undefined) ?? []);
@@ -138,9 +139,7 @@ locked, or not confirmed); 2 unusable input (nothing recorded).`,
           if (outcome.kept.length) io.stdout.write(`already recorded so: ${outcome.kept.join(', ')}\n`);
         }
         return EXIT.ok;
-      } finally {
-        await lazy.close();
-      }
+      }, () => lazy.close());
     }),
 };
 

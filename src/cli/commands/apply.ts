@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { withCleanup } from '../../core/cleanup.js';
 import { InputError } from '../../core/input-error.js';
 import { planStaleness } from '../../core/plan/plan-staleness.js';
 import type { Plan } from '../../core/plan/plan.js';
@@ -7,7 +8,7 @@ import { applyRelease } from '../../engine/apply-release.js';
 import { prepareRelease } from '../../engine/prepare-release.js';
 import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command } from '../command.js';
-import { EXIT, exitOf } from '../io.js';
+import { EXIT, exitOf, stoppedExit } from '../io.js';
 import { withFleet } from '../open-fleet.js';
 import { lazyRuntime } from '../runtime.js';
 import { groupedFindings } from '../views/findings.js';
@@ -16,6 +17,7 @@ import { progressPrinter } from '../views/progress-view.js';
 import { renderPlan } from '../views/plan-view.js';
 import { releaseStart } from '../views/baseline-label.js';
 import { intentAndScope, readAndCheck, releaseOptions } from './release-options.js';
+import { stoppingHelp } from './state-options.js';
 
 export const applyCommand: Command = {
   name: 'apply',
@@ -36,9 +38,11 @@ what is left pauses it there (tranche unfreeze, then tranche resume).
 --from is no what-if here: apply deploys from what is recorded, and refuses --from REF unless
 every recorded service runs REF.
 
+${stoppingHelp}
+
 Exit codes: 0 deployed; 1 refused (findings), locked, or failed and rolled back; 2 unusable
-input (nothing touched); 3 needs an operator: paused (on_failure: pause, or a freeze), or failed
-and the rollback did not complete.`,
+input (nothing touched); 3 needs an operator: paused (on_failure: pause, or a freeze), failed
+and the rollback did not complete, or the state store failed; 129, 130, 141, 143 stopped.`,
   options: {
     ...releaseOptions,
     yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' },
@@ -49,7 +53,7 @@ and the rollback did not complete.`,
     withFleet(args, io, async (fleet) => {
       // The store is opened once the input has been checked: an apply that exits 2 creates nothing.
       const lazy = lazyRuntime(fleet, args, io);
-      try {
+      return withCleanup(async () => {
         if (args.values.yes !== true && !io.stdin?.isTTY) throw new InputError('apply changes an environment: pass --yes to confirm (standard input is not a terminal)');
         const planFile = args.positionals[0];
         const saved = planFile === undefined ? undefined : readPlan(resolve(io.cwd, planFile));
@@ -87,6 +91,7 @@ and the rollback did not complete.`,
           fleetRoot: fleet.root,
           emit: progress.emit,
           breakLock: args.values['break-lock'] === true,
+          stop: io.stop,
         });
         if ('nothing' in outcome) {
           if (args.json) writeJson(io.stdout, { status: 'nothing-to-do', findings: plan.findings.map(findingJson) });
@@ -100,10 +105,8 @@ and the rollback did not complete.`,
         }
         if (args.json) writeJson(io.stdout, { ...outcome, events: progress.events });
         else io.stdout.write(`release ${outcome.releaseId}: ${outcome.status} — ${outcome.summary}\n`);
-        return exitOf(outcome.status);
-      } finally {
-        await lazy.close();
-      }
+        return outcome.stopped ? stoppedExit(outcome.stopped) : exitOf(outcome.status);
+      }, () => lazy.close());
     }),
 };
 

@@ -1,3 +1,4 @@
+import { withCleanup } from '../../core/cleanup.js';
 import { newReleaseId } from '../../engine/apply-release.js';
 import { acquireEnvLock } from '../../engine/env-lock.js';
 import { ServiceResolver } from '../../engine/resolve-service.js';
@@ -28,7 +29,7 @@ Exit codes: 0 stopped; 1 locked or a stop failed; 2 unusable input.`,
       const lock = await acquireEnvLock(store, env, runtime.who, clock, { breakLock: args.values['break-lock'] === true, isAlive: runtime.isAlive, releaseId: id });
       const stopped: string[] = [];
       const failed: string[] = [];
-      try {
+      return withCleanup(async () => {
         const at = () => clock.now().toISOString();
         const plan = planWithoutBatches({ manifest: head.manifest, env, createdAt: at(), intent: 'tranche down', to: { commit: head.commit!, label: head.label } });
         await store.createRelease({ id, kind: 'release', env, status: 'running', intent: 'tranche down', toCommit: head.commit!, by: runtime.who, startedAt: at(), plan });
@@ -52,8 +53,6 @@ Exit codes: 0 stopped; 1 locked or a stop failed; 2 unusable input.`,
         if (args.json) writeJson(io.stdout, { releaseId: id, stopped, failed });
         else io.stdout.write(`${env}: ${summary}\n`);
         return failed.length ? EXIT.findings : EXIT.ok;
-      } finally {
-        await lock.release();
-      }
+      }, () => lock.release());
     }),
 };

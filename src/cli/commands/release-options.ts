@@ -1,4 +1,5 @@
 import { CHANGE_KINDS } from '../../core/changes/change-manifest.js';
+import { withCleanup } from '../../core/cleanup.js';
 import { InputError } from '../../core/input-error.js';
 import { checkRelease, type ReleaseCheck } from '../../engine/check-release.js';
 import { readReleaseRevisions, type ReleaseQuery, type ReleaseRevisions } from '../../engine/read-release.js';
@@ -59,13 +60,11 @@ export async function withCheckedRelease(
   body: (read: { revisions: ReleaseRevisions; check: ReleaseCheck; now: string }) => Promise<number>,
 ): Promise<number> {
   const state = hasState(fleet, args, io) ? lazyRuntime(fleet, args, io, 'read') : undefined;
-  try {
+  return withCleanup(async () => {
     const now = new Date().toISOString();
     const read = await readAndCheck(fleet, args, state && (async () => (await state.get()).store), now);
-    return await body({ ...read, now });
-  } finally {
-    await state?.close();
-  }
+    return body({ ...read, now });
+  }, async () => state?.close());
 }
 
 export function intentAndScope(args: { values: ParsedArgs['values'] }): { intent?: string; scope?: string[] } {

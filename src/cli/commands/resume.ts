@@ -2,7 +2,7 @@ import { InputError } from '../../core/input-error.js';
 import type { Command } from '../command.js';
 import { envRolloutCommand } from '../env-rollout-command.js';
 import { EXIT, exitOf } from '../io.js';
-import { lockOptions, stateOptions } from './state-options.js';
+import { lockOptions, stateOptions, stoppingHelp } from './state-options.js';
 
 export const resumeCommand: Command = {
   name: 'resume',
@@ -17,8 +17,10 @@ Asks for confirmation on a terminal; elsewhere --yes is required.
 
 A release paused by a freeze goes on once the freeze is lifted (or pauses again where it stands).
 
+${stoppingHelp}
+
 Exit codes: 0 deployed; 1 failed and rolled back, or locked; 2 unusable input; 3 needs an
-operator (paused again, or a rollback that did not complete).`,
+operator (paused again, or a rollback that did not complete); 129, 130, 141, 143 stopped.`,
   options: { ...stateOptions, yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' }, ...lockOptions },
   positionals: [],
   run: (args, io) => {

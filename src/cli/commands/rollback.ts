@@ -3,7 +3,7 @@ import type { Plan } from '../../core/plan/plan.js';
 import type { Command } from '../command.js';
 import { envRolloutCommand } from '../env-rollout-command.js';
 import { EXIT } from '../io.js';
-import { lockOptions, stateOptions } from './state-options.js';
+import { lockOptions, stateOptions, stoppingHelp } from './state-options.js';
 
 export const rollbackCommand: Command = {
   name: 'rollback',
@@ -15,8 +15,10 @@ included), latest first; a service the release added is stopped. Works on the la
 E, or the one --release names, including a release interrupted by a crash. Takes the lock.
 Asks for confirmation on a terminal; elsewhere --yes is required.
 
+${stoppingHelp}
+
 Exit codes: 0 rolled back; 1 locked or nothing to roll back; 2 unusable input; 3 the rollback did
-not complete (needs an operator).`,
+not complete (needs an operator); 129, 130, 141, 143 stopped.`,
   options: { ...stateOptions, release: { type: 'string', value: 'ID', description: 'the release (default: the latest of E)' }, yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' }, ...lockOptions },
   positionals: [],
   run: (args, io) =>

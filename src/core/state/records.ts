@@ -45,7 +45,8 @@ export interface JournalEntry {
   service?: string;
   /** What this record is about (`adopt`: a service recorded as running by an adoption). */
   kind: 'release' | 'batch' | 'deploy' | 'rollback' | 'gate' | 'adopt';
-  event: 'started' | 'succeeded' | 'failed' | 'skipped';
+  /** `stopped` (kind `release`): an operator's stop was acted on — `detail.by` the signal, `detail.atOnce` for a second one. */
+  event: 'started' | 'succeeded' | 'failed' | 'skipped' | 'stopped';
   /** Plain JSON detail: versions, gate name, error message. */
   detail?: Record<string, unknown>;
 }

@@ -5,8 +5,7 @@ import pg from 'pg';
 import { openStore } from '../../../src/adapters/stores/open-store.js';
 import { PostgresStore } from '../../../src/adapters/stores/postgres-store.js';
 import { SchemaTooNewError } from '../../../src/adapters/stores/schema-too-new-error.js';
-import { StoreOpenError } from '../../../src/adapters/stores/store-open-error.js';
-import type { LockRequest, Release, Store } from '../../../src/ports/store.js';
+import { StoreFaultError, type LockRequest, type Release, type Store } from '../../../src/ports/store.js';
 import { storeContract } from './store-contract.js';
 
 // The Postgres on this machine. It must be up: when it is not, these tests fail (never skip).
@@ -135,10 +134,10 @@ describe('openStore for Postgres', () => {
     }
   });
 
-  test('says which server it cannot reach, without the password', async () => {
+  test('says which server it cannot reach, without the password, and what to check', async () => {
     await assert.rejects(openStore('postgres://deploy:hunter2@127.0.0.1:1/test', '/'), (error: unknown) => {
-      assert.ok(error instanceof StoreOpenError);
-      assert.match(error.message, /^cannot open the state store postgres:\/\/deploy:\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/);
+      assert.ok(error instanceof StoreFaultError && error.opening);
+      assert.match(error.message, /^cannot reach the state store postgres:\/\/deploy:\*\*\*@127\.0\.0\.1:1\/test \(.*ECONNREFUSED.*\): check that the database server runs/);
       assert.doesNotMatch(error.message, /hunter2/);
       return true;
     });
