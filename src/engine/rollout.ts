@@ -289,6 +289,7 @@ export class Rollout {
     if (deployFailure) return deployFailure;
     const interrupted = this.deps.interrupted?.();
     if (interrupted) throw interrupted;
+    this.checkNow();
     if (this.stopRequested()) return STOPPED;
 
     const signal = this.anyStop();

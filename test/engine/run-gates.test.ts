@@ -42,7 +42,7 @@ function steppedClock(stepMs: number): Clock & { stepped: boolean } {
   return clock;
 }
 
-async function bake(stepMs: number, bakeMs: number) {
+async function bake(stepMs: number, bakeMs: number, signal?: AbortSignal) {
   const fleet = {
     ...revision({
       version: 1,
@@ -74,6 +74,7 @@ async function bake(stepMs: number, bakeMs: number) {
     fleetRoot: '/nonexistent',
     emit: () => undefined,
     healthTimeoutMs: 2_000,
+    ...(signal ? { signal } : {}),
   });
   const elapsed = performance.now() - started;
   const records = await store.checks('r1');
@@ -99,5 +100,17 @@ describe('runGates with a stepped wall clock', () => {
     assert.equal(stepped, true);
     assert.equal(outcome.ok, true);
     assert.ok(elapsed >= 1_500 && elapsed < 4_000, `the bake took ${Math.round(elapsed)} ms`);
+  });
+});
+
+describe('runGates stopped by an operator', () => {
+  test('a stop during the bake ends the gates at once, deciding nothing and recording no failure', async () => {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 300);
+    const { outcome, elapsed, records } = await bake(0, 60_000, stop.signal);
+    assert.deepEqual(outcome, { ok: false, lyingHealth: [], stopped: true });
+    assert.ok(elapsed < 30_000, `the gates waited ${Math.round(elapsed)} ms: the bake was not cut short`);
+    assert.deepEqual(records.filter((r) => !r.ok), [], 'no check was recorded as failed');
+    assert.deepEqual([...new Set(records.map((r) => r.gate))], ['health', 'sanity'], 'what passed before the stop is recorded');
   });
 });
