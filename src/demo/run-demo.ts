@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT, type CliIO } from '../cli/io.js';
+import { stopCause } from '../engine/stop.js';
 import { DemoRepo } from './demo-repo.js';
 import { EmbeddedPostgres, EmbeddedPostgresError } from './embedded-postgres.js';
 import { DEMO_SERVICES } from './fleet/demo-services.js';
@@ -23,24 +24,25 @@ export interface DemoOptions {
 }
 
 /**
- * Tells the demo's story and stops everything it started — at the end, on SIGINT or SIGTERM, and
- * on failure: the services (tranche down, then the local driver for anything left), the relay,
- * Postgres. Returns the exit code: 0 when the story was told, 1 when it could not be, 130/143
- * when interrupted. A bug is re-thrown, after the cleanup.
+ * Tells the demo's story and stops everything it started — at the end, on the operator's stop
+ * (SIGINT, SIGTERM, SIGHUP, its reader gone), and on failure: the services (tranche down, then the
+ * local driver for anything left), the relay, Postgres. Returns the exit code: 0 when the story was
+ * told, 1 when it could not be, 130/143/129/141 when stopped. A bug is re-thrown, after the cleanup.
  */
 export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> {
   const started = Date.now();
   const controller = new AbortController();
-  // The demo owns processes that outlive it unless it stops them: a signal must not end it before it has.
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return void io.stderr.write(`${signal}: still stopping what the demo started\n`);
-    io.stderr.write(`\n${signal}: stopping everything the demo started\n`);
-    controller.abort(new DemoInterrupted(signal));
+  // The demo owns processes that outlive it unless it stops them: a stop must not end it before it has.
+  const { stop } = io;
+  const unhold = stop?.hold();
+  const onStop = () => {
+    const by = stopCause(stop) ?? 'SIGTERM';
+    io.stderr.write(`\n${by}: stopping everything the demo started\n`);
+    controller.abort(new DemoInterrupted(by));
   };
-  const onInt = () => onSignal('SIGINT');
-  const onTerm = () => onSignal('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  const onAgain = () => io.stderr.write(`${stopCause(stop) ?? 'SIGTERM'}: still stopping what the demo started (once more ends tranche now, leaving them)\n`);
+  stop?.graceful.addEventListener('abort', onStop, { once: true });
+  stop?.now.addEventListener('abort', onAgain, { once: true });
   const resources: DemoResources = {};
   let code: number = EXIT.internal;
   try {
@@ -56,8 +58,9 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> 
     const { stopped, problems } = await stopEverything(resources, io, options.dir === undefined);
     for (const problem of problems) io.stderr.write(`error: could not stop ${problem}\n`);
     if (problems.length && code === EXIT.ok) code = EXIT.findings;
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    stop?.graceful.removeEventListener('abort', onStop);
+    stop?.now.removeEventListener('abort', onAgain);
+    unhold?.();
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const report = code === EXIT.ok ? io.stdout : io.stderr;
     if (stopped.length) report.write(`Cleaned up: ${stopped.join('; ')}.\n`);

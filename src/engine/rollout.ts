@@ -212,6 +212,9 @@ export class Rollout {
     for (const batch of plan.batches) {
       if (progress.passed.has(batch.index)) continue;
       this.batch = batch.index;
+      // Without the lock nothing more is started: whoever holds it now may be acting.
+      const lost = this.deps.interrupted?.();
+      if (lost) throw lost;
       if (this.stopRequested()) return this.stopAt(release, plan, batch, false);
       const frozen = frozenSteps(plan, await this.deps.store.freezes(plan.env), this.deps.clock.now().toISOString(), batch.index);
       if (frozen.length) return this.pauseForFreeze(release, batch, frozen);

@@ -169,3 +169,23 @@ describe('a state store tranche cannot use', () => {
     assert.equal((await status()).lock, null);
   });
 });
+
+describe('the lock taken away under a release', () => {
+  test('the release starts no further batch; one message with what to do, exit 3, no stack', async (t) => {
+    const f = await RolloutFleet.create({ services: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] });
+    t.after(() => f.dispose());
+    // b takes seconds to answer its health check: time for the heartbeat to find the lock gone.
+    f.setVersion('b', 'v1', { kind: 'slow-start', ms: 5000 });
+    f.commit('v1');
+    const apply = f.start(APPLY);
+    await apply.waitFor(/batch 2\/3 \(code\) started: b[\s\S]*health started/);
+    const db = new Database(dbPath(f), { timeout: 5000 });
+    assert.equal(db.prepare("DELETE FROM locks WHERE env = 'dev'").run().changes, 1, 'the lock was held');
+    db.close();
+    const { code, stderr } = await apply.exited;
+    assert.equal(code, 3, stderr);
+    assert.doesNotMatch(stderr, NO_STACK);
+    assert.match(stderr, /^error: the lock on dev is no longer held by this process \(token [\w-]+\): nobody holds it now: this tranche stopped where it stood, and its release is left as journaled; see tranche status --env dev$/m);
+    assert.equal(f.currentPid('c'), undefined, 'batch 3 was not started without the lock');
+  });
+});

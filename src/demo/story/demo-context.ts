@@ -1,4 +1,5 @@
-import type { Output } from '../../cli/io.js';
+import { stoppedExit, type Output } from '../../cli/io.js';
+import type { StopCause } from '../../engine/stop.js';
 import type { DemoRepo } from '../demo-repo.js';
 import type { EmbeddedPostgres } from '../embedded-postgres.js';
 import type { DemoPorts } from '../fleet/demo-ports.js';
@@ -41,16 +42,16 @@ export class DemoError extends Error {
   }
 }
 
-/** The demo was stopped by a signal (Ctrl-C, SIGTERM). */
+/** The demo was stopped by the operator (Ctrl-C, SIGTERM, SIGHUP, its reader gone). */
 export class DemoInterrupted extends Error {
-  constructor(readonly signal: NodeJS.Signals) {
-    super(`interrupted by ${signal}`);
+  constructor(readonly by: StopCause) {
+    super(`interrupted by ${by}`);
     this.name = 'DemoInterrupted';
   }
 
   /** The shell's convention: 128 + the signal's number. */
   get exitCode(): number {
-    return this.signal === 'SIGINT' ? 130 : 143;
+    return stoppedExit(this.by);
   }
 }
 
