@@ -1,6 +1,7 @@
 import { redactSecrets } from '../core/config/redact-secrets.js';
 import type { Finding } from '../core/finding.js';
 import type { Batch, Plan, Step } from '../core/plan/plan.js';
+import { planToRecord, recordedPlan } from '../core/plan/read-plan.js';
 import type { DeployedService, JournalEntry, Release, ReleaseStatus } from '../core/state/records.js';
 import { frozenSteps } from '../core/state/frozen-changes.js';
 import { releaseProgress, stepsToUndo } from '../core/state/release-progress.js';
@@ -46,6 +47,7 @@ export class Rollout {
   /** Starts a new release of `plan`. */
   async start(release: Release, findings: Finding[]): Promise<RolloutOutcome> {
     const { store } = this.deps;
+    planToRecord(release);
     await store.createRelease(release);
     if (findings.length) await store.recordFindings(release.id, findings);
     await this.journal(release.id, { batch: 0, kind: 'release', event: 'started', detail: { to: release.toCommit } });
@@ -55,7 +57,7 @@ export class Rollout {
 
   /** Takes up a release that was interrupted (tranche died) or paused, where it stands. */
   async resume(release: Release): Promise<RolloutOutcome> {
-    const plan = release.plan as Plan;
+    const plan = recordedPlan(release);
     const journal = await this.deps.store.journal(release.id);
     // Died after journaling the end but before recording it on the release: record it, nothing more.
     const ended = journal.at(-1);
@@ -79,14 +81,14 @@ export class Rollout {
 
   /** Rolls back every step of a release that touched the environment, latest first. */
   async rollback(release: Release, reason: string): Promise<RolloutOutcome> {
-    const plan = release.plan as Plan;
+    const plan = recordedPlan(release);
     const progress = releaseProgress(plan, await this.deps.store.journal(release.id));
     await this.deps.store.updateRelease(release.id, { status: 'running' });
     return this.undo(release, stepsToUndo(plan, progress), 'rolled-back', reason);
   }
 
   private async run(release: Release): Promise<RolloutOutcome> {
-    const plan = release.plan as Plan;
+    const plan = recordedPlan(release);
     const journal = await this.deps.store.journal(release.id);
     const progress = releaseProgress(plan, journal);
     try {
@@ -245,7 +247,7 @@ export class Rollout {
 
   /** Restores what ran before each of `services` (latest first); a service that was new is stopped. */
   private async undo(release: Release, services: string[], status: ReleaseStatus, summary: string): Promise<RolloutOutcome> {
-    const plan = release.plan as Plan;
+    const plan = recordedPlan(release);
     const steps = new Map(plan.batches.flatMap((b) => b.steps.map((s) => [s.service, { step: s, batch: b.index }] as const)));
     await this.journal(release.id, { batch: 0, kind: 'rollback', event: 'started', detail: { services, status, summary } });
     // Batches are undone latest first; the services of one batch together, as they were deployed.
