@@ -2,9 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
+import Database from 'better-sqlite3';
+import { parse } from 'yaml';
+import { manifestYaml } from '../support/fleet-builder.js';
 import type { CliResult } from '../support/run-cli.js';
-import { RolloutFleet, type FleetSpec } from './rollout-fleet.js';
+import { freePort, RolloutFleet, type FleetSpec } from './rollout-fleet.js';
 
 // A saved plan is an approval of one release: apply makes the plan again and deploys only when
 // the file is that plan. Real git repositories, the real bin/tranche, real service processes.
@@ -158,6 +162,54 @@ describe('tranche apply of a saved plan', () => {
     ok(f.run(['unfreeze', '--env', 'dev']), 'unfreeze');
     ok(f.run(['apply', file, '--yes']), 'apply after the freeze is lifted');
     assert.equal(await f.version('alpha'), 'v1');
+  });
+
+  test('a pre-flight check failing since the plan was made refuses it (exit 2), reported as new since the plan; once it passes, the plan applies', async (t) => {
+    const plans = tempDir(t);
+    const f = await fleet(t, { services: [{ name: 'alpha' }] });
+    const downstream = await freePort();
+    const manifest = parse(readFileSync(join(f.dir, 'tranche.yaml'), 'utf8')) as { services: { alpha: { checks: { sanity: object[] } } } };
+    manifest.services.alpha.checks.sanity.push({ name: 'downstream answers', tcp: { host: '127.0.0.1', port: downstream }, timeout: '1s' });
+    f.write({ 'tranche.yaml': manifestYaml(manifest) });
+    f.commit('v1: alpha calls a downstream service');
+    const file = join(plans, 'plan.json');
+    ok(f.run(['plan', '--env', 'dev', '-o', file]), 'plan -o');
+
+    // Nothing listens on the downstream port: the pre-flight check fails before anything starts.
+    const refused = f.run(['apply', file, '--yes']);
+    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, REFUSED);
+    assert.match(refused.stderr, /check\/preflight-failed alpha: check "downstream answers" fails with the new config, before anything restarts: .* — new since the plan: a pre-flight check run now/);
+    assert.doesNotMatch(refused.stderr, NO_STACK);
+    await assert.rejects(f.work('alpha'), 'nothing was deployed');
+    assert.equal(releases(f), 0);
+
+    const server = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(downstream, '127.0.0.1', resolve));
+    t.after(() => server.close());
+    ok(f.run(['apply', file, '--yes']), 'apply once the downstream answers');
+    assert.equal(await f.version('alpha'), 'v1');
+  });
+
+  test('a plan recorded in the state store that tranche cannot read is unusable input (exit 2) for show, status and rollback, said with where it breaks', async (t) => {
+    const f = await fleet(t, { services: [{ name: 'alpha' }] });
+    f.commit('v1');
+    const applied = f.json<{ releaseId: string }>(['apply', '--env', 'dev', '--yes']);
+    assert.equal(applied.code, 0, applied.stderr);
+    const db = new Database(join(f.dir, '.tranche', 'state.db'));
+    try {
+      db.prepare("UPDATE releases SET plan = json_set(plan, '$.batches[0].steps[0].rollback', json('{\"action\": \"redeploy\"}'))").run();
+    } finally {
+      db.close();
+    }
+    for (const args of [['show', applied.json.releaseId], ['status', '--env', 'dev'], ['rollback', '--env', 'dev', '--yes']]) {
+      const result = f.run(args);
+      assert.equal(result.code, 2, `tranche ${args.join(' ')}:\n${result.stdout}${result.stderr}`);
+      assert.match(result.stderr, new RegExp(`release ${applied.json.releaseId} in the state store holds a plan this tranche cannot read`));
+      assert.match(result.stderr, /plan: batches\.0\.steps\.0\.rollback is missing the required key to \(at \/batches\/0\/steps\/0\/rollback\)/);
+      assert.doesNotMatch(result.stderr, NO_STACK);
+    }
+    assert.equal(await f.version('alpha'), 'v1', 'nothing was rolled back');
   });
 
   test('a plan file with a malformed value at any depth is refused (exit 2) with its file:line:column and JSON pointer, never a stack trace', async (t) => {
