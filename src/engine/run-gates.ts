@@ -104,7 +104,7 @@ async function checkRound(
   return undefined;
 }
 
-/** Polls a service's health until it passes or times out; undefined when it has no health check and its driver cannot tell. */
+/** Polls a service's health (and its process, when there is `liveness` to ask) until it is up or the time is over; undefined when there is neither to ask. */
 export async function waitHealthy(
   service: ResolvedService,
   ctx: Pick<GateContext, 'checks' | 'clock' | 'fleetRoot' | 'healthTimeoutMs' | 'liveness' | 'signal'>,
