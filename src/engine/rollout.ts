@@ -1,3 +1,4 @@
+import { livenessProblem } from '../core/checks/liveness.js';
 import { redactSecrets } from '../core/config/redact-secrets.js';
 import type { Finding } from '../core/finding.js';
 import type { Batch, Plan, Step } from '../core/plan/plan.js';
@@ -7,11 +8,12 @@ import { frozenSteps } from '../core/state/frozen-changes.js';
 import { releaseProgress, stepsToUndo } from '../core/state/release-progress.js';
 import type { CheckRunner } from '../ports/check-runner.js';
 import type { Clock } from '../ports/clock.js';
-import type { Driver } from '../ports/driver.js';
+import { ServiceDownError, type Driver } from '../ports/driver.js';
 import type { Store } from '../ports/store.js';
 import type { Operator } from './env-lock.js';
 import type { ResolvedService, ServiceResolver } from './resolve-service.js';
 import type { EmitEvent } from './rollout-events.js';
+import { PROCESS_CHECK } from './probe-liveness.js';
 import { runGates, waitHealthy } from './run-gates.js';
 
 export interface RolloutDeps {
@@ -177,6 +179,7 @@ export class Rollout {
       fleetRoot: this.deps.fleetRoot,
       emit,
       healthTimeoutMs: this.deps.healthTimeoutMs ?? 20_000,
+      liveness: this.liveness,
     });
     const findings: Finding[] = gates.lyingHealth.map((service) => ({
       rule: 'check/lying-health',
@@ -192,9 +195,10 @@ export class Rollout {
       return undefined;
     }
     const f = gates.failure!;
-    findings.push({ rule: 'check/failed', severity: 'error', service: f.service, env: this.deps.env, message: `${f.gate} check "${f.check}" failed: ${f.message}` });
+    const message = f.check === PROCESS_CHECK ? `${f.gate} gate: ${f.message}` : f.headline;
+    findings.push({ rule: f.rule, severity: 'error', service: f.service, env: this.deps.env, message, ...(f.hint ? { hint: f.hint } : {}) });
     await this.deps.store.recordFindings(release.id, findings);
-    return `${f.service}: ${f.gate} check "${f.check}" failed: ${f.message}`;
+    return `${f.service}: ${f.rule === 'check/failed' ? '' : `${f.rule}: `}${f.headline}`;
   }
 
   private async deploy(release: Release, batch: number, step: Step, target: ResolvedService): Promise<string | undefined> {
@@ -211,14 +215,20 @@ export class Rollout {
         ...(step.from ? { previous: step.from } : {}),
         config: target.environment,
         fleetRoot,
+        ...(target.address !== undefined ? { address: target.address } : {}),
         log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
       });
     } catch (error) {
       const message = redactSecrets(error instanceof Error ? error.message : String(error), target.secrets);
       await this.journal(release.id, { batch, service: step.service, kind: 'deploy', event: 'failed', detail: { error: message } });
       emit({ type: 'step', action: 'deploy', phase: 'failed', batch, service: step.service, detail: message });
-      await this.deps.store.recordFindings(release.id, [{ rule: 'check/failed', severity: 'error', service: step.service, env, message: `deploy failed: ${message}` }]);
-      return `${step.service}: deploy failed: ${message}`;
+      // The service could not be the one serving its port: that is the cause, with its own rule.
+      const down = error instanceof ServiceDownError ? livenessProblem(step.service, error.down, target.secrets) : undefined;
+      const finding: Finding = down
+        ? { rule: down.rule, severity: 'error', service: step.service, env, message: `deploy failed: ${down.message}`, hint: down.hint }
+        : { rule: 'check/failed', severity: 'error', service: step.service, env, message: `deploy failed: ${message}` };
+      await this.deps.store.recordFindings(release.id, [finding]);
+      return `${step.service}: ${down ? `${down.rule}: deploy failed: ${down.headline}` : `deploy failed: ${message}`}`;
     }
     await this.deps.store.completeStep(
       this.entry(release.id, { batch, service: step.service, kind: 'deploy', event: 'succeeded', detail }),
@@ -285,10 +295,11 @@ export class Rollout {
           previous: step.to,
           config: previous.environment,
           fleetRoot,
+          ...(previous.address !== undefined ? { address: previous.address } : {}),
           log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
         });
-        // A rollback is done when the previous version is healthy again, not when it was started.
-        const health = await waitHealthy(previous, { ...this.deps, healthTimeoutMs: this.deps.healthTimeoutMs ?? 20_000 });
+        // A rollback is done when the previous version is healthy (and up) again, not when it was started.
+        const health = await waitHealthy(previous, { ...this.deps, healthTimeoutMs: this.deps.healthTimeoutMs ?? 20_000, liveness: this.liveness });
         if (health && !health.ok) throw new Error(`the previous version did not become healthy: ${health.message}`);
       } else {
         const target = await this.deps.resolver.at(step.service, step.to.commit);
@@ -308,6 +319,9 @@ export class Rollout {
     emit({ type: 'step', action: rollback.action === 'redeploy' ? 'rollback' : 'stop', phase: 'done', batch, service: step.service });
     return undefined;
   }
+
+  /** How a service's process is, as the driver tells: part of every gate. */
+  private readonly liveness = (service: ResolvedService) => this.deps.driver.liveness(this.deps.env, service.service, this.deps.fleetRoot, service.address);
 
   private async finish(release: Release, status: ReleaseStatus, summary: string): Promise<RolloutOutcome> {
     const finishedAt = this.deps.clock.now().toISOString();

@@ -39,6 +39,13 @@ rollbacks. A file that is not a plan this tranche reads is refused with where it
 Takes the environment's lock, then deploys batch by batch: every step is journaled before and
 after the driver runs; each batch must pass health, sanity and bake before the next starts. On a
 failed gate, policy.on_failure decides: rollback-batch, rollback-release or pause.
+
+With the local driver each service's process is part of its gates: the process tranche started
+must be alive and be the one listening on the port of the service's address (read from /proc on
+Linux), whatever answers its checks. A process that exited fails the batch as check/exited (its
+exit code and the last lines of its log); a port another process holds, as check/port-in-use
+(that process's pid; the service is not started on it). The exec driver cannot tell which
+process serves: its gates are the checks alone.
 Asks for confirmation on a terminal; elsewhere --yes is required.
 
 Before each batch the freezes are read again: one set since the release started that covers
