@@ -66,11 +66,23 @@ export async function gatherRenderedSources(tree: FileTree, manifest: Manifest, 
 
   const requests = new Map(ready.map(([, want]) => [JSON.stringify(want.request), want.request] as const));
   const rendered = new Map(
-    await mapLimited([...requests], RENDERS_AT_ONCE, async ([id, request]) => [id, await renderObjects(tree, request)] as const),
+    await mapLimited([...requests], RENDERS_AT_ONCE, async ([id, request]) => {
+      // An overlay that reads through a link out of the repository is not rendered at all.
+      const blocked = 'kustomize' in request ? await kustomizeBlocked(tree, request.kustomize) : [];
+      return [id, blocked.length ? { blocked } : await renderObjects(tree, request)] as const;
+    }),
   );
+  const reportBlocked = (want: (typeof ready)[number][1], blocked: readonly Blocked[]) => {
+    const what = `${'kustomize' in want.request ? `kustomize overlay ${want.request.kustomize}` : `the render ${want.request.argv.join(' ')}`}:`;
+    for (const { path, node, notUtf8 } of blocked) findings.push(node ? refusedLinkFinding(what, path, node, manifest.locate(want.at)) : notUtf8Finding(path, notUtf8!));
+  };
 
   for (const [key, want] of ready) {
     const result = rendered.get(JSON.stringify(want.request))!;
+    if ('blocked' in result) {
+      reportBlocked(want, result.blocked);
+      continue;
+    }
     if ('problem' in result) {
       findings.push({ rule: 'manifest/invalid', severity: 'error', message: result.problem, location: manifest.locate(want.at) });
       continue;
@@ -79,8 +91,7 @@ export async function gatherRenderedSources(tree: FileTree, manifest: Manifest, 
     const objects = 'kustomize' in want.request ? result.objects : await helmTraced(tree, result.objects.raw, want.values, want.request.argv, result.fallback);
     if (objects.blocked.length) {
       // The render went through a file that is not the repository's, or not text: none of what it printed is used.
-      const what = `${'kustomize' in want.request ? `kustomize overlay ${want.request.kustomize}` : `the render ${want.request.argv.join(' ')}`}: its file`;
-      for (const { path, node, notUtf8 } of objects.blocked) findings.push(node ? refusedLinkFinding(what, path, node, manifest.locate(want.at)) : notUtf8Finding(path, notUtf8!));
+      reportBlocked(want, objects.blocked);
       continue;
     }
     const { entries, findings: problems } = workloadEntries(objects.traced, query);
@@ -143,7 +154,6 @@ async function renderObjects(tree: FileTree, request: RenderRequest): Promise<{ 
     }
   };
   // The resource files and kustomizations the annotations name, then the patches and env files those name.
-  const kustomizations = (paths: string[]) => paths.flatMap((p) => (KUSTOMIZATION.test(p) ? [p] : [posix.join(p, 'kustomization.yaml'), posix.join(p, 'kustomization.yml'), posix.join(p, 'Kustomization')]));
   await readRound([...originFiles(origins), ...kustomizations([request.kustomize])]);
   await readRound([...parsed].flatMap(([path, p]) => (p.kustomization ? kustomizationInputs(path, p.kustomization) : [])));
   const sources: OriginSources = {
@@ -158,6 +168,44 @@ async function renderObjects(tree: FileTree, request: RenderRequest): Promise<{ 
     objects: { traced: read.objects.map((o, i) => traced(o, origins[i]!, sources, home)), raw: read.objects, reads: [...tracking.keys()].sort(), tracked: sources.tracked, blocked },
     fallback: home,
   };
+}
+
+/** The kustomization files of paths that are kustomizations or directories holding one. */
+function kustomizations(paths: readonly string[]): string[] {
+  return paths.flatMap((p) => (KUSTOMIZATION.test(p) ? [p] : [posix.join(p, 'kustomization.yaml'), posix.join(p, 'kustomization.yml'), posix.join(p, 'Kustomization')]));
+}
+
+/**
+ * What an overlay would read that cannot be used, found before kubectl reads anything: its
+ * kustomization, those of the directories its `resources`, `bases` and `components` name (at any
+ * depth), and the files they name (resources, patches, generators' files), as far as those fields
+ * say — a path through a link out of the repository, a kustomization that is not UTF-8. (kubectl
+ * itself refuses a file whose real path is outside its kustomization's directory, but not a base.)
+ */
+async function kustomizeBlocked(tree: FileTree, overlay: string): Promise<Blocked[]> {
+  const blocked: Blocked[] = [];
+  const seen = new Set<string>();
+  for (let dirs = [overlay]; dirs.length; ) {
+    dirs.forEach((d) => seen.add(d));
+    const candidates = kustomizations(dirs);
+    const nodes = await tree.lookup(candidates);
+    const present = candidates.filter((p) => nodes.get(p)?.kind === 'file');
+    const { texts, notUtf8 } = await readTexts(tree, present);
+    blocked.push(...blockedOf(nodes, notUtf8));
+    const named = new Set<string>();
+    for (const [path, text] of texts) {
+      const yaml = readYaml(text, path).yaml;
+      if (!yaml) continue; // kubectl says why
+      const data = (yaml.data ?? {}) as Record<string, unknown>;
+      const listed = ['resources', 'bases', 'components'].flatMap((field) => (Array.isArray(data[field]) ? (data[field] as unknown[]) : []));
+      for (const p of listed) if (typeof p === 'string' && !p.includes('\n')) named.add(posix.normalize(posix.join(posix.dirname(path), p)));
+      for (const p of kustomizationInputs(path, yaml)) named.add(p);
+    }
+    const found = await tree.lookup([...named]);
+    blocked.push(...blockedOf(found, new Map()));
+    dirs = [...named].filter((p) => found.get(p)?.kind === 'dir' && !seen.has(p));
+  }
+  return blocked;
 }
 
 /** A chart's rendered objects, traced to the values files and templates (the chart directories are those the command names). */
