@@ -1,5 +1,4 @@
-import { rmSync } from 'node:fs';
-import { constants } from 'node:fs';
+import { constants, rmSync } from 'node:fs';
 import { lstat, mkdtemp, open, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
