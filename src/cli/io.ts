@@ -66,16 +66,36 @@ export function exitOf(status: ReleaseStatus): number {
 }
 
 /**
- * Characters a terminal acts on rather than shows — escape sequences, carriage returns, the
- * bidirectional overrides that reorder a line — as they may come in commit subjects, file names
- * or a service's build output: each is shown as `?`. Newlines and tabs stay.
+ * Characters a terminal acts on rather than shows — escape sequences, carriage returns, bells,
+ * backspaces, the C1 controls, the bidirectional overrides that reorder a line, line separators —
+ * as they may come in commit subjects, author names, file names, config values or a service's
+ * build output. Newlines and tabs are not among them: they are the lines and columns of what
+ * tranche prints (see `oneLine` for text that must stay on its line).
  */
 const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const LINE_BREAKING = /[\n\t]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** How such a character is shown instead: `\x1b`, `\r`, `\u202e` — visible, and inert. */
+function escaped(c: string): string {
+  const code = c.charCodeAt(0);
+  return NAMED[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+}
+
+/** `text` with every character a terminal would act on shown escaped (see UNPRINTABLE). */
+export function neutralised(text: string): string {
+  return text.replace(UNPRINTABLE, escaped);
+}
+
+/** Text from outside (a file name, a value) kept on the line it is printed in: newlines and tabs escaped too. */
+export function oneLine(text: string): string {
+  return neutralised(text).replace(LINE_BREAKING, escaped);
+}
 
 /** `out` with nothing written to it that a terminal would act on (see UNPRINTABLE). */
 export function printable(out: Output): Output {
   return {
-    write: (text: string) => out.write(text.replace(UNPRINTABLE, '?')),
+    write: (text: string) => out.write(neutralised(text)),
     ...(out.isTTY !== undefined ? { isTTY: out.isTTY } : {}),
   };
 }

@@ -21,7 +21,7 @@ import { configCommand } from './commands/config.js';
 import { driftCommand } from './commands/drift.js';
 import { validateCommand } from './commands/validate.js';
 import { demoCommand } from '../demo/demo-command.js';
-import { EXIT, printable, type CliIO } from './io.js';
+import { EXIT, neutralised, printable, type CliIO } from './io.js';
 import { cleanupErrors } from '../core/cleanup.js';
 import { EnvLockedError } from '../engine/env-lock.js';
 import { InvalidFleetError } from '../engine/load-revision.js';
@@ -96,14 +96,15 @@ export const COMMANDS: readonly Command[] = [
 ];
 
 /**
- * Runs one CLI invocation and returns its exit code. Never throws. What it prints for people
- * carries no character a terminal would act on (JSON escapes its own). A failure is one message
- * (and one line per cleanup that failed after it); a stack trace only with --debug.
+ * Runs one CLI invocation and returns its exit code. Never throws. What it prints for people —
+ * stdout but for --json, stderr, the questions it asks — carries no character a terminal would act
+ * on: each is shown escaped (`\x1b`); JSON escapes its own (see `writeJson`). A failure is one
+ * message (and one line per cleanup that failed after it); a stack trace only with --debug.
  */
 export async function main(argv: string[], raw: CliIO): Promise<number> {
   const json = argv.includes('--json');
   const debug = argv.includes('--debug');
-  const io: CliIO = { ...raw, stdout: json ? raw.stdout : printable(raw.stdout), stderr: printable(raw.stderr) };
+  const io: CliIO = { ...raw, stdout: json ? raw.stdout : printable(raw.stdout), stderr: printable(raw.stderr), confirm: (question) => raw.confirm(neutralised(question)) };
   const name = commandName(argv);
   if (name === undefined) {
     if (argv.includes('--version') || argv.includes('-v')) return versionCommand.run({ values: {}, positionals: [], json }, io);

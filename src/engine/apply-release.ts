@@ -9,9 +9,14 @@ import { preflightChecks } from './runnable-checks.js';
 
 export type ApplyContext = RolloutContext;
 
-/** An apply that did not start, and why: findings that block it (nothing was touched). */
+/**
+ * An apply that did not start, and why: the findings that block it (nothing was touched), and
+ * what raised them — the plan's findings, a freeze in force, a pre-flight check, or a release of
+ * the environment still unfinished.
+ */
 export interface ApplyRefused {
   refused: Finding[];
+  by: 'findings' | 'freeze' | 'preflight' | 'unfinished';
 }
 
 /**
@@ -21,19 +26,20 @@ export interface ApplyRefused {
  */
 export async function applyRelease(plan: Plan, targets: Map<string, ResolvedService>, ctx: ApplyContext): Promise<RolloutOutcome | ApplyRefused | { nothing: true }> {
   const errors = plan.findings.filter((f) => f.severity === 'error');
-  if (errors.length) return { refused: errors };
+  if (errors.length) return { refused: errors, by: 'findings' };
   const frozen = frozenSteps(plan, await ctx.store.freezes(plan.env), ctx.clock.now().toISOString());
-  if (frozen.length) return { refused: frozen };
+  if (frozen.length) return { refused: frozen, by: 'freeze' };
   if (!plan.batches.length) return { nothing: true };
 
   const preflight = await runPreflight(plan, targets, ctx);
-  if (preflight.length) return { refused: preflight };
+  if (preflight.length) return { refused: preflight, by: 'preflight' };
 
   const releaseId = newReleaseId(plan.env, ctx.clock.now());
   return withEnvRollout(ctx, plan.env, releaseId, async (rollout) => {
     const previous = (await ctx.store.listReleases({ env: plan.env, limit: 1 }))[0];
     if (previous && (previous.status === 'running' || previous.status === 'paused' || previous.status === 'rollback-failed')) {
       return {
+        by: 'unfinished',
         refused: [
           {
             rule: 'check/failed',

@@ -6,6 +6,7 @@ import { isLockfileName, isUnreadLockfile, resolutionFile } from '../core/deps/p
 import type { Finding } from '../core/finding.js';
 import type { FileTree } from '../ports/file-tree.js';
 import type { Git } from '../ports/git.js';
+import { notUtf8Finding, readTexts, refusedLinkFinding } from './read-texts.js';
 
 /** How many lockfile pairs are read from git at once: few requests, few enough pairs to stay small. */
 const PAIRS_AT_ONCE = 8;
@@ -56,12 +57,13 @@ export async function addDependencyChanges(git: Git, changes: ChangeManifest): P
     const withManifest = (path: string) => [path, ...(manifestBeside(path) !== undefined ? [manifestBeside(path)!] : [])];
     const paths = chunk.flatMap(({ path }) => withManifest(path));
     const bases = [...new Set(chunk.map((j) => j.from))];
-    const [now, ...olds] = await Promise.all([
-      after.read(paths),
-      ...bases.map((commit) => treeAt(commit).read(chunk.filter((j) => j.from === commit).flatMap(({ was }) => withManifest(was)))),
+    const [nodes, now, ...olds] = await Promise.all([
+      after.lookup(chunk.map(({ path }) => path)),
+      readTexts(after, paths),
+      ...bases.map((commit) => readTexts(treeAt(commit), chunk.filter((j) => j.from === commit).flatMap(({ was }) => withManifest(was)))),
     ]);
     const old = new Map(bases.map((commit, i) => [commit, olds[i]!]));
-    return { chunk, old, now };
+    return { chunk, old, now, nodes };
   };
   // CHUNKS_AHEAD + 1 chunks at most are held at once.
   const pending: Array<ReturnType<typeof read>> = [];
@@ -76,17 +78,33 @@ export async function addDependencyChanges(git: Git, changes: ChangeManifest): P
   };
   readAhead();
   for (let current = pending.shift(); current !== undefined; current = pending.shift()) {
-    const { chunk, old, now } = await current;
+    const { chunk, old, now, nodes } = await current;
     readAhead();
     for (const { service, from, path, was } of chunk) {
-      const text = now.get(path);
+      const node = nodes.get(path);
+      const bad = now.notUtf8.get(path);
+      if (node?.kind === 'refused-link') {
+        problems.target.push(refusedLinkFinding('the lockfile', path, node, { file: path }, service.service));
+        continue;
+      }
+      if (bad) {
+        problems.target.push(notUtf8Finding(path, bad, 'manifest/invalid', service.service));
+        continue;
+      }
+      const text = now.texts.get(path);
       if (text === undefined) continue; // deleted: its packages are gone with it
-      const before = old.get(from)!;
+      const read = old.get(from)!;
+      const unreadBefore = read.notUtf8.get(was);
+      if (unreadBefore) {
+        problems.deployed.push({ service: service.service, path: was, commit: from, message: `not valid UTF-8 at line ${unreadBefore.line}, column ${unreadBefore.column}` });
+        continue;
+      }
+      const before = read.texts;
       const beside = (side: Map<string, string>, lockfile: string) => {
         const manifest = manifestBeside(lockfile);
         return manifest === undefined ? undefined : side.get(manifest);
       };
-      const diff = diffLockfilePair({ path, before: before.get(was), after: text, manifestBefore: beside(before, was), manifestAfter: beside(now, path) });
+      const diff = diffLockfilePair({ path, before: before.get(was), after: text, manifestBefore: beside(before, was), manifestAfter: beside(now.texts, path) });
       if ('changes' in diff) {
         service.deps.push(...diff.changes.map((change): ServiceDependencyChange => ({ ...change, lockfile: path })));
         if (diff.beforeProblem) problems.deployed.push({ service: service.service, path: was, commit: from, message: diff.beforeProblem.message });

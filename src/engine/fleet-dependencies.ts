@@ -4,6 +4,7 @@ import { ecosystemOf, parseLockfile } from '../core/deps/parse-lockfile.js';
 import type { Finding } from '../core/finding.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import type { FileTree } from '../ports/file-tree.js';
+import { notUtf8Finding, readTexts, refusedLinkFinding } from './read-texts.js';
 
 /** What each service's dependencies are read from, at the root of its path (go.mod: what the build selects). */
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'go.mod', 'Cargo.lock', 'requirements.txt'];
@@ -30,13 +31,22 @@ export async function fleetDependencies(tree: FileTree, revision: FleetRevision,
   const candidates = services.flatMap((s) => LOCKFILES.map((name) => ({ service: s.name, path: s.path === '.' ? name : posix.join(s.path, name) })));
   const present = await tree.lookup(candidates.map((c) => c.path));
   const jobs = candidates.filter((c) => present.get(c.path)?.kind === 'file');
-  const byName = new Map<string, { name: string; ecosystem: string; versions: Map<string, { services: Set<string>; direct: boolean }>; byService: Map<string, Set<string>> }>();
   const findings: Finding[] = [];
+  for (const { service, path } of candidates) {
+    const node = present.get(path);
+    if (node?.kind === 'refused-link') findings.push(refusedLinkFinding('the lockfile', path, node, revision.manifest.locate(['services', service, 'path']), service));
+  }
+  const byName = new Map<string, { name: string; ecosystem: string; versions: Map<string, { services: Set<string>; direct: boolean }>; byService: Map<string, Set<string>> }>();
   for (let i = 0; i < jobs.length; i += FILES_AT_ONCE) {
     const chunk = jobs.slice(i, i + FILES_AT_ONCE);
     const manifests = chunk.flatMap((c) => (manifestBeside(c.path) ? [manifestBeside(c.path)!] : []));
-    const texts = await tree.read([...chunk.map((c) => c.path), ...manifests]);
+    const { texts, notUtf8 } = await readTexts(tree, [...chunk.map((c) => c.path), ...manifests]);
     for (const job of chunk) {
+      const bad = notUtf8.get(job.path);
+      if (bad) {
+        findings.push(notUtf8Finding(job.path, bad, 'manifest/invalid', job.service));
+        continue;
+      }
       const parsed = parseLockfile(job.path, texts.get(job.path) ?? '');
       if (!parsed.lockfile) {
         const problem = parsed.problems[0];

@@ -4,6 +4,7 @@ import type { Finding } from '../core/finding.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import { readYaml } from '../core/yaml/read-yaml.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
+import { notUtf8Finding, readTexts, realOf, refusedLinkFinding, withReal } from './read-texts.js';
 import { missingSource, uniqueFindings, wantedSources } from './wanted-sources.js';
 
 /**
@@ -23,9 +24,11 @@ export async function gatherHelmValuesSources(tree: FileTree, manifest: Manifest
   const all = [...new Set([...wanted.values()].flatMap((w) => w.paths))];
   const nodes = await tree.lookup(all);
   const present = all.filter((p) => nodes.get(p)?.kind === 'file');
-  const texts = await tree.read(present);
+  const { texts, notUtf8 } = await readTexts(tree, present);
+  for (const [path, at] of notUtf8) findings.push(notUtf8Finding(path, at));
   const parsed = new Map<string, ValuesFile>();
   for (const path of present) {
+    if (notUtf8.has(path)) continue;
     const read = readYaml(texts.get(path) ?? '', path);
     if (!read.yaml) {
       findings.push(...read.findings);
@@ -35,6 +38,10 @@ export async function gatherHelmValuesSources(tree: FileTree, manifest: Manifest
   }
 
   for (const [key, want] of wanted) {
+    for (const path of want.paths) {
+      const node = nodes.get(path);
+      if (node?.kind === 'refused-link') findings.push(refusedLinkFinding('values file', path, node, manifest.locate(want.at)));
+    }
     const missing = want.paths.filter((p) => !nodes.has(p));
     if (missing.length && !want.optional) {
       findings.push(missingSource(manifest, want, 'values file', missing, tree.label));
@@ -42,11 +49,11 @@ export async function gatherHelmValuesSources(tree: FileTree, manifest: Manifest
     }
     // An optional source reads the values files that are there, in their order.
     const layered = want.paths.flatMap((p) => (parsed.has(p) ? [parsed.get(p)!] : []));
-    if (layered.length < want.paths.filter((p) => nodes.has(p)).length) continue; // one did not parse: reported above
+    if (layered.length < want.paths.filter((p) => nodes.has(p)).length) continue; // one did not parse, is not UTF-8 or leads out of the repository: reported above
     const { entries, findings: problems } = helmValuesEntries(layered, want.keys, (k) => manifest.locate([...want.at, 'keys', k]));
     findings.push(...problems);
     const byKey = new Map<string, SourceEntry>(entries.map((e) => [e.key, e]));
-    files.set(key, { path: want.paths[0]!, format: 'helm-values', tracked: layered.every((f) => f.tracked), byKey, entries, reads: layered.map((f) => f.path) });
+    files.set(key, { path: want.paths[0]!, format: 'helm-values', tracked: layered.every((f) => f.tracked), byKey, entries, reads: withReal(layered.map((f) => f.path), realOf(nodes)) });
   }
   return { files, findings: uniqueFindings(findings) };
 }

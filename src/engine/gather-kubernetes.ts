@@ -4,6 +4,7 @@ import { kubernetesPaths, type SourceEntry, type SourceFile } from '../core/conf
 import type { Finding } from '../core/finding.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
+import { notUtf8Finding, readTexts, realOf, refusedLinkFinding, withReal } from './read-texts.js';
 import { missingSource, uniqueFindings, wantedSources } from './wanted-sources.js';
 
 /** A file of a manifests directory that holds manifests. */
@@ -32,11 +33,18 @@ export async function gatherKubernetesSources(tree: FileTree, manifest: Manifest
   const below = new Map(await Promise.all(roots.filter((r) => nodes.get(r)?.kind === 'dir').map(async (dir) => [dir, (await tree.list(dir)).filter((p) => MANIFEST_FILE.test(p))] as const)));
   const filesOf = (path: string) => (nodes.get(path)?.kind === 'file' ? [path] : (below.get(path) ?? []));
   const all = [...new Set(roots.flatMap(filesOf))];
-  const [texts, fileNodes] = await Promise.all([tree.read(all), tree.lookup(all)]);
+  const [{ texts, notUtf8 }, fileNodes] = await Promise.all([readTexts(tree, all), tree.lookup(all)]);
+  for (const [path, at] of notUtf8) findings.push(notUtf8Finding(path, at));
+  /** A root or a file below one that passes through a link out of the repository. */
+  const refused = (path: string) => {
+    const node = nodes.get(path)?.kind === 'refused-link' ? nodes.get(path) : fileNodes.get(path);
+    return node?.kind === 'refused-link' ? node : undefined;
+  };
 
   // Each file parsed once.
   const parsed = new Map<string, KubernetesObject[]>();
   for (const path of all) {
+    if (notUtf8.has(path) || refused(path)) continue;
     const file: ReadFile = { path, text: texts.get(path) ?? '', tracked: (fileNodes.get(path) as (TreeNode & { kind: 'file' }) | undefined)?.tracked ?? true };
     const result = readManifests([file]);
     findings.push(...result.findings);
@@ -44,6 +52,11 @@ export async function gatherKubernetesSources(tree: FileTree, manifest: Manifest
   }
 
   for (const [key, want] of wanted) {
+    const blocked = [...want.paths, ...want.paths.flatMap(filesOf)].filter((p) => refused(p) || notUtf8.has(p));
+    if (blocked.length) {
+      for (const path of blocked) if (refused(path)) findings.push(refusedLinkFinding('kubernetes manifests', path, refused(path)!, manifest.locate(want.at)));
+      continue;
+    }
     const missing = want.paths.filter((p) => !nodes.has(p));
     if (missing.length) {
       if (!want.optional) findings.push(missingSource(manifest, want, 'kubernetes manifests', missing, tree.label));
@@ -57,7 +70,7 @@ export async function gatherKubernetesSources(tree: FileTree, manifest: Manifest
     findings.push(...problems);
     const byKey = new Map<string, SourceEntry>();
     for (const entry of entries) byKey.set(entry.key, entry);
-    files.set(key, { path: want.paths[0]!, format: 'kubernetes', tracked: used.every((p) => (fileNodes.get(p) as (TreeNode & { kind: 'file' }) | undefined)?.tracked ?? true), byKey, entries, reads: used });
+    files.set(key, { path: want.paths[0]!, format: 'kubernetes', tracked: used.every((p) => (fileNodes.get(p) as (TreeNode & { kind: 'file' }) | undefined)?.tracked ?? true), byKey, entries, reads: withReal(used, realOf(fileNodes)) });
   }
   return { files, findings: uniqueFindings(findings) };
 }

@@ -9,9 +9,11 @@ import type { RenderRequest } from '../core/config/render-request.js';
 import { helmValuesPaths, renderRequest, type SourceEntry, type SourceFile } from '../core/config/source-file.js';
 import type { Finding } from '../core/finding.js';
 import type { Manifest, SourceSpec } from '../core/manifest/manifest.js';
+import type { NotUtf8 } from '../core/utf8-text.js';
 import { readYaml, type ReadYaml } from '../core/yaml/read-yaml.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
 import { mapLimited } from './map-limited.js';
+import { notUtf8Finding, readTexts, refusedLinkFinding, type RefusedLink } from './read-texts.js';
 import { missingSource, uniqueFindings, wantedSources } from './wanted-sources.js';
 
 /** Renders run at once: each is a kubectl or helm process. */
@@ -50,24 +52,48 @@ export async function gatherRenderedSources(tree: FileTree, manifest: Manifest, 
   const needed = [...new Set([...wanted.values()].flatMap((w) => ('kustomize' in w.request ? [w.request.kustomize] : w.values)))];
   const nodes = await tree.lookup(needed);
   const ready = [...wanted].filter(([, want]) => {
-    const missing = ('kustomize' in want.request ? [want.request.kustomize] : want.values).filter((p) => !nodes.has(p));
+    const paths = 'kustomize' in want.request ? [want.request.kustomize] : want.values;
+    const refused = paths.flatMap((p) => {
+      const node = nodes.get(p);
+      return node?.kind === 'refused-link' ? [refusedLinkFinding('kustomize' in want.request ? 'kustomize overlay' : 'values file', p, node, manifest.locate(want.at))] : [];
+    });
+    findings.push(...refused);
+    if (refused.length) return false;
+    const missing = paths.filter((p) => !nodes.has(p));
     if (missing.length && !want.optional) findings.push(missingSource(manifest, want, 'kustomize' in want.request ? 'kustomize overlay' : 'values file', missing, tree.label));
     return !missing.length;
   });
 
   const requests = new Map(ready.map(([, want]) => [JSON.stringify(want.request), want.request] as const));
   const rendered = new Map(
-    await mapLimited([...requests], RENDERS_AT_ONCE, async ([id, request]) => [id, await renderObjects(tree, request)] as const),
+    await mapLimited([...requests], RENDERS_AT_ONCE, async ([id, request]) => {
+      // An overlay that reads through a link out of the repository is not rendered at all.
+      const blocked = 'kustomize' in request ? await kustomizeBlocked(tree, request.kustomize) : [];
+      return [id, blocked.length ? { blocked } : await renderObjects(tree, request)] as const;
+    }),
   );
+  const reportBlocked = (want: (typeof ready)[number][1], blocked: readonly Blocked[]) => {
+    const what = `${'kustomize' in want.request ? `kustomize overlay ${want.request.kustomize}` : `the render ${want.request.argv.join(' ')}`}:`;
+    for (const { path, node, notUtf8 } of blocked) findings.push(node ? refusedLinkFinding(what, path, node, manifest.locate(want.at)) : notUtf8Finding(path, notUtf8!));
+  };
 
   for (const [key, want] of ready) {
     const result = rendered.get(JSON.stringify(want.request))!;
+    if ('blocked' in result) {
+      reportBlocked(want, result.blocked);
+      continue;
+    }
     if ('problem' in result) {
       findings.push({ rule: 'manifest/invalid', severity: 'error', message: result.problem, location: manifest.locate(want.at) });
       continue;
     }
     const query: WorkloadQuery = { ...want.query, at: manifest.locate(want.at) };
     const objects = 'kustomize' in want.request ? result.objects : await helmTraced(tree, result.objects.raw, want.values, want.request.argv, result.fallback);
+    if (objects.blocked.length) {
+      // The render went through a file that is not the repository's, or not text: none of what it printed is used.
+      reportBlocked(want, objects.blocked);
+      continue;
+    }
     const { entries, findings: problems } = workloadEntries(objects.traced, query);
     findings.push(...problems);
     const byKey = new Map<string, SourceEntry>(entries.map((e) => [e.key, e]));
@@ -82,6 +108,16 @@ interface Traced {
   traced: KubernetesObject[];
   reads: string[];
   tracked(path: string): boolean;
+  /** Files it went through that cannot be used: a link out of the repository, bytes that are not UTF-8. */
+  blocked: Blocked[];
+}
+
+type Blocked = { path: string; node: RefusedLink; notUtf8?: undefined } | { path: string; node?: undefined; notUtf8: NotUtf8 };
+
+/** What of `nodes` and `notUtf8` cannot be used. */
+function blockedOf(nodes: ReadonlyMap<string, TreeNode>, notUtf8: ReadonlyMap<string, NotUtf8>): Blocked[] {
+  const refused = [...nodes].flatMap(([path, node]) => (node.kind === 'refused-link' ? [{ path, node }] : []));
+  return [...refused, ...[...notUtf8].map(([path, at]) => ({ path, notUtf8: at }))];
 }
 
 /** Renders, reads the output, and for kustomize traces every object to its files. */
@@ -92,16 +128,18 @@ async function renderObjects(tree: FileTree, request: RenderRequest): Promise<{ 
   const read = readManifests([{ path: shown, text: result.output, tracked: true }]);
   if (read.findings.length) return { problem: `${shown} printed manifests that do not parse (${read.findings.length} problem${read.findings.length === 1 ? '' : 's'})` };
   const fallback = { file: 'kustomize' in request ? `${request.kustomize}/kustomization.yaml` : shown, line: 1, column: 1, tracked: true };
-  if (!('kustomize' in request)) return { objects: { traced: read.objects, raw: read.objects, reads: [], tracked: () => true }, fallback };
+  if (!('kustomize' in request)) return { objects: { traced: read.objects, raw: read.objects, reads: [], tracked: () => true, blocked: [] }, fallback };
 
   const origins = read.objects.map((o) => renderedOrigin(o, result.origin ?? (() => undefined)));
   const parsed = new Map<string, { objects?: KubernetesObject[]; kustomization?: ReadYaml; dotenv?: DotenvFile }>();
   const tracking = new Map<string, boolean>();
+  const blocked: Blocked[] = [];
   const readRound = async (paths: string[]) => {
     const fresh = paths.filter((p) => !tracking.has(p));
     const found = await tree.lookup(fresh);
     const present = fresh.filter((p) => found.get(p)?.kind === 'file');
-    const texts = await tree.read(present);
+    const { texts, notUtf8 } = await readTexts(tree, present);
+    blocked.push(...blockedOf(found, notUtf8));
     for (const path of present) {
       tracking.set(path, (found.get(path) as TreeNode & { kind: 'file' }).tracked);
       const text = texts.get(path) ?? '';
@@ -116,7 +154,6 @@ async function renderObjects(tree: FileTree, request: RenderRequest): Promise<{ 
     }
   };
   // The resource files and kustomizations the annotations name, then the patches and env files those name.
-  const kustomizations = (paths: string[]) => paths.flatMap((p) => (KUSTOMIZATION.test(p) ? [p] : [posix.join(p, 'kustomization.yaml'), posix.join(p, 'kustomization.yml'), posix.join(p, 'Kustomization')]));
   await readRound([...originFiles(origins), ...kustomizations([request.kustomize])]);
   await readRound([...parsed].flatMap(([path, p]) => (p.kustomization ? kustomizationInputs(path, p.kustomization) : [])));
   const sources: OriginSources = {
@@ -128,9 +165,47 @@ async function renderObjects(tree: FileTree, request: RenderRequest): Promise<{ 
   const overlay = [...parsed.keys()].find((p) => KUSTOMIZATION.test(p) && posix.dirname(p) === request.kustomize);
   const home = { ...fallback, ...(overlay ? { file: overlay, tracked: tracking.get(overlay)! } : {}) };
   return {
-    objects: { traced: read.objects.map((o, i) => traced(o, origins[i]!, sources, home)), raw: read.objects, reads: [...tracking.keys()].sort(), tracked: sources.tracked },
+    objects: { traced: read.objects.map((o, i) => traced(o, origins[i]!, sources, home)), raw: read.objects, reads: [...tracking.keys()].sort(), tracked: sources.tracked, blocked },
     fallback: home,
   };
+}
+
+/** The kustomization files of paths that are kustomizations or directories holding one. */
+function kustomizations(paths: readonly string[]): string[] {
+  return paths.flatMap((p) => (KUSTOMIZATION.test(p) ? [p] : [posix.join(p, 'kustomization.yaml'), posix.join(p, 'kustomization.yml'), posix.join(p, 'Kustomization')]));
+}
+
+/**
+ * What an overlay would read that cannot be used, found before kubectl reads anything: its
+ * kustomization, those of the directories its `resources`, `bases` and `components` name (at any
+ * depth), and the files they name (resources, patches, generators' files), as far as those fields
+ * say — a path through a link out of the repository, a kustomization that is not UTF-8. (kubectl
+ * itself refuses a file whose real path is outside its kustomization's directory, but not a base.)
+ */
+async function kustomizeBlocked(tree: FileTree, overlay: string): Promise<Blocked[]> {
+  const blocked: Blocked[] = [];
+  const seen = new Set<string>();
+  for (let dirs = [overlay]; dirs.length; ) {
+    dirs.forEach((d) => seen.add(d));
+    const candidates = kustomizations(dirs);
+    const nodes = await tree.lookup(candidates);
+    const present = candidates.filter((p) => nodes.get(p)?.kind === 'file');
+    const { texts, notUtf8 } = await readTexts(tree, present);
+    blocked.push(...blockedOf(nodes, notUtf8));
+    const named = new Set<string>();
+    for (const [path, text] of texts) {
+      const yaml = readYaml(text, path).yaml;
+      if (!yaml) continue; // kubectl says why
+      const data = (yaml.data ?? {}) as Record<string, unknown>;
+      const listed = ['resources', 'bases', 'components'].flatMap((field) => (Array.isArray(data[field]) ? (data[field] as unknown[]) : []));
+      for (const p of listed) if (typeof p === 'string' && !p.includes('\n')) named.add(posix.normalize(posix.join(posix.dirname(path), p)));
+      for (const p of kustomizationInputs(path, yaml)) named.add(p);
+    }
+    const found = await tree.lookup([...named]);
+    blocked.push(...blockedOf(found, new Map()));
+    dirs = [...named].filter((p) => found.get(p)?.kind === 'dir' && !seen.has(p));
+  }
+  return blocked;
 }
 
 /** A chart's rendered objects, traced to the values files and templates (the chart directories are those the command names). */
@@ -140,7 +215,7 @@ async function helmTraced(tree: FileTree, objects: KubernetesObject[], valuesPat
   const chartDirs = [...argNodes].filter(([, node]) => node.kind === 'dir').map(([path]) => path);
   const chartFiles = (await Promise.all(chartDirs.map((dir) => tree.list(dir)))).flat();
   const all = [...new Set([...valuesPaths, ...chartFiles])];
-  const [nodes, texts] = await Promise.all([tree.lookup(all), tree.read(all)]);
+  const [nodes, { texts, notUtf8 }] = await Promise.all([tree.lookup(all), readTexts(tree, all)]);
   const tracked = (path: string) => (nodes.get(path) as (TreeNode & { kind: 'file' }) | undefined)?.tracked ?? true;
   const values: ValuesFile[] = [];
   for (const path of valuesPaths) {
@@ -152,5 +227,5 @@ async function helmTraced(tree: FileTree, objects: KubernetesObject[], valuesPat
     const template = templateOf(object, chartDirs, (p) => texts.has(p));
     return tracedRender(object, values, template ? { path: template, text: texts.get(template)!, tracked: tracked(template) } : undefined, first);
   });
-  return { traced, reads: all.filter((p) => nodes.has(p)).sort(), tracked };
+  return { traced, reads: all.filter((p) => nodes.has(p)).sort(), tracked, blocked: [...blockedOf(argNodes, new Map()), ...blockedOf(nodes, notUtf8)] };
 }

@@ -11,6 +11,7 @@ import { gatherComposeSources } from './gather-compose.js';
 import { gatherHelmValuesSources } from './gather-helm-values.js';
 import { gatherKubernetesSources } from './gather-kubernetes.js';
 import { gatherRenderedSources } from './gather-rendered.js';
+import { notUtf8Finding, readTexts, refusedLinkFinding } from './read-texts.js';
 
 /** A revision with no tranche.yaml: not a fleet (yet) — the user's input, unless it is read with another's manifest. */
 export class NoManifestError extends InputError {
@@ -45,9 +46,12 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
   let borrowed: FleetRevision['manifestBorrowed'];
   if (manifestNode?.kind === 'file') {
     parsed = await cached(cache.manifests, manifestNode, async () => {
-      const text = (await tree.read([MANIFEST_FILE])).get(MANIFEST_FILE) ?? '';
-      return parseManifest(text);
+      const { texts, notUtf8 } = await readTexts(tree, [MANIFEST_FILE]);
+      const bad = notUtf8.get(MANIFEST_FILE);
+      return bad ? { findings: [notUtf8Finding(MANIFEST_FILE, bad, 'manifest/invalid')] } : parseManifest(texts.get(MANIFEST_FILE) ?? '');
     });
+  } else if (manifestNode?.kind === 'refused-link') {
+    return { findings: [refusedLinkFinding('the manifest', MANIFEST_FILE, manifestNode, { file: MANIFEST_FILE })] };
   } else if (fallback) {
     // A revision from before the fleet had a manifest (the usual baseline right after tranche init) is read with the fallback's.
     const read = await borrowManifest(tree, fallback);
@@ -85,8 +89,13 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
   findings.push(...missingPaths(manifest, nodes, tree.label));
   findings.push(...submodulePaths(manifest, nodes, wanted));
   const present = [...wanted].filter(([path]) => nodes.get(path)?.kind === 'file');
-  for (const [path, { required }] of wanted) {
-    const kind = nodes.get(path)?.kind;
+  for (const [path, { required, namedBy }] of wanted) {
+    const node = nodes.get(path);
+    if (node?.kind === 'refused-link') {
+      findings.push(refusedLinkFinding('config source', path, node, manifest.locate(['services', namedBy.service, 'config', 'sources', namedBy.index]), namedBy.service));
+      continue;
+    }
+    const kind = node?.kind;
     if (kind === 'file' || kind === 'submodule' || required.length === 0) continue;
     const first = required[0]!;
     const envs = [...new Set(required.map((r) => r.env))];
@@ -101,18 +110,25 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
   }
 
   const uncachedPaths = present.filter(([path]) => !cache.sources.has(contentKey(nodes.get(path)!, path, wanted.get(path)!.format)));
-  const texts = await tree.read(uncachedPaths.map(([path]) => path));
+  const { texts, notUtf8 } = await readTexts(tree, uncachedPaths.map(([path]) => path));
   const files = new Map<string, SourceFile>();
-  for (const [path, { format }] of present) {
+  for (const [path, { format, namedBy }] of present) {
     const node = nodes.get(path) as TreeNode & { kind: 'file' };
     const key = contentKey(node, path, format);
     let result = cache.sources.get(key);
+    const bad = notUtf8.get(path);
+    if (bad) {
+      findings.push(notUtf8Finding(path, bad, 'config/invalid', namedBy.service));
+      continue;
+    }
     if (!result) {
       result = readSourceFile(path, format, texts.get(path) ?? '', node.tracked);
       if (node.id) cache.sources.set(key, result);
     }
     // A cached parse may come from another path or tracking state with the same content.
-    const file = result.file.path === path && result.file.tracked === node.tracked ? result.file : { ...result.file, path, tracked: node.tracked };
+    const file = result.file.path === path && result.file.tracked === node.tracked && !node.real ? result.file : { ...result.file, path, tracked: node.tracked };
+    // Read through a link: the file it leads to is this source's too (a change to it is a config change).
+    if (node.real) file.reads = [node.real];
     files.set(path, file);
     findings.push(...result.findings.map((f) => (f.location?.file === path ? f : { ...f, location: { ...f.location, file: path } })));
   }
@@ -167,12 +183,35 @@ function submodulePaths(manifest: Manifest, nodes: Map<string, TreeNode>, source
   return findings;
 }
 
+/**
+ * Service and watched paths that do not exist, or are not what they must be. Such a path must be
+ * the repository's own path to what it names, with no symbolic link on the way: it says which
+ * files are the service's (their changes, its content id, what is deployed), and git records a
+ * change below a link's target under the target's path, not the link's. A link is refused with
+ * the path to write instead.
+ */
 function missingPaths(manifest: Manifest, nodes: Map<string, TreeNode>, label: string): Finding[] {
   const findings: Finding[] = [];
+  const linked = (service: string, what: string, path: string, at: (string | number)[]): boolean => {
+    const node = nodes.get(path);
+    if (node?.kind === 'refused-link') findings.push(refusedLinkFinding(what, path, node, manifest.locate(at), service));
+    else if ((node?.kind === 'dir' || node?.kind === 'file') && node.real !== undefined) {
+      findings.push({
+        rule: 'manifest/invalid',
+        severity: 'error',
+        service,
+        message: `${what} ${path} goes through a symbolic link (it resolves to ${node.real}): it must name the ${node.kind === 'dir' ? 'directory' : 'file'} itself, so that its changes are the service's`,
+        hint: `write ${node.real}`,
+        location: manifest.locate(at),
+      });
+    } else return false;
+    return true;
+  };
   for (const service of manifest.services.values()) {
     if (service.path === '') continue;
     const kind = nodes.get(service.path)?.kind;
-    if (kind !== 'dir' && kind !== 'submodule') {
+    const reported = linked(service.name, `the path of service ${service.name},`, service.path, ['services', service.name, 'path']);
+    if (!reported && kind !== 'dir' && kind !== 'submodule') {
       findings.push({
         rule: 'manifest/invalid',
         severity: 'error',
@@ -182,7 +221,8 @@ function missingPaths(manifest: Manifest, nodes: Map<string, TreeNode>, label: s
       });
     }
     service.watch.forEach((path, i) => {
-      if (path !== '' && !nodes.has(path)) {
+      if (path === '' || linked(service.name, 'the watched path', path, ['services', service.name, 'watch', i])) return;
+      if (!nodes.has(path)) {
         findings.push({
           rule: 'manifest/invalid',
           severity: 'error',
@@ -201,7 +241,7 @@ function contentIds(manifest: Manifest, nodes: Map<string, TreeNode>): Map<strin
   for (const service of manifest.services.values()) {
     const paths = [service.path, ...service.watch].map((path) => {
       const node = nodes.get(path);
-      return { path, id: node?.id ?? '' };
+      return { path, id: (node && 'id' in node ? node.id : undefined) ?? '' };
     });
     ids.set(service.name, contentId(paths, { run: service.run ?? null, exec: service.exec ?? null, kubernetes: service.kubernetes ?? null }));
   }

@@ -10,6 +10,7 @@ import type { ChangedFile, Git } from '../ports/git.js';
 import { addDependencyChanges } from './dependency-changes.js';
 import { InvalidFleetError } from './load-revision.js';
 import { mapLimited } from './map-limited.js';
+import { readTexts } from './read-texts.js';
 import { REVISIONS_AT_ONCE, type ReleaseRevisions } from './read-release.js';
 
 /** What a release carries, and what could not be told about it. */
@@ -103,8 +104,9 @@ async function readRange(git: Git, from: string, to: string): Promise<{ files: C
 async function dependencyEdits(git: Git, from: string, to: string, files: readonly ChangedFile[]): Promise<Set<string>> {
   const edits = new Set<string>();
   const manifests = files.filter((f) => isPackageManifest(f.path));
+  // A manifest that cannot be read as text (not UTF-8, a link out of the repository) tells nothing: its edit counts as more than dependencies.
   const [before, after] = manifests.length
-    ? await Promise.all([git.commitTree(from, from).read(manifests.map((f) => f.from ?? f.path)), git.commitTree(to, to).read(manifests.map((f) => f.path))])
+    ? await Promise.all([readTexts(git.commitTree(from, from), manifests.map((f) => f.from ?? f.path)), readTexts(git.commitTree(to, to), manifests.map((f) => f.path))]).then(([b, a]): [Map<string, string>, Map<string, string>] => [b.texts, a.texts])
     : [new Map<string, string>(), new Map<string, string>()];
   for (const file of files) {
     const manifest = isPackageManifest(file.path);

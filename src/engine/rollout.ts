@@ -1,17 +1,20 @@
+import { livenessProblem } from '../core/checks/liveness.js';
 import { redactSecrets } from '../core/config/redact-secrets.js';
 import type { Finding } from '../core/finding.js';
 import type { Batch, Plan, Step } from '../core/plan/plan.js';
+import { planToRecord, recordedPlan } from '../core/plan/read-plan.js';
 import type { DeployedService, JournalEntry, Release, ReleaseStatus } from '../core/state/records.js';
 import { frozenSteps } from '../core/state/frozen-changes.js';
 import { releaseProgress, stepsToUndo } from '../core/state/release-progress.js';
 import type { CheckRunner } from '../ports/check-runner.js';
 import type { Clock } from '../ports/clock.js';
-import type { Driver } from '../ports/driver.js';
+import { ServiceDownError, type Driver } from '../ports/driver.js';
 import { StoreFaultError, type Store } from '../ports/store.js';
 import type { Operator } from './env-lock.js';
 import { ReleaseInterruptedError } from './release-interrupted.js';
 import type { ResolvedService, ServiceResolver } from './resolve-service.js';
 import type { EmitEvent } from './rollout-events.js';
+import { PROCESS_CHECK } from './probe-liveness.js';
 import { runGates, waitHealthy } from './run-gates.js';
 import { stopCause, StopRequest, type StopCause, type StopSignals } from './stop.js';
 
@@ -70,6 +73,7 @@ export class Rollout {
   /** Starts a new release of `plan`. */
   async start(release: Release, findings: Finding[]): Promise<RolloutOutcome> {
     const { store } = this.deps;
+    planToRecord(release);
     await store.createRelease(release);
     if (findings.length) await store.recordFindings(release.id, findings);
     await this.journal(release.id, { batch: 0, kind: 'release', event: 'started', detail: { to: release.toCommit } });
@@ -79,7 +83,7 @@ export class Rollout {
 
   /** Takes up a release that was interrupted (tranche died) or paused, where it stands. */
   async resume(release: Release): Promise<RolloutOutcome> {
-    const plan = release.plan as Plan;
+    const plan = recordedPlan(release);
     const journal = await this.deps.store.journal(release.id);
     // Died after journaling the end but before recording it on the release: record it, nothing more.
     const ended = journal.at(-1);
@@ -105,7 +109,7 @@ export class Rollout {
 
   /** Rolls back every step of a release that touched the environment, latest first. */
   async rollback(release: Release, reason: string): Promise<RolloutOutcome> {
-    const plan = release.plan as Plan;
+    const plan = recordedPlan(release);
     const progress = releaseProgress(plan, await this.deps.store.journal(release.id));
     return this.guard(release, async () => {
       await this.deps.store.updateRelease(release.id, { status: 'running' });
@@ -196,7 +200,7 @@ export class Rollout {
   }
 
   private async run(release: Release): Promise<RolloutOutcome> {
-    const plan = release.plan as Plan;
+    const plan = recordedPlan(release);
     const journal = await this.deps.store.journal(release.id);
     const progress = releaseProgress(plan, journal);
     try {
@@ -304,6 +308,7 @@ export class Rollout {
       fleetRoot: this.deps.fleetRoot,
       emit,
       healthTimeoutMs: this.deps.healthTimeoutMs ?? 20_000,
+      liveness: this.liveness,
       ...(signal ? { signal } : {}),
     });
     if (gates.stopped) {
@@ -324,9 +329,10 @@ export class Rollout {
       return undefined;
     }
     const f = gates.failure!;
-    findings.push({ rule: 'check/failed', severity: 'error', service: f.service, env: this.deps.env, message: `${f.gate} check "${f.check}" failed: ${f.message}` });
+    const message = f.check === PROCESS_CHECK ? `${f.gate} gate: ${f.message}` : f.headline;
+    findings.push({ rule: f.rule, severity: 'error', service: f.service, env: this.deps.env, message, ...(f.hint ? { hint: f.hint } : {}) });
     await this.deps.store.recordFindings(release.id, findings);
-    return `${f.service}: ${f.gate} check "${f.check}" failed: ${f.message}`;
+    return `${f.service}: ${f.rule === 'check/failed' ? '' : `${f.rule}: `}${f.headline}`;
   }
 
   private async deploy(release: Release, batch: number, step: Step, target: ResolvedService): Promise<string | undefined> {
@@ -343,6 +349,7 @@ export class Rollout {
         ...(step.from ? { previous: step.from } : {}),
         config: target.environment,
         fleetRoot,
+        ...(target.address !== undefined ? { address: target.address } : {}),
         log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
         // Only a stop at once cuts a step short: it is then left in doubt, unjournaled.
         ...(this.deps.stop ? { signal: this.deps.stop.now } : {}),
@@ -352,8 +359,13 @@ export class Rollout {
       const message = redactSecrets(error instanceof Error ? error.message : String(error), target.secrets);
       await this.journal(release.id, { batch, service: step.service, kind: 'deploy', event: 'failed', detail: { error: message } });
       emit({ type: 'step', action: 'deploy', phase: 'failed', batch, service: step.service, detail: message });
-      await this.deps.store.recordFindings(release.id, [{ rule: 'check/failed', severity: 'error', service: step.service, env, message: `deploy failed: ${message}` }]);
-      return `${step.service}: deploy failed: ${message}`;
+      // The service could not be the one serving its port: that is the cause, with its own rule.
+      const down = error instanceof ServiceDownError ? livenessProblem(step.service, error.down, target.secrets) : undefined;
+      const finding: Finding = down
+        ? { rule: down.rule, severity: 'error', service: step.service, env, message: `deploy failed: ${down.message}`, hint: down.hint }
+        : { rule: 'check/failed', severity: 'error', service: step.service, env, message: `deploy failed: ${message}` };
+      await this.deps.store.recordFindings(release.id, [finding]);
+      return `${step.service}: ${down ? `${down.rule}: deploy failed: ${down.headline}` : `deploy failed: ${message}`}`;
     }
     await this.deps.store.completeStep(
       this.entry(release.id, { batch, service: step.service, kind: 'deploy', event: 'succeeded', detail }),
@@ -382,7 +394,7 @@ export class Rollout {
 
   /** Restores what ran before each of `services` (latest first); a service that was new is stopped. */
   private async undo(release: Release, services: string[], status: ReleaseStatus, summary: string): Promise<RolloutOutcome> {
-    const plan = release.plan as Plan;
+    const plan = recordedPlan(release);
     const steps = new Map(plan.batches.flatMap((b) => b.steps.map((s) => [s.service, { step: s, batch: b.index }] as const)));
     this.undoing = true;
     await this.journal(release.id, { batch: 0, kind: 'rollback', event: 'started', detail: { services, status, summary } });
@@ -424,13 +436,15 @@ export class Rollout {
           previous: step.to,
           config: previous.environment,
           fleetRoot,
+          ...(previous.address !== undefined ? { address: previous.address } : {}),
           log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
           ...(this.deps.stop ? { signal: this.deps.stop.now } : {}),
         });
-        // A rollback is done when the previous version is healthy again, not when it was started.
+        // A rollback is done when the previous version is healthy (and up) again, not when it was started.
         const health = await waitHealthy(previous, {
           ...this.deps,
           healthTimeoutMs: this.deps.healthTimeoutMs ?? 20_000,
+          liveness: this.liveness,
           ...(this.deps.stop ? { signal: this.deps.stop.now } : {}),
         });
         if (health && !health.ok) throw new Error(`the previous version did not become healthy: ${health.message}`);
@@ -453,6 +467,9 @@ export class Rollout {
     emit({ type: 'step', action: rollback.action === 'redeploy' ? 'rollback' : 'stop', phase: 'done', batch, service: step.service });
     return undefined;
   }
+
+  /** How a service's process is, as the driver tells: part of every gate. */
+  private readonly liveness = (service: ResolvedService) => this.deps.driver.liveness(this.deps.env, service.service, this.deps.fleetRoot, service.address);
 
   private async finish(release: Release, status: ReleaseStatus, ending: string): Promise<RolloutOutcome> {
     let summary = ending;

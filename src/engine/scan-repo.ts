@@ -1,5 +1,6 @@
 import type { RepoScan } from '../core/init/draft-manifest.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
+import { readTexts } from './read-texts.js';
 
 /** Directories never scanned: dependencies, build output, tranche's own state. */
 const SKIPPED = /(^|\/)(node_modules|\.git|\.tranche|vendor|dist|build|target|\.venv|venv|__pycache__|bower_components|\.terraform)(\/|$)/;
@@ -19,7 +20,8 @@ export async function scanRepo(tree: FileTree): Promise<RepoScan & { skipped: nu
   const nodes = await tree.lookup(listed);
   const files = listed.filter((p) => (nodes.get(p) as (TreeNode & { kind: 'file' }) | undefined)?.tracked);
   const wanted = files.filter((p) => READ.test(p));
-  const texts = await tree.read(wanted.slice(0, MAX_READ));
+  // A file that is not UTF-8 text says nothing a draft could use.
+  const { texts } = await readTexts(tree, wanted.slice(0, MAX_READ));
   for (const [path, text] of texts) if (text.length > MAX_SIZE) texts.delete(path);
   return { files, texts, skipped: Math.max(0, wanted.length - MAX_READ) };
 }

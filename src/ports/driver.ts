@@ -1,4 +1,7 @@
+import type { Liveness, ServiceDown } from '../core/checks/liveness.js';
 import type { Service } from '../core/manifest/manifest.js';
+
+export type { Liveness, ServiceDown };
 
 /** One version of one service: the fleet commit, the content of its paths, the config it runs with. */
 export interface ServiceVersion {
@@ -25,6 +28,11 @@ export interface DeployRequest {
   config: Record<string, string>;
   /** The fleet repository (its git top level). */
   fleetRoot: string;
+  /**
+   * The service's base URL in this environment (its `address`), when the manifest gives one: a
+   * driver that knows processes refuses to start the service on a port another process holds.
+   */
+  address?: string;
   /** Progress lines for the operator (never secret values). */
   log(line: string): void;
   signal?: AbortSignal;
@@ -60,6 +68,13 @@ export interface Driver {
   stop(env: string, service: Service, fleetRoot: string): Promise<void>;
   /** What runs now as far as the driver can tell; undefined when it cannot tell. */
   inspect(env: string, service: Service, fleetRoot: string): Promise<RunningService | undefined>;
+  /**
+   * Whether the process the driver started for `service` is alive and, when `address` names a
+   * port of this machine, the one listening on it; `unknown` from a driver that cannot tell. The
+   * gates ask it as they run: a batch passes only while its services are up. Log lines it returns
+   * are as the service wrote them (secrets included): the caller redacts them.
+   */
+  liveness(env: string, service: Service, fleetRoot: string, address?: string): Promise<Liveness>;
 }
 
 /** A driver failed: which service, in which environment, doing what, and why. */
@@ -73,5 +88,16 @@ export class DriverError extends Error {
   ) {
     super(`${action} of ${service} in ${env} failed: ${message}`, options);
     this.name = 'DriverError';
+  }
+}
+
+/**
+ * A deploy failed because the service cannot be the one serving its port: its process exited
+ * right after it started, or another process holds the port (then it was not started).
+ */
+export class ServiceDownError extends DriverError {
+  constructor(service: string, env: string, action: string, readonly down: ServiceDown, message: string) {
+    super(service, env, action, message);
+    this.name = 'ServiceDownError';
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -145,6 +145,31 @@ describe('kustomize sources', () => {
     const gone = runCli(['validate'], repo.dir);
     assert.equal(gone.code, 2);
     assert.match(gone.stderr, /kustomize overlay deploy\/overlays\/dev\/gone does not exist in the working tree/);
+  });
+
+  test('an env file or a base linked out of the repository: located, not rendered, nothing of it shown, at a commit as in the working tree', () => {
+    const { repo } = kustomizeFleet();
+    const outside = mkdtempSync(join(tmpdir(), 'tranche-outside-'));
+    tmpDirs.push(outside);
+    writeFileSync(join(outside, 'api.env'), 'CACHE=outside-value-93c1\n');
+    cpSync(join(repo.dir, 'deploy/base'), join(outside, 'base'), { recursive: true });
+    writeFileSync(join(outside, 'base/api.env'), 'CACHE=outside-value-93c1\n');
+    const expectRefused = (link: string, target: string) => {
+      for (const command of [['config', 'api', '--env', 'dev'], ['config', 'api', '--env', 'dev', '--ref', 'HEAD']]) {
+        const result = runCli(command, repo.dir);
+        assert.equal(result.code, 2, result.stdout + result.stderr);
+        assert.ok(result.stderr.includes(`tranche.yaml:18:11: kustomize overlay deploy/overlays/dev: ${link} is a symbolic link to ${target}, outside the repository`), result.stderr);
+        assert.doesNotMatch(result.stdout + result.stderr, /outside-value-93c1/);
+      }
+    };
+    rmSync(join(repo.dir, 'deploy/base/api.env'));
+    symlinkSync(join(outside, 'api.env'), join(repo.dir, 'deploy/base/api.env'));
+    repo.commit('env file linked out');
+    expectRefused('deploy/base/api.env', join(outside, 'api.env'));
+    rmSync(join(repo.dir, 'deploy/base'), { recursive: true });
+    symlinkSync(join(outside, 'base'), join(repo.dir, 'deploy/base'));
+    repo.commit('base linked out');
+    expectRefused('deploy/base', join(outside, 'base'));
   });
 
   test('kubectl not on PATH says so; git not on PATH says so', () => {

@@ -42,8 +42,25 @@ export type Behaviour =
   | { kind: 'broken-until'; file: string }
   /** 500 with `pad` characters before the TOKEN in the body. */
   | { kind: 'broken-padded'; pad: number }
+  /**
+   * Never listens: prints its TOKEN in a fatal line, leaves an heir (`HEIR_JS`) and exits with
+   * `code` `ms` after it started.
+   */
+  | { kind: 'exits-before-listening'; code: number; ms: number }
+  /** Serves like `ok` until its first `/work`, then, `ms` later, prints a fatal line, leaves an heir and exits with `code`. */
+  | { kind: 'exits-after-work'; code: number; ms: number }
   /** Works, but listens (so answers its health check) only `ms` after it started. */
   | { kind: 'slow-start'; ms: number };
+
+/**
+ * What a dead service leaves behind in these fleets: a detached process that, once its parent is
+ * gone, listens on the service's port and answers 200 to everything — something else answering
+ * the checks of a service whose process died.
+ */
+const HEIR_JS = `const parent = process.ppid;
+const serve = () => require('node:http').createServer((req, res) => res.end(JSON.stringify({ version: 'heir' }))).listen(Number(process.env.PORT), '127.0.0.1');
+const wait = () => (process.ppid === parent ? setTimeout(wait, 10) : serve());
+wait();`;
 
 /** What `/work` answers. */
 export interface WorkAnswer {
@@ -67,24 +84,62 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Another program holding a port: a node HTTP server answering 200 to everything, in a process of its own. */
+export interface PortHolder {
+  pid: number;
+  close(): Promise<void>;
+}
+
+/** Starts a `PortHolder` on 127.0.0.1:`port` and resolves once it listens. */
+export async function holdPort(port: number): Promise<PortHolder> {
+  const code = `require('node:http').createServer((req, res) => res.end('ok')).listen(${port}, '127.0.0.1', () => console.log('holding'))`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    void exited.then(() => reject(new Error(`the holder of port ${port} exited before it listened`)));
+  });
+  return {
+    pid: child.pid!,
+    close: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
 /** The source of one version of a service: a node http server on `process.env.PORT`. */
 export function serverJs(version: string, behaviour: Behaviour = { kind: 'ok' }): string {
   const failing =
-    behaviour.kind === 'ok' || behaviour.kind === 'slow-start'
-      ? 'false'
-      : behaviour.kind === 'broken-until'
-        ? `!require('node:fs').existsSync(${JSON.stringify(behaviour.file)})`
-        : 'true';
+    behaviour.kind === 'broken-until'
+      ? `!require('node:fs').existsSync(${JSON.stringify(behaviour.file)})`
+      : behaviour.kind === 'broken' || behaviour.kind === 'broken-padded'
+        ? 'true'
+        : 'false';
   const pad = behaviour.kind === 'broken-padded' ? behaviour.pad : 0;
-  const startMs = behaviour.kind === 'slow-start' ? behaviour.ms : 0;
+  const dies = behaviour.kind === 'exits-before-listening' || behaviour.kind === 'exits-after-work' ? behaviour : undefined;
+  const exit = dies ? `() => { leaveHeir(); process.exit(${dies.code}); }` : '() => undefined';
+  const start =
+    behaviour.kind === 'exits-before-listening'
+      ? `console.log('starting ' + VERSION);
+console.error('fatal: the ledger refused TOKEN=' + (process.env.TOKEN ?? ''));
+setTimeout(exit, ${behaviour.ms});`
+      : behaviour.kind === 'slow-start'
+        ? `setTimeout(() => server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('serving ' + VERSION + ' on port ' + process.env.PORT)), ${behaviour.ms});`
+        : `server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('serving ' + VERSION + ' on port ' + process.env.PORT));`;
   return `const http = require('node:http');
 const { createHash } = require('node:crypto');
 const VERSION = ${JSON.stringify(version)};
 const failing = () => ${failing};
 const sha = (v) => (v === undefined ? null : createHash('sha256').update(v).digest('hex'));
+const leaveHeir = () => require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(HEIR_JS)}], { detached: true, stdio: 'ignore', env: { PORT: process.env.PORT } }).unref();
+const exit = ${exit};
+let worked = false;
 const server = http.createServer((req, res) => {
   if (req.url === '/health') return void res.end('ok');
   if (req.url === '/work') {
+    if (${behaviour.kind === 'exits-after-work'} && !worked) setTimeout(() => { console.error('fatal: lost the ledger'); exit(); }, ${dies?.ms ?? 0});
+    worked = true;
     if (failing()) {
       res.writeHead(500, { 'content-type': 'text/plain' });
       return void res.end('e'.repeat(${pad}) + 'TOKEN=' + (process.env.TOKEN ?? '') + ' version ' + VERSION + ' is broken');
@@ -100,7 +155,7 @@ const server = http.createServer((req, res) => {
   }
   res.writeHead(404).end();
 });
-setTimeout(() => server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('serving ' + VERSION + ' on port ' + process.env.PORT)), ${startMs});
+${start}
 `;
 }
 

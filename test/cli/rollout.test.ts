@@ -296,7 +296,7 @@ describe('tranche apply, end to end with the local driver', () => {
     assert.deepEqual(status.services.map((s) => s.commit), [v2, v2]);
   });
 
-  test('a saved plan applies as saved, and is refused as stale (exit 2, nothing touched) once the deployed state or the target config moves', async (t) => {
+  test('a saved plan applies as saved, and is refused (exit 2, nothing touched) once the deployed state or the target config moves', async (t) => {
     const plans = tempDir(t);
     const f = await fleet(t, { services: [{ name: 'alpha' }, { name: 'beta', dependsOn: ['alpha'] }] });
     f.commit('v1');
@@ -325,8 +325,8 @@ describe('tranche apply, end to end with the local driver', () => {
 
     const stale = f.run(['apply', second, '--yes']);
     assert.equal(stale.code, 2, stale.stdout + stale.stderr);
-    assert.match(stale.stderr, /stale/);
-    assert.match(stale.stderr, /deployed state moved/);
+    assert.match(stale.stderr, /is not the release apply would deploy now; nothing was deployed/);
+    assert.match(stale.stderr, /what runs in dev is not what the plan started from: alpha at [0-9a-f]{7} \(config [^)]+\) in the plan, at [0-9a-f]{7} \(config [^)]+\) now/);
     assert.doesNotMatch(stale.stderr, NO_STACK);
     assert.equal(await f.version('alpha'), 'v3', 'the stale plan deployed nothing');
     assert.deepEqual([f.currentPid('alpha'), f.currentPid('beta')], pids);
@@ -340,8 +340,8 @@ describe('tranche apply, end to end with the local driver', () => {
     f.write({ 'services/beta/deploy/dev.env': 'GREETING=edited by hand after the plan\n' });
     const moved = f.run(['apply', third, '--yes']);
     assert.equal(moved.code, 2, moved.stdout + moved.stderr);
-    assert.match(moved.stderr, /stale/);
-    assert.match(moved.stderr, /target moved/);
+    assert.match(moved.stderr, /is not the release apply would deploy now; nothing was deployed/);
+    assert.match(moved.stderr, /step beta in batch 1: config \S+ in the plan, \S+ now \(a config source git does not track changed\?\)/);
     assert.doesNotMatch(moved.stderr, NO_STACK);
     assert.equal(await f.version('beta'), 'v1', 'the stale plan deployed nothing');
     assert.equal(((await f.work('beta')).body as WorkAnswer).greeting, 'hello from beta');
@@ -556,8 +556,8 @@ describe('tranche apply, end to end with the local driver', () => {
     writeFileSync(join(plans, 'other.json'), '{"hello": "world"}\n');
     const cases: [string[], RegExp][] = [
       [['apply', '--env', 'prd', '--yes'], /unknown environment "prd"/],
-      [['apply', join(plans, 'broken.json'), '--yes'], /is not JSON/],
-      [['apply', join(plans, 'other.json'), '--yes'], /is not a tranche plan/],
+      [['apply', join(plans, 'broken.json'), '--yes'], /broken\.json:1:28: not JSON: /],
+      [['apply', join(plans, 'other.json'), '--yes'], /other\.json:1:1: not a tranche plan \(tranche plan -o writes one\): it has no format field/],
       [['apply', join(plans, 'missing.json'), '--yes'], /cannot read the plan file/],
       [['apply', '--env', 'dev'], /pass --yes to confirm/],
     ];

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { GitCli } from '../../src/adapters/git/git-cli.js';
 import { gatherRevision } from '../../src/engine/gather.js';
@@ -37,5 +39,25 @@ describe('gatherRevision content ids', () => {
     assert.equal(command.get('web'), v1.get('web'));
     assert.equal(file.get('api'), command.get('api'));
     assert.notEqual(file.get('web'), command.get('web'));
+  });
+});
+
+describe('gatherRevision and symbolic links', () => {
+  test('a watched path through a link is refused with the path to write, in the working tree and at a commit', async () => {
+    const repo = new GitRepo({ 'tranche.yaml': `${manifest('server.js')}    watch: [libs/common]\n`, 'services/api/server.js': '1', 'services/web/index.js': '1', 'shared/common/x.js': '1' });
+    repos.push(repo);
+    mkdirSync(join(repo.dir, 'libs'));
+    symlinkSync('../shared/common', join(repo.dir, 'libs/common'));
+    const git = new GitCli(repo.dir, process.env);
+    clients.push(git);
+    const commit = repo.commit('v1');
+    for (const tree of [git.workingTree(), git.commitTree(commit, 'v1')]) {
+      const { findings } = await gatherRevision(tree);
+      assert.deepEqual(
+        findings.map((f) => `${f.location?.line}:${f.location?.column} ${f.message} (${f.hint})`),
+        ['11:13 the watched path libs/common goes through a symbolic link (it resolves to shared/common): it must name the directory itself, so that its changes are the service\'s (write shared/common)'],
+        tree.label,
+      );
+    }
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../ports/clock.js';
-import { DriverError, type DeployRequest, type Driver, type RunningService } from '../../ports/driver.js';
+import { DriverError, type DeployRequest, type Driver, type Liveness, type RunningService } from '../../ports/driver.js';
 import type { Service } from '../../core/manifest/manifest.js';
 import { formatDotenv } from './format-dotenv.js';
 import { formatShell } from './format-shell.js';
@@ -37,6 +37,8 @@ export interface ExecDriverOptions {
  * JSON object. The command runs every time it is asked to, so it must be idempotent (Helm,
  * kubectl apply and most deploy scripts are). What runs at the target is the command's business:
  * `inspect` reports what the driver last deployed successfully, and `stop` only forgets it.
+ * Which process serves the service, and whether it is alive, the driver cannot tell: its liveness
+ * is `unknown`, and a batch's gates are its checks alone.
  */
 export class ExecDriver implements Driver {
   readonly name = 'exec' as const;
@@ -110,6 +112,10 @@ export class ExecDriver implements Driver {
     } catch (error) {
       throw new DriverError(service.name, env, 'stop', (error as Error).message, { cause: error });
     }
+  }
+
+  async liveness(): Promise<Liveness> {
+    return { state: 'unknown' };
   }
 
   async inspect(env: string, service: Service, fleetRoot: string): Promise<RunningService | undefined> {

@@ -1,13 +1,17 @@
 import { access, open, rm, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock } from '../../ports/clock.js';
-import { DriverError, type DeployRequest, type Driver, type RunningService } from '../../ports/driver.js';
+import { DriverError, ServiceDownError, type DeployRequest, type Driver, type Liveness, type RunningService, type ServiceDown } from '../../ports/driver.js';
+import { livenessProblem } from '../../core/checks/liveness.js';
 import type { Service } from '../../core/manifest/manifest.js';
 import { extractRelease } from './extract-release.js';
 import { readLastLines, withLastLines } from './line-tail.js';
+import { portListeners } from './port-listeners.js';
 import { identifyProcess, isSameProcess, processesUnder, spawnDetached, stopProcessGroup, type ProcessIdentity } from './process-group.js';
 import { describeExit, runCommand } from './run-command.js';
 import { readJsonFile, runtimeDir, writeJsonAtomic } from './runtime-files.js';
+import { servicePort, type ServicePort } from './service-port.js';
 
 /** What `current.json` records of the process the local driver started. Never a config value: its hash only. */
 export interface LocalState extends ProcessIdentity {
@@ -16,6 +20,14 @@ export interface LocalState extends ProcessIdentity {
   configHash: string;
   startedAt: string;
   logFile: string;
+  /** Where this run's output starts in `logFile` (its byte size when the process started). */
+  logFrom?: number;
+}
+
+/** How a process ended. */
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export interface LocalDriverOptions {
@@ -34,6 +46,17 @@ export interface LocalDriverOptions {
 const FULL_COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 /** Written in a release directory once its build succeeded. */
 const BUILT_MARKER = '.tranche-built';
+/** How many lines of a dead service's log its diagnosis quotes. */
+const TAIL_LINES = 20;
+/** How long to wait for the exit status of a process seen dead before it was reaped. */
+const EXIT_STATUS_WAIT_MS = 1000;
+/**
+ * How long a listening socket no process can be found holding is given to go away before it is
+ * taken for another program's: a process just stopped may still be closing it (its main thread is
+ * gone, the last of its threads not yet), and the socket is listed with no holder meanwhile.
+ */
+const CLOSING_SOCKET_MS = 2000;
+const POLL_MS = 20;
 
 /**
  * Runs each service as a local process, detached from tranche so that it outlives it. Every
@@ -44,6 +67,13 @@ const BUILT_MARKER = '.tranche-built';
  * builds get the operator's environment and no config, since one build serves every config.
  * `run.command` must stay in the foreground: a command that exits at once (even one that forked a
  * daemon first) is a failed start.
+ *
+ * Liveness: a service is up while the process it started (or one of its process group, or one it
+ * started) is alive and, when its `address` is a port of this machine, holds every socket listening
+ * there; on Linux both are read from /proc (`port-listeners.ts`), elsewhere only whether the
+ * process is alive. A port another process holds is refused before the start. How a process
+ * ended is known for the processes this driver object started (their exit status); for one an
+ * earlier run started, only that it is gone.
  */
 export class LocalDriver implements Driver {
   readonly name = 'local' as const;
@@ -51,6 +81,8 @@ export class LocalDriver implements Driver {
   private readonly stopTimeoutMs: number;
   private readonly startCheckMs: number;
   private readonly clock: Pick<Clock, 'now'>;
+  /** The exit of every process this driver started, by pid: how a dead service ended. */
+  private readonly exits = new Map<number, Promise<Exit>>();
 
   constructor(options: LocalDriverOptions) {
     this.env = options.env;
@@ -80,7 +112,11 @@ export class LocalDriver implements Driver {
         await stopProcessGroup(current.pid, this.stopTimeoutMs);
       }
       await this.stopStrays(dir, request.log);
-      await this.start(request, command, dir, release);
+      // What runs of the service is stopped: whatever listens on its port now is another program's.
+      const port = servicePort(request.address);
+      const taken = await portTaken(port);
+      if (taken) throw new ServiceDownError(service.name, request.env, request.action, taken, livenessProblem(service.name, taken, []).headline);
+      await this.start(request, command, dir, release, port);
     });
   }
 
@@ -99,6 +135,19 @@ export class LocalDriver implements Driver {
       if (current && (await isSameProcess(current))) await stopProcessGroup(current.pid, this.stopTimeoutMs);
       await this.stopStrays(dir, () => undefined);
       await rm(join(dir, 'current.json'), { force: true });
+    });
+  }
+
+  async liveness(env: string, service: Service, fleetRoot: string, address?: string): Promise<Liveness> {
+    return this.wrap(service, env, 'liveness', async () => {
+      const current = await readState(runtimeDir(fleetRoot, env, service.name));
+      if (!current) return { state: 'exited', lastLines: [] };
+      if (!(await isSameProcess(current))) return this.exited(current);
+      const port = servicePort(address);
+      const listeners = port && (await portListeners(port, current.pid));
+      if (!port || !listeners) return { state: 'up', pid: current.pid };
+      if (listeners.foreign) return { state: 'port-in-use', port: port.port, pid: current.pid, ...holderOf(listeners.foreign) };
+      return listeners.ours ? { state: 'up', pid: current.pid, port: port.port } : { state: 'not-listening', pid: current.pid, port: port.port };
     });
   }
 
@@ -143,7 +192,7 @@ export class LocalDriver implements Driver {
   }
 
   /** Starts the release, records it, and checks that it did not exit at once. */
-  private async start(request: DeployRequest, command: string[], dir: string, release: string): Promise<void> {
+  private async start(request: DeployRequest, command: string[], dir: string, release: string, port: ServicePort | undefined): Promise<void> {
     const { service, target } = request;
     const logFile = join(release, 'service.log');
     const stateFile = join(dir, 'current.json');
@@ -163,17 +212,46 @@ export class LocalDriver implements Driver {
       await log.close();
     }
     const pid = child.pid!;
-    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-    child.once('exit', (code, signal) => (exit = { code, signal }));
-    const state: LocalState = { ...(await identifyProcess(pid, command)), commit: target.commit, contentId: target.contentId, configHash: target.configHash, startedAt, logFile };
+    let exit: Exit | undefined;
+    this.exits.set(pid, new Promise((resolve) => child.once('exit', (code, signal) => resolve((exit = { code, signal })))));
+    const state: LocalState = { ...(await identifyProcess(pid, command)), commit: target.commit, contentId: target.contentId, configHash: target.configHash, startedAt, logFile, logFrom: offset };
     await writeJsonAtomic(stateFile, state);
-    await new Promise((resolve) => setTimeout(resolve, this.startCheckMs));
+    await delay(this.startCheckMs);
     if (exit || !(await isSameProcess(state))) {
       await rm(stateFile, { force: true });
       const how = exit ? describeExit(exit) : 'is gone';
-      throw new Error(withLastLines(`\`${command.join(' ')}\` ${how} right after it started (log: ${logFile})`, await readLastLines(logFile, 20, offset)));
+      const message = `\`${command.join(' ')}\` ${how} right after it started (log: ${logFile})`;
+      // A service that dies at once because another process took its port in the meantime: that is the cause.
+      const taken = await portTaken(port, pid);
+      if (taken) throw new ServiceDownError(service.name, request.env, request.action, taken, `${message}: ${livenessProblem(service.name, taken, []).headline}`);
+      const down = await this.exited(state);
+      throw new ServiceDownError(service.name, request.env, request.action, down, withLastLines(message, down.lastLines));
     }
     request.log(`started ${service.name} ${short(target.commit)} as pid ${pid} (log: ${logFile})`);
+  }
+
+  /** A dead service: how it ended, when this driver started it, and the end of its log. */
+  private async exited(state: LocalState): Promise<Extract<ServiceDown, { state: 'exited' }>> {
+    const exit = await this.exitOf(state.pid);
+    return {
+      state: 'exited',
+      pid: state.pid,
+      ...(exit?.signal ? { signal: exit.signal } : exit?.code !== null && exit?.code !== undefined ? { code: exit.code } : {}),
+      lastLines: await readLastLines(state.logFile, TAIL_LINES, state.logFrom ?? 0),
+      logFile: state.logFile,
+    };
+  }
+
+  /** The exit status of `pid`, if this driver started it; a process seen dead may not be reaped yet, so it waits a moment. */
+  private async exitOf(pid: number): Promise<Exit | undefined> {
+    const exit = this.exits.get(pid);
+    if (!exit) return undefined;
+    const timeout = new AbortController();
+    try {
+      return await Promise.race([exit, delay(EXIT_STATUS_WAIT_MS, undefined, { signal: timeout.signal })]);
+    } finally {
+      timeout.abort();
+    }
   }
 
   /**
@@ -209,6 +287,27 @@ async function readState(dir: string): Promise<LocalState | undefined> {
     throw new Error(`${file} is not a state file of the local driver; remove it once nothing it started runs`);
   }
   return state as LocalState;
+}
+
+/**
+ * The port's state when a process that is not the service (`pid`, its group and what it started)
+ * listens on it; undefined when none does, there is no port, or the OS does not tell.
+ */
+async function portTaken(port: ServicePort | undefined, pid?: number): Promise<Extract<ServiceDown, { state: 'port-in-use' }> | undefined> {
+  if (!port) return undefined;
+  const deadline = performance.now() + CLOSING_SOCKET_MS;
+  for (;;) {
+    const foreign = (await portListeners(port, pid))?.foreign;
+    if (!foreign) return undefined;
+    if (foreign.pid !== undefined || performance.now() >= deadline) {
+      return { state: 'port-in-use', port: port.port, ...(pid !== undefined ? { pid } : {}), ...holderOf(foreign) };
+    }
+    await delay(POLL_MS);
+  }
+}
+
+function holderOf(foreign: { pid?: number; name?: string }): { holder?: number; holderName?: string } {
+  return { ...(foreign.pid !== undefined ? { holder: foreign.pid } : {}), ...(foreign.name ? { holderName: foreign.name } : {}) };
 }
 
 function exists(path: string): Promise<boolean> {

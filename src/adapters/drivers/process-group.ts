@@ -146,21 +146,24 @@ async function groupAlive(pgid: number): Promise<boolean> {
   return false;
 }
 
-interface ProcStat {
+/** What tranche reads of `/proc/<pid>/stat` (Linux). */
+export interface ProcStat {
   state: string;
+  ppid: number;
   pgrp: number;
   startTime: string;
 }
 
-async function readStat(pid: number): Promise<ProcStat | undefined> {
+/** `/proc/<pid>/stat` of a process; undefined when it does not exist (or elsewhere than Linux). */
+export async function readStat(pid: number): Promise<ProcStat | undefined> {
   const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   // The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const [state, , pgrp] = fields;
+  const [state, ppid, pgrp] = fields;
   const startTime = fields[19];
-  if (state === undefined || pgrp === undefined || startTime === undefined) return undefined;
-  return { state, pgrp: Number(pgrp), startTime };
+  if (state === undefined || ppid === undefined || pgrp === undefined || startTime === undefined) return undefined;
+  return { state, ppid: Number(ppid), pgrp: Number(pgrp), startTime };
 }
 
 let bootIdOnce: Promise<string | undefined> | undefined;

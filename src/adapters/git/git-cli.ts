@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { constants, rmSync } from 'node:fs';
+import { lstat, mkdtemp, open, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { FileTree, TreeNode } from '../../ports/file-tree.js';
@@ -7,10 +7,11 @@ import type { RenderRequest, RenderResult, Renderer } from '../../ports/renderer
 import type { ChangedFile, CommitRecord, Git } from '../../ports/git.js';
 import { CatFileBatch } from './cat-file-batch.js';
 import { materializeCommit, signalCleanup } from './materialize-commit.js';
+import { resolvePath, type Entry } from './resolve-path.js';
 import { isShallow, resolveRef } from './resolve-ref.js';
 import { GitError, gitEnv, gitExitCode, runGit } from './run-git.js';
 
-/** A commit's listing: nodes by path, symbolic links by path with the blob holding their target, submodules by path. */
+/** A commit's listing: nodes by path, symbolic links by path with their target as written, submodules by path. */
 interface Listing {
   nodes: Map<string, TreeNode>;
   links: Map<string, string>;
@@ -22,8 +23,6 @@ interface IndexListing {
   tracked: Set<string>;
   submodules: Map<string, string>;
 }
-
-const MAX_LINK_HOPS = 8;
 
 /**
  * The `Git` port over the git command line: every call an argument array, every revision after
@@ -86,18 +85,24 @@ export class GitCli implements Git {
   }
 
   commitTree(commit: string, label: string): FileTree {
-    const list = () => {
+    const listed = async () => {
       let listing = this.listings.get(commit);
       if (!listing) this.listings.set(commit, (listing = this.listTree(commit)));
-      return listing;
+      return entriesOf(await listing);
+    };
+    const resolveAll = async (paths: readonly string[]) => {
+      const { entry } = await listed();
+      return new Map(await Promise.all(paths.map(async (path) => [path, await resolvePath(path, entry)] as const)));
     };
     const worktree = this.workingTree();
     // A file git ignores (a dotenv file holding secrets) is the operator's local source: it is
     // read from disk whatever the revision. Nothing else is: a file that is merely not added
     // yet is not part of any commit.
     const ignoredOnDisk = async (paths: string[]) => {
-      const onDisk = [...(await worktree.lookup(paths))].filter(([, node]) => node.kind === 'file' && !node.tracked).map(([p]) => p);
-      return this.ignored(onDisk);
+      const onDisk = await worktree.lookup(paths);
+      const refused = [...onDisk].filter(([, node]) => node.kind === 'refused-link') as [string, TreeNode & { kind: 'refused-link' }][];
+      const ignoredLinks = new Set(await this.ignored([...new Set(refused.map(([, node]) => node.link))]));
+      return new Map([...onDisk].filter(([, node]) => (node.kind === 'file' && !node.tracked) || (node.kind === 'refused-link' && ignoredLinks.has(node.link))));
     };
     return {
       commit,
@@ -105,36 +110,45 @@ export class GitCli implements Git {
       lookup: async (paths) => {
         const result = new Map<string, TreeNode>();
         const absent: string[] = [];
-        for (const path of paths) {
-          const node = await this.follow(await list(), path);
-          if (node) result.set(path, node.node);
+        for (const [path, node] of await resolveAll(paths)) {
+          if (node) result.set(path, node);
           else absent.push(path);
         }
-        for (const path of await ignoredOnDisk(absent)) result.set(path, { kind: 'file', tracked: false });
+        for (const [path, node] of await ignoredOnDisk(absent)) result.set(path, node);
         return result;
       },
       read: async (paths) => {
         const ids = new Map<string, string>();
         const absent: string[] = [];
-        for (const path of paths) {
-          const node = (await this.follow(await list(), path))?.node;
+        for (const [path, node] of await resolveAll(paths)) {
           if (node?.kind === 'file' && node.id) ids.set(path, node.id);
           else if (!node) absent.push(path);
         }
         const blobs = await this.batch.readMany([...new Set(ids.values())]);
-        const result = new Map<string, string>();
+        const result = new Map<string, Uint8Array>();
         for (const [path, id] of ids) {
           const blob = blobs.get(id);
-          if (blob) result.set(path, blob.toString('utf8'));
+          if (blob) result.set(path, blob);
         }
-        for (const [path, text] of await worktree.read([...(await ignoredOnDisk(absent))])) result.set(path, text);
+        const ignored = [...(await ignoredOnDisk(absent))].filter(([, node]) => node.kind === 'file').map(([path]) => path);
+        for (const [path, bytes] of await worktree.read(ignored)) result.set(path, bytes);
         return result;
       },
       list: async (dir) => {
-        const prefix = dir === '.' ? '' : `${dir}/`;
-        const committed = new Set([...(await list()).nodes].filter(([path, node]) => node.kind === 'file' && path.startsWith(prefix)).map(([path]) => path));
-        const ignored = await this.ignored((await worktree.list(dir)).filter((p) => !committed.has(p)));
-        return [...new Set([...committed, ...ignored])].sort();
+        const { listing, entry } = await listed();
+        const committed = new Set<string>();
+        const node = await resolvePath(dir, entry);
+        if (node?.kind === 'dir') {
+          const below = belowDir(dir, node.real ?? dir);
+          for (const [path, found] of listing.nodes) if (found.kind === 'file' && below(path) !== undefined) committed.add(below(path)!);
+          for (const path of listing.links.keys()) {
+            const named = below(path);
+            const kind = named === undefined ? undefined : (await resolvePath(path, entry))?.kind;
+            if (kind === 'file' || kind === 'refused-link') committed.add(named!);
+          }
+        }
+        const ignored = await ignoredOnDisk((await worktree.list(dir)).filter((p) => !committed.has(p)));
+        return [...new Set([...committed, ...ignored.keys()])].sort();
       },
       materialize: () => this.materialize(commit),
       render: (request) => this.render(commit, request, () => this.materialize(commit)),
@@ -144,53 +158,72 @@ export class GitCli implements Git {
   workingTree(): FileTree {
     const root = this.root;
     const indexed = () => (this.index ??= this.listIndex());
+    /** What is at each exact path on disk, asked once per call however many paths pass there. */
+    const onDisk = (submodules: Map<string, string>) => {
+      const seen = new Map<string, Promise<Entry>>();
+      const entry = (path: string): Promise<Entry> => {
+        let found = seen.get(path);
+        if (!found) seen.set(path, (found = diskEntry(root, path, submodules)));
+        return found;
+      };
+      return { entry, resolve: (path: string) => resolvePath(path, entry) };
+    };
     return {
       label: 'the working tree',
       lookup: async (paths) => {
         const { tracked, submodules } = await indexed();
+        const { resolve } = onDisk(submodules);
         const result = new Map<string, TreeNode>();
-        const untracked: string[] = [];
+        const untracked = new Map<string, string>();
         await Promise.all(
           paths.map(async (path) => {
-            const submodule = containingSubmodule(submodules, path);
-            if (submodule) {
-              result.set(path, { kind: 'submodule', submodule, id: submodules.get(submodule)! });
-              return;
-            }
-            const stats = await stat(join(root, path)).catch(() => undefined);
-            if (stats?.isDirectory()) result.set(path, { kind: 'dir' });
-            else if (stats?.isFile()) {
-              result.set(path, { kind: 'file', tracked: tracked.has(path) });
-              if (!tracked.has(path)) untracked.push(path);
-            }
+            const node = await resolve(path);
+            if (!node) return;
+            if (node.kind !== 'file') return result.set(path, node);
+            // Whether git tracks it is asked of the file the path resolves to.
+            const real = node.real ?? path;
+            result.set(path, { ...node, tracked: tracked.has(real) });
+            if (!tracked.has(real)) untracked.set(path, real);
           }),
         );
         // An untracked file that is not ignored is on its way into git: treat it as tracked.
-        const ignored = new Set(await this.ignored(untracked));
-        for (const path of untracked) if (!ignored.has(path)) result.set(path, { kind: 'file', tracked: true });
+        const ignored = new Set(await this.ignored([...new Set(untracked.values())]));
+        for (const [path, real] of untracked) if (!ignored.has(real)) result.set(path, { ...(result.get(path) as TreeNode & { kind: 'file' }), tracked: true });
         return result;
       },
       list: async (dir) => {
-        // Tracked, untracked and ignored files alike: what is on disk (a tracked file deleted from disk is not).
-        const [present, deleted] = await Promise.all([
-          this.git(['ls-files', '-z', '--cached', '--others', '--', dir]),
-          this.git(['ls-files', '-z', '--deleted', '--', dir]),
-        ]);
-        const gone = new Set(deleted.toString('utf8').split('\0'));
         const { submodules } = await indexed();
-        const files = present.toString('utf8').split('\0').filter((p) => p && !gone.has(p) && !containingSubmodule(submodules, p));
-        return [...new Set(files)].sort();
+        const { entry, resolve } = onDisk(submodules);
+        const node = await resolve(dir);
+        if (node?.kind !== 'dir') return [];
+        const real = node.real ?? dir;
+        // Tracked, untracked and ignored files alike: what is on disk (a tracked file deleted from disk is not).
+        const spec = `:(literal)${real}`;
+        const [present, deleted] = await Promise.all([this.git(['ls-files', '-z', '--cached', '--others', '--', spec]), this.git(['ls-files', '-z', '--deleted', '--', spec])]);
+        const gone = new Set(deleted.toString('utf8').split('\0'));
+        const below = belowDir(dir, real);
+        const files = await Promise.all(
+          [...new Set(present.toString('utf8').split('\0'))].map(async (path) => {
+            if (!path || gone.has(path) || containingSubmodule(submodules, path)) return undefined;
+            const found = await entry(path);
+            const kind = found && 'link' in found ? (await resolve(path))?.kind : found?.node.kind;
+            return kind === 'file' || kind === 'refused-link' ? below(path) : undefined;
+          }),
+        );
+        return files.filter((p): p is string => p !== undefined).sort();
       },
       materialize: async () => root,
       render: (request) => this.render(undefined, request, async () => root),
       read: async (paths) => {
         const { submodules } = await indexed();
-        const result = new Map<string, string>();
+        const { resolve } = onDisk(submodules);
+        const result = new Map<string, Uint8Array>();
         await Promise.all(
           paths.map(async (path) => {
-            if (containingSubmodule(submodules, path)) return;
-            const text = await readFile(join(root, path), 'utf8').catch(() => undefined);
-            if (text !== undefined) result.set(path, text);
+            const node = await resolve(path);
+            if (node?.kind !== 'file') return;
+            const bytes = await readRegularFile(join(root, node.real ?? path));
+            if (bytes) result.set(path, bytes);
           }),
         );
         return result;
@@ -313,24 +346,6 @@ export class GitCli implements Git {
     return (this.prefix ??= this.git(['rev-parse', '--show-prefix']).then((out) => out.toString('utf8').trim()));
   }
 
-  /** The node at `path`, following symbolic links that stay inside the fleet. */
-  private async follow(listing: Listing, path: string): Promise<{ node: TreeNode } | undefined> {
-    let current = path;
-    for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
-      const node = listing.nodes.get(current);
-      if (node) return { node };
-      const submodule = containingSubmodule(listing.submodules, current);
-      if (submodule) return { node: { kind: 'submodule', submodule, id: listing.submodules.get(submodule)! } };
-      const link = listing.links.get(current);
-      if (!link) return undefined;
-      const target = (await this.batch.read(link))?.toString('utf8') ?? '';
-      const next = posix.normalize(posix.join(posix.dirname(current), target));
-      if (target.startsWith('/') || next.startsWith('..')) return undefined;
-      current = next;
-    }
-    return undefined;
-  }
-
   /**
    * The fleet's directory at a commit: every entry below it, paths relative to it. A commit in
    * which the directory does not exist (before the fleet moved there) lists nothing.
@@ -354,6 +369,9 @@ export class GitCli implements Git {
       else if (type === 'blob' && mode === '120000') links.set(path, id!);
       else if (type === 'blob') nodes.set(path, { kind: 'file', id: id!, tracked: true });
     }
+    // A symbolic link is a blob holding its target: read them all at once.
+    const targets = await this.batch.readMany([...new Set(links.values())]);
+    for (const [path, id] of links) links.set(path, targets.get(id)?.toString('utf8') ?? '');
     return { nodes, links, submodules };
   }
 
@@ -390,6 +408,63 @@ export class GitCli implements Git {
     const out = await this.git(['check-ignore', '-z', '--stdin'], { input: paths.join('\0') + '\0', okCodes: [0, 1] });
     return out.toString('utf8').split('\0').filter(Boolean);
   }
+}
+
+/** A commit's listing, and what is at each exact path of it (for `resolvePath`). */
+function entriesOf(listing: Listing): { listing: Listing; entry: (path: string) => Entry } {
+  const entry = (path: string): Entry => {
+    const node = listing.nodes.get(path);
+    if (node) return { node: node as Exclude<TreeNode, { kind: 'refused-link' }> };
+    const link = listing.links.get(path);
+    if (link !== undefined) return { link };
+    const submodule = listing.submodules.get(path);
+    return submodule === undefined ? undefined : { node: { kind: 'submodule', submodule: path, id: submodule } };
+  };
+  return { listing, entry };
+}
+
+/**
+ * What is at one exact path of the working tree, a symbolic link not followed: a regular file, a
+ * directory, a link with its target, a submodule (by the index). `.git` and special files (a FIFO
+ * would block a read, a device never ends) are nothing of the fleet's.
+ */
+async function diskEntry(root: string, path: string, submodules: Map<string, string>): Promise<Entry> {
+  if (path === '.') return { node: { kind: 'dir' } };
+  if (posix.basename(path) === '.git') return undefined;
+  const submodule = submodules.get(path);
+  if (submodule !== undefined) return { node: { kind: 'submodule', submodule: path, id: submodule } };
+  const full = join(root, path);
+  const stats = await lstat(full).catch(() => undefined);
+  if (stats?.isSymbolicLink()) {
+    const target = await readlink(full).catch(() => undefined);
+    return target === undefined ? undefined : { link: target };
+  }
+  if (stats?.isDirectory()) return { node: { kind: 'dir' } };
+  if (stats?.isFile()) return { node: { kind: 'file', tracked: false } };
+  return undefined;
+}
+
+/**
+ * A regular file's bytes, opened without following a symbolic link (the path was resolved to one
+ * that has none: a link put there since is not followed) and without blocking on a FIFO.
+ */
+async function readRegularFile(path: string): Promise<Buffer | undefined> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    return (await handle.stat()).isFile() ? await handle.readFile() : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A path below `real` (where `dir` resolves to) named below `dir` as asked; undefined for a path not below it. */
+function belowDir(dir: string, real: string): (path: string) => string | undefined {
+  const prefix = real === '.' ? '' : `${real}/`;
+  const named = dir === '.' ? '' : `${dir}/`;
+  return (path) => (path.startsWith(prefix) && path !== real ? `${named}${path.slice(prefix.length)}` : undefined);
 }
 
 /** The submodule `path` is, or is inside, if any. */

@@ -23,9 +23,11 @@ rollback of part of the plan would create, is checked (contract/breaking, no-saf
 rollback-unsafe). With policy.separate_config, config-only changes go out first in their own
 batches. Each step says what it deploys and how it is rolled back; each batch lists its gates
 (health, sanity, bake) and why it is where it is. The plan carries the release's findings (see tranche check).
--o writes the plan as JSON for tranche apply, which refuses it once the deployed state or the
-target has moved. Each service starts from what it runs in E, as recorded; --from REF plans a
-what-if (as if every service ran REF), which apply refuses unless that is what runs.
+-o writes the plan as JSON (format 1, schema/plan.schema.json) for tranche apply, which makes
+the plan again and refuses the file unless it is that plan: same steps, rollbacks, batch order
+and policy, from the same recorded state, and no error finding it does not show. Each service
+starts from what it runs in E, as recorded; --from REF plans a what-if (as if every service ran
+REF), which apply refuses unless that is what runs.
 
 Exit codes: 0 no error findings; 1 error findings; 2 unusable input.`,
   options: {

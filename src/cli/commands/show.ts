@@ -1,5 +1,5 @@
 import { InputError } from '../../core/input-error.js';
-import type { Plan } from '../../core/plan/plan.js';
+import { recordedPlan } from '../../core/plan/read-plan.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
@@ -36,12 +36,13 @@ Exit codes: 0 shown; 2 unknown release.`,
           writeJson(io.stdout, { release, journal, checks, findings: findings.map(findingJson) });
           return EXIT.ok;
         }
+        const plan = recordedPlan(release);
         const lines = [
           `release ${release.id} of ${release.env}: ${release.status}${release.summary ? ` — ${release.summary}` : ''}`,
           `by ${release.by.user}@${release.by.host}, ${release.startedAt}${release.finishedAt ? ` → ${release.finishedAt}` : ''}${release.intent ? `; intent: ${release.intent}` : ''}`,
           '',
-          renderPlan(release.plan as Plan),
-          ...((release.plan as Plan).changes ? [renderChanges((release.plan as Plan).changes!, planStart(release.plan as Plan))] : []),
+          renderPlan(plan),
+          ...(plan.changes ? [renderChanges(plan.changes, planStart(plan))] : []),
           'journal:',
           ...journal.map((e) => `  ${e.seq}. ${e.at}  batch ${e.batch}  ${e.kind} ${e.event}${e.service ? `  ${e.service}` : ''}${e.detail?.error ? `: ${String(e.detail.error)}` : ''}${e.event === 'stopped' ? ` by ${String(e.detail?.by)}${e.detail?.atOnce ? ', at once' : ''}` : ''}`),
           '',

@@ -1,5 +1,6 @@
 import type { ChangeManifest, ServiceChanges } from '../../core/changes/change-manifest.js';
 import { listed } from '../../core/listed.js';
+import { oneLine } from '../io.js';
 import { htmlText, mdCode, mdText } from './markdown.js';
 
 const short = (sha: string) => sha.slice(0, 7);
@@ -14,13 +15,13 @@ interface Limits {
 const TEXT_LIMITS: Limits = { commits: 200, files: 500, keys: 500, deps: 500 };
 const MARKDOWN_LIMITS: Limits = { commits: 20, files: 30, keys: 30, deps: 30 };
 
-/** How a view writes what came from commits, files and config: as is, or escaped for markdown. */
+/** How a view writes what came from commits, files and config: on its line, or escaped for markdown. */
 interface Writer {
   text(t: string): string;
   code(t: string): string;
   bullet: string;
 }
-const PLAIN: Writer = { text: (t) => t, code: (t) => t, bullet: '    ' };
+const PLAIN: Writer = { text: oneLine, code: oneLine, bullet: '    ' };
 const MARKDOWN: Writer = { text: mdText, code: (t) => mdCode(t), bullet: '- ' };
 
 /** What a service's change starts from, as a header says it. */

@@ -15,6 +15,14 @@ export function findingJson(f: Finding): Record<string, unknown> {
   };
 }
 
+/**
+ * Characters JSON.stringify leaves as they are that a terminal acts on (C1 controls, DEL) or that
+ * reorder or break a line (bidirectional overrides, line separators): only ever inside strings.
+ */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+/** One JSON document, every character a terminal would act on escaped as `\uXXXX` (the same string once parsed). */
 export function writeJson(out: Output, document: unknown): void {
-  out.write(`${JSON.stringify(document, null, 2)}\n`);
+  const text = JSON.stringify(document, null, 2).replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  out.write(`${text}\n`);
 }

@@ -10,6 +10,7 @@ import { yamlProblemMessage } from '../yaml/yaml-problem-message.js';
 import type { ReadFile } from './compose-service.js';
 import type { LayerReference } from './resolved-config.js';
 import type { SourceEntry } from './source-file.js';
+import { decodeUtf8 } from '../utf8-text.js';
 
 /**
  * The environment a Kubernetes workload's container gets, read from manifests: its `envFrom`
@@ -222,12 +223,17 @@ export function workloadEntries(objects: readonly KubernetesObject[], query: Wor
   return { entries, findings, used: [...used] };
 }
 
-/** A ConfigMap's `data`, or a Secret's `data` (base64-decoded) then `stringData`: key, value, path in the object. */
+/**
+ * A ConfigMap's `data`, or a Secret's `data` (base64-decoded) then `stringData`: key, value, path in
+ * the object. A Secret value that is not UTF-8 text (a keystore, a DER certificate) stays as its
+ * base64: decoding it would turn every bad byte into U+FFFD, and two different secrets into one.
+ */
 function objectValues(object: KubernetesObject): [string, string, (string | number)[]][] {
   const out: [string, string, (string | number)[]][] = [];
   for (const [key, value] of Object.entries(record(object.data.data))) {
     if (value === null || value === undefined) continue;
-    const text = object.kind === 'Secret' ? Buffer.from(String(value), 'base64').toString('utf8') : String(value);
+    const decoded = object.kind === 'Secret' ? decodeUtf8(Buffer.from(String(value), 'base64')) : undefined;
+    const text = decoded && 'text' in decoded ? decoded.text : String(value);
     out.push([key, text, ['data', key]]);
   }
   if (object.kind === 'Secret') for (const [key, value] of Object.entries(record(object.data.stringData))) out.push([key, String(value), ['stringData', key]]);

@@ -24,6 +24,8 @@ export interface ContractSources {
   roots: SpecRoot[];
   consumes: [string, [string, Consumption][]][];
   files: Record<string, SourceFile>;
+  /** Files that are there but cannot be read as specs (a link out of the repository, bytes that are not UTF-8): why, and where. */
+  unreadable?: Record<string, { message: string; location?: SourceLocation }>;
 }
 
 /** A spec file: content id, text, and the repo paths its external `$ref`s point into. */
@@ -90,6 +92,8 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
     }
 
     function documentOf(path: string): unknown {
+      const unreadable = sources.unreadable?.[path];
+      if (unreadable) throw new SpecProblem(path === root.path ? `contract ${unreadable.message}` : `contract ${root.path} refers to ${path}: ${unreadable.message}`, unreadable.location);
       const result = parse(path);
       if (result === undefined) {
         throw new SpecProblem(path === root.path ? `contract ${path} does not exist in ${sources.label}` : `contract ${root.path} refers to ${path}, which does not exist in ${sources.label}`);

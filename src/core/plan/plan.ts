@@ -47,8 +47,9 @@ export interface Batch {
 
 /**
  * A release's plan: findings, then ordered batches of steps. Plain JSON (no secret values), saved
- * with `plan -o`. `basis` is what the plan was made against: apply refuses the plan when the
- * deployed state or the target has moved since.
+ * with `plan -o` in format 1 (`plan-schema.ts`). `basis` is what the plan was made against. A
+ * saved plan is an approval: apply makes the plan again and refuses the file unless it is that
+ * plan (`comparePlans`).
  */
 export interface Plan {
   format: 1;

@@ -25,6 +25,8 @@ export const RULES = {
   'change/unreadable': 'error',
   'check/preflight-failed': 'error',
   'check/failed': 'error',
+  'check/exited': 'error',
+  'check/port-in-use': 'error',
   'check/lying-health': 'warn',
   'manifest/invalid': 'error',
 } as const satisfies Record<string, Severity>;

@@ -2,8 +2,9 @@ import { joinUri, parseSpecText, type ContractSources, type SpecRoot } from '../
 import type { FleetRevision } from '../../core/fleet-revision.js';
 import type { SourceLocation } from '../../core/location.js';
 import { joinRepoPath, normalizeRepoPath } from '../../core/manifest/repo-path.js';
-import type { FileTree } from '../../ports/file-tree.js';
+import type { FileTree, TreeNode } from '../../ports/file-tree.js';
 import type { Git } from '../../ports/git.js';
+import { readTexts, refusedLinkText } from '../read-texts.js';
 
 /**
  * Reads every spec the services of a revision provide, and the files their external `$ref`s
@@ -27,28 +28,33 @@ export async function readContractSources(git: Git, revision: FleetRevision): Pr
     const locate = (target: string, i: number) => manifest.locate(['services', service.name, 'contracts', 'consumes', target, 'operations', i]);
     consumes.push([service.name, consumptions(service.contracts?.consumes, locate)]);
   }
-  return { label: tree.label, services: [...manifest.services.keys()], roots, consumes, files: await readFiles(tree, roots.map((r) => r.path)) };
+  return { label: tree.label, services: [...manifest.services.keys()], roots, consumes, ...(await readFiles(tree, roots.map((r) => r.path))) };
 }
 
-async function readFiles(tree: FileTree, roots: string[]): Promise<ContractSources['files']> {
+async function readFiles(tree: FileTree, roots: string[]): Promise<Pick<ContractSources, 'files' | 'unreadable'>> {
   const files: ContractSources['files'] = {};
+  const unreadable: NonNullable<ContractSources['unreadable']> = {};
   const readable = (path: string) => normalizeRepoPath(path) === path;
   let pending = [...new Set(roots)].filter(readable);
   while (pending.length) {
     const nodes = await tree.lookup(pending);
     const present = pending.filter((path) => nodes.get(path)?.kind === 'file');
-    const texts = await tree.read(present);
+    const { texts, notUtf8 } = await readTexts(tree, present);
+    for (const [path, node] of nodes) if (node.kind === 'refused-link') unreadable[path] = { message: refusedLinkText(path, node) };
+    for (const [path, at] of notUtf8) unreadable[path] = { message: `${path} is not valid UTF-8 text`, location: { file: path, line: at.line, column: at.column } };
     const next = new Set<string>();
     for (const path of present) {
-      const text = texts.get(path) ?? '';
+      const text = texts.get(path);
+      if (text === undefined) continue;
       const refs = externalRefs(text).map((ref) => joinUri(path, ref));
-      files[path] = { id: nodes.get(path)!.id ?? textId(text), text, refs };
+      const node = nodes.get(path) as TreeNode & { kind: 'file' };
+      files[path] = { id: node.id ?? textId(text), text, refs };
       refs.forEach((ref) => next.add(ref));
     }
     // A reference out of the repository (or to a URL) is never looked up: it is reported missing.
-    pending = [...next].filter((path) => !Object.hasOwn(files, path) && readable(path));
+    pending = [...next].filter((path) => !Object.hasOwn(files, path) && !Object.hasOwn(unreadable, path) && readable(path));
   }
-  return files;
+  return { files, ...(Object.keys(unreadable).length ? { unreadable } : {}) };
 }
 
 /** A content id for a file read from the working tree (git gives one for committed files). */

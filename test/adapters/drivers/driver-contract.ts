@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Service } from '../../../src/core/manifest/manifest.js';
-import { DriverError, type DeployRequest, type Driver, type ServiceVersion } from '../../../src/ports/driver.js';
+import { DriverError, ServiceDownError, type DeployRequest, type Driver, type Liveness, type ServiceVersion } from '../../../src/ports/driver.js';
 import { GitRepo } from '../../support/git-repo.js';
 
 /** A driver under test, and how to make it deploy the tiny service of `TinyFleet`. */
@@ -24,6 +24,13 @@ export interface DriverUnderTest {
   keepsProcessOnRedeploy: boolean;
   /** Why `stop` leaves the process running, for a driver that cannot stop it: that case then does not apply. */
   cannotStop?: string;
+  /**
+   * Why the driver cannot tell which process serves a service (its liveness is always `unknown`):
+   * the cases of a process that exited and of a port held by another process then do not apply.
+   */
+  livenessUnknown?: string;
+  /** The driver's part of a service that prints two lines, `up` and `fatal: lost the ledger`, and exits with code 3 300 ms after it started. */
+  exitsLater?: Pick<Service, 'run' | 'exec'>;
 }
 
 /** What the tiny service answers. */
@@ -207,6 +214,17 @@ export function killPid(pid: number): void {
   }
 }
 
+/** Asks `ask` until its answer satisfies `done` (10 s at most), and returns that answer. */
+export async function until<T>(ask: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await ask();
+    if (done(value)) return value;
+    if (Date.now() > deadline) assert.fail(`still ${JSON.stringify(value)} after ${timeoutMs}ms`);
+    await sleep(25);
+  }
+}
+
 /** Asserts that `promise` rejects with a DriverError about `service` in `env` whose message matches every pattern. */
 export async function assertDriverError(promise: Promise<unknown>, service: string, env: string, ...patterns: RegExp[]): Promise<DriverError> {
   let caught: unknown;
@@ -291,6 +309,7 @@ export function driverContract(name: string, setup: () => DriverUnderTest): void
       await deploy('c5', 1, config);
       await driver.stop('c5', web, fleet.root);
       assert.notEqual((await driver.inspect('c5', web, fleet.root))?.running, true);
+      assert.notEqual((await driver.liveness('c5', web, fleet.root)).state, 'up');
       await driver.stop('c5', web, fleet.root);
     });
 
@@ -302,6 +321,43 @@ export function driverContract(name: string, setup: () => DriverUnderTest): void
       assert.equal(isRunning(answer.pid), false);
       await assert.rejects(ask(Number(config.PORT)), /ECONNREFUSED/);
     });
+
+    test(`liveness: a deployed service ${sut.livenessUnknown ? 'is unknown to this driver' : 'is up, and it is what listens on the port of its address'}`, async () => {
+      const config = await fleet.config();
+      const address = `http://127.0.0.1:${config.PORT}`;
+      const answer = await deploy('l1', 1, config, { address });
+      const liveness = await driver.liveness('l1', web, fleet.root, address);
+      const expected: Liveness = sut.livenessUnknown ? { state: 'unknown' } : { state: 'up', pid: answer.pid, port: Number(config.PORT) };
+      assert.deepEqual(liveness, expected);
+    });
+
+    // Which process serves, a driver that runs a command cannot tell: for it these cases do not exist (see livenessUnknown).
+    if (!sut.livenessUnknown) {
+      test('liveness: a service whose process exited is exited, with its exit code and the last lines of its log', async () => {
+        const dying = fleet.service(sut.exitsLater!, 'dying');
+        const config = await fleet.config();
+        await driver.deploy(fleet.request('l2', dying, fleet.version(1, config), config));
+        const seen = await until(() => driver.liveness('l2', dying, fleet.root), (l) => l.state === 'exited');
+        assert.ok(seen.state === 'exited');
+        assert.deepEqual({ code: seen.code, signal: seen.signal, lastLines: seen.lastLines }, { code: 3, signal: undefined, lastLines: ['up', 'fatal: lost the ledger'] });
+        assert.equal(typeof seen.pid, 'number');
+      });
+
+      test('deploying onto a port another process holds fails with port-in-use naming that process, and starts nothing', async () => {
+        const config = await fleet.config();
+        const holder = createServer();
+        await new Promise<void>((resolve) => holder.listen(Number(config.PORT), '127.0.0.1', resolve));
+        try {
+          const address = `http://127.0.0.1:${config.PORT}`;
+          const error = await assertDriverError(driver.deploy(fleet.request('l3', web, fleet.version(1, config), config, { address })), 'web', 'l3', new RegExp(`port ${config.PORT} of web is held by another process: pid ${process.pid}\\b`));
+          assert.ok(error instanceof ServiceDownError);
+          assert.deepEqual({ ...error.down, holderName: undefined }, { state: 'port-in-use', port: Number(config.PORT), holder: process.pid, holderName: undefined });
+          assert.notEqual((await driver.inspect('l3', web, fleet.root))?.running, true);
+        } finally {
+          await new Promise((resolve) => holder.close(resolve));
+        }
+      });
+    }
 
     test('a service never deployed is reported as not running, and stopping it does nothing', async () => {
       assert.notEqual((await driver.inspect('c7', web, fleet.root))?.running, true);

@@ -72,6 +72,7 @@ driverContract('exec', () => ({
   fails: { exec: { deploy: ['sh', 'fail.sh'] } },
   keepsProcessOnRedeploy: false,
   cannotStop: 'the exec driver has no stop command: stop only forgets what it deployed',
+  livenessUnknown: 'the exec driver runs a command: which process serves the service is that command\'s business',
 }));
 
 interface Report {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { LocalDriver, type LocalState } from '../../../src/adapters/drivers/local-driver.js';
-import { ask, assertDriverError, driverContract, isRunning, killPid, TinyFleet, waitForAnswer } from './driver-contract.js';
+import { ask, assertDriverError, driverContract, freePort, isRunning, killPid, TinyFleet, until, waitForAnswer } from './driver-contract.js';
 
 const NODE_SERVER = { run: { command: ['node', 'server.js'] } };
 
@@ -14,6 +15,7 @@ driverContract('local', () => ({
   deploys: NODE_SERVER,
   fails: { run: { command: ['node', '-e', 'console.error("fatal: no database"); process.exit(3)'] } },
   keepsProcessOnRedeploy: true,
+  exitsLater: { run: { command: ['node', '-e', 'console.log("up"); console.error("fatal: lost the ledger"); setTimeout(() => process.exit(3), 300)'] } },
 }));
 
 describe('LocalDriver', () => {
@@ -174,3 +176,65 @@ function filesUnder(dir: string): string[] {
     .map((entry) => join(dir, entry))
     .filter((path) => statSync(path).isFile());
 }
+
+// Telling which process listens on a port needs /proc (Linux, where tranche's CI runs); elsewhere liveness is whether the process is alive.
+if (process.platform === 'linux') describe('LocalDriver liveness', () => {
+  let fleet: TinyFleet;
+  const driver = new LocalDriver({ env: process.env });
+  before(() => {
+    fleet = new TinyFleet();
+  });
+  after(() => fleet?.dispose());
+
+  const web = () => fleet.service(NODE_SERVER);
+
+  async function deployed(env: string, service = web()): Promise<{ config: Record<string, string>; address: string; pid: number }> {
+    const config = await fleet.config();
+    await driver.deploy(fleet.request(env, service, fleet.version(1, config), config));
+    const { pid } = await waitForAnswer(Number(config.PORT), 'v1');
+    return { config, address: `http://127.0.0.1:${config.PORT}`, pid };
+  }
+
+  test('a process an earlier run started, since killed: exited, its pid and the end of its log, the signal known only to the driver that started it', async () => {
+    const { address, pid } = await deployed('gone');
+    process.kill(pid, 'SIGKILL');
+    const seen = await until(() => driver.liveness('gone', web(), fleet.root, address), (l) => l.state === 'exited');
+    assert.deepEqual({ ...seen, logFile: undefined }, { state: 'exited', pid, signal: 'SIGKILL', lastLines: ['v1 listening'], logFile: undefined });
+    const later = await new LocalDriver({ env: process.env }).liveness('gone', web(), fleet.root, address);
+    assert.deepEqual({ ...later, logFile: undefined }, { state: 'exited', pid, lastLines: ['v1 listening'], logFile: undefined });
+  });
+
+  test('alive, but not listening on the port of its address: not-listening', async () => {
+    const { pid } = await deployed('elsewhere');
+    const other = await freePort();
+    assert.deepEqual(await driver.liveness('elsewhere', web(), fleet.root, `http://127.0.0.1:${other}/`), { state: 'not-listening', pid, port: other });
+  });
+
+  test('another process listening where its address also leads (localhost as ::1): port-in-use naming that process and the service\'s own', async () => {
+    const { config, pid } = await deployed('beside');
+    const port = Number(config.PORT);
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(port, '::1', resolve));
+    try {
+      const seen = await driver.liveness('beside', web(), fleet.root, `http://localhost:${port}`);
+      assert.deepEqual({ ...seen, holderName: undefined }, { state: 'port-in-use', port, pid, holder: process.pid, holderName: undefined });
+      // Its own address (127.0.0.1) is not reached by the other listener: there the service is up.
+      assert.deepEqual(await driver.liveness('beside', web(), fleet.root, `http://127.0.0.1:${port}`), { state: 'up', pid, port });
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+
+  test('a process the service started holds the port (as `npm start` does): the service is up', async () => {
+    const launcher = fleet.service({ run: { command: ['node', '-e', 'require("child_process").spawn(process.execPath, ["server.js"], { stdio: "inherit" })'] } });
+    const { address, pid: child } = await deployed('launcher', launcher);
+    const seen = await driver.liveness('launcher', launcher, fleet.root, address);
+    assert.equal(seen.state, 'up');
+    assert.ok(seen.state === 'up' && seen.pid !== child, 'the recorded process is the launcher, not the server it started');
+  });
+
+  test('a service whose address is another host: only whether its process is alive', async () => {
+    const { pid } = await deployed('remote');
+    assert.deepEqual(await driver.liveness('remote', web(), fleet.root, 'http://192.0.2.1:80/'), { state: 'up', pid });
+  });
+});
