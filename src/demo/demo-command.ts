@@ -20,10 +20,11 @@ tranche commands, in four acts:
   4. tranche status, and the release's record.
 On a terminal the demo waits for Enter between acts; otherwise it runs straight through (under
 a minute). Everything it starts — services, the relay, Postgres — is stopped at the end, on
-Ctrl-C and on failure.
+Ctrl-C (SIGINT), SIGTERM or SIGHUP, and on failure; a second signal says it is still stopping
+them, a third ends tranche at once, leaving them.
 
 Exit codes: 0 the story was told; 1 it could not be (the reason is printed); 2 unusable input
-(a bad --dir); 130 or 143 interrupted by SIGINT or SIGTERM.`,
+(a bad --dir); 130, 143 or 129 stopped by SIGINT, SIGTERM or SIGHUP (141: its reader gone).`,
   options: {
     dir: { type: 'string', value: 'DIR', description: 'create the fleet in DIR (new, or an empty directory) and keep it; default: a temp directory, removed at the end' },
   },

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT, type CliIO } from '../cli/io.js';
-import { stopCause } from '../engine/stop.js';
+import { stopCause, StopRequest } from '../engine/stop.js';
 import { DemoRepo } from './demo-repo.js';
 import { EmbeddedPostgres, EmbeddedPostgresError } from './embedded-postgres.js';
 import { DEMO_SERVICES } from './fleet/demo-services.js';
@@ -40,7 +40,10 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> 
     io.stderr.write(`\n${by}: stopping everything the demo started\n`);
     controller.abort(new DemoInterrupted(by));
   };
-  const onAgain = () => io.stderr.write(`${stopCause(stop) ?? 'SIGTERM'}: still stopping what the demo started (once more ends tranche now, leaving them)\n`);
+  const onAgain = () => {
+    const again: unknown = stop?.now.reason;
+    io.stderr.write(`${again instanceof StopRequest ? again.by : 'SIGTERM'}: still stopping what the demo started (once more ends tranche now, leaving them)\n`);
+  };
   stop?.graceful.addEventListener('abort', onStop, { once: true });
   stop?.now.addEventListener('abort', onAgain, { once: true });
   const resources: DemoResources = {};
