@@ -1,3 +1,5 @@
+import type { Redactor } from '../core/config/redact-secrets.js';
+
 /** The outside world as the CLI sees it: only the entry point hands in `process`. */
 export interface CliIO {
   env: NodeJS.ProcessEnv;
@@ -7,6 +9,11 @@ export interface CliIO {
   stdin?: { isTTY?: boolean };
   /** Asks the operator a yes/no question on the terminal. */
   confirm(question: string): Promise<boolean>;
+  /**
+   * Every secret this run has met (each one the moment it is fingerprinted): kept out of stdout
+   * and stderr, which `main` wraps with it, and out of the store (see RedactingStore).
+   */
+  secrets: Redactor;
 }
 
 export interface Output {
@@ -50,6 +57,14 @@ export function exitOf(status: ReleaseStatus): number {
  * or a service's build output: each is shown as `?`. Newlines and tabs stay.
  */
 const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+/** `out` with every secret `secrets` knows, in any form, replaced before it is written. */
+export function redacting(out: Output, secrets: Redactor): Output {
+  return {
+    write: (text: string) => out.write(secrets.redact(text)),
+    ...(out.isTTY !== undefined ? { isTTY: out.isTTY } : {}),
+  };
+}
 
 /** `out` with nothing written to it that a terminal would act on (see UNPRINTABLE). */
 export function printable(out: Output): Output {

@@ -21,7 +21,8 @@ import { configCommand } from './commands/config.js';
 import { driftCommand } from './commands/drift.js';
 import { validateCommand } from './commands/validate.js';
 import { demoCommand } from '../demo/demo-command.js';
-import { EXIT, printable, type CliIO } from './io.js';
+import { Redactor } from '../core/config/redact-secrets.js';
+import { EXIT, printable, redacting, type CliIO } from './io.js';
 import { EnvLockedError } from '../engine/env-lock.js';
 import { InvalidFleetError } from '../engine/load-revision.js';
 import { SchemaTooNewError } from '../adapters/stores/schema-too-new-error.js';
@@ -98,9 +99,12 @@ export const COMMANDS: readonly Command[] = [
  * Runs one CLI invocation and returns its exit code. Never throws. What it prints for people
  * carries no character a terminal would act on (JSON escapes its own).
  */
-export async function main(argv: string[], raw: CliIO): Promise<number> {
+export async function main(argv: string[], raw: Omit<CliIO, 'secrets'>): Promise<number> {
   const json = argv.includes('--json');
-  const io: CliIO = { ...raw, stdout: json ? raw.stdout : printable(raw.stdout), stderr: printable(raw.stderr) };
+  // Secrets are replaced before anything else is done to the text: `printable` would change one holding a control character.
+  const secrets = new Redactor();
+  const stdout = json ? raw.stdout : printable(raw.stdout);
+  const io: CliIO = { ...raw, secrets, stdout: redacting(stdout, secrets), stderr: redacting(printable(raw.stderr), secrets) };
   const name = commandName(argv);
   if (name === undefined) {
     if (argv.includes('--version') || argv.includes('-v')) return versionCommand.run({ values: {}, positionals: [], json }, io);

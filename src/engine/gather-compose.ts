@@ -1,5 +1,5 @@
 import { ComposeProject, composeEntries, readComposeService, type ReadFile } from '../core/config/compose-service.js';
-import { composePaths, type SourceEntry, type SourceFile } from '../core/config/source-file.js';
+import { composePaths, declaredKey, type SourceEntry, type SourceFile } from '../core/config/source-file.js';
 import type { Finding } from '../core/finding.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
@@ -43,7 +43,7 @@ export async function gatherComposeSources(tree: FileTree, manifest: Manifest, s
   const envFiles = await read([...new Set([...services.values()].flatMap((s) => s.envFiles.map((e) => e.path)))]);
   for (const [key, service] of services) {
     const want = wanted.get(key)!;
-    const { entries, findings: problems } = composeEntries(service, envFiles);
+    const { entries, findings: problems } = composeEntries(service, envFiles, declaredKey(manifest));
     findings.push(...problems);
     const byKey = new Map<string, SourceEntry>();
     for (const entry of entries) byKey.set(entry.key, entry);

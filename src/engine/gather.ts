@@ -1,4 +1,4 @@
-import { readSourceFile, sourcePath, variablesPaths, type SourceFile } from '../core/config/source-file.js';
+import { declaredKey, readSourceFile, sourcePath, variablesPaths, type SourceFile } from '../core/config/source-file.js';
 import type { ParsedSpecs } from '../core/contracts/index.js';
 import type { Finding } from '../core/finding.js';
 import { contentId } from '../core/content-id.js';
@@ -102,13 +102,14 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
 
   const uncachedPaths = present.filter(([path]) => !cache.sources.has(contentKey(nodes.get(path)!, path, wanted.get(path)!.format)));
   const texts = await tree.read(uncachedPaths.map(([path]) => path));
+  const isKey = declaredKey(manifest);
   const files = new Map<string, SourceFile>();
   for (const [path, { format }] of present) {
     const node = nodes.get(path) as TreeNode & { kind: 'file' };
     const key = contentKey(node, path, format);
     let result = cache.sources.get(key);
     if (!result) {
-      result = readSourceFile(path, format, texts.get(path) ?? '', node.tracked);
+      result = readSourceFile(path, format, texts.get(path) ?? '', node.tracked, isKey);
       if (node.id) cache.sources.set(key, result);
     }
     // A cached parse may come from another path or tracking state with the same content.

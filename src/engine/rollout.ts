@@ -272,7 +272,7 @@ export class Rollout {
     try {
       if (rollback.action === 'redeploy') {
         previous = await this.deps.resolver.at(step.service, rollback.to.commit);
-        if (previous.version.configHash !== rollback.to.configHash) {
+        if (!this.deps.resolver.fingerprints.isConfigOf(rollback.to.configHash, previous.environment)) {
           emit({ type: 'note', message: `${step.service}: the config at ${rollback.to.commit.slice(0, 7)} now resolves differently from what was deployed (an untracked source changed); restoring it as it resolves now` });
         }
         await driver.deploy({

@@ -9,7 +9,7 @@ import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command } from '../command.js';
 import { EXIT, exitOf } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { lazyRuntime } from '../runtime.js';
+import { lazyRuntime, releaseState } from '../runtime.js';
 import { groupedFindings } from '../views/findings.js';
 import { findingJson, writeJson } from '../views/json.js';
 import { progressPrinter } from '../views/progress-view.js';
@@ -58,7 +58,7 @@ and the rollback did not complete.`,
         const now = new Date().toISOString();
         // --from on apply is no what-if: it states what runs, and is refused unless that is what is recorded.
         const override = { assertFrom: true, ...(saved ? { env: saved.env, toRef: saved.to.commit } : {}) };
-        const { revisions, check } = await readAndCheck(fleet, args, async () => (await lazy.get()).store, now, override);
+        const { revisions, check } = await readAndCheck(fleet, args, releaseState(fleet, io, lazy), now, override);
         const runtime = await lazy.get();
         const prepared = prepareRelease({ revisions, check, createdAt: now, ...intentAndScope(args), ...(saved ? intentAndScope({ values: { intent: saved.intent, scope: saved.scope?.join(',') } }) : {}) });
         if (saved) {
@@ -78,7 +78,7 @@ and the rollback did not complete.`,
         }
 
         const progress = progressPrinter(io.stderr, args.json);
-        const resolver = new ServiceResolver(fleet.git, fleet.cache, plan.env);
+        const resolver = new ServiceResolver(fleet.git, fleet.cache, plan.env, revisions.fingerprints);
         resolver.remember(revisions.to);
         const outcome = await applyRelease(plan, prepared.targets, {
           ...runtime,

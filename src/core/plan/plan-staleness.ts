@@ -2,7 +2,7 @@ import type { Plan, VersionRef } from './plan.js';
 
 const same = (a: VersionRef | undefined, b: VersionRef | undefined) =>
   a?.commit === b?.commit && a?.contentId === b?.contentId && a?.configHash === b?.configHash;
-const short = (v: VersionRef | undefined) => (v ? `${v.commit.slice(0, 7)} (config ${v.configHash.slice(7, 15)})` : 'nothing');
+const short = (v: VersionRef | undefined) => (v ? `${v.commit.slice(0, 7)} (config ${v.configHash.replace(/^[a-z0-9]+:/, '').slice(0, 8)})` : 'nothing');
 
 /**
  * Why a saved plan can no longer be applied, or undefined when it still holds: `fresh` is the
