@@ -1,4 +1,3 @@
-import { redactSecrets } from '../core/config/redact-secrets.js';
 import type { Finding } from '../core/finding.js';
 import type { Batch, Plan, Step } from '../core/plan/plan.js';
 import type { DeployedService, JournalEntry, Release, ReleaseStatus } from '../core/state/records.js';
@@ -13,6 +12,11 @@ import type { ResolvedService, ServiceResolver } from './resolve-service.js';
 import type { EmitEvent } from './rollout-events.js';
 import { runGates, waitHealthy } from './run-gates.js';
 
+/**
+ * What a rollout works with. What it records and emits may quote what the outside world said (a
+ * driver's error, a check's answer, a deploy command's output), secrets included: `store` and
+ * whoever renders `emit` keep them out (the CLI wires a RedactingStore and redacting output).
+ */
 export interface RolloutDeps {
   store: Store;
   driver: Driver;
@@ -141,6 +145,7 @@ export class Rollout {
           action: 'deploy',
           target: target.version,
           config: target.environment,
+          secrets: target.secrets,
           fleetRoot,
           log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
         });
@@ -208,11 +213,12 @@ export class Rollout {
         target: target.version,
         ...(step.from ? { previous: step.from } : {}),
         config: target.environment,
+        secrets: target.secrets,
         fleetRoot,
         log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
       });
     } catch (error) {
-      const message = redactSecrets(error instanceof Error ? error.message : String(error), target.secrets);
+      const message = error instanceof Error ? error.message : String(error);
       await this.journal(release.id, { batch, service: step.service, kind: 'deploy', event: 'failed', detail: { error: message } });
       emit({ type: 'step', action: 'deploy', phase: 'failed', batch, service: step.service, detail: message });
       await this.deps.store.recordFindings(release.id, [{ rule: 'check/failed', severity: 'error', service: step.service, env, message: `deploy failed: ${message}` }]);
@@ -282,6 +288,7 @@ export class Rollout {
           target: previous.version,
           previous: step.to,
           config: previous.environment,
+          secrets: previous.secrets,
           fleetRoot,
           log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
         });
@@ -293,7 +300,7 @@ export class Rollout {
         await driver.stop(env, target.service, fleetRoot);
       }
     } catch (error) {
-      const message = redactSecrets(error instanceof Error ? error.message : String(error), previous?.secrets ?? []);
+      const message = error instanceof Error ? error.message : String(error);
       await this.journal(release.id, { batch, service: step.service, kind: 'rollback', event: 'failed', detail: { error: message } });
       emit({ type: 'step', action: 'rollback', phase: 'failed', batch, service: step.service, detail: message });
       return `${step.service}: ${message}`;
