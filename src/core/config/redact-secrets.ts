@@ -34,14 +34,22 @@ export class Redactor {
     this.add(secrets);
   }
 
-  /** Looks for these values too from now on (shorter than MIN_REDACTED_LENGTH: ignored). */
+  /**
+   * Looks for these values too from now on (shorter than MIN_REDACTED_LENGTH: ignored). Each line
+   * of a value that has several counts as well: a private key is printed line by line.
+   */
   add(secrets: Iterable<string>): void {
     for (const secret of secrets) {
-      if (this.secrets.has(secret) || [...secret].length < MIN_REDACTED_LENGTH) continue;
-      this.secrets.add(secret);
-      insert(this.trie, secret, {});
-      for (const { text, mixedBefore, mixedAfter } of base64Fragments(secret)) insert(this.trie, text, { base64: { mixedBefore, mixedAfter } });
+      const lines = secret.split(/\r\n|\r|\n/).map((line) => line.trim());
+      for (const value of lines.length > 1 ? [secret, ...lines] : [secret]) this.addOne(value);
     }
+  }
+
+  private addOne(secret: string): void {
+    if (this.secrets.has(secret) || [...secret].length < MIN_REDACTED_LENGTH) return;
+    this.secrets.add(secret);
+    insert(this.trie, secret, {});
+    for (const { text, mixedBefore, mixedAfter } of base64Fragments(secret)) insert(this.trie, text, { base64: { mixedBefore, mixedAfter } });
   }
 
   /** How many secrets it looks for. */

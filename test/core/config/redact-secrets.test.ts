@@ -80,6 +80,13 @@ describe('Redactor', () => {
     assert.equal(redactor.redact('token=hunter2-abc and hunter2; hunter2'), `token=${REDACTED} and ${REDACTED}; ${REDACTED}`);
   });
 
+  test('finds each line of a secret that has several, as a private key is printed line by line', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----';
+    const redactor = new Redactor([pem]);
+    assert.equal(redactor.redact('key line: MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'), `key line: ${REDACTED}`);
+    assert.equal(redactor.redact(JSON.stringify(pem)), `"${REDACTED}"`);
+  });
+
   test('leaves values shorter than MIN_REDACTED_LENGTH alone: blanking them would garble every message', () => {
     const redactor = new Redactor(['1', 'on', 'abc']);
     assert.equal(redactor.size, 0);
