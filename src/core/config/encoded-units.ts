@@ -18,7 +18,7 @@ const HEX4 = /^[0-9A-Fa-f]{4}$/;
 /** The escapes other than `\\`, `\"` and `\u`, by the character after the backslash. */
 const SHORT_ESCAPES: Record<string, string> = { '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-/** The characters that can stand for another: `+` `/` `%` `\\`. */
+/** The characters that can stand for another: `+` `/` `%` `\`. */
 const OTHER_READINGS = new Set([0x2b, 0x2f, 0x25, 0x5c]);
 /** Every other ASCII character reads only as itself: one shared answer each, read often. */
 const ASCII: readonly Unit[][] = Array.from({ length: 0x80 }, (_, code) => [{ char: String.fromCharCode(code), length: 1 }]);
@@ -31,7 +31,7 @@ export function unitsAt(text: string, at: number): Unit[] {
   const raw = String.fromCodePoint(code);
   const units: Unit[] = [{ char: raw, length: raw.length }];
   if (raw === '+') units.push({ char: ' ', length: 1 });
-  // A URL parser turns `\\` in the path of an http(s) URL into `/`.
+  // A URL parser turns `\` in the path of an http(s) URL into `/`.
   else if (raw === '/') units.push({ char: '\\', length: 1 });
   else if (raw === '%') units.push(...percentUnits(text, at));
   else if (raw === '\\') units.push(...jsonUnits(text, at));
