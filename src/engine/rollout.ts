@@ -1,5 +1,4 @@
 import { livenessProblem } from '../core/checks/liveness.js';
-import { redactSecrets } from '../core/config/redact-secrets.js';
 import type { Finding } from '../core/finding.js';
 import type { Batch, Plan, Step } from '../core/plan/plan.js';
 import { planToRecord, recordedPlan } from '../core/plan/read-plan.js';
@@ -16,6 +15,11 @@ import type { EmitEvent } from './rollout-events.js';
 import { PROCESS_CHECK } from './probe-liveness.js';
 import { runGates, waitHealthy } from './run-gates.js';
 
+/**
+ * What a rollout works with. What it records and emits may quote what the outside world said (a
+ * driver's error, a check's answer, a deploy command's output), secrets included: `store` and
+ * whoever renders `emit` keep them out (the CLI wires a RedactingStore and redacting output).
+ */
 export interface RolloutDeps {
   store: Store;
   driver: Driver;
@@ -145,6 +149,7 @@ export class Rollout {
           action: 'deploy',
           target: target.version,
           config: target.environment,
+          secrets: target.secrets,
           fleetRoot,
           log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
         });
@@ -214,12 +219,13 @@ export class Rollout {
         target: target.version,
         ...(step.from ? { previous: step.from } : {}),
         config: target.environment,
+        secrets: target.secrets,
         fleetRoot,
         ...(target.address !== undefined ? { address: target.address } : {}),
         log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
       });
     } catch (error) {
-      const message = redactSecrets(error instanceof Error ? error.message : String(error), target.secrets);
+      const message = error instanceof Error ? error.message : String(error);
       await this.journal(release.id, { batch, service: step.service, kind: 'deploy', event: 'failed', detail: { error: message } });
       emit({ type: 'step', action: 'deploy', phase: 'failed', batch, service: step.service, detail: message });
       // The service could not be the one serving its port: that is the cause, with its own rule.
@@ -284,7 +290,7 @@ export class Rollout {
     try {
       if (rollback.action === 'redeploy') {
         previous = await this.deps.resolver.at(step.service, rollback.to.commit);
-        if (previous.version.configHash !== rollback.to.configHash) {
+        if (!this.deps.resolver.fingerprints.isConfigOf(rollback.to.configHash, previous.environment)) {
           emit({ type: 'note', message: `${step.service}: the config at ${rollback.to.commit.slice(0, 7)} now resolves differently from what was deployed (an untracked source changed); restoring it as it resolves now` });
         }
         await driver.deploy({
@@ -294,6 +300,7 @@ export class Rollout {
           target: previous.version,
           previous: step.to,
           config: previous.environment,
+          secrets: previous.secrets,
           fleetRoot,
           ...(previous.address !== undefined ? { address: previous.address } : {}),
           log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
@@ -306,7 +313,7 @@ export class Rollout {
         await driver.stop(env, target.service, fleetRoot);
       }
     } catch (error) {
-      const message = redactSecrets(error instanceof Error ? error.message : String(error), previous?.secrets ?? []);
+      const message = error instanceof Error ? error.message : String(error);
       await this.journal(release.id, { batch, service: step.service, kind: 'rollback', event: 'failed', detail: { error: message } });
       emit({ type: 'step', action: 'rollback', phase: 'failed', batch, service: step.service, detail: message });
       return `${step.service}: ${message}`;
