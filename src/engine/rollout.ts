@@ -225,11 +225,11 @@ export class Rollout {
         log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
       });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      await this.journal(release.id, { batch, service: step.service, kind: 'deploy', event: 'failed', detail: { error: message } });
-      emit({ type: 'step', action: 'deploy', phase: 'failed', batch, service: step.service, detail: message });
       // The service could not be the one serving its port: that is the cause, with its own rule.
       const down = error instanceof ServiceDownError ? livenessProblem(step.service, error.down, target.secrets) : undefined;
+      const message = down ? down.message : error instanceof Error ? error.message : String(error);
+      await this.journal(release.id, { batch, service: step.service, kind: 'deploy', event: 'failed', detail: { error: message } });
+      emit({ type: 'step', action: 'deploy', phase: 'failed', batch, service: step.service, detail: message });
       const finding: Finding = down
         ? { rule: down.rule, severity: 'error', service: step.service, env, message: `deploy failed: ${down.message}`, hint: down.hint }
         : { rule: 'check/failed', severity: 'error', service: step.service, env, message: `deploy failed: ${message}` };

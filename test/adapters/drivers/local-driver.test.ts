@@ -13,7 +13,8 @@ const NODE_SERVER = { run: { command: ['node', 'server.js'] } };
 driverContract('local', () => ({
   driver: new LocalDriver({ env: process.env }),
   deploys: NODE_SERVER,
-  fails: { run: { command: ['node', '-e', 'console.error("fatal: no database"); process.exit(3)'] } },
+  // sh, not node: it exits within the driver's start check even on a loaded machine.
+  fails: { run: { command: ['sh', '-c', 'echo "fatal: no database" >&2; exit 3'] } },
   keepsProcessOnRedeploy: true,
   exitsLater: { run: { command: ['node', '-e', 'console.log("up"); console.error("fatal: lost the ledger"); setTimeout(() => process.exit(3), 300)'] } },
 }));
