@@ -33,7 +33,7 @@ export function envRolloutCommand(
     const release = await pick(runtime, env);
     if (typeof release === 'number') return release;
     const progress = progressPrinter(io.stderr, args.json);
-    const ctx = { ...runtime, driver: runtime.driverFor(head.manifest, env), resolver: new ServiceResolver(fleet.git, fleet.cache, env), fleetRoot: fleet.root, emit: progress.emit, breakLock, stop: io.stop };
+    const ctx = { ...runtime, driver: runtime.driverFor(head.manifest, env), resolver: new ServiceResolver(fleet.git, fleet.cache, env, runtime.fingerprints), fleetRoot: fleet.root, emit: progress.emit, breakLock, stop: io.stop };
     const outcome = await withEnvRollout(ctx, env, release.id, (rollout) => act(rollout, release));
     if (args.json) writeJson(io.stdout, { ...outcome, events: progress.events });
     else io.stdout.write(`release ${outcome.releaseId}: ${outcome.status} — ${outcome.summary}\n`);

@@ -1,3 +1,5 @@
+import type { Redactor } from '../core/config/redact-secrets.js';
+
 /** The outside world as the CLI sees it: only the entry point hands in `process`. */
 export interface CliIO {
   env: NodeJS.ProcessEnv;
@@ -9,6 +11,11 @@ export interface CliIO {
   confirm(question: string): Promise<boolean>;
   /** The operator's stop (signals, a closed pipe), for the commands that roll out. */
   stop?: StopSignals;
+  /**
+   * Every secret this run has met (each one the moment it is fingerprinted): kept out of stdout
+   * and stderr, which `main` wraps with it, and out of the store (see RedactingStore).
+   */
+  secrets: Redactor;
 }
 
 export interface Output {
@@ -90,6 +97,14 @@ export function neutralised(text: string): string {
 /** Text from outside (a file name, a value) kept on the line it is printed in: newlines and tabs escaped too. */
 export function oneLine(text: string): string {
   return neutralised(text).replace(LINE_BREAKING, escaped);
+}
+
+/** `out` with every secret `secrets` knows, in any form, replaced before it is written. */
+export function redacting(out: Output, secrets: Redactor): Output {
+  return {
+    write: (text: string) => out.write(secrets.redact(text)),
+    ...(out.isTTY !== undefined ? { isTTY: out.isTTY } : {}),
+  };
 }
 
 /** `out` with nothing written to it that a terminal would act on (see UNPRINTABLE). */

@@ -21,7 +21,8 @@ import { configCommand } from './commands/config.js';
 import { driftCommand } from './commands/drift.js';
 import { validateCommand } from './commands/validate.js';
 import { demoCommand } from '../demo/demo-command.js';
-import { EXIT, neutralised, printable, type CliIO } from './io.js';
+import { Redactor } from '../core/config/redact-secrets.js';
+import { EXIT, neutralised, printable, redacting, type CliIO } from './io.js';
 import { cleanupErrors } from '../core/cleanup.js';
 import { EnvLockedError } from '../engine/env-lock.js';
 import { InvalidFleetError } from '../engine/load-revision.js';
@@ -101,10 +102,13 @@ export const COMMANDS: readonly Command[] = [
  * on: each is shown escaped (`\x1b`); JSON escapes its own (see `writeJson`). A failure is one
  * message (and one line per cleanup that failed after it); a stack trace only with --debug.
  */
-export async function main(argv: string[], raw: CliIO): Promise<number> {
+export async function main(argv: string[], raw: Omit<CliIO, 'secrets'>): Promise<number> {
   const json = argv.includes('--json');
   const debug = argv.includes('--debug');
-  const io: CliIO = { ...raw, stdout: json ? raw.stdout : printable(raw.stdout), stderr: printable(raw.stderr), confirm: (question) => raw.confirm(neutralised(question)) };
+  // Secrets are replaced before anything else is done to the text: `printable` would change one holding a control character.
+  const secrets = new Redactor();
+  const stdout = json ? raw.stdout : printable(raw.stdout);
+  const io: CliIO = { ...raw, secrets, stdout: redacting(stdout, secrets), stderr: redacting(printable(raw.stderr), secrets), confirm: (question) => raw.confirm(neutralised(question)) };
   const name = commandName(argv);
   if (name === undefined) {
     if (argv.includes('--version') || argv.includes('-v')) return versionCommand.run({ values: {}, positionals: [], json }, io);

@@ -7,6 +7,8 @@ import { ExecDriver } from '../adapters/drivers/exec-driver.js';
 import { LocalDriver } from '../adapters/drivers/local-driver.js';
 import { openStore } from '../adapters/stores/open-store.js';
 import { withCleanup } from '../core/cleanup.js';
+import { RedactingStore } from '../adapters/stores/redacting-store.js';
+import { Fingerprinter } from '../core/config/fingerprint.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
 import { selectEnv } from '../core/manifest/select.js';
@@ -20,11 +22,15 @@ import type { Driver } from '../ports/driver.js';
 import type { Store } from '../ports/store.js';
 import type { ParsedArgs } from './command.js';
 import type { CliIO } from './io.js';
+import { LOCAL_KEY_FILE, localKey, newFingerprintKey, readLocalKey } from './fingerprint-key.js';
 import { withFleet, type Fleet } from './open-fleet.js';
 
 /** The adapters a stateful command works with, wired from the operator's settings. */
 export interface Runtime {
+  /** The store, clearing every secret met so far out of what it records. */
   store: Store;
+  /** Fingerprints keyed by the store's key. */
+  fingerprints: Fingerprinter;
   checks: CheckRunner;
   clock: Clock;
   who: Operator;
@@ -78,11 +84,19 @@ export function lazyRuntime(fleet: Fleet, args: ParsedArgs, io: CliIO, access: S
 }
 
 async function openRuntime(fleet: Fleet, args: ParsedArgs, io: CliIO, access: StoreAccess): Promise<Runtime> {
-  const store = await openStore(storeSpec(args, io), fleet.root, { create: access === 'write' });
+  const store = new RedactingStore(await openStore(storeSpec(args, io), fleet.root, { create: access === 'write' }), io.secrets);
+  let fingerprints: Fingerprinter;
+  try {
+    fingerprints = new Fingerprinter(await store.fingerprintKey(proposedKey(fleet.root)), io.secrets);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const host = hostname();
   const drivers = new Map<string, Driver>();
   const runtime: Runtime = {
     store,
+    fingerprints,
     checks: new RealCheckRunner({ commandEnv: { PATH: io.env.PATH ?? '' } }),
     clock: systemClock,
     who: { user: safeUser(io), host, pid: process.pid },
@@ -108,6 +122,53 @@ async function openRuntime(fleet: Fleet, args: ParsedArgs, io: CliIO, access: St
     },
   };
   return runtime;
+}
+
+/**
+ * The key a store that has none yet takes: the fleet's local key when it has one (fingerprints
+ * already shown with it stay valid), else a new one. A local key that cannot be read is not used.
+ */
+function proposedKey(fleetRoot: string): string {
+  try {
+    return readLocalKey(fleetRoot) ?? newFingerprintKey();
+  } catch {
+    return newFingerprintKey();
+  }
+}
+
+/** Fingerprints keyed by the fleet's local key (made when it has none), for a fleet with no state store. */
+export function localFingerprints(fleet: Fleet, io: CliIO): Fingerprinter {
+  return new Fingerprinter(localKey(fleet.root), io.secrets);
+}
+
+/**
+ * The fingerprints of a command that opens no store (config, drift): the configured store's key
+ * when there is a store (an existing SQLite file, a Postgres that answers), else the fleet's
+ * local key. A store that cannot be opened is said, and the local key is used.
+ */
+export async function fingerprintsFor(fleet: Fleet, args: ParsedArgs, io: CliIO): Promise<Fingerprinter> {
+  if (hasState(fleet, args, io)) {
+    try {
+      return await withReadRuntime(fleet, args, io, async (runtime) => runtime.fingerprints);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      io.stderr.write(`note: fingerprints are keyed by ${LOCAL_KEY_FILE}, not by the state store, which cannot be read (${why}): they do not compare with what it records\n`);
+    }
+  }
+  return localFingerprints(fleet, io);
+}
+
+/** Where a release's recorded state and its fingerprints come from: a store opened when first asked, or the fleet's local key. */
+export interface ReleaseState {
+  /** Absent when no state store is configured. */
+  store?: () => Promise<Store>;
+  fingerprints: () => Promise<Fingerprinter>;
+}
+
+/** The release state of a lazily opened runtime, or of none (the local key). */
+export function releaseState(fleet: Fleet, io: CliIO, lazy: { get(): Promise<Runtime> } | undefined): ReleaseState {
+  if (!lazy) return { fingerprints: async () => localFingerprints(fleet, io) };
+  return { store: async () => (await lazy.get()).store, fingerprints: async () => (await lazy.get()).fingerprints };
 }
 
 function safeUser(io: CliIO): string {

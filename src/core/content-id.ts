@@ -12,10 +12,3 @@ export function contentId(paths: readonly { path: string; id: string }[], deploy
   if (deployment !== null) hash.update(`deployment\u0000${JSON.stringify(deployment)}\n`);
   return hash.digest('hex').slice(0, 16);
 }
-
-/** A stable hash of a config: every key and the text it gets, secrets included (the hash never reveals them). */
-export function configHash(config: Readonly<Record<string, string>>): string {
-  const hash = createHash('sha256');
-  for (const key of Object.keys(config).sort()) hash.update(`${key}=${JSON.stringify(config[key])}\n`);
-  return `sha256:${hash.digest('hex').slice(0, 16)}`;
-}

@@ -1,4 +1,5 @@
 import { withCleanup } from '../core/cleanup.js';
+import type { Fingerprinter } from '../core/config/fingerprint.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import { planWithoutBatches } from '../core/plan/plan-without-batches.js';
 import type { VersionRef } from '../core/plan/plan.js';
@@ -15,6 +16,8 @@ export interface AdoptContext {
   who: Operator;
   isAlive(holder: LockHolder): boolean | undefined;
   breakLock: boolean;
+  /** The store's fingerprints: a recorded config hash is compared in them. */
+  fingerprints: Fingerprinter;
 }
 
 export interface AdoptRequest {
@@ -59,7 +62,7 @@ export async function adoptRunning(ctx: AdoptContext, request: AdoptRequest): Pr
     const record: ResolvedService[] = [];
     for (const target of request.services) {
       const current = deployed.get(target.service.name);
-      if (current && sameVersion(current, target.version)) kept.push(target.service.name);
+      if (current && sameVersion(current, target, ctx.fingerprints)) kept.push(target.service.name);
       else if (current && !request.replace) conflicts.push({ service: target.service.name, recorded: current.commit, adopted: target.version.commit });
       else record.push(target);
     }
@@ -107,8 +110,9 @@ export async function adoptRunning(ctx: AdoptContext, request: AdoptRequest): Pr
   }, () => lock.release());
 }
 
-function sameVersion(recorded: DeployedService, version: VersionRef): boolean {
-  return recorded.commit === version.commit && recorded.contentId === version.contentId && recorded.configHash === version.configHash;
+/** Whether what is recorded is `target`, whatever form its config hash was recorded in. */
+function sameVersion(recorded: DeployedService, target: ResolvedService, fingerprints: Fingerprinter): boolean {
+  return recorded.commit === target.version.commit && recorded.contentId === target.version.contentId && fingerprints.isConfigOf(recorded.configHash, target.environment);
 }
 
 /** `adopted 3 services as they run (nothing deployed): a, b at 3f2a1c9; c at 9e8d7c6`. */

@@ -57,7 +57,7 @@ export async function checkRelease(git: Git, revisions: ReleaseRevisions, option
   }
   const toConfigs = resolveFleet(to);
   const deployed = deployedRevisions(revisions);
-  const config = checkConfig({ env, to, toConfigs, deployed });
+  const config = checkConfig({ env, to, toConfigs, deployed, fingerprints: revisions.fingerprints });
 
   // The contracts are compared (on worker threads, for a large fleet) while the lockfiles are.
   const comparing = compareContracts(git, revisions, options);

@@ -1,5 +1,5 @@
 import { ComposeProject, composeEntries, readComposeService, type ReadFile } from '../core/config/compose-service.js';
-import { composePaths, type SourceEntry, type SourceFile } from '../core/config/source-file.js';
+import { composePaths, declaredKey, type SourceEntry, type SourceFile } from '../core/config/source-file.js';
 import type { Finding } from '../core/finding.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
@@ -69,7 +69,7 @@ export async function gatherComposeSources(tree: FileTree, manifest: Manifest, s
       for (const { path, location } of blocked) if (refused.has(path)) findings.push(refusedLinkFinding('compose env_file', path, refused.get(path)!, location));
       continue;
     }
-    const { entries, findings: problems } = composeEntries(service, envFiles);
+    const { entries, findings: problems } = composeEntries(service, envFiles, declaredKey(manifest));
     findings.push(...problems);
     const byKey = new Map<string, SourceEntry>();
     for (const entry of entries) byKey.set(entry.key, entry);

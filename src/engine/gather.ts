@@ -1,4 +1,4 @@
-import { readSourceFile, sourcePath, variablesPaths, type SourceFile } from '../core/config/source-file.js';
+import { declaredKey, readSourceFile, sourcePath, variablesPaths, type SourceFile } from '../core/config/source-file.js';
 import type { ParsedSpecs } from '../core/contracts/index.js';
 import type { Finding } from '../core/finding.js';
 import { contentId } from '../core/content-id.js';
@@ -111,6 +111,7 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
 
   const uncachedPaths = present.filter(([path]) => !cache.sources.has(contentKey(nodes.get(path)!, path, wanted.get(path)!.format)));
   const { texts, notUtf8 } = await readTexts(tree, uncachedPaths.map(([path]) => path));
+  const isKey = declaredKey(manifest);
   const files = new Map<string, SourceFile>();
   for (const [path, { format, namedBy }] of present) {
     const node = nodes.get(path) as TreeNode & { kind: 'file' };
@@ -122,7 +123,7 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
       continue;
     }
     if (!result) {
-      result = readSourceFile(path, format, texts.get(path) ?? '', node.tracked);
+      result = readSourceFile(path, format, texts.get(path) ?? '', node.tracked, isKey);
       if (node.id) cache.sources.set(key, result);
     }
     // A cached parse may come from another path or tracking state with the same content.

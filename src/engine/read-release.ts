@@ -1,8 +1,11 @@
+import type { Fingerprinter } from '../core/config/fingerprint.js';
 import { resolveFleet, type ResolvedFleet } from '../core/config/resolve-fleet.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
+import { runsIn } from '../core/manifest/manifest.js';
 import { selectEnv } from '../core/manifest/select.js';
 import type { ServiceState } from '../core/plan/build-plan.js';
+import { recognisePreviousFormat } from '../core/state/recorded-fingerprints.js';
 import type { DeployedService } from '../core/state/records.js';
 import { RefNotFoundError, type Git } from '../ports/git.js';
 import { NoManifestError, type ParseCache } from './gather.js';
@@ -25,6 +28,8 @@ export interface ReleaseQuery {
   assertFrom?: boolean;
   /** What is recorded as deployed in an environment (empty when nothing is); absent when no store is configured. */
   deployed?: (env: string) => Promise<Map<string, DeployedService>>;
+  /** How secrets and configs are fingerprinted: with the key of the store `deployed` reads, when there is one. Asked for once the refs are read. */
+  fingerprints: () => Promise<Fingerprinter>;
 }
 
 /** A revision some services of the release run, read and resolved; or why it cannot be. */
@@ -47,6 +52,8 @@ export interface ReleaseRevisions {
   bases: Map<string, DeployedBase>;
   /** What a person should know of how the revisions were read (one with no tranche.yaml, read with the target's). */
   notes: string[];
+  /** How the release's secrets and configs are fingerprinted: the baseline is in this form, and the target is compared in it. */
+  fingerprints: Fingerprinter;
 }
 
 /**
@@ -71,6 +78,7 @@ export async function readReleaseRevisions(git: Git, cache: ParseCache, query: R
   const to = target.revision;
   const env = selectEnv(to.manifest, query.env);
   const recorded = query.deployed ? await query.deployed(env) : new Map<string, DeployedService>();
+  const fingerprints = await query.fingerprints();
   let from = whatIf ? await whatIf : undefined;
   // A --from from before the fleet had a tranche.yaml (right after tranche init) is read with the target's.
   if (from && 'error' in from && from.error instanceof NoManifestError) {
@@ -90,19 +98,25 @@ export async function readReleaseRevisions(git: Git, cache: ParseCache, query: R
     const configs = resolveFleet(from.revision);
     const baseline = new Map<string, ServiceState>();
     for (const name of from.revision.manifest.services.keys()) {
-      const state = resolveService(from.revision, name, env, configs.get(env)?.get(name));
+      const state = resolveService(from.revision, name, env, fingerprints, configs.get(env)?.get(name));
       baseline.set(name, { version: state.version, shown: state.shown });
     }
     const bases = new Map<string, DeployedBase>([[from.revision.commit, { commit: from.revision.commit, revision: from.revision, configs }]]);
-    return { env, to, baseline, basis: 'what-if', bases, notes: borrowedNotes([from.revision]) };
+    return { env, to, baseline, basis: 'what-if', bases, notes: borrowedNotes([from.revision]), fingerprints };
   }
 
   const baseline = new Map<string, ServiceState>();
-  for (const [name, d] of recorded) baseline.set(name, { version: { commit: d.commit, contentId: d.contentId, configHash: d.configHash }, shown: d.config });
+  for (const [name, d] of recorded) {
+    const state = { version: { commit: d.commit, contentId: d.contentId, configHash: d.configHash }, shown: d.config };
+    const service = to.manifest.services.get(name);
+    // Recorded before fingerprints were keyed: what still matches the target is in today's form.
+    const now = service && runsIn(service, env) ? () => resolveService(to, name, env, fingerprints) : undefined;
+    baseline.set(name, now ? recognisePreviousFormat(state, now, fingerprints) : state);
+  }
   const commits = [...new Set([...recorded.values()].filter((d) => to.manifest.services.has(d.service)).map((d) => d.commit))];
   const bases = new Map(await mapLimited(commits, REVISIONS_AT_ONCE, async (commit) => [commit, await readBase(git, cache, commit, to)] as const));
   const read = [...bases.values()].flatMap((b) => ('revision' in b ? [b.revision] : []));
-  return { env, to, baseline, basis: query.deployed ? 'recorded' : 'no-store', bases, notes: borrowedNotes(read) };
+  return { env, to, baseline, basis: query.deployed ? 'recorded' : 'no-store', bases, notes: borrowedNotes(read), fingerprints };
 }
 
 /** A recorded revision, read; the target itself when it is the one. */

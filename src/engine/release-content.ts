@@ -65,7 +65,7 @@ export async function releaseContent(git: Git, revisions: ReleaseRevisions, toCo
   });
   bases.sort((a, b) => a.revision.commit.localeCompare(b.revision.commit));
   const runningConfig = new Map([...revisions.baseline].map(([name, state]) => [name, state.shown]));
-  const changes = analyzeChanges({ env, to, toConfigs, bases, added, unreadable, runningConfig });
+  const changes = analyzeChanges({ env, to, toConfigs, bases, added, unreadable, runningConfig, fingerprints: revisions.fingerprints });
   findings.push(...checkRevertsDeployed(changes, dropped));
 
   if (options.dependencies) {

@@ -1,8 +1,8 @@
 import { resolveConfig } from '../core/config/resolve-config.js';
+import type { Fingerprinter } from '../core/config/fingerprint.js';
 import type { ResolvedConfig } from '../core/config/resolved-config.js';
 import { serviceEnvironment, shownConfig } from '../core/config/service-environment.js';
 import { interpolate } from '../core/checks/interpolate.js';
-import { configHash } from '../core/content-id.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
 import type { Service } from '../core/manifest/manifest.js';
@@ -33,6 +33,8 @@ export class ServiceResolver {
     private readonly git: Git,
     private readonly cache: ParseCache,
     readonly env: string,
+    /** How secrets and configs are fingerprinted (the state store's key). */
+    readonly fingerprints: Fingerprinter,
   ) {}
 
   /** Keeps an already read revision (the release's target) instead of reading it again. */
@@ -43,12 +45,12 @@ export class ServiceResolver {
   async at(name: string, commit: string): Promise<ResolvedService> {
     let revision = this.revisions.get(commit);
     if (!revision) this.revisions.set(commit, (revision = loadRevision(this.git, this.cache, commit)));
-    return resolveService(await revision, name, this.env);
+    return resolveService(await revision, name, this.env, this.fingerprints);
   }
 }
 
 /** A service of a revision, resolved in `env` (`resolved`: its config, when already resolved). */
-export function resolveService(revision: FleetRevision, name: string, env: string, resolved?: ResolvedConfig): ResolvedService {
+export function resolveService(revision: FleetRevision, name: string, env: string, fingerprints: Fingerprinter, resolved?: ResolvedConfig): ResolvedService {
   const service = revision.manifest.services.get(name);
   if (!service || !revision.commit) throw new InputError(`service ${name} does not exist at ${revision.label}`);
   const config = resolved ?? resolveConfig(revision.manifest, service, env, revision.files, revision.manifestTracked);
@@ -58,9 +60,9 @@ export function resolveService(revision: FleetRevision, name: string, env: strin
   const address = template === undefined ? undefined : (interpolate(template, environment).value as string);
   return {
     service,
-    version: { commit: revision.commit, contentId: revision.contents?.get(name) ?? '', configHash: configHash(environment) },
+    version: { commit: revision.commit, contentId: revision.contents?.get(name) ?? '', configHash: fingerprints.config(environment) },
     environment,
-    shown: shownConfig(config),
+    shown: shownConfig(config, fingerprints),
     secrets,
     ...(address !== undefined ? { address } : {}),
   };

@@ -1,5 +1,4 @@
 import { livenessProblem } from '../core/checks/liveness.js';
-import { redactSecrets } from '../core/config/redact-secrets.js';
 import type { Finding } from '../core/finding.js';
 import type { Batch, Plan, Step } from '../core/plan/plan.js';
 import { planToRecord, recordedPlan } from '../core/plan/read-plan.js';
@@ -18,6 +17,11 @@ import { PROCESS_CHECK } from './probe-liveness.js';
 import { runGates, waitHealthy } from './run-gates.js';
 import { stopCause, StopRequest, type StopCause, type StopSignals } from './stop.js';
 
+/**
+ * What a rollout works with. What it records and emits may quote what the outside world said (a
+ * driver's error, a check's answer, a deploy command's output), secrets included: `store` and
+ * whoever renders `emit` keep them out (the CLI wires a RedactingStore and redacting output).
+ */
 export interface RolloutDeps {
   store: Store;
   driver: Driver;
@@ -267,6 +271,7 @@ export class Rollout {
           action: 'deploy',
           target: target.version,
           config: target.environment,
+          secrets: target.secrets,
           fleetRoot,
           log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
           ...(signal ? { signal } : {}),
@@ -348,6 +353,7 @@ export class Rollout {
         target: target.version,
         ...(step.from ? { previous: step.from } : {}),
         config: target.environment,
+        secrets: target.secrets,
         fleetRoot,
         ...(target.address !== undefined ? { address: target.address } : {}),
         log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
@@ -356,11 +362,11 @@ export class Rollout {
       });
     } catch (error) {
       this.checkNow();
-      const message = redactSecrets(error instanceof Error ? error.message : String(error), target.secrets);
-      await this.journal(release.id, { batch, service: step.service, kind: 'deploy', event: 'failed', detail: { error: message } });
-      emit({ type: 'step', action: 'deploy', phase: 'failed', batch, service: step.service, detail: message });
       // The service could not be the one serving its port: that is the cause, with its own rule.
       const down = error instanceof ServiceDownError ? livenessProblem(step.service, error.down, target.secrets) : undefined;
+      const message = down ? down.message : error instanceof Error ? error.message : String(error);
+      await this.journal(release.id, { batch, service: step.service, kind: 'deploy', event: 'failed', detail: { error: message } });
+      emit({ type: 'step', action: 'deploy', phase: 'failed', batch, service: step.service, detail: message });
       const finding: Finding = down
         ? { rule: down.rule, severity: 'error', service: step.service, env, message: `deploy failed: ${down.message}`, hint: down.hint }
         : { rule: 'check/failed', severity: 'error', service: step.service, env, message: `deploy failed: ${message}` };
@@ -425,7 +431,7 @@ export class Rollout {
     try {
       if (rollback.action === 'redeploy') {
         previous = await this.deps.resolver.at(step.service, rollback.to.commit);
-        if (previous.version.configHash !== rollback.to.configHash) {
+        if (!this.deps.resolver.fingerprints.isConfigOf(rollback.to.configHash, previous.environment)) {
           emit({ type: 'note', message: `${step.service}: the config at ${rollback.to.commit.slice(0, 7)} now resolves differently from what was deployed (an untracked source changed); restoring it as it resolves now` });
         }
         await driver.deploy({
@@ -435,6 +441,7 @@ export class Rollout {
           target: previous.version,
           previous: step.to,
           config: previous.environment,
+          secrets: previous.secrets,
           fleetRoot,
           ...(previous.address !== undefined ? { address: previous.address } : {}),
           log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
@@ -454,7 +461,7 @@ export class Rollout {
       }
     } catch (error) {
       this.checkNow();
-      const message = redactSecrets(error instanceof Error ? error.message : String(error), previous?.secrets ?? []);
+      const message = error instanceof Error ? error.message : String(error);
       await this.journal(release.id, { batch, service: step.service, kind: 'rollback', event: 'failed', detail: { error: message } });
       emit({ type: 'step', action: 'rollback', phase: 'failed', batch, service: step.service, detail: message });
       return `${step.service}: ${message}`;

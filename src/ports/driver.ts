@@ -26,6 +26,11 @@ export interface DeployRequest {
    * Held in memory only; a driver that must write it (exec's config file) writes it 0600.
    */
   config: Record<string, string>;
+  /**
+   * The secret values among `config`: a driver keeps them out of what it reports (log lines,
+   * errors), before it cuts a line short, so that no part of one is left either.
+   */
+  secrets?: readonly string[];
   /** The fleet repository (its git top level). */
   fleetRoot: string;
   /**

@@ -7,11 +7,19 @@ export type { CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, Re
  * tranche's state: releases, their step journal and check results, what is deployed where, locks
  * and freezes. Two implementations (SQLite, Postgres) pass one contract suite
  * (`test/adapters/stores/store-contract.ts`). No secret value is ever given to a store: config is
- * stored as shown values (secrets as fingerprints) and a hash.
+ * stored as shown values (secrets as fingerprints) and a hash, both keyed by the store's own
+ * fingerprint key.
  */
 export interface Store extends ReleaseStore, DeployedStore, LockStore, FreezeStore {
   /** Brings the schema to the current version (idempotent; safe to call at every start). */
   migrate(): Promise<void>;
+  /**
+   * The key every fingerprint and config hash this store records is made with (PRODUCT §4): 64
+   * hex digits. A store holds one for ever; the first call stores `proposed` (fresh random bytes,
+   * or a key fingerprints were already shown with). Atomic across processes and machines: when
+   * several make it at once, every one of them gets the one stored.
+   */
+  fingerprintKey(proposed: string): Promise<string>;
   close(): Promise<void>;
 }
 

@@ -31,14 +31,14 @@ describe('tranche config', () => {
     assert.match(line('TIMEOUT'), /^TIMEOUT\s+2s\s+the default/);
   });
 
-  test('never shows a secret: only its sha256 fingerprint', () => {
+  test('never shows a secret: only its keyed fingerprint', () => {
     const repo = shop();
     const human = runCli(['config', 'orders', '--env', 'prod'], repo.dir);
     assert.doesNotMatch(human.stdout, /prod-token-3/);
-    assert.match(human.stdout, /API_TOKEN\s+sha256:[0-9a-f]{8}\s/);
+    assert.match(human.stdout, /API_TOKEN\s+hmac:[0-9a-f]{16}\s/);
     const { json } = runJson<ConfigJson>(['config', 'orders', '--env', 'prod'], repo.dir);
     assert.doesNotMatch(JSON.stringify(json), /prod-token-3/);
-    assert.match(json.keys.find((k) => k.key === 'API_TOKEN')!.value!, /^sha256:[0-9a-f]{8}$/);
+    assert.match(json.keys.find((k) => k.key === 'API_TOKEN')!.value!, /^hmac:[0-9a-f]{16}$/);
     const explain = runCli(['config', 'orders', '--env', 'prod', '--explain', 'API_TOKEN'], repo.dir);
     assert.doesNotMatch(explain.stdout, /prod-token-3/);
   });

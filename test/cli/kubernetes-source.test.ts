@@ -85,7 +85,7 @@ describe('kubernetes sources', () => {
     }
     const json = runJson<{ keys: { key: string; value?: string; secret?: boolean }[] }>(['config', 'api', '--env', 'prod'], repo.dir).json;
     const url = json.keys.find((k) => k.key === 'DB_URL')!;
-    assert.match(url.value ?? '', /^sha256:/, 'built from a Secret: a secret');
+    assert.match(url.value ?? '', /^hmac:/, 'built from a Secret: a secret');
   });
 
   test('a manifest that does not parse, a workload that is not there, a directory that is not there: located, exit 2, nothing created', () => {

@@ -8,7 +8,7 @@ import type { CliIO } from '../../src/cli/io.js';
 
 function run(argv: string[]): Promise<{ code: number; stderr: string }> {
   let stderr = '';
-  const io: CliIO = {
+  const io: Omit<CliIO, 'secrets'> = {
     env: {},
     cwd: '/',
     stdout: {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -79,7 +79,7 @@ describe('tranche apply of a saved plan', () => {
         new RegExp(`rollback of alpha: redeploy ${short(v2)} \\(config [^)]+\\) in the plan, redeploy ${short(v1)} \\(config [^)]+\\) now`),
       ],
       ['version', (p) => (p.batches[1]!.steps[0]!.to.commit = v1), new RegExp(`step beta in batch 2: version ${short(v1)} in the plan, ${short(v2)} now`)],
-      ['config', (p) => (p.batches[0]!.steps[0]!.to.configHash = 'sha256:0000000000000000'), /step alpha in batch 1: config sha256:0000000000000000 in the plan, sha256:[0-9a-f]{16} now/],
+      ['config', (p) => (p.batches[0]!.steps[0]!.to.configHash = 'sha256:0000000000000000'), /step alpha in batch 1: config sha256:0000000000000000 in the plan, hmac:[0-9a-f]{16} now/],
       [
         'order',
         (p) => {
@@ -254,7 +254,8 @@ describe('tranche apply of a saved plan', () => {
       assert.match(result.stderr, message);
       assert.doesNotMatch(result.stderr, NO_STACK);
     }
-    assert.ok(!existsSync(join(f.dir, '.tranche')), 'a refused plan file creates no state store and deploys nothing');
+    // tranche plan made the fleet's fingerprint key there, and nothing else may be.
+    assert.deepEqual(readdirSync(join(f.dir, '.tranche')).sort(), ['.gitignore', 'fingerprint.key'], 'a refused plan file creates no state store and deploys nothing');
     assert.ok(!existsSync('/tmp/pwned'));
   });
 });

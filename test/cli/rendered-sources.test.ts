@@ -115,7 +115,7 @@ describe('kustomize sources', () => {
     assert.match(prod.stdout, /DB_PORT +5432 +deploy\/base\/deployment\.yaml:14/, 'still what the resource says');
     assert.match(prod.stdout, /MODE +base +deploy\/base\/kustomization\.yaml:4/, 'a generator literal');
     assert.match(prod.stdout, /CACHE +redis:6379 +deploy\/base\/api\.env:1/, 'a generator env file');
-    assert.match(prod.stdout, /TOKEN +sha256:\S+ +deploy\/base\/secret\.env:1/, 'a secret from a git-ignored env file, fingerprinted');
+    assert.match(prod.stdout, /TOKEN +hmac:\S+ +deploy\/base\/secret\.env:1/, 'a secret from a git-ignored env file, fingerprinted');
     assert.doesNotMatch(prod.stdout + prod.stderr, /s3cr3t-t0ken/);
     const dev = runCli(['config', 'api', '--env', 'dev'], repo.dir);
     assert.match(dev.stdout, /LOG_LEVEL +info +deploy\/base\/deployment\.yaml:12/);

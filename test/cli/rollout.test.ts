@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import pg from 'pg';
 import type { CliResult } from '../support/run-cli.js';
+import { storeFingerprints } from '../support/fingerprints.js';
 import { filesUnder, RolloutFleet, type FleetSpec, type WorkAnswer } from './rollout-fleet.js';
 
 // End-to-end: real git repositories, the real bin/tranche, real service processes answering HTTP.
@@ -399,7 +400,7 @@ describe('tranche apply, end to end with the local driver', () => {
 
     keep(f.run(['status', '--env', 'dev']));
     const status = keep(f.json<StatusJson>(['status', '--env', 'dev']));
-    assert.equal(byService(status.json.services).alpha?.config.TOKEN, `sha256:${sha256(secret).slice(0, 8)}`, 'status shows the fingerprint');
+    assert.equal(byService(status.json.services).alpha?.config.TOKEN, storeFingerprints(join(f.dir, '.tranche', 'state.db')).secret(secret), 'status shows the fingerprint, keyed by the store');
     keep(f.run(['config', 'alpha', '--env', 'dev']));
     keep(f.json(['config', 'alpha', '--env', 'dev', '--explain', 'TOKEN']));
 

@@ -10,6 +10,7 @@ import { resolveService } from '../../src/engine/resolve-service.js';
 import { runGates, type GateContext } from '../../src/engine/run-gates.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { revision } from '../support/fleet-builder.js';
+import { testFingerprints } from '../support/fingerprints.js';
 
 // The gates of a batch against a real HTTP service, with a wall clock stepped in the middle of the
 // bake, as NTP or an operator does: durations must not move with it.
@@ -60,7 +61,7 @@ async function bake(stepMs: number, bakeMs: number, signal?: AbortSignal) {
     }),
     commit: 'c'.repeat(40),
   };
-  const service = resolveService(fleet, 'svc', 'dev');
+  const service = resolveService(fleet, 'svc', 'dev', testFingerprints);
   const batch: Batch = { index: 1, kind: 'code', services: ['svc'], steps: [], gates: { health: ['svc'], sanity: { svc: ['work'] }, bakeMs }, reasons: [] };
   const store = new SqliteStore(':memory:');
   await store.migrate();
@@ -144,7 +145,7 @@ function service() {
     ),
     commit: 'c'.repeat(40),
   };
-  return resolveService(fleet, 'svc', 'dev');
+  return resolveService(fleet, 'svc', 'dev', testFingerprints);
 }
 
 /** Runs the gates of one batch of `svc` with the process answering `answers` in turn (the last one from then on). */

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parseDuration } from '../../core/config/duration.js';
+import { MIN_REDACTED_LENGTH, Redactor } from '../../core/config/redact-secrets.js';
 import type { CheckResult, RunnableCheck } from '../../ports/check-runner.js';
 
 /** How much of an unexpected body a message quotes. */
@@ -237,15 +238,15 @@ function showUrl(url: URL): string {
 }
 
 /**
- * Blanks the request's header values and the service's secrets out of what the server sent back
- * (an echo endpoint or an error page would otherwise print them). Values under 4 characters are
- * left alone: blanking `1` would garble the text while hiding nothing secret.
+ * Blanks the request's header values and the service's secrets (in any form, see Redactor) out
+ * of what the server sent back (an echo endpoint or an error page would otherwise print them).
+ * Values under 4 characters are left alone: blanking `1` would garble the text while hiding
+ * nothing secret.
  */
 function hider(hidden: string[], secrets: readonly string[]): (text: string) => string {
-  const values = [...hidden.map((v) => [v, '[header value]'] as const), ...secrets.map((v) => [v, '[secret]'] as const)]
-    .filter(([v]) => v.length >= 4)
-    .sort((a, b) => b[0].length - a[0].length);
-  return (text) => values.reduce((out, [value, label]) => out.split(value).join(label), text);
+  const values = hidden.filter((v) => v.length >= MIN_REDACTED_LENGTH).sort((a, b) => b.length - a.length);
+  const redactor = new Redactor(secrets);
+  return (text) => redactor.redact(values.reduce((out, value) => out.split(value).join('[header value]'), text));
 }
 
 function showBody(text: string): string {

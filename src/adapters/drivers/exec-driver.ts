@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../ports/clock.js';
 import { DriverError, type DeployRequest, type Driver, type Liveness, type RunningService } from '../../ports/driver.js';
+import { Redactor } from '../../core/config/redact-secrets.js';
 import type { Service } from '../../core/manifest/manifest.js';
 import { formatDotenv } from './format-dotenv.js';
 import { formatShell } from './format-shell.js';
@@ -89,7 +90,9 @@ export class ExecDriver implements Driver {
       const cwd = join(request.fleetRoot, service.path);
       let result;
       try {
-        result = await runCommand(command, { cwd, env, onLine: (line) => request.log(line), signal: request.signal, graceMs: this.graceMs });
+        // A deploy script may print what it was given: its lines are cleared of the secrets before anything else.
+        const secrets = new Redactor(request.secrets ?? []);
+        result = await runCommand(command, { cwd, env, onLine: (line) => request.log(line), redact: (line) => secrets.redact(line), signal: request.signal, graceMs: this.graceMs });
       } catch (error) {
         throw fail(`cannot run \`${command.join(' ')}\` in ${cwd}: ${(error as Error).message}`, error);
       }

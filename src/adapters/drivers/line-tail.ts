@@ -7,10 +7,13 @@ const MAX_LINE = 500;
 export class LineTail {
   private readonly kept: string[] = [];
 
-  constructor(private readonly size = 20) {}
+  constructor(
+    private readonly size = 20,
+    private readonly maxLine = MAX_LINE,
+  ) {}
 
   push(line: string): void {
-    this.kept.push(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line);
+    this.kept.push(line.length > this.maxLine ? `${line.slice(0, this.maxLine)}…` : line);
     if (this.kept.length > this.size) this.kept.shift();
   }
 
@@ -19,7 +22,11 @@ export class LineTail {
   }
 }
 
-/** The last `count` lines of `file` from byte `from` on, reading at most its last 64 KiB; none when it is missing. */
+/**
+ * The last `count` lines of `file` from byte `from` on, reading at most its last 64 KiB; none when
+ * it is missing. Lines are whole: whoever quotes them removes secrets first and cuts after, so
+ * that no part of a secret is left at a cut.
+ */
 export async function readLastLines(file: string, count = 20, from = 0): Promise<string[]> {
   let handle;
   try {
@@ -33,7 +40,7 @@ export async function readLastLines(file: string, count = 20, from = 0): Promise
     const start = Math.max(from, size - 64 * 1024);
     const buffer = Buffer.alloc(Math.max(0, size - start));
     await handle.read(buffer, 0, buffer.length, start);
-    const tail = new LineTail(count);
+    const tail = new LineTail(count, Infinity);
     for (const line of buffer.toString('utf8').split('\n')) if (line.trim()) tail.push(line.trimEnd());
     return tail.lines();
   } finally {

@@ -21,6 +21,8 @@ export interface RunCommandOptions {
   env: NodeJS.ProcessEnv;
   /** Receives every line the command prints, stdout and stderr, as they come. */
   onLine?: (line: string) => void;
+  /** What each line is shown as, before it is cut short or kept among the last lines (secrets blanked). */
+  redact?: (line: string) => string;
   /** An open file that also receives everything the command prints, as is. */
   output?: number;
   /** Aborting stops the command's whole process tree (its process group). */
@@ -43,7 +45,8 @@ export async function runCommand(command: readonly string[], options: RunCommand
   if (file === undefined) throw new Error('empty command');
   const tail = new LineTail();
   if (options.signal?.aborted) return { code: null, signal: null, aborted: true, lastLines: [] };
-  const emit = (line: string) => {
+  const emit = (printed: string) => {
+    const line = options.redact ? options.redact(printed) : printed;
     tail.push(line);
     options.onLine?.(line);
   };

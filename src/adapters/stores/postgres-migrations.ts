@@ -115,4 +115,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE releases ADD COLUMN kind text NOT NULL DEFAULT 'release';
     `,
   },
+  {
+    version: 3,
+    name: 'the key fingerprints and config hashes are made with (one row, made on first use)',
+    sql: `
+      CREATE TABLE fingerprint_key (
+        id         integer PRIMARY KEY CHECK (id = 1),
+        key        text NOT NULL CHECK (key ~ '^[0-9a-f]{64}$'),
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];

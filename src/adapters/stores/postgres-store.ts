@@ -83,6 +83,15 @@ export class PostgresStore implements Store {
     });
   }
 
+  async fingerprintKey(proposed: string): Promise<string> {
+    const select = 'SELECT key FROM fingerprint_key WHERE id = 1';
+    const stored = (await this.pool.query<{ key: string }>(select)).rows[0];
+    if (stored) return stored.key;
+    // Whoever inserts first, the row read afterwards is the one every caller gets.
+    await this.pool.query('INSERT INTO fingerprint_key (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [proposed]);
+    return (await this.pool.query<{ key: string }>(select)).rows[0]!.key;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

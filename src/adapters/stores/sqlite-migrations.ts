@@ -114,4 +114,15 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE releases ADD COLUMN kind TEXT NOT NULL DEFAULT 'release';
     `,
   },
+  {
+    version: 3,
+    name: 'the key fingerprints and config hashes are made with (one row, made on first use)',
+    sql: `
+      CREATE TABLE fingerprint_key (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        key        TEXT NOT NULL CHECK (length(key) = 64 AND key NOT GLOB '*[^0-9a-f]*'),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      );
+    `,
+  },
 ];

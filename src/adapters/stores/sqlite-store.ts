@@ -56,6 +56,15 @@ export class SqliteStore implements Store {
     });
   }
 
+  async fingerprintKey(proposed: string): Promise<string> {
+    const stored = this.get<{ key: string }>('SELECT key FROM fingerprint_key WHERE id = 1', []);
+    if (stored) return stored.key;
+    return this.immediate(() => {
+      this.run('INSERT INTO fingerprint_key (id, key) VALUES (1, ?) ON CONFLICT (id) DO NOTHING', [proposed]);
+      return this.get<{ key: string }>('SELECT key FROM fingerprint_key WHERE id = 1', [])!.key;
+    });
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

@@ -12,7 +12,7 @@ import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { EXIT, exitOf, stoppedExit, type CliIO } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { lazyRuntime } from '../runtime.js';
+import { lazyRuntime, releaseState } from '../runtime.js';
 import { groupedFindings } from '../views/findings.js';
 import { findingJson, writeJson } from '../views/json.js';
 import { progressPrinter } from '../views/progress-view.js';
@@ -83,7 +83,7 @@ failed and the rollback did not complete, or the state store failed; 129, 130, 1
         const now = new Date().toISOString();
         // --from on apply is no what-if: it states what runs, and is refused unless that is what is recorded.
         const override = { assertFrom: true, ...(saved ? { env: saved.env, toRef: saved.to.commit } : {}) };
-        const { revisions, check } = await readAndCheck(fleet, release, async () => (await lazy.get()).store, now, override);
+        const { revisions, check } = await readAndCheck(fleet, release, releaseState(fleet, io, lazy), now, override);
         const runtime = await lazy.get();
         const prepared = prepareRelease({ revisions, check, createdAt: saved?.createdAt ?? now, ...intentAndScope(release) });
         const plan = prepared.plan;
@@ -101,7 +101,7 @@ failed and the rollback did not complete, or the state store failed; 129, 130, 1
         }
 
         const progress = progressPrinter(io.stderr, args.json);
-        const resolver = new ServiceResolver(fleet.git, fleet.cache, plan.env);
+        const resolver = new ServiceResolver(fleet.git, fleet.cache, plan.env, revisions.fingerprints);
         resolver.remember(revisions.to);
         const outcome = await applyRelease(plan, prepared.targets, {
           ...runtime,

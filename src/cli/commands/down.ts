@@ -34,7 +34,7 @@ Exit codes: 0 stopped; 1 locked or a stop failed; 2 unusable input.`,
         const plan = planWithoutBatches({ manifest: head.manifest, env, createdAt: at(), intent: 'tranche down', to: { commit: head.commit!, label: head.label } });
         await store.createRelease({ id, kind: 'release', env, status: 'running', intent: 'tranche down', toCommit: head.commit!, by: runtime.who, startedAt: at(), plan });
         const driver = runtime.driverFor(head.manifest, env);
-        const resolver = new ServiceResolver(fleet.git, fleet.cache, env);
+        const resolver = new ServiceResolver(fleet.git, fleet.cache, env, runtime.fingerprints);
         for (const state of deployed.values()) {
           const entry = { releaseId: id, batch: 0, service: state.service, kind: 'rollback' as const, detail: { stop: true, reason: 'down' } };
           await store.appendJournal({ ...entry, at: at(), event: 'started' });

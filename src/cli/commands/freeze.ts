@@ -108,7 +108,7 @@ async function freezeCheck(fleet: Fleet, args: ParsedArgs, io: CliIO): Promise<n
     const envs = [...new Set(freezes.filter((f) => !f.until || f.until > now).map((f) => f.env))].filter((env) => to.manifest.environments.some((e) => e.name === env));
     const findings: Finding[] = [];
     for (const env of envs) {
-      const revisions = await readReleaseRevisions(fleet.git, fleet.cache, { ...query, env });
+      const revisions = await readReleaseRevisions(fleet.git, fleet.cache, { ...query, env, fingerprints: async () => runtime.fingerprints });
       const { changes } = await releaseContent(fleet.git, revisions, resolveFleet(revisions.to), { dependencies: false });
       const kinds = new Map(changes.services.map((s) => [s.service, s.kinds as string[]]));
       findings.push(...frozenChanges(freezes.filter((f) => f.env === env), now, (_env, service) => kinds.get(service) ?? [], [...kinds.keys()]));

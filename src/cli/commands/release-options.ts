@@ -3,11 +3,10 @@ import { withCleanup } from '../../core/cleanup.js';
 import { InputError } from '../../core/input-error.js';
 import { checkRelease, type ReleaseCheck } from '../../engine/check-release.js';
 import { readReleaseRevisions, type ReleaseQuery, type ReleaseRevisions } from '../../engine/read-release.js';
-import type { Store } from '../../ports/store.js';
 import type { OptionSpec, ParsedArgs } from '../command.js';
 import type { CliIO } from '../io.js';
 import type { Fleet } from '../open-fleet.js';
-import { hasState, lazyRuntime } from '../runtime.js';
+import { hasState, lazyRuntime, releaseState, type ReleaseState } from '../runtime.js';
 
 
 /** The options of every command that describes a release: check, plan, apply. */
@@ -23,20 +22,22 @@ export const releaseOptions: Record<string, OptionSpec> = {
 
 /**
  * Reads a release (target, deployed revision, recorded state) and checks it: the shared first
- * half of check, plan and apply. `store` is asked for only once the input is known to be good,
- * and is undefined when there is no recorded state to read.
+ * half of check, plan and apply. The store (`state.store`, absent when there is no recorded
+ * state to read) is asked for only once the input is known to be good.
  */
 export async function readAndCheck(
   fleet: Fleet,
   args: ParsedArgs,
-  store: (() => Promise<Store>) | undefined,
+  state: ReleaseState,
   now: string,
   override: Partial<Pick<ReleaseQuery, 'env' | 'toRef' | 'assertFrom'>> = {},
 ): Promise<{ revisions: ReleaseRevisions; check: ReleaseCheck }> {
+  const { store } = state;
   const revisions = await readReleaseRevisions(fleet.git, fleet.cache, {
     ...releaseQuery(args),
     ...override,
     ...(store ? { deployed: async (env: string) => (await store()).deployed(env) } : {}),
+    fingerprints: state.fingerprints,
   });
   const freezes = store ? await (await store()).freezes(revisions.env) : [];
   const check = await checkRelease(fleet.git, revisions, {
@@ -62,7 +63,7 @@ export async function withCheckedRelease(
   const state = hasState(fleet, args, io) ? lazyRuntime(fleet, args, io, 'read') : undefined;
   return withCleanup(async () => {
     const now = new Date().toISOString();
-    const read = await readAndCheck(fleet, args, state && (async () => (await state.get()).store), now);
+    const read = await readAndCheck(fleet, args, releaseState(fleet, io, state), now);
     return body({ ...read, now });
   }, async () => state?.close());
 }
@@ -73,7 +74,7 @@ export function intentAndScope(args: { values: ParsedArgs['values'] }): { intent
   return { ...(intent !== undefined ? { intent } : {}), ...(scope ? { scope } : {}) };
 }
 
-export function releaseQuery(args: ParsedArgs): Omit<ReleaseQuery, 'deployed'> {
+export function releaseQuery(args: ParsedArgs): Omit<ReleaseQuery, 'deployed' | 'fingerprints'> {
   const scope = (args.values.scope as string | undefined)?.split(',').map((s) => s.trim());
   const unknown = scope?.find((s) => !(CHANGE_KINDS as readonly string[]).includes(s));
   if (unknown !== undefined) throw new InputError(`--scope: ${JSON.stringify(unknown)} is not one of ${CHANGE_KINDS.join(', ')}`);

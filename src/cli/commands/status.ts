@@ -42,7 +42,7 @@ Exit codes: 0 shown; 2 unusable input.`,
         const lock = await runtime.store.currentLock(env);
         const release = (await runtime.store.listReleases({ env, limit: 1 }))[0];
         const driver = runtime.driverFor(head.manifest, env);
-        const resolver = new ServiceResolver(fleet.git, fleet.cache, env);
+        const resolver = new ServiceResolver(fleet.git, fleet.cache, env, runtime.fingerprints);
         const services = await Promise.all(
           [...deployed.values()].map(async (d) => {
             const service = (await resolver.at(d.service, d.commit).catch(() => undefined))?.service ?? head.manifest.services.get(d.service);

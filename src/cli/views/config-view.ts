@@ -1,5 +1,6 @@
 import { describeLayer, isSourceLayer } from '../../core/config/describe-layer.js';
 import type { Layer, ResolvedConfig, ResolvedKey } from '../../core/config/resolved-config.js';
+import type { Fingerprinter } from '../../core/config/fingerprint.js';
 import { showValue } from '../../core/config/show-value.js';
 import { formatLocation } from '../../core/location.js';
 import type { Finding } from '../../core/finding.js';
@@ -7,7 +8,8 @@ import { groupedFindings } from './findings.js';
 import { findingJson } from './json.js';
 import { renderTable } from './table.js';
 
-const shown = (key: ResolvedKey, layer: Layer) => (layer.atRunTime !== undefined ? `(set at run time ${layer.atRunTime})` : showValue(key.spec, layer.raw, layer.sourceText));
+const shown = (fingerprints: Fingerprinter, key: ResolvedKey, layer: Layer) =>
+  layer.atRunTime !== undefined ? `(set at run time ${layer.atRunTime})` : showValue(fingerprints, key.spec, layer.raw, layer.sourceText);
 
 /** Where a layer's value is, as one cell: `services/a/config/prod.yaml:3` or `resource orders-db.port (tranche.yaml:12)`. */
 function origin(layer: Layer): string {
@@ -16,12 +18,12 @@ function origin(layer: Layer): string {
 }
 
 /** The table of `tranche config`: key, value, where it comes from, what it overrides; then the config rules' findings. */
-export function renderConfig(config: ResolvedConfig, revisionLabel: string, findings: readonly Finding[]): string {
+export function renderConfig(config: ResolvedConfig, revisionLabel: string, findings: readonly Finding[], fingerprints: Fingerprinter): string {
   const rows = [...config.keys.values()].map((key) => {
     const winner = key.layers[0];
     if (!winner) return [key.key, key.spec.required ? '(missing)' : '(unset)', '', ''];
-    const overrides = key.layers.slice(1).map((l) => `${shown(key, l)} from ${origin(l)}`).join('; ');
-    return [key.key, shown(key, winner), origin(winner), overrides];
+    const overrides = key.layers.slice(1).map((l) => `${shown(fingerprints, key, l)} from ${origin(l)}`).join('; ');
+    return [key.key, shown(fingerprints, key, winner), origin(winner), overrides];
   });
   return [
     `${config.service} in ${config.env} (${revisionLabel})`,
@@ -33,7 +35,7 @@ export function renderConfig(config: ResolvedConfig, revisionLabel: string, find
 }
 
 /** `--explain KEY`: the whole chain from the winner down to the lowest layer. */
-export function renderExplain(config: ResolvedConfig, key: ResolvedKey): string {
+export function renderExplain(config: ResolvedConfig, key: ResolvedKey, fingerprints: Fingerprinter): string {
   const { spec } = key;
   const traits = [
     `type ${spec.type}${spec.values ? ` (${spec.values.join(', ')})` : ''}`,
@@ -46,12 +48,12 @@ export function renderExplain(config: ResolvedConfig, key: ResolvedKey): string 
     lines.push(`  nothing sets ${key.key} in ${config.env}${spec.required ? ' (it is required)' : ''}`);
   } else {
     const rows = key.layers.flatMap((layer, i) => [
-      [i === 0 ? 'wins' : `${i + 1}.`, shown(key, layer), layer.kind, formatLocation(layer.location), isSourceLayer(layer.kind) ? '' : describeLayer(layer)],
+      [i === 0 ? 'wins' : `${i + 1}.`, shown(fingerprints, key, layer), layer.kind, formatLocation(layer.location), isSourceLayer(layer.kind) ? '' : describeLayer(layer)],
       ...builtFrom(key, layer).map((line) => ['', line, '', '', '']),
     ]);
     lines.push(renderTable(undefined, rows, '  '));
     lines.push('');
-    if (key.value?.ok) lines.push(`  ${config.service} gets ${key.key}=${spec.secret ? shown(key, key.layers[0]!) : key.value.text}`);
+    if (key.value?.ok) lines.push(`  ${config.service} gets ${key.key}=${spec.secret ? shown(fingerprints, key, key.layers[0]!) : key.value.text}`);
     else if (key.value) lines.push(`  invalid: ${spec.secret ? `not a valid ${spec.type}` : key.value.message}${key.value.hint && !spec.secret ? ` (${key.value.hint})` : ''}`);
   }
   lines.push('');
@@ -68,10 +70,10 @@ function builtFrom(key: ResolvedKey, layer: Layer): string[] {
   ];
 }
 
-function layerJson(key: ResolvedKey, layer: Layer): Record<string, unknown> {
+function layerJson(fingerprints: Fingerprinter, key: ResolvedKey, layer: Layer): Record<string, unknown> {
   const built = layer.interpolated;
   return {
-    value: shown(key, layer),
+    value: shown(fingerprints, key, layer),
     kind: layer.kind,
     source: layer.source,
     location: layer.location,
@@ -82,18 +84,18 @@ function layerJson(key: ResolvedKey, layer: Layer): Record<string, unknown> {
 }
 
 /** The JSON of `tranche config`: every key with its value (secrets fingerprinted), source and overrides. */
-export function configJson(config: ResolvedConfig, revisionLabel: string, findings: readonly Finding[], only?: ResolvedKey): Record<string, unknown> {
+export function configJson(config: ResolvedConfig, revisionLabel: string, findings: readonly Finding[], fingerprints: Fingerprinter, only?: ResolvedKey): Record<string, unknown> {
   const keys = (only ? [only] : [...config.keys.values()]).map((key) => ({
     key: key.key,
     type: key.spec.type,
     required: key.spec.required,
     secret: key.spec.secret,
     set: key.layers.length > 0,
-    ...(key.layers[0] ? { value: shown(key, key.layers[0]) } : {}),
+    ...(key.layers[0] ? { value: shown(fingerprints, key, key.layers[0]) } : {}),
     valid: key.value ? key.value.ok : !key.spec.required,
     ...(key.value && !key.value.ok && !key.spec.secret ? { problem: key.value.message } : {}),
-    ...(key.layers[0] ? { source: layerJson(key, key.layers[0]) } : {}),
-    overrides: key.layers.slice(1).map((layer) => layerJson(key, layer)),
+    ...(key.layers[0] ? { source: layerJson(fingerprints, key, key.layers[0]) } : {}),
+    overrides: key.layers.slice(1).map((layer) => layerJson(fingerprints, key, layer)),
   }));
   return {
     service: config.service,

@@ -1,3 +1,4 @@
+import type { Fingerprinter } from '../config/fingerprint.js';
 import type { ResolvedFleet } from '../config/resolve-fleet.js';
 import { sourceFiles, sourceKey } from '../config/source-file.js';
 import type { ResolvedConfig } from '../config/resolved-config.js';
@@ -53,6 +54,8 @@ export interface ChangeInput {
    * between it and the target's, so that every command sees the config change the plan makes.
    */
   runningConfig: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** How the target's secrets are shown, as the running config shows them (keyed by the state store). */
+  fingerprints: Fingerprinter;
 }
 
 /**
@@ -78,7 +81,7 @@ export function analyzeChanges(input: ChangeInput): ChangeManifest {
   }
   for (const service of input.added) byService.set(service, { service, kinds: ['config', 'code'], files: [], commits: [], configKeys: [], deps: [] });
   for (const [service, { from, reason }] of input.unreadable) {
-    const configKeys = configKeyChanges(input.runningConfig.get(service), input.toConfigs.get(env)?.get(service));
+    const configKeys = configKeyChanges(input.runningConfig.get(service), input.toConfigs.get(env)?.get(service), input.fingerprints);
     byService.set(service, { service, from, kinds: [...CHANGE_KINDS], files: [], commits: [], configKeys, deps: [], unreadable: reason });
   }
   const services = [...to.manifest.services.keys()].map((name) => byService.get(name)).filter((c): c is ServiceChanges => c !== undefined);
@@ -130,7 +133,7 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
   const result: ServiceChanges[] = [];
   for (const changes of byService.values()) {
     const service = to.manifest.services.get(changes.service)!;
-    changes.configKeys = configKeyChanges(input.runningConfig.get(service.name), input.toConfigs.get(env)?.get(service.name));
+    changes.configKeys = configKeyChanges(input.runningConfig.get(service.name), input.toConfigs.get(env)?.get(service.name), input.fingerprints);
     const manifestEdit = manifestChanged ? manifestChange(base.revision.manifest, to.manifest, service, env, changes.configKeys.length > 0) : undefined;
     if (manifestEdit) {
       changes.files.push({ path: 'tranche.yaml', status: 'M', ...manifestEdit });
@@ -210,9 +213,9 @@ function classifier(services: Service[], env: string, envs: readonly string[], d
 }
 
 /** The keys whose shown value differs between what runs and the target (secrets compare by fingerprint). */
-function configKeyChanges(running: Readonly<Record<string, string>> | undefined, target: ResolvedConfig | undefined): ConfigKeyChange[] {
+function configKeyChanges(running: Readonly<Record<string, string>> | undefined, target: ResolvedConfig | undefined, fingerprints: Fingerprinter): ConfigKeyChange[] {
   const before = running ?? {};
-  const after = target ? shownConfig(target) : {};
+  const after = target ? shownConfig(target, fingerprints) : {};
   const changes: ConfigKeyChange[] = [];
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const from = Object.hasOwn(before, key) ? before[key]! : null;

@@ -58,9 +58,16 @@ export function livenessProblem(service: string, down: ServiceDown, secrets: rea
   const how = down.signal ? `was killed by ${down.signal}` : down.code !== undefined ? `exited with code ${down.code}` : 'exited (with what code is not known: an earlier tranche run started it)';
   const headline = down.pid === undefined ? `${service} has no process running: none is recorded for it` : `${service}'s process (pid ${down.pid}) ${how}`;
   const where = down.logFile ? ` (${down.logFile})` : '';
-  const message = down.lastLines.length ? `${headline}; last lines of its log${where}:\n${down.lastLines.map((line) => `  ${line}`).join('\n')}` : `${headline}; its log${where} holds nothing since it started`;
+  // Each line is cleared of secrets before it is cut, so that no part of one is left at the cut.
+  const lines = down.lastLines.map((line) => cut(clean(line)));
+  const message = lines.length ? `${headline}; last lines of its log${where}:\n${lines.map((line) => `  ${line}`).join('\n')}` : `${headline}; its log${where} holds nothing since it started`;
   return { rule: 'check/exited', headline: clean(headline), message: clean(message), hint: `read why it stopped in its log${where}, fix it and deploy again` };
 }
+
+/** Longest log line quoted whole: a process printing one huge line must not flood a finding. */
+const LONGEST_LINE = 500;
+
+const cut = (line: string) => (line.length > LONGEST_LINE ? `${line.slice(0, LONGEST_LINE)}…` : line);
 
 /** One line saying that `service` is up, for the record of the gate that saw it. */
 export function describeUp(up: Extract<Liveness, { state: 'up' }>): string {

@@ -109,7 +109,7 @@ export function readComposeService(files: readonly ReadFile[], projectEnv: ReadF
 }
 
 /** The entries of a compose service's env files (in order, each read line by line), then its `environment`. */
-export function composeEntries(service: ComposeService, envFiles: ReadonlyMap<string, ReadFile>): { entries: SourceEntry[]; findings: Finding[] } {
+export function composeEntries(service: ComposeService, envFiles: ReadonlyMap<string, ReadFile>, isKey?: (word: string) => boolean): { entries: SourceEntry[]; findings: Finding[] } {
   const entries: SourceEntry[] = [];
   const findings: Finding[] = [];
   for (const { path, required, location } of service.envFiles) {
@@ -118,7 +118,7 @@ export function composeEntries(service: ComposeService, envFiles: ReadonlyMap<st
       if (required) findings.push({ rule: 'manifest/invalid', severity: 'error', message: `the env file ${path} of this compose service does not exist`, hint: 'create it, fix the path, or mark it required: false', location });
       continue;
     }
-    const parsed = parseDotenv(file.text);
+    const parsed = parseDotenv(file.text, isKey);
     for (const p of parsed.problems) findings.push({ rule: 'manifest/invalid', severity: 'error', message: p.message, location: { file: path, line: p.line, column: p.column } });
     const above = new Map<string, Variable>();
     for (const entry of parsed.entries) {

@@ -1,5 +1,6 @@
 import type { LayerKind } from './resolved-config.js';
 import type { ResolvedFleet } from './resolve-fleet.js';
+import type { Fingerprinter } from './fingerprint.js';
 import { showValue } from './show-value.js';
 
 /**
@@ -34,7 +35,7 @@ export interface DriftRow {
  * environments a service runs in count. A key declared `same` also says when its values differ
  * across those environments.
  */
-export function driftMatrix(configs: ResolvedFleet, envs: readonly string[]): DriftRow[] {
+export function driftMatrix(configs: ResolvedFleet, envs: readonly string[], fingerprints: Fingerprinter): DriftRow[] {
   const rows: DriftRow[] = [];
   const services = new Set(envs.flatMap((env) => [...(configs.get(env)?.keys() ?? [])]));
   for (const serviceName of services) {
@@ -51,7 +52,7 @@ export function driftMatrix(configs: ResolvedFleet, envs: readonly string[]): Dr
         const winner = resolved.layers[0];
         if (!winner) cells.set(env, {});
         else if (winner.atRunTime !== undefined) cells.set(env, { kind: winner.kind, source: winner.source, value: `(set at run time ${winner.atRunTime})`, atRunTime: true });
-        else cells.set(env, { kind: winner.kind, source: winner.source, value: showValue(resolved.spec, winner.raw, winner.sourceText) });
+        else cells.set(env, { kind: winner.kind, source: winner.source, value: showValue(fingerprints, resolved.spec, winner.raw, winner.sourceText) });
       }
       const row: DriftRow = { service: serviceName, key, cells, drifts: drifts(present.map((env) => cells.get(env)!)) };
       // A value only the running system knows cannot be said to differ.

@@ -25,6 +25,9 @@ export interface DotenvFile {
   problems: ParseProblem[];
 }
 
+/** Why a word where a key was expected is not shown. */
+const UNSHOWN = '(not shown: it is no key the manifest declares, and may be a secret)';
+
 const isSpace = (ch: string): boolean => /\s/.test(ch);
 const isBreak = (ch: string): boolean => /[\n\u2028\u2029]/.test(ch);
 const isKeyChar = (ch: string): boolean => /[\w.-]/.test(ch);
@@ -41,9 +44,11 @@ interface Found {
 /**
  * Reads `.env` text. Reducing `entries` (last one wins per key) gives the same object as
  * `dotenv.parse(text)`. `problems` lists every line that is not blank, not a `#` comment, and
- * not part of an assignment.
+ * not part of an assignment. A problem names the word where a key was expected only when
+ * `isKey` says it is one (a key the manifest declares): a line that is no assignment may be a
+ * secret itself (`hunter2`, `correct horse battery staple`), and the reader cannot tell.
  */
-export function parseDotenv(text: string): DotenvFile {
+export function parseDotenv(text: string, isKey: (word: string) => boolean = () => false): DotenvFile {
   // dotenv turns CRLF and a lone CR into LF first. Each one still ends a line, so line
   // numbers and columns taken from this text are the same as in the original.
   const src = text.replace(/\r\n?/g, '\n');
@@ -79,7 +84,7 @@ export function parseDotenv(text: string): DotenvFile {
   src.split('\n').forEach((lineText, l) => {
     const first = lineText.search(/\S/);
     if (covered[l] || first < 0 || lineText[first] === '#') return;
-    problems.push({ message: whyNotAssignment(lineText.slice(first), l + 1), line: l + 1, column: first + 1 });
+    problems.push({ message: whyNotAssignment(lineText.slice(first), l + 1, isKey), line: l + 1, column: first + 1 });
   });
   return { entries, problems };
 }
@@ -211,19 +216,20 @@ function stripQuotes(value: string): string {
 /**
  * A short reason why a line (from its first non-blank character) is not an assignment. A `.env`
  * file holds secrets, so the reason never quotes the line: at most it names the key, and only a
- * whole word that looks like a conventional key name (see `isShowableKeyName`). A word that runs
- * into other characters (`MIIEvQ...+b/9`, a line of a pasted private key) is not a key at all.
+ * whole word `isKey` knows for a key that also looks like a conventional key name (see
+ * `isShowableKeyName`). A word that runs into other characters (`MIIEvQ...+b/9`, a line of a
+ * pasted private key) is not a key at all.
  */
-function whyNotAssignment(content: string, line: number): string {
+function whyNotAssignment(content: string, line: number, isKey: (word: string) => boolean): string {
   const rest = content.replace(/^export\s+(?=[\w.-])/, '');
   const key = /^[\w.-]*/.exec(rest)![0];
   if (key === '') {
     return rest[0] === '=' ? 'expected a key before "="' : 'not a KEY=value line: a key is made of letters, digits, "_", "." and "-"';
   }
   const after = rest.slice(key.length);
-  const shown = isShowableKeyName(key);
-  if (after[0] === ':') return shown ? `expected a space after "${key}:"` : 'expected a space after ":" following the key';
+  const shown = isShowableKeyName(key) && isKey(key);
+  if (after[0] === ':') return shown ? `expected a space after "${key}:"` : `expected a space after ":" following the first word ${UNSHOWN}`;
   if (after !== '' && !/^\s/.test(after)) return `line ${line} is not a KEY=value assignment`;
   if (key === 'export' && after.trim() === '') return 'expected KEY=value after "export"';
-  return shown ? `expected "=" after key ${key}` : 'expected "=" after the key';
+  return shown ? `expected "=" after key ${key}` : `expected "=" after the first word ${UNSHOWN}`;
 }

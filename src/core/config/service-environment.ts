@@ -1,3 +1,4 @@
+import type { Fingerprinter } from './fingerprint.js';
 import type { ResolvedConfig } from './resolved-config.js';
 import { rawText, showValue } from './show-value.js';
 
@@ -18,7 +19,7 @@ export function serviceEnvironment(config: ResolvedConfig): Record<string, strin
 }
 
 /** The same keys as people and stores see them: secrets as fingerprints. */
-export function shownConfig(config: ResolvedConfig): Record<string, string> {
+export function shownConfig(config: ResolvedConfig, fingerprints: Fingerprinter): Record<string, string> {
   const shown: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const { key, spec, layers, value } of config.keys.values()) {
     const winner = layers[0];
@@ -27,7 +28,7 @@ export function shownConfig(config: ResolvedConfig): Record<string, string> {
       shown[key] = `(set at run time ${winner.atRunTime})`;
       continue;
     }
-    shown[key] = showValue(spec, value?.ok ? value.text : winner.raw, value?.ok ? undefined : winner.sourceText);
+    shown[key] = showValue(fingerprints, spec, value?.ok ? value.text : winner.raw, value?.ok ? undefined : winner.sourceText);
   }
   return shown;
 }

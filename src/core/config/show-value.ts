@@ -1,10 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { KeySpec } from '../manifest/manifest.js';
-
-/** `sha256:` and the first 8 hex digits of the value's hash: how a secret is shown, stored and compared. */
-export function fingerprint(text: string): string {
-  return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 8)}`;
-}
+import type { Fingerprinter } from './fingerprint.js';
 
 /** A raw value as text: strings as they are, plain YAML scalars as written, anything else as JSON. */
 export function rawText(raw: unknown, sourceText?: string): string {
@@ -18,7 +13,7 @@ export function rawText(raw: unknown, sourceText?: string): string {
  * The only way a config value reaches a person or a store: secrets become their fingerprint,
  * everything else its text.
  */
-export function showValue(spec: Pick<KeySpec, 'secret'>, raw: unknown, sourceText?: string): string {
+export function showValue(fingerprints: Fingerprinter, spec: Pick<KeySpec, 'secret'>, raw: unknown, sourceText?: string): string {
   const text = rawText(raw, sourceText);
-  return spec.secret ? fingerprint(text) : text;
+  return spec.secret ? fingerprints.secret(text) : text;
 }

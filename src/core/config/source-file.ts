@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { Finding } from '../finding.js';
 import { joinRepoPath } from '../manifest/repo-path.js';
-import type { Service, SourceSpec } from '../manifest/manifest.js';
+import type { Manifest, Service, SourceSpec } from '../manifest/manifest.js';
 import { parseConfigFile } from './parse-config-file.js';
 import { parseDotenv, type DotenvEntry, type DotenvFile } from './parse-dotenv.js';
 import type { RenderRequest } from './render-request.js';
@@ -146,17 +146,25 @@ export function sourceFiles(service: Service, source: SourceSpec, env: string): 
   return [sourcePath(service, source, env), ...variablesPaths(service, source, env)];
 }
 
+/** Whether a word is a key some service of `manifest` declares: the only word a dotenv problem names. */
+export function declaredKey(manifest: Manifest): (word: string) => boolean {
+  const keys = new Set([...manifest.services.values()].flatMap((s) => [...s.config.schema.keys()]));
+  return (word) => keys.has(word);
+}
+
 /**
  * Parses one source file. Syntax problems make the fleet unusable (exit 2), so they come back as
- * `manifest/invalid` findings located in the file itself.
+ * `manifest/invalid` findings located in the file itself; one in a dotenv file names the word
+ * where a key was expected only when `isKey` says it is a key (see `declaredKey`).
  */
 export function readSourceFile(
   path: string,
   format: SourceSpec['format'],
   text: string,
   tracked: boolean,
+  isKey?: (word: string) => boolean,
 ): { file: SourceFile; findings: Finding[] } {
-  const parsed = format === 'dotenv' ? parseDotenv(text) : parseConfigFile(text);
+  const parsed = format === 'dotenv' ? parseDotenv(text, isKey) : parseConfigFile(text);
   const entries: SourceEntry[] = format === 'dotenv' ? (parsed as DotenvFile).entries.map(withTemplate) : parsed.entries;
   const byKey = new Map<string, SourceEntry>();
   for (const entry of entries) byKey.set(entry.key, entry);

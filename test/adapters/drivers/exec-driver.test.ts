@@ -8,6 +8,7 @@ import dotenv from 'dotenv';
 import { ExecDriver } from '../../../src/adapters/drivers/exec-driver.js';
 import { formatDotenv, UnwritableValueError } from '../../../src/adapters/drivers/format-dotenv.js';
 import { assertDriverError, driverContract, hashConfig, isRunning, killPid, TinyFleet } from './driver-contract.js';
+import { formsIn } from '../../support/secret-forms.js';
 
 /** Deploys the tiny service as of $TRANCHE_COMMIT (one instance per environment), as a real deploy script would. */
 const DEPLOY_SCRIPT = `import { execFileSync, spawn } from 'node:child_process';
@@ -162,6 +163,26 @@ describe('ExecDriver', () => {
     await assertDriverError(driver.deploy(request), 'web', 'fails', /exited with code 1/, /deploying\.\.\.\n.*cannot reach the cluster/);
     assert.deepEqual(request.lines.slice(1), ['deploying...', 'cannot reach the cluster']);
     assert.equal((await driver.inspect('fails', failing, fleet.root))?.commit, fleet.v1);
+  });
+
+  test('the command\'s lines are cleared of the secrets, in any form, before a long one is cut or a failure quotes them', async () => {
+    const secret = 'p@ss:w/rd+"ü-0123456789';
+    const script = `const v = ${JSON.stringify(secret)};
+console.log('x'.repeat(490) + v + ' tail');
+console.log('encoded ' + encodeURIComponent(v) + ' ' + Buffer.from('u:' + v).toString('base64'));
+process.exit(1);
+`;
+    fleet.repo.write({ 'services/web/echo-secret.cjs': script });
+    const web = fleet.service({ exec: { deploy: ['node', 'echo-secret.cjs'] } });
+    const config = { TOKEN: secret };
+    const request = fleet.request('secret', web, fleet.version(1, config), config, { secrets: [secret] });
+    const error = await assertDriverError(driver.deploy(request), 'web', 'secret', /exited with code 1/);
+    for (const text of [error.message, ...request.lines]) {
+      assert.deepEqual(formsIn(text, secret), [], text);
+      // Cut at 500 characters, the first line would otherwise end in the first 10 characters of the secret.
+      assert.ok(!text.includes(secret.slice(0, 8)), text);
+    }
+    assert.match(error.message, /x{490}\[secret\] t/);
   });
 
   test('aborting stops the command and every process it started', async () => {

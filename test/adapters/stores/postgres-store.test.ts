@@ -47,6 +47,7 @@ storeContract(
     await store.close();
     await dropSchema(storeSchemas.get(store) ?? '');
   },
+  (store) => ({ moduleUrl: new globalThis.URL('../../../src/adapters/stores/postgres-store.js', import.meta.url).href, className: 'PostgresStore', args: [URL, { schema: storeSchemas.get(store) }] }),
 );
 
 describe('PostgresStore with several pools', () => {
@@ -90,7 +91,7 @@ describe('PostgresStore with several pools', () => {
     try {
       await Promise.all([a.migrate(), b.migrate()]);
       const { rows } = await admin.query(`SELECT version, applied_at FROM "${schema}".schema_migrations`);
-      assert.deepEqual(rows.map((r: { version: number }) => r.version).sort(), [1, 2]);
+      assert.deepEqual(rows.map((r: { version: number }) => r.version).sort(), [1, 2, 3]);
       assert.ok(rows[0].applied_at instanceof Date);
     } finally {
       await Promise.all([a.close(), b.close()]);
@@ -105,7 +106,7 @@ describe('PostgresStore with several pools', () => {
       await admin.query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES (99, 'from the future')`);
       await assert.rejects(store.migrate(), (error: unknown) => {
         assert.ok(error instanceof SchemaTooNewError);
-        assert.match(error.message, new RegExp(`schema ${schema}\\) is at schema version 99, but this tranche knows versions up to 2`));
+        assert.match(error.message, new RegExp(`schema ${schema}\\) is at schema version 99, but this tranche knows versions up to 3`));
         return true;
       });
     } finally {

@@ -35,6 +35,7 @@ storeContract(
     await store.close();
     rmSync(files.get(store) ?? '', { recursive: true, force: true });
   },
+  (store) => ({ moduleUrl: new URL('../../../src/adapters/stores/sqlite-store.js', import.meta.url).href, className: 'SqliteStore', args: [(store as SqliteStore).path] }),
 );
 
 /** A raw connection to a store's file, to look at or tamper with what the store wrote. */
@@ -76,7 +77,7 @@ describe('SqliteStore on a file', () => {
     const again = new SqliteStore(path);
     await assert.rejects(again.migrate(), (error: unknown) => {
       assert.ok(error instanceof SchemaTooNewError);
-      assert.match(error.message, /schema version 99, but this tranche knows versions up to 2: upgrade tranche/);
+      assert.match(error.message, /schema version 99, but this tranche knows versions up to 3: upgrade tranche/);
       return true;
     });
     await again.close();
@@ -107,7 +108,7 @@ describe('SqliteStore on a file', () => {
     const rows = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as { version: number; applied_at: string }[];
     const mode = db.pragma('journal_mode', { simple: true });
     db.close();
-    assert.deepEqual(rows.map((r) => r.version), [1, 2]);
+    assert.deepEqual(rows.map((r) => r.version), [1, 2, 3]);
     assert.match(rows[0]?.applied_at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.equal(mode, 'wal');
   });

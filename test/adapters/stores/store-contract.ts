@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { LockLostError } from '../../../src/ports/store.js';
 import type { Finding } from '../../../src/core/finding.js';
@@ -6,11 +8,19 @@ import type {
   CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
 } from '../../../src/ports/store.js';
 
+/** How another process opens the same store as one `open` gave: a module, the class it exports, its constructor's arguments. */
+export interface StoreLocation {
+  moduleUrl: string;
+  className: string;
+  args: unknown[];
+}
+
 /**
  * The behaviour every `Store` implementation must have. `open` gives a migrated store holding
- * nothing; `dispose` closes it and removes whatever it stored.
+ * nothing; `dispose` closes it and removes whatever it stored; `locate` says how a separate
+ * process opens the same store.
  */
-export function storeContract(name: string, open: () => Promise<Store>, dispose: (s: Store) => Promise<void>): void {
+export function storeContract(name: string, open: () => Promise<Store>, dispose: (s: Store) => Promise<void>, locate: (s: Store) => StoreLocation): void {
   function it(title: string, body: (store: Store) => Promise<void>): void {
     test(title, async () => {
       const store = await open();
@@ -313,6 +323,27 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
     });
   });
 
+  describe(`${name}: fingerprint key`, () => {
+    it('keeps the first key it is given for ever: every later call gets that one, from any connection', async (store) => {
+      const [first, second] = [randomBytes(32).toString('hex'), randomBytes(32).toString('hex')];
+      assert.equal(await store.fingerprintKey(first), first);
+      assert.equal(await store.fingerprintKey(second), first);
+      await store.migrate();
+      assert.equal(await store.fingerprintKey(second), first, 'migrating again keeps the key');
+      const location = locate(store);
+      const [other] = await racingKeys(location, [second]);
+      assert.equal(other, first, 'another process gets the same key');
+    });
+
+    it('gives two processes that make the key at the same moment one and the same key', async (store) => {
+      const proposals = [randomBytes(32).toString('hex'), randomBytes(32).toString('hex')];
+      const keys = await racingKeys(locate(store), proposals);
+      assert.equal(keys[0], keys[1], `each process got its own key: ${keys.join(', ')}`);
+      assert.ok(proposals.includes(keys[0]!), 'the key is one of the proposals');
+      assert.equal(await store.fingerprintKey(randomBytes(32).toString('hex')), keys[0], 'and it stays');
+    });
+  });
+
   describe(`${name}: schema`, () => {
     it('migrates again, twice, without touching what is stored', async (store) => {
       await store.createRelease(release('r1'));
@@ -326,6 +357,41 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
       assert.equal((await store.freezes()).length, 1);
     });
   });
+}
+
+/**
+ * Opens the store at `location` in one process per proposal; once all are ready, each asks for
+ * the fingerprint key with its proposal at the same moment. Returns what each got.
+ */
+async function racingKeys(location: StoreLocation, proposals: string[]): Promise<string[]> {
+  const script = `
+    const [moduleUrl, className, args, proposal] = [process.argv[1], process.argv[2], JSON.parse(process.argv[3]), process.argv[4]];
+    const store = new (await import(moduleUrl))[className](...args);
+    await store.migrate();
+    process.stdout.write('ready\\n');
+    await new Promise((resolve) => process.stdin.once('data', resolve));
+    const key = await store.fingerprintKey(proposal);
+    await store.close();
+    process.stdout.write(key + '\\n');
+  `;
+  const children = proposals.map((proposal) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, location.moduleUrl, location.className, JSON.stringify(location.args), proposal], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', () => out.startsWith('ready\n') && resolve());
+      child.on('close', () => reject(new Error(`a process exited before it was ready: ${err}`)));
+    });
+    const done = new Promise<string>((resolve, reject) => {
+      child.on('close', (code) => (code === 0 ? resolve(out.slice('ready\n'.length).trim()) : reject(new Error(`a process exited with ${code}: ${err}`))));
+    });
+    return { child, ready, done };
+  });
+  await Promise.all(children.map((c) => c.ready));
+  for (const c of children) c.child.stdin.end('go\n');
+  return Promise.all(children.map((c) => c.done));
 }
 
 function release(id: string, fields: Partial<Release> = {}): Release {

@@ -5,6 +5,7 @@ import { resolveFleet } from '../../../src/core/config/resolve-fleet.js';
 import { shownConfig } from '../../../src/core/config/service-environment.js';
 import type { FleetRevision } from '../../../src/core/fleet-revision.js';
 import { clone, revision } from '../../support/fleet-builder.js';
+import { testFingerprints } from '../../support/fingerprints.js';
 
 // What each file of a range is to each service, in one environment: the change analysis on
 // fleets built in memory.
@@ -31,7 +32,7 @@ function fleet(changes: (manifest: Record<string, any>) => void = () => undefine
 
 function analyze(from: FleetRevision & { commit: string }, to: FleetRevision & { commit: string }, env: string, files: ChangedPath[]) {
   const commits: RangeCommit[] = [{ sha: 'c'.repeat(40), author: 'Ana', date: '2026-12-01', subject: 'the change', files: files.map((f) => f.path) }];
-  const running = shownConfig(resolveFleet(from).get(env)!.get('orders')!);
+  const running = shownConfig(resolveFleet(from).get(env)!.get('orders')!, testFingerprints);
   return analyzeChanges({
     env,
     to,
@@ -40,6 +41,7 @@ function analyze(from: FleetRevision & { commit: string }, to: FleetRevision & {
     added: [],
     unreadable: new Map(),
     runningConfig: new Map([['orders', running]]),
+    fingerprints: testFingerprints,
   }).services;
 }
 

@@ -1,6 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dotenv from 'dotenv';
+
+/** Why a word that is no declared key is not named (parseDotenv's own words). */
+const UNSHOWN = '(not shown: it is no key the manifest declares, and may be a secret)';
+/** The keys a manifest declares, as parseDotenv asks. */
+const declares = (...keys: string[]) => (word: string) => keys.includes(word);
 import { parseDotenv, type DotenvEntry } from '../../../src/core/config/parse-dotenv.js';
 
 /** Last entry wins, assigned into a plain object exactly as dotenv builds its result. */
@@ -204,10 +209,11 @@ describe('parseDotenv positions', () => {
 });
 
 describe('parseDotenv problems', () => {
-  test('a word with no = is reported at its line and column', () => {
-    assert.deepEqual(parseDotenv('A=1\n  JUST_A_WORD\nB=2').problems, [
+  test('a word with no = is reported at its line and column, named when the manifest declares it as a key', () => {
+    assert.deepEqual(parseDotenv('A=1\n  JUST_A_WORD\nB=2', declares('JUST_A_WORD')).problems, [
       { message: 'expected "=" after key JUST_A_WORD', line: 2, column: 3 },
     ]);
+    assert.deepEqual(parseDotenv('A=1\n  JUST_A_WORD\nB=2').problems, [{ message: `expected "=" after the first word ${UNSHOWN}`, line: 2, column: 3 }]);
   });
 
   test('=value with no key is reported', () => {
@@ -215,11 +221,11 @@ describe('parseDotenv problems', () => {
   });
 
   test('1 2 3 is reported without echoing what follows the key', () => {
-    assert.deepEqual(parseDotenv('1 2 3').problems, [{ message: 'expected "=" after key 1', line: 1, column: 1 }]);
+    assert.deepEqual(parseDotenv('1 2 3', declares('1')).problems, [{ message: 'expected "=" after key 1', line: 1, column: 1 }]);
   });
 
   test('KEY:value without a space is reported', () => {
-    assert.deepEqual(parseDotenv('KEY:value').problems, [{ message: 'expected a space after "KEY:"', line: 1, column: 1 }]);
+    assert.deepEqual(parseDotenv('KEY:value', declares('KEY')).problems, [{ message: 'expected a space after "KEY:"', line: 1, column: 1 }]);
   });
 
   test('a line starting with a character that cannot start a key is reported', () => {
@@ -232,7 +238,7 @@ describe('parseDotenv problems', () => {
   });
 
   test('export KEY with no = is reported against KEY, not export', () => {
-    assert.deepEqual(parseDotenv('export KEY').problems, [{ message: 'expected "=" after key KEY', line: 1, column: 1 }]);
+    assert.deepEqual(parseDotenv('export KEY', declares('KEY')).problems, [{ message: 'expected "=" after key KEY', line: 1, column: 1 }]);
   });
 
   test('every skipped line is reported, in line order, with CRLF counted once', () => {
@@ -282,22 +288,31 @@ describe('parseDotenv problems never show secrets', () => {
     assert.deepEqual(problems, [{ message: 'line 4 is not a KEY=value assignment', line: 4, column: 1 }]);
   });
 
-  test('a token-like word alone on a line is not named as a key', () => {
+  test('a token-like word alone on a line is not named, even when something by that name is declared', () => {
     for (const word of ['MIIEvQIBADANBgkq', 'ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'a3f9c0d1e2b4a5968778695a4b3c2d1e0f9a8b7c']) {
-      const problems = parseDotenv(`A=1\n${word}`).problems;
-      assert.deepEqual(problems, [{ message: 'expected "=" after the key', line: 2, column: 1 }], word);
+      const problems = parseDotenv(`A=1\n${word}`, declares(word)).problems;
+      assert.deepEqual(problems, [{ message: `expected "=" after the first word ${UNSHOWN}`, line: 2, column: 1 }], word);
     }
   });
 
-  test('the value after a key is never echoed, not even its first character', () => {
-    assert.deepEqual(parseDotenv('DB_PASSWORD hunter2').problems, [
+  test('a line that may be a passphrase is not echoed, not even its first word', () => {
+    for (const line of ['hunter2', 'correct horse battery staple', 'letmein:now', 'export s3cret']) {
+      for (const problem of parseDotenv(`A=1\n${line}\n`).problems) {
+        for (const word of line.split(/[\s:]+/).filter((w) => w !== 'export')) assert.ok(!problem.message.includes(word), `${JSON.stringify(problem.message)} echoes ${word}`);
+        assert.equal(problem.line, 2);
+      }
+    }
+  });
+
+  test('the value after a declared key is never echoed, not even its first character', () => {
+    assert.deepEqual(parseDotenv('DB_PASSWORD hunter2', declares('DB_PASSWORD')).problems, [
       { message: 'expected "=" after key DB_PASSWORD', line: 1, column: 1 },
     ]);
-    assert.deepEqual(parseDotenv('export API_KEY  s3cr3t').problems, [
+    assert.deepEqual(parseDotenv('export API_KEY  s3cr3t', declares('API_KEY')).problems, [
       { message: 'expected "=" after key API_KEY', line: 1, column: 1 },
     ]);
-    const colon = parseDotenv('Tok3nXyZ:hunter2').problems;
-    assert.deepEqual(colon, [{ message: 'expected a space after ":" following the key', line: 1, column: 1 }]);
+    const colon = parseDotenv('Tok3nXyZ:hunter2', declares('Tok3nXyZ')).problems;
+    assert.deepEqual(colon, [{ message: `expected a space after ":" following the first word ${UNSHOWN}`, line: 1, column: 1 }]);
   });
 
   test('no message contains text of its line beyond a conventional key name, for 3000 random lines', () => {
@@ -310,7 +325,7 @@ describe('parseDotenv problems never show secrets', () => {
     for (let i = 0; i < 3000; i++) {
       let line = '';
       for (let n = 5 + random(40); n > 0; n--) line += alphabet[random(alphabet.length)];
-      for (const problem of parseDotenv(line).problems) {
+      for (const problem of parseDotenv(line, () => true).problems) {
         const named = /^expected (?:"=" after key |a space after ")([\w.-]+)/.exec(problem.message)?.[1];
         if (named !== undefined) {
           assert.match(named, /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, `named ${named}`);

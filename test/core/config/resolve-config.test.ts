@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { resolveConfig } from '../../../src/core/config/resolve-config.js';
-import { fingerprint, showValue } from '../../../src/core/config/show-value.js';
+import { showValue } from '../../../src/core/config/show-value.js';
+import { testFingerprints } from '../../support/fingerprints.js';
 import { baseFleet, clone, revision } from '../../support/fleet-builder.js';
 
 const ordersIn = (rev: ReturnType<typeof revision>, env: string) =>
@@ -82,12 +83,12 @@ describe('config resolution', () => {
 });
 
 describe('secret display', () => {
-  test('a secret shows as sha256: and 8 hex digits of its hash, never its value', () => {
-    const shown = showValue({ secret: true }, 'hunter2');
-    assert.match(shown, /^sha256:[0-9a-f]{8}$/);
-    assert.equal(shown, fingerprint('hunter2'));
-    assert.notEqual(shown, fingerprint('hunter3'));
-    assert.equal(showValue({ secret: false }, 'hunter2'), 'hunter2');
+  test('a secret shows as hmac: and 16 hex digits of its keyed hash, never its value', () => {
+    const shown = showValue(testFingerprints, { secret: true }, 'hunter2');
+    assert.match(shown, /^hmac:[0-9a-f]{16}$/);
+    assert.equal(shown, testFingerprints.secret('hunter2'));
+    assert.notEqual(shown, testFingerprints.secret('hunter3'));
+    assert.equal(showValue(testFingerprints, { secret: false }, 'hunter2'), 'hunter2');
   });
 });
 
@@ -133,7 +134,7 @@ describe('references in dotenv sources', () => {
     const config = ordersIn(rev, 'dev');
     const url = config.keys.get('URL')!;
     assert.equal(url.spec.secret, true);
-    assert.equal(showValue(url.spec, url.layers[0]!.raw), fingerprint('postgres://u:hunter2@db/x'));
+    assert.equal(showValue(testFingerprints, url.spec, url.layers[0]!.raw), testFingerprints.secret('postgres://u:hunter2@db/x'));
     assert.equal(url.layers[0]!.tracked, false);
     const tracked = fleetWith({ 'services/orders/deploy/dev.env': 'URL=postgres://u:${TOKEN}@db/x\n', '.env': 'TOKEN=hunter2\n' });
     assert.equal(ordersIn(tracked, 'dev').keys.get('URL')!.spec.secret, true, 'a variables file value of a declared secret key is a secret too');

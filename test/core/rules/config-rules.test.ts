@@ -5,9 +5,10 @@ import type { Finding } from '../../../src/core/finding.js';
 import type { FleetRevision } from '../../../src/core/fleet-revision.js';
 import { checkConfig } from '../../../src/core/rules/check-config.js';
 import { baseFleet, clone, revision } from '../../support/fleet-builder.js';
+import { testFingerprints } from '../../support/fingerprints.js';
 
 function check(env: string, to: FleetRevision, from?: FleetRevision) {
-  return checkConfig({ env, to, toConfigs: resolveFleet(to), deployed: from ? [{ revision: from, configs: resolveFleet(from), services: new Set(to.manifest.services.keys()) }] : [] });
+  return checkConfig({ env, to, toConfigs: resolveFleet(to), deployed: from ? [{ revision: from, configs: resolveFleet(from), services: new Set(to.manifest.services.keys()) }] : [], fingerprints: testFingerprints });
 }
 const only = (findings: Finding[], rule: string) => findings.filter((f) => f.rule === rule);
 const brief = (f: Finding) => ({ rule: f.rule, service: f.service, key: f.key, file: f.location?.file, line: f.location?.line });
@@ -76,7 +77,7 @@ describe('config/invalid', () => {
     const [finding] = only(check('dev', to).findings, 'config/invalid');
     assert.ok(finding);
     assert.doesNotMatch(JSON.stringify(finding), /s3cr3t-value/);
-    assert.match(finding.message, /sha256:[0-9a-f]{8}/);
+    assert.match(finding.message, /hmac:[0-9a-f]{16}/);
   });
 });
 

@@ -8,11 +8,11 @@ import type { ConfigRuleInput } from './config-rule-input.js';
  * source; or, for a key the schema declares `same`, a value that differs across those
  * environments.
  */
-export function checkDrift({ env, to, toConfigs }: ConfigRuleInput): Finding[] {
+export function checkDrift({ env, to, toConfigs, fingerprints }: ConfigRuleInput): Finding[] {
   const envs = to.manifest.environments.map((e) => e.name);
   if (envs.length < 2) return [];
   const findings: Finding[] = [];
-  for (const row of driftMatrix(toConfigs, envs)) {
+  for (const row of driftMatrix(toConfigs, envs, fingerprints)) {
     // Where the value that wins here is set; the key's declaration when nothing sets it.
     const location = () =>
       toConfigs.get(env)?.get(row.service)?.keys.get(row.key)?.layers[0]?.location ?? to.manifest.locate(['services', row.service, 'config', 'schema', row.key], 'key');

@@ -15,7 +15,7 @@ import type { ConfigRuleInput } from './config-rule-input.js';
  * that does take effect somewhere is an intended per-environment override, not a mistake: it
  * fires only when the change has effect in no environment at all.
  */
-export function checkShadowedChange({ env, toConfigs, from }: ConfigRuleInput): Finding[] {
+export function checkShadowedChange({ env, toConfigs, from, fingerprints }: ConfigRuleInput): Finding[] {
   if (!from) return [];
   const findings: Finding[] = [];
   for (const [serviceName, config] of toConfigs.get(env) ?? []) {
@@ -27,7 +27,7 @@ export function checkShadowedChange({ env, toConfigs, from }: ConfigRuleInput): 
       // The winner already holds the new value: nothing is lost.
       if (sameValue(winner, changed)) continue;
       if (!changed.perEnvironment && takesEffectSomewhere(toConfigs, from.configs, serviceName, key, changed)) continue;
-      const show = (l: Pick<Layer, 'raw' | 'sourceText'>) => showValue(spec, l.raw, l.sourceText);
+      const show = (l: Pick<Layer, 'raw' | 'sourceText'>) => showValue(fingerprints, spec, l.raw, l.sourceText);
       findings.push({
         rule: 'config/shadowed-change',
         severity: 'error',

@@ -1,3 +1,4 @@
+import type { Fingerprinter } from '../../config/fingerprint.js';
 import type { ResolvedFleet } from '../../config/resolve-fleet.js';
 import type { FleetRevision } from '../../fleet-revision.js';
 
@@ -9,4 +10,6 @@ export interface ConfigRuleInput {
   /** Every environment of the target, resolved (drift compares them). */
   toConfigs: ResolvedFleet;
   from?: { revision: FleetRevision; configs: ResolvedFleet };
+  /** How secrets are shown in messages (keyed by the state store). */
+  fingerprints: Fingerprinter;
 }
