@@ -7,6 +7,7 @@ import type { Manifest, Service, SourceSpec } from '../manifest/manifest.js';
 import { joinRepoPath } from '../manifest/repo-path.js';
 import { CHANGE_KINDS, type ChangeKind, type ChangeManifest, type ConfigKeyChange, type RevisionRef, type ServiceChanges, type ServiceFileChange } from './change-manifest.js';
 import { ownerIndex } from './owner-index.js';
+import { appendTo } from '../append-to.js';
 
 /** A file that differs between a deployed revision and the target (a rename: `from` is its old path). */
 export interface ChangedPath {
@@ -121,7 +122,7 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
     const touched = new Map<string, string[]>();
     for (const path of commit.files) {
       if (path === 'tranche.yaml') continue; // attributed below, by what the manifest change does to each service
-      for (const name of owners(path)) if (mine.has(name)) touched.set(name, [...(touched.get(name) ?? []), path]);
+      for (const name of owners(path)) if (mine.has(name)) appendTo(touched, name, path);
     }
     for (const [name, files] of touched) byService.get(name)!.commits.push({ sha: commit.sha, author: commit.author, date: commit.date, subject: commit.subject, files });
   }

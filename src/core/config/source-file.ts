@@ -147,8 +147,16 @@ export function sourceFiles(service: Service, source: SourceSpec, env: string): 
 }
 
 /**
+ * The largest config file (dotenv or YAML keys) tranche reads: 1 MiB, Kubernetes' own limit on a
+ * ConfigMap. Config files hold a few kilobytes; a larger one is most likely something else named
+ * by mistake, and one of millions of keys would cost gigabytes to resolve and report key by key.
+ */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
+/**
  * Parses one source file. Syntax problems make the fleet unusable (exit 2), so they come back as
- * `manifest/invalid` findings located in the file itself.
+ * `manifest/invalid` findings located in the file itself; so does a file over MAX_CONFIG_FILE_BYTES,
+ * which is not read.
  */
 export function readSourceFile(
   path: string,
@@ -156,6 +164,12 @@ export function readSourceFile(
   text: string,
   tracked: boolean,
 ): { file: SourceFile; findings: Finding[] } {
+  const size = text.length * 3 > MAX_CONFIG_FILE_BYTES ? Buffer.byteLength(text) : text.length;
+  if (size > MAX_CONFIG_FILE_BYTES) {
+    const message = `this config file is ${size.toLocaleString('en-US')} bytes: tranche reads config files of up to ${MAX_CONFIG_FILE_BYTES.toLocaleString('en-US')} bytes (1 MiB)`;
+    const hint = 'a config file this large is most likely not one: check the source the manifest names, or split the file';
+    return { file: { path, format, tracked, byKey: new Map(), entries: [] }, findings: [{ rule: 'manifest/invalid', severity: 'error', message, hint, location: { file: path } }] };
+  }
   const parsed = format === 'dotenv' ? parseDotenv(text) : parseConfigFile(text);
   const entries: SourceEntry[] = format === 'dotenv' ? (parsed as DotenvFile).entries.map(withTemplate) : parsed.entries;
   const byKey = new Map<string, SourceEntry>();
