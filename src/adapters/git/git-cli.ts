@@ -150,21 +150,19 @@ export class GitCli implements Git {
         const { tracked, submodules } = await indexed();
         const result = new Map<string, TreeNode>();
         const untracked: string[] = [];
-        await Promise.all(
-          paths.map(async (path) => {
-            const submodule = containingSubmodule(submodules, path);
-            if (submodule) {
-              result.set(path, { kind: 'submodule', submodule, id: submodules.get(submodule)! });
-              return;
-            }
-            const stats = await stat(join(root, path)).catch(() => undefined);
-            if (stats?.isDirectory()) result.set(path, { kind: 'dir' });
-            else if (stats?.isFile()) {
-              result.set(path, { kind: 'file', tracked: tracked.has(path) });
-              if (!tracked.has(path)) untracked.push(path);
-            }
-          }),
-        );
+        await onDiskInTurn(paths, async (path) => {
+          const submodule = containingSubmodule(submodules, path);
+          if (submodule) {
+            result.set(path, { kind: 'submodule', submodule, id: submodules.get(submodule)! });
+            return;
+          }
+          const stats = await stat(join(root, path)).catch(() => undefined);
+          if (stats?.isDirectory()) result.set(path, { kind: 'dir' });
+          else if (stats?.isFile()) {
+            result.set(path, { kind: 'file', tracked: tracked.has(path) });
+            if (!tracked.has(path)) untracked.push(path);
+          }
+        });
         // An untracked file that is not ignored is on its way into git: treat it as tracked.
         const ignored = new Set(await this.ignored(untracked));
         for (const path of untracked) if (!ignored.has(path)) result.set(path, { kind: 'file', tracked: true });
@@ -186,13 +184,11 @@ export class GitCli implements Git {
       read: async (paths) => {
         const { submodules } = await indexed();
         const result = new Map<string, string>();
-        await Promise.all(
-          paths.map(async (path) => {
-            if (containingSubmodule(submodules, path)) return;
-            const text = await readFile(join(root, path), 'utf8').catch(() => undefined);
-            if (text !== undefined) result.set(path, text);
-          }),
-        );
+        await onDiskInTurn(paths, async (path) => {
+          if (containingSubmodule(submodules, path)) return;
+          const text = await readFile(join(root, path), 'utf8').catch(() => undefined);
+          if (text !== undefined) result.set(path, text);
+        });
         return result;
       },
     };
@@ -397,4 +393,16 @@ function containingSubmodule(submodules: Map<string, string>, path: string): str
   if (!submodules.size) return undefined;
   for (let p = path; p !== '.' && p !== '/' && p !== ''; p = posix.dirname(p)) if (submodules.has(p)) return p;
   return undefined;
+}
+
+/** How many files are looked at or read on disk at once. */
+const ON_DISK_AT_ONCE = 256;
+
+/**
+ * `visit` on every path, ON_DISK_AT_ONCE at a time: a fleet in hundreds of environments names a
+ * million optional files, and a stat or read of each all at once holds gigabytes of pending
+ * requests (and more open files than the system allows).
+ */
+async function onDiskInTurn(paths: readonly string[], visit: (path: string) => Promise<void>): Promise<void> {
+  for (let i = 0; i < paths.length; i += ON_DISK_AT_ONCE) await Promise.all(paths.slice(i, i + ON_DISK_AT_ONCE).map(visit));
 }
