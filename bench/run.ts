@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { benchChanges } from './changes-bench.js';
 import { benchConfig, benchFleetAsItIs } from './config-bench.js';
 import { benchContracts } from './contracts-bench.js';
+import { benchEnvironments } from './environments-bench.js';
+import { benchFindingsGrouping } from './findings-bench.js';
 import { benchRollout } from './rollout-bench.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,6 +51,21 @@ try {
   console.log('|---|---|---|---|');
   console.log(`| \`tranche changes --env prod --from A --to B\` | ${c.seconds.toFixed(2)} s | ${c.peakMb.toFixed(0)} MB | < 5 s, < 500 MB |`);
   console.log(`\nfound ${c.services} changed services, ${c.commits} service commits, ${c.depChanges} dependency changes (the repository took ${c.generationSeconds.toFixed(0)} s to write)`);
+
+  console.log(`\n## Services × environments: what a command costs follows the environments services run in (median of ${RUNS} runs)\n`);
+  console.log('| fleet | `check --env prod --json` | `drift --json` | target |');
+  console.log('|---|---|---|---|');
+  for (const e of benchEnvironments(join(dir, 'environments'), BIN, RUNS)) {
+    console.log(`| ${e.label} | ${e.check.seconds.toFixed(2)} s, ${e.check.peakMb.toFixed(0)} MB | ${e.drift.seconds.toFixed(2)} s, ${e.drift.peakMb.toFixed(0)} MB | < 1 GB |`);
+  }
+
+  console.log(`\n## 100,000 findings: check on a dotenv file of 100,000 undeclared keys (median of ${RUNS} runs)\n`);
+  const g = benchFindingsGrouping(join(dir, 'findings'), BIN, RUNS);
+  console.log('| `tranche check --env prod --from A` | wall time | peak RSS | target |');
+  console.log('|---|---|---|---|');
+  console.log(`| human view (findings grouped by service) | ${g.human.seconds.toFixed(2)} s | ${g.human.peakMb.toFixed(0)} MB | within 1.5 × --json |`);
+  console.log(`| --json | ${g.json.seconds.toFixed(2)} s | ${g.json.peakMb.toFixed(0)} MB | |`);
+  console.log(`\n${g.findings} findings`);
 
   console.log(`\n## Contracts: 300 providers × 200 operations, 2,000 consumer → provider edges (median of ${RUNS} runs)\n`);
   console.log('| `tranche plan` with every pairing of the rollout and its rollbacks | wall time | peak RSS | target |');

@@ -9,6 +9,7 @@ import type { Store } from '../ports/store.js';
 import { newReleaseId } from './apply-release.js';
 import { acquireEnvLock, type Operator } from './env-lock.js';
 import type { ResolvedService } from './resolve-service.js';
+import { appendTo } from '../core/append-to.js';
 
 export interface AdoptContext {
   store: Store;
@@ -118,7 +119,7 @@ function sameVersion(recorded: DeployedService, target: ResolvedService, fingerp
 /** `adopted 3 services as they run (nothing deployed): a, b at 3f2a1c9; c at 9e8d7c6`. */
 function adoptionSummary(recorded: ResolvedService[], kept: string[]): string {
   const byCommit = new Map<string, string[]>();
-  for (const s of recorded) byCommit.set(s.version.commit, [...(byCommit.get(s.version.commit) ?? []), s.service.name]);
+  for (const s of recorded) appendTo(byCommit, s.version.commit, s.service.name);
   const where = [...byCommit].map(([commit, names]) => `${names.join(', ')} at ${commit.slice(0, 7)}`).join('; ');
   const also = kept.length ? `; ${kept.length} already recorded so` : '';
   return `adopted ${recorded.length} service${recorded.length === 1 ? '' : 's'} as they run (nothing deployed): ${where}${also}`;

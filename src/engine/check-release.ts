@@ -19,6 +19,7 @@ import { ParseCache } from './gather.js';
 import { InvalidFleetError } from './load-revision.js';
 import type { ReleaseRevisions } from './read-release.js';
 import { releaseContent } from './release-content.js';
+import { appendTo } from '../core/append-to.js';
 
 export interface ReleaseCheck {
   env: string;
@@ -145,6 +146,6 @@ async function compareContracts(git: Git, revisions: ReleaseRevisions, options: 
 async function uncommittedByService(git: Git, to: FleetRevision): Promise<Map<string, string[]>> {
   const owners = revisionOwners(to);
   const result = new Map<string, string[]>();
-  for (const path of await git.uncommittedFiles()) for (const service of owners(path)) result.set(service, [...(result.get(service) ?? []), path]);
+  for (const path of await git.uncommittedFiles()) for (const service of owners(path)) appendTo(result, service, path);
   return result;
 }

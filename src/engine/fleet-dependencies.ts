@@ -66,7 +66,9 @@ export async function fleetDependencies(tree: FileTree, revision: FleetRevision,
         version.services.add(job.service);
         version.direct ||= pkg.direct;
         entry.versions.set(pkg.version, version);
-        entry.byService.set(job.service, new Set([...(entry.byService.get(job.service) ?? []), pkg.version]));
+        let mine = entry.byService.get(job.service);
+        if (!mine) entry.byService.set(job.service, (mine = new Set()));
+        mine.add(pkg.version);
         byName.set(key, entry);
       }
     }

@@ -12,6 +12,7 @@ import { InvalidFleetError } from './load-revision.js';
 import { mapLimited } from './map-limited.js';
 import { readTexts } from './read-texts.js';
 import { REVISIONS_AT_ONCE, type ReleaseRevisions } from './read-release.js';
+import { appendTo } from '../core/append-to.js';
 
 /** What a release carries, and what could not be told about it. */
 export interface ReleaseContent {
@@ -37,7 +38,7 @@ export async function releaseContent(git: Git, revisions: ReleaseRevisions, toCo
     if (!runsIn(service, env)) continue;
     const state = revisions.baseline.get(name);
     if (!state) added.push(name);
-    else groups.set(state.version.commit, [...(groups.get(state.version.commit) ?? []), name]);
+    else appendTo(groups, state.version.commit, name);
   }
 
   const findings: Finding[] = [];

@@ -1,7 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parseDuration } from '../../core/config/duration.js';
 import { MIN_REDACTED_LENGTH, Redactor } from '../../core/config/redact-secrets.js';
+import { jsonTooDeepOffset, TOO_DEEP } from '../../core/nesting.js';
 import type { CheckResult, RunnableCheck } from '../../ports/check-runner.js';
+import { MATCH_LIMIT_MS, matchRegex } from './match-regex.js';
 
 /** How much of an unexpected body a message quotes. */
 const BODY_SHOWN = 200;
@@ -75,7 +77,9 @@ export async function runHttpCheck(check: RunnableCheck, signal?: AbortSignal): 
     } catch {
       return { ok: false, message: `${answered}, but the body is not JSON; body: ${body()}` };
     }
-    const problems = Object.entries(asRecord(expect.json)).flatMap(([path, assertion]) => checkJsonPath(document, path, assertion, hide));
+    if (jsonTooDeepOffset(text) !== undefined) return { ok: false, message: `${answered}, but the body is JSON ${TOO_DEEP}, more than a check reads` };
+    const checked = await Promise.all(Object.entries(asRecord(expect.json)).map(([path, assertion]) => checkJsonPath(document, path, assertion, hide, deadline)));
+    const problems = checked.flat();
     if (problems.length > 0) return { ok: false, message: `${answered}, but ${problems.join('; ')}` };
   }
   return { ok: true, message: answered };
@@ -171,8 +175,11 @@ function checkStatus(status: number, expected: unknown): string | undefined {
   return `expected ${allowed.length === 1 ? allowed[0] : `one of ${allowed.join(', ')}`}`;
 }
 
-/** The problems of one JSON assertion (`{ exists }`, `{ equals }`, `{ matches }`), each phrased for a message. */
-function checkJsonPath(document: unknown, path: string, assertion: unknown, hide: (text: string) => string): string[] {
+/**
+ * The problems of one JSON assertion (`{ exists }`, `{ equals }`, `{ matches }`), each phrased for
+ * a message. A `matches` runs on a worker thread within MATCH_LIMIT_MS (and stops with `signal`).
+ */
+async function checkJsonPath(document: unknown, path: string, assertion: unknown, hide: (text: string) => string, signal: AbortSignal): Promise<string[]> {
   const segments = parseJsonPath(path);
   if (segments === undefined) return [`${path} is not a JSON path (write $.a.b, $.items[0].name or $["a key"])`];
   const found = lookUp(document, segments);
@@ -189,15 +196,16 @@ function checkJsonPath(document: unknown, path: string, assertion: unknown, hide
     problems.push(`${path}: expected ${showJson(spec.equals)}, ${got}`);
   }
   if ('matches' in spec) {
-    let pattern: RegExp;
-    try {
-      pattern = new RegExp(String(spec.matches));
-    } catch {
-      return [...problems, `${path}: ${JSON.stringify(spec.matches)} is not a regular expression`];
-    }
+    const pattern = String(spec.matches);
     const value = found.exists ? found.value : undefined;
     const text = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
-    if (text === undefined || !pattern.test(text)) problems.push(`${path}: expected a match for /${pattern.source}/, ${got}`);
+    const outcome = text === undefined ? { matched: false } : await matchRegex(pattern, text, MATCH_LIMIT_MS, signal);
+    if ('invalid' in outcome) problems.push(`${path}: ${JSON.stringify(pattern)} is not a regular expression`);
+    else if ('timedOut' in outcome) {
+      problems.push(`${path}: matching /${pattern}/ against a value of ${text!.length} characters took longer than ${MATCH_LIMIT_MS}ms, the bound on a match: the pattern backtracks too much (like (a+)+$); make it stricter`);
+    } else if ('cancelled' in outcome) problems.push(`${path}: the match for /${pattern}/ was stopped with the check`);
+    else if ('failed' in outcome) problems.push(`${path}: the match for /${pattern}/ could not run: ${outcome.failed}`);
+    else if (!outcome.matched) problems.push(`${path}: expected a match for /${pattern}/, ${got}`);
   }
   return problems;
 }

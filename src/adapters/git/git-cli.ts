@@ -175,17 +175,18 @@ export class GitCli implements Git {
         const { resolve } = onDisk(submodules);
         const result = new Map<string, TreeNode>();
         const untracked = new Map<string, string>();
-        await Promise.all(
-          paths.map(async (path) => {
-            const node = await resolve(path);
-            if (!node) return;
-            if (node.kind !== 'file') return result.set(path, node);
-            // Whether git tracks it is asked of the file the path resolves to.
-            const real = node.real ?? path;
-            result.set(path, { ...node, tracked: tracked.has(real) });
-            if (!tracked.has(real)) untracked.set(path, real);
-          }),
-        );
+        await onDiskInTurn(paths, async (path) => {
+          const node = await resolve(path);
+          if (!node) return;
+          if (node.kind !== 'file') {
+            result.set(path, node);
+            return;
+          }
+          // Whether git tracks it is asked of the file the path resolves to.
+          const real = node.real ?? path;
+          result.set(path, { ...node, tracked: tracked.has(real) });
+          if (!tracked.has(real)) untracked.set(path, real);
+        });
         // An untracked file that is not ignored is on its way into git: treat it as tracked.
         const ignored = new Set(await this.ignored([...new Set(untracked.values())]));
         for (const [path, real] of untracked) if (!ignored.has(real)) result.set(path, { ...(result.get(path) as TreeNode & { kind: 'file' }), tracked: true });
@@ -218,14 +219,12 @@ export class GitCli implements Git {
         const { submodules } = await indexed();
         const { resolve } = onDisk(submodules);
         const result = new Map<string, Uint8Array>();
-        await Promise.all(
-          paths.map(async (path) => {
-            const node = await resolve(path);
-            if (node?.kind !== 'file') return;
-            const bytes = await readRegularFile(join(root, node.real ?? path));
-            if (bytes) result.set(path, bytes);
-          }),
-        );
+        await onDiskInTurn(paths, async (path) => {
+          const node = await resolve(path);
+          if (node?.kind !== 'file') return;
+          const bytes = await readRegularFile(join(root, node.real ?? path));
+          if (bytes) result.set(path, bytes);
+        });
         return result;
       },
     };
@@ -472,4 +471,16 @@ function containingSubmodule(submodules: Map<string, string>, path: string): str
   if (!submodules.size) return undefined;
   for (let p = path; p !== '.' && p !== '/' && p !== ''; p = posix.dirname(p)) if (submodules.has(p)) return p;
   return undefined;
+}
+
+/** How many files are looked at or read on disk at once. */
+const ON_DISK_AT_ONCE = 256;
+
+/**
+ * `visit` on every path, ON_DISK_AT_ONCE at a time: a fleet in hundreds of environments names a
+ * million optional files, and a stat or read of each all at once holds gigabytes of pending
+ * requests (and more open files than the system allows).
+ */
+async function onDiskInTurn(paths: readonly string[], visit: (path: string) => Promise<void>): Promise<void> {
+  for (let i = 0; i < paths.length; i += ON_DISK_AT_ONCE) await Promise.all(paths.slice(i, i + ON_DISK_AT_ONCE).map(visit));
 }

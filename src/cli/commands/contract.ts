@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { diffOpenApi, isBreaking, loadOpenApi, RefResolutionError, specErrorPosition } from '../../core/contracts/index.js';
+import { diffOpenApi, isBreaking, loadOpenApi, RefResolutionError, specErrorPosition, type ContractDiff } from '../../core/contracts/index.js';
 import { InputError } from '../../core/input-error.js';
+import { NestingError } from '../../core/nesting.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { writeJson } from '../views/json.js';
@@ -23,7 +24,14 @@ be read or parsed, a $ref that leads nowhere).`,
   async run(args, io) {
     const [sub, base, revision] = args.positionals as [string, string, string];
     if (sub !== 'diff') throw new InputError(`contract: unknown subcommand ${JSON.stringify(sub)} (did you mean diff?)`);
-    const diff = diffOpenApi(load(resolve(io.cwd, base), base), load(resolve(io.cwd, revision), revision), { now: Date.now() });
+    const [from, to] = [load(resolve(io.cwd, base), base), load(resolve(io.cwd, revision), revision)];
+    let diff: ContractDiff;
+    try {
+      diff = diffOpenApi(from, to, { now: Date.now() });
+    } catch (error) {
+      if (error instanceof NestingError) throw new InputError(`comparing ${revision} with ${base}: ${error.message}`);
+      throw error;
+    }
     const breaking = isBreaking(diff);
     if (args.json) {
       writeJson(io.stdout, { breaking, changes: diff.changes });
@@ -50,8 +58,8 @@ function load(path: string, shown: string): unknown {
   try {
     return loadOpenApi(path, readText);
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    if (error instanceof RefResolutionError) throw new InputError(`${shown}: ${error.message}`);
+    if (error instanceof InputError && !(error instanceof NestingError)) throw error;
+    if (error instanceof RefResolutionError || error instanceof NestingError) throw new InputError(`${shown}: ${error.message}`);
     const { message, line, column } = specErrorPosition(error);
     throw new InputError(`${shown}${line !== undefined ? `:${line}:${column}` : ''}: ${message}`);
   }

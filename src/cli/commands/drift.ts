@@ -20,7 +20,7 @@ A key drifts (marked *) when it is set in one environment and unset in another, 
 different kinds of source; a schema default never counts as a different kind. --values shows
 each value instead (secrets as fingerprints, hmac:…), and a key whose schema says same: is marked !
 where its values differ across those environments. A service left out of an environment shows
-n/a there. Reads the working tree unless --ref is given.
+n/a there (with --json, its rows have no cell there). Reads the working tree unless --ref is given.
 
 Exit codes: 0 shown; 2 unusable input.`,
   options: {

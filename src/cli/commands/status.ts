@@ -12,6 +12,7 @@ import { renderTable } from '../views/table.js';
 import { stateOptions } from './state-options.js';
 import { baselineLabel } from '../views/baseline-label.js';
 import type { DeployedService } from '../../core/state/records.js';
+import { appendTo } from '../../core/append-to.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -104,6 +105,6 @@ Exit codes: 0 shown; 2 unusable input.`,
 /** The commits the services run, each with its services: one after a whole release, several after a partial one. */
 function revisionsOf(deployed: Iterable<DeployedService>): { commit: string; services: string[] }[] {
   const byCommit = new Map<string, string[]>();
-  for (const d of deployed) byCommit.set(d.commit, [...(byCommit.get(d.commit) ?? []), d.service]);
+  for (const d of deployed) appendTo(byCommit, d.commit, d.service);
   return [...byCommit].map(([commit, services]) => ({ commit, services }));
 }

@@ -3,7 +3,7 @@ import { renderTable } from './table.js';
 
 const CELL: Record<string, string> = { default: 'default', bind: 'resource', file: 'file', dotenv: 'dotenv', compose: 'compose', kubernetes: 'kubernetes', 'helm-values': 'helm', env: 'env' };
 /** A cell as the matrix shows it: the kind of source, or with --values the value (secrets as fingerprints). */
-const cell = (c: DriftCell | undefined, values: boolean) => (c?.absent ? 'n/a' : !c?.kind ? '-' : values ? (c.value ?? '') : CELL[c.kind]!);
+const cell = (c: DriftCell | undefined, values: boolean) => (!c ? 'n/a' : !c.kind ? '-' : values ? (c.value ?? '') : CELL[c.kind]!);
 const flagged = (row: DriftRow) => row.drifts || row.differs !== undefined;
 
 export function renderDrift(rows: DriftRow[], envs: string[], label: string, onlyDrift: boolean, values = false): string {
@@ -38,13 +38,8 @@ export function driftJson(rows: DriftRow[], envs: string[], label: string): Reco
       key: row.key,
       drifts: row.drifts,
       ...(row.differs ? { differs: row.differs } : {}),
-      cells: Object.fromEntries(
-        envs.map((env) => {
-          const c = row.cells.get(env);
-          if (c?.absent) return [env, { runs: false }];
-          return [env, c?.kind ? { set: true, kind: c.kind, source: c.source, value: c.value } : { set: false }];
-        }),
-      ),
+      // The environments the service runs in: one it does not run in has no cell.
+      cells: Object.fromEntries([...row.cells].map(([env, c]) => [env, c.kind ? { set: true, kind: c.kind, source: c.source, value: c.value } : { set: false }])),
     })),
   };
 }

@@ -1,6 +1,7 @@
 import { compareFindings, type Finding } from '../../core/finding.js';
 import { formatLocation } from '../../core/location.js';
 import type { Severity } from '../../core/rules/rule-ids.js';
+import { appendTo } from '../../core/append-to.js';
 
 /** `file:line:col: message`: one line per problem, the form of compilers and linters. */
 export function locatedLines(findings: readonly Finding[]): string {
@@ -14,8 +15,7 @@ export function locatedLines(findings: readonly Finding[]): string {
 export function groupedFindings(findings: readonly Finding[]): string {
   const byService = new Map<string, Finding[]>();
   for (const f of [...findings].sort(compareFindings)) {
-    const group = f.service ?? '(fleet)';
-    byService.set(group, [...(byService.get(group) ?? []), f]);
+    appendTo(byService, f.service ?? '(fleet)', f);
   }
   const blocks: string[] = [];
   for (const [service, group] of byService) {

@@ -4,10 +4,11 @@ import { sourceFiles, sourceKey } from '../config/source-file.js';
 import type { ResolvedConfig } from '../config/resolved-config.js';
 import { shownConfig } from '../config/service-environment.js';
 import type { FleetRevision } from '../fleet-revision.js';
-import type { Manifest, Service, SourceSpec } from '../manifest/manifest.js';
+import { runsIn, type Manifest, type Service, type SourceSpec } from '../manifest/manifest.js';
 import { joinRepoPath } from '../manifest/repo-path.js';
 import { CHANGE_KINDS, type ChangeKind, type ChangeManifest, type ConfigKeyChange, type RevisionRef, type ServiceChanges, type ServiceFileChange } from './change-manifest.js';
 import { ownerIndex } from './owner-index.js';
+import { appendTo } from '../append-to.js';
 
 /** A file that differs between a deployed revision and the target (a rename: `from` is its old path). */
 export interface ChangedPath {
@@ -124,7 +125,7 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
     const touched = new Map<string, string[]>();
     for (const path of commit.files) {
       if (path === 'tranche.yaml') continue; // attributed below, by what the manifest change does to each service
-      for (const name of owners(path)) if (mine.has(name)) touched.set(name, [...(touched.get(name) ?? []), path]);
+      for (const name of owners(path)) if (mine.has(name)) appendTo(touched, name, path);
     }
     for (const [name, files] of touched) byService.get(name)!.commits.push({ sha: commit.sha, author: commit.author, date: commit.date, subject: commit.subject, files });
   }
@@ -163,14 +164,15 @@ export function revisionOwners(revision: FleetRevision): (path: string) => strin
 
 /**
  * The services a file belongs to: those whose path or watched paths hold it (or held it, for a
- * rename's old path), and those that read it as a config source in some environment.
+ * rename's old path), and those that read it as a config source in an environment they run in.
  */
 function fileOwners(services: Service[], envs: readonly string[], reads: SourceReads): (path: string, from?: string) => string[] {
   const byPath = ownerIndex(services);
   const sources = new Map<string, Set<string>>();
   for (const service of services) {
+    const where = envs.filter((env) => runsIn(service, env));
     for (const source of service.config.sources) {
-      for (const env of envs) {
+      for (const env of where) {
         for (const path of reads(service, source, env)) {
           let readers = sources.get(path);
           if (!readers) sources.set(path, (readers = new Set()));
@@ -198,7 +200,8 @@ function classifier(services: Service[], env: string, envs: readonly string[], d
   };
   for (const service of services) {
     add(here, service.name, service.config.sources.flatMap((source) => reads(service, source, env)));
-    add(anywhere, service.name, service.config.sources.flatMap((source) => envs.flatMap((e) => reads(service, source, e))));
+    const where = envs.filter((e) => runsIn(service, e));
+    add(anywhere, service.name, service.config.sources.flatMap((source) => where.flatMap((e) => reads(service, source, e))));
     const provides = (service.contracts?.provides ?? {}) as { http?: string; events?: Record<string, string> };
     const specs = [provides.http, ...Object.values(provides.events ?? {})].filter((p): p is string => typeof p === 'string');
     add(contracts, service.name, specs.map((p) => joinRepoPath(service.path, p) ?? p));

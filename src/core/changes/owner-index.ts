@@ -3,8 +3,12 @@ import type { Service } from '../manifest/manifest.js';
 
 /** The services that own a path: O(depth) lookups in an index of owned directories and files. */
 export function ownerIndex(services: Service[]): (path: string) => string[] {
-  const index = new Map<string, string[]>();
-  const add = (prefix: string, name: string) => index.set(prefix, [...new Set([...(index.get(prefix) ?? []), name])]);
+  const index = new Map<string, Set<string>>();
+  const add = (prefix: string, name: string) => {
+    let names = index.get(prefix);
+    if (!names) index.set(prefix, (names = new Set()));
+    names.add(name);
+  };
   for (const service of services) for (const prefix of [service.path, ...service.watch]) if (prefix) add(prefix, service.name);
   return (path) => {
     const found = new Set<string>(index.get('.') ?? []);

@@ -1,12 +1,12 @@
-import type { LayerKind } from './resolved-config.js';
+import type { LayerKind, ResolvedConfig } from './resolved-config.js';
 import type { ResolvedFleet } from './resolve-fleet.js';
 import type { Fingerprinter } from './fingerprint.js';
 import { showValue } from './show-value.js';
 
 /**
- * Where one key of one service gets its value in one environment: `kind` is absent when unset;
- * `absent` when the service does not run there. `value` is what it gets, as shown (secrets as
- * fingerprints, or what sets it when only the running system knows it).
+ * Where one key of one service gets its value in one environment: `kind` is absent when unset.
+ * `value` is what it gets, as shown (secrets as fingerprints, or what sets it when only the
+ * running system knows it).
  */
 export interface DriftCell {
   kind?: LayerKind;
@@ -14,13 +14,13 @@ export interface DriftCell {
   value?: string;
   /** Only the running system knows the value (a Kubernetes fieldRef): not compared. */
   atRunTime?: true;
-  absent?: true;
 }
 
 /** One key of one service across environments, and whether it drifts. */
 export interface DriftRow {
   service: string;
   key: string;
+  /** A cell for each of the environments compared that the service runs in; none for the others. */
   cells: Map<string, DriftCell>;
   /** Set in some environments and not others, or by different kinds of source. */
   drifts: boolean;
@@ -36,32 +36,38 @@ export interface DriftRow {
  * across those environments.
  */
 export function driftMatrix(configs: ResolvedFleet, envs: readonly string[], fingerprints: Fingerprinter): DriftRow[] {
-  const rows: DriftRow[] = [];
-  const services = new Set(envs.flatMap((env) => [...(configs.get(env)?.keys() ?? [])]));
-  for (const serviceName of services) {
-    const present = envs.filter((env) => configs.get(env)?.has(serviceName));
-    const keys = configs.get(present[0]!)!.get(serviceName)!.keys;
-    for (const [key, { spec }] of keys) {
+  return [...driftRows(configs, envs, fingerprints)];
+}
+
+/**
+ * The matrix's rows, service by service (in manifest order): each service is resolved in the
+ * environments it runs in as its rows are made, and what was not resolved before is not kept, so
+ * that a walk over the rows holds one service's configs at a time.
+ */
+export function* driftRows(configs: ResolvedFleet, envs: readonly string[], fingerprints: Fingerprinter): Generator<DriftRow> {
+  for (const service of configs.revision.manifest.services.values()) {
+    const resolved = new Map<string, ResolvedConfig>();
+    for (const env of envs) {
+      const config = configs.config(env, service.name, false);
+      if (config) resolved.set(env, config);
+    }
+    const present = [...resolved.keys()];
+    if (!present.length) continue;
+    for (const [key, { spec }] of resolved.get(present[0]!)!.keys) {
       const cells = new Map<string, DriftCell>();
-      for (const env of envs) {
-        const resolved = configs.get(env)?.get(serviceName)?.keys.get(key);
-        if (!resolved) {
-          cells.set(env, { absent: true });
-          continue;
-        }
-        const winner = resolved.layers[0];
+      for (const [env, config] of resolved) {
+        const winner = config.keys.get(key)?.layers[0];
         if (!winner) cells.set(env, {});
         else if (winner.atRunTime !== undefined) cells.set(env, { kind: winner.kind, source: winner.source, value: `(set at run time ${winner.atRunTime})`, atRunTime: true });
-        else cells.set(env, { kind: winner.kind, source: winner.source, value: showValue(fingerprints, resolved.spec, winner.raw, winner.sourceText) });
+        else cells.set(env, { kind: winner.kind, source: winner.source, value: showValue(fingerprints, spec, winner.raw, winner.sourceText) });
       }
-      const row: DriftRow = { service: serviceName, key, cells, drifts: drifts(present.map((env) => cells.get(env)!)) };
+      const row: DriftRow = { service: service.name, key, cells, drifts: drifts([...cells.values()]) };
       // A value only the running system knows cannot be said to differ.
-      const same = (spec.same === true ? present : (spec.same ?? []).filter((env) => present.includes(env) && envs.includes(env))).filter((env) => !cells.get(env)!.atRunTime);
+      const same = (spec.same === true ? present : (spec.same ?? []).filter((env) => cells.has(env))).filter((env) => !cells.get(env)!.atRunTime);
       if (same.length > 1 && new Set(same.map((env) => cells.get(env)!.value ?? '\u0000unset')).size > 1) row.differs = same;
-      rows.push(row);
+      yield row;
     }
   }
-  return rows;
 }
 
 function drifts(cells: DriftCell[]): boolean {

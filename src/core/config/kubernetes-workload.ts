@@ -1,8 +1,9 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter } from 'yaml';
 import type { Finding } from '../finding.js';
 import type { SourceLocation } from '../location.js';
 import type { ManifestLocator } from '../manifest/manifest.js';
 import { yamlLocator } from '../manifest/yaml-locator.js';
+import { parseAllDocumentsBounded } from '../yaml/parse-document-bounded.js';
 import { parseOptions } from '../yaml/parse-options.js';
 import { readBlockYamlStream } from '../yaml/read-yaml.js';
 import { toJSBounded } from '../yaml/to-js-bounded.js';
@@ -64,7 +65,7 @@ export function readManifests(files: readonly ReadFile[]): { objects: Kubernetes
       continue;
     }
     const lineCounter = new LineCounter();
-    const docs = parseAllDocuments(file.text, parseOptions(lineCounter));
+    const docs = parseAllDocumentsBounded(file.text, parseOptions(lineCounter));
     if (!Array.isArray(docs)) continue; // an empty stream
     for (const doc of docs) {
       const problems = [...doc.errors, ...doc.warnings];

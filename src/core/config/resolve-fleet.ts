@@ -36,16 +36,25 @@ export class ResolvedFleet implements Iterable<[string, Map<string, ResolvedConf
     return configs;
   }
 
-  /** One service's config in `env`, without resolving the others there (a rule that looks at one service elsewhere). */
-  config(env: string, serviceName: string): ResolvedConfig | undefined {
+  /**
+   * One service's config in `env`, without resolving the others there (a rule that looks at one
+   * service elsewhere). With `keep: false` a config not resolved yet is resolved for the caller
+   * alone: a walk over every environment of every service (drift) then holds one service's
+   * configs at a time, not the fleet's in every environment.
+   */
+  config(env: string, serviceName: string, keep = true): ResolvedConfig | undefined {
     const all = this.byEnv.get(env);
     if (all) return all.get(serviceName);
     const service = this.revision.manifest.services.get(serviceName);
     if (!service || !this.envs.includes(env) || !runsIn(service, env)) return undefined;
     let some = this.some.get(env);
-    if (!some) this.some.set(env, (some = new Map()));
-    let config = some.get(serviceName);
-    if (!config) some.set(serviceName, (config = this.resolve(service, env)));
+    const known = some?.get(serviceName);
+    if (known) return known;
+    const config = this.resolve(service, env);
+    if (keep) {
+      if (!some) this.some.set(env, (some = new Map()));
+      some.set(serviceName, config);
+    }
     return config;
   }
 

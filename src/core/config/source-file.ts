@@ -153,9 +153,17 @@ export function declaredKey(manifest: Manifest): (word: string) => boolean {
 }
 
 /**
+ * The largest config file (dotenv or YAML keys) tranche reads: 1 MiB, Kubernetes' own limit on a
+ * ConfigMap. Config files hold a few kilobytes; a larger one is most likely something else named
+ * by mistake, and one of millions of keys would cost gigabytes to resolve and report key by key.
+ */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
+/**
  * Parses one source file. Syntax problems make the fleet unusable (exit 2), so they come back as
  * `manifest/invalid` findings located in the file itself; one in a dotenv file names the word
- * where a key was expected only when `isKey` says it is a key (see `declaredKey`).
+ * where a key was expected only when `isKey` says it is a key (see `declaredKey`); a file over
+ * MAX_CONFIG_FILE_BYTES is such a finding too, and is not read.
  */
 export function readSourceFile(
   path: string,
@@ -164,6 +172,12 @@ export function readSourceFile(
   tracked: boolean,
   isKey?: (word: string) => boolean,
 ): { file: SourceFile; findings: Finding[] } {
+  const size = text.length * 3 > MAX_CONFIG_FILE_BYTES ? Buffer.byteLength(text) : text.length;
+  if (size > MAX_CONFIG_FILE_BYTES) {
+    const message = `this config file is ${size.toLocaleString('en-US')} bytes: tranche reads config files of up to ${MAX_CONFIG_FILE_BYTES.toLocaleString('en-US')} bytes (1 MiB)`;
+    const hint = 'a config file this large is most likely not one: check the source the manifest names, or split the file';
+    return { file: { path, format, tracked, byKey: new Map(), entries: [] }, findings: [{ rule: 'manifest/invalid', severity: 'error', message, hint, location: { file: path } }] };
+  }
   const parsed = format === 'dotenv' ? parseDotenv(text, isKey) : parseConfigFile(text);
   const entries: SourceEntry[] = format === 'dotenv' ? (parsed as DotenvFile).entries.map(withTemplate) : parsed.entries;
   const byKey = new Map<string, SourceEntry>();

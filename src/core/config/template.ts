@@ -1,3 +1,5 @@
+import { MAX_NESTING } from '../nesting.js';
+
 /**
  * Variable references in config values, with docker compose's semantics (the compose
  * specification's interpolation): `$VAR`, `${VAR}`, `${VAR:-default}` (default when unset or
@@ -8,7 +10,7 @@
  *
  * Compose files are parsed `strict`: a `$` that starts none of these is an error, as in docker
  * compose. Env files are not: there such a `$` is kept as written, as compose's env-file reader
- * and dotenv-expand do.
+ * and dotenv-expand do. References nested more than MAX_NESTING deep are an error either way.
  */
 
 /** A name a reference may use. */
@@ -38,7 +40,7 @@ export interface TemplateError {
 /** The template in `text`, or undefined when it holds no `$` at all (nothing to interpolate). */
 export function parseTemplate(text: string, strict: boolean): Template | TemplateError | undefined {
   if (!text.includes('$')) return undefined;
-  const parsed = parseParts(text, 0, strict, false);
+  const parsed = parseParts(text, 0, strict, 0);
   return 'message' in parsed ? parsed : { parts: parsed.parts };
 }
 
@@ -46,7 +48,9 @@ export function isTemplateError(value: Template | TemplateError): value is Templ
   return 'message' in value;
 }
 
-function parseParts(text: string, start: number, strict: boolean, nested: boolean): { parts: TemplatePart[]; end: number } | TemplateError {
+/** `depth`: how many `${…}` hold the parts (a default may hold references: parsing them recurses). */
+function parseParts(text: string, start: number, strict: boolean, depth: number): { parts: TemplatePart[]; end: number } | TemplateError {
+  const nested = depth > 0;
   const parts: TemplatePart[] = [];
   let literal = '';
   const flush = () => {
@@ -69,9 +73,9 @@ function parseParts(text: string, start: number, strict: boolean, nested: boolea
       continue;
     }
     if (next === '{') {
-      const ref = parseBraced(text, i, strict);
+      const ref = parseBraced(text, i, strict, depth);
       if ('message' in ref) {
-        if (strict) return ref;
+        if (strict || ref.message === TOO_DEEP_REFERENCES) return ref;
         // Leniently, a "${" that starts no reference is kept as written.
         literal += '$';
         i++;
@@ -99,7 +103,11 @@ function parseParts(text: string, start: number, strict: boolean, nested: boolea
 
 const OPERATORS = [':-', ':?', ':+', '-', '?', '+'] as const;
 
-function parseBraced(text: string, at: number, strict: boolean): { ref: Reference; end: number } | TemplateError {
+/** References inside references past MAX_NESTING: refused in either mode (parsing them recurses). */
+const TOO_DEEP_REFERENCES = `references are nested more than ${MAX_NESTING} deep (\${A:-\${B:-…}})`;
+
+function parseBraced(text: string, at: number, strict: boolean, depth: number): { ref: Reference; end: number } | TemplateError {
+  if (depth >= MAX_NESTING) return { message: TOO_DEEP_REFERENCES, offset: at };
   const name = NAME.exec(text.slice(at + 2))?.[0];
   const unclosed: TemplateError = { message: 'a "${" is not closed by a "}"', offset: at };
   if (!name) return { message: '"${" must be followed by a variable name (letters, digits and _, not starting with a digit)', offset: at };
@@ -108,7 +116,7 @@ function parseBraced(text: string, at: number, strict: boolean): { ref: Referenc
   const op = OPERATORS.find((o) => text.startsWith(o, i));
   if (!op) return text.length <= i ? unclosed : { message: `unexpected character after \${${name}: use }, :-, -, :?, ?, :+ or +`, offset: i };
   i += op.length;
-  const arg = parseParts(text, i, strict, true);
+  const arg = parseParts(text, i, strict, depth + 1);
   if ('message' in arg) return arg;
   if (text[arg.end] !== '}') return unclosed;
   return { ref: { name, op, arg: arg.parts, offset: at }, end: arg.end + 1 };

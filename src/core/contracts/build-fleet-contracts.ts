@@ -1,6 +1,7 @@
 import type { Finding } from "../finding.js";
 import type { SourceLocation } from "../location.js";
 import type { Consumption, FleetContracts, ProvidedSpec } from "./fleet-contracts.js";
+import { NestingError } from "../nesting.js";
 import { mayShareNodes, parseSpecText, specErrorPosition } from "./load-open-api.js";
 import { RefResolutionError, resolveRefs } from "./resolve-refs.js";
 
@@ -74,7 +75,7 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
       document = resolve(root.path);
     } catch (error) {
       if (error instanceof SpecProblem) problem(error.message, error.location ?? root.location);
-      else if (error instanceof RefResolutionError) problem(`contract ${root.path}: ${error.message}`);
+      else if (error instanceof RefResolutionError || error instanceof NestingError) problem(`contract ${root.path}: ${error.message}`);
       else throw error;
       continue;
     }

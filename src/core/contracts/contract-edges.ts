@@ -1,4 +1,6 @@
-import type { ContractChange } from "./contract-change.js";
+import { InputError } from "../input-error.js";
+import { NestingError } from "../nesting.js";
+import type { ContractChange, ContractDiff } from "./contract-change.js";
 import { diffJsonSchema } from "./diff-json-schema.js";
 import { diffOpenApi, templateKey, type DiffOpenApiOptions } from "./diff-open-api.js";
 import { producerOf, type Consumption, type FleetContracts, type ProvidedSpec } from "./fleet-contracts.js";
@@ -32,7 +34,8 @@ export interface CompareOptions extends DiffOpenApiOptions {
  * must be able to call (`diffOpenApi` covers both requests and responses) and an event
  * consumer must accept every message the producer may emit. `consumes.operations` narrows an
  * HTTP edge to the operations the consumer calls. Each spec pair is diffed once, whatever the
- * number of consumers.
+ * number of consumers. Two specs whose comparison nests past MAX_NESTING are an `InputError`
+ * naming them.
  */
 export function compareFleetContracts(from: FleetContracts, to: FleetContracts, options: CompareOptions = {}): ContractEdge[] {
   const includes = options.includes ?? (() => true);
@@ -42,7 +45,13 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
     const key = `${kind}\u0000${expected.fingerprint}\u0000${served.fingerprint}`;
     let changes = diffs.get(key);
     if (!changes) {
-      const diff = kind === "http" ? diffOpenApi(expected.document, served.document, options) : diffJsonSchema(expected.document, served.document, "producer-to-consumer");
+      let diff: ContractDiff;
+      try {
+        diff = kind === "http" ? diffOpenApi(expected.document, served.document, options) : diffJsonSchema(expected.document, served.document, "producer-to-consumer");
+      } catch (error) {
+        if (error instanceof NestingError) throw new InputError(`comparing ${served.path || "(no spec)"} with ${expected.path || "(no spec)"}: ${error.message}`);
+        throw error;
+      }
       changes = diff.changes.filter((c) => c.level !== "INFO");
       diffs.set(key, changes);
     }

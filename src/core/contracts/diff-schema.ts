@@ -1,3 +1,4 @@
+import { MAX_NESTING, NestingError } from "../nesting.js";
 import { diffSchemaKeywords } from "./diff-schema-keywords.js";
 import { diffSchemaProperties } from "./diff-schema-properties.js";
 import { diffSchemaValues } from "./diff-schema-values.js";
@@ -11,7 +12,8 @@ export type SchemaRecursion = (base: unknown, revision: unknown, ctx: SchemaCont
  * Compares the schema a client was written against (`base`) with the one now served
  * (`revision`) and reports every classified difference to `ctx.sink`. On the request side the
  * revision must accept everything the base accepted; on the response side it must emit nothing
- * the base did not. Cyclic schemas are walked once per pair.
+ * the base did not. Cyclic schemas are walked once per pair; a walk more than MAX_NESTING schemas
+ * deep is a `NestingError`.
  */
 export function diffSchema(base: unknown, revision: unknown, ctx: SchemaContext, path = ""): void {
   const b = asSchema(base);
@@ -22,7 +24,20 @@ export function diffSchema(base: unknown, revision: unknown, ctx: SchemaContext,
   if (done?.has(r)) return;
   if (done === undefined) ctx.seen.set(b, new Set([r]));
   else done.add(r);
+  // Two recursive schemas whose cycles differ in length meet new pairs for a long way down.
+  if (depth >= MAX_NESTING) throw new NestingError(`${ctx.operation === undefined ? "" : `${ctx.operation} `}${ctx.element}${path}`);
+  depth++;
+  try {
+    diffPair(b, r, ctx, path);
+  } finally {
+    depth--;
+  }
+}
 
+/** How many schemas deep the comparison under way is: one walk at a time (diffing is synchronous). */
+let depth = 0;
+
+function diffPair(b: Schema, r: Schema, ctx: SchemaContext, path: string): void {
   const baseNullable = isNullable(b);
   if (baseNullable !== isNullable(r)) {
     const suffix = baseNullable ? "became-not-nullable" : "became-nullable";

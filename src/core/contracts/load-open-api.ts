@@ -1,6 +1,9 @@
 import { FAILSAFE_SCHEMA, load, Type } from "js-yaml";
-import { parse } from "yaml";
+import { LineCounter } from "yaml";
+import { parseDocumentBounded } from "../yaml/parse-document-bounded.js";
+import { jsonTooDeepOffset, lineColumnAt, TOO_DEEP } from "../nesting.js";
 import { resolvePlainScalar } from "../yaml/resolve-plain-scalar.js";
+import { toJSBounded } from "../yaml/to-js-bounded.js";
 import { resolveRefs } from "./resolve-refs.js";
 
 /** Reads the text of a spec file; the caller does the I/O (relative paths are joined by core). */
@@ -43,14 +46,20 @@ export function mayShareNodes(text: string): boolean {
  * without anchors through `js-yaml` with `yaml`'s schema, over ten times faster than `yaml` on large
  * specs (the corpus tests hold the two to the same values). A document with anchors — whose
  * aliases could expand without bound — and anything either fast parser refuses go through
- * `yaml`, which bounds alias expansion and locates the error.
+ * `yaml`, which bounds alias expansion and locates the error (nesting past MAX_NESTING included).
  */
 export function parseSpecText(text: string): unknown {
   if (/^\s*[{[]/.test(text)) {
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch {
       // Not JSON after all: YAML reads it, or says where it is broken.
+    }
+    if (value !== undefined) {
+      const deep = jsonTooDeepOffset(text);
+      if (deep !== undefined) throw new SpecTextError(TOO_DEEP, lineColumnAt(text, deep));
+      return value;
     }
   }
   if (!mayShareNodes(text)) {
@@ -60,7 +69,20 @@ export function parseSpecText(text: string): unknown {
       // `yaml` says where it is broken (or reads what js-yaml would not).
     }
   }
-  return parse(text, { uniqueKeys: false, maxAliasCount: 10_000 });
+  const doc = parseDocumentBounded(text, { uniqueKeys: false, lineCounter: new LineCounter(), prettyErrors: true });
+  if (doc.errors.length > 0) throw doc.errors[0];
+  const converted = toJSBounded(doc);
+  if ("problem" in converted) throw new SpecTextError(converted.problem.message, lineColumnAt(text, converted.problem.offset));
+  return converted.value ?? null;
+}
+
+/** Spec text that parses but cannot be used, at a place in it (`linePos` as `yaml`'s errors have it). */
+class SpecTextError extends Error {
+  readonly linePos: [{ line: number; col: number }];
+  constructor(message: string, at: { line: number; column: number }) {
+    super(message);
+    this.linePos = [{ line: at.line, col: at.column }];
+  }
 }
 
 /** What a parse error says, and where (1-based), without the parser's source excerpt. */

@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { MAX_NESTING, NestingError } from "../nesting.js";
 
 /**
  * Returns the parsed document at `uri` (a path relative to nothing: already joined against the
@@ -49,7 +50,7 @@ export function refOrigin(value: unknown): string | undefined {
  * (through `options.read`) external files. Each location becomes exactly one object, so
  * recursive schemas come back as cyclic object graphs rather than infinite trees. `$ref` siblings
  * (allowed in OpenAPI 3.1) are merged over the target. The input is not modified, unless
- * `options.inPlace` says to.
+ * `options.inPlace` says to. Nesting past MAX_NESTING, `$ref`s followed, is a `NestingError`.
  */
 export function resolveRefs(document: Json, options: ResolveRefsOptions = {}): Json {
   if (!options.inPlace || document === null || typeof document !== "object") return resolveAll(document, options);
@@ -60,7 +61,7 @@ export function resolveRefs(document: Json, options: ResolveRefsOptions = {}): J
     try {
       outcome = { value: resolveAll(document, options) };
     } catch (error) {
-      if (!(error instanceof RefResolutionError)) throw error;
+      if (!(error instanceof RefResolutionError) && !(error instanceof NestingError)) throw error;
       outcome = { error };
     }
     resolvedInPlace.set(document, outcome);
@@ -69,7 +70,7 @@ export function resolveRefs(document: Json, options: ResolveRefsOptions = {}): J
   return outcome.value;
 }
 
-const resolvedInPlace = new WeakMap<object, { value: Json } | { error: RefResolutionError }>();
+const resolvedInPlace = new WeakMap<object, { value: Json } | { error: RefResolutionError | NestingError }>();
 
 function resolveAll(document: Json, options: ResolveRefsOptions): Json {
   const rootUri = options.uri ?? "";
@@ -92,7 +93,7 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
     return doc;
   };
 
-  const follow = (ref: string, fromUri: string): { value: Json; uri: string } => {
+  const follow = (ref: string, fromUri: string, depth: number): { value: Json; uri: string } => {
     const hash = ref.indexOf("#");
     const file = hash === -1 ? ref : ref.slice(0, hash);
     const pointer = hash === -1 ? "" : decodePointer(ref, hash, fromUri);
@@ -100,7 +101,8 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
     const key = `${uri}#${pointer}`;
     let target = targets.get(key);
     if (target === undefined) targets.set(key, (target = lookup(load(uri, ref, fromUri), pointer, ref, fromUri)));
-    const out = walk(target, uri, true);
+    // The target takes the place of the `$ref` object: the same level.
+    const out = walk(target, uri, depth, key, true);
     if (out !== null && typeof out === "object" && !origins.has(out)) origins.set(out, `#${pointer}`);
     return { value: out, uri };
   };
@@ -110,14 +112,17 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
   // rest halves the time on large specs.
   const remember = (node: object, out: Json, target: boolean) => (target || !options.inPlace) && resolved.set(node, out);
 
-  const walk = (node: Json, uri: string, target = false): Json => {
+  // `depth`: how many objects and arrays hold the node, `$ref`s followed; `via`: the `$ref` target
+  // (or document) last entered, which an error names.
+  const walk = (node: Json, uri: string, depth: number, via: string, target = false): Json => {
     if (node === null || typeof node !== "object") return node;
     const done = resolved.get(node);
     if (done !== undefined) return done;
+    if (depth >= MAX_NESTING) throw new NestingError(`${via}, below it ($refs followed)`);
     if (Array.isArray(node)) {
       const out: Json[] = options.inPlace ? node : [];
       remember(node, out, target);
-      node.forEach((item, i) => (out[i] = walk(item, uri)));
+      node.forEach((item, i) => (out[i] = walk(item, uri, depth + 1, via)));
       return out;
     }
     const record = node as Record<string, Json>;
@@ -126,7 +131,7 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
       inProgress.add(node);
       let target: Json;
       try {
-        target = follow(record.$ref, uri).value;
+        target = follow(record.$ref, uri, depth).value;
       } finally {
         inProgress.delete(node);
       }
@@ -139,17 +144,17 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
       // once the whole document is resolved, in the order the merges were made.
       const merged: Record<string, Json> = {};
       resolved.set(node, merged);
-      for (const k of siblings) merged[k] = walk(record[k], uri);
+      for (const k of siblings) merged[k] = walk(record[k], uri, depth + 1, via);
       merges.push([merged, target as Record<string, Json>]);
       return merged;
     }
     const out: Record<string, Json> = options.inPlace ? record : {};
     remember(node, out, target);
-    for (const k of Object.keys(record)) out[k] = walk(record[k], uri);
+    for (const k of Object.keys(record)) out[k] = walk(record[k], uri, depth + 1, via);
     return out;
   };
 
-  const result = walk(document, rootUri);
+  const result = walk(document, rootUri, 0, rootUri || "the document");
   for (const [merged, target] of merges) {
     for (const k of Object.keys(target)) if (!Object.hasOwn(merged, k)) merged[k] = target[k];
   }

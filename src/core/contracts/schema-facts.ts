@@ -1,3 +1,5 @@
+import { MAX_NESTING, NestingError } from "../nesting.js";
+
 /** A JSON Schema / OpenAPI schema object after `$ref` resolution (may be cyclic). */
 export type Schema = Record<string, unknown>;
 
@@ -72,11 +74,13 @@ const UNTRACKED_DEPTH = 32;
 /**
  * Structural equality for resolved (possibly cyclic) JSON values. A pair met again is taken as
  * equal (it is being compared already), which ends cycles; the pairs are tracked only past a
- * depth no acyclic schema reaches, so ordinary values cost no bookkeeping.
+ * depth no acyclic schema reaches, so ordinary values cost no bookkeeping. Values nested past
+ * MAX_NESTING (cycles of different lengths) are a `NestingError`.
  */
 export function deepEqual(a: unknown, b: unknown, depth = 0, seen?: Map<object, object>): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (depth >= MAX_NESTING) throw new NestingError("a value both documents hold ($refs followed)");
   if (depth >= UNTRACKED_DEPTH) {
     seen ??= new Map();
     if (seen.get(a) === b) return true;

@@ -2,6 +2,7 @@ import type { ParseProblem } from '../location.js';
 import { buildLockfile, type GraphNode } from './build-lockfile.js';
 import type { LockfileParse } from './lockfile.js';
 import { readCargoLock, type CargoLockPackage } from './read-cargo-lock.js';
+import { appendTo } from '../append-to.js';
 
 /**
  * Reads a `Cargo.lock` (any version Cargo writes). Packages without a `source` are the workspace's
@@ -23,7 +24,7 @@ export function parseCargoLock(text: string): LockfileParse {
   }
   const idOf = (pkg: { name: string; version: string; source?: string }): string => `${pkg.name} ${pkg.version} ${pkg.source ?? ''}`;
   const byName = new Map<string, typeof complete>();
-  for (const pkg of complete) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
+  for (const pkg of complete) appendTo(byName, pkg.name, pkg);
   const resolve = (reference: string): string | undefined => {
     const match = /^(\S+)(?:\s+(\S+))?(?:\s+\((.*)\))?$/.exec(reference.trim());
     if (!match) return undefined;

@@ -1,5 +1,6 @@
-import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, type Document } from 'yaml';
 import type { ParseProblem } from '../location.js';
+import { parseAllDocumentsBounded } from '../yaml/parse-document-bounded.js';
 import { parseOptions } from '../yaml/parse-options.js';
 import { yamlProblemMessage } from '../yaml/yaml-problem-message.js';
 import { buildLockfile, type GraphNode } from './build-lockfile.js';
@@ -22,7 +23,7 @@ export function parsePnpmLock(text: string): LockfileParse {
   const lineCounter = new LineCounter();
   // yaml's own duplicate-key check is quadratic in a map's size, and `snapshots` holds thousands
   // of keys: duplicates (a bad merge) are looked for below, in linear time, where they matter.
-  const documents = parseAllDocuments(text, { ...parseOptions(lineCounter), uniqueKeys: false });
+  const documents = parseAllDocumentsBounded(text, { ...parseOptions(lineCounter), uniqueKeys: false });
   const at = (offset: number): { line: number; column: number } => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };

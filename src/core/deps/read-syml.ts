@@ -1,5 +1,6 @@
 import { parseSyml } from '@yarnpkg/parsers';
 import type { ParseProblem } from '../location.js';
+import { lineColumnAt, MAX_NESTING, TOO_DEEP } from '../nesting.js';
 import { isRecord } from './is-record.js';
 
 /** A yarn.lock read by `readSyml`: its entries, and the line of each descriptor's entry. */
@@ -12,9 +13,11 @@ export interface SymlLockfile {
 /**
  * Reads a yarn.lock with `@yarnpkg/parsers`, which takes both the classic v1 syntax and berry's
  * YAML. A syntax error becomes a located problem: the classic grammar reports 1-based positions,
- * js-yaml 0-based ones.
+ * js-yaml 0-based ones. Lines indented past MAX_NESTING levels are refused before it reads them.
  */
 export function readSyml(text: string): { syml?: SymlLockfile; problems: ParseProblem[] } {
+  const deep = tooDeeplyIndented(text);
+  if (deep) return { problems: [deep] };
   let entries: unknown;
   try {
     entries = parseSyml(text);
@@ -23,6 +26,16 @@ export function readSyml(text: string): { syml?: SymlLockfile; problems: ParsePr
   }
   if (!isRecord(entries)) return { problems: [{ message: 'expected a map of entries', line: 1, column: 1 }] };
   return { syml: { entries, lines: descriptorLines(text) }, problems: [] };
+}
+
+/**
+ * The first line indented past MAX_NESTING levels (yarn.lock indents each level by two spaces):
+ * the classic grammar's parser recurses once a level, and would overflow the stack first.
+ */
+function tooDeeplyIndented(text: string): ParseProblem | undefined {
+  const indent = new RegExp(`^ {${2 * MAX_NESTING},}`, 'gm');
+  const match = indent.exec(text);
+  return match ? { message: TOO_DEEP, ...lineColumnAt(text, match.index + match[0].length) } : undefined;
 }
 
 function symlProblem(error: unknown): ParseProblem {

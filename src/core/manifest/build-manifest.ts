@@ -279,9 +279,28 @@ function checkChecks(checks: Raw, path: Path, problem: (path: Path, message: str
     if (kinds.length !== 1) {
       problem(at, kinds.length ? `a check has ${kinds.join(' and ')}: give one kind per check` : `a check needs one of ${CHECK_KINDS.join(', ')}`);
     }
+    for (const [jsonPath, assertion] of entries(asRecord(asRecord(asRecord(check).http).expect).json)) {
+      const { matches } = asRecord(assertion);
+      if (typeof matches !== 'string') continue;
+      const invalid = regexProblem(matches);
+      if (invalid) problem([...at, 'http', 'expect', 'json', jsonPath, 'matches'], `matches is not a regular expression: ${invalid}`);
+    }
   };
   if (checks.health !== undefined) one(checks.health, [...path, 'health']);
   asArray(checks.sanity).forEach((check, i) => one(check, [...path, 'sanity', i]));
+}
+
+/**
+ * Why a `matches` pattern is not a JavaScript regular expression, if it is not. A `${KEY}` in it
+ * is taken for a letter: the value it stands for is only known where the check runs.
+ */
+function regexProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern.replace(/\$\{[^{}]+\}/g, 'x'));
+    return undefined;
+  } catch (error) {
+    return (error instanceof Error ? error.message : String(error)).replace(/^Invalid regular expression: /, '');
+  }
 }
 
 function isScalarValue(value: unknown): value is Scalar {

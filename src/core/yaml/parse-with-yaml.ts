@@ -4,10 +4,11 @@
  * unknown tag such as `!Passw0rd` would otherwise turn the value into '' without a word), with a
  * message that quotes no input text, as config files may hold secrets.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
 import type { ParseProblem } from '../location.js';
 import { aliasProblems } from './alias-problems.js';
 import { configEntry, type ConfigEntry, type ConfigFile } from './config-entry.js';
+import { parseDocumentBounded } from './parse-document-bounded.js';
 import { parseOptions } from './parse-options.js';
 import { isShowableKeyName } from './showable-key-name.js';
 import { toJSBounded } from './to-js-bounded.js';
@@ -32,7 +33,7 @@ interface Reading {
 /** Parses any file with `yaml` and maps its top-level map, its errors and its warnings to entries and problems. */
 export function parseWithYaml(text: string): ConfigFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, parseOptions(lineCounter));
+  const doc = parseDocumentBounded(text, parseOptions(lineCounter));
   const locate: Locate = (offset) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };

@@ -1,9 +1,10 @@
-import { isScalar, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import { isScalar, LineCounter, type Document, type YAMLError } from 'yaml';
 import type { Finding } from '../finding.js';
 import type { SourceLocation } from '../location.js';
 import type { ManifestLocator } from '../manifest/manifest.js';
 import { yamlLocator } from '../manifest/yaml-locator.js';
 import { aliasProblems, type YamlProblem } from './alias-problems.js';
+import { parseDocumentBounded } from './parse-document-bounded.js';
 import { parseOptions } from './parse-options.js';
 import { pathKey, readBlockYaml, type NodeIndex } from './read-block-yaml.js';
 import { isShowableKeyName } from './showable-key-name.js';
@@ -34,7 +35,7 @@ export function readYaml(text: string, file: string): { yaml: ReadYaml; findings
   if (fast) return { yaml: { data: fast.value, locate: indexLocator(fast.nodes, file), plainText: plainTextOf(fast.nodes) }, findings: [] };
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, parseOptions(lineCounter));
+  const doc = parseDocumentBounded(text, parseOptions(lineCounter));
   const finding = (problem: YamlProblem): Finding => {
     const { line, col } = lineCounter.linePos(problem.offset);
     return { rule: 'manifest/invalid', severity: 'error', message: problem.message, location: { file, line, column: col } };

@@ -1,4 +1,5 @@
 import type { ErrorCode, YAMLError } from 'yaml';
+import { TOO_DEEP } from '../nesting.js';
 
 /**
  * Our message for each `yaml` error and warning code. `yaml`'s own messages may quote the input
@@ -27,7 +28,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   MULTIPLE_DOCS: 'expected a single YAML document, found more than one',
   MULTIPLE_TAGS: 'a node can have at most one tag',
   NON_STRING_KEY: 'a key must be a string',
-  RESOURCE_EXHAUSTION: 'the document is nested too deeply',
+  RESOURCE_EXHAUSTION: TOO_DEEP,
   TAB_AS_INDENT: 'tabs are not allowed as indentation: indent with spaces',
   TAG_RESOLVE_FAILED: 'unknown YAML tag: quote the value if it is text',
   UNEXPECTED_TOKEN: 'YAML syntax error (UNEXPECTED_TOKEN): unexpected text here',

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { buildFleetContracts, compareFleetContracts, undefinedOperations, type ContractEdge, type ContractSources, type FleetContracts, type ParsedSpecs } from '../../core/contracts/index.js';
 import { compareFindings, type Finding } from '../../core/finding.js';
+import { InputError } from '../../core/input-error.js';
 
 export interface ContractAnalysis {
   edges: ContractEdge[];
@@ -102,10 +103,13 @@ function share(to: ContractSources, from: DeployedContracts[], providers: string
   return { to: cut(to), from: from.map((d) => ({ sources: cut(d.sources), services: d.services })), now, providers, events };
 }
 
+/** What a worker posts back: its share's analysis, or why the input cannot be compared. */
+export type WorkerAnswer = { analysis: ContractAnalysis } | { inputError: string };
+
 function inWorker(work: ContractShare): Promise<ContractAnalysis> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./contract-worker.js', import.meta.url), { workerData: work });
-    worker.once('message', resolve);
+    worker.once('message', (answer: WorkerAnswer) => ('analysis' in answer ? resolve(answer.analysis) : reject(new InputError(answer.inputError))));
     worker.once('error', reject);
     worker.once('exit', (code) => code !== 0 && reject(new Error(`internal: a contract worker exited with code ${code}`)));
   });

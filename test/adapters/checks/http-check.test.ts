@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
+import { MATCH_LIMIT_MS } from '../../../src/adapters/checks/match-regex.js';
 import { RealCheckRunner } from '../../../src/adapters/checks/real-check-runner.js';
 import type { RunnableCheck } from '../../../src/ports/check-runner.js';
 import { closedPort } from '../../support/ports.js';
@@ -176,6 +177,12 @@ describe('http check: body assertions', () => {
     );
   });
 
+  test('fails JSON assertions on a body nested deeper than tranche reads', async () => {
+    const { address } = await serve((_, res) => text(res, 200, `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`));
+    const result = await runner.run(http({ path: '/', expect: { json: { '$.a': { equals: [] } } } }, address));
+    assert.deepEqual([result.ok, result.message], [false, `GET ${address}/ answered 200, but the body is JSON nested more than 256 levels deep (maps and lists inside one another), more than a check reads`]);
+  });
+
   test('fails JSON assertions on a body that is not JSON, quoting it', async () => {
     const { address } = await serve((_, res) => text(res, 200, '<html>maintenance</html>'));
     const result = await runner.run(http({ path: '/', expect: { json: { '$.id': { exists: true } } } }, address));
@@ -191,6 +198,28 @@ describe('http check: body assertions', () => {
       `GET ${address}/ answered 200, but a.b is not a JSON path (write $.a.b, $.items[0].name or $["a key"]); ` +
         '$.a: "(" is not a regular expression; $ has no assertion (use exists, equals or matches)',
     );
+  });
+});
+
+describe('http check: a regular expression is bounded in time', () => {
+  test('a match that backtracks without end fails the check, naming the path, the pattern and the bound', async () => {
+    const value = `${'a'.repeat(50_000)}b`;
+    const { address } = await serve((_, res) => json(res, 200, { version: value, ok: 'v2.1' }));
+    const result = await runner.run(http({ path: '/', expect: { json: { '$.version': { matches: '(a+)+$' }, '$.ok': { matches: '^v2\\.' } } } }, address, 10_000));
+    assert.equal(result.ok, false);
+    assert.equal(
+      result.message,
+      `GET ${address}/ answered 200, but $.version: matching /(a+)+$/ against a value of 50001 characters took longer than ${MATCH_LIMIT_MS}ms, ` +
+        'the bound on a match: the pattern backtracks too much (like (a+)+$); make it stricter',
+    );
+  });
+
+  test('the next check matches as before once a worker was stopped', async () => {
+    const { address } = await serve((_, res) => json(res, 200, { v: `${'a'.repeat(40)}!` }));
+    const slow = await runner.run(http({ path: '/', expect: { json: { '$.v': { matches: '^(a|aa)+$' } } } }, address, 10_000));
+    assert.match(slow.message, /took longer than/);
+    const fine = await runner.run(http({ path: '/', expect: { json: { '$.v': { matches: '^a+!$' } } } }, address));
+    assert.deepEqual([fine.ok, fine.message], [true, `GET ${address}/ answered 200`]);
   });
 });
 

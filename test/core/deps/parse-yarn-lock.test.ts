@@ -101,3 +101,15 @@ describe('parseYarnBerryLock on files yarn 4 wrote', () => {
     assert.deepEqual(problems, [{ message: 'entry ms@npm:^2.1.1 needs a resolution and a version', line: 4, column: 1 }]);
   });
 });
+
+describe('yarn.lock nested past the limit', () => {
+  test('is refused at the first line indented past 256 levels, before its parser recurses through it', () => {
+    const nested = (levels: number) => Array.from({ length: levels }, (_, i) => `${'  '.repeat(i)}a${i}:`).join('\n');
+    for (const levels of [300, 20_000]) {
+      const { lockfile, problems } = parseYarnClassicLock(`# yarn lockfile v1\n\n${nested(levels)}\n`);
+      assert.equal(lockfile, undefined);
+      // a0 is a key of the root (level 1); the line indented 512 spaces is in level 257.
+      assert.deepEqual(problems, [{ message: 'nested more than 256 levels deep (maps and lists inside one another)', line: 3 + 256, column: 513 }]);
+    }
+  });
+});

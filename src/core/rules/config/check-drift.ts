@@ -1,5 +1,5 @@
 import { describeLayer } from '../../config/describe-layer.js';
-import { driftMatrix, type DriftCell } from '../../config/drift-matrix.js';
+import { driftRows, type DriftCell } from '../../config/drift-matrix.js';
 import type { Finding } from '../../finding.js';
 import type { ConfigRuleInput } from './config-rule-input.js';
 
@@ -12,7 +12,10 @@ export function checkDrift({ env, to, toConfigs, fingerprints }: ConfigRuleInput
   const envs = to.manifest.environments.map((e) => e.name);
   if (envs.length < 2) return [];
   const findings: Finding[] = [];
-  for (const row of driftMatrix(toConfigs, envs, fingerprints)) {
+  // Row by row: a fleet in hundreds of environments is never held resolved in all of them at once.
+  for (const row of driftRows(toConfigs, envs, fingerprints)) {
+    // A service that does not run here has nothing here to drift.
+    if (!row.cells.has(env)) continue;
     // Where the value that wins here is set; the key's declaration when nothing sets it.
     const location = () =>
       toConfigs.get(env)?.get(row.service)?.keys.get(row.key)?.layers[0]?.location ?? to.manifest.locate(['services', row.service, 'config', 'schema', row.key], 'key');
@@ -49,7 +52,6 @@ export function checkDrift({ env, to, toConfigs, fingerprints }: ConfigRuleInput
 function describe(cells: Map<string, DriftCell>): string {
   const groups = new Map<string, string[]>();
   for (const [env, cell] of cells) {
-    if (cell.absent) continue;
     const label = cell.kind ? describeLayer({ kind: cell.kind, source: cell.source ?? '' }) : 'unset';
     groups.set(label, [...(groups.get(label) ?? []), env]);
   }

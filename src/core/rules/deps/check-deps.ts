@@ -1,6 +1,7 @@
 import type { ChangeManifest, ServiceDependencyChange } from '../../changes/change-manifest.js';
 import { ecosystemOf } from '../../deps/parse-lockfile.js';
 import type { Finding } from '../../finding.js';
+import { appendTo } from '../../append-to.js';
 
 /** How many of what a bump pulled in a message names. */
 const LISTED = 6;
@@ -55,7 +56,7 @@ export function checkDeps(changes: ChangeManifest): Finding[] {
           ),
         );
       } else if (dep.breaking && !attached.has(dep)) {
-        untraced.set(dep.lockfile, [...(untraced.get(dep.lockfile) ?? []), dep]);
+        appendTo(untraced, dep.lockfile, dep);
       }
     }
     for (const [lockfile, moved] of untraced) {
@@ -70,7 +71,9 @@ export function checkDeps(changes: ChangeManifest): Finding[] {
       if (!dep.direct || dep.to === undefined) continue;
       const key = `${ecosystemOf(dep.lockfile) ?? dep.lockfile}\0${dep.name}`;
       const entry = versions.get(key) ?? { name: dep.name, byService: new Map<string, Set<string>>() };
-      entry.byService.set(service.service, new Set([...(entry.byService.get(service.service) ?? []), dep.to]));
+      let mine = entry.byService.get(service.service);
+      if (!mine) entry.byService.set(service.service, (mine = new Set()));
+      mine.add(dep.to);
       versions.set(key, entry);
     }
   }
@@ -80,7 +83,7 @@ export function checkDeps(changes: ChangeManifest): Finding[] {
     const byVersions = new Map<string, string[]>();
     for (const [service, set] of byService) {
       const text = [...set].sort().join(', ');
-      byVersions.set(text, [...(byVersions.get(text) ?? []), service]);
+      appendTo(byVersions, text, service);
     }
     findings.push({
       rule: 'deps/divergence',
