@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
-import type { CliResult } from '../support/run-cli.js';
-import { freePort, holdPort, RolloutFleet, type FleetSpec } from './rollout-fleet.js';
+import { describe, test } from 'node:test';
+import { freePort, holdPort, rolloutFleet, RolloutFleet } from './rollout-fleet.js';
+import { expectOk } from '../support/scratch.js';
 
 // Liveness in the gates, end to end: real services started by the local driver, real ports held
 // by real processes, the real bin/tranche. What is asserted is the diagnosis: the rule, the pid,
@@ -38,17 +38,6 @@ const APPLY = ['apply', '--env', 'dev', '--yes'];
 /** What the misdiagnosis looked like: the rule and the words of its message. */
 const LYING_HEALTH = /lying-health|does not tell whether the service works/;
 
-async function fleet(t: TestContext, spec: FleetSpec): Promise<RolloutFleet> {
-  const f = await RolloutFleet.create(spec);
-  t.after(() => f.dispose());
-  return f;
-}
-
-function ok(result: CliResult, what: string): CliResult {
-  assert.equal(result.code, 0, `${what} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-  return result;
-}
-
 function lastRelease(f: RolloutFleet): string {
   return f.json<{ releases: { id: string }[] }>(['history']).json.releases[0]!.id;
 }
@@ -69,7 +58,7 @@ function answer(port: number): Promise<string> {
 
 describe('liveness in the gates, end to end with the local driver', () => {
   test('a healthy service passes, and the record names the process that listens on its port', async (t) => {
-    const f = await fleet(t, { services: [{ name: 'alpha' }] });
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }] });
     f.commit('v1');
     const apply = f.json<ApplyJson>(APPLY);
     assert.equal(apply.code, 0, apply.stderr);
@@ -84,9 +73,9 @@ describe('liveness in the gates, end to end with the local driver', () => {
   });
 
   test('a port another process holds before the start is check/port-in-use naming its pid; the batch is rolled back and the previous version serves again', async (t) => {
-    const f = await fleet(t, { services: [{ name: 'alpha' }], onFailure: 'rollback-batch' });
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }], onFailure: 'rollback-batch' });
     f.commit('v1');
-    ok(f.run(APPLY), 'the first apply');
+    expectOk(f.run(APPLY), 'the first apply');
     const taken = await freePort();
     const holder = await holdPort(taken);
     t.after(() => holder.close());
@@ -113,10 +102,10 @@ describe('liveness in the gates, end to end with the local driver', () => {
 
   test('a process that exits with code 3 while something else answers on its port is check/exited with its code and the end of its log (secrets masked), never a lying health check', async (t) => {
     const secret = `tok-${randomBytes(12).toString('hex')}`;
-    const f = await fleet(t, { services: [{ name: 'alpha', secret: true }], onFailure: 'rollback-batch' });
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha', secret: true }], onFailure: 'rollback-batch' });
     f.write({ 'services/alpha/deploy/dev.env': `TOKEN=${secret}\n` });
     f.commit('v1');
-    ok(f.run(APPLY), 'the first apply');
+    expectOk(f.run(APPLY), 'the first apply');
     // v2 never listens: it prints its token in a fatal line and exits with code 3, and a process it
     // left behind then answers every check on its port.
     f.setVersion('alpha', 'v2', { kind: 'exits-before-listening', code: 3, ms: 400 });
@@ -151,9 +140,9 @@ describe('liveness in the gates, end to end with the local driver', () => {
   });
 
   test('a process that dies during the bake is caught there as check/exited, though something else keeps answering its checks', async (t) => {
-    const f = await fleet(t, { services: [{ name: 'alpha' }], bake: '3s', onFailure: 'rollback-batch' });
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }], bake: '3s', onFailure: 'rollback-batch' });
     f.commit('v1');
-    ok(f.run(APPLY), 'the first apply');
+    expectOk(f.run(APPLY), 'the first apply');
     // v2 serves, passes health and sanity, then exits with code 3 600 ms after its first /work.
     f.setVersion('alpha', 'v2', { kind: 'exits-after-work', code: 3, ms: 600 });
     f.commit('v2: alpha dies after a while');

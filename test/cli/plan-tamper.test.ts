@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { parse } from 'yaml';
 import { manifestYaml } from '../support/fleet-builder.js';
-import type { CliResult } from '../support/run-cli.js';
-import { freePort, RolloutFleet, type FleetSpec } from './rollout-fleet.js';
+import { freePort, rolloutFleet, RolloutFleet } from './rollout-fleet.js';
+import { expectOk, tempDir } from '../support/scratch.js';
 
 // A saved plan is an approval of one release: apply makes the plan again and deploys only when
 // the file is that plan. Real git repositories, the real bin/tranche, real service processes.
@@ -27,23 +26,6 @@ interface PlanFile {
   }[];
 }
 
-async function fleet(t: TestContext, spec: FleetSpec): Promise<RolloutFleet> {
-  const f = await RolloutFleet.create(spec);
-  t.after(() => f.dispose());
-  return f;
-}
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tranche-plans-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function ok(result: CliResult, what: string): CliResult {
-  assert.equal(result.code, 0, `${what} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-  return result;
-}
-
 /** Writes a copy of the plan in `file`, edited by `edit`, beside it; returns its path. */
 function tampered(file: string, name: string, edit: (plan: PlanFile) => void): string {
   const plan = JSON.parse(readFileSync(file, 'utf8')) as PlanFile;
@@ -58,14 +40,14 @@ const releases = (f: RolloutFleet) => f.json<{ releases: unknown[] }>(['history'
 
 describe('tranche apply of a saved plan', () => {
   test('an edited step, rollback, batch order or policy is refused (exit 2) saying what differs, nothing touched; the untouched plan then deploys the plan made now', async (t) => {
-    const plans = tempDir(t);
-    const f = await fleet(t, { services: [{ name: 'alpha' }, { name: 'beta', dependsOn: ['alpha'] }] });
+    const plans = tempDir(t, 'tranche-plans-');
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }, { name: 'beta', dependsOn: ['alpha'] }] });
     const v1 = f.commit('v1');
-    ok(f.run(['apply', '--env', 'dev', '--yes']), 'apply v1');
+    expectOk(f.run(['apply', '--env', 'dev', '--yes']), 'apply v1');
     f.setVersion('alpha', 'v2').setVersion('beta', 'v2');
     const v2 = f.commit('v2');
     const file = join(plans, 'plan.json');
-    ok(f.run(['plan', '--env', 'dev', '-o', file]), 'plan -o');
+    expectOk(f.run(['plan', '--env', 'dev', '-o', file]), 'plan -o');
     const saved = JSON.parse(readFileSync(file, 'utf8')) as PlanFile;
     assert.deepEqual(saved.batches.map((b) => b.services), [['alpha'], ['beta']]);
     const pids = [f.currentPid('alpha'), f.currentPid('beta')];
@@ -117,8 +99,8 @@ describe('tranche apply of a saved plan', () => {
   });
 
   test('a plan whose error findings were emptied is refused (exit 2) naming them; as saved, it is refused for them (exit 1)', async (t) => {
-    const plans = tempDir(t);
-    const f = await fleet(t, { services: [{ name: 'alpha', missingRequired: true }] });
+    const plans = tempDir(t, 'tranche-plans-');
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha', missingRequired: true }] });
     f.commit('v1');
     const file = join(plans, 'plan.json');
     assert.equal(f.run(['plan', '--env', 'dev', '-o', file]).code, 1, 'the plan has an error finding');
@@ -144,12 +126,12 @@ describe('tranche apply of a saved plan', () => {
   });
 
   test('a freeze set after the plan was made refuses it (exit 2), reported as new since the plan; once lifted, the plan applies', async (t) => {
-    const plans = tempDir(t);
-    const f = await fleet(t, { services: [{ name: 'alpha' }] });
+    const plans = tempDir(t, 'tranche-plans-');
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }] });
     f.commit('v1');
     const file = join(plans, 'plan.json');
-    ok(f.run(['plan', '--env', 'dev', '-o', file]), 'plan -o');
-    ok(f.run(['freeze', '--env', 'dev', '--reason', 'database migration']), 'freeze');
+    expectOk(f.run(['plan', '--env', 'dev', '-o', file]), 'plan -o');
+    expectOk(f.run(['freeze', '--env', 'dev', '--reason', 'database migration']), 'freeze');
 
     const frozen = f.run(['apply', file, '--yes']);
     assert.equal(frozen.code, 2, frozen.stdout + frozen.stderr);
@@ -159,21 +141,21 @@ describe('tranche apply of a saved plan', () => {
     await assert.rejects(f.work('alpha'), 'nothing was deployed');
     assert.equal(releases(f), 0);
 
-    ok(f.run(['unfreeze', '--env', 'dev']), 'unfreeze');
-    ok(f.run(['apply', file, '--yes']), 'apply after the freeze is lifted');
+    expectOk(f.run(['unfreeze', '--env', 'dev']), 'unfreeze');
+    expectOk(f.run(['apply', file, '--yes']), 'apply after the freeze is lifted');
     assert.equal(await f.version('alpha'), 'v1');
   });
 
   test('a pre-flight check failing since the plan was made refuses it (exit 2), reported as new since the plan; once it passes, the plan applies', async (t) => {
-    const plans = tempDir(t);
-    const f = await fleet(t, { services: [{ name: 'alpha' }] });
+    const plans = tempDir(t, 'tranche-plans-');
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }] });
     const downstream = await freePort();
     const manifest = parse(readFileSync(join(f.dir, 'tranche.yaml'), 'utf8')) as { services: { alpha: { checks: { sanity: object[] } } } };
     manifest.services.alpha.checks.sanity.push({ name: 'downstream answers', tcp: { host: '127.0.0.1', port: downstream }, timeout: '1s' });
     f.write({ 'tranche.yaml': manifestYaml(manifest) });
     f.commit('v1: alpha calls a downstream service');
     const file = join(plans, 'plan.json');
-    ok(f.run(['plan', '--env', 'dev', '-o', file]), 'plan -o');
+    expectOk(f.run(['plan', '--env', 'dev', '-o', file]), 'plan -o');
 
     // Nothing listens on the downstream port: the pre-flight check fails before anything starts.
     const refused = f.run(['apply', file, '--yes']);
@@ -187,12 +169,12 @@ describe('tranche apply of a saved plan', () => {
     const server = createServer((socket) => socket.end());
     await new Promise<void>((resolve) => server.listen(downstream, '127.0.0.1', resolve));
     t.after(() => server.close());
-    ok(f.run(['apply', file, '--yes']), 'apply once the downstream answers');
+    expectOk(f.run(['apply', file, '--yes']), 'apply once the downstream answers');
     assert.equal(await f.version('alpha'), 'v1');
   });
 
   test('a plan recorded in the state store that tranche cannot read is unusable input (exit 2) for show, status and rollback, said with where it breaks', async (t) => {
-    const f = await fleet(t, { services: [{ name: 'alpha' }] });
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }] });
     f.commit('v1');
     const applied = f.json<{ releaseId: string }>(['apply', '--env', 'dev', '--yes']);
     assert.equal(applied.code, 0, applied.stderr);
@@ -213,11 +195,11 @@ describe('tranche apply of a saved plan', () => {
   });
 
   test('a plan file with a malformed value at any depth is refused (exit 2) with its file:line:column and JSON pointer, never a stack trace', async (t) => {
-    const plans = tempDir(t);
-    const f = await fleet(t, { services: [{ name: 'alpha' }] });
+    const plans = tempDir(t, 'tranche-plans-');
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }] });
     f.commit('v1');
     const file = join(plans, 'plan.json');
-    ok(f.run(['plan', '--env', 'dev', '-o', file]), 'plan -o');
+    expectOk(f.run(['plan', '--env', 'dev', '-o', file]), 'plan -o');
     const edits: [string, (plan: any) => void, RegExp][] = [
       ['format', (p) => (p.format = '1'), /format must be 1, found "1" \(at \/format\)/],
       ['newer', (p) => (p.format = 2), /plan format 2 is newer than this tranche reads \(format 1\)/],

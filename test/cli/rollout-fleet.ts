@@ -4,6 +4,7 @@ import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import type { TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { manifestYaml } from '../support/fleet-builder.js';
 import { GitRepo } from '../support/git-repo.js';
@@ -195,6 +196,13 @@ function manifest(spec: FleetSpec, ports: Map<string, number>): object {
 }
 
 /** A fleet in a temp git repository, with helpers to run tranche on it and talk to its services. */
+/** A fleet whose processes are killed and whose repository is removed when the test ends, pass or fail. */
+export async function rolloutFleet(t: TestContext, spec: FleetSpec): Promise<RolloutFleet> {
+  const f = await RolloutFleet.create(spec);
+  t.after(() => f.dispose());
+  return f;
+}
+
 export class RolloutFleet {
   readonly repo: GitRepo;
 

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir, userInfo } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import { basename, join } from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import pg from 'pg';
 import type { CliResult } from '../support/run-cli.js';
 import { storeFingerprints } from '../support/fingerprints.js';
-import { filesUnder, RolloutFleet, type FleetSpec, type WorkAnswer } from './rollout-fleet.js';
+import { filesUnder, rolloutFleet, type WorkAnswer } from './rollout-fleet.js';
+import { expectOk, scratchDatabase, tempDir } from '../support/scratch.js';
 
 // End-to-end: real git repositories, the real bin/tranche, real service processes answering HTTP.
 
@@ -73,26 +74,7 @@ interface ShowJson {
   findings: FindingJson[];
 }
 
-const POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
 const NO_STACK = /^\s+at /m;
-
-/** A fleet whose processes are killed and whose repository is removed when the test ends, pass or fail. */
-async function fleet(t: TestContext, spec: FleetSpec): Promise<RolloutFleet> {
-  const f = await RolloutFleet.create(spec);
-  t.after(() => f.dispose());
-  return f;
-}
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tranche-plans-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function ok(result: CliResult, what: string): CliResult {
-  assert.equal(result.code, 0, `${what} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-  return result;
-}
 
 const APPLY = ['apply', '--env', 'dev', '--yes'];
 const byService = (services: DeployedJson[]) => Object.fromEntries(services.map((s) => [s.service, s]));
@@ -103,7 +85,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 describe('tranche apply, end to end with the local driver', () => {
   test('a first apply deploys every service batch by batch, dependencies first, with its resolved config; a second apply has nothing to do', async (t) => {
     // beta is declared first but depends on alpha: it must wait for alpha's batch.
-    const f = await fleet(t, { services: [{ name: 'beta', dependsOn: ['alpha'] }, { name: 'alpha' }, { name: 'gamma' }], batchSize: 2, bake: '500ms' });
+    const f = await rolloutFleet(t, { services: [{ name: 'beta', dependsOn: ['alpha'] }, { name: 'alpha' }, { name: 'gamma' }], batchSize: 2, bake: '500ms' });
     f.write({ 'services/alpha/config/dev.yaml': 'GREETING: hello from the dev file\n' });
     const v1 = f.commit('v1');
 
@@ -156,7 +138,7 @@ describe('tranche apply, end to end with the local driver', () => {
       history.json.releases.map((r) => [r.id, r.status, r.toCommit]),
       [[apply.json.releaseId, 'succeeded', v1]],
     );
-    assert.match(ok(f.run(['history']), 'history').stdout, new RegExp(`${apply.json.releaseId}\\s+dev\\s+succeeded`));
+    assert.match(expectOk(f.run(['history']), 'history').stdout, new RegExp(`${apply.json.releaseId}\\s+dev\\s+succeeded`));
 
     const show = f.json<ShowJson>(['show', apply.json.releaseId]);
     assert.equal(show.code, 0, show.stderr);
@@ -165,7 +147,7 @@ describe('tranche apply, end to end with the local driver', () => {
     assert.deepEqual(deployed.sort(), ['1 alpha', '1 gamma', '2 beta']);
     assert.deepEqual(show.json.checks.filter((c) => !c.ok), []);
     assert.deepEqual(new Set(show.json.checks.map((c) => `${c.service} ${c.gate}`)), new Set(['alpha health', 'alpha sanity', 'alpha bake', 'beta health', 'beta sanity', 'beta bake', 'gamma health', 'gamma sanity', 'gamma bake']));
-    assert.match(ok(f.run(['show', apply.json.releaseId]), 'show').stdout, new RegExp(`^release ${apply.json.releaseId} of dev: succeeded`));
+    assert.match(expectOk(f.run(['show', apply.json.releaseId]), 'show').stdout, new RegExp(`^release ${apply.json.releaseId} of dev: succeeded`));
 
     const pids = ['alpha', 'beta', 'gamma'].map((s) => f.currentPid(s));
     const again = f.run(APPLY);
@@ -176,12 +158,12 @@ describe('tranche apply, end to end with the local driver', () => {
   });
 
   test('rollback-batch: a failing sanity check in batch 2 rolls that batch back by itself; batch 1 stays, batch 3 never starts', async (t) => {
-    const f = await fleet(t, {
+    const f = await rolloutFleet(t, {
       services: [{ name: 'alpha' }, { name: 'beta', dependsOn: ['alpha'] }, { name: 'gamma', dependsOn: ['beta'] }],
       onFailure: 'rollback-batch',
     });
     const v1 = f.commit('v1');
-    ok(f.run(APPLY), 'the first apply');
+    expectOk(f.run(APPLY), 'the first apply');
     const gammaPid = f.currentPid('gamma');
     f.setVersion('alpha', 'v2').setVersion('beta', 'v2', { kind: 'broken' }).setVersion('gamma', 'v2');
     const v2 = f.commit('v2: beta is broken');
@@ -213,12 +195,12 @@ describe('tranche apply, end to end with the local driver', () => {
   });
 
   test('rollback-release: a failure in the last batch undoes every batch, latest first, and every service answers v1 again', async (t) => {
-    const f = await fleet(t, {
+    const f = await rolloutFleet(t, {
       services: [{ name: 'alpha' }, { name: 'beta', dependsOn: ['alpha'] }, { name: 'gamma', dependsOn: ['beta'] }],
       onFailure: 'rollback-release',
     });
     const v1 = f.commit('v1');
-    ok(f.run(APPLY), 'the first apply');
+    expectOk(f.run(APPLY), 'the first apply');
     f.setVersion('alpha', 'v2').setVersion('beta', 'v2').setVersion('gamma', 'v2', { kind: 'broken' });
     f.commit('v2: gamma is broken');
 
@@ -235,9 +217,9 @@ describe('tranche apply, end to end with the local driver', () => {
   });
 
   test('pause: a failed gate leaves the release paused and the env locked against new releases; rollback restores v1', async (t) => {
-    const f = await fleet(t, { services: [{ name: 'alpha' }, { name: 'beta', dependsOn: ['alpha'] }], onFailure: 'pause' });
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }, { name: 'beta', dependsOn: ['alpha'] }], onFailure: 'pause' });
     const v1 = f.commit('v1');
-    ok(f.run(APPLY), 'the first apply');
+    expectOk(f.run(APPLY), 'the first apply');
     f.setVersion('alpha', 'v2', { kind: 'broken' }).setVersion('beta', 'v2');
     f.commit('v2: alpha is broken');
 
@@ -268,11 +250,11 @@ describe('tranche apply, end to end with the local driver', () => {
   });
 
   test('pause: once the cause is fixed, resume re-runs the failed gates and finishes the release', async (t) => {
-    const outside = tempDir(t);
+    const outside = tempDir(t, 'tranche-plans-');
     const ready = join(outside, 'downstream-ready');
-    const f = await fleet(t, { services: [{ name: 'alpha' }, { name: 'beta', dependsOn: ['alpha'] }], onFailure: 'pause' });
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }, { name: 'beta', dependsOn: ['alpha'] }], onFailure: 'pause' });
     f.commit('v1');
-    ok(f.run(APPLY), 'the first apply');
+    expectOk(f.run(APPLY), 'the first apply');
     f.setVersion('alpha', 'v2', { kind: 'broken-until', file: ready }).setVersion('beta', 'v2');
     const v2 = f.commit('v2: alpha needs something not there yet');
 
@@ -298,12 +280,12 @@ describe('tranche apply, end to end with the local driver', () => {
   });
 
   test('a saved plan applies as saved, and is refused (exit 2, nothing touched) once the deployed state or the target config moves', async (t) => {
-    const plans = tempDir(t);
-    const f = await fleet(t, { services: [{ name: 'alpha' }, { name: 'beta', dependsOn: ['alpha'] }] });
+    const plans = tempDir(t, 'tranche-plans-');
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }, { name: 'beta', dependsOn: ['alpha'] }] });
     f.commit('v1');
 
     const first = join(plans, 'first.json');
-    ok(f.run(['plan', '--env', 'dev', '-o', first]), 'plan -o');
+    expectOk(f.run(['plan', '--env', 'dev', '-o', first]), 'plan -o');
     const saved = JSON.parse(readFileSync(first, 'utf8')) as { createdAt: string; batches: { services: string[] }[] };
     assert.deepEqual(saved.batches.map((b) => b.services), [['alpha'], ['beta']]);
     const applied = f.json<ApplyJson>(['apply', first, '--yes']);
@@ -317,10 +299,10 @@ describe('tranche apply, end to end with the local driver', () => {
     f.setVersion('alpha', 'v2');
     f.commit('v2');
     const second = join(plans, 'second.json');
-    ok(f.run(['plan', '--env', 'dev', '-o', second]), 'plan -o');
+    expectOk(f.run(['plan', '--env', 'dev', '-o', second]), 'plan -o');
     f.setVersion('alpha', 'v3');
     f.commit('v3');
-    ok(f.run(APPLY), 'apply v3');
+    expectOk(f.run(APPLY), 'apply v3');
     const pids = [f.currentPid('alpha'), f.currentPid('beta')];
     const releases = f.json<{ releases: ReleaseJson[] }>(['history']).json.releases.length;
 
@@ -337,7 +319,7 @@ describe('tranche apply, end to end with the local driver', () => {
     f.setVersion('beta', 'v4');
     f.commit('v4');
     const third = join(plans, 'third.json');
-    ok(f.run(['plan', '--env', 'dev', '-o', third]), 'plan -o');
+    expectOk(f.run(['plan', '--env', 'dev', '-o', third]), 'plan -o');
     f.write({ 'services/beta/deploy/dev.env': 'GREETING=edited by hand after the plan\n' });
     const moved = f.run(['apply', third, '--yes']);
     assert.equal(moved.code, 2, moved.stdout + moved.stderr);
@@ -351,7 +333,7 @@ describe('tranche apply, end to end with the local driver', () => {
   });
 
   test('of two concurrent applies to one environment exactly one proceeds; the other names the holder (user@host, pid) and changes nothing', async (t) => {
-    const f = await fleet(t, { services: [{ name: 'alpha' }], bake: '4s' });
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }], bake: '4s' });
     const v1 = f.commit('v1');
     const first = f.start(APPLY);
     t.after(async () => void (await first.exited.catch(() => undefined)));
@@ -379,8 +361,8 @@ describe('tranche apply, end to end with the local driver', () => {
 
   test('a secret from a git-ignored dotenv reaches the service but no output, state file or runtime file, even when a broken version echoes it', async (t) => {
     const secret = `tok-${randomBytes(16).toString('hex')}`;
-    const plans = tempDir(t);
-    const f = await fleet(t, { services: [{ name: 'alpha', secret: true }, { name: 'beta', dependsOn: ['alpha'] }] });
+    const plans = tempDir(t, 'tranche-plans-');
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha', secret: true }, { name: 'beta', dependsOn: ['alpha'] }] });
     f.write({ 'services/alpha/deploy/dev.env': `TOKEN=${secret}\n` });
     f.commit('v1');
     const outputs: CliResult[] = [];
@@ -433,7 +415,7 @@ describe('tranche apply, end to end with the local driver', () => {
 
   test('a failed check quoting a long error page shows no part of a secret, even when the quote is cut inside it', async (t) => {
     const secret = randomBytes(20).toString('hex');
-    const f = await fleet(t, { services: [{ name: 'alpha', secret: true }] });
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha', secret: true }] });
     f.write({ 'services/alpha/deploy/dev.env': `TOKEN=${secret}\n` });
     // The page quotes the secret from character 180 on: a 200-character excerpt of it ends inside the secret.
     f.setVersion('alpha', 'v1', { kind: 'broken-padded', pad: 174 });
@@ -458,7 +440,7 @@ describe('tranche apply, end to end with the local driver', () => {
   test('a failed check quoting an error page shows no escaped form of a secret that holds a double quote', async (t) => {
     const tail = randomBytes(12).toString('hex');
     const secret = `pa"ss-${tail}`;
-    const f = await fleet(t, { services: [{ name: 'alpha', secret: true }] });
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha', secret: true }] });
     f.write({ 'services/alpha/deploy/dev.env': `TOKEN='${secret}'\n` });
     f.setVersion('alpha', 'v1', { kind: 'broken' });
     f.commit('v1: alpha is broken');
@@ -479,20 +461,10 @@ describe('tranche apply, end to end with the local driver', () => {
   });
 
   test('with --state postgres:// the release is recorded in Postgres and status reads it back', async (t) => {
-    const database = `tranche_e2e_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: POSTGRES });
-    await admin.connect();
-    t.after(async () => {
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
-    });
-    await admin.query(`CREATE DATABASE ${database}`);
+    const database = await scratchDatabase(t, 'tranche_e2e');
     const state = `postgres://postgres@127.0.0.1:5432/${database}`;
 
-    const f = await fleet(t, { services: [{ name: 'alpha' }, { name: 'beta', dependsOn: ['alpha'] }] });
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }, { name: 'beta', dependsOn: ['alpha'] }] });
     const v1 = f.commit('v1');
     const apply = f.json<ApplyJson>([...APPLY, '--state', state]);
     assert.equal(apply.code, 0, apply.stderr);
@@ -533,7 +505,7 @@ describe('tranche apply, end to end with the local driver', () => {
   });
 
   test('apply refuses (exit 1, nothing deployed) a release with an error finding that check reports', async (t) => {
-    const f = await fleet(t, { services: [{ name: 'alpha', missingRequired: true }] });
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha', missingRequired: true }] });
     f.commit('v1');
     const check = f.json<{ findings: FindingJson[] }>(['check', '--env', 'dev']);
     assert.equal(check.code, 1);
@@ -550,8 +522,8 @@ describe('tranche apply, end to end with the local driver', () => {
   });
 
   test('unusable input (unknown env, a plan file that is not JSON or not a plan, no --yes off a terminal) exits 2 with a message and no stack trace', async (t) => {
-    const plans = tempDir(t);
-    const f = await fleet(t, { services: [{ name: 'alpha' }] });
+    const plans = tempDir(t, 'tranche-plans-');
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }] });
     f.commit('v1');
     writeFileSync(join(plans, 'broken.json'), '{"format": 1, "env": "dev",');
     writeFileSync(join(plans, 'other.json'), '{"hello": "world"}\n');
@@ -574,8 +546,8 @@ describe('tranche apply, end to end with the local driver', () => {
   });
 
   test('unusable input touches nothing: no state store is created by a refused apply', async (t) => {
-    const plans = tempDir(t);
-    const f = await fleet(t, { services: [{ name: 'alpha' }] });
+    const plans = tempDir(t, 'tranche-plans-');
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }] });
     f.commit('v1');
     writeFileSync(join(plans, 'broken.json'), 'not json');
     for (const args of [
@@ -589,7 +561,7 @@ describe('tranche apply, end to end with the local driver', () => {
   });
 
   test('status of a fleet never deployed says so and leaves no state file behind', async (t) => {
-    const f = await fleet(t, { services: [{ name: 'alpha' }] });
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }] });
     f.commit('v1');
     const status = f.json<StatusJson>(['status', '--env', 'dev']);
     assert.equal(status.code, 0, status.stderr);

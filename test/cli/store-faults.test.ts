@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { PortRelay } from '../../src/demo/port-relay.js';
 import { freePort, RolloutFleet } from './rollout-fleet.js';
+import { scratchDatabase } from '../support/scratch.js';
 
 // A state store tranche cannot use, tried through the real bin/tranche as a user meets it: each is
 // one message that names the store and says what to do, exit 2 (3 when a release was under way),
 // never a stack trace, never a partial deploy.
 
-const POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
 const NO_STACK = /^\s+at /m;
 const APPLY = ['apply', '--env', 'dev', '--yes'];
 
@@ -116,17 +114,7 @@ describe('a state store tranche cannot use', () => {
   });
 
   test('Postgres lost in the middle of an apply: the release is interrupted (exit 3), the cause first and the failed lock release second; resume completes it once the store is back', { timeout: 120_000 }, async (t) => {
-    const database = `tranche_fault_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: POSTGRES });
-    await admin.connect();
-    t.after(async () => {
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
-    });
-    await admin.query(`CREATE DATABASE ${database}`);
+    const database = await scratchDatabase(t, 'tranche_fault');
     // tranche reaches Postgres through a relay of the test's own: closing it is the database going away.
     const port = await freePort();
     let relay = await PortRelay.open(port, 5432);
