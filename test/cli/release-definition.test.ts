@@ -301,7 +301,7 @@ describe('freeze check in CI', () => {
     assert.equal(fleet.repo.git('status', '--porcelain', '--ignored'), '', 'nothing was created');
     const notAStore = fleet.run(['check', '--env', 'dev', '--state', './services']);
     assert.equal(notAStore.code, 2, notAStore.stdout + notAStore.stderr);
-    assert.match(notAStore.stderr, /cannot open the state store .*services.*; nothing was touched/);
+    assert.match(notAStore.stderr, /the state store .*services is a directory, not a file: move it away, or point --state or TRANCHE_STATE at a file; nothing was touched/);
     assert.doesNotMatch(notAStore.stderr, /internal error/);
   });
 });
