@@ -39,6 +39,9 @@ export const EXIT = {
   internal: 70,
 } as const;
 
+/** What a user is asked to do about a bug in tranche, when --debug was not given. */
+export const REPORT_BUG = 'rerun with --debug and report it with what that prints';
+
 /**
  * The exit code of a command stopped by an operator (PRODUCT §9): the shell's 128 + the signal's
  * number — SIGHUP 129, SIGINT 130, SIGTERM 143 — and for a reader gone (EPIPE) that of SIGPIPE,
@@ -101,16 +104,14 @@ export function oneLine(text: string): string {
 
 /** `out` with every secret `secrets` knows, in any form, replaced before it is written. */
 export function redacting(out: Output, secrets: Redactor): Output {
-  return {
-    write: (text: string) => out.write(secrets.redact(text)),
-    ...(out.isTTY !== undefined ? { isTTY: out.isTTY } : {}),
-  };
+  return mapWrites(out, (text) => secrets.redact(text));
 }
 
 /** `out` with nothing written to it that a terminal would act on (see UNPRINTABLE). */
 export function printable(out: Output): Output {
-  return {
-    write: (text: string) => out.write(neutralised(text)),
-    ...(out.isTTY !== undefined ? { isTTY: out.isTTY } : {}),
-  };
+  return mapWrites(out, neutralised);
+}
+
+function mapWrites(out: Output, change: (text: string) => string): Output {
+  return { write: (text: string) => out.write(change(text)), ...(out.isTTY !== undefined ? { isTTY: out.isTTY } : {}) };
 }

@@ -22,7 +22,7 @@ import { driftCommand } from './commands/drift.js';
 import { validateCommand } from './commands/validate.js';
 import { demoCommand } from '../demo/demo-command.js';
 import { Redactor } from '../core/config/redact-secrets.js';
-import { EXIT, neutralised, printable, redacting, type CliIO } from './io.js';
+import { EXIT, neutralised, printable, REPORT_BUG, redacting, type CliIO } from './io.js';
 import { cleanupErrors } from '../core/cleanup.js';
 import { EnvLockedError } from '../engine/env-lock.js';
 import { InvalidFleetError } from '../engine/load-revision.js';
@@ -148,16 +148,10 @@ function report(error: unknown, io: CliIO, json: boolean, debug: boolean): numbe
   if (error instanceof InputError) return fail(io, json, error.message);
   // A store that cannot be opened, or that fails outside a release, is unusable input too.
   if (error instanceof StoreFaultError) return fail(io, json, error.opening ? `${error.message}; nothing was touched` : error.message);
-  if (error instanceof ReleaseInterruptedError) {
-    if (json) writeJson(io.stdout, { status: 'interrupted', releaseId: error.releaseId, error: error.message });
-    io.stderr.write(`error: ${error.message}\n`);
-    return EXIT.operator;
-  }
+  if (error instanceof ReleaseInterruptedError) return fail(io, json, error.message, EXIT.operator, { status: 'interrupted', releaseId: error.releaseId });
   if (error instanceof LockLostError) {
     const message = `${error.message}: this tranche stopped where it stood, and its release is left as journaled; see tranche status --env ${error.env}`;
-    if (json) writeJson(io.stdout, { status: 'interrupted', error: message });
-    io.stderr.write(`error: ${message}\n`);
-    return EXIT.operator;
+    return fail(io, json, message, EXIT.operator, { status: 'interrupted' });
   }
   if (error instanceof EnvLockedError) {
     if (json) writeJson(io.stdout, { error: error.message, holder: error.holder, dead: error.dead });
@@ -166,7 +160,7 @@ function report(error: unknown, io: CliIO, json: boolean, debug: boolean): numbe
   }
   const message = `internal error: ${messageOf(error)}`;
   if (json) writeJson(io.stdout, { error: message });
-  io.stderr.write(`${message}\nthis is a bug in tranche: ${debug ? 'please report it with the text below' : 'rerun with --debug and report it with what that prints'}\n`);
+  io.stderr.write(`${message}\nthis is a bug in tranche: ${debug ? 'please report it with the text below' : REPORT_BUG}\n`);
   return EXIT.internal;
 }
 
@@ -174,20 +168,25 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
 /** The stack of `error` and of each cause under it, for --debug. */
 function stackTrace(error: unknown): string {
   const lines: string[] = [];
   for (let e: unknown = error, depth = 0; e !== undefined && depth < 10; e = e instanceof Error ? e.cause : undefined, depth++) {
-    lines.push(`${depth ? 'caused by: ' : ''}${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    lines.push(`${depth ? 'caused by: ' : ''}${stackOf(e)}`);
   }
-  for (const failed of cleanupErrors(error)) lines.push(`cleanup: ${failed instanceof Error ? (failed.stack ?? failed.message) : String(failed)}`);
+  for (const failed of cleanupErrors(error)) lines.push(`cleanup: ${stackOf(failed)}`);
   return `${lines.join('\n')}\n`;
 }
 
-function fail(io: CliIO, json: boolean, message: string): number {
-  if (json) writeJson(io.stdout, { error: message });
+/** One `error:` line (with --json, the document: `extra` and the error); returns `code`. */
+function fail(io: CliIO, json: boolean, message: string, code: number = EXIT.input, extra: Record<string, unknown> = {}): number {
+  if (json) writeJson(io.stdout, { ...extra, error: message });
   io.stderr.write(`error: ${message}\n`);
-  return EXIT.input;
+  return code;
 }
 
 /** The first word that is neither a flag nor the value of --fleet: the command, wherever it stands. */

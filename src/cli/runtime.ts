@@ -6,7 +6,7 @@ import { systemClock } from '../adapters/clock/system-clock.js';
 import { ExecDriver } from '../adapters/drivers/exec-driver.js';
 import { LocalDriver } from '../adapters/drivers/local-driver.js';
 import { openStore } from '../adapters/stores/open-store.js';
-import { withCleanup } from '../core/cleanup.js';
+import { withCleanup, withCleanupError } from '../core/cleanup.js';
 import { RedactingStore } from '../adapters/stores/redacting-store.js';
 import { Fingerprinter } from '../core/config/fingerprint.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
@@ -89,7 +89,9 @@ async function openRuntime(fleet: Fleet, args: ParsedArgs, io: CliIO, access: St
   try {
     fingerprints = new Fingerprinter(await store.fingerprintKey(proposedKey(fleet.root)), io.secrets);
   } catch (error) {
-    await store.close();
+    await store.close().catch((closing: unknown) => {
+      throw withCleanupError(error, closing);
+    });
     throw error;
   }
   const host = hostname();
@@ -137,7 +139,7 @@ function proposedKey(fleetRoot: string): string {
 }
 
 /** Fingerprints keyed by the fleet's local key (made when it has none), for a fleet with no state store. */
-export function localFingerprints(fleet: Fleet, io: CliIO): Fingerprinter {
+function localFingerprints(fleet: Fleet, io: CliIO): Fingerprinter {
   return new Fingerprinter(localKey(fleet.root), io.secrets);
 }
 

@@ -77,7 +77,7 @@ export function describeSchemaError(error: ErrorObject, words: SchemaWords): Sch
 }
 
 /** The path an RFC 6901 JSON pointer names (`/batches/0/steps` → batches, 0, steps). */
-export function pointerToPath(pointer: string): (string | number)[] {
+function pointerToPath(pointer: string): (string | number)[] {
   if (!pointer) return [];
   return pointer
     .slice(1)
@@ -118,11 +118,10 @@ const SHOWN = 120;
 
 /** A value as JSON, cut to a length a message can hold (a document may hold a value of any size). */
 export function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > SHOWN ? `${text.slice(0, SHOWN - 1)}…` : text;
+  return shownKey(JSON.stringify(value) ?? String(value));
 }
 
-/** A key as written, cut like `shown`. */
-function shownKey(key: string): string {
-  return key.length > SHOWN ? `${key.slice(0, SHOWN - 1)}…` : key;
+/** A key as written (or any text), cut like `shown`. */
+function shownKey(text: string): string {
+  return text.length > SHOWN ? `${text.slice(0, SHOWN - 1)}…` : text;
 }

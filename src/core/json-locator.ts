@@ -63,7 +63,7 @@ function skipSpace(text: string, pos: number): number {
 }
 
 /** Past the string that opens at `pos` (on its `"`). */
-function skipString(text: string, pos: number): number {
+export function skipString(text: string, pos: number): number {
   for (pos++; pos < text.length; pos++) {
     if (text[pos] === '\\') pos++;
     else if (text[pos] === '"') return pos + 1;

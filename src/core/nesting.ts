@@ -1,4 +1,5 @@
 import { InputError } from './input-error.js';
+import { skipString } from './json-locator.js';
 
 /**
  * How deep a document read from a user may nest: maps (objects) and lists (arrays) inside one
@@ -69,11 +70,6 @@ function frameOf(node: object, level: number, key?: string | number): Frame {
   return { node, level, keys: Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node), next: 0, ...(key !== undefined ? { key } : {}) };
 }
 
-/** A JSON pointer (RFC 6901) to a path. */
-export function jsonPointer(path: readonly (string | number)[]): string {
-  return path.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
-}
-
 /** A pointer as a message shows it: hundreds of segments deep, its start and its end. */
 export function shortPointer(pointer: string): string {
   return pointer.length <= 120 ? pointer : `${pointer.slice(0, 50)}…${pointer.slice(-50)}`;
@@ -89,7 +85,7 @@ export function jsonTooDeepOffset(text: string): number | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+      i = skipString(text, i) - 1;
     } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
       if (++level > MAX_NESTING) return i;
     } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
@@ -97,17 +93,6 @@ export function jsonTooDeepOffset(text: string): number | undefined {
     }
   }
   return undefined;
-}
-
-/** 1-based line and column of an offset into text. */
-export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, column: offset - start + 1 };
 }
 
 function isCollection(value: unknown): value is object {

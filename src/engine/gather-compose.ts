@@ -3,7 +3,7 @@ import { composePaths, declaredKey, type SourceEntry, type SourceFile } from '..
 import type { Finding } from '../core/finding.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
-import { notUtf8Finding, readTexts, refusedLinkFinding, withReal, type RefusedLink } from './read-texts.js';
+import { notUtf8Finding, readTexts, realOf, refusedLinkFinding, withReal, type RefusedLink } from './read-texts.js';
 import { missingSource, uniqueFindings, wantedSources } from './wanted-sources.js';
 
 /**
@@ -29,8 +29,8 @@ export async function gatherComposeSources(tree: FileTree, manifest: Manifest, s
     const nodes = await tree.lookup(paths);
     const present = paths.filter((p) => nodes.get(p)?.kind === 'file');
     const { texts, notUtf8 } = await readTexts(tree, present);
+    for (const [path, to] of realOf(nodes)) real.set(path, to);
     for (const [path, node] of nodes) {
-      if (node.kind === 'file' && node.real) real.set(path, node.real);
       if (node.kind !== 'refused-link') continue;
       refused.set(path, node);
       unusable.add(path);

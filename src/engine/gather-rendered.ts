@@ -52,15 +52,16 @@ export async function gatherRenderedSources(tree: FileTree, manifest: Manifest, 
   const needed = [...new Set([...wanted.values()].flatMap((w) => ('kustomize' in w.request ? [w.request.kustomize] : w.values)))];
   const nodes = await tree.lookup(needed);
   const ready = [...wanted].filter(([, want]) => {
+    const what = 'kustomize' in want.request ? 'kustomize overlay' : 'values file';
     const paths = 'kustomize' in want.request ? [want.request.kustomize] : want.values;
     const refused = paths.flatMap((p) => {
       const node = nodes.get(p);
-      return node?.kind === 'refused-link' ? [refusedLinkFinding('kustomize' in want.request ? 'kustomize overlay' : 'values file', p, node, manifest.locate(want.at))] : [];
+      return node?.kind === 'refused-link' ? [refusedLinkFinding(what, p, node, manifest.locate(want.at))] : [];
     });
     findings.push(...refused);
     if (refused.length) return false;
     const missing = paths.filter((p) => !nodes.has(p));
-    if (missing.length && !want.optional) findings.push(missingSource(manifest, want, 'kustomize' in want.request ? 'kustomize overlay' : 'values file', missing, tree.label));
+    if (missing.length && !want.optional) findings.push(missingSource(manifest, want, what, missing, tree.label));
     return !missing.length;
   });
 

@@ -39,7 +39,7 @@ export async function probeLiveness(service: ResolvedService, liveness: ((servic
   }
   if (isDown(seen)) {
     const problem = livenessProblem(service.service.name, seen, service.secrets);
-    return { down: { rule: problem.rule, check: PROCESS_CHECK, message: problem.message, headline: problem.headline, hint: problem.hint } };
+    return { down: { ...problem, check: PROCESS_CHECK } };
   }
   if (seen.state === 'not-listening') return { ready: false, pid: seen.pid, port: seen.port };
   return seen.state === 'up' ? { ready: true, up: seen } : { ready: true };

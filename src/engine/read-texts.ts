@@ -1,7 +1,7 @@
 import type { Finding } from '../core/finding.js';
 import type { SourceLocation } from '../core/location.js';
 import { decodeUtf8, type NotUtf8 } from '../core/utf8-text.js';
-import type { FileTree, TreeNode } from '../ports/file-tree.js';
+import { MAX_LINKS, type FileTree, type TreeNode } from '../ports/file-tree.js';
 
 /** A path whose way passes through a symbolic link that is not followed (see `FileTree`). */
 export type RefusedLink = TreeNode & { kind: 'refused-link' };
@@ -50,7 +50,7 @@ export function withReal(paths: readonly string[], real: ReadonlyMap<string, str
 /** A refused link, for a message: `services/a/.env is a symbolic link to /etc/os-release, outside the repository`. */
 export function refusedLinkText(path: string, node: RefusedLink): string {
   const link = `${node.link} is a symbolic link to ${node.target}`;
-  if (node.why === 'loop') return `${path} passes through more than 8 symbolic links (a loop?); the last: ${link}`;
+  if (node.why === 'loop') return `${path} passes through more than ${MAX_LINKS} symbolic links (a loop?); the last: ${link}`;
   return node.link === path ? `${link}, outside the repository` : `${path} leads out of the repository: ${link}`;
 }
 

@@ -8,8 +8,8 @@ import type { StoreFaultError } from '../ports/store.js';
 export class ReleaseInterruptedError extends Error {
   constructor(
     readonly releaseId: string,
-    readonly env: string,
-    readonly fault: StoreFaultError,
+    env: string,
+    fault: StoreFaultError,
   ) {
     super(
       `release ${releaseId} of ${env} was interrupted: ${fault.message}. ` +

@@ -163,27 +163,23 @@ export class Rollout {
     const env = release.env;
     await this.journalStop(release, by, false);
     const what = `stopped by ${by} ${started ? 'during' : 'before'} batch ${batch.index}`;
-    if (started) {
-      await this.journal(release.id, { batch: batch.index, kind: 'batch', event: 'failed', detail: { failure: what } });
-      this.deps.emit({ type: 'batch', phase: 'failed', batch: batch.index, total: plan.batches.length, kind: batch.kind, services: batch.services });
-    }
-    const undo = stepsToUndo(plan, releaseProgress(plan, await this.deps.store.journal(release.id)));
-    switch (plan.policy.on_failure) {
-      case 'pause':
-        return this.finish(release, 'paused', `${what}; paused (on_failure: pause): tranche resume --env ${env} goes on from there, or tranche rollback --env ${env}`);
-      case 'rollback-release':
-        return this.undo(release, undo, 'failed', `${what}; the whole release was rolled back (on_failure: rollback-release)`);
-      case 'rollback-batch': {
-        const inBatch = undo.filter((s) => batch.services.includes(s));
-        if (!inBatch.length) return this.finish(release, 'failed', `${what}; nothing of batch ${batch.index} had been deployed, the batches before it stay (on_failure: rollback-batch)`);
-        return this.undo(release, inBatch, 'failed', `${what}; batch ${batch.index} was rolled back (on_failure: rollback-batch)`);
-      }
-    }
+    if (started) await this.failBatch(release, plan, batch, what);
+    return this.applyOnFailure(release, plan, batch, {
+      pause: `${what}; paused (on_failure: pause): tranche resume --env ${env} goes on from there, or tranche rollback --env ${env}`,
+      release: `${what}; the whole release was rolled back (on_failure: rollback-release)`,
+      batch: `${what}; batch ${batch.index} was rolled back (on_failure: rollback-batch)`,
+      nothing: `${what}; nothing of batch ${batch.index} had been deployed, the batches before it stay (on_failure: rollback-batch)`,
+    });
   }
 
   private async journalStop(release: Release, by: StopCause, atOnce: boolean): Promise<void> {
     this.stopJournaled = true;
     await this.journal(release.id, { batch: this.batch, kind: 'release', event: 'stopped', detail: { by, atOnce, ...(this.undoing ? { during: 'rollback' } : {}) } });
+  }
+
+  /** How long a service has to become healthy, after a deploy or a rollback. */
+  private get healthTimeoutMs(): number {
+    return this.deps.healthTimeoutMs ?? 20_000;
   }
 
   /** Whether an operator asked to stop (the first stop). */
@@ -312,7 +308,7 @@ export class Rollout {
       releaseId: release.id,
       fleetRoot: this.deps.fleetRoot,
       emit,
-      healthTimeoutMs: this.deps.healthTimeoutMs ?? 20_000,
+      healthTimeoutMs: this.healthTimeoutMs,
       liveness: this.liveness,
       ...(signal ? { signal } : {}),
     });
@@ -383,17 +379,35 @@ export class Rollout {
   }
 
   private async onFailure(release: Release, plan: Plan, batch: Batch, failure: string): Promise<RolloutOutcome> {
+    await this.failBatch(release, plan, batch, failure);
+    const failed = `batch ${batch.index} failed (${failure})`;
+    return this.applyOnFailure(release, plan, batch, {
+      pause: `${failed}; paused: fix and run tranche resume, or tranche rollback`,
+      release: `${failed}; the whole release was rolled back`,
+      batch: `${failed}; batch ${batch.index} was rolled back`,
+    });
+  }
+
+  private async failBatch(release: Release, plan: Plan, batch: Batch, failure: string): Promise<void> {
     await this.journal(release.id, { batch: batch.index, kind: 'batch', event: 'failed', detail: { failure } });
     this.deps.emit({ type: 'batch', phase: 'failed', batch: batch.index, total: plan.batches.length, kind: batch.kind, services: batch.services });
-    const progress = releaseProgress(plan, await this.deps.store.journal(release.id));
+  }
+
+  /**
+   * A failed batch handled as policy.on_failure says, each outcome with its summary; `nothing`,
+   * when given, is the summary of a rollback-batch that finds nothing of the batch deployed.
+   */
+  private async applyOnFailure(release: Release, plan: Plan, batch: Batch, say: { pause: string; release: string; batch: string; nothing?: string }): Promise<RolloutOutcome> {
+    const undo = stepsToUndo(plan, releaseProgress(plan, await this.deps.store.journal(release.id)));
     switch (plan.policy.on_failure) {
       case 'pause':
-        return this.finish(release, 'paused', `batch ${batch.index} failed (${failure}); paused: fix and run tranche resume, or tranche rollback`);
+        return this.finish(release, 'paused', say.pause);
       case 'rollback-release':
-        return this.undo(release, stepsToUndo(plan, progress), 'failed', `batch ${batch.index} failed (${failure}); the whole release was rolled back`);
+        return this.undo(release, undo, 'failed', say.release);
       case 'rollback-batch': {
-        const inBatch = stepsToUndo(plan, progress).filter((s) => batch.services.includes(s));
-        return this.undo(release, inBatch, 'failed', `batch ${batch.index} failed (${failure}); batch ${batch.index} was rolled back`);
+        const inBatch = undo.filter((s) => batch.services.includes(s));
+        if (!inBatch.length && say.nothing !== undefined) return this.finish(release, 'failed', say.nothing);
+        return this.undo(release, inBatch, 'failed', say.batch);
       }
     }
   }
@@ -450,7 +464,7 @@ export class Rollout {
         // A rollback is done when the previous version is healthy (and up) again, not when it was started.
         const health = await waitHealthy(previous, {
           ...this.deps,
-          healthTimeoutMs: this.deps.healthTimeoutMs ?? 20_000,
+          healthTimeoutMs: this.healthTimeoutMs,
           liveness: this.liveness,
           ...(this.deps.stop ? { signal: this.deps.stop.now } : {}),
         });

@@ -42,6 +42,12 @@ export type TreeNode =
     };
 
 /**
+ * Symbolic links one path may pass through. A chain longer than this (a loop, most likely) is
+ * refused: a fleet needs few, and the kernel's own limit (40) would let a loop cost much more.
+ */
+export const MAX_LINKS = 8;
+
+/**
  * The fleet's files at one revision — a commit, or the working tree — read without a checkout.
  * Paths are relative to the fleet's directory (the one holding tranche.yaml), in canonical form
  * (see `normalizeRepoPath`).

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
-import { RolloutFleet, type OnFailure } from './rollout-fleet.js';
+import { RolloutFleet, type JournalJson, type OnFailure } from './rollout-fleet.js';
 
 // An operator's stop, end to end: the real bin/tranche rolling out a fleet of real node services
 // with the local driver, sent real signals (or losing the reader of its output) in the middle of
 // a batch. Each signal is sent once tranche's progress says where it stands, never after a sleep.
 
-interface JournalJson {
-  seq: number;
-  batch: number;
-  service?: string;
-  kind: string;
-  event: string;
-  detail?: { by?: string; atOnce?: boolean };
-}
 interface ShowJson {
   release: { id: string; status: string; summary: string };
   journal: JournalJson[];

@@ -64,6 +64,16 @@ const wait = () => (process.ppid === parent ? setTimeout(wait, 10) : serve());
 wait();`;
 
 /** What `/work` answers. */
+/** A journal record as `tranche show --json` prints it. */
+export interface JournalJson {
+  seq: number;
+  batch: number;
+  service?: string;
+  kind: string;
+  event: string;
+  detail?: { by?: string; atOnce?: boolean };
+}
+
 export interface WorkAnswer {
   version: string;
   greeting: string | null;

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import pg from 'pg';
 import type { CliResult } from '../support/run-cli.js';
 import { storeFingerprints } from '../support/fingerprints.js';
-import { filesUnder, rolloutFleet, type WorkAnswer } from './rollout-fleet.js';
+import { filesUnder, rolloutFleet, type JournalJson, type WorkAnswer } from './rollout-fleet.js';
 import { expectOk, scratchDatabase, tempDir } from '../support/scratch.js';
 
 // End-to-end: real git repositories, the real bin/tranche, real service processes answering HTTP.
@@ -53,13 +53,6 @@ interface ReleaseJson {
   toCommit: string;
   by: { user: string; host: string; pid: number };
   plan?: { createdAt: string };
-}
-interface JournalJson {
-  seq: number;
-  batch: number;
-  service?: string;
-  kind: string;
-  event: string;
 }
 interface FindingJson {
   rule: string;

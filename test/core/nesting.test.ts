@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { jsonTooDeepOffset, lineColumnAt, MAX_NESTING, tooDeepPath } from '../../src/core/nesting.js';
+import { lineColumn } from '../../src/core/json-locator.js';
+import { jsonTooDeepOffset, MAX_NESTING, tooDeepPath } from '../../src/core/nesting.js';
 import { yamlTooDeepOffset } from '../../src/core/yaml/parse-document-bounded.js';
 
 /** A value `levels` collections deep, each a list or a map as `kinds` says (cycled), with a sibling scalar at each level. */
@@ -38,7 +39,7 @@ describe('one limit, one definition: collections inside one another, the outermo
     assert.equal(json.slice(0, offset).split('{').length - 1, MAX_NESTING);
     // Two lines a level (`k: 1`, then the next key), two spaces of indentation: level 257 opens on line 513, column 513.
     const yaml = stringify(value);
-    assert.deepEqual(lineColumnAt(yaml, yamlTooDeepOffset(yaml)!), { line: 2 * MAX_NESTING + 1, column: 2 * MAX_NESTING + 1 });
+    assert.deepEqual(lineColumn(yaml, yamlTooDeepOffset(yaml)!), { line: 2 * MAX_NESTING + 1, column: 2 * MAX_NESTING + 1 });
   });
 
   test('brackets inside JSON strings, and a pair in a YAML flow list (a map of its own), count as they should', () => {

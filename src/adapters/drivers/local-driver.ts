@@ -146,7 +146,7 @@ export class LocalDriver implements Driver {
       const port = servicePort(address);
       const listeners = port && (await portListeners(port, current.pid));
       if (!port || !listeners) return { state: 'up', pid: current.pid };
-      if (listeners.foreign) return { state: 'port-in-use', port: port.port, pid: current.pid, ...holderOf(listeners.foreign) };
+      if (listeners.foreign) return portInUse(port, listeners.foreign, current.pid);
       return listeners.ours ? { state: 'up', pid: current.pid, port: port.port } : { state: 'not-listening', pid: current.pid, port: port.port };
     });
   }
@@ -300,14 +300,21 @@ async function portTaken(port: ServicePort | undefined, pid?: number): Promise<E
     const foreign = (await portListeners(port, pid))?.foreign;
     if (!foreign) return undefined;
     if (foreign.pid !== undefined || performance.now() >= deadline) {
-      return { state: 'port-in-use', port: port.port, ...(pid !== undefined ? { pid } : {}), ...holderOf(foreign) };
+      return portInUse(port, foreign, pid);
     }
     await delay(POLL_MS);
   }
 }
 
-function holderOf(foreign: { pid?: number; name?: string }): { holder?: number; holderName?: string } {
-  return { ...(foreign.pid !== undefined ? { holder: foreign.pid } : {}), ...(foreign.name ? { holderName: foreign.name } : {}) };
+/** `port` held by `foreign` (its pid and name where the OS tells them), not by the service's process `pid`. */
+function portInUse(port: ServicePort, foreign: { pid?: number; name?: string }, pid?: number): Extract<ServiceDown, { state: 'port-in-use' }> {
+  return {
+    state: 'port-in-use',
+    port: port.port,
+    ...(pid !== undefined ? { pid } : {}),
+    ...(foreign.pid !== undefined ? { holder: foreign.pid } : {}),
+    ...(foreign.name ? { holderName: foreign.name } : {}),
+  };
 }
 
 function exists(path: string): Promise<boolean> {

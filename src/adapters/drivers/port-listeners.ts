@@ -1,6 +1,6 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { readStat } from './process-group.js';
-import { serves, type ServicePort } from './service-port.js';
+import { serves, V4_MAPPED, type ServicePort } from './service-port.js';
 
 /** A TCP socket in the LISTEN state, as `/proc/net/tcp{,6}` lists it. */
 export interface ListeningSocket {
@@ -77,7 +77,7 @@ export function parseProcNetTcp(text: string): ListeningSocket[] {
     const [hexIp, hexPort] = local.split(':');
     if (hexIp === undefined || hexPort === undefined || (hexIp.length !== 8 && hexIp.length !== 32)) continue;
     const words = (hexIp.match(/.{8}/g) ?? []).map((word) => (word.match(/../g) ?? []).reverse().join(''));
-    const ip = (hexIp.length === 8 ? `${'0'.repeat(20)}ffff${words[0]}` : words.join('')).toLowerCase();
+    const ip = (hexIp.length === 8 ? `${V4_MAPPED}${words[0]}` : words.join('')).toLowerCase();
     sockets.push({ ip, port: parseInt(hexPort, 16), inode });
   }
   return sockets;

@@ -12,7 +12,8 @@ export interface ServicePort {
 }
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'ws:': 80, 'wss:': 443 };
-const V4_MAPPED = '00000000000000000000ffff';
+/** The IPv6 form of an IPv4 address (`::ffff:a.b.c.d`) as /proc/net/tcp6 writes it, before the IPv4 part. */
+export const V4_MAPPED = '00000000000000000000ffff';
 const V6_ANY = '0'.repeat(32);
 const V4_ANY = `${V4_MAPPED}00000000`;
 

@@ -1,10 +1,4 @@
-import type { TreeNode } from '../../ports/file-tree.js';
-
-/**
- * Symbolic links one path may pass through. A chain longer than this (a loop, most likely) is
- * refused: a fleet needs few, and the kernel's own limit (40) would let a loop cost much more.
- */
-export const MAX_LINKS = 8;
+import { MAX_LINKS, type TreeNode } from '../../ports/file-tree.js';
 
 /** What is at one exact path, a symbolic link not followed: a node, or a link with its target as written. */
 export type Entry = { node: Exclude<TreeNode, { kind: 'refused-link' }> } | { link: string } | undefined;

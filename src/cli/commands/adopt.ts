@@ -10,7 +10,7 @@ import { resolveService, type ResolvedService } from '../../engine/resolve-servi
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
-import { hasState, lazyRuntime, localFingerprints } from '../runtime.js';
+import { hasState, lazyRuntime, releaseState } from '../runtime.js';
 import { notesJson, notesText } from '../views/baseline-label.js';
 import { writeJson } from '../views/json.js';
 import { renderTable } from '../views/table.js';
@@ -69,7 +69,7 @@ locked, or not confirmed); 2 unusable input (nothing recorded).`,
         }
 
         // The store's key when there is a store; before there is one, the key the store will take.
-        const fingerprints = hasState(fleet, args, io) ? (await lazy.get()).fingerprints : localFingerprints(fleet, io);
+        const fingerprints = await releaseState(fleet, io, hasState(fleet, args, io) ? lazy : undefined).fingerprints();
         const adopted: (ResolvedService & { ref: string })[] = [];
         const absent: string[] = [];
         for (const service of head.manifest.services.values()) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { withCleanup } from '../../core/cleanup.js';
 import { InputError } from '../../core/input-error.js';
+import { decodeUtf8 } from '../../core/utf8-text.js';
 import type { Finding } from '../../core/finding.js';
 import { comparePlans, notShownIn, type PlanComparison } from '../../core/plan/compare-plans.js';
 import type { Plan } from '../../core/plan/plan.js';
@@ -140,13 +141,9 @@ function readPlanFile(path: string, name: string): Plan {
   } catch {
     throw new InputError(`apply: cannot read the plan file ${name}`);
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError(`apply: ${name} is not a plan: it is not UTF-8 text`);
-  }
-  const read = readPlan(text);
+  const decoded = decodeUtf8(bytes);
+  if ('notUtf8' in decoded) throw new InputError(`apply: ${name} is not a plan: it is not UTF-8 text (a byte that is not at ${name}:${decoded.notUtf8.line}:${decoded.notUtf8.column})`);
+  const read = readPlan(decoded.text.replace(/^\uFEFF/, ''));
   if (read.problems) throw new InputError(`apply: ${name} is not a plan this tranche can read:\n  ${planProblemLines(read, name).join('\n  ')}`);
   return read.plan;
 }
@@ -173,16 +170,19 @@ function refusePlan(io: CliIO, json: boolean, file: string, env: string, compari
   }
   const lines = [`error: ${headline}:`];
   const { differences, newErrors } = comparison;
-  for (const line of differences.slice(0, MAX_LINES)) lines.push(`  ${line}`);
-  if (differences.length > MAX_LINES) lines.push(`  and ${differences.length - MAX_LINES} more difference(s)`);
+  lines.push(...capped(differences, '  ', ' difference(s)'));
   if (newErrors.length) {
     lines.push('  error findings now that the plan does not show:');
-    for (const finding of newErrors.slice(0, MAX_LINES)) lines.push(`    ${newFinding(finding)}`);
-    if (newErrors.length > MAX_LINES) lines.push(`    and ${newErrors.length - MAX_LINES} more`);
+    lines.push(...capped(newErrors.map(newFinding), '    ', ''));
   }
   lines.push(again);
   io.stderr.write(`${lines.join('\n')}\n`);
   return EXIT.input;
+}
+
+/** The first MAX_LINES of `items`, indented, and how many more there are. */
+function capped(items: readonly string[], indent: string, more: string): string[] {
+  return [...items.slice(0, MAX_LINES).map((line) => indent + line), ...(items.length > MAX_LINES ? [`${indent}and ${items.length - MAX_LINES} more${more}`] : [])];
 }
 
 /** One new error finding on a line, saying what raised it when it is a freeze or a pre-flight check. */

@@ -157,7 +157,7 @@ export function declaredKey(manifest: Manifest): (word: string) => boolean {
  * ConfigMap. Config files hold a few kilobytes; a larger one is most likely something else named
  * by mistake, and one of millions of keys would cost gigabytes to resolve and report key by key.
  */
-export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
 
 /**
  * Parses one source file. Syntax problems make the fleet unusable (exit 2), so they come back as

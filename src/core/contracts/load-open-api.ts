@@ -1,7 +1,8 @@
 import { FAILSAFE_SCHEMA, load, Type } from "js-yaml";
 import { LineCounter } from "yaml";
 import { parseDocumentBounded } from "../yaml/parse-document-bounded.js";
-import { jsonTooDeepOffset, lineColumnAt, TOO_DEEP } from "../nesting.js";
+import { lineColumn } from "../json-locator.js";
+import { jsonTooDeepOffset, TOO_DEEP } from "../nesting.js";
 import { resolvePlainScalar } from "../yaml/resolve-plain-scalar.js";
 import { toJSBounded } from "../yaml/to-js-bounded.js";
 import { resolveRefs } from "./resolve-refs.js";
@@ -58,7 +59,7 @@ export function parseSpecText(text: string): unknown {
     }
     if (value !== undefined) {
       const deep = jsonTooDeepOffset(text);
-      if (deep !== undefined) throw new SpecTextError(TOO_DEEP, lineColumnAt(text, deep));
+      if (deep !== undefined) throw new SpecTextError(TOO_DEEP, lineColumn(text, deep));
       return value;
     }
   }
@@ -72,7 +73,7 @@ export function parseSpecText(text: string): unknown {
   const doc = parseDocumentBounded(text, { uniqueKeys: false, lineCounter: new LineCounter(), prettyErrors: true });
   if (doc.errors.length > 0) throw doc.errors[0];
   const converted = toJSBounded(doc);
-  if ("problem" in converted) throw new SpecTextError(converted.problem.message, lineColumnAt(text, converted.problem.offset));
+  if ("problem" in converted) throw new SpecTextError(converted.problem.message, lineColumn(text, converted.problem.offset));
   return converted.value ?? null;
 }
 

@@ -1,6 +1,7 @@
 import { parseSyml } from '@yarnpkg/parsers';
 import type { ParseProblem } from '../location.js';
-import { lineColumnAt, MAX_NESTING, TOO_DEEP } from '../nesting.js';
+import { lineColumn } from '../json-locator.js';
+import { MAX_NESTING, TOO_DEEP } from '../nesting.js';
 import { isRecord } from './is-record.js';
 
 /** A yarn.lock read by `readSyml`: its entries, and the line of each descriptor's entry. */
@@ -35,7 +36,7 @@ export function readSyml(text: string): { syml?: SymlLockfile; problems: ParsePr
 function tooDeeplyIndented(text: string): ParseProblem | undefined {
   const indent = new RegExp(`^ {${2 * MAX_NESTING},}`, 'gm');
   const match = indent.exec(text);
-  return match ? { message: TOO_DEEP, ...lineColumnAt(text, match.index + match[0].length) } : undefined;
+  return match ? { message: TOO_DEEP, ...lineColumn(text, match.index + match[0].length) } : undefined;
 }
 
 function symlProblem(error: unknown): ParseProblem {

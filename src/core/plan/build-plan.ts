@@ -6,7 +6,7 @@ import { applyPolicy } from '../rules/apply-policy.js';
 import { contractConstraints } from './contract-order.js';
 import { mixedVersionFindings } from './mixed-versions.js';
 import { orderBatches } from './order-batches.js';
-import type { Gates, Plan, Step, StepChange, VersionRef } from './plan.js';
+import { PLAN_FORMAT, type Gates, type Plan, type Step, type StepChange, type VersionRef } from './plan.js';
 
 /** One service at one version, with its config as shown (secrets as fingerprints). */
 export interface ServiceState {
@@ -74,7 +74,7 @@ export function buildPlan(input: PlanInput): Plan {
   const deployedBasis: Record<string, VersionRef> = {};
   for (const [name, state] of [...input.deployed].sort(([a], [b]) => a.localeCompare(b))) deployedBasis[name] = state.version;
   return {
-    format: 1,
+    format: PLAN_FORMAT,
     fleet: manifest.name,
     env,
     createdAt: input.createdAt,

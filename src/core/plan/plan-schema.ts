@@ -4,9 +4,7 @@
 
 import { CHANGE_KINDS } from '../changes/change-manifest.js';
 import { manifestSchema } from '../manifest/manifest-schema.js';
-
-/** The plan format this tranche writes and reads. */
-export const PLAN_FORMAT = 1;
+import { PLAN_FORMAT } from './plan.js';
 
 const commit = { $ref: '#/definitions/commit' } as const;
 const text = { type: 'string' } as const;

@@ -1,5 +1,5 @@
 import type { Manifest } from '../manifest/manifest.js';
-import type { Plan, VersionRef } from './plan.js';
+import { PLAN_FORMAT, type Plan, type VersionRef } from './plan.js';
 
 /**
  * The plan of a record that deploys nothing in batches — `tranche down`, an adoption of what
@@ -15,7 +15,7 @@ export function planWithoutBatches(input: {
 }): Plan {
   const { manifest, to } = input;
   return {
-    format: 1,
+    format: PLAN_FORMAT,
     fleet: manifest.name,
     env: input.env,
     createdAt: input.createdAt,

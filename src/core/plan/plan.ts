@@ -51,8 +51,11 @@ export interface Batch {
  * saved plan is an approval: apply makes the plan again and refuses the file unless it is that
  * plan (`comparePlans`).
  */
+/** The plan format this tranche writes and reads. */
+export const PLAN_FORMAT = 1;
+
 export interface Plan {
-  format: 1;
+  format: typeof PLAN_FORMAT;
   fleet: string;
   env: string;
   createdAt: string;

@@ -3,7 +3,8 @@ import { describeSchemaError, pathToPointer, shown, type SchemaWords } from '../
 import { InputError } from '../input-error.js';
 import { jsonLocation, jsonSyntaxErrorOffset, lineColumn } from '../json-locator.js';
 import type { Release } from '../state/records.js';
-import { PLAN_FORMAT, planSchema } from './plan-schema.js';
+import { planSchema } from './plan-schema.js';
+import { PLAN_FORMAT } from './plan.js';
 import type { Plan } from './plan.js';
 
 /** Why a plan cannot be read, at a JSON pointer into it and, in a file, at its line and column. */
