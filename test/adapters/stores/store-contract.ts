@@ -16,11 +16,20 @@ export interface StoreLocation {
 }
 
 /**
+ * How a store of one process only (MemoryStore) is reached again: another connection to what it
+ * holds, in this process. The cases that open a store "in another process" open one of these.
+ */
+export interface StoreConnection {
+  connect(): Promise<Store>;
+}
+
+/**
  * The behaviour every `Store` implementation must have. `open` gives a migrated store holding
  * nothing; `dispose` closes it and removes whatever it stored; `locate` says how a separate
- * process opens the same store.
+ * process opens the same store (or, for a store that lives in one process, how another
+ * connection to it is opened).
  */
-export function storeContract(name: string, open: () => Promise<Store>, dispose: (s: Store) => Promise<void>, locate: (s: Store) => StoreLocation): void {
+export function storeContract(name: string, open: () => Promise<Store>, dispose: (s: Store) => Promise<void>, locate: (s: Store) => StoreLocation | StoreConnection): void {
   function it(title: string, body: (store: Store) => Promise<void>): void {
     test(title, async () => {
       const store = await open();
@@ -360,10 +369,20 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
 }
 
 /**
- * Opens the store at `location` in one process per proposal; once all are ready, each asks for
- * the fingerprint key with its proposal at the same moment. Returns what each got.
+ * Opens the store at `location` in one process per proposal (one connection each, for a store of
+ * one process); once all are ready, each asks for the fingerprint key with its proposal at the
+ * same moment. Returns what each got.
  */
-async function racingKeys(location: StoreLocation, proposals: string[]): Promise<string[]> {
+async function racingKeys(location: StoreLocation | StoreConnection, proposals: string[]): Promise<string[]> {
+  if ('connect' in location) {
+    const stores = await Promise.all(proposals.map(() => location.connect()));
+    for (const store of stores) await store.migrate();
+    try {
+      return await Promise.all(stores.map((store, i) => store.fingerprintKey(proposals[i]!)));
+    } finally {
+      for (const store of stores) await store.close();
+    }
+  }
   const script = `
     const [moduleUrl, className, args, proposal] = [process.argv[1], process.argv[2], JSON.parse(process.argv[3]), process.argv[4]];
     const store = new (await import(moduleUrl))[className](...args);
