@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { LocalDriver, type LocalState } from '../../../src/adapters/drivers/local-driver.js';
 import { ask, assertDriverError, driverContract, freePort, isRunning, killPid, TinyFleet, until, waitForAnswer } from './driver-contract.js';
+import { driverPromises } from './driver-promises.js';
 
 const NODE_SERVER = { run: { command: ['node', 'server.js'] } };
 
@@ -18,6 +19,20 @@ driverContract('local', () => ({
   keepsProcessOnRedeploy: true,
   exitsLater: { run: { command: ['node', '-e', 'console.log("up"); console.error("fatal: lost the ledger"); setTimeout(() => process.exit(3), 300)'] } },
 }));
+
+driverPromises('LocalDriver', () => {
+  const fleet = new TinyFleet();
+  return {
+    driver: new LocalDriver({ env: process.env }),
+    fleetRoot: fleet.root,
+    service: fleet.service(NODE_SERVER),
+    version: async (which) => {
+      const config = await fleet.config();
+      return { target: fleet.version(which, config), config };
+    },
+    dispose: () => fleet.dispose(),
+  };
+});
 
 describe('LocalDriver', () => {
   let fleet: TinyFleet;
