@@ -1,0 +1,211 @@
+import type { ChangeManifest, ServiceChanges } from '../../src/core/changes/change-manifest.js';
+import type { ContractEdge } from '../../src/core/contracts/contract-edges.js';
+import type { FleetRevision } from '../../src/core/fleet-revision.js';
+import { buildPlan } from '../../src/core/plan/build-plan.js';
+import type { Plan } from '../../src/core/plan/plan.js';
+import type { Release } from '../../src/core/state/records.js';
+import { applyRelease, type ApplyContext } from '../../src/engine/apply-release.js';
+import { ParseCache } from '../../src/engine/gather.js';
+import { resolveService, ServiceResolver, type ResolvedService } from '../../src/engine/resolve-service.js';
+import { Rollout, type RolloutDeps, type RolloutOutcome } from '../../src/engine/rollout.js';
+import type { RolloutEvent } from '../../src/engine/rollout-events.js';
+import type { Git } from '../../src/ports/git.js';
+import { FakeCheckRunner } from './fakes/fake-check-runner.js';
+import { FakeDriver } from './fakes/fake-driver.js';
+import { ManualClock, runOnClock } from './fakes/manual-clock.js';
+import { MemoryStore } from './fakes/memory-store.js';
+import { revision } from './fleet-builder.js';
+import { testFingerprints } from './fingerprints.js';
+
+// Everything the engine suite builds a rollout from, in one place: the fleet, its two revisions,
+// the plan (made by the real planner), the fakes and the engine's dependencies. When the engine's
+// API changes, this file adapts and the tests stay as they are.
+
+export const ENV = 'prod';
+export const FLEET_ROOT = '/fleet';
+/** The commit every service runs before the release, and the release's target. */
+export const V1 = '1'.repeat(40);
+export const V2 = '2'.repeat(40);
+
+/** What a release does to one service. */
+export type Change = 'code' | 'config' | 'code+config' | 'new' | 'none';
+
+export interface ServiceSpec {
+  name: string;
+  change?: Change;
+  dependsOn?: string[];
+  /** Without a health check, the process alone says when it is up. */
+  health?: boolean;
+  /** Sanity checks, by name (default: one, `<name> works`). */
+  sanity?: string[];
+  contracts?: object;
+}
+
+export interface FleetSpec {
+  services: ServiceSpec[];
+  batchSize?: number;
+  bake?: string;
+  onFailure?: Plan['policy']['on_failure'];
+  separateConfig?: boolean;
+  /** Consumer → provider edges whose contract changes. */
+  contracts?: ContractEdge[];
+}
+
+/** The fleet of `spec` at V1 (what runs) and V2 (the target), in memory. */
+export function fleetRevisions(spec: FleetSpec): { v1: FleetRevision; v2: FleetRevision } {
+  const at = (which: 1 | 2): FleetRevision => {
+    const services: Record<string, object> = {};
+    spec.services.forEach((s, i) => {
+      if (which === 1 && changeOf(s) === 'new') return;
+      const configChanges = which === 2 && ['config', 'code+config', 'new'].includes(changeOf(s));
+      services[s.name] = {
+        path: `services/${s.name}`,
+        depends_on: s.dependsOn ?? [],
+        address: { [ENV]: `http://127.0.0.1:${7000 + i}` },
+        config: { schema: { GREETING: { type: 'string', default: configChanges ? 'hello v2' : 'hello v1' } } },
+        checks: {
+          ...(s.health === false ? {} : { health: { http: { path: '/health' } } }),
+          sanity: (s.sanity ?? [`${s.name} works`]).map((name) => ({ name, http: { path: '/work' } })),
+        },
+        ...(s.contracts ? { contracts: s.contracts } : {}),
+      };
+    });
+    const fleet = revision({
+      version: 1,
+      name: 'shop',
+      environments: { [ENV]: { driver: 'local' } },
+      policy: { batch_size: spec.batchSize ?? 1, separate_config: spec.separateConfig ?? true, bake: spec.bake ?? '0s', on_failure: spec.onFailure ?? 'rollback-batch' },
+      services,
+    });
+    const codeChanges = (s: ServiceSpec) => which === 2 && ['code', 'code+config', 'new'].includes(changeOf(s));
+    const contents = new Map(spec.services.map((s) => [s.name, `${s.name}-tree-${codeChanges(s) ? 2 : 1}`]));
+    return { ...fleet, commit: which === 1 ? V1 : V2, label: which === 1 ? 'v1' : 'v2', contents };
+  };
+  return { v1: at(1), v2: at(2) };
+}
+
+const changeOf = (s: ServiceSpec): Change => s.change ?? 'code';
+
+/** A Git port the suite never reaches: every revision it needs is remembered by the resolver. */
+const NO_GIT = new Proxy({}, { get: (_, name) => () => Promise.reject(new Error(`the engine suite reads no git (${String(name)})`)) }) as Git;
+
+export interface Engine {
+  spec: FleetSpec;
+  clock: ManualClock;
+  store: MemoryStore;
+  driver: FakeDriver;
+  checks: FakeCheckRunner;
+  resolver: ServiceResolver;
+  events: RolloutEvent[];
+  plan: Plan;
+  targets: Map<string, ResolvedService>;
+  v1: FleetRevision;
+  v2: FleetRevision;
+  /** Applies the plan as `tranche apply` does (lock, pre-flight, rollout), time driven by the ManualClock. */
+  apply(): Promise<RolloutOutcome>;
+  /** Resumes the environment's latest release as `tranche resume` does, on `store` and `driver` (default: the engine's). */
+  resume(on?: { store: MemoryStore; driver: FakeDriver }): Promise<RolloutOutcome>;
+  /** Rolls the environment's latest release back as `tranche rollback` does. */
+  rollback(reason?: string): Promise<RolloutOutcome>;
+  /** The latest release of the environment. */
+  latest(store?: MemoryStore): Promise<Release>;
+  /** Service → deployed commit, as the store records it. */
+  recorded(store?: MemoryStore): Promise<Record<string, string>>;
+  /** Deps of a rollout on other fakes (the same fleet, plan and clock). */
+  depsOn(store: MemoryStore, driver: FakeDriver): RolloutDeps;
+}
+
+/**
+ * A fleet where every service runs V1 (recorded in the store by an adoption, running in the
+ * FakeDriver), and the plan of moving it to V2. Checks pass while the service's process is up in
+ * the FakeDriver, unless scripted otherwise.
+ */
+export async function engineFor(spec: FleetSpec): Promise<Engine> {
+  const clock = new ManualClock();
+  const store = new MemoryStore(clock);
+  const driver = new FakeDriver(clock);
+  const checks = new FakeCheckRunner((service) => driver.versions(ENV)[service] !== undefined);
+  const { v1, v2 } = fleetRevisions(spec);
+  const resolver = new ServiceResolver(NO_GIT, new ParseCache(), ENV, testFingerprints);
+  resolver.remember(v1);
+  resolver.remember(v2);
+  const events: RolloutEvent[] = [];
+
+  await seed(store, driver, v1);
+  const plan = planOf(spec, v1, v2);
+  const targets = new Map([...v2.manifest.services.keys()].map((name) => [name, resolveService(v2, name, ENV, testFingerprints)]));
+
+  const who = { user: 'tester', host: 'suite', pid: 4242 };
+  const depsOn = (s: MemoryStore, d: FakeDriver): RolloutDeps => ({
+    store: s, driver: d, checks, clock, fleetRoot: FLEET_ROOT, env: ENV, who, resolver, emit: (e) => events.push(e), healthTimeoutMs: 1_000,
+  });
+  const context = (s: MemoryStore, d: FakeDriver): ApplyContext => ({
+    store: s, driver: d, checks, clock, who, isAlive: () => false, resolver, fleetRoot: FLEET_ROOT, emit: (e) => events.push(e), breakLock: true, healthTimeoutMs: 1_000,
+  });
+  const latest = async (s = store) => (await s.listReleases({ env: ENV, limit: 1 }))[0]!;
+
+  return {
+    spec, clock, store, driver, checks, resolver, events, plan, targets, v1, v2, depsOn,
+    apply: async () => {
+      const outcome = await runOnClock(clock, applyRelease(plan, targets, context(store, driver)));
+      if (!('status' in outcome)) throw new Error(`the apply did not start: ${JSON.stringify(outcome)}`);
+      return outcome;
+    },
+    // As the CLI does: under the environment's lock (a dead holder's broken), then the rollout.
+    resume: async (on = { store, driver }) => runOnClock(clock, withLock(on.store, async () => new Rollout(depsOn(on.store, on.driver)).resume(await latest(on.store)))),
+    rollback: async (reason = 'rolled back on request') => runOnClock(clock, withLock(store, async () => new Rollout(depsOn(store, driver)).rollback(await latest(), reason))),
+    latest,
+    recorded: async (s = store) => Object.fromEntries([...(await s.deployed(ENV))].map(([name, d]) => [name, d.commit])),
+  };
+
+  async function withLock<T>(s: MemoryStore, work: () => Promise<T>): Promise<T> {
+    await s.breakLock(ENV);
+    const token = `suite-${Math.random()}`;
+    await s.acquireLock({ env: ENV, token, ...who });
+    try {
+      return await work();
+    } finally {
+      await s.releaseLock(ENV, token);
+    }
+  }
+}
+
+/** Records V1 of every service as deployed (an adoption) and starts it in the driver, then forgets those calls. */
+async function seed(store: MemoryStore, driver: FakeDriver, v1: FleetRevision): Promise<void> {
+  const at = '2026-11-30T10:00:00.000Z';
+  await store.createRelease({ id: 'seed', kind: 'adoption', env: ENV, status: 'succeeded', toCommit: V1, by: { user: 'seed', host: 'suite', pid: 1 }, startedAt: at, finishedAt: at, plan: { batches: [] } });
+  for (const name of v1.manifest.services.keys()) {
+    const s = resolveService(v1, name, ENV, testFingerprints);
+    await store.completeStep({ releaseId: 'seed', at, batch: 0, service: name, kind: 'adopt', event: 'succeeded' }, name, { env: ENV, service: name, ...s.version, config: s.shown, releaseId: 'seed', deployedAt: at });
+    await driver.deploy({ env: ENV, service: s.service, action: 'deploy', target: s.version, config: s.environment, fleetRoot: FLEET_ROOT, log: () => undefined });
+  }
+  driver.calls.length = 0;
+}
+
+/** The plan of moving the fleet from V1 to V2, by the real planner. */
+function planOf(spec: FleetSpec, v1: FleetRevision, v2: FleetRevision): Plan {
+  const state = (rev: FleetRevision, name: string) => {
+    const s = resolveService(rev, name, ENV, testFingerprints);
+    return { version: s.version, shown: s.shown };
+  };
+  const deployed = new Map([...v1.manifest.services.keys()].map((name) => [name, state(v1, name)]));
+  const targets = new Map([...v2.manifest.services.keys()].map((name) => [name, state(v2, name)]));
+  const services = spec.services.flatMap((s): ServiceChanges[] => {
+    const change = changeOf(s);
+    if (change === 'none') return [];
+    const kinds: ServiceChanges['kinds'] = change === 'new' || change === 'code+config' ? ['code', 'config'] : [change];
+    return [{ service: s.name, ...(change === 'new' ? {} : { from: { commit: V1, label: 'v1' } }), kinds, files: [], commits: [], configKeys: [], deps: [] }];
+  });
+  const changes: ChangeManifest = { env: ENV, from: { commit: V1, label: 'v1' }, to: { commit: V2, label: 'v2' }, services, unowned: [] };
+  return buildPlan({
+    env: ENV,
+    manifest: v2.manifest,
+    to: { commit: V2, label: 'v2' },
+    targets,
+    deployed,
+    findings: [],
+    changes,
+    ...(spec.contracts ? { contracts: spec.contracts } : {}),
+    createdAt: '2026-12-01T09:59:00.000Z',
+  });
+}
