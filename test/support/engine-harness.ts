@@ -11,9 +11,9 @@ import { Rollout, type RolloutDeps, type RolloutOutcome } from '../../src/engine
 import type { RolloutEvent } from '../../src/engine/rollout-events.js';
 import type { Git } from '../../src/ports/git.js';
 import { FakeCheckRunner } from './fakes/fake-check-runner.js';
-import { FakeDriver } from './fakes/fake-driver.js';
+import { FakeDriver, type FakeProcess } from './fakes/fake-driver.js';
 import { ManualClock, runOnClock } from './fakes/manual-clock.js';
-import { MemoryStore } from './fakes/memory-store.js';
+import { MemoryStore, type StoreWrite } from './fakes/memory-store.js';
 import { revision } from './fleet-builder.js';
 import { testFingerprints } from './fingerprints.js';
 
@@ -92,6 +92,7 @@ const NO_GIT = new Proxy({}, { get: (_, name) => () => Promise.reject(new Error(
 export interface Engine {
   spec: FleetSpec;
   clock: ManualClock;
+  /** The store and driver the engine runs on: `crashed` replaces both. */
   store: MemoryStore;
   driver: FakeDriver;
   checks: FakeCheckRunner;
@@ -103,16 +104,19 @@ export interface Engine {
   v2: FleetRevision;
   /** Applies the plan as `tranche apply` does (lock, pre-flight, rollout), time driven by the ManualClock. */
   apply(): Promise<RolloutOutcome>;
-  /** Resumes the environment's latest release as `tranche resume` does, on `store` and `driver` (default: the engine's). */
-  resume(on?: { store: MemoryStore; driver: FakeDriver }): Promise<RolloutOutcome>;
+  /** Resumes the environment's latest release as `tranche resume --break-lock` does. */
+  resume(): Promise<RolloutOutcome>;
   /** Rolls the environment's latest release back as `tranche rollback` does. */
   rollback(reason?: string): Promise<RolloutOutcome>;
+  /**
+   * Goes on from a crash of tranche: the store as `writes` leave it, the services as `world` has
+   * them (they outlive tranche), the lock still held by the dead process.
+   */
+  crashed(writes: readonly StoreWrite[], world: Map<string, FakeProcess>): Promise<void>;
   /** The latest release of the environment. */
-  latest(store?: MemoryStore): Promise<Release>;
+  latest(): Promise<Release>;
   /** Service → deployed commit, as the store records it. */
-  recorded(store?: MemoryStore): Promise<Record<string, string>>;
-  /** Deps of a rollout on other fakes (the same fleet, plan and clock). */
-  depsOn(store: MemoryStore, driver: FakeDriver): RolloutDeps;
+  recorded(): Promise<Record<string, string>>;
 }
 
 /**
@@ -122,52 +126,51 @@ export interface Engine {
  */
 export async function engineFor(spec: FleetSpec): Promise<Engine> {
   const clock = new ManualClock();
-  const store = new MemoryStore(clock);
-  const driver = new FakeDriver(clock);
-  const checks = new FakeCheckRunner((service) => driver.versions(ENV)[service] !== undefined);
   const { v1, v2 } = fleetRevisions(spec);
   const resolver = new ServiceResolver(NO_GIT, new ParseCache(), ENV, testFingerprints);
   resolver.remember(v1);
   resolver.remember(v2);
-  const events: RolloutEvent[] = [];
-
-  await seed(store, driver, v1);
-  const plan = planOf(spec, v1, v2);
-  const targets = new Map([...v2.manifest.services.keys()].map((name) => [name, resolveService(v2, name, ENV, testFingerprints)]));
-
   const who = { user: 'tester', host: 'suite', pid: 4242 };
-  const depsOn = (s: MemoryStore, d: FakeDriver): RolloutDeps => ({
-    store: s, driver: d, checks, clock, fleetRoot: FLEET_ROOT, env: ENV, who, resolver, emit: (e) => events.push(e), healthTimeoutMs: 1_000,
+  const deps = (): RolloutDeps => ({
+    store: e.store, driver: e.driver, checks: e.checks, clock, fleetRoot: FLEET_ROOT, env: ENV, who, resolver, emit: (ev) => e.events.push(ev), healthTimeoutMs: 1_000,
   });
-  const context = (s: MemoryStore, d: FakeDriver): ApplyContext => ({
-    store: s, driver: d, checks, clock, who, isAlive: () => false, resolver, fleetRoot: FLEET_ROOT, emit: (e) => events.push(e), breakLock: true, healthTimeoutMs: 1_000,
-  });
-  const latest = async (s = store) => (await s.listReleases({ env: ENV, limit: 1 }))[0]!;
+  const context = (): ApplyContext => ({ ...deps(), isAlive: () => false, breakLock: true });
+  // As the CLI does: under the environment's lock (a dead holder's broken), then the rollout.
+  const underLock = async <T>(work: (release: Release) => Promise<T>): Promise<T> => {
+    await e.store.breakLock(ENV);
+    const token = `suite-${Math.random()}`;
+    await e.store.acquireLock({ env: ENV, token, ...who });
+    try {
+      return await work(await e.latest());
+    } finally {
+      await e.store.releaseLock(ENV, token);
+    }
+  };
 
-  return {
-    spec, clock, store, driver, checks, resolver, events, plan, targets, v1, v2, depsOn,
+  const e: Engine = {
+    spec, clock, resolver, v1, v2,
+    store: new MemoryStore(clock),
+    driver: new FakeDriver(clock),
+    checks: new FakeCheckRunner((service) => e.driver.versions(ENV)[service] !== undefined),
+    events: [],
+    plan: planOf(spec, v1, v2),
+    targets: new Map([...v2.manifest.services.keys()].map((name) => [name, resolveService(v2, name, ENV, testFingerprints)])),
     apply: async () => {
-      const outcome = await runOnClock(clock, applyRelease(plan, targets, context(store, driver)));
+      const outcome = await runOnClock(clock, applyRelease(e.plan, e.targets, context()));
       if (!('status' in outcome)) throw new Error(`the apply did not start: ${JSON.stringify(outcome)}`);
       return outcome;
     },
-    // As the CLI does: under the environment's lock (a dead holder's broken), then the rollout.
-    resume: async (on = { store, driver }) => runOnClock(clock, withLock(on.store, async () => new Rollout(depsOn(on.store, on.driver)).resume(await latest(on.store)))),
-    rollback: async (reason = 'rolled back on request') => runOnClock(clock, withLock(store, async () => new Rollout(depsOn(store, driver)).rollback(await latest(), reason))),
-    latest,
-    recorded: async (s = store) => Object.fromEntries([...(await s.deployed(ENV))].map(([name, d]) => [name, d.commit])),
+    resume: () => runOnClock(clock, underLock((release) => new Rollout(deps()).resume(release))),
+    rollback: (reason = 'rolled back on request') => runOnClock(clock, underLock((release) => new Rollout(deps()).rollback(release, reason))),
+    crashed: async (writes, world) => {
+      e.store = await MemoryStore.replay(writes, clock);
+      e.driver = FakeDriver.restore(world, clock);
+    },
+    latest: async () => (await e.store.listReleases({ env: ENV, limit: 1 }))[0]!,
+    recorded: async () => Object.fromEntries([...(await e.store.deployed(ENV))].map(([name, d]) => [name, d.commit])),
   };
-
-  async function withLock<T>(s: MemoryStore, work: () => Promise<T>): Promise<T> {
-    await s.breakLock(ENV);
-    const token = `suite-${Math.random()}`;
-    await s.acquireLock({ env: ENV, token, ...who });
-    try {
-      return await work();
-    } finally {
-      await s.releaseLock(ENV, token);
-    }
-  }
+  await seed(e.store, e.driver, v1);
+  return e;
 }
 
 /** Records V1 of every service as deployed (an adoption) and starts it in the driver, then forgets those calls. */
