@@ -212,3 +212,16 @@ function planOf(spec: FleetSpec, v1: FleetRevision, v2: FleetRevision): Plan {
     createdAt: '2026-12-01T09:59:00.000Z',
   });
 }
+
+/** Waits, turn by turn (no timer), until `condition` holds: for a state the engine reaches as the clock runs. */
+export async function until(condition: () => boolean, what = 'the condition'): Promise<void> {
+  for (let turn = 0; !condition(); turn++) {
+    if (turn > 100_000) throw new Error(`${what} never came`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The outcome of `work`, or what it threw. */
+export function settle<T>(work: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return work.then((value) => ({ value }), (error: unknown) => ({ error }));
+}
