@@ -38,8 +38,13 @@ export interface LocalDriverOptions {
   env: NodeJS.ProcessEnv;
   /** How long a service has to exit after SIGTERM before it is killed (default 5 s). */
   stopTimeoutMs?: number;
-  /** How long a started service must stay up for its start to count (default 100 ms). */
+  /**
+   * How long a started service with no port of this machine to watch must stay up for its start to
+   * count (default 100 ms). A service with one is watched until it listens there or exits instead.
+   */
   startCheckMs?: number;
+  /** How long a started service is waited for to listen on its port before the gates take over (default 10 s). */
+  listenWaitMs?: number;
   clock?: Pick<Clock, 'now'>;
 }
 
@@ -80,6 +85,7 @@ export class LocalDriver implements Driver {
   private readonly env: NodeJS.ProcessEnv;
   private readonly stopTimeoutMs: number;
   private readonly startCheckMs: number;
+  private readonly listenWaitMs: number;
   private readonly clock: Pick<Clock, 'now'>;
   /** The exit of every process this driver started, by pid: how a dead service ended. */
   private readonly exits = new Map<number, Promise<Exit>>();
@@ -88,6 +94,7 @@ export class LocalDriver implements Driver {
     this.env = options.env;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5000;
     this.startCheckMs = options.startCheckMs ?? 100;
+    this.listenWaitMs = options.listenWaitMs ?? 10_000;
     this.clock = options.clock ?? { now: () => new Date() };
   }
 
@@ -213,10 +220,11 @@ export class LocalDriver implements Driver {
     }
     const pid = child.pid!;
     let exit: Exit | undefined;
-    this.exits.set(pid, new Promise((resolve) => child.once('exit', (code, signal) => resolve((exit = { code, signal })))));
+    const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve((exit = { code, signal }))));
+    this.exits.set(pid, exited);
     const state: LocalState = { ...(await identifyProcess(pid, command)), commit: target.commit, contentId: target.contentId, configHash: target.configHash, startedAt, logFile, logFrom: offset };
     await writeJsonAtomic(stateFile, state);
-    await delay(this.startCheckMs);
+    await this.startSettled(pid, port, exited);
     if (exit || !(await isSameProcess(state))) {
       await rm(stateFile, { force: true });
       const how = exit ? describeExit(exit) : 'is gone';
@@ -228,6 +236,36 @@ export class LocalDriver implements Driver {
       throw new ServiceDownError(service.name, request.env, request.action, down, withLastLines(message, down.lastLines));
     }
     request.log(`started ${service.name} ${short(target.commit)} as pid ${pid} (log: ${logFile})`);
+  }
+
+  /**
+   * Waits until a start has settled one way or the other: the process exited, or — when the
+   * service has a port of this machine and the OS tells who listens — it (or another process)
+   * listens there; at most `listenWaitMs`, after which the gates judge it. A service with no port
+   * to watch is given `startCheckMs` to exit. Events, not a fixed window, wherever there are events
+   * to wait for, so that a loaded machine changes nothing but how long this takes.
+   */
+  private async startSettled(pid: number, port: ServicePort | undefined, exited: Promise<Exit>): Promise<void> {
+    const done = new AbortController();
+    const ended = exited.then(() => undefined);
+    try {
+      const watched = port && (await portListeners(port, pid));
+      if (!port || !watched) {
+        await Promise.race([ended, delay(this.startCheckMs, undefined, { signal: done.signal }).catch(() => undefined)]);
+        return;
+      }
+      const listening = async () => {
+        const deadline = performance.now() + this.listenWaitMs;
+        while (!done.signal.aborted && performance.now() < deadline) {
+          const seen = await portListeners(port, pid);
+          if (!seen || seen.ours || seen.foreign) return;
+          await delay(POLL_MS, undefined, { signal: done.signal }).catch(() => undefined);
+        }
+      };
+      await Promise.race([ended, listening()]);
+    } finally {
+      done.abort();
+    }
   }
 
   /** A dead service: how it ended, when this driver started it, and the end of its log. */

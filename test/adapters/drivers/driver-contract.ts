@@ -367,7 +367,9 @@ export function driverContract(name: string, setup: () => DriverUnderTest): void
     test('a deploy that fails is a DriverError naming the service', async () => {
       const broken = fleet.service(sut.fails, 'broken');
       const config = await fleet.config();
-      await assertDriverError(driver.deploy(fleet.request('c8', broken, fleet.version(1, config), config)), 'broken', 'c8');
+      // Its address gives a driver that watches processes a port to wait on: it sees the exit, however long the start takes.
+      const address = `http://127.0.0.1:${config.PORT}`;
+      await assertDriverError(driver.deploy(fleet.request('c8', broken, fleet.version(1, config), config, { address })), 'broken', 'c8');
       assert.notEqual((await driver.inspect('c8', broken, fleet.root))?.running, true);
     });
   });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { LocalDriver, type LocalState } from '../../../src/adapters/drivers/local-driver.js';
+import { ServiceDownError } from '../../../src/ports/driver.js';
 import { ask, assertDriverError, driverContract, freePort, isRunning, killPid, TinyFleet, until, waitForAnswer } from './driver-contract.js';
 import { driverPromises } from './driver-promises.js';
 
@@ -14,7 +15,6 @@ const NODE_SERVER = { run: { command: ['node', 'server.js'] } };
 driverContract('local', () => ({
   driver: new LocalDriver({ env: process.env }),
   deploys: NODE_SERVER,
-  // sh, not node: it exits within the driver's start check even on a loaded machine.
   fails: { run: { command: ['sh', '-c', 'echo "fatal: no database" >&2; exit 3'] } },
   keepsProcessOnRedeploy: true,
   exitsLater: { run: { command: ['node', '-e', 'console.log("up"); console.error("fatal: lost the ledger"); setTimeout(() => process.exit(3), 300)'] } },
@@ -161,11 +161,23 @@ describe('LocalDriver', () => {
   test('a service that exits at once is a DriverError with the end of its log, and is not recorded', async () => {
     const web = fleet.service({ run: { command: ['node', '-e', 'console.log("starting"); console.error("fatal: PORT is not set"); process.exit(3)'] } });
     const config = await fleet.config();
-    // The start check's window is wide enough here for node to start and exit on a loaded machine.
-    const patient = new LocalDriver({ env: process.env, startCheckMs: 3000 });
-    await assertDriverError(patient.deploy(fleet.request('crash', web, fleet.version(1, config), config)), 'web', 'crash', /exited with code 3/, /starting\n.*fatal: PORT is not set/);
+    // With a port to watch, the driver waits for the process to listen there or to exit: however
+    // long node takes to start on a loaded machine, the exit is seen.
+    const address = `http://127.0.0.1:${config.PORT}`;
+    const error = await assertDriverError(driver.deploy(fleet.request('crash', web, fleet.version(1, config), config, { address })), 'web', 'crash', /exited with code 3/, /starting\n.*fatal: PORT is not set/);
+    assert.ok(error instanceof ServiceDownError && error.down.state === 'exited' && error.down.code === 3, 'reported as check/exited');
     assert.equal(existsSync(join(runtime('crash'), 'current.json')), false);
     assert.deepEqual(await driver.inspect('crash', web, fleet.root), { running: false });
+  });
+
+  test('a service with a port to watch is deployed once it listens there, however long it takes to start', async () => {
+    const slow = 'setTimeout(() => require("http").createServer((q, r) => r.end("{}")).listen(Number(process.env.PORT), "127.0.0.1"), 400)';
+    const web = fleet.service({ run: { command: ['node', '-e', slow] } });
+    const config = await fleet.config();
+    const address = `http://127.0.0.1:${config.PORT}`;
+    await driver.deploy(fleet.request('listens', web, fleet.version(1, config), config, { address }));
+    assert.equal((await driver.liveness('listens', web, fleet.root, address)).state, 'up', 'listening when the deploy returns');
+    await driver.stop('listens', web, fleet.root);
   });
 
   test('a service path missing at the commit is a DriverError and leaves no release directory', async () => {
