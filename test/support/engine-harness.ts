@@ -51,8 +51,20 @@ export interface FleetSpec {
   contracts?: ContractEdge[];
 }
 
+/** Revisions already read, by spec: they are plain data nothing changes, and reading them is most of an engine's making. */
+const read = new Map<string, { v1: FleetRevision; v2: FleetRevision }>();
+
 /** The fleet of `spec` at V1 (what runs) and V2 (the target), in memory. */
 export function fleetRevisions(spec: FleetSpec): { v1: FleetRevision; v2: FleetRevision } {
+  const key = JSON.stringify(spec);
+  const known = read.get(key);
+  if (known) return known;
+  const made = readRevisions(spec);
+  read.set(key, made);
+  return made;
+}
+
+function readRevisions(spec: FleetSpec): { v1: FleetRevision; v2: FleetRevision } {
   const at = (which: 1 | 2): FleetRevision => {
     const services: Record<string, object> = {};
     spec.services.forEach((s, i) => {
