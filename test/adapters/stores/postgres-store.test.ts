@@ -6,6 +6,7 @@ import { openStore } from '../../../src/adapters/stores/open-store.js';
 import { PostgresStore } from '../../../src/adapters/stores/postgres-store.js';
 import { SchemaTooNewError } from '../../../src/adapters/stores/schema-too-new-error.js';
 import { StoreFaultError, type LockRequest, type Release, type Store } from '../../../src/ports/store.js';
+import { holdLock } from '../../support/held-store.js';
 import { storeContract } from './store-contract.js';
 
 // The Postgres on this machine. It must be up: when it is not, these tests fail (never skip).
@@ -75,9 +76,10 @@ describe('PostgresStore with several pools', () => {
     const [a, b] = [new PostgresStore(URL, { schema }), new PostgresStore(URL, { schema })];
     try {
       await a.migrate();
-      await a.createRelease(release('r1'));
+      const { fence } = await holdLock(a, 'prod');
+      await a.createRelease(release('r1'), fence);
       const append = (store: Store, n: number) =>
-        store.appendJournal({ releaseId: 'r1', at: '2025-03-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started', detail: { n } });
+        store.appendJournal({ releaseId: 'r1', at: '2025-03-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started', detail: { n } }, fence);
       const seqs = await Promise.all(Array.from({ length: 40 }, (_, n) => append(n % 2 ? a : b, n)));
       assert.deepEqual([...seqs].sort((x, y) => x - y), Array.from({ length: 40 }, (_, i) => i + 1));
     } finally {
@@ -125,7 +127,7 @@ describe('openStore for Postgres', () => {
       const store = await openStore(url, '/nonexistent-fleet');
       try {
         assert.ok(store instanceof PostgresStore, scheme);
-        await store.createRelease(release('r1'));
+        await store.createRelease(release('r1'), (await holdLock(store, 'prod')).fence);
         assert.equal((await store.listReleases())[0]?.id, 'r1');
         const { rows } = await admin.query(`SELECT count(*)::int AS n FROM "${schema}".releases`);
         assert.equal(rows[0].n, 1, 'the release is in the schema the URL named');
