@@ -54,6 +54,9 @@ export interface LockOptions {
   staleAfterMs?: number;
 }
 
+/** How long a holder on another host may stay silent before it is taken for dead. */
+const STALE_AFTER_MS = 60_000;
+
 /**
  * Takes the environment's lock (PRODUCT §7) and keeps it beating until released. A holder that
  * is dead is reported, and replaced only when the operator says `--break-lock`; a live holder is
@@ -71,9 +74,9 @@ export async function acquireEnvLock(store: Store, env: string, who: Operator, c
   const staleAfterMs = options.staleAfterMs ?? STALE_AFTER_MS;
   const fence: Fence = { env, token: holder.token };
   const fenced = fenceStore(store, fence);
-  let result = await store.acquireLock(holder);
-  // Measured from before the store stamped the lock: never later than the store's own stamp.
+  // When the store last stamped the lock, at the latest: taken before asking it to.
   let lastBeat = clock.monotonic();
+  let result = await store.acquireLock(holder);
   let replaced: LockHolder | undefined;
   if (!result.acquired) {
     const current = result.holder;
@@ -97,7 +100,11 @@ export async function acquireEnvLock(store: Store, env: string, who: Operator, c
 
   const stop = new AbortController();
   const loss = new AbortController();
-  const lose = (error: LockLostError) => loss.abort(error);
+  let lost: LockLostError | undefined;
+  const lose = (error: LockLostError) => {
+    lost ??= error;
+    loss.abort(lost);
+  };
   let beating: Promise<void> | undefined;
   let lastError: unknown;
   const beat = async () => {
@@ -105,6 +112,7 @@ export async function acquireEnvLock(store: Store, env: string, who: Operator, c
     try {
       await store.heartbeat(env, holder.token);
       lastBeat = sentAt;
+      lastError = undefined;
     } catch (error) {
       if (error instanceof LockLostError) lose(error);
       // Any other failure is tried again at the next beat; the watch below decides when it is too long.
@@ -133,7 +141,7 @@ export async function acquireEnvLock(store: Store, env: string, who: Operator, c
     fence,
     store: fenced,
     signal: loss.signal,
-    lost: () => (loss.signal.aborted ? (loss.signal.reason as LockLostError) : undefined),
+    lost: () => lost,
     release: async () => {
       stop.abort();
       await watching;
@@ -142,9 +150,6 @@ export async function acquireEnvLock(store: Store, env: string, who: Operator, c
     },
   };
 }
-
-/** How long a holder on another host may stay silent before it is taken for dead. */
-const STALE_AFTER_MS = 60_000;
 
 /** Records on the release of the holder replaced (if it exists) that its lock was taken over, and by whom. */
 async function journalTakeover(store: FencedStore, replaced: LockHolder, by: Operator, clock: Clock): Promise<void> {
