@@ -52,10 +52,11 @@ export type AdoptOutcome =
  * unfinished release must be finished first.
  */
 export async function adoptRunning(ctx: AdoptContext, request: AdoptRequest): Promise<AdoptOutcome> {
-  const { store, clock } = ctx;
+  const { clock } = ctx;
   const { env } = request;
   const id = newReleaseId(env, clock.now());
-  const lock = await acquireEnvLock(store, env, ctx.who, clock, { breakLock: ctx.breakLock, isAlive: ctx.isAlive, releaseId: id });
+  const lock = await acquireEnvLock(ctx.store, env, ctx.who, clock, { breakLock: ctx.breakLock, isAlive: ctx.isAlive, releaseId: id });
+  const store = lock.store;
   return withCleanup(async () => {
     const deployed = await store.deployed(env);
     const kept: string[] = [];

@@ -36,7 +36,7 @@ export async function withEnvRollout<T>(ctx: RolloutContext, env: string, releas
   const unhold = ctx.stop?.hold();
   try {
     const lock = await acquireEnvLock(ctx.store, env, ctx.who, ctx.clock, { breakLock: ctx.breakLock, isAlive: ctx.isAlive, releaseId });
-    return await withCleanup(() => use(new Rollout({ ...ctx, env, interrupted: lock.lost })), () => lock.release());
+    return await withCleanup(() => use(new Rollout({ ...ctx, store: lock.store, env, interrupted: lock.lost })), () => lock.release());
   } finally {
     unhold?.();
   }

@@ -8,8 +8,9 @@ import { releaseProgress, stepsToUndo } from '../core/state/release-progress.js'
 import type { CheckRunner } from '../ports/check-runner.js';
 import type { Clock } from '../ports/clock.js';
 import { ServiceDownError, type Driver } from '../ports/driver.js';
-import { StoreFaultError, type Store } from '../ports/store.js';
+import { StoreFaultError } from '../ports/store.js';
 import type { Operator } from './env-lock.js';
+import type { FencedStore } from './fenced-store.js';
 import { ReleaseInterruptedError } from './release-interrupted.js';
 import type { ResolvedService, ServiceResolver } from './resolve-service.js';
 import type { EmitEvent } from './rollout-events.js';
@@ -23,7 +24,8 @@ import { stopCause, StopRequest, type StopCause, type StopSignals } from './stop
  * whoever renders `emit` keep them out (the CLI wires a RedactingStore and redacting output).
  */
 export interface RolloutDeps {
-  store: Store;
+  /** Every write fenced with the environment's lock (`HeldLock.store`). */
+  store: FencedStore;
   driver: Driver;
   checks: CheckRunner;
   clock: Clock;
@@ -90,7 +92,7 @@ export class Rollout {
     const plan = recordedPlan(release);
     const journal = await this.deps.store.journal(release.id);
     // Died after journaling the end but before recording it on the release: record it, nothing more.
-    const ended = journal.at(-1);
+    const ended = journal.findLast((e) => e.kind !== 'lock');
     if (release.status === 'running' && ended?.kind === 'release' && ended.event !== 'started' && ended.detail?.status) {
       const status = ended.detail.status as ReleaseStatus;
       const summary = String(ended.detail.summary ?? '');

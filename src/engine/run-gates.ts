@@ -2,7 +2,7 @@ import { describeUp, type Liveness } from '../core/checks/liveness.js';
 import type { Batch } from '../core/plan/plan.js';
 import type { CheckResult, CheckRunner } from '../ports/check-runner.js';
 import type { Clock } from '../ports/clock.js';
-import type { Store } from '../ports/store.js';
+import type { FencedStore } from './fenced-store.js';
 import { checkFailed, notListening, PROCESS_CHECK, probeLiveness, type CheckFailure } from './probe-liveness.js';
 import type { EmitEvent, Gate } from './rollout-events.js';
 import type { ResolvedService } from './resolve-service.js';
@@ -11,7 +11,7 @@ import { serviceChecks, type PreparedCheck } from './runnable-checks.js';
 export interface GateContext {
   checks: CheckRunner;
   clock: Clock;
-  store: Store;
+  store: FencedStore;
   releaseId: string;
   fleetRoot: string;
   emit: EmitEvent;

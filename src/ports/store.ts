@@ -23,19 +23,33 @@ export interface Store extends ReleaseStore, DeployedStore, LockStore, FreezeSto
   close(): Promise<void>;
 }
 
+/**
+ * Who may write a release's records: the holder of its environment's lock, named by the token it
+ * took the lock with. Every write that belongs to a release takes one as its last argument; the
+ * store checks, atomically with the write, that `token` holds the lock of `env` and that `env` is
+ * the release's environment, and otherwise refuses with `LockLostError`, writing nothing. So a
+ * process whose lock was broken (it stalled, its heartbeat failed) can never write over the
+ * release its successor is handling, whatever it still believes.
+ */
+export interface Fence {
+  env: string;
+  token: string;
+}
+
+/** The writes of a release (all fenced) and the reads of what they wrote. */
 export interface ReleaseStore {
-  createRelease(release: Release): Promise<void>;
-  updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>): Promise<void>;
+  createRelease(release: Release, fence: Fence): Promise<void>;
+  updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>, fence: Fence): Promise<void>;
   getRelease(id: string): Promise<Release | undefined>;
   /** Newest first. */
   listReleases(filter?: { env?: string; limit?: number }): Promise<Release[]>;
   /** Appends and returns the entry's seq. */
-  appendJournal(entry: JournalEntry): Promise<number>;
+  appendJournal(entry: JournalEntry, fence: Fence): Promise<number>;
   /** In seq order. */
   journal(releaseId: string): Promise<JournalEntry[]>;
-  recordCheck(record: CheckRecord): Promise<void>;
+  recordCheck(record: CheckRecord, fence: Fence): Promise<void>;
   checks(releaseId: string): Promise<CheckRecord[]>;
-  recordFindings(releaseId: string, findings: Finding[]): Promise<void>;
+  recordFindings(releaseId: string, findings: Finding[], fence: Fence): Promise<void>;
   findings(releaseId: string): Promise<Finding[]>;
 }
 
@@ -47,7 +61,7 @@ export interface DeployedStore {
    * so a crash never leaves a deployed state the journal does not explain. `state: null` records
    * that nothing runs any more (a first deploy rolled back).
    */
-  completeStep(entry: JournalEntry, service: string, state: DeployedService | null): Promise<number>;
+  completeStep(entry: JournalEntry, service: string, state: DeployedService | null, fence: Fence): Promise<number>;
 }
 
 
@@ -81,17 +95,20 @@ export interface FreezeStore {
 }
 
 /**
- * A heartbeat for a lock this process no longer holds: it was broken (and maybe taken by someone
- * else) or released. The release must stop rather than go on without the lock.
+ * A heartbeat or a fenced write for a lock this process no longer holds: it was broken (and maybe
+ * taken by someone else) or released. The release must stop rather than go on without the lock.
+ * `holder`: who holds it now, if anyone. `why`, when given, says why the lock is taken for lost
+ * instead of who holds it (the store could not be reached for too long).
  */
 export class LockLostError extends Error {
   constructor(
     readonly env: string,
     readonly token: string,
     readonly holder: LockHolder | undefined,
+    options?: { why: string; cause?: unknown },
   ) {
-    const now = holder ? `it is now held by ${holder.user}@${holder.host} (pid ${holder.pid})` : 'nobody holds it now';
-    super(`the lock on ${env} is no longer held by this process (token ${token}): ${now}`);
+    const now = options?.why ?? (holder ? `it is now held by ${holder.user}@${holder.host} (pid ${holder.pid})` : 'nobody holds it now');
+    super(`the lock on ${env} is no longer held by this process (token ${token}): ${now}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LockLostError';
   }
 }

@@ -11,6 +11,7 @@ import { runGates, type GateContext } from '../../src/engine/run-gates.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { revision } from '../support/fleet-builder.js';
 import { testFingerprints } from '../support/fingerprints.js';
+import { holdLock } from '../support/held-store.js';
 
 // The gates of a batch against a real HTTP service, with a wall clock stepped in the middle of the
 // bake, as NTP or an operator does: durations must not move with it.
@@ -63,8 +64,9 @@ async function bake(stepMs: number, bakeMs: number, signal?: AbortSignal) {
   };
   const service = resolveService(fleet, 'svc', 'dev', testFingerprints);
   const batch: Batch = { index: 1, kind: 'code', services: ['svc'], steps: [], gates: { health: ['svc'], sanity: { svc: ['work'] }, bakeMs }, reasons: [] };
-  const store = new SqliteStore(':memory:');
-  await store.migrate();
+  const sqlite = new SqliteStore(':memory:');
+  await sqlite.migrate();
+  const store = (await holdLock(sqlite, 'dev')).fenced;
   await store.createRelease({ id: 'r1', kind: 'release', env: 'dev', status: 'running', toCommit: fleet.commit, by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: {} });
   const clock = steppedClock(stepMs);
   const started = performance.now();
@@ -154,8 +156,9 @@ async function gated(answers: Liveness[], options: { bakeMs?: number; healthTime
   if (options.sanity === false) svc.service.checks = { health: (svc.service.checks as { health: unknown }).health } as typeof svc.service.checks;
   else (svc.service.checks as { sanity: { http: { path: string } }[] }).sanity[0]!.http.path = options.sanity ? '/work' : '/nowhere';
   const batch: Batch = { index: 1, kind: 'code', services: ['svc'], steps: [], gates: { health: ['svc'], sanity: { svc: ['work'] }, bakeMs: options.bakeMs ?? 0 }, reasons: [] };
-  const store = new SqliteStore(':memory:');
-  await store.migrate();
+  const sqlite = new SqliteStore(':memory:');
+  await sqlite.migrate();
+  const store = (await holdLock(sqlite, 'dev')).fenced;
   await store.createRelease({ id: 'r1', kind: 'release', env: 'dev', status: 'running', toCommit: 'c'.repeat(40), by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: {} });
   let asked = 0;
   const ctx: GateContext = {

@@ -8,6 +8,7 @@ import { applyRelease, type ApplyContext } from '../../src/engine/apply-release.
 import { ParseCache } from '../../src/engine/gather.js';
 import { resolveService, ServiceResolver, type ResolvedService } from '../../src/engine/resolve-service.js';
 import { Rollout, type RolloutDeps, type RolloutOutcome } from '../../src/engine/rollout.js';
+import { fenceStore, type FencedStore } from '../../src/engine/fenced-store.js';
 import type { RolloutEvent } from '../../src/engine/rollout-events.js';
 import type { Git } from '../../src/ports/git.js';
 import { FakeCheckRunner } from './fakes/fake-check-runner.js';
@@ -16,6 +17,7 @@ import { ManualClock, runOnClock } from './fakes/manual-clock.js';
 import { MemoryStore, type StoreWrite } from './fakes/memory-store.js';
 import { revision } from './fleet-builder.js';
 import { testFingerprints } from './fingerprints.js';
+import { holdLock } from './held-store.js';
 
 // Everything the engine suite builds a rollout from, in one place: the fleet, its two revisions,
 // the plan (made by the real planner), the fakes and the engine's dependencies. When the engine's
@@ -143,17 +145,18 @@ export async function engineFor(spec: FleetSpec): Promise<Engine> {
   resolver.remember(v1);
   resolver.remember(v2);
   const who = { user: 'tester', host: 'suite', pid: 4242 };
-  const deps = (): RolloutDeps => ({
-    store: e.store, driver: e.driver, checks: e.checks, clock, fleetRoot: FLEET_ROOT, env: ENV, who, resolver, emit: (ev) => e.events.push(ev), healthTimeoutMs: 1_000,
+  const world = () => ({
+    driver: e.driver, checks: e.checks, clock, fleetRoot: FLEET_ROOT, env: ENV, who, resolver, emit: (ev: RolloutEvent) => e.events.push(ev), healthTimeoutMs: 1_000,
   });
-  const context = (): ApplyContext => ({ ...deps(), isAlive: () => false, breakLock: true });
+  const deps = (store: FencedStore): RolloutDeps => ({ ...world(), store });
+  const context = (): ApplyContext => ({ ...world(), store: e.store, isAlive: () => false, breakLock: true });
   // As the CLI does: under the environment's lock (a dead holder's broken), then the rollout.
-  const underLock = async <T>(work: (release: Release) => Promise<T>): Promise<T> => {
+  const underLock = async <T>(work: (release: Release, store: FencedStore) => Promise<T>): Promise<T> => {
     await e.store.breakLock(ENV);
     const token = `suite-${Math.random()}`;
     await e.store.acquireLock({ env: ENV, token, ...who });
     try {
-      return await work(await e.latest());
+      return await work(await e.latest(), fenceStore(e.store, { env: ENV, token }));
     } finally {
       await e.store.releaseLock(ENV, token);
     }
@@ -172,8 +175,8 @@ export async function engineFor(spec: FleetSpec): Promise<Engine> {
       if (!('status' in outcome)) throw new Error(`the apply did not start: ${JSON.stringify(outcome)}`);
       return outcome;
     },
-    resume: () => runOnClock(clock, underLock((release) => new Rollout(deps()).resume(release))),
-    rollback: (reason = 'rolled back on request') => runOnClock(clock, underLock((release) => new Rollout(deps()).rollback(release, reason))),
+    resume: () => runOnClock(clock, underLock((release, store) => new Rollout(deps(store)).resume(release))),
+    rollback: (reason = 'rolled back on request') => runOnClock(clock, underLock((release, store) => new Rollout(deps(store)).rollback(release, reason))),
     crashed: async (writes, world) => {
       e.store = await MemoryStore.replay(writes, clock);
       e.driver = FakeDriver.restore(world, clock);
@@ -186,14 +189,16 @@ export async function engineFor(spec: FleetSpec): Promise<Engine> {
 }
 
 /** Records V1 of every service as deployed (an adoption) and starts it in the driver, then forgets those calls. */
-async function seed(store: MemoryStore, driver: FakeDriver, v1: FleetRevision): Promise<void> {
+async function seed(memory: MemoryStore, driver: FakeDriver, v1: FleetRevision): Promise<void> {
   const at = '2026-11-30T10:00:00.000Z';
+  const { fence, fenced: store } = await holdLock(memory, ENV);
   await store.createRelease({ id: 'seed', kind: 'adoption', env: ENV, status: 'succeeded', toCommit: V1, by: { user: 'seed', host: 'suite', pid: 1 }, startedAt: at, finishedAt: at, plan: { batches: [] } });
   for (const name of v1.manifest.services.keys()) {
     const s = resolveService(v1, name, ENV, testFingerprints);
     await store.completeStep({ releaseId: 'seed', at, batch: 0, service: name, kind: 'adopt', event: 'succeeded' }, name, { env: ENV, service: name, ...s.version, config: s.shown, releaseId: 'seed', deployedAt: at });
     await driver.deploy({ env: ENV, service: s.service, action: 'deploy', target: s.version, config: s.environment, fleetRoot: FLEET_ROOT, log: () => undefined });
   }
+  await memory.releaseLock(ENV, fence.token);
   driver.calls.length = 0;
 }
 

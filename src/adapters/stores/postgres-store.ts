@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Finding } from '../../core/finding.js';
 import type {
-  CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
+  CheckRecord, DeployedService, Fence, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
 } from '../../ports/store.js';
 import { LockLostError } from '../../ports/store.js';
 import { pendingMigrations } from './migration.js';
@@ -31,7 +31,9 @@ const types: pg.CustomTypesConfig = {
  * The store in Postgres, for a team: any number of tranche processes on any machines. Locks are
  * a row per environment taken with INSERT … ON CONFLICT DO NOTHING; a journal seq is taken by
  * incrementing the release's counter, whose row lock orders concurrent appends; every multi-write
- * operation is one transaction.
+ * operation is one transaction. A fenced write is a transaction that first reads the lock row
+ * FOR KEY SHARE: breaking or releasing the lock (a DELETE of that row) waits for the write to commit,
+ * and a write that comes after them finds the row gone or another token in it.
  */
 export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
@@ -98,11 +100,14 @@ export class PostgresStore implements Store {
     await this.pool.end();
   }
 
-  async createRelease(release: Release): Promise<void> {
-    await this.pool.query(`INSERT INTO releases (${COLUMNS.releases}) VALUES (${marks(15)})`, releaseParams(release));
+  async createRelease(release: Release, fence: Fence): Promise<void> {
+    await this.transaction(async (db) => {
+      await checkFence(db, fence, release.env);
+      await db.query(`INSERT INTO releases (${COLUMNS.releases}) VALUES (${marks(15)})`, releaseParams(release));
+    });
   }
 
-  async updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>): Promise<void> {
+  async updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>, fence: Fence): Promise<void> {
     const params: unknown[] = [id];
     const sets: string[] = [];
     for (const [column, value] of [['status', patch.status], ['finished_at', patch.finishedAt], ['summary', patch.summary]] as const) {
@@ -111,7 +116,10 @@ export class PostgresStore implements Store {
       sets.push(`${column} = $${params.length}`);
     }
     const sql = `UPDATE releases SET ${sets.length > 0 ? sets.join(', ') : 'id = id'} WHERE id = $1`;
-    if ((await this.pool.query(sql, params)).rowCount === 0) throw unknownRelease(id);
+    await this.transaction(async (db) => {
+      await checkReleaseFence(db, id, fence);
+      await db.query(sql, params);
+    });
   }
 
   async getRelease(id: string): Promise<Release | undefined> {
@@ -128,8 +136,11 @@ export class PostgresStore implements Store {
     return (await this.pool.query<ReleaseRow>(sql, params)).rows.map(releaseFromRow);
   }
 
-  async appendJournal(entry: JournalEntry): Promise<number> {
-    return this.transaction(async (db) => (await append(db, entry)).seq);
+  async appendJournal(entry: JournalEntry, fence: Fence): Promise<number> {
+    return this.transaction(async (db) => {
+      await checkReleaseFence(db, entry.releaseId, fence);
+      return (await append(db, entry)).seq;
+    });
   }
 
   async journal(releaseId: string): Promise<JournalEntry[]> {
@@ -137,8 +148,9 @@ export class PostgresStore implements Store {
     return (await this.pool.query<JournalRow>(sql, [releaseId])).rows.map(journalFromRow);
   }
 
-  async completeStep(entry: JournalEntry, service: string, state: DeployedService | null): Promise<number> {
+  async completeStep(entry: JournalEntry, service: string, state: DeployedService | null, fence: Fence): Promise<number> {
     return this.transaction(async (db) => {
+      await checkReleaseFence(db, entry.releaseId, fence);
       const { seq, env } = await append(db, entry, (releaseEnv) => validateStep(entry, service, state, releaseEnv));
       if (state) {
         await db.query(
@@ -152,8 +164,11 @@ export class PostgresStore implements Store {
     });
   }
 
-  async recordCheck(record: CheckRecord): Promise<void> {
-    await this.pool.query(`INSERT INTO checks (${COLUMNS.checks}) VALUES (${marks(9)})`, checkParams(record));
+  async recordCheck(record: CheckRecord, fence: Fence): Promise<void> {
+    await this.transaction(async (db) => {
+      await checkReleaseFence(db, record.releaseId, fence);
+      await db.query(`INSERT INTO checks (${COLUMNS.checks}) VALUES (${marks(9)})`, checkParams(record));
+    });
   }
 
   async checks(releaseId: string): Promise<CheckRecord[]> {
@@ -161,8 +176,9 @@ export class PostgresStore implements Store {
     return (await this.pool.query<CheckRow>(sql, [releaseId])).rows.map(checkFromRow);
   }
 
-  async recordFindings(releaseId: string, findings: Finding[]): Promise<void> {
+  async recordFindings(releaseId: string, findings: Finding[], fence: Fence): Promise<void> {
     await this.transaction(async (db) => {
+      await checkReleaseFence(db, releaseId, fence);
       for (const f of findings) {
         await db.query(`INSERT INTO findings (release_id, ${COLUMNS.findings}) VALUES (${marks(11)})`, findingParams(releaseId, f));
       }
@@ -257,6 +273,24 @@ export class PostgresStore implements Store {
       throw error;
     }
   }
+}
+
+/** Inside a write's transaction: refuses it unless `fence` holds the lock of release `id`'s environment. */
+async function checkReleaseFence(db: Queryable, id: string, fence: Fence): Promise<void> {
+  const { rows } = await db.query<{ env: string }>('SELECT env FROM releases WHERE id = $1', [id]);
+  if (!rows[0]) throw unknownRelease(id);
+  await checkFence(db, fence, rows[0].env);
+}
+
+/**
+ * Inside a write's transaction: refuses it unless `fence` holds the lock of `env`, the environment
+ * written to. The lock row stays key-share locked until the write commits: breaking or releasing
+ * the lock (a DELETE) waits for it, while the holder's heartbeat (an UPDATE of no key) does not.
+ */
+async function checkFence(db: Queryable, fence: Fence, env: string): Promise<void> {
+  const { rows } = await db.query<LockRow>(`SELECT ${COLUMNS.locks} FROM locks WHERE env = $1 FOR KEY SHARE`, [env]);
+  const row = rows[0];
+  if (fence.env !== env || row?.token !== fence.token) throw new LockLostError(env, fence.token, row && lockFromRow(row));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Redactor } from '../../core/config/redact-secrets.js';
 import type { Finding } from '../../core/finding.js';
 import type {
-  CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
+  CheckRecord, DeployedService, Fence, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
 } from '../../ports/store.js';
 
 /**
@@ -28,12 +28,12 @@ export class RedactingStore implements Store {
     return this.store.close();
   }
 
-  createRelease(release: Release): Promise<void> {
-    return this.store.createRelease(this.clean(release));
+  createRelease(release: Release, fence: Fence): Promise<void> {
+    return this.store.createRelease(this.clean(release), fence);
   }
 
-  updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>): Promise<void> {
-    return this.store.updateRelease(id, this.clean(patch));
+  updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>, fence: Fence): Promise<void> {
+    return this.store.updateRelease(id, this.clean(patch), fence);
   }
 
   getRelease(id: string): Promise<Release | undefined> {
@@ -44,24 +44,24 @@ export class RedactingStore implements Store {
     return this.store.listReleases(filter);
   }
 
-  appendJournal(entry: JournalEntry): Promise<number> {
-    return this.store.appendJournal(this.clean(entry));
+  appendJournal(entry: JournalEntry, fence: Fence): Promise<number> {
+    return this.store.appendJournal(this.clean(entry), fence);
   }
 
   journal(releaseId: string): Promise<JournalEntry[]> {
     return this.store.journal(releaseId);
   }
 
-  recordCheck(record: CheckRecord): Promise<void> {
-    return this.store.recordCheck(this.clean(record));
+  recordCheck(record: CheckRecord, fence: Fence): Promise<void> {
+    return this.store.recordCheck(this.clean(record), fence);
   }
 
   checks(releaseId: string): Promise<CheckRecord[]> {
     return this.store.checks(releaseId);
   }
 
-  recordFindings(releaseId: string, findings: Finding[]): Promise<void> {
-    return this.store.recordFindings(releaseId, this.clean(findings));
+  recordFindings(releaseId: string, findings: Finding[], fence: Fence): Promise<void> {
+    return this.store.recordFindings(releaseId, this.clean(findings), fence);
   }
 
   findings(releaseId: string): Promise<Finding[]> {
@@ -72,8 +72,8 @@ export class RedactingStore implements Store {
     return this.store.deployed(env);
   }
 
-  completeStep(entry: JournalEntry, service: string, state: DeployedService | null): Promise<number> {
-    return this.store.completeStep(this.clean(entry), service, state && this.clean(state));
+  completeStep(entry: JournalEntry, service: string, state: DeployedService | null, fence: Fence): Promise<number> {
+    return this.store.completeStep(this.clean(entry), service, state && this.clean(state), fence);
   }
 
   acquireLock(holder: LockRequest): Promise<{ acquired: true } | { acquired: false; holder: LockState }> {

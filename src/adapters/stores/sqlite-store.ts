@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Finding } from '../../core/finding.js';
 import type {
-  CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
+  CheckRecord, DeployedService, Fence, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
 } from '../../ports/store.js';
 import { LockLostError } from '../../ports/store.js';
 import { pendingMigrations } from './migration.js';
@@ -26,7 +26,8 @@ const BUSY_TIMEOUT_MS = 10_000;
  * The store in one SQLite file (`.tranche/state.db` by default), safe for several tranche
  * processes on one machine: WAL lets readers run beside the writer, the busy timeout makes a
  * writer wait its turn, and every transaction that writes begins IMMEDIATE (takes the write lock
- * first), so a read-then-write such as `acquireLock` cannot interleave with another process's.
+ * first), so a read-then-write such as `acquireLock`, or a fenced write and the check of its
+ * fence, cannot interleave with another process's.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -69,11 +70,14 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
-  async createRelease(release: Release): Promise<void> {
-    this.run(`INSERT INTO releases (${COLUMNS.releases}) VALUES (${marks(15)})`, releaseParams(release));
+  async createRelease(release: Release, fence: Fence): Promise<void> {
+    this.immediate(() => {
+      this.checkFence(fence, release.env);
+      this.run(`INSERT INTO releases (${COLUMNS.releases}) VALUES (${marks(15)})`, releaseParams(release));
+    });
   }
 
-  async updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>): Promise<void> {
+  async updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>, fence: Fence): Promise<void> {
     const sets: string[] = [];
     const params: unknown[] = [];
     for (const [column, value] of [['status', patch.status], ['finished_at', patch.finishedAt], ['summary', patch.summary]] as const) {
@@ -82,7 +86,10 @@ export class SqliteStore implements Store {
       params.push(value);
     }
     const sql = sets.length > 0 ? `UPDATE releases SET ${sets.join(', ')} WHERE id = ?` : 'UPDATE releases SET id = id WHERE id = ?';
-    if (this.run(sql, [...params, id]).changes === 0) throw unknownRelease(id);
+    this.immediate(() => {
+      this.checkReleaseFence(id, fence);
+      this.run(sql, [...params, id]);
+    });
   }
 
   async getRelease(id: string): Promise<Release | undefined> {
@@ -99,8 +106,11 @@ export class SqliteStore implements Store {
     return this.all<ReleaseRow>(sql, params).map(releaseFromRow);
   }
 
-  async appendJournal(entry: JournalEntry): Promise<number> {
-    return this.immediate(() => this.append(entry).seq);
+  async appendJournal(entry: JournalEntry, fence: Fence): Promise<number> {
+    return this.immediate(() => {
+      this.checkReleaseFence(entry.releaseId, fence);
+      return this.append(entry).seq;
+    });
   }
 
   async journal(releaseId: string): Promise<JournalEntry[]> {
@@ -108,8 +118,9 @@ export class SqliteStore implements Store {
     return rows.map(journalFromRow);
   }
 
-  async completeStep(entry: JournalEntry, service: string, state: DeployedService | null): Promise<number> {
+  async completeStep(entry: JournalEntry, service: string, state: DeployedService | null, fence: Fence): Promise<number> {
     return this.immediate(() => {
+      this.checkReleaseFence(entry.releaseId, fence);
       const { seq, env } = this.append(entry, (releaseEnv) => validateStep(entry, service, state, releaseEnv));
       if (state) {
         this.run(
@@ -123,16 +134,20 @@ export class SqliteStore implements Store {
     });
   }
 
-  async recordCheck(record: CheckRecord): Promise<void> {
-    this.run(`INSERT INTO checks (${COLUMNS.checks}) VALUES (${marks(9)})`, checkParams(record));
+  async recordCheck(record: CheckRecord, fence: Fence): Promise<void> {
+    this.immediate(() => {
+      this.checkReleaseFence(record.releaseId, fence);
+      this.run(`INSERT INTO checks (${COLUMNS.checks}) VALUES (${marks(9)})`, checkParams(record));
+    });
   }
 
   async checks(releaseId: string): Promise<CheckRecord[]> {
     return this.all<CheckRow>(`SELECT ${COLUMNS.checks} FROM checks WHERE release_id = ? ORDER BY id`, [releaseId]).map(checkFromRow);
   }
 
-  async recordFindings(releaseId: string, findings: Finding[]): Promise<void> {
+  async recordFindings(releaseId: string, findings: Finding[], fence: Fence): Promise<void> {
     this.immediate(() => {
+      this.checkReleaseFence(releaseId, fence);
       for (const f of findings) {
         this.run(`INSERT INTO findings (release_id, ${COLUMNS.findings}) VALUES (${marks(11)})`, findingParams(releaseId, f));
       }
@@ -209,6 +224,19 @@ export class SqliteStore implements Store {
     check?.(next.env);
     this.run(`INSERT INTO journal (${COLUMNS.journal}) VALUES (${marks(8)})`, journalParams(entry, next.journal_seq));
     return { seq: next.journal_seq, env: next.env };
+  }
+
+  /** Inside a write's transaction: refuses it unless `fence` holds the lock of release `id`'s environment. */
+  private checkReleaseFence(id: string, fence: Fence): void {
+    const release = this.get<{ env: string }>('SELECT env FROM releases WHERE id = ?', [id]);
+    if (!release) throw unknownRelease(id);
+    this.checkFence(fence, release.env);
+  }
+
+  /** Inside a write's transaction: refuses it unless `fence` holds the lock of `env`, the environment written to. */
+  private checkFence(fence: Fence, env: string): void {
+    const row = this.get<LockRow>(`SELECT ${COLUMNS.locks} FROM locks WHERE env = ?`, [env]);
+    if (fence.env !== env || row?.token !== fence.token) throw new LockLostError(env, fence.token, row && lockFromRow(row));
   }
 
   private lockRow(env: string): (LockRow & { silent_ms: number }) | undefined {

@@ -23,12 +23,13 @@ Exit codes: 0 stopped; 1 locked or a stop failed; 2 unusable input.`,
   positionals: [],
   run: (args, io) =>
     withEnvScope(args, io, async ({ fleet, runtime, head, env }) => {
-      const { store, clock } = runtime;
-      const deployed = await store.deployed(env);
+      const { clock } = runtime;
+      const deployed = await runtime.store.deployed(env);
       const id = newReleaseId(env, clock.now());
-      const lock = await acquireEnvLock(store, env, runtime.who, clock, { breakLock: args.values['break-lock'] === true, isAlive: runtime.isAlive, releaseId: id });
+      const lock = await acquireEnvLock(runtime.store, env, runtime.who, clock, { breakLock: args.values['break-lock'] === true, isAlive: runtime.isAlive, releaseId: id });
       const stopped: string[] = [];
       const failed: string[] = [];
+      const store = lock.store;
       return withCleanup(async () => {
         const at = () => clock.now().toISOString();
         const plan = planWithoutBatches({ manifest: head.manifest, env, createdAt: at(), intent: 'tranche down', to: { commit: head.commit!, label: head.label } });

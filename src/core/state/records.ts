@@ -43,10 +43,17 @@ export interface JournalEntry {
   at: string;
   batch: number;
   service?: string;
-  /** What this record is about (`adopt`: a service recorded as running by an adoption). */
-  kind: 'release' | 'batch' | 'deploy' | 'rollback' | 'gate' | 'adopt';
-  /** `stopped` (kind `release`): an operator's stop was acted on — `detail.by` the signal, `detail.atOnce` for a second one. */
-  event: 'started' | 'succeeded' | 'failed' | 'skipped' | 'stopped';
+  /**
+   * What this record is about (`adopt`: a service recorded as running by an adoption; `lock`: the
+   * environment's lock, not a step — it changes nothing of where the release stands).
+   */
+  kind: 'release' | 'batch' | 'deploy' | 'rollback' | 'gate' | 'adopt' | 'lock';
+  /**
+   * `stopped` (kind `release`): an operator's stop was acted on — `detail.by` the signal, `detail.atOnce` for a second one.
+   * `taken-over` (kind `lock`): the lock of the process running the release was broken (`--break-lock`)
+   * and taken by another — `detail.from` and `detail.by`, each `{ user, host, pid }`.
+   */
+  event: 'started' | 'succeeded' | 'failed' | 'skipped' | 'stopped' | 'taken-over';
   /** Plain JSON detail: versions, gate name, error message. */
   detail?: Record<string, unknown>;
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LockLostError } from '../../../src/ports/store.js';
 import { ManualClock } from '../../support/fakes/manual-clock.js';
 import { MemoryStore } from '../../support/fakes/memory-store.js';
+import { holdLock } from '../../support/held-store.js';
 import { storeContract } from './store-contract.js';
 
 // The engine suite's store passes the same contract as the real ones. It lives in one process, so
@@ -35,34 +35,14 @@ describe('MemoryStore beyond the contract', () => {
     assert.equal((await store.currentLock('prod'))?.silentMs, 0);
   });
 
-  test('refuses a fenced write unless the fence holds the lock, and writes nothing then', async () => {
-    const store = new MemoryStore();
-    await store.acquireLock(holder('a'));
-    await store.createRelease({ ...release }, { env: 'prod', token: 'a' });
-    await store.breakLock('prod');
-    await store.acquireLock(holder('b'));
-    const refused = (write: Promise<unknown>) =>
-      assert.rejects(write, (error: unknown) => error instanceof LockLostError && error.holder?.token === 'b');
-    const fence = { env: 'prod', token: 'a' };
-    await refused(store.appendJournal({ ...entry }, fence));
-    await refused(store.updateRelease('r1', { status: 'failed' }, fence));
-    await refused(store.recordCheck({ releaseId: 'r1', at: entry.at, batch: 1, service: 's', gate: 'health', name: 'h', ok: true, message: 'ok', durationMs: 1 }, fence));
-    await refused(store.recordFindings('r1', [{ rule: 'check/failed', severity: 'error', message: 'x' }], fence));
-    await refused(store.completeStep({ ...entry, service: 's', event: 'succeeded' }, 's', null, fence));
-    await refused(store.createRelease({ ...release, id: 'r2' }, fence));
-    assert.deepEqual(await store.journal('r1'), []);
-    assert.equal((await store.getRelease('r1'))?.status, 'running');
-    assert.equal(await store.getRelease('r2'), undefined);
-    assert.equal(await store.appendJournal({ ...entry }, { env: 'prod', token: 'b' }), 1, 'the holder writes');
-  });
-
   test('replays a prefix of its writes into the state a crash right after the last would leave', async () => {
     const store = new MemoryStore();
-    await store.createRelease({ ...release });
-    await store.appendJournal({ ...entry, service: 's' });
+    const { fence } = await holdLock(store, 'prod');
+    await store.createRelease({ ...release }, fence);
+    await store.appendJournal({ ...entry, service: 's' }, fence);
     const state = { env: 'prod', service: 's', commit: 'c', contentId: 't', configHash: 'h', config: {}, releaseId: 'r1', deployedAt: entry.at };
-    await store.completeStep({ ...entry, service: 's', event: 'succeeded' }, 's', state);
-    const cut = await MemoryStore.replay(store.writes.slice(0, 2));
+    await store.completeStep({ ...entry, service: 's', event: 'succeeded' }, 's', state, fence);
+    const cut = await MemoryStore.replay(store.writes.slice(0, 3));
     assert.deepEqual((await cut.journal('r1')).map((e) => e.event), ['started']);
     assert.deepEqual(await cut.deployed('prod'), new Map());
     const whole = await MemoryStore.replay(store.writes);

@@ -5,7 +5,8 @@ import pg from 'pg';
 import { openStore } from '../../../src/adapters/stores/open-store.js';
 import { PostgresStore } from '../../../src/adapters/stores/postgres-store.js';
 import { SchemaTooNewError } from '../../../src/adapters/stores/schema-too-new-error.js';
-import { StoreFaultError, type LockRequest, type Release, type Store } from '../../../src/ports/store.js';
+import { LockLostError, StoreFaultError, type LockRequest, type Release, type Store } from '../../../src/ports/store.js';
+import { holdLock } from '../../support/held-store.js';
 import { storeContract } from './store-contract.js';
 
 // The Postgres on this machine. It must be up: when it is not, these tests fail (never skip).
@@ -75,11 +76,53 @@ describe('PostgresStore with several pools', () => {
     const [a, b] = [new PostgresStore(URL, { schema }), new PostgresStore(URL, { schema })];
     try {
       await a.migrate();
-      await a.createRelease(release('r1'));
+      const { fence } = await holdLock(a, 'prod');
+      await a.createRelease(release('r1'), fence);
       const append = (store: Store, n: number) =>
-        store.appendJournal({ releaseId: 'r1', at: '2025-03-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started', detail: { n } });
+        store.appendJournal({ releaseId: 'r1', at: '2025-03-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started', detail: { n } }, fence);
       const seqs = await Promise.all(Array.from({ length: 40 }, (_, n) => append(n % 2 ? a : b, n)));
       assert.deepEqual([...seqs].sort((x, y) => x - y), Array.from({ length: 40 }, (_, i) => i + 1));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  test('never records a fenced write after a break of the lock made at the same time from another pool', async () => {
+    const schema = freshSchema();
+    const [a, b] = [new PostgresStore(URL, { schema }), new PostgresStore(URL, { schema })];
+    try {
+      await a.migrate();
+      for (let round = 0; round < 20; round++) {
+        const env = `race-${round}`;
+        const { fence } = await holdLock(a, env);
+        const id = `r-${round}`;
+        await a.createRelease({ ...release(id), env }, fence);
+        // Four writers append until refused; the lock is broken once the first write has landed.
+        const accepted: number[] = [];
+        let firstWrite!: () => void;
+        const landed = new Promise<void>((resolve) => (firstWrite = resolve));
+        const writer = async (n: number) => {
+          for (;;) {
+            try {
+              accepted.push(await a.appendJournal({ releaseId: id, at: '2025-03-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started', detail: { n } }, fence));
+              firstWrite();
+            } catch (error) {
+              assert.ok(error instanceof LockLostError, String(error));
+              return;
+            }
+          }
+        };
+        const breaker = async () => {
+          await landed;
+          await b.breakLock(env);
+          // Read at once after the break: every write the writers were told was accepted is in it.
+          return (await b.journal(id)).map((e) => e.seq);
+        };
+        const [seen] = await Promise.all([breaker(), ...[0, 1, 2, 3].map(writer)]);
+        assert.ok(accepted.length > 0);
+        assert.deepEqual([...accepted].sort((x, y) => x - y), seen, `round ${round}: a write was recorded after the break`);
+        assert.deepEqual((await b.journal(id)).map((e) => e.seq), seen, `round ${round}: the journal grew after the break`);
+      }
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -125,7 +168,7 @@ describe('openStore for Postgres', () => {
       const store = await openStore(url, '/nonexistent-fleet');
       try {
         assert.ok(store instanceof PostgresStore, scheme);
-        await store.createRelease(release('r1'));
+        await store.createRelease(release('r1'), (await holdLock(store, 'prod')).fence);
         assert.equal((await store.listReleases())[0]?.id, 'r1');
         const { rows } = await admin.query(`SELECT count(*)::int AS n FROM "${schema}".releases`);
         assert.equal(rows[0].n, 1, 'the release is in the schema the URL named');

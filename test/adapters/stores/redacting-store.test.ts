@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { Redactor } from '../../../src/core/config/redact-secrets.js';
 import { RedactingStore } from '../../../src/adapters/stores/redacting-store.js';
 import { SqliteStore } from '../../../src/adapters/stores/sqlite-store.js';
+import { holdLock } from '../../support/held-store.js';
 import { formsIn } from '../../support/secret-forms.js';
 
 const SECRET = 'p@ss:w/rd+"ü-42';
@@ -12,7 +13,7 @@ describe('RedactingStore', () => {
     const inner = new SqliteStore(':memory:');
     await inner.migrate();
     const redactor = new Redactor();
-    const store = new RedactingStore(inner, redactor);
+    const store = (await holdLock(new RedactingStore(inner, redactor), 'dev')).fenced;
     redactor.add([SECRET]);
     const quoted = `GET /x/${encodeURIComponent(SECRET)} answered 500: ${JSON.stringify({ echo: SECRET })} ${Buffer.from(`u:${SECRET}`).toString('base64')}`;
     const by = { user: 'alice', host: 'laptop', pid: 1 };
@@ -37,7 +38,7 @@ describe('RedactingStore', () => {
   test('passes what it is given through untouched while it knows no secret', async () => {
     const inner = new SqliteStore(':memory:');
     await inner.migrate();
-    const store = new RedactingStore(inner, new Redactor());
+    const store = (await holdLock(new RedactingStore(inner, new Redactor()), 'dev')).fenced;
     const release = { id: 'r1', kind: 'release' as const, env: 'dev', status: 'running' as const, toCommit: 'c', by: { user: 'u', host: 'h', pid: 1 }, startedAt: '2026-01-01T00:00:00.000Z', plan: { note: 'p@ss:w/rd+"ü-42' } };
     await store.createRelease(release);
     assert.deepEqual(await store.getRelease('r1'), release);

@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { openStore } from '../../../src/adapters/stores/open-store.js';
 import { storeFault } from '../../../src/adapters/stores/store-fault.js';
 import { LockLostError, StoreFaultError } from '../../../src/ports/store.js';
+import { holdLock } from '../../support/held-store.js';
 
 // What each way a store can fail says, from the real errors of the real drivers.
 
@@ -45,5 +46,18 @@ describe('storeFault', () => {
     assert.equal(storeFault('x.db', new TypeError('cannot read properties of undefined'), false), undefined);
     assert.equal(storeFault('x.db', new LockLostError('dev', 't', undefined), false), undefined);
     assert.equal(storeFault('x.db', Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601' }), false), undefined);
+  });
+
+  test('an opened store passes the fence of each write through, and a refused one stays a LockLostError', async () => {
+    const store = await openStore('fenced/state.db', dir);
+    try {
+      const { fence } = await holdLock(store, 'dev');
+      const release = { id: 'r1', kind: 'release' as const, env: 'dev', status: 'running' as const, toCommit: 'c'.repeat(40), by: { user: 'u', host: 'h', pid: 1 }, startedAt: '2026-01-01T00:00:00.000Z', plan: {} };
+      await store.createRelease(release, fence);
+      await assert.rejects(store.appendJournal({ releaseId: 'r1', at: release.startedAt, batch: 0, kind: 'release', event: 'started' }, { env: 'dev', token: 'not-the-holder' }), LockLostError);
+      assert.equal(await store.appendJournal({ releaseId: 'r1', at: release.startedAt, batch: 0, kind: 'release', event: 'started' }, fence), 1);
+    } finally {
+      await store.close();
+    }
   });
 });

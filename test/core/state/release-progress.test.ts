@@ -42,6 +42,15 @@ describe('releaseProgress', () => {
     assert.equal(p.rollingBack, false);
   });
 
+  test('a takeover of the lock changes nothing of where the release stands, wherever it falls', () => {
+    const journal = [e('release', 'started', 0), e('deploy', 'started', 1, 'a'), e('deploy', 'succeeded', 1, 'a'), e('deploy', 'started', 1, 'b'), e('batch', 'failed', 1), e('rollback', 'started', 0, undefined, { services: ['a'], status: 'failed', summary: 's' }), e('rollback', 'started', 1, 'a')];
+    const takeover = e('lock', 'taken-over', 0, undefined, { from: { user: 'a', host: 'h', pid: 1 }, by: { user: 'b', host: 'h', pid: 2 } });
+    const without = releaseProgress(plan, journal);
+    for (let i = 0; i <= journal.length; i++) {
+      assert.deepEqual(releaseProgress(plan, [...journal.slice(0, i), takeover, ...journal.slice(i)]), without, `takeover at ${i}`);
+    }
+  });
+
   test('a passed batch moves the release on to the next', () => {
     const p = releaseProgress(plan, [e('deploy', 'started', 1, 'a'), e('deploy', 'succeeded', 1, 'a'), e('deploy', 'started', 1, 'b'), e('deploy', 'succeeded', 1, 'b'), e('batch', 'succeeded', 1)]);
     assert.deepEqual([...p.passed], [1]);

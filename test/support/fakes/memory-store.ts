@@ -4,14 +4,8 @@ import type { Finding } from '../../../src/core/finding.js';
 import type { Clock } from '../../../src/ports/clock.js';
 import {
   LockLostError,
-  type CheckRecord, type DeployedService, type Freeze, type JournalEntry, type LockHolder, type LockRequest, type LockState, type Release, type Store,
+  type CheckRecord, type DeployedService, type Fence, type Freeze, type JournalEntry, type LockHolder, type LockRequest, type LockState, type Release, type Store,
 } from '../../../src/ports/store.js';
-
-/** The lock a write must be made under: `token` must hold `env`'s lock at the moment of the write. */
-export interface Fence {
-  env: string;
-  token: string;
-}
 
 /** One write a MemoryStore took, as it was asked: replaying a prefix of them is the state a crash right after the last would leave. */
 export interface StoreWrite {
@@ -99,18 +93,18 @@ export class MemoryStore implements Store {
     this.closed = true;
   }
 
-  async createRelease(release: Release, fence?: Fence): Promise<void> {
+  async createRelease(release: Release, fence: Fence): Promise<void> {
     this.live();
-    this.fenced(fence);
+    this.fenced(fence, release.env);
     if (this.state.releases.has(release.id)) throw new Error(`release ${release.id} already exists`);
     this.state.releases.set(release.id, { release: copy(release), order: this.state.created++, seq: 0 });
     this.wrote('createRelease', [release, fence]);
   }
 
-  async updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>, fence?: Fence): Promise<void> {
+  async updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>, fence: Fence): Promise<void> {
     this.live();
-    this.fenced(fence);
     const row = this.row(id);
+    this.fenced(fence, row.release.env);
     for (const field of ['status', 'finishedAt', 'summary'] as const) {
       if (patch[field] !== undefined) Object.assign(row.release, { [field]: patch[field] });
     }
@@ -134,9 +128,9 @@ export class MemoryStore implements Store {
     return rows.slice(0, filter.limit ?? rows.length).map((r) => copy(r.release));
   }
 
-  async appendJournal(entry: JournalEntry, fence?: Fence): Promise<number> {
+  async appendJournal(entry: JournalEntry, fence: Fence): Promise<number> {
     this.live();
-    this.fenced(fence);
+    this.fenced(fence, this.row(entry.releaseId).release.env);
     const seq = this.append(entry);
     this.wrote('appendJournal', [entry, fence]);
     return seq;
@@ -147,10 +141,9 @@ export class MemoryStore implements Store {
     return copy(this.state.journal.get(releaseId) ?? []);
   }
 
-  async recordCheck(record: CheckRecord, fence?: Fence): Promise<void> {
+  async recordCheck(record: CheckRecord, fence: Fence): Promise<void> {
     this.live();
-    this.fenced(fence);
-    this.row(record.releaseId);
+    this.fenced(fence, this.row(record.releaseId).release.env);
     listOf(this.state.checks, record.releaseId).push(copy(record));
     this.wrote('recordCheck', [record, fence]);
   }
@@ -160,10 +153,9 @@ export class MemoryStore implements Store {
     return copy(this.state.checks.get(releaseId) ?? []);
   }
 
-  async recordFindings(releaseId: string, findings: Finding[], fence?: Fence): Promise<void> {
+  async recordFindings(releaseId: string, findings: Finding[], fence: Fence): Promise<void> {
     this.live();
-    this.fenced(fence);
-    this.row(releaseId);
+    this.fenced(fence, this.row(releaseId).release.env);
     listOf(this.state.findings, releaseId).push(...copy(findings));
     this.wrote('recordFindings', [releaseId, findings, fence]);
   }
@@ -179,10 +171,10 @@ export class MemoryStore implements Store {
     return new Map(states.map((d) => [d.service, copy(d)]));
   }
 
-  async completeStep(entry: JournalEntry, service: string, state: DeployedService | null, fence?: Fence): Promise<number> {
+  async completeStep(entry: JournalEntry, service: string, state: DeployedService | null, fence: Fence): Promise<number> {
     this.live();
-    this.fenced(fence);
     const { release } = this.row(entry.releaseId);
+    this.fenced(fence, release.env);
     validateStep(entry, service, state, release.env);
     // The state refers to its release, as a database's foreign key would: checked before anything is written.
     if (state) this.row(state.releaseId);
@@ -261,11 +253,10 @@ export class MemoryStore implements Store {
     return copy(rows);
   }
 
-  /** Refuses a write whose fence no longer holds its environment's lock. */
-  private fenced(fence: Fence | undefined): void {
-    if (!fence) return;
-    const current = this.state.locks.get(fence.env);
-    if (current?.holder.token !== fence.token) throw new LockLostError(fence.env, fence.token, current && copy(current.holder));
+  /** Refuses a write to `env` unless `fence` holds that environment's lock. */
+  private fenced(fence: Fence, env: string): void {
+    const current = this.state.locks.get(env);
+    if (fence.env !== env || current?.holder.token !== fence.token) throw new LockLostError(env, fence.token, current && copy(current.holder));
   }
 
   private append(entry: JournalEntry): number {
