@@ -11,6 +11,7 @@ import { runGates, type GateContext } from '../../src/engine/run-gates.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { revision } from '../support/fleet-builder.js';
 import { testFingerprints } from '../support/fingerprints.js';
+import { emptyPlan } from '../core/plan/plan-fixture.js';
 
 // The gates of a batch against a real HTTP service, with a wall clock stepped in the middle of the
 // bake, as NTP or an operator does: durations must not move with it.
@@ -65,7 +66,7 @@ async function bake(stepMs: number, bakeMs: number, signal?: AbortSignal) {
   const batch: Batch = { index: 1, kind: 'code', services: ['svc'], steps: [], gates: { health: ['svc'], sanity: { svc: ['work'] }, bakeMs }, reasons: [] };
   const store = new SqliteStore(':memory:');
   await store.migrate();
-  await store.createRelease({ id: 'r1', kind: 'release', env: 'dev', status: 'running', toCommit: fleet.commit, by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: {} });
+  await store.createRelease({ id: 'r1', kind: 'release', env: 'dev', status: 'running', toCommit: fleet.commit, by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: emptyPlan() });
   const clock = steppedClock(stepMs);
   const started = performance.now();
   const outcome = await runGates(batch, new Map([['svc', service]]), {
@@ -156,7 +157,7 @@ async function gated(answers: Liveness[], options: { bakeMs?: number; healthTime
   const batch: Batch = { index: 1, kind: 'code', services: ['svc'], steps: [], gates: { health: ['svc'], sanity: { svc: ['work'] }, bakeMs: options.bakeMs ?? 0 }, reasons: [] };
   const store = new SqliteStore(':memory:');
   await store.migrate();
-  await store.createRelease({ id: 'r1', kind: 'release', env: 'dev', status: 'running', toCommit: 'c'.repeat(40), by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: {} });
+  await store.createRelease({ id: 'r1', kind: 'release', env: 'dev', status: 'running', toCommit: 'c'.repeat(40), by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: emptyPlan() });
   let asked = 0;
   const ctx: GateContext = {
     checks: new RealCheckRunner(),

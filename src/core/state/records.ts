@@ -1,5 +1,7 @@
 /** The records tranche keeps about releases, persisted through the `Store` port. Plain JSON, no secret values. */
 
+import type { Plan } from '../plan/plan.js';
+
 export type ReleaseStatus =
   | 'running'
   | 'succeeded'
@@ -31,8 +33,11 @@ export interface Release {
   finishedAt?: string;
   /** One line a person reads: what happened and why. */
   summary?: string;
-  /** The plan the release executes (plain JSON, no secrets). */
-  plan: unknown;
+  /**
+   * The plan the release executes (plain JSON, no secrets). A store gives back only a plan that
+   * reads as one (`checkPlan`): one that does not is a damaged record, said with the release.
+   */
+  plan: Plan;
 }
 
 /** A journal record: written before a driver is called and after it returns. Never updated, only appended. */

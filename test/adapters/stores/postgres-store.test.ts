@@ -7,6 +7,7 @@ import { PostgresStore } from '../../../src/adapters/stores/postgres-store.js';
 import { SchemaTooNewError } from '../../../src/adapters/stores/schema-too-new-error.js';
 import { StoreFaultError, type LockRequest, type Release, type Store } from '../../../src/ports/store.js';
 import { storeContract } from './store-contract.js';
+import { emptyPlan } from '../../core/plan/plan-fixture.js';
 
 // The Postgres on this machine. It must be up: when it is not, these tests fail (never skip).
 const URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -148,7 +149,7 @@ describe('openStore for Postgres', () => {
 function release(id: string): Release {
   return {
     id, kind: 'release', env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'alice', host: 'laptop', pid: 1234 },
-    startedAt: '2025-03-01T10:00:00.000Z', plan: {},
+    startedAt: '2025-03-01T10:00:00.000Z', plan: emptyPlan(),
   };
 }
 
