@@ -1,3 +1,4 @@
+import type { ChangeKind } from '../../core/changes/change-manifest.js';
 import type { Finding } from '../../core/finding.js';
 import { checkPlan, planProblemLines } from '../../core/plan/read-plan.js';
 import type { Plan } from '../../core/plan/plan.js';
@@ -73,7 +74,7 @@ export function releaseFromRow(row: ReleaseRow): Release {
     plan: storedPlan(row.id, row.plan),
   };
   if (row.intent !== null) release.intent = row.intent;
-  const scope = fromJsonColumn<string[]>(row.scope);
+  const scope = fromJsonColumn<ChangeKind[]>(row.scope);
   if (scope !== undefined) release.scope = scope;
   if (row.from_commit !== null) release.fromCommit = row.from_commit;
   if (row.finished_at !== null) release.finishedAt = row.finished_at;
@@ -268,7 +269,7 @@ export function freezeParams(f: Freeze): unknown[] {
 
 export function freezeFromRow(row: FreezeRow): Freeze {
   const freeze: Freeze = {
-    env: row.env, reason: row.reason, allowScope: fromJsonColumn<string[]>(row.allow_scope) ?? [],
+    env: row.env, reason: row.reason, allowScope: fromJsonColumn<ChangeKind[]>(row.allow_scope) ?? [],
     by: row.frozen_by, createdAt: row.created_at,
   };
   if (row.service !== WHOLE_ENV) freeze.service = row.service;

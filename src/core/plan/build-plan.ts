@@ -1,4 +1,4 @@
-import { changesCode, type ChangeManifest, type ServiceChanges } from '../changes/change-manifest.js';
+import { changesCode, type ChangeKind, type ChangeManifest, type ServiceChanges } from '../changes/change-manifest.js';
 import type { ContractEdge } from '../contracts/contract-edges.js';
 import { compareFindings, type Finding } from '../finding.js';
 import type { Manifest, Service } from '../manifest/manifest.js';
@@ -31,7 +31,7 @@ export interface PlanInput {
   /** ISO time, from the caller's clock. */
   createdAt: string;
   intent?: string;
-  scope?: string[];
+  scope?: ChangeKind[];
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ChangeManifest } from '../changes/change-manifest.js';
+import type { ChangeKind, ChangeManifest } from '../changes/change-manifest.js';
 import type { Finding } from '../finding.js';
 
 /** A service at one version: the fleet commit, the content of its paths, the config it runs with. */
@@ -60,7 +60,7 @@ export interface Plan {
   env: string;
   createdAt: string;
   intent?: string;
-  scope?: string[];
+  scope?: ChangeKind[];
   to: { commit: string; label: string };
   basis: {
     /** The deployed state the plan starts from: service → version (only services deployed). */

@@ -46,7 +46,7 @@ export function checkPlan(data: unknown, locate?: (path: (string | number)[], pa
   const notPlan = notAPlan(data);
   if (notPlan) return { problems: [at(notPlan.path, 'value', notPlan.message)] };
   const check = validator();
-  if (check(data)) return { plan: data as Plan };
+  if (check(data)) return { plan: data };
   const problems: PlanProblem[] = [];
   const seen = new Set<string>();
   for (const error of check.errors ?? []) {
@@ -67,11 +67,11 @@ export function planProblemLines(read: { problems: readonly PlanProblem[]; omitt
   return lines;
 }
 
-let validate: ValidateFunction | undefined;
+let validate: ValidateFunction<Plan> | undefined;
 
-function validator(): ValidateFunction {
+function validator(): ValidateFunction<Plan> {
   // strictRequired off: the rollback's `then` requires `to`, which its `properties` declare one level up.
-  validate ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true, strictRequired: false }).compile(planSchema as object);
+  validate ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true, strictRequired: false }).compile<Plan>(planSchema);
   return validate;
 }
 

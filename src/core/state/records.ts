@@ -1,5 +1,6 @@
 /** The records tranche keeps about releases, persisted through the `Store` port. Plain JSON, no secret values. */
 
+import type { ChangeKind } from '../changes/change-manifest.js';
 import type { Plan } from '../plan/plan.js';
 
 export type ReleaseStatus =
@@ -23,7 +24,7 @@ export interface Release {
   env: string;
   status: ReleaseStatus;
   intent?: string;
-  scope?: string[];
+  scope?: ChangeKind[];
   /** The deployed fleet commit the release started from, when one was recorded. */
   fromCommit?: string;
   toCommit: string;
@@ -102,7 +103,7 @@ export interface Freeze {
   env: string;
   service?: string;
   reason: string;
-  allowScope: string[];
+  allowScope: ChangeKind[];
   until?: string;
   by: string;
   createdAt: string;
