@@ -1,6 +1,7 @@
 import { InputError } from '../../core/input-error.js';
 import { selectEnv, selectService } from '../../core/manifest/select.js';
 import { frozenChanges } from '../../core/state/frozen-changes.js';
+import { isUnfinished } from '../../core/state/records.js';
 import { resolveFleet } from '../../core/config/resolve-fleet.js';
 import type { Finding } from '../../core/finding.js';
 import { readReleaseRevisions } from '../../engine/read-release.js';
@@ -71,7 +72,7 @@ Exit codes: 0 done / no frozen change; 1 a frozen change; 2 unusable input.`,
         await runtime.store.freeze(freeze);
         const latest = (await runtime.store.listReleases({ env, limit: 1 }))[0];
         const running =
-          latest && UNFINISHED.includes(latest.status)
+          latest && isUnfinished(latest.status)
             ? `release ${latest.id} is ${latest.status} in ${env}: it pauses before its next batch if the freeze covers what it still has to deploy`
             : undefined;
         if (args.json) writeJson(io.stdout, { freeze, ...(running ? { running: { releaseId: latest!.id, status: latest!.status, note: running } } : {}) });
@@ -80,9 +81,6 @@ Exit codes: 0 done / no frozen change; 1 a frozen change; 2 unusable input.`,
       });
     }),
 };
-
-/** Releases that have not ended: a freeze set now still bites them, at their next batch boundary. */
-const UNFINISHED: readonly string[] = ['running', 'paused', 'rollback-failed'];
 
 /**
  * `freeze check --from A --to B`, for CI: the change between two commits, as a release of it

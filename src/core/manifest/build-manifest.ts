@@ -3,18 +3,21 @@ import { parseValuePath } from '../config/value-path.js';
 import type { Finding } from '../finding.js';
 import { isRuleId, type RuleId, type RuleSeverity } from '../rules/rule-ids.js';
 import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
-import type {
-  DriverName,
-  Environment,
-  KeySpec,
-  Manifest,
-  ManifestLocator,
-  Policy,
-  Resource,
-  ResourceKind,
-  Scalar,
-  Service,
-  SourceSpec,
+import {
+  CHECK_KINDS,
+  type DriverName,
+  type Environment,
+  type KeySpec,
+  type Manifest,
+  type ManifestLocator,
+  type Policy,
+  type Resource,
+  type ResourceKind,
+  type Scalar,
+  type Service,
+  type ServiceChecks,
+  type ServiceContracts,
+  type SourceSpec,
 } from './manifest.js';
 
 export const POLICY_DEFAULTS: Omit<Policy, 'rules'> = {
@@ -231,9 +234,10 @@ function buildService(
   const exec = asRecord(raw.exec);
   if (Array.isArray(exec.deploy)) service.exec = { deploy: strings(exec.deploy), ...(exec.rollback ? { rollback: strings(exec.rollback) } : {}) };
   if (raw.kubernetes && typeof raw.kubernetes === 'object') service.kubernetes = raw.kubernetes as Service['kubernetes'];
-  if (raw.contracts && typeof raw.contracts === 'object') service.contracts = raw.contracts as Raw;
+  // Typed as the schema allows them: a manifest is returned only when the schema holds.
+  if (raw.contracts && typeof raw.contracts === 'object') service.contracts = raw.contracts as ServiceContracts;
   if (raw.checks && typeof raw.checks === 'object') {
-    service.checks = raw.checks as Raw;
+    service.checks = raw.checks as ServiceChecks;
     checkChecks(asRecord(raw.checks), at('checks'), problem);
   }
   return service;
@@ -270,8 +274,6 @@ function buildKeySpec(
   }
   return spec;
 }
-
-const CHECK_KINDS = ['http', 'tcp', 'postgres', 'redis', 'command'] as const;
 
 function checkChecks(checks: Raw, path: Path, problem: (path: Path, message: string) => void): void {
   const one = (check: unknown, at: Path) => {

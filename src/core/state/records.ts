@@ -11,6 +11,14 @@ export type ReleaseStatus =
   | 'paused' // on_failure: pause, waiting for the operator
   | 'rolled-back'; // rolled back on request
 
+/** The statuses of a release that has not ended: it holds its environment until resumed or rolled back. */
+export const UNFINISHED_STATUSES: readonly ReleaseStatus[] = ['running', 'paused', 'rollback-failed'];
+
+/** Whether a release with this status has not ended (`UNFINISHED_STATUSES`). */
+export function isUnfinished(status: ReleaseStatus): boolean {
+  return UNFINISHED_STATUSES.includes(status);
+}
+
 /**
  * What a record of the release history is: a `release` deploys a plan; an `adoption` records
  * what already runs (`tranche adopt`), deploying nothing — its plan has no batches.
@@ -57,13 +65,16 @@ export interface JournalEntry {
   detail?: Record<string, unknown>;
 }
 
+/** Where a check runs in a release: before anything restarts, after a batch, or during its bake. */
+export type Gate = 'preflight' | 'health' | 'sanity' | 'bake';
+
 /** The result of one check run during a release. */
 export interface CheckRecord {
   releaseId: string;
   at: string;
   batch: number;
   service: string;
-  gate: 'preflight' | 'health' | 'sanity' | 'bake';
+  gate: Gate;
   name: string;
   ok: boolean;
   message: string;
