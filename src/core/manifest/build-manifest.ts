@@ -1,3 +1,4 @@
+import { JSON_PATH_FORMS, parseJsonPath } from '../checks/json-path.js';
 import { CONFIG_TYPES, coerceValue, parseDuration, type ConfigType } from '../config/coerce.js';
 import { parseValuePath } from '../config/value-path.js';
 import type { Finding } from '../finding.js';
@@ -275,13 +276,14 @@ function buildKeySpec(
   return spec;
 }
 
-function checkChecks(checks: Raw, path: Path, problem: (path: Path, message: string) => void): void {
+function checkChecks(checks: Raw, path: Path, problem: (path: Path, message: string, part?: 'key' | 'value') => void): void {
   const one = (check: unknown, at: Path) => {
     const kinds = CHECK_KINDS.filter((k) => asRecord(check)[k] !== undefined);
     if (kinds.length !== 1) {
       problem(at, kinds.length ? `a check has ${kinds.join(' and ')}: give one kind per check` : `a check needs one of ${CHECK_KINDS.join(', ')}`);
     }
     for (const [jsonPath, assertion] of entries(asRecord(asRecord(asRecord(check).http).expect).json)) {
+      if (parseJsonPath(jsonPath) === undefined) problem([...at, 'http', 'expect', 'json', jsonPath], `${JSON.stringify(jsonPath)} is not a JSON path (write ${JSON_PATH_FORMS})`, 'key');
       const { matches } = asRecord(assertion);
       if (typeof matches !== 'string') continue;
       const invalid = regexProblem(matches);
