@@ -3,7 +3,7 @@ import type { Fingerprinter } from '../core/config/fingerprint.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import { planWithoutBatches } from '../core/plan/plan-without-batches.js';
 import type { VersionRef } from '../core/plan/plan.js';
-import type { DeployedService, LockHolder } from '../core/state/records.js';
+import { isUnfinished, type DeployedService, type LockHolder } from '../core/state/records.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { newReleaseId } from './apply-release.js';
@@ -72,7 +72,7 @@ export async function adoptRunning(ctx: AdoptContext, request: AdoptRequest): Pr
 
     const previous = (await store.listReleases({ env, limit: 1 }))[0];
     let superseded: string | undefined;
-    if (previous && ['running', 'paused', 'rollback-failed'].includes(previous.status)) {
+    if (previous && isUnfinished(previous.status)) {
       // Holding the lock, a running adoption is one whose process died: this one takes its place.
       if (previous.kind !== 'adoption' || previous.status !== 'running') return { unfinished: { id: previous.id, status: previous.status } };
       await store.updateRelease(previous.id, { status: 'failed', finishedAt: clock.now().toISOString(), summary: `interrupted before it finished; adoption ${id} records what runs` });

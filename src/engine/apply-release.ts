@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Finding } from '../core/finding.js';
 import type { Plan } from '../core/plan/plan.js';
 import { frozenSteps } from '../core/state/frozen-changes.js';
+import { isUnfinished } from '../core/state/records.js';
 import { withEnvRollout, type RolloutContext } from './env-rollout.js';
 import type { ResolvedService } from './resolve-service.js';
 import type { RolloutOutcome } from './rollout.js';
@@ -37,7 +38,7 @@ export async function applyRelease(plan: Plan, targets: Map<string, ResolvedServ
   const releaseId = newReleaseId(plan.env, ctx.clock.now());
   return withEnvRollout(ctx, plan.env, releaseId, async (rollout) => {
     const previous = (await ctx.store.listReleases({ env: plan.env, limit: 1 }))[0];
-    if (previous && (previous.status === 'running' || previous.status === 'paused' || previous.status === 'rollback-failed')) {
+    if (previous && isUnfinished(previous.status)) {
       return {
         by: 'unfinished',
         refused: [

@@ -1,4 +1,4 @@
-import type { ChangeManifest } from '../core/changes/change-manifest.js';
+import type { ChangeKind, ChangeManifest } from '../core/changes/change-manifest.js';
 import { revisionOwners } from '../core/changes/analyze-changes.js';
 import { resolveFleet, type ResolvedFleet } from '../core/config/resolve-fleet.js';
 import type { ContractEdge } from '../core/contracts/index.js';
@@ -36,7 +36,7 @@ export interface ReleaseCheck {
 
 export interface CheckOptions {
   intent?: string;
-  scope?: string[];
+  scope?: ChangeKind[];
   /** `--allow-dirty`: accepted for the first (least critical) environment only. */
   allowDirty: boolean;
   freezes: readonly Freeze[];
@@ -73,7 +73,7 @@ export async function checkRelease(git: Git, revisions: ReleaseRevisions, option
     ...(uncommitted ? { uncommitted } : {}),
     allowDirty: options.allowDirty,
   });
-  const kinds = new Map(content.changes.services.map((s) => [s.service, s.kinds as string[]]));
+  const kinds = new Map(content.changes.services.map((s) => [s.service, s.kinds]));
   const frozen = frozenChanges(options.freezes.filter((f) => f.env === env), options.now, (_env, service) => kinds.get(service) ?? [], [...kinds.keys()]);
 
   const nothingRuns = revisions.baseline.size === 0;

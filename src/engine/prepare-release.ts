@@ -1,3 +1,4 @@
+import type { ChangeKind } from '../core/changes/change-manifest.js';
 import { buildPlan } from '../core/plan/build-plan.js';
 import type { Plan } from '../core/plan/plan.js';
 import type { Finding } from '../core/finding.js';
@@ -11,7 +12,7 @@ export interface ReleaseRequest {
   check: ReleaseCheck;
   createdAt: string;
   intent?: string;
-  scope?: string[];
+  scope?: ChangeKind[];
 }
 
 export interface PreparedRelease {

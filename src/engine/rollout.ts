@@ -1,7 +1,7 @@
 import { livenessProblem } from '../core/checks/liveness.js';
 import type { Finding } from '../core/finding.js';
 import type { Batch, Plan, Step } from '../core/plan/plan.js';
-import { planToRecord, recordedPlan } from '../core/plan/read-plan.js';
+import { planToRecord } from '../core/plan/read-plan.js';
 import type { DeployedService, JournalEntry, Release, ReleaseStatus } from '../core/state/records.js';
 import { frozenSteps } from '../core/state/frozen-changes.js';
 import { releaseProgress, stepsToUndo } from '../core/state/release-progress.js';
@@ -89,7 +89,7 @@ export class Rollout {
 
   /** Takes up a release that was interrupted (tranche died) or paused, where it stands. */
   async resume(release: Release): Promise<RolloutOutcome> {
-    const plan = recordedPlan(release);
+    const plan = release.plan;
     const journal = await this.deps.store.journal(release.id);
     // Died after journaling the end but before recording it on the release: record it, nothing more.
     const ended = journal.findLast((e) => e.kind !== 'lock');
@@ -115,7 +115,7 @@ export class Rollout {
 
   /** Rolls back every step of a release that touched the environment, latest first. */
   async rollback(release: Release, reason: string): Promise<RolloutOutcome> {
-    const plan = recordedPlan(release);
+    const plan = release.plan;
     const progress = releaseProgress(plan, await this.deps.store.journal(release.id));
     return this.guard(release, async () => {
       await this.deps.store.updateRelease(release.id, { status: 'running' });
@@ -202,7 +202,7 @@ export class Rollout {
   }
 
   private async run(release: Release): Promise<RolloutOutcome> {
-    const plan = recordedPlan(release);
+    const plan = release.plan;
     const journal = await this.deps.store.journal(release.id);
     const progress = releaseProgress(plan, journal);
     try {
@@ -416,7 +416,7 @@ export class Rollout {
 
   /** Restores what ran before each of `services` (latest first); a service that was new is stopped. */
   private async undo(release: Release, services: string[], status: ReleaseStatus, summary: string): Promise<RolloutOutcome> {
-    const plan = recordedPlan(release);
+    const plan = release.plan;
     const steps = new Map(plan.batches.flatMap((b) => b.steps.map((s) => [s.service, { step: s, batch: b.index }] as const)));
     this.undoing = true;
     await this.journal(release.id, { batch: 0, kind: 'rollback', event: 'started', detail: { services, status, summary } });

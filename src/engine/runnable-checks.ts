@@ -3,10 +3,10 @@ import { interpolate } from '../core/checks/interpolate.js';
 import { dependsOnlyOnConfig } from '../core/checks/preflight.js';
 import { parseDuration } from '../core/config/duration.js';
 import { sanityNames } from '../core/plan/build-plan.js';
-import type { CheckKind, RunnableCheck } from '../ports/check-runner.js';
+import { CHECK_KINDS, type Check } from '../core/manifest/manifest.js';
+import type { RunnableCheck } from '../ports/check-runner.js';
 import type { ResolvedService } from './resolve-service.js';
 
-const KINDS: readonly CheckKind[] = ['http', 'tcp', 'postgres', 'redis', 'command'];
 const DEFAULT_TIMEOUT_MS = 5000;
 
 /** A check ready to run, or why it cannot be (a `${KEY}` the config does not have). */
@@ -14,7 +14,7 @@ export type PreparedCheck = { check: RunnableCheck } | { name: string; problem: 
 
 /** The service's health check and sanity checks, interpolated with its config. */
 export function serviceChecks(resolved: ResolvedService, fleetRoot: string): { health?: PreparedCheck; sanity: PreparedCheck[] } {
-  const checks = (resolved.service.checks ?? {}) as { health?: Record<string, unknown>; sanity?: Record<string, unknown>[] };
+  const checks = resolved.service.checks ?? {};
   const names = sanityNames(resolved.service);
   return {
     ...(checks.health ? { health: prepare(checks.health, 'health', resolved, fleetRoot) } : {}),
@@ -24,19 +24,19 @@ export function serviceChecks(resolved: ResolvedService, fleetRoot: string): { h
 
 /** The checks of a service that depend on config alone: run with the new config before deploying. */
 export function preflightChecks(resolved: ResolvedService, fleetRoot: string): PreparedCheck[] {
-  const checks = (resolved.service.checks ?? {}) as { health?: Record<string, unknown>; sanity?: Record<string, unknown>[] };
+  const checks = resolved.service.checks ?? {};
   const names = sanityNames(resolved.service);
   const all = [...(checks.health ? [{ raw: checks.health, name: 'health' }] : []), ...(checks.sanity ?? []).map((raw, i) => ({ raw, name: names[i]! }))];
   return all
     .filter(({ raw }) => {
-      const kind = KINDS.find((k) => raw[k] !== undefined);
+      const kind = CHECK_KINDS.find((k) => raw[k] !== undefined);
       return kind !== undefined && dependsOnlyOnConfig(kind, raw[kind]);
     })
     .map(({ raw, name }) => prepare(raw, name, resolved, fleetRoot));
 }
 
-function prepare(raw: Record<string, unknown>, name: string, resolved: ResolvedService, fleetRoot: string): PreparedCheck {
-  const kind = KINDS.find((k) => raw[k] !== undefined)!;
+function prepare(raw: Check, name: string, resolved: ResolvedService, fleetRoot: string): PreparedCheck {
+  const kind = CHECK_KINDS.find((k) => raw[k] !== undefined)!;
   const vars = { ...resolved.environment, ...(resolved.address !== undefined ? { address: resolved.address } : {}) };
   const { value, missing } = interpolate(raw[kind], vars);
   if (missing.length) return { name, problem: `uses ${missing.map((m) => '${' + m + '}').join(', ')}, which the config of ${resolved.service.name} does not set` };

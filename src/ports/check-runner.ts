@@ -1,5 +1,6 @@
-/** The kinds of check (PRODUCT §3 `checks`). */
-export type CheckKind = 'http' | 'tcp' | 'postgres' | 'redis' | 'command';
+import type { CheckKind } from '../core/manifest/manifest.js';
+
+export type { CheckKind } from '../core/manifest/manifest.js';
 
 /**
  * One check, ready to run: `${KEY}` and `${address}` already replaced by the service's resolved

@@ -173,7 +173,7 @@ describe('tranche apply of a saved plan', () => {
     assert.equal(await f.version('alpha'), 'v1');
   });
 
-  test('a plan recorded in the state store that tranche cannot read is unusable input (exit 2) for show, status and rollback, said with where it breaks', async (t) => {
+  test('a plan recorded in the state store that tranche cannot read is a damaged store (exit 2) for show, status, history and rollback, said with the release and where it breaks', async (t) => {
     const f = await rolloutFleet(t, { services: [{ name: 'alpha' }] });
     f.commit('v1');
     const applied = f.json<{ releaseId: string }>(['apply', '--env', 'dev', '--yes']);
@@ -184,10 +184,10 @@ describe('tranche apply of a saved plan', () => {
     } finally {
       db.close();
     }
-    for (const args of [['show', applied.json.releaseId], ['status', '--env', 'dev'], ['rollback', '--env', 'dev', '--yes']]) {
+    for (const args of [['show', applied.json.releaseId], ['status', '--env', 'dev'], ['history'], ['rollback', '--env', 'dev', '--yes']]) {
       const result = f.run(args);
       assert.equal(result.code, 2, `tranche ${args.join(' ')}:\n${result.stdout}${result.stderr}`);
-      assert.match(result.stderr, new RegExp(`release ${applied.json.releaseId} in the state store holds a plan this tranche cannot read`));
+      assert.match(result.stderr, new RegExp(`holds a damaged record \\(release ${applied.json.releaseId} holds a plan this tranche cannot read`));
       assert.match(result.stderr, /plan: batches\.0\.steps\.0\.rollback is missing the required key to \(at \/batches\/0\/steps\/0\/rollback\)/);
       assert.doesNotMatch(result.stderr, NO_STACK);
     }

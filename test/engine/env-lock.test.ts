@@ -13,6 +13,7 @@ import { acquireEnvLock, type HeldLock, type LockOptions, type Operator } from '
 import { fenceStore } from '../../src/engine/fenced-store.js';
 import { LockLostError, type Release, type Store } from '../../src/ports/store.js';
 import { POSTGRES, scratchDatabase, tempDir } from '../support/scratch.js';
+import { emptyPlan } from '../core/plan/plan-fixture.js';
 
 const cleanup: Array<() => void | Promise<void>> = [];
 after(async () => {
@@ -105,7 +106,7 @@ function lossOf(lock: HeldLock): Promise<LockLostError> {
 }
 
 function release(id: string): Release {
-  return { id, kind: 'release', env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'bob', host: 'ci-7', pid: 4242 }, startedAt: '2025-03-01T10:00:00.000Z', plan: { batches: [] } };
+  return { id, kind: 'release', env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'bob', host: 'ci-7', pid: 4242 }, startedAt: '2025-03-01T10:00:00.000Z', plan: emptyPlan() };
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Clock } from '../../src/ports/clock.js';
 import { revision } from '../support/fleet-builder.js';
 import { testFingerprints } from '../support/fingerprints.js';
 import { holdLock } from '../support/held-store.js';
+import { emptyPlan } from '../core/plan/plan-fixture.js';
 
 // The gates of a batch against a real HTTP service, with a wall clock stepped in the middle of the
 // bake, as NTP or an operator does: durations must not move with it.
@@ -67,7 +68,7 @@ async function bake(stepMs: number, bakeMs: number, signal?: AbortSignal) {
   const sqlite = new SqliteStore(':memory:');
   await sqlite.migrate();
   const store = (await holdLock(sqlite, 'dev')).fenced;
-  await store.createRelease({ id: 'r1', kind: 'release', env: 'dev', status: 'running', toCommit: fleet.commit, by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: {} });
+  await store.createRelease({ id: 'r1', kind: 'release', env: 'dev', status: 'running', toCommit: fleet.commit, by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: emptyPlan() });
   const clock = steppedClock(stepMs);
   const started = performance.now();
   const outcome = await runGates(batch, new Map([['svc', service]]), {
@@ -159,7 +160,7 @@ async function gated(answers: Liveness[], options: { bakeMs?: number; healthTime
   const sqlite = new SqliteStore(':memory:');
   await sqlite.migrate();
   const store = (await holdLock(sqlite, 'dev')).fenced;
-  await store.createRelease({ id: 'r1', kind: 'release', env: 'dev', status: 'running', toCommit: 'c'.repeat(40), by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: {} });
+  await store.createRelease({ id: 'r1', kind: 'release', env: 'dev', status: 'running', toCommit: 'c'.repeat(40), by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: emptyPlan() });
   let asked = 0;
   const ctx: GateContext = {
     checks: new RealCheckRunner(),

@@ -18,6 +18,7 @@ import { MemoryStore, type StoreWrite } from './fakes/memory-store.js';
 import { revision } from './fleet-builder.js';
 import { testFingerprints } from './fingerprints.js';
 import { holdLock } from './held-store.js';
+import { emptyPlan } from '../core/plan/plan-fixture.js';
 
 // Everything the engine suite builds a rollout from, in one place: the fleet, its two revisions,
 // the plan (made by the real planner), the fakes and the engine's dependencies. When the engine's
@@ -192,7 +193,7 @@ export async function engineFor(spec: FleetSpec): Promise<Engine> {
 async function seed(memory: MemoryStore, driver: FakeDriver, v1: FleetRevision): Promise<void> {
   const at = '2026-11-30T10:00:00.000Z';
   const { fence, fenced: store } = await holdLock(memory, ENV);
-  await store.createRelease({ id: 'seed', kind: 'adoption', env: ENV, status: 'succeeded', toCommit: V1, by: { user: 'seed', host: 'suite', pid: 1 }, startedAt: at, finishedAt: at, plan: { batches: [] } });
+  await store.createRelease({ id: 'seed', kind: 'adoption', env: ENV, status: 'succeeded', toCommit: V1, by: { user: 'seed', host: 'suite', pid: 1 }, startedAt: at, finishedAt: at, plan: emptyPlan({ env: ENV }) });
   for (const name of v1.manifest.services.keys()) {
     const s = resolveService(v1, name, ENV, testFingerprints);
     await store.completeStep({ releaseId: 'seed', at, batch: 0, service: name, kind: 'adopt', event: 'succeeded' }, name, { env: ENV, service: name, ...s.version, config: s.shown, releaseId: 'seed', deployedAt: at });

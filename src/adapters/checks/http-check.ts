@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { JSON_PATH_FORMS, parseJsonPath, valueAt } from '../../core/checks/json-path.js';
 import { parseDuration } from '../../core/config/duration.js';
 import { MIN_REDACTED_LENGTH, Redactor } from '../../core/config/redact-secrets.js';
 import { jsonTooDeepOffset, TOO_DEEP } from '../../core/nesting.js';
@@ -180,9 +181,9 @@ function checkStatus(status: number, expected: unknown): string | undefined {
  * a message. A `matches` runs on a worker thread within MATCH_LIMIT_MS (and stops with `signal`).
  */
 async function checkJsonPath(document: unknown, path: string, assertion: unknown, hide: (text: string) => string, signal: AbortSignal): Promise<string[]> {
-  const segments = parseJsonPath(path);
-  if (segments === undefined) return [`${path} is not a JSON path (write $.a.b, $.items[0].name or $["a key"])`];
-  const found = lookUp(document, segments);
+  const parsed = parseJsonPath(path);
+  if (parsed === undefined) return [`${path} is not a JSON path (write ${JSON_PATH_FORMS})`];
+  const found = valueAt(document, parsed);
   const got = found.exists ? `got ${hide(showJson(found.value))}` : 'it is missing';
   const spec = asRecord(assertion);
   const problems: string[] = [];
@@ -208,36 +209,6 @@ async function checkJsonPath(document: unknown, path: string, assertion: unknown
     else if (!outcome.matched) problems.push(`${path}: expected a match for /${pattern}/, ${got}`);
   }
   return problems;
-}
-
-/** `$`, then any of `.name`, `[0]`, `["name"]` or `['name']`; undefined when the text is not that. */
-function parseJsonPath(path: string): Array<string | number> | undefined {
-  if (!path.startsWith('$')) return undefined;
-  const segment = /\.([^.[\]]+)|\[(\d+)\]|\["([^"]*)"\]|\['([^']*)'\]/y;
-  const segments: Array<string | number> = [];
-  segment.lastIndex = 1;
-  while (segment.lastIndex < path.length) {
-    const m = segment.exec(path);
-    if (!m) return undefined;
-    segments.push(m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3] ?? m[4])!);
-  }
-  return segments;
-}
-
-function lookUp(document: unknown, segments: Array<string | number>): { exists: boolean; value?: unknown } {
-  let current = document;
-  for (const segment of segments) {
-    if (typeof segment === 'number') {
-      if (!Array.isArray(current) || segment >= current.length) return { exists: false };
-      current = current[segment];
-    } else {
-      if (current === null || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, segment)) {
-        return { exists: false };
-      }
-      current = (current as Record<string, unknown>)[segment];
-    }
-  }
-  return { exists: true, value: current };
 }
 
 /** Origin and path only: a query string or credentials may carry a secret from the config. */

@@ -17,6 +17,6 @@ export function fromJsonColumn<T>(text: string | null): T | undefined {
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw new DamagedRecordError(error);
+    throw new DamagedRecordError(`a record does not read back (${error instanceof Error ? error.message : String(error)})`, [], { cause: error });
   }
 }

@@ -3,8 +3,13 @@ import { StoreFaultError } from '../../ports/store.js';
 
 /** A JSON column whose text does not parse: the row was damaged outside tranche. */
 export class DamagedRecordError extends Error {
-  constructor(cause: unknown) {
-    super(`a record does not read back (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+  /** `what`: the record and why it does not read; `details`: lines that say where, if any. */
+  constructor(
+    what: string,
+    readonly details: readonly string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(what, options);
     this.name = 'DamagedRecordError';
   }
 }
@@ -22,7 +27,7 @@ export function storeFault(where: string, error: unknown, opening: boolean): Sto
   const fault = (advice: string) => new StoreFaultError(where, advice, opening, { cause: error });
   const reason = error instanceof Error ? error.message : String(error);
   if (error instanceof DamagedRecordError) {
-    return fault(`the state store ${where} holds a damaged record (${reason}): restore it from a backup`);
+    return fault(`the state store ${where} holds a damaged record (${reason}): restore it from a backup${error.details.map((line) => `\n  ${line}`).join('')}`);
   }
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code !== 'string') {

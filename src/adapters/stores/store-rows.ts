@@ -1,6 +1,10 @@
+import type { ChangeKind } from '../../core/changes/change-manifest.js';
 import type { Finding } from '../../core/finding.js';
+import { checkPlan, planProblemLines } from '../../core/plan/read-plan.js';
+import type { Plan } from '../../core/plan/plan.js';
 import type { CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release } from '../../ports/store.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
+import { DamagedRecordError } from './store-fault.js';
 
 /*
  * Rows as both stores read them, and the parameters both stores write, in the column order their
@@ -67,15 +71,29 @@ export function releaseFromRow(row: ReleaseRow): Release {
     toCommit: row.to_commit,
     by: { user: row.by_user, host: row.by_host, pid: row.by_pid },
     startedAt: row.started_at,
-    plan: fromJsonColumn<unknown>(row.plan),
+    plan: storedPlan(row.id, row.plan),
   };
   if (row.intent !== null) release.intent = row.intent;
-  const scope = fromJsonColumn<string[]>(row.scope);
+  const scope = fromJsonColumn<ChangeKind[]>(row.scope);
   if (scope !== undefined) release.scope = scope;
   if (row.from_commit !== null) release.fromCommit = row.from_commit;
   if (row.finished_at !== null) release.finishedAt = row.finished_at;
   if (row.summary !== null) release.summary = row.summary;
   return release;
+}
+
+/**
+ * The plan a release row holds, read as every plan is (`checkPlan`): one this tranche cannot read
+ * is a damaged record, said with the release and where the plan breaks — never a crash halfway
+ * through a resume or a rollback.
+ */
+function storedPlan(releaseId: string, text: string): Plan {
+  const read = checkPlan(fromJsonColumn<unknown>(text));
+  if (read.plan) return read.plan;
+  throw new DamagedRecordError(
+    `release ${releaseId} holds a plan this tranche cannot read: was the store written by another version of tranche, or edited?`,
+    planProblemLines(read, 'plan'),
+  );
 }
 
 export interface JournalRow {
@@ -251,7 +269,7 @@ export function freezeParams(f: Freeze): unknown[] {
 
 export function freezeFromRow(row: FreezeRow): Freeze {
   const freeze: Freeze = {
-    env: row.env, reason: row.reason, allowScope: fromJsonColumn<string[]>(row.allow_scope) ?? [],
+    env: row.env, reason: row.reason, allowScope: fromJsonColumn<ChangeKind[]>(row.allow_scope) ?? [],
     by: row.frozen_by, createdAt: row.created_at,
   };
   if (row.service !== WHOLE_ENV) freeze.service = row.service;

@@ -1,7 +1,7 @@
 import { InputError } from '../../core/input-error.js';
 import { selectEnv, selectService } from '../../core/manifest/select.js';
 import { frozenChanges } from '../../core/state/frozen-changes.js';
-import { CHANGE_KINDS } from '../../core/changes/change-manifest.js';
+import { isUnfinished } from '../../core/state/records.js';
 import { resolveFleet } from '../../core/config/resolve-fleet.js';
 import type { Finding } from '../../core/finding.js';
 import { readReleaseRevisions } from '../../engine/read-release.js';
@@ -16,6 +16,7 @@ import { hasState, withEnvScope, withReadRuntime, withRuntime } from '../runtime
 import { groupedFindings } from '../views/findings.js';
 import { findingJson, writeJson } from '../views/json.js';
 import { stateOptions } from './state-options.js';
+import { changeKinds } from './release-options.js';
 
 
 export const freezeCommand: Command = {
@@ -56,9 +57,7 @@ Exit codes: 0 done / no frozen change; 1 a frozen change; 2 unusable input.`,
         const reason = args.values.reason as string | undefined;
         if (!reason) throw new InputError('freeze needs --reason TEXT: whoever is refused deserves to know why');
         const service = args.values.service === undefined ? undefined : selectService(head.manifest, args.values.service as string).name;
-        const allow = ((args.values['allow-scope'] as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-        const bad = allow.find((s) => !(CHANGE_KINDS as readonly string[]).includes(s));
-        if (bad) throw new InputError(`--allow-scope: ${JSON.stringify(bad)} is not one of ${CHANGE_KINDS.join(', ')}`);
+        const allow = changeKinds('--allow-scope', ((args.values['allow-scope'] as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean));
         const until = args.values.until as string | undefined;
         if (until !== undefined && Number.isNaN(Date.parse(until))) throw new InputError(`--until: ${JSON.stringify(until)} is not a time (use ISO 8601, e.g. 2026-12-01T09:00:00Z)`);
         const freeze = {
@@ -73,7 +72,7 @@ Exit codes: 0 done / no frozen change; 1 a frozen change; 2 unusable input.`,
         await runtime.store.freeze(freeze);
         const latest = (await runtime.store.listReleases({ env, limit: 1 }))[0];
         const running =
-          latest && UNFINISHED.includes(latest.status)
+          latest && isUnfinished(latest.status)
             ? `release ${latest.id} is ${latest.status} in ${env}: it pauses before its next batch if the freeze covers what it still has to deploy`
             : undefined;
         if (args.json) writeJson(io.stdout, { freeze, ...(running ? { running: { releaseId: latest!.id, status: latest!.status, note: running } } : {}) });
@@ -82,9 +81,6 @@ Exit codes: 0 done / no frozen change; 1 a frozen change; 2 unusable input.`,
       });
     }),
 };
-
-/** Releases that have not ended: a freeze set now still bites them, at their next batch boundary. */
-const UNFINISHED: readonly string[] = ['running', 'paused', 'rollback-failed'];
 
 /**
  * `freeze check --from A --to B`, for CI: the change between two commits, as a release of it
@@ -110,7 +106,7 @@ async function freezeCheck(fleet: Fleet, args: ParsedArgs, io: CliIO): Promise<n
     for (const env of envs) {
       const revisions = await readReleaseRevisions(fleet.git, fleet.cache, { ...query, env, fingerprints: async () => runtime.fingerprints });
       const { changes } = await releaseContent(fleet.git, revisions, resolveFleet(revisions.to), { dependencies: false });
-      const kinds = new Map(changes.services.map((s) => [s.service, s.kinds as string[]]));
+      const kinds = new Map(changes.services.map((s) => [s.service, s.kinds]));
       findings.push(...frozenChanges(freezes.filter((f) => f.env === env), now, (_env, service) => kinds.get(service) ?? [], [...kinds.keys()]));
     }
     if (args.json) writeJson(io.stdout, { findings: findings.map(findingJson) });

@@ -1,4 +1,4 @@
-import { CHANGE_KINDS } from '../../core/changes/change-manifest.js';
+import { CHANGE_KINDS, isChangeKind, type ChangeKind } from '../../core/changes/change-manifest.js';
 import { withCleanup } from '../../core/cleanup.js';
 import { InputError } from '../../core/input-error.js';
 import { checkRelease, type ReleaseCheck } from '../../engine/check-release.js';
@@ -68,19 +68,27 @@ export async function withCheckedRelease(
   }, async () => state?.close());
 }
 
-export function intentAndScope(args: { values: ParsedArgs['values'] }): { intent?: string; scope?: string[] } {
+export function intentAndScope(args: { values: ParsedArgs['values'] }): { intent?: string; scope?: ChangeKind[] } {
   const intent = args.values.intent as string | undefined;
-  const scope = (args.values.scope as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const scope = changeKinds('--scope', (args.values.scope as string | undefined)?.split(',').map((s) => s.trim()));
   return { ...(intent !== undefined ? { intent } : {}), ...(scope ? { scope } : {}) };
 }
 
 export function releaseQuery(args: ParsedArgs): Omit<ReleaseQuery, 'deployed' | 'fingerprints'> {
-  const scope = (args.values.scope as string | undefined)?.split(',').map((s) => s.trim());
-  const unknown = scope?.find((s) => !(CHANGE_KINDS as readonly string[]).includes(s));
-  if (unknown !== undefined) throw new InputError(`--scope: ${JSON.stringify(unknown)} is not one of ${CHANGE_KINDS.join(', ')}`);
+  changeKinds('--scope', (args.values.scope as string | undefined)?.split(',').map((s) => s.trim()));
   return {
     env: args.values.env as string | undefined,
     toRef: (args.values.to as string | undefined) ?? 'HEAD',
     ...(args.values.from !== undefined ? { fromRef: args.values.from as string } : {}),
   };
+}
+
+/** The change kinds a flag lists (`--scope`, `--allow-scope`), each checked: a word that is none is unusable input. */
+export function changeKinds(flag: string, words: string[]): ChangeKind[];
+export function changeKinds(flag: string, words: string[] | undefined): ChangeKind[] | undefined;
+export function changeKinds(flag: string, words: string[] | undefined): ChangeKind[] | undefined {
+  if (words === undefined) return undefined;
+  const unknown = words.find((word) => !isChangeKind(word));
+  if (unknown !== undefined) throw new InputError(`${flag}: ${JSON.stringify(unknown)} is not one of ${CHANGE_KINDS.join(', ')}`);
+  return words.filter(isChangeKind);
 }

@@ -1,4 +1,5 @@
 import { InputError } from '../../core/input-error.js';
+import { isUnfinished } from '../../core/state/records.js';
 import type { Command } from '../command.js';
 import { envRolloutCommand } from '../env-rollout-command.js';
 import { EXIT, exitOf } from '../io.js';
@@ -31,7 +32,7 @@ operator (paused again, or a rollback that did not complete); 129, 130, 141, 143
       io,
       async (runtime, env) => {
         const release = (await runtime.store.listReleases({ env, limit: 1 }))[0];
-        if (!release || !['running', 'paused', 'rollback-failed'].includes(release.status)) {
+        if (!release || !isUnfinished(release.status)) {
           throw new InputError(`nothing to resume in ${env}: ${release ? `the latest release, ${release.id}, is ${release.status}` : 'no release is recorded'}`);
         }
         if (release.kind === 'adoption') {

@@ -1,5 +1,4 @@
 import { InputError } from '../../core/input-error.js';
-import { recordedPlan } from '../../core/plan/read-plan.js';
 import type { Command } from '../command.js';
 import { envRolloutCommand } from '../env-rollout-command.js';
 import { EXIT } from '../io.js';
@@ -35,7 +34,7 @@ not complete (needs an operator); 129, 130, 141, 143 stopped.`,
             ? 'is an adoption (it recorded what ran; it deployed nothing)'
             : release.status === 'rolled-back'
               ? 'is already rolled back'
-              : recordedPlan(release).batches.length === 0 ? `deployed nothing (${release.intent ?? 'no steps'})` : undefined;
+              : release.plan.batches.length === 0 ? `deployed nothing (${release.intent ?? 'no steps'})` : undefined;
         if (nothing) {
           io.stdout.write(args.json ? JSON.stringify({ status: 'nothing-to-do', releaseId: release.id }) + '\n' : `release ${release.id} ${nothing}: nothing to roll back\n`);
           return EXIT.findings;

@@ -1,5 +1,4 @@
 import { InputError } from '../../core/input-error.js';
-import { recordedPlan } from '../../core/plan/read-plan.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
@@ -36,7 +35,7 @@ Exit codes: 0 shown; 2 unknown release.`,
           writeJson(io.stdout, { release, journal, checks, findings: findings.map(findingJson) });
           return EXIT.ok;
         }
-        const plan = recordedPlan(release);
+        const plan = release.plan;
         const lines = [
           `release ${release.id} of ${release.env}: ${release.status}${release.summary ? ` — ${release.summary}` : ''}`,
           `by ${release.by.user}@${release.by.host}, ${release.startedAt}${release.finishedAt ? ` → ${release.finishedAt}` : ''}${release.intent ? `; intent: ${release.intent}` : ''}`,

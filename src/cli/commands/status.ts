@@ -1,6 +1,5 @@
 import { selectEnv } from '../../core/manifest/select.js';
 import { inDoubtSteps, releaseProgress } from '../../core/state/release-progress.js';
-import { recordedPlan } from '../../core/plan/read-plan.js';
 import { loadRevision } from '../../engine/load-revision.js';
 import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command } from '../command.js';
@@ -52,7 +51,7 @@ Exit codes: 0 shown; 2 unusable input.`,
             return { ...d, running: live?.running ?? null, ...(live?.pid !== undefined ? { pid: live.pid } : {}), drift: Boolean(drift) };
           }),
         );
-        const progress = release ? releaseProgress(recordedPlan(release), await runtime.store.journal(release.id)) : undefined;
+        const progress = release ? releaseProgress(release.plan, await runtime.store.journal(release.id)) : undefined;
         const inDoubt = progress ? inDoubtSteps(progress) : [];
         const holderAlive = lock ? runtime.isAlive(lock) : undefined;
         const next =

@@ -202,7 +202,7 @@ function classifier(services: Service[], env: string, envs: readonly string[], d
     add(here, service.name, service.config.sources.flatMap((source) => reads(service, source, env)));
     const where = envs.filter((e) => runsIn(service, e));
     add(anywhere, service.name, service.config.sources.flatMap((source) => where.flatMap((e) => reads(service, source, e))));
-    const provides = (service.contracts?.provides ?? {}) as { http?: string; events?: Record<string, string> };
+    const provides = service.contracts?.provides ?? {};
     const specs = [provides.http, ...Object.values(provides.events ?? {})].filter((p): p is string => typeof p === 'string');
     add(contracts, service.name, specs.map((p) => joinRepoPath(service.path, p) ?? p));
   }

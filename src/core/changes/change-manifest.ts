@@ -4,6 +4,10 @@ import type { DependencyChange } from '../deps/dependency-change.js';
 export type ChangeKind = 'config' | 'code' | 'deps' | 'contract';
 export const CHANGE_KINDS: readonly ChangeKind[] = ['config', 'code', 'deps', 'contract'];
 
+export function isChangeKind(word: string): word is ChangeKind {
+  return (CHANGE_KINDS as readonly string[]).includes(word);
+}
+
 /** A commit as people name it: the full id and how it was asked for (`v1 (e30d538)`). */
 export interface RevisionRef {
   commit: string;

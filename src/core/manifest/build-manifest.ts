@@ -1,20 +1,24 @@
+import { JSON_PATH_FORMS, parseJsonPath } from '../checks/json-path.js';
 import { CONFIG_TYPES, coerceValue, parseDuration, type ConfigType } from '../config/coerce.js';
 import { parseValuePath } from '../config/value-path.js';
 import type { Finding } from '../finding.js';
 import { isRuleId, type RuleId, type RuleSeverity } from '../rules/rule-ids.js';
 import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
-import type {
-  DriverName,
-  Environment,
-  KeySpec,
-  Manifest,
-  ManifestLocator,
-  Policy,
-  Resource,
-  ResourceKind,
-  Scalar,
-  Service,
-  SourceSpec,
+import {
+  CHECK_KINDS,
+  type DriverName,
+  type Environment,
+  type KeySpec,
+  type Manifest,
+  type ManifestLocator,
+  type Policy,
+  type Resource,
+  type ResourceKind,
+  type Scalar,
+  type Service,
+  type ServiceChecks,
+  type ServiceContracts,
+  type SourceSpec,
 } from './manifest.js';
 
 export const POLICY_DEFAULTS: Omit<Policy, 'rules'> = {
@@ -231,9 +235,10 @@ function buildService(
   const exec = asRecord(raw.exec);
   if (Array.isArray(exec.deploy)) service.exec = { deploy: strings(exec.deploy), ...(exec.rollback ? { rollback: strings(exec.rollback) } : {}) };
   if (raw.kubernetes && typeof raw.kubernetes === 'object') service.kubernetes = raw.kubernetes as Service['kubernetes'];
-  if (raw.contracts && typeof raw.contracts === 'object') service.contracts = raw.contracts as Raw;
+  // Typed as the schema allows them: a manifest is returned only when the schema holds.
+  if (raw.contracts && typeof raw.contracts === 'object') service.contracts = raw.contracts as ServiceContracts;
   if (raw.checks && typeof raw.checks === 'object') {
-    service.checks = raw.checks as Raw;
+    service.checks = raw.checks as ServiceChecks;
     checkChecks(asRecord(raw.checks), at('checks'), problem);
   }
   return service;
@@ -271,15 +276,14 @@ function buildKeySpec(
   return spec;
 }
 
-const CHECK_KINDS = ['http', 'tcp', 'postgres', 'redis', 'command'] as const;
-
-function checkChecks(checks: Raw, path: Path, problem: (path: Path, message: string) => void): void {
+function checkChecks(checks: Raw, path: Path, problem: (path: Path, message: string, part?: 'key' | 'value') => void): void {
   const one = (check: unknown, at: Path) => {
     const kinds = CHECK_KINDS.filter((k) => asRecord(check)[k] !== undefined);
     if (kinds.length !== 1) {
       problem(at, kinds.length ? `a check has ${kinds.join(' and ')}: give one kind per check` : `a check needs one of ${CHECK_KINDS.join(', ')}`);
     }
     for (const [jsonPath, assertion] of entries(asRecord(asRecord(asRecord(check).http).expect).json)) {
+      if (parseJsonPath(jsonPath) === undefined) problem([...at, 'http', 'expect', 'json', jsonPath], `${JSON.stringify(jsonPath)} is not a JSON path (write ${JSON_PATH_FORMS})`, 'key');
       const { matches } = asRecord(assertion);
       if (typeof matches !== 'string') continue;
       const invalid = regexProblem(matches);

@@ -26,7 +26,7 @@ export function checkReferences(manifest: Manifest): Finding[] {
 
   const providedEvents = new Set<string>();
   for (const service of manifest.services.values()) {
-    const events = (service.contracts?.provides as { events?: object } | undefined)?.events;
+    const events = service.contracts?.provides?.events;
     for (const event of Object.keys(events ?? {})) providedEvents.add(event);
   }
 
@@ -65,7 +65,7 @@ export function checkReferences(manifest: Manifest): Finding[] {
       });
     }
     checkEnvKeys(service.address.keys(), at('address'));
-    const consumes = (service.contracts?.consumes ?? {}) as Record<string, { http?: boolean; event?: boolean }>;
+    const consumes = service.contracts?.consumes ?? {};
     for (const [target, how] of Object.entries(consumes)) {
       if (how?.http && !manifest.services.has(target)) {
         problem(at('contracts', 'consumes', target), `${name} consumes the HTTP API of ${unknown('service', target, serviceNames)}`, 'key');

@@ -2,6 +2,7 @@
 // `npm run schema` (a test keeps the two equal), so editors and tranche validate against one schema.
 
 import { FIXED_RULES, RULES } from '../rules/rule-ids.js';
+import { DRIVER_NAMES, ON_FAILURE } from './manifest.js';
 
 export const manifestSchema = {
   "$schema": "http://json-schema.org/draft-07/schema#",
@@ -113,11 +114,7 @@ export const manifestSchema = {
       "properties": {
         "driver": {
           "description": "How services are deployed in this environment.",
-          "enum": [
-            "local",
-            "exec",
-            "kubernetes"
-          ]
+          "enum": DRIVER_NAMES
         }
       }
     },
@@ -137,11 +134,7 @@ export const manifestSchema = {
         },
         "on_failure": {
           "description": "What a failed gate does.",
-          "enum": [
-            "rollback-batch",
-            "rollback-release",
-            "pause"
-          ]
+          "enum": ON_FAILURE
         },
         "separate_config": {
           "description": "Config-only changes go out in their own batches before code changes.",

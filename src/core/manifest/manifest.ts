@@ -22,7 +22,8 @@ export interface Manifest {
 /** Locates a node of the manifest; `part: 'key'` points at the key rather than its value. */
 export type ManifestLocator = (path: readonly (string | number)[], part?: 'key' | 'value') => SourceLocation;
 
-export type DriverName = 'local' | 'exec' | 'kubernetes';
+export const DRIVER_NAMES = ['local', 'exec', 'kubernetes'] as const;
+export type DriverName = (typeof DRIVER_NAMES)[number];
 
 export interface Environment {
   name: string;
@@ -33,10 +34,14 @@ export interface Policy {
   batch_size: number;
   /** Milliseconds. */
   bake: number;
-  on_failure: 'rollback-batch' | 'rollback-release' | 'pause';
+  on_failure: OnFailure;
   separate_config: boolean;
   rules: Map<RuleId, RuleSeverity>;
 }
+
+/** What a failed gate (or an operator's stop) does to a release: `policy.on_failure`. */
+export const ON_FAILURE = ['rollback-batch', 'rollback-release', 'pause'] as const;
+export type OnFailure = (typeof ON_FAILURE)[number];
 
 export type ResourceKind = 'postgres' | 'redis' | 'http' | 'tcp';
 export type Scalar = string | number | boolean;
@@ -67,9 +72,69 @@ export interface Service {
   kubernetes?: { deployment: string; container?: string; namespace?: string; image: string };
   address: Map<string, string>;
   config: ServiceConfig;
-  /** Kept as written; validated against the schema. */
-  contracts?: Record<string, unknown>;
-  checks?: Record<string, unknown>;
+  contracts?: ServiceContracts;
+  checks?: ServiceChecks;
+}
+
+/** `contracts:` of a service, as the manifest schema allows it (paths relative to the service). */
+export interface ServiceContracts {
+  provides?: {
+    /** An OpenAPI 3.0 or 3.1 document. */
+    http?: string;
+    /** Event → the JSON Schema of its messages. */
+    events?: Record<string, string>;
+  };
+  /** Service → how this one depends on it: its HTTP API (the operations it calls), its events. */
+  consumes?: Record<string, { http?: boolean; operations?: string[]; event?: boolean }>;
+}
+
+/** `checks:` of a service: one health check, then sanity checks in order. */
+export interface ServiceChecks {
+  health?: Check;
+  sanity?: Check[];
+}
+
+/** The kinds of check (PRODUCT §3 `checks`): a check has exactly one. */
+export const CHECK_KINDS = ['http', 'tcp', 'postgres', 'redis', 'command'] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
+
+/** One check as written: exactly one kind (the manifest refuses others), values may hold `${KEY}`. */
+export interface Check {
+  name?: string;
+  /** A duration (`5s`). */
+  timeout?: string;
+  http?: HttpCheckSpec;
+  tcp?: { host: string; port: number | string };
+  postgres?: { url?: string; host?: string; port?: number | string; database?: string; user?: string; password?: string; query?: string };
+  redis?: { url?: string; host?: string; port?: number | string };
+  /** An argument list, never a shell string. */
+  command?: string[];
+}
+
+export interface HttpCheckSpec {
+  method?: string;
+  /** On the service's address; or `url`, absolute. */
+  path?: string;
+  url?: string;
+  headers?: Record<string, string>;
+  /** A string as it is, anything else as JSON. */
+  body?: unknown;
+  timeout?: string;
+  max_body?: number;
+  expect?: {
+    status?: number | number[];
+    contains?: string;
+    /** JSON path (`core/checks/json-path.ts`) → a condition on the value there. */
+    json?: Record<string, JsonAssertion>;
+  };
+}
+
+/** A condition on the value at a JSON path of an answer. */
+export interface JsonAssertion {
+  exists?: boolean;
+  equals?: unknown;
+  /** A JavaScript regular expression. */
+  matches?: string;
 }
 
 export interface ServiceConfig {

@@ -1,7 +1,7 @@
-import { changesCode, type ChangeManifest, type ServiceChanges } from '../changes/change-manifest.js';
+import { changesCode, type ChangeKind, type ChangeManifest, type ServiceChanges } from '../changes/change-manifest.js';
 import type { ContractEdge } from '../contracts/contract-edges.js';
 import { compareFindings, type Finding } from '../finding.js';
-import type { Manifest, Service } from '../manifest/manifest.js';
+import { CHECK_KINDS, type Manifest, type Service } from '../manifest/manifest.js';
 import { applyPolicy } from '../rules/apply-policy.js';
 import { contractConstraints } from './contract-order.js';
 import { mixedVersionFindings } from './mixed-versions.js';
@@ -31,7 +31,7 @@ export interface PlanInput {
   /** ISO time, from the caller's clock. */
   createdAt: string;
   intent?: string;
-  scope?: string[];
+  scope?: ChangeKind[];
 }
 
 /**
@@ -124,8 +124,7 @@ function configChanges(before: Record<string, string>, after: Record<string, str
 
 /** The names a service's sanity checks go by: their `name`, or their kind and position. */
 export function sanityNames(service: Service): string[] {
-  const sanity = (service.checks?.sanity ?? []) as Record<string, unknown>[];
-  return sanity.map((check, i) => (typeof check.name === 'string' ? check.name : `${Object.keys(check).find((k) => k !== 'timeout') ?? 'check'} #${i + 1}`));
+  return (service.checks?.sanity ?? []).map((check, i) => check.name ?? `${CHECK_KINDS.find((kind) => check[kind] !== undefined) ?? 'check'} #${i + 1}`);
 }
 
 function gatesOf(services: Service[], bakeMs: number): Gates {

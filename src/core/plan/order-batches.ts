@@ -1,9 +1,9 @@
 import type { Manifest } from '../manifest/manifest.js';
 import { predecessors, type OrderConstraint } from './contract-order.js';
-import type { Step } from './plan.js';
+import type { BatchKind, Step } from './plan.js';
 
 export interface OrderedBatch {
-  kind: 'config' | 'code';
+  kind: BatchKind;
   steps: Step[];
   reasons: string[];
 }
@@ -60,7 +60,7 @@ export function orderBatches(
 }
 
 function reasonsFor(
-  kind: 'config' | 'code',
+  kind: BatchKind,
   batch: Step[],
   changingDeps: (name: string) => string[],
   constraints: readonly OrderConstraint[],

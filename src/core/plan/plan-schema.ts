@@ -4,7 +4,8 @@
 
 import { CHANGE_KINDS } from '../changes/change-manifest.js';
 import { manifestSchema } from '../manifest/manifest-schema.js';
-import { PLAN_FORMAT } from './plan.js';
+import { ON_FAILURE } from '../manifest/manifest.js';
+import { BATCH_KINDS, PLAN_FORMAT, STEP_CHANGES } from './plan.js';
 
 const commit = { $ref: '#/definitions/commit' } as const;
 const text = { type: 'string' } as const;
@@ -47,7 +48,7 @@ export const planSchema = {
       properties: {
         batch_size: { type: 'integer', minimum: 1 },
         bake: { description: 'Milliseconds.', type: 'integer', minimum: 0 },
-        on_failure: { enum: ['rollback-batch', 'rollback-release', 'pause'] },
+        on_failure: { enum: ON_FAILURE },
       },
     },
     findings: { type: 'array', items: { $ref: '#/definitions/finding' } },
@@ -77,7 +78,7 @@ export const planSchema = {
       required: ['index', 'kind', 'services', 'steps', 'gates', 'reasons'],
       properties: {
         index: { description: '1 for the first batch.', type: 'integer', minimum: 1 },
-        kind: { enum: ['config', 'code'] },
+        kind: { enum: BATCH_KINDS },
         services: names,
         steps: { type: 'array', items: { $ref: '#/definitions/step' } },
         gates: {
@@ -99,7 +100,7 @@ export const planSchema = {
       required: ['service', 'change', 'to', 'rollback', 'configChanges'],
       properties: {
         service: { $ref: '#/definitions/name' },
-        change: { enum: ['new', 'code', 'config', 'code+config'] },
+        change: { enum: STEP_CHANGES },
         to: { $ref: '#/definitions/version' },
         from: { $ref: '#/definitions/version' },
         rollback: {

@@ -1,5 +1,6 @@
-import type { ChangeManifest } from '../changes/change-manifest.js';
+import type { ChangeKind, ChangeManifest } from '../changes/change-manifest.js';
 import type { Finding } from '../finding.js';
+import type { Policy } from '../manifest/manifest.js';
 
 /** A service at one version: the fleet commit, the content of its paths, the config it runs with. */
 export interface VersionRef {
@@ -9,7 +10,12 @@ export interface VersionRef {
 }
 
 /** What a step does to its service: why it is in the plan. */
-export type StepChange = 'new' | 'code' | 'config' | 'code+config';
+export const STEP_CHANGES = ['new', 'code', 'config', 'code+config'] as const;
+export type StepChange = (typeof STEP_CHANGES)[number];
+
+/** What a batch deploys: config-only changes, or code (with or without config). */
+export const BATCH_KINDS = ['config', 'code'] as const;
+export type BatchKind = (typeof BATCH_KINDS)[number];
 
 /** Deploy one service to one version; its rollback is known before anything starts. */
 export interface Step {
@@ -37,7 +43,7 @@ export interface Gates {
 export interface Batch {
   index: number;
   /** Config-only changes go out first in their own batches when `policy.separate_config` holds. */
-  kind: 'config' | 'code';
+  kind: BatchKind;
   services: string[];
   steps: Step[];
   gates: Gates;
@@ -60,14 +66,14 @@ export interface Plan {
   env: string;
   createdAt: string;
   intent?: string;
-  scope?: string[];
+  scope?: ChangeKind[];
   to: { commit: string; label: string };
   basis: {
     /** The deployed state the plan starts from: service → version (only services deployed). */
     deployed: Record<string, VersionRef>;
     toCommit: string;
   };
-  policy: { batch_size: number; bake: number; on_failure: 'rollback-batch' | 'rollback-release' | 'pause' };
+  policy: Pick<Policy, 'batch_size' | 'bake' | 'on_failure'>;
   findings: Finding[];
   /** Exactly what the release carries per service (commits, files, config keys, dependencies); absent in plans made before it was recorded. */
   changes?: ChangeManifest;

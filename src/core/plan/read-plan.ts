@@ -1,6 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { describeSchemaError, pathToPointer, shown, type SchemaWords } from '../describe-schema-error.js';
-import { InputError } from '../input-error.js';
 import { jsonLocation, jsonSyntaxErrorOffset, lineColumn } from '../json-locator.js';
 import type { Release } from '../state/records.js';
 import { planSchema } from './plan-schema.js';
@@ -47,7 +46,7 @@ export function checkPlan(data: unknown, locate?: (path: (string | number)[], pa
   const notPlan = notAPlan(data);
   if (notPlan) return { problems: [at(notPlan.path, 'value', notPlan.message)] };
   const check = validator();
-  if (check(data)) return { plan: data as Plan };
+  if (check(data)) return { plan: data };
   const problems: PlanProblem[] = [];
   const seen = new Set<string>();
   for (const error of check.errors ?? []) {
@@ -68,11 +67,11 @@ export function planProblemLines(read: { problems: readonly PlanProblem[]; omitt
   return lines;
 }
 
-let validate: ValidateFunction | undefined;
+let validate: ValidateFunction<Plan> | undefined;
 
-function validator(): ValidateFunction {
+function validator(): ValidateFunction<Plan> {
   // strictRequired off: the rollback's `then` requires `to`, which its `properties` declare one level up.
-  validate ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true, strictRequired: false }).compile(planSchema as object);
+  validate ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true, strictRequired: false }).compile<Plan>(planSchema);
   return validate;
 }
 
@@ -84,6 +83,9 @@ function notAPlan(data: unknown): { path: (string | number)[]; message: string }
   const format = (data as { format: unknown }).format;
   if (typeof format === 'number' && Number.isInteger(format) && format > PLAN_FORMAT) {
     return { path: ['format'], message: `plan format ${format} is newer than this tranche reads (format ${PLAN_FORMAT}): apply it with the tranche that made it, or make the plan again with this one` };
+  }
+  if (typeof format === 'number' && Number.isInteger(format) && format < PLAN_FORMAT) {
+    return { path: ['format'], message: `plan format ${format} is not one tranche has written (this tranche reads format ${PLAN_FORMAT}): make the plan again` };
   }
   return undefined;
 }
@@ -108,26 +110,6 @@ function syntaxProblem(text: string, error: unknown): PlanProblem {
   return { pointer: '', message: `not JSON: ${what}`, ...lineColumn(text, Math.min(offset, text.length)) };
 }
 
-const checked = new WeakSet<object>();
-
-/**
- * The plan a release recorded in the state store executes, checked against the plan schema once
- * per value read: a plan tranche cannot read is unusable input (exit 2), said with where in the
- * plan it breaks — never a crash halfway through a resume or a rollback.
- */
-export function recordedPlan(release: Pick<Release, 'id' | 'plan'>): Plan {
-  const value = release.plan;
-  if (typeof value === 'object' && value !== null && checked.has(value)) return value as Plan;
-  const read = checkPlan(value);
-  if (read.problems) {
-    throw new InputError(
-      `release ${release.id} in the state store holds a plan this tranche cannot read (was the store written by another version of tranche, or edited?):\n  ${planProblemLines(read, 'plan').join('\n  ')}`,
-    );
-  }
-  checked.add(read.plan);
-  return read.plan;
-}
-
 /**
  * A plan about to be recorded for a release, checked as the store will give it back (its JSON):
  * a plan tranche would not read back is never recorded — that would be a bug in tranche — and
@@ -136,6 +118,5 @@ export function recordedPlan(release: Pick<Release, 'id' | 'plan'>): Plan {
 export function planToRecord(release: Pick<Release, 'id' | 'plan'>): Plan {
   const read = checkPlan(JSON.parse(JSON.stringify(release.plan)) as unknown);
   if (read.problems) throw new Error(`internal error: the plan of release ${release.id} does not match the plan schema: ${planProblemLines(read, 'plan').join('; ')}`);
-  checked.add(release.plan as object);
-  return release.plan as Plan;
+  return release.plan;
 }

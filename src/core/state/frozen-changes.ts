@@ -1,3 +1,4 @@
+import type { ChangeKind } from '../changes/change-manifest.js';
 import type { Finding } from '../finding.js';
 import type { Plan, Step } from '../plan/plan.js';
 import type { Freeze } from './records.js';
@@ -6,7 +7,7 @@ import type { Freeze } from './records.js';
  * `change/frozen` findings of `freeze check`: services whose change (its kinds: config, code, deps, contract) a freeze
  * in force does not allow. `changes(env, service)` says what the change does to a service there.
  */
-export function frozenChanges(freezes: readonly Freeze[], now: string, changes: (env: string, service: string) => string[], services: readonly string[]): Finding[] {
+export function frozenChanges(freezes: readonly Freeze[], now: string, changes: (env: string, service: string) => readonly ChangeKind[], services: readonly string[]): Finding[] {
   const findings: Finding[] = [];
   for (const freeze of freezes.filter((f) => !f.until || f.until > now)) {
     for (const service of freeze.service ? [freeze.service] : services) {
@@ -30,7 +31,7 @@ export function frozenChanges(freezes: readonly Freeze[], now: string, changes: 
  * say of the service (a lockfile bump is deps, a spec is contract), or, in a plan that did not
  * record them, what the step does.
  */
-function stepKinds(plan: Plan, step: Step): string[] {
+function stepKinds(plan: Plan, step: Step): ChangeKind[] {
   const content = plan.changes?.services.find((s) => s.service === step.service);
   if (content?.kinds.length) return content.kinds;
   return step.change === 'config' ? ['config'] : step.change === 'code+config' ? ['code', 'config'] : ['code'];

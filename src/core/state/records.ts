@@ -1,5 +1,8 @@
 /** The records tranche keeps about releases, persisted through the `Store` port. Plain JSON, no secret values. */
 
+import type { ChangeKind } from '../changes/change-manifest.js';
+import type { Plan } from '../plan/plan.js';
+
 export type ReleaseStatus =
   | 'running'
   | 'succeeded'
@@ -7,6 +10,14 @@ export type ReleaseStatus =
   | 'rollback-failed' // a gate failed and the rollback did not complete: needs an operator
   | 'paused' // on_failure: pause, waiting for the operator
   | 'rolled-back'; // rolled back on request
+
+/** The statuses of a release that has not ended: it holds its environment until resumed or rolled back. */
+export const UNFINISHED_STATUSES: readonly ReleaseStatus[] = ['running', 'paused', 'rollback-failed'];
+
+/** Whether a release with this status has not ended (`UNFINISHED_STATUSES`). */
+export function isUnfinished(status: ReleaseStatus): boolean {
+  return UNFINISHED_STATUSES.includes(status);
+}
 
 /**
  * What a record of the release history is: a `release` deploys a plan; an `adoption` records
@@ -21,7 +32,7 @@ export interface Release {
   env: string;
   status: ReleaseStatus;
   intent?: string;
-  scope?: string[];
+  scope?: ChangeKind[];
   /** The deployed fleet commit the release started from, when one was recorded. */
   fromCommit?: string;
   toCommit: string;
@@ -31,8 +42,11 @@ export interface Release {
   finishedAt?: string;
   /** One line a person reads: what happened and why. */
   summary?: string;
-  /** The plan the release executes (plain JSON, no secrets). */
-  plan: unknown;
+  /**
+   * The plan the release executes (plain JSON, no secrets). A store gives back only a plan that
+   * reads as one (`checkPlan`): one that does not is a damaged record, said with the release.
+   */
+  plan: Plan;
 }
 
 /** A journal record: written before a driver is called and after it returns. Never updated, only appended. */
@@ -58,13 +72,16 @@ export interface JournalEntry {
   detail?: Record<string, unknown>;
 }
 
+/** Where a check runs in a release: before anything restarts, after a batch, or during its bake. */
+export type Gate = 'preflight' | 'health' | 'sanity' | 'bake';
+
 /** The result of one check run during a release. */
 export interface CheckRecord {
   releaseId: string;
   at: string;
   batch: number;
   service: string;
-  gate: 'preflight' | 'health' | 'sanity' | 'bake';
+  gate: Gate;
   name: string;
   ok: boolean;
   message: string;
@@ -104,7 +121,7 @@ export interface Freeze {
   env: string;
   service?: string;
   reason: string;
-  allowScope: string[];
+  allowScope: ChangeKind[];
   until?: string;
   by: string;
   createdAt: string;

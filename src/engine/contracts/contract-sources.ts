@@ -17,7 +17,7 @@ export async function readContractSources(git: Git, revision: FleetRevision): Pr
   const roots: SpecRoot[] = [];
   const consumes: ContractSources['consumes'] = [];
   for (const service of manifest.services.values()) {
-    const provides = (service.contracts?.provides ?? {}) as { http?: string; events?: Record<string, string> };
+    const provides = service.contracts?.provides ?? {};
     const spec = (key: string[], path: string) => {
       // A path that leaves the repository is kept as written: it is never read, and reported missing.
       const joined = joinRepoPath(service.path, path) ?? `${service.path}/${path}`;

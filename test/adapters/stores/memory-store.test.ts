@@ -4,6 +4,7 @@ import { ManualClock } from '../../support/fakes/manual-clock.js';
 import { MemoryStore } from '../../support/fakes/memory-store.js';
 import { holdLock } from '../../support/held-store.js';
 import { storeContract } from './store-contract.js';
+import { emptyPlan } from '../../core/plan/plan-fixture.js';
 
 // The engine suite's store passes the same contract as the real ones. It lives in one process, so
 // "another process" in the contract is another connection to the same state here.
@@ -19,7 +20,7 @@ storeContract(
 );
 
 const holder = (token: string) => ({ env: 'prod', token, user: 'alice', host: 'laptop', pid: 1 });
-const release = { id: 'r1', kind: 'release', env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'alice', host: 'laptop', pid: 1 }, startedAt: '2026-12-01T10:00:00.000Z', plan: {} } as const;
+const release = { id: 'r1', kind: 'release', env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'alice', host: 'laptop', pid: 1 }, startedAt: '2026-12-01T10:00:00.000Z', plan: emptyPlan() } as const;
 const entry = { releaseId: 'r1', at: '2026-12-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started' } as const;
 
 describe('MemoryStore beyond the contract', () => {

@@ -10,8 +10,10 @@ import { SchemaTooNewError } from '../../../src/adapters/stores/schema-too-new-e
 import { SQLITE_MIGRATIONS } from '../../../src/adapters/stores/sqlite-migrations.js';
 import { SqliteStore } from '../../../src/adapters/stores/sqlite-store.js';
 import { InputError } from '../../../src/core/input-error.js';
-import type { Store } from '../../../src/ports/store.js';
+import { StoreFaultError, type Release, type Store } from '../../../src/ports/store.js';
+import { C2, emptyPlan, fixturePlan } from '../../core/plan/plan-fixture.js';
 import { storeContract } from './store-contract.js';
+import { holdLock } from '../../support/held-store.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -90,7 +92,7 @@ describe('SqliteStore on a file', () => {
     db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))");
     db.exec(SQLITE_MIGRATIONS[0]!.sql);
     db.prepare("INSERT INTO schema_migrations (version, name) VALUES (1, 'v1')").run();
-    db.prepare("INSERT INTO releases (id, env, status, to_commit, by_user, by_host, by_pid, started_at, plan) VALUES ('r1', 'dev', 'succeeded', 'abc', 'u', 'h', 1, '2026-01-01T00:00:00.000Z', '{}')").run();
+    db.prepare("INSERT INTO releases (id, env, status, to_commit, by_user, by_host, by_pid, started_at, plan) VALUES ('r1', 'dev', 'succeeded', 'abc', 'u', 'h', 1, '2026-01-01T00:00:00.000Z', ?)").run(JSON.stringify(emptyPlan()));
     db.close();
     const store = new SqliteStore(path);
     await store.migrate();
@@ -111,6 +113,57 @@ describe('SqliteStore on a file', () => {
     assert.deepEqual(rows.map((r) => r.version), [1, 2, 3]);
     assert.match(rows[0]?.applied_at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.equal(mode, 'wal');
+  });
+});
+
+describe('SqliteStore: a recorded plan is read as every plan is', () => {
+  /** A store with one release whose plan row is `tamper`ed with by hand, opened as tranche opens one. */
+  async function tampered(tamper: (plan: any) => void): Promise<Store> {
+    const root = tempDir();
+    const store = await openStore(undefined, root);
+    const release: Release = {
+      id: 'r1', kind: 'release', env: 'prod', status: 'paused', toCommit: C2, by: { user: 'u', host: 'h', pid: 1 },
+      startedAt: '2026-01-01T00:00:00.000Z', plan: fixturePlan(),
+    };
+    await store.createRelease(release, (await holdLock(store, 'prod')).fence);
+    await store.close();
+    const db = raw(join(root, '.tranche', 'state.db'));
+    const plan = JSON.parse((db.prepare("SELECT plan FROM releases WHERE id = 'r1'").get() as { plan: string }).plan);
+    tamper(plan);
+    db.prepare("UPDATE releases SET plan = ? WHERE id = 'r1'").run(JSON.stringify(plan));
+    db.close();
+    return openStore(undefined, root);
+  }
+
+  test('a plan row that does not match the plan schema is a damaged record naming the release and where the plan breaks, for every read of it', async () => {
+    const store = await tampered((plan) => (plan.batches[0].steps[0].rollback = { action: 'redeploy' }));
+    try {
+      for (const read of [() => store.getRelease('r1'), () => store.listReleases({ env: 'prod' })]) {
+        await assert.rejects(read(), (error: Error) => {
+          assert.ok(error instanceof StoreFaultError, String(error));
+          assert.equal(
+            error.message,
+            `the state store ${join(store instanceof SqliteStore ? store.path : '')} holds a damaged record (release r1 holds a plan this tranche cannot read: was the store written by another version of tranche, or edited?): restore it from a backup\n` +
+              '  plan: batches.0.steps.0.rollback is missing the required key to (at /batches/0/steps/0/rollback)',
+          );
+          return true;
+        });
+      }
+      assert.deepEqual(await store.deployed('prod'), new Map(), 'what does not hold the plan still reads');
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a plan row of another format is refused with the format it has', async () => {
+    for (const [format, said] of [[2, /plan: plan format 2 is newer than this tranche reads \(format 1\)/], [0, /plan: plan format 0 is not one tranche has written/]] as const) {
+      const store = await tampered((plan) => (plan.format = format));
+      try {
+        await assert.rejects(store.getRelease('r1'), (error: Error) => error instanceof StoreFaultError && /release r1 holds a plan this tranche cannot read/.test(error.message) && said.test(error.message));
+      } finally {
+        await store.close();
+      }
+    }
   });
 });
 

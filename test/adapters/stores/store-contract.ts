@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { LockLostError } from '../../../src/ports/store.js';
+import { emptyPlan, fixturePlan } from '../../core/plan/plan-fixture.js';
 import type { Finding } from '../../../src/core/finding.js';
 import type {
   CheckRecord, DeployedService, Fence, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
@@ -52,14 +53,14 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
       const full = release('r1', {
         intent: 'move orders-db to port 6432', scope: ['config', 'code'], fromCommit: 'a'.repeat(40),
         finishedAt: '2025-03-01T10:05:00.000Z', summary: 'succeeded: 3 services in 2 batches', status: 'succeeded',
-        plan: { batches: [{ services: ['orders', 'billing'], kind: 'config' }], note: 'ünïcødé ✓', n: 1.5, none: null, ok: false },
+        plan: fixturePlan({ findings: [{ rule: 'change/no-intent', severity: 'warn', message: 'ünïcødé ✓ "quoted"' }] }),
       });
       await store.createRelease(full, fences.prod);
       assert.deepEqual(await store.getRelease('r1'), full);
     });
 
     it('keeps what kind of record a release is: a release, or an adoption of what runs', async (store, fences) => {
-      await store.createRelease(release('adopted', { kind: 'adoption', status: 'succeeded', plan: { batches: [] } }), fences.prod);
+      await store.createRelease(release('adopted', { kind: 'adoption', status: 'succeeded', plan: emptyPlan() }), fences.prod);
       await store.createRelease(release('deployed'), fences.prod);
       assert.deepEqual((await store.listReleases({ env: 'prod' })).map((r) => [r.id, r.kind]).sort(), [['adopted', 'adoption'], ['deployed', 'release']]);
     });
@@ -499,7 +500,7 @@ async function racingKeys(location: StoreLocation | StoreConnection, proposals: 
 function release(id: string, fields: Partial<Release> = {}): Release {
   return {
     id, kind: 'release', env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'alice', host: 'laptop', pid: 1234 },
-    startedAt: '2025-03-01T10:00:00.000Z', plan: { batches: [] }, ...fields,
+    startedAt: '2025-03-01T10:00:00.000Z', plan: emptyPlan(), ...fields,
   };
 }
 

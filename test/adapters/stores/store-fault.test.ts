@@ -7,6 +7,7 @@ import { openStore } from '../../../src/adapters/stores/open-store.js';
 import { storeFault } from '../../../src/adapters/stores/store-fault.js';
 import { LockLostError, StoreFaultError } from '../../../src/ports/store.js';
 import { holdLock } from '../../support/held-store.js';
+import { emptyPlan } from '../../core/plan/plan-fixture.js';
 
 // What each way a store can fail says, from the real errors of the real drivers.
 
@@ -52,7 +53,7 @@ describe('storeFault', () => {
     const store = await openStore('fenced/state.db', dir);
     try {
       const { fence } = await holdLock(store, 'dev');
-      const release = { id: 'r1', kind: 'release' as const, env: 'dev', status: 'running' as const, toCommit: 'c'.repeat(40), by: { user: 'u', host: 'h', pid: 1 }, startedAt: '2026-01-01T00:00:00.000Z', plan: {} };
+      const release = { id: 'r1', kind: 'release' as const, env: 'dev', status: 'running' as const, toCommit: 'c'.repeat(40), by: { user: 'u', host: 'h', pid: 1 }, startedAt: '2026-01-01T00:00:00.000Z', plan: emptyPlan() };
       await store.createRelease(release, fence);
       await assert.rejects(store.appendJournal({ releaseId: 'r1', at: release.startedAt, batch: 0, kind: 'release', event: 'started' }, { env: 'dev', token: 'not-the-holder' }), LockLostError);
       assert.equal(await store.appendJournal({ releaseId: 'r1', at: release.startedAt, batch: 0, kind: 'release', event: 'started' }, fence), 1);

@@ -62,3 +62,12 @@ export function fixturePlan(edit: { deployed?: Record<string, ServiceState>; tar
 
 /** A deep copy to edit as a person editing the file would. */
 export const copy = (plan: Plan): Plan => JSON.parse(JSON.stringify(plan)) as Plan;
+
+/** The smallest plan the schema reads: nothing to deploy in prod. `fields` replaces what it names. */
+export function emptyPlan(fields: Partial<Plan> = {}): Plan {
+  return {
+    format: 1, fleet: 'shop', env: 'prod', createdAt: '2026-12-01T10:00:00.000Z', to: { commit: C2, label: 'HEAD (2222222)' },
+    basis: { deployed: {}, toCommit: C2 }, policy: { batch_size: 1, bake: 0, on_failure: 'rollback-batch' }, findings: [], batches: [], unchanged: [],
+    ...fields,
+  };
+}

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { jsonOffset } from '../../../src/core/json-locator.js';
 import { comparePlans } from '../../../src/core/plan/compare-plans.js';
 import type { Plan } from '../../../src/core/plan/plan.js';
-import { checkPlan, MAX_PROBLEMS, planProblemLines, planToRecord, readPlan, recordedPlan, type PlanReading } from '../../../src/core/plan/read-plan.js';
+import { checkPlan, MAX_PROBLEMS, planProblemLines, planToRecord, readPlan, type PlanReading } from '../../../src/core/plan/read-plan.js';
 import { copy, fixturePlan } from './plan-fixture.js';
 
 const text = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -70,11 +70,13 @@ describe('readPlan', () => {
     assert.match(problems(readPlan('{\n  "format": 1 x\n}'))[0]!, /^2:15  not JSON: /);
   });
 
-  test('what is no plan at all, and a plan of a newer format, are said as such', () => {
+  test('what is no plan at all, and a plan of a format this tranche does not read, are said as such', () => {
     assert.deepEqual(problems(readPlan('{"hello": "world"}')), ['1:1  not a tranche plan (tranche plan -o writes one): it has no format field']);
     assert.deepEqual(problems(readPlan('[1]')), ['1:1  not a tranche plan (tranche plan -o writes one): it holds a list, not a map']);
     assert.deepEqual(problems(readPlan('null')), ['1:1  not a tranche plan (tranche plan -o writes one): it holds null, not a map']);
     assert.match(problems(readPlan(edited((p) => (p.format = 2))))[0]!, /^2:13 \/format plan format 2 is newer than this tranche reads \(format 1\)/);
+    assert.deepEqual(problems(readPlan(edited((p) => (p.format = 0)))), ['2:13 /format plan format 0 is not one tranche has written (this tranche reads format 1): make the plan again']);
+    assert.deepEqual(checkPlan({ ...fixturePlan(), format: 7 }).problems?.map((p) => p.message), ['plan format 7 is newer than this tranche reads (format 1): apply it with the tranche that made it, or make the plan again with this one']);
   });
 
   test('a plan broken everywhere reports its first problems, located, and how many more there are', () => {
@@ -97,19 +99,6 @@ describe('planToRecord', () => {
     const broken = copy(plan) as any;
     broken.policy.bake = 1.5;
     assert.throws(() => planToRecord({ id: 'r2', plan: broken }), /^Error: internal error: the plan of release r2 does not match the plan schema: plan: policy\.bake must be an integer/);
-  });
-});
-
-describe('recordedPlan', () => {
-  test('gives back a plan the state store holds, and refuses one it cannot read with where it breaks', () => {
-    const plan = fixturePlan();
-    assert.equal(recordedPlan({ id: 'r1', plan }), plan);
-    const broken = copy(plan) as any;
-    broken.batches[0].steps = {};
-    assert.throws(
-      () => recordedPlan({ id: 'r2', plan: broken }),
-      (error: Error) => error.name === 'InputError' && /release r2 in the state store holds a plan this tranche cannot read/.test(error.message) && /plan: batches\.0\.steps must be a list, found a map \(at \/batches\/0\/steps\)/.test(error.message),
-    );
   });
 });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Plan } from '../../../src/core/plan/plan.js';
 import { frozenSteps } from '../../../src/core/state/frozen-changes.js';
+import type { Freeze } from '../../../src/core/state/records.js';
 
 const v = (commit: string) => ({ commit, contentId: `${commit}-content`, configHash: 'h1' });
 const plan = (change: 'code' | 'config'): Plan => ({
@@ -18,7 +19,7 @@ const plan = (change: 'code' | 'config'): Plan => ({
 });
 
 describe('frozenSteps', () => {
-  const freeze = { env: 'prod', reason: 'migration', allowScope: ['config'], by: 'ops', createdAt: 't' };
+  const freeze: Freeze = { env: 'prod', reason: 'migration', allowScope: ['config'], by: 'ops', createdAt: 't' };
   test('refuses a code change outside the allowed scope, and allows a config one', () => {
     assert.equal(frozenSteps(plan('code'), [freeze], '2026-01-01').length, 1);
     assert.deepEqual(frozenSteps(plan('config'), [freeze], '2026-01-01'), []);

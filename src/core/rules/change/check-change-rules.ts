@@ -1,4 +1,4 @@
-import type { ChangeManifest } from '../../changes/change-manifest.js';
+import type { ChangeKind, ChangeManifest } from '../../changes/change-manifest.js';
 import type { Finding } from '../../finding.js';
 import { listed } from '../../listed.js';
 
@@ -6,7 +6,7 @@ export interface ChangeRuleInput {
   changes: ChangeManifest;
   intent?: string;
   /** The declared scope of the release: what it may change. */
-  scope?: string[];
+  scope?: ChangeKind[];
   /** Per service, its files that differ from HEAD in the working tree (when the target is HEAD). */
   uncommitted?: Map<string, string[]>;
   /** `--allow-dirty`, allowed only for the least critical environment. */
