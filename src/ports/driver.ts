@@ -1,5 +1,5 @@
 import type { Liveness, ServiceDown } from '../core/checks/liveness.js';
-import type { Service } from '../core/manifest/manifest.js';
+import type { DriverName, Service } from '../core/manifest/manifest.js';
 
 export type { Liveness, ServiceDown };
 
@@ -58,7 +58,7 @@ export interface RunningService {
  * implementation passes `test/adapters/drivers/driver-contract.ts`.
  */
 export interface Driver {
-  readonly name: 'local' | 'exec' | 'kubernetes';
+  readonly name: DriverName;
   /**
    * Makes `service` run `target` with `config`. Idempotent: asking again for what already runs is
    * safe, so a step left in doubt by a crash can simply be run again. Throws `DriverError`.

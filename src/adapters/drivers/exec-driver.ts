@@ -10,6 +10,7 @@ import { formatShell } from './format-shell.js';
 import { withLastLines } from './line-tail.js';
 import { describeExit, runCommand } from './run-command.js';
 import { readJsonFile, runtimeDir, writeJsonAtomic } from './runtime-files.js';
+import { registerDriver } from './registry.js';
 
 /** What `exec.json` records of the last successful run. Never a config value: its hash only. */
 export interface ExecState {
@@ -136,3 +137,5 @@ export class ExecDriver implements Driver {
 function stateFile(fleetRoot: string, env: string, service: string): string {
   return join(runtimeDir(fleetRoot, env, service), 'exec.json');
 }
+
+registerDriver('exec', (settings) => new ExecDriver(settings));
