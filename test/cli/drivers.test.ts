@@ -15,3 +15,12 @@ describe('an environment whose driver this tranche does not have', () => {
     assert.equal(fleet.run(['apply', '--env', 'dev', '--yes']).code, 0, 'the exec environment of the same fleet deploys');
   });
 });
+
+describe('exec.stop', () => {
+  test('that is not an argument list is refused where it stands; exit 2', () => {
+    const fleet = execFleet(repos, {}, EXEC_MANIFEST.replace('    exec:\n', '    exec:\n      stop: ./stop.sh\n'));
+    const result = fleet.run(['validate']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^tranche\.yaml:11:13: services\.a\.exec\.stop must be a list, found the string "\.\/stop\.sh"$/m);
+  });
+});

@@ -289,6 +289,9 @@ export const manifestSchema = {
             },
             "rollback": {
               "$ref": "#/definitions/argv"
+            },
+            "stop": {
+              "$ref": "#/definitions/argv"
             }
           }
         },
