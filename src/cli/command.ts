@@ -27,6 +27,16 @@ export interface Command {
   run(args: ParsedArgs, io: CliIO): Promise<number>;
 }
 
+/**
+ * A command as `tranche --help` lists it, and how to get the rest: `load` imports the command's
+ * module, so that a run loads only the command it runs (and `--help` none).
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
 export interface ParsedArgs {
   values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];

@@ -1,31 +1,13 @@
 import { createRequire } from 'node:module';
 import { suggestion } from '../core/did-you-mean.js';
 import { InputError } from '../core/input-error.js';
-import { commandHelp, parseCommandArgs, type Command } from './command.js';
-import { adoptCommand } from './commands/adopt.js';
-import { applyCommand } from './commands/apply.js';
-import { changesCommand } from './commands/changes.js';
-import { checkCommand } from './commands/check.js';
-import { contractCommand } from './commands/contract.js';
-import { depsCommand } from './commands/deps.js';
-import { downCommand } from './commands/down.js';
-import { freezeCommand, unfreezeCommand } from './commands/freeze.js';
-import { historyCommand } from './commands/history.js';
-import { initCommand } from './commands/init.js';
-import { planCommand } from './commands/plan.js';
-import { resumeCommand } from './commands/resume.js';
-import { rollbackCommand } from './commands/rollback.js';
-import { showCommand } from './commands/show.js';
-import { statusCommand } from './commands/status.js';
-import { configCommand } from './commands/config.js';
-import { driftCommand } from './commands/drift.js';
-import { validateCommand } from './commands/validate.js';
-import { demoCommand } from '../demo/demo-command.js';
+import { commandHelp, parseCommandArgs, type Command, type CommandEntry } from './command.js';
+import { COMMAND_ENTRIES } from './command-registry.js';
 import { Redactor } from '../core/config/redact-secrets.js';
 import { EXIT, neutralised, printable, REPORT_BUG, redacting, type CliIO } from './io.js';
 import { cleanupErrors } from '../core/cleanup.js';
 import { EnvLockedError } from '../engine/env-lock.js';
-import { InvalidFleetError } from '../engine/load-revision.js';
+import { InvalidFleetError } from '../engine/invalid-fleet.js';
 import { ReleaseInterruptedError } from '../engine/release-interrupted.js';
 import { LockLostError, StoreFaultError } from '../ports/store.js';
 import { locatedLines } from './views/findings.js';
@@ -45,9 +27,9 @@ Exit codes: 0 shown; 2 unknown command.`,
   positionals: ['COMMAND?'],
   run: async (args, io) => {
     const name = args.positionals[0];
-    const command = name === undefined ? undefined : COMMANDS.find((c) => c.name === name);
-    if (name !== undefined && !command) throw new InputError(`unknown command ${JSON.stringify(name)}${suggestion(name, COMMANDS.map((c) => c.name))}; see tranche help`);
-    const text = command ? commandHelp(command) : topHelp();
+    const entry = name === undefined ? undefined : COMMANDS.find((c) => c.name === name);
+    if (name !== undefined && !entry) throw new InputError(`unknown command ${JSON.stringify(name)}${suggestion(name, COMMANDS.map((c) => c.name))}; see tranche help`);
+    const text = entry ? commandHelp(await entry.load()) : topHelp();
     if (args.json) writeJson(io.stdout, { help: text });
     else io.stdout.write(text);
     return EXIT.ok;
@@ -71,30 +53,12 @@ Exit codes: 0.`,
   },
 };
 
-export const COMMANDS: readonly Command[] = [
-  initCommand,
-  validateCommand,
-  configCommand,
-  driftCommand,
-  checkCommand,
-  changesCommand,
-  depsCommand,
-  contractCommand,
-  planCommand,
-  applyCommand,
-  rollbackCommand,
-  resumeCommand,
-  adoptCommand,
-  statusCommand,
-  historyCommand,
-  showCommand,
-  downCommand,
-  freezeCommand,
-  unfreezeCommand,
-  demoCommand,
-  helpCommand,
-  versionCommand,
-];
+/** A command defined here, as an entry of the list. */
+function builtIn(command: Command): CommandEntry {
+  return { name: command.name, summary: command.summary, load: async () => command };
+}
+
+const COMMANDS: readonly CommandEntry[] = [...COMMAND_ENTRIES, builtIn(helpCommand), builtIn(versionCommand)];
 
 /**
  * Runs one CLI invocation and returns its exit code. Never throws. What it prints for people —
@@ -118,11 +82,12 @@ export async function main(argv: string[], raw: Omit<CliIO, 'secrets'>): Promise
     else io.stdout.write(topHelp());
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name.value);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name.value);
+  if (!entry) {
     return fail(io, json, `unknown command ${JSON.stringify(name.value)}${suggestion(name.value, COMMANDS.map((c) => c.name))}; see tranche --help`);
   }
   try {
+    const command = await entry.load();
     const args = parseCommandArgs(command, [...argv.slice(0, name.index), ...argv.slice(name.index + 1)]);
     if (args.help) {
       if (json) writeJson(io.stdout, { help: commandHelp(command) });

@@ -3,8 +3,7 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { RealCheckRunner } from '../adapters/checks/real-check-runner.js';
 import { systemClock } from '../adapters/clock/system-clock.js';
-import { ExecDriver } from '../adapters/drivers/exec-driver.js';
-import { LocalDriver } from '../adapters/drivers/local-driver.js';
+import { driverFactory } from '../adapters/drivers/drivers.js';
 import { openStore } from '../adapters/stores/open-store.js';
 import { withCleanup, withCleanupError } from '../core/cleanup.js';
 import { RedactingStore } from '../adapters/stores/redacting-store.js';
@@ -13,7 +12,7 @@ import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
 import { selectEnv } from '../core/manifest/select.js';
 import { loadRevision as loadFleetRevision } from '../engine/load-revision.js';
-import type { Manifest } from '../core/manifest/manifest.js';
+import type { DriverName, Manifest } from '../core/manifest/manifest.js';
 import type { LockHolder } from '../core/state/records.js';
 import type { Operator } from '../engine/env-lock.js';
 import type { CheckRunner } from '../ports/check-runner.js';
@@ -95,7 +94,7 @@ async function openRuntime(fleet: Fleet, args: ParsedArgs, io: CliIO, access: St
     throw error;
   }
   const host = hostname();
-  const drivers = new Map<string, Driver>();
+  const drivers = new Map<DriverName, Driver>();
   const runtime: Runtime = {
     store,
     fingerprints,
@@ -106,9 +105,9 @@ async function openRuntime(fleet: Fleet, args: ParsedArgs, io: CliIO, access: St
       const name = manifest.environments.find((e) => e.name === env)?.driver ?? 'local';
       let driver = drivers.get(name);
       if (!driver) {
-        if (name === 'local') driver = new LocalDriver({ env: io.env });
-        else if (name === 'exec') driver = new ExecDriver({ env: io.env });
-        else throw new InputError(`environment ${env} uses the ${name} driver, which this version of tranche does not have yet`);
+        const factory = driverFactory(name);
+        if (!factory) throw new InputError(`environment ${env} uses the ${name} driver, which this version of tranche does not have yet`);
+        driver = factory({ env: io.env });
         drivers.set(name, driver);
       }
       return driver;

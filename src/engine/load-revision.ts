@@ -1,23 +1,11 @@
-import type { Finding } from '../core/finding.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import type { Git } from '../ports/git.js';
 import { gatherRevision, type ParseCache } from './gather.js';
+import { InvalidFleetError } from './invalid-fleet.js';
 
-/**
- * The fleet's definition cannot be used: every problem, located. The CLI prints them and exits 2.
- * `revision` names the revision they are at when it is not the one the command is about (`--from
- * v1 (e30d538)`).
- */
-export class InvalidFleetError extends Error {
-  constructor(
-    readonly findings: Finding[],
-    readonly revision?: string,
-  ) {
-    super(`the fleet definition${revision ? ` at ${revision}` : ''} has ${findings.length} problem(s)`);
-    this.name = 'InvalidFleetError';
-  }
-}
+// Where the callers of loadRevision have always found it; it lives apart so the CLI can test for it without loading the parsers.
+export { InvalidFleetError };
 
 /**
  * Reads the fleet at a ref (or the working tree when `ref` is undefined), named `name` in messages

@@ -4,7 +4,6 @@ import type { CheckResult, CheckRunner, RunnableCheck } from '../../ports/check-
 import { runCommandCheck } from './command-check.js';
 import { httpTimeoutMs, runHttpCheck } from './http-check.js';
 import { runPostgresCheck } from './postgres-check.js';
-import { runRedisCheck } from './redis-check.js';
 import { runTcpCheck } from './tcp-check.js';
 
 type Outcome = Pick<CheckResult, 'ok' | 'message'>;
@@ -81,7 +80,8 @@ export class RealCheckRunner implements CheckRunner {
       case 'postgres':
         return runPostgresCheck(check, signal);
       case 'redis':
-        return runRedisCheck(check, signal);
+        // The Redis client is loaded by the first redis check, not by every command that runs checks.
+        return import('./redis-check.js').then(({ runRedisCheck }) => runRedisCheck(check, signal));
       case 'command':
         return runCommandCheck(check, this.commandEnv, signal);
       default: {

@@ -1,5 +1,5 @@
-import { connect as connectTcp, type Socket } from 'node:net';
-import { connect as connectTls } from 'node:tls';
+import { createClient, ErrorReply } from 'redis';
+import { redactSecrets } from '../../core/config/redact-secrets.js';
 import type { CheckResult, RunnableCheck } from '../../ports/check-runner.js';
 import { readPort } from './tcp-check.js';
 
@@ -9,53 +9,73 @@ interface Target {
   host: string;
   port: number;
   tls: boolean;
-  /** `AUTH` arguments from the url's user info (`redis://:password@host` or `redis://user:password@host`). */
-  auth: string[];
+  /** From the url's user info (`redis://:password@host` or `redis://user:password@host`). */
+  username?: string;
+  password?: string;
 }
 
 /**
- * Connects to Redis (`url` `redis://host:port`, `rediss://` for TLS, or `host`/`port`) and sends
- * PING, preceded by AUTH when the url carries a password; ok when the server answers `+PONG`.
+ * Connects to Redis (`url` `redis://host:port`, `rediss://` for TLS, or `host`/`port`) with the
+ * official client and sends PING, after AUTH when the url carries a password; ok when the server
+ * answers PONG. One connection, never retried: a check that fails says why, and the gate decides.
+ * The whole check — connecting, AUTH, PING — has `timeoutMs`, after which the connection is
+ * dropped, whether the server never answered or never accepted.
  */
-export function runRedisCheck(check: RunnableCheck, signal?: AbortSignal): Promise<Outcome> {
+export async function runRedisCheck(check: RunnableCheck, signal?: AbortSignal): Promise<Outcome> {
   const target = readTarget(Array.isArray(check.spec) ? {} : check.spec);
-  if (typeof target === 'string') return Promise.resolve({ ok: false, message: target });
+  if (typeof target === 'string') return { ok: false, message: target };
   const where = `${target.host}:${target.port}`;
-  const commands = [...(target.auth.length > 0 ? [['AUTH', ...target.auth]] : []), ['PING']];
-
-  return new Promise((resolve) => {
-    const socket: Socket = target.tls ? connectTls({ host: target.host, port: target.port, servername: target.host }) : connectTcp({ host: target.host, port: target.port });
-    const finish = (outcome: Outcome) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      resolve(outcome);
-    };
-    const onAbort = () => finish({ ok: false, message: `pinging ${where}: cancelled` });
-    const timer = setTimeout(() => finish({ ok: false, message: `no answer from ${where} within ${check.timeoutMs}ms` }), check.timeoutMs);
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    socket.once(target.tls ? 'secureConnect' : 'connect', () => socket.write(commands.map(encode).join('')));
-    socket.once('error', (error) => finish({ ok: false, message: `could not reach ${where}: ${error.message}` }));
-    socket.once('end', () => finish({ ok: false, message: `${where} closed the connection without answering PING` }));
-    let buffered = '';
-    socket.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('latin1');
-      let end: number;
-      // Each command answers with one line here (+OK, +PONG or -ERROR); anything else is not Redis.
-      while ((end = buffered.indexOf('\r\n')) >= 0) {
-        const reply = buffered.slice(0, end);
-        buffered = buffered.slice(end + 2);
-        const command = commands.shift()?.[0] ?? 'PING';
-        if (reply.startsWith('-')) return finish({ ok: false, message: `${where} refused ${command}: ${reply.slice(1)}` });
-        if (command === 'PING') {
-          if (reply === '+PONG') return finish({ ok: true, message: `${where} answered PONG` });
-          return finish({ ok: false, message: `${where} answered PING with ${JSON.stringify(reply.slice(0, 80))}, not +PONG` });
-        }
-      }
-    });
+  if (signal?.aborted) return { ok: false, message: `pinging ${where}: cancelled` };
+  const client = createClient({
+    socket: { host: target.host, port: target.port, ...(target.tls ? { tls: true as const, servername: target.host } : {}), connectTimeout: check.timeoutMs, reconnectStrategy: false },
+    ...(target.username === undefined ? {} : { username: target.username }),
+    ...(target.password === undefined ? {} : { password: target.password }),
+    disableClientInfo: true,
+    disableOfflineQueue: true,
   });
+  // The client also reports a failure as an event; the promises below say it, so the event only has to be heard.
+  client.on('error', () => undefined);
+  const socketOpen = new Promise<void>((resolve) => client.once('connect', () => resolve()));
+  const connecting = client.connect();
+  const pinging = (async (): Promise<Outcome> => {
+    try {
+      await connecting;
+    } catch (error) {
+      return { ok: false, message: error instanceof ErrorReply ? `${where} refused AUTH: ${error.message}` : `could not reach ${where}: ${messageOf(error)}` };
+    }
+    try {
+      const reply = await client.ping();
+      return reply === 'PONG' ? { ok: true, message: `${where} answered PONG` } : { ok: false, message: `${where} answered PING with ${JSON.stringify(String(reply).slice(0, 80))}, not PONG` };
+    } catch (error) {
+      return { ok: false, message: error instanceof ErrorReply ? `${where} refused PING: ${error.message}` : `${where} did not answer PING: ${messageOf(error)}` };
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const cut = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, message: `no answer from ${where} within ${check.timeoutMs}ms` }), check.timeoutMs);
+    onAbort = () => resolve({ ok: false, message: `pinging ${where}: cancelled` });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    const outcome = await Promise.race([pinging, cut]);
+    // A server may quote what it was sent: the password of the url is no secret key of the service, so the runner would not know it.
+    return target.password === undefined ? outcome : { ...outcome, message: redactSecrets(outcome.message, [target.password]) };
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    // A connection the client is still opening it cannot drop (it would open it after all and keep
+    // it): wait until it is open or has failed, which its connect timeout bounds, then drop it.
+    await Promise.race([socketOpen, connecting.then(ignore, ignore)]);
+    if (client.isOpen) client.destroy();
+    await pinging;
+  }
+}
+
+function ignore(): void {}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function readTarget(spec: Record<string, unknown>): Target | string {
@@ -65,19 +85,15 @@ function readTarget(spec: Record<string, unknown>): Target | string {
     if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return `the redis url must start with redis:// or rediss:// (not ${url.protocol}//)`;
     const port = url.port === '' ? 6379 : readPort(url.port);
     if (port === undefined) return `the redis url has an invalid port`;
-    const user = decodeURIComponent(url.username);
+    const username = decodeURIComponent(url.username);
     const password = decodeURIComponent(url.password);
-    const auth = password === '' ? [] : user === '' ? [password] : [user, password];
     // URL keeps IPv6 hosts in brackets; net wants them bare.
-    return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port, tls: url.protocol === 'rediss:', auth };
+    const target: Target = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port, tls: url.protocol === 'rediss:' };
+    if (password !== '') Object.assign(target, { password }, username === '' ? {} : { username });
+    return target;
   }
   const host = typeof spec.host === 'string' && spec.host !== '' ? spec.host : '127.0.0.1';
   const port = spec.port === undefined ? 6379 : readPort(spec.port);
   if (port === undefined) return `the port ${JSON.stringify(spec.port)} is not a port (1-65535)`;
-  return { host, port, tls: false, auth: [] };
-}
-
-/** A command as a RESP array of bulk strings. */
-function encode(args: string[]): string {
-  return `*${args.length}\r\n` + args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('');
+  return { host, port, tls: false };
 }

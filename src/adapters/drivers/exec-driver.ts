@@ -10,6 +10,7 @@ import { formatShell } from './format-shell.js';
 import { withLastLines } from './line-tail.js';
 import { describeExit, runCommand } from './run-command.js';
 import { readJsonFile, runtimeDir, writeJsonAtomic } from './runtime-files.js';
+import { registerDriver } from './registry.js';
 
 /** What `exec.json` records of the last successful run. Never a config value: its hash only. */
 export interface ExecState {
@@ -37,7 +38,10 @@ export interface ExecDriverOptions {
  * for `source`), `TRANCHE_CONFIG_SH` POSIX shell that is safe to source, `TRANCHE_CONFIG_JSON` one
  * JSON object. The command runs every time it is asked to, so it must be idempotent (Helm,
  * kubectl apply and most deploy scripts are). What runs at the target is the command's business:
- * `inspect` reports what the driver last deployed successfully, and `stop` only forgets it.
+ * `inspect` reports what the driver last deployed successfully. `stop` runs `exec.stop` the same
+ * way (without config files; `TRANCHE_COMMIT` the commit last deployed, empty when none is
+ * recorded), then forgets the deploy; a service without `exec.stop` that the driver deployed
+ * cannot be stopped by tranche, and `stop` fails saying so rather than pretend.
  * Which process serves the service, and whether it is alive, the driver cannot tell: its liveness
  * is `unknown`, and a batch's gates are its checks alone.
  */
@@ -110,10 +114,32 @@ export class ExecDriver implements Driver {
   }
 
   async stop(env: string, service: Service, fleetRoot: string): Promise<void> {
+    const fail = (message: string, cause?: unknown) => new DriverError(service.name, env, 'stop', message, cause === undefined ? undefined : { cause });
+    const file = stateFile(fleetRoot, env, service.name);
+    let deployed: Partial<ExecState> | undefined;
     try {
-      await rm(stateFile(fleetRoot, env, service.name), { force: true });
+      deployed = (await readJsonFile(file)) as Partial<ExecState> | undefined;
     } catch (error) {
-      throw new DriverError(service.name, env, 'stop', (error as Error).message, { cause: error });
+      throw fail((error as Error).message, error);
+    }
+    const command = service.exec?.stop;
+    if (!command?.length) {
+      if (!deployed) return;
+      throw fail('the service has no exec.stop command, so tranche cannot stop what exec.deploy started: stop it yourself, or add exec.stop to its manifest');
+    }
+    const cwd = join(fleetRoot, service.path);
+    const commandEnv: NodeJS.ProcessEnv = { ...this.env, TRANCHE_ACTION: 'stop', TRANCHE_SERVICE: service.name, TRANCHE_ENV: env, TRANCHE_COMMIT: deployed?.commit ?? '' };
+    let result;
+    try {
+      result = await runCommand(command, { cwd, env: commandEnv, graceMs: this.graceMs });
+    } catch (error) {
+      throw fail(`cannot run \`${command.join(' ')}\` in ${cwd}: ${(error as Error).message}`, error);
+    }
+    if (result.code !== 0) throw fail(withLastLines(`\`${command.join(' ')}\` ${describeExit(result)}`, result.lastLines));
+    try {
+      await rm(file, { force: true });
+    } catch (error) {
+      throw fail(`stopped, but could not record it: ${(error as Error).message}`, error);
     }
   }
 
@@ -136,3 +162,5 @@ export class ExecDriver implements Driver {
 function stateFile(fleetRoot: string, env: string, service: string): string {
   return join(runtimeDir(fleetRoot, env, service), 'exec.json');
 }
+
+registerDriver('exec', (settings) => new ExecDriver(settings));

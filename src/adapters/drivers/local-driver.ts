@@ -12,6 +12,7 @@ import { identifyProcess, isSameProcess, processesUnder, spawnDetached, stopProc
 import { describeExit, runCommand } from './run-command.js';
 import { readJsonFile, runtimeDir, writeJsonAtomic } from './runtime-files.js';
 import { servicePort, type ServicePort } from './service-port.js';
+import { registerDriver } from './registry.js';
 
 /** What `current.json` records of the process the local driver started. Never a config value: its hash only. */
 export interface LocalState extends ProcessIdentity {
@@ -365,3 +366,5 @@ function exists(path: string): Promise<boolean> {
 function short(commit: string): string {
   return commit.slice(0, 12);
 }
+
+registerDriver('local', (settings) => new LocalDriver(settings));

@@ -233,7 +233,7 @@ function buildService(
   const run = asRecord(raw.run);
   if (Array.isArray(run.command)) service.run = { command: strings(run.command), ...(run.build ? { build: strings(run.build) } : {}) };
   const exec = asRecord(raw.exec);
-  if (Array.isArray(exec.deploy)) service.exec = { deploy: strings(exec.deploy), ...(exec.rollback ? { rollback: strings(exec.rollback) } : {}) };
+  if (Array.isArray(exec.deploy)) service.exec = { deploy: strings(exec.deploy), ...(exec.rollback ? { rollback: strings(exec.rollback) } : {}), ...(exec.stop ? { stop: strings(exec.stop) } : {}) };
   if (raw.kubernetes && typeof raw.kubernetes === 'object') service.kubernetes = raw.kubernetes as Service['kubernetes'];
   // Typed as the schema allows them: a manifest is returned only when the schema holds.
   if (raw.contracts && typeof raw.contracts === 'object') service.contracts = raw.contracts as ServiceContracts;

@@ -282,6 +282,9 @@ export const manifestSchema = {
             },
             "rollback": {
               "$ref": "#/definitions/argv"
+            },
+            "stop": {
+              "$ref": "#/definitions/argv"
             }
           }
         },

@@ -68,7 +68,7 @@ export interface Service {
   depends_on: string[];
   uses: string[];
   run?: { command: string[]; build?: string[] };
-  exec?: { deploy: string[]; rollback?: string[] };
+  exec?: { deploy: string[]; rollback?: string[]; stop?: string[] };
   kubernetes?: { deployment: string; container?: string; namespace?: string; image: string };
   address: Map<string, string>;
   config: ServiceConfig;

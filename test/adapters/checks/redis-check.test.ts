@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { RealCheckRunner } from '../../../src/adapters/checks/real-check-runner.js';
 import type { RunnableCheck } from '../../../src/ports/check-runner.js';
@@ -37,21 +39,76 @@ describe('redis check', () => {
     assert.ok(!result.message.includes('pw-Secret-77'), result.message);
   });
 
-  test('fails on a server that answers something other than PONG', async () => {
-    const impostor = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
-    servers.push(impostor);
-    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
-    const { port } = impostor.address() as AddressInfo;
+  test('fails on a server that does not speak Redis', async () => {
+    const port = await serve((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
     const result = await runner.run(redis({ host: '127.0.0.1', port }));
-    assert.deepEqual([result.ok, result.message], [false, `127.0.0.1:${port} answered PING with "HTTP/1.1 400 Bad Request", not +PONG`]);
+    assert.deepEqual([result.ok, result.message], [false, `127.0.0.1:${port} did not answer PING: Unknown RESP type 72 "H"`]);
   });
 
-  test('times out on a server that never answers', async () => {
-    const silent = createServer(() => undefined);
-    servers.push(silent);
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as AddressInfo;
-    const result = await runner.run(redis({ host: '127.0.0.1', port }, 200));
-    assert.deepEqual([result.ok, result.message], [false, `no answer from 127.0.0.1:${port} within 200ms`]);
+  test('fails on a server that answers PING with something other than PONG', async () => {
+    const port = await serve((socket) => socket.once('data', () => socket.write('+HELLO\r\n')));
+    const result = await runner.run(redis({ host: '127.0.0.1', port }));
+    assert.deepEqual([result.ok, result.message], [false, `127.0.0.1:${port} answered PING with "HELLO", not PONG`]);
+  });
+
+  test('fails on a server that closes the connection', async () => {
+    const port = await serve((socket) => socket.destroy());
+    const result = await runner.run(redis({ host: '127.0.0.1', port }));
+    assert.deepEqual([result.ok, result.message], [false, `127.0.0.1:${port} did not answer PING: Socket closed unexpectedly`]);
+  });
+
+  test('times out on a server that never answers, before or after AUTH', async () => {
+    const port = await serve(() => undefined);
+    for (const spec of [{ host: '127.0.0.1', port }, { url: `redis://:pw@127.0.0.1:${port}` }]) {
+      const result = await runner.run(redis(spec, 200));
+      assert.deepEqual([result.ok, result.message], [false, `no answer from 127.0.0.1:${port} within 200ms`]);
+    }
+  });
+
+  test('a refusal that quotes the password of the url shows it masked', async () => {
+    const port = await serve((socket) => socket.once('data', (data) => socket.write(`-ERR no such password: ${/pw-Quoted-91/.exec(String(data))?.[0]}\r\n`)));
+    const result = await runner.run(redis({ url: `redis://:pw-Quoted-91@127.0.0.1:${port}` }));
+    assert.equal(result.ok, false);
+    assert.match(result.message, /^127\.0\.0\.1:\d+ refused AUTH: ERR no such password: \[secret\]$/);
+  });
+
+  test('is cancelled by its signal', async () => {
+    const port = await serve(() => undefined);
+    const controller = new AbortController();
+    const running = runner.run(redis({ host: '127.0.0.1', port }, 60_000), controller.signal);
+    controller.abort();
+    const result = await running;
+    assert.deepEqual([result.ok, result.message], [false, `pinging 127.0.0.1:${port}: cancelled`]);
+  });
+
+  test('connects once and leaves nothing behind that keeps the process alive, whatever the server does', async () => {
+    for (const behaviour of [(socket: Socket) => socket.destroy(), () => undefined, (socket: Socket) => socket.end('-ERR go away\r\n')]) {
+      let connections = 0;
+      const port = await serve((socket) => {
+        connections++;
+        behaviour(socket);
+      });
+      // The child prints the check's message and then has nothing left to do: it exits only if the client keeps no socket, timer or retry.
+      const script = `import { runRedisCheck } from ${JSON.stringify(CHECK_MODULE)};
+const outcome = await runRedisCheck({ kind: 'redis', name: 'x', spec: { host: '127.0.0.1', port: ${port} }, timeoutMs: 300 });
+console.log(outcome.message);`;
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      assert.equal(code, 0, out);
+      assert.match(out, new RegExp(`127\\.0\\.0\\.1:${port}`));
+      assert.equal(connections, 1, out);
+    }
   });
 });
+
+const CHECK_MODULE = new URL('../../../src/adapters/checks/redis-check.js', import.meta.url).href;
+
+/** A TCP server on a free port of 127.0.0.1 that handles each connection with `handle`; closed after the tests. */
+async function serve(handle: (socket: Socket) => void): Promise<number> {
+  const server = createServer(handle);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}

@@ -22,8 +22,6 @@ export interface DriverUnderTest {
   fails: Pick<Service, 'run' | 'exec'>;
   /** Whether deploying what already runs keeps its process (the exec driver runs its command again). */
   keepsProcessOnRedeploy: boolean;
-  /** Why `stop` leaves the process running, for a driver that cannot stop it: that case then does not apply. */
-  cannotStop?: string;
   /**
    * Why the driver cannot tell which process serves a service (its liveness is always `unknown`):
    * the cases of a process that exited and of a port held by another process then do not apply.
@@ -313,8 +311,7 @@ export function driverContract(name: string, setup: () => DriverUnderTest): void
       await driver.stop('c5', web, fleet.root);
     });
 
-    // The exec driver has no stop command: for it this case does not exist (see cannotStop).
-    if (!sut.cannotStop) test('stop ends the service: its process is gone and its port closed', async () => {
+    test('stop ends the service: its process is gone and its port closed', async () => {
       const config = await fleet.config();
       const answer = await deploy('c6', 1, config);
       await driver.stop('c6', web, fleet.root);

@@ -42,6 +42,24 @@ for (let i = 0; !readFileSync(logFile, 'utf8').includes('listening'); i++) {
 console.log('deployed ' + commit + ' as pid ' + child.pid);
 `;
 
+/** Stops what DEPLOY_SCRIPT started in $TRANCHE_ENV, and waits until it is gone; nothing to do when nothing runs. */
+const STOP_SCRIPT = `import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const alive = (pid) => {
+  try { process.kill(pid, 0); } catch { return false; }
+  try { return !/\\) Z /.test(readFileSync('/proc/' + pid + '/stat', 'utf8')); } catch { return process.platform !== 'linux'; }
+};
+const pidFile = 'server-' + process.env.TRANCHE_ENV + '.pid';
+if (existsSync(pidFile)) {
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  if (alive(pid)) process.kill(pid, 'SIGTERM');
+  for (let i = 0; alive(pid); i++) { if (i > 100) throw new Error('pid ' + pid + ' does not stop'); await sleep(50); }
+  rmSync(pidFile);
+}
+console.log('stopped ' + process.env.TRANCHE_SERVICE + ' at ' + process.env.TRANCHE_COMMIT);
+`;
+
 /** Reports what it was given (to the file named by its first argument) and prints two lines. */
 const PROBE_SCRIPT = `import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -68,11 +86,10 @@ const FAIL_SCRIPT = 'echo "deploying..."\necho "cannot reach the cluster" >&2\ne
 
 driverContract('exec', () => ({
   driver: new ExecDriver({ env: process.env }),
-  files: { 'services/web/deploy.mjs': DEPLOY_SCRIPT, 'services/web/fail.sh': FAIL_SCRIPT },
-  deploys: { exec: { deploy: ['node', 'deploy.mjs'] } },
+  files: { 'services/web/deploy.mjs': DEPLOY_SCRIPT, 'services/web/stop.mjs': STOP_SCRIPT, 'services/web/fail.sh': FAIL_SCRIPT },
+  deploys: { exec: { deploy: ['node', 'deploy.mjs'], stop: ['node', 'stop.mjs'] } },
   fails: { exec: { deploy: ['sh', 'fail.sh'] } },
   keepsProcessOnRedeploy: false,
-  cannotStop: 'the exec driver has no stop command: stop only forgets what it deployed',
   livenessUnknown: 'the exec driver runs a command: which process serves the service is that command\'s business',
 }));
 
@@ -216,6 +233,37 @@ process.exit(1);
     const error = await assertDriverError(driver.deploy(fleet.request('unwritable', web, fleet.version(1, { BAD: value }), { BAD: value })), 'web', 'unwritable', /BAD/);
     assert.ok(!error.message.includes('s3cr3t'));
     assert.equal(existsSync(report), false);
+  });
+
+  test('stop runs exec.stop with the TRANCHE_* variables of what was deployed, no config, and forgets the deploy', async () => {
+    const report = fleet.scratchPath('stop.json');
+    const recordVars = ['node', '-e', "const vars = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('TRANCHE_'))); require('fs').writeFileSync(process.argv[1], JSON.stringify({ vars, cwd: process.cwd() }))", report];
+    const web = fleet.service({ exec: { deploy: probe(fleet.scratchPath('deployed.json')), stop: recordVars } });
+    await driver.deploy(fleet.request('s1', web, fleet.version(1, {}), {}));
+    await driver.stop('s1', web, fleet.root);
+    const got = JSON.parse(readFileSync(report, 'utf8')) as { vars: Record<string, string>; cwd: string };
+    assert.deepEqual(got.vars, { TRANCHE_ACTION: 'stop', TRANCHE_SERVICE: 'web', TRANCHE_ENV: 's1', TRANCHE_COMMIT: fleet.v1 });
+    assert.equal(realpathSync(got.cwd), realpathSync(join(fleet.root, 'services/web')));
+    assert.deepEqual(await driver.inspect('s1', web, fleet.root), { running: false });
+    // Stopping again runs the command again (it may clean up after a deploy that failed half-way), with no commit to name.
+    await driver.stop('s1', web, fleet.root);
+    assert.equal((JSON.parse(readFileSync(report, 'utf8')) as { vars: Record<string, string> }).vars.TRANCHE_COMMIT, '');
+  });
+
+  test('without exec.stop, stopping what the driver deployed is a DriverError that says tranche cannot, and the deploy stays recorded', async () => {
+    const web = fleet.service({ exec: { deploy: probe(fleet.scratchPath('no-stop.json')) } });
+    await driver.stop('s2', web, fleet.root);
+    await driver.deploy(fleet.request('s2', web, fleet.version(1, {}), {}));
+    await assertDriverError(driver.stop('s2', web, fleet.root), 'web', 's2', /has no exec\.stop command, so tranche cannot stop what exec\.deploy started/);
+    assert.equal((await driver.inspect('s2', web, fleet.root))?.commit, fleet.v1);
+  });
+
+  test('a failing stop command is a DriverError with its exit code and last lines, and the deploy stays recorded', async () => {
+    const web = fleet.service({ exec: { deploy: probe(fleet.scratchPath('stop-fails.json')), stop: ['sh', 'fail.sh'] } });
+    await driver.deploy(fleet.request('s3', web, fleet.version(1, {}), {}));
+    const error = await assertDriverError(driver.stop('s3', web, fleet.root), 'web', 's3', /exited with code 1/, /cannot reach the cluster/);
+    assert.match(error.message, /^stop of web in s3 failed/);
+    assert.equal((await driver.inspect('s3', web, fleet.root))?.commit, fleet.v1);
   });
 
   test('a command that cannot be started is a DriverError', async () => {
