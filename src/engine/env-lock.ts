@@ -29,6 +29,8 @@ export interface HeldLock {
   token: string;
   /** Set when the heartbeat found the lock taken away: the rollout must stop. */
   lost(): LockLostError | undefined;
+  /** Aborted, with the LockLostError as its reason, when the heartbeat finds the lock taken away. */
+  signal: AbortSignal;
   release(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function acquireEnvLock(store: Store, env: string, who: Operator, c
   }
 
   const stop = new AbortController();
+  const lostSignal = new AbortController();
   let lost: LockLostError | undefined;
   const beat = async () => {
     while (!stop.signal.aborted) {
@@ -72,6 +75,7 @@ export async function acquireEnvLock(store: Store, env: string, who: Operator, c
       } catch (error) {
         if (error instanceof LockLostError) {
           lost = error;
+          lostSignal.abort(error);
           return;
         }
         // A store hiccup: try again at the next beat.
@@ -82,6 +86,7 @@ export async function acquireEnvLock(store: Store, env: string, who: Operator, c
   return {
     token: holder.token,
     lost: () => lost,
+    signal: lostSignal.signal,
     release: async () => {
       stop.abort();
       await beating;

@@ -54,7 +54,7 @@ const HEALTH_POLL_MS = 20;
  * another process holds, fails the gate with its own rule (`check/exited`, `check/port-in-use`)
  * whatever the checks say: something else may well answer them.
  */
-export async function runGates(batch: Batch, services: Map<string, ResolvedService>, ctx: GateContext): Promise<GateOutcome> {
+export async function runGates(batch: Pick<Batch, 'index' | 'gates'>, services: Map<string, ResolvedService>, ctx: GateContext): Promise<GateOutcome> {
   const prepared = new Map([...services].map(([name, s]) => [name, serviceChecks(s, ctx.fleetRoot)]));
   const healthy = new Set<string>();
 

@@ -45,8 +45,11 @@ export interface JournalEntry {
   service?: string;
   /** What this record is about (`adopt`: a service recorded as running by an adoption). */
   kind: 'release' | 'batch' | 'deploy' | 'rollback' | 'gate' | 'adopt';
-  /** `stopped` (kind `release`): an operator's stop was acted on — `detail.by` the signal, `detail.atOnce` for a second one. */
-  event: 'started' | 'succeeded' | 'failed' | 'skipped' | 'stopped';
+  /**
+   * `stopped` (kind `release`): an operator's stop was acted on — `detail.by` the signal, `detail.atOnce`
+   * for a second one. `lock-lost` (kind `release`): the lock was lost and, free, taken again for the release.
+   */
+  event: 'started' | 'succeeded' | 'failed' | 'skipped' | 'stopped' | 'lock-lost';
   /** Plain JSON detail: versions, gate name, error message. */
   detail?: Record<string, unknown>;
 }
