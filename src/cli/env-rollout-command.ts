@@ -1,3 +1,4 @@
+import type { ReleaseStatus } from '../core/state/records.js';
 import type { RolloutContext } from '../engine/env-rollout.js';
 import { ServiceResolver } from '../engine/resolve-service.js';
 import type { RecordedReleaseOutcome } from '../engine/resume-release.js';
@@ -16,7 +17,7 @@ export function envRolloutCommand(
   args: ParsedArgs,
   io: CliIO,
   act: (ctx: RolloutContext, env: string) => Promise<RecordedReleaseOutcome>,
-  exitFor: (status: Extract<RecordedReleaseOutcome, { status: unknown }>['status']) => number,
+  exitFor: (status: ReleaseStatus) => number,
 ): Promise<number> {
   return withEnvScope(args, io, async ({ fleet, runtime, head, env }) => {
     const progress = progressPrinter(io.stderr, args.json);

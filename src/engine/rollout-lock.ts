@@ -21,7 +21,7 @@ export class LockTakenError extends ReleaseInterruptedError {
     super(
       releaseId,
       env,
-      `the lock on ${env} was lost ${where} of release ${releaseId}, and ${holder.user}@${holder.host} (pid ${holder.pid})${holder.releaseId ? ` holds it for release ${holder.releaseId}` : ' holds it'} now: ` +
+      `the lock on ${env} was lost ${where} (release ${releaseId}), and ${holder.user}@${holder.host} (pid ${holder.pid})${holder.releaseId ? ` holds it for release ${holder.releaseId}` : ' holds it'} now: ` +
         `this tranche stopped there and wrote nothing more. Once they are done, run tranche status --env ${env}, then tranche resume --env ${env}`,
     );
     this.name = 'LockTakenError';

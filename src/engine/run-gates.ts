@@ -112,17 +112,6 @@ async function checkRound(
   return undefined;
 }
 
-/** Polls a service's health (and its process, when there is `liveness` to ask) until it is up or the time is over; undefined when there is neither to ask. */
-export async function waitHealthy(
-  service: ResolvedService,
-  ctx: Pick<GateContext, 'checks' | 'clock' | 'fleetRoot' | 'healthTimeoutMs' | 'liveness' | 'signal'>,
-): Promise<CheckResult | undefined> {
-  const health = serviceChecks(service, ctx.fleetRoot).health;
-  if (!health && !ctx.liveness) return undefined;
-  const outcome = await pollHealth(health, service, ctx);
-  return outcome.failure ? { ok: false, message: outcome.failure.message, durationMs: outcome.result?.durationMs ?? 0 } : (outcome.result ?? { ok: true, message: 'up', durationMs: 0 });
-}
-
 interface HealthOutcome {
   /** The last run of the health check, when the service has one. */
   result?: CheckResult;

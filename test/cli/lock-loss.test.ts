@@ -110,7 +110,7 @@ describe('the lock lost under a running release', () => {
     const { code, stdout, stderr } = await apply.exited;
     assert.equal(code, 3, stdout + stderr);
     assert.doesNotMatch(stderr, NO_STACK);
-    assert.match(stderr, /error: the lock on dev was lost during batch 2 of release \S+, and mallory@elsewhere \(pid 4242\) holds it now: this tranche stopped there and wrote nothing more\. Once they are done, run tranche status --env dev, then tranche resume --env dev/);
+    assert.match(stderr, /error: the lock on dev was lost during batch 2 \(release \S+\), and mallory@elsewhere \(pid 4242\) holds it now: this tranche stopped there and wrote nothing more\. Once they are done, run tranche status --env dev, then tranche resume --env dev/);
     assert.equal(await journalLength(f.dir, id), written, 'nothing was journaled after the lock was lost');
 
     const locked = f.run(['resume', '--env', 'dev', '--yes']);
