@@ -1,6 +1,10 @@
 import { withCleanup } from '../core/cleanup.js';
 import type { Fingerprinter } from '../core/config/fingerprint.js';
-import type { Manifest } from '../core/manifest/manifest.js';
+import type { FleetRevision } from '../core/fleet-revision.js';
+import { InputError } from '../core/input-error.js';
+import { runsIn, type Manifest } from '../core/manifest/manifest.js';
+import { selectService } from '../core/manifest/select.js';
+import type { Git } from '../ports/git.js';
 import { planWithoutBatches } from '../core/plan/plan-without-batches.js';
 import type { VersionRef } from '../core/plan/plan.js';
 import { isUnfinished, type DeployedService, type LockHolder } from '../core/state/records.js';
@@ -8,8 +12,11 @@ import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { newReleaseId } from './apply-release.js';
 import { acquireEnvLock, type Operator } from './env-lock.js';
-import type { ResolvedService } from './resolve-service.js';
+import { resolveService, type ResolvedService } from './resolve-service.js';
 import { appendTo } from '../core/append-to.js';
+import type { ParseCache } from './gather.js';
+import { InvalidFleetError, loadRevision } from './load-revision.js';
+import { borrowedNotes } from './read-release.js';
 
 export interface AdoptContext {
   store: Store;
@@ -110,6 +117,74 @@ export async function adoptRunning(ctx: AdoptContext, request: AdoptRequest): Pr
     await store.updateRelease(id, { status: 'succeeded', finishedAt: at(), summary });
     return { releaseId: id, recorded: record.map((s) => s.service.name), kept, ...(superseded ? { superseded } : {}) };
   }, () => lock.release());
+}
+
+/** What `tranche adopt` is told runs: a commit for every service (`at`), and commits for some (`pins`: service → ref). */
+export interface AdoptionInput {
+  /** The fleet at HEAD: the services of the environment that exist now. */
+  head: FleetRevision;
+  env: string;
+  at?: string;
+  pins: ReadonlyMap<string, string>;
+  /** The store's fingerprints (or the key the store will take): config hashes are made with them. */
+  fingerprints: Fingerprinter;
+}
+
+/** What an adoption would record, read before anything is: each service resolved at the commit it runs. */
+export interface Adoption {
+  adopted: (ResolvedService & { ref: string })[];
+  /** Services not at `at` (new in the next release): not recorded. */
+  absent: string[];
+  notes: string[];
+  /** The commit the record names as its target: `at`, else the one most services run. */
+  to: { commit: string; label: string };
+}
+
+/**
+ * Reads every ref an adoption names and resolves each service of `env` (as HEAD lists them) at
+ * the one it runs. A commit from before the fleet had a tranche.yaml is read with HEAD's.
+ * Unusable input (InputError) when a pinned service does not run in `env` or does not exist at
+ * its ref, or when no service exists at `at`.
+ */
+export async function readAdoption(fleet: { git: Git; cache: ParseCache }, input: AdoptionInput): Promise<Adoption> {
+  const { head, env, at, pins } = input;
+  for (const name of pins.keys()) {
+    if (!runsIn(selectService(head.manifest, name), env)) throw new InputError(`adopt: service ${name} does not run in ${env} (its environments: in tranche.yaml)`);
+  }
+  const revisions = new Map<string, FleetRevision & { commit: string }>();
+  for (const ref of new Set([...(at !== undefined ? [at] : []), ...pins.values()])) {
+    const flag = ref === at ? `--at ${ref}` : `--service ${[...pins].find(([, r]) => r === ref)![0]}=${ref}`;
+    const revision = await loadRevision(fleet.git, fleet.cache, ref, undefined, head.manifest).catch((error: unknown) => {
+      throw error instanceof InvalidFleetError ? new InvalidFleetError(error.findings, flag) : error;
+    });
+    revisions.set(ref, revision as FleetRevision & { commit: string });
+  }
+  const adopted: (ResolvedService & { ref: string })[] = [];
+  const absent: string[] = [];
+  for (const service of head.manifest.services.values()) {
+    const ref = pins.get(service.name) ?? at;
+    if (ref === undefined || !runsIn(service, env)) continue;
+    const revision = revisions.get(ref)!;
+    if (!revision.manifest.services.has(service.name)) {
+      if (pins.has(service.name)) throw new InputError(`adopt: service ${service.name} does not exist at ${revision.label}`);
+      absent.push(service.name);
+      continue;
+    }
+    adopted.push({ ...resolveService(revision, service.name, env, input.fingerprints), ref });
+  }
+  if (!adopted.length) throw new InputError(`adopt: no service of ${env} exists at ${at}`);
+  const notes = [
+    ...borrowedNotes([...revisions.values()]),
+    ...(absent.length ? [`${absent.join(', ')} ${absent.length === 1 ? 'is' : 'are'} not at ${at}: not recorded (new in the next release)`] : []),
+  ];
+  const main = at !== undefined ? revisions.get(at)! : revisions.get(adopted.find((s) => s.version.commit === mostCommon(adopted.map((a) => a.version.commit)))!.ref)!;
+  return { adopted, absent, notes, to: { commit: main.commit, label: main.label } };
+}
+
+function mostCommon(values: string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]![0];
 }
 
 /** Whether what is recorded is `target`, whatever form its config hash was recorded in. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Finding } from '../core/finding.js';
+import { comparePlans, notShownIn, type PlanComparison } from '../core/plan/compare-plans.js';
 import type { Plan } from '../core/plan/plan.js';
 import { frozenSteps } from '../core/state/frozen-changes.js';
 import { isUnfinished } from '../core/state/records.js';
@@ -20,20 +21,36 @@ export interface ApplyRefused {
   by: 'findings' | 'freeze' | 'preflight' | 'unfinished';
 }
 
+/** A saved plan that is not the release apply would deploy now (`comparePlans`): what differs, and the error findings it does not show. */
+export interface StalePlan {
+  stale: PlanComparison;
+}
+
+/**
+ * Whether `saved`, an approved plan, is the release apply would deploy now — `plan`, made again
+ * from what it names against what is recorded now. Undefined when it is; else why not.
+ */
+export function staleSavedPlan(saved: Plan, plan: Plan): StalePlan | undefined {
+  const comparison = comparePlans(saved, plan);
+  return comparison.differences.length || comparison.newErrors.length ? { stale: comparison } : undefined;
+}
+
 /**
  * Applies a plan: refuses it when it has error findings, when a freeze forbids it or when a
  * pre-flight check fails against the new config; otherwise takes the environment's lock and
- * rolls the plan out. Nothing is deployed before every refusal reason has been ruled out.
+ * rolls the plan out. Nothing is deployed before every refusal reason has been ruled out. With
+ * `saved`, the approved plan `plan` was checked against (`staleSavedPlan`), a freeze or a
+ * pre-flight check it could not show makes it stale.
  */
-export async function applyRelease(plan: Plan, targets: Map<string, ResolvedService>, ctx: ApplyContext): Promise<RolloutOutcome | ApplyRefused | { nothing: true }> {
+export async function applyRelease(plan: Plan, targets: Map<string, ResolvedService>, ctx: ApplyContext, saved?: Plan): Promise<RolloutOutcome | ApplyRefused | StalePlan | { nothing: true }> {
   const errors = plan.findings.filter((f) => f.severity === 'error');
   if (errors.length) return { refused: errors, by: 'findings' };
   const frozen = frozenSteps(plan, await ctx.store.freezes(plan.env), ctx.clock.now().toISOString());
-  if (frozen.length) return { refused: frozen, by: 'freeze' };
+  if (frozen.length) return refusedSince(saved, { refused: frozen, by: 'freeze' });
   if (!plan.batches.length) return { nothing: true };
 
   const preflight = await runPreflight(plan, targets, ctx);
-  if (preflight.length) return { refused: preflight, by: 'preflight' };
+  if (preflight.length) return refusedSince(saved, { refused: preflight, by: 'preflight' });
 
   const releaseId = newReleaseId(plan.env, ctx.clock.now());
   return withEnvRollout(ctx, plan.env, releaseId, async (rollout) => {
@@ -69,6 +86,12 @@ export async function applyRelease(plan: Plan, targets: Map<string, ResolvedServ
       plan.findings,
     );
   });
+}
+
+/** A refusal by a freeze or a pre-flight check is news an approved plan could not show: it is then stale. */
+function refusedSince(saved: Plan | undefined, refusal: ApplyRefused): ApplyRefused | StalePlan {
+  const since = saved ? notShownIn(saved, refusal.refused) : [];
+  return since.length ? { stale: { differences: [], newErrors: since } } : refusal;
 }
 
 /** The checks that depend on config alone, run with each step's new config before anything restarts. */

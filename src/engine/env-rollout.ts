@@ -3,11 +3,13 @@ import type { LockHolder } from '../core/state/records.js';
 import type { CheckRunner } from '../ports/check-runner.js';
 import type { Clock } from '../ports/clock.js';
 import type { Driver } from '../ports/driver.js';
-import type { Store } from '../ports/store.js';
-import { acquireEnvLock, type Operator } from './env-lock.js';
+import type { Fence, Store } from '../ports/store.js';
+import { acquireEnvLock, EnvLockedError, type HeldLock, type Operator } from './env-lock.js';
+import { fenceStore, type FencedStore } from './fenced-store.js';
 import type { ServiceResolver } from './resolve-service.js';
 import { Rollout } from './rollout.js';
 import type { EmitEvent } from './rollout-events.js';
+import type { RolloutLock } from './rollout-lock.js';
 import type { StopSignals } from './stop.js';
 
 /** Everything a rollout of one environment works with; the CLI wires the adapters. */
@@ -25,19 +27,63 @@ export interface RolloutContext {
   /** An operator's stop: handled by the rollout for as long as the lock is held. */
   stop?: StopSignals;
   healthTimeoutMs?: number;
+  /** How often the lock's heartbeat beats (and so how soon its loss is seen). */
+  heartbeatMs?: number;
 }
 
 /**
  * Runs `use` with a rollout of `env` while holding the environment's lock, and always releases it
  * (a failure to release it never hides the failure of `use`). An operator's stop is the rollout's
- * to handle from before the lock is taken until it is released.
+ * to handle from before the lock is taken until it is released. `releaseId` names the release the
+ * lock is held for, when it is known before the lock is taken.
  */
-export async function withEnvRollout<T>(ctx: RolloutContext, env: string, releaseId: string, use: (rollout: Rollout) => Promise<T>): Promise<T> {
+export async function withEnvRollout<T>(ctx: RolloutContext, env: string, releaseId: string | undefined, use: (rollout: Rollout) => Promise<T>): Promise<T> {
   const unhold = ctx.stop?.hold();
   try {
-    const lock = await acquireEnvLock(ctx.store, env, ctx.who, ctx.clock, { breakLock: ctx.breakLock, isAlive: ctx.isAlive, releaseId });
-    return await withCleanup(() => use(new Rollout({ ...ctx, store: lock.store, env, interrupted: lock.lost })), () => lock.release());
+    const take = (breakLock: boolean) =>
+      acquireEnvLock(ctx.store, env, ctx.who, ctx.clock, { breakLock, isAlive: ctx.isAlive, ...(releaseId ? { releaseId } : {}), ...(ctx.heartbeatMs ? { heartbeatMs: ctx.heartbeatMs } : {}) });
+    const lease = new EnvLease(ctx.store, await take(ctx.breakLock), () => take(false));
+    return await withCleanup(() => use(new Rollout({ ...ctx, store: lease.store, env, lock: lease })), () => lease.release());
   } finally {
     unhold?.();
+  }
+}
+
+/**
+ * The lock a rollout holds, taken again (a new lease) when it was lost and nobody holds it. Its
+ * `store` writes under whichever lease is current: after a retake, under the new token.
+ */
+class EnvLease implements RolloutLock {
+  private readonly fence: Fence;
+  readonly store: FencedStore;
+
+  constructor(
+    store: Store,
+    private held: HeldLock,
+    private readonly take: () => Promise<HeldLock>,
+  ) {
+    this.fence = { ...held.fence };
+    this.store = fenceStore(store, this.fence);
+  }
+
+  get signal(): AbortSignal {
+    return this.held.signal;
+  }
+
+  async retake(): Promise<{ retaken: true } | { holder: LockHolder }> {
+    // The lost lease's heartbeat has stopped; releasing it removes nothing another holder has.
+    await this.held.release();
+    try {
+      this.held = await this.take();
+      this.fence.token = this.held.fence.token;
+      return { retaken: true };
+    } catch (error) {
+      if (error instanceof EnvLockedError) return { holder: error.holder };
+      throw error;
+    }
+  }
+
+  release(): Promise<void> {
+    return this.held.release();
   }
 }

@@ -2,55 +2,22 @@ import { livenessProblem } from '../core/checks/liveness.js';
 import type { Finding } from '../core/finding.js';
 import type { Batch, Plan, Step } from '../core/plan/plan.js';
 import { planToRecord } from '../core/plan/read-plan.js';
-import type { DeployedService, JournalEntry, Release, ReleaseStatus } from '../core/state/records.js';
+import type { Release, ReleaseStatus } from '../core/state/records.js';
 import { frozenSteps } from '../core/state/frozen-changes.js';
 import { releaseProgress, stepsToUndo } from '../core/state/release-progress.js';
-import type { CheckRunner } from '../ports/check-runner.js';
-import type { Clock } from '../ports/clock.js';
-import { ServiceDownError, type Driver } from '../ports/driver.js';
-import { StoreFaultError } from '../ports/store.js';
-import type { Operator } from './env-lock.js';
-import type { FencedStore } from './fenced-store.js';
-import { ReleaseInterruptedError } from './release-interrupted.js';
-import type { ResolvedService, ServiceResolver } from './resolve-service.js';
-import type { EmitEvent } from './rollout-events.js';
+import { ServiceDownError } from '../ports/driver.js';
 import { PROCESS_CHECK } from './probe-liveness.js';
-import { runGates, waitHealthy } from './run-gates.js';
-import { stopCause, StopRequest, type StopCause, type StopSignals } from './stop.js';
+import type { ResolvedService } from './resolve-service.js';
+import { settled, type RolloutOutcome } from './rollout-base.js';
+import { RolloutUndo } from './rollout-undo.js';
+import { stopCause } from './stop.js';
 
-/**
- * What a rollout works with. What it records and emits may quote what the outside world said (a
- * driver's error, a check's answer, a deploy command's output), secrets included: `store` and
- * whoever renders `emit` keep them out (the CLI wires a RedactingStore and redacting output).
- */
-export interface RolloutDeps {
-  /** Every write fenced with the environment's lock (`HeldLock.store`). */
-  store: FencedStore;
-  driver: Driver;
-  checks: CheckRunner;
-  clock: Clock;
-  fleetRoot: string;
-  env: string;
-  who: Operator;
-  resolver: ServiceResolver;
-  emit: EmitEvent;
-  /** Stops the rollout between steps when set (the lock was lost). */
-  interrupted?: () => Error | undefined;
-  /** An operator's stop (a signal, a closed pipe): see `StopSignals` for what each stage means. */
-  stop?: StopSignals;
-  healthTimeoutMs?: number;
-}
-
-export interface RolloutOutcome {
-  releaseId: string;
-  status: ReleaseStatus;
-  summary: string;
-  /** Set when an operator's stop ended the rollout early: what it was. */
-  stopped?: StopCause;
-}
+export type { RolloutDeps, RolloutOutcome } from './rollout-base.js';
 
 /** What `runBatch` returns when an operator's stop came before the batch's gates decided. */
 const STOPPED = Symbol('stopped');
+/** What `runBatch` returns when the lock was lost before the batch's gates decided. */
+const LOCK_LOST = Symbol('lock lost');
 
 /**
  * Walks a plan through the driver, the checks and the store (PRODUCT §7). Every step is written
@@ -58,24 +25,7 @@ const STOPPED = Symbol('stopped');
  * with its deployed state atomically, so a crash at any moment leaves a state that the journal
  * explains and that `resume` or `rollback` can finish.
  */
-export class Rollout {
-  /** The batch being deployed or restored: where a stop is journaled. */
-  private batch = 0;
-  /** Whether a rollback is under way (a first stop lets it complete). */
-  private undoing = false;
-  /** Whether the operator's stop has been journaled. */
-  private stopJournaled = false;
-
-  constructor(private readonly deps: RolloutDeps) {
-    const { stop, emit } = deps;
-    stop?.graceful.addEventListener('abort', () => {
-      const by = stopCause(stop);
-      const what = this.undoing ? 'the rollback under way completes first' : 'the steps in flight finish, then on_failure decides what becomes of the current batch';
-      emit({ type: 'note', message: `${by}: stopping: ${what} (${by === 'EPIPE' ? 'a signal' : `${by} again`} stops at once)` });
-    }, { once: true });
-    stop?.now.addEventListener('abort', () => emit({ type: 'note', message: 'stopping at once: what is in flight is left in doubt, for tranche resume' }), { once: true });
-  }
-
+export class Rollout extends RolloutUndo {
   /** Starts a new release of `plan`. */
   async start(release: Release, findings: Finding[]): Promise<RolloutOutcome> {
     const { store } = this.deps;
@@ -87,11 +37,26 @@ export class Rollout {
     return this.guard(release, () => this.run(release));
   }
 
+  /**
+   * Stops every service `release` (a release of no batches, made by `tranche down`) records in
+   * its basis as deployed: a rollback of what runs, journaled step by step like any other.
+   */
+  async down(release: Release): Promise<RolloutOutcome> {
+    planToRecord(release);
+    await this.deps.store.createRelease(release);
+    await this.journal(release.id, { batch: 0, kind: 'release', event: 'started', detail: { down: true } });
+    this.deps.emit({ type: 'release', phase: 'started', releaseId: release.id, env: release.env });
+    const services = Object.keys(release.plan.basis.deployed);
+    const n = services.length;
+    return this.guard(release, () => this.undo(release, services, 'succeeded', `stopped ${n} service${n === 1 ? '' : 's'} (tranche down)`));
+  }
+
   /** Takes up a release that was interrupted (tranche died) or paused, where it stands. */
   async resume(release: Release): Promise<RolloutOutcome> {
     const plan = release.plan;
     const journal = await this.deps.store.journal(release.id);
     // Died after journaling the end but before recording it on the release: record it, nothing more.
+    // A lock's record (a takeover) says nothing of where the release stands.
     const ended = journal.findLast((e) => e.kind !== 'lock');
     if (release.status === 'running' && ended?.kind === 'release' && ended.event !== 'started' && ended.detail?.status) {
       const status = ended.detail.status as ReleaseStatus;
@@ -113,49 +78,6 @@ export class Rollout {
     });
   }
 
-  /** Rolls back every step of a release that touched the environment, latest first. */
-  async rollback(release: Release, reason: string): Promise<RolloutOutcome> {
-    const plan = release.plan;
-    const progress = releaseProgress(plan, await this.deps.store.journal(release.id));
-    return this.guard(release, async () => {
-      await this.deps.store.updateRelease(release.id, { status: 'running' });
-      return this.undo(release, stepsToUndo(plan, progress), 'rolled-back', reason);
-    });
-  }
-
-  /**
-   * Runs what a release does from here on. An operator's stop at once ends it paused, where it
-   * stands; a store that fails under it interrupts it (the journal says how far it got).
-   */
-  private async guard(release: Release, work: () => Promise<RolloutOutcome>): Promise<RolloutOutcome> {
-    try {
-      try {
-        const outcome = await work();
-        const by = stopCause(this.deps.stop);
-        return by ? { ...outcome, stopped: by } : outcome;
-      } catch (error) {
-        if (error instanceof StopRequest && error.atOnce) return await this.stoppedAtOnce(release, error.by);
-        throw error;
-      }
-    } catch (error) {
-      if (error instanceof StoreFaultError) throw new ReleaseInterruptedError(release.id, release.env, error);
-      throw error;
-    }
-  }
-
-  /** The second stop: nothing in flight was waited for; the release is paused where it stands. */
-  private async stoppedAtOnce(release: Release, by: StopCause): Promise<RolloutOutcome> {
-    const env = release.env;
-    const where = this.undoing ? `while rolling back batch ${this.batch}` : this.batch ? `during batch ${this.batch}` : 'while preparing the release';
-    await this.journalStop(release, by, true);
-    const outcome = await this.finish(
-      release,
-      'paused',
-      `stopped at once by ${by} ${where}: a step it interrupted is left in doubt; tranche resume --env ${env} takes the release up where it stands${this.undoing ? ' (completing the rollback)' : ''}, or tranche rollback --env ${env}`,
-    );
-    return { ...outcome, stopped: by };
-  }
-
   /**
    * The first stop, acted on at `batch` — under way when `started`, else about to start. It is
    * journaled, then handled as a failure of that batch: on_failure decides.
@@ -174,31 +96,22 @@ export class Rollout {
     });
   }
 
-  private async journalStop(release: Release, by: StopCause, atOnce: boolean): Promise<void> {
-    this.stopJournaled = true;
-    await this.journal(release.id, { batch: this.batch, kind: 'release', event: 'stopped', detail: { by, atOnce, ...(this.undoing ? { during: 'rollback' } : {}) } });
-  }
-
-  /** How long a service has to become healthy, after a deploy or a rollback. */
-  private get healthTimeoutMs(): number {
-    return this.deps.healthTimeoutMs ?? 20_000;
-  }
-
-  /** Whether an operator asked to stop (the first stop). */
-  private stopRequested(): boolean {
-    return this.deps.stop?.graceful.aborted === true;
-  }
-
-  /** Leaves the rollout on the spot when the operator asked to stop at once (the second stop). */
-  private checkNow(): void {
-    const now = this.deps.stop?.now;
-    if (now?.aborted) throw now.reason instanceof StopRequest ? now.reason : new StopRequest(stopCause(this.deps.stop) ?? 'SIGTERM', true);
-  }
-
-  /** Aborted by either stop: for work that changes nothing that runs (preparing, gates). */
-  private anyStop(): AbortSignal | undefined {
-    const stop = this.deps.stop;
-    return stop && AbortSignal.any([stop.graceful, stop.now]);
+  /**
+   * The lock was lost at `batch` — under way when `started`, else about to start. Taken again
+   * (it was free), the loss is journaled and handled as a failure of that batch: on_failure
+   * decides. Held by someone else, nothing more is written (`LockTakenError`).
+   */
+  private async lockLostAt(release: Release, plan: Plan, batch: Batch, started: boolean): Promise<RolloutOutcome> {
+    await this.retakeLock(release, this.lockLost()!);
+    const env = release.env;
+    const what = `the lock on ${env} was lost ${started ? 'during' : 'before'} batch ${batch.index} (taken again: nobody held it)`;
+    if (started) await this.failBatch(release, plan, batch, what);
+    return this.applyOnFailure(release, plan, batch, {
+      pause: `${what}; paused (on_failure: pause): tranche resume --env ${env} goes on from there, or tranche rollback --env ${env}`,
+      release: `${what}; the whole release was rolled back (on_failure: rollback-release)`,
+      batch: `${what}; batch ${batch.index} was rolled back (on_failure: rollback-batch)`,
+      nothing: `${what}; nothing of batch ${batch.index} had been deployed, the batches before it stay (on_failure: rollback-batch)`,
+    });
   }
 
   private async run(release: Release): Promise<RolloutOutcome> {
@@ -209,8 +122,8 @@ export class Rollout {
       await this.prepareAll(plan, progress.steps);
     } catch (error) {
       this.checkNow();
-      // A stop interrupted the preparation: it is acted on at the first batch, below.
-      if (!this.stopRequested()) {
+      // A stop or the lock's loss interrupted the preparation: it is acted on at the first batch, below.
+      if (!this.stopRequested() && !this.lockLost()) {
         const message = error instanceof Error ? error.message : String(error);
         return this.finish(release, 'failed', `preparing the release failed, before anything was restarted: ${message}`);
       }
@@ -219,13 +132,13 @@ export class Rollout {
       if (progress.passed.has(batch.index)) continue;
       this.batch = batch.index;
       // Without the lock nothing more is started: whoever holds it now may be acting.
-      const lost = this.deps.interrupted?.();
-      if (lost) throw lost;
+      if (this.lockLost()) return this.lockLostAt(release, plan, batch, false);
       if (this.stopRequested()) return this.stopAt(release, plan, batch, false);
       const frozen = frozenSteps(plan, await this.deps.store.freezes(plan.env), this.deps.clock.now().toISOString(), batch.index);
       if (frozen.length) return this.pauseForFreeze(release, batch, frozen);
       const failure = await this.runBatch(release, plan, batch, progress.steps);
       if (failure === STOPPED) return this.stopAt(release, plan, batch, true);
+      if (failure === LOCK_LOST) return this.lockLostAt(release, plan, batch, true);
       if (failure) return this.onFailure(release, plan, batch, failure);
     }
     return this.finish(release, 'succeeded', `${plan.batches.length} batch${plan.batches.length === 1 ? '' : 'es'} deployed and checked`);
@@ -258,8 +171,8 @@ export class Rollout {
     // Read the versions a rollback would restore now, so that a failed gate is undone at once.
     await Promise.all(pending.map((s) => (s.rollback.action === 'redeploy' ? this.deps.resolver.at(s.service, s.rollback.to.commit) : undefined)));
     if (!driver.prepare) return;
-    // Preparing touches nothing that runs: any stop may cut it short.
-    const signal = this.anyStop();
+    // Preparing touches nothing that runs: any stop, or the lock's loss, may cut it short.
+    const signal = this.anyOf(this.deps.stop?.graceful, this.deps.stop?.now, this.deps.lock?.signal);
     await settled(
       pending.map(async (step) => {
         const target = await this.deps.resolver.at(step.service, step.to.commit);
@@ -280,41 +193,38 @@ export class Rollout {
 
   /**
    * Deploys the batch's steps that are not done (in doubt ones again), then its gates. Returns the
-   * failure, if any, or STOPPED when an operator's stop came first (the steps in flight finished).
+   * failure, if any, STOPPED when an operator's stop came first (the steps in flight finished), or
+   * LOCK_LOST when the lock was lost before the gates decided.
    */
-  private async runBatch(release: Release, plan: Plan, batch: Batch, steps: ReturnType<typeof releaseProgress>['steps']): Promise<string | typeof STOPPED | undefined> {
+  private async runBatch(release: Release, plan: Plan, batch: Batch, steps: ReturnType<typeof releaseProgress>['steps']): Promise<string | typeof STOPPED | typeof LOCK_LOST | undefined> {
     const { emit } = this.deps;
     emit({ type: 'batch', phase: 'started', batch: batch.index, total: plan.batches.length, kind: batch.kind, services: batch.services });
     await this.journal(release.id, { batch: batch.index, kind: 'batch', event: 'started', detail: { services: batch.services } });
     const resolved = new Map<string, ResolvedService>();
-    const results = await settled(
-      batch.steps.map(async (step) => {
-        const target = await this.deps.resolver.at(step.service, step.to.commit);
-        resolved.set(step.service, target);
-        if (steps.get(step.service)?.deploy === 'done') return undefined;
-        return this.deploy(release, batch.index, step, target);
-      }),
+    // A step's record refused by the store (the lock is no longer ours) is the lock's loss, as the heartbeat would say.
+    const results = await this.unlessRefused(
+      () =>
+        settled(
+          batch.steps.map(async (step) => {
+            const target = await this.deps.resolver.at(step.service, step.to.commit);
+            resolved.set(step.service, target);
+            if (steps.get(step.service)?.deploy === 'done') return undefined;
+            return this.deploy(release, batch.index, step, target);
+          }),
+        ),
+      LOCK_LOST,
     );
+    // The lock lost while the deploys ran: whatever they did, the batch is the lock's loss to handle.
+    if (results === LOCK_LOST || this.lockLost()) return LOCK_LOST;
     const deployFailure = results.find((r) => r !== undefined);
     if (deployFailure) return deployFailure;
-    const interrupted = this.deps.interrupted?.();
-    if (interrupted) throw interrupted;
     this.checkNow();
     if (this.stopRequested()) return STOPPED;
 
-    const signal = this.anyStop();
-    const gates = await runGates(batch, resolved, {
-      checks: this.deps.checks,
-      clock: this.deps.clock,
-      store: this.deps.store,
-      releaseId: release.id,
-      fleetRoot: this.deps.fleetRoot,
-      emit,
-      healthTimeoutMs: this.healthTimeoutMs,
-      liveness: this.liveness,
-      ...(signal ? { signal } : {}),
-    });
+    const gates = await this.unlessRefused(() => this.gates(release, batch, resolved, this.anyOf(this.deps.stop?.graceful, this.deps.stop?.now, this.deps.lock?.signal)), LOCK_LOST);
+    if (gates === LOCK_LOST) return LOCK_LOST;
     if (gates.stopped) {
+      if (this.lockLost()) return LOCK_LOST;
       this.checkNow();
       return STOPPED;
     }
@@ -414,129 +324,4 @@ export class Rollout {
     }
   }
 
-  /** Restores what ran before each of `services` (latest first); a service that was new is stopped. */
-  private async undo(release: Release, services: string[], status: ReleaseStatus, summary: string): Promise<RolloutOutcome> {
-    const plan = release.plan;
-    const steps = new Map(plan.batches.flatMap((b) => b.steps.map((s) => [s.service, { step: s, batch: b.index }] as const)));
-    this.undoing = true;
-    await this.journal(release.id, { batch: 0, kind: 'rollback', event: 'started', detail: { services, status, summary } });
-    // Batches are undone latest first; the services of one batch together, as they were deployed.
-    // A first stop lets the rollback complete (stopping half-way would leave versions mixed).
-    const failures: string[] = [];
-    const batches = [...new Set(services.map((s) => steps.get(s)!.batch))].sort((a, b) => b - a);
-    for (const batch of batches) {
-      this.checkNow();
-      this.batch = batch;
-      const group = services.filter((s) => steps.get(s)!.batch === batch);
-      const failed = await settled(group.map((service) => this.undoStep(release, batch, steps.get(service)!.step)));
-      failures.push(...failed.filter((f): f is string => f !== undefined));
-    }
-    if (failures.length) {
-      return this.finish(release, 'rollback-failed', `${summary}; but the rollback did not complete: ${failures.join('; ')} — an operator must look (tranche status, then tranche rollback again)`);
-    }
-    return this.finish(release, status, summary);
-  }
-
-  private async undoStep(release: Release, batch: number, step: Step): Promise<string | undefined> {
-    const { driver, emit, env, fleetRoot } = this.deps;
-    const rollback = step.rollback;
-    const detail = rollback.action === 'redeploy' ? { to: rollback.to } : { stop: true };
-    await this.journal(release.id, { batch, service: step.service, kind: 'rollback', event: 'started', detail });
-    emit({ type: 'step', action: rollback.action === 'redeploy' ? 'rollback' : 'stop', phase: 'started', batch, service: step.service });
-    let previous: ResolvedService | undefined;
-    try {
-      if (rollback.action === 'redeploy') {
-        previous = await this.deps.resolver.at(step.service, rollback.to.commit);
-        if (!this.deps.resolver.fingerprints.isConfigOf(rollback.to.configHash, previous.environment)) {
-          emit({ type: 'note', message: `${step.service}: the config at ${rollback.to.commit.slice(0, 7)} now resolves differently from what was deployed (an untracked source changed); restoring it as it resolves now` });
-        }
-        await driver.deploy({
-          env,
-          service: previous.service,
-          action: 'rollback',
-          target: previous.version,
-          previous: step.to,
-          config: previous.environment,
-          secrets: previous.secrets,
-          fleetRoot,
-          ...(previous.address !== undefined ? { address: previous.address } : {}),
-          log: (line) => emit({ type: 'note', message: `${step.service}: ${line}` }),
-          ...(this.deps.stop ? { signal: this.deps.stop.now } : {}),
-        });
-        // A rollback is done when the previous version is healthy (and up) again, not when it was started.
-        const health = await waitHealthy(previous, {
-          ...this.deps,
-          healthTimeoutMs: this.healthTimeoutMs,
-          liveness: this.liveness,
-          ...(this.deps.stop ? { signal: this.deps.stop.now } : {}),
-        });
-        if (health && !health.ok) throw new Error(`the previous version did not become healthy: ${health.message}`);
-      } else {
-        const target = await this.deps.resolver.at(step.service, step.to.commit);
-        await driver.stop(env, target.service, fleetRoot);
-      }
-    } catch (error) {
-      this.checkNow();
-      const message = error instanceof Error ? error.message : String(error);
-      await this.journal(release.id, { batch, service: step.service, kind: 'rollback', event: 'failed', detail: { error: message } });
-      emit({ type: 'step', action: 'rollback', phase: 'failed', batch, service: step.service, detail: message });
-      return `${step.service}: ${message}`;
-    }
-    await this.deps.store.completeStep(
-      this.entry(release.id, { batch, service: step.service, kind: 'rollback', event: 'succeeded', detail }),
-      step.service,
-      previous ? this.deployedState(release.id, previous) : null,
-    );
-    emit({ type: 'step', action: rollback.action === 'redeploy' ? 'rollback' : 'stop', phase: 'done', batch, service: step.service });
-    return undefined;
-  }
-
-  /** How a service's process is, as the driver tells: part of every gate. */
-  private readonly liveness = (service: ResolvedService) => this.deps.driver.liveness(this.deps.env, service.service, this.deps.fleetRoot, service.address);
-
-  private async finish(release: Release, status: ReleaseStatus, ending: string): Promise<RolloutOutcome> {
-    let summary = ending;
-    const by = stopCause(this.deps.stop);
-    if (by && !this.stopJournaled) {
-      // A stop that came when nothing was left to stop but what was under way.
-      await this.journalStop(release, by, false);
-      summary += ` (${by} came ${this.undoing ? 'during the rollback: it was completed first' : 'as the release was ending'})`;
-    }
-    const finishedAt = this.deps.clock.now().toISOString();
-    await this.journal(release.id, { batch: 0, kind: 'release', event: status === 'succeeded' ? 'succeeded' : 'failed', detail: { status, summary } });
-    await this.deps.store.updateRelease(release.id, { status, summary, ...(status === 'paused' ? {} : { finishedAt }) });
-    this.deps.emit({ type: 'release', phase: 'finished', releaseId: release.id, env: release.env, status, summary });
-    return { releaseId: release.id, status, summary };
-  }
-
-  private deployedState(releaseId: string, resolved: ResolvedService): DeployedService {
-    return {
-      env: this.deps.env,
-      service: resolved.service.name,
-      ...resolved.version,
-      config: resolved.shown,
-      releaseId,
-      deployedAt: this.deps.clock.now().toISOString(),
-    };
-  }
-
-  private entry(releaseId: string, entry: Omit<JournalEntry, 'releaseId' | 'at'>): JournalEntry {
-    return { releaseId, at: this.deps.clock.now().toISOString(), ...entry };
-  }
-
-  private journal(releaseId: string, entry: Omit<JournalEntry, 'releaseId' | 'at'>): Promise<number> {
-    return this.deps.store.appendJournal(this.entry(releaseId, entry));
-  }
-}
-
-/**
- * The values of `work`, once every promise has settled — so that nothing of a batch still runs
- * behind the caller's back — or its first failure: a stop at once before anything else.
- */
-async function settled<T>(work: Promise<T>[]): Promise<T[]> {
-  const results = await Promise.allSettled(work);
-  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-  const first = failures.find((f) => f instanceof StopRequest) ?? failures[0];
-  if (failures.length) throw first;
-  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }

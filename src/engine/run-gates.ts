@@ -54,7 +54,7 @@ const HEALTH_POLL_MS = 20;
  * another process holds, fails the gate with its own rule (`check/exited`, `check/port-in-use`)
  * whatever the checks say: something else may well answer them.
  */
-export async function runGates(batch: Batch, services: Map<string, ResolvedService>, ctx: GateContext): Promise<GateOutcome> {
+export async function runGates(batch: Pick<Batch, 'index' | 'gates'>, services: Map<string, ResolvedService>, ctx: GateContext): Promise<GateOutcome> {
   const prepared = new Map([...services].map(([name, s]) => [name, serviceChecks(s, ctx.fleetRoot)]));
   const healthy = new Set<string>();
 
@@ -110,17 +110,6 @@ async function checkRound(
   if (down) return down;
   if (failed) return fail(ctx, batch, gate, failed.service, checkFailed(gate, failed.check, failed.message), healthy.has(failed.service) ? [failed.service] : []);
   return undefined;
-}
-
-/** Polls a service's health (and its process, when there is `liveness` to ask) until it is up or the time is over; undefined when there is neither to ask. */
-export async function waitHealthy(
-  service: ResolvedService,
-  ctx: Pick<GateContext, 'checks' | 'clock' | 'fleetRoot' | 'healthTimeoutMs' | 'liveness' | 'signal'>,
-): Promise<CheckResult | undefined> {
-  const health = serviceChecks(service, ctx.fleetRoot).health;
-  if (!health && !ctx.liveness) return undefined;
-  const outcome = await pollHealth(health, service, ctx);
-  return outcome.failure ? { ok: false, message: outcome.failure.message, durationMs: outcome.result?.durationMs ?? 0 } : (outcome.result ?? { ok: true, message: 'up', durationMs: 0 });
 }
 
 interface HealthOutcome {

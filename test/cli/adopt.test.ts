@@ -154,13 +154,13 @@ describe('tranche adopt', () => {
       const status = fleet.json<Status>(['status', '--env', 'dev']).json;
       assert.deepEqual([status.release?.kind, status.release?.status], ['adoption', 'running']);
       assert.match(status.next ?? '', /tranche died during adoption \S+: run the same tranche adopt again with --break-lock/);
-      const resume = fleet.run(['resume', '--env', 'dev', '--yes', '--break-lock']);
-      assert.equal(resume.code, 2);
-      assert.match(resume.stderr, /is an adoption, interrupted before it finished; run the same tranche adopt again/);
-
       const locked = fleet.run(['adopt', '--env', 'dev', '--at', v2, '--replace', '--yes']);
       assert.equal(locked.code, 1, locked.stderr);
       assert.match(locked.stderr, /no longer running: run again with --break-lock/);
+      // resume chooses the release under the lock: --break-lock takes the dead holder's over first.
+      const resume = fleet.run(['resume', '--env', 'dev', '--yes', '--break-lock']);
+      assert.equal(resume.code, 2);
+      assert.match(resume.stderr, /is an adoption, interrupted before it finished; run the same tranche adopt again/);
       const again = fleet.json<{ recorded: { service: string }[]; kept: string[]; superseded: string }>(['adopt', '--env', 'dev', '--at', v2, '--replace', '--yes', '--break-lock']);
       assert.equal(again.code, 0, again.stderr);
       assert.deepEqual([again.json.recorded.map((r) => r.service), again.json.kept], [['c'], ['a', 'b']]);

@@ -19,9 +19,9 @@ interface StatusJson {
 const APPLY = ['apply', '--env', 'dev', '--yes'];
 const SERVICES = ['a', 'b', 'c'];
 const NO_STACK = /^\s+at /m;
-/** Batch 2 (b) deployed, its health awaited: the middle of the release. */
-const B_STARTING = /batch 2\/3 \(code\) started: b[\s\S]*health started/;
-/** How long a slow version takes to answer its health check: a window in which to land a stop. */
+/** Batch 2 (b) deploying, its slow start awaited by the driver: the middle of the release. */
+const B_STARTING = /batch 2\/3 \(code\) started: b[\s\S]*deploy b started/;
+/** How long a slow version takes to listen on its port (the deploy waits for it): a window in which to land a stop. */
 const SLOW_MS = 6000;
 
 interface Versions {

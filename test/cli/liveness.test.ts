@@ -129,7 +129,11 @@ describe('liveness in the gates, end to end with the local driver', () => {
     const finding = show.findings.find((x) => x.rule === 'check/exited')!;
     assert.match(finding.message, /^deploy failed: alpha's process \(pid \d+\) exited with code 3; last lines of its log/);
     assert.match(finding.message, /fatal: the ledger refused TOKEN=\[secret\]/);
-    assert.deepEqual(show.checks, [], 'no gate ran: the deploy failed');
+    assert.deepEqual(
+      show.checks.filter((c) => c.name === 'process').map((c) => [c.gate, c.ok]),
+      [['health', true]],
+      'no gate ran for v2 (its deploy failed); the version the rollback restored passed the health gate',
+    );
     for (const [what, text] of [
       ['apply stdout', apply.stdout],
       ['apply stderr', apply.stderr],
@@ -152,7 +156,8 @@ describe('liveness in the gates, end to end with the local driver', () => {
     assert.equal(apply.code, 1, apply.stderr);
     assert.equal(apply.json.status, 'failed');
     const gates = apply.json.events.filter((e) => e.type === 'gate' && e.phase !== 'started').map((e) => `${e.gate} ${e.phase}`);
-    assert.deepEqual(gates.slice(-3), ['health passed', 'sanity passed', 'bake failed'], apply.json.summary);
+    // The deploy's gates, then the rollback's: the restored version passes the same gates, bake included.
+    assert.deepEqual(gates.slice(-6), ['health passed', 'sanity passed', 'bake failed', 'health passed', 'sanity passed', 'bake passed'], apply.json.summary);
     const failed = apply.json.events.find((e) => e.type === 'gate' && e.phase === 'failed')!;
     assert.match(failed.detail ?? '', /^alpha: alpha's process \(pid \d+\) exited with code 3$/);
     const dead = apply.json.events.find((e) => e.type === 'check' && e.name === 'process' && e.ok === false)!;

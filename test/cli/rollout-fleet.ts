@@ -338,8 +338,8 @@ export class RunningCli {
   readonly exited: Promise<CliResult>;
   private readonly child: ChildProcessByStdio<null, Readable, Readable>;
 
-  constructor(args: string[], cwd: string) {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.pid === undefined) throw new Error('tranche did not start');
     this.child = child;
     this.pid = child.pid;

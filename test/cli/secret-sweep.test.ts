@@ -254,14 +254,17 @@ describe('the secret-leak sweep', () => {
       describeAll();
       both(['apply', '--env', 'dev', '--yes'], [1]);
 
-      // 3. The checks fail on the deployed service: an error page and a command's output echo the secrets; rolled back.
+      // 3. The checks fail on the deployed service: an error page and a command's output echo the secrets;
+      // rolled back, and the restored version fails the same checks (the endpoint fails for any
+      // version): the rollback pauses. Once the endpoint answers again, resume completes it.
       writeFileSync(flags.checkFails, '');
       phase('warn');
-      const failed = run(['apply', '--env', 'dev', '--yes'], [1]);
+      const failed = run(['apply', '--env', 'dev', '--yes'], [3]);
       assert.match(failed.stdout + failed.stderr, /\[secret\]/, 'the failed checks quoted the secrets, masked');
       run(['apply', '--env', 'dev', '--yes', '--json'], [0, 1]);
       lookBack();
       rmSync(flags.checkFails);
+      run(['resume', '--env', 'dev', '--yes'], [1]);
 
       // 4. The deploy command fails, having printed its config and environment; rolled back. Then a
       // release that succeeds, rolled back on request.

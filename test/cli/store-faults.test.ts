@@ -159,7 +159,7 @@ describe('a state store tranche cannot use', () => {
 });
 
 describe('the lock taken away under a release', () => {
-  test('the release starts no further batch; one message with what to do, exit 3, no stack', async (t) => {
+  test('nobody holds it: taken again for the release, the loss said and journaled, on_failure applied; no further batch starts', async (t) => {
     const f = await RolloutFleet.create({ services: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] });
     t.after(() => f.dispose());
     // b takes seconds to answer its health check: time for the heartbeat to find the lock gone.
@@ -170,10 +170,11 @@ describe('the lock taken away under a release', () => {
     const db = new Database(dbPath(f), { timeout: 5000 });
     assert.equal(db.prepare("DELETE FROM locks WHERE env = 'dev'").run().changes, 1, 'the lock was held');
     db.close();
-    const { code, stderr } = await apply.exited;
-    assert.equal(code, 3, stderr);
+    const { code, stdout, stderr } = await apply.exited;
+    assert.equal(code, 1, stderr);
     assert.doesNotMatch(stderr, NO_STACK);
-    assert.match(stderr, /^error: the lock on dev is no longer held by this process \(token [\w-]+\): nobody holds it now: this tranche stopped where it stood, and its release is left as journaled; see tranche status --env dev$/m);
+    assert.match(stderr, /lock lost: the lock on dev is no longer held by this process \(token [\w-]+\): nobody holds it now; stopping at the next step boundary/);
+    assert.match(stdout, /: failed — the lock on dev was lost during batch 2 \(taken again: nobody held it\); batch 2 was rolled back \(on_failure: rollback-batch\)\n$/);
     assert.equal(f.currentPid('c'), undefined, 'batch 3 was not started without the lock');
   });
 });

@@ -94,11 +94,13 @@ describe('rollout engine: rolling back again', () => {
     assert.deepEqual(await e.recorded(), { a: V1, b: V1 });
   });
 
-  test('a rollback whose previous version is not healthy is not reported as done', async () => {
+  test('a rollback whose previous version is not healthy is not reported as done: it pauses, saying which gate failed', async () => {
     const e = await engineFor({ services: [{ name: 'a' }] });
     e.checks.script('a', 'a works', false).script('a', 'health', () => e.driver.versions(ENV).a === V2);
     const outcome = await e.apply();
-    assert.equal(outcome.status, 'rollback-failed');
-    assert.match(outcome.summary, /the previous version did not become healthy/);
+    assert.equal(outcome.status, 'paused');
+    assert.match(outcome.summary, /^rollback paused: batch 1 was restored and failed its health gate/);
+    assert.match(outcome.summary, /tranche rollback --env prod restores and checks it again/);
+    assert.deepEqual(e.driver.versions(ENV), { a: V1 }, 'the previous version was restored');
   });
 });

@@ -225,7 +225,9 @@ export class LocalDriver implements Driver {
     this.exits.set(pid, exited);
     const state: LocalState = { ...(await identifyProcess(pid, command)), commit: target.commit, contentId: target.contentId, configHash: target.configHash, startedAt, logFile, logFrom: offset };
     await writeJsonAtomic(stateFile, state);
-    await this.startSettled(pid, port, exited);
+    await this.startSettled(pid, port, exited, request.signal);
+    // Stopped at once while waiting: the start is left as it stands (a step in doubt).
+    request.signal?.throwIfAborted();
     if (exit || !(await isSameProcess(state))) {
       await rm(stateFile, { force: true });
       const how = exit ? describeExit(exit) : 'is gone';
@@ -244,10 +246,12 @@ export class LocalDriver implements Driver {
    * service has a port of this machine and the OS tells who listens — it (or another process)
    * listens there; at most `listenWaitMs`, after which the gates judge it. A service with no port
    * to watch is given `startCheckMs` to exit. Events, not a fixed window, wherever there are events
-   * to wait for, so that a loaded machine changes nothing but how long this takes.
+   * to wait for, so that a loaded machine changes nothing but how long this takes. `signal` (a stop
+   * at once) ends the wait.
    */
-  private async startSettled(pid: number, port: ServicePort | undefined, exited: Promise<Exit>): Promise<void> {
+  private async startSettled(pid: number, port: ServicePort | undefined, exited: Promise<Exit>, signal: AbortSignal | undefined): Promise<void> {
     const done = new AbortController();
+    signal?.addEventListener('abort', () => done.abort(), { once: true, signal: done.signal });
     const ended = exited.then(() => undefined);
     try {
       const watched = port && (await portListeners(port, pid));

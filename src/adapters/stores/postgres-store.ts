@@ -32,7 +32,7 @@ const types: pg.CustomTypesConfig = {
  * a row per environment taken with INSERT … ON CONFLICT DO NOTHING; a journal seq is taken by
  * incrementing the release's counter, whose row lock orders concurrent appends; every multi-write
  * operation is one transaction. A fenced write is a transaction that first reads the lock row
- * FOR KEY SHARE: breaking or releasing the lock (a DELETE of that row) waits for the write to commit,
+ * FOR UPDATE: breaking or releasing the lock (a DELETE of that row) waits for the write to commit,
  * and a write that comes after them finds the row gone or another token in it.
  */
 export class PostgresStore implements Store {
@@ -284,11 +284,12 @@ async function checkReleaseFence(db: Queryable, id: string, fence: Fence): Promi
 
 /**
  * Inside a write's transaction: refuses it unless `fence` holds the lock of `env`, the environment
- * written to. The lock row stays key-share locked until the write commits: breaking or releasing
- * the lock (a DELETE) waits for it, while the holder's heartbeat (an UPDATE of no key) does not.
+ * written to. The lock row stays locked FOR UPDATE until the write commits: breaking or releasing
+ * the lock (a DELETE) waits for it, and then goes before any write that came after it — a shared
+ * row lock would let overlapping writes starve a break for as long as they keep coming.
  */
 async function checkFence(db: Queryable, fence: Fence, env: string): Promise<void> {
-  const { rows } = await db.query<LockRow>(`SELECT ${COLUMNS.locks} FROM locks WHERE env = $1 FOR KEY SHARE`, [env]);
+  const { rows } = await db.query<LockRow>(`SELECT ${COLUMNS.locks} FROM locks WHERE env = $1 FOR UPDATE`, [env]);
   const row = rows[0];
   if (fence.env !== env || row?.token !== fence.token) throw new LockLostError(env, fence.token, row && lockFromRow(row));
 }

@@ -1,12 +1,8 @@
 import { withCleanup } from '../../core/cleanup.js';
-import type { FleetRevision } from '../../core/fleet-revision.js';
 import { InputError } from '../../core/input-error.js';
-import { runsIn } from '../../core/manifest/manifest.js';
-import { selectEnv, selectService } from '../../core/manifest/select.js';
-import { adoptRunning } from '../../engine/adopt.js';
-import { InvalidFleetError, loadRevision } from '../../engine/load-revision.js';
-import { borrowedNotes } from '../../engine/read-release.js';
-import { resolveService, type ResolvedService } from '../../engine/resolve-service.js';
+import { selectEnv } from '../../core/manifest/select.js';
+import { adoptRunning, readAdoption } from '../../engine/adopt.js';
+import { loadRevision } from '../../engine/load-revision.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { withFleet } from '../open-fleet.js';
@@ -55,39 +51,9 @@ locked, or not confirmed); 2 unusable input (nothing recorded).`,
         if (at === undefined && !pins.size) throw new InputError('adopt: say what runs: --at REF for every service, --service S=REF for one (or both)');
         const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
         const env = selectEnv(head.manifest, args.values.env as string | undefined);
-        for (const name of pins.keys()) {
-          if (!runsIn(selectService(head.manifest, name), env)) throw new InputError(`adopt: service ${name} does not run in ${env} (its environments: in tranche.yaml)`);
-        }
-
-        const revisions = new Map<string, FleetRevision & { commit: string }>();
-        for (const ref of new Set([...(at !== undefined ? [at] : []), ...pins.values()])) {
-          const flag = ref === at ? `--at ${ref}` : `--service ${[...pins].find(([, r]) => r === ref)![0]}=${ref}`;
-          const revision = await loadRevision(fleet.git, fleet.cache, ref, undefined, head.manifest).catch((error: unknown) => {
-            throw error instanceof InvalidFleetError ? new InvalidFleetError(error.findings, flag) : error;
-          });
-          revisions.set(ref, revision as FleetRevision & { commit: string });
-        }
-
         // The store's key when there is a store; before there is one, the key the store will take.
         const fingerprints = await releaseState(fleet, io, hasState(fleet, args, io) ? lazy : undefined).fingerprints();
-        const adopted: (ResolvedService & { ref: string })[] = [];
-        const absent: string[] = [];
-        for (const service of head.manifest.services.values()) {
-          const ref = pins.get(service.name) ?? at;
-          if (ref === undefined || !runsIn(service, env)) continue;
-          const revision = revisions.get(ref)!;
-          if (!revision.manifest.services.has(service.name)) {
-            if (pins.has(service.name)) throw new InputError(`adopt: service ${service.name} does not exist at ${revision.label}`);
-            absent.push(service.name);
-            continue;
-          }
-          adopted.push({ ...resolveService(revision, service.name, env, fingerprints), ref });
-        }
-        const notes = [
-          ...borrowedNotes([...revisions.values()]),
-          ...(absent.length ? [`${absent.join(', ')} ${absent.length === 1 ? 'is' : 'are'} not at ${at}: not recorded (new in the next release)`] : []),
-        ];
-        if (!adopted.length) throw new InputError(`adopt: no service of ${env} exists at ${at}`);
+        const { adopted, absent, notes, to } = await readAdoption(fleet, { head, env, ...(at !== undefined ? { at } : {}), pins, fingerprints });
 
         // On stderr, --json or not: whoever confirms sees what would be recorded.
         const rows = adopted.map((s) => [s.service.name, s.version.commit.slice(0, 7), s.ref, s.version.configHash.slice(0, 15)]);
@@ -98,11 +64,9 @@ locked, or not confirmed); 2 unusable input (nothing recorded).`,
         }
 
         const runtime = await lazy.get();
-        const commits = adopted.map((s) => s.version.commit);
-        const main = at !== undefined ? revisions.get(at)! : revisions.get(adopted.find((s) => s.version.commit === mostCommon(commits))!.ref)!;
         const outcome = await adoptRunning(
           { ...runtime, breakLock: args.values['break-lock'] === true },
-          { env, manifest: head.manifest, services: adopted, to: { commit: main.commit, label: main.label }, intent: (args.values.intent as string | undefined) ?? 'adopt what runs', replace: args.values.replace === true },
+          { env, manifest: head.manifest, services: adopted, to, intent: (args.values.intent as string | undefined) ?? 'adopt what runs', replace: args.values.replace === true },
         );
 
         if ('conflicts' in outcome) {
@@ -156,10 +120,4 @@ function parsePins(values: string[]): Map<string, string> {
     pins.set(service!, ref!);
   }
   return pins;
-}
-
-function mostCommon(values: string[]): string {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1])[0]![0];
 }

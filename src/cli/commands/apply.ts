@@ -4,10 +4,10 @@ import { withCleanup } from '../../core/cleanup.js';
 import { InputError } from '../../core/input-error.js';
 import { decodeUtf8 } from '../../core/utf8-text.js';
 import type { Finding } from '../../core/finding.js';
-import { comparePlans, notShownIn, type PlanComparison } from '../../core/plan/compare-plans.js';
+import type { PlanComparison } from '../../core/plan/compare-plans.js';
 import type { Plan } from '../../core/plan/plan.js';
 import { planProblemLines, readPlan } from '../../core/plan/read-plan.js';
-import { applyRelease } from '../../engine/apply-release.js';
+import { applyRelease, staleSavedPlan } from '../../engine/apply-release.js';
 import { prepareRelease } from '../../engine/prepare-release.js';
 import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command, ParsedArgs } from '../command.js';
@@ -88,10 +88,8 @@ failed and the rollback did not complete, or the state store failed; 129, 130, 1
         const runtime = await lazy.get();
         const prepared = prepareRelease({ revisions, check, createdAt: saved?.createdAt ?? now, ...intentAndScope(release) });
         const plan = prepared.plan;
-        if (saved) {
-          const comparison = comparePlans(saved, plan);
-          if (comparison.differences.length || comparison.newErrors.length) return refusePlan(io, args.json, planFile!, plan.env, comparison);
-        }
+        const stale = saved && staleSavedPlan(saved, plan);
+        if (stale) return refusePlan(io, args.json, planFile!, plan.env, stale.stale);
 
         if (!args.json && plan.batches.length) io.stderr.write(renderPlan(plan, releaseStart(revisions)));
         if (plan.batches.length && args.values.yes !== true) {
@@ -112,16 +110,14 @@ failed and the rollback did not complete, or the state store failed; 129, 130, 1
           emit: progress.emit,
           breakLock: args.values['break-lock'] === true,
           stop: io.stop,
-        });
+        }, saved);
         if ('nothing' in outcome) {
           if (args.json) writeJson(io.stdout, { status: 'nothing-to-do', findings: plan.findings.map(findingJson) });
           else io.stdout.write(`nothing to deploy in ${plan.env}: every service already runs its target version and config\n`);
           return EXIT.ok;
         }
+        if ('stale' in outcome) return refusePlan(io, args.json, planFile!, plan.env, outcome.stale);
         if ('refused' in outcome) {
-          // A freeze or a pre-flight check that stops a saved plan is news the plan could not show.
-          const since = saved && (outcome.by === 'freeze' || outcome.by === 'preflight') ? notShownIn(saved, outcome.refused) : [];
-          if (since.length) return refusePlan(io, args.json, planFile!, plan.env, { differences: [], newErrors: since });
           if (args.json) writeJson(io.stdout, { status: 'refused', findings: outcome.refused.map(findingJson) });
           else io.stdout.write(`${groupedFindings(outcome.refused)}\n\napply refused: nothing was deployed\n`);
           return EXIT.findings;

@@ -17,4 +17,8 @@ a failed one (pause keeps what was deployed, for tranche resume; a rollback unde
 first), journals the stop and releases the lock. A second signal stops at once: a step it cuts
 short is left in doubt, the release is paused, and tranche resume takes it up. A third ends the
 process on the spot. Stopped, it exits 130 (SIGINT), 143 (SIGTERM), 129 (SIGHUP) or 141 (EPIPE).
-When the state store fails under a release, it stops there and exits 3.`;
+When the state store fails under a release, it stops there and exits 3.
+Losing the lock (another tranche broke it) stops the release at the next step boundary: when
+nobody holds it, it is taken again, the loss journaled and the batch handled as on_failure says;
+when someone does, nothing more is written and it exits 3 naming them (tranche resume once they
+are done).`;

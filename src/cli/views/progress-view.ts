@@ -22,7 +22,8 @@ export function progressPrinter(out: Output, json: boolean, start = performance.
 function describe(e: RolloutEvent): string | undefined {
   switch (e.type) {
     case 'release':
-      return e.phase === 'started' ? `release ${e.releaseId} of ${e.env} started` : `release ${e.releaseId}: ${e.status} — ${e.summary}`;
+      // How it ended is the command's result, printed once on stdout.
+      return e.phase === 'started' ? `release ${e.releaseId} of ${e.env} started` : undefined;
     case 'batch':
       return `batch ${e.batch}/${e.total} (${e.kind}) ${e.phase}: ${e.services.join(', ')}`;
     case 'step':

@@ -64,10 +64,11 @@ export interface JournalEntry {
   kind: 'release' | 'batch' | 'deploy' | 'rollback' | 'gate' | 'adopt' | 'lock';
   /**
    * `stopped` (kind `release`): an operator's stop was acted on — `detail.by` the signal, `detail.atOnce` for a second one.
+   * `lock-lost` (kind `release`): the lock was lost and, free, taken again for the release.
    * `taken-over` (kind `lock`): the lock of the process running the release was broken (`--break-lock`)
    * and taken by another — `detail.from` and `detail.by`, each `{ user, host, pid }`.
    */
-  event: 'started' | 'succeeded' | 'failed' | 'skipped' | 'stopped' | 'taken-over';
+  event: 'started' | 'succeeded' | 'failed' | 'skipped' | 'stopped' | 'lock-lost' | 'taken-over';
   /** Plain JSON detail: versions, gate name, error message. */
   detail?: Record<string, unknown>;
 }
