@@ -7,7 +7,7 @@ const SERVICES = 12;
 const START_DELAY_MS = 300;
 
 /** One measured deploy with a given bake. */
-export interface RolloutRun {
+interface RolloutRun {
   bakeMs: number;
   rolloutMs: number;
   boundMs: number;
@@ -101,7 +101,7 @@ export async function benchRollout(root: string, bin: string): Promise<RolloutFi
       '      sanity: [{ name: work, http: { path: /work } }]',
     );
   });
-  const writeManifest = (bake: string) => writeFileSync(join(root, 'tranche.yaml'), manifest.join('\n').replace('BAKE', bake) + '\n');
+  const writeManifest = (bake: string) => writeFileSync(join(root, 'tranche.yaml'), `${manifest.join('\n').replace('BAKE', bake)}\n`);
   writeManifest('0s');
   writeFileSync(join(root, '.gitignore'), '.tranche/\n');
   write('v1', undefined);

@@ -4,6 +4,6 @@ import { writeFileSync } from 'node:fs';
 import { manifestSchema } from '../dist/src/core/manifest/manifest-schema.js';
 import { planSchema } from '../dist/src/core/plan/plan-schema.js';
 
-const write = (name, schema) => writeFileSync(new URL(`../schema/${name}`, import.meta.url), JSON.stringify(schema, null, 2) + '\n');
+const write = (name, schema) => writeFileSync(new URL(`../schema/${name}`, import.meta.url), `${JSON.stringify(schema, null, 2)}\n`);
 write('tranche.schema.json', manifestSchema);
 write('plan.schema.json', planSchema);

@@ -45,7 +45,7 @@ export interface ParsedArgs {
   json: boolean;
 }
 
-export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   fleet: { type: 'string', value: 'DIR', description: 'the fleet repository (default: search upward from here for tranche.yaml)' },
   json: { type: 'boolean', description: 'print one JSON document on stdout and nothing else there' },
   debug: { type: 'boolean', description: 'on a failure, also print its stack trace (for a bug report)' },

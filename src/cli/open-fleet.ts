@@ -8,6 +8,7 @@ import { ProcessRenderer } from '../adapters/render/process-renderer.js';
 import { GitCli } from '../adapters/git/git-cli.js';
 import { ParseCache } from '../engine/gather.js';
 import { loadRevision as loadFleetRevision } from '../engine/load-revision.js';
+import type { FileTree } from '../ports/file-tree.js';
 import type { Git } from '../ports/git.js';
 import type { ParsedArgs } from './command.js';
 import type { CliIO } from './io.js';
@@ -23,7 +24,7 @@ export interface Fleet {
  * Finds the fleet (--fleet, or upward from the current directory: the nearest directory with a
  * tranche.yaml) and opens its repository, which may hold it at its top level or below.
  */
-export async function openFleet(args: ParsedArgs, io: CliIO): Promise<Fleet> {
+async function openFleet(args: ParsedArgs, io: CliIO): Promise<Fleet> {
   const root = args.fleet !== undefined ? resolve(io.cwd, args.fleet) : findUpward(io.cwd);
   if (!root) throw new InputError(`no ${MANIFEST_FILE} here or in any parent directory; run inside a fleet or pass --fleet DIR`);
   if (!existsSync(join(root, MANIFEST_FILE))) throw new InputError(`${root} is not a fleet: it has no ${MANIFEST_FILE}`);
@@ -50,4 +51,14 @@ export function loadRevision(fleet: Fleet, ref: string | undefined): Promise<Fle
 export async function withFleet<T>(args: ParsedArgs, io: CliIO, use: (fleet: Fleet) => Promise<T>): Promise<T> {
   const fleet = await openFleet(args, io);
   return withCleanup(() => use(fleet), () => fleet.git.close());
+}
+
+/**
+ * Opens the working tree of the git repository holding `dir` (a directory that is not a fleet
+ * yet: `tranche init`) for the length of `use`, and always closes it.
+ */
+export async function withWorkingTree<T>(dir: string, io: CliIO, use: (tree: FileTree) => Promise<T>): Promise<T> {
+  if (!(await GitCli.topLevel(dir, io.env))) throw new InputError(`init: ${dir} is not in a git repository (git init first: tranche reads a fleet from git)`);
+  const git = new GitCli(dir, io.env);
+  return withCleanup(() => use(git.workingTree()), () => git.close());
 }

@@ -170,12 +170,12 @@ function stringEnd(text: string, pos: number): { pos: number; error?: number } {
     if (c === 0x22) return { pos: pos + 1 };
     if (c < 0x20) return { pos, error: pos };
     if (c !== 0x5c) continue;
-    const escape = text[pos + 1];
-    if (escape === 'u') {
+    const escaped = text[pos + 1];
+    if (escaped === 'u') {
       HEX4.lastIndex = pos + 2;
       if (!HEX4.test(text)) return { pos, error: firstNonHex(text, pos + 2) };
       pos += 5;
-    } else if (escape !== undefined && '"\\/bfnrt'.includes(escape)) {
+    } else if (escaped !== undefined && '"\\/bfnrt'.includes(escaped)) {
       pos++;
     } else {
       return { pos, error: Math.min(pos + 1, text.length) };

@@ -71,7 +71,7 @@ function frameOf(node: object, level: number, key?: string | number): Frame {
 }
 
 /** A pointer as a message shows it: hundreds of segments deep, its start and its end. */
-export function shortPointer(pointer: string): string {
+function shortPointer(pointer: string): string {
   return pointer.length <= 120 ? pointer : `${pointer.slice(0, 50)}…${pointer.slice(-50)}`;
 }
 

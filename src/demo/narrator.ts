@@ -58,7 +58,7 @@ export class Narrator {
 }
 
 /** Wraps text at WIDTH, keeping its own line breaks and the indentation of each line. */
-export function wrap(text: string, width = WIDTH): string {
+function wrap(text: string, width = WIDTH): string {
   return text
     .split('\n')
     .map((line) => {

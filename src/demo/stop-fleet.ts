@@ -1,5 +1,6 @@
 import { LocalDriver } from '../adapters/drivers/local-driver.js';
 import { GitCli } from '../adapters/git/git-cli.js';
+import type { FleetRevision } from '../core/fleet-revision.js';
 import { ParseCache } from '../engine/gather.js';
 import { loadRevision } from '../engine/load-revision.js';
 import { DEMO_ENV } from './fleet/demo-services.js';
@@ -14,7 +15,7 @@ import { DEMO_ENV } from './fleet/demo-services.js';
 export async function stopFleet(root: string, env: NodeJS.ProcessEnv): Promise<string[]> {
   const git = new GitCli(root, env);
   try {
-    let head;
+    let head: FleetRevision;
     try {
       head = await loadRevision(git, new ParseCache(), 'HEAD');
     } catch {

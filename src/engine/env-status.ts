@@ -17,7 +17,7 @@ export interface StatusContext {
 }
 
 /** One service recorded as deployed, and what the driver sees of it. */
-export interface ServiceStatus extends DeployedService {
+interface ServiceStatus extends DeployedService {
   /** Whether its process runs; null when the driver cannot tell, or the service is not in the fleet any more. */
   running: boolean | null;
   pid?: number;

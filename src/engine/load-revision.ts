@@ -1,5 +1,6 @@
 import type { FleetRevision } from '../core/fleet-revision.js';
 import type { Manifest } from '../core/manifest/manifest.js';
+import type { FileTree } from '../ports/file-tree.js';
 import type { Git } from '../ports/git.js';
 import { gatherRevision, type ParseCache } from './gather.js';
 import { InvalidFleetError } from './invalid-fleet.js';
@@ -14,7 +15,7 @@ export { InvalidFleetError };
  * manifest is given to read it with (a baseline from before the fleet was described).
  */
 export async function loadRevision(git: Git, cache: ParseCache, ref: string | undefined, name?: string, fallback?: Manifest): Promise<FleetRevision> {
-  let tree;
+  let tree: FileTree;
   if (ref === undefined) {
     tree = git.workingTree();
   } else {

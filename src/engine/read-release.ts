@@ -33,7 +33,7 @@ export interface ReleaseQuery {
 }
 
 /** A revision some services of the release run, read and resolved; or why it cannot be. */
-export type DeployedBase = { commit: string; revision: FleetRevision & { commit: string }; configs: ResolvedFleet } | { commit: string; problem: string };
+type DeployedBase = { commit: string; revision: FleetRevision & { commit: string }; configs: ResolvedFleet } | { commit: string; problem: string };
 
 /**
  * One release's two ends, read: the target, and what each service runs before it — as the store

@@ -27,7 +27,7 @@ export interface GateContext {
 }
 
 /** The first failure of a batch's gates: where, and why (the rule it breaks). */
-export type GateFailure = CheckFailure & { gate: Gate; service: string };
+type GateFailure = CheckFailure & { gate: Gate; service: string };
 
 export interface GateOutcome {
   ok: boolean;

@@ -39,7 +39,7 @@ function prepare(raw: Check, name: string, resolved: ResolvedService, fleetRoot:
   const kind = CHECK_KINDS.find((k) => raw[k] !== undefined)!;
   const vars = { ...resolved.environment, ...(resolved.address !== undefined ? { address: resolved.address } : {}) };
   const { value, missing } = interpolate(raw[kind], vars);
-  if (missing.length) return { name, problem: `uses ${missing.map((m) => '${' + m + '}').join(', ')}, which the config of ${resolved.service.name} does not set` };
+  if (missing.length) return { name, problem: `uses ${missing.map((m) => `\${${m}}`).join(', ')}, which the config of ${resolved.service.name} does not set` };
   const timeout = typeof raw.timeout === 'string' ? parseDuration(raw.timeout) : undefined;
   return {
     check: {

@@ -1,7 +1,7 @@
 import type { Finding } from '../core/finding.js';
 import type { CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, Release } from '../core/state/records.js';
 
-export type { CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, Release, ReleaseStatus } from '../core/state/records.js';
+export type { CheckRecord, DeployedService, Freeze, JournalEntry, LockHolder, Release } from '../core/state/records.js';
 
 /**
  * tranche's state: releases, their step journal and check results, what is deployed where, locks
@@ -37,7 +37,7 @@ export interface Fence {
 }
 
 /** The writes of a release (all fenced) and the reads of what they wrote. */
-export interface ReleaseStore {
+interface ReleaseStore {
   createRelease(release: Release, fence: Fence): Promise<void>;
   updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>, fence: Fence): Promise<void>;
   getRelease(id: string): Promise<Release | undefined>;
@@ -53,7 +53,7 @@ export interface ReleaseStore {
   findings(releaseId: string): Promise<Finding[]>;
 }
 
-export interface DeployedStore {
+interface DeployedStore {
   /** Service → deployed state in `env`. */
   deployed(env: string): Promise<Map<string, DeployedService>>;
   /**
@@ -76,7 +76,7 @@ export type LockState = LockHolder & { silentMs: number };
  * the store's own clock — the database's for Postgres — so processes on hosts whose clocks
  * disagree, or whose clock is stepped, judge a holder's silence alike.
  */
-export interface LockStore {
+interface LockStore {
   /** Takes the lock when free; otherwise returns the current holder. Atomic across processes and machines. */
   acquireLock(holder: LockRequest): Promise<{ acquired: true } | { acquired: false; holder: LockState }>;
   /** Stamps the holder's heartbeat with the store's time; throws LockLostError when `token` no longer holds the lock. */
@@ -88,7 +88,7 @@ export interface LockStore {
 }
 
 
-export interface FreezeStore {
+interface FreezeStore {
   freeze(freeze: Freeze): Promise<void>;
   unfreeze(env: string, service?: string): Promise<boolean>;
   freezes(env?: string): Promise<Freeze[]>;

@@ -101,7 +101,7 @@ describe('tranche adopt', () => {
       const result = fleet.run(args);
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
       assert.match(result.stderr, message, args.join(' '));
-      assert.doesNotMatch(result.stderr, /internal error|    at /);
+      assert.doesNotMatch(result.stderr, /internal error| {4}at /);
     }
     assert.equal(existsSync(join(fleet.repo.dir, '.tranche', 'state.db')), false, 'nothing was recorded anywhere');
     const help = fleet.run(['adopt', '--help']);

@@ -66,7 +66,7 @@ describe('tranche check', () => {
     repo.commit('move the prod database');
     const result = runCli(['check', '--env', 'prod', '--from', v1], repo.dir);
     assert.equal(result.code, 1);
-    assert.match(result.stdout, /^inventory\n  error  config\/stale-value  DB_PORT  \[prod\]  services\/inventory\/config\/prod.yaml:1:1\n/m);
+    assert.match(result.stdout, /^inventory\n {2}error {2}config\/stale-value {2}DB_PORT {2}\[prod\] {2}services\/inventory\/config\/prod.yaml:1:1\n/m);
     assert.match(result.stdout, /fix: bind it instead of a literal/);
     assert.match(result.stdout, /1 error.* in 1 service/);
   });

@@ -433,7 +433,7 @@ function snapshotJournals(): Map<string, JournalRow[]> {
  * After a kill: status must say what the journal says. Returns the release the kill interrupted
  * (undefined when it died before writing one).
  */
-async function assertStatusExact(apply: Started, known: string, before: Map<string, string>, previousLatest: ReleaseRow | undefined, journalAtKill: JournalRow[], when: string): Promise<ReleaseRow | undefined> {
+async function assertStatusExact(known: string, before: Map<string, string>, previousLatest: ReleaseRow | undefined, journalAtKill: JournalRow[], when: string): Promise<ReleaseRow | undefined> {
   const release = newRelease(known);
   const lock = fleet.lock();
   const s = status();
@@ -526,7 +526,7 @@ async function runPoint(point: KillPoint): Promise<void> {
     // Let a server that was just spawned, or just told to stop, get there.
     await sleep(150);
 
-    await phases.check('status after the kill', () => assertStatusExact(apply, known, before, previousLatest, journalAtKill, 'after the kill'));
+    await phases.check('status after the kill', () => assertStatusExact(known, before, previousLatest, journalAtKill, 'after the kill'));
 
     const flags = ['--env', 'dev', '--break-lock'];
     const ran = fleet.cli(point.then === 'resume' ? ['resume', ...flags, '--yes'] : ['rollback', ...flags, '--yes']);
@@ -704,7 +704,7 @@ async function runTwice(twice: Twice): Promise<void> {
       landedAtRecord(twice.applyAt)(release, fleet.journal(release.id));
       const firstClean = cleanKill(apply);
       await sleep(150);
-      await phases.check('status after killing apply', () => assertStatusExact(apply, known, before, previousLatest, fleet.journal(release.id), 'after killing apply'));
+      await phases.check('status after killing apply', () => assertStatusExact(known, before, previousLatest, fleet.journal(release.id), 'after killing apply'));
 
       fleet.pin('BEFORE INSERT ON journal', `NEW.release_id = '${release.id}' AND NEW.seq = ${twice.secondPin}`);
       let second: Started;
@@ -729,7 +729,7 @@ async function runTwice(twice: Twice): Promise<void> {
       // As in runPoint: a kill that caught a server between its spawn and its record is not the point named.
       if ((firstClean && cleanKill(second)) || attempt === 3) {
         await sleep(150);
-        await phases.check(`status after killing the ${twice.second}`, () => assertStatusExact(second, known, before, previousLatest, journalAtKill, `after killing the ${twice.second}`));
+        await phases.check(`status after killing the ${twice.second}`, () => assertStatusExact(known, before, previousLatest, journalAtKill, `after killing the ${twice.second}`));
         break;
       }
       attempts.push(`attempt ${attempt} retried: ${spawnedLanded(release, [], firstClean ? second : apply)}`);

@@ -320,7 +320,7 @@ export class CrashFleet {
     const found: FleetProcess[] = [];
     for (const { pid, cwd } of processesUnder(this.runtimeRoot)) {
       const cmdline = readProc(`/proc/${pid}/cmdline`)?.split('\0').filter(Boolean);
-      if (!cmdline || cmdline.at(-1) !== 'server.js') continue;
+      if (cmdline?.at(-1) !== 'server.js') continue;
       const [service, commit] = cwd.slice(this.runtimeRoot.length + 1).split('/');
       if (service && commit) found.push({ pid, service, commit });
     }

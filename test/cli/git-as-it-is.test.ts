@@ -111,7 +111,7 @@ describe('git as it is', () => {
     repos.push(repo);
     repo.git('tag', 'v1', repo.commit('before tranche'));
     // The fleet is described later: c is new, and b's dev config file appears only now (a required source).
-    const manifest = EXEC_MANIFEST.replace(/config\/\{env\}\.yaml\n          optional: true/g, (m, offset: number) => (EXEC_MANIFEST.indexOf('services/b') < offset && offset < EXEC_MANIFEST.indexOf('services/c') ? 'config/{env}.yaml' : m));
+    const manifest = EXEC_MANIFEST.replace(/config\/\{env\}\.yaml\n {10}optional: true/g, (m, offset: number) => (EXEC_MANIFEST.indexOf('services/b') < offset && offset < EXEC_MANIFEST.indexOf('services/c') ? 'config/{env}.yaml' : m));
     assert.notEqual(manifest, EXEC_MANIFEST);
     repo.write({ 'tranche.yaml': manifest, '.gitignore': '.tranche/\n', 'services/c/index.js': 'c v1\n', 'services/b/config/dev.yaml': 'LOG_LEVEL: debug\n', 'services/b/config/prod.yaml': 'LOG_LEVEL: warn\n' }).commit('describe the fleet');
     const changes = runCli(['changes', '--env', 'dev', '--from', 'v1', '--json'], repo.dir);

@@ -102,7 +102,7 @@ describe('helm-values sources', () => {
     repo.write({ 'tranche.yaml': MANIFEST.replace('          optional: true\n', '') }).commit('values-dev.yaml required');
     const missing = runCli(['validate'], repo.dir);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /tranche\.yaml:17:11: values file charts\/api\/values-dev\.yaml does not exist in the working tree\n  fix: create it, fix the path, or mark the source optional: true/);
+    assert.match(missing.stderr, /tranche\.yaml:17:11: values file charts\/api\/values-dev\.yaml does not exist in the working tree\n {2}fix: create it, fix the path, or mark the source optional: true/);
     repo.write({ 'tranche.yaml': MANIFEST.replace('LOG_LEVEL: log.level', 'LOG_LEVEL: log') }).commit('a map');
     const map = runCli(['validate'], repo.dir);
     assert.equal(map.code, 2);

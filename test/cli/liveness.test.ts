@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { freePort, holdPort, rolloutFleet, RolloutFleet } from './rollout-fleet.js';
+import { freePort, holdPort, rolloutFleet, type RolloutFleet } from './rollout-fleet.js';
 import { expectOk } from '../support/scratch.js';
 
 // Liveness in the gates, end to end: real services started by the local driver, real ports held

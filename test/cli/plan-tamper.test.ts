@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { parse } from 'yaml';
 import { manifestYaml } from '../support/fleet-builder.js';
-import { freePort, rolloutFleet, RolloutFleet } from './rollout-fleet.js';
+import { freePort, rolloutFleet, type RolloutFleet } from './rollout-fleet.js';
 import { expectOk, tempDir } from '../support/scratch.js';
 
 // A saved plan is an approval of one release: apply makes the plan again and deploys only when

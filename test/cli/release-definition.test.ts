@@ -68,7 +68,7 @@ describe('one release definition', () => {
     assert.equal(plan.code, 0, plan.stdout + plan.stderr);
     const stale = fleet.run(['apply', '--env', 'dev', '--yes', 'what-if.json']);
     assert.equal(stale.code, 2, stale.stdout + stale.stderr);
-    assert.match(stale.stderr, /the plan in what-if\.json is not the release apply would deploy now; nothing was deployed:\n  what runs in dev is not what the plan started from: a at [0-9a-f]{7} \(config [^)]+\) in the plan, at [0-9a-f]{7} \(config [^)]+\) now/);
+    assert.match(stale.stderr, /the plan in what-if\.json is not the release apply would deploy now; nothing was deployed:\n {2}what runs in dev is not what the plan started from: a at [0-9a-f]{7} \(config [^)]+\) in the plan, at [0-9a-f]{7} \(config [^)]+\) now/);
 
     // On check, --from is the what-if it says it is.
     const whatIf = fleet.run(['check', '--env', 'dev', '--from', 'HEAD', '--scope', 'config', '--intent', 'x']);
@@ -136,7 +136,7 @@ describe('one release definition', () => {
     fleet.repo.write({ 'services/a/index.js': 'a v2, and a change nobody committed\n' });
     const apply = fleet.run(['apply', '--env', 'dev', '--yes', '../plan.json']);
     assert.equal(apply.code, 2, apply.stdout + apply.stderr);
-    assert.match(apply.stderr, /the plan in \.\.\/plan\.json is not the release apply would deploy now; nothing was deployed:\n  error findings now that the plan does not show:\n    change\/uncommitted a: /);
+    assert.match(apply.stderr, /the plan in \.\.\/plan\.json is not the release apply would deploy now; nothing was deployed:\n {2}error findings now that the plan does not show:\n {4}change\/uncommitted a: /);
     assert.deepEqual(fleet.deployed(), { a: fleet.v1, b: fleet.v1, c: fleet.v1 }, 'nothing was deployed');
   });
 

@@ -268,6 +268,6 @@ spec:
 });
 
 function readTemplate(repo: GitRepo): string {
-  return repo.git('show', 'HEAD:charts/api/templates/deployment.yaml') + '\n';
+  return `${repo.git('show', 'HEAD:charts/api/templates/deployment.yaml')}\n`;
 }
 

@@ -9,7 +9,13 @@ const fail = (message: string) => async () => {
 describe('withCleanup', () => {
   test('returns what the work returns, after the cleanup ran once', async () => {
     const ran: string[] = [];
-    const value = await withCleanup(async () => (ran.push('work'), 42), async () => ran.push('cleanup'));
+    const value = await withCleanup(
+      async () => {
+        ran.push('work');
+        return 42;
+      },
+      async () => ran.push('cleanup'),
+    );
     assert.equal(value, 42);
     assert.deepEqual(ran, ['work', 'cleanup']);
   });

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 
 /** JSON nested `levels` deep, objects all the way down: `{"a":{"a":…1…}}`. */
 export function deepJson(levels: number, key = 'a'): string {
-  return `{"${key}":`.repeat(levels) + '1' + '}'.repeat(levels);
+  return `${`{"${key}":`.repeat(levels)}1${'}'.repeat(levels)}`;
 }
 
 /** YAML flow lists nested `levels` deep: `[[[…]]]`, which is also JSON. */
@@ -25,7 +25,7 @@ export function deepBlockYaml(levels: number, indent = ''): string {
 
 /** A JSON Schema of an object whose property `a` is such an object, `levels` schemas deep (two JSON levels each). */
 export function deepSchema(levels: number, leaf = 'string'): string {
-  return '{"type":"object","properties":{"a":'.repeat(levels) + `{"type":"${leaf}"}` + '}}'.repeat(levels);
+  return `${'{"type":"object","properties":{"a":'.repeat(levels)}{"type":"${leaf}"}${'}}'.repeat(levels)}`;
 }
 
 /** An OpenAPI document whose one response holds `deepSchema(levels)`. */

@@ -3,4 +3,4 @@
 import './exec-driver.js';
 import './local-driver.js';
 
-export { driverFactory, type DriverSettings } from './registry.js';
+export { driverFactory } from './registry.js';

@@ -13,7 +13,7 @@ import { readJsonFile, runtimeDir, writeJsonAtomic } from './runtime-files.js';
 import { registerDriver } from './registry.js';
 
 /** What `exec.json` records of the last successful run. Never a config value: its hash only. */
-export interface ExecState {
+interface ExecState {
   commit: string;
   contentId: string;
   configHash: string;
@@ -92,7 +92,7 @@ export class ExecDriver implements Driver {
       };
       request.log(`running ${command.join(' ')} for ${service.name} (${action} ${target.commit.slice(0, 12)})`);
       const cwd = join(request.fleetRoot, service.path);
-      let result;
+      let result: Awaited<ReturnType<typeof runCommand>>;
       try {
         // A deploy script may print what it was given: its lines are cleared of the secrets before anything else.
         const secrets = new Redactor(request.secrets ?? []);
@@ -129,7 +129,7 @@ export class ExecDriver implements Driver {
     }
     const cwd = join(fleetRoot, service.path);
     const commandEnv: NodeJS.ProcessEnv = { ...this.env, TRANCHE_ACTION: 'stop', TRANCHE_SERVICE: service.name, TRANCHE_ENV: env, TRANCHE_COMMIT: deployed?.commit ?? '' };
-    let result;
+    let result: Awaited<ReturnType<typeof runCommand>>;
     try {
       result = await runCommand(command, { cwd, env: commandEnv, graceMs: this.graceMs });
     } catch (error) {
@@ -148,7 +148,7 @@ export class ExecDriver implements Driver {
   }
 
   async inspect(env: string, service: Service, fleetRoot: string): Promise<RunningService | undefined> {
-    let value;
+    let value: Partial<ExecState> | undefined;
     try {
       value = (await readJsonFile(stateFile(fleetRoot, env, service.name))) as Partial<ExecState> | undefined;
     } catch (error) {

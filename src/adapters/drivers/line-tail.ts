@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** Longest line kept whole in a tail: a process printing one huge line must not flood an error message. */
 const MAX_LINE = 500;
@@ -28,7 +28,7 @@ export class LineTail {
  * that no part of a secret is left at a cut.
  */
 export async function readLastLines(file: string, count = 20, from = 0): Promise<string[]> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(file, 'r');
   } catch (error) {

@@ -208,7 +208,7 @@ export class LocalDriver implements Driver {
     const path = this.env.PATH;
     const env: Record<string, string> = { ...(path === undefined ? {} : { PATH: path }), ...request.config };
     const log = await open(logFile, 'a', 0o600);
-    let child;
+    let child: Awaited<ReturnType<typeof spawnDetached>>;
     let offset: number;
     try {
       await log.write(`--- started ${startedAt} (config ${target.configHash}) ---\n`);

@@ -87,7 +87,7 @@ export async function stopProcessGroup(pid: number, graceMs = 5000): Promise<Sto
 }
 
 /** Whether `pid` is a live process: one that exists and has not exited (a zombie has). */
-export async function isAlive(pid: number): Promise<boolean> {
+async function isAlive(pid: number): Promise<boolean> {
   if (!isValidPid(pid)) return false;
   try {
     process.kill(pid, 0);

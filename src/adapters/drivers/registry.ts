@@ -2,7 +2,7 @@ import type { DriverName } from '../../core/manifest/manifest.js';
 import type { Driver } from '../../ports/driver.js';
 
 /** What a driver is made with: the operator's environment, which commands and services run with. */
-export interface DriverSettings {
+interface DriverSettings {
   env: NodeJS.ProcessEnv;
 }
 

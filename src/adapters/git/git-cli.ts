@@ -274,7 +274,7 @@ export class GitCli implements Git {
       .filter(Boolean)
       .map((record) => {
         const [sha, author, date, subject, ...rest] = record.split('\0');
-        const paths = rest.map((f) => f.replace(/^\n/, '')).filter((f) => f && f.startsWith(prefix));
+        const paths = rest.map((f) => f.replace(/^\n/, '')).filter((f) => f?.startsWith(prefix));
         return { sha: sha!, author: author!, date: date!, subject: subject!, files: [...new Set(paths.map((f) => f.slice(prefix.length)))] };
       });
   }
@@ -404,7 +404,7 @@ export class GitCli implements Git {
   /** Which of `paths` git ignores (exit 1 from check-ignore means none). */
   private async ignored(paths: string[]): Promise<string[]> {
     if (!paths.length) return [];
-    const out = await this.git(['check-ignore', '-z', '--stdin'], { input: paths.join('\0') + '\0', okCodes: [0, 1] });
+    const out = await this.git(['check-ignore', '-z', '--stdin'], { input: `${paths.join('\0')}\0`, okCodes: [0, 1] });
     return out.toString('utf8').split('\0').filter(Boolean);
   }
 }

@@ -43,7 +43,7 @@ Exit codes: 0 shown; 2 unusable input (a lockfile that does not parse).`,
       io.stdout.write(
         `tranche deps (${revision.label}): ${packages.length} package${packages.length === 1 ? '' : 's'}${args.values.all === true ? '' : ' (direct)'}, ` +
           `${packages.filter((p) => p.divergent).length} resolved differently by services (*)\n\n` +
-          (rows.length ? renderTable(['PACKAGE', 'VERSION', 'SERVICES', ''], rows) + '\n' : ''),
+          (rows.length ? `${renderTable(['PACKAGE', 'VERSION', 'SERVICES', ''], rows)}\n` : ''),
       );
       return EXIT.ok;
     }),

@@ -36,10 +36,10 @@ Exit codes: 0 shown; 2 unusable input.`,
           return EXIT.ok;
         }
         io.stdout.write(
-          renderTable(
+          `${renderTable(
             ['RELEASE', 'ENV', 'STATUS', 'STARTED', 'BY', 'INTENT / SUMMARY'],
             releases.map((r) => [r.id, r.env, r.kind === 'adoption' ? `${r.status} (adoption)` : r.status, r.startedAt, `${r.by.user}@${r.by.host}`, r.kind === 'adoption' ? (r.summary ?? r.intent ?? '') : (r.intent ?? r.summary ?? '')]),
-          ) + '\n',
+          )}\n`,
         );
         return EXIT.ok;
       });

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GitCli } from '../../adapters/git/git-cli.js';
 import { draftManifest } from '../../core/init/draft-manifest.js';
 import { renderDraft } from '../../core/init/render-draft.js';
 import { InputError } from '../../core/input-error.js';
 import { MANIFEST_FILE } from '../../core/manifest/parse-manifest.js';
 import { scanRepo } from '../../engine/scan-repo.js';
 import type { Command } from '../command.js';
+import { withWorkingTree } from '../open-fleet.js';
 import { EXIT } from '../io.js';
 import { writeJson } from '../views/json.js';
 
@@ -34,16 +34,11 @@ Exit codes: 0 written; 2 unusable input (not a git repository, tranche.yaml exis
   async run(args, io) {
     const dir = resolve(io.cwd, args.fleet ?? '.');
     if (!existsSync(dir)) throw new InputError(`init: ${dir} does not exist`);
-    if (!(await GitCli.topLevel(dir, io.env))) throw new InputError(`init: ${dir} is not in a git repository (git init first: tranche reads a fleet from git)`);
     const target = join(dir, MANIFEST_FILE);
-    if (existsSync(target) && args.values.force !== true) throw new InputError(`init: ${target} exists; pass --force to replace it`);
-    const git = new GitCli(dir, io.env);
-    let scan;
-    try {
-      scan = await scanRepo(git.workingTree());
-    } finally {
-      await git.close();
-    }
+    const scan = await withWorkingTree(dir, io, async (tree) => {
+      if (existsSync(target) && args.values.force !== true) throw new InputError(`init: ${target} exists; pass --force to replace it`);
+      return scanRepo(tree);
+    });
     const draft = draftManifest(basename(dir), scan);
     if (scan.skipped) draft.notes.push(`${scan.skipped} YAML or .env files were not read (more than 5000): describe what they hold by hand`);
     const schemaRef = relative(dir, SCHEMA).split(sep).join('/');

@@ -74,7 +74,7 @@ export function intentAndScope(args: { values: ParsedArgs['values'] }): { intent
   return { ...(intent !== undefined ? { intent } : {}), ...(scope ? { scope } : {}) };
 }
 
-export function releaseQuery(args: ParsedArgs): Omit<ReleaseQuery, 'deployed' | 'fingerprints'> {
+function releaseQuery(args: ParsedArgs): Omit<ReleaseQuery, 'deployed' | 'fingerprints'> {
   changeKinds('--scope', (args.values.scope as string | undefined)?.split(',').map((s) => s.trim()));
   return {
     env: args.values.env as string | undefined,

@@ -17,7 +17,7 @@ import type { ConfigFile } from '../yaml/config-entry.js';
 import { parseFlatFast } from '../yaml/parse-flat-fast.js';
 import { parseWithYaml } from '../yaml/parse-with-yaml.js';
 
-export type { ConfigEntry, ConfigFile } from '../yaml/config-entry.js';
+export type { ConfigFile } from '../yaml/config-entry.js';
 
 export function parseConfigFile(text: string): ConfigFile {
   return parseFlatFast(text) ?? parseWithYaml(text);

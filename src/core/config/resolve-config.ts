@@ -247,7 +247,7 @@ function isOwnPath(service: Service, path: string): boolean {
 }
 
 /** The resource value a key binds to in an environment, if the resource sets that field there. */
-export function boundValue(manifest: Manifest, spec: KeySpec, env: string): string | number | boolean | undefined {
+function boundValue(manifest: Manifest, spec: KeySpec, env: string): string | number | boolean | undefined {
   if (!spec.bind) return undefined;
   return manifest.resources.get(spec.bind.resource)?.values.get(env)?.get(spec.bind.field);
 }

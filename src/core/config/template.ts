@@ -16,10 +16,10 @@ import { MAX_NESTING } from '../nesting.js';
 /** A name a reference may use. */
 const NAME = /^[_a-zA-Z][_a-zA-Z0-9]*/;
 
-export type TemplatePart = { text: string } | { ref: Reference };
+type TemplatePart = { text: string } | { ref: Reference };
 
 /** `${NAME<op><arg>}` or `$NAME`, at `offset` in the text it was read from. */
-export interface Reference {
+interface Reference {
   name: string;
   op?: ':-' | '-' | ':?' | '?' | ':+' | '+';
   arg?: TemplatePart[];
@@ -129,7 +129,7 @@ export interface VariableValue<Origin> {
 }
 
 /** One variable a template read: where its value came from, or that it was not set. */
-export interface UsedVariable<Origin> {
+interface UsedVariable<Origin> {
   name: string;
   origin?: Origin;
   offset: number;

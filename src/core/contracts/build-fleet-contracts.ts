@@ -30,7 +30,7 @@ export interface ContractSources {
 }
 
 /** A spec file: content id, text, and the repo paths its external `$ref`s point into. */
-export interface SourceFile {
+interface SourceFile {
   id: string;
   text: string;
   refs: string[];

@@ -32,7 +32,7 @@ type Sunset = { kind: "none" } | { kind: "invalid"; raw: unknown } | { kind: "da
 const DAY = 24 * 60 * 60 * 1000;
 
 /** Reads `x-sunset` (an RFC 3339 date or date-time). */
-export function sunsetOf(element: Deprecatable): Sunset {
+function sunsetOf(element: Deprecatable): Sunset {
   const raw = element["x-sunset"];
   if (raw === undefined) return { kind: "none" };
   if (raw instanceof Date) return { kind: "date", time: raw.getTime() };

@@ -5,7 +5,7 @@ import { MAX_NESTING, NestingError } from "../nesting.js";
  * Returns the parsed document at `uri` (a path relative to nothing: already joined against the
  * referring document's location). The caller owns the I/O; core only asks.
  */
-export type DocumentReader = (uri: string) => unknown;
+type DocumentReader = (uri: string) => unknown;
 
 /** Options for {@link resolveRefs}. */
 export interface ResolveRefsOptions {

@@ -259,7 +259,3 @@ export function ruleLevel(id: string): ChangeLevel | undefined {
   return LEVELS.get(id);
 }
 
-/** Every known rule id, for tests and tooling. */
-export function ruleIds(): string[] {
-  return [...LEVELS.keys()];
-}

@@ -35,7 +35,7 @@ export function diffLockfilePair(pair: LockfilePair): LockfilePairDiff {
     markDev(fast, dev);
     return { changes: fast };
   }
-  const npmManifest = manifest !== undefined && manifest.endsWith('package.json');
+  const npmManifest = manifest?.endsWith('package.json');
   const next = parseLockfile(pair.path, pair.after, npmManifest ? directOf(pair.manifestAfter) : undefined);
   if (!next.lockfile) return { problems: next.problems };
   const previous = pair.before === undefined ? undefined : parseLockfile(pair.path, pair.before, npmManifest ? directOf(pair.manifestBefore) : undefined);

@@ -139,7 +139,7 @@ function collect(entries: readonly SourceEntry[]): { keys: Map<string, InferredK
 }
 
 /** The host names a value mentions: `cart:7070`, `http://cart/x`, `redis://cache:6379/0`. */
-export function hostsIn(value: string): string[] {
+function hostsIn(value: string): string[] {
   const hosts: string[] = [];
   for (const token of value.split(/[\s,;]+/)) {
     const withoutScheme = token.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^[^@/]*@/, '');
@@ -175,7 +175,11 @@ function composeServices(scan: RepoScan, read: (path: string) => ReadFile | unde
   const inDir = (p: string) => (dir === '.' ? p : `${dir}/${p}`);
   const override = ['docker-compose.override.yml', 'docker-compose.override.yaml', 'compose.override.yml', 'compose.override.yaml'].map(inDir).find((p) => scan.texts.has(p));
   // A compose file too large to read (or past the scan's limit) is named, not read.
-  const files = [primary, ...(override ? [override] : [])].filter((file) => read(file) !== undefined || (notes.push(`${file} was not read (too large): its services are not read`), false));
+  const files = [primary, ...(override ? [override] : [])].filter((file) => {
+    if (read(file) !== undefined) return true;
+    notes.push(`${file} was not read (too large): its services are not read`);
+    return false;
+  });
   if (!files.length) return undefined;
   const others = scan.files.filter((f) => COMPOSE.test(f) && !files.includes(f));
   if (others.length) notes.push(`${others.join(', ')}: other compose files, not read (docker compose reads ${files.join(' and ')} by default)`);

@@ -10,7 +10,7 @@ export function renderDraft(draft: Draft, schemaRef: string): string {
   const lines = [
     `# yaml-language-server: $schema=${schemaRef}`,
     '# Drafted by `tranche init` from what this repository holds: review every part, then',
-    '# `tranche validate` and `tranche check --env ' + draft.env + '`. Every field: docs/manifest.md of tranche.',
+    `# \`tranche validate\` and \`tranche check --env ${draft.env}\`. Every field: docs/manifest.md of tranche.`,
     'version: 1',
     `name: ${scalar(draft.name)}`,
     'environments:',

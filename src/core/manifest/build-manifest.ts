@@ -21,7 +21,7 @@ import {
   type SourceSpec,
 } from './manifest.js';
 
-export const POLICY_DEFAULTS: Omit<Policy, 'rules'> = {
+const POLICY_DEFAULTS: Omit<Policy, 'rules'> = {
   batch_size: 3,
   bake: 5000,
   on_failure: 'rollback-batch',

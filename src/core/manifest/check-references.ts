@@ -88,7 +88,7 @@ export function checkReferences(manifest: Manifest): Finding[] {
  * One cycle per strongly connected component of `depends_on`, each closed (`a → b → a`) and
  * starting from the component's first service in file order, so the report is stable.
  */
-export function dependencyCycles(manifest: Manifest): string[][] {
+function dependencyCycles(manifest: Manifest): string[][] {
   const order = [...manifest.services.keys()];
   const edges = (name: string) => (manifest.services.get(name)?.depends_on ?? []).filter((d) => manifest.services.has(d) && d !== name);
   const state = new Map<string, 'active' | 'done'>();

@@ -41,7 +41,7 @@ export interface Policy {
 
 /** What a failed gate (or an operator's stop) does to a release: `policy.on_failure`. */
 export const ON_FAILURE = ['rollback-batch', 'rollback-release', 'pause'] as const;
-export type OnFailure = (typeof ON_FAILURE)[number];
+type OnFailure = (typeof ON_FAILURE)[number];
 
 export type ResourceKind = 'postgres' | 'redis' | 'http' | 'tcp';
 export type Scalar = string | number | boolean;
@@ -111,7 +111,7 @@ export interface Check {
   command?: string[];
 }
 
-export interface HttpCheckSpec {
+interface HttpCheckSpec {
   method?: string;
   /** On the service's address; or `url`, absolute. */
   path?: string;
@@ -130,14 +130,14 @@ export interface HttpCheckSpec {
 }
 
 /** A condition on the value at a JSON path of an answer. */
-export interface JsonAssertion {
+interface JsonAssertion {
   exists?: boolean;
   equals?: unknown;
   /** A JavaScript regular expression. */
   matches?: string;
 }
 
-export interface ServiceConfig {
+interface ServiceConfig {
   schema: Map<string, KeySpec>;
   sources: SourceSpec[];
   /** Environment → key → the value the deployment sets, as text. */

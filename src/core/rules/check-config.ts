@@ -14,7 +14,7 @@ import type { FleetRevision } from '../fleet-revision.js';
 import type { ResolvedFleet } from '../config/resolve-fleet.js';
 
 /** The rules that compare the deployed revision with the target; they need a `from`. */
-export const COMPARING_RULES: readonly RuleId[] = ['config/shadowed-change', 'config/stale-value'];
+const COMPARING_RULES: readonly RuleId[] = ['config/shadowed-change', 'config/stale-value'];
 
 export interface ConfigCheckResult {
   findings: Finding[];

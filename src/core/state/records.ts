@@ -12,7 +12,7 @@ export type ReleaseStatus =
   | 'rolled-back'; // rolled back on request
 
 /** The statuses of a release that has not ended: it holds its environment until resumed or rolled back. */
-export const UNFINISHED_STATUSES: readonly ReleaseStatus[] = ['running', 'paused', 'rollback-failed'];
+const UNFINISHED_STATUSES: readonly ReleaseStatus[] = ['running', 'paused', 'rollback-failed'];
 
 /** Whether a release with this status has not ended (`UNFINISHED_STATUSES`). */
 export function isUnfinished(status: ReleaseStatus): boolean {
@@ -23,7 +23,7 @@ export function isUnfinished(status: ReleaseStatus): boolean {
  * What a record of the release history is: a `release` deploys a plan; an `adoption` records
  * what already runs (`tranche adopt`), deploying nothing — its plan has no batches.
  */
-export type ReleaseKind = 'release' | 'adoption';
+type ReleaseKind = 'release' | 'adoption';
 
 /** One release of one environment, as recorded. */
 export interface Release {

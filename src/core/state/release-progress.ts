@@ -6,9 +6,9 @@ import type { JournalEntry } from './records.js';
  * tranche died while the driver was working, so the service may run either version; running the
  * same action again settles it, because drivers are idempotent.
  */
-export type ActionState = 'pending' | 'in-doubt' | 'done' | 'failed';
+type ActionState = 'pending' | 'in-doubt' | 'done' | 'failed';
 
-export interface StepProgress {
+interface StepProgress {
   service: string;
   batch: number;
   deploy: ActionState;

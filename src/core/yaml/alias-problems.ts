@@ -6,8 +6,8 @@ export interface YamlProblem {
   offset: number;
 }
 
-export const UNDEFINED_ANCHOR = 'an alias refers to an anchor that is not defined';
-export const CIRCULAR_ALIAS = 'an alias refers to the node that contains it';
+const UNDEFINED_ANCHOR = 'an alias refers to an anchor that is not defined';
+const CIRCULAR_ALIAS = 'an alias refers to the node that contains it';
 
 /**
  * The aliases of `doc` that cannot be turned into data, in document order: one naming an anchor

@@ -7,9 +7,9 @@ import type { YamlProblem } from './alias-problems.js';
  * aliases inside the anchored node): enough for a manifest whose services all share one anchored
  * block, while a nested "billion laughs" document is stopped long before it exhausts anything.
  */
-export const MAX_ALIAS_COUNT = 10_000;
+const MAX_ALIAS_COUNT = 10_000;
 
-export const TOO_MANY_ALIASES = 'aliases expand to too much data';
+const TOO_MANY_ALIASES = 'aliases expand to too much data';
 
 /**
  * `node.toJS(doc)`, or `doc.toJS()` without a node, with alias expansion bounded by

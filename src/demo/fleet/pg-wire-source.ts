@@ -5,7 +5,7 @@
  * the demo's traffic is a few checks a second, and a restarted database never leaves a service
  * holding a dead connection.
  */
-export const PG_WIRE_SOURCE = String.raw`'use strict';
+export const PG_WIRE_SOURCE = `'use strict';
 // A minimal PostgreSQL client: startup, trust authentication, one simple query. One connection
 // per query. Enough for this fleet, and no npm dependency.
 const net = require('node:net');

@@ -8,7 +8,7 @@ export function migrationRelease(ctx: DemoContext): string[] {
 }
 
 /** The rule ids act 2 must show, each with its place. */
-export const ACT_2_RULES = ['config/shadowed-change', 'config/stale-value', 'change/unrelated', 'deps/transitive-change'];
+const ACT_2_RULES = ['config/shadowed-change', 'config/stale-value', 'change/unrelated', 'deps/transitive-change'];
 
 /** Act 2: the migration as it was merged, with its mistakes — and what `tranche check` says of it. */
 export async function actTwo(ctx: DemoContext): Promise<void> {

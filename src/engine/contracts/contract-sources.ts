@@ -71,7 +71,7 @@ function textId(text: string): string {
 const EXTERNAL_REF = /\$ref["']?\s*:\s*["']?[^"'#\s]/;
 
 /** The distinct files (relative as written) that the `$ref`s of a spec text point into. */
-export function externalRefs(text: string): string[] {
+function externalRefs(text: string): string[] {
   if (!EXTERNAL_REF.test(text)) return [];
   let document: unknown;
   try {

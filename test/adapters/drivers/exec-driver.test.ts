@@ -274,7 +274,10 @@ process.exit(1);
   test('every value formatDotenv writes reads back the same through dotenv, or is refused by key', () => {
     const alphabet = ["'", '"', '`', '#', '\\', 'n', 'r', '\n', '\r', ' ', '=', '$', 'a', 'é', '\t', 'K=', 'export '];
     let random = 42;
-    const next = (n: number) => ((random = (random * 1103515245 + 12345) % 2 ** 31), random % n);
+    const next = (n: number) => {
+      random = (random * 1103515245 + 12345) % 2 ** 31;
+      return random % n;
+    };
     let written = 0;
     for (let i = 0; i < 5000; i++) {
       const value = Array.from({ length: next(12) }, () => alphabet[next(alphabet.length)]).join('');

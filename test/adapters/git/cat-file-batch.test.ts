@@ -22,7 +22,7 @@ function busy(ms: number): void {
 
 test('answers in order large blobs, empty ones and missing objects, while this thread is busy', async () => {
   // Larger than a pipe holds, so that git has to keep writing while nothing here reads.
-  const large = 'x'.repeat(3_000_000) + '\n';
+  const large = `${'x'.repeat(3_000_000)}\n`;
   const { batch, ids } = blobs({ large, empty: '', small: 'small\n' });
   const missing = '0'.repeat(40);
   const answers = batch.readMany([ids.large!, missing, ids.empty!, ids.small!, ids.large!]);

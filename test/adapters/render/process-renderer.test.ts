@@ -30,7 +30,7 @@ describe('ProcessRenderer', () => {
     dirs.push(ownTmp);
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = ownTmp;
-    let result;
+    let result: Awaited<ReturnType<ProcessRenderer['render']>>;
     try {
       result = await new ProcessRenderer(process.env).render({ kustomize: 'overlays/prod' }, dir);
     } finally {

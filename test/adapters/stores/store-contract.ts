@@ -132,7 +132,7 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
       assert.deepEqual([...seqs].sort((x, y) => x - y), Array.from({ length: 25 }, (_, i) => i + 1));
       const journal = await store.journal('r1');
       assert.deepEqual(journal.map((e) => e.seq), Array.from({ length: 25 }, (_, i) => i + 1));
-      assert.deepEqual(new Set(journal.map((e) => e.detail?.['n'])), new Set(Array.from({ length: 25 }, (_, n) => n)));
+      assert.deepEqual(new Set(journal.map((e) => e.detail?.n)), new Set(Array.from({ length: 25 }, (_, n) => n)));
     });
 
     it('refuses an entry for a release it does not have', async (store, fences) => {

@@ -115,9 +115,9 @@ function kubeletExpand(text: string, defined: Map<string, string>): string {
   if (dollar === -1 || dollar === text.length - 1) return text;
   const head = text.slice(0, dollar);
   const rest = text.slice(dollar + 1);
-  if (rest[0] === '$') return head + '$' + kubeletExpand(rest.slice(1), defined);
+  if (rest[0] === '$') return `${head}$${kubeletExpand(rest.slice(1), defined)}`;
   const close = rest[0] === '(' ? rest.indexOf(')') : -1;
-  if (close === -1) return head + '$' + rest[0] + kubeletExpand(rest.slice(1), defined);
+  if (close === -1) return `${head}$${rest[0]}${kubeletExpand(rest.slice(1), defined)}`;
   const name = rest.slice(1, close);
   return head + (defined.get(name) ?? `$(${name})`) + kubeletExpand(rest.slice(close + 1), defined);
 }

@@ -105,7 +105,7 @@ describe('templates against docker-compose config', () => {
         // A name followed by a name character would be read as a longer name: keep them apart.
         const safe = values.map((v) => v.replace(/(\$[A-Z_]+)(?=[a-z0-9_])/g, '$1/'));
         const project = { ...env, EMPTY_ONE: '' };
-        writeFileSync(join(dir, '.env'), Object.entries(project).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+        writeFileSync(join(dir, '.env'), `${Object.entries(project).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
         const environment = Object.fromEntries(safe.map((v, i) => [`K${i}`, v]));
         writeFileSync(join(dir, 'docker-compose.yml'), JSON.stringify({ version: '3.8', services: { web: { image: 'x', environment } } }));
         const resolved = (dockerComposeConfig(dir) as { services: { web: { environment: Record<string, string> } } }).services.web.environment;

@@ -4,7 +4,7 @@ import type { ChangeManifest, ConfigKeyChange, ServiceChanges, ServiceCommit, Se
 import type { Finding } from '../../../src/core/finding.js';
 import type { SourceLocation } from '../../../src/core/location.js';
 import type { Batch, Gates, Plan, Step, VersionRef } from '../../../src/core/plan/plan.js';
-import { planSchema } from '../../../src/core/plan/plan-schema.js';
+import type { planSchema } from '../../../src/core/plan/plan-schema.js';
 
 /*
  * The `Plan` type and the plan schema are two spellings of one format: these checks are made by

@@ -67,7 +67,7 @@ describe('readPlan', () => {
 
   test('text that is not JSON is located where the parser stopped', () => {
     assert.deepEqual(problems(readPlan('{\n  "format": 1,\n  "env": "dev",\n')).map((l) => l.replace(/ not JSON: .*/, '')), ['4:1 ']);
-    assert.match(problems(readPlan('{\n  "format": 1 x\n}'))[0]!, /^2:15  not JSON: /);
+    assert.match(problems(readPlan('{\n  "format": 1 x\n}'))[0]!, /^2:15 {2}not JSON: /);
   });
 
   test('what is no plan at all, and a plan of a format this tranche does not read, are said as such', () => {

@@ -58,7 +58,7 @@ describe('readYaml: data that cannot be built is a located finding', () => {
     for (let i = 0; i < 500; i++) lines.push(`  s${i}: *b`);
     const read = readYaml(`${lines.join('\n')}\n`, FILE);
     assert.deepEqual(read.findings, []);
-    assert.deepEqual((read.yaml?.data as { services: Record<string, unknown> }).services.s499, { x: 1 });
+    assert.deepEqual((read.yaml!.data as { services: Record<string, unknown> }).services.s499, { x: 1 });
   });
 });
 

@@ -26,7 +26,7 @@ export function checkStaleValue({ env, to, toConfigs, from }: ConfigRuleInput): 
     const resource = to.manifest.resources.get(name)!;
     const oldAddress = hostPort(from.revision.manifest, name, env);
     const newAddress = hostPort(to.manifest, name, env);
-    const staleAddress = oldAddress !== newAddress && oldAddress ? new RegExp(`${escape(oldAddress)}(?![0-9])`) : undefined;
+    const staleAddress = oldAddress !== newAddress && oldAddress ? new RegExp(`${escapeRegExp(oldAddress)}(?![0-9])`) : undefined;
     for (const service of to.manifest.services.values()) {
       const config = toConfigs.get(env)?.get(service.name);
       const uses = usedResources(service, to.manifest);
@@ -48,7 +48,7 @@ export function checkStaleValue({ env, to, toConfigs, from }: ConfigRuleInput): 
           service: service.name,
           env,
           key,
-          message: `${describeLayer(winner)} sets ${key} to ${spec.secret ? 'a value holding' : JSON.stringify(text) + ','} ${what}`,
+          message: `${describeLayer(winner)} sets ${key} to ${spec.secret ? 'a value holding' : `${JSON.stringify(text)},`} ${what}`,
           hint: change
             ? `bind it instead of a literal: ${key}: { bind: ${name}.${change.field} } in the schema, and remove the literal`
             : `update it to ${newAddress}, or build it from keys bound to ${name}`,
@@ -134,6 +134,6 @@ function fits(type: string, value: Scalar): boolean {
   return ['host', 'string', 'url', 'enum'].includes(type);
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
