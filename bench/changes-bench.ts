@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { measureCli } from './measure-cli.js';
 
-
 const SERVICES = 1000;
 const COMMITS = 5000;
 /** The last services are never touched: the command must not report them. */
@@ -55,8 +54,100 @@ function hash(a: number, b: number, c: number): number {
 // ---------------------------------------------------------------------------------------------
 // The package universe: names, versions and who requires whom.
 
-const FIRST = ['fast', 'tiny', 'micro', 'lite', 'safe', 'deep', 'pretty', 'simple', 'node', 'json', 'yaml', 'http', 'stream', 'async', 'path', 'glob', 'color', 'string', 'object', 'array', 'is', 'get', 'set', 'parse', 'format', 'babel-plugin', 'eslint-plugin', 'postcss', 'webpack', 'rollup', 'vite', 'jest', 'mocha', 'uuid', 'crypto', 'buffer', 'event', 'url', 'query', 'cli'];
-const SECOND = ['utils', 'core', 'loader', 'parser', 'compat', 'shim', 'helper', 'emitter', 'runtime', 'config', 'types', 'plugin', 'transform', 'resolver', 'cache', 'matcher', 'wrapper', 'client', 'server', 'proxy', 'logger', 'schema', 'validator', 'merge', 'clone', 'equal', 'escape', 'extend', 'debounce', 'pool', 'queue', 'retry', 'timer', 'watch', 'walk', 'hash', 'encode', 'decode', 'stringify', 'map', 'filter', 'sort', 'diff', 'patch', 'lexer', 'tokenizer', 'printer', 'builder', 'bundle', 'kit'];
+const FIRST = [
+  'fast',
+  'tiny',
+  'micro',
+  'lite',
+  'safe',
+  'deep',
+  'pretty',
+  'simple',
+  'node',
+  'json',
+  'yaml',
+  'http',
+  'stream',
+  'async',
+  'path',
+  'glob',
+  'color',
+  'string',
+  'object',
+  'array',
+  'is',
+  'get',
+  'set',
+  'parse',
+  'format',
+  'babel-plugin',
+  'eslint-plugin',
+  'postcss',
+  'webpack',
+  'rollup',
+  'vite',
+  'jest',
+  'mocha',
+  'uuid',
+  'crypto',
+  'buffer',
+  'event',
+  'url',
+  'query',
+  'cli',
+];
+const SECOND = [
+  'utils',
+  'core',
+  'loader',
+  'parser',
+  'compat',
+  'shim',
+  'helper',
+  'emitter',
+  'runtime',
+  'config',
+  'types',
+  'plugin',
+  'transform',
+  'resolver',
+  'cache',
+  'matcher',
+  'wrapper',
+  'client',
+  'server',
+  'proxy',
+  'logger',
+  'schema',
+  'validator',
+  'merge',
+  'clone',
+  'equal',
+  'escape',
+  'extend',
+  'debounce',
+  'pool',
+  'queue',
+  'retry',
+  'timer',
+  'watch',
+  'walk',
+  'hash',
+  'encode',
+  'decode',
+  'stringify',
+  'map',
+  'filter',
+  'sort',
+  'diff',
+  'patch',
+  'lexer',
+  'tokenizer',
+  'printer',
+  'builder',
+  'bundle',
+  'kit',
+];
 const SCOPES = ['@babel', '@types', '@aws-sdk', '@smithy', '@opentelemetry', '@grpc', '@nestjs', '@octokit', '@sinonjs', '@jridgewell'];
 const LICENSES = ['MIT', 'MIT', 'MIT', 'ISC', 'Apache-2.0', 'BSD-3-Clause', 'BSD-2-Clause'];
 
@@ -85,7 +176,7 @@ function buildUniverse(): UniversePackage[] {
       // Biased towards low indices: the frameworks everything hangs off.
       for (let k = 0; k < count; k++) parents.add(Math.floor(i * (hash(i, 2, k) / 2 ** 32) ** 2));
     }
-    const major = (h >>> 3) % 5 + (i < TOP ? 1 : 0);
+    const major = ((h >>> 3) % 5) + (i < TOP ? 1 : 0);
     packages.push({
       name,
       major,
@@ -140,7 +231,7 @@ type Bumps = Map<number, { minor: number; patch: number }>;
 function serviceTree(universe: UniversePackage[], s: number): ServiceTree {
   const family = s % FAMILIES;
   // The family decides; a few packages per service differ from its family's.
-  const isMember = (i: number) => i < TOP || (hash(family, i, 3) % 1000 < 735) !== (hash(s, i, 8) % 100 < 3);
+  const isMember = (i: number) => i < TOP || hash(family, i, 3) % 1000 < 735 !== hash(s, i, 8) % 100 < 3;
   const members: number[] = [];
   for (let i = 0; i < UNIVERSE; i++) if (isMember(i)) members.push(i);
   const memberSet = new Set(members);
@@ -196,7 +287,8 @@ function versionOf(universe: UniversePackage[], tree: ServiceTree, i: number, bu
 
 function directRanges(universe: UniversePackage[], tree: ServiceTree, list: number[], bumps: Bumps): Record<string, string> {
   const ranges: Record<string, string> = {};
-  for (const i of [...list].sort((a, b) => (universe[a]!.name < universe[b]!.name ? -1 : 1))) ranges[universe[i]!.name] = `^${versionOf(universe, tree, i, bumps)}`;
+  for (const i of [...list].sort((a, b) => (universe[a]!.name < universe[b]!.name ? -1 : 1)))
+    ranges[universe[i]!.name] = `^${versionOf(universe, tree, i, bumps)}`;
   return ranges;
 }
 
@@ -341,7 +433,7 @@ function writeHistory(dir: string, streamPath: string): { base: string; head: st
   try {
     // Lockfile blobs first, services of a family next to each other and every version of one
     // lockfile right after its base, so that fast-import stores each as a small delta of the last.
-    const order = Array.from({ length: SERVICES }, (_, s) => s).sort((a, b) => a % FAMILIES - b % FAMILIES || a - b);
+    const order = Array.from({ length: SERVICES }, (_, s) => s).sort((a, b) => (a % FAMILIES) - (b % FAMILIES) || a - b);
     for (const s of order) {
       const tree = serviceTree(universe, s);
       const bumps: Bumps = new Map();
@@ -427,7 +519,10 @@ function writeHistory(dir: string, streamPath: string): { base: string; head: st
         const touched = new Set<number>();
         for (let k = 0; k < span; k++) touched.add(hash(j, 23, k) % touchable);
         const names = [...touched].map((s) => `svc-${s}`);
-        const subject = span > 1 ? `${names.join(', ')}: share the retry helper` : `${names[0]}: ${['fix', 'tidy', 'speed up', 'log'][hash(j, 24, 0) % 4]} ${CODE_FILES[hash(j, 25, 0) % 3]}`;
+        const subject =
+          span > 1
+            ? `${names.join(', ')}: share the retry helper`
+            : `${names[0]}: ${['fix', 'tidy', 'speed up', 'log'][hash(j, 24, 0) % 4]} ${CODE_FILES[hash(j, 25, 0) % 3]}`;
         parent = commitHeader(`${subject}\n\nChange ${j} of the range.\n`, author, parent);
         for (const s of touched) {
           inline(`services/svc-${s}/${CODE_FILES[hash(j, 26, s) % CODE_FILES.length]}`, codeFile(s, 'code', j));
@@ -464,7 +559,6 @@ function writeHistory(dir: string, streamPath: string): { base: string; head: st
 
 // ---------------------------------------------------------------------------------------------
 
-
 interface ChangesOutput {
   services: { service: string; commits: unknown[]; deps: { direct: boolean; lockfile: string }[] }[];
 }
@@ -485,13 +579,15 @@ export function benchChanges(dir: string, bin: string, runs: number): ChangesFig
   const reported = new Set(out.services.map((s) => s.service));
   const missing = [...expected.changed].filter((s) => !reported.has(s));
   const extra = [...reported].filter((s) => !expected.changed.has(s));
-  if (missing.length || extra.length) throw new Error(`changes reported the wrong services: missing ${missing.slice(0, 5).join(', ')}; extra ${extra.slice(0, 5).join(', ')}`);
+  if (missing.length || extra.length)
+    throw new Error(`changes reported the wrong services: missing ${missing.slice(0, 5).join(', ')}; extra ${extra.slice(0, 5).join(', ')}`);
   let commits = 0;
   let depChanges = 0;
   for (const s of out.services) {
     commits += s.commits.length;
     depChanges += s.deps.length;
-    if (s.commits.length !== expected.commits.get(s.service)) throw new Error(`${s.service}: ${s.commits.length} commits reported, ${expected.commits.get(s.service)} made`);
+    if (s.commits.length !== expected.commits.get(s.service))
+      throw new Error(`${s.service}: ${s.commits.length} commits reported, ${expected.commits.get(s.service)} made`);
     const deps = expected.deps.get(s.service) ?? { total: 0, direct: 0 };
     const direct = s.deps.filter((d) => d.direct).length;
     if (s.deps.length !== deps.total || direct !== deps.direct) {

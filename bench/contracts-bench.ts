@@ -41,7 +41,10 @@ function providerSpec(p: number, release: boolean, churn: SpecChurn): string {
     paths[`/r${i}/{id}`] = {
       get: {
         operationId: `getR${i}`,
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, { name: 'expand', in: 'query', schema: { type: 'boolean' } }],
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'expand', in: 'query', schema: { type: 'boolean' } },
+        ],
         responses: { '200': { description: 'ok', content: { 'application/json': { schema: ref } } }, '404': { description: 'not found' } },
       },
       post: {

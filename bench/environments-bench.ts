@@ -20,7 +20,10 @@ function generateFleet(dir: string, services: number, environments: number, each
     const lines = ['version: 1', 'name: tenants', 'environments:', ...envs.map((e) => `  ${e}: { driver: local }`), 'services:'];
     for (let s = 0; s < services; s++) {
       lines.push(`  svc-${s}:`, `    path: services/svc-${s}`);
-      if (each !== undefined) lines.push(`    environments: [${[...envs.slice(0, 3), ...Array.from({ length: each - 3 }, (_, k) => envs[3 + ((s + k) % (environments - 3))])].join(', ')}]`);
+      if (each !== undefined)
+        lines.push(
+          `    environments: [${[...envs.slice(0, 3), ...Array.from({ length: each - 3 }, (_, k) => envs[3 + ((s + k) % (environments - 3))])].join(', ')}]`,
+        );
       lines.push('    config:', '      schema:');
       for (let k = 0; k < 10; k++) lines.push(`        KEY_${k}: { type: string${k === 0 ? ', required: true' : ''} }`);
       lines.push('      sources:', '        - file: config/defaults.yaml', '        - file: config/{env}.yaml', '          optional: true');

@@ -13,14 +13,22 @@ const TYPES = ['string', 'int', 'boolean', 'duration', 'url', 'host', 'port', 'n
 
 function value(type: (typeof TYPES)[number], s: number, k: number): string {
   switch (type) {
-    case 'string': return `value-${s}-${k}`;
-    case 'int': return String(s * 100 + k);
-    case 'boolean': return k % 2 ? 'true' : 'false';
-    case 'duration': return `${(k % 9) + 1}s`;
-    case 'url': return `http://svc-${(s + k) % 1000}.internal:8080/api`;
-    case 'host': return `host-${k}.internal`;
-    case 'port': return String(10000 + k);
-    case 'number': return `${k}.5`;
+    case 'string':
+      return `value-${s}-${k}`;
+    case 'int':
+      return String(s * 100 + k);
+    case 'boolean':
+      return k % 2 ? 'true' : 'false';
+    case 'duration':
+      return `${(k % 9) + 1}s`;
+    case 'url':
+      return `http://svc-${(s + k) % 1000}.internal:8080/api`;
+    case 'host':
+      return `host-${k}.internal`;
+    case 'port':
+      return String(10000 + k);
+    case 'number':
+      return `${k}.5`;
   }
 }
 
@@ -52,7 +60,8 @@ export function generateFleet(dir: string, { services = 1000, keys = 40, asItIs 
     const lines = ['version: 1', 'name: bench', 'environments:', ...ENVS.map((e) => `  ${e}: { driver: local }`), 'resources:'];
     for (let r = 0; r < RESOURCES; r++) {
       lines.push(`  db-${r}:`, '    kind: postgres', '    values:');
-      for (const env of ENVS) lines.push(`      ${env}: { host: db-${r}.${env}.internal, port: ${r === 3 && env === 'prod' ? prodPort : 5432}, database: d${r} }`);
+      for (const env of ENVS)
+        lines.push(`      ${env}: { host: db-${r}.${env}.internal, port: ${r === 3 && env === 'prod' ? prodPort : 5432}, database: d${r} }`);
     }
     lines.push('services:');
     for (let s = 0; s < services; s++) {
@@ -65,9 +74,17 @@ export function generateFleet(dir: string, { services = 1000, keys = 40, asItIs 
       lines.push('        REPLICA_DB_PORT: { type: port }');
       for (let k = 2; k < keys; k++) {
         const type = TYPES[k % TYPES.length]!;
-        lines.push(`        KEY_${k}: { type: ${type}${k % 5 === 0 ? ', required: true' : ''}${k % 7 === 0 ? `, default: ${JSON.stringify(value(type, s, k))}` : ''} }`);
+        lines.push(
+          `        KEY_${k}: { type: ${type}${k % 5 === 0 ? ', required: true' : ''}${k % 7 === 0 ? `, default: ${JSON.stringify(value(type, s, k))}` : ''} }`,
+        );
       }
-      lines.push('      sources:', '        - file: config/defaults.yaml', '        - file: config/{env}.yaml', '        - dotenv: deploy/{env}.env', '          optional: true');
+      lines.push(
+        '      sources:',
+        '        - file: config/defaults.yaml',
+        '        - file: config/{env}.yaml',
+        '        - dotenv: deploy/{env}.env',
+        '          optional: true',
+      );
       if (asItIs) lines.push('        - dotenv: ../../.env', '        - compose: ../../docker-compose.yml', `        - kubernetes: ../../k8s/svc-${s}.yaml`);
       if (s % 10 === 0) lines.push('      env:', `        prod: { KEY_8: prod-${s} }`);
     }

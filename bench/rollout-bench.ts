@@ -78,7 +78,11 @@ async function measureStart(dir: string, port: number): Promise<number> {
 export async function benchRollout(root: string, bin: string): Promise<RolloutFigures> {
   const ports = await freePorts(SERVICES + 1);
   const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: root, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@x' } });
+    execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@x' },
+    });
   const names = Array.from({ length: SERVICES }, (_, i) => `s${String(i).padStart(2, '0')}`);
   const write = (version: string, broken: string | undefined) => {
     for (const name of names) {
@@ -88,7 +92,17 @@ export async function benchRollout(root: string, bin: string): Promise<RolloutFi
   };
   mkdirSync(root, { recursive: true });
   git('init', '-q', '-b', 'main');
-  const manifest = ['version: 1', 'name: bench', 'environments:', '  dev: { driver: local }', 'policy:', '  batch_size: 3', '  bake: BAKE', '  on_failure: rollback-batch', 'services:'];
+  const manifest = [
+    'version: 1',
+    'name: bench',
+    'environments:',
+    '  dev: { driver: local }',
+    'policy:',
+    '  batch_size: 3',
+    '  bake: BAKE',
+    '  on_failure: rollback-batch',
+    'services:',
+  ];
   names.forEach((name, i) => {
     manifest.push(
       `  ${name}:`,
@@ -125,7 +139,10 @@ export async function benchRollout(root: string, bin: string): Promise<RolloutFi
 
     const runs: RolloutRun[] = [];
     let batches = 0;
-    for (const [version, bake] of [['v2', '0s'], ['v3', '5s']] as const) {
+    for (const [version, bake] of [
+      ['v2', '0s'],
+      ['v3', '5s'],
+    ] as const) {
       write(version, undefined);
       writeManifest(bake);
       git('commit', '-q', '-am', `${version}, bake ${bake}`);
@@ -139,10 +156,16 @@ export async function benchRollout(root: string, bin: string): Promise<RolloutFi
       batches = shown.release.plan.batches.length;
       const bakeMs = shown.release.plan.policy.bake;
       // The gates' own time: per batch, the slowest sanity check, then the bake.
-      const gateMs = Array.from({ length: batches }, (_, b) =>
-        Math.max(0, ...shown.checks.filter((c) => c.batch === b + 1 && c.gate === 'sanity').map((c) => c.durationMs)) + bakeMs,
+      const gateMs = Array.from(
+        { length: batches },
+        (_, b) => Math.max(0, ...shown.checks.filter((c) => c.batch === b + 1 && c.gate === 'sanity').map((c) => c.durationMs)) + bakeMs,
       ).reduce((a, b) => a + b, 0);
-      runs.push({ bakeMs, rolloutMs: Date.parse(shown.release.finishedAt) - Date.parse(shown.release.startedAt), boundMs: batches * startMs + gateMs, cliMs: measured.ms });
+      runs.push({
+        bakeMs,
+        rolloutMs: Date.parse(shown.release.finishedAt) - Date.parse(shown.release.startedAt),
+        boundMs: batches * startMs + gateMs,
+        cliMs: measured.ms,
+      });
     }
     writeManifest('0s');
 

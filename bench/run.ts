@@ -23,13 +23,17 @@ try {
     console.log(`| \`tranche ${r.name}\` | ${r.seconds.toFixed(2)} s | ${r.peakMb.toFixed(0)} MB | < 3 s, < 400 MB |`);
   }
 
-  console.log(`\n## The same fleet as it is: + a shared .env of 500 keys with \${VAR}, a compose file, Kubernetes manifests (median of ${RUNS} runs, in turn)\n`);
+  console.log(
+    `\n## The same fleet as it is: + a shared .env of 500 keys with \${VAR}, a compose file, Kubernetes manifests (median of ${RUNS} runs, in turn)\n`,
+  );
   const f = benchFleetAsItIs(join(dir, 'fleet'), BIN, RUNS);
   console.log('| `tranche check --env prod --from A --to B` | wall time | peak RSS | target |');
   console.log('|---|---|---|---|');
   console.log(`| plain fleet | ${f.plain.seconds.toFixed(2)} s | ${f.plain.peakMb.toFixed(0)} MB | |`);
   console.log(`| fleet as it is | ${f.asItIs.seconds.toFixed(2)} s | ${f.asItIs.peakMb.toFixed(0)} MB | |`);
-  console.log(`| ratio | ×${(f.asItIs.seconds / f.plain.seconds).toFixed(2)} | ×${(f.asItIs.peakMb / f.plain.peakMb).toFixed(2)} | ≤ ×1.5 time, ≤ ×1.2 memory |`);
+  console.log(
+    `| ratio | ×${(f.asItIs.seconds / f.plain.seconds).toFixed(2)} | ×${(f.asItIs.peakMb / f.plain.peakMb).toFixed(2)} | ≤ ×1.5 time, ≤ ×1.2 memory |`,
+  );
 
   console.log('\n## Rollout of 12 services (~300 ms start each) in batches of 3\n');
   const r = await benchRollout(join(dir, 'rollout'), BIN);
@@ -50,13 +54,17 @@ try {
   console.log('| command | wall time | peak RSS | target |');
   console.log('|---|---|---|---|');
   console.log(`| \`tranche changes --env prod --from A --to B\` | ${c.seconds.toFixed(2)} s | ${c.peakMb.toFixed(0)} MB | < 5 s, < 500 MB |`);
-  console.log(`\nfound ${c.services} changed services, ${c.commits} service commits, ${c.depChanges} dependency changes (the repository took ${c.generationSeconds.toFixed(0)} s to write)`);
+  console.log(
+    `\nfound ${c.services} changed services, ${c.commits} service commits, ${c.depChanges} dependency changes (the repository took ${c.generationSeconds.toFixed(0)} s to write)`,
+  );
 
   console.log(`\n## Services × environments: what a command costs follows the environments services run in (median of ${RUNS} runs)\n`);
   console.log('| fleet | `check --env prod --json` | `drift --json` | target |');
   console.log('|---|---|---|---|');
   for (const e of benchEnvironments(join(dir, 'environments'), BIN, RUNS)) {
-    console.log(`| ${e.label} | ${e.check.seconds.toFixed(2)} s, ${e.check.peakMb.toFixed(0)} MB | ${e.drift.seconds.toFixed(2)} s, ${e.drift.peakMb.toFixed(0)} MB | < 1 GB |`);
+    console.log(
+      `| ${e.label} | ${e.check.seconds.toFixed(2)} s, ${e.check.peakMb.toFixed(0)} MB | ${e.drift.seconds.toFixed(2)} s, ${e.drift.peakMb.toFixed(0)} MB | < 1 GB |`,
+    );
   }
 
   console.log(`\n## 100,000 findings: check on a dotenv file of 100,000 undeclared keys (median of ${RUNS} runs)\n`);
@@ -79,7 +87,11 @@ try {
   for (const [churn, format, label] of releases) {
     const k = benchContracts(join(dir, `contracts-${churn}-${format}`), BIN, RUNS, churn, format);
     console.log(`| ${label} | ${k.seconds.toFixed(2)} s | ${k.peakMb.toFixed(0)} MB | ${churn === 'some' ? '< 5 s' : ''} |`);
-    found.push(`${churn}, ${format}: ${k.edges} edges, ${k.batches} batches, ${Object.entries(k.findings).map(([rule, n]) => `${n} ${rule}`).join(', ')}`);
+    found.push(
+      `${churn}, ${format}: ${k.edges} edges, ${k.batches} batches, ${Object.entries(k.findings)
+        .map(([rule, n]) => `${n} ${rule}`)
+        .join(', ')}`,
+    );
   }
   console.log(`\n${found.join('\n')}`);
 } finally {

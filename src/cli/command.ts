@@ -76,7 +76,9 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs &
       throw new InputError(`${command.name}: missing ${command.positionals[parsed.positionals.length]} (usage: tranche ${command.usage})`);
     }
     if (parsed.positionals.length > command.positionals.length) {
-      throw new InputError(`${command.name}: unexpected argument ${JSON.stringify(parsed.positionals[command.positionals.length])} (usage: tranche ${command.usage})`);
+      throw new InputError(
+        `${command.name}: unexpected argument ${JSON.stringify(parsed.positionals[command.positionals.length])} (usage: tranche ${command.usage})`,
+      );
     }
     for (const [name, value] of Object.entries(values)) {
       for (const one of Array.isArray(value) ? value : [value]) {

@@ -33,7 +33,9 @@ export function readLocalKey(fleetRoot: string): string | undefined {
     if (!fstatSync(fd).isFile()) throw new InputError(`${path} is not a file: remove it (tranche makes a new key)`);
     const key = readFileSync(fd, 'utf8').trim();
     if (!isFingerprintKey(key)) {
-      throw new InputError(`${path} is not a tranche fingerprint key (64 hex digits): remove it and tranche makes a new one (fingerprints shown before then will not compare)`);
+      throw new InputError(
+        `${path} is not a tranche fingerprint key (64 hex digits): remove it and tranche makes a new one (fingerprints shown before then will not compare)`,
+      );
     }
     return key;
   } finally {

@@ -28,7 +28,13 @@ Exit codes: 0 shown; 2 unknown command.`,
   run: async (args, io) => {
     const name = args.positionals[0];
     const entry = name === undefined ? undefined : COMMANDS.find((c) => c.name === name);
-    if (name !== undefined && !entry) throw new InputError(`unknown command ${JSON.stringify(name)}${suggestion(name, COMMANDS.map((c) => c.name))}; see tranche help`);
+    if (name !== undefined && !entry)
+      throw new InputError(
+        `unknown command ${JSON.stringify(name)}${suggestion(
+          name,
+          COMMANDS.map((c) => c.name),
+        )}; see tranche help`,
+      );
     const text = entry ? commandHelp(await entry.load()) : topHelp();
     if (args.json) writeJson(io.stdout, { help: text });
     else io.stdout.write(text);
@@ -72,7 +78,13 @@ export async function main(argv: string[], raw: Omit<CliIO, 'secrets'>): Promise
   // Secrets are replaced before anything else is done to the text: `printable` would change one holding a control character.
   const secrets = new Redactor();
   const stdout = json ? raw.stdout : printable(raw.stdout);
-  const io: CliIO = { ...raw, secrets, stdout: redacting(stdout, secrets), stderr: redacting(printable(raw.stderr), secrets), confirm: (question) => raw.confirm(neutralised(question)) };
+  const io: CliIO = {
+    ...raw,
+    secrets,
+    stdout: redacting(stdout, secrets),
+    stderr: redacting(printable(raw.stderr), secrets),
+    confirm: (question) => raw.confirm(neutralised(question)),
+  };
   const name = commandName(argv);
   if (name === undefined) {
     if (argv.includes('--version') || argv.includes('-v')) return versionCommand.run({ values: {}, positionals: [], json }, io);
@@ -84,7 +96,14 @@ export async function main(argv: string[], raw: Omit<CliIO, 'secrets'>): Promise
   }
   const entry = COMMANDS.find((c) => c.name === name.value);
   if (!entry) {
-    return fail(io, json, `unknown command ${JSON.stringify(name.value)}${suggestion(name.value, COMMANDS.map((c) => c.name))}; see tranche --help`);
+    return fail(
+      io,
+      json,
+      `unknown command ${JSON.stringify(name.value)}${suggestion(
+        name.value,
+        COMMANDS.map((c) => c.name),
+      )}; see tranche --help`,
+    );
   }
   try {
     const command = await entry.load();
@@ -107,7 +126,10 @@ export async function main(argv: string[], raw: Omit<CliIO, 'secrets'>): Promise
 function report(error: unknown, io: CliIO, json: boolean, debug: boolean): number {
   if (error instanceof InvalidFleetError) {
     if (json) writeJson(io.stdout, { ...(error.revision ? { revision: error.revision } : {}), findings: error.findings.map(findingJson) });
-    else io.stderr.write(`${locatedLines(error.findings)}\n${error.findings.length} problem${error.findings.length === 1 ? '' : 's'} in the fleet definition${error.revision ? ` at ${error.revision}` : ''}; nothing was touched\n`);
+    else
+      io.stderr.write(
+        `${locatedLines(error.findings)}\n${error.findings.length} problem${error.findings.length === 1 ? '' : 's'} in the fleet definition${error.revision ? ` at ${error.revision}` : ''}; nothing was touched\n`,
+      );
     return EXIT.input;
   }
   if (error instanceof InputError) return fail(io, json, error.message);
@@ -171,7 +193,11 @@ function topHelp(): string {
     'Usage: tranche [--fleet DIR] COMMAND [options]',
     '',
     'Commands:',
-    renderTable(undefined, COMMANDS.map((c) => [c.name, c.summary]), '  '),
+    renderTable(
+      undefined,
+      COMMANDS.map((c) => [c.name, c.summary]),
+      '  ',
+    ),
     '',
     'tranche COMMAND --help shows its options. Every command takes --fleet DIR (before or after its name), --json, --debug and --help.',
     'Exit codes: 0 ok; 1 error findings; 2 unusable input (a store that cannot be used included), nothing touched;',

@@ -50,7 +50,10 @@ export function loadRevision(fleet: Fleet, ref: string | undefined): Promise<Fle
 /** Opens the fleet for the length of `use`, and always closes it. */
 export async function withFleet<T>(args: ParsedArgs, io: CliIO, use: (fleet: Fleet) => Promise<T>): Promise<T> {
   const fleet = await openFleet(args, io);
-  return withCleanup(() => use(fleet), () => fleet.git.close());
+  return withCleanup(
+    () => use(fleet),
+    () => fleet.git.close(),
+  );
 }
 
 /**
@@ -60,5 +63,8 @@ export async function withFleet<T>(args: ParsedArgs, io: CliIO, use: (fleet: Fle
 export async function withWorkingTree<T>(dir: string, io: CliIO, use: (tree: FileTree) => Promise<T>): Promise<T> {
   if (!(await GitCli.topLevel(dir, io.env))) throw new InputError(`init: ${dir} is not in a git repository (git init first: tranche reads a fleet from git)`);
   const git = new GitCli(dir, io.env);
-  return withCleanup(() => use(git.workingTree()), () => git.close());
+  return withCleanup(
+    () => use(git.workingTree()),
+    () => git.close(),
+  );
 }

@@ -58,9 +58,18 @@ export function hasState(fleet: Fleet, args: ParsedArgs, io: CliIO): boolean {
 export type StoreAccess = 'read' | 'write';
 
 /** Opens the runtime for the length of `use`, and always closes the store (a failure to close never hides one of `use`). */
-export async function withRuntime<T>(fleet: Fleet, args: ParsedArgs, io: CliIO, use: (runtime: Runtime) => Promise<T>, access: StoreAccess = 'write'): Promise<T> {
+export async function withRuntime<T>(
+  fleet: Fleet,
+  args: ParsedArgs,
+  io: CliIO,
+  use: (runtime: Runtime) => Promise<T>,
+  access: StoreAccess = 'write',
+): Promise<T> {
   const runtime = await openRuntime(fleet, args, io, access);
-  return withCleanup(() => use(runtime), () => runtime.store.close());
+  return withCleanup(
+    () => use(runtime),
+    () => runtime.store.close(),
+  );
 }
 
 /** The same for a command that only reads the store: it never creates one. */
@@ -153,7 +162,9 @@ export async function fingerprintsFor(fleet: Fleet, args: ParsedArgs, io: CliIO)
       return await withReadRuntime(fleet, args, io, async (runtime) => runtime.fingerprints);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      io.stderr.write(`note: fingerprints are keyed by ${LOCAL_KEY_FILE}, not by the state store, which cannot be read (${why}): they do not compare with what it records\n`);
+      io.stderr.write(
+        `note: fingerprints are keyed by ${LOCAL_KEY_FILE}, not by the state store, which cannot be read (${why}): they do not compare with what it records\n`,
+      );
     }
   }
   return localFingerprints(fleet, io);

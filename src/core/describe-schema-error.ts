@@ -29,7 +29,11 @@ export function describeSchemaError(error: ErrorObject, words: SchemaWords): Sch
   const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
   if (propertyName !== undefined) {
     // A key that breaks a naming rule: point at the key itself.
-    return { path: [...path, propertyName], part: 'key', message: words.name ? words.name(propertyName, error) : `${shown(propertyName)} is not a valid name in ${where}` };
+    return {
+      path: [...path, propertyName],
+      part: 'key',
+      message: words.name ? words.name(propertyName, error) : `${shown(propertyName)} is not a valid name in ${where}`,
+    };
   }
   switch (error.keyword) {
     case 'propertyNames':
@@ -56,7 +60,11 @@ export function describeSchemaError(error: ErrorObject, words: SchemaWords): Sch
     case 'const':
       return { path, part: 'value', message: `${where} must be ${JSON.stringify(params.allowedValue)}, found ${shown(error.data)}` };
     case 'pattern':
-      return { path, part: 'value', message: words.pattern ? words.pattern(where, error) : `${where}: ${shown(error.data)} does not match ${String(params.pattern)}` };
+      return {
+        path,
+        part: 'value',
+        message: words.pattern ? words.pattern(where, error) : `${where}: ${shown(error.data)} does not match ${String(params.pattern)}`,
+      };
     case 'minimum':
       return { path, part: 'value', message: `${where} must be at least ${String(params.limit)}, found ${shown(error.data)}` };
     case 'maxItems':

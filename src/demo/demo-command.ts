@@ -26,7 +26,11 @@ them, a third ends tranche at once, leaving them.
 Exit codes: 0 the story was told; 1 it could not be (the reason is printed); 2 unusable input
 (a bad --dir); 130, 143 or 129 stopped by SIGINT, SIGTERM or SIGHUP (141: its reader gone).`,
   options: {
-    dir: { type: 'string', value: 'DIR', description: 'create the fleet in DIR (new, or an empty directory) and keep it; default: a temp directory, removed at the end' },
+    dir: {
+      type: 'string',
+      value: 'DIR',
+      description: 'create the fleet in DIR (new, or an empty directory) and keep it; default: a temp directory, removed at the end',
+    },
   },
   positionals: [],
   run: async (args, io) => {
@@ -50,7 +54,9 @@ async function emptyDirectory(dir: string, given: string): Promise<string> {
       throw new InputError(`demo: --dir ${dir}: cannot list it (${error.code ?? error.message})`);
     });
     if (entries.length) {
-      throw new InputError(`demo: --dir ${dir} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}): the demo creates a new fleet repository there; give a new or an empty directory`);
+      throw new InputError(
+        `demo: --dir ${dir} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}): the demo creates a new fleet repository there; give a new or an empty directory`,
+      );
     }
     return dir;
   }

@@ -70,7 +70,11 @@ export class EmbeddedPostgres {
       const binaries = await reachableBinaries(installed, baseDir, account);
       const version = /PostgreSQL\)?\s*([\d.]+)/.exec(await runProgram(binaries.postgres, ['--version'], account))?.[1] ?? 'unknown';
       const dataDir = join(baseDir, 'data');
-      await runProgram(binaries.initdb, ['--pgdata', dataDir, '--username', 'postgres', '--auth', 'trust', '--encoding', 'UTF8', '--locale', 'C', '--no-sync'], account);
+      await runProgram(
+        binaries.initdb,
+        ['--pgdata', dataDir, '--username', 'postgres', '--auth', 'trust', '--encoding', 'UTF8', '--locale', 'C', '--no-sync'],
+        account,
+      );
       return new EmbeddedPostgres(baseDir, dataDir, join(baseDir, 'postgres.log'), binaries, account, `PostgreSQL ${version}`);
     } catch (error) {
       await rm(baseDir, { recursive: true, force: true });
@@ -96,11 +100,21 @@ export class EmbeddedPostgres {
       child = spawn(
         this.binaries.postgres,
         [
-          '-D', this.dataDir, '-p', String(port),
-          '-c', 'listen_addresses=127.0.0.1',
-          '-c', 'unix_socket_directories=',
+          '-D',
+          this.dataDir,
+          '-p',
+          String(port),
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'unix_socket_directories=',
           // A demo's data is thrown away: durability buys nothing, and costs seconds.
-          '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+          '-c',
+          'fsync=off',
+          '-c',
+          'synchronous_commit=off',
+          '-c',
+          'full_page_writes=off',
         ],
         // Its own process group: a Ctrl-C on the terminal reaches the demo, which stops the services first.
         { detached: true, stdio: ['ignore', log.fd, log.fd], env: SERVER_ENV, ...ids(this.account) },
@@ -160,11 +174,13 @@ export class EmbeddedPostgres {
         await client.connect();
         const { rows } = await client.query<{ data_directory: string }>('show data_directory');
         // Something answered on the port: make sure it is this cluster, not another Postgres.
-        if (rows[0]?.data_directory !== this.dataDir) throw new EmbeddedPostgresError(`port ${port} is served by another Postgres (${rows[0]?.data_directory ?? 'unknown data directory'})`);
+        if (rows[0]?.data_directory !== this.dataDir)
+          throw new EmbeddedPostgresError(`port ${port} is served by another Postgres (${rows[0]?.data_directory ?? 'unknown data directory'})`);
         return;
       } catch (error) {
         if (error instanceof EmbeddedPostgresError) throw error;
-        if (Date.now() > deadline) throw new EmbeddedPostgresError(`Postgres did not accept connections on port ${port} within ${READY_TIMEOUT_MS / 1000}s:\n${await this.logTail()}`);
+        if (Date.now() > deadline)
+          throw new EmbeddedPostgresError(`Postgres did not accept connections on port ${port} within ${READY_TIMEOUT_MS / 1000}s:\n${await this.logTail()}`);
       } finally {
         await client.end().catch(() => undefined);
       }
@@ -174,7 +190,12 @@ export class EmbeddedPostgres {
 
   private async logTail(): Promise<string> {
     const text = await readFile(this.logFile, 'utf8').catch(() => '');
-    return text.trim().split('\n').slice(-10).map((line) => `  ${line}`).join('\n');
+    return text
+      .trim()
+      .split('\n')
+      .slice(-10)
+      .map((line) => `  ${line}`)
+      .join('\n');
   }
 }
 
@@ -196,12 +217,17 @@ async function serverAccount(): Promise<Account | undefined> {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
   const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
   for (const name of ['postgres', 'nobody']) {
-    const fields = passwd.split('\n').find((line) => line.startsWith(`${name}:`))?.split(':');
+    const fields = passwd
+      .split('\n')
+      .find((line) => line.startsWith(`${name}:`))
+      ?.split(':');
     const uid = Number(fields?.[2]);
     const gid = Number(fields?.[3]);
     if (Number.isInteger(uid) && Number.isInteger(gid) && uid > 0) return { name, uid, gid };
   }
-  throw new EmbeddedPostgresError('the demo runs as root, which Postgres refuses, and this machine has neither a postgres nor a nobody account to run it as: run the demo as a normal user');
+  throw new EmbeddedPostgresError(
+    'the demo runs as root, which Postgres refuses, and this machine has neither a postgres nor a nobody account to run it as: run the demo as a normal user',
+  );
 }
 
 /**
@@ -228,10 +254,15 @@ function runProgram(file: string, args: string[], account: Account | undefined):
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.once('error', (error) => reject(new EmbeddedPostgresError(`cannot run ${file}${account ? ` as ${account.name}` : ''}: ${error.message}`, { cause: error })));
+    child.once('error', (error) =>
+      reject(new EmbeddedPostgresError(`cannot run ${file}${account ? ` as ${account.name}` : ''}: ${error.message}`, { cause: error })),
+    );
     child.once('close', (code, sig) => {
       if (code === 0) resolve(output);
-      else reject(new EmbeddedPostgresError(`${file} ${args[0] ?? ''} failed (${sig ?? `exit ${code}`})${account ? ` as ${account.name}` : ''}:\n${output.trim()}`));
+      else
+        reject(
+          new EmbeddedPostgresError(`${file} ${args[0] ?? ''} failed (${sig ?? `exit ${code}`})${account ? ` as ${account.name}` : ''}:\n${output.trim()}`),
+        );
     });
   });
 }

@@ -42,7 +42,9 @@ export async function runDemo(options: DemoOptions, io: CliIO): Promise<number> 
   };
   const onAgain = () => {
     const again: unknown = stop?.now.reason;
-    io.stderr.write(`${again instanceof StopRequest ? again.by : 'SIGTERM'}: still stopping what the demo started (once more ends tranche now, leaving them)\n`);
+    io.stderr.write(
+      `${again instanceof StopRequest ? again.by : 'SIGTERM'}: still stopping what the demo started (once more ends tranche now, leaving them)\n`,
+    );
   };
   stop?.graceful.addEventListener('abort', onStop, { once: true });
   stop?.now.addEventListener('abort', onAgain, { once: true });

@@ -64,59 +64,75 @@ export async function adoptRunning(ctx: AdoptContext, request: AdoptRequest): Pr
   const id = newReleaseId(env, clock.now());
   const lock = await acquireEnvLock(ctx.store, env, ctx.who, clock, { breakLock: ctx.breakLock, isAlive: ctx.isAlive, releaseId: id });
   const store = lock.store;
-  return withCleanup(async () => {
-    const deployed = await store.deployed(env);
-    const kept: string[] = [];
-    const conflicts: { service: string; recorded: string; adopted: string }[] = [];
-    const record: ResolvedService[] = [];
-    for (const target of request.services) {
-      const current = deployed.get(target.service.name);
-      if (current && sameVersion(current, target, ctx.fingerprints)) kept.push(target.service.name);
-      else if (current && !request.replace) conflicts.push({ service: target.service.name, recorded: current.commit, adopted: target.version.commit });
-      else record.push(target);
-    }
-    if (conflicts.length) return { conflicts };
+  return withCleanup(
+    async () => {
+      const deployed = await store.deployed(env);
+      const kept: string[] = [];
+      const conflicts: { service: string; recorded: string; adopted: string }[] = [];
+      const record: ResolvedService[] = [];
+      for (const target of request.services) {
+        const current = deployed.get(target.service.name);
+        if (current && sameVersion(current, target, ctx.fingerprints)) kept.push(target.service.name);
+        else if (current && !request.replace) conflicts.push({ service: target.service.name, recorded: current.commit, adopted: target.version.commit });
+        else record.push(target);
+      }
+      if (conflicts.length) return { conflicts };
 
-    const previous = (await store.listReleases({ env, limit: 1 }))[0];
-    let superseded: string | undefined;
-    if (previous && isUnfinished(previous.status)) {
-      // Holding the lock, a running adoption is one whose process died: this one takes its place.
-      if (previous.kind !== 'adoption' || previous.status !== 'running') return { unfinished: { id: previous.id, status: previous.status } };
-      await store.updateRelease(previous.id, { status: 'failed', finishedAt: clock.now().toISOString(), summary: `interrupted before it finished; adoption ${id} records what runs` });
-      superseded = previous.id;
-    }
-    if (!record.length) return { nothing: true, kept };
+      const previous = (await store.listReleases({ env, limit: 1 }))[0];
+      let superseded: string | undefined;
+      if (previous && isUnfinished(previous.status)) {
+        // Holding the lock, a running adoption is one whose process died: this one takes its place.
+        if (previous.kind !== 'adoption' || previous.status !== 'running') return { unfinished: { id: previous.id, status: previous.status } };
+        await store.updateRelease(previous.id, {
+          status: 'failed',
+          finishedAt: clock.now().toISOString(),
+          summary: `interrupted before it finished; adoption ${id} records what runs`,
+        });
+        superseded = previous.id;
+      }
+      if (!record.length) return { nothing: true, kept };
 
-    const at = () => clock.now().toISOString();
-    const before: Record<string, VersionRef> = {};
-    for (const d of [...deployed.values()].sort((a, b) => a.service.localeCompare(b.service))) before[d.service] = { commit: d.commit, contentId: d.contentId, configHash: d.configHash };
-    await store.createRelease({
-      id,
-      kind: 'adoption',
-      env,
-      status: 'running',
-      intent: request.intent,
-      toCommit: request.to.commit,
-      by: ctx.who,
-      startedAt: at(),
-      plan: planWithoutBatches({ manifest: request.manifest, env, createdAt: at(), intent: request.intent, to: request.to, deployed: before }),
-    });
-    await store.appendJournal({ releaseId: id, at: at(), batch: 0, kind: 'release', event: 'started', detail: { adoption: true, to: request.to.commit } });
-    for (const target of record) {
-      const name = target.service.name;
-      const state: DeployedService = { env, service: name, ...target.version, config: target.shown, releaseId: id, deployedAt: at() };
-      const replaced = deployed.get(name);
-      await store.completeStep(
-        { releaseId: id, at: at(), batch: 0, service: name, kind: 'adopt', event: 'succeeded', detail: { ...target.version, ...(replaced ? { replaced: replaced.commit } : {}) } },
-        name,
-        state,
-      );
-    }
-    const summary = adoptionSummary(record, kept);
-    await store.appendJournal({ releaseId: id, at: at(), batch: 0, kind: 'release', event: 'succeeded', detail: { status: 'succeeded', summary } });
-    await store.updateRelease(id, { status: 'succeeded', finishedAt: at(), summary });
-    return { releaseId: id, recorded: record.map((s) => s.service.name), kept, ...(superseded ? { superseded } : {}) };
-  }, () => lock.release());
+      const at = () => clock.now().toISOString();
+      const before: Record<string, VersionRef> = {};
+      for (const d of [...deployed.values()].sort((a, b) => a.service.localeCompare(b.service)))
+        before[d.service] = { commit: d.commit, contentId: d.contentId, configHash: d.configHash };
+      await store.createRelease({
+        id,
+        kind: 'adoption',
+        env,
+        status: 'running',
+        intent: request.intent,
+        toCommit: request.to.commit,
+        by: ctx.who,
+        startedAt: at(),
+        plan: planWithoutBatches({ manifest: request.manifest, env, createdAt: at(), intent: request.intent, to: request.to, deployed: before }),
+      });
+      await store.appendJournal({ releaseId: id, at: at(), batch: 0, kind: 'release', event: 'started', detail: { adoption: true, to: request.to.commit } });
+      for (const target of record) {
+        const name = target.service.name;
+        const state: DeployedService = { env, service: name, ...target.version, config: target.shown, releaseId: id, deployedAt: at() };
+        const replaced = deployed.get(name);
+        await store.completeStep(
+          {
+            releaseId: id,
+            at: at(),
+            batch: 0,
+            service: name,
+            kind: 'adopt',
+            event: 'succeeded',
+            detail: { ...target.version, ...(replaced ? { replaced: replaced.commit } : {}) },
+          },
+          name,
+          state,
+        );
+      }
+      const summary = adoptionSummary(record, kept);
+      await store.appendJournal({ releaseId: id, at: at(), batch: 0, kind: 'release', event: 'succeeded', detail: { status: 'succeeded', summary } });
+      await store.updateRelease(id, { status: 'succeeded', finishedAt: at(), summary });
+      return { releaseId: id, recorded: record.map((s) => s.service.name), kept, ...(superseded ? { superseded } : {}) };
+    },
+    () => lock.release(),
+  );
 }
 
 /** What `tranche adopt` is told runs: a commit for every service (`at`), and commits for some (`pins`: service → ref). */
@@ -149,7 +165,8 @@ export interface Adoption {
 export async function readAdoption(fleet: { git: Git; cache: ParseCache }, input: AdoptionInput): Promise<Adoption> {
   const { head, env, at, pins } = input;
   for (const name of pins.keys()) {
-    if (!runsIn(selectService(head.manifest, name), env)) throw new InputError(`adopt: service ${name} does not run in ${env} (its environments: in tranche.yaml)`);
+    if (!runsIn(selectService(head.manifest, name), env))
+      throw new InputError(`adopt: service ${name} does not run in ${env} (its environments: in tranche.yaml)`);
   }
   const revisions = new Map<string, FleetRevision & { commit: string }>();
   for (const ref of new Set([...(at !== undefined ? [at] : []), ...pins.values()])) {
@@ -177,7 +194,8 @@ export async function readAdoption(fleet: { git: Git; cache: ParseCache }, input
     ...borrowedNotes([...revisions.values()]),
     ...(absent.length ? [`${absent.join(', ')} ${absent.length === 1 ? 'is' : 'are'} not at ${at}: not recorded (new in the next release)`] : []),
   ];
-  const main = at !== undefined ? revisions.get(at)! : revisions.get(adopted.find((s) => s.version.commit === mostCommon(adopted.map((a) => a.version.commit)))!.ref)!;
+  const main =
+    at !== undefined ? revisions.get(at)! : revisions.get(adopted.find((s) => s.version.commit === mostCommon(adopted.map((a) => a.version.commit)))!.ref)!;
   return { adopted, absent, notes, to: { commit: main.commit, label: main.label } };
 }
 
@@ -189,7 +207,11 @@ function mostCommon(values: string[]): string {
 
 /** Whether what is recorded is `target`, whatever form its config hash was recorded in. */
 function sameVersion(recorded: DeployedService, target: ResolvedService, fingerprints: Fingerprinter): boolean {
-  return recorded.commit === target.version.commit && recorded.contentId === target.version.contentId && fingerprints.isConfigOf(recorded.configHash, target.environment);
+  return (
+    recorded.commit === target.version.commit &&
+    recorded.contentId === target.version.contentId &&
+    fingerprints.isConfigOf(recorded.configHash, target.environment)
+  );
 }
 
 /** `adopted 3 services as they run (nothing deployed): a, b at 3f2a1c9; c at 9e8d7c6`. */

@@ -42,7 +42,12 @@ export function staleSavedPlan(saved: Plan, plan: Plan): StalePlan | undefined {
  * `saved`, the approved plan `plan` was checked against (`staleSavedPlan`), a freeze or a
  * pre-flight check it could not show makes it stale.
  */
-export async function applyRelease(plan: Plan, targets: Map<string, ResolvedService>, ctx: ApplyContext, saved?: Plan): Promise<RolloutOutcome | ApplyRefused | StalePlan | { nothing: true }> {
+export async function applyRelease(
+  plan: Plan,
+  targets: Map<string, ResolvedService>,
+  ctx: ApplyContext,
+  saved?: Plan,
+): Promise<RolloutOutcome | ApplyRefused | StalePlan | { nothing: true }> {
   const errors = plan.findings.filter((f) => f.severity === 'error');
   if (errors.length) return { refused: errors, by: 'findings' };
   const frozen = frozenSteps(plan, await ctx.store.freezes(plan.env), ctx.clock.now().toISOString());
@@ -105,7 +110,9 @@ async function runPreflight(plan: Plan, targets: Map<string, ResolvedService>, c
   ctx.emit({ type: 'gate', gate: 'preflight', phase: 'started', batch: 0, detail: `${runs.length} check${runs.length === 1 ? '' : 's'}` });
   const results = await Promise.all(
     runs.map(async ({ service, check }) =>
-      'check' in check ? { service, name: check.check.name, result: await ctx.checks.run(check.check) } : { service, name: check.name, result: { ok: false, message: check.problem } },
+      'check' in check
+        ? { service, name: check.check.name, result: await ctx.checks.run(check.check) }
+        : { service, name: check.name, result: { ok: false, message: check.problem } },
     ),
   );
   const findings: Finding[] = results

@@ -74,7 +74,12 @@ export async function checkRelease(git: Git, revisions: ReleaseRevisions, option
     allowDirty: options.allowDirty,
   });
   const kinds = new Map(content.changes.services.map((s) => [s.service, s.kinds]));
-  const frozen = frozenChanges(options.freezes.filter((f) => f.env === env), options.now, (_env, service) => kinds.get(service) ?? [], [...kinds.keys()]);
+  const frozen = frozenChanges(
+    options.freezes.filter((f) => f.env === env),
+    options.now,
+    (_env, service) => kinds.get(service) ?? [],
+    [...kinds.keys()],
+  );
 
   const nothingRuns = revisions.baseline.size === 0;
   const consumes = [...to.manifest.services.values()].some((s) => Object.keys(s.contracts?.consumes ?? {}).length > 0);
@@ -126,7 +131,9 @@ function deployedRevisions({ to, baseline, bases }: ReleaseRevisions): DeployedR
 async function compareContracts(git: Git, revisions: ReleaseRevisions, options: CheckOptions): Promise<{ edges?: ContractEdge[]; findings: Finding[] }> {
   const deployed = deployedRevisions(revisions);
   const [target, ...sources] = await Promise.all([readContractSources(git, revisions.to), ...deployed.map((d) => readContractSources(git, d.revision))]);
-  const from: DeployedContracts[] | undefined = revisions.baseline.size ? deployed.map((d, i) => ({ sources: sources[i]!, services: [...d.services] })) : undefined;
+  const from: DeployedContracts[] | undefined = revisions.baseline.size
+    ? deployed.map((d, i) => ({ sources: sources[i]!, services: [...d.services] }))
+    : undefined;
   const analysis = await analyzeContracts(target!, from, Date.parse(options.now), (options.cache ?? new ParseCache()).specs);
   if (analysis.toFindings.length) throw new InvalidFleetError(analysis.toFindings);
   if (!from) return { findings: [] };

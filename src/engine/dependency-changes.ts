@@ -50,7 +50,8 @@ export async function addDependencyChanges(git: Git, changes: ChangeManifest): P
   });
   const problems: LockfileProblems = { target: [], deployed: [], unread: [] };
   for (const service of changes.services) {
-    for (const file of service.files) if (isUnreadLockfile(file.path) && file.status !== 'D') problems.unread.push({ service: service.service, path: file.path });
+    for (const file of service.files)
+      if (isUnreadLockfile(file.path) && file.status !== 'D') problems.unread.push({ service: service.service, path: file.path });
   }
   const read = async (start: number) => {
     const chunk = jobs.slice(start, start + PAIRS_AT_ONCE);
@@ -60,7 +61,12 @@ export async function addDependencyChanges(git: Git, changes: ChangeManifest): P
     const [nodes, now, ...olds] = await Promise.all([
       after.lookup(chunk.map(({ path }) => path)),
       readTexts(after, paths),
-      ...bases.map((commit) => readTexts(treeAt(commit), chunk.filter((j) => j.from === commit).flatMap(({ was }) => withManifest(was)))),
+      ...bases.map((commit) =>
+        readTexts(
+          treeAt(commit),
+          chunk.filter((j) => j.from === commit).flatMap(({ was }) => withManifest(was)),
+        ),
+      ),
     ]);
     const old = new Map(bases.map((commit, i) => [commit, olds[i]!]));
     return { chunk, old, now, nodes };
@@ -96,7 +102,12 @@ export async function addDependencyChanges(git: Git, changes: ChangeManifest): P
       const read = old.get(from)!;
       const unreadBefore = read.notUtf8.get(was);
       if (unreadBefore) {
-        problems.deployed.push({ service: service.service, path: was, commit: from, message: `not valid UTF-8 at line ${unreadBefore.line}, column ${unreadBefore.column}` });
+        problems.deployed.push({
+          service: service.service,
+          path: was,
+          commit: from,
+          message: `not valid UTF-8 at line ${unreadBefore.line}, column ${unreadBefore.column}`,
+        });
         continue;
       }
       const before = read.texts;
@@ -104,14 +115,26 @@ export async function addDependencyChanges(git: Git, changes: ChangeManifest): P
         const manifest = manifestBeside(lockfile);
         return manifest === undefined ? undefined : side.get(manifest);
       };
-      const diff = diffLockfilePair({ path, before: before.get(was), after: text, manifestBefore: beside(before, was), manifestAfter: beside(now.texts, path) });
+      const diff = diffLockfilePair({
+        path,
+        before: before.get(was),
+        after: text,
+        manifestBefore: beside(before, was),
+        manifestAfter: beside(now.texts, path),
+      });
       if ('changes' in diff) {
         service.deps.push(...diff.changes.map((change): ServiceDependencyChange => ({ ...change, lockfile: path })));
         if (diff.beforeProblem) problems.deployed.push({ service: service.service, path: was, commit: from, message: diff.beforeProblem.message });
         continue;
       }
       for (const p of diff.problems) {
-        problems.target.push({ rule: 'manifest/invalid', severity: 'error', service: service.service, message: `lockfile: ${p.message}`, location: { file: path, line: p.line, column: p.column } });
+        problems.target.push({
+          rule: 'manifest/invalid',
+          severity: 'error',
+          service: service.service,
+          message: `lockfile: ${p.message}`,
+          location: { file: path, line: p.line, column: p.column },
+        });
       }
     }
   }

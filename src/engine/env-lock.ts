@@ -128,10 +128,12 @@ export async function acquireEnvLock(store: Store, env: string, who: Operator, c
       const silentMs = clock.monotonic() - lastBeat;
       if (silentMs + heartbeatMs > staleAfterMs && !loss.signal.aborted) {
         const cause = lastError instanceof Error ? `: ${lastError.message}` : '';
-        lose(new LockLostError(env, holder.token, undefined, {
-          why: `its heartbeat has not reached the store for ${Math.round(silentMs)} ms${cause}; after ${staleAfterMs} ms of silence another tranche may take the lock for dead and break it`,
-          ...(lastError !== undefined ? { cause: lastError } : {}),
-        }));
+        lose(
+          new LockLostError(env, holder.token, undefined, {
+            why: `its heartbeat has not reached the store for ${Math.round(silentMs)} ms${cause}; after ${staleAfterMs} ms of silence another tranche may take the lock for dead and break it`,
+            ...(lastError !== undefined ? { cause: lastError } : {}),
+          }),
+        );
       }
     }
   };
@@ -175,7 +177,12 @@ async function journalTakeover(store: FencedStore, replaced: LockHolder, by: Ope
  * `breakLock`, clears it and says so; otherwise reports it like any lock held by a dead process.
  * Returns undefined when the lock is not such a leftover.
  */
-export async function clearAbandonedLock(store: Store, env: string, isAlive: (holder: LockHolder) => boolean | undefined, breakLock: boolean): Promise<string | undefined> {
+export async function clearAbandonedLock(
+  store: Store,
+  env: string,
+  isAlive: (holder: LockHolder) => boolean | undefined,
+  breakLock: boolean,
+): Promise<string | undefined> {
   const holder = await store.currentLock(env);
   if (!holder?.releaseId || isAlive(holder) !== false || (await store.getRelease(holder.releaseId))) return undefined;
   if (!breakLock) throw new EnvLockedError(holder, true);

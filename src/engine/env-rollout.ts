@@ -41,9 +41,17 @@ export async function withEnvRollout<T>(ctx: RolloutContext, env: string, releas
   const unhold = ctx.stop?.hold();
   try {
     const take = (breakLock: boolean) =>
-      acquireEnvLock(ctx.store, env, ctx.who, ctx.clock, { breakLock, isAlive: ctx.isAlive, ...(releaseId ? { releaseId } : {}), ...(ctx.heartbeatMs ? { heartbeatMs: ctx.heartbeatMs } : {}) });
+      acquireEnvLock(ctx.store, env, ctx.who, ctx.clock, {
+        breakLock,
+        isAlive: ctx.isAlive,
+        ...(releaseId ? { releaseId } : {}),
+        ...(ctx.heartbeatMs ? { heartbeatMs: ctx.heartbeatMs } : {}),
+      });
     const lease = new EnvLease(ctx.store, await take(ctx.breakLock), () => take(false));
-    return await withCleanup(() => use(new Rollout({ ...ctx, store: lease.store, env, lock: lease })), () => lease.release());
+    return await withCleanup(
+      () => use(new Rollout({ ...ctx, store: lease.store, env, lock: lease })),
+      () => lease.release(),
+    );
   } finally {
     unhold?.();
   }

@@ -51,7 +51,9 @@ export async function envStatus(ctx: StatusContext, env: string): Promise<EnvSta
   return {
     env,
     lock: lock ? { ...lock, alive: alive ?? null } : null,
-    release: release ? { id: release.id, kind: release.kind, status: release.status, summary: release.summary ?? null, startedAt: release.startedAt, inDoubt } : null,
+    release: release
+      ? { id: release.id, kind: release.kind, status: release.status, summary: release.summary ?? null, startedAt: release.startedAt, inDoubt }
+      : null,
     services,
     revisions: revisionsOf(deployed.values()),
     ...(next ? { next } : {}),
@@ -75,8 +77,10 @@ async function serviceStatus(ctx: StatusContext, env: string, d: DeployedService
 /** What to run next: after a tranche that died holding the lock, a pause, or a rollback that did not complete. */
 function nextStep(env: string, release: Release | undefined, lock: LockHolder | undefined, alive: boolean | undefined): string | undefined {
   const dead = lock !== undefined && alive === false;
-  if (release?.kind === 'adoption' && release.status === 'running' && dead) return `tranche died during adoption ${release.id}: run the same tranche adopt again with --break-lock (what it recorded is kept)`;
-  if (release?.status === 'running' && dead) return `tranche died during release ${release.id}: run tranche resume --env ${env} --break-lock, or tranche rollback --env ${env} --yes --break-lock`;
+  if (release?.kind === 'adoption' && release.status === 'running' && dead)
+    return `tranche died during adoption ${release.id}: run the same tranche adopt again with --break-lock (what it recorded is kept)`;
+  if (release?.status === 'running' && dead)
+    return `tranche died during release ${release.id}: run tranche resume --env ${env} --break-lock, or tranche rollback --env ${env} --yes --break-lock`;
   if (dead) return `the lock is held by a tranche that is no longer running (pid ${lock.pid}): tranche resume --env ${env} --break-lock clears it`;
   if (release?.status === 'paused') return `release ${release.id} is paused: tranche resume --env ${env}, or tranche rollback --env ${env}`;
   if (release?.status === 'rollback-failed') return `the rollback of ${release.id} did not complete: look at the services, then tranche rollback --env ${env}`;

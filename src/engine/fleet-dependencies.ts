@@ -26,7 +26,11 @@ export interface FleetPackage {
  * dev-dependencies, and what only they pull in) only with `dev`. A package of one ecosystem that
  * services resolve to different versions is a `deps/divergence` finding (info).
  */
-export async function fleetDependencies(tree: FileTree, revision: FleetRevision, options: { all: boolean; dev: boolean }): Promise<{ packages: FleetPackage[]; findings: Finding[] }> {
+export async function fleetDependencies(
+  tree: FileTree,
+  revision: FleetRevision,
+  options: { all: boolean; dev: boolean },
+): Promise<{ packages: FleetPackage[]; findings: Finding[] }> {
   const services = [...revision.manifest.services.values()];
   const candidates = services.flatMap((s) => LOCKFILES.map((name) => ({ service: s.name, path: s.path === '.' ? name : posix.join(s.path, name) })));
   const present = await tree.lookup(candidates.map((c) => c.path));
@@ -34,9 +38,13 @@ export async function fleetDependencies(tree: FileTree, revision: FleetRevision,
   const findings: Finding[] = [];
   for (const { service, path } of candidates) {
     const node = present.get(path);
-    if (node?.kind === 'refused-link') findings.push(refusedLinkFinding('the lockfile', path, node, revision.manifest.locate(['services', service, 'path']), service));
+    if (node?.kind === 'refused-link')
+      findings.push(refusedLinkFinding('the lockfile', path, node, revision.manifest.locate(['services', service, 'path']), service));
   }
-  const byName = new Map<string, { name: string; ecosystem: string; versions: Map<string, { services: Set<string>; direct: boolean }>; byService: Map<string, Set<string>> }>();
+  const byName = new Map<
+    string,
+    { name: string; ecosystem: string; versions: Map<string, { services: Set<string>; direct: boolean }>; byService: Map<string, Set<string>> }
+  >();
   for (let i = 0; i < jobs.length; i += FILES_AT_ONCE) {
     const chunk = jobs.slice(i, i + FILES_AT_ONCE);
     const manifests = chunk.flatMap((c) => (manifestBeside(c.path) ? [manifestBeside(c.path)!] : []));
@@ -50,7 +58,13 @@ export async function fleetDependencies(tree: FileTree, revision: FleetRevision,
       const parsed = parseLockfile(job.path, texts.get(job.path) ?? '');
       if (!parsed.lockfile) {
         const problem = parsed.problems[0];
-        findings.push({ rule: 'manifest/invalid', severity: 'error', service: job.service, message: `lockfile: ${problem?.message ?? 'unreadable'}`, location: { file: job.path, ...(problem ? { line: problem.line, column: problem.column } : {}) } });
+        findings.push({
+          rule: 'manifest/invalid',
+          severity: 'error',
+          service: job.service,
+          message: `lockfile: ${problem?.message ?? 'unreadable'}`,
+          location: { file: job.path, ...(problem ? { line: problem.line, column: problem.column } : {}) },
+        });
         continue;
       }
       const manifest = manifestBeside(job.path);
@@ -75,12 +89,16 @@ export async function fleetDependencies(tree: FileTree, revision: FleetRevision,
   }
   const packages = [...byName.values()]
     .sort((a, b) => a.name.localeCompare(b.name) || a.ecosystem.localeCompare(b.ecosystem))
-    .map((p): FleetPackage => ({
-      name: p.name,
-      ecosystem: p.ecosystem,
-      versions: [...p.versions].map(([version, e]) => ({ version, services: [...e.services].sort(), direct: e.direct })).sort((a, b) => a.version.localeCompare(b.version, undefined, { numeric: true })),
-      divergent: p.byService.size > 1 && new Set([...p.byService.values()].map((s) => [...s].sort().join(' '))).size > 1,
-    }));
+    .map(
+      (p): FleetPackage => ({
+        name: p.name,
+        ecosystem: p.ecosystem,
+        versions: [...p.versions]
+          .map(([version, e]) => ({ version, services: [...e.services].sort(), direct: e.direct }))
+          .sort((a, b) => a.version.localeCompare(b.version, undefined, { numeric: true })),
+        divergent: p.byService.size > 1 && new Set([...p.byService.values()].map((s) => [...s].sort().join(' '))).size > 1,
+      }),
+    );
   for (const pkg of packages) {
     if (!pkg.divergent) continue;
     findings.push({

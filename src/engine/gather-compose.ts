@@ -14,8 +14,15 @@ import { missingSource, uniqueFindings, wantedSources } from './wanted-sources.j
  * an env file that is required and missing, are located `manifest/invalid` findings.
  * `sourcesOptional`: every source is read as if marked optional (a revision read with another's manifest).
  */
-export async function gatherComposeSources(tree: FileTree, manifest: Manifest, sourcesOptional = false): Promise<{ files: Map<string, SourceFile>; findings: Finding[] }> {
-  const wanted = wantedSources(manifest, 'compose', sourcesOptional, (service, source, env) => ({ ...composePaths(service, source, env), service: source.compose!.service }));
+export async function gatherComposeSources(
+  tree: FileTree,
+  manifest: Manifest,
+  sourcesOptional = false,
+): Promise<{ files: Map<string, SourceFile>; findings: Finding[] }> {
+  const wanted = wantedSources(manifest, 'compose', sourcesOptional, (service, source, env) => ({
+    ...composePaths(service, source, env),
+    service: source.compose!.service,
+  }));
   const files = new Map<string, SourceFile>();
   const findings: Finding[] = [];
   if (!wanted.size) return { files, findings };
@@ -39,7 +46,11 @@ export async function gatherComposeSources(tree: FileTree, manifest: Manifest, s
       findings.push(notUtf8Finding(path, at));
       unusable.add(path);
     }
-    return new Map(present.filter((p) => texts.has(p)).map((path) => [path, { path, text: texts.get(path)!, tracked: (nodes.get(path) as TreeNode & { kind: 'file' }).tracked }]));
+    return new Map(
+      present
+        .filter((p) => texts.has(p))
+        .map((path) => [path, { path, text: texts.get(path)!, tracked: (nodes.get(path) as TreeNode & { kind: 'file' }).tracked }]),
+    );
   };
   const first = await read([...new Set([...wanted.values()].flatMap((w) => [...w.files, w.projectEnv]))]);
 
@@ -48,7 +59,11 @@ export async function gatherComposeSources(tree: FileTree, manifest: Manifest, s
   for (const [key, want] of wanted) {
     const blocked = [...want.files, want.projectEnv].filter((f) => unusable.has(f));
     if (blocked.length) {
-      for (const path of blocked) if (refused.has(path)) findings.push(refusedLinkFinding(want.files.includes(path) ? 'compose file' : 'compose project file', path, refused.get(path)!, manifest.locate(want.at)));
+      for (const path of blocked)
+        if (refused.has(path))
+          findings.push(
+            refusedLinkFinding(want.files.includes(path) ? 'compose file' : 'compose project file', path, refused.get(path)!, manifest.locate(want.at)),
+          );
       continue;
     }
     const missing = want.files.filter((f) => !first.has(f));
@@ -56,7 +71,12 @@ export async function gatherComposeSources(tree: FileTree, manifest: Manifest, s
       if (!want.optional) findings.push(missingSource(manifest, want, 'compose file', missing, tree.label));
       continue;
     }
-    const service = readComposeService(want.files.map((f) => first.get(f)!), first.get(want.projectEnv), want.service, project);
+    const service = readComposeService(
+      want.files.map((f) => first.get(f)!),
+      first.get(want.projectEnv),
+      want.service,
+      project,
+    );
     findings.push(...service.findings);
     services.set(key, service);
   }
@@ -66,15 +86,27 @@ export async function gatherComposeSources(tree: FileTree, manifest: Manifest, s
     const want = wanted.get(key)!;
     const blocked = service.envFiles.filter((e) => unusable.has(e.path));
     if (blocked.length) {
-      for (const { path, location } of blocked) if (refused.has(path)) findings.push(refusedLinkFinding('compose env_file', path, refused.get(path)!, location));
+      for (const { path, location } of blocked)
+        if (refused.has(path)) findings.push(refusedLinkFinding('compose env_file', path, refused.get(path)!, location));
       continue;
     }
     const { entries, findings: problems } = composeEntries(service, envFiles, declaredKey(manifest));
     findings.push(...problems);
     const byKey = new Map<string, SourceEntry>();
     for (const entry of entries) byKey.set(entry.key, entry);
-    const reads = [...want.files, ...(first.has(want.projectEnv) ? [want.projectEnv] : []), ...service.envFiles.map((e) => e.path).filter((p) => envFiles.has(p))];
-    files.set(key, { path: want.files[0]!, format: 'compose', tracked: want.files.every((f) => first.get(f)!.tracked), byKey, entries, reads: withReal(reads, real) });
+    const reads = [
+      ...want.files,
+      ...(first.has(want.projectEnv) ? [want.projectEnv] : []),
+      ...service.envFiles.map((e) => e.path).filter((p) => envFiles.has(p)),
+    ];
+    files.set(key, {
+      path: want.files[0]!,
+      format: 'compose',
+      tracked: want.files.every((f) => first.get(f)!.tracked),
+      byKey,
+      entries,
+      reads: withReal(reads, real),
+    });
   }
   return { files, findings: uniqueFindings(findings) };
 }

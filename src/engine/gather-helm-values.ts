@@ -14,9 +14,19 @@ import { missingSource, uniqueFindings, wantedSources } from './wanted-sources.j
  * (the source not optional), one that does not parse, a key mapped to a map or a list, are
  * located `manifest/invalid` findings. `sourcesOptional`: every source is read as if optional.
  */
-export async function gatherHelmValuesSources(tree: FileTree, manifest: Manifest, sourcesOptional = false): Promise<{ files: Map<string, SourceFile>; findings: Finding[] }> {
+export async function gatherHelmValuesSources(
+  tree: FileTree,
+  manifest: Manifest,
+  sourcesOptional = false,
+): Promise<{ files: Map<string, SourceFile>; findings: Finding[] }> {
   // A rendered chart is read as kubernetes (gatherRenderedSources).
-  const wanted = wantedSources(manifest, 'helm-values', sourcesOptional, (service, source, env) => ({ paths: helmValuesPaths(service, source, env), keys: source.helm!.keys }), (source) => !source.render);
+  const wanted = wantedSources(
+    manifest,
+    'helm-values',
+    sourcesOptional,
+    (service, source, env) => ({ paths: helmValuesPaths(service, source, env), keys: source.helm!.keys }),
+    (source) => !source.render,
+  );
   const files = new Map<string, SourceFile>();
   const findings: Finding[] = [];
   if (!wanted.size) return { files, findings };
@@ -53,7 +63,17 @@ export async function gatherHelmValuesSources(tree: FileTree, manifest: Manifest
     const { entries, findings: problems } = helmValuesEntries(layered, want.keys, (k) => manifest.locate([...want.at, 'keys', k]));
     findings.push(...problems);
     const byKey = new Map<string, SourceEntry>(entries.map((e) => [e.key, e]));
-    files.set(key, { path: want.paths[0]!, format: 'helm-values', tracked: layered.every((f) => f.tracked), byKey, entries, reads: withReal(layered.map((f) => f.path), realOf(nodes)) });
+    files.set(key, {
+      path: want.paths[0]!,
+      format: 'helm-values',
+      tracked: layered.every((f) => f.tracked),
+      byKey,
+      entries,
+      reads: withReal(
+        layered.map((f) => f.path),
+        realOf(nodes),
+      ),
+    });
   }
   return { files, findings: uniqueFindings(findings) };
 }

@@ -18,10 +18,17 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/;
  * optional), a document that does not parse, a workload or container that is not there, are
  * located `manifest/invalid` findings. `sourcesOptional`: every source is read as if marked optional.
  */
-export async function gatherKubernetesSources(tree: FileTree, manifest: Manifest, sourcesOptional = false): Promise<{ files: Map<string, SourceFile>; findings: Finding[] }> {
+export async function gatherKubernetesSources(
+  tree: FileTree,
+  manifest: Manifest,
+  sourcesOptional = false,
+): Promise<{ files: Map<string, SourceFile>; findings: Finding[] }> {
   const wanted = wantedSources(manifest, 'kubernetes', sourcesOptional, (service, source, env) => {
     const { workload, kind, container } = source.kubernetes!;
-    return { paths: kubernetesPaths(service, source, env), query: { workload, ...(kind !== undefined ? { kind } : {}), ...(container !== undefined ? { container } : {}) } };
+    return {
+      paths: kubernetesPaths(service, source, env),
+      query: { workload, ...(kind !== undefined ? { kind } : {}), ...(container !== undefined ? { container } : {}) },
+    };
   });
   const files = new Map<string, SourceFile>();
   const findings: Finding[] = [];
@@ -30,7 +37,11 @@ export async function gatherKubernetesSources(tree: FileTree, manifest: Manifest
   // Which paths are files and which directories, then every manifest file below the directories.
   const roots = [...new Set([...wanted.values()].flatMap((w) => w.paths))];
   const nodes = await tree.lookup(roots);
-  const below = new Map(await Promise.all(roots.filter((r) => nodes.get(r)?.kind === 'dir').map(async (dir) => [dir, (await tree.list(dir)).filter((p) => MANIFEST_FILE.test(p))] as const)));
+  const below = new Map(
+    await Promise.all(
+      roots.filter((r) => nodes.get(r)?.kind === 'dir').map(async (dir) => [dir, (await tree.list(dir)).filter((p) => MANIFEST_FILE.test(p))] as const),
+    ),
+  );
   const filesOf = (path: string) => (nodes.get(path)?.kind === 'file' ? [path] : (below.get(path) ?? []));
   const all = [...new Set(roots.flatMap(filesOf))];
   const [{ texts, notUtf8 }, fileNodes] = await Promise.all([readTexts(tree, all), tree.lookup(all)]);
@@ -63,14 +74,25 @@ export async function gatherKubernetesSources(tree: FileTree, manifest: Manifest
       continue;
     }
     const read = want.paths.flatMap(filesOf);
-    const { entries, findings: problems, used } = workloadEntries(
+    const {
+      entries,
+      findings: problems,
+      used,
+    } = workloadEntries(
       read.flatMap((p) => parsed.get(p) ?? []),
       { ...want.query, at: manifest.locate(want.at) },
     );
     findings.push(...problems);
     const byKey = new Map<string, SourceEntry>();
     for (const entry of entries) byKey.set(entry.key, entry);
-    files.set(key, { path: want.paths[0]!, format: 'kubernetes', tracked: used.every((p) => (fileNodes.get(p) as (TreeNode & { kind: 'file' }) | undefined)?.tracked ?? true), byKey, entries, reads: withReal(used, realOf(fileNodes)) });
+    files.set(key, {
+      path: want.paths[0]!,
+      format: 'kubernetes',
+      tracked: used.every((p) => (fileNodes.get(p) as (TreeNode & { kind: 'file' }) | undefined)?.tracked ?? true),
+      byKey,
+      entries,
+      reads: withReal(used, realOf(fileNodes)),
+    });
   }
   return { files, findings: uniqueFindings(findings) };
 }

@@ -31,7 +31,11 @@ const YAML = /\.(ya?ml|json)$/;
  * that fails, an overlay that is not there (the source not optional), a workload or container
  * that is not in the output, are located `manifest/invalid` findings.
  */
-export async function gatherRenderedSources(tree: FileTree, manifest: Manifest, sourcesOptional = false): Promise<{ files: Map<string, SourceFile>; findings: Finding[] }> {
+export async function gatherRenderedSources(
+  tree: FileTree,
+  manifest: Manifest,
+  sourcesOptional = false,
+): Promise<{ files: Map<string, SourceFile>; findings: Finding[] }> {
   const describe = (service: Parameters<typeof renderRequest>[0], source: SourceSpec, env: string) => {
     const { workload, kind, container } = source.kubernetes!;
     return {
@@ -75,7 +79,8 @@ export async function gatherRenderedSources(tree: FileTree, manifest: Manifest, 
   );
   const reportBlocked = (want: (typeof ready)[number][1], blocked: readonly Blocked[]) => {
     const what = `${'kustomize' in want.request ? `kustomize overlay ${want.request.kustomize}` : `the render ${want.request.argv.join(' ')}`}:`;
-    for (const { path, node, notUtf8 } of blocked) findings.push(node ? refusedLinkFinding(what, path, node, manifest.locate(want.at)) : notUtf8Finding(path, notUtf8!));
+    for (const { path, node, notUtf8 } of blocked)
+      findings.push(node ? refusedLinkFinding(what, path, node, manifest.locate(want.at)) : notUtf8Finding(path, notUtf8!));
   };
 
   for (const [key, want] of ready) {
@@ -99,7 +104,14 @@ export async function gatherRenderedSources(tree: FileTree, manifest: Manifest, 
     findings.push(...problems);
     const byKey = new Map<string, SourceEntry>(entries.map((e) => [e.key, e]));
     const first = 'kustomize' in want.request ? want.request.kustomize : want.values[0]!;
-    files.set(key, { path: first, format: 'kustomize' in want.request ? 'kustomize' : 'helm-values', tracked: objects.reads.every((p) => objects.tracked(p)), byKey, entries, reads: objects.reads });
+    files.set(key, {
+      path: first,
+      format: 'kustomize' in want.request ? 'kustomize' : 'helm-values',
+      tracked: objects.reads.every((p) => objects.tracked(p)),
+      byKey,
+      entries,
+      reads: objects.reads,
+    });
   }
   return { files, findings: uniqueFindings(findings) };
 }
@@ -122,12 +134,18 @@ function blockedOf(nodes: ReadonlyMap<string, TreeNode>, notUtf8: ReadonlyMap<st
 }
 
 /** Renders, reads the output, and for kustomize traces every object to its files. */
-async function renderObjects(tree: FileTree, request: RenderRequest): Promise<{ problem: string } | { objects: Traced & { raw: KubernetesObject[] }; fallback: { file: string; line: number; column: number; tracked: boolean } }> {
+async function renderObjects(
+  tree: FileTree,
+  request: RenderRequest,
+): Promise<
+  { problem: string } | { objects: Traced & { raw: KubernetesObject[] }; fallback: { file: string; line: number; column: number; tracked: boolean } }
+> {
   const result = await tree.render(request);
   const shown = 'kustomize' in request ? `kubectl kustomize ${request.kustomize}` : request.argv.join(' ');
   if (!result.ok) return { problem: result.problem };
   const read = readManifests([{ path: shown, text: result.output, tracked: true }]);
-  if (read.findings.length) return { problem: `${shown} printed manifests that do not parse (${read.findings.length} problem${read.findings.length === 1 ? '' : 's'})` };
+  if (read.findings.length)
+    return { problem: `${shown} printed manifests that do not parse (${read.findings.length} problem${read.findings.length === 1 ? '' : 's'})` };
   const fallback = { file: 'kustomize' in request ? `${request.kustomize}/kustomization.yaml` : shown, line: 1, column: 1, tracked: true };
   if (!('kustomize' in request)) return { objects: { traced: read.objects, raw: read.objects, reads: [], tracked: () => true, blocked: [] }, fallback };
 
@@ -166,14 +184,22 @@ async function renderObjects(tree: FileTree, request: RenderRequest): Promise<{ 
   const overlay = [...parsed.keys()].find((p) => KUSTOMIZATION.test(p) && posix.dirname(p) === request.kustomize);
   const home = { ...fallback, ...(overlay ? { file: overlay, tracked: tracking.get(overlay)! } : {}) };
   return {
-    objects: { traced: read.objects.map((o, i) => traced(o, origins[i]!, sources, home)), raw: read.objects, reads: [...tracking.keys()].sort(), tracked: sources.tracked, blocked },
+    objects: {
+      traced: read.objects.map((o, i) => traced(o, origins[i]!, sources, home)),
+      raw: read.objects,
+      reads: [...tracking.keys()].sort(),
+      tracked: sources.tracked,
+      blocked,
+    },
     fallback: home,
   };
 }
 
 /** The kustomization files of paths that are kustomizations or directories holding one. */
 function kustomizations(paths: readonly string[]): string[] {
-  return paths.flatMap((p) => (KUSTOMIZATION.test(p) ? [p] : [posix.join(p, 'kustomization.yaml'), posix.join(p, 'kustomization.yml'), posix.join(p, 'Kustomization')]));
+  return paths.flatMap((p) =>
+    KUSTOMIZATION.test(p) ? [p] : [posix.join(p, 'kustomization.yaml'), posix.join(p, 'kustomization.yml'), posix.join(p, 'Kustomization')],
+  );
 }
 
 /**
@@ -210,7 +236,13 @@ async function kustomizeBlocked(tree: FileTree, overlay: string): Promise<Blocke
 }
 
 /** A chart's rendered objects, traced to the values files and templates (the chart directories are those the command names). */
-async function helmTraced(tree: FileTree, objects: KubernetesObject[], valuesPaths: string[], argv: readonly string[], fallback: { file: string; line: number; column: number; tracked: boolean }): Promise<Traced> {
+async function helmTraced(
+  tree: FileTree,
+  objects: KubernetesObject[],
+  valuesPaths: string[],
+  argv: readonly string[],
+  fallback: { file: string; line: number; column: number; tracked: boolean },
+): Promise<Traced> {
   const args = argv.slice(1).filter((a) => !a.startsWith('-') && !a.includes('\0'));
   const argNodes = await tree.lookup([...new Set(args.map((a) => posix.normalize(a)))]);
   const chartDirs = [...argNodes].filter(([, node]) => node.kind === 'dir').map(([path]) => path);

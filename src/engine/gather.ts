@@ -19,7 +19,9 @@ export class NoManifestError extends InputError {
     readonly label: string,
     atCommit = true,
   ) {
-    super(`there is no ${MANIFEST_FILE} at the root of the fleet in ${label}${atCommit ? ` (one written since is read once it is committed: commands read the fleet from git)` : ''}`);
+    super(
+      `there is no ${MANIFEST_FILE} at the root of the fleet in ${label}${atCommit ? ` (one written since is read once it is committed: commands read the fleet from git)` : ''}`,
+    );
     this.name = 'NoManifestError';
   }
 }
@@ -64,7 +66,10 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
   const { manifest } = parsed;
   const findings = [...parsed.findings];
 
-  const wanted = new Map<string, { format: 'yaml' | 'dotenv'; namedBy: { service: string; index: number }; required: { service: string; index: number; env: string }[] }>();
+  const wanted = new Map<
+    string,
+    { format: 'yaml' | 'dotenv'; namedBy: { service: string; index: number }; required: { service: string; index: number; env: string }[] }
+  >();
   // A service whose path is itself invalid (already reported) has no files to look for.
   const located = [...manifest.services.values()].filter((s) => s.path !== '');
   for (const service of located) {
@@ -92,7 +97,9 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
   for (const [path, { required, namedBy }] of wanted) {
     const node = nodes.get(path);
     if (node?.kind === 'refused-link') {
-      findings.push(refusedLinkFinding('config source', path, node, manifest.locate(['services', namedBy.service, 'config', 'sources', namedBy.index]), namedBy.service));
+      findings.push(
+        refusedLinkFinding('config source', path, node, manifest.locate(['services', namedBy.service, 'config', 'sources', namedBy.index]), namedBy.service),
+      );
       continue;
     }
     const kind = node?.kind;
@@ -110,7 +117,10 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
   }
 
   const uncachedPaths = present.filter(([path]) => !cache.sources.has(contentKey(nodes.get(path)!, path, wanted.get(path)!.format)));
-  const { texts, notUtf8 } = await readTexts(tree, uncachedPaths.map(([path]) => path));
+  const { texts, notUtf8 } = await readTexts(
+    tree,
+    uncachedPaths.map(([path]) => path),
+  );
   const isKey = declaredKey(manifest);
   const files = new Map<string, SourceFile>();
   for (const [path, { format, namedBy }] of present) {
@@ -127,7 +137,8 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
       if (node.id) cache.sources.set(key, result);
     }
     // A cached parse may come from another path or tracking state with the same content.
-    const file = result.file.path === path && result.file.tracked === node.tracked && !node.real ? result.file : { ...result.file, path, tracked: node.tracked };
+    const file =
+      result.file.path === path && result.file.tracked === node.tracked && !node.real ? result.file : { ...result.file, path, tracked: node.tracked };
     // Read through a link: the file it leads to is this source's too (a change to it is a config change).
     if (node.real) file.reads = [node.real];
     files.set(path, file);
@@ -180,7 +191,8 @@ function submodulePaths(manifest: Manifest, nodes: Map<string, TreeNode>, source
     if (service.path !== '') report(service.name, `the path of service ${service.name},`, service.path, ['services', service.name, 'path']);
     service.watch.forEach((path, i) => path !== '' && report(service.name, 'the watched path', path, ['services', service.name, 'watch', i]));
   }
-  for (const [path, { namedBy }] of sources) report(namedBy.service, 'the config source', path, ['services', namedBy.service, 'config', 'sources', namedBy.index]);
+  for (const [path, { namedBy }] of sources)
+    report(namedBy.service, 'the config source', path, ['services', namedBy.service, 'config', 'sources', namedBy.index]);
   return findings;
 }
 

@@ -30,7 +30,8 @@ export function prepareRelease(request: ReleaseRequest): PreparedRelease {
   const { check, revisions } = request;
   const { env, to } = check;
   const targets = new Map<string, ResolvedService>();
-  for (const [name, service] of to.manifest.services) if (runsIn(service, env)) targets.set(name, resolveService(to, name, env, revisions.fingerprints, check.toConfigs.get(env)?.get(name)));
+  for (const [name, service] of to.manifest.services)
+    if (runsIn(service, env)) targets.set(name, resolveService(to, name, env, revisions.fingerprints, check.toConfigs.get(env)?.get(name)));
   const plan = buildPlan({
     env,
     manifest: to.manifest,

@@ -127,7 +127,10 @@ async function readBase(git: Git, cache: ParseCache, commit: string, to: FleetRe
     return { commit, revision, configs: resolveFleet(revision) };
   } catch (error) {
     if (error instanceof RefNotFoundError) {
-      return { commit, problem: `commit ${short} is not in this repository${error.shallowHint ? ` (${error.shallowHint})` : ' (was the branch that held it rewritten or deleted? fetch it, or record what runs now)'}` };
+      return {
+        commit,
+        problem: `commit ${short} is not in this repository${error.shallowHint ? ` (${error.shallowHint})` : ' (was the branch that held it rewritten or deleted? fetch it, or record what runs now)'}`,
+      };
     }
     if (error instanceof InvalidFleetError) {
       const [first] = error.findings;
@@ -155,9 +158,15 @@ export function borrowedNotes(revisions: readonly FleetRevision[]): string[] {
 function assertRecordedAt(env: string, recorded: Map<string, DeployedService>, ref: string, commit: string): void {
   const elsewhere = [...recorded.values()].filter((d) => d.commit !== commit);
   const how = `apply deploys from what is recorded as running; --from is a what-if for check, changes and plan`;
-  if (!recorded.size) throw new InputError(`apply --from ${ref}: nothing is recorded as deployed in ${env}, so nothing runs ${ref} as far as tranche knows; ${how}; to record that ${ref} runs, deploying nothing: tranche adopt --env ${env} --at ${ref}`);
+  if (!recorded.size)
+    throw new InputError(
+      `apply --from ${ref}: nothing is recorded as deployed in ${env}, so nothing runs ${ref} as far as tranche knows; ${how}; to record that ${ref} runs, deploying nothing: tranche adopt --env ${env} --at ${ref}`,
+    );
   if (elsewhere.length) {
-    const list = elsewhere.slice(0, 5).map((d) => `${d.service} runs ${d.commit.slice(0, 7)}`).join(', ');
+    const list = elsewhere
+      .slice(0, 5)
+      .map((d) => `${d.service} runs ${d.commit.slice(0, 7)}`)
+      .join(', ');
     const more = elsewhere.length > 5 ? ` and ${elsewhere.length - 5} more` : '';
     throw new InputError(`apply --from ${ref} (${commit.slice(0, 7)}): not every service of ${env} runs it — ${list}${more}; ${how}`);
   }

@@ -30,7 +30,12 @@ export interface ReleaseContent {
  * deployed commit the target does not contain is `change/reverts-deployed` when the release
  * would undo it.
  */
-export async function releaseContent(git: Git, revisions: ReleaseRevisions, toConfigs: ResolvedFleet, options: { dependencies: boolean }): Promise<ReleaseContent> {
+export async function releaseContent(
+  git: Git,
+  revisions: ReleaseRevisions,
+  toConfigs: ResolvedFleet,
+  options: { dependencies: boolean },
+): Promise<ReleaseContent> {
   const { env, to } = revisions;
   const groups = new Map<string, string[]>();
   const added: string[] = [];
@@ -47,7 +52,13 @@ export async function releaseContent(git: Git, revisions: ReleaseRevisions, toCo
   const bases: BaseRange[] = [];
   const cannotRead = (commit: string, services: string[], reason: string) => {
     for (const service of services) unreadable.set(service, { from: { commit, label: commit.slice(0, 7) }, reason });
-    findings.push(unreadableFinding(env, services, `what ${listed(services, 5)} ${services.length === 1 ? 'runs' : 'run'} in ${env} (${commit.slice(0, 7)}) cannot be read: ${reason}`));
+    findings.push(
+      unreadableFinding(
+        env,
+        services,
+        `what ${listed(services, 5)} ${services.length === 1 ? 'runs' : 'run'} in ${env} (${commit.slice(0, 7)}) cannot be read: ${reason}`,
+      ),
+    );
   };
   await mapLimited([...groups], REVISIONS_AT_ONCE, async ([commit, services]) => {
     const base = revisions.bases.get(commit);
@@ -59,7 +70,11 @@ export async function releaseContent(git: Git, revisions: ReleaseRevisions, toCo
     const [range, contained] = await Promise.all([readRange(git, commit, to.commit), git.isAncestor(commit, to.commit)]);
     // In a shallow clone a commit may look unrelated to the target only because history is cut: neither its commits nor what it would undo can be told.
     if (!contained && (await git.isShallow())) {
-      return cannotRead(commit, services, `this clone is shallow, and the history between it and the target is not all here (run git fetch --unshallow, or git fetch --deepen=N until it is)`);
+      return cannotRead(
+        commit,
+        services,
+        `this clone is shallow, and the history between it and the target is not all here (run git fetch --unshallow, or git fetch --deepen=N until it is)`,
+      );
     }
     bases.push({ revision: base.revision, services, ...range, dependencyEdits: await dependencyEdits(git, commit, to.commit, range.files) });
     if (!contained) dropped.set(commit, await git.droppedCommits(commit, to.commit));
@@ -87,7 +102,11 @@ export async function releaseContent(git: Git, revisions: ReleaseRevisions, toCo
     }
     for (const p of problems.deployed) {
       findings.push({
-        ...unreadableFinding(env, [p.service], `the lockfile ${p.path} that ${p.service} runs (${p.commit.slice(0, 7)}) does not parse (${p.message}): its dependency changes cannot be told, and every package is taken as added`),
+        ...unreadableFinding(
+          env,
+          [p.service],
+          `the lockfile ${p.path} that ${p.service} runs (${p.commit.slice(0, 7)}) does not parse (${p.message}): its dependency changes cannot be told, and every package is taken as added`,
+        ),
         location: { file: p.path },
       });
     }
@@ -107,11 +126,21 @@ async function dependencyEdits(git: Git, from: string, to: string, files: readon
   const manifests = files.filter((f) => isPackageManifest(f.path));
   // A manifest that cannot be read as text (not UTF-8, a link out of the repository) tells nothing: its edit counts as more than dependencies.
   const [before, after] = manifests.length
-    ? await Promise.all([readTexts(git.commitTree(from, from), manifests.map((f) => f.from ?? f.path)), readTexts(git.commitTree(to, to), manifests.map((f) => f.path))]).then(([b, a]): [Map<string, string>, Map<string, string>] => [b.texts, a.texts])
+    ? await Promise.all([
+        readTexts(
+          git.commitTree(from, from),
+          manifests.map((f) => f.from ?? f.path),
+        ),
+        readTexts(
+          git.commitTree(to, to),
+          manifests.map((f) => f.path),
+        ),
+      ]).then(([b, a]): [Map<string, string>, Map<string, string>] => [b.texts, a.texts])
     : [new Map<string, string>(), new Map<string, string>()];
   for (const file of files) {
     const manifest = isPackageManifest(file.path);
-    if (isDependencyEdit(file.path, manifest ? before.get(file.from ?? file.path) : undefined, manifest ? after.get(file.path) : undefined)) edits.add(file.path);
+    if (isDependencyEdit(file.path, manifest ? before.get(file.from ?? file.path) : undefined, manifest ? after.get(file.path) : undefined))
+      edits.add(file.path);
   }
   return edits;
 }

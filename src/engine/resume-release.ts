@@ -28,7 +28,9 @@ export async function resumeRelease(ctx: RolloutContext, env: string, confirm: C
       throw new InputError(`nothing to resume in ${env}: ${release ? `the latest release, ${release.id}, is ${release.status}` : 'no release is recorded'}`);
     }
     if (release.kind === 'adoption') {
-      throw new InputError(`nothing to resume in ${env}: ${release.id} is an adoption, interrupted before it finished; run the same tranche adopt again (with --break-lock if its lock is left): what it recorded is kept`);
+      throw new InputError(
+        `nothing to resume in ${env}: ${release.id} is an adoption, interrupted before it finished; run the same tranche adopt again (with --break-lock if its lock is left): what it recorded is kept`,
+      );
     }
     if (!(await confirm(release))) return { declined: release };
     return rollout.resume(release);

@@ -8,7 +8,12 @@ import type { ConfirmRelease, RecordedReleaseOutcome } from './resume-release.js
  * before each step it took, with the gates of a deploy on what is restored (`Rollout.rollback`).
  * The release is chosen, and `confirm` asked, once the environment's lock is held.
  */
-export async function rollbackRelease(ctx: RolloutContext, env: string, releaseId: string | undefined, confirm: ConfirmRelease): Promise<RecordedReleaseOutcome> {
+export async function rollbackRelease(
+  ctx: RolloutContext,
+  env: string,
+  releaseId: string | undefined,
+  confirm: ConfirmRelease,
+): Promise<RecordedReleaseOutcome> {
   const cleared = await clearAbandonedLock(ctx.store, env, ctx.isAlive, ctx.breakLock);
   if (cleared) return { cleared };
   return withEnvRollout(ctx, env, releaseId, async (rollout) => {

@@ -58,19 +58,32 @@ export abstract class RolloutBase {
 
   constructor(protected readonly deps: RolloutDeps) {
     const { stop, emit } = deps;
-    stop?.graceful.addEventListener('abort', () => {
-      const by = stopCause(stop);
-      const what = this.undoing ? 'the rollback under way completes first' : 'the steps in flight finish, then on_failure decides what becomes of the current batch';
-      emit({ type: 'note', message: `${by}: stopping: ${what} (${by === 'EPIPE' ? 'a signal' : `${by} again`} stops at once)` });
-    }, { once: true });
-    stop?.now.addEventListener('abort', () => emit({ type: 'note', message: 'stopping at once: what is in flight is left in doubt, for tranche resume' }), { once: true });
+    stop?.graceful.addEventListener(
+      'abort',
+      () => {
+        const by = stopCause(stop);
+        const what = this.undoing
+          ? 'the rollback under way completes first'
+          : 'the steps in flight finish, then on_failure decides what becomes of the current batch';
+        emit({ type: 'note', message: `${by}: stopping: ${what} (${by === 'EPIPE' ? 'a signal' : `${by} again`} stops at once)` });
+      },
+      { once: true },
+    );
+    stop?.now.addEventListener('abort', () => emit({ type: 'note', message: 'stopping at once: what is in flight is left in doubt, for tranche resume' }), {
+      once: true,
+    });
     this.watchLock();
   }
 
   /** Says, the moment the heartbeat finds the lock lost, that the rollout stops at the next step boundary. */
   private watchLock(): void {
     const signal = this.deps.lock?.signal;
-    signal?.addEventListener('abort', () => this.deps.emit({ type: 'note', message: `lock lost: ${lockLostOf(signal)?.message ?? 'the heartbeat failed'}; stopping at the next step boundary` }), { once: true });
+    signal?.addEventListener(
+      'abort',
+      () =>
+        this.deps.emit({ type: 'note', message: `lock lost: ${lockLostOf(signal)?.message ?? 'the heartbeat failed'}; stopping at the next step boundary` }),
+      { once: true },
+    );
   }
 
   /**
@@ -88,7 +101,11 @@ export abstract class RolloutBase {
         if (error instanceof StopRequest && error.atOnce) return await this.stoppedAtOnce(release, error.by);
         if (error instanceof LockLostError) {
           await this.retakeLock(release, error);
-          return await this.finish(release, 'paused', `the lock on ${release.env} was lost ${this.where()} and taken again: the release is paused where it stands; tranche resume --env ${release.env} goes on, or tranche rollback --env ${release.env}`);
+          return await this.finish(
+            release,
+            'paused',
+            `the lock on ${release.env} was lost ${this.where()} and taken again: the release is paused where it stands; tranche resume --env ${release.env} goes on, or tranche rollback --env ${release.env}`,
+          );
         }
         throw error;
       }
@@ -117,7 +134,12 @@ export abstract class RolloutBase {
 
   protected async journalStop(release: Release, by: StopCause, atOnce: boolean): Promise<void> {
     this.stopJournaled = true;
-    await this.journal(release.id, { batch: this.batch, kind: 'release', event: 'stopped', detail: { by, atOnce, ...(this.undoing ? { during: 'rollback' } : {}) } });
+    await this.journal(release.id, {
+      batch: this.batch,
+      kind: 'release',
+      event: 'stopped',
+      detail: { by, atOnce, ...(this.undoing ? { during: 'rollback' } : {}) },
+    });
   }
 
   /** A write of this rollout the store refused because the lock was no longer this process's. */
@@ -134,7 +156,8 @@ export abstract class RolloutBase {
       return await work();
     } catch (error) {
       if (!(error instanceof LockLostError)) throw error;
-      if (!this.lockLost()) this.deps.emit({ type: 'note', message: `lock lost: the store refused a write: ${error.message}; stopping at the next step boundary` });
+      if (!this.lockLost())
+        this.deps.emit({ type: 'note', message: `lock lost: the store refused a write: ${error.message}; stopping at the next step boundary` });
       this.refusedWrite = error;
       return lost;
     }
@@ -150,8 +173,16 @@ export abstract class RolloutBase {
     if ('holder' in retaken) throw new LockTakenError(release.id, release.env, this.where(), retaken.holder);
     this.refusedWrite = undefined;
     this.watchLock();
-    await this.journal(release.id, { batch: this.batch, kind: 'release', event: 'lock-lost', detail: { lost: lost.message, retaken: true, ...(this.undoing ? { during: 'rollback' } : {}) } });
-    this.deps.emit({ type: 'note', message: `the lock on ${release.env} was lost ${this.where()} (${lost.message}); it was free, and is taken again for this release` });
+    await this.journal(release.id, {
+      batch: this.batch,
+      kind: 'release',
+      event: 'lock-lost',
+      detail: { lost: lost.message, retaken: true, ...(this.undoing ? { during: 'rollback' } : {}) },
+    });
+    this.deps.emit({
+      type: 'note',
+      message: `the lock on ${release.env} was lost ${this.where()} (${lost.message}); it was free, and is taken again for this release`,
+    });
   }
 
   /** How long a service has to become healthy, after a deploy or a rollback. */
@@ -177,7 +208,12 @@ export abstract class RolloutBase {
   }
 
   /** The gates of `batch` over `services`, ended (deciding nothing) when `signal` aborts. */
-  protected gates(release: Release, batch: Pick<Batch, 'index' | 'gates'>, services: Map<string, ResolvedService>, signal: AbortSignal | undefined): Promise<GateOutcome> {
+  protected gates(
+    release: Release,
+    batch: Pick<Batch, 'index' | 'gates'>,
+    services: Map<string, ResolvedService>,
+    signal: AbortSignal | undefined,
+  ): Promise<GateOutcome> {
     return runGates(batch, services, {
       checks: this.deps.checks,
       clock: this.deps.clock,

@@ -49,7 +49,14 @@ export abstract class RolloutUndo extends RolloutBase {
       if (!restored.size) continue;
       const gateFailure = await this.restoredGates(release, batch, group[0]!.gates, new Map([...restored].map(([name, r]) => [name, r.previous])));
       for (const [service, { step, previous }] of restored) {
-        if (gateFailure) await this.journal(release.id, { batch, service, kind: 'rollback', event: 'failed', detail: { error: `restored, but batch ${batch} failed its ${gateFailure}` } });
+        if (gateFailure)
+          await this.journal(release.id, {
+            batch,
+            service,
+            kind: 'rollback',
+            event: 'failed',
+            detail: { error: `restored, but batch ${batch} failed its ${gateFailure}` },
+          });
         else await this.completeUndo(release, batch, step, previous);
       }
       if (gateFailure) {
@@ -62,7 +69,11 @@ export abstract class RolloutUndo extends RolloutBase {
       }
     }
     if (failures.length) {
-      return this.finish(release, 'rollback-failed', `${summary}; but the rollback did not complete: ${failures.join('; ')} — an operator must look (tranche status, then tranche rollback again)`);
+      return this.finish(
+        release,
+        'rollback-failed',
+        `${summary}; but the rollback did not complete: ${failures.join('; ')} — an operator must look (tranche status, then tranche rollback again)`,
+      );
     }
     return this.finish(release, status, summary);
   }
@@ -92,7 +103,16 @@ export abstract class RolloutUndo extends RolloutBase {
       if (outcome.ok) return undefined;
       const f = outcome.failure!;
       const failure = `${f.service}: ${f.check === PROCESS_CHECK ? `${f.gate} gate: ${f.message}` : f.headline}`;
-      await this.deps.store.recordFindings(release.id, [{ rule: f.rule, severity: 'error', service: f.service, env: this.deps.env, message: `after the rollback: ${f.headline}`, ...(f.hint ? { hint: f.hint } : {}) }]);
+      await this.deps.store.recordFindings(release.id, [
+        {
+          rule: f.rule,
+          severity: 'error',
+          service: f.service,
+          env: this.deps.env,
+          message: `after the rollback: ${f.headline}`,
+          ...(f.hint ? { hint: f.hint } : {}),
+        },
+      ]);
       return `${f.gate} gate (${failure})`;
     }
   }
@@ -101,7 +121,12 @@ export abstract class RolloutUndo extends RolloutBase {
    * Restores what ran before `step`: a redeployed version goes into `restored`, to be checked by
    * its batch's gates; a stopped service is done at once. Returns the failure, if any.
    */
-  private async undoStep(release: Release, batch: number, step: Step, restored: Map<string, { step: Step; previous: ResolvedService }>): Promise<string | undefined> {
+  private async undoStep(
+    release: Release,
+    batch: number,
+    step: Step,
+    restored: Map<string, { step: Step; previous: ResolvedService }>,
+  ): Promise<string | undefined> {
     const { driver, emit, env, fleetRoot } = this.deps;
     const rollback = step.rollback;
     const detail = rollback.action === 'redeploy' ? { to: rollback.to } : { stop: true };
@@ -112,7 +137,10 @@ export abstract class RolloutUndo extends RolloutBase {
       if (rollback.action === 'redeploy') {
         previous = await this.deps.resolver.at(step.service, rollback.to.commit);
         if (!this.deps.resolver.fingerprints.isConfigOf(rollback.to.configHash, previous.environment)) {
-          emit({ type: 'note', message: `${step.service}: the config at ${rollback.to.commit.slice(0, 7)} now resolves differently from what was deployed (an untracked source changed); restoring it as it resolves now` });
+          emit({
+            type: 'note',
+            message: `${step.service}: the config at ${rollback.to.commit.slice(0, 7)} now resolves differently from what was deployed (an untracked source changed); restoring it as it resolves now`,
+          });
         }
         await driver.deploy({
           env,
@@ -163,7 +191,10 @@ function undoTargets(plan: Plan): Map<string, UndoTarget> {
   if (!plan.batches.length) {
     const gates: Gates = { health: [], sanity: {}, bakeMs: 0 };
     return new Map(
-      Object.entries(plan.basis.deployed).map(([service, version]) => [service, { step: { service, change: 'code', to: version, rollback: { action: 'stop' }, configChanges: {} }, batch: 1, gates }]),
+      Object.entries(plan.basis.deployed).map(([service, version]) => [
+        service,
+        { step: { service, change: 'code', to: version, rollback: { action: 'stop' }, configChanges: {} }, batch: 1, gates },
+      ]),
     );
   }
   return new Map(plan.batches.flatMap((b) => b.steps.map((step) => [step.service, { step, batch: b.index, gates: b.gates }] as const)));

@@ -196,7 +196,12 @@ export class Rollout extends RolloutUndo {
    * failure, if any, STOPPED when an operator's stop came first (the steps in flight finished), or
    * LOCK_LOST when the lock was lost before the gates decided.
    */
-  private async runBatch(release: Release, plan: Plan, batch: Batch, steps: ReturnType<typeof releaseProgress>['steps']): Promise<string | typeof STOPPED | typeof LOCK_LOST | undefined> {
+  private async runBatch(
+    release: Release,
+    plan: Plan,
+    batch: Batch,
+    steps: ReturnType<typeof releaseProgress>['steps'],
+  ): Promise<string | typeof STOPPED | typeof LOCK_LOST | undefined> {
     const { emit } = this.deps;
     emit({ type: 'batch', phase: 'started', batch: batch.index, total: plan.batches.length, kind: batch.kind, services: batch.services });
     await this.journal(release.id, { batch: batch.index, kind: 'batch', event: 'started', detail: { services: batch.services } });
@@ -221,7 +226,10 @@ export class Rollout extends RolloutUndo {
     this.checkNow();
     if (this.stopRequested()) return STOPPED;
 
-    const gates = await this.unlessRefused(() => this.gates(release, batch, resolved, this.anyOf(this.deps.stop?.graceful, this.deps.stop?.now, this.deps.lock?.signal)), LOCK_LOST);
+    const gates = await this.unlessRefused(
+      () => this.gates(release, batch, resolved, this.anyOf(this.deps.stop?.graceful, this.deps.stop?.now, this.deps.lock?.signal)),
+      LOCK_LOST,
+    );
     if (gates === LOCK_LOST) return LOCK_LOST;
     if (gates.stopped) {
       if (this.lockLost()) return LOCK_LOST;
@@ -309,7 +317,12 @@ export class Rollout extends RolloutUndo {
    * A failed batch handled as policy.on_failure says, each outcome with its summary; `nothing`,
    * when given, is the summary of a rollback-batch that finds nothing of the batch deployed.
    */
-  private async applyOnFailure(release: Release, plan: Plan, batch: Batch, say: { pause: string; release: string; batch: string; nothing?: string }): Promise<RolloutOutcome> {
+  private async applyOnFailure(
+    release: Release,
+    plan: Plan,
+    batch: Batch,
+    say: { pause: string; release: string; batch: string; nothing?: string },
+  ): Promise<RolloutOutcome> {
     const undo = stepsToUndo(plan, releaseProgress(plan, await this.deps.store.journal(release.id)));
     switch (plan.policy.on_failure) {
       case 'pause':
@@ -323,5 +336,4 @@ export class Rollout extends RolloutUndo {
       }
     }
   }
-
 }

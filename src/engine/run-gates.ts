@@ -108,7 +108,8 @@ async function checkRound(
   if (ctx.signal?.aborted) return STOPPED;
   const down = await firstDown(services, batch, gate, ctx);
   if (down) return down;
-  if (failed) return fail(ctx, batch, gate, failed.service, checkFailed(gate, failed.check, failed.message), healthy.has(failed.service) ? [failed.service] : []);
+  if (failed)
+    return fail(ctx, batch, gate, failed.service, checkFailed(gate, failed.check, failed.message), healthy.has(failed.service) ? [failed.service] : []);
   return undefined;
 }
 
@@ -129,7 +130,8 @@ async function pollHealth(
   service: ResolvedService,
   ctx: Pick<GateContext, 'checks' | 'clock' | 'healthTimeoutMs' | 'liveness' | 'signal'>,
 ): Promise<HealthOutcome> {
-  if (check && !('check' in check)) return { result: { ok: false, message: check.problem, durationMs: 0 }, failure: checkFailed('health', check.name, check.problem) };
+  if (check && !('check' in check))
+    return { result: { ok: false, message: check.problem, durationMs: 0 }, failure: checkFailed('health', check.name, check.problem) };
   const deadline = ctx.clock.monotonic() + ctx.healthTimeoutMs;
   for (;;) {
     const result = check ? await ctx.checks.run(check.check, ctx.signal) : undefined;
@@ -140,7 +142,9 @@ async function pollHealth(
     if (answered && probe.ready) return { ...(result ? { result } : {}), ...(probe.up ? { up: probe.up } : {}) };
     if (ctx.clock.monotonic() >= deadline || ctx.signal?.aborted) {
       // Not listening explains a failed health check better than the check's own message.
-      const failure = !probe.ready ? notListening(service.service.name, probe, answered && check !== undefined) : checkFailed('health', check!.check.name, result!.message);
+      const failure = !probe.ready
+        ? notListening(service.service.name, probe, answered && check !== undefined)
+        : checkFailed('health', check!.check.name, result!.message);
       return { ...(result ? { result } : {}), failure };
     }
     await ctx.clock.sleep(HEALTH_POLL_MS, ctx.signal);
@@ -176,7 +180,14 @@ async function firstDown(services: Map<string, ResolvedService>, batch: number, 
   return undefined;
 }
 
-async function record(ctx: Pick<GateContext, 'store' | 'releaseId' | 'clock' | 'emit'>, batch: number, service: string, gate: Gate, name: string, result: Pick<CheckResult, 'ok' | 'message' | 'durationMs'>): Promise<void> {
+async function record(
+  ctx: Pick<GateContext, 'store' | 'releaseId' | 'clock' | 'emit'>,
+  batch: number,
+  service: string,
+  gate: Gate,
+  name: string,
+  result: Pick<CheckResult, 'ok' | 'message' | 'durationMs'>,
+): Promise<void> {
   await ctx.store.recordCheck({
     releaseId: ctx.releaseId,
     at: ctx.clock.now().toISOString(),

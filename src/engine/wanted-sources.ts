@@ -29,7 +29,11 @@ export function wantedSources<W>(
         if (!runsIn(service, env.name)) continue;
         const key = sourceKey(service, source, env.name);
         if (wanted.has(key)) continue;
-        wanted.set(key, { ...describe(service, source, env.name), at: ['services', service.name, 'config', 'sources', source.index], optional: source.optional || sourcesOptional });
+        wanted.set(key, {
+          ...describe(service, source, env.name),
+          at: ['services', service.name, 'config', 'sources', source.index],
+          optional: source.optional || sourcesOptional,
+        });
       }
     }
   }

@@ -101,7 +101,13 @@ export class DriverError extends Error {
  * right after it started, or another process holds the port (then it was not started).
  */
 export class ServiceDownError extends DriverError {
-  constructor(service: string, env: string, action: string, readonly down: ServiceDown, message: string) {
+  constructor(
+    service: string,
+    env: string,
+    action: string,
+    readonly down: ServiceDown,
+    message: string,
+  ) {
     super(service, env, action, message);
     this.name = 'ServiceDownError';
   }

@@ -64,7 +64,6 @@ interface DeployedStore {
   completeStep(entry: JournalEntry, service: string, state: DeployedService | null, fence: Fence): Promise<number>;
 }
 
-
 /** Who takes a lock: the store stamps it with its own time. */
 export type LockRequest = Omit<LockHolder, 'acquiredAt' | 'heartbeatAt'>;
 
@@ -86,7 +85,6 @@ interface LockStore {
   breakLock(env: string): Promise<LockHolder | undefined>;
   currentLock(env: string): Promise<LockState | undefined>;
 }
-
 
 interface FreezeStore {
   freeze(freeze: Freeze): Promise<void>;

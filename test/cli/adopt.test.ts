@@ -32,10 +32,20 @@ interface Plan {
 describe('tranche adopt', () => {
   test('records what runs at a ref without deploying; the next plan starts from it; status and history say it was an adoption', () => {
     const fleet = execFleet(repos);
-    const adopt = fleet.json<{ status: string; releaseId: string; recorded: { service: string; commit: string; ref: string }[] }>(['adopt', '--env', 'dev', '--at', fleet.v1, '--yes']);
+    const adopt = fleet.json<{ status: string; releaseId: string; recorded: { service: string; commit: string; ref: string }[] }>([
+      'adopt',
+      '--env',
+      'dev',
+      '--at',
+      fleet.v1,
+      '--yes',
+    ]);
     assert.equal(adopt.code, 0, adopt.stderr);
     assert.equal(adopt.json.status, 'adopted');
-    assert.deepEqual(adopt.json.recorded.map((r) => [r.service, r.commit]), ['a', 'b', 'c'].map((s) => [s, fleet.v1]));
+    assert.deepEqual(
+      adopt.json.recorded.map((r) => [r.service, r.commit]),
+      ['a', 'b', 'c'].map((s) => [s, fleet.v1]),
+    );
     assert.deepEqual(fleet.deployed(), { a: fleet.v1, b: fleet.v1, c: fleet.v1 });
 
     const status = fleet.json<Status>(['status', '--env', 'dev']).json;
@@ -48,14 +58,20 @@ describe('tranche adopt', () => {
     // The first release carries only what changed since what runs.
     fleet.commit('a moves', { 'services/a/index.js': 'a v2\n' });
     const plan = fleet.json<Plan>(['plan', '--env', 'dev']).json;
-    assert.deepEqual(plan.batches.flatMap((b) => b.steps.map((s) => [s.service, s.change])), [['a', 'code']]);
+    assert.deepEqual(
+      plan.batches.flatMap((b) => b.steps.map((s) => [s.service, s.change])),
+      [['a', 'code']],
+    );
     assert.deepEqual(plan.unchanged.sort(), ['b', 'c']);
     const apply = fleet.run(['apply', '--env', 'dev', '--yes', '--intent', 'a v2']);
     assert.equal(apply.code, 0, apply.stdout + apply.stderr);
 
     // An adoption deploys nothing, so there is nothing to roll back; the release after it rolls back to it.
     const releases = fleet.json<History>(['history']).json.releases;
-    assert.deepEqual(releases.map((r) => r.kind), ['release', 'adoption']);
+    assert.deepEqual(
+      releases.map((r) => r.kind),
+      ['release', 'adoption'],
+    );
     const rollbackAdoption = fleet.run(['rollback', '--env', 'dev', '--release', releases[1]!.id, '--yes']);
     assert.equal(rollbackAdoption.code, 1);
     assert.match(rollbackAdoption.stdout, /is an adoption \(it recorded what ran; it deployed nothing\): nothing to roll back/);
@@ -63,19 +79,27 @@ describe('tranche adopt', () => {
     assert.deepEqual(fleet.deployed(), { a: fleet.v1, b: fleet.v1, c: fleet.v1 });
   });
 
-  test('a commit from before tranche.yaml is read with HEAD\'s; a service not there yet is not recorded; --service pins one service', () => {
+  test("a commit from before tranche.yaml is read with HEAD's; a service not there yet is not recorded; --service pins one service", () => {
     const repo = new GitRepo({ 'services/a/index.js': 'a v0\n', 'services/b/index.js': 'b v0\n' });
     repos.push(repo);
     const v0 = repo.commit('before tranche');
     repo.git('tag', 'v0', v0);
     repo.write({ 'services/b/index.js': 'b hotfix\n' });
     const hotfix = repo.commit('b hotfix, deployed by hand');
-    repo.write({ 'tranche.yaml': EXEC_MANIFEST, '.gitignore': '.tranche/\n', 'services/a/index.js': 'a v1\n', 'services/c/index.js': 'c v1\n' }).commit('describe the fleet, a moves on');
+    repo
+      .write({ 'tranche.yaml': EXEC_MANIFEST, '.gitignore': '.tranche/\n', 'services/a/index.js': 'a v1\n', 'services/c/index.js': 'c v1\n' })
+      .commit('describe the fleet, a moves on');
 
     const adopt = runCli(['adopt', '--env', 'prod', '--at', 'v0', '--service', `b=${hotfix}`, '--yes', '--json'], repo.dir);
     assert.equal(adopt.code, 0, adopt.stderr);
     const json = JSON.parse(adopt.stdout) as { recorded: { service: string; commit: string; ref: string }[]; absent: string[]; notes: string[] };
-    assert.deepEqual(json.recorded.map((r) => [r.service, r.commit]), [['a', v0], ['b', hotfix]]);
+    assert.deepEqual(
+      json.recorded.map((r) => [r.service, r.commit]),
+      [
+        ['a', v0],
+        ['b', hotfix],
+      ],
+    );
     assert.deepEqual(json.absent, ['c']);
     assert.deepEqual(json.notes, [
       `v0 (${v0.slice(0, 7)}) has no tranche.yaml: it is read with the target's; c is not there`,
@@ -83,7 +107,14 @@ describe('tranche adopt', () => {
       'c is not at v0: not recorded (new in the next release)',
     ]);
     const plan = JSON.parse(runCli(['plan', '--env', 'prod', '--json'], repo.dir).stdout) as Plan;
-    assert.deepEqual(plan.batches.flatMap((b) => b.steps.map((s) => [s.service, s.change])).sort(), [['a', 'code'], ['c', 'new']], 'b runs its hotfix, which HEAD has');
+    assert.deepEqual(
+      plan.batches.flatMap((b) => b.steps.map((s) => [s.service, s.change])).sort(),
+      [
+        ['a', 'code'],
+        ['c', 'new'],
+      ],
+      'b runs its hotfix, which HEAD has',
+    );
   });
 
   test('unusable input is refused with exit 2 and creates no state store', () => {
@@ -124,7 +155,10 @@ describe('tranche adopt', () => {
 
     const replaced = fleet.json<{ recorded: { service: string }[] }>(['adopt', '--env', 'dev', '--service', `b=${v2}`, '--replace', '--yes']);
     assert.equal(replaced.code, 0, replaced.stderr);
-    assert.deepEqual(replaced.json.recorded.map((r) => r.service), ['b']);
+    assert.deepEqual(
+      replaced.json.recorded.map((r) => r.service),
+      ['b'],
+    );
     assert.deepEqual(fleet.deployed(), { a: fleet.v1, b: v2, c: fleet.v1 });
   });
 
@@ -139,7 +173,9 @@ describe('tranche adopt', () => {
       db.transaction(() => {
         for (let i = 0; i < 1500; i++) insert.run(i);
       })();
-      db.exec("CREATE TRIGGER pin BEFORE INSERT ON journal WHEN NEW.kind = 'adopt' AND NEW.service = 'c' BEGIN SELECT count(*) FROM spin a, spin b, spin c; END");
+      db.exec(
+        "CREATE TRIGGER pin BEFORE INSERT ON journal WHEN NEW.kind = 'adopt' AND NEW.service = 'c' BEGIN SELECT count(*) FROM spin a, spin b, spin c; END",
+      );
       const v2 = fleet.commit('v2', { 'services/a/index.js': 'a v2\n', 'services/b/index.js': 'b v2\n', 'services/c/index.js': 'c v2\n' });
       const child = spawn(process.execPath, [BIN, 'adopt', '--env', 'dev', '--at', v2, '--replace', '--yes'], { cwd: fleet.repo.dir, stdio: 'ignore' });
       const journaled = () => (db.prepare("SELECT count(*) AS n FROM journal WHERE kind = 'adopt' AND service = 'b'").get() as { n: number }).n;
@@ -161,13 +197,29 @@ describe('tranche adopt', () => {
       const resume = fleet.run(['resume', '--env', 'dev', '--yes', '--break-lock']);
       assert.equal(resume.code, 2);
       assert.match(resume.stderr, /is an adoption, interrupted before it finished; run the same tranche adopt again/);
-      const again = fleet.json<{ recorded: { service: string }[]; kept: string[]; superseded: string }>(['adopt', '--env', 'dev', '--at', v2, '--replace', '--yes', '--break-lock']);
+      const again = fleet.json<{ recorded: { service: string }[]; kept: string[]; superseded: string }>([
+        'adopt',
+        '--env',
+        'dev',
+        '--at',
+        v2,
+        '--replace',
+        '--yes',
+        '--break-lock',
+      ]);
       assert.equal(again.code, 0, again.stderr);
       assert.deepEqual([again.json.recorded.map((r) => r.service), again.json.kept], [['c'], ['a', 'b']]);
       assert.equal(again.json.superseded, status.release!.id);
       assert.deepEqual(fleet.deployed(), { a: v2, b: v2, c: v2 });
       const history = fleet.json<History>(['history']).json.releases;
-      assert.deepEqual(history.map((r) => [r.kind, r.status]), [['adoption', 'succeeded'], ['adoption', 'failed'], ['adoption', 'succeeded']]);
+      assert.deepEqual(
+        history.map((r) => [r.kind, r.status]),
+        [
+          ['adoption', 'succeeded'],
+          ['adoption', 'failed'],
+          ['adoption', 'succeeded'],
+        ],
+      );
     } finally {
       db.close();
     }

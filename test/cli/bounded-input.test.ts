@@ -64,13 +64,20 @@ describe('deep documents are refused at the place they get too deep, exit 2, no 
       const config = checkAfter(SHOP_FILES, { 'services/payments/config/defaults.yaml': `PORT: 7001\nDEEP: ${deepJson(levels)}\n` });
       assert.equal(config.code, 2, config.stderr);
       assert.deepEqual(config.json.findings, [
-        { rule: 'manifest/invalid', severity: 'error', message: TOO_DEEP, location: { file: 'services/payments/config/defaults.yaml', line: 2, column: 7 + 255 * 5 } },
+        {
+          rule: 'manifest/invalid',
+          severity: 'error',
+          message: TOO_DEEP,
+          location: { file: 'services/payments/config/defaults.yaml', line: 2, column: 7 + 255 * 5 },
+        },
       ]);
       const manifest = checkAfter(SHOP_FILES, { 'tranche.yaml': `${SHOP_FILES['tranche.yaml']}x-deep:\n${deepBlockYaml(Math.min(levels, 5_000), '  ')}` });
       assert.equal(manifest.code, 2, manifest.stderr);
       // The root map is level 1, x-deep's map level 2 (line 52): level 257 is 255 lines below.
       const lines = SHOP_FILES['tranche.yaml']!.split('\n').length;
-      assert.deepEqual(manifest.json.findings, [{ rule: 'manifest/invalid', severity: 'error', message: TOO_DEEP, location: { file: 'tranche.yaml', line: lines + 256, column: 258 } }]);
+      assert.deepEqual(manifest.json.findings, [
+        { rule: 'manifest/invalid', severity: 'error', message: TOO_DEEP, location: { file: 'tranche.yaml', line: lines + 256, column: 258 } },
+      ]);
       assertNoStackTrace(config);
       assertNoStackTrace(manifest);
     });
@@ -80,7 +87,13 @@ describe('deep documents are refused at the place they get too deep, exit 2, no 
       assert.equal(code, 2, stderr);
       assert.deepEqual(
         json.findings.map((f) => [f.rule, f.message, f.location]),
-        [['manifest/invalid', `services/orders/api/openapi.yaml: ${TOO_DEEP}`, { file: 'services/orders/api/openapi.yaml', line: 1, column: columnOfLevel(deepOpenApi(levels), 257) }]],
+        [
+          [
+            'manifest/invalid',
+            `services/orders/api/openapi.yaml: ${TOO_DEEP}`,
+            { file: 'services/orders/api/openapi.yaml', line: 1, column: columnOfLevel(deepOpenApi(levels), 257) },
+          ],
+        ],
       );
     });
   }
@@ -104,6 +117,9 @@ describe('a config file over the size tranche reads is refused, not read', () =>
     const [finding] = json.findings;
     assert.equal(finding!.rule, 'manifest/invalid');
     assert.deepEqual(finding!.location, { file: 'services/orders/deploy/prod.env' });
-    assert.equal(finding!.message, `this config file is ${(22 + 1 + lines.length).toLocaleString('en-US')} bytes: tranche reads config files of up to 1,048,576 bytes (1 MiB)`);
+    assert.equal(
+      finding!.message,
+      `this config file is ${(22 + 1 + lines.length).toLocaleString('en-US')} bytes: tranche reads config files of up to 1,048,576 bytes (1 MiB)`,
+    );
   });
 });

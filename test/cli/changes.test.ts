@@ -36,7 +36,13 @@ services:
 `;
 
 interface Changes {
-  services: { service: string; kinds: string[]; files: { path: string; kind: string; status: string }[]; commits: { sha: string; subject: string; author: string; files: string[] }[]; configKeys: { key: string; from: string | null; to: string | null }[] }[];
+  services: {
+    service: string;
+    kinds: string[];
+    files: { path: string; kind: string; status: string }[];
+    commits: { sha: string; subject: string; author: string; files: string[] }[];
+    configKeys: { key: string; from: string | null; to: string | null }[];
+  }[];
   unowned: string[];
 }
 
@@ -73,11 +79,16 @@ describe('tranche changes', () => {
     const code = commitAs(repo, 'Bo', 'misc fixes', { 'services/orders/src/index.js': 'v2\n', 'libs/common/util.js': 'v2\n' });
     const deps = commitAs(repo, 'Cy', 'bump ms', { 'services/orders/package.json': '{"dependencies":{"ms":"2.1.3"}}\n' });
     const contract = commitAs(repo, 'Di', 'document the API', { 'services/orders/api/openapi.yaml': 'openapi: 3.0.1\n', 'README.md': 'the fleet\n' });
-    const db = commitAs(repo, 'Ed', 'move the prod database', { 'tranche.yaml': MANIFEST.replace('prod: { host: 127.0.0.1, port: 5432 }', 'prod: { host: 127.0.0.1, port: 6432 }') });
+    const db = commitAs(repo, 'Ed', 'move the prod database', {
+      'tranche.yaml': MANIFEST.replace('prod: { host: 127.0.0.1, port: 5432 }', 'prod: { host: 127.0.0.1, port: 6432 }'),
+    });
 
     const { code: exit, json } = runJson<Changes>(['changes', '--env', 'prod', '--from', base], repo.dir);
     assert.equal(exit, 0);
-    assert.deepEqual(json.services.map((s) => s.service), ['orders']);
+    assert.deepEqual(
+      json.services.map((s) => s.service),
+      ['orders'],
+    );
     const orders = json.services[0]!;
     assert.deepEqual(orders.kinds, ['config', 'code', 'deps', 'contract']);
     const kindOf = Object.fromEntries(orders.files.map((f) => [f.path, f.kind]));
@@ -117,7 +128,13 @@ describe('tranche changes', () => {
     assert.match(result.stdout, /^orders — config, code, new in this environment$/m);
     assert.match(result.stdout, /^payments — config, code, new in this environment$/m);
     const { json } = runJson<Changes>(['changes', '--env', 'prod'], repo.dir);
-    assert.deepEqual(json.services.map((s) => [s.service, s.kinds]), [['orders', ['config', 'code']], ['payments', ['config', 'code']]]);
+    assert.deepEqual(
+      json.services.map((s) => [s.service, s.kinds]),
+      [
+        ['orders', ['config', 'code']],
+        ['payments', ['config', 'code']],
+      ],
+    );
   });
 });
 
@@ -133,7 +150,10 @@ describe('change rules', () => {
     const { code, json } = runJson<CheckJson>(['check', '--env', 'prod', '--from', base, '--scope', 'config', '--intent', 'log level'], repo.dir);
     assert.equal(code, 1);
     const unrelated = json.findings.filter((f) => f.rule === 'change/unrelated');
-    assert.deepEqual(unrelated.map((f) => f.service), ['payments']);
+    assert.deepEqual(
+      unrelated.map((f) => f.service),
+      ['payments'],
+    );
     assert.ok(unrelated[0]!.message.includes(`commits ${misc.slice(0, 7)} "misc fixes" (Bo); files services/payments/index.js`), unrelated[0]!.message);
     assert.equal(unrelated[0]!.location?.file, 'services/payments/index.js');
   });
@@ -142,9 +162,15 @@ describe('change rules', () => {
     const { repo, base } = fleet();
     commitAs(repo, 'Bo', 'fix', { 'services/payments/index.js': 'v2\n' });
     const without = runJson<CheckJson>(['check', '--env', 'prod', '--from', base], repo.dir).json;
-    assert.deepEqual(without.findings.filter((f) => f.rule === 'change/no-intent').map((f) => f.severity), ['warn']);
+    assert.deepEqual(
+      without.findings.filter((f) => f.rule === 'change/no-intent').map((f) => f.severity),
+      ['warn'],
+    );
     const withIntent = runJson<CheckJson>(['check', '--env', 'prod', '--from', base, '--intent', 'fix payments'], repo.dir).json;
-    assert.deepEqual(withIntent.findings.filter((f) => f.rule === 'change/no-intent'), []);
+    assert.deepEqual(
+      withIntent.findings.filter((f) => f.rule === 'change/no-intent'),
+      [],
+    );
   });
 
   test('change/uncommitted fires when the target is HEAD and a service has uncommitted changes; --allow-dirty only for the first environment', () => {
@@ -154,14 +180,23 @@ describe('change rules', () => {
     const prod = runJson<CheckJson>(['check', '--env', 'prod', '--from', base, '--intent', 'x'], repo.dir);
     assert.equal(prod.code, 1);
     const dirty = prod.json.findings.filter((f) => f.rule === 'change/uncommitted');
-    assert.deepEqual(dirty.map((f) => [f.service, f.location?.file]), [['orders', 'services/orders/src/index.js']]);
+    assert.deepEqual(
+      dirty.map((f) => [f.service, f.location?.file]),
+      [['orders', 'services/orders/src/index.js']],
+    );
     const dev = runJson<CheckJson>(['check', '--env', 'dev', '--from', base, '--intent', 'x', '--allow-dirty'], repo.dir);
-    assert.deepEqual(dev.json.findings.filter((f) => f.rule === 'change/uncommitted'), []);
+    assert.deepEqual(
+      dev.json.findings.filter((f) => f.rule === 'change/uncommitted'),
+      [],
+    );
     const refused = runCli(['check', '--env', 'prod', '--from', base, '--allow-dirty'], repo.dir);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /--allow-dirty is accepted for dev only/);
     // A target other than HEAD does not look at the working tree.
     const atBase = runJson<CheckJson>(['check', '--env', 'prod', '--from', base, '--to', base, '--intent', 'x'], repo.dir);
-    assert.deepEqual(atBase.json.findings.filter((f) => f.rule === 'change/uncommitted'), []);
+    assert.deepEqual(
+      atBase.json.findings.filter((f) => f.rule === 'change/uncommitted'),
+      [],
+    );
   });
 });

@@ -75,7 +75,10 @@ describe('tranche check', () => {
     const { repo } = shop();
     const human = runCli(['check', '--env', 'prod'], repo.dir);
     assert.equal(human.code, 0, human.stdout + human.stderr);
-    assert.match(human.stdout, /note: config\/shadowed-change, config\/stale-value skipped: no state store is configured here \(none named by --state or TRANCHE_STATE, and no \.tranche\/state\.db\), so nothing is known to run in prod: every service is taken as new there/);
+    assert.match(
+      human.stdout,
+      /note: config\/shadowed-change, config\/stale-value skipped: no state store is configured here \(none named by --state or TRANCHE_STATE, and no \.tranche\/state\.db\), so nothing is known to run in prod: every service is taken as new there/,
+    );
     const { json } = runJson<CheckJson>(['check', '--env', 'prod'], repo.dir);
     assert.deepEqual(json.skipped[0]?.rules, ['config/shadowed-change', 'config/stale-value']);
     // With a store that records nothing for prod, that is what it says.
@@ -110,7 +113,10 @@ describe('tranche check', () => {
     const { code, json } = runJson<CheckJson>(['check', '--env', 'dev'], repo.dir);
     assert.equal(code, 1);
     const missing = json.findings.filter((f) => f.rule === 'config/missing');
-    assert.deepEqual(missing.map((f) => [f.service, f.key, f.env]), [['orders', 'API_TOKEN', 'dev']]);
+    assert.deepEqual(
+      missing.map((f) => [f.service, f.key, f.env]),
+      [['orders', 'API_TOKEN', 'dev']],
+    );
     assert.equal(missing[0]!.location?.file, 'tranche.yaml');
   });
 
@@ -134,7 +140,10 @@ describe('tranche check', () => {
     repo.commit('migrate, stale values tolerated');
     const { code, json } = runJson<CheckJson>(['check', '--env', 'prod', '--from', v1, '--intent', 'migrate'], repo.dir);
     assert.equal(code, 0);
-    assert.deepEqual(json.findings.map((f) => `${f.rule} ${f.severity}`), ['config/stale-value warn']);
+    assert.deepEqual(
+      json.findings.map((f) => `${f.rule} ${f.severity}`),
+      ['config/stale-value warn'],
+    );
   });
 
   test('a --from revision whose manifest is broken is unusable input, named as such', () => {

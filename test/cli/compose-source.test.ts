@@ -61,7 +61,12 @@ function fleet() {
 }
 
 interface Changes {
-  services: { service: string; kinds: string[]; files: { path: string; kind: string; noEffectHere?: true }[]; configKeys: { key: string; from: string | null; to: string | null }[] }[];
+  services: {
+    service: string;
+    kinds: string[];
+    files: { path: string; kind: string; noEffectHere?: true }[];
+    configKeys: { key: string; from: string | null; to: string | null }[];
+  }[];
 }
 
 describe('compose sources', () => {
@@ -89,7 +94,9 @@ describe('compose sources', () => {
         ['front', ['config'], ['CART_ADDR cart:7070 → cart:8080']],
       ],
     );
-    const v3 = repo.write({ 'docker-compose.yml': COMPOSE.replace('REDIS_ADDR: redis:6379', 'REDIS_ADDR: redis:6380'), 'cart.env': 'LOG_LEVEL=debug\n' }).commit('cart only');
+    const v3 = repo
+      .write({ 'docker-compose.yml': COMPOSE.replace('REDIS_ADDR: redis:6379', 'REDIS_ADDR: redis:6380'), 'cart.env': 'LOG_LEVEL=debug\n' })
+      .commit('cart only');
     const cartOnly = runJson<Changes>(['changes', '--env', 'dev', '--from', v2, '--to', v3], repo.dir).json;
     const front = cartOnly.services.find((s) => s.service === 'front')!;
     assert.deepEqual([front.kinds, front.files.map((f) => [f.path, f.kind, f.noEffectHere])], [[], [['docker-compose.yml', 'config', true]]]);
@@ -97,7 +104,10 @@ describe('compose sources', () => {
     assert.deepEqual(cart.files.map((f) => `${f.path} ${f.kind}`).sort(), ['cart.env config', 'docker-compose.yml config']);
     assert.deepEqual(cart.configKeys.map((k) => k.key).sort(), ['LOG_LEVEL', 'REDIS_ADDR']);
     const plan = runJson<{ batches: { steps: { service: string; change: string }[] }[] }>(['plan', '--env', 'dev', '--from', v2, '--to', v3], repo.dir).json;
-    assert.deepEqual(plan.batches.flatMap((b) => b.steps.map((s) => `${s.service} ${s.change}`)), ['cart config']);
+    assert.deepEqual(
+      plan.batches.flatMap((b) => b.steps.map((s) => `${s.service} ${s.change}`)),
+      ['cart config'],
+    );
   });
 
   test('a compose file that is missing, malformed, or lacks the service is a located problem: exit 2', () => {

@@ -17,7 +17,14 @@ function shop(): GitRepo {
 }
 
 interface ConfigJson {
-  keys: { key: string; value?: string; set: boolean; valid: boolean; source?: { kind: string; location: { file: string; line: number } }; overrides: { value: string; kind: string }[] }[];
+  keys: {
+    key: string;
+    value?: string;
+    set: boolean;
+    valid: boolean;
+    source?: { kind: string; location: { file: string; line: number } };
+    overrides: { value: string; kind: string }[];
+  }[];
 }
 
 describe('tranche config', () => {
@@ -56,11 +63,17 @@ describe('tranche config', () => {
   test('--json gives every key with its value, source and overrides', () => {
     const { code, json } = runJson<ConfigJson>(['config', 'orders', '--env', 'prod'], shop().dir);
     assert.equal(code, 0);
-    assert.deepEqual(json.keys.map((k) => k.key), ['PORT', 'DB_HOST', 'DB_PORT', 'PAYMENTS_URL', 'API_TOKEN', 'LOG_LEVEL', 'TIMEOUT']);
+    assert.deepEqual(
+      json.keys.map((k) => k.key),
+      ['PORT', 'DB_HOST', 'DB_PORT', 'PAYMENTS_URL', 'API_TOKEN', 'LOG_LEVEL', 'TIMEOUT'],
+    );
     const dbPort = json.keys.find((k) => k.key === 'DB_PORT')!;
     assert.equal(dbPort.value, '6543');
     assert.deepEqual(dbPort.source?.location, { file: 'services/orders/deploy/prod.env', line: 2, column: 1 });
-    assert.deepEqual(dbPort.overrides.map((o) => [o.value, o.kind]), [['5432', 'bind']]);
+    assert.deepEqual(
+      dbPort.overrides.map((o) => [o.value, o.kind]),
+      [['5432', 'bind']],
+    );
   });
 
   test('unknown service, environment or key is an input error with a did-you-mean', () => {
@@ -84,16 +97,22 @@ describe('tranche drift', () => {
     assert.equal(result.code, 0, result.stderr);
     const row = (key: string) => result.stdout.split('\n').filter((l) => l.trimStart().startsWith(`${key} `));
     // orders.DB_PORT: bound everywhere, but a dotenv file wins in prod.
-    assert.ok(row('DB_PORT').some((l) => /DB_PORT\s+resource\s+resource\s+dotenv\s+\*$/.test(l)), result.stdout);
-    assert.ok(row('LOG_LEVEL').some((l) => /LOG_LEVEL\s+default\s+default\s+env$/.test(l)), result.stdout);
+    assert.ok(
+      row('DB_PORT').some((l) => /DB_PORT\s+resource\s+resource\s+dotenv\s+\*$/.test(l)),
+      result.stdout,
+    );
+    assert.ok(
+      row('LOG_LEVEL').some((l) => /LOG_LEVEL\s+default\s+default\s+env$/.test(l)),
+      result.stdout,
+    );
   });
 
   test('--env narrows the environments, --json gives every cell', () => {
     const repo = shop();
-    const { code, json } = runJson<{ envs: string[]; rows: { service: string; key: string; drifts: boolean; cells: Record<string, { set: boolean; kind?: string }> }[] }>(
-      ['drift', '--env', 'dev,staging'],
-      repo.dir,
-    );
+    const { code, json } = runJson<{
+      envs: string[];
+      rows: { service: string; key: string; drifts: boolean; cells: Record<string, { set: boolean; kind?: string }> }[];
+    }>(['drift', '--env', 'dev,staging'], repo.dir);
     assert.equal(code, 0);
     assert.deepEqual(json.envs, ['dev', 'staging']);
     const dbPort = json.rows.find((r) => r.service === 'orders' && r.key === 'DB_PORT')!;

@@ -26,7 +26,11 @@ function market(): { repo: GitRepo; v1: string } {
   return { repo, v1: repo.commit('v1') };
 }
 const batchOf = (plan: PlanJson, name: string) => plan.batches.findIndex((b) => b.services.includes(name));
-const ruleIds = (findings: JsonFinding[]) => findings.filter((f) => f.rule.startsWith('contract/')).map((f) => `${f.rule} ${f.service}`).sort();
+const ruleIds = (findings: JsonFinding[]) =>
+  findings
+    .filter((f) => f.rule.startsWith('contract/'))
+    .map((f) => `${f.rule} ${f.service}`)
+    .sort();
 
 describe('contracts in check and plan', () => {
   test('a new consumer that calls a new operation waits for its provider, and the plan says why', () => {
@@ -41,7 +45,14 @@ describe('contracts in check and plan', () => {
     assert.equal(code, 0, JSON.stringify(json.findings));
     assert.ok(batchOf(json, 'payments') < batchOf(json, 'orders'), JSON.stringify(json.batches));
     const reasons = json.batches[batchOf(json, 'orders')]!.reasons;
-    assert.ok(reasons.some((r) => r.includes('orders after payments (contract/needs-provider-first: the new orders needs the new payments: going back to the old contract, POST /refunds removed')), reasons.join('\n'));
+    assert.ok(
+      reasons.some((r) =>
+        r.includes(
+          'orders after payments (contract/needs-provider-first: the new orders needs the new payments: going back to the old contract, POST /refunds removed',
+        ),
+      ),
+      reasons.join('\n'),
+    );
     const [info] = json.findings.filter((f) => f.rule === 'contract/needs-provider-first');
     assert.equal(info?.service, 'orders');
     assert.equal(info?.location?.file, 'tranche.yaml');
@@ -85,7 +96,11 @@ describe('contracts in check and plan', () => {
     repo.commit('order.created without total');
     const { json } = runJson<PlanJson>(['plan', '--env', 'prod', '--from', v1, '--intent', 'slim events'], repo.dir);
     assert.ok(batchOf(json, 'mailer') < batchOf(json, 'orders'), JSON.stringify(json.batches));
-    assert.ok(json.batches[batchOf(json, 'orders')]!.reasons.some((r) => r.startsWith('orders after mailer (contract: the old mailer breaks on the new orders (event order.created)')));
+    assert.ok(
+      json.batches[batchOf(json, 'orders')]!.reasons.some((r) =>
+        r.startsWith('orders after mailer (contract: the old mailer breaks on the new orders (event order.created)'),
+      ),
+    );
     assert.deepEqual(ruleIds(json.findings), ['contract/rollback-unsafe mailer']);
   });
 
@@ -102,8 +117,14 @@ describe('contracts in check and plan', () => {
     assert.equal(code, 1);
     assert.deepEqual(ruleIds(json.findings), ['contract/no-safe-order payments']);
     const [finding] = json.findings.filter((f) => f.rule === 'contract/no-safe-order');
-    assert.match(finding!.message, /the old orders breaks on the new payments: POST \/charges removed .*; and the new orders breaks on the old payments: going back to the old contract, POST \/charges\/v2 removed/);
-    assert.match(finding!.hint!, /first release payments serving both the old and the new contract, then orders, then remove from payments what only the old orders used/);
+    assert.match(
+      finding!.message,
+      /the old orders breaks on the new payments: POST \/charges removed .*; and the new orders breaks on the old payments: going back to the old contract, POST \/charges\/v2 removed/,
+    );
+    assert.match(
+      finding!.hint!,
+      /first release payments serving both the old and the new contract, then orders, then remove from payments what only the old orders used/,
+    );
     // --from is a what-if: apply deploys from what is recorded, and nothing is.
     const apply = runCli(['apply', '--env', 'prod', '--from', v1, '--intent', 'charges v2', '--yes'], repo.dir);
     assert.equal(apply.code, 2, apply.stdout + apply.stderr);
@@ -135,6 +156,9 @@ describe('contracts in check and plan', () => {
     repo.commit('typo');
     const result = runCli(['check', '--env', 'prod'], repo.dir);
     assert.equal(result.code, 2, result.stdout + result.stderr);
-    assert.match(result.stderr, /tranche\.yaml:20:\d+: orders calls POST \/charge of payments, which services\/payments\/api\/openapi\.yaml does not define \(did you mean POST \/charges\?\)/);
+    assert.match(
+      result.stderr,
+      /tranche\.yaml:20:\d+: orders calls POST \/charge of payments, which services\/payments\/api\/openapi\.yaml does not define \(did you mean POST \/charges\?\)/,
+    );
   });
 });

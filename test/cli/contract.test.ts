@@ -27,15 +27,24 @@ ${responseProperties}
 `;
 writeFileSync(join(dir, 'base.yaml'), spec('                  id: { type: string }\n                  total: { type: number }'));
 writeFileSync(join(dir, 'removed.yaml'), spec('                  id: { type: string }'));
-writeFileSync(join(dir, 'added.yaml'), spec('                  id: { type: string }\n                  total: { type: number }\n                  currency: { type: string }'));
+writeFileSync(
+  join(dir, 'added.yaml'),
+  spec('                  id: { type: string }\n                  total: { type: number }\n                  currency: { type: string }'),
+);
 writeFileSync(join(dir, 'broken.yaml'), 'openapi: 3.0.3\npaths: [\n');
 
 describe('tranche contract diff', () => {
   test('a removed response property breaks clients: WARN, exit 1', () => {
-    const { code, json } = runJson<{ breaking: boolean; changes: { id: string; level: string; operation?: string }[] }>(['contract', 'diff', 'base.yaml', 'removed.yaml'], dir);
+    const { code, json } = runJson<{ breaking: boolean; changes: { id: string; level: string; operation?: string }[] }>(
+      ['contract', 'diff', 'base.yaml', 'removed.yaml'],
+      dir,
+    );
     assert.equal(code, 1);
     assert.equal(json.breaking, true);
-    assert.deepEqual(json.changes.map((c) => [c.id, c.level, c.operation]), [['response-optional-property-removed', 'WARN', 'GET /orders/{id}']]);
+    assert.deepEqual(
+      json.changes.map((c) => [c.id, c.level, c.operation]),
+      [['response-optional-property-removed', 'WARN', 'GET /orders/{id}']],
+    );
   });
 
   test('an added response property does not: exit 0', () => {

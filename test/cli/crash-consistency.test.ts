@@ -20,10 +20,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CrashFleet, NEW_IN_V2, SERVICES, V1_SERVICES, waitUntil,
-  type JournalRow, type ReleaseRow, type Started,
-} from './crash-fleet.js';
+import { CrashFleet, NEW_IN_V2, SERVICES, V1_SERVICES, waitUntil, type JournalRow, type ReleaseRow, type Started } from './crash-fleet.js';
 
 interface StatusJson {
   env: string;
@@ -255,7 +252,10 @@ async function serverSpawned(args: string[], known: string): Promise<Started> {
 function inDoubtFromJournal(journal: JournalRow[]): string[] {
   const last = new Map<string, JournalRow>();
   for (const r of journal) if (r.service && (r.kind === 'deploy' || r.kind === 'rollback')) last.set(r.service, r);
-  return [...last].filter(([, r]) => r.event === 'started').map(([service, r]) => `${service}:${r.kind}`).sort();
+  return [...last]
+    .filter(([, r]) => r.event === 'started')
+    .map(([service, r]) => `${service}:${r.kind}`)
+    .sort();
 }
 
 /** Each service's recorded commit: what was recorded before the release, changed by every step the journal says finished. */
@@ -304,7 +304,12 @@ async function assertStatusMatchesProcesses(status: StatusJson, when: string): P
   }
   for (const p of processes) {
     let answer: string | undefined;
-    await waitUntil(async () => (answer = await fleet.answer(p.service)) === expectedAnswer(p.commit, p.service), 3000, () => `${when}: ${p.service} (pid ${p.pid}, ${p.commit.slice(0, 7)}) answers ${JSON.stringify(answer)} on its port`, 50).catch((error: Error) => assert.fail(error.message));
+    await waitUntil(
+      async () => (answer = await fleet.answer(p.service)) === expectedAnswer(p.commit, p.service),
+      3000,
+      () => `${when}: ${p.service} (pid ${p.pid}, ${p.commit.slice(0, 7)}) answers ${JSON.stringify(answer)} on its port`,
+      50,
+    ).catch((error: Error) => assert.fail(error.message));
   }
 }
 
@@ -312,7 +317,11 @@ async function assertStatusMatchesProcesses(status: StatusJson, when: string): P
 function assertJournalWhole(releaseId: string | undefined, atKill: JournalRow[], previous: Map<string, JournalRow[]>): void {
   for (const release of fleet.releases()) {
     const journal = fleet.journal(release.id);
-    assert.deepEqual(journal.map((r) => r.seq), Array.from({ length: journal.length }, (_, i) => i + 1), `${release.id}: journal seq numbers are not contiguous from 1`);
+    assert.deepEqual(
+      journal.map((r) => r.seq),
+      Array.from({ length: journal.length }, (_, i) => i + 1),
+      `${release.id}: journal seq numbers are not contiguous from 1`,
+    );
     assert.equal(release.journal_seq, journal.length, `${release.id}: journal_seq says ${release.journal_seq}, the journal has ${journal.length} records`);
     const before = previous.get(release.id);
     if (before) assert.deepEqual(journal, before, `${release.id}: an earlier release's journal changed`);
@@ -371,11 +380,19 @@ async function assertConverged(target: 'v1' | 'v2', releaseStatus: string, relea
   await assertStatusMatchesProcesses(s, when);
   const processes = fleet.fleetProcesses();
   for (const [service, commit] of Object.entries(expected)) {
-    assert.deepEqual(processes.filter((p) => p.service === service).map((p) => p.commit), [commit], `${when}: ${service} should run once, at ${commit.slice(0, 7)}`);
+    assert.deepEqual(
+      processes.filter((p) => p.service === service).map((p) => p.commit),
+      [commit],
+      `${when}: ${service} should run once, at ${commit.slice(0, 7)}`,
+    );
     assert.equal(await fleet.answer(service), expectedAnswer(commit, service), `${when}: ${service}'s answer`);
   }
   if (target === 'v1') {
-    assert.deepEqual(processes.filter((p) => p.service === NEW_IN_V2), [], `${when}: ${NEW_IN_V2} (new in v2) should be stopped`);
+    assert.deepEqual(
+      processes.filter((p) => p.service === NEW_IN_V2),
+      [],
+      `${when}: ${NEW_IN_V2} (new in v2) should be stopped`,
+    );
     assert.equal(await fleet.answer(NEW_IN_V2), undefined, `${when}: nothing should answer on ${NEW_IN_V2}'s port`);
   }
 }
@@ -383,7 +400,10 @@ async function assertConverged(target: 'v1' | 'v2', releaseStatus: string, relea
 function isBaseline(): boolean {
   const latest = fleet.releases().at(-1);
   const deployed = Object.fromEntries([...fleet.deployed()].sort(([a], [b]) => a.localeCompare(b)));
-  const running = fleet.fleetProcesses().map((p) => `${p.service}@${p.commit}`).sort();
+  const running = fleet
+    .fleetProcesses()
+    .map((p) => `${p.service}@${p.commit}`)
+    .sort();
   const expected = Object.entries(v1Services()).map(([service, commit]) => `${service}@${commit}`);
   return (
     fleet.lock() === undefined &&
@@ -433,7 +453,13 @@ function snapshotJournals(): Map<string, JournalRow[]> {
  * After a kill: status must say what the journal says. Returns the release the kill interrupted
  * (undefined when it died before writing one).
  */
-async function assertStatusExact(known: string, before: Map<string, string>, previousLatest: ReleaseRow | undefined, journalAtKill: JournalRow[], when: string): Promise<ReleaseRow | undefined> {
+async function assertStatusExact(
+  known: string,
+  before: Map<string, string>,
+  previousLatest: ReleaseRow | undefined,
+  journalAtKill: JournalRow[],
+  when: string,
+): Promise<ReleaseRow | undefined> {
   const release = newRelease(known);
   const lock = fleet.lock();
   const s = status();
@@ -498,7 +524,7 @@ async function runPoint(point: KillPoint): Promise<void> {
     const attempts: string[] = [];
     for (let attempt = 1; ; attempt++) {
       resetToBaseline(); // a no-op unless the suite was filtered or a point failed badly
-    assert.ok(isBaseline(), 'the point must start from the baseline');
+      assert.ok(isBaseline(), 'the point must start from the baseline');
       previous = snapshotJournals();
       previousLatest = fleet.releases().at(-1);
       before = fleet.deployed();
@@ -519,7 +545,11 @@ async function runPoint(point: KillPoint): Promise<void> {
     }
     const release = newRelease(known);
     const journalAtKill = release ? fleet.journal(release.id) : [];
-    landedAt = release ? `${journalAtKill.length} records${journalAtKill.length ? `, last ${brief(journalAtKill.at(-1)!)}` : ''}` : fleet.lock() ? 'lock only' : 'nothing recorded';
+    landedAt = release
+      ? `${journalAtKill.length} records${journalAtKill.length ? `, last ${brief(journalAtKill.at(-1)!)}` : ''}`
+      : fleet.lock()
+        ? 'lock only'
+        : 'nothing recorded';
     const extra = point.landed(release, journalAtKill, apply);
     if (extra) landedAt += `; ${extra}`;
     if (attempts.length) landedAt += `; ${attempts.join('; ')}`;
@@ -671,9 +701,33 @@ interface Twice {
 }
 
 const TWICE: Twice[] = [
-  { applyAt: 4, second: 'rollback', secondPin: 7, secondPoint: 'killed after #6, the rollback of catalog started (both deploys were in doubt)', final: 'rollback', target: 'v1', finalStatus: 'rolled-back' },
-  { applyAt: 19, second: 'rollback', secondPin: 23, secondPoint: 'killed after #22, batch 3 being undone (notify, new, being stopped)', final: 'resume', target: 'v1', finalStatus: 'rolled-back' },
-  { applyAt: 9, second: 'resume', secondPin: 13, secondPoint: 'killed after #12, batch 2 redeployed again and in doubt again', final: 'resume', target: 'v2', finalStatus: 'succeeded' },
+  {
+    applyAt: 4,
+    second: 'rollback',
+    secondPin: 7,
+    secondPoint: 'killed after #6, the rollback of catalog started (both deploys were in doubt)',
+    final: 'rollback',
+    target: 'v1',
+    finalStatus: 'rolled-back',
+  },
+  {
+    applyAt: 19,
+    second: 'rollback',
+    secondPin: 23,
+    secondPoint: 'killed after #22, batch 3 being undone (notify, new, being stopped)',
+    final: 'resume',
+    target: 'v1',
+    finalStatus: 'rolled-back',
+  },
+  {
+    applyAt: 9,
+    second: 'resume',
+    secondPin: 13,
+    secondPoint: 'killed after #12, batch 2 redeployed again and in doubt again',
+    final: 'resume',
+    target: 'v2',
+    finalStatus: 'succeeded',
+  },
 ];
 
 async function runTwice(twice: Twice): Promise<void> {
@@ -704,12 +758,16 @@ async function runTwice(twice: Twice): Promise<void> {
       landedAtRecord(twice.applyAt)(release, fleet.journal(release.id));
       const firstClean = cleanKill(apply);
       await sleep(150);
-      await phases.check('status after killing apply', () => assertStatusExact(known, before, previousLatest, fleet.journal(release.id), 'after killing apply'));
+      await phases.check('status after killing apply', () =>
+        assertStatusExact(known, before, previousLatest, fleet.journal(release.id), 'after killing apply'),
+      );
 
       fleet.pin('BEFORE INSERT ON journal', `NEW.release_id = '${release.id}' AND NEW.seq = ${twice.secondPin}`);
       let second: Started;
       try {
-        second = fleet.start(twice.second === 'rollback' ? ['rollback', '--env', 'dev', '--yes', '--break-lock'] : ['resume', '--env', 'dev', '--yes', '--break-lock']);
+        second = fleet.start(
+          twice.second === 'rollback' ? ['rollback', '--env', 'dev', '--yes', '--break-lock'] : ['resume', '--env', 'dev', '--yes', '--break-lock'],
+        );
         await waitUntil(
           async () => {
             if (!second.running) throw new Error(`${twice.second} ended before record #${twice.secondPin}: ${describeRun(second)}`);
@@ -729,7 +787,9 @@ async function runTwice(twice: Twice): Promise<void> {
       // As in runPoint: a kill that caught a server between its spawn and its record is not the point named.
       if ((firstClean && cleanKill(second)) || attempt === 3) {
         await sleep(150);
-        await phases.check(`status after killing the ${twice.second}`, () => assertStatusExact(known, before, previousLatest, journalAtKill, `after killing the ${twice.second}`));
+        await phases.check(`status after killing the ${twice.second}`, () =>
+          assertStatusExact(known, before, previousLatest, journalAtKill, `after killing the ${twice.second}`),
+        );
         break;
       }
       attempts.push(`attempt ${attempt} retried: ${spawnedLanded(release, [], firstClean ? second : apply)}`);
@@ -738,7 +798,9 @@ async function runTwice(twice: Twice): Promise<void> {
     }
     if (attempts.length) landedAt += `; ${attempts.join('; ')}`;
 
-    const last = fleet.cli(twice.final === 'rollback' ? ['rollback', '--env', 'dev', '--yes', '--break-lock'] : ['resume', '--env', 'dev', '--yes', '--break-lock']);
+    const last = fleet.cli(
+      twice.final === 'rollback' ? ['rollback', '--env', 'dev', '--yes', '--break-lock'] : ['resume', '--env', 'dev', '--yes', '--break-lock'],
+    );
     await phases.check(`convergence after ${twice.final}`, async () => {
       assert.equal(last.code, 0, `${last.stdout}\n${last.stderr.slice(-1500)}`);
       await assertConverged(twice.target, twice.finalStatus, release.id, `after ${twice.final}`);
@@ -748,7 +810,11 @@ async function runTwice(twice: Twice): Promise<void> {
     try {
       resetToBaseline();
     } finally {
-      timings.push({ name: `twice: apply after #${twice.applyAt}, ${twice.second} ${twice.secondPoint}, then ${twice.final}`, ms: Date.now() - started, landed: landedAt });
+      timings.push({
+        name: `twice: apply after #${twice.applyAt}, ${twice.second} ${twice.secondPoint}, then ${twice.final}`,
+        ms: Date.now() - started,
+        landed: landedAt,
+      });
     }
   }
   phases.throwIfFailed();
@@ -763,11 +829,31 @@ describe('kill -9 of tranche apply at every point of a six-service release', { t
     const journal = fleet.journal(release.id);
     const shape = journal.map((r) => `${r.batch} ${r.kind} ${r.event}`);
     const expected = ['0 release started'];
-    for (const b of [1, 2, 3]) expected.push(`${b} batch started`, `${b} deploy started`, `${b} deploy started`, `${b} deploy succeeded`, `${b} deploy succeeded`, `${b} batch succeeded`);
+    for (const b of [1, 2, 3])
+      expected.push(
+        `${b} batch started`,
+        `${b} deploy started`,
+        `${b} deploy started`,
+        `${b} deploy succeeded`,
+        `${b} deploy succeeded`,
+        `${b} batch succeeded`,
+      );
     expected.push('0 release succeeded');
     assert.deepEqual(shape, expected);
-    assert.deepEqual(journal.filter((r) => r.kind === 'deploy' && r.event === 'started').map((r) => r.service).sort(), [...SERVICES].sort());
-    assert.deepEqual(journal.filter((r) => r.batch === 2 && r.service).map((r) => r.service).sort(), ['orders', 'orders', 'payments', 'payments']);
+    assert.deepEqual(
+      journal
+        .filter((r) => r.kind === 'deploy' && r.event === 'started')
+        .map((r) => r.service)
+        .sort(),
+      [...SERVICES].sort(),
+    );
+    assert.deepEqual(
+      journal
+        .filter((r) => r.batch === 2 && r.service)
+        .map((r) => r.service)
+        .sort(),
+      ['orders', 'orders', 'payments', 'payments'],
+    );
     await assertConverged('v2', 'succeeded', release.id, 'after a clean apply');
     const back = fleet.cli(['rollback', '--env', 'dev', '--yes']);
     assert.equal(back.code, 0, `${back.stdout}\n${back.stderr}`);
@@ -777,10 +863,18 @@ describe('kill -9 of tranche apply at every point of a six-service release', { t
   });
 
   for (const point of points) {
-    test(`kill -9 ${point.name}${point.to === 'bad' ? ' (apply of a release whose batch 2 fails)' : ''}; status; then ${point.then}`, { timeout: 120_000 }, () => runPoint(point));
+    test(
+      `kill -9 ${point.name}${point.to === 'bad' ? ' (apply of a release whose batch 2 fails)' : ''}; status; then ${point.then}`,
+      { timeout: 120_000 },
+      () => runPoint(point),
+    );
   }
 
   for (const twice of TWICE) {
-    test(`kill -9 twice: apply after #${twice.applyAt}, then ${twice.second} ${twice.secondPoint}; status after each; then ${twice.final}`, { timeout: 120_000 }, () => runTwice(twice));
+    test(
+      `kill -9 twice: apply after #${twice.applyAt}, then ${twice.second} ${twice.secondPoint}; status after each; then ${twice.final}`,
+      { timeout: 120_000 },
+      () => runTwice(twice),
+    );
   }
 });

@@ -76,11 +76,15 @@ export interface CliRun {
 /** Ports nobody listens on now (the OS picks them). */
 export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as { port: number }).port);
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -245,7 +249,9 @@ export class CrashFleet {
   }
 
   journal(releaseId: string): JournalRow[] {
-    return this.ro.prepare('SELECT release_id, seq, at, batch, service, kind, event, detail FROM journal WHERE release_id = ? ORDER BY seq').all(releaseId) as JournalRow[];
+    return this.ro
+      .prepare('SELECT release_id, seq, at, batch, service, kind, event, detail FROM journal WHERE release_id = ? ORDER BY seq')
+      .all(releaseId) as JournalRow[];
   }
 
   journalCount(releaseId: string): number {
@@ -346,10 +352,15 @@ export class CrashFleet {
   /** Kills (SIGKILL) every tranche started with `start` that still runs, and waits until they are gone. */
   async killTranches(): Promise<void> {
     const running = [...this.children].filter((c) => c.exitCode === null && c.signalCode === null);
-    await Promise.all(running.map((c) => new Promise((resolve) => {
-      c.once('exit', resolve);
-      c.kill('SIGKILL');
-    })));
+    await Promise.all(
+      running.map(
+        (c) =>
+          new Promise((resolve) => {
+            c.once('exit', resolve);
+            c.kill('SIGKILL');
+          }),
+      ),
+    );
   }
 
   /** Kills (SIGKILL) every tranche child still running and every process whose cwd is in the fleet's directory. */

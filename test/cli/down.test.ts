@@ -22,7 +22,10 @@ describe('tranche down', () => {
 
     const shown = f.json<{ release: { status: string; summary: string }; journal: JournalJson[] }>(['show', match[1]!]).json;
     assert.deepEqual([shown.release.status, shown.release.summary], ['succeeded', 'stopped 2 services (tranche down)']);
-    const steps = shown.journal.filter((e) => e.service).map((e) => `${e.service} ${e.kind} ${e.event}`).sort();
+    const steps = shown.journal
+      .filter((e) => e.service)
+      .map((e) => `${e.service} ${e.kind} ${e.event}`)
+      .sort();
     assert.deepEqual(steps, ['a rollback started', 'a rollback succeeded', 'b rollback started', 'b rollback succeeded']);
     const status = f.json<{ services: unknown[]; lock: unknown }>(['status', '--env', 'dev']).json;
     assert.deepEqual([status.services, status.lock], [[], null]);

@@ -58,11 +58,20 @@ describe('environments per service', () => {
     const repo = fleet();
     assert.equal(runCli(['validate'], repo.dir).code, 0, 'no config file of cart in dev, none of debugger in staging or prod: not needed');
     const prod = runJson<{ findings: Finding[] }>(['check', '--env', 'prod', '--intent', 'x'], repo.dir).json;
-    assert.deepEqual(prod.findings.filter((f) => f.service === 'debugger'), []);
+    assert.deepEqual(
+      prod.findings.filter((f) => f.service === 'debugger'),
+      [],
+    );
     const plan = runJson<{ batches: { services: string[] }[] }>(['plan', '--env', 'prod'], repo.dir).json;
-    assert.deepEqual(plan.batches.flatMap((b) => b.services), ['cart']);
+    assert.deepEqual(
+      plan.batches.flatMap((b) => b.services),
+      ['cart'],
+    );
     const devPlan = runJson<{ batches: { services: string[] }[] }>(['plan', '--env', 'dev'], repo.dir).json;
-    assert.deepEqual(devPlan.batches.flatMap((b) => b.services), ['debugger']);
+    assert.deepEqual(
+      devPlan.batches.flatMap((b) => b.services),
+      ['debugger'],
+    );
     const config = runCli(['config', 'debugger', '--env', 'prod'], repo.dir);
     assert.equal(config.code, 2);
     assert.match(config.stderr, /debugger does not run in prod: its environments leave it out/);

@@ -28,7 +28,9 @@ async function racing(root: string, count: number): Promise<string[]> {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const ready = new Promise<void>((resolve) => child.stdout.on('data', () => out.startsWith('ready\n') && resolve()));
-    const done = new Promise<string>((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(out.slice(6).trim()) : reject(new Error(`exit ${code}`)))));
+    const done = new Promise<string>((resolve, reject) =>
+      child.on('close', (code) => (code === 0 ? resolve(out.slice(6).trim()) : reject(new Error(`exit ${code}`)))),
+    );
     return { child, ready, done };
   });
   await Promise.all(children.map((c) => c.ready));

@@ -124,7 +124,12 @@ describe('a state store written before fingerprints were keyed', () => {
   /** What tranche wrote before: a secret as `sha256:` and 8 hex digits, a config hash as `sha256:` and 16. */
   const previousSecret = (text: string) => `sha256:${sha256(text).slice(0, 8)}`;
   const previousConfig = (config: Record<string, string>) =>
-    `sha256:${sha256(Object.keys(config).sort().map((k) => `${k}=${JSON.stringify(config[k])}\n`).join('')).slice(0, 16)}`;
+    `sha256:${sha256(
+      Object.keys(config)
+        .sort()
+        .map((k) => `${k}=${JSON.stringify(config[k])}\n`)
+        .join(''),
+    ).slice(0, 16)}`;
 
   /**
    * Turns the fleet's store into one as the previous tranche left it (schema 2, no key; deployed
@@ -140,7 +145,10 @@ describe('a state store written before fingerprints were keyed', () => {
         db.prepare('UPDATE deployed SET config_hash = ?, config = ? WHERE service = ?').run(previousConfig(environment), JSON.stringify(config), service);
       }
       const rows = db.prepare('SELECT config_hash, config FROM deployed').all() as { config_hash: string; config: string }[];
-      assert.ok(rows.length === 2 && rows.every((r) => r.config_hash.startsWith('sha256:') && r.config.includes('"sha256:')), 'the store is in the earlier form');
+      assert.ok(
+        rows.length === 2 && rows.every((r) => r.config_hash.startsWith('sha256:') && r.config.includes('"sha256:')),
+        'the store is in the earlier form',
+      );
     } finally {
       db.close();
     }
@@ -162,7 +170,10 @@ describe('a state store written before fingerprints were keyed', () => {
     fleet.repo.write({ 'services/b/deploy/dev.env': 'TOKEN=hunter3-b-token\n' });
     const changed = fleet.json<Plan>(['plan', '--env', 'dev']);
     const steps = changed.json.batches.flatMap((b) => b.steps);
-    assert.deepEqual(steps.map((s) => s.service), ['b']);
+    assert.deepEqual(
+      steps.map((s) => s.service),
+      ['b'],
+    );
     assert.deepEqual(steps[0]!.configChanges, { TOKEN: [previousSecret(SECRETS.b), storeFingerprints(stateDb(fleet)).secret('hunter3-b-token')] });
   });
 });

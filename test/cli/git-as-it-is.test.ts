@@ -28,7 +28,10 @@ describe('git as it is', () => {
     execFileSync('git', ['clone', '-q', '--depth', '1', `file://${fleet.repo.dir}`, clone]);
     const result = runCli(['check', '--env', 'dev', '--from', 'HEAD~2'], clone);
     assert.equal(result.code, 2, result.stdout + result.stderr);
-    assert.match(result.stderr, /unknown revision "HEAD~2": this clone is shallow: HEAD has 1 commit of history here and HEAD~2 needs 3; run git fetch --deepen=2 \(or git fetch --unshallow\)/);
+    assert.match(
+      result.stderr,
+      /unknown revision "HEAD~2": this clone is shallow: HEAD has 1 commit of history here and HEAD~2 needs 3; run git fetch --deepen=2 \(or git fetch --unshallow\)/,
+    );
     const sha = runCli(['check', '--env', 'dev', '--from', fleet.v1], clone);
     assert.equal(sha.code, 2);
     assert.match(sha.stderr, new RegExp(`unknown revision "${fleet.v1}": it is not in this clone, which is shallow .*git fetch --unshallow`));
@@ -41,7 +44,10 @@ describe('git as it is', () => {
     fleet.repo.git('branch', 'release');
     const result = runCli(['check', '--env', 'dev', '--to', 'release'], fleet.repo.dir);
     assert.equal(result.code, 2, result.stdout + result.stderr);
-    assert.match(result.stderr, /revision "release" is ambiguous: it names refs\/(tags|heads)\/release \([0-9a-f]{7}\) and refs\/(tags|heads)\/release \([0-9a-f]{7}\); say which: (tags|heads)\/release or (tags|heads)\/release/);
+    assert.match(
+      result.stderr,
+      /revision "release" is ambiguous: it names refs\/(tags|heads)\/release \([0-9a-f]{7}\) and refs\/(tags|heads)\/release \([0-9a-f]{7}\); say which: (tags|heads)\/release or (tags|heads)\/release/,
+    );
     assert.equal(runCli(['check', '--env', 'dev', '--to', 'tags/release'], fleet.repo.dir).code, 0);
   });
 
@@ -56,7 +62,11 @@ describe('git as it is', () => {
     for (const command of [['validate'], ['check', '--env', 'dev'], ['changes', '--env', 'dev', '--from', fleet.v1], ['plan', '--env', 'dev']]) {
       const result = runCli(command, fleet.repo.dir);
       assert.equal(result.code, 2, `${command.join(' ')}: ${result.stdout}${result.stderr}`);
-      assert.match(result.stderr, /tranche\.yaml:\d+:\d+: the path of service c, services\/c is a git submodule \(at [0-9a-f]{7}\): tranche reads a fleet from one repository/, command.join(' '));
+      assert.match(
+        result.stderr,
+        /tranche\.yaml:\d+:\d+: the path of service c, services\/c is a git submodule \(at [0-9a-f]{7}\): tranche reads a fleet from one repository/,
+        command.join(' '),
+      );
       assert.doesNotMatch(result.stderr, /internal error/);
     }
   });
@@ -85,10 +95,22 @@ describe('git as it is', () => {
     const inside = join(mono.dir, 'deploy', 'fleet', 'services', 'b');
     const changes = runCli(['changes', '--env', 'dev', '--from', v1, '--json'], inside);
     assert.equal(changes.code, 0, changes.stderr);
-    const json = JSON.parse(changes.stdout) as { services: { service: string; files: { path: string }[]; commits: { sha: string; files: string[] }[] }[]; unowned: string[] };
-    assert.deepEqual(json.services.map((s) => [s.service, s.files.map((f) => f.path)]), [['a', ['services/a/index.js']], ['b', ['services/b/index.js']]]);
-    assert.deepEqual(json.services.find((s) => s.service === 'b')!.commits.map((c) => [c.sha, c.files]), [[merge, ['services/b/index.js']]]);
-    assert.deepEqual(json.unowned, [], 'files outside the fleet are not the fleet\'s');
+    const json = JSON.parse(changes.stdout) as {
+      services: { service: string; files: { path: string }[]; commits: { sha: string; files: string[] }[] }[];
+      unowned: string[];
+    };
+    assert.deepEqual(
+      json.services.map((s) => [s.service, s.files.map((f) => f.path)]),
+      [
+        ['a', ['services/a/index.js']],
+        ['b', ['services/b/index.js']],
+      ],
+    );
+    assert.deepEqual(
+      json.services.find((s) => s.service === 'b')!.commits.map((c) => [c.sha, c.files]),
+      [[merge, ['services/b/index.js']]],
+    );
+    assert.deepEqual(json.unowned, [], "files outside the fleet are not the fleet's");
 
     // A commit from before the fleet existed is no fleet: unusable input, not a crash.
     const early = runCli(['check', '--env', 'dev', '--from', before], inside);
@@ -106,20 +128,37 @@ describe('git as it is', () => {
     );
   });
 
-  test('a baseline from before tranche.yaml is read with the target\'s: services not there yet are new, sources not there yet are empty', () => {
+  test("a baseline from before tranche.yaml is read with the target's: services not there yet are new, sources not there yet are empty", () => {
     const repo = new GitRepo({ 'services/a/index.js': 'a v1\n', 'services/b/index.js': 'b v1\n' });
     repos.push(repo);
     repo.git('tag', 'v1', repo.commit('before tranche'));
     // The fleet is described later: c is new, and b's dev config file appears only now (a required source).
-    const manifest = EXEC_MANIFEST.replace(/config\/\{env\}\.yaml\n {10}optional: true/g, (m, offset: number) => (EXEC_MANIFEST.indexOf('services/b') < offset && offset < EXEC_MANIFEST.indexOf('services/c') ? 'config/{env}.yaml' : m));
+    const manifest = EXEC_MANIFEST.replace(/config\/\{env\}\.yaml\n {10}optional: true/g, (m, offset: number) =>
+      EXEC_MANIFEST.indexOf('services/b') < offset && offset < EXEC_MANIFEST.indexOf('services/c') ? 'config/{env}.yaml' : m,
+    );
     assert.notEqual(manifest, EXEC_MANIFEST);
-    repo.write({ 'tranche.yaml': manifest, '.gitignore': '.tranche/\n', 'services/c/index.js': 'c v1\n', 'services/b/config/dev.yaml': 'LOG_LEVEL: debug\n', 'services/b/config/prod.yaml': 'LOG_LEVEL: warn\n' }).commit('describe the fleet');
+    repo
+      .write({
+        'tranche.yaml': manifest,
+        '.gitignore': '.tranche/\n',
+        'services/c/index.js': 'c v1\n',
+        'services/b/config/dev.yaml': 'LOG_LEVEL: debug\n',
+        'services/b/config/prod.yaml': 'LOG_LEVEL: warn\n',
+      })
+      .commit('describe the fleet');
     const changes = runCli(['changes', '--env', 'dev', '--from', 'v1', '--json'], repo.dir);
     assert.equal(changes.code, 0, changes.stdout + changes.stderr);
-    const json = JSON.parse(changes.stdout) as { services: { service: string; new?: boolean; configKeys: { key: string; from: string | null; to: string | null }[] }[]; notes: string[] };
+    const json = JSON.parse(changes.stdout) as {
+      services: { service: string; new?: boolean; configKeys: { key: string; from: string | null; to: string | null }[] }[];
+      notes: string[];
+    };
     assert.deepEqual(json.notes, [`v1 (${repo.git('rev-parse', '--short=7', 'v1')}) has no tranche.yaml: it is read with the target's; c is not there`]);
     const b = json.services.find((s) => s.service === 'b')!;
-    assert.deepEqual(b.configKeys.map((k) => [k.key, k.from, k.to]), [['LOG_LEVEL', 'info', 'debug']], 'the default before, the new file now');
+    assert.deepEqual(
+      b.configKeys.map((k) => [k.key, k.from, k.to]),
+      [['LOG_LEVEL', 'info', 'debug']],
+      'the default before, the new file now',
+    );
     const plan = runCli(['plan', '--env', 'dev', '--from', 'v1'], repo.dir);
     assert.equal(plan.code, 0, plan.stdout + plan.stderr);
     assert.match(plan.stdout, /note: v1 \([0-9a-f]{7}\) has no tranche\.yaml: it is read with the target's; c is not there/);

@@ -60,7 +60,8 @@ function show(f: RolloutFleet, releaseId: string): ShowJson {
   return shown.json;
 }
 
-const stops = (journal: JournalJson[]) => journal.filter((e) => e.kind === 'release' && e.event === 'stopped').map((e) => [e.batch, e.detail?.by, e.detail?.atOnce]);
+const stops = (journal: JournalJson[]) =>
+  journal.filter((e) => e.kind === 'release' && e.event === 'stopped').map((e) => [e.batch, e.detail?.by, e.detail?.atOnce]);
 
 /** The lock is free: status says so and names the release as it ended. */
 function assertLockFree(f: RolloutFleet, releaseId: string, status: string): void {
@@ -114,7 +115,10 @@ describe('a stopped apply, rollback or resume', () => {
     const { code, stdout, stderr } = await apply.exited;
     assert.equal(code, 143, stderr);
     const line = summaryLine(stdout);
-    assert.deepEqual([line.status, line.summary], ['failed', 'stopped by SIGTERM during batch 2; the whole release was rolled back (on_failure: rollback-release)']);
+    assert.deepEqual(
+      [line.status, line.summary],
+      ['failed', 'stopped by SIGTERM during batch 2; the whole release was rolled back (on_failure: rollback-release)'],
+    );
     assert.deepEqual(await versions(f), { a: 'v1', b: 'v1', c: 'v1' });
     assert.deepEqual(stops(show(f, line.id).journal), [[2, 'SIGTERM', false]]);
     assertLockFree(f, line.id, 'failed');
@@ -128,11 +132,22 @@ describe('a stopped apply, rollback or resume', () => {
     const stopped = await apply.exited;
     assert.equal(stopped.code, 129, stopped.stderr);
     const line = summaryLine(stopped.stdout);
-    assert.deepEqual([line.status, line.summary], ['paused', 'stopped by SIGHUP during batch 2; paused (on_failure: pause): tranche resume --env dev goes on from there, or tranche rollback --env dev']);
+    assert.deepEqual(
+      [line.status, line.summary],
+      ['paused', 'stopped by SIGHUP during batch 2; paused (on_failure: pause): tranche resume --env dev goes on from there, or tranche rollback --env dev'],
+    );
     // b's v2 is still starting: what runs is read from the record and the processes, not its answer.
     const v2 = f.repo.git('rev-parse', 'HEAD').trim();
     const paused = f.json<StatusJson>(['status', '--env', 'dev']).json.services.map((s) => [s.service, s.commit === v2 ? 'v2' : 'v1', s.running]);
-    assert.deepEqual(paused, [['a', 'v2', true], ['b', 'v2', true], ['c', 'v1', true]], 'batch 2 is kept as it was deployed');
+    assert.deepEqual(
+      paused,
+      [
+        ['a', 'v2', true],
+        ['b', 'v2', true],
+        ['c', 'v1', true],
+      ],
+      'batch 2 is kept as it was deployed',
+    );
     assertLockFree(f, line.id, 'paused');
 
     // resume, stopped by SIGINT in batch 3: paused again, where it stood.
@@ -141,13 +156,19 @@ describe('a stopped apply, rollback or resume', () => {
     resume.signal('SIGINT');
     const again = await resume.exited;
     assert.equal(again.code, 130, again.stderr);
-    assert.deepEqual(summaryLine(again.stdout).summary, 'stopped by SIGINT during batch 3; paused (on_failure: pause): tranche resume --env dev goes on from there, or tranche rollback --env dev');
+    assert.deepEqual(
+      summaryLine(again.stdout).summary,
+      'stopped by SIGINT during batch 3; paused (on_failure: pause): tranche resume --env dev goes on from there, or tranche rollback --env dev',
+    );
     assertLockFree(f, line.id, 'paused');
 
     const done = f.run(['resume', '--env', 'dev', '--yes']);
     assert.equal(done.code, 0, done.stderr);
     assert.deepEqual(await versions(f), { a: 'v2', b: 'v2', c: 'v2' });
-    assert.deepEqual(stops(show(f, line.id).journal), [[2, 'SIGHUP', false], [3, 'SIGINT', false]]);
+    assert.deepEqual(stops(show(f, line.id).journal), [
+      [2, 'SIGHUP', false],
+      [3, 'SIGINT', false],
+    ]);
     assertLockFree(f, line.id, 'succeeded');
   });
 
@@ -176,7 +197,10 @@ describe('a stopped apply, rollback or resume', () => {
     const history = f.json<{ releases: { id: string }[] }>(['history', '--env', 'dev']);
     const id = history.json.releases[0]!.id;
     const { release, journal } = show(f, id);
-    assert.deepEqual([release.status, release.summary], ['failed', 'stopped by EPIPE during batch 2; the whole release was rolled back (on_failure: rollback-release)']);
+    assert.deepEqual(
+      [release.status, release.summary],
+      ['failed', 'stopped by EPIPE during batch 2; the whole release was rolled back (on_failure: rollback-release)'],
+    );
     assert.deepEqual(stops(journal), [[2, 'EPIPE', false]]);
     assert.deepEqual(await versions(f), { a: 'v1', b: 'v1', c: 'v1' });
     assertLockFree(f, id, 'failed');
@@ -196,11 +220,24 @@ describe('a stopped apply, rollback or resume', () => {
     const line = summaryLine(stdout);
     assert.deepEqual(
       [line.status, line.summary],
-      ['paused', 'stopped at once by SIGINT while rolling back batch 2: a step it interrupted is left in doubt; tranche resume --env dev takes the release up where it stands (completing the rollback), or tranche rollback --env dev'],
+      [
+        'paused',
+        'stopped at once by SIGINT while rolling back batch 2: a step it interrupted is left in doubt; tranche resume --env dev takes the release up where it stands (completing the rollback), or tranche rollback --env dev',
+      ],
     );
     const journal = show(f, line.id).journal;
-    assert.deepEqual(stops(journal), [[2, 'SIGINT', false], [2, 'SIGINT', true]]);
-    assert.equal(journal.filter((e) => e.service === 'b').map((e) => `${e.kind} ${e.event}`).at(-1), 'rollback started', "b's rollback is left in doubt");
+    assert.deepEqual(stops(journal), [
+      [2, 'SIGINT', false],
+      [2, 'SIGINT', true],
+    ]);
+    assert.equal(
+      journal
+        .filter((e) => e.service === 'b')
+        .map((e) => `${e.kind} ${e.event}`)
+        .at(-1),
+      'rollback started',
+      "b's rollback is left in doubt",
+    );
     assertLockFree(f, line.id, 'paused');
 
     const resume = f.run(['resume', '--env', 'dev', '--yes']);

@@ -17,12 +17,32 @@ const latin1 = (path: string, before: string, after: string) => (dir: string) =>
 // file:line:column, as what the reader says. Columns count characters.
 const CASES: { reader: string; change: (dir: string) => void; at: string; rule: string }[] = [
   { reader: 'dotenv', change: latin1('services/dot/config/dev.env', '# dev\nNAME=caf', '\n'), at: 'services/dot/config/dev.env:2:9', rule: 'config/invalid' },
-  { reader: 'YAML flat map', change: latin1('services/dot/config/base.yaml', 'NAME: "h', '"\n'), at: 'services/dot/config/base.yaml:1:9', rule: 'config/invalid' },
-  { reader: 'compose file', change: latin1('compose.yaml', 'services:\n  cmp:\n    image: cmp-', '\n    env_file: cmp.env\n'), at: 'compose.yaml:3:16', rule: 'config/invalid' },
+  {
+    reader: 'YAML flat map',
+    change: latin1('services/dot/config/base.yaml', 'NAME: "h', '"\n'),
+    at: 'services/dot/config/base.yaml:1:9',
+    rule: 'config/invalid',
+  },
+  {
+    reader: 'compose file',
+    change: latin1('compose.yaml', 'services:\n  cmp:\n    image: cmp-', '\n    env_file: cmp.env\n'),
+    at: 'compose.yaml:3:16',
+    rule: 'config/invalid',
+  },
   { reader: 'compose env_file', change: latin1('cmp.env', 'NAME=ü-', '\n'), at: 'cmp.env:1:8', rule: 'config/invalid' },
-  { reader: 'kubernetes manifest', change: latin1('k8s/dev/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: k8s-config }\ndata: { NAME: k', ' }\n'), at: 'k8s/dev/config.yaml:4:16', rule: 'config/invalid' },
+  {
+    reader: 'kubernetes manifest',
+    change: latin1('k8s/dev/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: k8s-config }\ndata: { NAME: k', ' }\n'),
+    at: 'k8s/dev/config.yaml:4:16',
+    rule: 'config/invalid',
+  },
   { reader: 'helm values', change: latin1('values.yaml', 'name: h', '\n'), at: 'values.yaml:1:8', rule: 'config/invalid' },
-  { reader: 'the manifest', change: latin1('tranche.yaml', `${FORMATS_MANIFEST}# caf`, '\n'), at: `tranche.yaml:${FORMATS_MANIFEST.split('\n').length}:6`, rule: 'manifest/invalid' },
+  {
+    reader: 'the manifest',
+    change: latin1('tranche.yaml', `${FORMATS_MANIFEST}# caf`, '\n'),
+    at: `tranche.yaml:${FORMATS_MANIFEST.split('\n').length}:6`,
+    rule: 'manifest/invalid',
+  },
 ];
 
 describe('a config file that is not UTF-8', () => {

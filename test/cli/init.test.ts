@@ -71,10 +71,19 @@ describe('tranche init', () => {
     repo.commit('as it was');
     const init = runJson<Init>(['init'], repo.dir);
     assert.equal(init.code, 0, init.stderr);
-    assert.deepEqual(init.json.services.map((s) => [s.name, s.path, s.dependsOn]), [['web', 'web', ['cart']], ['cart', 'services/cart', []]]);
+    assert.deepEqual(
+      init.json.services.map((s) => [s.name, s.path, s.dependsOn]),
+      [
+        ['web', 'web', ['cart']],
+        ['cart', 'services/cart', []],
+      ],
+    );
     assert.equal(init.json.env, 'dev');
     assert.equal(init.json.gitignore, 'added');
-    assert.ok(init.json.notes.some((n) => /compose service cache \(image redis:7\): it has no build: in this repository/.test(n)), init.json.notes.join('\n'));
+    assert.ok(
+      init.json.notes.some((n) => /compose service cache \(image redis:7\): it has no build: in this repository/.test(n)),
+      init.json.notes.join('\n'),
+    );
     const text = readFileSync(join(repo.dir, 'tranche.yaml'), 'utf8');
     assert.match(text, /^# yaml-language-server: \$schema=\S+schema\/tranche\.schema\.json$/m);
     const schemaPath = /\$schema=(\S+)/.exec(text)![1]!;
@@ -94,11 +103,18 @@ describe('tranche init', () => {
     assert.equal(validate.code, 0, validate.stdout + validate.stderr);
     const uncommitted = runCli(['check', '--env', 'dev'], repo.dir);
     assert.equal(uncommitted.code, 2);
-    assert.match(uncommitted.stderr, /there is no tranche\.yaml at the root of the fleet in HEAD \([0-9a-f]{7}\) \(one written since is read once it is committed: commands read the fleet from git\)/);
+    assert.match(
+      uncommitted.stderr,
+      /there is no tranche\.yaml at the root of the fleet in HEAD \([0-9a-f]{7}\) \(one written since is read once it is committed: commands read the fleet from git\)/,
+    );
     repo.commit('describe the fleet');
     const check = runJson<{ findings: { rule: string }[] }>(['check', '--env', 'dev', '--intent', 'first look'], repo.dir);
     assert.ok(check.code === 0 || check.code === 1, check.stderr);
-    assert.deepEqual(check.json.findings.filter((f) => f.rule === 'config/unknown-key' || f.rule === 'config/invalid'), [], 'every key declared, every value fits its type');
+    assert.deepEqual(
+      check.json.findings.filter((f) => f.rule === 'config/unknown-key' || f.rule === 'config/invalid'),
+      [],
+      'every key declared, every value fits its type',
+    );
 
     // Never replaces a tranche.yaml unless asked; .tranche/ is added once.
     const again = runCli(['init'], repo.dir);
@@ -122,13 +138,45 @@ describe('tranche init', () => {
     const dir = corpusFleet('online-boutique');
     const init = runJson<Init>(['init'], dir);
     assert.equal(init.code, 0, init.stderr);
-    assert.deepEqual(init.json.services.map((s) => s.name).sort(), ['adservice', 'cartservice', 'checkoutservice', 'currencyservice', 'emailservice', 'frontend', 'loadgenerator', 'paymentservice', 'productcatalogservice', 'recommendationservice', 'shippingservice']);
+    assert.deepEqual(init.json.services.map((s) => s.name).sort(), [
+      'adservice',
+      'cartservice',
+      'checkoutservice',
+      'currencyservice',
+      'emailservice',
+      'frontend',
+      'loadgenerator',
+      'paymentservice',
+      'productcatalogservice',
+      'recommendationservice',
+      'shippingservice',
+    ]);
     const notes = init.json.notes.join('\n');
-    assert.match(notes, /Deployment redis-cart \(kubernetes-manifests\/cartservice\.yaml\): no directory of this repository builds it \(image redis:alpine\)/, 'fact 4: redis-cart is a backing service');
-    assert.match(notes, /frontend: a value names the host shoppingassistantservice, which nothing in this repository deploys alongside it/, 'fact 2: the dangling host');
-    assert.match(notes, /src\/shoppingassistantservice has build files .* nothing this draft reads deploys it/, 'fact 17: built, deployed only through the kustomize component');
+    assert.match(
+      notes,
+      /Deployment redis-cart \(kubernetes-manifests\/cartservice\.yaml\): no directory of this repository builds it \(image redis:alpine\)/,
+      'fact 4: redis-cart is a backing service',
+    );
+    assert.match(
+      notes,
+      /frontend: a value names the host shoppingassistantservice, which nothing in this repository deploys alongside it/,
+      'fact 2: the dangling host',
+    );
+    assert.match(
+      notes,
+      /src\/shoppingassistantservice has build files .* nothing this draft reads deploys it/,
+      'fact 17: built, deployed only through the kustomize component',
+    );
     const frontend = init.json.services.find((s) => s.name === 'frontend')!;
-    assert.deepEqual(frontend.dependsOn, ['adservice', 'cartservice', 'checkoutservice', 'currencyservice', 'productcatalogservice', 'recommendationservice', 'shippingservice']);
+    assert.deepEqual(frontend.dependsOn, [
+      'adservice',
+      'cartservice',
+      'checkoutservice',
+      'currencyservice',
+      'productcatalogservice',
+      'recommendationservice',
+      'shippingservice',
+    ]);
     commitAll(dir, 'describe the fleet');
 
     assert.equal(runCli(['validate'], dir).code, 0);
@@ -136,7 +184,10 @@ describe('tranche init', () => {
     assert.match(explain.stdout, /wins +shoppingassistantservice:80 +kubernetes +kubernetes-manifests\/frontend\.yaml:83:\d+/, 'fact 1');
     const drift = runCli(['drift'], dir);
     assert.equal(drift.code, 0, drift.stderr);
-    const changes = runJson<{ services: { service: string; configKeys: { key: string; from: string | null; to: string | null }[] }[]; notes: string[] }>(['changes', '--env', 'prod', '--from', 'v0.9.0'], dir).json;
+    const changes = runJson<{ services: { service: string; configKeys: { key: string; from: string | null; to: string | null }[] }[]; notes: string[] }>(
+      ['changes', '--env', 'prod', '--from', 'v0.9.0'],
+      dir,
+    ).json;
     const keys = Object.fromEntries(changes.services.map((s) => [s.service, s.configKeys.map((k) => `${k.key}: ${k.from} → ${k.to}`)]));
     assert.deepEqual(keys.frontend, ['SHOPPING_ASSISTANT_SERVICE_ADDR: null → shoppingassistantservice:80'], 'fact 1');
     assert.deepEqual(keys.cartservice ?? [], [], 'fact 5: REDIS_ADDR moved, unchanged');
@@ -148,17 +199,36 @@ describe('tranche init', () => {
     const dir = corpusFleet('voting-app');
     const init = runJson<Init>(['init'], dir);
     assert.equal(init.code, 0, init.stderr);
-    assert.deepEqual(init.json.services.map((s) => [s.name, s.path]), [['result', 'result'], ['vote', 'vote'], ['worker', 'worker']]);
+    assert.deepEqual(
+      init.json.services.map((s) => [s.name, s.path]),
+      [
+        ['result', 'result'],
+        ['vote', 'vote'],
+        ['worker', 'worker'],
+      ],
+    );
     const notes = init.json.notes.join('\n');
     assert.match(notes, /Deployment db .* \(image postgres:15-alpine\)/);
     assert.match(notes, /Deployment redis .* \(image redis:alpine\)/);
     assert.match(notes, /docker-compose\.yml: docker compose too/);
     commitAll(dir, 'describe the fleet');
     assert.equal(runCli(['validate'], dir).code, 0);
-    const check = runJson<{ findings: { rule: string; service?: string; key?: string; message: string }[] }>(['check', '--env', 'prod', '--from', 'main-2022-12-16', '--intent', 'ports 8080/8081'], dir);
+    const check = runJson<{ findings: { rule: string; service?: string; key?: string; message: string }[] }>(
+      ['check', '--env', 'prod', '--from', 'main-2022-12-16', '--intent', 'ports 8080/8081'],
+      dir,
+    );
     assert.equal(check.code, 0, check.stderr);
     // Fact 15: socket.io ^2.5.0 → ^4.7.2, a major bump of a direct dependency of result.
-    assert.ok(check.json.findings.some((f) => f.rule === 'deps/major-change' && f.service === 'result' && /^socket\.io moves to a new major version, 2\.5\.0 → 4\.7\.2/.test(f.message)), JSON.stringify(check.json.findings.map((f) => f.message)));
-    assert.deepEqual(check.json.findings.filter((f) => f.rule.startsWith('config/')), [], 'the draft\'s config holds');
+    assert.ok(
+      check.json.findings.some(
+        (f) => f.rule === 'deps/major-change' && f.service === 'result' && /^socket\.io moves to a new major version, 2\.5\.0 → 4\.7\.2/.test(f.message),
+      ),
+      JSON.stringify(check.json.findings.map((f) => f.message)),
+    );
+    assert.deepEqual(
+      check.json.findings.filter((f) => f.rule.startsWith('config/')),
+      [],
+      "the draft's config holds",
+    );
   });
 });

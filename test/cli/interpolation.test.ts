@@ -55,7 +55,12 @@ function fleet() {
 }
 
 interface Changes {
-  services: { service: string; kinds: string[]; files: { path: string; kind: string }[]; configKeys: { key: string; from: string | null; to: string | null }[] }[];
+  services: {
+    service: string;
+    kinds: string[];
+    files: { path: string; kind: string }[];
+    configKeys: { key: string; from: string | null; to: string | null }[];
+  }[];
   unowned: string[];
 }
 interface Finding {
@@ -75,8 +80,17 @@ describe('references in dotenv sources', () => {
     assert.match(explain.stdout, /written \$\{CART_HOST\}:\$\{CART_PORT\}/);
     assert.match(explain.stdout, /↳ CART_HOST from \.env \(\.env:1:1\)/);
     assert.match(explain.stdout, /↳ CART_PORT from \.env \(\.env:2:1\)/);
-    const json = runJson<{ keys: { source: { written: string; refs: { name: string; location?: { file: string; line: number } }[] } }[] }>(['config', 'front', '--env', 'prod', '--explain', 'CART_ADDR'], repo.dir).json;
-    assert.deepEqual(json.keys[0]!.source.refs.map((r) => [r.name, r.location?.line]), [['CART_HOST', 1], ['CART_PORT', 2]]);
+    const json = runJson<{ keys: { source: { written: string; refs: { name: string; location?: { file: string; line: number } }[] } }[] }>(
+      ['config', 'front', '--env', 'prod', '--explain', 'CART_ADDR'],
+      repo.dir,
+    ).json;
+    assert.deepEqual(
+      json.keys[0]!.source.refs.map((r) => [r.name, r.location?.line]),
+      [
+        ['CART_HOST', 1],
+        ['CART_PORT', 2],
+      ],
+    );
   });
 
   test('a changed variable changes every key built from it, in every service that reads it; one still overridden is a shadowed change', () => {
@@ -96,10 +110,19 @@ describe('references in dotenv sources', () => {
     const check = runJson<{ findings: Finding[] }>(['check', '--env', 'prod', '--from', v1, '--intent', 'cart moves'], repo.dir);
     assert.equal(check.code, 1);
     const shadowed = check.json.findings.filter((f) => f.rule === 'config/shadowed-change');
-    assert.deepEqual(shadowed.map((f) => [f.service, f.key, f.location?.file]), [['checkout', 'CART_ADDR', 'tranche.yaml']]);
+    assert.deepEqual(
+      shadowed.map((f) => [f.service, f.key, f.location?.file]),
+      [['checkout', 'CART_ADDR', 'tranche.yaml']],
+    );
     assert.match(shadowed[0]!.message, /changed CART_ADDR cart:7070 → cart:8080 .* but env\.prod still sets cart:7070/);
-    const plan = runJson<{ batches: { steps: { service: string; change: string }[] }[] }>(['plan', '--env', 'prod', '--from', v1, '--intent', 'x'], repo.dir).json;
-    assert.deepEqual(plan.batches.flatMap((b) => b.steps.map((s) => `${s.service} ${s.change}`)), ['front config']);
+    const plan = runJson<{ batches: { steps: { service: string; change: string }[] }[] }>(
+      ['plan', '--env', 'prod', '--from', v1, '--intent', 'x'],
+      repo.dir,
+    ).json;
+    assert.deepEqual(
+      plan.batches.flatMap((b) => b.steps.map((s) => `${s.service} ${s.change}`)),
+      ['front config'],
+    );
   });
 
   test('a reference to a variable nothing sets is config/undefined-ref, located; single quotes keep "$" literal', () => {
@@ -107,7 +130,10 @@ describe('references in dotenv sources', () => {
     repo.write({ 'services/front/deploy/dev.env': "CART_ADDR=${CART_HOST}:${CART_PROT}\nLITERAL='${NOT_A_REF}'\n" }).commit('typo');
     const check = runJson<{ findings: Finding[] }>(['check', '--env', 'dev', '--intent', 'x'], repo.dir);
     const undefinedRefs = check.json.findings.filter((f) => f.rule === 'config/undefined-ref');
-    assert.deepEqual(undefinedRefs.map((f) => [f.service, f.key, f.location?.file, f.location?.line]), [['front', 'CART_ADDR', 'services/front/deploy/dev.env', 1]]);
+    assert.deepEqual(
+      undefinedRefs.map((f) => [f.service, f.key, f.location?.file, f.location?.line]),
+      [['front', 'CART_ADDR', 'services/front/deploy/dev.env', 1]],
+    );
     assert.match(undefinedRefs[0]!.message, /builds CART_ADDR from \$\{CART_PROT\}, which nothing sets in dev/);
     assert.equal(check.code, 1);
   });

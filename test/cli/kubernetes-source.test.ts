@@ -73,13 +73,19 @@ function fleet() {
 }
 
 describe('kubernetes sources', () => {
-  test('what the container gets, located; a Secret\'s value and what is built from it never shown; a fieldRef set at run time', () => {
+  test("what the container gets, located; a Secret's value and what is built from it never shown; a fieldRef set at run time", () => {
     const { repo } = fleet();
     const config = runCli(['config', 'api', '--env', 'prod'], repo.dir);
     assert.equal(config.code, 0, config.stderr);
     assert.match(config.stdout, /LOG_LEVEL +info +k8s\/prod\/config\.yaml:6/);
     assert.match(config.stdout, /POD_IP +\(set at run time/);
-    for (const command of [['config', 'api', '--env', 'prod'], ['config', 'api', '--env', 'prod', '--json'], ['config', 'api', '--env', 'prod', '--explain', 'DB_URL'], ['drift', '--values'], ['check', '--env', 'prod', '--json']]) {
+    for (const command of [
+      ['config', 'api', '--env', 'prod'],
+      ['config', 'api', '--env', 'prod', '--json'],
+      ['config', 'api', '--env', 'prod', '--explain', 'DB_URL'],
+      ['drift', '--values'],
+      ['check', '--env', 'prod', '--json'],
+    ]) {
       const out = runCli(command, repo.dir);
       assert.doesNotMatch(out.stdout + out.stderr, /hunter2|aHVudGVyMi1zM2NyZXQ/, command.join(' '));
     }
@@ -96,7 +102,12 @@ describe('kubernetes sources', () => {
     assert.match(broken.stderr, /k8s\/prod\/config\.yaml:\d+:\d+: /);
     assert.doesNotMatch(broken.stderr, /hunter2|aHVudGVy/);
     assert.equal(existsSync(join(repo.dir, '.tranche')), false, 'nothing created');
-    repo.write({ 'k8s/prod/config.yaml': CONFIG, 'tranche.yaml': MANIFEST.replace('- kubernetes: ../../k8s/{env}', '- kubernetes: ../../k8s/{env}\n          workload: apii') }).commit('typo');
+    repo
+      .write({
+        'k8s/prod/config.yaml': CONFIG,
+        'tranche.yaml': MANIFEST.replace('- kubernetes: ../../k8s/{env}', '- kubernetes: ../../k8s/{env}\n          workload: apii'),
+      })
+      .commit('typo');
     const typo = runCli(['validate'], repo.dir);
     assert.equal(typo.code, 2);
     assert.match(typo.stderr, /tranche\.yaml:16:\d+: .*apii/);

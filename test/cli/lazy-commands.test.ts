@@ -34,7 +34,10 @@ describe('start-up', () => {
     test(`tranche ${args.join(' ')} lists every command and loads none of them`, (t) => {
       const { stdout, modules } = modulesOf(t, args);
       for (const entry of COMMAND_ENTRIES) assert.match(stdout, new RegExp(`^  ${entry.name} +${entry.summary.slice(0, 20)}`, 'm'));
-      assert.ok(modules.some((url) => url.endsWith('/dist/src/cli/main.js')), 'the recorder saw main.js');
+      assert.ok(
+        modules.some((url) => url.endsWith('/dist/src/cli/main.js')),
+        'the recorder saw main.js',
+      );
       assert.deepEqual(commandModules(modules), []);
       assert.deepEqual(heavyModules(modules), []);
     });

@@ -43,7 +43,11 @@ function lastRelease(f: RolloutFleet): string {
 }
 
 /** The rules of the findings recorded about `service`, with their severity. */
-const rulesOf = (show: ShowJson, service: string) => show.findings.filter((x) => x.service === service).map((x) => `${x.rule} ${x.severity}`).sort();
+const rulesOf = (show: ShowJson, service: string) =>
+  show.findings
+    .filter((x) => x.service === service)
+    .map((x) => `${x.rule} ${x.severity}`)
+    .sort();
 
 /** What the process on `port` answers (one request, no keep-alive). */
 function answer(port: number): Promise<string> {
@@ -69,7 +73,10 @@ describe('liveness in the gates, end to end with the local driver', () => {
       process.map((c) => [c.service, c.gate, c.ok, c.message]),
       [['alpha', 'health', true, `pid ${f.currentPid('alpha')} is alive and listens on port ${f.ports.get('alpha')}`]],
     );
-    assert.deepEqual(show.findings.filter((x) => x.rule.startsWith('check/')), []);
+    assert.deepEqual(
+      show.findings.filter((x) => x.rule.startsWith('check/')),
+      [],
+    );
   });
 
   test('a port another process holds before the start is check/port-in-use naming its pid; the batch is rolled back and the previous version serves again', async (t) => {
@@ -86,7 +93,9 @@ describe('liveness in the gates, end to end with the local driver', () => {
     assert.equal(apply.code, 1, apply.stdout + apply.stderr);
     assert.match(
       apply.stdout,
-      new RegExp(`failed — batch 1 failed \\(alpha: check/port-in-use: deploy failed: port ${taken} of alpha is held by another process: pid ${holder.pid}\\b.*so alpha was not started\\); batch 1 was rolled back`),
+      new RegExp(
+        `failed — batch 1 failed \\(alpha: check/port-in-use: deploy failed: port ${taken} of alpha is held by another process: pid ${holder.pid}\\b.*so alpha was not started\\); batch 1 was rolled back`,
+      ),
     );
     assert.doesNotMatch(apply.stdout + apply.stderr, LYING_HEALTH);
     assert.equal(await f.version('alpha'), 'v1', 'the previous version serves again on its own port');
@@ -114,7 +123,10 @@ describe('liveness in the gates, end to end with the local driver', () => {
     const apply = f.run(APPLY);
     assert.equal(apply.code, 1, apply.stdout + apply.stderr);
     // The driver waits for the process to listen on its port or to exit: it sees the exit.
-    assert.match(apply.stdout, /failed — batch 1 failed \(alpha: check\/exited: deploy failed: alpha's process \(pid \d+\) exited with code 3\); batch 1 was rolled back/);
+    assert.match(
+      apply.stdout,
+      /failed — batch 1 failed \(alpha: check\/exited: deploy failed: alpha's process \(pid \d+\) exited with code 3\); batch 1 was rolled back/,
+    );
     assert.match(
       apply.stderr,
       /alpha's process \(pid \d+\) exited with code 3; last lines of its log \(\S+service\.log\):\n\s+starting v2\n\s+fatal: the ledger refused TOKEN=\[secret\]\n/,

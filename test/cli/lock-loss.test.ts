@@ -56,7 +56,12 @@ function summaryLine(stdout: string): { id: string; status: string; summary: str
 const lockLost = (journal: ShowJson['journal']) => journal.filter((e) => e.kind === 'release' && e.event === 'lock-lost');
 
 /** a, b, c deployed one per batch at v1; v2 committed, b's behaving as `v2b`. */
-async function fleetOnV1(t: TestContext, onFailure: OnFailure, v2b: Parameters<RolloutFleet['setVersion']>[2], options: { bake?: string; slowV1b?: number } = {}): Promise<RolloutFleet> {
+async function fleetOnV1(
+  t: TestContext,
+  onFailure: OnFailure,
+  v2b: Parameters<RolloutFleet['setVersion']>[2],
+  options: { bake?: string; slowV1b?: number } = {},
+): Promise<RolloutFleet> {
   const f = await RolloutFleet.create({ services: ['a', 'b', 'c'].map((name) => ({ name })), batchSize: 1, onFailure });
   t.after(() => f.dispose());
   if (options.slowV1b) f.setVersion('b', 'v1', { kind: 'slow-start', ms: options.slowV1b });
@@ -92,9 +97,15 @@ describe('the lock lost under a running release', () => {
     assert.equal(code, 1, stdout + stderr);
     assert.doesNotMatch(stderr, NO_STACK);
     const line = summaryLine(stdout);
-    assert.deepEqual([line.status, line.summary], ['failed', 'the lock on dev was lost during batch 1 (taken again: nobody held it); batch 1 was rolled back (on_failure: rollback-batch)']);
+    assert.deepEqual(
+      [line.status, line.summary],
+      ['failed', 'the lock on dev was lost during batch 1 (taken again: nobody held it); batch 1 was rolled back (on_failure: rollback-batch)'],
+    );
     const shown = fleet.json<ShowJson>(['show', line.id]).json;
-    assert.deepEqual(lockLost(shown.journal).map((e) => [e.batch, e.detail?.retaken]), [[1, true]]);
+    assert.deepEqual(
+      lockLost(shown.journal).map((e) => [e.batch, e.detail?.retaken]),
+      [[1, true]],
+    );
     assert.deepEqual(fleet.deployed(), { a: fleet.v1, b: fleet.v1, c: fleet.v1 }, 'a is back on v1');
     assert.equal(fleet.json<{ lock: unknown }>(['status', '--env', 'dev']).json.lock, null, 'the lock taken again was released');
   });
@@ -110,7 +121,10 @@ describe('the lock lost under a running release', () => {
     const { code, stdout, stderr } = await apply.exited;
     assert.equal(code, 3, stdout + stderr);
     assert.doesNotMatch(stderr, NO_STACK);
-    assert.match(stderr, /error: the lock on dev was lost during batch 2 \(release \S+\), and mallory@elsewhere \(pid 4242\) holds it now: this tranche stopped there and wrote nothing more\. Once they are done, run tranche status --env dev, then tranche resume --env dev/);
+    assert.match(
+      stderr,
+      /error: the lock on dev was lost during batch 2 \(release \S+\), and mallory@elsewhere \(pid 4242\) holds it now: this tranche stopped there and wrote nothing more\. Once they are done, run tranche status --env dev, then tranche resume --env dev/,
+    );
     assert.equal(await journalLength(f.dir, id), written, 'nothing was journaled after the lock was lost');
 
     const locked = f.run(['resume', '--env', 'dev', '--yes']);
@@ -132,9 +146,18 @@ describe('the lock lost under a running release', () => {
     assert.equal(code, 3, stdout + stderr);
     assert.match(stderr, LOST);
     const line = summaryLine(stdout);
-    assert.deepEqual([line.status, line.summary], ['paused', 'the lock on dev was lost during batch 1 (taken again: nobody held it); paused (on_failure: pause): tranche resume --env dev goes on from there, or tranche rollback --env dev']);
+    assert.deepEqual(
+      [line.status, line.summary],
+      [
+        'paused',
+        'the lock on dev was lost during batch 1 (taken again: nobody held it); paused (on_failure: pause): tranche resume --env dev goes on from there, or tranche rollback --env dev',
+      ],
+    );
     const shown = f.json<ShowJson>(['show', line.id]).json;
-    assert.deepEqual(lockLost(shown.journal).map((e) => e.batch), [1]);
+    assert.deepEqual(
+      lockLost(shown.journal).map((e) => e.batch),
+      [1],
+    );
     assert.ok(!shown.journal.some((e) => e.kind === 'batch' && e.event === 'succeeded'), 'the bake was cut short: batch 1 never passed');
     assert.equal(await f.version('a'), 'v2');
     assert.equal(await f.version('b'), 'v1');
@@ -152,8 +175,14 @@ describe('the lock lost under a running release', () => {
     assert.equal(line.status, 'failed');
     assert.match(line.summary, /^batch 2 failed \(b: .*\); batch 2 was rolled back$/);
     const shown = f.json<ShowJson>(['show', line.id]).json;
-    assert.deepEqual(lockLost(shown.journal).map((e) => [e.batch, e.detail?.during]), [[2, 'rollback']]);
-    assert.deepEqual(shown.journal.filter((e) => e.service === 'b').map((e) => `${e.kind} ${e.event}`), ['deploy started', 'deploy succeeded', 'rollback started', 'rollback succeeded']);
+    assert.deepEqual(
+      lockLost(shown.journal).map((e) => [e.batch, e.detail?.during]),
+      [[2, 'rollback']],
+    );
+    assert.deepEqual(
+      shown.journal.filter((e) => e.service === 'b').map((e) => `${e.kind} ${e.event}`),
+      ['deploy started', 'deploy succeeded', 'rollback started', 'rollback succeeded'],
+    );
     assert.equal(await f.version('b'), 'v1', 'b restored, and its gates passed after the lock was taken again');
   });
 });

@@ -39,7 +39,13 @@ describe('an internal error', () => {
 
   test('--debug is taken by every command, and shows nothing more when nothing fails', async () => {
     let stdout = '';
-    const code = await main(['version', '--debug'], { env: {}, cwd: '/', stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => assert.fail('nothing on stderr') }, confirm: async () => false });
+    const code = await main(['version', '--debug'], {
+      env: {},
+      cwd: '/',
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: () => assert.fail('nothing on stderr') },
+      confirm: async () => false,
+    });
     assert.equal(code, 0);
     assert.match(stdout, /^tranche \d+\.\d+\.\d+/);
   });

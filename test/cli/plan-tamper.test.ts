@@ -49,7 +49,10 @@ describe('tranche apply of a saved plan', () => {
     const file = join(plans, 'plan.json');
     expectOk(f.run(['plan', '--env', 'dev', '-o', file]), 'plan -o');
     const saved = JSON.parse(readFileSync(file, 'utf8')) as PlanFile;
-    assert.deepEqual(saved.batches.map((b) => b.services), [['alpha'], ['beta']]);
+    assert.deepEqual(
+      saved.batches.map((b) => b.services),
+      [['alpha'], ['beta']],
+    );
     const pids = [f.currentPid('alpha'), f.currentPid('beta')];
     const before = releases(f);
 
@@ -61,7 +64,11 @@ describe('tranche apply of a saved plan', () => {
         new RegExp(`rollback of alpha: redeploy ${short(v2)} \\(config [^)]+\\) in the plan, redeploy ${short(v1)} \\(config [^)]+\\) now`),
       ],
       ['version', (p) => (p.batches[1]!.steps[0]!.to.commit = v1), new RegExp(`step beta in batch 2: version ${short(v1)} in the plan, ${short(v2)} now`)],
-      ['config', (p) => (p.batches[0]!.steps[0]!.to.configHash = 'sha256:0000000000000000'), /step alpha in batch 1: config sha256:0000000000000000 in the plan, hmac:[0-9a-f]{16} now/],
+      [
+        'config',
+        (p) => (p.batches[0]!.steps[0]!.to.configHash = 'sha256:0000000000000000'),
+        /step alpha in batch 1: config sha256:0000000000000000 in the plan, hmac:[0-9a-f]{16} now/,
+      ],
       [
         'order',
         (p) => {
@@ -161,7 +168,10 @@ describe('tranche apply of a saved plan', () => {
     const refused = f.run(['apply', file, '--yes']);
     assert.equal(refused.code, 2, refused.stdout + refused.stderr);
     assert.match(refused.stderr, REFUSED);
-    assert.match(refused.stderr, /check\/preflight-failed alpha: check "downstream answers" fails with the new config, before anything restarts: .* — new since the plan: a pre-flight check run now/);
+    assert.match(
+      refused.stderr,
+      /check\/preflight-failed alpha: check "downstream answers" fails with the new config, before anything restarts: .* — new since the plan: a pre-flight check run now/,
+    );
     assert.doesNotMatch(refused.stderr, NO_STACK);
     await assert.rejects(f.work('alpha'), 'nothing was deployed');
     assert.equal(releases(f), 0);
@@ -180,7 +190,7 @@ describe('tranche apply of a saved plan', () => {
     assert.equal(applied.code, 0, applied.stderr);
     const db = new Database(join(f.dir, '.tranche', 'state.db'));
     try {
-      db.prepare("UPDATE releases SET plan = json_set(plan, '$.batches[0].steps[0].rollback', json('{\"action\": \"redeploy\"}'))").run();
+      db.prepare('UPDATE releases SET plan = json_set(plan, \'$.batches[0].steps[0].rollback\', json(\'{"action": "redeploy"}\'))').run();
     } finally {
       db.close();
     }
@@ -206,8 +216,16 @@ describe('tranche apply of a saved plan', () => {
       ['policy', (p) => (p.policy.bake = '5s'), /policy\.bake must be an integer, found the string "5s" \(at \/policy\/bake\)/],
       ['findings', (p) => (p.findings = [7]), /findings\.0 must be a map, found the integer 7 \(at \/findings\/0\)/],
       ['step', (p) => (p.batches[0].steps[0].to = 5), /batches\.0\.steps\.0\.to must be a map, found the integer 5 \(at \/batches\/0\/steps\/0\/to\)/],
-      ['rollback', (p) => (p.batches[0].steps[0].rollback = { action: 'redeploy' }), /batches\.0\.steps\.0\.rollback is missing the required key to \(at \/batches\/0\/steps\/0\/rollback\)/],
-      ['sanity', (p) => (p.batches[0].gates.sanity.alpha[0] = { name: 'x' }), /batches\.0\.gates\.sanity\.alpha\.0 must be a string, found a map \(at \/batches\/0\/gates\/sanity\/alpha\/0\)/],
+      [
+        'rollback',
+        (p) => (p.batches[0].steps[0].rollback = { action: 'redeploy' }),
+        /batches\.0\.steps\.0\.rollback is missing the required key to \(at \/batches\/0\/steps\/0\/rollback\)/,
+      ],
+      [
+        'sanity',
+        (p) => (p.batches[0].gates.sanity.alpha[0] = { name: 'x' }),
+        /batches\.0\.gates\.sanity\.alpha\.0 must be a string, found a map \(at \/batches\/0\/gates\/sanity\/alpha\/0\)/,
+      ],
       ['commit', (p) => (p.to.commit = '--upload-pack=touch /tmp/pwned'), /to\.commit: "--upload-pack=touch \/tmp\/pwned" is not a git commit id/],
       ['basis', (p) => (p.basis = null), /basis must be a map, found nothing \(null\) \(at \/basis\)/],
     ];
@@ -223,7 +241,12 @@ describe('tranche apply of a saved plan', () => {
     // The line and column are those of the value in the file.
     const step = f.run(['apply', join(plans, 'step.json'), '--yes']);
     const [line, column] = /step\.json:(\d+):(\d+): /.exec(step.stderr)!.slice(1).map(Number);
-    assert.equal(readFileSync(join(plans, 'step.json'), 'utf8').split('\n')[line! - 1]!.slice(column! - 1), '"to": 5,'.slice(6));
+    assert.equal(
+      readFileSync(join(plans, 'step.json'), 'utf8')
+        .split('\n')
+        [line! - 1]!.slice(column! - 1),
+      '"to": 5,'.slice(6),
+    );
 
     writeFileSync(join(plans, 'cut.json'), readFileSync(file, 'utf8').slice(0, 200));
     writeFileSync(join(plans, 'latin1.json'), Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]));
@@ -237,7 +260,11 @@ describe('tranche apply of a saved plan', () => {
       assert.doesNotMatch(result.stderr, NO_STACK);
     }
     // tranche plan made the fleet's fingerprint key there, and nothing else may be.
-    assert.deepEqual(readdirSync(join(f.dir, '.tranche')).sort(), ['.gitignore', 'fingerprint.key'], 'a refused plan file creates no state store and deploys nothing');
+    assert.deepEqual(
+      readdirSync(join(f.dir, '.tranche')).sort(),
+      ['.gitignore', 'fingerprint.key'],
+      'a refused plan file creates no state store and deploys nothing',
+    );
     assert.ok(!existsSync('/tmp/pwned'));
   });
 });

@@ -60,7 +60,12 @@ describe('one release definition', () => {
 
     const dodge = fleet.run([...APPLY, '--scope', 'config', '--from', 'HEAD']);
     assert.equal(dodge.code, 2, dodge.stdout + dodge.stderr);
-    assert.match(dodge.stderr, new RegExp(`apply --from HEAD \\(${v2.slice(0, 7)}\\): not every service of dev runs it — a runs ${fleet.v1.slice(0, 7)}, b runs ${fleet.v1.slice(0, 7)}, c runs ${fleet.v1.slice(0, 7)}`));
+    assert.match(
+      dodge.stderr,
+      new RegExp(
+        `apply --from HEAD \\(${v2.slice(0, 7)}\\): not every service of dev runs it — a runs ${fleet.v1.slice(0, 7)}, b runs ${fleet.v1.slice(0, 7)}, c runs ${fleet.v1.slice(0, 7)}`,
+      ),
+    );
     assert.deepEqual(fleet.deployed(), { a: fleet.v1, b: fleet.v1, c: fleet.v1 }, 'nothing was deployed');
 
     // A plan made from a what-if does not hold for apply: what is recorded is not what it assumed.
@@ -68,7 +73,10 @@ describe('one release definition', () => {
     assert.equal(plan.code, 0, plan.stdout + plan.stderr);
     const stale = fleet.run(['apply', '--env', 'dev', '--yes', 'what-if.json']);
     assert.equal(stale.code, 2, stale.stdout + stale.stderr);
-    assert.match(stale.stderr, /the plan in what-if\.json is not the release apply would deploy now; nothing was deployed:\n {2}what runs in dev is not what the plan started from: a at [0-9a-f]{7} \(config [^)]+\) in the plan, at [0-9a-f]{7} \(config [^)]+\) now/);
+    assert.match(
+      stale.stderr,
+      /the plan in what-if\.json is not the release apply would deploy now; nothing was deployed:\n {2}what runs in dev is not what the plan started from: a at [0-9a-f]{7} \(config [^)]+\) in the plan, at [0-9a-f]{7} \(config [^)]+\) now/,
+    );
 
     // On check, --from is the what-if it says it is.
     const whatIf = fleet.run(['check', '--env', 'dev', '--from', 'HEAD', '--scope', 'config', '--intent', 'x']);
@@ -84,7 +92,10 @@ describe('one release definition', () => {
     assert.equal(fleet.run(APPLY).code, 0);
     assert.deepEqual(fleet.deployed(), { a: v2, b: fleet.v1, c: fleet.v1 });
     const status = fleet.run(['status', '--env', 'dev']);
-    assert.match(status.stdout, new RegExp(`dev: 3 services recorded as deployed, at 2 deployed revisions: ${fleet.v1.slice(0, 7)} \\(2 services\\), ${v2.slice(0, 7)} \\(1 service\\)`));
+    assert.match(
+      status.stdout,
+      new RegExp(`dev: 3 services recorded as deployed, at 2 deployed revisions: ${fleet.v1.slice(0, 7)} \\(2 services\\), ${v2.slice(0, 7)} \\(1 service\\)`),
+    );
 
     assert.equal(fleet.run(['freeze', '--env', 'dev', '--reason', 'migration', '--allow-scope', 'config']).code, 0);
     const v3 = fleet.commit('b: more logs', { 'services/b/config/dev.yaml': 'LOG_LEVEL: debug\n' });
@@ -94,10 +105,16 @@ describe('one release definition', () => {
     const check = fleet.json<{ findings: Finding[] }>(['check', '--env', 'dev', '--scope', 'config', '--intent', 'more logs']);
     assert.equal(check.code, 0, JSON.stringify(check.json.findings));
     const plan = fleet.json<PlanJson>(['plan', '--env', 'dev', '--scope', 'config', '--intent', 'more logs']);
-    assert.deepEqual(plan.json.batches.map((b) => [b.kind, b.steps.map((s) => `${s.service} ${s.change}`)]), [['config', ['b config']]]);
+    assert.deepEqual(
+      plan.json.batches.map((b) => [b.kind, b.steps.map((s) => `${s.service} ${s.change}`)]),
+      [['config', ['b config']]],
+    );
     const changes = fleet.json<ChangesJson>(['changes', '--env', 'dev']).json;
     assert.equal(changes.from, undefined, 'the services run two revisions');
-    assert.deepEqual(changes.services.map((s) => [s.service, s.from?.commit, s.kinds]), [['b', fleet.v1, ['config']]]);
+    assert.deepEqual(
+      changes.services.map((s) => [s.service, s.from?.commit, s.kinds]),
+      [['b', fleet.v1, ['config']]],
+    );
 
     const apply = fleet.run([...APPLY, '--scope', 'config']);
     assert.equal(apply.code, 0, apply.stdout + apply.stderr);
@@ -122,13 +139,19 @@ describe('one release definition', () => {
     fleet.commit('b: no config file any more', { 'tranche.yaml': manifest.slice(0, sources) + manifest.slice(end) });
     const changes = fleet.json<ChangesJson>(['changes', '--env', 'dev']).json;
     const bChanges = changes.services.find((s) => s.service === 'b')!;
-    assert.deepEqual(bChanges.files.map((f) => [f.status, f.path, f.kind]), [['D', 'services/b/config/dev.yaml', 'config'], ['M', 'tranche.yaml', 'config']]);
+    assert.deepEqual(
+      bChanges.files.map((f) => [f.status, f.path, f.kind]),
+      [
+        ['D', 'services/b/config/dev.yaml', 'config'],
+        ['M', 'tranche.yaml', 'config'],
+      ],
+    );
     assert.deepEqual(bChanges.kinds, ['config']);
     const check = fleet.json<{ findings: Finding[] }>(['check', '--env', 'dev', '--scope', 'config', '--intent', 'x']);
     assert.equal(check.code, 0, JSON.stringify(check.json.findings));
   });
 
-  test('a saved plan is judged on today\'s findings: an error that appeared since refuses it (exit 2), as new since the plan', () => {
+  test("a saved plan is judged on today's findings: an error that appeared since refuses it (exit 2), as new since the plan", () => {
     const fleet = execFleet(repos);
     assert.equal(fleet.run(APPLY).code, 0);
     fleet.commit('a: v2', { 'services/a/index.js': 'a v2\n' });
@@ -136,7 +159,10 @@ describe('one release definition', () => {
     fleet.repo.write({ 'services/a/index.js': 'a v2, and a change nobody committed\n' });
     const apply = fleet.run(['apply', '--env', 'dev', '--yes', '../plan.json']);
     assert.equal(apply.code, 2, apply.stdout + apply.stderr);
-    assert.match(apply.stderr, /the plan in \.\.\/plan\.json is not the release apply would deploy now; nothing was deployed:\n {2}error findings now that the plan does not show:\n {4}change\/uncommitted a: /);
+    assert.match(
+      apply.stderr,
+      /the plan in \.\.\/plan\.json is not the release apply would deploy now; nothing was deployed:\n {2}error findings now that the plan does not show:\n {4}change\/uncommitted a: /,
+    );
     assert.deepEqual(fleet.deployed(), { a: fleet.v1, b: fleet.v1, c: fleet.v1 }, 'nothing was deployed');
   });
 
@@ -145,9 +171,10 @@ describe('one release definition', () => {
     assert.equal(fleet.run(APPLY).code, 0);
     fleet.commit('b: prod log level', { 'services/b/config/prod.yaml': 'LOG_LEVEL: warn\n' });
     const changes = fleet.json<ChangesJson>(['changes', '--env', 'dev']).json;
-    assert.deepEqual(changes.services.map((s) => [s.service, s.kinds, s.files.map((f) => [f.path, f.kind, f.noEffectHere ?? false])]), [
-      ['b', [], [['services/b/config/prod.yaml', 'config', true]]],
-    ]);
+    assert.deepEqual(
+      changes.services.map((s) => [s.service, s.kinds, s.files.map((f) => [f.path, f.kind, f.noEffectHere ?? false])]),
+      [['b', [], [['services/b/config/prod.yaml', 'config', true]]]],
+    );
     const plan = fleet.json<PlanJson>(['plan', '--env', 'dev']).json;
     assert.deepEqual(plan.batches, []);
     assert.equal(fleet.run(['freeze', '--env', 'dev', '--reason', 'no changes at all']).code, 0);
@@ -155,10 +182,18 @@ describe('one release definition', () => {
   });
 
   test('a lockfile, or the dependency fields of package.json, are deps; any other edit of package.json is code', () => {
-    const pkg = (deps: Record<string, string>, scripts: Record<string, string> = { start: 'node index.js' }) => `${JSON.stringify({ name: 'a', scripts, dependencies: deps }, null, 2)}\n`;
-    const fleet = execFleet(repos, { 'services/a/package.json': pkg({ ms: '2.1.2' }), 'services/a/go.mod': 'module example.com/a\n\ngo 1.22\n\nrequire example.com/x v1.0.0\n' });
-    const bump = fleet.commit('bump ms', { 'services/a/package.json': pkg({ ms: '2.1.3' }), 'services/a/go.mod': 'module example.com/a\n\ngo 1.22\n\nrequire (\n\texample.com/x v1.1.0 // indirect\n)\n' });
-    const kinds = (from: string, to: string) => fleet.json<ChangesJson>(['changes', '--env', 'dev', '--from', from, '--to', to]).json.services.map((s) => [s.service, s.kinds]);
+    const pkg = (deps: Record<string, string>, scripts: Record<string, string> = { start: 'node index.js' }) =>
+      `${JSON.stringify({ name: 'a', scripts, dependencies: deps }, null, 2)}\n`;
+    const fleet = execFleet(repos, {
+      'services/a/package.json': pkg({ ms: '2.1.2' }),
+      'services/a/go.mod': 'module example.com/a\n\ngo 1.22\n\nrequire example.com/x v1.0.0\n',
+    });
+    const bump = fleet.commit('bump ms', {
+      'services/a/package.json': pkg({ ms: '2.1.3' }),
+      'services/a/go.mod': 'module example.com/a\n\ngo 1.22\n\nrequire (\n\texample.com/x v1.1.0 // indirect\n)\n',
+    });
+    const kinds = (from: string, to: string) =>
+      fleet.json<ChangesJson>(['changes', '--env', 'dev', '--from', from, '--to', to]).json.services.map((s) => [s.service, s.kinds]);
     assert.deepEqual(kinds(fleet.v1, bump), [['a', ['deps']]]);
     const scripts = fleet.commit('start differently', { 'services/a/package.json': pkg({ ms: '2.1.3' }, { start: 'node --inspect index.js' }) });
     assert.deepEqual(kinds(bump, scripts), [['a', ['code']]]);
@@ -178,24 +213,36 @@ describe('one release definition', () => {
     const check = fleet.json<{ findings: Finding[] }>(['check', '--env', 'dev', '--intent', 'feature']);
     assert.equal(check.code, 1);
     const reverts = check.json.findings.filter((f) => f.rule === 'change/reverts-deployed');
-    assert.deepEqual(reverts.map((f) => [f.service, f.severity, f.location?.file]), [['b', 'error', 'services/b/index.js']]);
-    assert.match(reverts[0]!.message, new RegExp(`releasing the target would undo ${hotfix.slice(0, 7)} "b: hotfix for the outage" \\(Ana\\) in services/b/index.js`));
+    assert.deepEqual(
+      reverts.map((f) => [f.service, f.severity, f.location?.file]),
+      [['b', 'error', 'services/b/index.js']],
+    );
+    assert.match(
+      reverts[0]!.message,
+      new RegExp(`releasing the target would undo ${hotfix.slice(0, 7)} "b: hotfix for the outage" \\(Ana\\) in services/b/index.js`),
+    );
     assert.equal(fleet.run(APPLY).code, 1, 'apply refuses it');
 
     // A cherry-pick of the hotfix into main, then more work on the same file: the hotfix is not undone.
     fleet.repo.git('-c', 'user.name=Ana', '-c', 'user.email=a@example.com', 'cherry-pick', '-x', hotfix);
     fleet.commit('b: more work', { 'services/b/index.js': 'b v1 + hotfix + more\n' });
     const picked = fleet.json<{ findings: Finding[] }>(['check', '--env', 'dev', '--intent', 'feature']);
-    assert.deepEqual(picked.json.findings.filter((f) => f.rule === 'change/reverts-deployed'), []);
+    assert.deepEqual(
+      picked.json.findings.filter((f) => f.rule === 'change/reverts-deployed'),
+      [],
+    );
     fleet.repo.git('reset', '-q', '--hard', 'HEAD~2');
 
     // Once main has the hotfix, nothing is undone.
     fleet.repo.git('merge', '-q', '--no-edit', 'hotfix');
     const merged = fleet.json<{ findings: Finding[] }>(['check', '--env', 'dev', '--intent', 'feature']);
-    assert.deepEqual(merged.json.findings.filter((f) => f.rule === 'change/reverts-deployed'), []);
+    assert.deepEqual(
+      merged.json.findings.filter((f) => f.rule === 'change/reverts-deployed'),
+      [],
+    );
   });
 
-  test('what a merge commit changes itself is the merge commit\'s, and change/unrelated names it', () => {
+  test("what a merge commit changes itself is the merge commit's, and change/unrelated names it", () => {
     const fleet = execFleet(repos);
     fleet.repo.git('checkout', '-q', '-b', 'feature');
     fleet.commit('a: feature', { 'services/a/index.js': 'a v2\n' });
@@ -207,9 +254,16 @@ describe('one release definition', () => {
 
     const changes = fleet.json<ChangesJson>(['changes', '--env', 'dev', '--from', fleet.v1]).json;
     const b = changes.services.find((s) => s.service === 'b')!;
-    assert.deepEqual(b.commits.map((c) => [c.sha, c.files]), [[merge, ['services/b/index.js']]]);
+    assert.deepEqual(
+      b.commits.map((c) => [c.sha, c.files]),
+      [[merge, ['services/b/index.js']]],
+    );
     const a = changes.services.find((s) => s.service === 'a')!;
-    assert.deepEqual(a.commits.map((c) => c.subject), ['a: feature'], 'what the merged branch brought stays its commits\'');
+    assert.deepEqual(
+      a.commits.map((c) => c.subject),
+      ['a: feature'],
+      "what the merged branch brought stays its commits'",
+    );
 
     const check = fleet.json<{ findings: Finding[] }>(['check', '--env', 'dev', '--from', fleet.v1, '--scope', 'config', '--intent', 'x']);
     const unrelated = check.json.findings.filter((f) => f.rule === 'change/unrelated' && f.service === 'b');
@@ -219,7 +273,9 @@ describe('one release definition', () => {
   test('a service whose path moved keeps its old files: none of them is owned by no service', () => {
     const fleet = execFleet(repos);
     fleet.repo.git('mv', 'services/c', 'services/c-renamed');
-    const moved = fleet.commit('move c', { 'tranche.yaml': fleet.repo.git('show', 'HEAD:tranche.yaml').replace('path: services/c\n', 'path: services/c-renamed\n') });
+    const moved = fleet.commit('move c', {
+      'tranche.yaml': fleet.repo.git('show', 'HEAD:tranche.yaml').replace('path: services/c\n', 'path: services/c-renamed\n'),
+    });
     const changes = fleet.json<ChangesJson>(['changes', '--env', 'dev', '--from', fleet.v1, '--to', moved]).json;
     assert.deepEqual(changes.unowned, []);
     const c = changes.services.find((s) => s.service === 'c')!;
@@ -234,7 +290,10 @@ describe('one release definition', () => {
       'services/bee/config/dev.yaml': 'LOG_LEVEL: debug\n',
     });
     const b = fleet.json<ChangesJson>(['changes', '--env', 'dev', '--from', moved, '--to', bee]).json.services.find((s) => s.service === 'b')!;
-    assert.deepEqual(b.files.filter((f) => f.path.includes('config/')).map((f) => f.kind), b.files.filter((f) => f.path.includes('config/')).map(() => 'config'));
+    assert.deepEqual(
+      b.files.filter((f) => f.path.includes('config/')).map((f) => f.kind),
+      b.files.filter((f) => f.path.includes('config/')).map(() => 'config'),
+    );
     assert.ok(b.files.some((f) => f.path === 'services/bee/config/dev.yaml' || f.from === 'services/b/config/dev.yaml'));
   });
 
@@ -242,7 +301,12 @@ describe('one release definition', () => {
     const fleet = execFleet(repos);
     assert.equal(fleet.run(APPLY).code, 0);
     const manifest = fleet.repo.git('show', 'HEAD:tranche.yaml');
-    const d = manifest.slice(manifest.indexOf('  c:\n')).replaceAll('services/c', 'services/d').replace('  c:\n', '  d:\n').replace('7103', '7104').replaceAll('GATE_C', 'GATE_D');
+    const d = manifest
+      .slice(manifest.indexOf('  c:\n'))
+      .replaceAll('services/c', 'services/d')
+      .replace('  c:\n', '  d:\n')
+      .replace('7103', '7104')
+      .replaceAll('GATE_C', 'GATE_D');
     fleet.commit('add d', { 'tranche.yaml': `${manifest}\n${d}\n`, 'services/d/index.js': 'd v1\n' });
     const text = fleet.run(['changes', '--env', 'dev']).stdout;
     assert.match(text, new RegExp(`tranche changes: dev, deployed \\(${fleet.v1.slice(0, 7)}\\) → HEAD`));
@@ -265,8 +329,14 @@ describe('fail closed', () => {
     const check = fleet.json<{ findings: Finding[] }>(['check', '--env', 'dev', '--intent', 'x']);
     assert.equal(check.code, 1);
     const unreadable = check.json.findings.filter((f) => f.rule === 'change/unreadable');
-    assert.deepEqual(unreadable.map((f) => f.service), ['b']);
-    assert.match(unreadable[0]!.message, new RegExp(`what b runs in dev \\(${gone.slice(0, 7)}\\) cannot be read: commit ${gone.slice(0, 7)} is not in this repository`));
+    assert.deepEqual(
+      unreadable.map((f) => f.service),
+      ['b'],
+    );
+    assert.match(
+      unreadable[0]!.message,
+      new RegExp(`what b runs in dev \\(${gone.slice(0, 7)}\\) cannot be read: commit ${gone.slice(0, 7)} is not in this repository`),
+    );
     assert.match(unreadable[0]!.message, /config\/shadowed-change, .*cannot be evaluated/);
     const changes = fleet.json<ChangesJson>(['changes', '--env', 'dev']).json;
     assert.match(changes.services.find((s) => s.service === 'b')!.unreadable ?? '', /is not in this repository/);
@@ -275,12 +345,20 @@ describe('fail closed', () => {
   test('a deployed lockfile that does not parse is change/unreadable, naming the file', () => {
     const fleet = execFleet(repos, { 'services/a/package-lock.json': '{ "lockfileVersion": 3, "packages": {' });
     assert.equal(fleet.run(APPLY).code, 0);
-    const lock = { name: 'a', lockfileVersion: 3, requires: true, packages: { '': { name: 'a', dependencies: { ms: '2.1.3' } }, 'node_modules/ms': { version: '2.1.3' } } };
+    const lock = {
+      name: 'a',
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': { name: 'a', dependencies: { ms: '2.1.3' } }, 'node_modules/ms': { version: '2.1.3' } },
+    };
     fleet.commit('a: a lockfile that parses', { 'services/a/package-lock.json': `${JSON.stringify(lock, null, 2)}\n` });
     const check = fleet.json<{ findings: Finding[] }>(['check', '--env', 'dev', '--intent', 'x']);
     assert.equal(check.code, 1);
     const unreadable = check.json.findings.filter((f) => f.rule === 'change/unreadable');
-    assert.deepEqual(unreadable.map((f) => [f.service, f.location?.file]), [['a', 'services/a/package-lock.json']]);
+    assert.deepEqual(
+      unreadable.map((f) => [f.service, f.location?.file]),
+      [['a', 'services/a/package-lock.json']],
+    );
     assert.match(unreadable[0]!.message, /the lockfile services\/a\/package-lock\.json that a runs \([0-9a-f]{7}\) does not parse/);
   });
 });
@@ -293,7 +371,10 @@ describe('freeze check in CI', () => {
     assert.match(none.stderr, /freeze check reads the freezes from the state store .* pass --state postgres:\/\/… \(or set TRANCHE_STATE\)/);
     assert.equal(fleet.repo.git('status', '--porcelain', '--ignored'), '', 'no state file was created');
     // A store named with a typo is no store: exit 2, and nothing made in its place.
-    for (const [args, env] of [[['--state', 'typo/state.db'], {}], [[], { TRANCHE_STATE: 'typo/state.db' }]] as const) {
+    for (const [args, env] of [
+      [['--state', 'typo/state.db'], {}],
+      [[], { TRANCHE_STATE: 'typo/state.db' }],
+    ] as const) {
       const typo = fleet.run(['freeze', 'check', '--from', fleet.v1, ...args], env);
       assert.equal(typo.code, 2, typo.stdout + typo.stderr);
       assert.match(typo.stderr, /there is no state store at .*typo\/state\.db: a command that only reads does not create one/);
@@ -301,7 +382,10 @@ describe('freeze check in CI', () => {
     assert.equal(fleet.repo.git('status', '--porcelain', '--ignored'), '', 'nothing was created');
     const notAStore = fleet.run(['check', '--env', 'dev', '--state', './services']);
     assert.equal(notAStore.code, 2, notAStore.stdout + notAStore.stderr);
-    assert.match(notAStore.stderr, /the state store .*services is a directory, not a file: move it away, or point --state or TRANCHE_STATE at a file; nothing was touched/);
+    assert.match(
+      notAStore.stderr,
+      /the state store .*services is a directory, not a file: move it away, or point --state or TRANCHE_STATE at a file; nothing was touched/,
+    );
     assert.doesNotMatch(notAStore.stderr, /internal error/);
   });
 });
@@ -350,7 +434,11 @@ describe('output safety', () => {
     const fleet = execFleet(repos);
     assert.equal(fleet.run(APPLY).code, 0);
     fleet.commit('fix \u001b[2J\u001b]0;pwned\u0007 the \u202escreen', { 'services/a/index.js': 'a v2\n' });
-    for (const command of [['changes', '--env', 'dev'], ['check', '--env', 'dev', '--scope', 'config', '--intent', 'x'], ['plan', '--env', 'dev', '--scope', 'config']]) {
+    for (const command of [
+      ['changes', '--env', 'dev'],
+      ['check', '--env', 'dev', '--scope', 'config', '--intent', 'x'],
+      ['plan', '--env', 'dev', '--scope', 'config'],
+    ]) {
       const result = fleet.run(command);
       assert.ok(result.stdout.includes('fix \\x1b[2J\\x1b]0;pwned\\x07 the \\u202escreen'), `${command.join(' ')}: ${result.stdout}`);
       assert.doesNotMatch(result.stdout + result.stderr, /[\u0000-\u0009\u000b-\u001f\u007f\u202e]/, command.join(' '));

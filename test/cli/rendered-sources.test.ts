@@ -94,7 +94,12 @@ function kustomizeFleet() {
 }
 
 interface Changes {
-  services: { service: string; kinds: string[]; files: { path: string; kind: string; noEffectHere?: true }[]; configKeys: { key: string; from: string | null; to: string | null }[] }[];
+  services: {
+    service: string;
+    kinds: string[];
+    files: { path: string; kind: string; noEffectHere?: true }[];
+    configKeys: { key: string; from: string | null; to: string | null }[];
+  }[];
 }
 
 /** A temporary directory of the test's own, for the CLI's copies: other test files make theirs elsewhere. */
@@ -126,12 +131,22 @@ describe('kustomize sources', () => {
     const env = { TMPDIR: privateTmp() };
     const v2 = repo.write({ 'deploy/base/api.env': 'CACHE=redis:6380\n' }).commit('cache port');
     const changes = runJson<Changes>(['changes', '--env', 'prod', '--from', v1, '--to', v2], repo.dir, env).json;
-    assert.deepEqual(changes.services.map((s) => [s.service, s.kinds, s.configKeys.map((k) => `${k.key} ${k.from} → ${k.to}`), s.files.map((f) => f.path)]), [['api', ['config'], ['CACHE redis:6379 → redis:6380'], ['deploy/base/api.env']]]);
+    assert.deepEqual(
+      changes.services.map((s) => [s.service, s.kinds, s.configKeys.map((k) => `${k.key} ${k.from} → ${k.to}`), s.files.map((f) => f.path)]),
+      [['api', ['config'], ['CACHE redis:6379 → redis:6380'], ['deploy/base/api.env']]],
+    );
     const v3 = repo.write({ 'deploy/overlays/prod/patch.yaml': BASE['deploy/overlays/prod/patch.yaml'].replace('warn', 'error') }).commit('prod log level');
     const dev = runJson<Changes>(['changes', '--env', 'dev', '--from', v2, '--to', v3], repo.dir, env).json;
-    assert.deepEqual(dev.services.map((s) => [s.service, s.kinds]), [['api', []]], 'the prod overlay is not dev\'s');
+    assert.deepEqual(
+      dev.services.map((s) => [s.service, s.kinds]),
+      [['api', []]],
+      "the prod overlay is not dev's",
+    );
     const prod = runJson<Changes>(['changes', '--env', 'prod', '--from', v2, '--to', v3], repo.dir, env).json;
-    assert.deepEqual(prod.services.map((s) => s.configKeys.map((k) => `${k.key} ${k.from} → ${k.to}`)), [['LOG_LEVEL warn → error']]);
+    assert.deepEqual(
+      prod.services.map((s) => s.configKeys.map((k) => `${k.key} ${k.from} → ${k.to}`)),
+      [['LOG_LEVEL warn → error']],
+    );
     assert.deepEqual(readdirSync(env.TMPDIR), [], 'no copy of a commit is left behind');
   });
 
@@ -155,10 +170,16 @@ describe('kustomize sources', () => {
     cpSync(join(repo.dir, 'deploy/base'), join(outside, 'base'), { recursive: true });
     writeFileSync(join(outside, 'base/api.env'), 'CACHE=outside-value-93c1\n');
     const expectRefused = (link: string, target: string) => {
-      for (const command of [['config', 'api', '--env', 'dev'], ['config', 'api', '--env', 'dev', '--ref', 'HEAD']]) {
+      for (const command of [
+        ['config', 'api', '--env', 'dev'],
+        ['config', 'api', '--env', 'dev', '--ref', 'HEAD'],
+      ]) {
         const result = runCli(command, repo.dir);
         assert.equal(result.code, 2, result.stdout + result.stderr);
-        assert.ok(result.stderr.includes(`tranche.yaml:18:11: kustomize overlay deploy/overlays/dev: ${link} is a symbolic link to ${target}, outside the repository`), result.stderr);
+        assert.ok(
+          result.stderr.includes(`tranche.yaml:18:11: kustomize overlay deploy/overlays/dev: ${link} is a symbolic link to ${target}, outside the repository`),
+          result.stderr,
+        );
         assert.doesNotMatch(result.stdout + result.stderr, /outside-value-93c1/);
       }
     };
@@ -178,10 +199,18 @@ describe('kustomize sources', () => {
     const bin = mkdtempSync(join(tmpdir(), 'tranche-path-'));
     for (const tool of ['git', 'tar']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
     try {
-      const run = (path: string) => spawnSync(process.execPath, [BIN, 'config', 'api', '--env', 'prod'], { cwd: repo.dir, encoding: 'utf8', env: { PATH: path, HOME: process.env.HOME ?? '/' } });
+      const run = (path: string) =>
+        spawnSync(process.execPath, [BIN, 'config', 'api', '--env', 'prod'], {
+          cwd: repo.dir,
+          encoding: 'utf8',
+          env: { PATH: path, HOME: process.env.HOME ?? '/' },
+        });
       const noKubectl = run(bin);
       assert.equal(noKubectl.status, 2, noKubectl.stdout + noKubectl.stderr);
-      assert.match(noKubectl.stderr, /tranche\.yaml:18:\d+: kubectl is not installed \(or not on PATH\): a kustomize source is rendered with kubectl kustomize/);
+      assert.match(
+        noKubectl.stderr,
+        /tranche\.yaml:18:\d+: kubectl is not installed \(or not on PATH\): a kustomize source is rendered with kubectl kustomize/,
+      );
       const noGit = run(join(bin, 'nothing'));
       assert.equal(noGit.status, 2, noGit.stdout + noGit.stderr);
       assert.match(noGit.stderr, /git is not installed \(or not on PATH\): tranche reads the fleet through git/);
@@ -259,7 +288,10 @@ spec:
     assert.match(config.stdout, /RELEASE +stable +charts\/api\/templates\/deployment\.yaml:15/);
     const v2 = repo.write({ 'charts/api/templates/deployment.yaml': readTemplate(repo).replace('value: stable', 'value: canary') }).commit('template');
     const changes = runJson<Changes>(['changes', '--env', 'prod', '--from', v1, '--to', v2], repo.dir).json;
-    assert.deepEqual(changes.services.map((s) => [s.service, s.kinds, s.configKeys.map((k) => `${k.key} ${k.from} → ${k.to}`)]), [['api', ['config'], ['RELEASE stable → canary']]]);
+    assert.deepEqual(
+      changes.services.map((s) => [s.service, s.kinds, s.configKeys.map((k) => `${k.key} ${k.from} → ${k.to}`)]),
+      [['api', ['config'], ['RELEASE stable → canary']]],
+    );
     const failing = repo.write({ 'tranche.yaml': HELM_MANIFEST.replace('tools/fake-helm.mjs', 'tools/missing.mjs') }).commit('bad render');
     const bad = runCli(['validate', '--ref', failing], repo.dir);
     assert.equal(bad.code, 2);
@@ -270,4 +302,3 @@ spec:
 function readTemplate(repo: GitRepo): string {
   return `${repo.git('show', 'HEAD:charts/api/templates/deployment.yaml')}\n`;
 }
-

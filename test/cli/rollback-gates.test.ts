@@ -28,10 +28,16 @@ describe('the gates of a rollback', () => {
     assert.equal(apply.code, 3, apply.stdout + apply.stderr);
     const match = /^release (\S+): paused — (.+)\n$/.exec(apply.stdout);
     assert.ok(match, apply.stdout);
-    assert.match(match[2]!, /^rollback paused: batch 2 was restored and failed its sanity gate \(b: .*work answers.*\); the previous version runs but does not pass its checks: look at it \(tranche status --env dev\), then tranche rollback --env dev restores and checks it again \(the rollback was for: batch 2 failed \(b: .*\); batch 2 was rolled back\)$/);
+    assert.match(
+      match[2]!,
+      /^rollback paused: batch 2 was restored and failed its sanity gate \(b: .*work answers.*\); the previous version runs but does not pass its checks: look at it \(tranche status --env dev\), then tranche rollback --env dev restores and checks it again \(the rollback was for: batch 2 failed \(b: .*\); batch 2 was rolled back\)$/,
+    );
     const shown = f.json<{ release: { status: string }; journal: JournalJson[] }>(['show', match[1]!]).json;
     assert.equal(shown.release.status, 'paused');
-    assert.deepEqual(shown.journal.filter((e) => e.service === 'b').map((e) => `${e.kind} ${e.event}`), ['deploy started', 'deploy succeeded', 'rollback started', 'rollback failed']);
+    assert.deepEqual(
+      shown.journal.filter((e) => e.service === 'b').map((e) => `${e.kind} ${e.event}`),
+      ['deploy started', 'deploy succeeded', 'rollback started', 'rollback failed'],
+    );
     const status = f.json<{ next?: string }>(['status', '--env', 'dev']).json;
     assert.match(status.next ?? '', /is paused: tranche resume --env dev, or tranche rollback --env dev/);
 
@@ -41,6 +47,12 @@ describe('the gates of a rollback', () => {
     assert.match(resume.stdout, /: failed — batch 2 failed \(b: .*\); batch 2 was rolled back\n$/);
     assert.deepEqual([await f.version('a'), await f.version('b')], ['v2', 'v1']);
     const after = f.json<{ journal: JournalJson[] }>(['show', match[1]!]).json;
-    assert.deepEqual(after.journal.filter((e) => e.service === 'b').map((e) => `${e.kind} ${e.event}`).slice(-2), ['rollback started', 'rollback succeeded']);
+    assert.deepEqual(
+      after.journal
+        .filter((e) => e.service === 'b')
+        .map((e) => `${e.kind} ${e.event}`)
+        .slice(-2),
+      ['rollback started', 'rollback succeeded'],
+    );
   });
 });

@@ -72,7 +72,8 @@ const NO_STACK = /^\s+at /m;
 const APPLY = ['apply', '--env', 'dev', '--yes'];
 const byService = (services: DeployedJson[]) => Object.fromEntries(services.map((s) => [s.service, s]));
 const batchesStarted = (events: RolloutEvent[]) => events.filter((e) => e.type === 'batch' && e.phase === 'started').map((e) => [e.batch, e.services]);
-const stepsDone = (events: RolloutEvent[], action: string) => events.filter((e) => e.type === 'step' && e.action === action && e.phase === 'done').map((e) => e.service);
+const stepsDone = (events: RolloutEvent[], action: string) =>
+  events.filter((e) => e.type === 'step' && e.action === action && e.phase === 'done').map((e) => e.service);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('tranche apply, end to end with the local driver', () => {
@@ -138,15 +139,25 @@ describe('tranche apply, end to end with the local driver', () => {
     assert.equal(show.json.release.status, 'succeeded');
     const deployed = show.json.journal.filter((e) => e.kind === 'deploy' && e.event === 'succeeded').map((e) => `${e.batch} ${e.service}`);
     assert.deepEqual(deployed.sort(), ['1 alpha', '1 gamma', '2 beta']);
-    assert.deepEqual(show.json.checks.filter((c) => !c.ok), []);
-    assert.deepEqual(new Set(show.json.checks.map((c) => `${c.service} ${c.gate}`)), new Set(['alpha health', 'alpha sanity', 'alpha bake', 'beta health', 'beta sanity', 'beta bake', 'gamma health', 'gamma sanity', 'gamma bake']));
+    assert.deepEqual(
+      show.json.checks.filter((c) => !c.ok),
+      [],
+    );
+    assert.deepEqual(
+      new Set(show.json.checks.map((c) => `${c.service} ${c.gate}`)),
+      new Set(['alpha health', 'alpha sanity', 'alpha bake', 'beta health', 'beta sanity', 'beta bake', 'gamma health', 'gamma sanity', 'gamma bake']),
+    );
     assert.match(expectOk(f.run(['show', apply.json.releaseId]), 'show').stdout, new RegExp(`^release ${apply.json.releaseId} of dev: succeeded`));
 
     const pids = ['alpha', 'beta', 'gamma'].map((s) => f.currentPid(s));
     const again = f.run(APPLY);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /nothing to deploy in dev/);
-    assert.deepEqual(['alpha', 'beta', 'gamma'].map((s) => f.currentPid(s)), pids, 'no service was restarted');
+    assert.deepEqual(
+      ['alpha', 'beta', 'gamma'].map((s) => f.currentPid(s)),
+      pids,
+      'no service was restarted',
+    );
     assert.equal(f.json<{ releases: ReleaseJson[] }>(['history']).json.releases.length, 1);
   });
 
@@ -164,7 +175,10 @@ describe('tranche apply, end to end with the local driver', () => {
     const apply = f.json<ApplyJson>(APPLY);
     assert.equal(apply.code, 1, apply.stderr);
     assert.equal(apply.json.status, 'failed');
-    assert.deepEqual(batchesStarted(apply.json.events).map(([b]) => b), [1, 2]);
+    assert.deepEqual(
+      batchesStarted(apply.json.events).map(([b]) => b),
+      [1, 2],
+    );
     assert.deepEqual(stepsDone(apply.json.events, 'rollback'), ['beta']);
     assert.ok(!apply.json.events.some((e) => e.service === 'gamma'), 'nothing happened to gamma');
 
@@ -181,10 +195,16 @@ describe('tranche apply, end to end with the local driver', () => {
 
     const show = f.json<ShowJson>(['show', apply.json.releaseId]).json;
     assert.equal(show.release.status, 'failed');
-    const rules = show.findings.filter((x) => x.service === 'beta').map((x) => `${x.rule} ${x.severity}`).sort();
+    const rules = show.findings
+      .filter((x) => x.service === 'beta')
+      .map((x) => `${x.rule} ${x.severity}`)
+      .sort();
     assert.deepEqual(rules, ['check/failed error', 'check/lying-health warn']);
     assert.ok(!show.journal.some((e) => e.service === 'gamma'), 'the journal never mentions gamma');
-    assert.deepEqual(show.journal.filter((e) => e.kind === 'rollback' && e.event === 'succeeded').map((e) => e.service), ['beta']);
+    assert.deepEqual(
+      show.journal.filter((e) => e.kind === 'rollback' && e.event === 'succeeded').map((e) => e.service),
+      ['beta'],
+    );
   });
 
   test('rollback-release: a failure in the last batch undoes every batch, latest first, and every service answers v1 again', async (t) => {
@@ -206,7 +226,10 @@ describe('tranche apply, end to end with the local driver', () => {
 
     const status = f.json<StatusJson>(['status', '--env', 'dev']).json;
     assert.equal(status.release?.status, 'failed');
-    assert.deepEqual(status.services.map((s) => s.commit), [v1, v1, v1]);
+    assert.deepEqual(
+      status.services.map((s) => s.commit),
+      [v1, v1, v1],
+    );
   });
 
   test('pause: a failed gate leaves the release paused and the env locked against new releases; rollback restores v1', async (t) => {
@@ -269,7 +292,10 @@ describe('tranche apply, end to end with the local driver', () => {
     const alphaSanity = show.checks.filter((c) => c.service === 'alpha' && c.gate === 'sanity').map((c) => c.ok);
     assert.deepEqual(alphaSanity, [false, true], 'the failed sanity check ran again, and passed');
     const status = f.json<StatusJson>(['status', '--env', 'dev']).json;
-    assert.deepEqual(status.services.map((s) => s.commit), [v2, v2]);
+    assert.deepEqual(
+      status.services.map((s) => s.commit),
+      [v2, v2],
+    );
   });
 
   test('a saved plan applies as saved, and is refused (exit 2, nothing touched) once the deployed state or the target config moves', async (t) => {
@@ -280,7 +306,10 @@ describe('tranche apply, end to end with the local driver', () => {
     const first = join(plans, 'first.json');
     expectOk(f.run(['plan', '--env', 'dev', '-o', first]), 'plan -o');
     const saved = JSON.parse(readFileSync(first, 'utf8')) as { createdAt: string; batches: { services: string[] }[] };
-    assert.deepEqual(saved.batches.map((b) => b.services), [['alpha'], ['beta']]);
+    assert.deepEqual(
+      saved.batches.map((b) => b.services),
+      [['alpha'], ['beta']],
+    );
     const applied = f.json<ApplyJson>(['apply', first, '--yes']);
     assert.equal(applied.code, 0, applied.stderr);
     assert.equal(await f.version('alpha'), 'v1');
@@ -302,7 +331,10 @@ describe('tranche apply, end to end with the local driver', () => {
     const stale = f.run(['apply', second, '--yes']);
     assert.equal(stale.code, 2, stale.stdout + stale.stderr);
     assert.match(stale.stderr, /is not the release apply would deploy now; nothing was deployed/);
-    assert.match(stale.stderr, /what runs in dev is not what the plan started from: alpha at [0-9a-f]{7} \(config [^)]+\) in the plan, at [0-9a-f]{7} \(config [^)]+\) now/);
+    assert.match(
+      stale.stderr,
+      /what runs in dev is not what the plan started from: alpha at [0-9a-f]{7} \(config [^)]+\) in the plan, at [0-9a-f]{7} \(config [^)]+\) now/,
+    );
     assert.doesNotMatch(stale.stderr, NO_STACK);
     assert.equal(await f.version('alpha'), 'v3', 'the stale plan deployed nothing');
     assert.deepEqual([f.currentPid('alpha'), f.currentPid('beta')], pids);
@@ -346,7 +378,10 @@ describe('tranche apply, end to end with the local driver', () => {
     assert.equal(done.code, 0, done.stderr);
     assert.equal(await f.version('alpha'), 'v1', 'the second apply deployed nothing');
     const history = f.json<{ releases: ReleaseJson[] }>(['history']).json.releases;
-    assert.deepEqual(history.map((r) => [r.status, r.by.pid]), [['succeeded', first.pid]]);
+    assert.deepEqual(
+      history.map((r) => [r.status, r.by.pid]),
+      [['succeeded', first.pid]],
+    );
     const status = f.json<StatusJson>(['status', '--env', 'dev']).json;
     assert.equal(status.lock, null, 'the lock is released when the first apply ends');
     assert.equal(status.services[0]?.commit, v1);
@@ -355,7 +390,12 @@ describe('tranche apply, end to end with the local driver', () => {
   test('a secret from a git-ignored dotenv reaches the service but no output, state file or runtime file, even when a broken version echoes it', async (t) => {
     const secret = `tok-${randomBytes(16).toString('hex')}`;
     const plans = tempDir(t, 'tranche-plans-');
-    const f = await rolloutFleet(t, { services: [{ name: 'alpha', secret: true }, { name: 'beta', dependsOn: ['alpha'] }] });
+    const f = await rolloutFleet(t, {
+      services: [
+        { name: 'alpha', secret: true },
+        { name: 'beta', dependsOn: ['alpha'] },
+      ],
+    });
     f.write({ 'services/alpha/deploy/dev.env': `TOKEN=${secret}\n` });
     f.commit('v1');
     const outputs: CliResult[] = [];
@@ -375,7 +415,11 @@ describe('tranche apply, end to end with the local driver', () => {
 
     keep(f.run(['status', '--env', 'dev']));
     const status = keep(f.json<StatusJson>(['status', '--env', 'dev']));
-    assert.equal(byService(status.json.services).alpha?.config.TOKEN, storeFingerprints(join(f.dir, '.tranche', 'state.db')).secret(secret), 'status shows the fingerprint, keyed by the store');
+    assert.equal(
+      byService(status.json.services).alpha?.config.TOKEN,
+      storeFingerprints(join(f.dir, '.tranche', 'state.db')).secret(secret),
+      'status shows the fingerprint, keyed by the store',
+    );
     keep(f.run(['config', 'alpha', '--env', 'dev']));
     keep(f.json(['config', 'alpha', '--env', 'dev', '--explain', 'TOKEN']));
 
@@ -400,7 +444,10 @@ describe('tranche apply, end to end with the local driver', () => {
     }
     assert.ok(!readFileSync(planFile, 'utf8').includes(secret), 'the saved plan holds the secret');
     const stateFiles = filesUnder(join(f.dir, '.tranche'));
-    assert.ok(stateFiles.some((p) => p.endsWith(join('.tranche', 'state.db'))), 'the state file was written');
+    assert.ok(
+      stateFiles.some((p) => p.endsWith(join('.tranche', 'state.db'))),
+      'the state file was written',
+    );
     const logs = stateFiles.filter((p) => basename(p) === 'service.log');
     assert.ok(logs.length >= 3 && logs.every((p) => readFileSync(p, 'utf8').includes('serving')), 'the service logs were written');
     for (const path of stateFiles) assert.ok(!readFileSync(path).includes(secret), `${path} holds the secret`);
@@ -484,11 +531,18 @@ describe('tranche apply, end to end with the local driver', () => {
     const db = new pg.Client({ connectionString: state });
     await db.connect();
     try {
-      const rows = (await db.query<{ service: string; commit_id: string; release_id: string }>("SELECT service, commit_id, release_id FROM deployed WHERE env = 'dev' ORDER BY service")).rows;
-      assert.deepEqual(rows.map((r) => [r.service, r.commit_id, r.release_id]), [
-        ['alpha', v1, apply.json.releaseId],
-        ['beta', v1, apply.json.releaseId],
-      ]);
+      const rows = (
+        await db.query<{ service: string; commit_id: string; release_id: string }>(
+          "SELECT service, commit_id, release_id FROM deployed WHERE env = 'dev' ORDER BY service",
+        )
+      ).rows;
+      assert.deepEqual(
+        rows.map((r) => [r.service, r.commit_id, r.release_id]),
+        [
+          ['alpha', v1, apply.json.releaseId],
+          ['beta', v1, apply.json.releaseId],
+        ],
+      );
     } finally {
       await db.end();
     }
@@ -502,7 +556,10 @@ describe('tranche apply, end to end with the local driver', () => {
     f.commit('v1');
     const check = f.json<{ findings: FindingJson[] }>(['check', '--env', 'dev']);
     assert.equal(check.code, 1);
-    assert.deepEqual(check.json.findings.filter((x) => x.severity === 'error').map((x) => `${x.rule} ${x.service}`), ['config/missing alpha']);
+    assert.deepEqual(
+      check.json.findings.filter((x) => x.severity === 'error').map((x) => `${x.rule} ${x.service}`),
+      ['config/missing alpha'],
+    );
 
     const apply = f.run(APPLY);
     assert.equal(apply.code, 1, apply.stdout + apply.stderr);
@@ -510,7 +567,7 @@ describe('tranche apply, end to end with the local driver', () => {
     assert.match(apply.stdout, /REQUIRED_URL/);
     assert.match(apply.stdout, /apply refused: nothing was deployed/);
     assert.ok(!existsSync(join(f.dir, '.tranche', 'runtime')), 'no service was extracted or started');
-    await assert.rejects(f.work('alpha'), 'nothing answers on alpha\'s port');
+    await assert.rejects(f.work('alpha'), "nothing answers on alpha's port");
     assert.deepEqual(f.json<{ releases: ReleaseJson[] }>(['history']).json.releases, []);
   });
 
@@ -535,7 +592,7 @@ describe('tranche apply, end to end with the local driver', () => {
       assert.doesNotMatch(result.stderr, /internal error/);
     }
     assert.ok(!existsSync(join(f.dir, '.tranche', 'runtime')), 'nothing was deployed');
-    await assert.rejects(f.work('alpha'), 'nothing answers on alpha\'s port');
+    await assert.rejects(f.work('alpha'), "nothing answers on alpha's port");
   });
 
   test('unusable input touches nothing: no state store is created by a refused apply', async (t) => {

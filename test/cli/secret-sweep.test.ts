@@ -77,7 +77,9 @@ async function echoServer(dir: string, failFlag: string): Promise<{ port: number
 }
 
 function manifest(port: number, phase: { logLevel: string; credentialsCheck?: boolean }): string {
-  const creds = phase.credentialsCheck ? `\n        - name: creds\n          http: { url: "http://sweep:\${DB_PASSWORD}@127.0.0.1:${port}/creds/\${TOKEN}" }` : '';
+  const creds = phase.credentialsCheck
+    ? `\n        - name: creds\n          http: { url: "http://sweep:\${DB_PASSWORD}@127.0.0.1:${port}/creds/\${TOKEN}" }`
+    : '';
   return `version: 1
 name: sweep
 environments:
@@ -156,7 +158,12 @@ function sqliteRows(file: string): Seen[] {
   const db = new Database(file, { readonly: true });
   try {
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-    return tables.flatMap((table) => (db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[]).map((row, i) => ({ where: `state.db ${table} row ${i + 1}`, text: Object.values(row).map(String).join('\u0000') })));
+    return tables.flatMap((table) =>
+      (db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[]).map((row, i) => ({
+        where: `state.db ${table} row ${i + 1}`,
+        text: Object.values(row).map(String).join('\u0000'),
+      })),
+    );
   } finally {
     db.close();
   }
@@ -166,12 +173,21 @@ async function postgresRows(url: string): Promise<Seen[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const tables = (await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")).rows.map((r) => r.table_name);
+    const tables = (await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")).rows.map(
+      (r) => r.table_name,
+    );
     const seen: Seen[] = [];
     for (const table of tables) {
       const rows = (await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${table}" t`)).rows;
       // As JSON text the values are escaped once more: the forms are searched in the values themselves too.
-      rows.forEach(({ row }, i) => seen.push({ where: `postgres ${table} row ${i + 1}`, text: `${row}\u0000${Object.values(JSON.parse(row) as Record<string, unknown>).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('\u0000')}` }));
+      rows.forEach(({ row }, i) =>
+        seen.push({
+          where: `postgres ${table} row ${i + 1}`,
+          text: `${row}\u0000${Object.values(JSON.parse(row) as Record<string, unknown>)
+            .map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))
+            .join('\u0000')}`,
+        }),
+      );
     }
     return seen;
   } finally {
@@ -278,7 +294,13 @@ describe('the secret-leak sweep', () => {
 
       // 5. A dotenv file with a line that is no assignment: a declared secret key with its value, and a passphrase.
       fleet.repo.write({ 'services/a/deploy/dev.env': `${dotenv}TOKEN ${TOKEN}\n${PASSPHRASE}\n` });
-      for (const args of [['validate'], ['check', '--env', 'dev'], ['plan', '--env', 'dev'], ['config', 'a', '--env', 'dev'], ['apply', '--env', 'dev', '--yes']]) {
+      for (const args of [
+        ['validate'],
+        ['check', '--env', 'dev'],
+        ['plan', '--env', 'dev'],
+        ['config', 'a', '--env', 'dev'],
+        ['apply', '--env', 'dev', '--yes'],
+      ]) {
         const [human] = both(args, [2]);
         assert.match(human.stderr, /services\/a\/deploy\/dev\.env:4:1: expected "=" after key TOKEN/);
         assert.match(human.stderr, /services\/a\/deploy\/dev\.env:5:1: expected "=" after the first word/);
@@ -287,7 +309,10 @@ describe('the secret-leak sweep', () => {
 
       // The values did reach the endpoints, the check and the deploy command: there was something to leak.
       const received = readFileSync(server.received, 'utf8');
-      assert.ok([TOKEN, DB_PASSWORD, API_KEY].every((s) => received.includes(s)), 'the echo endpoint never saw the secrets');
+      assert.ok(
+        [TOKEN, DB_PASSWORD, API_KEY].every((s) => received.includes(s)),
+        'the echo endpoint never saw the secrets',
+      );
 
       const everything: Seen[] = [
         ...outputs,
@@ -299,12 +324,19 @@ describe('the secret-leak sweep', () => {
       const leftovers = readdirSync(temp).filter((name) => name.startsWith('tranche-exec-'));
       assert.deepEqual(leftovers, [], 'the exec driver left its config files behind');
       const rows = everything.filter((s) => s.where.startsWith('state.db') || s.where.startsWith('postgres'));
-      assert.ok(rows.some((r) => r.text.includes('[secret]')), 'no stored row quoted a masked secret: the sweep exercised nothing');
+      assert.ok(
+        rows.some((r) => r.text.includes('[secret]')),
+        'no stored row quoted a masked secret: the sweep exercised nothing',
+      );
       assert.ok(existsSync(planFile) && statSync(planFile).size > 0);
 
       const leaks: string[] = [];
       for (const { where, text } of everything) {
-        for (const [name, secret] of [['TOKEN', TOKEN], ['DB_PASSWORD', DB_PASSWORD], ['API_KEY', API_KEY]] as const) {
+        for (const [name, secret] of [
+          ['TOKEN', TOKEN],
+          ['DB_PASSWORD', DB_PASSWORD],
+          ['API_KEY', API_KEY],
+        ] as const) {
           const forms = formsIn(text, secret);
           if (forms.length) leaks.push(`${relative(dir, where) || where}: ${name} ${forms.join(', ')}`);
         }
@@ -337,7 +369,11 @@ process.exit(3);
 `;
     const fleet = execFleet(repos, { '.gitignore': '.tranche/\nservices/l/deploy/\n', 'services/l/dies.js': dies }, manifestText);
     fleet.repo.write({ 'services/l/deploy/dev.env': `TOKEN='${secret}'\n` });
-    const outputs = [fleet.run(['apply', '--env', 'dev', '--yes']), fleet.run(['apply', '--env', 'dev', '--yes', '--json']), fleet.run(['show', fleet.json<{ releases: { id: string }[] }>(['history']).json.releases[0]!.id, '--json'])];
+    const outputs = [
+      fleet.run(['apply', '--env', 'dev', '--yes']),
+      fleet.run(['apply', '--env', 'dev', '--yes', '--json']),
+      fleet.run(['show', fleet.json<{ releases: { id: string }[] }>(['history']).json.releases[0]!.id, '--json']),
+    ];
     assert.equal(outputs[0]!.code, 1, outputs[0]!.stderr);
     const seen: Seen[] = [
       ...outputs.map((o, i) => ({ where: `command ${i + 1}`, text: o.stdout + o.stderr })),
@@ -345,8 +381,14 @@ process.exit(3);
       // The service's own log holds what it printed itself, as the service wrote it: tranche only quotes it.
       ...filesUnder(join(fleet.repo.dir, '.tranche'), (path) => path.endsWith('service.log')),
     ];
-    assert.ok(seen.some((s) => s.where.startsWith('command') && s.text.includes('[secret]')), 'no output quoted the service\'s last words');
-    assert.ok(seen.some((s) => s.where.startsWith('state.db') && s.text.includes('[secret]')), 'no row quoted the service\'s last words');
+    assert.ok(
+      seen.some((s) => s.where.startsWith('command') && s.text.includes('[secret]')),
+      "no output quoted the service's last words",
+    );
+    assert.ok(
+      seen.some((s) => s.where.startsWith('state.db') && s.text.includes('[secret]')),
+      "no row quoted the service's last words",
+    );
     const leaks = seen.flatMap(({ where, text }) => formsIn(text, secret).map((form) => `${where}: ${form}`));
     assert.deepEqual(leaks, []);
   });

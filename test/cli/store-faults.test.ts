@@ -62,14 +62,20 @@ describe('a state store tranche cannot use', () => {
     const f = await fleet(t);
     mkdirSync(join(f.dir, '.tranche'));
     writeFileSync(dbPath(f), 'this is not a database\n'.repeat(400));
-    await refusedEverywhere(f, /^error: \S+\/\.tranche\/state\.db is not a tranche state store \(file is not a database\): point --state or TRANCHE_STATE at the right file, or move this one away to start a new store; nothing was touched$/);
+    await refusedEverywhere(
+      f,
+      /^error: \S+\/\.tranche\/state\.db is not a tranche state store \(file is not a database\): point --state or TRANCHE_STATE at the right file, or move this one away to start a new store; nothing was touched$/,
+    );
   });
 
   test('a truncated state.db: damaged, restore it from a backup', async (t) => {
     const f = await fleet(t);
     const db = realStore(f);
     truncateSync(db, Math.floor(statSync(db).size / 2));
-    await refusedEverywhere(f, /^error: the state store \S+\/state\.db is damaged \(database disk image is malformed\): restore it from a backup, or move it away \(tranche adopt then records what runs\); nothing was touched$/);
+    await refusedEverywhere(
+      f,
+      /^error: the state store \S+\/state\.db is damaged \(database disk image is malformed\): restore it from a backup, or move it away \(tranche adopt then records what runs\); nothing was touched$/,
+    );
   });
 
   test('a damaged page found after the store opened (its releases): the same message, exit 2', async (t) => {
@@ -97,23 +103,35 @@ describe('a state store tranche cannot use', () => {
     const known = (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v;
     db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(known + 5, 'from a newer tranche');
     db.close();
-    await refusedEverywhere(f, new RegExp(`^error: the state store \\S+/state\\.db is at schema version ${known + 5}, but this tranche knows versions up to ${known}: upgrade tranche`));
+    await refusedEverywhere(
+      f,
+      new RegExp(`^error: the state store \\S+/state\\.db is at schema version ${known + 5}, but this tranche knows versions up to ${known}: upgrade tranche`),
+    );
   });
 
   test('state.db is a directory: say so', async (t) => {
     const f = await fleet(t);
     mkdirSync(dbPath(f), { recursive: true });
-    await refusedEverywhere(f, /^error: the state store \S+\/\.tranche\/state\.db is a directory, not a file: move it away, or point --state or TRANCHE_STATE at a file; nothing was touched$/);
+    await refusedEverywhere(
+      f,
+      /^error: the state store \S+\/\.tranche\/state\.db is a directory, not a file: move it away, or point --state or TRANCHE_STATE at a file; nothing was touched$/,
+    );
   });
 
   test('Postgres at a port nobody listens on: cannot reach it, check the server and the URL (never the password)', async (t) => {
     const f = await fleet(t);
     const url = `postgres://deploy:hunter2@127.0.0.1:${await freePort()}/test`;
-    await refusedEverywhere(f, /^error: cannot reach the state store postgres:\/\/deploy:\*\*\*@127\.0\.0\.1:\d+\/test \(connect ECONNREFUSED [\d.:]+\): check that the database server runs and accepts connections there, and the URL given by --state or TRANCHE_STATE; nothing was touched$/, ['--state', url]);
+    await refusedEverywhere(
+      f,
+      /^error: cannot reach the state store postgres:\/\/deploy:\*\*\*@127\.0\.0\.1:\d+\/test \(connect ECONNREFUSED [\d.:]+\): check that the database server runs and accepts connections there, and the URL given by --state or TRANCHE_STATE; nothing was touched$/,
+      ['--state', url],
+    );
     assert.ok(!existsSync(dbPath(f)), 'no SQLite store was made instead');
   });
 
-  test('Postgres lost in the middle of an apply: the release is interrupted (exit 3), the cause first and the failed lock release second; resume completes it once the store is back', { timeout: 120_000 }, async (t) => {
+  test('Postgres lost in the middle of an apply: the release is interrupted (exit 3), the cause first and the failed lock release second; resume completes it once the store is back', {
+    timeout: 120_000,
+  }, async (t) => {
     const database = await scratchDatabase(t, 'tranche_fault');
     // tranche reaches Postgres through a relay of the test's own: closing it is the database going away.
     const port = await freePort();
@@ -136,8 +154,15 @@ describe('a state store tranche cannot use', () => {
     assert.doesNotMatch(stderr, NO_STACK);
     const errors = stderr.split('\n').filter((l) => l.startsWith('error: '));
     assert.equal(errors.length, 2, stderr);
-    assert.match(errors[0]!, /^error: release (\S+) of dev was interrupted: cannot reach the state store postgres:\/\/postgres@127\.0\.0\.1:\d+\/tranche_fault_\w+ \(.+\): check that the database server runs.*What it did up to then is journaled; once the store answers again, run tranche status --env dev, then tranche resume --env dev \(add --break-lock if its lock is still held\)$/);
-    assert.match(errors[1]!, /^error: cleaning up after that failed too: cannot reach the state store postgres:/, 'the lock could not be released: said second');
+    assert.match(
+      errors[0]!,
+      /^error: release (\S+) of dev was interrupted: cannot reach the state store postgres:\/\/postgres@127\.0\.0\.1:\d+\/tranche_fault_\w+ \(.+\): check that the database server runs.*What it did up to then is journaled; once the store answers again, run tranche status --env dev, then tranche resume --env dev \(add --break-lock if its lock is still held\)$/,
+    );
+    assert.match(
+      errors[1]!,
+      /^error: cleaning up after that failed too: cannot reach the state store postgres:/,
+      'the lock could not be released: said second',
+    );
     const releaseId = /release (\S+) of dev/.exec(errors[0]!)![1]!;
 
     // The relay runs in this process: tranche is run without blocking it from here on.
@@ -173,8 +198,14 @@ describe('the lock taken away under a release', () => {
     const { code, stdout, stderr } = await apply.exited;
     assert.equal(code, 1, stderr);
     assert.doesNotMatch(stderr, NO_STACK);
-    assert.match(stderr, /lock lost: the lock on dev is no longer held by this process \(token [\w-]+\): nobody holds it now; stopping at the next step boundary/);
-    assert.match(stdout, /: failed — the lock on dev was lost during batch 2 \(taken again: nobody held it\); batch 2 was rolled back \(on_failure: rollback-batch\)\n$/);
+    assert.match(
+      stderr,
+      /lock lost: the lock on dev is no longer held by this process \(token [\w-]+\): nobody holds it now; stopping at the next step boundary/,
+    );
+    assert.match(
+      stdout,
+      /: failed — the lock on dev was lost during batch 2 \(taken again: nobody held it\); batch 2 was rolled back \(on_failure: rollback-batch\)\n$/,
+    );
     assert.equal(f.currentPid('c'), undefined, 'batch 3 was not started without the lock');
   });
 });

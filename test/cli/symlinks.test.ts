@@ -35,7 +35,11 @@ after(() => {
 function commands(state: 'uncommitted' | 'committed'): string[][] {
   return state === 'uncommitted'
     ? [['validate'], ['config', 'dot', '--env', 'dev']]
-    : [['validate', '--ref', 'HEAD', '--json'], ['check', '--env', 'dev', '--intent', 'links'], ['changes', '--env', 'dev']];
+    : [
+        ['validate', '--ref', 'HEAD', '--json'],
+        ['check', '--env', 'dev', '--intent', 'links'],
+        ['changes', '--env', 'dev'],
+      ];
 }
 
 function assertRefused(result: CliResult, command: string[], expected: RegExp): void {
@@ -44,7 +48,8 @@ function assertRefused(result: CliResult, command: string[], expected: RegExp): 
   assert.ok(!(result.stdout + result.stderr).includes(MARK), `nothing of the outside file is shown: ${shown}`);
   assert.doesNotMatch(result.stderr, /internal error|\n\s+at .+:\d+:\d+/, shown);
   if (command.includes('--json')) {
-    const findings = (JSON.parse(result.stdout) as { findings: { rule: string; message: string; location: { file: string; line: number; column: number } }[] }).findings;
+    const findings = (JSON.parse(result.stdout) as { findings: { rule: string; message: string; location: { file: string; line: number; column: number } }[] })
+      .findings;
     const line = findings.map((f) => `${f.location.file}:${f.location.line}:${f.location.column}: ${f.message}`).join('\n');
     assert.match(line, expected, shown);
   } else assert.match(result.stderr, expected, shown);
@@ -54,12 +59,16 @@ const CASES: { name: string; targets: (repo: string) => Record<string, string>; 
   {
     name: 'a dotenv source linked to a file outside (absolute)',
     targets: () => ({ 'services/dot/config/dev.env': join(outside, 'secret.env') }),
-    expected: new RegExp(`tranche\\.yaml:14:11: config source services/dot/config/dev\\.env is a symbolic link to ${outside}/secret\\.env, outside the repository`),
+    expected: new RegExp(
+      `tranche\\.yaml:14:11: config source services/dot/config/dev\\.env is a symbolic link to ${outside}/secret\\.env, outside the repository`,
+    ),
   },
   {
     name: 'a directory of a dotenv source linked outside',
     targets: () => ({ 'services/dot/config': join(outside, 'dir', 'config') }),
-    expected: new RegExp(`tranche\\.yaml:14:11: config source services/dot/config/dev\\.env leads out of the repository: services/dot/config is a symbolic link to ${outside}/dir/config`),
+    expected: new RegExp(
+      `tranche\\.yaml:14:11: config source services/dot/config/dev\\.env leads out of the repository: services/dot/config is a symbolic link to ${outside}/dir/config`,
+    ),
   },
   {
     name: 'a compose env_file linked outside (a relative link that climbs out)',
@@ -69,7 +78,9 @@ const CASES: { name: string; targets: (repo: string) => Record<string, string>; 
   {
     name: 'a file linked outside in a kubernetes manifests directory',
     targets: () => ({ 'k8s/dev/leak.yaml': join(outside, 'dir', 'app.yaml') }),
-    expected: new RegExp(`tranche\\.yaml:\\d+:11: kubernetes manifests k8s/dev/leak\\.yaml is a symbolic link to ${outside}/dir/app\\.yaml, outside the repository`),
+    expected: new RegExp(
+      `tranche\\.yaml:\\d+:11: kubernetes manifests k8s/dev/leak\\.yaml is a symbolic link to ${outside}/dir/app\\.yaml, outside the repository`,
+    ),
   },
   {
     name: 'a helm values file linked outside',
@@ -84,7 +95,8 @@ const CASES: { name: string; targets: (repo: string) => Record<string, string>; 
   {
     name: "a service's path linked inside: refused, with the path to write",
     targets: () => ({ 'services/dot': '../shared' }),
-    expected: /tranche\.yaml:7:11: the path of service dot, services\/dot goes through a symbolic link \(it resolves to shared\): it must name the directory itself/,
+    expected:
+      /tranche\.yaml:7:11: the path of service dot, services\/dot goes through a symbolic link \(it resolves to shared\): it must name the directory itself/,
   },
 ];
 
@@ -102,7 +114,11 @@ describe('symbolic links leading out of the repository', () => {
 describe('symbolic links inside the repository', () => {
   for (const state of ['uncommitted', 'committed'] as const) {
     test(`a config source linked to a file inside is read through the link, and a change to that file is the service's (${state})`, () => {
-      const repo = formatsFleet(repos, links(() => ({ 'services/dot/config/dev.env': '../../../shared/dev.env', 'services/dot/config/extra': '../../../shared' })), state);
+      const repo = formatsFleet(
+        repos,
+        links(() => ({ 'services/dot/config/dev.env': '../../../shared/dev.env', 'services/dot/config/extra': '../../../shared' })),
+        state,
+      );
       const refs = state === 'committed' ? [[], ['--ref', 'HEAD']] : [[]];
       for (const ref of refs) {
         const config = runCli(['config', 'dot', '--env', 'dev', ...ref], repo.dir);
@@ -134,7 +150,9 @@ describe('symbolic links out of the repository, for the other readers', () => {
     const result = runCli(['check', '--env', 'prod', '--from', 'HEAD~1', '--intent', 'x'], repo.dir);
     assert.equal(result.code, 2, result.stdout + result.stderr);
     assert.ok(
-      result.stderr.includes(`contract services/payments/api/openapi.yaml refers to services/payments/api/schemas.yaml: services/payments/api/schemas.yaml is a symbolic link to ${target}, outside the repository`),
+      result.stderr.includes(
+        `contract services/payments/api/openapi.yaml refers to services/payments/api/schemas.yaml: services/payments/api/schemas.yaml is a symbolic link to ${target}, outside the repository`,
+      ),
       result.stderr,
     );
     assert.match(result.stderr, /^tranche\.yaml:12:15: contract/m);
@@ -143,10 +161,17 @@ describe('symbolic links out of the repository, for the other readers', () => {
 
   test('a lockfile linked outside: located at the service, nothing of it read', () => {
     const target = outsideFile('package-lock.json', JSON.stringify({ lockfileVersion: 3, packages: { '': { dependencies: { [MARK]: '1.0.0' } } } }));
-    const repo = formatsFleet(repos, links(() => ({ 'services/dot/package-lock.json': target })), 'committed');
+    const repo = formatsFleet(
+      repos,
+      links(() => ({ 'services/dot/package-lock.json': target })),
+      'committed',
+    );
     const result = runCli(['deps'], repo.dir);
     assert.equal(result.code, 2, result.stdout + result.stderr);
-    assert.ok(result.stderr.includes(`tranche.yaml:7:11: the lockfile services/dot/package-lock.json is a symbolic link to ${target}, outside the repository`), result.stderr);
+    assert.ok(
+      result.stderr.includes(`tranche.yaml:7:11: the lockfile services/dot/package-lock.json is a symbolic link to ${target}, outside the repository`),
+      result.stderr,
+    );
     assert.ok(!(result.stdout + result.stderr).includes(MARK));
   });
 
@@ -159,7 +184,7 @@ describe('symbolic links out of the repository, for the other readers', () => {
     const result = runCli(['init'], repo.dir);
     assert.equal(result.code, 0, result.stderr);
     const draft = readFileSync(join(repo.dir, 'tranche.yaml'), 'utf8');
-    assert.match(draft, /^ {2}web:$/m, 'the repository\'s own compose file is read');
+    assert.match(draft, /^ {2}web:$/m, "the repository's own compose file is read");
     assert.ok(!(draft + result.stdout + result.stderr).includes(MARK));
     assert.doesNotMatch(draft, /leaky/);
   });

@@ -25,7 +25,9 @@ describe('tranche validate on manifest mistakes', () => {
   for (const name of cases) {
     test(`${name}: reports every problem at FILE:LINE:COL, exits 2, no stack trace`, () => {
       const repo = fixtureRepo(name);
-      const expected = readFileSync(join(CASES, name, 'expected.txt'), 'utf8').trim().split('\n');
+      const expected = readFileSync(join(CASES, name, 'expected.txt'), 'utf8')
+        .trim()
+        .split('\n');
       const result = runCli(['validate'], repo.dir);
       assert.equal(result.code, 2, result.stderr);
       assert.equal(result.stdout, '');

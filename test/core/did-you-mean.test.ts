@@ -65,11 +65,16 @@ describe('didYouMean', () => {
 describe('TypoIndex', () => {
   test('the guess didYouMean gives among each subset of the vocabulary', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(word, { maxLength: 10 }), fc.array(fc.nat(), { maxLength: 10 }), fc.array(word, { maxLength: 5 }), (vocabulary, picks, words) => {
-        const index = new TypoIndex(vocabulary);
-        const subset = new Map(picks.filter((_p) => vocabulary.length > 0).map((p) => [vocabulary[p % vocabulary.length]!, true]));
-        for (const w of [...words, ...vocabulary]) assert.equal(index.guess(w, subset), didYouMean(w, [...subset.keys()]));
-      }),
+      fc.property(
+        fc.uniqueArray(word, { maxLength: 10 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.array(word, { maxLength: 5 }),
+        (vocabulary, picks, words) => {
+          const index = new TypoIndex(vocabulary);
+          const subset = new Map(picks.filter((_p) => vocabulary.length > 0).map((p) => [vocabulary[p % vocabulary.length]!, true]));
+          for (const w of [...words, ...vocabulary]) assert.equal(index.guess(w, subset), didYouMean(w, [...subset.keys()]));
+        },
+      ),
       { numRuns: 1000 },
     );
   });

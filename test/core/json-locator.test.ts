@@ -34,7 +34,8 @@ describe('jsonSyntaxErrorOffset', () => {
         if (token !== undefined) assert.equal(text[offset], token, `${JSON.stringify(text)}: ${parsed.message}, found at ${offset}`);
         if (parsed.message.startsWith('Unexpected end')) assert.equal(offset, text.length, JSON.stringify(text));
         const said = /at position (\d+)/.exec(parsed.message)?.[1];
-        if (said !== undefined && !/number|fractional|[Ee]xponent/.test(parsed.message)) assert.equal(offset, Number(said), `${JSON.stringify(text)}: ${parsed.message}`);
+        if (said !== undefined && !/number|fractional|[Ee]xponent/.test(parsed.message))
+          assert.equal(offset, Number(said), `${JSON.stringify(text)}: ${parsed.message}`);
       }),
       { numRuns: 3000 },
     );

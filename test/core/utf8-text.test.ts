@@ -40,7 +40,8 @@ describe('decodeUtf8', () => {
         const { offset, line, column } = result.notUtf8;
         // Everything before it is UTF-8, and no well-formed character (1 to 4 bytes) starts at it.
         assert.ok(isUtf8(bytes.subarray(0, offset)), `the bytes before ${offset} are text`);
-        for (let length = 1; length <= 4 && offset + length <= bytes.length; length++) assert.ok(!isUtf8(bytes.subarray(offset, offset + length)), `no character of ${length} bytes starts at ${offset}`);
+        for (let length = 1; length <= 4 && offset + length <= bytes.length; length++)
+          assert.ok(!isUtf8(bytes.subarray(offset, offset + length)), `no character of ${length} bytes starts at ${offset}`);
         // Its line and column, counted in the text before it.
         const before = judge.decode(bytes.subarray(0, offset)).split('\n');
         assert.equal(line, before.length);
@@ -60,7 +61,14 @@ describe('decodeUtf8', () => {
   });
 
   test('refuses overlong forms, surrogates, code points above U+10FFFF and cut sequences', () => {
-    for (const bad of [[0xc0, 0x80], [0xe0, 0x9f, 0xbf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0xe2, 0x82]]) {
+    for (const bad of [
+      [0xc0, 0x80],
+      [0xe0, 0x9f, 0xbf],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf5, 0x80, 0x80, 0x80],
+      [0xe2, 0x82],
+    ]) {
       assert.equal(firstInvalidUtf8(Uint8Array.from([0x41, ...bad])), 1, bad.map((b) => b.toString(16)).join(' '));
     }
     assert.equal(firstInvalidUtf8(Buffer.from('ok \u{1f600} \u00e9 \uffff')), -1);

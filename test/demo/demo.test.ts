@@ -137,7 +137,10 @@ function fleetPorts(dir: string): number[] {
   for (const service of readdirSync(join(dir, 'services'))) {
     ports.push(Number(/^PORT: (\d+)$/m.exec(readFileSync(join(dir, 'services', service, 'config', 'defaults.yaml'), 'utf8'))?.[1]));
   }
-  assert.ok(ports.every((p) => Number.isInteger(p) && p > 0), `every port is read from the fleet: ${ports.join(', ')}`);
+  assert.ok(
+    ports.every((p) => Number.isInteger(p) && p > 0),
+    `every port is read from the fleet: ${ports.join(', ')}`,
+  );
   return ports;
 }
 
@@ -200,7 +203,11 @@ async function assertNothingRunning(dir: string, output: string, clustersBefore:
     assert.ok(command === undefined || !/server\.js|postgres/.test(command), `pid ${pid} is still running: ${command}`);
   }
   assert.deepEqual(processesInside(dir), [], 'no process works inside the fleet');
-  assert.deepEqual(clusterDirs().filter((d) => !clustersBefore.includes(d)), [], 'the Postgres cluster is removed');
+  assert.deepEqual(
+    clusterDirs().filter((d) => !clustersBefore.includes(d)),
+    [],
+    'the Postgres cluster is removed',
+  );
 }
 
 describe('tranche demo', () => {
@@ -245,12 +252,11 @@ describe('tranche demo', () => {
     for (const batch of [1, 2, 3, 4]) assert.match(out, new RegExp(`batch ${batch}/5 \\(\\w+\\) passed`));
     const failedBatch = /batch 5\/5 \(\w+\) failed: (.+)/.exec(out)?.[1]?.split(', ') ?? [];
     assert.ok(failedBatch.includes('ledger'), `ledger's batch failed: ${failedBatch}`);
-    assert.deepEqual(
-      [...out.matchAll(/ rollback (\S+) done/g)].map((m) => m[1]).sort(),
-      [...failedBatch].sort(),
-      'exactly the failing batch is rolled back',
+    assert.deepEqual([...out.matchAll(/ rollback (\S+) done/g)].map((m) => m[1]).sort(), [...failedBatch].sort(), 'exactly the failing batch is rolled back');
+    assert.match(
+      out,
+      /release \S+: failed — batch 5 failed \(ledger: sanity check "query through the service" failed: .*database \\"ledger\\" does not exist.*\); batch 5 was rolled back/,
     );
-    assert.match(out, /release \S+: failed — batch 5 failed \(ledger: sanity check "query through the service" failed: .*database \\"ledger\\" does not exist.*\); batch 5 was rolled back/);
     assert.match(out, /^ {2}check\/lying-health +ledger: ledger's health check passed while its sanity check "query through the service" failed/m);
     assert.match(out, /^ {2}check\/failed +ledger: sanity check "query through the service" failed/m);
 
@@ -265,7 +271,9 @@ describe('tranche demo', () => {
     const migration = history.releases.find((r) => r.intent?.startsWith('move fleet-db'));
     assert.ok(migration, 'the migration release is recorded');
     assert.equal(migration.status, 'failed');
-    const show = JSON.parse(runCli(['show', migration.id, '--json'], dir).stdout) as { journal: { batch: number; kind: string; event: string; service?: string }[] };
+    const show = JSON.parse(runCli(['show', migration.id, '--json'], dir).stdout) as {
+      journal: { batch: number; kind: string; event: string; service?: string }[];
+    };
     const done = (kind: string) => show.journal.filter((e) => e.kind === kind && e.event === 'succeeded').map((e) => `${e.batch} ${e.service}`);
     assert.equal(done('deploy').length, 15);
     assert.deepEqual(done('rollback').sort(), failedBatch.map((s) => `5 ${s}`).sort());
@@ -277,7 +285,9 @@ describe('tranche demo', () => {
     { signal: 'SIGINT', code: 130, when: 'the first rollout', pattern: /batch 3\/5 \(\w+\) started/ },
     { signal: 'SIGTERM', code: 143, when: 'the migration rollout, with the relay up', pattern: /━━━ Act 3[\s\S]*batch 2\/5 \(config\) started/ },
   ] as const) {
-    test(`stops everything it started — services, Postgres, the relay, the tranche it runs — on ${signal} in the middle of ${when}`, { timeout: 120_000 }, async (t) => {
+    test(`stops everything it started — services, Postgres, the relay, the tranche it runs — on ${signal} in the middle of ${when}`, {
+      timeout: 120_000,
+    }, async (t) => {
       const sandbox = demoSandbox(t);
       const { dir, clustersBefore } = sandbox;
       const demo = sandbox.start(['--dir', dir]);
@@ -303,7 +313,11 @@ describe('tranche demo', () => {
     assert.doesNotMatch(demo.stderr, NO_STACK);
     const pid = Number(/Postgres \(pid (\d+)\)/.exec(demo.stderr)?.[1]);
     assert.equal(liveProcess(pid), undefined, 'Postgres is stopped');
-    assert.deepEqual(clusterDirs().filter((d) => !clustersBefore.includes(d)), [], 'its cluster is removed');
+    assert.deepEqual(
+      clusterDirs().filter((d) => !clustersBefore.includes(d)),
+      [],
+      'its cluster is removed',
+    );
   });
 
   test('refuses a --dir that is a file or not empty, precisely, touching nothing', (t) => {
@@ -321,7 +335,10 @@ describe('tranche demo', () => {
 
     const onFull = runCli(['demo', '--dir', full], base);
     assert.equal(onFull.code, 2);
-    assert.match(onFull.stderr, /^error: demo: --dir \S+\/full is not empty \(1 entry\): the demo creates a new fleet repository there; give a new or an empty directory\n$/);
+    assert.match(
+      onFull.stderr,
+      /^error: demo: --dir \S+\/full is not empty \(1 entry\): the demo creates a new fleet repository there; give a new or an empty directory\n$/,
+    );
     assert.deepEqual(readdirSync(full), ['keep.txt']);
 
     const orphan = join(base, 'no', 'such');
@@ -329,13 +346,21 @@ describe('tranche demo', () => {
     assert.equal(onOrphan.code, 2);
     assert.equal(onOrphan.stderr, `error: demo: --dir ${orphan}: its parent directory ${join(base, 'no')} does not exist\n`);
 
-    for (const args of [['demo', '--json'], ['demo', 'now'], ['demo', '--dir']]) {
+    for (const args of [
+      ['demo', '--json'],
+      ['demo', 'now'],
+      ['demo', '--dir'],
+    ]) {
       const result = runCli(args, base);
       assert.equal(result.code, 2, `tranche ${args.join(' ')}: ${result.stderr}`);
       assert.doesNotMatch(result.stderr, NO_STACK);
     }
     assert.ok(!existsSync(join(base, '.git')), 'no repository was created');
-    assert.deepEqual(clusterDirs().filter((d) => !clustersBefore.includes(d)), [], 'no Postgres was set up');
+    assert.deepEqual(
+      clusterDirs().filter((d) => !clustersBefore.includes(d)),
+      [],
+      'no Postgres was set up',
+    );
   });
 
   test('--help says what the demo does and how it ends', () => {

@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT as ROOT } from '../support/paths.js';
 
-type Schema = { $ref?: string; properties?: Record<string, Schema>; additionalProperties?: Schema | boolean; items?: Schema; oneOf?: Schema[]; anyOf?: Schema[]; allOf?: Schema[]; definitions?: Record<string, Schema> };
+type Schema = {
+  $ref?: string;
+  properties?: Record<string, Schema>;
+  additionalProperties?: Schema | boolean;
+  items?: Schema;
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  allOf?: Schema[];
+  definitions?: Record<string, Schema>;
+};
 
 /** Every field path of the schema (`services.<name>.config.sources[].file`), a check's fields as `<check>.…`. */
 function schemaFields(schema: Schema): Set<string> {
@@ -34,6 +43,14 @@ test('docs/manifest.md documents every field of the schema, and no field the sch
   const documented = new Set([...doc.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!));
   const fields = schemaFields(schema);
   assert.ok(fields.size > 80, `the schema has ${fields.size} fields`);
-  assert.deepEqual([...fields].filter((f) => !documented.has(f)), [], 'fields of the schema missing from docs/manifest.md');
-  assert.deepEqual([...documented].filter((f) => !fields.has(f)), [], 'fields in docs/manifest.md that the schema does not have');
+  assert.deepEqual(
+    [...fields].filter((f) => !documented.has(f)),
+    [],
+    'fields of the schema missing from docs/manifest.md',
+  );
+  assert.deepEqual(
+    [...documented].filter((f) => !fields.has(f)),
+    [],
+    'fields in docs/manifest.md that the schema does not have',
+  );
 });

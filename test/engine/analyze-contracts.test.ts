@@ -8,10 +8,16 @@ function spec(p: number, paths: number, release: boolean): string {
   const doc: Record<string, any> = { openapi: '3.0.3', info: { title: `p${p}`, version: '1' }, paths: {}, components: { schemas: {} } };
   for (let i = 0; i < paths; i++) {
     const properties: Record<string, unknown> = {};
-    for (let k = 0; k < 8; k++) properties[`f${k}`] = { type: 'string', description: `field ${k} of path ${i} of provider ${p}, padded to make the spec large enough` };
+    for (let k = 0; k < 8; k++)
+      properties[`f${k}`] = { type: 'string', description: `field ${k} of path ${i} of provider ${p}, padded to make the spec large enough` };
     if (release && i === p % paths) delete properties.f7;
     doc.components.schemas[`S${i}`] = { type: 'object', required: ['f0'], properties };
-    doc.paths[`/p${i}/{id}`] = { get: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: `#/components/schemas/S${i}` } } } } } } };
+    doc.paths[`/p${i}/{id}`] = {
+      get: {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: `#/components/schemas/S${i}` } } } } },
+      },
+    };
   }
   if (release) doc.paths['/new'] = { get: { responses: { '200': { description: 'ok' } } } };
   return JSON.stringify(doc);
@@ -27,7 +33,11 @@ function sources(release: boolean): ContractSources {
     files[`${name}/openapi.json`] = { id: `${name}-${release}`, text: spec(p, 120, release), refs: [] };
     roots.push({ service: name, key: ['http'], path: `${name}/openapi.json`, location: { file: 'tranche.yaml', line: p + 1 } });
     if (p % 6 === 0) {
-      const schema = { type: 'object', required: release ? ['id'] : ['id', 'at'], properties: { id: { type: 'string' }, ...(release ? {} : { at: { type: 'string' } }) } };
+      const schema = {
+        type: 'object',
+        required: release ? ['id'] : ['id', 'at'],
+        properties: { id: { type: 'string' }, ...(release ? {} : { at: { type: 'string' } }) },
+      };
       files[`${name}/event.json`] = { id: `${name}-event-${release}`, text: JSON.stringify(schema), refs: [] };
       roots.push({ service: name, key: ['events', `${name}.done`], path: `${name}/event.json`, location: { file: 'tranche.yaml', line: 100 + p } });
     }
@@ -47,7 +57,9 @@ describe('analyzeContracts', () => {
   test('split across worker threads, it finds exactly what one thread finds, in the same order', async () => {
     const to = sources(true);
     const from = sources(false);
-    const bytes = Object.values(to.files).concat(Object.values(from.files)).reduce((n, f) => n + f.text.length, 0);
+    const bytes = Object.values(to.files)
+      .concat(Object.values(from.files))
+      .reduce((n, f) => n + f.text.length, 0);
     assert.ok(bytes > 4 * 1024 * 1024, `the fleet is large enough to be split (${bytes} bytes)`);
     const deployed = [{ sources: from, services: from.services }];
     const split = await analyzeContracts(to, deployed, 0, new Map());
@@ -59,7 +71,11 @@ describe('analyzeContracts', () => {
   });
 
   test('a recursive spec unchanged between the revisions, or provided twice, is resolved once and compared', () => {
-    const recursive = JSON.stringify({ openapi: '3.0.3', paths: {}, components: { schemas: { Node: { type: 'object', properties: { kids: { type: 'array', items: { $ref: '#/components/schemas/Node' } } } } } } });
+    const recursive = JSON.stringify({
+      openapi: '3.0.3',
+      paths: {},
+      components: { schemas: { Node: { type: 'object', properties: { kids: { type: 'array', items: { $ref: '#/components/schemas/Node' } } } } } },
+    });
     const anchored = 'type: object\nproperties:\n  self: &n { type: object, properties: { id: { type: string } } }\n  other: *n\n';
     const revision = (label: string): ContractSources => ({
       label,
@@ -77,7 +93,10 @@ describe('analyzeContracts', () => {
       },
     });
     const parsed = new Map();
-    const result = compareShare({ to: revision('HEAD'), from: [{ sources: revision('deployed'), services: ['a', 'b', 'c'] }], now: 0, providers: ['a', 'b'], events: true }, parsed);
+    const result = compareShare(
+      { to: revision('HEAD'), from: [{ sources: revision('deployed'), services: ['a', 'b', 'c'] }], now: 0, providers: ['a', 'b'], events: true },
+      parsed,
+    );
     assert.deepEqual(result, { edges: [], toFindings: [], fromFindings: [] });
     assert.equal(parsed.size, 2, 'each content parsed once');
   });
@@ -94,7 +113,12 @@ describe('analyzeContracts', () => {
   });
 
   test('after a partial release, each service is compared as of the revision it runs', () => {
-    const spec = (paths: string[]) => JSON.stringify({ openapi: '3.0.3', info: { title: 'p', version: '1' }, paths: Object.fromEntries(paths.map((p) => [p, { get: { responses: { '200': { description: 'ok' } } } }])) });
+    const spec = (paths: string[]) =>
+      JSON.stringify({
+        openapi: '3.0.3',
+        info: { title: 'p', version: '1' },
+        paths: Object.fromEntries(paths.map((p) => [p, { get: { responses: { '200': { description: 'ok' } } } }])),
+      });
     const revision = (label: string, paths: string[]): ContractSources => ({
       label,
       services: ['p', 'c'],
@@ -109,7 +133,10 @@ describe('analyzeContracts', () => {
       { sources: revision('Y', ['/a']), services: ['c'] },
     ];
     const { edges } = compareShare({ to: target, from: deployed, now: 0, providers: ['p'], events: true });
-    assert.deepEqual(edges.map((e) => [e.consumer, e.provider, e.oldConsumerNewProvider.map((c) => c.id)]), [['c', 'p', ['api-path-removed-without-deprecation']]]);
+    assert.deepEqual(
+      edges.map((e) => [e.consumer, e.provider, e.oldConsumerNewProvider.map((c) => c.id)]),
+      [['c', 'p', ['api-path-removed-without-deprecation']]],
+    );
     // Taken as of Y, p would not have changed at all.
     const asOfY = compareShare({ to: target, from: [{ sources: revision('Y', ['/a']), services: ['p', 'c'] }], now: 0, providers: ['p'], events: true });
     assert.deepEqual(asOfY.edges, []);

@@ -25,12 +25,21 @@ describe('the environment lock', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tranche-lock-'));
     const store = new SqliteStore(join(dir, 'state.db'));
     await store.migrate();
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => store.close());
-    const server: Server = createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ v: `${'a'.repeat(100_000)}b` })));
+    cleanup.push(
+      () => rmSync(dir, { recursive: true, force: true }),
+      () => store.close(),
+    );
+    const server: Server = createServer((_, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ v: `${'a'.repeat(100_000)}b` })),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    const lock = await acquireEnvLock(store, 'prod', { user: 'ci', host: 'test', pid: process.pid }, systemClock, { breakLock: false, isAlive: () => true, heartbeatMs: 20 });
+    const lock = await acquireEnvLock(store, 'prod', { user: 'ci', host: 'test', pid: process.pid }, systemClock, {
+      breakLock: false,
+      isAlive: () => true,
+      heartbeatMs: 20,
+    });
     // What the store says of the lock, sampled while the check runs: each heartbeat stamps a new time.
     const beats = new Set<string>();
     const sampling = setInterval(() => void store.currentLock('prod').then((held) => held && beats.add(held.heartbeatAt)), 10);
@@ -70,26 +79,32 @@ interface Stores {
 }
 
 const kinds: Array<[string, (t: TestContext) => Promise<Stores>]> = [
-  ['SQLite', async (t) => {
-    const file = join(tempDir(t, 'tranche-lock-'), 'state.db');
-    const [mine, theirs] = [new SqliteStore(file), new SqliteStore(file)];
-    t.after(async () => {
-      await mine.close();
-      await theirs.close();
-    });
-    await mine.migrate();
-    return { mine, theirs };
-  }],
-  ['Postgres', async (t) => {
-    const url = POSTGRES.replace(/\/test$/, `/${await scratchDatabase(t, 'tranche_lock')}`);
-    const [mine, theirs] = [new PostgresStore(url), new PostgresStore(url)];
-    t.after(async () => {
-      await mine.close();
-      await theirs.close();
-    });
-    await mine.migrate();
-    return { mine, theirs };
-  }],
+  [
+    'SQLite',
+    async (t) => {
+      const file = join(tempDir(t, 'tranche-lock-'), 'state.db');
+      const [mine, theirs] = [new SqliteStore(file), new SqliteStore(file)];
+      t.after(async () => {
+        await mine.close();
+        await theirs.close();
+      });
+      await mine.migrate();
+      return { mine, theirs };
+    },
+  ],
+  [
+    'Postgres',
+    async (t) => {
+      const url = POSTGRES.replace(/\/test$/, `/${await scratchDatabase(t, 'tranche_lock')}`);
+      const [mine, theirs] = [new PostgresStore(url), new PostgresStore(url)];
+      t.after(async () => {
+        await mine.close();
+        await theirs.close();
+      });
+      await mine.migrate();
+      return { mine, theirs };
+    },
+  ],
 ];
 
 const me: Operator = { user: 'alice', host: 'laptop', pid: process.pid };
@@ -99,14 +114,24 @@ const fast: LockOptions = { breakLock: false, isAlive: () => true, heartbeatMs: 
 /** The reason `lock.signal` aborts with, once it does. */
 function lossOf(lock: HeldLock): Promise<LockLostError> {
   return new Promise((resolve, reject) => {
-    const settle = () => (lock.signal.reason instanceof LockLostError ? resolve(lock.signal.reason) : reject(new Error(`aborted with ${String(lock.signal.reason)}`)));
+    const settle = () =>
+      lock.signal.reason instanceof LockLostError ? resolve(lock.signal.reason) : reject(new Error(`aborted with ${String(lock.signal.reason)}`));
     if (lock.signal.aborted) settle();
     else lock.signal.addEventListener('abort', settle, { once: true });
   });
 }
 
 function release(id: string): Release {
-  return { id, kind: 'release', env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'bob', host: 'ci-7', pid: 4242 }, startedAt: '2025-03-01T10:00:00.000Z', plan: emptyPlan() };
+  return {
+    id,
+    kind: 'release',
+    env: 'prod',
+    status: 'running',
+    toCommit: 'b'.repeat(40),
+    by: { user: 'bob', host: 'ci-7', pid: 4242 },
+    startedAt: '2025-03-01T10:00:00.000Z',
+    plan: emptyPlan(),
+  };
 }
 
 /**
@@ -145,7 +170,10 @@ for (const [kind, open] of kinds) {
       assert.equal(lost.token, lock.token);
       assert.equal(lost.holder, undefined);
       assert.equal(lock.lost(), lost);
-      await assert.rejects(lock.store.appendJournal({ releaseId: 'r1', at: '2025-03-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started' }), LockLostError);
+      await assert.rejects(
+        lock.store.appendJournal({ releaseId: 'r1', at: '2025-03-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started' }),
+        LockLostError,
+      );
       assert.deepEqual(await mine.journal('r1'), []);
       await lock.release();
     });
@@ -200,12 +228,15 @@ for (const [kind, open] of kinds) {
       state.failing = true;
       const lost = await lossOf(lock);
       assert.equal(lost.holder, undefined);
-      assert.match(lost.message, /^the lock on prod is no longer held by this process \(token [^)]+\): its heartbeat has not reached the store for \d+ ms: connect ECONNREFUSED 127\.0\.0\.1:5432; after 200 ms of silence another tranche may take the lock for dead and break it$/);
+      assert.match(
+        lost.message,
+        /^the lock on prod is no longer held by this process \(token [^)]+\): its heartbeat has not reached the store for \d+ ms: connect ECONNREFUSED 127\.0\.0\.1:5432; after 200 ms of silence another tranche may take the lock for dead and break it$/,
+      );
       assert.equal((lost.cause as Error).message, 'connect ECONNREFUSED 127.0.0.1:5432');
       await lock.release();
     });
 
-    test("journals, on the release of the holder it replaced, that the lock was taken over and by whom", async (t) => {
+    test('journals, on the release of the holder it replaced, that the lock was taken over and by whom', async (t) => {
       const { mine, theirs } = await open(t);
       // A tranche that took the lock for release r1, started it, and died.
       assert.deepEqual(await theirs.acquireLock({ ...other, releaseId: 'r1' }), { acquired: true });
@@ -217,7 +248,10 @@ for (const [kind, open] of kinds) {
       assert.equal((await mine.journal('r1')).length, 1, 'nothing is journaled without --break-lock');
       const lock = await acquireEnvLock(mine, 'prod', me, systemClock, { ...fast, breakLock: true, isAlive: () => false, releaseId: 'r2' });
       const [, takeover] = await mine.journal('r1');
-      assert.deepEqual({ ...takeover, at: undefined, detail: undefined }, { releaseId: 'r1', seq: 2, at: undefined, batch: 0, kind: 'lock', event: 'taken-over', detail: undefined });
+      assert.deepEqual(
+        { ...takeover, at: undefined, detail: undefined },
+        { releaseId: 'r1', seq: 2, at: undefined, batch: 0, kind: 'lock', event: 'taken-over', detail: undefined },
+      );
       const { from, by } = takeover!.detail as { from: Record<string, unknown>; by: Record<string, unknown> };
       assert.deepEqual({ ...from, heartbeatAt: undefined }, { user: 'bob', host: 'ci-7', pid: 4242, heartbeatAt: undefined });
       assert.match(String(from.heartbeatAt), /^\d{4}-\d\d-\d\dT/);

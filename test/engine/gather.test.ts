@@ -44,7 +44,12 @@ describe('gatherRevision content ids', () => {
 
 describe('gatherRevision and symbolic links', () => {
   test('a watched path through a link is refused with the path to write, in the working tree and at a commit', async () => {
-    const repo = new GitRepo({ 'tranche.yaml': `${manifest('server.js')}    watch: [libs/common]\n`, 'services/api/server.js': '1', 'services/web/index.js': '1', 'shared/common/x.js': '1' });
+    const repo = new GitRepo({
+      'tranche.yaml': `${manifest('server.js')}    watch: [libs/common]\n`,
+      'services/api/server.js': '1',
+      'services/web/index.js': '1',
+      'shared/common/x.js': '1',
+    });
     repos.push(repo);
     mkdirSync(join(repo.dir, 'libs'));
     symlinkSync('../shared/common', join(repo.dir, 'libs/common'));
@@ -55,7 +60,9 @@ describe('gatherRevision and symbolic links', () => {
       const { findings } = await gatherRevision(tree);
       assert.deepEqual(
         findings.map((f) => `${f.location?.line}:${f.location?.column} ${f.message} (${f.hint})`),
-        ['11:13 the watched path libs/common goes through a symbolic link (it resolves to shared/common): it must name the directory itself, so that its changes are the service\'s (write shared/common)'],
+        [
+          "11:13 the watched path libs/common goes through a symbolic link (it resolves to shared/common): it must name the directory itself, so that its changes are the service's (write shared/common)",
+        ],
         tree.label,
       );
     }

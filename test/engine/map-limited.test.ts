@@ -16,5 +16,8 @@ test('mapLimited runs at most `limit` at once and keeps the order of its items',
   assert.deepEqual(results, [100, 20, 60, 0, 40, 10, 80]);
   assert.equal(most, 3);
   assert.deepEqual(await mapLimited([], 3, async () => 1), []);
-  await assert.rejects(mapLimited([1, 2], 2, async (n) => (n === 2 ? Promise.reject(new Error('two')) : n)), /two/);
+  await assert.rejects(
+    mapLimited([1, 2], 2, async (n) => (n === 2 ? Promise.reject(new Error('two')) : n)),
+    /two/,
+  );
 });

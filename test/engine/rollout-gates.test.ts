@@ -29,7 +29,11 @@ describe('rollout engine: gates', () => {
     e.checks.script('a', 'health', ({ attempt }) => attempt >= 4);
     assert.equal((await e.apply()).status, 'succeeded');
     const health = (await e.store.checks((await e.latest()).id)).filter((c) => c.gate === 'health' && c.name === 'health');
-    assert.deepEqual(health.map((c) => c.ok), [true], 'the passing run is recorded');
+    assert.deepEqual(
+      health.map((c) => c.ok),
+      [true],
+      'the passing run is recorded',
+    );
   });
 
   test('a sanity check that fails beside a passing health check fails the batch and is called a lying health check', async () => {
@@ -59,7 +63,10 @@ describe('rollout engine: gates', () => {
     assert.equal(outcome.status, 'failed');
     // The restored batch bakes its 60 s too (a rollback is a rollout): the failing bake ended early.
     assert.ok(e.clock.monotonic() < 120_000, 'the failing bake did not run its whole time');
-    assert.deepEqual(e.events.filter((ev) => ev.type === 'gate' && ev.phase === 'failed').map((ev) => ev.type === 'gate' && ev.gate), ['bake']);
+    assert.deepEqual(
+      e.events.filter((ev) => ev.type === 'gate' && ev.phase === 'failed').map((ev) => ev.type === 'gate' && ev.gate),
+      ['bake'],
+    );
   });
 
   test('a process that exits during the bake fails it as check/exited, though its checks keep passing', async () => {

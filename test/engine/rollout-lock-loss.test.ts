@@ -17,7 +17,10 @@ async function takeLockAway(e: Engine): Promise<number> {
   assert.deepEqual(await e.store.acquireLock({ env: ENV, token: 'other', user: 'bob', host: 'elsewhere', pid: 7 }), { acquired: true });
   const lostAt = e.clock.monotonic();
   await until(() => e.events.some((ev) => ev.type === 'note' && ev.message.startsWith('lock lost:')), 'the loss seen');
-  assert.ok(e.clock.monotonic() - lostAt <= 2_000, `the loss was seen ${e.clock.monotonic() - lostAt} ms of the clock after it, more than one heartbeat interval`);
+  assert.ok(
+    e.clock.monotonic() - lostAt <= 2_000,
+    `the loss was seen ${e.clock.monotonic() - lostAt} ms of the clock after it, more than one heartbeat interval`,
+  );
   return e.driver.deploys().length;
 }
 
@@ -27,8 +30,15 @@ async function assertStopped(e: Engine, applying: ReturnType<typeof settle>, dep
   assert.deepEqual(e.driver.deploys().slice(deploysAtLoss), [], 'no deploy started after the lock was lost');
   assert.ok('error' in result, `the apply ended as ${JSON.stringify(result)}`);
   assert.ok(result.error instanceof LockTakenError, String(result.error));
-  assert.match(result.error.message, /bob@elsewhere \(pid 7\) holds it now: this tranche stopped there and wrote nothing more\. Once they are done, run tranche status --env prod, then tranche resume --env prod/);
-  assert.equal((await e.store.journal((await e.latest()).id)).length, journaled, 'nothing was journaled after the loss (the store refuses a write under a lost fence)');
+  assert.match(
+    result.error.message,
+    /bob@elsewhere \(pid 7\) holds it now: this tranche stopped there and wrote nothing more\. Once they are done, run tranche status --env prod, then tranche resume --env prod/,
+  );
+  assert.equal(
+    (await e.store.journal((await e.latest()).id)).length,
+    journaled,
+    'nothing was journaled after the loss (the store refuses a write under a lost fence)',
+  );
   assert.equal((await e.latest()).status, 'running', 'the release is left as journaled, for the new holder');
   assert.equal((await e.store.currentLock(ENV))?.token, 'other', "the new holder's lock is left alone");
 }
@@ -61,9 +71,15 @@ describe('rollout engine: the lock lost', () => {
     await e.store.breakLock(ENV);
     const result = await applying;
     assert.ok('value' in result, `the apply ended as ${JSON.stringify(result)}`);
-    assert.deepEqual([result.value.status, result.value.summary], ['failed', `the lock on ${ENV} was lost during batch 1 (taken again: nobody held it); batch 1 was rolled back (on_failure: rollback-batch)`]);
+    assert.deepEqual(
+      [result.value.status, result.value.summary],
+      ['failed', `the lock on ${ENV} was lost during batch 1 (taken again: nobody held it); batch 1 was rolled back (on_failure: rollback-batch)`],
+    );
     const journal = await e.store.journal(result.value.releaseId);
-    assert.deepEqual(journal.filter((j) => j.event === 'lock-lost').map((j) => [j.kind, j.batch, j.detail?.retaken]), [['release', 1, true]]);
+    assert.deepEqual(
+      journal.filter((j) => j.event === 'lock-lost').map((j) => [j.kind, j.batch, j.detail?.retaken]),
+      [['release', 1, true]],
+    );
     assert.deepEqual(e.driver.versions(ENV), { a: V1, b: V1 }, 'batch 1 restored; batch 2 never started');
     assert.equal(await e.store.currentLock(ENV), undefined, 'the lock taken again was released at the end');
   });

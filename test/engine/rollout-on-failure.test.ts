@@ -50,11 +50,19 @@ describe('rollout engine: on_failure', () => {
   });
 
   test('a release that is new to the environment is undone by stopping it', async () => {
-    const e = await engineFor({ services: [{ name: 'fresh', change: 'new' }, { name: 'old', change: 'none' }] });
+    const e = await engineFor({
+      services: [
+        { name: 'fresh', change: 'new' },
+        { name: 'old', change: 'none' },
+      ],
+    });
     e.checks.script('fresh', 'fresh works', false);
     const outcome = await e.apply();
     assert.equal(outcome.status, 'failed');
-    assert.deepEqual(e.driver.calls.filter((c) => c.op === 'deploy' || c.op === 'stop').map((c) => `${c.op} ${c.service}`), ['deploy fresh', 'stop fresh']);
+    assert.deepEqual(
+      e.driver.calls.filter((c) => c.op === 'deploy' || c.op === 'stop').map((c) => `${c.op} ${c.service}`),
+      ['deploy fresh', 'stop fresh'],
+    );
     assert.deepEqual(e.driver.versions(ENV), { old: V1 });
     assert.deepEqual(await e.recorded(), { old: V1 });
   });

@@ -56,7 +56,14 @@ for (const scenario of scenarios) {
       const whole = await engineFor(scenario.spec);
       scenario.script?.(whole);
       const cuts: Cut[] = [];
-      whole.store.onWrite((write, index) => cuts.push({ writes: index + 1, world: whole.driver.world(), calls: whole.driver.calls.length, what: `${write.method} ${JSON.stringify(write.args[0]).slice(0, 80)}` }));
+      whole.store.onWrite((write, index) =>
+        cuts.push({
+          writes: index + 1,
+          world: whole.driver.world(),
+          calls: whole.driver.calls.length,
+          what: `${write.method} ${JSON.stringify(write.args[0]).slice(0, 80)}`,
+        }),
+      );
       const outcome = await whole.apply();
       const expected = { status: outcome.status, versions: whole.driver.versions(ENV), recorded: await whole.recorded() };
       const created = cuts.findIndex((c) => c.what.startsWith('createRelease'));

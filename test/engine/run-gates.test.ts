@@ -68,7 +68,16 @@ async function bake(stepMs: number, bakeMs: number, signal?: AbortSignal) {
   const sqlite = new SqliteStore(':memory:');
   await sqlite.migrate();
   const store = (await holdLock(sqlite, 'dev')).fenced;
-  await store.createRelease({ id: 'r1', kind: 'release', env: 'dev', status: 'running', toCommit: fleet.commit, by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: emptyPlan() });
+  await store.createRelease({
+    id: 'r1',
+    kind: 'release',
+    env: 'dev',
+    status: 'running',
+    toCommit: fleet.commit,
+    by: { user: 'test', host: 'test', pid: 1 },
+    startedAt: new Date().toISOString(),
+    plan: emptyPlan(),
+  });
   const clock = steppedClock(stepMs);
   const started = performance.now();
   const outcome = await runGates(batch, new Map([['svc', service]]), {
@@ -115,7 +124,11 @@ describe('runGates stopped by an operator', () => {
     const { outcome, elapsed, records } = await bake(0, 60_000, stop.signal);
     assert.deepEqual(outcome, { ok: false, lyingHealth: [], stopped: true });
     assert.ok(elapsed < 30_000, `the gates waited ${Math.round(elapsed)} ms: the bake was not cut short`);
-    assert.deepEqual(records.filter((r) => !r.ok), [], 'no check was recorded as failed');
+    assert.deepEqual(
+      records.filter((r) => !r.ok),
+      [],
+      'no check was recorded as failed',
+    );
     assert.deepEqual([...new Set(records.map((r) => r.gate))], ['health', 'sanity'], 'what passed before the stop is recorded');
   });
 });
@@ -156,11 +169,27 @@ async function gated(answers: Liveness[], options: { bakeMs?: number; healthTime
   const svc = service();
   if (options.sanity === false) svc.service.checks = { health: (svc.service.checks as { health: unknown }).health } as typeof svc.service.checks;
   else (svc.service.checks as { sanity: { http: { path: string } }[] }).sanity[0]!.http.path = options.sanity ? '/work' : '/nowhere';
-  const batch: Batch = { index: 1, kind: 'code', services: ['svc'], steps: [], gates: { health: ['svc'], sanity: { svc: ['work'] }, bakeMs: options.bakeMs ?? 0 }, reasons: [] };
+  const batch: Batch = {
+    index: 1,
+    kind: 'code',
+    services: ['svc'],
+    steps: [],
+    gates: { health: ['svc'], sanity: { svc: ['work'] }, bakeMs: options.bakeMs ?? 0 },
+    reasons: [],
+  };
   const sqlite = new SqliteStore(':memory:');
   await sqlite.migrate();
   const store = (await holdLock(sqlite, 'dev')).fenced;
-  await store.createRelease({ id: 'r1', kind: 'release', env: 'dev', status: 'running', toCommit: 'c'.repeat(40), by: { user: 'test', host: 'test', pid: 1 }, startedAt: new Date().toISOString(), plan: emptyPlan() });
+  await store.createRelease({
+    id: 'r1',
+    kind: 'release',
+    env: 'dev',
+    status: 'running',
+    toCommit: 'c'.repeat(40),
+    by: { user: 'test', host: 'test', pid: 1 },
+    startedAt: new Date().toISOString(),
+    plan: emptyPlan(),
+  });
   let asked = 0;
   const ctx: GateContext = {
     checks: new RealCheckRunner(),
@@ -186,21 +215,39 @@ describe('runGates with the process as a gate', () => {
     const { outcome, records } = await gated([EXITED], { sanity: true });
     assert.equal(outcome.ok, false);
     assert.deepEqual(outcome.lyingHealth, []);
-    assert.deepEqual({ rule: outcome.failure?.rule, gate: outcome.failure?.gate, check: outcome.failure?.check }, { rule: 'check/exited', gate: 'health', check: 'process' });
+    assert.deepEqual(
+      { rule: outcome.failure?.rule, gate: outcome.failure?.gate, check: outcome.failure?.check },
+      { rule: 'check/exited', gate: 'health', check: 'process' },
+    );
     assert.equal(outcome.failure?.headline, "svc's process (pid 4242) exited with code 3");
-    assert.equal(outcome.failure?.message, "svc's process (pid 4242) exited with code 3; last lines of its log (/srv/svc/service.log):\n  starting\n  fatal: TOKEN=[secret] refused");
-    assert.deepEqual(records.map((r) => [r.gate, r.name, r.ok]), [['health', 'health', true], ['health', 'process', false]]);
+    assert.equal(
+      outcome.failure?.message,
+      "svc's process (pid 4242) exited with code 3; last lines of its log (/srv/svc/service.log):\n  starting\n  fatal: TOKEN=[secret] refused",
+    );
+    assert.deepEqual(
+      records.map((r) => [r.gate, r.name, r.ok]),
+      [
+        ['health', 'health', true],
+        ['health', 'process', false],
+      ],
+    );
     assert.ok(!records.some((r) => r.message.includes(TOKEN)));
   });
 
   test('a sanity failure beside a process that died is check/exited, not a lying health check', async () => {
     const { outcome } = await gated([UP, EXITED]);
-    assert.deepEqual({ ok: outcome.ok, rule: outcome.failure?.rule, gate: outcome.failure?.gate, lying: outcome.lyingHealth }, { ok: false, rule: 'check/exited', gate: 'sanity', lying: [] });
+    assert.deepEqual(
+      { ok: outcome.ok, rule: outcome.failure?.rule, gate: outcome.failure?.gate, lying: outcome.lyingHealth },
+      { ok: false, rule: 'check/exited', gate: 'sanity', lying: [] },
+    );
   });
 
   test('a sanity failure while the process is up is the lying health check it always was', async () => {
     const { outcome } = await gated([UP]);
-    assert.deepEqual({ ok: outcome.ok, rule: outcome.failure?.rule, check: outcome.failure?.check, lying: outcome.lyingHealth }, { ok: false, rule: 'check/failed', check: 'work', lying: ['svc'] });
+    assert.deepEqual(
+      { ok: outcome.ok, rule: outcome.failure?.rule, check: outcome.failure?.check, lying: outcome.lyingHealth },
+      { ok: false, rule: 'check/failed', check: 'work', lying: ['svc'] },
+    );
   });
 
   test('another process on its port is check/port-in-use naming it, though every check passes', async () => {
@@ -211,10 +258,16 @@ describe('runGates with the process as a gate', () => {
   });
 
   test('a starting process (not listening yet) is waited for, and the gates pass once it listens', async () => {
-    const { outcome, records, asked } = await gated([{ state: 'not-listening', pid: 4242, port: 8080 }, { state: 'not-listening', pid: 4242, port: 8080 }, UP], { sanity: true });
+    const { outcome, records, asked } = await gated(
+      [{ state: 'not-listening', pid: 4242, port: 8080 }, { state: 'not-listening', pid: 4242, port: 8080 }, UP],
+      { sanity: true },
+    );
     assert.equal(outcome.ok, true, outcome.failure?.message);
     assert.ok(asked >= 4, `asked ${asked} times`);
-    assert.deepEqual(records.filter((r) => r.name === 'process').map((r) => [r.ok, r.message]), [[true, 'pid 4242 is alive and listens on port 8080']]);
+    assert.deepEqual(
+      records.filter((r) => r.name === 'process').map((r) => [r.ok, r.message]),
+      [[true, 'pid 4242 is alive and listens on port 8080']],
+    );
   });
 
   test('a process that never listens on its port while its health passes fails when the time is over: what answered is not the service', async () => {
@@ -226,12 +279,18 @@ describe('runGates with the process as a gate', () => {
   test('a process that dies during the bake fails the bake as check/exited, while its checks still pass', async () => {
     const { outcome, records } = await gated([UP, UP, UP, EXITED], { sanity: true, bakeMs: 2_000 });
     assert.deepEqual({ rule: outcome.failure?.rule, gate: outcome.failure?.gate }, { rule: 'check/exited', gate: 'bake' });
-    assert.ok(records.filter((r) => r.gate === 'bake' && r.name === 'work').every((r) => r.ok), 'the checks passed: something answered them');
+    assert.ok(
+      records.filter((r) => r.gate === 'bake' && r.name === 'work').every((r) => r.ok),
+      'the checks passed: something answered them',
+    );
   });
 
   test('a driver that cannot tell (unknown): the checks alone decide, and no process is recorded', async () => {
     const { outcome, records } = await gated([{ state: 'unknown' }], { sanity: true });
     assert.equal(outcome.ok, true);
-    assert.deepEqual(records.filter((r) => r.name === 'process'), []);
+    assert.deepEqual(
+      records.filter((r) => r.name === 'process'),
+      [],
+    );
   });
 });

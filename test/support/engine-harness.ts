@@ -89,7 +89,12 @@ function readRevisions(spec: FleetSpec): { v1: FleetRevision; v2: FleetRevision 
       version: 1,
       name: 'shop',
       environments: { [ENV]: { driver: 'local' } },
-      policy: { batch_size: spec.batchSize ?? 1, separate_config: spec.separateConfig ?? true, bake: spec.bake ?? '0s', on_failure: spec.onFailure ?? 'rollback-batch' },
+      policy: {
+        batch_size: spec.batchSize ?? 1,
+        separate_config: spec.separateConfig ?? true,
+        bake: spec.bake ?? '0s',
+        on_failure: spec.onFailure ?? 'rollback-batch',
+      },
       services,
     });
     const codeChanges = (s: ServiceSpec) => which === 2 && ['code', 'code+config', 'new'].includes(changeOf(s));
@@ -147,7 +152,15 @@ export async function engineFor(spec: FleetSpec): Promise<Engine> {
   resolver.remember(v2);
   const who = { user: 'tester', host: 'suite', pid: 4242 };
   const world = () => ({
-    driver: e.driver, checks: e.checks, clock, fleetRoot: FLEET_ROOT, env: ENV, who, resolver, emit: (ev: RolloutEvent) => e.events.push(ev), healthTimeoutMs: 1_000,
+    driver: e.driver,
+    checks: e.checks,
+    clock,
+    fleetRoot: FLEET_ROOT,
+    env: ENV,
+    who,
+    resolver,
+    emit: (ev: RolloutEvent) => e.events.push(ev),
+    healthTimeoutMs: 1_000,
   });
   const deps = (store: FencedStore): RolloutDeps => ({ ...world(), store });
   const context = (): ApplyContext => ({ ...world(), store: e.store, isAlive: () => false, breakLock: true });
@@ -164,7 +177,11 @@ export async function engineFor(spec: FleetSpec): Promise<Engine> {
   };
 
   const e: Engine = {
-    spec, clock, resolver, v1, v2,
+    spec,
+    clock,
+    resolver,
+    v1,
+    v2,
     store: new MemoryStore(clock),
     driver: new FakeDriver(clock),
     checks: new FakeCheckRunner((service) => e.driver.versions(ENV)[service] !== undefined),
@@ -176,8 +193,16 @@ export async function engineFor(spec: FleetSpec): Promise<Engine> {
       if (!('status' in outcome)) throw new Error(`the apply did not start: ${JSON.stringify(outcome)}`);
       return outcome;
     },
-    resume: () => runOnClock(clock, underLock((release, store) => new Rollout(deps(store)).resume(release))),
-    rollback: (reason = 'rolled back on request') => runOnClock(clock, underLock((release, store) => new Rollout(deps(store)).rollback(release, reason))),
+    resume: () =>
+      runOnClock(
+        clock,
+        underLock((release, store) => new Rollout(deps(store)).resume(release)),
+      ),
+    rollback: (reason = 'rolled back on request') =>
+      runOnClock(
+        clock,
+        underLock((release, store) => new Rollout(deps(store)).rollback(release, reason)),
+      ),
     crashed: async (writes, world) => {
       e.store = await MemoryStore.replay(writes, clock);
       e.driver = FakeDriver.restore(world, clock);
@@ -193,11 +218,36 @@ export async function engineFor(spec: FleetSpec): Promise<Engine> {
 async function seed(memory: MemoryStore, driver: FakeDriver, v1: FleetRevision): Promise<void> {
   const at = '2026-11-30T10:00:00.000Z';
   const { fence, fenced: store } = await holdLock(memory, ENV);
-  await store.createRelease({ id: 'seed', kind: 'adoption', env: ENV, status: 'succeeded', toCommit: V1, by: { user: 'seed', host: 'suite', pid: 1 }, startedAt: at, finishedAt: at, plan: emptyPlan({ env: ENV }) });
+  await store.createRelease({
+    id: 'seed',
+    kind: 'adoption',
+    env: ENV,
+    status: 'succeeded',
+    toCommit: V1,
+    by: { user: 'seed', host: 'suite', pid: 1 },
+    startedAt: at,
+    finishedAt: at,
+    plan: emptyPlan({ env: ENV }),
+  });
   for (const name of v1.manifest.services.keys()) {
     const s = resolveService(v1, name, ENV, testFingerprints);
-    await store.completeStep({ releaseId: 'seed', at, batch: 0, service: name, kind: 'adopt', event: 'succeeded' }, name, { env: ENV, service: name, ...s.version, config: s.shown, releaseId: 'seed', deployedAt: at });
-    await driver.deploy({ env: ENV, service: s.service, action: 'deploy', target: s.version, config: s.environment, fleetRoot: FLEET_ROOT, log: () => undefined });
+    await store.completeStep({ releaseId: 'seed', at, batch: 0, service: name, kind: 'adopt', event: 'succeeded' }, name, {
+      env: ENV,
+      service: name,
+      ...s.version,
+      config: s.shown,
+      releaseId: 'seed',
+      deployedAt: at,
+    });
+    await driver.deploy({
+      env: ENV,
+      service: s.service,
+      action: 'deploy',
+      target: s.version,
+      config: s.environment,
+      fleetRoot: FLEET_ROOT,
+      log: () => undefined,
+    });
   }
   await memory.releaseLock(ENV, fence.token);
   driver.calls.length = 0;
@@ -241,5 +291,8 @@ export async function until(condition: () => boolean, what = 'the condition'): P
 
 /** The outcome of `work`, or what it threw. */
 export function settle<T>(work: Promise<T>): Promise<{ value: T } | { error: unknown }> {
-  return work.then((value) => ({ value }), (error: unknown) => ({ error }));
+  return work.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 }

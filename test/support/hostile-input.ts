@@ -40,7 +40,8 @@ export function deepOpenApi(levels: number, leaf = 'string'): string {
  */
 export function refChainOpenApi(links: number, leaf = 'string'): string {
   const schemas: Record<string, unknown> = {};
-  for (let i = links; i >= 0; i--) schemas[`S${i}`] = i === links ? { type: leaf } : { type: 'object', properties: { next: { $ref: `#/components/schemas/S${i + 1}` } } };
+  for (let i = links; i >= 0; i--)
+    schemas[`S${i}`] = i === links ? { type: leaf } : { type: 'object', properties: { next: { $ref: `#/components/schemas/S${i + 1}` } } };
   return JSON.stringify({
     openapi: '3.0.3',
     info: { title: 'chain', version: '1' },
@@ -57,14 +58,86 @@ export function refChainOpenApi(links: number, leaf = 'string'): string {
 export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'] as const;
 
 /** Numbers at and past every edge: too large for a double, past exact integers, negative zero, other radixes. */
-export const EDGE_NUMBERS = ['1e400', '-1e400', '9007199254740993', '-0', '0x1F', '0o17', '0b101', '.inf', '-.Inf', '.NaN', '1'.repeat(400), '1e-400', '01', '1_000'] as const;
+export const EDGE_NUMBERS = [
+  '1e400',
+  '-1e400',
+  '9007199254740993',
+  '-0',
+  '0x1F',
+  '0o17',
+  '0b101',
+  '.inf',
+  '-.Inf',
+  '.NaN',
+  '1'.repeat(400),
+  '1e-400',
+  '01',
+  '1_000',
+] as const;
 
 /** Pieces of syntax of the formats tranche reads, for splicing into valid text. */
 const TOKENS = [
-  ':', ': ', '- ', '-', '{', '}', '[', ']', ',', '"', "'", '`', '\n', '\r\n', '\r', '  ', '\t', '#', '&a ', '*a', '!tag ', '!!str ', '|', '>', '---\n', '...\n', '%YAML 1.2\n',
-  '=', 'export ', '${', '${X}', '${X:-${Y}}', '$', '$$', '\\', '\\u0000', '\u0000', '\uFEFF', '\u2028', '\u001b[31m', '\uD800', '\uFFFD', 'é', '😀',
-  '? ', '<<: *a\n', '@', '@1.0.0', '://', '$ref', '"$ref": "#/x"', '"$ref": "other.yaml#/a"', '"$ref": "#"', '[[package]]\n', '= "', 'require (', ')', '// indirect',
-  ...PROTOTYPE_KEYS.map((k) => `${k}: `), ...PROTOTYPE_KEYS.map((k) => `"${k}":`), ...EDGE_NUMBERS,
+  ':',
+  ': ',
+  '- ',
+  '-',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '"',
+  "'",
+  '`',
+  '\n',
+  '\r\n',
+  '\r',
+  '  ',
+  '\t',
+  '#',
+  '&a ',
+  '*a',
+  '!tag ',
+  '!!str ',
+  '|',
+  '>',
+  '---\n',
+  '...\n',
+  '%YAML 1.2\n',
+  '=',
+  'export ',
+  '${',
+  '${X}',
+  '${X:-${Y}}',
+  '$',
+  '$$',
+  '\\',
+  '\\u0000',
+  '\u0000',
+  '\uFEFF',
+  '\u2028',
+  '\u001b[31m',
+  '\uD800',
+  '\uFFFD',
+  'é',
+  '😀',
+  '? ',
+  '<<: *a\n',
+  '@',
+  '@1.0.0',
+  '://',
+  '$ref',
+  '"$ref": "#/x"',
+  '"$ref": "other.yaml#/a"',
+  '"$ref": "#"',
+  '[[package]]\n',
+  '= "',
+  'require (',
+  ')',
+  '// indirect',
+  ...PROTOTYPE_KEYS.map((k) => `${k}: `),
+  ...PROTOTYPE_KEYS.map((k) => `"${k}":`),
+  ...EDGE_NUMBERS,
 ] as const;
 
 type Edit = { kind: 'insert' | 'replace' | 'delete' | 'duplicate'; at: number; length: number; text: string };
@@ -98,27 +171,38 @@ export function mutated(valid: readonly string[]): fc.Arbitrary<string> {
 export const anyBytes: fc.Arbitrary<string> = fc.uint8Array({ maxLength: 200 }).map((bytes) => new TextDecoder().decode(bytes));
 
 /** A key of a map: often a name, sometimes a prototype key, sometimes anything. */
-const key = fc.oneof({ weight: 3, arbitrary: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,8}$/) }, { weight: 1, arbitrary: fc.constantFrom(...PROTOTYPE_KEYS) }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) });
+const key = fc.oneof(
+  { weight: 3, arbitrary: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,8}$/) },
+  { weight: 1, arbitrary: fc.constantFrom(...PROTOTYPE_KEYS) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+);
 
 /** A scalar: a string, a number at an edge, a boolean, null. */
 const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.double(), fc.integer(), fc.constantFrom(...EDGE_NUMBERS), fc.boolean(), fc.constant(null));
 
 /** Plain data of any shape, prototype keys among its keys. */
 export const anyData: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(key, tie('value'), { maxKeys: 5 })),
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    scalar,
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(key, tie('value'), { maxKeys: 5 }),
+  ),
 })).value;
 
 /**
  * Nesting around MAX_NESTING, and far past it (where a recursive reader overflows the stack):
  * maps, lists, blocks (at most 1,000 deep: each line is indented one more space), `${…}` in `${…}`.
  */
-export const deepText: fc.Arbitrary<string> = fc.tuple(fc.oneof(fc.integer({ min: 250, max: 300 }), fc.constantFrom(3_000, 20_000)), fc.constantFrom('map', 'list', 'block', 'reference')).map(([levels, kind]) => {
-  if (kind === 'map') return deepJson(levels);
-  if (kind === 'list') return deepFlowList(levels);
-  if (kind === 'block') return deepBlockYaml(Math.min(levels, 1_000));
-  const nested = `${'${A:-'.repeat(levels)}x${'}'.repeat(levels)}`;
-  return `KEY: "${nested}"\nK=${nested}\n`;
-});
+export const deepText: fc.Arbitrary<string> = fc
+  .tuple(fc.oneof(fc.integer({ min: 250, max: 300 }), fc.constantFrom(3_000, 20_000)), fc.constantFrom('map', 'list', 'block', 'reference'))
+  .map(([levels, kind]) => {
+    if (kind === 'map') return deepJson(levels);
+    if (kind === 'list') return deepFlowList(levels);
+    if (kind === 'block') return deepBlockYaml(Math.min(levels, 1_000));
+    const nested = `${'${A:-'.repeat(levels)}x${'}'.repeat(levels)}`;
+    return `KEY: "${nested}"\nK=${nested}\n`;
+  });
 
 /** Everything above, for a reader whose valid inputs are `valid`, with JSON and YAML renderings of data. */
 export function hostileText(valid: readonly string[], toText: Array<(data: unknown) => string>): fc.Arbitrary<string> {

@@ -23,7 +23,10 @@ function urlPassword(s: string): string {
   return url.password;
 }
 
-const asciiJson = (s: string) => JSON.stringify(s).slice(1, -1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const asciiJson = (s: string) =>
+  JSON.stringify(s)
+    .slice(1, -1)
+    .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** Every form a secret is written in that must never be seen. */
 export const FORMS: Record<string, (s: string) => string> = {

@@ -54,7 +54,8 @@ export async function runHttpCheck(check: RunnableCheck, signal?: AbortSignal): 
   let text: string;
   try {
     const read = await readBody(response, request.maxBody);
-    if (read === undefined) return { ok: false, message: `${what} answered ${response.status} with a body over ${request.maxBody} bytes, more than the check reads (http.max_body)` };
+    if (read === undefined)
+      return { ok: false, message: `${what} answered ${response.status} with a body over ${request.maxBody} bytes, more than the check reads (http.max_body)` };
     text = read;
   } catch (error) {
     const why = deadline.aborted ? stopped() : describeFetchError(error);
@@ -79,7 +80,9 @@ export async function runHttpCheck(check: RunnableCheck, signal?: AbortSignal): 
       return { ok: false, message: `${answered}, but the body is not JSON; body: ${body()}` };
     }
     if (jsonTooDeepOffset(text) !== undefined) return { ok: false, message: `${answered}, but the body is JSON ${TOO_DEEP}, more than a check reads` };
-    const checked = await Promise.all(Object.entries(asRecord(expect.json)).map(([path, assertion]) => checkJsonPath(document, path, assertion, hide, deadline)));
+    const checked = await Promise.all(
+      Object.entries(asRecord(expect.json)).map(([path, assertion]) => checkJsonPath(document, path, assertion, hide, deadline)),
+    );
     const problems = checked.flat();
     if (problems.length > 0) return { ok: false, message: `${answered}, but ${problems.join('; ')}` };
   }
@@ -107,7 +110,8 @@ function readRequest(check: RunnableCheck): HttpRequest | string {
   if (timeoutMs === undefined) return `the http timeout ${JSON.stringify(spec.timeout)} is not a duration (like 500ms or 5s)`;
 
   const maxBody = spec.max_body === undefined ? DEFAULT_MAX_BODY : spec.max_body;
-  if (typeof maxBody !== 'number' || !Number.isSafeInteger(maxBody) || maxBody < 1) return `the http max_body ${JSON.stringify(spec.max_body)} is not a number of bytes`;
+  if (typeof maxBody !== 'number' || !Number.isSafeInteger(maxBody) || maxBody < 1)
+    return `the http max_body ${JSON.stringify(spec.max_body)} is not a number of bytes`;
 
   const headers = new Headers();
   const hidden: string[] = [];
@@ -203,7 +207,9 @@ async function checkJsonPath(document: unknown, path: string, assertion: unknown
     const outcome = text === undefined ? { matched: false } : await matchRegex(pattern, text, MATCH_LIMIT_MS, signal);
     if ('invalid' in outcome) problems.push(`${path}: ${JSON.stringify(pattern)} is not a regular expression`);
     else if ('timedOut' in outcome) {
-      problems.push(`${path}: matching /${pattern}/ against a value of ${text!.length} characters took longer than ${MATCH_LIMIT_MS}ms, the bound on a match: the pattern backtracks too much (like (a+)+$); make it stricter`);
+      problems.push(
+        `${path}: matching /${pattern}/ against a value of ${text!.length} characters took longer than ${MATCH_LIMIT_MS}ms, the bound on a match: the pattern backtracks too much (like (a+)+$); make it stricter`,
+      );
     } else if ('cancelled' in outcome) problems.push(`${path}: the match for /${pattern}/ was stopped with the check`);
     else if ('failed' in outcome) problems.push(`${path}: the match for /${pattern}/ could not run: ${outcome.failed}`);
     else if (!outcome.matched) problems.push(`${path}: expected a match for /${pattern}/, ${got}`);

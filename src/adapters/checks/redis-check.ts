@@ -27,7 +27,13 @@ export async function runRedisCheck(check: RunnableCheck, signal?: AbortSignal):
   const where = `${target.host}:${target.port}`;
   if (signal?.aborted) return { ok: false, message: `pinging ${where}: cancelled` };
   const client = createClient({
-    socket: { host: target.host, port: target.port, ...(target.tls ? { tls: true as const, servername: target.host } : {}), connectTimeout: check.timeoutMs, reconnectStrategy: false },
+    socket: {
+      host: target.host,
+      port: target.port,
+      ...(target.tls ? { tls: true as const, servername: target.host } : {}),
+      connectTimeout: check.timeoutMs,
+      reconnectStrategy: false,
+    },
     ...(target.username === undefined ? {} : { username: target.username }),
     ...(target.password === undefined ? {} : { password: target.password }),
     disableClientInfo: true,
@@ -45,9 +51,14 @@ export async function runRedisCheck(check: RunnableCheck, signal?: AbortSignal):
     }
     try {
       const reply = await client.ping();
-      return reply === 'PONG' ? { ok: true, message: `${where} answered PONG` } : { ok: false, message: `${where} answered PING with ${JSON.stringify(String(reply).slice(0, 80))}, not PONG` };
+      return reply === 'PONG'
+        ? { ok: true, message: `${where} answered PONG` }
+        : { ok: false, message: `${where} answered PING with ${JSON.stringify(String(reply).slice(0, 80))}, not PONG` };
     } catch (error) {
-      return { ok: false, message: error instanceof ErrorReply ? `${where} refused PING: ${error.message}` : `${where} did not answer PING: ${messageOf(error)}` };
+      return {
+        ok: false,
+        message: error instanceof ErrorReply ? `${where} refused PING: ${error.message}` : `${where} did not answer PING: ${messageOf(error)}`,
+      };
     }
   })();
   let timer: NodeJS.Timeout | undefined;

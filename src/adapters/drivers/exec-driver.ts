@@ -65,7 +65,11 @@ export class ExecDriver implements Driver {
     if (!command?.length) throw fail('the service has no exec.deploy command, which the exec driver needs');
     let texts: Record<'config.env' | 'config.sh' | 'config.json', string>;
     try {
-      texts = { 'config.env': formatDotenv(request.config), 'config.sh': formatShell(request.config), 'config.json': `${JSON.stringify(request.config, null, 2)}\n` };
+      texts = {
+        'config.env': formatDotenv(request.config),
+        'config.sh': formatShell(request.config),
+        'config.json': `${JSON.stringify(request.config, null, 2)}\n`,
+      };
     } catch (error) {
       throw fail((error as Error).message, error);
     }
@@ -96,7 +100,14 @@ export class ExecDriver implements Driver {
       try {
         // A deploy script may print what it was given: its lines are cleared of the secrets before anything else.
         const secrets = new Redactor(request.secrets ?? []);
-        result = await runCommand(command, { cwd, env, onLine: (line) => request.log(line), redact: (line) => secrets.redact(line), signal: request.signal, graceMs: this.graceMs });
+        result = await runCommand(command, {
+          cwd,
+          env,
+          onLine: (line) => request.log(line),
+          redact: (line) => secrets.redact(line),
+          signal: request.signal,
+          graceMs: this.graceMs,
+        });
       } catch (error) {
         throw fail(`cannot run \`${command.join(' ')}\` in ${cwd}: ${(error as Error).message}`, error);
       }
@@ -128,7 +139,13 @@ export class ExecDriver implements Driver {
       throw fail('the service has no exec.stop command, so tranche cannot stop what exec.deploy started: stop it yourself, or add exec.stop to its manifest');
     }
     const cwd = join(fleetRoot, service.path);
-    const commandEnv: NodeJS.ProcessEnv = { ...this.env, TRANCHE_ACTION: 'stop', TRANCHE_SERVICE: service.name, TRANCHE_ENV: env, TRANCHE_COMMIT: deployed?.commit ?? '' };
+    const commandEnv: NodeJS.ProcessEnv = {
+      ...this.env,
+      TRANCHE_ACTION: 'stop',
+      TRANCHE_SERVICE: service.name,
+      TRANCHE_ENV: env,
+      TRANCHE_COMMIT: deployed?.commit ?? '',
+    };
     let result: Awaited<ReturnType<typeof runCommand>>;
     try {
       result = await runCommand(command, { cwd, env: commandEnv, graceMs: this.graceMs });

@@ -48,7 +48,15 @@ async function existingPaths(source: ReleaseSource): Promise<string[]> {
   const wanted = [source.servicePath, ...source.watch].filter((path) => path !== '.');
   const found = new Set<string>();
   if (wanted.length) {
-    const out = await runGit(source.fleetRoot, gitEnv(source.env), ['--literal-pathspecs', 'ls-tree', '-z', '--name-only', '--end-of-options', source.commit, ...wanted]);
+    const out = await runGit(source.fleetRoot, gitEnv(source.env), [
+      '--literal-pathspecs',
+      'ls-tree',
+      '-z',
+      '--name-only',
+      '--end-of-options',
+      source.commit,
+      ...wanted,
+    ]);
     for (const path of out.toString('utf8').split('\0')) if (path) found.add(path);
   }
   const exists = (path: string) => path === '.' || found.has(path);

@@ -1,6 +1,10 @@
 /** A value that no quoting lets a file's reader read back exactly. */
 export class UnwritableValueError extends Error {
-  constructor(readonly key: string, reason: string, file = 'a dotenv file') {
+  constructor(
+    readonly key: string,
+    reason: string,
+    file = 'a dotenv file',
+  ) {
     super(`the value of ${key} cannot be written to ${file}: ${reason}`);
     this.name = 'UnwritableValueError';
   }

@@ -15,7 +15,10 @@ export function formatShell(values: Record<string, string>): string {
   const left = Object.keys(values).filter((key) => !NAME.test(key));
   // Named in a comment only when the name cannot end the comment line.
   const named = left.filter((key) => /^[A-Za-z0-9_.-]+$/.test(key));
-  if (left.length) lines.push(`# not shell names, so only in TRANCHE_CONFIG_FILE and TRANCHE_CONFIG_JSON: ${[...named, ...(named.length < left.length ? [`and ${left.length - named.length} more`] : [])].join(' ')}`);
+  if (left.length)
+    lines.push(
+      `# not shell names, so only in TRANCHE_CONFIG_FILE and TRANCHE_CONFIG_JSON: ${[...named, ...(named.length < left.length ? [`and ${left.length - named.length} more`] : [])].join(' ')}`,
+    );
   for (const [key, value] of Object.entries(values)) {
     if (!NAME.test(key)) continue;
     if (value.includes('\0')) throw new UnwritableValueError(key, 'it holds a NUL character', 'a shell file');

@@ -223,7 +223,15 @@ export class LocalDriver implements Driver {
     let exit: Exit | undefined;
     const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve((exit = { code, signal }))));
     this.exits.set(pid, exited);
-    const state: LocalState = { ...(await identifyProcess(pid, command)), commit: target.commit, contentId: target.contentId, configHash: target.configHash, startedAt, logFile, logFrom: offset };
+    const state: LocalState = {
+      ...(await identifyProcess(pid, command)),
+      commit: target.commit,
+      contentId: target.contentId,
+      configHash: target.configHash,
+      startedAt,
+      logFile,
+      logFrom: offset,
+    };
     await writeJsonAtomic(stateFile, state);
     await this.startSettled(pid, port, exited, request.signal);
     // Stopped at once while waiting: the start is left as it stands (a step in doubt).
@@ -234,7 +242,8 @@ export class LocalDriver implements Driver {
       const message = `\`${command.join(' ')}\` ${how} right after it started (log: ${logFile})`;
       // A service that dies at once because another process took its port in the meantime: that is the cause.
       const taken = await portTaken(port, pid);
-      if (taken) throw new ServiceDownError(service.name, request.env, request.action, taken, `${message}: ${livenessProblem(service.name, taken, []).headline}`);
+      if (taken)
+        throw new ServiceDownError(service.name, request.env, request.action, taken, `${message}: ${livenessProblem(service.name, taken, []).headline}`);
       const down = await this.exited(state);
       throw new ServiceDownError(service.name, request.env, request.action, down, withLastLines(message, down.lastLines));
     }

@@ -23,10 +23,7 @@ const POLL_MS = 10;
  * tranche and can be stopped as a whole), no stdin, stdout and stderr to the open file `output`.
  * Resolves once the command runs; rejects when it cannot be started (not found, not executable).
  */
-export function spawnDetached(
-  command: readonly string[],
-  options: { cwd: string; env: Record<string, string>; output: number },
-): Promise<ChildProcess> {
+export function spawnDetached(command: readonly string[], options: { cwd: string; env: Record<string, string>; output: number }): Promise<ChildProcess> {
   const [file, ...args] = command;
   if (file === undefined) return Promise.reject(new Error('empty command'));
   return new Promise((resolve, reject) => {

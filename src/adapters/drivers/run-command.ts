@@ -61,7 +61,11 @@ export async function runCommand(command: readonly string[], options: RunCommand
   let stopping: Promise<unknown> | undefined;
   const abort = () => {
     // Kept as a value, not a rejected promise, until the command has exited and it is awaited.
-    if (child.pid !== undefined) stopping ??= stopProcessGroup(child.pid, options.graceMs).then(() => undefined, (error: unknown) => error ?? new Error('stop failed'));
+    if (child.pid !== undefined)
+      stopping ??= stopProcessGroup(child.pid, options.graceMs).then(
+        () => undefined,
+        (error: unknown) => error ?? new Error('stop failed'),
+      );
   };
   options.signal?.addEventListener('abort', abort, { once: true });
   try {

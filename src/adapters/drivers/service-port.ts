@@ -52,14 +52,24 @@ export function serves(listener: string, ips: readonly string[] | undefined): bo
 
 /** An IP address as 32 hex digits (IPv4 as its IPv4-mapped IPv6 form), so that every spelling compares equal; undefined for a name. */
 export function ipKey(ip: string): string | undefined {
-  if (isIPv4(ip)) return V4_MAPPED + ip.split('.').map((part) => Number(part).toString(16).padStart(2, '0')).join('');
+  if (isIPv4(ip))
+    return (
+      V4_MAPPED +
+      ip
+        .split('.')
+        .map((part) => Number(part).toString(16).padStart(2, '0'))
+        .join('')
+    );
   if (!isIPv6(ip)) return undefined;
   const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
   const groups = (text: string | undefined) => (text ? text.split(':').flatMap(ipv4Groups) : []);
   const front = groups(head);
   const back = groups(tail);
   const middle = tail === undefined ? [] : Array<string>(8 - front.length - back.length).fill('0');
-  return [...front, ...middle, ...back].map((group) => group.padStart(4, '0')).join('').toLowerCase();
+  return [...front, ...middle, ...back]
+    .map((group) => group.padStart(4, '0'))
+    .join('')
+    .toLowerCase();
 }
 
 /** An embedded dotted IPv4 part (`::ffff:1.2.3.4`) as the two groups it stands for. */

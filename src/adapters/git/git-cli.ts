@@ -102,7 +102,9 @@ export class GitCli implements Git {
       const onDisk = await worktree.lookup(paths);
       const refused = [...onDisk].filter(([, node]) => node.kind === 'refused-link') as [string, TreeNode & { kind: 'refused-link' }][];
       const ignoredLinks = new Set(await this.ignored([...new Set(refused.map(([, node]) => node.link))]));
-      return new Map([...onDisk].filter(([, node]) => (node.kind === 'file' && !node.tracked) || (node.kind === 'refused-link' && ignoredLinks.has(node.link))));
+      return new Map(
+        [...onDisk].filter(([, node]) => (node.kind === 'file' && !node.tracked) || (node.kind === 'refused-link' && ignoredLinks.has(node.link))),
+      );
     };
     return {
       commit,
@@ -200,7 +202,10 @@ export class GitCli implements Git {
         const real = node.real ?? dir;
         // Tracked, untracked and ignored files alike: what is on disk (a tracked file deleted from disk is not).
         const spec = `:(literal)${real}`;
-        const [present, deleted] = await Promise.all([this.git(['ls-files', '-z', '--cached', '--others', '--', spec]), this.git(['ls-files', '-z', '--deleted', '--', spec])]);
+        const [present, deleted] = await Promise.all([
+          this.git(['ls-files', '-z', '--cached', '--others', '--', spec]),
+          this.git(['ls-files', '-z', '--deleted', '--', spec]),
+        ]);
         const gone = new Set(deleted.toString('utf8').split('\0'));
         const below = belowDir(dir, real);
         const files = await Promise.all(
@@ -281,7 +286,10 @@ export class GitCli implements Git {
 
   async uncommittedFiles(): Promise<string[]> {
     // Porcelain paths are relative to the repository's top level, whatever the directory.
-    const [out, prefix] = await Promise.all([this.git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', '.']), this.fleetPrefix()]);
+    const [out, prefix] = await Promise.all([
+      this.git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', '.']),
+      this.fleetPrefix(),
+    ]);
     return out
       .toString('utf8')
       .split('\0')

@@ -23,10 +23,14 @@ export async function materializeCommit(topLevel: string, env: NodeJS.ProcessEnv
     let pending = 2;
     const done = (what: string) => (code: number | null) => {
       if (code !== 0) errors.unshift(`${what} exited with ${code}`);
-      if (--pending === 0) (errors.length ? reject(new Error(`extracting ${commit.slice(0, 7)} failed: ${errors.join('; ').trim()}`)) : resolve());
+      if (--pending === 0) errors.length ? reject(new Error(`extracting ${commit.slice(0, 7)} failed: ${errors.join('; ').trim()}`)) : resolve();
     };
     const cannotStart = (what: string) => (error: NodeJS.ErrnoException) =>
-      reject(new Error(error.code === 'ENOENT' ? `${what} is not installed: it is needed to give a tool the files of ${commit.slice(0, 7)}` : `${what}: ${error.message}`));
+      reject(
+        new Error(
+          error.code === 'ENOENT' ? `${what} is not installed: it is needed to give a tool the files of ${commit.slice(0, 7)}` : `${what}: ${error.message}`,
+        ),
+      );
     archive.on('error', cannotStart('git'));
     tar.on('error', cannotStart('tar'));
     archive.on('close', done('git archive'));

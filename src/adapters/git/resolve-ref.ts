@@ -48,7 +48,14 @@ async function refCandidates(git: RunGit, name: string): Promise<{ ref: string; 
   const refs = out.split('\n').filter((line) => wanted.includes(line));
   if (refs.length < 2) return [];
   // A ref to something other than a commit (a tag of a tree) names none: '' keeps it apart.
-  const commits = await Promise.all(refs.map((ref) => git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).then((out) => out.toString('utf8').trim(), () => '')));
+  const commits = await Promise.all(
+    refs.map((ref) =>
+      git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).then(
+        (out) => out.toString('utf8').trim(),
+        () => '',
+      ),
+    ),
+  );
   return refs.map((ref, i) => ({ ref, commit: commits[i]! }));
 }
 

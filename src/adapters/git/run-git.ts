@@ -39,7 +39,13 @@ export async function gitExitCode(cwd: string, env: NodeJS.ProcessEnv, args: rea
   return (await gitRun(cwd, env, args, codes)).code;
 }
 
-function gitRun(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[], okCodes: readonly number[], input?: string): Promise<{ code: number; stdout: Buffer }> {
+function gitRun(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[],
+  okCodes: readonly number[],
+  input?: string,
+): Promise<{ code: number; stdout: Buffer }> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env });
     if (input !== undefined) child.stdin!.end(input);

@@ -19,7 +19,9 @@ export class ProcessRenderer implements Renderer {
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(env: NodeJS.ProcessEnv) {
-    this.env = Object.fromEntries(Object.entries(env).filter(([name]) => ['PATH', 'HOME', 'LANG', 'TMPDIR', 'KUBECONFIG'].includes(name) || /^(HELM|XDG)_/.test(name)));
+    this.env = Object.fromEntries(
+      Object.entries(env).filter(([name]) => ['PATH', 'HOME', 'LANG', 'TMPDIR', 'KUBECONFIG'].includes(name) || /^(HELM|XDG)_/.test(name)),
+    );
   }
 
   async render(request: RenderRequest, fleetDir: string): Promise<RenderResult> {
@@ -29,7 +31,10 @@ export class ProcessRenderer implements Renderer {
     try {
       // kustomize takes no absolute path to a base: the way from the wrapper to the overlay is relative.
       const way = relative(wrapper, overlay).split(sep).join('/');
-      await writeFile(join(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(way)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`);
+      await writeFile(
+        join(wrapper, 'kustomization.yaml'),
+        `resources:\n  - ${JSON.stringify(way)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
+      );
       const result = await this.run(['kubectl', 'kustomize', wrapper], fleetDir, `kubectl kustomize ${request.kustomize}`);
       if (!result.ok) return result;
       return {

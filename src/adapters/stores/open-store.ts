@@ -24,7 +24,8 @@ export async function openStore(spec: string | undefined, fleetRoot: string, opt
   const { create, where, file } = storeFor(spec, fleetRoot);
   if (options.create === false && file !== undefined) {
     const size = statSync(file, { throwIfNoEntry: false })?.size;
-    if (size === undefined) throw new InputError(`there is no state store at ${file}: a command that only reads does not create one (check --state / TRANCHE_STATE)`);
+    if (size === undefined)
+      throw new InputError(`there is no state store at ${file}: a command that only reads does not create one (check --state / TRANCHE_STATE)`);
     if (size === 0) throw new InputError(`${file} is empty: it is not a tranche state store`);
   }
   let store: Store;
@@ -45,7 +46,10 @@ export async function openStore(spec: string | undefined, fleetRoot: string, opt
 
 /** Whatever fails while a store is opened is a fault of the store (or of its settings), said as such. */
 function openFault(where: string, error: unknown): StoreFaultError {
-  return storeFault(where, error, true) ?? new StoreFaultError(where, `cannot open the state store ${where}: ${error instanceof Error ? error.message : String(error)}`, true, { cause: error });
+  return (
+    storeFault(where, error, true) ??
+    new StoreFaultError(where, `cannot open the state store ${where}: ${error instanceof Error ? error.message : String(error)}`, true, { cause: error })
+  );
 }
 
 interface StoreSpec {

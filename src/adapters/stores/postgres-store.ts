@@ -1,17 +1,38 @@
 import pg from 'pg';
 import type { Finding } from '../../core/finding.js';
-import type {
-  CheckRecord, DeployedService, Fence, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
-} from '../../ports/store.js';
+import type { CheckRecord, DeployedService, Fence, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store } from '../../ports/store.js';
 import { LockLostError } from '../../ports/store.js';
 import { pendingMigrations } from './migration.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { redactUrl } from './redact-url.js';
 import {
-  COLUMNS, WHOLE_ENV, checkFromRow, checkParams, deployedFromRow, deployedParams, findingFromRow, findingParams,
-  freezeFromRow, freezeParams, journalFromRow, journalParams, listLimit, lockFromRow, lockParams, lockStateFromRow, releaseFromRow,
-  releaseParams, unknownRelease, upsertDeployed,
-  type CheckRow, type DeployedRow, type FindingRow, type FreezeRow, type JournalRow, type LockRow, type ReleaseRow,
+  COLUMNS,
+  WHOLE_ENV,
+  checkFromRow,
+  checkParams,
+  deployedFromRow,
+  deployedParams,
+  findingFromRow,
+  findingParams,
+  freezeFromRow,
+  freezeParams,
+  journalFromRow,
+  journalParams,
+  listLimit,
+  lockFromRow,
+  lockParams,
+  lockStateFromRow,
+  releaseFromRow,
+  releaseParams,
+  unknownRelease,
+  upsertDeployed,
+  type CheckRow,
+  type DeployedRow,
+  type FindingRow,
+  type FreezeRow,
+  type JournalRow,
+  type LockRow,
+  type ReleaseRow,
 } from './store-rows.js';
 import { validateStep } from './validate-step.js';
 
@@ -110,7 +131,11 @@ export class PostgresStore implements Store {
   async updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>, fence: Fence): Promise<void> {
     const params: unknown[] = [id];
     const sets: string[] = [];
-    for (const [column, value] of [['status', patch.status], ['finished_at', patch.finishedAt], ['summary', patch.summary]] as const) {
+    for (const [column, value] of [
+      ['status', patch.status],
+      ['finished_at', patch.finishedAt],
+      ['summary', patch.summary],
+    ] as const) {
       if (value === undefined) continue;
       params.push(value);
       sets.push(`${column} = $${params.length}`);
@@ -153,10 +178,7 @@ export class PostgresStore implements Store {
       await checkReleaseFence(db, entry.releaseId, fence);
       const { seq, env } = await append(db, entry, (releaseEnv) => validateStep(entry, service, state, releaseEnv));
       if (state) {
-        await db.query(
-          upsertDeployed(marks(8)),
-          deployedParams(state),
-        );
+        await db.query(upsertDeployed(marks(8)), deployedParams(state));
       } else {
         await db.query('DELETE FROM deployed WHERE env = $1 AND service = $2', [env, service]);
       }
@@ -247,9 +269,10 @@ export class PostgresStore implements Store {
   }
 
   async freezes(env?: string): Promise<Freeze[]> {
-    const { rows } = env === undefined
-      ? await this.pool.query<FreezeRow>(`SELECT ${COLUMNS.freezes} FROM freezes ORDER BY env, service`)
-      : await this.pool.query<FreezeRow>(`SELECT ${COLUMNS.freezes} FROM freezes WHERE env = $1 ORDER BY service`, [env]);
+    const { rows } =
+      env === undefined
+        ? await this.pool.query<FreezeRow>(`SELECT ${COLUMNS.freezes} FROM freezes ORDER BY env, service`)
+        : await this.pool.query<FreezeRow>(`SELECT ${COLUMNS.freezes} FROM freezes WHERE env = $1 ORDER BY service`, [env]);
     return rows.map(freezeFromRow);
   }
 

@@ -1,8 +1,6 @@
 import type { Redactor } from '../../core/config/redact-secrets.js';
 import type { Finding } from '../../core/finding.js';
-import type {
-  CheckRecord, DeployedService, Fence, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
-} from '../../ports/store.js';
+import type { CheckRecord, DeployedService, Fence, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store } from '../../ports/store.js';
 
 /**
  * A store that keeps no secret: every text it is given to record — a release and its plan, a
@@ -116,7 +114,8 @@ export class RedactingStore implements Store {
       if (Array.isArray(v)) return v.map(walk);
       if (v === null || typeof v !== 'object') return v;
       const copy: Record<string, unknown> = Object.create(Object.getPrototypeOf(v) as object | null) as Record<string, unknown>;
-      for (const [key, inner] of Object.entries(v)) Object.defineProperty(copy, key, { value: walk(inner), enumerable: true, writable: true, configurable: true });
+      for (const [key, inner] of Object.entries(v))
+        Object.defineProperty(copy, key, { value: walk(inner), enumerable: true, writable: true, configurable: true });
       return copy;
     };
     return walk(value) as T;

@@ -2,17 +2,38 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Finding } from '../../core/finding.js';
-import type {
-  CheckRecord, DeployedService, Fence, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
-} from '../../ports/store.js';
+import type { CheckRecord, DeployedService, Fence, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store } from '../../ports/store.js';
 import { LockLostError } from '../../ports/store.js';
 import { pendingMigrations } from './migration.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import {
-  COLUMNS, WHOLE_ENV, checkFromRow, checkParams, deployedFromRow, deployedParams, findingFromRow, findingParams,
-  freezeFromRow, freezeParams, journalFromRow, journalParams, listLimit, lockFromRow, lockParams, lockStateFromRow, releaseFromRow, releaseParams,
-  unknownRelease, upsertDeployed,
-  type CheckRow, type DeployedRow, type FindingRow, type FreezeRow, type JournalRow, type LockRow, type ReleaseRow,
+  COLUMNS,
+  WHOLE_ENV,
+  checkFromRow,
+  checkParams,
+  deployedFromRow,
+  deployedParams,
+  findingFromRow,
+  findingParams,
+  freezeFromRow,
+  freezeParams,
+  journalFromRow,
+  journalParams,
+  listLimit,
+  lockFromRow,
+  lockParams,
+  lockStateFromRow,
+  releaseFromRow,
+  releaseParams,
+  unknownRelease,
+  upsertDeployed,
+  type CheckRow,
+  type DeployedRow,
+  type FindingRow,
+  type FreezeRow,
+  type JournalRow,
+  type LockRow,
+  type ReleaseRow,
 } from './store-rows.js';
 import { validateStep } from './validate-step.js';
 
@@ -80,7 +101,11 @@ export class SqliteStore implements Store {
   async updateRelease(id: string, patch: Partial<Pick<Release, 'status' | 'finishedAt' | 'summary'>>, fence: Fence): Promise<void> {
     const sets: string[] = [];
     const params: unknown[] = [];
-    for (const [column, value] of [['status', patch.status], ['finished_at', patch.finishedAt], ['summary', patch.summary]] as const) {
+    for (const [column, value] of [
+      ['status', patch.status],
+      ['finished_at', patch.finishedAt],
+      ['summary', patch.summary],
+    ] as const) {
       if (value === undefined) continue;
       sets.push(`${column} = ?`);
       params.push(value);
@@ -123,10 +148,7 @@ export class SqliteStore implements Store {
       this.checkReleaseFence(entry.releaseId, fence);
       const { seq, env } = this.append(entry, (releaseEnv) => validateStep(entry, service, state, releaseEnv));
       if (state) {
-        this.run(
-          upsertDeployed(marks(8)),
-          deployedParams(state),
-        );
+        this.run(upsertDeployed(marks(8)), deployedParams(state));
       } else {
         this.run('DELETE FROM deployed WHERE env = ? AND service = ?', [env, service]);
       }
@@ -208,18 +230,18 @@ export class SqliteStore implements Store {
   }
 
   async freezes(env?: string): Promise<Freeze[]> {
-    const rows = env === undefined
-      ? this.all<FreezeRow>(`SELECT ${COLUMNS.freezes} FROM freezes ORDER BY env, service`, [])
-      : this.all<FreezeRow>(`SELECT ${COLUMNS.freezes} FROM freezes WHERE env = ? ORDER BY service`, [env]);
+    const rows =
+      env === undefined
+        ? this.all<FreezeRow>(`SELECT ${COLUMNS.freezes} FROM freezes ORDER BY env, service`, [])
+        : this.all<FreezeRow>(`SELECT ${COLUMNS.freezes} FROM freezes WHERE env = ? ORDER BY service`, [env]);
     return rows.map(freezeFromRow);
   }
 
   /** Takes the release's next seq and writes the entry; `check` may refuse, given the release's env. */
   private append(entry: JournalEntry, check?: (releaseEnv: string) => void): { seq: number; env: string } {
-    const next = this.get<{ journal_seq: number; env: string }>(
-      'UPDATE releases SET journal_seq = journal_seq + 1 WHERE id = ? RETURNING journal_seq, env',
-      [entry.releaseId],
-    );
+    const next = this.get<{ journal_seq: number; env: string }>('UPDATE releases SET journal_seq = journal_seq + 1 WHERE id = ? RETURNING journal_seq, env', [
+      entry.releaseId,
+    ]);
     if (!next) throw unknownRelease(entry.releaseId);
     check?.(next.env);
     this.run(`INSERT INTO journal (${COLUMNS.journal}) VALUES (${marks(8)})`, journalParams(entry, next.journal_seq));

@@ -38,7 +38,9 @@ export function storeFault(where: string, error: unknown, opening: boolean): Sto
 
   // SQLite (better-sqlite3): SQLITE_CORRUPT, SQLITE_IOERR_SHORT_READ…
   if (code === 'SQLITE_NOTADB') {
-    return fault(`${where} is not a tranche state store (${reason}): point --state or TRANCHE_STATE at the right file, or move this one away to start a new store`);
+    return fault(
+      `${where} is not a tranche state store (${reason}): point --state or TRANCHE_STATE at the right file, or move this one away to start a new store`,
+    );
   }
   if (code.startsWith('SQLITE_CORRUPT')) {
     return fault(`the state store ${where} is damaged (${reason}): restore it from a backup, or move it away (tranche adopt then records what runs)`);
@@ -51,7 +53,8 @@ export function storeFault(where: string, error: unknown, opening: boolean): Sto
     return fault(`the state store ${where} cannot be written (${reason}): check this user's permissions on the file and its folder`);
   }
   if (code === 'SQLITE_FULL') return fault(`the state store ${where} cannot grow (${reason}): free some disk space, then run again`);
-  if (code.startsWith('SQLITE_IOERR')) return fault(`reading or writing the state store ${where} failed (${reason}): check the disk and the file, then run again`);
+  if (code.startsWith('SQLITE_IOERR'))
+    return fault(`reading or writing the state store ${where} failed (${reason}): check the disk and the file, then run again`);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return fault(`the state store ${where} stayed locked by another process (${reason}): wait for it to finish, then run again`);
   }
@@ -69,7 +72,8 @@ export function storeFault(where: string, error: unknown, opening: boolean): Sto
   if (code === '42501') {
     return fault(`the state store ${where} refused access (${reason}): grant this user the right to create tables in its schema and to read and write them`);
   }
-  if (code.startsWith('53')) return fault(`the state store ${where} is out of resources (${reason}): free disk space or connections on the database server, then run again`);
+  if (code.startsWith('53'))
+    return fault(`the state store ${where} is out of resources (${reason}): free disk space or connections on the database server, then run again`);
   if (code === '25006') return fault(`the state store ${where} is read-only (${reason}): point --state or TRANCHE_STATE at the primary`);
   return undefined;
 

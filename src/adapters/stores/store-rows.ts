@@ -56,9 +56,21 @@ export interface ReleaseRow {
 /** In `COLUMNS.releases` order. */
 export function releaseParams(r: Release): unknown[] {
   return [
-    r.id, r.kind, r.env, r.status, r.intent ?? null, r.scope === undefined ? null : toJsonColumn(r.scope),
-    r.fromCommit ?? null, r.toCommit, r.by.user, r.by.host, r.by.pid, r.startedAt, r.finishedAt ?? null,
-    r.summary ?? null, toJsonColumn(r.plan),
+    r.id,
+    r.kind,
+    r.env,
+    r.status,
+    r.intent ?? null,
+    r.scope === undefined ? null : toJsonColumn(r.scope),
+    r.fromCommit ?? null,
+    r.toCommit,
+    r.by.user,
+    r.by.host,
+    r.by.pid,
+    r.startedAt,
+    r.finishedAt ?? null,
+    r.summary ?? null,
+    toJsonColumn(r.plan),
   ];
 }
 
@@ -109,10 +121,7 @@ export interface JournalRow {
 
 /** In `COLUMNS.journal` order. */
 export function journalParams(e: JournalEntry, seq: number): unknown[] {
-  return [
-    e.releaseId, seq, e.at, e.batch, e.service ?? null, e.kind, e.event,
-    e.detail === undefined ? null : toJsonColumn(e.detail),
-  ];
+  return [e.releaseId, seq, e.at, e.batch, e.service ?? null, e.kind, e.event, e.detail === undefined ? null : toJsonColumn(e.detail)];
 }
 
 export function journalFromRow(row: JournalRow): JournalEntry {
@@ -143,8 +152,15 @@ export function checkParams(c: CheckRecord): unknown[] {
 
 export function checkFromRow(row: CheckRow): CheckRecord {
   return {
-    releaseId: row.release_id, at: row.at, batch: row.batch, service: row.service, gate: row.gate,
-    name: row.name, ok: row.ok === true || row.ok === 1, message: row.message, durationMs: row.duration_ms,
+    releaseId: row.release_id,
+    at: row.at,
+    batch: row.batch,
+    service: row.service,
+    gate: row.gate,
+    name: row.name,
+    ok: row.ok === true || row.ok === 1,
+    message: row.message,
+    durationMs: row.duration_ms,
   };
 }
 
@@ -164,8 +180,17 @@ export interface FindingRow {
 /** `release_id`, then `COLUMNS.findings` order. */
 export function findingParams(releaseId: string, f: Finding): unknown[] {
   return [
-    releaseId, f.rule, f.severity, f.service ?? null, f.env ?? null, f.key ?? null, f.message, f.hint ?? null,
-    f.location?.file ?? null, f.location?.line ?? null, f.location?.column ?? null,
+    releaseId,
+    f.rule,
+    f.severity,
+    f.service ?? null,
+    f.env ?? null,
+    f.key ?? null,
+    f.message,
+    f.hint ?? null,
+    f.location?.file ?? null,
+    f.location?.line ?? null,
+    f.location?.column ?? null,
   ];
 }
 
@@ -212,9 +237,14 @@ export function deployedParams(d: DeployedService): unknown[] {
 
 export function deployedFromRow(row: DeployedRow): DeployedService {
   return {
-    env: row.env, service: row.service, commit: row.commit_id, contentId: row.content_id,
-    configHash: row.config_hash, config: fromJsonColumn<Record<string, string>>(row.config) ?? {},
-    releaseId: row.release_id, deployedAt: row.deployed_at,
+    env: row.env,
+    service: row.service,
+    commit: row.commit_id,
+    contentId: row.content_id,
+    configHash: row.config_hash,
+    config: fromJsonColumn<Record<string, string>>(row.config) ?? {},
+    releaseId: row.release_id,
+    deployedAt: row.deployed_at,
   };
 }
 
@@ -237,8 +267,13 @@ export function lockParams(h: LockRequest): unknown[] {
 
 export function lockFromRow(row: LockRow): LockHolder {
   const holder: LockHolder = {
-    env: row.env, token: row.token, user: row.holder_user, host: row.holder_host, pid: row.holder_pid,
-    acquiredAt: row.acquired_at, heartbeatAt: row.heartbeat_at,
+    env: row.env,
+    token: row.token,
+    user: row.holder_user,
+    host: row.holder_host,
+    pid: row.holder_pid,
+    acquiredAt: row.acquired_at,
+    heartbeatAt: row.heartbeat_at,
   };
   if (row.release_id !== null) holder.releaseId = row.release_id;
   return holder;
@@ -269,8 +304,11 @@ export function freezeParams(f: Freeze): unknown[] {
 
 export function freezeFromRow(row: FreezeRow): Freeze {
   const freeze: Freeze = {
-    env: row.env, reason: row.reason, allowScope: fromJsonColumn<ChangeKind[]>(row.allow_scope) ?? [],
-    by: row.frozen_by, createdAt: row.created_at,
+    env: row.env,
+    reason: row.reason,
+    allowScope: fromJsonColumn<ChangeKind[]>(row.allow_scope) ?? [],
+    by: row.frozen_by,
+    createdAt: row.created_at,
   };
   if (row.service !== WHOLE_ENV) freeze.service = row.service;
   if (row.until_at !== null) freeze.until = row.until_at;

@@ -44,68 +44,84 @@ locked, or not confirmed); 2 unusable input (nothing recorded).`,
     withFleet(args, io, async (fleet) => {
       // The store is opened once the input has been checked: an adopt that exits 2 creates nothing.
       const lazy = lazyRuntime(fleet, args, io);
-      return withCleanup(async () => {
-        if (args.values.yes !== true && !io.stdin?.isTTY) throw new InputError('adopt records what runs in an environment: pass --yes to confirm (standard input is not a terminal)');
-        const at = args.values.at as string | undefined;
-        const pins = parsePins((args.values.service as string[] | undefined) ?? []);
-        if (at === undefined && !pins.size) throw new InputError('adopt: say what runs: --at REF for every service, --service S=REF for one (or both)');
-        const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
-        const env = selectEnv(head.manifest, args.values.env as string | undefined);
-        // The store's key when there is a store; before there is one, the key the store will take.
-        const fingerprints = await releaseState(fleet, io, hasState(fleet, args, io) ? lazy : undefined).fingerprints();
-        const { adopted, absent, notes, to } = await readAdoption(fleet, { head, env, ...(at !== undefined ? { at } : {}), pins, fingerprints });
+      return withCleanup(
+        async () => {
+          if (args.values.yes !== true && !io.stdin?.isTTY)
+            throw new InputError('adopt records what runs in an environment: pass --yes to confirm (standard input is not a terminal)');
+          const at = args.values.at as string | undefined;
+          const pins = parsePins((args.values.service as string[] | undefined) ?? []);
+          if (at === undefined && !pins.size) throw new InputError('adopt: say what runs: --at REF for every service, --service S=REF for one (or both)');
+          const head = await loadRevision(fleet.git, fleet.cache, 'HEAD');
+          const env = selectEnv(head.manifest, args.values.env as string | undefined);
+          // The store's key when there is a store; before there is one, the key the store will take.
+          const fingerprints = await releaseState(fleet, io, hasState(fleet, args, io) ? lazy : undefined).fingerprints();
+          const { adopted, absent, notes, to } = await readAdoption(fleet, { head, env, ...(at !== undefined ? { at } : {}), pins, fingerprints });
 
-        // On stderr, --json or not: whoever confirms sees what would be recorded.
-        const rows = adopted.map((s) => [s.service.name, s.version.commit.slice(0, 7), s.ref, s.version.configHash.slice(0, 15)]);
-        io.stderr.write(`${env}: record as running, deploying nothing:\n${renderTable(['SERVICE', 'COMMIT', 'REF', 'CONFIG'], rows)}\n${notesText(notes)}`);
-        if (args.values.yes !== true && !(await io.confirm(`Record ${adopted.length} service(s) as running in ${env}? [y/N] `))) {
-          io.stderr.write('nothing was recorded\n');
-          return EXIT.findings;
-        }
+          // On stderr, --json or not: whoever confirms sees what would be recorded.
+          const rows = adopted.map((s) => [s.service.name, s.version.commit.slice(0, 7), s.ref, s.version.configHash.slice(0, 15)]);
+          io.stderr.write(`${env}: record as running, deploying nothing:\n${renderTable(['SERVICE', 'COMMIT', 'REF', 'CONFIG'], rows)}\n${notesText(notes)}`);
+          if (args.values.yes !== true && !(await io.confirm(`Record ${adopted.length} service(s) as running in ${env}? [y/N] `))) {
+            io.stderr.write('nothing was recorded\n');
+            return EXIT.findings;
+          }
 
-        const runtime = await lazy.get();
-        const outcome = await adoptRunning(
-          { ...runtime, breakLock: args.values['break-lock'] === true },
-          { env, manifest: head.manifest, services: adopted, to, intent: (args.values.intent as string | undefined) ?? 'adopt what runs', replace: args.values.replace === true },
-        );
+          const runtime = await lazy.get();
+          const outcome = await adoptRunning(
+            { ...runtime, breakLock: args.values['break-lock'] === true },
+            {
+              env,
+              manifest: head.manifest,
+              services: adopted,
+              to,
+              intent: (args.values.intent as string | undefined) ?? 'adopt what runs',
+              replace: args.values.replace === true,
+            },
+          );
 
-        if ('conflicts' in outcome) {
-          const lines = outcome.conflicts.map((c) => `${c.service}: recorded at ${c.recorded.slice(0, 7)}, adopting ${c.adopted.slice(0, 7)}`);
-          if (args.json) writeJson(io.stdout, { status: 'refused', conflicts: outcome.conflicts, ...notesJson(notes) });
-          else io.stderr.write(`adopt: ${outcome.conflicts.length} service(s) of ${env} are recorded at another version; nothing was recorded:\n${lines.map((l) => `  ${l}\n`).join('')}hint: pass --replace to record what runs instead (after a deploy outside tranche)\n`);
-          return EXIT.findings;
-        }
-        if ('unfinished' in outcome) {
-          const { id, status } = outcome.unfinished;
-          const message = `release ${id} of ${env} is ${status}: finish it first (tranche resume --env ${env}, or tranche rollback --env ${env}); nothing was recorded`;
-          if (args.json) writeJson(io.stdout, { status: 'refused', message });
-          else io.stderr.write(`adopt: ${message}\n`);
-          return EXIT.findings;
-        }
-        const refOf = new Map(adopted.map((s) => [s.service.name, { commit: s.version.commit, ref: s.ref }]));
-        if ('nothing' in outcome) {
-          if (args.json) writeJson(io.stdout, { status: 'nothing-to-do', env, kept: outcome.kept, ...notesJson(notes) });
-          else io.stdout.write(`${env}: every service is already recorded as running what --at/--service name; nothing was recorded\n`);
+          if ('conflicts' in outcome) {
+            const lines = outcome.conflicts.map((c) => `${c.service}: recorded at ${c.recorded.slice(0, 7)}, adopting ${c.adopted.slice(0, 7)}`);
+            if (args.json) writeJson(io.stdout, { status: 'refused', conflicts: outcome.conflicts, ...notesJson(notes) });
+            else
+              io.stderr.write(
+                `adopt: ${outcome.conflicts.length} service(s) of ${env} are recorded at another version; nothing was recorded:\n${lines.map((l) => `  ${l}\n`).join('')}hint: pass --replace to record what runs instead (after a deploy outside tranche)\n`,
+              );
+            return EXIT.findings;
+          }
+          if ('unfinished' in outcome) {
+            const { id, status } = outcome.unfinished;
+            const message = `release ${id} of ${env} is ${status}: finish it first (tranche resume --env ${env}, or tranche rollback --env ${env}); nothing was recorded`;
+            if (args.json) writeJson(io.stdout, { status: 'refused', message });
+            else io.stderr.write(`adopt: ${message}\n`);
+            return EXIT.findings;
+          }
+          const refOf = new Map(adopted.map((s) => [s.service.name, { commit: s.version.commit, ref: s.ref }]));
+          if ('nothing' in outcome) {
+            if (args.json) writeJson(io.stdout, { status: 'nothing-to-do', env, kept: outcome.kept, ...notesJson(notes) });
+            else io.stdout.write(`${env}: every service is already recorded as running what --at/--service name; nothing was recorded\n`);
+            return EXIT.ok;
+          }
+          if (args.json) {
+            writeJson(io.stdout, {
+              status: 'adopted',
+              env,
+              releaseId: outcome.releaseId,
+              recorded: outcome.recorded.map((service) => ({ service, ...refOf.get(service)! })),
+              kept: outcome.kept,
+              absent,
+              ...(outcome.superseded ? { superseded: outcome.superseded } : {}),
+              ...notesJson(notes),
+            });
+          } else {
+            const superseded = outcome.superseded ? ` (it takes the place of ${outcome.superseded}, which was interrupted)` : '';
+            io.stdout.write(
+              `${env}: ${outcome.recorded.length} service(s) recorded as running — adoption ${outcome.releaseId}${superseded}; nothing was deployed\n`,
+            );
+            if (outcome.kept.length) io.stdout.write(`already recorded so: ${outcome.kept.join(', ')}\n`);
+          }
           return EXIT.ok;
-        }
-        if (args.json) {
-          writeJson(io.stdout, {
-            status: 'adopted',
-            env,
-            releaseId: outcome.releaseId,
-            recorded: outcome.recorded.map((service) => ({ service, ...refOf.get(service)! })),
-            kept: outcome.kept,
-            absent,
-            ...(outcome.superseded ? { superseded: outcome.superseded } : {}),
-            ...notesJson(notes),
-          });
-        } else {
-          const superseded = outcome.superseded ? ` (it takes the place of ${outcome.superseded}, which was interrupted)` : '';
-          io.stdout.write(`${env}: ${outcome.recorded.length} service(s) recorded as running — adoption ${outcome.releaseId}${superseded}; nothing was deployed\n`);
-          if (outcome.kept.length) io.stdout.write(`already recorded so: ${outcome.kept.join(', ')}\n`);
-        }
-        return EXIT.ok;
-      }, () => lazy.close());
+        },
+        () => lazy.close(),
+      );
     }),
 };
 
@@ -116,7 +132,8 @@ function parsePins(values: string[]): Map<string, string> {
     const match = /^([^=\s]+)=(\S+)$/.exec(value);
     if (!match) throw new InputError(`adopt: --service takes SERVICE=REF, not ${JSON.stringify(value)}`);
     const [, service, ref] = match;
-    if (pins.has(service!) && pins.get(service!) !== ref) throw new InputError(`adopt: --service ${service} is given twice, with ${pins.get(service!)} and ${ref}`);
+    if (pins.has(service!) && pins.get(service!) !== ref)
+      throw new InputError(`adopt: --service ${service} is given twice, with ${pins.get(service!)} and ${ref}`);
     pins.set(service!, ref!);
   }
   return pins;

@@ -73,59 +73,68 @@ failed and the rollback did not complete, or the state store failed; 129, 130, 1
     withFleet(args, io, async (fleet) => {
       // The store is opened once the input has been checked: an apply that exits 2 creates nothing.
       const lazy = lazyRuntime(fleet, args, io);
-      return withCleanup(async () => {
-        if (args.values.yes !== true && !io.stdin?.isTTY) throw new InputError('apply changes an environment: pass --yes to confirm (standard input is not a terminal)');
-        const planFile = args.positionals[0];
-        const saved = planFile === undefined ? undefined : readPlanFile(resolve(io.cwd, planFile), planFile);
-        if (saved) refuseOptionsBeside(saved, args);
-        // A saved plan is re-made from what it names — its target, environment, intent and
-        // scope — against what is recorded now; the file itself deploys nothing.
-        const release = saved ? { ...args, values: { ...args.values, intent: saved.intent, scope: saved.scope?.join(',') } } : args;
-        const now = new Date().toISOString();
-        // --from on apply is no what-if: it states what runs, and is refused unless that is what is recorded.
-        const override = { assertFrom: true, ...(saved ? { env: saved.env, toRef: saved.to.commit } : {}) };
-        const { revisions, check } = await readAndCheck(fleet, release, releaseState(fleet, io, lazy), now, override);
-        const runtime = await lazy.get();
-        const prepared = prepareRelease({ revisions, check, createdAt: saved?.createdAt ?? now, ...intentAndScope(release) });
-        const plan = prepared.plan;
-        const stale = saved && staleSavedPlan(saved, plan);
-        if (stale) return refusePlan(io, args.json, planFile!, plan.env, stale.stale);
+      return withCleanup(
+        async () => {
+          if (args.values.yes !== true && !io.stdin?.isTTY)
+            throw new InputError('apply changes an environment: pass --yes to confirm (standard input is not a terminal)');
+          const planFile = args.positionals[0];
+          const saved = planFile === undefined ? undefined : readPlanFile(resolve(io.cwd, planFile), planFile);
+          if (saved) refuseOptionsBeside(saved, args);
+          // A saved plan is re-made from what it names — its target, environment, intent and
+          // scope — against what is recorded now; the file itself deploys nothing.
+          const release = saved ? { ...args, values: { ...args.values, intent: saved.intent, scope: saved.scope?.join(',') } } : args;
+          const now = new Date().toISOString();
+          // --from on apply is no what-if: it states what runs, and is refused unless that is what is recorded.
+          const override = { assertFrom: true, ...(saved ? { env: saved.env, toRef: saved.to.commit } : {}) };
+          const { revisions, check } = await readAndCheck(fleet, release, releaseState(fleet, io, lazy), now, override);
+          const runtime = await lazy.get();
+          const prepared = prepareRelease({ revisions, check, createdAt: saved?.createdAt ?? now, ...intentAndScope(release) });
+          const plan = prepared.plan;
+          const stale = saved && staleSavedPlan(saved, plan);
+          if (stale) return refusePlan(io, args.json, planFile!, plan.env, stale.stale);
 
-        if (!args.json && plan.batches.length) io.stderr.write(renderPlan(plan, releaseStart(revisions)));
-        if (plan.batches.length && args.values.yes !== true) {
-          if (!(await io.confirm(`Deploy ${plan.batches.reduce((n, b) => n + b.steps.length, 0)} service(s) to ${plan.env}? [y/N] `))) {
-            io.stderr.write('nothing was deployed\n');
+          if (!args.json && plan.batches.length) io.stderr.write(renderPlan(plan, releaseStart(revisions)));
+          if (plan.batches.length && args.values.yes !== true) {
+            if (!(await io.confirm(`Deploy ${plan.batches.reduce((n, b) => n + b.steps.length, 0)} service(s) to ${plan.env}? [y/N] `))) {
+              io.stderr.write('nothing was deployed\n');
+              return EXIT.findings;
+            }
+          }
+
+          const progress = progressPrinter(io.stderr, args.json);
+          const resolver = new ServiceResolver(fleet.git, fleet.cache, plan.env, revisions.fingerprints);
+          resolver.remember(revisions.to);
+          const outcome = await applyRelease(
+            plan,
+            prepared.targets,
+            {
+              ...runtime,
+              driver: runtime.driverFor(revisions.to.manifest, plan.env),
+              resolver,
+              fleetRoot: fleet.root,
+              emit: progress.emit,
+              breakLock: args.values['break-lock'] === true,
+              stop: io.stop,
+            },
+            saved,
+          );
+          if ('nothing' in outcome) {
+            if (args.json) writeJson(io.stdout, { status: 'nothing-to-do', findings: plan.findings.map(findingJson) });
+            else io.stdout.write(`nothing to deploy in ${plan.env}: every service already runs its target version and config\n`);
+            return EXIT.ok;
+          }
+          if ('stale' in outcome) return refusePlan(io, args.json, planFile!, plan.env, outcome.stale);
+          if ('refused' in outcome) {
+            if (args.json) writeJson(io.stdout, { status: 'refused', findings: outcome.refused.map(findingJson) });
+            else io.stdout.write(`${groupedFindings(outcome.refused)}\n\napply refused: nothing was deployed\n`);
             return EXIT.findings;
           }
-        }
-
-        const progress = progressPrinter(io.stderr, args.json);
-        const resolver = new ServiceResolver(fleet.git, fleet.cache, plan.env, revisions.fingerprints);
-        resolver.remember(revisions.to);
-        const outcome = await applyRelease(plan, prepared.targets, {
-          ...runtime,
-          driver: runtime.driverFor(revisions.to.manifest, plan.env),
-          resolver,
-          fleetRoot: fleet.root,
-          emit: progress.emit,
-          breakLock: args.values['break-lock'] === true,
-          stop: io.stop,
-        }, saved);
-        if ('nothing' in outcome) {
-          if (args.json) writeJson(io.stdout, { status: 'nothing-to-do', findings: plan.findings.map(findingJson) });
-          else io.stdout.write(`nothing to deploy in ${plan.env}: every service already runs its target version and config\n`);
-          return EXIT.ok;
-        }
-        if ('stale' in outcome) return refusePlan(io, args.json, planFile!, plan.env, outcome.stale);
-        if ('refused' in outcome) {
-          if (args.json) writeJson(io.stdout, { status: 'refused', findings: outcome.refused.map(findingJson) });
-          else io.stdout.write(`${groupedFindings(outcome.refused)}\n\napply refused: nothing was deployed\n`);
-          return EXIT.findings;
-        }
-        if (args.json) writeJson(io.stdout, { ...outcome, events: progress.events });
-        else io.stdout.write(`release ${outcome.releaseId}: ${outcome.status} — ${outcome.summary}\n`);
-        return outcome.stopped ? stoppedExit(outcome.stopped) : exitOf(outcome.status);
-      }, () => lazy.close());
+          if (args.json) writeJson(io.stdout, { ...outcome, events: progress.events });
+          else io.stdout.write(`release ${outcome.releaseId}: ${outcome.status} — ${outcome.summary}\n`);
+          return outcome.stopped ? stoppedExit(outcome.stopped) : exitOf(outcome.status);
+        },
+        () => lazy.close(),
+      );
     }),
 };
 
@@ -138,7 +147,10 @@ function readPlanFile(path: string, name: string): Plan {
     throw new InputError(`apply: cannot read the plan file ${name}`);
   }
   const decoded = decodeUtf8(bytes);
-  if ('notUtf8' in decoded) throw new InputError(`apply: ${name} is not a plan: it is not UTF-8 text (a byte that is not at ${name}:${decoded.notUtf8.line}:${decoded.notUtf8.column})`);
+  if ('notUtf8' in decoded)
+    throw new InputError(
+      `apply: ${name} is not a plan: it is not UTF-8 text (a byte that is not at ${name}:${decoded.notUtf8.line}:${decoded.notUtf8.column})`,
+    );
   const read = readPlan(decoded.text.replace(/^\uFEFF/, ''));
   if (read.problems) throw new InputError(`apply: ${name} is not a plan this tranche can read:\n  ${planProblemLines(read, name).join('\n  ')}`);
   return read.plan;
@@ -147,9 +159,11 @@ function readPlanFile(path: string, name: string): Plan {
 /** What a saved plan already fixes cannot be given again on the command line. */
 function refuseOptionsBeside(saved: Plan, args: ParsedArgs): void {
   for (const option of ['to', 'intent', 'scope'] as const) {
-    if (args.values[option] !== undefined) throw new InputError(`apply: give either a plan file or --${option}, not both (the plan fixes its ${option === 'to' ? 'target' : option})`);
+    if (args.values[option] !== undefined)
+      throw new InputError(`apply: give either a plan file or --${option}, not both (the plan fixes its ${option === 'to' ? 'target' : option})`);
   }
-  if (args.values.env !== undefined && args.values.env !== saved.env) throw new InputError(`apply: the plan is for ${saved.env}, not ${String(args.values.env)}`);
+  if (args.values.env !== undefined && args.values.env !== saved.env)
+    throw new InputError(`apply: the plan is for ${saved.env}, not ${String(args.values.env)}`);
 }
 
 const MAX_LINES = 20;
@@ -178,11 +192,19 @@ function refusePlan(io: CliIO, json: boolean, file: string, env: string, compari
 
 /** The first MAX_LINES of `items`, indented, and how many more there are. */
 function capped(items: readonly string[], indent: string, more: string): string[] {
-  return [...items.slice(0, MAX_LINES).map((line) => indent + line), ...(items.length > MAX_LINES ? [`${indent}and ${items.length - MAX_LINES} more${more}`] : [])];
+  return [
+    ...items.slice(0, MAX_LINES).map((line) => indent + line),
+    ...(items.length > MAX_LINES ? [`${indent}and ${items.length - MAX_LINES} more${more}`] : []),
+  ];
 }
 
 /** One new error finding on a line, saying what raised it when it is a freeze or a pre-flight check. */
 function newFinding(f: Finding): string {
-  const source = f.rule === 'change/frozen' ? ' — new since the plan: a freeze set after it was made' : f.rule === 'check/preflight-failed' ? ' — new since the plan: a pre-flight check run now' : '';
+  const source =
+    f.rule === 'change/frozen'
+      ? ' — new since the plan: a freeze set after it was made'
+      : f.rule === 'check/preflight-failed'
+        ? ' — new since the plan: a pre-flight check run now'
+        : '';
   return `${f.rule}${f.service ? ` ${f.service}` : ''}${f.key ? ` ${f.key}` : ''}: ${f.message}${source}`;
 }

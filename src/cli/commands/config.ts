@@ -40,7 +40,8 @@ Exit codes: 0 shown; 2 unusable input (unknown service, environment or key; inva
       const { manifest } = revision;
       const service = selectService(manifest, args.positionals[0]!);
       const env = selectEnv(manifest, args.values.env as string | undefined);
-      if (!runsIn(service, env)) throw new InputError(`${service.name} does not run in ${env}: its environments leave it out (services.${service.name}.environments)`);
+      if (!runsIn(service, env))
+        throw new InputError(`${service.name} does not run in ${env}: its environments leave it out (services.${service.name}.environments)`);
       const config = resolveConfig(manifest, service, env, revision.files, revision.manifestTracked);
       const fingerprints = await fingerprintsFor(fleet, args, io);
       // The same rules as check, with the fleet's policy, for this service alone.

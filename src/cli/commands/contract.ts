@@ -40,7 +40,9 @@ be read or parsed, a $ref that leads nowhere).`,
     } else {
       const rows = diff.changes.map((c) => [c.level, c.id, c.operation ?? '', c.message]);
       const count = (level: string) => diff.changes.filter((c) => c.level === level).length;
-      io.stdout.write(`${renderTable(['LEVEL', 'RULE', 'OPERATION', 'CHANGE'], rows)}\n\n${count('ERR')} error, ${count('WARN')} warning, ${count('INFO')} info: ${breaking ? 'breaking' : 'not breaking'}\n`);
+      io.stdout.write(
+        `${renderTable(['LEVEL', 'RULE', 'OPERATION', 'CHANGE'], rows)}\n\n${count('ERR')} error, ${count('WARN')} warning, ${count('INFO')} info: ${breaking ? 'breaking' : 'not breaking'}\n`,
+      );
     }
     return breaking ? EXIT.findings : EXIT.ok;
   },

@@ -18,7 +18,6 @@ import { findingJson, writeJson } from '../views/json.js';
 import { stateOptions } from './state-options.js';
 import { changeKinds } from './release-options.js';
 
-
 export const freezeCommand: Command = {
   name: 'freeze',
   summary: 'Freeze an environment (or one service in it), or check a change against the freezes (for CI).',
@@ -57,9 +56,16 @@ Exit codes: 0 done / no frozen change; 1 a frozen change; 2 unusable input.`,
         const reason = args.values.reason as string | undefined;
         if (!reason) throw new InputError('freeze needs --reason TEXT: whoever is refused deserves to know why');
         const service = args.values.service === undefined ? undefined : selectService(head.manifest, args.values.service as string).name;
-        const allow = changeKinds('--allow-scope', ((args.values['allow-scope'] as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+        const allow = changeKinds(
+          '--allow-scope',
+          ((args.values['allow-scope'] as string | undefined) ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
         const until = args.values.until as string | undefined;
-        if (until !== undefined && Number.isNaN(Date.parse(until))) throw new InputError(`--until: ${JSON.stringify(until)} is not a time (use ISO 8601, e.g. 2026-12-01T09:00:00Z)`);
+        if (until !== undefined && Number.isNaN(Date.parse(until)))
+          throw new InputError(`--until: ${JSON.stringify(until)} is not a time (use ISO 8601, e.g. 2026-12-01T09:00:00Z)`);
         const freeze = {
           env,
           ...(service ? { service } : {}),
@@ -76,7 +82,10 @@ Exit codes: 0 done / no frozen change; 1 a frozen change; 2 unusable input.`,
             ? `release ${latest.id} is ${latest.status} in ${env}: it pauses before its next batch if the freeze covers what it still has to deploy`
             : undefined;
         if (args.json) writeJson(io.stdout, { freeze, ...(running ? { running: { releaseId: latest!.id, status: latest!.status, note: running } } : {}) });
-        else io.stdout.write(`${service ?? env} is frozen${allow.length ? ` (allowed: ${allow.join(', ')})` : ''}${freeze.until ? ` until ${freeze.until}` : ''}: ${reason}\n${running ? `note: ${running}\n` : ''}`);
+        else
+          io.stdout.write(
+            `${service ?? env} is frozen${allow.length ? ` (allowed: ${allow.join(', ')})` : ''}${freeze.until ? ` until ${freeze.until}` : ''}: ${reason}\n${running ? `note: ${running}\n` : ''}`,
+          );
         return EXIT.ok;
       });
     }),
@@ -92,7 +101,7 @@ async function freezeCheck(fleet: Fleet, args: ParsedArgs, io: CliIO): Promise<n
   if (args.values.from === undefined) throw new InputError('freeze check needs --from REF');
   if (!hasState(fleet, args, io)) {
     throw new InputError(
-      'freeze check reads the freezes from the state store where tranche freeze recorded them, and none is configured here: pass --state postgres://… (or set TRANCHE_STATE) to name the team\'s store',
+      "freeze check reads the freezes from the state store where tranche freeze recorded them, and none is configured here: pass --state postgres://… (or set TRANCHE_STATE) to name the team's store",
     );
   }
   return withReadRuntime(fleet, args, io, async (runtime) => {
@@ -101,16 +110,30 @@ async function freezeCheck(fleet: Fleet, args: ParsedArgs, io: CliIO): Promise<n
     const query = { toRef: (args.values.to as string | undefined) ?? 'HEAD', fromRef: args.values.from as string };
     // Both ends are read first: a --from or --to that cannot be used is exit 2, whatever the freezes.
     const [, to] = await Promise.all([loadRevision(fleet.git, fleet.cache, query.fromRef), loadRevision(fleet.git, fleet.cache, query.toRef)]);
-    const envs = [...new Set(freezes.filter((f) => !f.until || f.until > now).map((f) => f.env))].filter((env) => to.manifest.environments.some((e) => e.name === env));
+    const envs = [...new Set(freezes.filter((f) => !f.until || f.until > now).map((f) => f.env))].filter((env) =>
+      to.manifest.environments.some((e) => e.name === env),
+    );
     const findings: Finding[] = [];
     for (const env of envs) {
       const revisions = await readReleaseRevisions(fleet.git, fleet.cache, { ...query, env, fingerprints: async () => runtime.fingerprints });
       const { changes } = await releaseContent(fleet.git, revisions, resolveFleet(revisions.to), { dependencies: false });
       const kinds = new Map(changes.services.map((s) => [s.service, s.kinds]));
-      findings.push(...frozenChanges(freezes.filter((f) => f.env === env), now, (_env, service) => kinds.get(service) ?? [], [...kinds.keys()]));
+      findings.push(
+        ...frozenChanges(
+          freezes.filter((f) => f.env === env),
+          now,
+          (_env, service) => kinds.get(service) ?? [],
+          [...kinds.keys()],
+        ),
+      );
     }
     if (args.json) writeJson(io.stdout, { findings: findings.map(findingJson) });
-    else io.stdout.write(findings.length ? `${groupedFindings(findings)}\n` : `no frozen environment or service is changed (${freezes.length} freeze${freezes.length === 1 ? '' : 's'} in force)\n`);
+    else
+      io.stdout.write(
+        findings.length
+          ? `${groupedFindings(findings)}\n`
+          : `no frozen environment or service is changed (${freezes.length} freeze${freezes.length === 1 ? '' : 's'} in force)\n`,
+      );
     return findings.length ? EXIT.findings : EXIT.ok;
   });
 }

@@ -15,7 +15,11 @@ Each release with its environment, status, who ran it and when, its intent and h
 an adoption (tranche adopt: what already ran, recorded) with what it recorded.
 
 Exit codes: 0 shown; 2 unusable input.`,
-  options: { ...stateOptions, env: { type: 'string', short: 'e', value: 'E', description: 'only this environment' }, limit: { type: 'string', value: 'N', description: 'at most N releases (default 20)' } },
+  options: {
+    ...stateOptions,
+    env: { type: 'string', short: 'e', value: 'E', description: 'only this environment' },
+    limit: { type: 'string', value: 'N', description: 'at most N releases (default 20)' },
+  },
   positionals: [],
   run: (args, io) =>
     withFleet(args, io, async (fleet) => {
@@ -26,7 +30,10 @@ Exit codes: 0 shown; 2 unusable input.`,
       }
       return withReadRuntime(fleet, args, io, async (runtime) => {
         const limit = Number(args.values.limit ?? 20);
-        const releases = await runtime.store.listReleases({ ...(args.values.env ? { env: args.values.env as string } : {}), limit: Number.isInteger(limit) && limit > 0 ? limit : 20 });
+        const releases = await runtime.store.listReleases({
+          ...(args.values.env ? { env: args.values.env as string } : {}),
+          limit: Number.isInteger(limit) && limit > 0 ? limit : 20,
+        });
         if (args.json) {
           writeJson(io.stdout, { releases: releases.map(({ plan: _plan, ...release }) => release) });
           return EXIT.ok;
@@ -38,7 +45,14 @@ Exit codes: 0 shown; 2 unusable input.`,
         io.stdout.write(
           `${renderTable(
             ['RELEASE', 'ENV', 'STATUS', 'STARTED', 'BY', 'INTENT / SUMMARY'],
-            releases.map((r) => [r.id, r.env, r.kind === 'adoption' ? `${r.status} (adoption)` : r.status, r.startedAt, `${r.by.user}@${r.by.host}`, r.kind === 'adoption' ? (r.summary ?? r.intent ?? '') : (r.intent ?? r.summary ?? '')]),
+            releases.map((r) => [
+              r.id,
+              r.env,
+              r.kind === 'adoption' ? `${r.status} (adoption)` : r.status,
+              r.startedAt,
+              `${r.by.user}@${r.by.host}`,
+              r.kind === 'adoption' ? (r.summary ?? r.intent ?? '') : (r.intent ?? r.summary ?? ''),
+            ]),
           )}\n`,
         );
         return EXIT.ok;

@@ -54,14 +54,24 @@ Exit codes: 0 written; 2 unusable input (not a git repository, tranche.yaml exis
     const gitignore = addToGitignore(dir);
 
     if (args.json) {
-      writeJson(io.stdout, { file: target, env: draft.env, services: draft.services.map((s) => ({ name: s.name, path: s.path, keys: s.keys.size, dependsOn: s.dependsOn })), gitignore, notes: draft.notes });
+      writeJson(io.stdout, {
+        file: target,
+        env: draft.env,
+        services: draft.services.map((s) => ({ name: s.name, path: s.path, keys: s.keys.size, dependsOn: s.dependsOn })),
+        gitignore,
+        notes: draft.notes,
+      });
       return EXIT.ok;
     }
     const names = draft.services.map((s) => s.name);
-    io.stdout.write(`wrote ${MANIFEST_FILE}: ${names.length} service${names.length === 1 ? '' : 's'}${names.length ? ` (${names.join(', ')})` : ''} in environment ${draft.env}\n`);
+    io.stdout.write(
+      `wrote ${MANIFEST_FILE}: ${names.length} service${names.length === 1 ? '' : 's'}${names.length ? ` (${names.join(', ')})` : ''} in environment ${draft.env}\n`,
+    );
     if (gitignore === 'added') io.stdout.write('added .tranche/ to .gitignore\n');
     if (draft.notes.length) io.stdout.write(`not inferred:\n${draft.notes.map((n) => `  - ${n}\n`).join('')}`);
-    io.stdout.write(`next: review ${MANIFEST_FILE}, commit it with .gitignore (tranche reads the fleet from git), then tranche validate and tranche check --env ${draft.env}\n`);
+    io.stdout.write(
+      `next: review ${MANIFEST_FILE}, commit it with .gitignore (tranche reads the fleet from git), then tranche validate and tranche check --env ${draft.env}\n`,
+    );
     return EXIT.ok;
   },
 };

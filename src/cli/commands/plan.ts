@@ -42,7 +42,12 @@ Exit codes: 0 no error findings; 1 error findings; 2 unusable input.`,
         const output = args.values.output as string | undefined;
         if (output !== undefined) writeFileSync(resolve(io.cwd, output), io.secrets.redact(`${JSON.stringify(plan, null, 2)}\n`));
         if (args.json) writeJson(io.stdout, { ...planJson(plan), ...notesJson(revisions.notes) });
-        else io.stdout.write(renderPlan(plan, releaseStart(revisions)) + notesText(revisions.notes) + (output ? `plan written to ${output}; apply it with tranche apply --env ${plan.env} ${output}\n` : ''));
+        else
+          io.stdout.write(
+            renderPlan(plan, releaseStart(revisions)) +
+              notesText(revisions.notes) +
+              (output ? `plan written to ${output}; apply it with tranche apply --env ${plan.env} ${output}\n` : ''),
+          );
         return plan.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
       }),
     ),

@@ -8,7 +8,6 @@ import type { CliIO } from '../io.js';
 import type { Fleet } from '../open-fleet.js';
 import { hasState, lazyRuntime, releaseState, type ReleaseState } from '../runtime.js';
 
-
 /** The options of every command that describes a release: check, plan, apply. */
 export const releaseOptions: Record<string, OptionSpec> = {
   env: { type: 'string', short: 'e', value: 'E', description: 'the environment to release' },
@@ -61,21 +60,30 @@ export async function withCheckedRelease(
   body: (read: { revisions: ReleaseRevisions; check: ReleaseCheck; now: string }) => Promise<number>,
 ): Promise<number> {
   const state = hasState(fleet, args, io) ? lazyRuntime(fleet, args, io, 'read') : undefined;
-  return withCleanup(async () => {
-    const now = new Date().toISOString();
-    const read = await readAndCheck(fleet, args, releaseState(fleet, io, state), now);
-    return body({ ...read, now });
-  }, async () => state?.close());
+  return withCleanup(
+    async () => {
+      const now = new Date().toISOString();
+      const read = await readAndCheck(fleet, args, releaseState(fleet, io, state), now);
+      return body({ ...read, now });
+    },
+    async () => state?.close(),
+  );
 }
 
 export function intentAndScope(args: { values: ParsedArgs['values'] }): { intent?: string; scope?: ChangeKind[] } {
   const intent = args.values.intent as string | undefined;
-  const scope = changeKinds('--scope', (args.values.scope as string | undefined)?.split(',').map((s) => s.trim()));
+  const scope = changeKinds(
+    '--scope',
+    (args.values.scope as string | undefined)?.split(',').map((s) => s.trim()),
+  );
   return { ...(intent !== undefined ? { intent } : {}), ...(scope ? { scope } : {}) };
 }
 
 function releaseQuery(args: ParsedArgs): Omit<ReleaseQuery, 'deployed' | 'fingerprints'> {
-  changeKinds('--scope', (args.values.scope as string | undefined)?.split(',').map((s) => s.trim()));
+  changeKinds(
+    '--scope',
+    (args.values.scope as string | undefined)?.split(',').map((s) => s.trim()),
+  );
   return {
     env: args.values.env as string | undefined,
     toRef: (args.values.to as string | undefined) ?? 'HEAD',

@@ -26,11 +26,17 @@ operator (paused again, or a rollback that did not complete); 129, 130, 141, 143
   positionals: [],
   run: (args, io) => {
     // Refused before anything is opened or cleared: off a terminal, only --yes confirms.
-    if (args.values.yes !== true && !io.stdin?.isTTY) return Promise.reject(new InputError('resume changes an environment: pass --yes to confirm (standard input is not a terminal)'));
+    if (args.values.yes !== true && !io.stdin?.isTTY)
+      return Promise.reject(new InputError('resume changes an environment: pass --yes to confirm (standard input is not a terminal)'));
     return envRolloutCommand(
       args,
       io,
-      (ctx, env) => resumeRelease(ctx, env, async (release) => args.values.yes === true || io.confirm(`Resume release ${release.id} (${release.status}) in ${env}? [y/N] `)),
+      (ctx, env) =>
+        resumeRelease(
+          ctx,
+          env,
+          async (release) => args.values.yes === true || io.confirm(`Resume release ${release.id} (${release.status}) in ${env}? [y/N] `),
+        ),
       exitOf,
     );
   },

@@ -23,7 +23,12 @@ ${stoppingHelp}
 Exit codes: 0 rolled back; 1 locked or nothing to roll back; 2 unusable input; 3 needs an
 operator: the rollback did not complete, a restored batch failed its gates, or the lock was lost
 to another tranche; 129, 130, 141, 143 stopped.`,
-  options: { ...stateOptions, release: { type: 'string', value: 'ID', description: 'the release (default: the latest of E)' }, yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' }, ...lockOptions },
+  options: {
+    ...stateOptions,
+    release: { type: 'string', value: 'ID', description: 'the release (default: the latest of E)' },
+    yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' },
+    ...lockOptions,
+  },
   positionals: [],
   run: (args, io) =>
     envRolloutCommand(

@@ -43,7 +43,10 @@ Exit codes: 0 shown; 2 unknown release.`,
           renderPlan(plan),
           ...(plan.changes ? [renderChanges(plan.changes, planStart(plan))] : []),
           'journal:',
-          ...journal.map((e) => `  ${e.seq}. ${e.at}  batch ${e.batch}  ${e.kind} ${e.event}${e.service ? `  ${e.service}` : ''}${e.detail?.error ? `: ${String(e.detail.error)}` : ''}${e.event === 'stopped' ? ` by ${String(e.detail?.by)}${e.detail?.atOnce ? ', at once' : ''}` : ''}${e.event === 'taken-over' ? ` from ${operator(e.detail?.from)} by ${operator(e.detail?.by)}` : ''}`),
+          ...journal.map(
+            (e) =>
+              `  ${e.seq}. ${e.at}  batch ${e.batch}  ${e.kind} ${e.event}${e.service ? `  ${e.service}` : ''}${e.detail?.error ? `: ${String(e.detail.error)}` : ''}${e.event === 'stopped' ? ` by ${String(e.detail?.by)}${e.detail?.atOnce ? ', at once' : ''}` : ''}${e.event === 'taken-over' ? ` from ${operator(e.detail?.from)} by ${operator(e.detail?.by)}` : ''}`,
+          ),
           '',
           `checks: ${checks.length} run, ${checks.filter((c) => !c.ok).length} failed`,
           ...checks.filter((c) => !c.ok).map((c) => `  ✗ batch ${c.batch} ${c.gate} ${c.service}: ${c.name}: ${c.message}`),

@@ -54,10 +54,19 @@ Exit codes: 0 shown; 2 unusable input.`,
         const { lock, release, services, next } = status;
         const runs = baselineLabel(services, new Map(services.map((d) => [d.commit, d.commit.slice(0, 7)])));
         const lines = [`${env}: ${services.length} service${services.length === 1 ? '' : 's'} recorded as deployed${runs ? `, at ${runs}` : ''}`];
-        if (release) lines.push(`latest ${release.kind === 'adoption' ? 'record (adoption)' : 'release'} ${release.id}: ${release.status}${release.summary ? ` — ${release.summary}` : ''}`);
-        lines.push(lock ? `lock: held by ${lock.user}@${lock.host} (pid ${lock.pid}) since ${lock.acquiredAt}${lock.alive === false ? ' — that process is no longer running' : ''}` : 'lock: free');
+        if (release)
+          lines.push(
+            `latest ${release.kind === 'adoption' ? 'record (adoption)' : 'release'} ${release.id}: ${release.status}${release.summary ? ` — ${release.summary}` : ''}`,
+          );
+        lines.push(
+          lock
+            ? `lock: held by ${lock.user}@${lock.host} (pid ${lock.pid}) since ${lock.acquiredAt}${lock.alive === false ? ' — that process is no longer running' : ''}`
+            : 'lock: free',
+        );
         for (const step of release?.inDoubt ?? []) lines.push(`in doubt: ${step.service} (batch ${step.batch}): ${step.action} started and never finished`);
-        for (const s of services) if (s.unreadable) lines.push(`note: ${s.service}'s recorded commit ${s.commit.slice(0, 7)} cannot be read (${s.unreadable}): inspected as HEAD defines it`);
+        for (const s of services)
+          if (s.unreadable)
+            lines.push(`note: ${s.service}'s recorded commit ${s.commit.slice(0, 7)} cannot be read (${s.unreadable}): inspected as HEAD defines it`);
         if (next) lines.push(`next: ${next}`);
         lines.push('');
         const rows = services.map((s) => [

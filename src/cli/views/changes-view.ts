@@ -36,18 +36,28 @@ function serviceLines(s: ServiceChanges, w: Writer, limits: Limits): string[] {
   const more = (shown: number, total: number, what: string) => {
     if (total > shown) lines.push(`${w.bullet}… and ${total - shown} more ${what}`);
   };
-  for (const c of s.commits.slice(0, limits.commits)) lines.push(`${w.bullet}${w.code(short(c.sha))} ${w.text(c.subject)} (${w.text(c.author)}, ${c.date.slice(0, 10)})`);
+  for (const c of s.commits.slice(0, limits.commits))
+    lines.push(`${w.bullet}${w.code(short(c.sha))} ${w.text(c.subject)} (${w.text(c.author)}, ${c.date.slice(0, 10)})`);
   more(limits.commits, s.commits.length, 'commits');
   for (const f of s.files.slice(0, limits.files)) {
     const path = f.from !== undefined ? `${w.code(f.from)} → ${w.code(f.path)}` : w.code(f.path);
     lines.push(`${w.bullet}${f.status} ${path} [${f.kind}${f.noEffectHere ? ', changes nothing in this environment' : ''}]`);
   }
   more(limits.files, s.files.length, 'files');
-  for (const k of s.configKeys.slice(0, limits.keys)) lines.push(`${w.bullet}${w.code(k.key)}: ${k.from === null ? '(unset)' : w.code(k.from)} → ${k.to === null ? '(unset)' : w.code(k.to)}`);
+  for (const k of s.configKeys.slice(0, limits.keys))
+    lines.push(`${w.bullet}${w.code(k.key)}: ${k.from === null ? '(unset)' : w.code(k.from)} → ${k.to === null ? '(unset)' : w.code(k.to)}`);
   more(limits.keys, s.configKeys.length, 'config keys');
   for (const d of s.deps.slice(0, limits.deps)) {
-    const how = [d.breaking ? `${d.semver}, breaking` : d.semver, d.direct ? 'direct' : `transitive${d.via.length ? ` via ${listed(d.via, 5)}` : ''}`, d.dev ? 'development only' : undefined].filter(Boolean).join(', ');
-    lines.push(`${w.bullet}${w.code(d.name)} ${d.from === undefined ? '(added)' : w.code(d.from)} → ${d.to === undefined ? '(removed)' : w.code(d.to)} (${w.text(how)})`);
+    const how = [
+      d.breaking ? `${d.semver}, breaking` : d.semver,
+      d.direct ? 'direct' : `transitive${d.via.length ? ` via ${listed(d.via, 5)}` : ''}`,
+      d.dev ? 'development only' : undefined,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    lines.push(
+      `${w.bullet}${w.code(d.name)} ${d.from === undefined ? '(added)' : w.code(d.from)} → ${d.to === undefined ? '(removed)' : w.code(d.to)} (${w.text(how)})`,
+    );
   }
   more(limits.deps, s.deps.length, 'dependency changes');
   if (s.unreadable !== undefined) lines.push(`${w.bullet}${w.text(s.unreadable)}`);
@@ -63,7 +73,8 @@ function range(changes: ChangeManifest, from: string | undefined): string {
 export function renderChanges(changes: ChangeManifest, from: string | undefined): string {
   const lines = [`tranche changes: ${changes.env}, ${range(changes, from)}`, ''];
   if (!changes.services.length) lines.push('no service changes');
-  for (const s of changes.services) lines.push(`${s.service} — ${s.kinds.join(', ') || 'nothing here'}${origin(s, changes)}`, ...serviceLines(s, PLAIN, TEXT_LIMITS), '');
+  for (const s of changes.services)
+    lines.push(`${s.service} — ${s.kinds.join(', ') || 'nothing here'}${origin(s, changes)}`, ...serviceLines(s, PLAIN, TEXT_LIMITS), '');
   if (changes.unowned.length) lines.push(`files no service owns: ${listed(changes.unowned, TEXT_LIMITS.files)}`, '');
   return lines.join('\n');
 }
@@ -83,6 +94,13 @@ export function changesMarkdown(changes: ChangeManifest, from: string | undefine
     const head = `${s.service} — ${s.kinds.join(', ') || 'nothing here'}${origin(s, changes)}`;
     lines.push(`<details><summary><b>${htmlText(head)}</b></summary>`, '', ...serviceLines(s, MARKDOWN, MARKDOWN_LIMITS), '', '</details>', '');
   }
-  if (changes.unowned.length) lines.push(`Files no service owns: ${listed(changes.unowned.map((f) => mdCode(f)), MARKDOWN_LIMITS.files)}`, '');
+  if (changes.unowned.length)
+    lines.push(
+      `Files no service owns: ${listed(
+        changes.unowned.map((f) => mdCode(f)),
+        MARKDOWN_LIMITS.files,
+      )}`,
+      '',
+    );
   return lines.join('\n');
 }

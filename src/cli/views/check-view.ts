@@ -6,10 +6,7 @@ import { findingJson } from './json.js';
 export function renderCheck(result: ReleaseCheck, from: string | undefined): string {
   const services = result.to.manifest.services.size;
   const affected = new Set(result.findings.map((f) => f.service).filter(Boolean)).size;
-  const lines = [
-    `tranche check: ${result.env}, ${from ? `${from} → ` : ''}${result.to.label}, ${services} service${services === 1 ? '' : 's'}`,
-    '',
-  ];
+  const lines = [`tranche check: ${result.env}, ${from ? `${from} → ` : ''}${result.to.label}, ${services} service${services === 1 ? '' : 's'}`, ''];
   if (result.findings.length) lines.push(groupedFindings(result.findings), '');
   for (const skip of result.skipped) lines.push(`note: ${skip.rules.join(', ')} skipped: ${skip.reason}`);
   lines.push(`${summarize(result.findings)}${affected ? ` in ${affected} service${affected === 1 ? '' : 's'}` : ''}`, '');

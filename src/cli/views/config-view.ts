@@ -22,7 +22,10 @@ export function renderConfig(config: ResolvedConfig, revisionLabel: string, find
   const rows = [...config.keys.values()].map((key) => {
     const winner = key.layers[0];
     if (!winner) return [key.key, key.spec.required ? '(missing)' : '(unset)', '', ''];
-    const overrides = key.layers.slice(1).map((l) => `${shown(fingerprints, key, l)} from ${origin(l)}`).join('; ');
+    const overrides = key.layers
+      .slice(1)
+      .map((l) => `${shown(fingerprints, key, l)} from ${origin(l)}`)
+      .join('; ');
     return [key.key, shown(fingerprints, key, winner), origin(winner), overrides];
   });
   return [
@@ -48,13 +51,20 @@ export function renderExplain(config: ResolvedConfig, key: ResolvedKey, fingerpr
     lines.push(`  nothing sets ${key.key} in ${config.env}${spec.required ? ' (it is required)' : ''}`);
   } else {
     const rows = key.layers.flatMap((layer, i) => [
-      [i === 0 ? 'wins' : `${i + 1}.`, shown(fingerprints, key, layer), layer.kind, formatLocation(layer.location), isSourceLayer(layer.kind) ? '' : describeLayer(layer)],
+      [
+        i === 0 ? 'wins' : `${i + 1}.`,
+        shown(fingerprints, key, layer),
+        layer.kind,
+        formatLocation(layer.location),
+        isSourceLayer(layer.kind) ? '' : describeLayer(layer),
+      ],
       ...builtFrom(key, layer).map((line) => ['', line, '', '', '']),
     ]);
     lines.push(renderTable(undefined, rows, '  '));
     lines.push('');
     if (key.value?.ok) lines.push(`  ${config.service} gets ${key.key}=${spec.secret ? shown(fingerprints, key, key.layers[0]!) : key.value.text}`);
-    else if (key.value) lines.push(`  invalid: ${spec.secret ? `not a valid ${spec.type}` : key.value.message}${key.value.hint && !spec.secret ? ` (${key.value.hint})` : ''}`);
+    else if (key.value)
+      lines.push(`  invalid: ${spec.secret ? `not a valid ${spec.type}` : key.value.message}${key.value.hint && !spec.secret ? ` (${key.value.hint})` : ''}`);
   }
   lines.push('');
   return lines.join('\n');
@@ -78,13 +88,22 @@ function layerJson(fingerprints: Fingerprinter, key: ResolvedKey, layer: Layer):
     source: layer.source,
     location: layer.location,
     ...(built
-      ? { ...(key.spec.secret ? {} : { written: built.written }), refs: built.refs.map((r) => ({ name: r.name, ...(r.from ? { source: r.from.source, location: r.from.location } : { set: false }) })) }
+      ? {
+          ...(key.spec.secret ? {} : { written: built.written }),
+          refs: built.refs.map((r) => ({ name: r.name, ...(r.from ? { source: r.from.source, location: r.from.location } : { set: false }) })),
+        }
       : {}),
   };
 }
 
 /** The JSON of `tranche config`: every key with its value (secrets fingerprinted), source and overrides. */
-export function configJson(config: ResolvedConfig, revisionLabel: string, findings: readonly Finding[], fingerprints: Fingerprinter, only?: ResolvedKey): Record<string, unknown> {
+export function configJson(
+  config: ResolvedConfig,
+  revisionLabel: string,
+  findings: readonly Finding[],
+  fingerprints: Fingerprinter,
+  only?: ResolvedKey,
+): Record<string, unknown> {
   const keys = (only ? [only] : [...config.keys.values()]).map((key) => ({
     key: key.key,
     type: key.spec.type,
@@ -102,6 +121,8 @@ export function configJson(config: ResolvedConfig, revisionLabel: string, findin
     env: config.env,
     revision: revisionLabel,
     keys,
-    ...(only ? {} : { unknown: config.unknown.map((u) => ({ key: u.key, source: u.layer.source, location: u.layer.location })), findings: findings.map(findingJson) }),
+    ...(only
+      ? {}
+      : { unknown: config.unknown.map((u) => ({ key: u.key, source: u.layer.source, location: u.layer.location })), findings: findings.map(findingJson) }),
   };
 }

@@ -1,7 +1,16 @@
 import type { DriftCell, DriftRow } from '../../core/config/drift-matrix.js';
 import { renderTable } from './table.js';
 
-const CELL: Record<string, string> = { default: 'default', bind: 'resource', file: 'file', dotenv: 'dotenv', compose: 'compose', kubernetes: 'kubernetes', 'helm-values': 'helm', env: 'env' };
+const CELL: Record<string, string> = {
+  default: 'default',
+  bind: 'resource',
+  file: 'file',
+  dotenv: 'dotenv',
+  compose: 'compose',
+  kubernetes: 'kubernetes',
+  'helm-values': 'helm',
+  env: 'env',
+};
 /** A cell as the matrix shows it: the kind of source, or with --values the value (secrets as fingerprints). */
 const cell = (c: DriftCell | undefined, values: boolean) => (!c ? 'n/a' : !c.kind ? '-' : values ? (c.value ?? '') : CELL[c.kind]!);
 const flagged = (row: DriftRow) => row.drifts || row.differs !== undefined;
@@ -39,7 +48,9 @@ export function driftJson(rows: DriftRow[], envs: string[], label: string): Reco
       drifts: row.drifts,
       ...(row.differs ? { differs: row.differs } : {}),
       // The environments the service runs in: one it does not run in has no cell.
-      cells: Object.fromEntries([...row.cells].map(([env, c]) => [env, c.kind ? { set: true, kind: c.kind, source: c.source, value: c.value } : { set: false }])),
+      cells: Object.fromEntries(
+        [...row.cells].map(([env, c]) => [env, c.kind ? { set: true, kind: c.kind, source: c.source, value: c.value } : { set: false }]),
+      ),
     })),
   };
 }

@@ -20,13 +20,13 @@ export function renderPlan(plan: Plan, from = planStart(plan)): string {
   for (const batch of plan.batches) {
     lines.push(`batch ${batch.index}/${plan.batches.length} (${batch.kind}): ${batch.services.join(', ')}`);
     for (const step of batch.steps) {
-      lines.push(`  ${step.service}  ${step.change}  ${step.from ? `${short(step.from.commit)} → ` : ''}${short(step.to.commit)}  rollback: ${rollbackOf(step)}`);
+      lines.push(
+        `  ${step.service}  ${step.change}  ${step.from ? `${short(step.from.commit)} → ` : ''}${short(step.to.commit)}  rollback: ${rollbackOf(step)}`,
+      );
       for (const [key, [before, after]] of Object.entries(step.configChanges)) lines.push(`      ${key}: ${before ?? '(unset)'} → ${after ?? '(unset)'}`);
     }
     const sanity = Object.entries(batch.gates.sanity).map(([service, names]) => `${service}: ${names.join(', ')}`);
-    lines.push(
-      `  gates: health ${batch.gates.health.join(', ') || '(none)'}; sanity ${sanity.join('; ') || '(none)'}; bake ${batch.gates.bakeMs / 1000}s`,
-    );
+    lines.push(`  gates: health ${batch.gates.health.join(', ') || '(none)'}; sanity ${sanity.join('; ') || '(none)'}; bake ${batch.gates.bakeMs / 1000}s`);
     for (const reason of batch.reasons) lines.push(`  why: ${reason}`);
   }
   const changing = plan.batches.reduce((n, b) => n + b.steps.length, 0);

@@ -6,7 +6,15 @@ import { shownConfig } from '../config/service-environment.js';
 import type { FleetRevision } from '../fleet-revision.js';
 import { runsIn, type Manifest, type Service, type SourceSpec } from '../manifest/manifest.js';
 import { joinRepoPath } from '../manifest/repo-path.js';
-import { CHANGE_KINDS, type ChangeKind, type ChangeManifest, type ConfigKeyChange, type RevisionRef, type ServiceChanges, type ServiceFileChange } from './change-manifest.js';
+import {
+  CHANGE_KINDS,
+  type ChangeKind,
+  type ChangeManifest,
+  type ConfigKeyChange,
+  type RevisionRef,
+  type ServiceChanges,
+  type ServiceFileChange,
+} from './change-manifest.js';
 import { ownerIndex } from './owner-index.js';
 import { appendTo } from '../append-to.js';
 
@@ -86,7 +94,10 @@ export function analyzeChanges(input: ChangeInput): ChangeManifest {
     byService.set(service, { service, from, kinds: [...CHANGE_KINDS], files: [], commits: [], configKeys, deps: [], unreadable: reason });
   }
   const services = [...to.manifest.services.keys()].map((name) => byService.get(name)).filter((c): c is ServiceChanges => c !== undefined);
-  const bases = new Set([...input.bases.filter((b) => b.services.length).map((b) => b.revision.commit), ...[...input.unreadable.values()].map((u) => u.from.commit)]);
+  const bases = new Set([
+    ...input.bases.filter((b) => b.services.length).map((b) => b.revision.commit),
+    ...[...input.unreadable.values()].map((u) => u.from.commit),
+  ]);
   const only = input.bases.find((b) => b.services.length);
   return {
     env,
@@ -112,7 +123,9 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
   const owners = fileOwners([...targetServices, ...deployedServices], envs, reads);
   // A file is what the target says it is, or what the deployed revision said (a config source it stopped reading, then deleted).
   const classify = classifier([...targetServices, ...deployedServices], env, envs, base.dependencyEdits, reads);
-  const byService = new Map<string, ServiceChanges>(base.services.map((s) => [s, { service: s, from, kinds: [], files: [], commits: [], configKeys: [], deps: [] }]));
+  const byService = new Map<string, ServiceChanges>(
+    base.services.map((s) => [s, { service: s, from, kinds: [], files: [], commits: [], configKeys: [], deps: [] }]),
+  );
 
   for (const file of base.files) {
     // The manifest is the fleet's: it counts for a service by what its change does to it (below).
@@ -127,7 +140,8 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
       if (path === 'tranche.yaml') continue; // attributed below, by what the manifest change does to each service
       for (const name of owners(path)) if (mine.has(name)) appendTo(touched, name, path);
     }
-    for (const [name, files] of touched) byService.get(name)!.commits.push({ sha: commit.sha, author: commit.author, date: commit.date, subject: commit.subject, files });
+    for (const [name, files] of touched)
+      byService.get(name)!.commits.push({ sha: commit.sha, author: commit.author, date: commit.date, subject: commit.subject, files });
   }
 
   const manifestChanged = base.files.some((f) => f.path === 'tranche.yaml');
@@ -142,7 +156,8 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
       changes.commits.push(...commits.map((c) => ({ sha: c.sha, author: c.author, date: c.date, subject: c.subject, files: ['tranche.yaml'] })));
     }
     // A config file matters by the values it gives: one edited without changing any (a comment, another service's part of a shared compose file) changes nothing here.
-    if (!changes.configKeys.length) changes.files = changes.files.map((f) => (f.kind === 'config' && f.path !== 'tranche.yaml' ? { ...f, noEffectHere: true } : f));
+    if (!changes.configKeys.length)
+      changes.files = changes.files.map((f) => (f.kind === 'config' && f.path !== 'tranche.yaml' ? { ...f, noEffectHere: true } : f));
     const kinds = new Set<ChangeKind>(changes.files.filter((f) => !f.noEffectHere).map((f) => f.kind));
     if (changes.configKeys.length) kinds.add('config');
     changes.kinds = CHANGE_KINDS.filter((k) => kinds.has(k));
@@ -157,7 +172,10 @@ function baseChanges(input: ChangeInput, base: BaseRange, unowned: Set<string>):
  */
 export function revisionOwners(revision: FleetRevision): (path: string) => string[] {
   const envs = revision.manifest.environments.map((e) => e.name);
-  const reads: SourceReads = (service, source, env) => [...sourceFiles(service, source, env), ...(revision.files.get(sourceKey(service, source, env))?.reads ?? [])];
+  const reads: SourceReads = (service, source, env) => [
+    ...sourceFiles(service, source, env),
+    ...(revision.files.get(sourceKey(service, source, env))?.reads ?? []),
+  ];
   const owners = fileOwners([...revision.manifest.services.values()], envs, reads);
   return (path) => owners(path);
 }
@@ -199,12 +217,24 @@ function classifier(services: Service[], env: string, envs: readonly string[], d
     for (const path of paths) set.add(path);
   };
   for (const service of services) {
-    add(here, service.name, service.config.sources.flatMap((source) => reads(service, source, env)));
+    add(
+      here,
+      service.name,
+      service.config.sources.flatMap((source) => reads(service, source, env)),
+    );
     const where = envs.filter((e) => runsIn(service, e));
-    add(anywhere, service.name, service.config.sources.flatMap((source) => where.flatMap((e) => reads(service, source, e))));
+    add(
+      anywhere,
+      service.name,
+      service.config.sources.flatMap((source) => where.flatMap((e) => reads(service, source, e))),
+    );
     const provides = service.contracts?.provides ?? {};
     const specs = [provides.http, ...Object.values(provides.events ?? {})].filter((p): p is string => typeof p === 'string');
-    add(contracts, service.name, specs.map((p) => joinRepoPath(service.path, p) ?? p));
+    add(
+      contracts,
+      service.name,
+      specs.map((p) => joinRepoPath(service.path, p) ?? p),
+    );
   }
   return (service: string, path: string): Pick<ServiceFileChange, 'kind' | 'noEffectHere'> => {
     if (here.get(service)?.has(path)) return { kind: 'config' };
@@ -216,7 +246,11 @@ function classifier(services: Service[], env: string, envs: readonly string[], d
 }
 
 /** The keys whose shown value differs between what runs and the target (secrets compare by fingerprint). */
-function configKeyChanges(running: Readonly<Record<string, string>> | undefined, target: ResolvedConfig | undefined, fingerprints: Fingerprinter): ConfigKeyChange[] {
+function configKeyChanges(
+  running: Readonly<Record<string, string>> | undefined,
+  target: ResolvedConfig | undefined,
+  fingerprints: Fingerprinter,
+): ConfigKeyChange[] {
   const before = running ?? {};
   const after = target ? shownConfig(target, fingerprints) : {};
   const changes: ConfigKeyChange[] = [];
@@ -235,7 +269,13 @@ function configKeyChanges(running: Readonly<Record<string, string>> | undefined,
  * nothing here when only its definition does (values of other environments, its checks, its
  * dependencies…); nothing when neither changes.
  */
-function manifestChange(before: Manifest, after: Manifest, service: Service, env: string, configChanged: boolean): Pick<ServiceFileChange, 'kind' | 'noEffectHere'> | undefined {
+function manifestChange(
+  before: Manifest,
+  after: Manifest,
+  service: Service,
+  env: string,
+  configChanged: boolean,
+): Pick<ServiceFileChange, 'kind' | 'noEffectHere'> | undefined {
   const old = before.services.get(service.name);
   if (!old) return undefined;
   const deployment = (s: Service) => JSON.stringify([s.run ?? null, s.exec ?? null, s.kubernetes ?? null]);

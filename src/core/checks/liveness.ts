@@ -49,18 +49,27 @@ export function isDown(liveness: Liveness): liveness is ServiceDown {
 export function livenessProblem(service: string, down: ServiceDown, secrets: readonly string[]): LivenessProblem {
   const clean = (text: string) => redactSecrets(text, secrets);
   if (down.state === 'port-in-use') {
-    const holder = down.holder === undefined ? 'another process, which the OS does not name to tranche (another user\'s, or in another namespace)' : `another process: pid ${down.holder}${down.holderName ? ` (${down.holderName})` : ''}`;
+    const holder =
+      down.holder === undefined
+        ? "another process, which the OS does not name to tranche (another user's, or in another namespace)"
+        : `another process: pid ${down.holder}${down.holderName ? ` (${down.holderName})` : ''}`;
     const own = down.pid === undefined ? `, so ${service} was not started` : `, not by ${service}'s process (pid ${down.pid})`;
     const headline = clean(`port ${down.port} of ${service} is held by ${holder}${own}`);
     const what = down.holder === undefined ? `what holds port ${down.port}` : `pid ${down.holder}`;
     return { rule: 'check/port-in-use', headline, message: headline, hint: `stop ${what}, or give ${service} a port of its own` };
   }
-  const how = down.signal ? `was killed by ${down.signal}` : down.code !== undefined ? `exited with code ${down.code}` : 'exited (with what code is not known: an earlier tranche run started it)';
+  const how = down.signal
+    ? `was killed by ${down.signal}`
+    : down.code !== undefined
+      ? `exited with code ${down.code}`
+      : 'exited (with what code is not known: an earlier tranche run started it)';
   const headline = down.pid === undefined ? `${service} has no process running: none is recorded for it` : `${service}'s process (pid ${down.pid}) ${how}`;
   const where = down.logFile ? ` (${down.logFile})` : '';
   // Each line is cleared of secrets before it is cut, so that no part of one is left at the cut.
   const lines = down.lastLines.map((line) => cut(clean(line)));
-  const message = lines.length ? `${headline}; last lines of its log${where}:\n${lines.map((line) => `  ${line}`).join('\n')}` : `${headline}; its log${where} holds nothing since it started`;
+  const message = lines.length
+    ? `${headline}; last lines of its log${where}:\n${lines.map((line) => `  ${line}`).join('\n')}`
+    : `${headline}; its log${where} holds nothing since it started`;
   return { rule: 'check/exited', headline: clean(headline), message: clean(message), hint: `read why it stopped in its log${where}, fix it and deploy again` };
 }
 

@@ -20,7 +20,9 @@ export function base64Fragments(secret: string): Base64Fragment[] {
   const bytes = Buffer.from(secret, 'utf8');
   const fragments: Base64Fragment[] = [];
   for (const offset of [0, 1, 2]) {
-    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64').replace(/=+$/, '');
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
     const bits = 8 * (offset + bytes.length);
     // Characters before `first` hold bits of the padding bytes; from `whole` on, bits of what follows.
     const first = Math.ceil((8 * offset) / 6);

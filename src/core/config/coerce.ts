@@ -28,9 +28,7 @@ export type RawOrigin = 'yaml' | 'text';
  * `message` is a user-facing sentence naming the offending value (which it may contain verbatim:
  * redact it for secret keys), and `hint` says how to fix it when that is known.
  */
-export type Coerced =
-  | { ok: true; value: string | number | boolean | null | object; text: string }
-  | { ok: false; message: string; hint?: string };
+export type Coerced = { ok: true; value: string | number | boolean | null | object; text: string } | { ok: false; message: string; hint?: string };
 
 const PORT_RANGE = 'a port (1-65535)';
 
@@ -51,17 +49,28 @@ export function coerceValue(spec: TypeSpec, raw: unknown, origin: RawOrigin, sou
 /** How a type reads in a sentence: "a port (1-65535)", "one of debug, info, warn". */
 export function describeType(spec: TypeSpec): string {
   switch (spec?.type) {
-    case 'string': return 'a string';
-    case 'int': return 'an integer';
-    case 'number': return 'a number';
-    case 'boolean': return 'a boolean (true or false)';
-    case 'port': return PORT_RANGE;
-    case 'host': return 'a host';
-    case 'url': return 'a URL';
-    case 'duration': return `a duration (like ${DURATION_EXAMPLES})`;
-    case 'enum': return `one of ${enumList(spec.values)}`;
-    case 'json': return 'JSON';
-    default: return `an unknown type (${String(spec?.type)})`;
+    case 'string':
+      return 'a string';
+    case 'int':
+      return 'an integer';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean (true or false)';
+    case 'port':
+      return PORT_RANGE;
+    case 'host':
+      return 'a host';
+    case 'url':
+      return 'a URL';
+    case 'duration':
+      return `a duration (like ${DURATION_EXAMPLES})`;
+    case 'enum':
+      return `one of ${enumList(spec.values)}`;
+    case 'json':
+      return 'JSON';
+    default:
+      return `an unknown type (${String(spec?.type)})`;
   }
 }
 
@@ -207,7 +216,10 @@ const NO = new Set(['no', 'n', 'off']);
 
 function intValue(n: number, shown: string): Coerced {
   if (!Number.isSafeInteger(n)) {
-    return fail(`${shown} is out of range for an integer`, `integers go from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}; use a string for larger ones`);
+    return fail(
+      `${shown} is out of range for an integer`,
+      `integers go from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}; use a string for larger ones`,
+    );
   }
   return ok(n + 0, String(n + 0));
 }
@@ -242,7 +254,8 @@ function yamlTrap(raw: number | boolean, sourceText: string): Failure {
 }
 
 function nullFailure(spec: TypeSpec, sourceText: string | undefined): Failure {
-  const hint = spec.type === 'string' ? "give a value, or quote '' for an empty string" : spec.type === 'enum' ? `give one of ${enumList(spec.values)}` : 'give a value';
+  const hint =
+    spec.type === 'string' ? "give a value, or quote '' for an empty string" : spec.type === 'enum' ? `give one of ${enumList(spec.values)}` : 'give a value';
   if (sourceText === '') return fail(`an empty value is null in YAML, not ${noun(spec)}`, hint);
   if (sourceText === undefined || sourceText === 'null') return fail(`null is not ${noun(spec)}`, hint);
   return fail(`YAML reads ${sourceText} as null, not ${noun(spec)}`, hint);

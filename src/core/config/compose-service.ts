@@ -66,7 +66,12 @@ export class ComposeProject {
  * for `service`. `projectEnv` is the project's `.env`, when there is one; `project` shares the
  * parsed files between the services of one revision.
  */
-export function readComposeService(files: readonly ReadFile[], projectEnv: ReadFile | undefined, service: string, project = new ComposeProject()): ComposeService {
+export function readComposeService(
+  files: readonly ReadFile[],
+  projectEnv: ReadFile | undefined,
+  service: string,
+  project = new ComposeProject(),
+): ComposeService {
   const findings: Finding[] = [];
   const variables = project.variables(projectEnv);
   const projectDir = posix.dirname(files[0]!.path);
@@ -109,17 +114,29 @@ export function readComposeService(files: readonly ReadFile[], projectEnv: ReadF
 }
 
 /** The entries of a compose service's env files (in order, each read line by line), then its `environment`. */
-export function composeEntries(service: ComposeService, envFiles: ReadonlyMap<string, ReadFile>, isKey?: (word: string) => boolean): { entries: SourceEntry[]; findings: Finding[] } {
+export function composeEntries(
+  service: ComposeService,
+  envFiles: ReadonlyMap<string, ReadFile>,
+  isKey?: (word: string) => boolean,
+): { entries: SourceEntry[]; findings: Finding[] } {
   const entries: SourceEntry[] = [];
   const findings: Finding[] = [];
   for (const { path, required, location } of service.envFiles) {
     const file = envFiles.get(path);
     if (!file) {
-      if (required) findings.push({ rule: 'manifest/invalid', severity: 'error', message: `the env file ${path} of this compose service does not exist`, hint: 'create it, fix the path, or mark it required: false', location });
+      if (required)
+        findings.push({
+          rule: 'manifest/invalid',
+          severity: 'error',
+          message: `the env file ${path} of this compose service does not exist`,
+          hint: 'create it, fix the path, or mark it required: false',
+          location,
+        });
       continue;
     }
     const parsed = parseDotenv(file.text, isKey);
-    for (const p of parsed.problems) findings.push({ rule: 'manifest/invalid', severity: 'error', message: p.message, location: { file: path, line: p.line, column: p.column } });
+    for (const p of parsed.problems)
+      findings.push({ rule: 'manifest/invalid', severity: 'error', message: p.message, location: { file: path, line: p.line, column: p.column } });
     const above = new Map<string, Variable>();
     for (const entry of parsed.entries) {
       const location = { file: path, line: entry.line, column: entry.column };
@@ -162,12 +179,25 @@ function readEnvironment(
     const result = typeof value === 'string' ? interpolated(text, at) : { value: text };
     if (!result) return;
     into.delete(key); // a later file's value comes after the earlier ones
-    into.set(key, { key, value: result.value, line: location.line ?? 1, column: location.column ?? 1, file: file.path, tracked: file.tracked, ...(result.resolved ? { resolved: result.resolved } : {}) });
+    into.set(key, {
+      key,
+      value: result.value,
+      line: location.line ?? 1,
+      column: location.column ?? 1,
+      file: file.path,
+      tracked: file.tracked,
+      ...(result.resolved ? { resolved: result.resolved } : {}),
+    });
   };
   if (Array.isArray(raw)) {
     raw.forEach((item, i) => {
       if (typeof item !== 'string') {
-        findings.push({ rule: 'manifest/invalid', severity: 'error', message: 'compose: an environment list item must be KEY=value', location: yaml.locate([...path, i]) });
+        findings.push({
+          rule: 'manifest/invalid',
+          severity: 'error',
+          message: 'compose: an environment list item must be KEY=value',
+          location: yaml.locate([...path, i]),
+        });
         return;
       }
       const eq = item.indexOf('=');
@@ -176,13 +206,23 @@ function readEnvironment(
   } else if (typeof raw === 'object') {
     for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
       if (value !== null && typeof value === 'object') {
-        findings.push({ rule: 'manifest/invalid', severity: 'error', message: `compose: environment ${key} must be a string, a number or a boolean`, location: yaml.locate([...path, key]) });
+        findings.push({
+          rule: 'manifest/invalid',
+          severity: 'error',
+          message: `compose: environment ${key} must be a string, a number or a boolean`,
+          location: yaml.locate([...path, key]),
+        });
         continue;
       }
       set(key, value, [...path, key], 'key');
     }
   } else {
-    findings.push({ rule: 'manifest/invalid', severity: 'error', message: 'compose: environment must be a map or a list of KEY=value', location: yaml.locate(path) });
+    findings.push({
+      rule: 'manifest/invalid',
+      severity: 'error',
+      message: 'compose: environment must be a map or a list of KEY=value',
+      location: yaml.locate(path),
+    });
   }
 }
 
@@ -202,7 +242,12 @@ function readEnvFiles(
     const long = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : undefined;
     const written = long ? long.path : item;
     if (typeof written !== 'string' || (long && long.required !== undefined && typeof long.required !== 'boolean')) {
-      findings.push({ rule: 'manifest/invalid', severity: 'error', message: 'compose: an env_file is a path, or { path: PATH, required: true|false }', location: yaml.locate(at) });
+      findings.push({
+        rule: 'manifest/invalid',
+        severity: 'error',
+        message: 'compose: an env_file is a path, or { path: PATH, required: true|false }',
+        location: yaml.locate(at),
+      });
       return;
     }
     const result = interpolated(written, long ? [...at, 'path'] : at);
@@ -210,7 +255,12 @@ function readEnvFiles(
     // Paths are relative to the project's directory (the first compose file's), whatever file names them.
     const repoPath = joinRepoPath(projectDir, result.value);
     if (repoPath === undefined || result.value.startsWith('/')) {
-      findings.push({ rule: 'manifest/invalid', severity: 'error', message: 'compose: an env_file must be a path inside the repository, relative to the project directory', location: yaml.locate(at) });
+      findings.push({
+        rule: 'manifest/invalid',
+        severity: 'error',
+        message: 'compose: an env_file must be a path inside the repository, relative to the project directory',
+        location: yaml.locate(at),
+      });
       return;
     }
     into.push({ path: repoPath, required: long?.required !== false, location: yaml.locate(at) });
@@ -224,7 +274,10 @@ function projectVariables(file: ReadFile | undefined): Map<string, Variable> {
   for (const entry of parseDotenv(file.text).entries) {
     const literal = entry.quote === "'" || entry.quote === '`';
     const result = literal ? undefined : interpolate(entry.value, variables, false);
-    variables.set(entry.key, { value: result && !('message' in result) ? result.value : entry.value, location: { file: file.path, line: entry.line, column: entry.column } });
+    variables.set(entry.key, {
+      value: result && !('message' in result) ? result.value : entry.value,
+      location: { file: file.path, line: entry.line, column: entry.column },
+    });
   }
   return variables;
 }

@@ -58,7 +58,8 @@ export function* driftRows(configs: ResolvedFleet, envs: readonly string[], fing
       for (const [env, config] of resolved) {
         const winner = config.keys.get(key)?.layers[0];
         if (!winner) cells.set(env, {});
-        else if (winner.atRunTime !== undefined) cells.set(env, { kind: winner.kind, source: winner.source, value: `(set at run time ${winner.atRunTime})`, atRunTime: true });
+        else if (winner.atRunTime !== undefined)
+          cells.set(env, { kind: winner.kind, source: winner.source, value: `(set at run time ${winner.atRunTime})`, atRunTime: true });
         else cells.set(env, { kind: winner.kind, source: winner.source, value: showValue(fingerprints, spec, winner.raw, winner.sourceText) });
       }
       const row: DriftRow = { service: service.name, key, cells, drifts: drifts([...cells.values()]) };

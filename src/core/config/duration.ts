@@ -18,11 +18,26 @@ type Unit = keyof typeof UNIT_MS;
 const UNITS = 'ms, s, m or h';
 /** Unit names people write that mean one of ours; used only to suggest a fix. */
 const UNIT_ALIASES: Record<string, Unit | 'd'> = {
-  msec: 'ms', msecs: 'ms', millis: 'ms', millisecond: 'ms', milliseconds: 'ms',
-  sec: 's', secs: 's', second: 's', seconds: 's',
-  min: 'm', mins: 'm', minute: 'm', minutes: 'm',
-  hr: 'h', hrs: 'h', hour: 'h', hours: 'h',
-  d: 'd', day: 'd', days: 'd',
+  msec: 'ms',
+  msecs: 'ms',
+  millis: 'ms',
+  millisecond: 'ms',
+  milliseconds: 'ms',
+  sec: 's',
+  secs: 's',
+  second: 's',
+  seconds: 's',
+  min: 'm',
+  mins: 'm',
+  minute: 'm',
+  minutes: 'm',
+  hr: 'h',
+  hrs: 'h',
+  hour: 'h',
+  hours: 'h',
+  d: 'd',
+  day: 'd',
+  days: 'd',
 };
 const NEXT_SMALLER: Record<Unit, Unit | undefined> = { h: 'm', m: 's', s: 'ms', ms: undefined };
 
@@ -104,7 +119,7 @@ function unitHint(parts: DurationPart[], bad: DurationPart): string | undefined 
     return fixed.ok ? `write ${fixed.text}` : undefined;
   }
   const [whole, fraction = ''] = bad.digits.split('.');
-  const hours = (BigInt(whole! + fraction) * 24n);
+  const hours = BigInt(whole! + fraction) * 24n;
   const scale = 10n ** BigInt(fraction.length);
   if (hours % scale !== 0n) return undefined;
   const fixed = readDuration(parts.map((p) => (p === bad ? `${hours / scale}h` : p.digits + p.unit)).join(''));

@@ -34,7 +34,12 @@ export function tracedRender(
   const locate = (path: readonly (string | number)[]): SourceLocation & { tracked: boolean } => {
     const node = at(object.data, path);
     const item = record(node);
-    const written = typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean' ? String(node) : typeof item.value === 'string' ? item.value : undefined;
+    const written =
+      typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean'
+        ? String(node)
+        : typeof item.value === 'string'
+          ? item.value
+          : undefined;
     if (written !== undefined && written !== '') {
       for (const { file, leaves: all } of [...leaves].reverse()) {
         const found = all.filter(([, value]) => value === written);
@@ -61,7 +66,10 @@ function scalarLeaves(data: unknown, path: (string | number)[] = []): [(string |
 }
 
 function at(data: unknown, path: readonly (string | number)[]): unknown {
-  return path.reduce<unknown>((node, segment) => (node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[segment] : undefined), data);
+  return path.reduce<unknown>(
+    (node, segment) => (node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[segment] : undefined),
+    data,
+  );
 }
 
 function record(value: unknown): Record<string, unknown> {

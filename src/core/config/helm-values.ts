@@ -21,7 +21,11 @@ type Path = (string | number)[];
  * located problem (`at`: where the manifest maps the key). Each entry is located at its value in
  * the file that set it; a plain scalar keeps the text as written (`1.10`, not `1.1`).
  */
-export function helmValuesEntries(files: readonly ValuesFile[], keys: ReadonlyMap<string, Path>, at: (key: string) => SourceLocation): { entries: SourceEntry[]; findings: Finding[] } {
+export function helmValuesEntries(
+  files: readonly ValuesFile[],
+  keys: ReadonlyMap<string, Path>,
+  at: (key: string) => SourceLocation,
+): { entries: SourceEntry[]; findings: Finding[] } {
   const entries: SourceEntry[] = [];
   const findings: Finding[] = [];
   for (const [key, path] of keys) {

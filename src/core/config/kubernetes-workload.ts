@@ -72,7 +72,12 @@ export function readManifests(files: readonly ReadFile[]): { objects: Kubernetes
       if (problems.length) {
         for (const error of problems) {
           const { line, col } = lineCounter.linePos(error.pos[0]);
-          findings.push({ rule: 'manifest/invalid', severity: 'error', message: yamlProblemMessage(error, file.text), location: { file: file.path, line, column: col } });
+          findings.push({
+            rule: 'manifest/invalid',
+            severity: 'error',
+            message: yamlProblemMessage(error, file.text),
+            location: { file: file.path, line, column: col },
+          });
         }
         continue;
       }
@@ -82,7 +87,7 @@ export function readManifests(files: readonly ReadFile[]): { objects: Kubernetes
         findings.push({ rule: 'manifest/invalid', severity: 'error', message: converted.problem.message, location: { file: file.path, line, column: col } });
         continue;
       }
-      add(record(converted.value), file, yamlLocator(doc, lineCounter, file.path), (doc.commentBefore ?? doc.contents?.commentBefore) ?? undefined);
+      add(record(converted.value), file, yamlLocator(doc, lineCounter, file.path), doc.commentBefore ?? doc.contents?.commentBefore ?? undefined);
     }
   }
   return { objects, findings };
@@ -118,12 +123,20 @@ export function workloadEntries(objects: readonly KubernetesObject[], query: Wor
     findings.push({ rule: 'manifest/invalid', severity: 'error', message, location });
     return { entries: [], findings, used: [...used] };
   };
-  const candidates = objects.filter((o) => Object.hasOwn(POD_SPEC, o.kind) && (o.name === query.workload || o.aliases?.includes(query.workload)) && (query.kind === undefined || o.kind === query.kind));
+  const candidates = objects.filter(
+    (o) =>
+      Object.hasOwn(POD_SPEC, o.kind) &&
+      (o.name === query.workload || o.aliases?.includes(query.workload)) &&
+      (query.kind === undefined || o.kind === query.kind),
+  );
   if (!candidates.length) {
     const names = objects.filter((o) => Object.hasOwn(POD_SPEC, o.kind)).map((o) => `${o.kind}/${o.name}`);
-    return problem(`no workload named ${query.workload}${query.kind ? ` of kind ${query.kind}` : ''} in the manifests${names.length ? ` (they have ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})` : ''}`);
+    return problem(
+      `no workload named ${query.workload}${query.kind ? ` of kind ${query.kind}` : ''} in the manifests${names.length ? ` (they have ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})` : ''}`,
+    );
   }
-  if (candidates.length > 1) return problem(`several workloads are named ${query.workload} (${candidates.map((c) => `${c.kind} in ${c.file}`).join(', ')}): say which with kind:`);
+  if (candidates.length > 1)
+    return problem(`several workloads are named ${query.workload} (${candidates.map((c) => `${c.kind} in ${c.file}`).join(', ')}): say which with kind:`);
   const workload = candidates[0]!;
   used.add(workload.file);
   const podPath = POD_SPEC[workload.kind]!;
@@ -168,7 +181,12 @@ export function workloadEntries(objects: readonly KubernetesObject[], query: Wor
   asArray(container.envFrom).forEach((raw, i) => {
     const from = record(raw);
     const prefix = typeof from.prefix === 'string' ? from.prefix : '';
-    const ref = from.configMapRef !== undefined ? { kind: 'ConfigMap' as const, ref: record(from.configMapRef) } : from.secretRef !== undefined ? { kind: 'Secret' as const, ref: record(from.secretRef) } : undefined;
+    const ref =
+      from.configMapRef !== undefined
+        ? { kind: 'ConfigMap' as const, ref: record(from.configMapRef) }
+        : from.secretRef !== undefined
+          ? { kind: 'Secret' as const, ref: record(from.secretRef) }
+          : undefined;
     if (!ref) return;
     const object = find(ref.kind, ref.ref.name);
     if (!object) {
@@ -182,7 +200,8 @@ export function workloadEntries(objects: readonly KubernetesObject[], query: Wor
       }
       return;
     }
-    for (const [key, value, path] of objectValues(object)) push({ key: `${prefix}${key}`, value, ...at(object, path, 'key'), ...(object.kind === 'Secret' ? { secret: true } : {}) });
+    for (const [key, value, path] of objectValues(object))
+      push({ key: `${prefix}${key}`, value, ...at(object, path, 'key'), ...(object.kind === 'Secret' ? { secret: true } : {}) });
   });
 
   asArray(container.env).forEach((raw, i) => {
@@ -206,7 +225,12 @@ export function workloadEntries(objects: readonly KubernetesObject[], query: Wor
       return;
     }
     const from = record(item.valueFrom);
-    const keyRef = from.configMapKeyRef !== undefined ? { kind: 'ConfigMap' as const, ref: record(from.configMapKeyRef) } : from.secretKeyRef !== undefined ? { kind: 'Secret' as const, ref: record(from.secretKeyRef) } : undefined;
+    const keyRef =
+      from.configMapKeyRef !== undefined
+        ? { kind: 'ConfigMap' as const, ref: record(from.configMapKeyRef) }
+        : from.secretKeyRef !== undefined
+          ? { kind: 'Secret' as const, ref: record(from.secretKeyRef) }
+          : undefined;
     if (keyRef) {
       const object = find(keyRef.kind, keyRef.ref.name);
       const value = object ? objectValues(object).find(([k]) => k === keyRef.ref.key) : undefined;
@@ -218,7 +242,12 @@ export function workloadEntries(objects: readonly KubernetesObject[], query: Wor
       }
       return;
     }
-    const field = from.fieldRef !== undefined ? `fieldRef ${String(record(from.fieldRef).fieldPath)}` : from.resourceFieldRef !== undefined ? `resourceFieldRef ${String(record(from.resourceFieldRef).resource)}` : 'valueFrom';
+    const field =
+      from.fieldRef !== undefined
+        ? `fieldRef ${String(record(from.fieldRef).fieldPath)}`
+        : from.resourceFieldRef !== undefined
+          ? `resourceFieldRef ${String(record(from.resourceFieldRef).resource)}`
+          : 'valueFrom';
     push({ key: item.name, value: '', ...at(workload, path), atRunTime: `by Kubernetes (${field})` });
   });
   return { entries, findings, used: [...used] };

@@ -71,7 +71,11 @@ export function kustomizationInputs(path: string, kustomization: ReadYaml): stri
   const named = [
     ...asArray(data.patches).map((p) => record(p).path),
     ...asArray(data.patchesStrategicMerge),
-    ...generators(data).flatMap(({ generator }) => [...asArray(generator.envs), generator.env, ...asArray(generator.files).map((f) => (typeof f === 'string' ? f.slice(f.indexOf('=') + 1) : undefined))]),
+    ...generators(data).flatMap(({ generator }) => [
+      ...asArray(generator.envs),
+      generator.env,
+      ...asArray(generator.files).map((f) => (typeof f === 'string' ? f.slice(f.indexOf('=') + 1) : undefined)),
+    ]),
   ];
   return named.filter((p): p is string => typeof p === 'string' && !p.includes('\n')).map((p) => posix.normalize(posix.join(dir, p)));
 }
@@ -93,7 +97,11 @@ export function traced(object: KubernetesObject, origin: RenderedOrigin, sources
   const resource = origin.path !== undefined ? matching(sources.objects(origin.path), object) : undefined;
   const patches = origin.transformedIn.flatMap((k) => {
     const yaml = sources.kustomization(k);
-    return yaml ? kustomizationInputs(k, yaml).flatMap((file) => [...(sources.objects(file) ?? [])]).filter((p) => p.kind === object.kind && (p.name === resource?.name || object.name.includes(p.name))) : [];
+    return yaml
+      ? kustomizationInputs(k, yaml)
+          .flatMap((file) => [...(sources.objects(file) ?? [])])
+          .filter((p) => p.kind === object.kind && (p.name === resource?.name || object.name.includes(p.name)))
+      : [];
   });
   const home = resource?.file ?? origin.generatedIn ?? origin.transformedIn[0] ?? fallback.file;
   const whole = (file: string): SourceLocation & { tracked: boolean } => ({ file, line: 1, column: 1, tracked: sources.tracked(file) });
@@ -126,7 +134,12 @@ export function traced(object: KubernetesObject, origin: RenderedOrigin, sources
 }
 
 /** The line of a generator (literal, env file line, file) that gives a generated ConfigMap or Secret `key`. */
-function generatorLine(object: KubernetesObject, key: string, kustomizations: string[], sources: OriginSources): (SourceLocation & { tracked: boolean }) | undefined {
+function generatorLine(
+  object: KubernetesObject,
+  key: string,
+  kustomizations: string[],
+  sources: OriginSources,
+): (SourceLocation & { tracked: boolean }) | undefined {
   for (const k of kustomizations) {
     const yaml = sources.kustomization(k);
     if (!yaml) continue;
@@ -156,7 +169,9 @@ function generatorLine(object: KubernetesObject, key: string, kustomizations: st
 
 /** The ConfigMap and Secret generators of a kustomization, with where each is. */
 function generators(data: Record<string, unknown>): { field: 'configMapGenerator' | 'secretGenerator'; index: number; generator: Record<string, unknown> }[] {
-  return (['configMapGenerator', 'secretGenerator'] as const).flatMap((field) => asArray(data[field]).map((g, index) => ({ field, index, generator: record(g) })));
+  return (['configMapGenerator', 'secretGenerator'] as const).flatMap((field) =>
+    asArray(data[field]).map((g, index) => ({ field, index, generator: record(g) })),
+  );
 }
 
 /** The object of a file that the rendered one comes from: same kind, its name or the longest name inside the rendered one. */
@@ -193,7 +208,10 @@ function walkSame(rendered: unknown, original: unknown, path: readonly (string |
 }
 
 function at(data: unknown, path: readonly (string | number)[]): unknown {
-  return path.reduce<unknown>((node, segment) => (node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[segment] : undefined), data);
+  return path.reduce<unknown>(
+    (node, segment) => (node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[segment] : undefined),
+    data,
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

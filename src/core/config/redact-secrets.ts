@@ -124,7 +124,12 @@ function longestAt(root: Node, text: string, at: number): { start: number; end: 
 }
 
 /** Where an occurrence ends up replaced from and to: a base64 fragment with its mixed characters and padding. */
-function extent(text: string, start: number, end: number, base64: Pick<Base64Fragment, 'mixedBefore' | 'mixedAfter'> | undefined): { start: number; end: number } {
+function extent(
+  text: string,
+  start: number,
+  end: number,
+  base64: Pick<Base64Fragment, 'mixedBefore' | 'mixedAfter'> | undefined,
+): { start: number; end: number } {
   if (!base64) return { start, end };
   let from = start;
   let to = end;

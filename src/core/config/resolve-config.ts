@@ -17,13 +17,7 @@ import { sourceKey, sourcePath, variablesPaths, type SourceEntry, type SourceFil
  * lower layers set (declared or not), then in the source's `variables` files. The layer keeps the
  * text as written and where each variable came from.
  */
-export function resolveConfig(
-  manifest: Manifest,
-  service: Service,
-  env: string,
-  files: SourceFiles,
-  manifestTracked = true,
-): ResolvedConfig {
+export function resolveConfig(manifest: Manifest, service: Service, env: string, files: SourceFiles, manifestTracked = true): ResolvedConfig {
   const layersByKey = new Map<string, Layer[]>();
   const unknown: UnknownSetting[] = [];
   const declare = (key: string, layer: Layer) => {
@@ -121,7 +115,12 @@ export function resolveConfig(
     };
     if (shared && isKeyFile(source.format)) {
       // Read alike by many services: each pays only for the keys it declares and what they read.
-      const sharedFile = sharedKeyFile(file, `${source.index}\0${source.format}\0${source.interpolate}\0${source.template}\0${path}`, layerOf, source.format === 'dotenv' && source.interpolate);
+      const sharedFile = sharedKeyFile(
+        file,
+        `${source.index}\0${source.format}\0${source.interpolate}\0${source.template}\0${path}`,
+        layerOf,
+        source.format === 'dotenv' && source.interpolate,
+      );
       let variables: Map<string, Layer> | undefined;
       const lowerScopes = scopes.length;
       const reading = new SharedFileReading({
@@ -177,7 +176,8 @@ export function resolveConfig(
     const spec = winner?.holdsSecret && !declared.secret ? { ...declared, secret: true } : declared;
     const resolved: ResolvedKey = { key, spec, layers };
     // A value only the running system knows cannot be checked against the type here.
-    if (winner) resolved.value = winner.atRunTime !== undefined ? { ok: true, value: null, text: '' } : coerceValue(spec, winner.raw, winner.origin, winner.sourceText);
+    if (winner)
+      resolved.value = winner.atRunTime !== undefined ? { ok: true, value: null, text: '' } : coerceValue(spec, winner.raw, winner.origin, winner.sourceText);
     keys.set(key, resolved);
   }
   return { service: service.name, env, keys, unknown };

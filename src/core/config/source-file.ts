@@ -99,7 +99,8 @@ function sourceKeyOf(service: Service, source: SourceSpec, env: string): string 
   };
   if (source.format === 'kubernetes') return `${kubernetesPaths(service, source, env).join('+')}#${workload()}`;
   const render = renderRequest(service, source, env);
-  if (render) return `${'kustomize' in render ? `${render.kustomize}#kustomize` : `${helmValuesPaths(service, source, env).join('+')}#render ${JSON.stringify(render.argv)}`}#${workload()}`;
+  if (render)
+    return `${'kustomize' in render ? `${render.kustomize}#kustomize` : `${helmValuesPaths(service, source, env).join('+')}#render ${JSON.stringify(render.argv)}`}#${workload()}`;
   // A helm-values source maps keys of its own: two services reading one values file read different keys.
   if (source.format === 'helm-values') return `${helmValuesPaths(service, source, env).join('+')}#helm@${service.name}`;
   if (source.format !== 'compose') return sourcePath(service, source, env);
@@ -176,7 +177,10 @@ export function readSourceFile(
   if (size > MAX_CONFIG_FILE_BYTES) {
     const message = `this config file is ${size.toLocaleString('en-US')} bytes: tranche reads config files of up to ${MAX_CONFIG_FILE_BYTES.toLocaleString('en-US')} bytes (1 MiB)`;
     const hint = 'a config file this large is most likely not one: check the source the manifest names, or split the file';
-    return { file: { path, format, tracked, byKey: new Map(), entries: [] }, findings: [{ rule: 'manifest/invalid', severity: 'error', message, hint, location: { file: path } }] };
+    return {
+      file: { path, format, tracked, byKey: new Map(), entries: [] },
+      findings: [{ rule: 'manifest/invalid', severity: 'error', message, hint, location: { file: path } }],
+    };
   }
   const parsed = format === 'dotenv' ? parseDotenv(text, isKey) : parseConfigFile(text);
   const entries: SourceEntry[] = format === 'dotenv' ? (parsed as DotenvFile).entries.map(withTemplate) : parsed.entries;
@@ -196,6 +200,7 @@ function withTemplate({ quote, ...entry }: DotenvEntry): SourceEntry {
   if (quote === "'" || quote === '`') return entry;
   // Env files are read leniently: a "$" that starts no reference stays as written, so parsing never fails.
   const template = parseTemplate(entry.value, false);
-  const unchanged = !template || !('parts' in template) || (template.parts.length === 1 && 'text' in template.parts[0]! && template.parts[0].text === entry.value);
+  const unchanged =
+    !template || !('parts' in template) || (template.parts.length === 1 && 'text' in template.parts[0]! && template.parts[0].text === entry.value);
   return unchanged ? entry : { ...entry, template };
 }

@@ -1,9 +1,9 @@
-import type { Finding } from "../finding.js";
-import type { SourceLocation } from "../location.js";
-import type { Consumption, FleetContracts, ProvidedSpec } from "./fleet-contracts.js";
-import { NestingError } from "../nesting.js";
-import { mayShareNodes, parseSpecText, specErrorPosition } from "./load-open-api.js";
-import { RefResolutionError, resolveRefs } from "./resolve-refs.js";
+import type { Finding } from '../finding.js';
+import type { SourceLocation } from '../location.js';
+import type { Consumption, FleetContracts, ProvidedSpec } from './fleet-contracts.js';
+import { NestingError } from '../nesting.js';
+import { mayShareNodes, parseSpecText, specErrorPosition } from './load-open-api.js';
+import { RefResolutionError, resolveRefs } from './resolve-refs.js';
 
 /** A spec a service provides: where the manifest names it, and the file. */
 export interface SpecRoot {
@@ -68,7 +68,7 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
   };
   for (const root of sources.roots) {
     const problem = (message: string, location = root.location): void => {
-      findings.push({ rule: "manifest/invalid", severity: "error", service: root.service, message, location });
+      findings.push({ rule: 'manifest/invalid', severity: 'error', service: root.service, message, location });
     };
     let document: unknown;
     try {
@@ -81,7 +81,7 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
     }
     const spec: ProvidedSpec = { path: root.path, fingerprint: fingerprint(root.path, sources.files), document };
     const service = contracts.get(root.service)!;
-    if (root.key[0] === "http") service.http = spec;
+    if (root.key[0] === 'http') service.http = spec;
     else service.events.set(root.key[1]!, spec);
 
     /** A self-contained tree is resolved in place (once: `resolveRefs` remembers); anything else into a copy. */
@@ -94,12 +94,20 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
 
     function documentOf(path: string): unknown {
       const unreadable = sources.unreadable?.[path];
-      if (unreadable) throw new SpecProblem(path === root.path ? `contract ${unreadable.message}` : `contract ${root.path} refers to ${path}: ${unreadable.message}`, unreadable.location);
+      if (unreadable)
+        throw new SpecProblem(
+          path === root.path ? `contract ${unreadable.message}` : `contract ${root.path} refers to ${path}: ${unreadable.message}`,
+          unreadable.location,
+        );
       const result = parse(path);
       if (result === undefined) {
-        throw new SpecProblem(path === root.path ? `contract ${path} does not exist in ${sources.label}` : `contract ${root.path} refers to ${path}, which does not exist in ${sources.label}`);
+        throw new SpecProblem(
+          path === root.path
+            ? `contract ${path} does not exist in ${sources.label}`
+            : `contract ${root.path} refers to ${path}, which does not exist in ${sources.label}`,
+        );
       }
-      if ("problem" in result) {
+      if ('problem' in result) {
         const { message, line, column } = result.problem;
         throw new SpecProblem(`${path}: ${message}`, { file: path, ...(line !== undefined ? { line, column: column! } : {}) });
       }
@@ -120,7 +128,7 @@ class SpecProblem extends Error {
 }
 
 /** The content ids of a spec file and of every file it reaches: equal fingerprints, equal contracts. */
-function fingerprint(root: string, files: ContractSources["files"]): string {
+function fingerprint(root: string, files: ContractSources['files']): string {
   const seen = new Set([root]);
   const stack = [root];
   while (stack.length) {
@@ -130,5 +138,5 @@ function fingerprint(root: string, files: ContractSources["files"]): string {
       stack.push(next);
     }
   }
-  return [root, ...[...seen].filter((p) => p !== root).sort()].map((p) => files[p]?.id ?? "missing").join("+");
+  return [root, ...[...seen].filter((p) => p !== root).sort()].map((p) => files[p]?.id ?? 'missing').join('+');
 }

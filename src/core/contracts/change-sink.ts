@@ -1,5 +1,5 @@
-import type { ContractChange } from "./contract-change.js";
-import { ruleLevel } from "./rule-level.js";
+import type { ContractChange } from './contract-change.js';
+import { ruleLevel } from './rule-level.js';
 
 /** Where a change sits: the operation (`"GET /pets"`) and the element path inside it. */
 export interface ChangeLocation {
@@ -19,7 +19,7 @@ export class ChangeSink {
   emit(id: string, message: string, where: ChangeLocation = {}): boolean {
     const level = ruleLevel(id);
     if (level === undefined) return false;
-    const key = `${id}\u0000${where.operation ?? ""}\u0000${where.path ?? ""}\u0000${message}`;
+    const key = `${id}\u0000${where.operation ?? ''}\u0000${where.path ?? ''}\u0000${message}`;
     if (this.seen.has(key)) return true;
     this.seen.add(key);
     const change: ContractChange = { id, level, message };

@@ -1,5 +1,5 @@
 /** Severity of a contract change, in oasdiff's taxonomy: ERR and WARN are breaking, INFO is not. */
-export type ChangeLevel = "ERR" | "WARN" | "INFO";
+export type ChangeLevel = 'ERR' | 'WARN' | 'INFO';
 
 /**
  * One classified difference between two API contracts. `id` is an oasdiff rule id and `level`
@@ -22,5 +22,5 @@ export interface ContractDiff {
 
 /** True when a diff contains at least one ERR or WARN change. */
 export function isBreaking(diff: ContractDiff): boolean {
-  return diff.changes.some((change) => change.level === "ERR" || change.level === "WARN");
+  return diff.changes.some((change) => change.level === 'ERR' || change.level === 'WARN');
 }

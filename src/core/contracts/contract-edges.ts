@@ -1,9 +1,9 @@
-import { InputError } from "../input-error.js";
-import { NestingError } from "../nesting.js";
-import type { ContractChange, ContractDiff } from "./contract-change.js";
-import { diffJsonSchema } from "./diff-json-schema.js";
-import { diffOpenApi, templateKey, type DiffOpenApiOptions } from "./diff-open-api.js";
-import { producerOf, type Consumption, type FleetContracts, type ProvidedSpec } from "./fleet-contracts.js";
+import { InputError } from '../input-error.js';
+import { NestingError } from '../nesting.js';
+import type { ContractChange, ContractDiff } from './contract-change.js';
+import { diffJsonSchema } from './diff-json-schema.js';
+import { diffOpenApi, templateKey, type DiffOpenApiOptions } from './diff-open-api.js';
+import { producerOf, type Consumption, type FleetContracts, type ProvidedSpec } from './fleet-contracts.js';
 
 /**
  * A consumer → provider edge whose contract changes in a release, with what breaks in each of
@@ -14,7 +14,7 @@ import { producerOf, type Consumption, type FleetContracts, type ProvidedSpec } 
 export interface ContractEdge {
   consumer: string;
   provider: string;
-  kind: "http" | "event";
+  kind: 'http' | 'event';
   /** The event's name, for an event edge. */
   event?: string;
   /** Breaking changes (ERR, WARN) the old consumer meets at the new provider. */
@@ -25,7 +25,7 @@ export interface ContractEdge {
 
 export interface CompareOptions extends DiffOpenApiOptions {
   /** Only the edges of these providers (a part of the fleet, when the work is split). */
-  includes?: (kind: "http" | "event", provider: string) => boolean;
+  includes?: (kind: 'http' | 'event', provider: string) => boolean;
 }
 
 /**
@@ -40,19 +40,23 @@ export interface CompareOptions extends DiffOpenApiOptions {
 export function compareFleetContracts(from: FleetContracts, to: FleetContracts, options: CompareOptions = {}): ContractEdge[] {
   const includes = options.includes ?? (() => true);
   const diffs = new Map<string, ContractChange[]>();
-  const breaking = (kind: "http" | "event", expected: ProvidedSpec | undefined, served: ProvidedSpec | undefined): ContractChange[] => {
+  const breaking = (kind: 'http' | 'event', expected: ProvidedSpec | undefined, served: ProvidedSpec | undefined): ContractChange[] => {
     if (!expected || !served || expected.fingerprint === served.fingerprint) return [];
     const key = `${kind}\u0000${expected.fingerprint}\u0000${served.fingerprint}`;
     let changes = diffs.get(key);
     if (!changes) {
       let diff: ContractDiff;
       try {
-        diff = kind === "http" ? diffOpenApi(expected.document, served.document, options) : diffJsonSchema(expected.document, served.document, "producer-to-consumer");
+        diff =
+          kind === 'http'
+            ? diffOpenApi(expected.document, served.document, options)
+            : diffJsonSchema(expected.document, served.document, 'producer-to-consumer');
       } catch (error) {
-        if (error instanceof NestingError) throw new InputError(`comparing ${served.path || "(no spec)"} with ${expected.path || "(no spec)"}: ${error.message}`);
+        if (error instanceof NestingError)
+          throw new InputError(`comparing ${served.path || '(no spec)'} with ${expected.path || '(no spec)'}: ${error.message}`);
         throw error;
       }
-      changes = diff.changes.filter((c) => c.level !== "INFO");
+      changes = diff.changes.filter((c) => c.level !== 'INFO');
       diffs.set(key, changes);
     }
     return changes;
@@ -65,7 +69,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
     for (const target of new Set([...after.keys(), ...before.keys()])) {
       const old = before.get(target);
       const next = after.get(target);
-      if ((old?.http || next?.http) && includes("http", target)) {
+      if ((old?.http || next?.http) && includes('http', target)) {
         const oldSpec = from.get(target)?.http;
         const newSpec = to.get(target)?.http;
         // A provider that did not run before serves nothing; one that ran without a declared spec is unknown.
@@ -74,26 +78,26 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
         push(edges, {
           consumer,
           provider: target,
-          kind: "http",
-          oldConsumerNewProvider: old?.http ? narrow(breaking("http", oldSpec, newServed), old.operations) : [],
-          newConsumerOldProvider: next?.http ? narrow(breaking("http", newSpec, oldServed), next.operations) : [],
+          kind: 'http',
+          oldConsumerNewProvider: old?.http ? narrow(breaking('http', oldSpec, newServed), old.operations) : [],
+          newConsumerOldProvider: next?.http ? narrow(breaking('http', newSpec, oldServed), next.operations) : [],
         });
       }
       if (old?.event || next?.event) {
         const oldProducer = producerOf(from, target);
         const newProducer = producerOf(to, target);
         const provider = newProducer ?? oldProducer;
-        if (provider === undefined || !includes("event", provider)) continue;
+        if (provider === undefined || !includes('event', provider)) continue;
         // A producer that does not run emits nothing, which every consumer accepts.
         const oldSchema = oldProducer === undefined ? undefined : from.get(oldProducer)?.events.get(target);
         const newSchema = newProducer === undefined ? undefined : to.get(newProducer)?.events.get(target);
         push(edges, {
           consumer,
           provider,
-          kind: "event",
+          kind: 'event',
           event: target,
-          oldConsumerNewProvider: old?.event ? breaking("event", oldSchema, newSchema) : [],
-          newConsumerOldProvider: next?.event ? breaking("event", newSchema, oldSchema) : [],
+          oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema) : [],
+          newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema) : [],
         });
       }
     }
@@ -102,7 +106,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
 }
 
 /** The empty API: what a provider that does not run (or no longer declares its API) serves. */
-const ABSENT: ProvidedSpec = { path: "", fingerprint: "absent", document: { openapi: "3.0.0", paths: {} } };
+const ABSENT: ProvidedSpec = { path: '', fingerprint: 'absent', document: { openapi: '3.0.0', paths: {} } };
 
 function push(edges: ContractEdge[], edge: ContractEdge): void {
   if (edge.oldConsumerNewProvider.length || edge.newConsumerOldProvider.length) edges.push(edge);
@@ -115,11 +119,11 @@ function push(edges: ContractEdge[], edge: ContractEdge): void {
 function narrow(changes: ContractChange[], operations: string[] | undefined): ContractChange[] {
   if (!operations || !changes.length) return changes;
   const called = new Set(operations.map(operationKey));
-  return changes.filter((c) => (c.operation === undefined ? c.id.includes("security") : called.has(operationKey(c.operation))));
+  return changes.filter((c) => (c.operation === undefined ? c.id.includes('security') : called.has(operationKey(c.operation))));
 }
 
 /** `GET /pets/{petId}` and `get /pets/{id}/` name the same operation. */
 export function operationKey(operation: string): string {
-  const space = operation.indexOf(" ");
+  const space = operation.indexOf(' ');
   return `${operation.slice(0, space).toUpperCase()} ${templateKey(operation.slice(space + 1).trim())}`;
 }

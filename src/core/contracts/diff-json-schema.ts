@@ -1,7 +1,7 @@
-import { ChangeSink } from "./change-sink.js";
-import type { ContractDiff } from "./contract-change.js";
-import { diffSchema } from "./diff-schema.js";
-import { resolveRefs } from "./resolve-refs.js";
+import { ChangeSink } from './change-sink.js';
+import type { ContractDiff } from './contract-change.js';
+import { diffSchema } from './diff-schema.js';
+import { resolveRefs } from './resolve-refs.js';
 
 /**
  * Which way messages flow between the two schemas. `producer-to-consumer`: `base` is the schema
@@ -10,7 +10,7 @@ import { resolveRefs } from "./resolve-refs.js";
  * a consumer's new schema and must still accept what producers written against `base` send
  * (request-side rules).
  */
-export type SchemaDirection = "producer-to-consumer" | "consumer-to-producer";
+export type SchemaDirection = 'producer-to-consumer' | 'consumer-to-producer';
 
 /**
  * Compares two JSON Schemas of an event payload with the same rules as OpenAPI bodies, reporting
@@ -20,11 +20,11 @@ export type SchemaDirection = "producer-to-consumer" | "consumer-to-producer";
 export function diffJsonSchema(base: unknown, revision: unknown, direction: SchemaDirection): ContractDiff {
   const sink = new ChangeSink();
   diffSchema(resolveRefs(base), resolveRefs(revision), {
-    side: direction === "producer-to-consumer" ? "response" : "request",
-    family: "body",
+    side: direction === 'producer-to-consumer' ? 'response' : 'request',
+    family: 'body',
     nested: false,
     sink,
-    element: "",
+    element: '',
     seen: new Map(),
   });
   return { changes: sink.changes };

@@ -1,16 +1,16 @@
-import { ChangeSink } from "./change-sink.js";
-import type { ContractDiff } from "./contract-change.js";
-import { diffLifecycle, OPERATION_IDS, PATH_IDS, reportRemoval, type DeprecationPolicy } from "./diff-deprecation.js";
-import { diffOperation } from "./diff-operation.js";
-import { diffSecurity, diffSecuritySchemes } from "./diff-security.js";
-import { asSchema, deepEqual, isObject, type Schema } from "./schema-facts.js";
+import { ChangeSink } from './change-sink.js';
+import type { ContractDiff } from './contract-change.js';
+import { diffLifecycle, OPERATION_IDS, PATH_IDS, reportRemoval, type DeprecationPolicy } from './diff-deprecation.js';
+import { diffOperation } from './diff-operation.js';
+import { diffSecurity, diffSecuritySchemes } from './diff-security.js';
+import { asSchema, deepEqual, isObject, type Schema } from './schema-facts.js';
 
 /** Options for {@link diffOpenApi}; the clock is passed in, never read. */
 export interface DiffOpenApiOptions extends DeprecationPolicy {}
 
 /** The operations a path item may hold, as OpenAPI names them. */
-export const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
-const STABILITY = ["draft", "alpha", "beta", "stable"];
+export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+const STABILITY = ['draft', 'alpha', 'beta', 'stable'];
 
 /**
  * Compares two OpenAPI 3.0/3.1 documents whose `$ref`s are already resolved (see
@@ -29,18 +29,18 @@ export function diffOpenApi(base: unknown, revision: unknown, options: DiffOpenA
   diffSecuritySchemes(asSchema(bc.securitySchemes) ?? {}, asSchema(rc.securitySchemes) ?? {}, sink);
   const rSchemas = asSchema(rc.schemas) ?? {};
   for (const name of Object.keys(asSchema(bc.schemas) ?? {})) {
-    if (!(name in rSchemas)) sink.emit("api-schema-removed", `component schema ${name} removed`, { path: `components/schemas/${name}` });
+    if (!(name in rSchemas)) sink.emit('api-schema-removed', `component schema ${name} removed`, { path: `components/schemas/${name}` });
   }
   const bw = asSchema(b.webhooks) ?? {};
   const rw = asSchema(r.webhooks) ?? {};
-  for (const name of Object.keys(bw)) if (!(name in rw)) sink.emit("webhook-removed", `webhook ${name} removed`, { path: `webhooks/${name}` });
-  for (const name of Object.keys(rw)) if (!(name in bw)) sink.emit("webhook-added", `webhook ${name} added`, { path: `webhooks/${name}` });
+  for (const name of Object.keys(bw)) if (!(name in rw)) sink.emit('webhook-removed', `webhook ${name} removed`, { path: `webhooks/${name}` });
+  for (const name of Object.keys(rw)) if (!(name in bw)) sink.emit('webhook-added', `webhook ${name} added`, { path: `webhooks/${name}` });
   return { changes: sink.changes };
 }
 
 /** Path templates match regardless of parameter names: `/pets/{id}` is `/pets/{petId}`. */
 export function templateKey(path: string): string {
-  return path.replace(/\{[^}]+\}/g, "{}").replace(/\/+$/, "") || "/";
+  return path.replace(/\{[^}]+\}/g, '{}').replace(/\/+$/, '') || '/';
 }
 
 function diffPaths(from: Schema, to: Schema, b: Schema, r: Schema, sink: ChangeSink, policy: DeprecationPolicy): void {
@@ -73,7 +73,7 @@ function diffPaths(from: Schema, to: Schema, b: Schema, r: Schema, sink: ChangeS
     if (revItem !== undefined) {
       for (const method of METHODS) {
         if (asSchema(baseItem[method]) === undefined && asSchema(revItem[method]) !== undefined) {
-          sink.emit("endpoint-added", "endpoint added", { operation: `${method.toUpperCase()} ${path}` });
+          sink.emit('endpoint-added', 'endpoint added', { operation: `${method.toUpperCase()} ${path}` });
         }
       }
     }
@@ -81,7 +81,7 @@ function diffPaths(from: Schema, to: Schema, b: Schema, r: Schema, sink: ChangeS
   for (const [path, item] of Object.entries(to)) {
     if (matched.has(path)) continue;
     for (const method of METHODS) {
-      if (asSchema(asSchema(item)?.[method]) !== undefined) sink.emit("endpoint-added", "endpoint added", { operation: `${method.toUpperCase()} ${path}` });
+      if (asSchema(asSchema(item)?.[method]) !== undefined) sink.emit('endpoint-added', 'endpoint added', { operation: `${method.toUpperCase()} ${path}` });
     }
   }
 }
@@ -106,7 +106,10 @@ function sameOperation(a: Schema, b: Schema): boolean {
   const known = equalOperations.get(a)?.get(b);
   if (known !== undefined) return known;
   const equal = deepEqual(a, b);
-  for (const [x, y] of [[a, b], [b, a]] as const) {
+  for (const [x, y] of [
+    [a, b],
+    [b, a],
+  ] as const) {
     let row = equalOperations.get(x);
     if (!row) equalOperations.set(x, (row = new WeakMap()));
     row.set(y, equal);
@@ -117,7 +120,7 @@ function sameOperation(a: Schema, b: Schema): boolean {
 /** Operation-level parameters override path-level ones with the same `in` and `name`. */
 function mergeParameters(pathLevel: unknown, opLevel: unknown): unknown[] {
   const own = Array.isArray(opLevel) ? opLevel : [];
-  const key = (p: unknown) => (isObject(p) ? `${String(p.in)}:${String(p.name)}` : "");
+  const key = (p: unknown) => (isObject(p) ? `${String(p.in)}:${String(p.name)}` : '');
   const ownKeys = new Set(own.map(key));
   const inherited = (Array.isArray(pathLevel) ? pathLevel : []).filter((p) => !ownKeys.has(key(p)));
   return [...inherited, ...own];
@@ -125,28 +128,28 @@ function mergeParameters(pathLevel: unknown, opLevel: unknown): unknown[] {
 
 /** Draft and alpha operations carry no compatibility promise. */
 function isExperimental(op: Schema): boolean {
-  return op["x-stability-level"] === "draft" || op["x-stability-level"] === "alpha";
+  return op['x-stability-level'] === 'draft' || op['x-stability-level'] === 'alpha';
 }
 
 function diffOperationMeta(op: Schema, next: Schema, name: string, b: Schema, r: Schema, sink: ChangeSink, policy: DeprecationPolicy): void {
   const where = { operation: name };
   diffLifecycle(op, next, OPERATION_IDS, name, policy, sink, where);
-  const from = op["x-stability-level"];
-  const to = next["x-stability-level"];
+  const from = op['x-stability-level'];
+  const to = next['x-stability-level'];
   const invalid = [from, to].find((s) => s !== undefined && !STABILITY.includes(String(s)));
-  if (invalid !== undefined) sink.emit("api-invalid-stability-level", `invalid stability level ${String(invalid)}`, where);
+  if (invalid !== undefined) sink.emit('api-invalid-stability-level', `invalid stability level ${String(invalid)}`, where);
   else if (from !== to && from !== undefined) {
-    const delta = STABILITY.indexOf(String(to ?? "stable")) - STABILITY.indexOf(String(from));
-    if (delta < 0) sink.emit("api-stability-decreased", `stability decreased from ${String(from)} to ${String(to)}`, where);
-    if (delta > 0) sink.emit("api-stability-increased", `stability increased from ${String(from)} to ${String(to)}`, where);
+    const delta = STABILITY.indexOf(String(to ?? 'stable')) - STABILITY.indexOf(String(from));
+    if (delta < 0) sink.emit('api-stability-decreased', `stability decreased from ${String(from)} to ${String(to)}`, where);
+    if (delta > 0) sink.emit('api-stability-increased', `stability increased from ${String(from)} to ${String(to)}`, where);
   }
   if (op.operationId !== next.operationId) {
-    if (op.operationId !== undefined) sink.emit("api-operation-id-removed", `operationId ${String(op.operationId)} removed`, where);
-    if (next.operationId !== undefined) sink.emit("api-operation-id-added", `operationId ${String(next.operationId)} added`, where);
+    if (op.operationId !== undefined) sink.emit('api-operation-id-removed', `operationId ${String(op.operationId)} removed`, where);
+    if (next.operationId !== undefined) sink.emit('api-operation-id-added', `operationId ${String(next.operationId)} added`, where);
   }
   const tagsA = Array.isArray(op.tags) ? op.tags : [];
   const tagsB = Array.isArray(next.tags) ? next.tags : [];
-  for (const t of tagsA) if (!tagsB.includes(t)) sink.emit("api-tag-removed", `tag ${String(t)} removed`, where);
-  for (const t of tagsB) if (!tagsA.includes(t)) sink.emit("api-tag-added", `tag ${String(t)} added`, where);
+  for (const t of tagsA) if (!tagsB.includes(t)) sink.emit('api-tag-removed', `tag ${String(t)} removed`, where);
+  for (const t of tagsB) if (!tagsA.includes(t)) sink.emit('api-tag-added', `tag ${String(t)} added`, where);
   if (op.security !== undefined || next.security !== undefined) diffSecurity(op.security ?? b.security, next.security ?? r.security, sink, name);
 }

@@ -1,8 +1,8 @@
-import type { ChangeSink } from "./change-sink.js";
-import { diffLifecycle, PARAMETER_IDS, reportRemoval, type DeprecationPolicy } from "./diff-deprecation.js";
-import { diffSchema } from "./diff-schema.js";
-import type { Family, SchemaContext, Side } from "./schema-context.js";
-import { asSchema, isObject, type Schema } from "./schema-facts.js";
+import type { ChangeSink } from './change-sink.js';
+import { diffLifecycle, PARAMETER_IDS, reportRemoval, type DeprecationPolicy } from './diff-deprecation.js';
+import { diffSchema } from './diff-schema.js';
+import type { Family, SchemaContext, Side } from './schema-context.js';
+import { asSchema, isObject, type Schema } from './schema-facts.js';
 
 /** One operation of each side, with the path-level parameters already folded in. */
 export interface OperationPair {
@@ -18,7 +18,15 @@ export interface OperationPair {
 
 /** Compares everything a client of one operation depends on: parameters, request body, responses. */
 export function diffOperation(op: OperationPair, sink: ChangeSink, policy: DeprecationPolicy): void {
-  const context = (side: Side, family: Family, element: string): SchemaContext => ({ side, family, nested: false, sink, operation: op.name, element, seen: new Map() });
+  const context = (side: Side, family: Family, element: string): SchemaContext => ({
+    side,
+    family,
+    nested: false,
+    sink,
+    operation: op.name,
+    element,
+    seen: new Map(),
+  });
   const where = (path: string) => ({ operation: op.name, path });
   diffParameters(op, sink, policy, context, where);
   diffRequestBody(asSchema(op.base.requestBody), asSchema(op.revision.requestBody), sink, context, where);
@@ -33,9 +41,9 @@ function parameterMap(params: unknown[], path: string): Map<string, Schema> {
   const positions = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
   const out = new Map<string, Schema>();
   for (const p of params) {
-    if (!isObject(p) || typeof p.name !== "string" || typeof p.in !== "string") continue;
-    const index = p.in === "path" ? positions.indexOf(p.name) : -1;
-    const key = index >= 0 ? `path:#${index}` : `${p.in}:${p.in === "header" ? p.name.toLowerCase() : p.name}`;
+    if (!isObject(p) || typeof p.name !== 'string' || typeof p.in !== 'string') continue;
+    const index = p.in === 'path' ? positions.indexOf(p.name) : -1;
+    const key = index >= 0 ? `path:#${index}` : `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`;
     out.set(key, p);
   }
   return out;
@@ -60,38 +68,42 @@ function diffParameters(op: OperationPair, sink: ChangeSink, policy: Deprecation
       continue;
     }
     diffLifecycle(param, next, PARAMETER_IDS, label, policy, sink, where(element));
-    if (param.required !== true && next.required === true) sink.emit("request-parameter-became-required", `${label} became required`, where(element));
-    if (param.required === true && next.required !== true) sink.emit("request-parameter-became-optional", `${label} became optional`, where(element));
-    diffSchema(parameterSchema(param), parameterSchema(next), context("request", "parameter", element));
+    if (param.required !== true && next.required === true) sink.emit('request-parameter-became-required', `${label} became required`, where(element));
+    if (param.required === true && next.required !== true) sink.emit('request-parameter-became-optional', `${label} became optional`, where(element));
+    diffSchema(parameterSchema(param), parameterSchema(next), context('request', 'parameter', element));
   }
   for (const [key, param] of to) {
     if (from.has(key)) continue;
     const label = `${param.in as string} parameter ${param.name as string}`;
     const at = where(`${param.in as string}:${param.name as string}`);
-    if (param.in === "path") sink.emit("new-request-path-parameter", `new path parameter ${param.name as string}`, at);
-    else if (param.required === true) sink.emit("new-required-request-parameter", `new required ${label}`, at);
-    else sink.emit("new-optional-request-parameter", `new optional ${label}`, at);
+    if (param.in === 'path') sink.emit('new-request-path-parameter', `new path parameter ${param.name as string}`, at);
+    else if (param.required === true) sink.emit('new-required-request-parameter', `new required ${label}`, at);
+    else sink.emit('new-optional-request-parameter', `new optional ${label}`, at);
   }
 }
 
 function diffRequestBody(from: Schema | undefined, to: Schema | undefined, sink: ChangeSink, context: ContextOf, where: WhereOf): void {
   if (from === undefined && to === undefined) return;
-  if (to === undefined) return void sink.emit("request-body-removed", "request body removed", where("requestBody"));
+  if (to === undefined) return void sink.emit('request-body-removed', 'request body removed', where('requestBody'));
   if (from === undefined) {
     const required = to.required === true;
-    return void sink.emit(required ? "request-body-added-required" : "request-body-added-optional", `${required ? "required" : "optional"} request body added`, where("requestBody"));
+    return void sink.emit(
+      required ? 'request-body-added-required' : 'request-body-added-optional',
+      `${required ? 'required' : 'optional'} request body added`,
+      where('requestBody'),
+    );
   }
-  if (from.required !== true && to.required === true) sink.emit("request-body-became-required", "request body became required", where("requestBody"));
-  if (from.required === true && to.required !== true) sink.emit("request-body-became-optional", "request body became optional", where("requestBody"));
-  diffContent(asSchema(from.content) ?? {}, asSchema(to.content) ?? {}, "request", "", sink, context, where);
+  if (from.required !== true && to.required === true) sink.emit('request-body-became-required', 'request body became required', where('requestBody'));
+  if (from.required === true && to.required !== true) sink.emit('request-body-became-optional', 'request body became optional', where('requestBody'));
+  diffContent(asSchema(from.content) ?? {}, asSchema(to.content) ?? {}, 'request', '', sink, context, where);
 }
 
 /** Compares media types of a body; `element` prefixes the path (the status code for responses). */
 function diffContent(from: Schema, to: Schema, side: Side, element: string, sink: ChangeSink, context: ContextOf, where: WhereOf): void {
-  const stem = side === "request" ? "request-body-media-type" : "response-media-type";
-  const schemaStem = side === "request" ? "request-body-media-type-schema" : "response-body-media-type-schema";
+  const stem = side === 'request' ? 'request-body-media-type' : 'response-media-type';
+  const schemaStem = side === 'request' ? 'request-body-media-type-schema' : 'response-body-media-type-schema';
   for (const [type, media] of Object.entries(from)) {
-    const at = element === "" ? type : `${element}/${type}`;
+    const at = element === '' ? type : `${element}/${type}`;
     const next = asSchema(to[type]);
     if (next === undefined) {
       sink.emit(`${stem}-removed`, `${side} media type ${type} removed`, where(at));
@@ -101,10 +113,10 @@ function diffContent(from: Schema, to: Schema, side: Side, element: string, sink
     const after = next.schema;
     if (before === undefined && after !== undefined) sink.emit(`${schemaStem}-added`, `${type} schema added`, where(at));
     else if (before !== undefined && after === undefined) sink.emit(`${schemaStem}-removed`, `${type} schema removed`, where(at));
-    else diffSchema(before, after, context(side, "body", at));
+    else diffSchema(before, after, context(side, 'body', at));
   }
   for (const type of Object.keys(to)) {
-    if (!(type in from)) sink.emit(`${stem}-added`, `${side} media type ${type} added`, where(element === "" ? type : `${element}/${type}`));
+    if (!(type in from)) sink.emit(`${stem}-added`, `${side} media type ${type} added`, where(element === '' ? type : `${element}/${type}`));
   }
 }
 
@@ -115,17 +127,18 @@ function isSuccess(status: string): boolean {
 function diffResponses(from: Schema, to: Schema, sink: ChangeSink, context: ContextOf, where: WhereOf): void {
   for (const [status, response] of Object.entries(from)) {
     const next = asSchema(to[status]);
-    const kind = isSuccess(status) ? "success" : "non-success";
+    const kind = isSuccess(status) ? 'success' : 'non-success';
     if (next === undefined) {
       sink.emit(`response-${kind}-status-removed`, `response status ${status} removed`, where(status));
       continue;
     }
     const before = asSchema(response) ?? {};
     diffHeaders(asSchema(before.headers) ?? {}, asSchema(next.headers) ?? {}, status, sink, context, where);
-    diffContent(asSchema(before.content) ?? {}, asSchema(next.content) ?? {}, "response", status, sink, context, where);
+    diffContent(asSchema(before.content) ?? {}, asSchema(next.content) ?? {}, 'response', status, sink, context, where);
   }
   for (const status of Object.keys(to)) {
-    if (!(status in from)) sink.emit(`response-${isSuccess(status) ? "success" : "non-success"}-status-added`, `response status ${status} added`, where(status));
+    if (!(status in from))
+      sink.emit(`response-${isSuccess(status) ? 'success' : 'non-success'}-status-added`, `response status ${status} added`, where(status));
   }
 }
 
@@ -138,11 +151,11 @@ function diffHeaders(from: Schema, to: Schema, status: string, sink: ChangeSink,
     seen.add(name.toLowerCase());
     const at = where(`${status}/headers/${name}`);
     if (next === undefined) {
-      sink.emit(h.required === true ? "required-response-header-removed" : "optional-response-header-removed", `response header ${name} removed`, at);
+      sink.emit(h.required === true ? 'required-response-header-removed' : 'optional-response-header-removed', `response header ${name} removed`, at);
       continue;
     }
-    if (h.required === true && next.required !== true) sink.emit("response-header-became-optional", `response header ${name} became optional`, at);
-    diffSchema(parameterSchema(h), parameterSchema(next), context("response", "header", `${status}/headers/${name}`));
+    if (h.required === true && next.required !== true) sink.emit('response-header-became-optional', `response header ${name} became optional`, at);
+    diffSchema(parameterSchema(h), parameterSchema(next), context('response', 'header', `${status}/headers/${name}`));
   }
-  for (const name of lower.keys()) if (!seen.has(name)) sink.emit("response-header-added", `response header ${name} added`, where(`${status}/headers/${name}`));
+  for (const name of lower.keys()) if (!seen.has(name)) sink.emit('response-header-added', `response header ${name} added`, where(`${status}/headers/${name}`));
 }

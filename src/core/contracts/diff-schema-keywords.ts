@@ -1,18 +1,18 @@
-import type { SchemaRecursion } from "./diff-schema.js";
-import { emitAttribute, nestedContext, type SchemaContext } from "./schema-context.js";
-import { refOrigin } from "./resolve-refs.js";
-import { deepEqual, isNullSchema, isObject, show, type Schema } from "./schema-facts.js";
+import type { SchemaRecursion } from './diff-schema.js';
+import { emitAttribute, nestedContext, type SchemaContext } from './schema-context.js';
+import { refOrigin } from './resolve-refs.js';
+import { deepEqual, isNullSchema, isObject, show, type Schema } from './schema-facts.js';
 
 /** Subschema keywords whose appearance or disappearance is itself a change. */
 const PRESENCE: ReadonlyArray<[string, string]> = [
-  ["contains", "contains"],
-  ["if", "if"],
-  ["then", "then"],
-  ["else", "else"],
-  ["propertyNames", "property-names"],
-  ["unevaluatedItems", "unevaluated-items"],
-  ["unevaluatedProperties", "unevaluated-properties"],
-  ["contentSchema", "content-schema"],
+  ['contains', 'contains'],
+  ['if', 'if'],
+  ['then', 'then'],
+  ['else', 'else'],
+  ['propertyNames', 'property-names'],
+  ['unevaluatedItems', 'unevaluated-items'],
+  ['unevaluatedProperties', 'unevaluated-properties'],
+  ['contentSchema', 'content-schema'],
 ];
 
 /**
@@ -32,38 +32,45 @@ export function diffSchemaKeywords(b: Schema, r: Schema, ctx: SchemaContext, pat
   }
   // oasdiff walks `not` like any subschema (same direction); so do we, for comparable reports.
   recurse(b.not, r.not, inner, `${path}/not`);
-  for (const [key, stem] of [["contentEncoding", "content-encoding"], ["contentMediaType", "content-media-type"]] as const) {
+  for (const [key, stem] of [
+    ['contentEncoding', 'content-encoding'],
+    ['contentMediaType', 'content-media-type'],
+  ] as const) {
     if (b[key] !== r[key]) emitAttribute(ctx, `${stem}-changed`, `${key} changed from ${show(b[key])} to ${show(r[key])}`, path);
   }
-  diffKeyed(b.dependentRequired, r.dependentRequired, "dependent-required", ctx, path, (from, to, key) => {
-    if (!deepEqual(from, to)) emitAttribute(ctx, "dependent-required-changed", `dependentRequired for ${key} changed`, path);
+  diffKeyed(b.dependentRequired, r.dependentRequired, 'dependent-required', ctx, path, (from, to, key) => {
+    if (!deepEqual(from, to)) emitAttribute(ctx, 'dependent-required-changed', `dependentRequired for ${key} changed`, path);
   });
-  diffKeyed(b.dependentSchemas, r.dependentSchemas, "dependent-schema", ctx, path, (from, to, key) =>
+  diffKeyed(b.dependentSchemas, r.dependentSchemas, 'dependent-schema', ctx, path, (from, to, key) =>
     recurse(from, to, inner, `${path}/dependentSchemas/${key}`),
   );
-  diffKeyed(b.patternProperties, r.patternProperties, "pattern-property", ctx, path, (from, to, key) =>
+  diffKeyed(b.patternProperties, r.patternProperties, 'pattern-property', ctx, path, (from, to, key) =>
     recurse(from, to, inner, `${path}/patternProperties/${key}`),
   );
   diffPrefixItems(b, r, ctx, path, recurse);
   diffDiscriminator(b.discriminator, r.discriminator, ctx, path);
-  for (const [key, stem] of [["oneOf", "one-of"], ["anyOf", "any-of"], ["allOf", "all-of"]] as const) {
+  for (const [key, stem] of [
+    ['oneOf', 'one-of'],
+    ['anyOf', 'any-of'],
+    ['allOf', 'all-of'],
+  ] as const) {
     diffComposition(b[key], r[key], key, stem, ctx, path, recurse);
   }
 }
 
 const KEYWORDS = new Set([
   ...PRESENCE.map(([key]) => key),
-  "not",
-  "contentEncoding",
-  "contentMediaType",
-  "dependentRequired",
-  "dependentSchemas",
-  "patternProperties",
-  "prefixItems",
-  "discriminator",
-  "oneOf",
-  "anyOf",
-  "allOf",
+  'not',
+  'contentEncoding',
+  'contentMediaType',
+  'dependentRequired',
+  'dependentSchemas',
+  'patternProperties',
+  'prefixItems',
+  'discriminator',
+  'oneOf',
+  'anyOf',
+  'allOf',
 ]);
 
 function usesKeywords(schema: Schema): boolean {
@@ -75,9 +82,9 @@ function usesKeywords(schema: Schema): boolean {
 function diffKeyed(from: unknown, to: unknown, stem: string, ctx: SchemaContext, path: string, shared: (f: unknown, t: unknown, key: string) => void): void {
   const f = isObject(from) ? from : {};
   const t = isObject(to) ? to : {};
-  for (const key of Object.keys(t)) if (!(key in f)) emitAttribute(ctx, `${stem}-added`, `${stem.replace(/-/g, " ")} ${key} added`, path);
+  for (const key of Object.keys(t)) if (!(key in f)) emitAttribute(ctx, `${stem}-added`, `${stem.replace(/-/g, ' ')} ${key} added`, path);
   for (const key of Object.keys(f)) {
-    if (!(key in t)) emitAttribute(ctx, `${stem}-removed`, `${stem.replace(/-/g, " ")} ${key} removed`, path);
+    if (!(key in t)) emitAttribute(ctx, `${stem}-removed`, `${stem.replace(/-/g, ' ')} ${key} removed`, path);
     else shared(f[key], t[key], key);
   }
 }
@@ -85,25 +92,30 @@ function diffKeyed(from: unknown, to: unknown, stem: string, ctx: SchemaContext,
 function diffPrefixItems(b: Schema, r: Schema, ctx: SchemaContext, path: string, recurse: SchemaRecursion): void {
   const from = Array.isArray(b.prefixItems) ? b.prefixItems : [];
   const to = Array.isArray(r.prefixItems) ? r.prefixItems : [];
-  if (to.length > from.length) emitAttribute(ctx, "prefix-items-added", `prefixItems grew from ${from.length} to ${to.length}`, path);
-  if (to.length < from.length) emitAttribute(ctx, "prefix-items-removed", `prefixItems shrank from ${from.length} to ${to.length}`, path);
+  if (to.length > from.length) emitAttribute(ctx, 'prefix-items-added', `prefixItems grew from ${from.length} to ${to.length}`, path);
+  if (to.length < from.length) emitAttribute(ctx, 'prefix-items-removed', `prefixItems shrank from ${from.length} to ${to.length}`, path);
   const inner = nestedContext(ctx);
   for (let i = 0; i < Math.min(from.length, to.length); i++) recurse(from[i], to[i], inner, `${path}/prefixItems/${i}`);
 }
 
 function diffDiscriminator(from: unknown, to: unknown, ctx: SchemaContext, path: string): void {
   if (!isObject(from) && !isObject(to)) return;
-  if (!isObject(from)) return void emitAttribute(ctx, "discriminator-added", "discriminator added", path);
-  if (!isObject(to)) return void emitAttribute(ctx, "discriminator-removed", "discriminator removed", path);
+  if (!isObject(from)) return void emitAttribute(ctx, 'discriminator-added', 'discriminator added', path);
+  if (!isObject(to)) return void emitAttribute(ctx, 'discriminator-removed', 'discriminator removed', path);
   if (from.propertyName !== to.propertyName) {
-    emitAttribute(ctx, "discriminator-property-name-changed", `discriminator property changed from ${show(from.propertyName)} to ${show(to.propertyName)}`, path);
+    emitAttribute(
+      ctx,
+      'discriminator-property-name-changed',
+      `discriminator property changed from ${show(from.propertyName)} to ${show(to.propertyName)}`,
+      path,
+    );
   }
   const fm = isObject(from.mapping) ? from.mapping : {};
   const tm = isObject(to.mapping) ? to.mapping : {};
-  for (const key of Object.keys(tm)) if (!(key in fm)) emitAttribute(ctx, "discriminator-mapping-added", `discriminator mapping ${key} added`, path);
+  for (const key of Object.keys(tm)) if (!(key in fm)) emitAttribute(ctx, 'discriminator-mapping-added', `discriminator mapping ${key} added`, path);
   for (const key of Object.keys(fm)) {
-    if (!(key in tm)) emitAttribute(ctx, "discriminator-mapping-deleted", `discriminator mapping ${key} deleted`, path);
-    else if (!deepEqual(fm[key], tm[key])) emitAttribute(ctx, "discriminator-mapping-changed", `discriminator mapping ${key} changed`, path);
+    if (!(key in tm)) emitAttribute(ctx, 'discriminator-mapping-deleted', `discriminator mapping ${key} deleted`, path);
+    else if (!deepEqual(fm[key], tm[key])) emitAttribute(ctx, 'discriminator-mapping-changed', `discriminator mapping ${key} changed`, path);
   }
 }
 
@@ -139,5 +151,5 @@ function diffComposition(from: unknown, to: unknown, key: string, stem: string, 
 
 function label(schema: unknown): string {
   if (!isObject(schema)) return show(schema);
-  return typeof schema.title === "string" ? schema.title : show(schema.type ?? "schema");
+  return typeof schema.title === 'string' ? schema.title : show(schema.type ?? 'schema');
 }

@@ -1,6 +1,6 @@
-import type { SchemaRecursion } from "./diff-schema.js";
-import { emitId, nestedContext, type SchemaContext } from "./schema-context.js";
-import { asSchema, isObject, type Schema } from "./schema-facts.js";
+import type { SchemaRecursion } from './diff-schema.js';
+import { emitId, nestedContext, type SchemaContext } from './schema-context.js';
+import { asSchema, isObject, type Schema } from './schema-facts.js';
 
 /**
  * Compares object and array structure: properties added, removed, made required or optional
@@ -14,7 +14,7 @@ export function diffSchemaProperties(b: Schema, r: Schema, ctx: SchemaContext, p
   const to = isObject(r.properties) ? r.properties : {};
   const reqFrom = requiredOf(b);
   const reqTo = requiredOf(r);
-  const body = ctx.family === "body";
+  const body = ctx.family === 'body';
   for (const name of Object.keys(from)) {
     const at = `${path}/properties/${name}`;
     const prop = asSchema(from[name]) ?? {};
@@ -35,49 +35,60 @@ export function diffSchemaProperties(b: Schema, r: Schema, ctx: SchemaContext, p
 }
 
 function requiredOf(schema: Schema): Set<string> {
-  return new Set(Array.isArray(schema.required) ? schema.required.filter((x): x is string => typeof x === "string") : []);
+  return new Set(Array.isArray(schema.required) ? schema.required.filter((x): x is string => typeof x === 'string') : []);
 }
 
 function propertyRemoved(name: string, prop: Schema, required: boolean, ctx: SchemaContext, at: string): void {
-  if (ctx.side === "request") {
-    if (prop.readOnly !== true) emitId(ctx, ["request-property-removed"], `request property ${name} removed`, at);
+  if (ctx.side === 'request') {
+    if (prop.readOnly !== true) emitId(ctx, ['request-property-removed'], `request property ${name} removed`, at);
     return;
   }
   if (prop.writeOnly === true) {
-    emitId(ctx, [`response-${required ? "required" : "optional"}-write-only-property-removed`], `write-only property ${name} removed`, at);
+    emitId(ctx, [`response-${required ? 'required' : 'optional'}-write-only-property-removed`], `write-only property ${name} removed`, at);
     return;
   }
-  emitId(ctx, [`response-${required ? "required" : "optional"}-property-removed`], `${required ? "required" : "optional"} response property ${name} removed`, at);
+  emitId(
+    ctx,
+    [`response-${required ? 'required' : 'optional'}-property-removed`],
+    `${required ? 'required' : 'optional'} response property ${name} removed`,
+    at,
+  );
 }
 
 function propertyAdded(name: string, prop: Schema, required: boolean, ctx: SchemaContext, at: string): void {
-  if (ctx.side === "request") {
+  if (ctx.side === 'request') {
     if (prop.readOnly === true) return;
-    if (!required) emitId(ctx, ["new-optional-request-property"], `optional request property ${name} added`, at);
-    else if (prop.default !== undefined) emitId(ctx, ["new-required-request-property-with-default"], `required request property ${name} (with a default) added`, at);
-    else emitId(ctx, ["new-required-request-property"], `required request property ${name} added`, at);
+    if (!required) emitId(ctx, ['new-optional-request-property'], `optional request property ${name} added`, at);
+    else if (prop.default !== undefined)
+      emitId(ctx, ['new-required-request-property-with-default'], `required request property ${name} (with a default) added`, at);
+    else emitId(ctx, ['new-required-request-property'], `required request property ${name} added`, at);
     return;
   }
-  const kind = required ? "required" : "optional";
+  const kind = required ? 'required' : 'optional';
   if (prop.writeOnly === true) emitId(ctx, [`response-${kind}-write-only-property-added`], `write-only property ${name} added`, at);
   else emitId(ctx, [`response-${kind}-property-added`], `${kind} response property ${name} added`, at);
 }
 
 function requiredChanged(name: string, prop: Schema, was: boolean, is: boolean, ctx: SchemaContext, at: string): void {
   if (was === is) return;
-  if (ctx.side === "request") {
+  if (ctx.side === 'request') {
     if (prop.readOnly === true) return;
     if (is) {
-      const id = prop.default !== undefined ? "request-property-became-required-with-default" : "request-property-became-required";
+      const id = prop.default !== undefined ? 'request-property-became-required-with-default' : 'request-property-became-required';
       emitId(ctx, [id], `request property ${name} became required`, at);
     } else {
-      emitId(ctx, ["request-property-became-optional"], `request property ${name} became optional`, at);
+      emitId(ctx, ['request-property-became-optional'], `request property ${name} became optional`, at);
     }
     return;
   }
   if (prop.writeOnly === true) {
-    emitId(ctx, [`response-write-only-property-became-${is ? "required" : "optional"}`], `write-only property ${name} became ${is ? "required" : "optional"}`, at);
+    emitId(
+      ctx,
+      [`response-write-only-property-became-${is ? 'required' : 'optional'}`],
+      `write-only property ${name} became ${is ? 'required' : 'optional'}`,
+      at,
+    );
     return;
   }
-  emitId(ctx, [`response-property-became-${is ? "required" : "optional"}`], `response property ${name} became ${is ? "required" : "optional"}`, at);
+  emitId(ctx, [`response-property-became-${is ? 'required' : 'optional'}`], `response property ${name} became ${is ? 'required' : 'optional'}`, at);
 }

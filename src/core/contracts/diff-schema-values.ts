@@ -1,28 +1,31 @@
-import { emitAttribute, type SchemaContext } from "./schema-context.js";
-import { deepEqual, show, type Schema } from "./schema-facts.js";
+import { emitAttribute, type SchemaContext } from './schema-context.js';
+import { deepEqual, show, type Schema } from './schema-facts.js';
 
 /** Lower bounds (raising them rejects values) and upper bounds, by keyword and rule-id stem. */
 const LOWER: ReadonlyArray<[string, string]> = [
-  ["minimum", "min"],
-  ["exclusiveMinimum", "exclusive-min"],
-  ["minLength", "min-length"],
-  ["minItems", "min-items"],
-  ["minContains", "min-contains"],
-  ["minProperties", "min-properties"],
+  ['minimum', 'min'],
+  ['exclusiveMinimum', 'exclusive-min'],
+  ['minLength', 'min-length'],
+  ['minItems', 'min-items'],
+  ['minContains', 'min-contains'],
+  ['minProperties', 'min-properties'],
 ];
 const UPPER: ReadonlyArray<[string, string]> = [
-  ["maximum", "max"],
-  ["exclusiveMaximum", "exclusive-max"],
-  ["maxLength", "max-length"],
-  ["maxItems", "max-items"],
-  ["maxContains", "max-contains"],
-  ["maxProperties", "max-properties"],
+  ['maximum', 'max'],
+  ['exclusiveMaximum', 'exclusive-max'],
+  ['maxLength', 'max-length'],
+  ['maxItems', 'max-items'],
+  ['maxContains', 'max-contains'],
+  ['maxProperties', 'max-properties'],
 ];
 
 /** Compares the value constraints of two schemas: enum, const, default, pattern and bounds. */
 export function diffSchemaValues(b: Schema, r: Schema, ctx: SchemaContext, path: string): void {
   diffEnum(b, r, ctx, path);
-  for (const [key, stem] of [["const", "const"], ["default", "default-value"]] as const) {
+  for (const [key, stem] of [
+    ['const', 'const'],
+    ['default', 'default-value'],
+  ] as const) {
     const from = b[key];
     const to = r[key];
     if (from === undefined && to !== undefined) emitAttribute(ctx, `${stem}-added`, `${key} ${show(to)} added`, path);
@@ -39,40 +42,40 @@ function diffEnum(b: Schema, r: Schema, ctx: SchemaContext, path: string): void 
   const to = Array.isArray(r.enum) ? r.enum : undefined;
   if (to === undefined) return;
   if (from === undefined) {
-    emitAttribute(ctx, "became-enum", `values restricted to ${show(to)}`, path);
+    emitAttribute(ctx, 'became-enum', `values restricted to ${show(to)}`, path);
     return;
   }
-  const bodyRoot = ctx.family === "body" && !ctx.nested && ctx.side === "response";
+  const bodyRoot = ctx.family === 'body' && !ctx.nested && ctx.side === 'response';
   for (const value of from) {
     if (to.some((v) => deepEqual(v, value))) continue;
-    emitAttribute(ctx, "enum-value-removed", `enum value ${show(value)} removed`, path, bodyRoot ? ["response-mediatype-enum-value-removed"] : []);
+    emitAttribute(ctx, 'enum-value-removed', `enum value ${show(value)} removed`, path, bodyRoot ? ['response-mediatype-enum-value-removed'] : []);
   }
   for (const value of to) {
     if (from.some((v) => deepEqual(v, value))) continue;
-    emitAttribute(ctx, "enum-value-added", `enum value ${show(value)} added`, path);
+    emitAttribute(ctx, 'enum-value-added', `enum value ${show(value)} added`, path);
   }
 }
 
 function diffPattern(b: Schema, r: Schema, ctx: SchemaContext, path: string): void {
-  const from = typeof b.pattern === "string" ? b.pattern : undefined;
-  const to = typeof r.pattern === "string" ? r.pattern : undefined;
+  const from = typeof b.pattern === 'string' ? b.pattern : undefined;
+  const to = typeof r.pattern === 'string' ? r.pattern : undefined;
   if (from === to) return;
-  if (from === undefined) emitAttribute(ctx, "pattern-added", `pattern ${show(to)} added`, path);
-  else if (to === undefined) emitAttribute(ctx, "pattern-removed", `pattern ${show(from)} removed`, path);
-  else if (to === ".*" || to === "^.*$") emitAttribute(ctx, "pattern-generalized", `pattern ${show(from)} generalized to ${show(to)}`, path);
-  else emitAttribute(ctx, "pattern-changed", `pattern changed from ${show(from)} to ${show(to)}`, path);
+  if (from === undefined) emitAttribute(ctx, 'pattern-added', `pattern ${show(to)} added`, path);
+  else if (to === undefined) emitAttribute(ctx, 'pattern-removed', `pattern ${show(from)} removed`, path);
+  else if (to === '.*' || to === '^.*$') emitAttribute(ctx, 'pattern-generalized', `pattern ${show(from)} generalized to ${show(to)}`, path);
+  else emitAttribute(ctx, 'pattern-changed', `pattern changed from ${show(from)} to ${show(to)}`, path);
 }
 
 function diffBound(from: unknown, to: unknown, key: string, stem: string, ctx: SchemaContext, path: string): void {
   // OAS 3.0's boolean exclusiveMinimum/Maximum only qualify minimum/maximum.
-  const f = typeof from === "number" ? from : undefined;
-  const t = typeof to === "number" ? to : undefined;
+  const f = typeof from === 'number' ? from : undefined;
+  const t = typeof to === 'number' ? to : undefined;
   if (f === t) return;
   if (f === undefined && t !== undefined) {
     emitAttribute(ctx, `${stem}-set`, `${key} set to ${t}`, path);
   } else if (f !== undefined && t === undefined) {
     emitAttribute(ctx, `${stem}-unset`, `${key} ${f} removed`, path);
   } else if (f !== undefined && t !== undefined) {
-    emitAttribute(ctx, `${stem}-${t > f ? "increased" : "decreased"}`, `${key} ${t > f ? "increased" : "decreased"} from ${f} to ${t}`, path);
+    emitAttribute(ctx, `${stem}-${t > f ? 'increased' : 'decreased'}`, `${key} ${t > f ? 'increased' : 'decreased'} from ${f} to ${t}`, path);
   }
 }

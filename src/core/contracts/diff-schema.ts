@@ -1,9 +1,9 @@
-import { MAX_NESTING, NestingError } from "../nesting.js";
-import { diffSchemaKeywords } from "./diff-schema-keywords.js";
-import { diffSchemaProperties } from "./diff-schema-properties.js";
-import { diffSchemaValues } from "./diff-schema-values.js";
-import { emitAttribute, prefixOf, type SchemaContext } from "./schema-context.js";
-import { asSchema, deepEqual, isNullable, show, typesOf, withoutNullWrap, withTypeListView, type Schema } from "./schema-facts.js";
+import { MAX_NESTING, NestingError } from '../nesting.js';
+import { diffSchemaKeywords } from './diff-schema-keywords.js';
+import { diffSchemaProperties } from './diff-schema-properties.js';
+import { diffSchemaValues } from './diff-schema-values.js';
+import { emitAttribute, prefixOf, type SchemaContext } from './schema-context.js';
+import { asSchema, deepEqual, isNullable, show, typesOf, withoutNullWrap, withTypeListView, type Schema } from './schema-facts.js';
 
 /** Compares two schemas in a context; used by the keyword helpers to walk subschemas. */
 export type SchemaRecursion = (base: unknown, revision: unknown, ctx: SchemaContext, path: string) => void;
@@ -15,7 +15,7 @@ export type SchemaRecursion = (base: unknown, revision: unknown, ctx: SchemaCont
  * the base did not. Cyclic schemas are walked once per pair; a walk more than MAX_NESTING schemas
  * deep is a `NestingError`.
  */
-export function diffSchema(base: unknown, revision: unknown, ctx: SchemaContext, path = ""): void {
+export function diffSchema(base: unknown, revision: unknown, ctx: SchemaContext, path = ''): void {
   const b = asSchema(base);
   const r = asSchema(revision);
   // Nothing in a schema is reported unless it differs, so equal schemas need no walk.
@@ -25,7 +25,7 @@ export function diffSchema(base: unknown, revision: unknown, ctx: SchemaContext,
   if (done === undefined) ctx.seen.set(b, new Set([r]));
   else done.add(r);
   // Two recursive schemas whose cycles differ in length meet new pairs for a long way down.
-  if (depth >= MAX_NESTING) throw new NestingError(`${ctx.operation === undefined ? "" : `${ctx.operation} `}${ctx.element}${path}`);
+  if (depth >= MAX_NESTING) throw new NestingError(`${ctx.operation === undefined ? '' : `${ctx.operation} `}${ctx.element}${path}`);
   depth++;
   try {
     diffPair(b, r, ctx, path);
@@ -40,13 +40,13 @@ let depth = 0;
 function diffPair(b: Schema, r: Schema, ctx: SchemaContext, path: string): void {
   const baseNullable = isNullable(b);
   if (baseNullable !== isNullable(r)) {
-    const suffix = baseNullable ? "became-not-nullable" : "became-nullable";
-    emitAttribute(ctx, suffix, `schema ${baseNullable ? "no longer admits" : "now admits"} null`, path);
+    const suffix = baseNullable ? 'became-not-nullable' : 'became-nullable';
+    emitAttribute(ctx, suffix, `schema ${baseNullable ? 'no longer admits' : 'now admits'} null`, path);
   }
   const bs = withTypeListView(withoutNullWrap(b));
   const rs = withTypeListView(withoutNullWrap(r));
   if (isWrappedInOneOf(bs, rs)) {
-    emitAttribute(ctx, "wrapped-in-one-of", "schema was wrapped in a oneOf", path);
+    emitAttribute(ctx, 'wrapped-in-one-of', 'schema was wrapped in a oneOf', path);
     return;
   }
   diffType(bs, rs, ctx, path);
@@ -71,29 +71,29 @@ function diffType(b: Schema, r: Schema, ctx: SchemaContext, path: string): void 
   const prefix = prefixOf(ctx);
   const changed = [`${prefix}-type-changed`];
   if (from.length > 0 && to.length > 0 && !sameSet(from, to)) {
-    const message = `type changed from ${from.join("|")} to ${to.join("|")}`;
+    const message = `type changed from ${from.join('|')} to ${to.join('|')}`;
     if (from.length > 1 || to.length > 1) {
-      const kind = to.every((t) => from.includes(t)) ? "list-of-types-narrowed" : from.every((t) => to.includes(t)) ? "list-of-types-widened" : "type-changed";
+      const kind = to.every((t) => from.includes(t)) ? 'list-of-types-narrowed' : from.every((t) => to.includes(t)) ? 'list-of-types-widened' : 'type-changed';
       emitAttribute(ctx, kind, message, path, changed);
       return;
     }
-    emitAttribute(ctx, `type-${typeShift(from[0] ?? "", to[0] ?? "", ctx)}`, message, path, changed);
+    emitAttribute(ctx, `type-${typeShift(from[0] ?? '', to[0] ?? '', ctx)}`, message, path, changed);
     return;
   }
   if (from.length > 0 && sameSet(from, to) && b.format !== r.format) {
     const message = `format changed from ${show(b.format)} to ${show(r.format)}`;
-    const kind = r.format === undefined ? "generalized" : b.format === undefined ? "specialized" : "changed";
+    const kind = r.format === undefined ? 'generalized' : b.format === undefined ? 'specialized' : 'changed';
     emitAttribute(ctx, `type-${kind}`, message, path, changed);
   }
 }
 
 /** How a single type moved: toward more values (generalized), fewer (specialized) or elsewhere. */
-function typeShift(from: string, to: string, ctx: SchemaContext): "generalized" | "specialized" | "changed" {
-  if (from === "integer" && to === "number") return "generalized";
-  if (from === "number" && to === "integer") return "specialized";
+function typeShift(from: string, to: string, ctx: SchemaContext): 'generalized' | 'specialized' | 'changed' {
+  if (from === 'integer' && to === 'number') return 'generalized';
+  if (from === 'number' && to === 'integer') return 'specialized';
   // Parameters travel as text: a string parameter that becomes typed accepts a subset of values.
-  if (ctx.family !== "body" && from === "string" && ["number", "integer", "boolean"].includes(to)) return "specialized";
-  return "changed";
+  if (ctx.family !== 'body' && from === 'string' && ['number', 'integer', 'boolean'].includes(to)) return 'specialized';
+  return 'changed';
 }
 
 function sameSet(a: string[], b: string[]): boolean {

@@ -1,4 +1,4 @@
-import type { SourceLocation } from "../location.js";
+import type { SourceLocation } from '../location.js';
 
 /** One spec a service provides, read and resolved: `fingerprint` names its content (every file it reaches). */
 export interface ProvidedSpec {

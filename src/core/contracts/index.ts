@@ -4,7 +4,7 @@ export { diffOpenApi } from './diff-open-api.js';
 export { diffJsonSchema } from './diff-json-schema.js';
 export { loadOpenApi, parseSpecText, specErrorPosition } from './load-open-api.js';
 export { compareFleetContracts, type ContractEdge } from './contract-edges.js';
-export { type Consumption, type FleetContracts, type ServiceContracts } from './fleet-contracts.js';
+export type { Consumption, FleetContracts, ServiceContracts } from './fleet-contracts.js';
 export { joinUri, resolveRefs, RefResolutionError } from './resolve-refs.js';
 export { buildFleetContracts, type ContractSources, type ParsedSpecs, type SpecRoot } from './build-fleet-contracts.js';
 export { undefinedOperations } from './undefined-operations.js';

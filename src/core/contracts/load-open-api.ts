@@ -1,11 +1,11 @@
-import { FAILSAFE_SCHEMA, load, Type } from "js-yaml";
-import { LineCounter } from "yaml";
-import { parseDocumentBounded } from "../yaml/parse-document-bounded.js";
-import { lineColumn } from "../json-locator.js";
-import { jsonTooDeepOffset, TOO_DEEP } from "../nesting.js";
-import { resolvePlainScalar } from "../yaml/resolve-plain-scalar.js";
-import { toJSBounded } from "../yaml/to-js-bounded.js";
-import { resolveRefs } from "./resolve-refs.js";
+import { FAILSAFE_SCHEMA, load, Type } from 'js-yaml';
+import { LineCounter } from 'yaml';
+import { parseDocumentBounded } from '../yaml/parse-document-bounded.js';
+import { lineColumn } from '../json-locator.js';
+import { jsonTooDeepOffset, TOO_DEEP } from '../nesting.js';
+import { resolvePlainScalar } from '../yaml/resolve-plain-scalar.js';
+import { toJSBounded } from '../yaml/to-js-bounded.js';
+import { resolveRefs } from './resolve-refs.js';
 
 /** Reads the text of a spec file; the caller does the I/O (relative paths are joined by core). */
 export type SpecTextReader = (path: string) => string;
@@ -18,15 +18,15 @@ export type SpecTextReader = (path: string) => string;
  */
 const scalar = (tag: string, kind: (value: unknown) => boolean) =>
   new Type(tag, {
-    kind: "scalar",
-    resolve: (text: unknown) => typeof text === "string" && kind(resolvePlainScalar(text)),
+    kind: 'scalar',
+    resolve: (text: unknown) => typeof text === 'string' && kind(resolvePlainScalar(text)),
     construct: (text: string) => resolvePlainScalar(text),
   });
 const YAML_CORE = FAILSAFE_SCHEMA.extend({
   implicit: [
-    scalar("tag:yaml.org,2002:null", (value) => value === null),
-    scalar("tag:yaml.org,2002:bool", (value) => typeof value === "boolean"),
-    scalar("tag:yaml.org,2002:float", (value) => typeof value === "number"),
+    scalar('tag:yaml.org,2002:null', (value) => value === null),
+    scalar('tag:yaml.org,2002:bool', (value) => typeof value === 'boolean'),
+    scalar('tag:yaml.org,2002:float', (value) => typeof value === 'number'),
   ],
 });
 
@@ -38,7 +38,7 @@ const ANCHOR = /(?:^|[\s,[{])&[^\s,[\]{}]/;
  * where JSON and anchor-free YAML always give a tree.
  */
 export function mayShareNodes(text: string): boolean {
-  return text.includes("&") && ANCHOR.test(text);
+  return text.includes('&') && ANCHOR.test(text);
 }
 
 /**
@@ -73,7 +73,7 @@ export function parseSpecText(text: string): unknown {
   const doc = parseDocumentBounded(text, { uniqueKeys: false, lineCounter: new LineCounter(), prettyErrors: true });
   if (doc.errors.length > 0) throw doc.errors[0];
   const converted = toJSBounded(doc);
-  if ("problem" in converted) throw new SpecTextError(converted.problem.message, lineColumn(text, converted.problem.offset));
+  if ('problem' in converted) throw new SpecTextError(converted.problem.message, lineColumn(text, converted.problem.offset));
   return converted.value ?? null;
 }
 
@@ -89,7 +89,7 @@ class SpecTextError extends Error {
 /** What a parse error says, and where (1-based), without the parser's source excerpt. */
 export function specErrorPosition(error: unknown): { message: string; line?: number; column?: number } {
   const pos = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-  const message = (error instanceof Error ? error.message.split("\n")[0]! : String(error)).replace(/ at line \d+, column \d+:?$/, "");
+  const message = (error instanceof Error ? error.message.split('\n')[0]! : String(error)).replace(/ at line \d+, column \d+:?$/, '');
   return pos ? { message, line: pos.line, column: pos.col } : { message };
 }
 

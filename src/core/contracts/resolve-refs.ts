@@ -1,5 +1,5 @@
-import { posix } from "node:path";
-import { MAX_NESTING, NestingError } from "../nesting.js";
+import { posix } from 'node:path';
+import { MAX_NESTING, NestingError } from '../nesting.js';
 
 /**
  * Returns the parsed document at `uri` (a path relative to nothing: already joined against the
@@ -28,8 +28,8 @@ export class RefResolutionError extends Error {
     readonly from: string,
     reason: string,
   ) {
-    super(`cannot resolve $ref "${ref}" in ${from || "document"}: ${reason}`);
-    this.name = "RefResolutionError";
+    super(`cannot resolve $ref "${ref}" in ${from || 'document'}: ${reason}`);
+    this.name = 'RefResolutionError';
   }
 }
 
@@ -42,7 +42,7 @@ const origins = new WeakMap<object, string>();
  * `$ref`, if any. Lets comparisons pair composition members by name, as authors do.
  */
 export function refOrigin(value: unknown): string | undefined {
-  return value !== null && typeof value === "object" ? origins.get(value) : undefined;
+  return value !== null && typeof value === 'object' ? origins.get(value) : undefined;
 }
 
 /**
@@ -53,7 +53,7 @@ export function refOrigin(value: unknown): string | undefined {
  * `options.inPlace` says to. Nesting past MAX_NESTING, `$ref`s followed, is a `NestingError`.
  */
 export function resolveRefs(document: Json, options: ResolveRefsOptions = {}): Json {
-  if (!options.inPlace || document === null || typeof document !== "object") return resolveAll(document, options);
+  if (!options.inPlace || document === null || typeof document !== 'object') return resolveAll(document, options);
   // A document resolved in place is a graph now, not the tree it was: resolving it again gives
   // the same outcome rather than walking it as a tree.
   let outcome = resolvedInPlace.get(document);
@@ -66,14 +66,14 @@ export function resolveRefs(document: Json, options: ResolveRefsOptions = {}): J
     }
     resolvedInPlace.set(document, outcome);
   }
-  if ("error" in outcome) throw outcome.error;
+  if ('error' in outcome) throw outcome.error;
   return outcome.value;
 }
 
 const resolvedInPlace = new WeakMap<object, { value: Json } | { error: RefResolutionError | NestingError }>();
 
 function resolveAll(document: Json, options: ResolveRefsOptions): Json {
-  const rootUri = options.uri ?? "";
+  const rootUri = options.uri ?? '';
   const documents = new Map<string, Json>([[rootUri, document]]);
   // Keyed by the input node itself: every location of the input is one object (JSON and YAML
   // parsers never share one between two places, and a YAML alias that does means the same
@@ -87,23 +87,23 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
 
   const load = (uri: string, ref: string, from: string): Json => {
     if (documents.has(uri)) return documents.get(uri);
-    if (options.read === undefined) throw new RefResolutionError(ref, from, "no reader for external documents");
+    if (options.read === undefined) throw new RefResolutionError(ref, from, 'no reader for external documents');
     const doc = options.read(uri);
     documents.set(uri, doc);
     return doc;
   };
 
   const follow = (ref: string, fromUri: string, depth: number): { value: Json; uri: string } => {
-    const hash = ref.indexOf("#");
+    const hash = ref.indexOf('#');
     const file = hash === -1 ? ref : ref.slice(0, hash);
-    const pointer = hash === -1 ? "" : decodePointer(ref, hash, fromUri);
-    const uri = file === "" ? fromUri : joinUri(fromUri, file);
+    const pointer = hash === -1 ? '' : decodePointer(ref, hash, fromUri);
+    const uri = file === '' ? fromUri : joinUri(fromUri, file);
     const key = `${uri}#${pointer}`;
     let target = targets.get(key);
     if (target === undefined) targets.set(key, (target = lookup(load(uri, ref, fromUri), pointer, ref, fromUri)));
     // The target takes the place of the `$ref` object: the same level.
     const out = walk(target, uri, depth, key, true);
-    if (out !== null && typeof out === "object" && !origins.has(out)) origins.set(out, `#${pointer}`);
+    if (out !== null && typeof out === 'object' && !origins.has(out)) origins.set(out, `#${pointer}`);
     return { value: out, uri };
   };
 
@@ -115,7 +115,7 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
   // `depth`: how many objects and arrays hold the node, `$ref`s followed; `via`: the `$ref` target
   // (or document) last entered, which an error names.
   const walk = (node: Json, uri: string, depth: number, via: string, target = false): Json => {
-    if (node === null || typeof node !== "object") return node;
+    if (node === null || typeof node !== 'object') return node;
     const done = resolved.get(node);
     if (done !== undefined) return done;
     if (depth >= MAX_NESTING) throw new NestingError(`${via}, below it ($refs followed)`);
@@ -126,7 +126,7 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
       return out;
     }
     const record = node as Record<string, Json>;
-    if (typeof record.$ref === "string") {
+    if (typeof record.$ref === 'string') {
       if (inProgress.has(node)) return {}; // a $ref that only points at itself through other $refs
       inProgress.add(node);
       let target: Json;
@@ -135,8 +135,8 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
       } finally {
         inProgress.delete(node);
       }
-      const siblings = Object.keys(record).filter((k) => k !== "$ref");
-      if (siblings.length === 0 || target === null || typeof target !== "object" || Array.isArray(target)) {
+      const siblings = Object.keys(record).filter((k) => k !== '$ref');
+      if (siblings.length === 0 || target === null || typeof target !== 'object' || Array.isArray(target)) {
         resolved.set(node, target);
         return target;
       }
@@ -154,7 +154,7 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
     return out;
   };
 
-  const result = walk(document, rootUri, 0, rootUri || "the document");
+  const result = walk(document, rootUri, 0, rootUri || 'the document');
   for (const [merged, target] of merges) {
     for (const k of Object.keys(target)) if (!Object.hasOwn(merged, k)) merged[k] = target[k];
   }
@@ -165,16 +165,16 @@ function decodePointer(ref: string, hash: number, from: string): string {
   try {
     return decodeURIComponent(ref.slice(hash + 1));
   } catch {
-    throw new RefResolutionError(ref, from, "malformed escape in the pointer");
+    throw new RefResolutionError(ref, from, 'malformed escape in the pointer');
   }
 }
 
 function lookup(doc: Json, pointer: string, ref: string, from: string): Json {
-  if (pointer === "" || pointer === "/") return doc;
+  if (pointer === '' || pointer === '/') return doc;
   let node = doc;
-  for (const raw of pointer.replace(/^\//, "").split("/")) {
-    const part = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (node === null || typeof node !== "object" || !Object.hasOwn(node, part)) {
+  for (const raw of pointer.replace(/^\//, '').split('/')) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) {
       throw new RefResolutionError(ref, from, `no "${part}" at ${pointer}`);
     }
     node = (node as Record<string, Json>)[part];
@@ -184,6 +184,6 @@ function lookup(doc: Json, pointer: string, ref: string, from: string): Json {
 
 /** Joins a relative `$ref` file part against the referring document's location. */
 export function joinUri(fromUri: string, file: string): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(file) || file.startsWith("/")) return file;
-  return posix.normalize(posix.join(posix.dirname(fromUri === "" ? "." : fromUri), file));
+  if (/^[a-z][a-z0-9+.-]*:/i.test(file) || file.startsWith('/')) return file;
+  return posix.normalize(posix.join(posix.dirname(fromUri === '' ? '.' : fromUri), file));
 }

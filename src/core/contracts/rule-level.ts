@@ -3,7 +3,7 @@
  * The engine decides *what* changed; the level a change carries comes from this table so that
  * tranche speaks the same taxonomy as the reference checker.
  */
-import type { ChangeLevel } from "./contract-change.js";
+import type { ChangeLevel } from './contract-change.js';
 
 const ERR_IDS = `
   api-deprecated-sunset-missing api-deprecated-sunset-parse api-invalid-stability-level
@@ -246,10 +246,10 @@ const INFO_IDS = `
 `;
 
 const LEVELS: ReadonlyMap<string, ChangeLevel> = new Map(
-  (["ERR", "WARN", "INFO"] as const).flatMap((level) =>
+  (['ERR', 'WARN', 'INFO'] as const).flatMap((level) =>
     ({ ERR: ERR_IDS, WARN: WARN_IDS, INFO: INFO_IDS })[level]
       .split(/\s+/)
-      .filter((id) => id !== "")
+      .filter((id) => id !== '')
       .map((id) => [id, level] as const),
   ),
 );
@@ -258,4 +258,3 @@ const LEVELS: ReadonlyMap<string, ChangeLevel> = new Map(
 export function ruleLevel(id: string): ChangeLevel | undefined {
   return LEVELS.get(id);
 }
-

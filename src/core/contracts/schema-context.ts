@@ -1,10 +1,10 @@
-import type { ChangeSink } from "./change-sink.js";
+import type { ChangeSink } from './change-sink.js';
 
 /** Which side of the exchange a schema describes: what clients send, or what they receive. */
-export type Side = "request" | "response";
+export type Side = 'request' | 'response';
 
 /** Which element a schema belongs to; it picks the rule-id prefix. */
-export type Family = "body" | "parameter" | "header";
+export type Family = 'body' | 'parameter' | 'header';
 
 /**
  * Where a schema comparison stands: the side and element it belongs to, whether it is the
@@ -24,9 +24,9 @@ export interface SchemaContext {
 
 /** The rule-id prefix for a context: `request-body`, `request-property`, `response-header`, ... */
 export function prefixOf(ctx: SchemaContext): string {
-  if (ctx.family === "parameter") return ctx.nested ? "request-parameter-property" : "request-parameter";
-  if (ctx.family === "header") return ctx.nested ? `${ctx.side}-property` : `${ctx.side}-header`;
-  return `${ctx.side}-${ctx.nested ? "property" : "body"}`;
+  if (ctx.family === 'parameter') return ctx.nested ? 'request-parameter-property' : 'request-parameter';
+  if (ctx.family === 'header') return ctx.nested ? `${ctx.side}-property` : `${ctx.side}-header`;
+  return `${ctx.side}-${ctx.nested ? 'property' : 'body'}`;
 }
 
 /** The context for schemas nested under the current one. */

@@ -1,11 +1,11 @@
-import { MAX_NESTING, NestingError } from "../nesting.js";
+import { MAX_NESTING, NestingError } from '../nesting.js';
 
 /** A JSON Schema / OpenAPI schema object after `$ref` resolution (may be cyclic). */
 export type Schema = Record<string, unknown>;
 
 /** True for a plain object (a schema, a map), false for arrays, null and scalars. */
 export function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Schema at `value`, treating `true`/absent as no schema. */
@@ -15,12 +15,12 @@ export function asSchema(value: unknown): Schema | undefined {
 
 /** True when the schema is exactly `{ type: "null" }` (possibly with annotations). */
 export function isNullSchema(schema: unknown): boolean {
-  return isObject(schema) && (schema.type === "null" || (Array.isArray(schema.type) && schema.type.length === 1 && schema.type[0] === "null"));
+  return isObject(schema) && (schema.type === 'null' || (Array.isArray(schema.type) && schema.type.length === 1 && schema.type[0] === 'null'));
 }
 
 /** The alternatives of a oneOf/anyOf that wraps one schema with `null` (3.1 nullable idiom). */
 function nullWrapped(schema: Schema): Schema | undefined {
-  for (const key of ["oneOf", "anyOf"] as const) {
+  for (const key of ['oneOf', 'anyOf'] as const) {
     const list = schema[key];
     if (!Array.isArray(list) || list.length !== 2) continue;
     const rest = list.filter((s) => !isNullSchema(s));
@@ -32,7 +32,7 @@ function nullWrapped(schema: Schema): Schema | undefined {
 /** Whether a schema admits `null`: OAS 3.0 `nullable`, a 3.1 type list with "null", or a null-wrapping oneOf/anyOf. */
 export function isNullable(schema: Schema): boolean {
   if (schema.nullable === true) return true;
-  if (Array.isArray(schema.type) && schema.type.includes("null")) return true;
+  if (Array.isArray(schema.type) && schema.type.includes('null')) return true;
   return nullWrapped(schema) !== undefined;
 }
 
@@ -50,10 +50,10 @@ export function withoutNullWrap(schema: Schema): Schema {
  */
 export function withTypeListView(schema: Schema): Schema {
   if (schema.type !== undefined) return schema;
-  for (const key of ["oneOf", "anyOf"] as const) {
+  for (const key of ['oneOf', 'anyOf'] as const) {
     const list = schema[key];
     if (!Array.isArray(list) || list.length < 2) continue;
-    const typeOnly = list.every((s) => isObject(s) && Object.keys(s).length === 1 && typeof s.type === "string");
+    const typeOnly = list.every((s) => isObject(s) && Object.keys(s).length === 1 && typeof s.type === 'string');
     if (!typeOnly) continue;
     const { [key]: _dropped, ...rest } = schema;
     return { ...rest, type: list.map((s) => (s as Schema).type) };
@@ -64,8 +64,8 @@ export function withTypeListView(schema: Schema): Schema {
 /** The non-null types a schema declares (empty when it declares none). */
 export function typesOf(schema: Schema): string[] {
   const t = schema.type;
-  const list = Array.isArray(t) ? t : typeof t === "string" ? [t] : [];
-  return list.filter((x): x is string => typeof x === "string" && x !== "null");
+  const list = Array.isArray(t) ? t : typeof t === 'string' ? [t] : [];
+  return list.filter((x): x is string => typeof x === 'string' && x !== 'null');
 }
 
 /** Below this depth `deepEqual` does not track the pairs it compares: schemas are rarely deeper. */
@@ -79,8 +79,8 @@ const UNTRACKED_DEPTH = 32;
  */
 export function deepEqual(a: unknown, b: unknown, depth = 0, seen?: Map<object, object>): boolean {
   if (a === b) return true;
-  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
-  if (depth >= MAX_NESTING) throw new NestingError("a value both documents hold ($refs followed)");
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (depth >= MAX_NESTING) throw new NestingError('a value both documents hold ($refs followed)');
   if (depth >= UNTRACKED_DEPTH) {
     seen ??= new Map();
     if (seen.get(a) === b) return true;
@@ -97,12 +97,12 @@ export function deepEqual(a: unknown, b: unknown, depth = 0, seen?: Map<object, 
 
 /** Short printable form of a value for messages. */
 export function show(value: unknown): string {
-  if (value === undefined) return "none";
+  if (value === undefined) return 'none';
   let text: string;
   try {
-    text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   } catch {
-    text = "(recursive value)";
+    text = '(recursive value)';
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

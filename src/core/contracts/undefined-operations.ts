@@ -1,9 +1,9 @@
-import { didYouMean } from "../did-you-mean.js";
-import type { Finding } from "../finding.js";
-import { operationKey } from "./contract-edges.js";
-import { METHODS } from "./diff-open-api.js";
-import type { FleetContracts } from "./fleet-contracts.js";
-import { asSchema } from "./schema-facts.js";
+import { didYouMean } from '../did-you-mean.js';
+import type { Finding } from '../finding.js';
+import { operationKey } from './contract-edges.js';
+import { METHODS } from './diff-open-api.js';
+import type { FleetContracts } from './fleet-contracts.js';
+import { asSchema } from './schema-facts.js';
 
 /**
  * `consumes.operations` entries the provider's spec does not define, as `manifest/invalid`
@@ -33,10 +33,10 @@ export function undefinedOperations(fleet: FleetContracts, includes: (provider: 
         if (ops.has(operationKey(operation))) return;
         const near = didYouMean(operation, ops.values());
         findings.push({
-          rule: "manifest/invalid",
-          severity: "error",
+          rule: 'manifest/invalid',
+          severity: 'error',
           service: consumer,
-          message: `${consumer} calls ${operation} of ${provider}, which ${spec.path} does not define${near ? ` (did you mean ${near}?)` : ""}`,
+          message: `${consumer} calls ${operation} of ${provider}, which ${spec.path} does not define${near ? ` (did you mean ${near}?)` : ''}`,
           ...(how.locations?.[i] ? { location: how.locations[i] } : {}),
         });
       });

@@ -15,12 +15,7 @@ export interface GraphNode {
  * every node reachable from a direct one lists that direct dependency's name in `via`. Nodes of the
  * same name and version (one package installed at several places, or pnpm's peer variants) merge.
  */
-export function buildLockfile(
-  format: LockfileFormat,
-  nodes: ReadonlyMap<string, GraphNode>,
-  directIds: Iterable<string>,
-  tracesVia = true,
-): Lockfile {
+export function buildLockfile(format: LockfileFormat, nodes: ReadonlyMap<string, GraphNode>, directIds: Iterable<string>, tracesVia = true): Lockfile {
   const direct = new Set<string>();
   for (const id of directIds) if (nodes.has(id)) direct.add(id);
   const via = new Map<string, Set<string>>();

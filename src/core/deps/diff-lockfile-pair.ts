@@ -41,7 +41,9 @@ export function diffLockfilePair(pair: LockfilePair): LockfilePairDiff {
   const previous = pair.before === undefined ? undefined : parseLockfile(pair.path, pair.before, npmManifest ? directOf(pair.manifestBefore) : undefined);
   const changes = diffLockfiles(previous?.lockfile, next.lockfile);
   markDev(changes, dev);
-  return previous && !previous.lockfile ? { changes, beforeProblem: previous.problems[0] ?? { message: 'it does not parse', line: 1, column: 1 } } : { changes };
+  return previous && !previous.lockfile
+    ? { changes, beforeProblem: previous.problems[0] ?? { message: 'it does not parse', line: 1, column: 1 } }
+    : { changes };
 }
 
 /** package-lock.json and npm-shrinkwrap.json, which diffNpmLocks compares without building either lockfile. */

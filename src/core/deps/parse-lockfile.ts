@@ -11,8 +11,7 @@ import { parseYarnClassicLock } from './parse-yarn-classic-lock.js';
 type Parser = (text: string, direct?: readonly string[]) => LockfileParse;
 
 /** yarn.lock is classic or berry by content: berry's starts its entries with a `__metadata` block. */
-const parseYarnLock: Parser = (text, direct) =>
-  /^__metadata:/m.test(text) ? parseYarnBerryLock(text, direct) : parseYarnClassicLock(text, direct);
+const parseYarnLock: Parser = (text, direct) => (/^__metadata:/m.test(text) ? parseYarnBerryLock(text, direct) : parseYarnClassicLock(text, direct));
 
 const PARSERS: Readonly<Record<string, Parser>> = {
   'package-lock.json': parseNpmLock,
@@ -48,7 +47,21 @@ export function resolutionFile(path: string): string {
 }
 
 /** Lockfiles of package managers tranche does not read: their changes are said to go unchecked, once each. */
-const UNREAD = new Set(['poetry.lock', 'Pipfile.lock', 'uv.lock', 'pdm.lock', 'bun.lock', 'bun.lockb', 'Gemfile.lock', 'composer.lock', 'gradle.lockfile', 'packages.lock.json', 'mix.lock', 'pubspec.lock', 'Package.resolved']);
+const UNREAD = new Set([
+  'poetry.lock',
+  'Pipfile.lock',
+  'uv.lock',
+  'pdm.lock',
+  'bun.lock',
+  'bun.lockb',
+  'Gemfile.lock',
+  'composer.lock',
+  'gradle.lockfile',
+  'packages.lock.json',
+  'mix.lock',
+  'pubspec.lock',
+  'Package.resolved',
+]);
 
 /** Whether `path` is a lockfile tranche does not read. */
 export function isUnreadLockfile(path: string): boolean {

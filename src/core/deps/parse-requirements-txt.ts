@@ -54,7 +54,12 @@ export function parseRequirementsTxt(text: string, direct?: readonly string[]): 
     if (trimmed === '' || trimmed.startsWith('-') || /^[./~]|:\/\//.test(trimmed)) continue;
     // pip-compile --annotation-style=line: `markupsafe==2.1.3  # via jinja2, werkzeug`
     const inlineVia = /\s#\s*via\s+(.+)$/.exec(trimmed)?.[1]?.split(/,\s*/) ?? [];
-    const spec = trimmed.replace(/\s+#.*$/, '').replace(/\s--?[a-z].*$/, '').split(';')[0]?.trim() ?? '';
+    const spec =
+      trimmed
+        .replace(/\s+#.*$/, '')
+        .replace(/\s--?[a-z].*$/, '')
+        .split(';')[0]
+        ?.trim() ?? '';
     const match = REQUIREMENT.exec(spec);
     if (!match) {
       problems.push({ message: 'expected a requirement such as name==1.2.3', line: lineNumber, column });

@@ -55,9 +55,7 @@ export function parseYarnBerryLock(text: string, direct?: readonly string[]): Lo
     return [...found];
   };
   for (const [id, node] of nodes) node.dependencies.push(...dependenciesOf(id));
-  const directIds = direct === undefined && workspaces.length > 0
-    ? workspaces.flatMap(dependenciesOf)
-    : selectDirectNodes(nodes, direct, lookup);
+  const directIds = direct === undefined && workspaces.length > 0 ? workspaces.flatMap(dependenciesOf) : selectDirectNodes(nodes, direct, lookup);
   problems.sort((a, b) => a.line - b.line);
   return { lockfile: buildLockfile('yarn-berry', nodes, directIds), problems };
 }

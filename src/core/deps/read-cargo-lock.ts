@@ -32,12 +32,14 @@ export function readCargoLock(text: string): { packages: CargoLockPackage[]; pro
     if (/^\s*\[\[\s*package\s*\]\]\s*(#.*)?$/.test(line)) headers.push(index + 1);
   });
   const tables = Array.isArray(document.package) ? (document.package as Record<string, unknown>[]) : [];
-  const packages = tables.map((table, i): CargoLockPackage => ({
-    ...(typeof table.name === 'string' ? { name: table.name } : {}),
-    ...(typeof table.version === 'string' ? { version: table.version } : {}),
-    ...(typeof table.source === 'string' ? { source: table.source } : {}),
-    dependencies: Array.isArray(table.dependencies) ? table.dependencies.filter((d): d is string => typeof d === 'string') : [],
-    line: headers[i] ?? 1,
-  }));
+  const packages = tables.map(
+    (table, i): CargoLockPackage => ({
+      ...(typeof table.name === 'string' ? { name: table.name } : {}),
+      ...(typeof table.version === 'string' ? { version: table.version } : {}),
+      ...(typeof table.source === 'string' ? { source: table.source } : {}),
+      dependencies: Array.isArray(table.dependencies) ? table.dependencies.filter((d): d is string => typeof d === 'string') : [],
+      line: headers[i] ?? 1,
+    }),
+  );
   return { packages, problems: [] };
 }

@@ -87,7 +87,11 @@ export function skipValue(text: string, at: number): number {
   if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
     // A number, true, false or null: up to the next delimiter.
     let i = at;
-    for (let c = first; i < text.length && c !== COMMA && c !== CLOSE_BRACE && c !== CLOSE_BRACKET && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09; c = text.charCodeAt(++i));
+    for (
+      let c = first;
+      i < text.length && c !== COMMA && c !== CLOSE_BRACE && c !== CLOSE_BRACKET && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09;
+      c = text.charCodeAt(++i)
+    );
     return i > at ? i : -1;
   }
   let depth = 0;

@@ -61,7 +61,9 @@ export function draftManifest(name: string, scan: RepoScan): Draft {
     for (const workload of kubernetes.workloads) {
       const path = codeDir(workload.name, buildDirs, compose?.services.get(workload.name)?.path);
       if (!path) {
-        notes.push(`${workload.kind} ${workload.name} (${workload.file}): no directory of this repository builds it${workload.image ? ` (image ${workload.image})` : ''}, so it is not a service of this fleet`);
+        notes.push(
+          `${workload.kind} ${workload.name} (${workload.file}): no directory of this repository builds it${workload.image ? ` (image ${workload.image})` : ''}, so it is not a service of this fleet`,
+        );
         continue;
       }
       const query = { workload: workload.name, kind: workload.kind, ...(workload.container ? { container: workload.container } : {}) };
@@ -69,23 +71,45 @@ export function draftManifest(name: string, scan: RepoScan): Draft {
       services.set(workload.name, {
         name: workload.name,
         path,
-        source: { kubernetes: kubernetes.dir, workload: workload.name, ...(workload.sameName > 1 ? { kind: workload.kind } : {}), ...(workload.container ? { container: workload.container } : {}) },
+        source: {
+          kubernetes: kubernetes.dir,
+          workload: workload.name,
+          ...(workload.sameName > 1 ? { kind: workload.kind } : {}),
+          ...(workload.container ? { container: workload.container } : {}),
+        },
         deploy: ['kubectl', 'apply', '-f', workload.file],
         ...collect(entries),
         dependsOn: [],
       });
     }
-    if (compose) notes.push(`${compose.files.join(', ')}: docker compose too; tranche.yaml reads one definition per environment (Kubernetes here): add a dev environment with - compose: sources to read it as well`);
+    if (compose)
+      notes.push(
+        `${compose.files.join(', ')}: docker compose too; tranche.yaml reads one definition per environment (Kubernetes here): add a dev environment with - compose: sources to read it as well`,
+      );
   } else if (compose) {
     for (const [service, info] of compose.services) {
       if (!info.path) {
-        notes.push(`compose service ${service}${info.image ? ` (image ${info.image})` : ''}: it has no build: in this repository, so it is not a service of this fleet`);
+        notes.push(
+          `compose service ${service}${info.image ? ` (image ${info.image})` : ''}: it has no build: in this repository, so it is not a service of this fleet`,
+        );
         continue;
       }
-      const definition = readComposeService(compose.files.map((f) => read(f)).filter((f) => f !== undefined), read(compose.projectEnv), service, project);
+      const definition = readComposeService(
+        compose.files.map((f) => read(f)).filter((f) => f !== undefined),
+        read(compose.projectEnv),
+        service,
+        project,
+      );
       const envFiles = new Map(definition.envFiles.flatMap((e) => (read(e.path) ? [[e.path, read(e.path)!] as const] : [])));
       const { entries } = composeEntries(definition, envFiles);
-      services.set(service, { name: service, path: info.path, source: { compose: compose.files, service }, deploy: ['docker', 'compose', 'up', '--detach', '--no-deps', '--build', service], ...collect(entries), dependsOn: [] });
+      services.set(service, {
+        name: service,
+        path: info.path,
+        source: { compose: compose.files, service },
+        deploy: ['docker', 'compose', 'up', '--detach', '--no-deps', '--build', service],
+        ...collect(entries),
+        dependsOn: [],
+      });
     }
   }
 
@@ -96,8 +120,10 @@ export function draftManifest(name: string, scan: RepoScan): Draft {
     for (const host of service.hosts) {
       if (host === service.name) continue;
       if (services.has(host)) named.add(host);
-      else if (kubernetes?.allNames.has(host) || compose?.services.has(host)) continue; // a backing service (redis, a database)
-      else if (/service|svc|api/i.test(host)) notes.push(`${service.name}: a value names the host ${host}, which nothing in this repository deploys alongside it`);
+      else if (kubernetes?.allNames.has(host) || compose?.services.has(host))
+        continue; // a backing service (redis, a database)
+      else if (/service|svc|api/i.test(host))
+        notes.push(`${service.name}: a value names the host ${host}, which nothing in this repository deploys alongside it`);
     }
     service.dependsOn = [...new Set([...declared.filter((d) => services.has(d) && d !== service.name), ...named])].sort();
   }
@@ -108,11 +134,17 @@ export function draftManifest(name: string, scan: RepoScan): Draft {
     if (kubernetes || compose) notes.push(`${dir} has build files (Dockerfile, package manifest) but nothing this draft reads deploys it: not added`);
   }
   for (const chart of scan.files.filter((f) => /(^|\/)Chart\.yaml$/.test(f))) {
-    notes.push(`${posix.dirname(chart)} is a Helm chart: its values are not read; add a helm-values source (keys: or render:) to a service that deploys with it`);
+    notes.push(
+      `${posix.dirname(chart)} is a Helm chart: its values are not read; add a helm-values source (keys: or render:) to a service that deploys with it`,
+    );
   }
   const overlays = scan.files.filter((f) => /(^|\/)kustomization\.ya?ml$/.test(f)).map((f) => posix.dirname(f));
-  if (overlays.length) notes.push(`kustomizations in ${overlays.slice(0, 4).join(', ')}${overlays.length > 4 ? ', …' : ''}: not read; a - kustomize: OVERLAY source reads one as kubectl kustomize renders it`);
-  if (!services.size) notes.push('no service found: no compose service with a build: and no Kubernetes workload built from this repository; describe the services by hand');
+  if (overlays.length)
+    notes.push(
+      `kustomizations in ${overlays.slice(0, 4).join(', ')}${overlays.length > 4 ? ', …' : ''}: not read; a - kustomize: OVERLAY source reads one as kubectl kustomize renders it`,
+    );
+  if (!services.size)
+    notes.push('no service found: no compose service with a build: and no Kubernetes workload built from this repository; describe the services by hand');
 
   const env = kubernetes ? 'prod' : 'dev';
   return {
@@ -167,13 +199,20 @@ interface ComposeInfo {
 }
 
 /** The primary compose file (and its override beside it), with each service's build directory, image and depends_on. */
-function composeServices(scan: RepoScan, read: (path: string) => ReadFile | undefined, project: ComposeProject, notes: string[]): { files: string[]; projectEnv: string; services: Map<string, ComposeInfo> } | undefined {
+function composeServices(
+  scan: RepoScan,
+  read: (path: string) => ReadFile | undefined,
+  project: ComposeProject,
+  notes: string[],
+): { files: string[]; projectEnv: string; services: Map<string, ComposeInfo> } | undefined {
   const candidates = scan.files.filter((f) => PRIMARY_COMPOSE.test(f)).sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
   const primary = candidates[0];
   if (!primary) return undefined;
   const dir = posix.dirname(primary);
   const inDir = (p: string) => (dir === '.' ? p : `${dir}/${p}`);
-  const override = ['docker-compose.override.yml', 'docker-compose.override.yaml', 'compose.override.yml', 'compose.override.yaml'].map(inDir).find((p) => scan.texts.has(p));
+  const override = ['docker-compose.override.yml', 'docker-compose.override.yaml', 'compose.override.yml', 'compose.override.yaml']
+    .map(inDir)
+    .find((p) => scan.texts.has(p));
   // A compose file too large to read (or past the scan's limit) is named, not read.
   const files = [primary, ...(override ? [override] : [])].filter((file) => {
     if (read(file) !== undefined) return true;
@@ -194,7 +233,9 @@ function composeServices(scan: RepoScan, read: (path: string) => ReadFile | unde
       const definition = record(raw);
       const build = typeof definition.build === 'string' ? definition.build : record(definition.build).context;
       const path = typeof build === 'string' ? posix.normalize(posix.join(dir, build)) : undefined;
-      const dependsOn = Array.isArray(definition.depends_on) ? definition.depends_on.filter((d): d is string => typeof d === 'string') : Object.keys(record(definition.depends_on));
+      const dependsOn = Array.isArray(definition.depends_on)
+        ? definition.depends_on.filter((d): d is string => typeof d === 'string')
+        : Object.keys(record(definition.depends_on));
       const before = services.get(service);
       services.set(service, {
         ...before,
@@ -222,8 +263,14 @@ interface Workload {
  * The Kubernetes workloads of the directory that holds most of them (one file per workload
  * beats one rendered bundle); other directories with workloads are notes.
  */
-function kubernetesWorkloads(scan: RepoScan, read: (path: string) => ReadFile | undefined, notes: string[]): { dir: string; objects: KubernetesObject[]; workloads: Workload[]; allNames: Set<string> } | undefined {
-  const yaml = scan.files.filter((f) => /\.ya?ml$/.test(f) && !COMPOSE.test(f) && !/(^|\/)(Chart|kustomization|values[^/]*)\.ya?ml$/.test(f) && !/(^|\/)templates\//.test(f));
+function kubernetesWorkloads(
+  scan: RepoScan,
+  read: (path: string) => ReadFile | undefined,
+  notes: string[],
+): { dir: string; objects: KubernetesObject[]; workloads: Workload[]; allNames: Set<string> } | undefined {
+  const yaml = scan.files.filter(
+    (f) => /\.ya?ml$/.test(f) && !COMPOSE.test(f) && !/(^|\/)(Chart|kustomization|values[^/]*)\.ya?ml$/.test(f) && !/(^|\/)templates\//.test(f),
+  );
   const byDir = new Map<string, { objects: KubernetesObject[]; files: Set<string> }>();
   for (const path of yaml) {
     const file = read(path);
@@ -237,20 +284,45 @@ function kubernetesWorkloads(scan: RepoScan, read: (path: string) => ReadFile | 
     byDir.set(dir, entry);
   }
   const workloadsIn = (objects: KubernetesObject[]) => objects.filter((o) => WORKLOADS.has(o.kind));
-  const ranked = [...byDir].sort(([a, x], [b, y]) => new Set(workloadsIn(y.objects).map((o) => o.name)).size - new Set(workloadsIn(x.objects).map((o) => o.name)).size || y.files.size - x.files.size || a.localeCompare(b));
+  const ranked = [...byDir].sort(
+    ([a, x], [b, y]) =>
+      new Set(workloadsIn(y.objects).map((o) => o.name)).size - new Set(workloadsIn(x.objects).map((o) => o.name)).size ||
+      y.files.size - x.files.size ||
+      a.localeCompare(b),
+  );
   const best = ranked[0];
   if (!best) return undefined;
   const [dir, { objects }] = best;
-  if (ranked.length > 1) notes.push(`${ranked.slice(1).map(([d]) => d).join(', ')}: other Kubernetes manifests, not read (${dir} holds the most workloads)`);
+  if (ranked.length > 1)
+    notes.push(
+      `${ranked
+        .slice(1)
+        .map(([d]) => d)
+        .join(', ')}: other Kubernetes manifests, not read (${dir} holds the most workloads)`,
+    );
   const counts = new Map<string, number>();
   for (const o of workloadsIn(objects)) counts.set(o.name, (counts.get(o.name) ?? 0) + 1);
   const workloads = workloadsIn(objects).map((o): Workload => {
-    const spec = record(o.kind === 'CronJob' ? record(record(record(o.data.spec).jobTemplate).spec).template : o.kind === 'Pod' ? { spec: o.data.spec } : record(o.data.spec).template);
+    const spec = record(
+      o.kind === 'CronJob'
+        ? record(record(record(o.data.spec).jobTemplate).spec).template
+        : o.kind === 'Pod'
+          ? { spec: o.data.spec }
+          : record(o.data.spec).template,
+    );
     const containers = (Array.isArray(record(spec.spec).containers) ? (record(spec.spec).containers as unknown[]) : []).map(record);
     const main = containers.length > 1 ? (containers.find((c) => c.name === o.name) ?? containers[0]) : undefined;
-    if (main && main.name !== o.name) notes.push(`${o.kind} ${o.name} has ${containers.length} containers: the draft reads ${String(main.name)}; say which with container:`);
+    if (main && main.name !== o.name)
+      notes.push(`${o.kind} ${o.name} has ${containers.length} containers: the draft reads ${String(main.name)}; say which with container:`);
     const image = (main ?? containers[0])?.image;
-    return { kind: o.kind, name: o.name, file: o.file, ...(typeof image === 'string' ? { image } : {}), ...(main ? { container: String(main.name) } : {}), sameName: counts.get(o.name)! };
+    return {
+      kind: o.kind,
+      name: o.name,
+      file: o.file,
+      ...(typeof image === 'string' ? { image } : {}),
+      ...(main ? { container: String(main.name) } : {}),
+      sameName: counts.get(o.name)!,
+    };
   });
   // What the chosen manifests define (Services, Deployments of backing services): hosts a value may name.
   return { dir, objects, workloads, allNames: new Set(objects.map((o) => o.name)) };

@@ -19,6 +19,7 @@ const CANDIDATES: readonly ConfigType[] = ['port', 'int', 'boolean', 'url', 'dur
 export function inferKey(key: string, values: readonly string[]): InferredKey {
   const secret = SECRET_NAME.test(key) ? { secret: true as const } : {};
   const fits = (type: ConfigType) => values.length > 0 && values.every((v) => v !== '' && coerceValue({ type }, v, 'text').ok);
-  const type = CANDIDATES.find((t) => (t !== 'port' || /PORT$/i.test(key)) && (t !== 'boolean' || values.every((v) => /^(true|false)$/i.test(v))) && fits(t)) ?? 'string';
+  const type =
+    CANDIDATES.find((t) => (t !== 'port' || /PORT$/i.test(key)) && (t !== 'boolean' || values.every((v) => /^(true|false)$/i.test(v))) && fits(t)) ?? 'string';
   return { type, ...secret };
 }

@@ -62,7 +62,11 @@ function serviceLines(service: DraftService): string[] {
 
 /** A plain scalar when YAML reads it back as the same string, else double-quoted. */
 function scalar(text: string): string {
-  return /^[A-Za-z0-9_./][A-Za-z0-9_./@:+-]*$/.test(text) && !/^(true|false|null|yes|no|on|off|~|[-+]?[0-9.]+([eE][-+]?\d+)?)$/i.test(text) && !text.includes(': ') ? text : JSON.stringify(text);
+  return /^[A-Za-z0-9_./][A-Za-z0-9_./@:+-]*$/.test(text) &&
+    !/^(true|false|null|yes|no|on|off|~|[-+]?[0-9.]+([eE][-+]?\d+)?)$/i.test(text) &&
+    !text.includes(': ')
+    ? text
+    : JSON.stringify(text);
 }
 
 function key(text: string): string {

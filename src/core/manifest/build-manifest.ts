@@ -40,11 +40,7 @@ type PlainText = (path: readonly (string | number)[]) => string | undefined;
  * express: one source kind per entry, paths that stay inside the repository, enum values,
  * defaults of the declared type.
  */
-export function buildManifest(
-  data: unknown,
-  plainText: PlainText,
-  locate: ManifestLocator,
-): { manifest: Manifest; findings: Finding[] } {
+export function buildManifest(data: unknown, plainText: PlainText, locate: ManifestLocator): { manifest: Manifest; findings: Finding[] } {
   const findings: Finding[] = [];
   const problem = (path: Path, message: string, part: 'key' | 'value' = 'value') =>
     findings.push({ rule: 'manifest/invalid', severity: 'error', message, location: locate(path, part) });
@@ -64,8 +60,7 @@ export function buildManifest(
     batch_size: typeof rawPolicy.batch_size === 'number' ? rawPolicy.batch_size : POLICY_DEFAULTS.batch_size,
     bake: (typeof rawPolicy.bake === 'string' ? parseDuration(rawPolicy.bake) : undefined) ?? POLICY_DEFAULTS.bake,
     on_failure: (rawPolicy.on_failure as Policy['on_failure']) ?? POLICY_DEFAULTS.on_failure,
-    separate_config:
-      typeof rawPolicy.separate_config === 'boolean' ? rawPolicy.separate_config : POLICY_DEFAULTS.separate_config,
+    separate_config: typeof rawPolicy.separate_config === 'boolean' ? rawPolicy.separate_config : POLICY_DEFAULTS.separate_config,
     rules,
   };
 
@@ -104,12 +99,7 @@ export function buildManifest(
   return { manifest, findings };
 }
 
-function buildService(
-  name: string,
-  raw: Raw,
-  plainText: PlainText,
-  problem: (path: Path, message: string, part?: 'key' | 'value') => void,
-): Service {
+function buildService(name: string, raw: Raw, plainText: PlainText, problem: (path: Path, message: string, part?: 'key' | 'value') => void): Service {
   const at = (...rest: Path): Path => ['services', name, ...rest];
   const repoPath = (value: unknown, path: Path, what: string): string => {
     if (typeof value !== 'string') return '';
@@ -137,7 +127,12 @@ function buildService(
     const sourcePath = at('config', 'sources', index);
     const kinds = (['file', 'dotenv', 'compose', 'kubernetes', 'helm-values', 'kustomize'] as const).filter((k) => s[k] !== undefined);
     if (kinds.length !== 1) {
-      problem(sourcePath, kinds.length ? `a source has ${kinds.length === 2 ? 'both ' : ''}${kinds.join(' and ')}: give one per entry` : 'a source needs file: PATH, dotenv: PATH, compose: PATH, kubernetes: PATH, helm-values: PATH or kustomize: DIR');
+      problem(
+        sourcePath,
+        kinds.length
+          ? `a source has ${kinds.length === 2 ? 'both ' : ''}${kinds.join(' and ')}: give one per entry`
+          : 'a source needs file: PATH, dotenv: PATH, compose: PATH, kubernetes: PATH, helm-values: PATH or kustomize: DIR',
+      );
       return;
     }
     const kind = kinds[0]!;
@@ -152,7 +147,13 @@ function buildService(
       .map((raw, i) => relative(raw, [...sourcePath, 'variables', i], 'variables'))
       .filter((v): v is string => v !== undefined);
     if (variables.length && kind !== 'dotenv') problem([...sourcePath, 'variables'], 'variables: only a dotenv source resolves ${VAR} references');
-    const common = { index, optional: s.optional === true, variables, interpolate: s.interpolate !== false, ...(typeof s.shared === 'boolean' ? { shared: s.shared } : {}) };
+    const common = {
+      index,
+      optional: s.optional === true,
+      variables,
+      interpolate: s.interpolate !== false,
+      ...(typeof s.shared === 'boolean' ? { shared: s.shared } : {}),
+    };
     if (kind === 'file' || kind === 'dotenv') {
       const template = relative(s[kind], [...sourcePath, kind], kind);
       if (template !== undefined) sources.push({ ...common, format: kind === 'file' ? 'yaml' : 'dotenv', template });
@@ -160,7 +161,9 @@ function buildService(
     }
     /** The paths of a source that takes one or a list. */
     const paths = (field: 'compose' | 'kubernetes' | 'helm-values', what: string) =>
-      (Array.isArray(s[field]) ? (s[field] as unknown[]) : [s[field]]).map((raw, i) => relative(raw, Array.isArray(s[field]) ? [...sourcePath, field, i] : [...sourcePath, field], what));
+      (Array.isArray(s[field]) ? (s[field] as unknown[]) : [s[field]]).map((raw, i) =>
+        relative(raw, Array.isArray(s[field]) ? [...sourcePath, field, i] : [...sourcePath, field], what),
+      );
     const text = (field: string) => (typeof s[field] === 'string' ? { [field]: s[field] as string } : {});
     const workload = () => ({ paths: [] as string[], workload: typeof s.workload === 'string' ? s.workload : name, ...text('kind'), ...text('container') });
     if (kind === 'helm-values') {
@@ -172,9 +175,18 @@ function buildService(
         else problem([...sourcePath, 'keys', key], `keys.${key} must be the path of a value in the values files, like database.port or servers[0].host`);
       }
       const argv = Array.isArray(s.render) && s.render.length && s.render.every((a) => typeof a === 'string') ? (s.render as string[]) : undefined;
-      if (s.render !== undefined && !argv) problem([...sourcePath, 'render'], 'render must be a command as a list of arguments, like [helm, template, api, charts/api, -f, charts/api/values.yaml]');
-      if (s.render !== undefined && s.keys !== undefined) problem(sourcePath, 'a helm-values source has keys: (values read by path) or render: (manifests read as kubernetes), not both');
-      else if (s.render === undefined && !keys.size && !entries(s.keys).length) problem(sourcePath, 'a helm-values source needs keys: which config key is which value path (DB_PORT: database.port), or render: a command that renders the chart');
+      if (s.render !== undefined && !argv)
+        problem(
+          [...sourcePath, 'render'],
+          'render must be a command as a list of arguments, like [helm, template, api, charts/api, -f, charts/api/values.yaml]',
+        );
+      if (s.render !== undefined && s.keys !== undefined)
+        problem(sourcePath, 'a helm-values source has keys: (values read by path) or render: (manifests read as kubernetes), not both');
+      else if (s.render === undefined && !keys.size && !entries(s.keys).length)
+        problem(
+          sourcePath,
+          'a helm-values source needs keys: which config key is which value path (DB_PORT: database.port), or render: a command that renders the chart',
+        );
       if (!files.length || files.some((f) => f === undefined)) return;
       sources.push({
         ...common,
@@ -233,7 +245,12 @@ function buildService(
   const run = asRecord(raw.run);
   if (Array.isArray(run.command)) service.run = { command: strings(run.command), ...(run.build ? { build: strings(run.build) } : {}) };
   const exec = asRecord(raw.exec);
-  if (Array.isArray(exec.deploy)) service.exec = { deploy: strings(exec.deploy), ...(exec.rollback ? { rollback: strings(exec.rollback) } : {}), ...(exec.stop ? { stop: strings(exec.stop) } : {}) };
+  if (Array.isArray(exec.deploy))
+    service.exec = {
+      deploy: strings(exec.deploy),
+      ...(exec.rollback ? { rollback: strings(exec.rollback) } : {}),
+      ...(exec.stop ? { stop: strings(exec.stop) } : {}),
+    };
   if (raw.kubernetes && typeof raw.kubernetes === 'object') service.kubernetes = raw.kubernetes as Service['kubernetes'];
   // Typed as the schema allows them: a manifest is returned only when the schema holds.
   if (raw.contracts && typeof raw.contracts === 'object') service.contracts = raw.contracts as ServiceContracts;
@@ -283,7 +300,8 @@ function checkChecks(checks: Raw, path: Path, problem: (path: Path, message: str
       problem(at, kinds.length ? `a check has ${kinds.join(' and ')}: give one kind per check` : `a check needs one of ${CHECK_KINDS.join(', ')}`);
     }
     for (const [jsonPath, assertion] of entries(asRecord(asRecord(asRecord(check).http).expect).json)) {
-      if (parseJsonPath(jsonPath) === undefined) problem([...at, 'http', 'expect', 'json', jsonPath], `${JSON.stringify(jsonPath)} is not a JSON path (write ${JSON_PATH_FORMS})`, 'key');
+      if (parseJsonPath(jsonPath) === undefined)
+        problem([...at, 'http', 'expect', 'json', jsonPath], `${JSON.stringify(jsonPath)} is not a JSON path (write ${JSON_PATH_FORMS})`, 'key');
       const { matches } = asRecord(assertion);
       if (typeof matches !== 'string') continue;
       const invalid = regexProblem(matches);

@@ -49,7 +49,10 @@ export function checkReferences(manifest: Manifest): Finding[] {
       }
       const fields = new Set([...resource.values.values()].flatMap((v) => [...v.keys()]));
       if (!fields.has(spec.bind.field)) {
-        problem(bindPath, `${key} binds to ${spec.bind.resource}.${spec.bind.field}, but ${spec.bind.resource} has no field ${spec.bind.field}${suggestion(spec.bind.field, fields)}`);
+        problem(
+          bindPath,
+          `${key} binds to ${spec.bind.resource}.${spec.bind.field}, but ${spec.bind.resource} has no field ${spec.bind.field}${suggestion(spec.bind.field, fields)}`,
+        );
       }
     }
     checkEnvKeys(service.config.env.keys(), at('config', 'env'));

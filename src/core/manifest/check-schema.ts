@@ -8,9 +8,7 @@ import { manifestSchema } from './manifest-schema.js';
 let validate: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-  validate ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true }).compile(
-    manifestSchema as object,
-  );
+  validate ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true }).compile(manifestSchema as object);
   return validate;
 }
 

@@ -17,4 +17,3 @@ export function joinRepoPath(dir: string, path: string): string | undefined {
   if (path.startsWith('/')) return undefined;
   return normalizeRepoPath(dir === '.' ? path : `${dir}/${path}`);
 }
-

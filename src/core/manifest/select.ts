@@ -13,7 +13,10 @@ export function selectEnv(manifest: Manifest, name: string | undefined, flag = '
 /** Environments from a comma-separated flag (all of them when absent), each checked. */
 export function selectEnvs(manifest: Manifest, list: string | undefined, flag = '--env'): string[] {
   if (list === undefined) return manifest.environments.map((e) => e.name);
-  const envs = list.split(',').map((e) => e.trim()).filter(Boolean);
+  const envs = list
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (!envs.length) throw new InputError(`${flag} needs at least one environment`);
   return envs.map((env) => selectEnv(manifest, env, flag));
 }

@@ -90,7 +90,10 @@ export function buildPlan(input: PlanInput): Plan {
       kind: batch.kind,
       services: batch.steps.map((s) => s.service),
       steps: batch.steps,
-      gates: gatesOf(batch.steps.map((s) => manifest.services.get(s.service)!), manifest.policy.bake),
+      gates: gatesOf(
+        batch.steps.map((s) => manifest.services.get(s.service)!),
+        manifest.policy.bake,
+      ),
       reasons: batch.reasons,
     })),
     unchanged,

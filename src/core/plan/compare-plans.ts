@@ -41,7 +41,8 @@ function releaseDifferences(saved: Plan, now: Plan): string[] {
   if (saved.fleet !== now.fleet) lines.push(`fleet: ${saved.fleet} in the plan, ${now.fleet} here`);
   if (saved.env !== now.env) lines.push(`environment: ${saved.env} in the plan, ${now.env} now`);
   if (saved.to.commit !== now.to.commit) lines.push(`target: ${short(saved.to.commit)} in the plan, ${short(now.to.commit)} now`);
-  if (saved.basis.toCommit !== saved.to.commit) lines.push(`target: the plan's basis names ${short(saved.basis.toCommit)}, its target ${short(saved.to.commit)}`);
+  if (saved.basis.toCommit !== saved.to.commit)
+    lines.push(`target: the plan's basis names ${short(saved.basis.toCommit)}, its target ${short(saved.to.commit)}`);
   return lines;
 }
 
@@ -105,7 +106,10 @@ function stepChanges(service: string, then: Placed, current: Placed): string[] {
   if (a.change !== b.change) lines.push(`${step}: a ${a.change} change in the plan, ${b.change} now`);
   if (!sameVersion(a.from, b.from)) lines.push(`${step}: starts from ${version(a.from)} in the plan, ${version(b.from)} now`);
   const undo = (s: Step) => (s.rollback.action === 'redeploy' ? `redeploy ${version(s.rollback.to)}` : 'stop');
-  if (a.rollback.action !== b.rollback.action || (a.rollback.action === 'redeploy' && b.rollback.action === 'redeploy' && !sameVersion(a.rollback.to, b.rollback.to))) {
+  if (
+    a.rollback.action !== b.rollback.action ||
+    (a.rollback.action === 'redeploy' && b.rollback.action === 'redeploy' && !sameVersion(a.rollback.to, b.rollback.to))
+  ) {
     lines.push(`rollback of ${service}: ${undo(a)} in the plan, ${undo(b)} now`);
   }
   const shownChange = (s: Step, key: string) => {
@@ -132,7 +136,8 @@ function batchDifferences(saved: Plan, now: Plan): string[] {
   }
   saved.batches.forEach((batch, i) => {
     const current = now.batches[i];
-    if (current && order(batch, i) === order(current, i) && gates(batch) !== gates(current)) lines.push(`gates of batch ${i + 1}: ${gates(batch)} in the plan, ${gates(current)} now`);
+    if (current && order(batch, i) === order(current, i) && gates(batch) !== gates(current))
+      lines.push(`gates of batch ${i + 1}: ${gates(batch)} in the plan, ${gates(current)} now`);
   });
   return lines;
 }

@@ -14,7 +14,10 @@ import { backwards, edgeName, summarize } from './contract-order.js';
  * emitted it (queues, logs, retries), so a consumer reads what any earlier producer version
  * emitted, and a consumer rolled back after the new producer ran reads the new messages.
  */
-export function mixedPairings(edge: ContractEdge, batchOf: ReadonlyMap<string, number>): { oldConsumerNewProvider?: 'rollout' | 'rollback'; newConsumerOldProvider?: 'rollout' } {
+export function mixedPairings(
+  edge: ContractEdge,
+  batchOf: ReadonlyMap<string, number>,
+): { oldConsumerNewProvider?: 'rollout' | 'rollback'; newConsumerOldProvider?: 'rollout' } {
   const c = batchOf.get(edge.consumer);
   const p = batchOf.get(edge.provider);
   const result: ReturnType<typeof mixedPairings> = {};
@@ -39,7 +42,8 @@ export function mixedVersionFindings(edges: readonly ContractEdge[], batchOf: Re
   const findings: Finding[] = [];
   const provided = (edge: ContractEdge) =>
     manifest.locate(['services', edge.provider, 'contracts', 'provides', ...(edge.kind === 'event' ? ['events', edge.event!] : ['http'])]);
-  const consumed = (edge: ContractEdge) => manifest.locate(['services', edge.consumer, 'contracts', 'consumes', edge.kind === 'event' ? edge.event! : edge.provider]);
+  const consumed = (edge: ContractEdge) =>
+    manifest.locate(['services', edge.consumer, 'contracts', 'consumes', edge.kind === 'event' ? edge.event! : edge.provider]);
   for (const edge of edges) {
     const { consumer: c, provider: p } = edge;
     const name = edgeName(edge);
@@ -59,7 +63,11 @@ export function mixedVersionFindings(edges: readonly ContractEdge[], batchOf: Re
     } else if (oldBreaks || newBreaks) {
       const broken = [
         ...(oldBreaks ? [`the old ${c} breaks on the new ${name}: ${summarize(edge.oldConsumerNewProvider)}`] : []),
-        ...(newBreaks ? [`the new ${c} ${edge.kind === 'event' ? 'cannot read the messages the old' : 'breaks on the old'} ${name}${edge.kind === 'event' ? ' emits or left queued' : ''}: ${backwards(edge)}`] : []),
+        ...(newBreaks
+          ? [
+              `the new ${c} ${edge.kind === 'event' ? 'cannot read the messages the old' : 'breaks on the old'} ${name}${edge.kind === 'event' ? ' emits or left queued' : ''}: ${backwards(edge)}`,
+            ]
+          : []),
       ];
       findings.push({
         rule: 'contract/no-safe-order',

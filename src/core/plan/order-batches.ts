@@ -42,7 +42,10 @@ export function orderBatches(
   const rest = sorted.filter((s) => !configFirst.includes(s));
   const placed = new Set<string>();
   const batches: OrderedBatch[] = [];
-  for (const [kind, group] of [['config', configFirst], ['code', rest]] as const) {
+  for (const [kind, group] of [
+    ['config', configFirst],
+    ['code', rest],
+  ] as const) {
     let remaining = group;
     while (remaining.length) {
       const batch: Step[] = [];

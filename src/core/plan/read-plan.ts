@@ -42,7 +42,11 @@ export function readPlan(text: string): PlanReading {
  * path when the value came from a text (a plan recorded in the state store has none).
  */
 export function checkPlan(data: unknown, locate?: (path: (string | number)[], part: 'key' | 'value') => { line: number; column: number }): PlanReading {
-  const at = (path: (string | number)[], part: 'key' | 'value', message: string): PlanProblem => ({ pointer: pathToPointer(path), message, ...locate?.(path, part) });
+  const at = (path: (string | number)[], part: 'key' | 'value', message: string): PlanProblem => ({
+    pointer: pathToPointer(path),
+    message,
+    ...locate?.(path, part),
+  });
   const notPlan = notAPlan(data);
   if (notPlan) return { problems: [at(notPlan.path, 'value', notPlan.message)] };
   const check = validator();
@@ -62,7 +66,9 @@ export function checkPlan(data: unknown, locate?: (path: (string | number)[], pa
 
 /** The problems of a reading as lines: `file:line:column: message (at /json/pointer)`. */
 export function planProblemLines(read: { problems: readonly PlanProblem[]; omitted?: number }, file: string): string[] {
-  const lines = read.problems.map((p) => `${p.line === undefined ? file : `${file}:${p.line}:${p.column}`}: ${p.message}${p.pointer ? ` (at ${p.pointer})` : ''}`);
+  const lines = read.problems.map(
+    (p) => `${p.line === undefined ? file : `${file}:${p.line}:${p.column}`}: ${p.message}${p.pointer ? ` (at ${p.pointer})` : ''}`,
+  );
   if (read.omitted) lines.push(`and ${read.omitted} more problem${read.omitted === 1 ? '' : 's'}`);
   return lines;
 }
@@ -78,14 +84,21 @@ function validator(): ValidateFunction<Plan> {
 /** What is plainly no plan at all, or a plan of another format, said as such rather than as schema errors. */
 function notAPlan(data: unknown): { path: (string | number)[]; message: string } | undefined {
   const written = 'not a tranche plan (tranche plan -o writes one)';
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { path: [], message: `${written}: it holds ${Array.isArray(data) ? 'a list' : shown(data)}, not a map` };
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return { path: [], message: `${written}: it holds ${Array.isArray(data) ? 'a list' : shown(data)}, not a map` };
   if (!Object.hasOwn(data, 'format')) return { path: [], message: `${written}: it has no format field` };
   const format = (data as { format: unknown }).format;
   if (typeof format === 'number' && Number.isInteger(format) && format > PLAN_FORMAT) {
-    return { path: ['format'], message: `plan format ${format} is newer than this tranche reads (format ${PLAN_FORMAT}): apply it with the tranche that made it, or make the plan again with this one` };
+    return {
+      path: ['format'],
+      message: `plan format ${format} is newer than this tranche reads (format ${PLAN_FORMAT}): apply it with the tranche that made it, or make the plan again with this one`,
+    };
   }
   if (typeof format === 'number' && Number.isInteger(format) && format < PLAN_FORMAT) {
-    return { path: ['format'], message: `plan format ${format} is not one tranche has written (this tranche reads format ${PLAN_FORMAT}): make the plan again` };
+    return {
+      path: ['format'],
+      message: `plan format ${format} is not one tranche has written (this tranche reads format ${PLAN_FORMAT}): make the plan again`,
+    };
   }
   return undefined;
 }
@@ -117,6 +130,7 @@ function syntaxProblem(text: string, error: unknown): PlanProblem {
  */
 export function planToRecord(release: Pick<Release, 'id' | 'plan'>): Plan {
   const read = checkPlan(JSON.parse(JSON.stringify(release.plan)) as unknown);
-  if (read.problems) throw new Error(`internal error: the plan of release ${release.id} does not match the plan schema: ${planProblemLines(read, 'plan').join('; ')}`);
+  if (read.problems)
+    throw new Error(`internal error: the plan of release ${release.id} does not match the plan schema: ${planProblemLines(read, 'plan').join('; ')}`);
   return release.plan;
 }

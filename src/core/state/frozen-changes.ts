@@ -7,7 +7,12 @@ import type { Freeze } from './records.js';
  * `change/frozen` findings of `freeze check`: services whose change (its kinds: config, code, deps, contract) a freeze
  * in force does not allow. `changes(env, service)` says what the change does to a service there.
  */
-export function frozenChanges(freezes: readonly Freeze[], now: string, changes: (env: string, service: string) => readonly ChangeKind[], services: readonly string[]): Finding[] {
+export function frozenChanges(
+  freezes: readonly Freeze[],
+  now: string,
+  changes: (env: string, service: string) => readonly ChangeKind[],
+  services: readonly string[],
+): Finding[] {
   const findings: Finding[] = [];
   for (const freeze of freezes.filter((f) => !f.until || f.until > now)) {
     for (const service of freeze.service ? [freeze.service] : services) {
@@ -42,7 +47,12 @@ function stepKinds(plan: Plan, step: Step): ChangeKind[] {
  * plan they cover, and a running release pauses before a batch they cover.
  */
 export function frozenSteps(plan: Plan, freezes: readonly Freeze[], now: string, fromBatch = 1): Finding[] {
-  const kinds = new Map(plan.batches.filter((b) => b.index >= fromBatch).flatMap((b) => b.steps).map((s) => [s.service, stepKinds(plan, s)]));
+  const kinds = new Map(
+    plan.batches
+      .filter((b) => b.index >= fromBatch)
+      .flatMap((b) => b.steps)
+      .map((s) => [s.service, stepKinds(plan, s)]),
+  );
   return frozenChanges(
     freezes.filter((f) => f.env === plan.env),
     now,

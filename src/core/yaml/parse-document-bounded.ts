@@ -1,4 +1,17 @@
-import { Composer, LineCounter, parseAllDocuments, parseDocument, Parser, YAMLParseError, type CST, type Document, type DocumentOptions, type EmptyStream, type ParseOptions, type SchemaOptions } from 'yaml';
+import {
+  Composer,
+  LineCounter,
+  parseAllDocuments,
+  parseDocument,
+  Parser,
+  YAMLParseError,
+  type CST,
+  type Document,
+  type DocumentOptions,
+  type EmptyStream,
+  type ParseOptions,
+  type SchemaOptions,
+} from 'yaml';
 import { MAX_NESTING, TOO_DEEP } from '../nesting.js';
 
 type Options = ParseOptions & DocumentOptions & SchemaOptions;

@@ -265,7 +265,8 @@ export class NodeIndex {
   get(path: string): NodeInfo | undefined {
     const node = this.find(path);
     if (node === undefined) return undefined;
-    const info: NodeInfo = this.positions[node * 4] !== 0 ? { key: this.position(node, 'key'), value: this.position(node, 'value') } : { value: this.position(node, 'value') };
+    const info: NodeInfo =
+      this.positions[node * 4] !== 0 ? { key: this.position(node, 'key'), value: this.position(node, 'value') } : { value: this.position(node, 'value') };
     const plain = this.plain(node);
     if (plain !== undefined) info.plain = plain;
     return info;

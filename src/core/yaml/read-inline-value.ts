@@ -260,6 +260,7 @@ export function nodeInfo(key: YamlPosition | undefined, value: YamlPosition, pla
  */
 export function setProperty(map: Record<string, unknown>, key: string, value: unknown): void {
   if (map[key] === undefined) map[key] = value;
-  else if (Object.hasOwn(map, key)) decline(); // a duplicate key: let `yaml` report it
+  else if (Object.hasOwn(map, key))
+    decline(); // a duplicate key: let `yaml` report it
   else Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
 }

@@ -21,8 +21,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   DUPLICATE_KEY: 'duplicate key: it is already set above in the same map',
   IMPOSSIBLE: 'YAML syntax error (IMPOSSIBLE)',
   KEY_OVER_1024_CHARS: 'a key must end with ":" within 1024 characters of its start',
-  MISSING_CHAR:
-    'YAML syntax error (MISSING_CHAR): a character is missing here, e.g. a closing quote or bracket, a ",", or a space after ":" or before "#"',
+  MISSING_CHAR: 'YAML syntax error (MISSING_CHAR): a character is missing here, e.g. a closing quote or bracket, a ",", or a space after ":" or before "#"',
   MULTILINE_IMPLICIT_KEY: 'a key must be on a single line: check the indentation, or quote a value that spans lines',
   MULTIPLE_ANCHORS: 'a node can have at most one anchor',
   MULTIPLE_DOCS: 'expected a single YAML document, found more than one',
@@ -49,7 +48,8 @@ export function yamlProblemMessage(error: YAMLError, text: string): string {
     STANDARD_TAG.lastIndex = error.pos[0];
     if (STANDARD_TAG.test(text)) return TAG_DOES_NOT_FIT;
   }
-  if (inFlowListWithEnv(error, text)) return `${MESSAGES[error.code]}: inside [ ] on one line, {env} starts a map — quote the path ('config/{env}.yaml') or write the list one item per line`;
+  if (inFlowListWithEnv(error, text))
+    return `${MESSAGES[error.code]}: inside [ ] on one line, {env} starts a map — quote the path ('config/{env}.yaml') or write the list one item per line`;
   return MESSAGES[error.code] ?? `YAML syntax error (${String(error.code).replace(/[^A-Z0-9_]/g, '')})`;
 }
 

@@ -38,10 +38,7 @@ function serviceFiles(service: DemoService, ports: DemoPorts): FileMap {
 
 /** A service's entry point: the shared server with its own query (`sql` replaces it). */
 export function serverJs(service: DemoService, change: { sql?: string; comment?: string } = {}): string {
-  const health =
-    service.role === 'lying-health'
-      ? "\n  // The process is up, so it is healthy. (It does not ask the database.)\n  health: 'static',"
-      : '';
+  const health = service.role === 'lying-health' ? "\n  // The process is up, so it is healthy. (It does not ask the database.)\n  health: 'static'," : '';
   const sql = change.sql ?? `select count(*) as ${service.table} from ${service.table}`;
   return `'use strict';
 const { serve } = require('../../libs/service');

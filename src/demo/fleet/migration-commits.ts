@@ -39,7 +39,12 @@ export function migrationCommits(ports: DemoPorts): StoryCommit[] {
       key: 'misc-fix',
       author: SAM,
       subject: 'search: misc fixes',
-      write: { [`services/${search.name}/server.js`]: serverJs(search, { comment: 'misc: count each term once', sql: `select count(distinct label) as ${search.table} from ${search.table}` }) },
+      write: {
+        [`services/${search.name}/server.js`]: serverJs(search, {
+          comment: 'misc: count each term once',
+          sql: `select count(distinct label) as ${search.table} from ${search.table}`,
+        }),
+      },
     },
     {
       key: 'lockfile',

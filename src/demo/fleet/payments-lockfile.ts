@@ -4,11 +4,7 @@
  * `supportsColor` is the version the lockfile resolves chalk's transitive `supports-color` to: a
  * regenerated lockfile moves it while chalk, the direct dependency, stays where it was.
  */
-export const PAYMENTS_PACKAGE_JSON = `${JSON.stringify(
-  { name: 'payments', version: '1.4.0', private: true, dependencies: { chalk: '^4.1.2' } },
-  null,
-  2,
-)}\n`;
+export const PAYMENTS_PACKAGE_JSON = `${JSON.stringify({ name: 'payments', version: '1.4.0', private: true, dependencies: { chalk: '^4.1.2' } }, null, 2)}\n`;
 
 export function paymentsLockfile(supportsColor: string): string {
   const lock = {

@@ -49,7 +49,9 @@ export async function actThree(ctx: DemoContext): Promise<string> {
   const record = JSON.parse(show.stdout) as ShowJson;
   const causes = record.findings.filter((f) => f.rule === 'check/lying-health' || f.rule === 'check/failed');
   if (record.release.status !== 'failed' || !causes.some((f) => f.rule === 'check/lying-health' && f.service === ledger)) {
-    throw new DemoError(`rolling out the corrected release: expected ${ledger}'s batch to fail as a lying health check, got ${record.release.status}: ${record.release.summary ?? ''}`);
+    throw new DemoError(
+      `rolling out the corrected release: expected ${ledger}'s batch to fail as a lying health check, got ${record.release.status}: ${record.release.summary ?? ''}`,
+    );
   }
   narrator.say(`The cause, as recorded with release ${releaseId}:`);
   narrator.lines(causes.map((f) => `  ${f.rule.padEnd(20)} ${f.service ?? ''}: ${f.message}`));

@@ -1,6 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { buildFleetContracts, compareFleetContracts, undefinedOperations, type ContractEdge, type ContractSources, type FleetContracts, type ParsedSpecs } from '../../core/contracts/index.js';
+import {
+  buildFleetContracts,
+  compareFleetContracts,
+  undefinedOperations,
+  type ContractEdge,
+  type ContractSources,
+  type FleetContracts,
+  type ParsedSpecs,
+} from '../../core/contracts/index.js';
 import { compareFindings, type Finding } from '../../core/finding.js';
 import { InputError } from '../../core/input-error.js';
 
@@ -41,18 +49,34 @@ const PARALLEL_BYTES = 4 * 1024 * 1024;
  * diffing is most of a large plan's time, and it is independent per provider. Edges come back in
  * one stable order either way.
  */
-export async function analyzeContracts(to: ContractSources, from: DeployedContracts[] | undefined, now: number, parsed: ParsedSpecs): Promise<ContractAnalysis> {
+export async function analyzeContracts(
+  to: ContractSources,
+  from: DeployedContracts[] | undefined,
+  now: number,
+  parsed: ParsedSpecs,
+): Promise<ContractAnalysis> {
   const all = [to, ...(from ?? []).map((d) => d.sources)];
   const bytes = all.reduce((sum, s) => sum + Object.values(s.files).reduce((n, f) => n + f.text.length, 0), 0);
   const threads = Math.min(availableParallelism(), 4);
-  const providers = [...new Set(all.flatMap((s) => s.roots).filter((r) => r.key[0] === 'http').map((r) => r.service))].sort();
+  const providers = [
+    ...new Set(
+      all
+        .flatMap((s) => s.roots)
+        .filter((r) => r.key[0] === 'http')
+        .map((r) => r.service),
+    ),
+  ].sort();
   let analysis: ContractAnalysis;
   if (!from || threads < 2 || bytes < PARALLEL_BYTES || providers.length < 2) {
     analysis = compareShare({ to, ...(from ? { from } : {}), now, providers, events: true }, parsed);
   } else {
     const shares = Array.from({ length: threads }, (_, i) => providers.filter((_, p) => p % threads === i));
     const results = await Promise.all(shares.map((mine, i) => inWorker(share(to, from, mine, i === 0, now))));
-    analysis = { edges: results.flatMap((r) => r.edges), toFindings: results.flatMap((r) => r.toFindings), fromFindings: results.flatMap((r) => r.fromFindings) };
+    analysis = {
+      edges: results.flatMap((r) => r.edges),
+      toFindings: results.flatMap((r) => r.toFindings),
+      fromFindings: results.flatMap((r) => r.fromFindings),
+    };
   }
   const key = (e: ContractEdge) => `${e.consumer}\u0000${e.provider}\u0000${e.kind}\u0000${e.event ?? ''}`;
   analysis.edges.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

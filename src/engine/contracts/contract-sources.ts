@@ -28,7 +28,16 @@ export async function readContractSources(git: Git, revision: FleetRevision): Pr
     const locate = (target: string, i: number) => manifest.locate(['services', service.name, 'contracts', 'consumes', target, 'operations', i]);
     consumes.push([service.name, consumptions(service.contracts?.consumes, locate)]);
   }
-  return { label: tree.label, services: [...manifest.services.keys()], roots, consumes, ...(await readFiles(tree, roots.map((r) => r.path))) };
+  return {
+    label: tree.label,
+    services: [...manifest.services.keys()],
+    roots,
+    consumes,
+    ...(await readFiles(
+      tree,
+      roots.map((r) => r.path),
+    )),
+  };
 }
 
 async function readFiles(tree: FileTree, roots: string[]): Promise<Pick<ContractSources, 'files' | 'unreadable'>> {
@@ -41,7 +50,8 @@ async function readFiles(tree: FileTree, roots: string[]): Promise<Pick<Contract
     const present = pending.filter((path) => nodes.get(path)?.kind === 'file');
     const { texts, notUtf8 } = await readTexts(tree, present);
     for (const [path, node] of nodes) if (node.kind === 'refused-link') unreadable[path] = { message: refusedLinkText(path, node) };
-    for (const [path, at] of notUtf8) unreadable[path] = { message: `${path} is not valid UTF-8 text`, location: { file: path, line: at.line, column: at.column } };
+    for (const [path, at] of notUtf8)
+      unreadable[path] = { message: `${path} is not valid UTF-8 text`, location: { file: path, line: at.line, column: at.column } };
     const next = new Set<string>();
     for (const path of present) {
       const text = texts.get(path);

@@ -52,20 +52,25 @@ function http(spec: Record<string, unknown>, address?: string, timeoutMs = 2000)
   return { kind: 'http', name: 'test', spec, timeoutMs, ...(address !== undefined ? { address } : {}) };
 }
 
-
 describe('http check: status', () => {
   test('passes on any 2xx by default, with GET on the path joined to the address', async () => {
     const { address, seen } = await serve((_, res) => text(res, 204, ''));
     const result = await runner.run(http({ path: '/health' }, `${address}/`));
     assert.deepEqual([result.ok, result.message], [true, `GET ${address}/health answered 204`]);
-    assert.deepEqual(seen.map((s) => [s.method, s.url]), [['GET', '/health']]);
+    assert.deepEqual(
+      seen.map((s) => [s.method, s.url]),
+      [['GET', '/health']],
+    );
   });
 
   test('keeps a path prefix of the address and adds the missing slash', async () => {
     const { address, seen } = await serve((_, res) => text(res, 200, 'ok'));
     const result = await runner.run(http({ path: 'health?verbose=1' }, `${address}/api`));
     assert.equal(result.ok, true);
-    assert.deepEqual(seen.map((s) => s.url), ['/api/health?verbose=1']);
+    assert.deepEqual(
+      seen.map((s) => s.url),
+      ['/api/health?verbose=1'],
+    );
   });
 
   test('fails on a 500 by default and says what came back', async () => {
@@ -100,7 +105,10 @@ describe('http check: status', () => {
     const followed = await runner.run(http({ path: '/old' }, address));
     assert.deepEqual([followed.ok, followed.message], [false, `GET ${address}/old answered 302, expected 2xx; body: (empty)`]);
     assert.equal((await runner.run(http({ path: '/old', expect: { status: 302 } }, address))).ok, true);
-    assert.deepEqual(seen.map((s) => s.url), ['/old', '/old']);
+    assert.deepEqual(
+      seen.map((s) => s.url),
+      ['/old', '/old'],
+    );
   });
 });
 
@@ -180,7 +188,13 @@ describe('http check: body assertions', () => {
   test('fails JSON assertions on a body nested deeper than tranche reads', async () => {
     const { address } = await serve((_, res) => text(res, 200, `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`));
     const result = await runner.run(http({ path: '/', expect: { json: { '$.a': { equals: [] } } } }, address));
-    assert.deepEqual([result.ok, result.message], [false, `GET ${address}/ answered 200, but the body is JSON nested more than 256 levels deep (maps and lists inside one another), more than a check reads`]);
+    assert.deepEqual(
+      [result.ok, result.message],
+      [
+        false,
+        `GET ${address}/ answered 200, but the body is JSON nested more than 256 levels deep (maps and lists inside one another), more than a check reads`,
+      ],
+    );
   });
 
   test('fails JSON assertions on a body that is not JSON, quoting it', async () => {
@@ -191,7 +205,7 @@ describe('http check: body assertions', () => {
 
   test('rejects a JSON path it cannot read, an invalid regular expression and an empty assertion', async () => {
     const { address } = await serve((_, res) => json(res, 200, { a: 'x' }));
-    const result = await runner.run(http({ path: '/', expect: { json: { 'a.b': { exists: true }, '$.a': { matches: '(' }, '$': {} } } }, address));
+    const result = await runner.run(http({ path: '/', expect: { json: { 'a.b': { exists: true }, '$.a': { matches: '(' }, $: {} } } }, address));
     assert.equal(result.ok, false);
     assert.equal(
       result.message,
@@ -205,7 +219,9 @@ describe('http check: a regular expression is bounded in time', () => {
   test('a match that backtracks without end fails the check, naming the path, the pattern and the bound', async () => {
     const value = `${'a'.repeat(50_000)}b`;
     const { address } = await serve((_, res) => json(res, 200, { version: value, ok: 'v2.1' }));
-    const result = await runner.run(http({ path: '/', expect: { json: { '$.version': { matches: '(a+)+$' }, '$.ok': { matches: '^v2\\.' } } } }, address, 10_000));
+    const result = await runner.run(
+      http({ path: '/', expect: { json: { '$.version': { matches: '(a+)+$' }, '$.ok': { matches: '^v2\\.' } } } }, address, 10_000),
+    );
     assert.equal(result.ok, false);
     assert.equal(
       result.message,
@@ -227,7 +243,10 @@ describe('http check: the request', () => {
   test('sends the method, the headers and an object body as JSON with its content type', async () => {
     const { address, seen } = await serve((_, res) => json(res, 201, { id: 'o-9' }));
     const result = await runner.run(
-      http({ method: 'post', path: '/orders', headers: { authorization: 'Bearer t0ken-abc', 'x-request-id': 'check-1' }, body: { sku: 'demo-1', qty: 1 } }, address),
+      http(
+        { method: 'post', path: '/orders', headers: { authorization: 'Bearer t0ken-abc', 'x-request-id': 'check-1' }, body: { sku: 'demo-1', qty: 1 } },
+        address,
+      ),
     );
     assert.equal(result.ok, true, result.message);
     assert.equal(seen.length, 1);
@@ -242,14 +261,20 @@ describe('http check: the request', () => {
   test('sends a string body as written and keeps a content type given in the headers', async () => {
     const { address, seen } = await serve((_, res) => text(res, 200, ''));
     await runner.run(http({ method: 'PUT', path: '/raw', headers: { 'Content-Type': 'text/csv' }, body: 'a,b\n1,2\n' }, address));
-    assert.deepEqual(seen.map((s) => [s.method, s.headers['content-type'], s.body]), [['PUT', 'text/csv', 'a,b\n1,2\n']]);
+    assert.deepEqual(
+      seen.map((s) => [s.method, s.headers['content-type'], s.body]),
+      [['PUT', 'text/csv', 'a,b\n1,2\n']],
+    );
   });
 
   test('requests an absolute url without needing the service address', async () => {
     const { address, seen } = await serve((_, res) => text(res, 200, 'pong'));
     const result = await runner.run(http({ url: `${address}/deps/payments` }));
     assert.deepEqual([result.ok, result.message], [true, `GET ${address}/deps/payments answered 200`]);
-    assert.deepEqual(seen.map((s) => s.url), ['/deps/payments']);
+    assert.deepEqual(
+      seen.map((s) => s.url),
+      ['/deps/payments'],
+    );
   });
 
   test('never shows a header value, even when the server echoes it back', async () => {
@@ -258,7 +283,10 @@ describe('http check: the request', () => {
     const status = await runner.run(check);
     assert.equal(status.ok, false);
     assert.equal(status.message, `GET ${address}/me answered 401, expected 2xx; body: "{\\"rejected\\":\\"[header value]\\"}"`);
-    const assertion = await runner.run({ ...check, spec: { ...(check.spec as object), expect: { status: 401, json: { '$.rejected': { equals: 'nobody' } } } } });
+    const assertion = await runner.run({
+      ...check,
+      spec: { ...(check.spec as object), expect: { status: 401, json: { '$.rejected': { equals: 'nobody' } } } },
+    });
     assert.equal(assertion.message, `GET ${address}/me answered 401, but $.rejected: expected "nobody", got "[header value]"`);
   });
 
@@ -328,7 +356,10 @@ describe('http check: body size', () => {
   test('a body over 1 MiB fails the check, unread, whether its length is declared or streamed without end', async () => {
     const declared = await serve((_, res) => text(res, 200, big));
     const result = await runner.run(http({ path: '/big' }, declared.address));
-    assert.deepEqual([result.ok, result.message], [false, `GET ${declared.address}/big answered 200 with a body over 1048576 bytes, more than the check reads (http.max_body)`]);
+    assert.deepEqual(
+      [result.ok, result.message],
+      [false, `GET ${declared.address}/big answered 200 with a body over 1048576 bytes, more than the check reads (http.max_body)`],
+    );
 
     const endless = await serve((_, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -340,7 +371,10 @@ describe('http check: body size', () => {
       write();
     });
     const streamed = await runner.run(http({ path: '/endless' }, endless.address, 10_000));
-    assert.deepEqual([streamed.ok, streamed.message], [false, `GET ${endless.address}/endless answered 200 with a body over 1048576 bytes, more than the check reads (http.max_body)`]);
+    assert.deepEqual(
+      [streamed.ok, streamed.message],
+      [false, `GET ${endless.address}/endless answered 200 with a body over 1048576 bytes, more than the check reads (http.max_body)`],
+    );
     assert.ok(streamed.durationMs < 5000, `it stopped reading at the limit, not at the timeout: ${streamed.durationMs} ms`);
   });
 

@@ -16,7 +16,6 @@ after(() => {
   servers.forEach((s) => s.close());
 });
 
-
 describe('postgres check', () => {
   test('passes when the query runs, and gives the row count', async () => {
     const result = await runner.run(postgres({ host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', query: 'select 1' }));
@@ -65,7 +64,12 @@ describe('postgres check', () => {
     const { port } = silent.address() as AddressInfo;
     const result = await runner.run(postgres({ host: '127.0.0.1', port, database: 'test' }, 300));
     assert.equal(result.ok, false);
-    assert.match(result.message, new RegExp(`^(no answer from 127\\.0\\.0\\.1:${port}/test as postgres within 300ms|could not connect to 127\\.0\\.0\\.1:${port}/test as postgres: .*timeout.*)$`));
+    assert.match(
+      result.message,
+      new RegExp(
+        `^(no answer from 127\\.0\\.0\\.1:${port}/test as postgres within 300ms|could not connect to 127\\.0\\.0\\.1:${port}/test as postgres: .*timeout.*)$`,
+      ),
+    );
     assert.ok(result.durationMs < 1500, `durationMs ${result.durationMs}`);
   });
 });

@@ -14,7 +14,6 @@ const redis = (spec: Record<string, unknown>, timeoutMs = 2000): RunnableCheck =
 const servers: Server[] = [];
 after(() => servers.forEach((s) => s.close()));
 
-
 describe('redis check', () => {
   test('passes when Redis answers PONG, by host and port', async () => {
     const result = await runner.run(redis({ host: '127.0.0.1', port: 6379 }));

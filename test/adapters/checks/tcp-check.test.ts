@@ -19,7 +19,6 @@ async function listen(): Promise<{ port: number; connections: () => number }> {
   return { port: (server.address() as AddressInfo).port, connections: () => count };
 }
 
-
 describe('tcp check', () => {
   test('passes when a connection opens, and closes it', async () => {
     const { port, connections } = await listen();

@@ -113,7 +113,13 @@ export class TinyFleet {
     return { commit, contentId: this.repo.git('rev-parse', `${commit}:services/web`), configHash: hashConfig(config) };
   }
 
-  request(env: string, service: Service, target: ServiceVersion, config: Record<string, string>, more: Partial<DeployRequest> = {}): DeployRequest & { lines: string[] } {
+  request(
+    env: string,
+    service: Service,
+    target: ServiceVersion,
+    config: Record<string, string>,
+    more: Partial<DeployRequest> = {},
+  ): DeployRequest & { lines: string[] } {
     const lines: string[] = [];
     return { env, service, action: 'deploy', target, config, fleetRoot: this.root, log: (line) => lines.push(line), lines, ...more };
   }
@@ -334,9 +340,15 @@ export function driverContract(name: string, setup: () => DriverUnderTest): void
         const dying = fleet.service(sut.exitsLater!, 'dying');
         const config = await fleet.config();
         await driver.deploy(fleet.request('l2', dying, fleet.version(1, config), config));
-        const seen = await until(() => driver.liveness('l2', dying, fleet.root), (l) => l.state === 'exited');
+        const seen = await until(
+          () => driver.liveness('l2', dying, fleet.root),
+          (l) => l.state === 'exited',
+        );
         assert.ok(seen.state === 'exited');
-        assert.deepEqual({ code: seen.code, signal: seen.signal, lastLines: seen.lastLines }, { code: 3, signal: undefined, lastLines: ['up', 'fatal: lost the ledger'] });
+        assert.deepEqual(
+          { code: seen.code, signal: seen.signal, lastLines: seen.lastLines },
+          { code: 3, signal: undefined, lastLines: ['up', 'fatal: lost the ledger'] },
+        );
         assert.equal(typeof seen.pid, 'number');
       });
 
@@ -346,9 +358,17 @@ export function driverContract(name: string, setup: () => DriverUnderTest): void
         await new Promise<void>((resolve) => holder.listen(Number(config.PORT), '127.0.0.1', resolve));
         try {
           const address = `http://127.0.0.1:${config.PORT}`;
-          const error = await assertDriverError(driver.deploy(fleet.request('l3', web, fleet.version(1, config), config, { address })), 'web', 'l3', new RegExp(`port ${config.PORT} of web is held by another process: pid ${process.pid}\\b`));
+          const error = await assertDriverError(
+            driver.deploy(fleet.request('l3', web, fleet.version(1, config), config, { address })),
+            'web',
+            'l3',
+            new RegExp(`port ${config.PORT} of web is held by another process: pid ${process.pid}\\b`),
+          );
           assert.ok(error instanceof ServiceDownError);
-          assert.deepEqual({ ...error.down, holderName: undefined }, { state: 'port-in-use', port: Number(config.PORT), holder: process.pid, holderName: undefined });
+          assert.deepEqual(
+            { ...error.down, holderName: undefined },
+            { state: 'port-in-use', port: Number(config.PORT), holder: process.pid, holderName: undefined },
+          );
           assert.notEqual((await driver.inspect('l3', web, fleet.root))?.running, true);
         } finally {
           await new Promise((resolve) => holder.close(resolve));

@@ -34,7 +34,10 @@ export function driverPromises(name: string, setup: () => PromisesUnderTest): vo
     test('inspect tells what a deploy left running: its commit and config', async () => {
       const target = await deploy('p1', 1);
       const seen = await driver.inspect('p1', service, fleetRoot);
-      assert.deepEqual({ running: seen?.running, commit: seen?.commit, configHash: seen?.configHash }, { running: true, commit: target.commit, configHash: target.configHash });
+      assert.deepEqual(
+        { running: seen?.running, commit: seen?.commit, configHash: seen?.configHash },
+        { running: true, commit: target.commit, configHash: target.configHash },
+      );
     });
 
     test('asking again for what already runs is safe, and it still runs', async () => {

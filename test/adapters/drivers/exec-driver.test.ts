@@ -90,7 +90,7 @@ driverContract('exec', () => ({
   deploys: { exec: { deploy: ['node', 'deploy.mjs'], stop: ['node', 'stop.mjs'] } },
   fails: { exec: { deploy: ['sh', 'fail.sh'] } },
   keepsProcessOnRedeploy: false,
-  livenessUnknown: 'the exec driver runs a command: which process serves the service is that command\'s business',
+  livenessUnknown: "the exec driver runs a command: which process serves the service is that command's business",
 }));
 
 interface Report {
@@ -123,8 +123,16 @@ describe('ExecDriver', () => {
     const report = fleet.scratchPath('vars.json');
     const web = fleet.service({ exec: { deploy: probe(report) } });
     const config = {
-      PLAIN: 'x', SPACES: '  padded  ', QUOTES: `it's "quoted"`, HASH: 'a #not a comment', MULTILINE: 'one\ntwo',
-      BACKSLASH: 'C:\\new\\table', DOLLAR: '$HOME ${PATH}', EMPTY: '', CR: 'a\rb', UNICODE: 'héllo ✓',
+      PLAIN: 'x',
+      SPACES: '  padded  ',
+      QUOTES: `it's "quoted"`,
+      HASH: 'a #not a comment',
+      MULTILINE: 'one\ntwo',
+      BACKSLASH: 'C:\\new\\table',
+      DOLLAR: '$HOME ${PATH}',
+      EMPTY: '',
+      CR: 'a\rb',
+      UNICODE: 'héllo ✓',
     };
     process.env.TRANCHE_TEST_OPERATOR = 'operator value';
     const request = fleet.request('vars', web, fleet.version(1, config), config);
@@ -150,7 +158,9 @@ describe('ExecDriver', () => {
     const script = fleet.scratchPath('config.sh');
     writeFileSync(script, sh!.content);
     const keys = Object.keys(config);
-    const sourced = execFileSync('bash', ['-c', `. "$1" && ${keys.map((k) => `printf '%s\\0' "$${k}"`).join('; ')}`, 'bash', script], { encoding: 'utf8' }).split('\0');
+    const sourced = execFileSync('bash', ['-c', `. "$1" && ${keys.map((k) => `printf '%s\\0' "$${k}"`).join('; ')}`, 'bash', script], {
+      encoding: 'utf8',
+    }).split('\0');
     assert.deepEqual(Object.fromEntries(keys.map((k, i) => [k, sourced[i]])), config);
     for (const name of ['TRANCHE_CONFIG_SH', 'TRANCHE_CONFIG_JSON']) assert.equal(existsSync(got.vars[name]!), false);
     assert.equal(existsSync(file), false);
@@ -182,7 +192,7 @@ describe('ExecDriver', () => {
     assert.equal((await driver.inspect('fails', failing, fleet.root))?.commit, fleet.v1);
   });
 
-  test('the command\'s lines are cleared of the secrets, in any form, before a long one is cut or a failure quotes them', async () => {
+  test("the command's lines are cleared of the secrets, in any form, before a long one is cut or a failure quotes them", async () => {
     const secret = 'p@ss:w/rd+"ü-0123456789';
     const script = `const v = ${JSON.stringify(secret)};
 console.log('x'.repeat(490) + v + ' tail');
@@ -214,7 +224,7 @@ process.exit(1);
     try {
       for (let i = 0; !pids.length; i++) {
         assert.ok(i < 200, 'the script started');
-        if (existsSync(pidsFile)) pids = (JSON.parse(readFileSync(pidsFile, 'utf8') || '[]') as number[]);
+        if (existsSync(pidsFile)) pids = JSON.parse(readFileSync(pidsFile, 'utf8') || '[]') as number[];
         await sleep(25);
       }
       others.push(...pids);
@@ -230,14 +240,24 @@ process.exit(1);
     const report = fleet.scratchPath('never.json');
     const web = fleet.service({ exec: { deploy: probe(report) } });
     const value = `s3cr3t'"\`\n#`;
-    const error = await assertDriverError(driver.deploy(fleet.request('unwritable', web, fleet.version(1, { BAD: value }), { BAD: value })), 'web', 'unwritable', /BAD/);
+    const error = await assertDriverError(
+      driver.deploy(fleet.request('unwritable', web, fleet.version(1, { BAD: value }), { BAD: value })),
+      'web',
+      'unwritable',
+      /BAD/,
+    );
     assert.ok(!error.message.includes('s3cr3t'));
     assert.equal(existsSync(report), false);
   });
 
   test('stop runs exec.stop with the TRANCHE_* variables of what was deployed, no config, and forgets the deploy', async () => {
     const report = fleet.scratchPath('stop.json');
-    const recordVars = ['node', '-e', "const vars = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('TRANCHE_'))); require('fs').writeFileSync(process.argv[1], JSON.stringify({ vars, cwd: process.cwd() }))", report];
+    const recordVars = [
+      'node',
+      '-e',
+      "const vars = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('TRANCHE_'))); require('fs').writeFileSync(process.argv[1], JSON.stringify({ vars, cwd: process.cwd() }))",
+      report,
+    ];
     const web = fleet.service({ exec: { deploy: probe(fleet.scratchPath('deployed.json')), stop: recordVars } });
     await driver.deploy(fleet.request('s1', web, fleet.version(1, {}), {}));
     await driver.stop('s1', web, fleet.root);

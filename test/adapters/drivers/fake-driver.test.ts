@@ -6,7 +6,15 @@ import { FakeDriver } from '../../support/fakes/fake-driver.js';
 import { ManualClock } from '../../support/fakes/manual-clock.js';
 import { driverPromises } from './driver-promises.js';
 
-const service = (name = 'web'): Service => ({ name, path: `services/${name}`, watch: [], depends_on: [], uses: [], address: new Map(), config: { schema: new Map(), sources: [], env: new Map() } });
+const service = (name = 'web'): Service => ({
+  name,
+  path: `services/${name}`,
+  watch: [],
+  depends_on: [],
+  uses: [],
+  address: new Map(),
+  config: { schema: new Map(), sources: [], env: new Map() },
+});
 const version = (which: 1 | 2) => ({ commit: String(which).repeat(40), contentId: `tree-${which}`, configHash: `hash-${which}` });
 
 driverPromises('FakeDriver', () => ({
@@ -17,7 +25,16 @@ driverPromises('FakeDriver', () => ({
   dispose: () => undefined,
 }));
 
-const request = (which: 1 | 2, more: Partial<DeployRequest> = {}): DeployRequest => ({ env: 'prod', service: service(), action: 'deploy', target: version(which), config: {}, fleetRoot: '/fleet', log: () => undefined, ...more });
+const request = (which: 1 | 2, more: Partial<DeployRequest> = {}): DeployRequest => ({
+  env: 'prod',
+  service: service(),
+  action: 'deploy',
+  target: version(which),
+  config: {},
+  fleetRoot: '/fleet',
+  log: () => undefined,
+  ...more,
+});
 
 describe('FakeDriver scripts', () => {
   test('records every call in order, and keeps what runs on a repeated deploy', async () => {
@@ -27,7 +44,10 @@ describe('FakeDriver scripts', () => {
     await driver.deploy(request(1));
     await driver.liveness('prod', service(), '/fleet');
     assert.equal((await driver.inspect('prod', service()))?.pid, pid);
-    assert.deepEqual(driver.calls.map((c) => c.op), ['deploy', 'inspect', 'deploy', 'liveness', 'inspect']);
+    assert.deepEqual(
+      driver.calls.map((c) => c.op),
+      ['deploy', 'inspect', 'deploy', 'liveness', 'inspect'],
+    );
   });
 
   test('a deploy scripted to fail throws a DriverError, or a ServiceDownError for a process that exits at once', async () => {
@@ -57,6 +77,9 @@ describe('FakeDriver scripts', () => {
     await deploying;
     assert.equal((await driver.inspect('prod', service()))?.commit, version(1).commit);
     driver.script('web', { kind: 'port-held', holder: 77 });
-    await assert.rejects(driver.deploy(request(2, { address: 'http://127.0.0.1:7002' })), (e: unknown) => e instanceof ServiceDownError && e.down.state === 'port-in-use' && e.down.holder === 77);
+    await assert.rejects(
+      driver.deploy(request(2, { address: 'http://127.0.0.1:7002' })),
+      (e: unknown) => e instanceof ServiceDownError && e.down.state === 'port-in-use' && e.down.holder === 77,
+    );
   });
 });

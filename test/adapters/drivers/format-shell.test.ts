@@ -21,14 +21,49 @@ function sourced(shell: 'sh' | 'bash', text: string, keys: string[]): Record<str
   return Object.fromEntries(keys.map((key, i) => [key, values[i]!]));
 }
 
-const HOSTILE = ["'", '"', '`', '$', '(', ')', '{', '}', '\\', '\n', '\r', '\t', ' ', ';', '&', '|', '#', '!', '*', '~', 'a', 'é', '✓', "'\\''", '$(touch pwned)', '`touch pwned`', '${HOME}', '$0'];
+const HOSTILE = [
+  "'",
+  '"',
+  '`',
+  '$',
+  '(',
+  ')',
+  '{',
+  '}',
+  '\\',
+  '\n',
+  '\r',
+  '\t',
+  ' ',
+  ';',
+  '&',
+  '|',
+  '#',
+  '!',
+  '*',
+  '~',
+  'a',
+  'é',
+  '✓',
+  "'\\''",
+  '$(touch pwned)',
+  '`touch pwned`',
+  '${HOME}',
+  '$0',
+];
 
 describe('formatShell', () => {
   for (const shell of ['sh', 'bash'] as const) {
     test(`${shell} reads every value back exactly and runs nothing in it`, () => {
       fc.assert(
         fc.property(
-          fc.array(fc.oneof(fc.array(fc.constantFrom(...HOSTILE), { maxLength: 8 }).map((parts) => parts.join('')), fc.string({ unit: 'binary', maxLength: 12 }).map((s) => s.replaceAll('\0', ''))), { minLength: 1, maxLength: 12 }),
+          fc.array(
+            fc.oneof(
+              fc.array(fc.constantFrom(...HOSTILE), { maxLength: 8 }).map((parts) => parts.join('')),
+              fc.string({ unit: 'binary', maxLength: 12 }).map((s) => s.replaceAll('\0', '')),
+            ),
+            { minLength: 1, maxLength: 12 },
+          ),
           (values) => {
             const config = Object.fromEntries(values.map((value, i) => [`K${i}`, value]));
             assert.deepEqual(sourced(shell, formatShell(config), Object.keys(config)), config);
@@ -44,6 +79,9 @@ describe('formatShell', () => {
     const text = formatShell({ 'my.key': 'x', 'a-b': 'y', OK: 'z' });
     assert.match(text, /^# not shell names, so only in TRANCHE_CONFIG_FILE and TRANCHE_CONFIG_JSON: my\.key a-b$/m);
     assert.deepEqual(sourced('sh', text, ['OK']), { OK: 'z' });
-    assert.throws(() => formatShell({ TOKEN: 'a\0b' }), (error) => error instanceof UnwritableValueError && error.key === 'TOKEN' && !error.message.includes('a\0b'));
+    assert.throws(
+      () => formatShell({ TOKEN: 'a\0b' }),
+      (error) => error instanceof UnwritableValueError && error.key === 'TOKEN' && !error.message.includes('a\0b'),
+    );
   });
 });

@@ -118,49 +118,63 @@ function ownSocketInodes(): Set<string> {
 }
 
 // /proc is Linux's; elsewhere portListeners tells nothing (undefined), which the local driver takes as "alive is all it knows".
-if (process.platform === 'linux') describe('portListeners, on real sockets', () => {
-  test('finds the listening sockets of this process, IPv4 and IPv6, each by its own inode', async (t) => {
-    const v4 = await listen(t, '127.0.0.1');
-    const v6 = await listen(t, '::1');
-    const sockets = (await listeningSockets())!;
-    const own = ownSocketInodes();
-    const mine = sockets.filter((s) => own.has(s.inode)).map((s) => [s.ip, s.port]);
-    assert.deepEqual(mine.filter(([, port]) => port === v4.port || port === v6.port).sort(), [[V4_LOOPBACK, v4.port], [V6_LOOPBACK, v6.port]].sort());
-  });
-
-  test('the service holding its port is ours; another pid holding it is named', async (t) => {
-    const { port } = await listen(t, '127.0.0.1');
-    const where = servicePort(`http://127.0.0.1:${port}`)!;
-    assert.deepEqual(await portListeners(where, process.pid), { listening: true, ours: true });
-    const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
-    t.after(() => killPid(stranger.pid!));
-    const seen = await portListeners(where, stranger.pid!);
-    assert.deepEqual({ ...seen, foreign: { pid: seen?.foreign?.pid } }, { listening: true, ours: false, foreign: { pid: process.pid } });
-    assert.equal(typeof seen?.foreign?.name, 'string');
-  });
-
-  test('a port nobody listens on: not listening; a listener on another loopback address of that port does not count', async (t) => {
-    const { port } = await listen(t, '127.0.0.2');
-    assert.deepEqual(await portListeners(servicePort(`http://127.0.0.1:${port}`)!, process.pid), { listening: false, ours: false });
-    assert.deepEqual(await portListeners(servicePort(`http://127.0.0.2:${port}`)!, process.pid), { listening: true, ours: true });
-  });
-
-  test('a process started by the service (its child, in its process group) holding the port is the service', async (t) => {
-    const port = await freePort();
-    // A launcher that starts the listener and waits for it, as `npm start` does.
-    const listener = `require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('up'))`;
-    const launcher = spawn(process.execPath, ['-e', `require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(listener)}], { stdio: 'inherit' })`], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      detached: true,
+if (process.platform === 'linux')
+  describe('portListeners, on real sockets', () => {
+    test('finds the listening sockets of this process, IPv4 and IPv6, each by its own inode', async (t) => {
+      const v4 = await listen(t, '127.0.0.1');
+      const v6 = await listen(t, '::1');
+      const sockets = (await listeningSockets())!;
+      const own = ownSocketInodes();
+      const mine = sockets.filter((s) => own.has(s.inode)).map((s) => [s.ip, s.port]);
+      assert.deepEqual(
+        mine.filter(([, port]) => port === v4.port || port === v6.port).sort(),
+        [
+          [V4_LOOPBACK, v4.port],
+          [V6_LOOPBACK, v6.port],
+        ].sort(),
+      );
     });
-    t.after(() => killPid(launcher.pid!));
-    await new Promise((resolve) => launcher.stdout.once('data', resolve));
-    const where = servicePort(`http://127.0.0.1:${port}`)!;
-    assert.deepEqual(await portListeners(where, launcher.pid!), { listening: true, ours: true });
-    const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
-    t.after(() => killPid(stranger.pid!));
-    const other = await portListeners(where, stranger.pid!);
-    assert.equal(other?.ours, false, 'to another process it is foreign');
-    assert.ok(other?.foreign?.pid !== undefined && other.foreign.pid !== launcher.pid, 'the holder named is the listener itself: the launcher holds no socket');
+
+    test('the service holding its port is ours; another pid holding it is named', async (t) => {
+      const { port } = await listen(t, '127.0.0.1');
+      const where = servicePort(`http://127.0.0.1:${port}`)!;
+      assert.deepEqual(await portListeners(where, process.pid), { listening: true, ours: true });
+      const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
+      t.after(() => killPid(stranger.pid!));
+      const seen = await portListeners(where, stranger.pid!);
+      assert.deepEqual({ ...seen, foreign: { pid: seen?.foreign?.pid } }, { listening: true, ours: false, foreign: { pid: process.pid } });
+      assert.equal(typeof seen?.foreign?.name, 'string');
+    });
+
+    test('a port nobody listens on: not listening; a listener on another loopback address of that port does not count', async (t) => {
+      const { port } = await listen(t, '127.0.0.2');
+      assert.deepEqual(await portListeners(servicePort(`http://127.0.0.1:${port}`)!, process.pid), { listening: false, ours: false });
+      assert.deepEqual(await portListeners(servicePort(`http://127.0.0.2:${port}`)!, process.pid), { listening: true, ours: true });
+    });
+
+    test('a process started by the service (its child, in its process group) holding the port is the service', async (t) => {
+      const port = await freePort();
+      // A launcher that starts the listener and waits for it, as `npm start` does.
+      const listener = `require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('up'))`;
+      const launcher = spawn(
+        process.execPath,
+        ['-e', `require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(listener)}], { stdio: 'inherit' })`],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+          detached: true,
+        },
+      );
+      t.after(() => killPid(launcher.pid!));
+      await new Promise((resolve) => launcher.stdout.once('data', resolve));
+      const where = servicePort(`http://127.0.0.1:${port}`)!;
+      assert.deepEqual(await portListeners(where, launcher.pid!), { listening: true, ours: true });
+      const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
+      t.after(() => killPid(stranger.pid!));
+      const other = await portListeners(where, stranger.pid!);
+      assert.equal(other?.ours, false, 'to another process it is foreign');
+      assert.ok(
+        other?.foreign?.pid !== undefined && other.foreign.pid !== launcher.pid,
+        'the holder named is the listener itself: the launcher holds no socket',
+      );
+    });
   });
-});

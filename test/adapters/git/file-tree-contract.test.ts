@@ -69,20 +69,24 @@ for (const mode of ['working tree', 'commit'] as const) {
       assert.equal(node?.kind, 'file');
       assert.equal((node as TreeNode & { kind: 'file' }).real, 'shared/base.yaml');
       assert.equal(await textOf(tree, 'svc/base.yaml'), 'A: 1\n');
-      if (mode === 'commit') assert.equal((node as { id?: string }).id, (await nodeOf(tree, 'shared/base.yaml') as { id?: string }).id, 'the target\'s content id: parsed once');
+      if (mode === 'commit')
+        assert.equal((node as { id?: string }).id, ((await nodeOf(tree, 'shared/base.yaml')) as { id?: string }).id, "the target's content id: parsed once");
     });
 
     test('a link to a directory inside is followed for the paths below it, and listed below the name asked', async () => {
-      const { tree } = treeOf(mode, { files: { 'shared/conf/dev.env': 'A=1\n', 'shared/conf/sub/prod.env': 'A=2\n' }, links: { 'svc/conf': '../shared/conf' } });
+      const { tree } = treeOf(mode, {
+        files: { 'shared/conf/dev.env': 'A=1\n', 'shared/conf/sub/prod.env': 'A=2\n' },
+        links: { 'svc/conf': '../shared/conf' },
+      });
       assert.equal((await nodeOf(tree, 'svc/conf'))?.kind, 'dir');
-      assert.equal((await nodeOf(tree, 'svc/conf') as { real?: string }).real, 'shared/conf');
+      assert.equal(((await nodeOf(tree, 'svc/conf')) as { real?: string }).real, 'shared/conf');
       assert.equal(await textOf(tree, 'svc/conf/sub/prod.env'), 'A=2\n');
       assert.deepEqual(await tree.list('svc/conf'), ['svc/conf/dev.env', 'svc/conf/sub/prod.env']);
     });
 
     test('a chain of links inside is followed to its end', async () => {
       const { tree } = treeOf(mode, { files: { 'shared/x.env': 'X=1\n' }, links: { 'a.env': 'b.env', 'b.env': 'shared/x.env' } });
-      assert.equal((await nodeOf(tree, 'a.env') as { real?: string }).real, 'shared/x.env');
+      assert.equal(((await nodeOf(tree, 'a.env')) as { real?: string }).real, 'shared/x.env');
       assert.equal(await textOf(tree, 'a.env'), 'X=1\n');
     });
 
@@ -92,13 +96,18 @@ for (const mode of ['working tree', 'commit'] as const) {
         links: { 'svc/abs.env': join(outside, 'secret.env'), 'svc/up.env': `../${'../'.repeat(12)}${outside.slice(1)}/secret.env` },
       });
       assert.deepEqual(await nodeOf(tree, 'svc/abs.env'), { kind: 'refused-link', link: 'svc/abs.env', target: join(outside, 'secret.env'), why: 'outside' });
-      assert.deepEqual(await nodeOf(tree, 'svc/up.env'), { kind: 'refused-link', link: 'svc/up.env', target: `../${'../'.repeat(12)}${outside.slice(1)}/secret.env`, why: 'outside' });
+      assert.deepEqual(await nodeOf(tree, 'svc/up.env'), {
+        kind: 'refused-link',
+        link: 'svc/up.env',
+        target: `../${'../'.repeat(12)}${outside.slice(1)}/secret.env`,
+        why: 'outside',
+      });
       const read = await tree.read(['svc/abs.env', 'svc/up.env']);
       assert.equal(read.size, 0);
     });
 
     test('a directory link out of the repository refuses every path below it, and lists nothing of it', async () => {
-      const { tree } = treeOf(mode, { files: { 'k8s/app.yaml': 'kind: x\n' }, links: { 'k8s/ext': join(outside, 'dir'), 'conf': outside } });
+      const { tree } = treeOf(mode, { files: { 'k8s/app.yaml': 'kind: x\n' }, links: { 'k8s/ext': join(outside, 'dir'), conf: outside } });
       assert.deepEqual(await nodeOf(tree, 'conf/secret.env'), { kind: 'refused-link', link: 'conf', target: outside, why: 'outside' });
       assert.equal((await tree.read(['conf/secret.env', 'k8s/ext/app.yaml'])).size, 0);
       assert.deepEqual(await tree.list('conf'), []);
@@ -119,7 +128,7 @@ for (const mode of ['working tree', 'commit'] as const) {
       assert.equal((node as { why: string }).why, 'loop');
     });
 
-    test('the fleet\'s directory is the boundary: a link from it into the rest of the repository is refused', async () => {
+    test("the fleet's directory is the boundary: a link from it into the rest of the repository is refused", async () => {
       const { tree } = treeOf(mode, { files: { 'lib/base.env': 'A=1\n', 'fleet/tranche.yaml': '' }, links: { 'fleet/base.env': '../lib/base.env' } }, 'fleet');
       assert.deepEqual(await nodeOf(tree, 'base.env'), { kind: 'refused-link', link: 'base.env', target: '../lib/base.env', why: 'outside' });
       assert.equal(await textOf(tree, 'base.env'), undefined);
@@ -144,8 +153,11 @@ describe('FileTree contract: the working tree only', () => {
   });
 
   test('whether a file is tracked is asked of the file a link leads to, with no git error for a path beyond a link', async () => {
-    const { tree } = treeOf('working tree', { files: { '.gitignore': 'secrets/\n', 'secrets/dev.env': 'S=1\n', 'shared/conf/a.env': 'A=1\n' }, links: { 'svc/secret.env': '../secrets/dev.env', 'svc/conf': '../shared/conf' } });
-    assert.equal((await nodeOf(tree, 'svc/secret.env') as { tracked: boolean }).tracked, false);
-    assert.equal((await nodeOf(tree, 'svc/conf/a.env') as { tracked: boolean }).tracked, true);
+    const { tree } = treeOf('working tree', {
+      files: { '.gitignore': 'secrets/\n', 'secrets/dev.env': 'S=1\n', 'shared/conf/a.env': 'A=1\n' },
+      links: { 'svc/secret.env': '../secrets/dev.env', 'svc/conf': '../shared/conf' },
+    });
+    assert.equal(((await nodeOf(tree, 'svc/secret.env')) as { tracked: boolean }).tracked, false);
+    assert.equal(((await nodeOf(tree, 'svc/conf/a.env')) as { tracked: boolean }).tracked, true);
   });
 });

@@ -59,7 +59,7 @@ describe('GitCli', () => {
   });
 
   test('reads an untracked, git-ignored file from disk at any revision, and says it is untracked', async () => {
-    const { repo, git } = setup({ '.gitignore': '*.env\n', 'keep': '' });
+    const { repo, git } = setup({ '.gitignore': '*.env\n', keep: '' });
     const commit = repo.commit();
     repo.write({ 'deploy/prod.env': 'TOKEN=x\n' });
     const tree = git.commitTree(commit, 'c');
@@ -87,7 +87,13 @@ describe('GitCli', () => {
   });
 
   test('lists the files below a directory at any depth, at a commit and in the working tree', async () => {
-    const { repo, git } = setup({ '.gitignore': '*.secret.yaml\n', 'k8s/base/app.yaml': 'a', 'k8s/prod/app.yaml': 'b', 'k8s/prod/old.yaml': 'c', 'k8sx/other.yaml': 'd' });
+    const { repo, git } = setup({
+      '.gitignore': '*.secret.yaml\n',
+      'k8s/base/app.yaml': 'a',
+      'k8s/prod/app.yaml': 'b',
+      'k8s/prod/old.yaml': 'c',
+      'k8sx/other.yaml': 'd',
+    });
     const commit = repo.commit();
     repo.write({ 'k8s/prod/db.secret.yaml': 'ignored, on disk', 'k8s/prod/new.yaml': 'not added yet' }).remove('k8s/prod/old.yaml');
     const atCommit = git.commitTree(commit, 'c');
@@ -108,7 +114,7 @@ describe('GitCli', () => {
     repo.write({ 'fleet/a.txt': 'two\n', 'fleet/secret.env': 'TOKEN=x\n', 'fleet/build/out.bin': 'big\n' }).commit();
     const git = new GitCli(join(repo.dir, 'fleet'), process.env);
     const dir = await git.commitTree(first, 'first').materialize();
-    assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'one\n', 'the commit\'s content, not the working tree\'s');
+    assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'one\n', "the commit's content, not the working tree's");
     assert.equal(readFileSync(join(dir, '..', 'lib', 'base.yaml'), 'utf8'), 'base\n', 'the whole repository: bases outside the fleet are there');
     assert.equal(readFileSync(join(dir, 'secret.env'), 'utf8'), 'TOKEN=x\n', 'a git-ignored file, as read sees it');
     assert.equal(existsSync(join(dir, 'build')), false, 'not an ignored directory');
@@ -200,10 +206,19 @@ describe('GitCli', () => {
     repo.write({ 'other/c.txt': 'edited while merging\n' });
     const merge = repo.commit('merge feature');
     const files = await git.changedFiles(base, merge);
-    assert.deepEqual(files.find((f) => f.path === 'svc/renamed.yaml'), { status: 'R', from: 'svc/a.yaml', path: 'svc/renamed.yaml' });
-    assert.equal(files.some((f) => f.path === 'svc/a.yaml'), false);
+    assert.deepEqual(
+      files.find((f) => f.path === 'svc/renamed.yaml'),
+      { status: 'R', from: 'svc/a.yaml', path: 'svc/renamed.yaml' },
+    );
+    assert.equal(
+      files.some((f) => f.path === 'svc/a.yaml'),
+      false,
+    );
     const commits = await git.commits(base, merge);
-    assert.deepEqual(commits.map((c) => c.subject), ['merge feature', 'main change', 'feature change', 'rename']);
+    assert.deepEqual(
+      commits.map((c) => c.subject),
+      ['merge feature', 'main change', 'feature change', 'rename'],
+    );
     assert.deepEqual(commits[0]!.files, ['other/c.txt']);
     // A merge that discards a side's change (-s ours) changed that file itself.
     repo.git('checkout', '-q', '-b', 'discarded');
@@ -230,7 +245,10 @@ describe('GitCli', () => {
     assert.equal((nodes.get('.') as { id: string }).id, repo.git('rev-parse', `${next}:fleet`));
     assert.equal((await texts(tree, ['svc/a.txt'])).get('svc/a.txt'), '2\n');
     assert.deepEqual(await git.changedFiles(base, next), [{ status: 'M', path: 'svc/a.txt' }]);
-    assert.deepEqual((await git.commits(base, next)).map((c) => c.files), [['svc/a.txt']]);
+    assert.deepEqual(
+      (await git.commits(base, next)).map((c) => c.files),
+      [['svc/a.txt']],
+    );
     repo.write({ 'fleet/svc/a.txt': '3\n', 'elsewhere/b.txt': '3\n', 'fleet/local.env': 'X=1\n' });
     assert.deepEqual(await git.uncommittedFiles(), ['svc/a.txt']);
     assert.deepEqual((await git.workingTree().lookup(['local.env'])).get('local.env'), { kind: 'file', tracked: false });

@@ -47,7 +47,7 @@ describe('ProcessRenderer', () => {
     assert.deepEqual(readdirSync(ownTmp), [], 'its own kustomization is removed');
   });
 
-  test('a command gets its arguments as they are (no shell) and the operator\'s PATH and HOME, not the rest of the environment', async () => {
+  test("a command gets its arguments as they are (no shell) and the operator's PATH and HOME, not the rest of the environment", async () => {
     const dir = fleetDir({ 'print.mjs': 'process.stdout.write(JSON.stringify({ args: process.argv.slice(2), env: Object.keys(process.env).sort() }));\n' });
     const renderer = new ProcessRenderer({ PATH: process.env.PATH, HOME: '/home/op', DB_PASSWORD: 'hunter2', HELM_CACHE_HOME: '/c' });
     const result = await renderer.render({ argv: [process.execPath, 'print.mjs', '$(whoami)', 'a; rm -rf /', '`id`'] }, dir);

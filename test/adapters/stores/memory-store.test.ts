@@ -20,7 +20,16 @@ storeContract(
 );
 
 const holder = (token: string) => ({ env: 'prod', token, user: 'alice', host: 'laptop', pid: 1 });
-const release = { id: 'r1', kind: 'release', env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'alice', host: 'laptop', pid: 1 }, startedAt: '2026-12-01T10:00:00.000Z', plan: emptyPlan() } as const;
+const release = {
+  id: 'r1',
+  kind: 'release',
+  env: 'prod',
+  status: 'running',
+  toCommit: 'b'.repeat(40),
+  by: { user: 'alice', host: 'laptop', pid: 1 },
+  startedAt: '2026-12-01T10:00:00.000Z',
+  plan: emptyPlan(),
+} as const;
 const entry = { releaseId: 'r1', at: '2026-12-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started' } as const;
 
 describe('MemoryStore beyond the contract', () => {
@@ -44,7 +53,10 @@ describe('MemoryStore beyond the contract', () => {
     const state = { env: 'prod', service: 's', commit: 'c', contentId: 't', configHash: 'h', config: {}, releaseId: 'r1', deployedAt: entry.at };
     await store.completeStep({ ...entry, service: 's', event: 'succeeded' }, 's', state, fence);
     const cut = await MemoryStore.replay(store.writes.slice(0, 3));
-    assert.deepEqual((await cut.journal('r1')).map((e) => e.event), ['started']);
+    assert.deepEqual(
+      (await cut.journal('r1')).map((e) => e.event),
+      ['started'],
+    );
     assert.deepEqual(await cut.deployed('prod'), new Map());
     const whole = await MemoryStore.replay(store.writes);
     assert.deepEqual(await whole.deployed('prod'), await store.deployed('prod'));

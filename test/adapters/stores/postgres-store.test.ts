@@ -49,7 +49,11 @@ storeContract(
     await store.close();
     await dropSchema(storeSchemas.get(store) ?? '');
   },
-  (store) => ({ moduleUrl: new globalThis.URL('../../../src/adapters/stores/postgres-store.js', import.meta.url).href, className: 'PostgresStore', args: [URL, { schema: storeSchemas.get(store) }] }),
+  (store) => ({
+    moduleUrl: new globalThis.URL('../../../src/adapters/stores/postgres-store.js', import.meta.url).href,
+    className: 'PostgresStore',
+    args: [URL, { schema: storeSchemas.get(store) }],
+  }),
 );
 
 describe('PostgresStore with several pools', () => {
@@ -82,7 +86,10 @@ describe('PostgresStore with several pools', () => {
       const append = (store: Store, n: number) =>
         store.appendJournal({ releaseId: 'r1', at: '2025-03-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started', detail: { n } }, fence);
       const seqs = await Promise.all(Array.from({ length: 40 }, (_, n) => append(n % 2 ? a : b, n)));
-      assert.deepEqual([...seqs].sort((x, y) => x - y), Array.from({ length: 40 }, (_, i) => i + 1));
+      assert.deepEqual(
+        [...seqs].sort((x, y) => x - y),
+        Array.from({ length: 40 }, (_, i) => i + 1),
+      );
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -105,7 +112,9 @@ describe('PostgresStore with several pools', () => {
         const writer = async (n: number) => {
           for (;;) {
             try {
-              accepted.push(await a.appendJournal({ releaseId: id, at: '2025-03-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started', detail: { n } }, fence));
+              accepted.push(
+                await a.appendJournal({ releaseId: id, at: '2025-03-01T10:00:00.000Z', batch: 1, kind: 'deploy', event: 'started', detail: { n } }, fence),
+              );
               firstWrite();
             } catch (error) {
               assert.ok(error instanceof LockLostError, String(error));
@@ -121,8 +130,16 @@ describe('PostgresStore with several pools', () => {
         };
         const [seen] = await Promise.all([breaker(), ...[0, 1, 2, 3].map(writer)]);
         assert.ok(accepted.length > 0);
-        assert.deepEqual([...accepted].sort((x, y) => x - y), seen, `round ${round}: a write was recorded after the break`);
-        assert.deepEqual((await b.journal(id)).map((e) => e.seq), seen, `round ${round}: the journal grew after the break`);
+        assert.deepEqual(
+          [...accepted].sort((x, y) => x - y),
+          seen,
+          `round ${round}: a write was recorded after the break`,
+        );
+        assert.deepEqual(
+          (await b.journal(id)).map((e) => e.seq),
+          seen,
+          `round ${round}: the journal grew after the break`,
+        );
       }
     } finally {
       await Promise.all([a.close(), b.close()]);
@@ -182,7 +199,10 @@ describe('openStore for Postgres', () => {
   test('says which server it cannot reach, without the password, and what to check', async () => {
     await assert.rejects(openStore('postgres://deploy:hunter2@127.0.0.1:1/test', '/'), (error: unknown) => {
       assert.ok(error instanceof StoreFaultError && error.opening);
-      assert.match(error.message, /^cannot reach the state store postgres:\/\/deploy:\*\*\*@127\.0\.0\.1:1\/test \(.*ECONNREFUSED.*\): check that the database server runs/);
+      assert.match(
+        error.message,
+        /^cannot reach the state store postgres:\/\/deploy:\*\*\*@127\.0\.0\.1:1\/test \(.*ECONNREFUSED.*\): check that the database server runs/,
+      );
       assert.doesNotMatch(error.message, /hunter2/);
       return true;
     });
@@ -191,8 +211,14 @@ describe('openStore for Postgres', () => {
 
 function release(id: string): Release {
   return {
-    id, kind: 'release', env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'alice', host: 'laptop', pid: 1234 },
-    startedAt: '2025-03-01T10:00:00.000Z', plan: emptyPlan(),
+    id,
+    kind: 'release',
+    env: 'prod',
+    status: 'running',
+    toCommit: 'b'.repeat(40),
+    by: { user: 'alice', host: 'laptop', pid: 1234 },
+    startedAt: '2025-03-01T10:00:00.000Z',
+    plan: emptyPlan(),
   };
 }
 

@@ -37,7 +37,11 @@ storeContract(
     await store.close();
     rmSync(files.get(store) ?? '', { recursive: true, force: true });
   },
-  (store) => ({ moduleUrl: new URL('../../../src/adapters/stores/sqlite-store.js', import.meta.url).href, className: 'SqliteStore', args: [(store as SqliteStore).path] }),
+  (store) => ({
+    moduleUrl: new URL('../../../src/adapters/stores/sqlite-store.js', import.meta.url).href,
+    className: 'SqliteStore',
+    args: [(store as SqliteStore).path],
+  }),
 );
 
 /** A raw connection to a store's file, to look at or tamper with what the store wrote. */
@@ -65,7 +69,10 @@ describe('SqliteStore on a file', () => {
     const store = new SqliteStore(path);
     const held = await Promise.all(Array.from({ length: envs }, (_, i) => store.currentLock(`env-${i}`)));
     await store.close();
-    assert.ok(held.every((h) => h !== undefined), 'every lock is held by its winner');
+    assert.ok(
+      held.every((h) => h !== undefined),
+      'every lock is held by its winner',
+    );
   });
 
   test('refuses a store whose schema is newer than this tranche knows', async () => {
@@ -89,10 +96,14 @@ describe('SqliteStore on a file', () => {
   test('a store written by an older tranche (schema 1) is migrated: its releases are releases', async () => {
     const path = join(tempDir(), 'state.db');
     const db = raw(path);
-    db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))");
+    db.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
+    );
     db.exec(SQLITE_MIGRATIONS[0]!.sql);
     db.prepare("INSERT INTO schema_migrations (version, name) VALUES (1, 'v1')").run();
-    db.prepare("INSERT INTO releases (id, env, status, to_commit, by_user, by_host, by_pid, started_at, plan) VALUES ('r1', 'dev', 'succeeded', 'abc', 'u', 'h', 1, '2026-01-01T00:00:00.000Z', ?)").run(JSON.stringify(emptyPlan()));
+    db.prepare(
+      "INSERT INTO releases (id, env, status, to_commit, by_user, by_host, by_pid, started_at, plan) VALUES ('r1', 'dev', 'succeeded', 'abc', 'u', 'h', 1, '2026-01-01T00:00:00.000Z', ?)",
+    ).run(JSON.stringify(emptyPlan()));
     db.close();
     const store = new SqliteStore(path);
     await store.migrate();
@@ -110,7 +121,10 @@ describe('SqliteStore on a file', () => {
     const rows = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as { version: number; applied_at: string }[];
     const mode = db.pragma('journal_mode', { simple: true });
     db.close();
-    assert.deepEqual(rows.map((r) => r.version), [1, 2, 3]);
+    assert.deepEqual(
+      rows.map((r) => r.version),
+      [1, 2, 3],
+    );
     assert.match(rows[0]?.applied_at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.equal(mode, 'wal');
   });
@@ -122,8 +136,14 @@ describe('SqliteStore: a recorded plan is read as every plan is', () => {
     const root = tempDir();
     const store = await openStore(undefined, root);
     const release: Release = {
-      id: 'r1', kind: 'release', env: 'prod', status: 'paused', toCommit: C2, by: { user: 'u', host: 'h', pid: 1 },
-      startedAt: '2026-01-01T00:00:00.000Z', plan: fixturePlan(),
+      id: 'r1',
+      kind: 'release',
+      env: 'prod',
+      status: 'paused',
+      toCommit: C2,
+      by: { user: 'u', host: 'h', pid: 1 },
+      startedAt: '2026-01-01T00:00:00.000Z',
+      plan: fixturePlan(),
     };
     await store.createRelease(release, (await holdLock(store, 'prod')).fence);
     await store.close();
@@ -156,10 +176,17 @@ describe('SqliteStore: a recorded plan is read as every plan is', () => {
   });
 
   test('a plan row of another format is refused with the format it has', async () => {
-    for (const [format, said] of [[2, /plan: plan format 2 is newer than this tranche reads \(format 1\)/], [0, /plan: plan format 0 is not one tranche has written/]] as const) {
+    for (const [format, said] of [
+      [2, /plan: plan format 2 is newer than this tranche reads \(format 1\)/],
+      [0, /plan: plan format 0 is not one tranche has written/],
+    ] as const) {
       const store = await tampered((plan) => (plan.format = format));
       try {
-        await assert.rejects(store.getRelease('r1'), (error: Error) => error instanceof StoreFaultError && /release r1 holds a plan this tranche cannot read/.test(error.message) && said.test(error.message));
+        await assert.rejects(
+          store.getRelease('r1'),
+          (error: Error) =>
+            error instanceof StoreFaultError && /release r1 holds a plan this tranche cannot read/.test(error.message) && said.test(error.message),
+        );
       } finally {
         await store.close();
       }

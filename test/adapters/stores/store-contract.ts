@@ -6,7 +6,16 @@ import { LockLostError } from '../../../src/ports/store.js';
 import { emptyPlan, fixturePlan } from '../../core/plan/plan-fixture.js';
 import type { Finding } from '../../../src/core/finding.js';
 import type {
-  CheckRecord, DeployedService, Fence, Freeze, JournalEntry, LockHolder, LockRequest, LockState, Release, Store,
+  CheckRecord,
+  DeployedService,
+  Fence,
+  Freeze,
+  JournalEntry,
+  LockHolder,
+  LockRequest,
+  LockState,
+  Release,
+  Store,
 } from '../../../src/ports/store.js';
 
 /** How another process opens the same store as one `open` gave: a module, the class it exports, its constructor's arguments. */
@@ -30,7 +39,12 @@ export interface StoreConnection {
  * process opens the same store (or, for a store that lives in one process, how another
  * connection to it is opened).
  */
-export function storeContract(name: string, open: () => Promise<Store>, dispose: (s: Store) => Promise<void>, locate: (s: Store) => StoreLocation | StoreConnection): void {
+export function storeContract(
+  name: string,
+  open: () => Promise<Store>,
+  dispose: (s: Store) => Promise<void>,
+  locate: (s: Store) => StoreLocation | StoreConnection,
+): void {
   /** A test on a fresh store. */
   function bare(title: string, body: (store: Store) => Promise<void>): void {
     test(title, async () => {
@@ -51,8 +65,12 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
   describe(`${name}: releases`, () => {
     it('reads a release back with every field, its plan JSON and scope included', async (store, fences) => {
       const full = release('r1', {
-        intent: 'move orders-db to port 6432', scope: ['config', 'code'], fromCommit: 'a'.repeat(40),
-        finishedAt: '2025-03-01T10:05:00.000Z', summary: 'succeeded: 3 services in 2 batches', status: 'succeeded',
+        intent: 'move orders-db to port 6432',
+        scope: ['config', 'code'],
+        fromCommit: 'a'.repeat(40),
+        finishedAt: '2025-03-01T10:05:00.000Z',
+        summary: 'succeeded: 3 services in 2 batches',
+        status: 'succeeded',
         plan: fixturePlan({ findings: [{ rule: 'change/no-intent', severity: 'warn', message: 'ünïcødé ✓ "quoted"' }] }),
       });
       await store.createRelease(full, fences.prod);
@@ -62,7 +80,10 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
     it('keeps what kind of record a release is: a release, or an adoption of what runs', async (store, fences) => {
       await store.createRelease(release('adopted', { kind: 'adoption', status: 'succeeded', plan: emptyPlan() }), fences.prod);
       await store.createRelease(release('deployed'), fences.prod);
-      assert.deepEqual((await store.listReleases({ env: 'prod' })).map((r) => [r.id, r.kind]).sort(), [['adopted', 'adoption'], ['deployed', 'release']]);
+      assert.deepEqual((await store.listReleases({ env: 'prod' })).map((r) => [r.id, r.kind]).sort(), [
+        ['adopted', 'adoption'],
+        ['deployed', 'release'],
+      ]);
     });
 
     it('leaves absent optional fields absent, and tells an empty scope from none', async (store, fences) => {
@@ -93,7 +114,13 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
 
     it('lists releases newest first, for one environment, up to a limit', async (store, fences) => {
       // Created out of order; r5 starts at the same time as r4 but was created later.
-      for (const [id, env, minute] of [['r2', 'prod', 2], ['r1', 'prod', 1], ['r3', 'staging', 3], ['r4', 'prod', 4], ['r5', 'prod', 4]] as const) {
+      for (const [id, env, minute] of [
+        ['r2', 'prod', 2],
+        ['r1', 'prod', 1],
+        ['r3', 'staging', 3],
+        ['r4', 'prod', 4],
+        ['r5', 'prod', 4],
+      ] as const) {
         await store.createRelease(release(id, { env, startedAt: `2025-03-01T10:0${minute}:00.000Z` }), fences[env]);
       }
       const ids = async (filter?: { env?: string; limit?: number }) => (await store.listReleases(filter)).map((r) => r.id);
@@ -121,17 +148,28 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
       for (const e of written) seqs.push(await store.appendJournal(e, fences.prod));
       assert.deepEqual(seqs, [1, 1, 2, 3, 2]);
       assert.deepEqual(await store.journal('a'), [
-        { ...written[0], seq: 1 }, { ...written[2], seq: 2 }, { ...written[3], seq: 3 },
+        { ...written[0], seq: 1 },
+        { ...written[2], seq: 2 },
+        { ...written[3], seq: 3 },
       ]);
-      assert.deepEqual(await store.journal('b'), [{ ...written[1], seq: 1 }, { ...written[4], seq: 2 }]);
+      assert.deepEqual(await store.journal('b'), [
+        { ...written[1], seq: 1 },
+        { ...written[4], seq: 2 },
+      ]);
     });
 
     it('gives concurrent appends to one release distinct seqs with no gap', async (store, fences) => {
       await store.createRelease(release('r1'), fences.prod);
       const seqs = await Promise.all(Array.from({ length: 25 }, (_, n) => store.appendJournal(entry('r1', { detail: { n } }), fences.prod)));
-      assert.deepEqual([...seqs].sort((x, y) => x - y), Array.from({ length: 25 }, (_, i) => i + 1));
+      assert.deepEqual(
+        [...seqs].sort((x, y) => x - y),
+        Array.from({ length: 25 }, (_, i) => i + 1),
+      );
       const journal = await store.journal('r1');
-      assert.deepEqual(journal.map((e) => e.seq), Array.from({ length: 25 }, (_, i) => i + 1));
+      assert.deepEqual(
+        journal.map((e) => e.seq),
+        Array.from({ length: 25 }, (_, i) => i + 1),
+      );
       assert.deepEqual(new Set(journal.map((e) => e.detail?.n)), new Set(Array.from({ length: 25 }, (_, n) => n)));
     });
 
@@ -148,7 +186,10 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
       const done = entry('r1', { event: 'succeeded', service: 'orders' });
       assert.equal(await store.completeStep(done, 'orders', deployedState('orders', 'r1', 'c1'), fences.prod), 2);
       assert.equal(await store.completeStep(done, 'orders', deployedState('orders', 'r1', 'c2'), fences.prod), 3);
-      assert.deepEqual((await store.journal('r1')).slice(1), [{ ...done, seq: 2 }, { ...done, seq: 3 }]);
+      assert.deepEqual((await store.journal('r1')).slice(1), [
+        { ...done, seq: 2 },
+        { ...done, seq: 3 },
+      ]);
       assert.deepEqual(await store.deployed('prod'), new Map([['orders', deployedState('orders', 'r1', 'c2')]]));
     });
 
@@ -160,7 +201,10 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
       // rejects it, after the journal entry of the same step was written.
       const orphan = { ...deployedState('orders', 'r1', 'c2'), releaseId: 'no-such-release' };
       await assert.rejects(store.completeStep(entry('r1', { event: 'succeeded', service: 'orders', detail: { try: 2 } }), 'orders', orphan, fences.prod));
-      assert.deepEqual((await store.journal('r1')).map((e) => e.seq), [1]);
+      assert.deepEqual(
+        (await store.journal('r1')).map((e) => e.seq),
+        [1],
+      );
       assert.deepEqual(await store.deployed('prod'), new Map([['orders', before]]));
       assert.equal(await store.appendJournal(entry('r1'), fences.prod), 2, 'the failed step took no seq');
     });
@@ -187,13 +231,22 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
     it('maps each service to what is deployed in one environment only', async (store, fences) => {
       await store.createRelease(release('p1'), fences.prod);
       await store.createRelease(release('s1', { env: 'staging' }), fences.staging);
-      const orders = { ...deployedState('orders', 'p1', 'c1'), config: { DB_URL: 'postgres://db:6432/orders', TOKEN: 'sha256:1a2b3c4d', EMPTY: '', 'QUOTE"S': 'a\nb' } };
+      const orders = {
+        ...deployedState('orders', 'p1', 'c1'),
+        config: { DB_URL: 'postgres://db:6432/orders', TOKEN: 'sha256:1a2b3c4d', EMPTY: '', 'QUOTE"S': 'a\nb' },
+      };
       const billing = deployedState('billing', 'p1', 'c2');
       const staged = { ...deployedState('orders', 's1', 'c3'), env: 'staging' };
       await store.completeStep(entry('p1', { service: 'orders' }), 'orders', orders, fences.prod);
       await store.completeStep(entry('p1', { service: 'billing' }), 'billing', billing, fences.prod);
       await store.completeStep(entry('s1', { service: 'orders' }), 'orders', staged, fences.staging);
-      assert.deepEqual(await store.deployed('prod'), new Map([['billing', billing], ['orders', orders]]));
+      assert.deepEqual(
+        await store.deployed('prod'),
+        new Map([
+          ['billing', billing],
+          ['orders', orders],
+        ]),
+      );
       assert.deepEqual(await store.deployed('staging'), new Map([['orders', staged]]));
       assert.deepEqual(await store.deployed('dev'), new Map());
     });
@@ -203,9 +256,39 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
     it('keeps check results in the order they were recorded', async (store, fences) => {
       await store.createRelease(release('r1'), fences.prod);
       const records: CheckRecord[] = [
-        { releaseId: 'r1', at: '2025-03-01T10:01:00.000Z', batch: 1, service: 'orders', gate: 'health', name: 'http /healthz', ok: true, message: '200 OK', durationMs: 12.5 },
-        { releaseId: 'r1', at: '2025-03-01T10:01:01.000Z', batch: 1, service: 'orders', gate: 'sanity', name: 'db query', ok: false, message: 'relation "orders" does not exist', durationMs: 3 },
-        { releaseId: 'r1', at: '2025-03-01T10:00:00.000Z', batch: 0, service: 'billing', gate: 'preflight', name: 'tcp db:6432', ok: true, message: 'connected', durationMs: 0 },
+        {
+          releaseId: 'r1',
+          at: '2025-03-01T10:01:00.000Z',
+          batch: 1,
+          service: 'orders',
+          gate: 'health',
+          name: 'http /healthz',
+          ok: true,
+          message: '200 OK',
+          durationMs: 12.5,
+        },
+        {
+          releaseId: 'r1',
+          at: '2025-03-01T10:01:01.000Z',
+          batch: 1,
+          service: 'orders',
+          gate: 'sanity',
+          name: 'db query',
+          ok: false,
+          message: 'relation "orders" does not exist',
+          durationMs: 3,
+        },
+        {
+          releaseId: 'r1',
+          at: '2025-03-01T10:00:00.000Z',
+          batch: 0,
+          service: 'billing',
+          gate: 'preflight',
+          name: 'tcp db:6432',
+          ok: true,
+          message: 'connected',
+          durationMs: 0,
+        },
       ];
       for (const r of records) await store.recordCheck(r, fences.prod);
       assert.deepEqual(await store.checks('r1'), records);
@@ -215,11 +298,29 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
     it('keeps findings with their location and hint, in order, across calls', async (store, fences) => {
       await store.createRelease(release('r1'), fences.prod);
       const first: Finding[] = [
-        { rule: 'config/stale-value', severity: 'error', service: 'inventory', env: 'prod', key: 'DB_PORT', message: 'old value', hint: 'bind it', location: { file: 'services/inventory/config/prod.yaml', line: 1, column: 1 } },
+        {
+          rule: 'config/stale-value',
+          severity: 'error',
+          service: 'inventory',
+          env: 'prod',
+          key: 'DB_PORT',
+          message: 'old value',
+          hint: 'bind it',
+          location: { file: 'services/inventory/config/prod.yaml', line: 1, column: 1 },
+        },
         { rule: 'change/no-intent', severity: 'warn', message: 'no intent given' },
         { rule: 'config/drift', severity: 'info', service: 'orders', message: 'drifts', location: { file: 'tranche.yaml' } },
       ];
-      const second: Finding[] = [{ rule: 'check/lying-health', severity: 'warn', service: 'orders', env: 'prod', message: 'health passed, sanity failed', location: { file: 'tranche.yaml', line: 40 } }];
+      const second: Finding[] = [
+        {
+          rule: 'check/lying-health',
+          severity: 'warn',
+          service: 'orders',
+          env: 'prod',
+          message: 'health passed, sanity failed',
+          location: { file: 'tranche.yaml', line: 40 },
+        },
+      ];
       await store.recordFindings('r1', first, fences.prod);
       await store.recordFindings('r1', [], fences.prod);
       await store.recordFindings('r1', second, fences.prod);
@@ -232,7 +333,7 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
     /** What the store shows of a holder, but the times it stamps itself. */
     const identity = (h: LockState | LockHolder | LockRequest | undefined) => h && { ...h, acquiredAt: undefined, heartbeatAt: undefined, silentMs: undefined };
 
-    bare('takes a free lock and shows its holder, stamped with the store\'s time', async (store) => {
+    bare("takes a free lock and shows its holder, stamped with the store's time", async (store) => {
       const a = holder('prod', 'token-a', { releaseId: 'r1' });
       const before = Date.now();
       assert.deepEqual(await store.acquireLock(a), { acquired: true });
@@ -313,9 +414,32 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
       ['createRelease', (store, fence) => store.createRelease(release('r2'), fence)],
       ['updateRelease', (store, fence) => store.updateRelease('r1', { status: 'paused', summary: 'paused by the fence test' }, fence)],
       ['appendJournal', (store, fence) => store.appendJournal(entry('r1', { detail: { fenced: true } }), fence)],
-      ['recordCheck', (store, fence) => store.recordCheck({ releaseId: 'r1', at: '2025-03-01T10:01:00.000Z', batch: 1, service: 'orders', gate: 'health', name: 'up', ok: true, message: '200', durationMs: 1 }, fence)],
-      ['recordFindings', (store, fence) => store.recordFindings('r1', [{ rule: 'check/failed', severity: 'error', service: 'orders', message: 'fenced' }], fence)],
-      ['completeStep', (store, fence) => store.completeStep(entry('r1', { service: 'orders', event: 'succeeded' }), 'orders', deployedState('orders', 'r1', 'c9'), fence)],
+      [
+        'recordCheck',
+        (store, fence) =>
+          store.recordCheck(
+            {
+              releaseId: 'r1',
+              at: '2025-03-01T10:01:00.000Z',
+              batch: 1,
+              service: 'orders',
+              gate: 'health',
+              name: 'up',
+              ok: true,
+              message: '200',
+              durationMs: 1,
+            },
+            fence,
+          ),
+      ],
+      [
+        'recordFindings',
+        (store, fence) => store.recordFindings('r1', [{ rule: 'check/failed', severity: 'error', service: 'orders', message: 'fenced' }], fence),
+      ],
+      [
+        'completeStep',
+        (store, fence) => store.completeStep(entry('r1', { service: 'orders', event: 'succeeded' }), 'orders', deployedState('orders', 'r1', 'c9'), fence),
+      ],
     ];
 
     /** Everything the writes above could have written. */
@@ -347,22 +471,34 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
 
     /** Each way a fence stops holding: what it does to the lock, the fence written with then, and who holds the lock after. */
     const losses: Array<[string, (store: Store, fences: Record<'prod' | 'staging', Fence>) => Promise<{ fence: Fence; holder: string | undefined }>]> = [
-      ['after the lock was broken', async (store, fences) => {
-        await store.breakLock('prod');
-        return { fence: fences.prod, holder: undefined };
-      }],
-      ['after another process took the lock', async (store, fences) => {
-        await store.breakLock('prod');
-        await store.acquireLock(holder('prod', 'token-other', { user: 'bob', host: 'ci-7', pid: 4242 }));
-        return { fence: fences.prod, holder: 'token-other' };
-      }],
-      ['after the lock was released', async (store, fences) => {
-        await store.releaseLock('prod', fences.prod.token);
-        return { fence: fences.prod, holder: undefined };
-      }],
-      ['with a token that is not the holder\'s', async (_, fences) => ({ fence: { env: 'prod', token: 'token-wrong' }, holder: fences.prod.token })],
+      [
+        'after the lock was broken',
+        async (store, fences) => {
+          await store.breakLock('prod');
+          return { fence: fences.prod, holder: undefined };
+        },
+      ],
+      [
+        'after another process took the lock',
+        async (store, fences) => {
+          await store.breakLock('prod');
+          await store.acquireLock(holder('prod', 'token-other', { user: 'bob', host: 'ci-7', pid: 4242 }));
+          return { fence: fences.prod, holder: 'token-other' };
+        },
+      ],
+      [
+        'after the lock was released',
+        async (store, fences) => {
+          await store.releaseLock('prod', fences.prod.token);
+          return { fence: fences.prod, holder: undefined };
+        },
+      ],
+      ["with a token that is not the holder's", async (_, fences) => ({ fence: { env: 'prod', token: 'token-wrong' }, holder: fences.prod.token })],
       ['with the fence of another environment', async (_, fences) => ({ fence: fences.staging, holder: fences.prod.token })],
-      ['with the holder\'s token named for another environment', async (_, fences) => ({ fence: { env: 'staging', token: fences.prod.token }, holder: fences.prod.token })],
+      [
+        "with the holder's token named for another environment",
+        async (_, fences) => ({ fence: { env: 'staging', token: fences.prod.token }, holder: fences.prod.token }),
+      ],
     ];
 
     for (const [how, lose] of losses) {
@@ -385,7 +521,14 @@ export function storeContract(name: string, open: () => Promise<Store>, dispose:
   });
 
   describe(`${name}: freezes`, () => {
-    const prod: Freeze = { env: 'prod', reason: 'db migration', allowScope: ['config'], until: '2025-03-02T00:00:00.000Z', by: 'alice', createdAt: '2025-03-01T09:00:00.000Z' };
+    const prod: Freeze = {
+      env: 'prod',
+      reason: 'db migration',
+      allowScope: ['config'],
+      until: '2025-03-02T00:00:00.000Z',
+      by: 'alice',
+      createdAt: '2025-03-01T09:00:00.000Z',
+    };
     const orders: Freeze = { env: 'prod', service: 'orders', reason: 'schema change', allowScope: [], by: 'bob', createdAt: '2025-03-01T09:30:00.000Z' };
     const staging: Freeze = { env: 'staging', reason: 'load test', allowScope: ['config', 'deps'], by: 'carol', createdAt: '2025-03-01T08:00:00.000Z' };
 
@@ -478,7 +621,11 @@ async function racingKeys(location: StoreLocation | StoreConnection, proposals: 
     process.stdout.write(key + '\\n');
   `;
   const children = proposals.map((proposal) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script, location.moduleUrl, location.className, JSON.stringify(location.args), proposal], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', script, location.moduleUrl, location.className, JSON.stringify(location.args), proposal],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -499,8 +646,15 @@ async function racingKeys(location: StoreLocation | StoreConnection, proposals: 
 
 function release(id: string, fields: Partial<Release> = {}): Release {
   return {
-    id, kind: 'release', env: 'prod', status: 'running', toCommit: 'b'.repeat(40), by: { user: 'alice', host: 'laptop', pid: 1234 },
-    startedAt: '2025-03-01T10:00:00.000Z', plan: emptyPlan(), ...fields,
+    id,
+    kind: 'release',
+    env: 'prod',
+    status: 'running',
+    toCommit: 'b'.repeat(40),
+    by: { user: 'alice', host: 'laptop', pid: 1234 },
+    startedAt: '2025-03-01T10:00:00.000Z',
+    plan: emptyPlan(),
+    ...fields,
   };
 }
 
@@ -510,8 +664,14 @@ function entry(releaseId: string, fields: Partial<JournalEntry> = {}): JournalEn
 
 function deployedState(service: string, releaseId: string, commit: string): DeployedService {
   return {
-    env: 'prod', service, commit, contentId: `tree-${commit}`, configHash: `sha256:${commit}`, config: { PORT: '8080' },
-    releaseId, deployedAt: '2025-03-01T10:01:00.000Z',
+    env: 'prod',
+    service,
+    commit,
+    contentId: `tree-${commit}`,
+    configHash: `sha256:${commit}`,
+    config: { PORT: '8080' },
+    releaseId,
+    deployedAt: '2025-03-01T10:01:00.000Z',
   };
 }
 

@@ -28,13 +28,19 @@ async function openFault(spec: string): Promise<StoreFaultError> {
 describe('storeFault', () => {
   test('Postgres refusing the login: check the user and password (never shown)', async () => {
     const fault = await openFault('postgres://no_such_role_here:s3cret-pw@127.0.0.1:5432/test');
-    assert.match(fault.message, /^the state store postgres:\/\/no_such_role_here:\*\*\*@127\.0\.0\.1:5432\/test refused the login \(.*no_such_role_here.*\): check the user and password in the URL given by --state or TRANCHE_STATE$/);
+    assert.match(
+      fault.message,
+      /^the state store postgres:\/\/no_such_role_here:\*\*\*@127\.0\.0\.1:5432\/test refused the login \(.*no_such_role_here.*\): check the user and password in the URL given by --state or TRANCHE_STATE$/,
+    );
     assert.doesNotMatch(fault.message, /s3cret-pw/);
   });
 
   test('a Postgres database that does not exist: create it or fix the URL', async () => {
     const fault = await openFault('postgres://postgres@127.0.0.1:5432/tranche_no_such_database');
-    assert.match(fault.message, /does not exist \(database "tranche_no_such_database" does not exist\): create the database, or fix the URL in --state or TRANCHE_STATE$/);
+    assert.match(
+      fault.message,
+      /does not exist \(database "tranche_no_such_database" does not exist\): create the database, or fix the URL in --state or TRANCHE_STATE$/,
+    );
   });
 
   test('a .tranche that is a file: the store cannot be created there', async () => {
@@ -53,9 +59,21 @@ describe('storeFault', () => {
     const store = await openStore('fenced/state.db', dir);
     try {
       const { fence } = await holdLock(store, 'dev');
-      const release = { id: 'r1', kind: 'release' as const, env: 'dev', status: 'running' as const, toCommit: 'c'.repeat(40), by: { user: 'u', host: 'h', pid: 1 }, startedAt: '2026-01-01T00:00:00.000Z', plan: emptyPlan() };
+      const release = {
+        id: 'r1',
+        kind: 'release' as const,
+        env: 'dev',
+        status: 'running' as const,
+        toCommit: 'c'.repeat(40),
+        by: { user: 'u', host: 'h', pid: 1 },
+        startedAt: '2026-01-01T00:00:00.000Z',
+        plan: emptyPlan(),
+      };
       await store.createRelease(release, fence);
-      await assert.rejects(store.appendJournal({ releaseId: 'r1', at: release.startedAt, batch: 0, kind: 'release', event: 'started' }, { env: 'dev', token: 'not-the-holder' }), LockLostError);
+      await assert.rejects(
+        store.appendJournal({ releaseId: 'r1', at: release.startedAt, batch: 0, kind: 'release', event: 'started' }, { env: 'dev', token: 'not-the-holder' }),
+        LockLostError,
+      );
       assert.equal(await store.appendJournal({ releaseId: 'r1', at: release.startedAt, batch: 0, kind: 'release', event: 'started' }, fence), 1);
     } finally {
       await store.close();

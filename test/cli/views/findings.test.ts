@@ -34,7 +34,10 @@ const finding: fc.Arbitrary<Finding> = fc.record(
     key: fc.stringMatching(/^[A-Z_]{1,6}$/),
     message: fc.string({ maxLength: 20 }),
     hint: fc.string({ maxLength: 10 }),
-    location: fc.record({ file: fc.constantFrom('tranche.yaml', 'a.env', 'b/c.yaml'), line: fc.integer({ min: 1, max: 40 }), column: fc.integer({ min: 1, max: 9 }) }, { requiredKeys: ['file'] }),
+    location: fc.record(
+      { file: fc.constantFrom('tranche.yaml', 'a.env', 'b/c.yaml'), line: fc.integer({ min: 1, max: 40 }), column: fc.integer({ min: 1, max: 9 }) },
+      { requiredKeys: ['file'] },
+    ),
   },
   { requiredKeys: ['rule', 'severity', 'message'] },
 ) as fc.Arbitrary<Finding>;
@@ -42,10 +45,35 @@ const finding: fc.Arbitrary<Finding> = fc.record(
 describe('groupedFindings', () => {
   test('groups by service in report order, the fleet-wide ones under (fleet)', () => {
     const findings: Finding[] = [
-      { rule: 'config/unknown-key', severity: 'warn', service: 'orders', env: 'prod', key: 'K1', message: 'K1 is not declared', hint: 'declare K1', location: { file: 'a.env', line: 3, column: 1 } },
+      {
+        rule: 'config/unknown-key',
+        severity: 'warn',
+        service: 'orders',
+        env: 'prod',
+        key: 'K1',
+        message: 'K1 is not declared',
+        hint: 'declare K1',
+        location: { file: 'a.env', line: 3, column: 1 },
+      },
       { rule: 'change/no-intent', severity: 'warn', env: 'prod', message: 'the release has no intent' },
-      { rule: 'config/missing', severity: 'error', service: 'orders', env: 'prod', key: 'PORT', message: 'PORT is required', location: { file: 'tranche.yaml', line: 9 } },
-      { rule: 'config/unknown-key', severity: 'warn', service: 'orders', env: 'prod', key: 'K0', message: 'K0 is not declared', location: { file: 'a.env', line: 2, column: 1 } },
+      {
+        rule: 'config/missing',
+        severity: 'error',
+        service: 'orders',
+        env: 'prod',
+        key: 'PORT',
+        message: 'PORT is required',
+        location: { file: 'tranche.yaml', line: 9 },
+      },
+      {
+        rule: 'config/unknown-key',
+        severity: 'warn',
+        service: 'orders',
+        env: 'prod',
+        key: 'K0',
+        message: 'K0 is not declared',
+        location: { file: 'a.env', line: 2, column: 1 },
+      },
     ];
     assert.equal(
       groupedFindings(findings),
@@ -67,6 +95,9 @@ describe('groupedFindings', () => {
   });
 
   test('property: the same text as the grouping defined the simplest way', () => {
-    fc.assert(fc.property(fc.array(finding, { maxLength: 40 }), (findings) => assert.equal(groupedFindings(findings), reference(findings))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(finding, { maxLength: 40 }), (findings) => assert.equal(groupedFindings(findings), reference(findings))),
+      { numRuns: 300 },
+    );
   });
 });

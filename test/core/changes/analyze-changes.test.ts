@@ -12,7 +12,11 @@ import { testFingerprints } from '../../support/fingerprints.js';
 
 const FILES = { 'services/orders/config/defaults.yaml': 'PORT: 7001\n' };
 
-function fleet(changes: (manifest: Record<string, any>) => void = () => undefined, commit = 'b'.repeat(40), files: Record<string, string> = {}): FleetRevision & { commit: string } {
+function fleet(
+  changes: (manifest: Record<string, any>) => void = () => undefined,
+  commit = 'b'.repeat(40),
+  files: Record<string, string> = {},
+): FleetRevision & { commit: string } {
   const manifest: Record<string, any> = {
     version: 1,
     name: 'shop',
@@ -22,7 +26,10 @@ function fleet(changes: (manifest: Record<string, any>) => void = () => undefine
       orders: {
         path: 'services/orders',
         run: { command: ['node', 'server.js'] },
-        config: { schema: { PORT: { type: 'port' }, LOG_LEVEL: { type: 'string', default: 'info' } }, sources: [{ file: 'config/defaults.yaml' }, { file: 'config/{env}.yaml', optional: true }] },
+        config: {
+          schema: { PORT: { type: 'port' }, LOG_LEVEL: { type: 'string', default: 'info' } },
+          sources: [{ file: 'config/defaults.yaml' }, { file: 'config/{env}.yaml', optional: true }],
+        },
       },
     },
   };
@@ -45,10 +52,11 @@ function analyze(from: FleetRevision & { commit: string }, to: FleetRevision & {
   }).services;
 }
 
-const kindsOf = (services: ReturnType<typeof analyze>) => services.map((s) => [s.service, s.kinds, s.files.map((f) => `${f.path} ${f.kind}${f.noEffectHere ? ' (no effect)' : ''}`)]);
+const kindsOf = (services: ReturnType<typeof analyze>) =>
+  services.map((s) => [s.service, s.kinds, s.files.map((f) => `${f.path} ${f.kind}${f.noEffectHere ? ' (no effect)' : ''}`)]);
 
 describe('analyzeChanges', () => {
-  test('a manifest edit of one environment\'s values is config there and changes nothing elsewhere', () => {
+  test("a manifest edit of one environment's values is config there and changes nothing elsewhere", () => {
     const before = fleet(undefined, 'a'.repeat(40));
     const after = fleet((m) => (m.services.orders.config.env = { prod: { LOG_LEVEL: 'warn' } }));
     const manifest: ChangedPath[] = [{ path: 'tranche.yaml', status: 'M' }];
@@ -56,7 +64,7 @@ describe('analyzeChanges', () => {
     assert.deepEqual(kindsOf(analyze(before, after, 'dev', manifest)), [['orders', [], ['tranche.yaml config (no effect)']]]);
   });
 
-  test('a new start command is code; a policy edit is nothing to a service, even one at the fleet\'s root', () => {
+  test("a new start command is code; a policy edit is nothing to a service, even one at the fleet's root", () => {
     const before = fleet(undefined, 'a'.repeat(40));
     const manifest: ChangedPath[] = [{ path: 'tranche.yaml', status: 'M' }];
     const command = fleet((m) => (m.services.orders.run.command = ['node', '--inspect', 'server.js']));
@@ -80,9 +88,15 @@ describe('analyzeChanges', () => {
     ]);
     const read = fleet(undefined, 'a'.repeat(40), { 'services/orders/config/dev.yaml': 'LOG_LEVEL: debug\n' });
     const stopsReading = fleet((m) => (m.services.orders.config.sources = [{ file: 'config/defaults.yaml' }]));
-    assert.deepEqual(kindsOf(analyze(read, stopsReading, 'dev', [{ path: 'services/orders/config/dev.yaml', status: 'D' }, { path: 'tranche.yaml', status: 'M' }])), [
-      ['orders', ['config'], ['services/orders/config/dev.yaml config', 'tranche.yaml config']],
-    ]);
+    assert.deepEqual(
+      kindsOf(
+        analyze(read, stopsReading, 'dev', [
+          { path: 'services/orders/config/dev.yaml', status: 'D' },
+          { path: 'tranche.yaml', status: 'M' },
+        ]),
+      ),
+      [['orders', ['config'], ['services/orders/config/dev.yaml config', 'tranche.yaml config']]],
+    );
     // A config file edited without changing a value here changes nothing here.
     assert.deepEqual(kindsOf(analyze(before, after, 'dev', [{ path: 'services/orders/config/defaults.yaml', status: 'M' }])), [
       ['orders', [], ['services/orders/config/defaults.yaml config (no effect)']],

@@ -16,9 +16,19 @@ describe('isDependencyEdit', () => {
 
   test('package.json: dependency fields alone are deps; scripts, main, engines are code; added, removed or broken is code', () => {
     const before = pkg({ scripts: { start: 'node .' }, dependencies: { ms: '2.1.2' } });
-    assert.equal(isDependencyEdit('a/package.json', before, pkg({ scripts: { start: 'node .' }, dependencies: { ms: '2.1.3' }, devDependencies: { tap: '1' }, overrides: { x: '1' } })), true);
+    assert.equal(
+      isDependencyEdit(
+        'a/package.json',
+        before,
+        pkg({ scripts: { start: 'node .' }, dependencies: { ms: '2.1.3' }, devDependencies: { tap: '1' }, overrides: { x: '1' } }),
+      ),
+      true,
+    );
     assert.equal(isDependencyEdit('a/package.json', before, pkg({ scripts: { start: 'node --inspect .' }, dependencies: { ms: '2.1.2' } })), false);
-    assert.equal(isDependencyEdit('a/package.json', before, pkg({ scripts: { start: 'node .' }, dependencies: { ms: '2.1.2' }, engines: { node: '>=22' } })), false);
+    assert.equal(
+      isDependencyEdit('a/package.json', before, pkg({ scripts: { start: 'node .' }, dependencies: { ms: '2.1.2' }, engines: { node: '>=22' } })),
+      false,
+    );
     assert.equal(isDependencyEdit('a/package.json', undefined, before), false);
     assert.equal(isDependencyEdit('a/package.json', before, undefined), false);
     assert.equal(isDependencyEdit('a/package.json', before, '{ "name": '), false);
@@ -26,7 +36,14 @@ describe('isDependencyEdit', () => {
 
   test('go.mod: require, replace and exclude are deps, in blocks or not; module, go and toolchain are code', () => {
     const before = 'module example.com/svc\n\ngo 1.22\n\nrequire example.com/x v1.0.0\n';
-    assert.equal(isDependencyEdit('go.mod', before, 'module example.com/svc\n\ngo 1.22\n\nrequire (\n\texample.com/x v1.2.0\n\texample.com/y v0.3.0 // indirect\n)\n\nreplace example.com/x => ../x\n'), true);
+    assert.equal(
+      isDependencyEdit(
+        'go.mod',
+        before,
+        'module example.com/svc\n\ngo 1.22\n\nrequire (\n\texample.com/x v1.2.0\n\texample.com/y v0.3.0 // indirect\n)\n\nreplace example.com/x => ../x\n',
+      ),
+      true,
+    );
     assert.equal(isDependencyEdit('go.mod', before, before.replace('go 1.22', 'go 1.23')), false);
     assert.equal(isDependencyEdit('go.mod', before, before.replace('example.com/svc', 'example.com/svc/v2')), false);
     assert.equal(isDependencyEdit('go.mod', before, `${before}\ntoolchain go1.23.1\n`), false);
@@ -34,7 +51,14 @@ describe('isDependencyEdit', () => {
 
   test('Cargo.toml, pyproject.toml and Pipfile: dependency tables are deps, the rest is code', () => {
     const cargo = '[package]\nname = "svc"\nversion = "0.1.0"\n\n[dependencies]\nserde = "1.0"\n';
-    assert.equal(isDependencyEdit('Cargo.toml', cargo, cargo.replace('serde = "1.0"', 'serde = "1.1"\ntokio = { version = "1", features = ["full"] }\n\n[target.\'cfg(unix)\'.dependencies]\nlibc = "0.2"')), true);
+    assert.equal(
+      isDependencyEdit(
+        'Cargo.toml',
+        cargo,
+        cargo.replace('serde = "1.0"', 'serde = "1.1"\ntokio = { version = "1", features = ["full"] }\n\n[target.\'cfg(unix)\'.dependencies]\nlibc = "0.2"'),
+      ),
+      true,
+    );
     assert.equal(isDependencyEdit('Cargo.toml', cargo, cargo.replace('version = "0.1.0"', 'version = "0.2.0"')), false);
     assert.equal(isDependencyEdit('Cargo.toml', cargo, '[package'), false);
     const py = '[project]\nname = "svc"\ndependencies = ["requests>=2"]\n\n[tool.ruff]\nline-length = 100\n';

@@ -26,7 +26,7 @@ describe('valueAt', () => {
     assert.deepEqual(valueAt(document, []), { exists: true, value: document });
   });
 
-  test('an index reads only a list and a name only a map\'s own key', () => {
+  test("an index reads only a list and a name only a map's own key", () => {
     for (const path of ['$.items[1]', '$.a[0]', '$.items.0', '$.a.b.length', '$.a.toString', '$.a.__proto__', '$.missing.b']) {
       assert.deepEqual(valueAt(document, parseJsonPath(path)!), { exists: false }, path);
     }

@@ -1,14 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isScalar, parseDocument } from 'yaml';
-import {
-  CONFIG_TYPES,
-  coerceValue,
-  describeType,
-  parseDuration,
-  type Coerced,
-  type TypeSpec,
-} from '../../../src/core/config/coerce.js';
+import { CONFIG_TYPES, coerceValue, describeType, parseDuration, type Coerced, type TypeSpec } from '../../../src/core/config/coerce.js';
 
 const STRING: TypeSpec = { type: 'string' };
 const INT: TypeSpec = { type: 'int' };
@@ -348,7 +341,10 @@ describe('host', () => {
     rejects(text(HOST, 'db-.x'), '"db-.x" is not a host: the label "db-" ends with a hyphen');
     rejects(text(HOST, 'db.123'), '"db.123" is not a host: its last label "123" is all digits');
     const longLabel = 'a'.repeat(64);
-    assert.equal(messageOf(text(HOST, `${longLabel}.com`)), `"${longLabel}.com" is not a host: the label "${longLabel}" is 64 characters long, and a label has at most 63`);
+    assert.equal(
+      messageOf(text(HOST, `${longLabel}.com`)),
+      `"${longLabel}.com" is not a host: the label "${longLabel}" is 64 characters long, and a label has at most 63`,
+    );
     accepts(text(HOST, `${'a'.repeat(63)}.com`), `${'a'.repeat(63)}.com`, `${'a'.repeat(63)}.com`);
     const longName = Array.from({ length: 4 }, () => 'a'.repeat(63)).join('.');
     assert.match(messageOf(text(HOST, longName)), /is not a host: it is 255 characters long, and a hostname has at most 253$/);
@@ -364,7 +360,13 @@ describe('host', () => {
 
 describe('url', () => {
   test('accepts absolute URLs of any scheme, passing the text through unchanged', () => {
-    for (const url of ['https://example.com', 'http://localhost:8080/health?x=1', 'postgres://app:secret@db:5432/orders', 'redis://cache:6379/0', 'http://[::1]:8080/']) {
+    for (const url of [
+      'https://example.com',
+      'http://localhost:8080/health?x=1',
+      'postgres://app:secret@db:5432/orders',
+      'redis://cache:6379/0',
+      'http://[::1]:8080/',
+    ]) {
       accepts(text(URL_, url), url, url);
     }
     accepts(yaml(URL_, 'https://payments.internal/v1'), 'https://payments.internal/v1', 'https://payments.internal/v1');
@@ -579,10 +581,30 @@ describe('describeType', () => {
 
 describe('robustness', () => {
   test('never throws, whatever it is given', () => {
-    const hostile = { toString: () => { throw new Error('boom'); } };
+    const hostile = {
+      toString: () => {
+        throw new Error('boom');
+      },
+    };
     const circular: unknown[] = [];
     circular.push(circular);
-    const raws: unknown[] = [undefined, null, Symbol('s'), () => 1, 10n, 10n ** 30n, NaN, -0, hostile, circular, new Date(NaN), new Map(), [[[]]], '\u0000', '\uD800'];
+    const raws: unknown[] = [
+      undefined,
+      null,
+      Symbol('s'),
+      () => 1,
+      10n,
+      10n ** 30n,
+      NaN,
+      -0,
+      hostile,
+      circular,
+      new Date(NaN),
+      new Map(),
+      [[[]]],
+      '\u0000',
+      '\uD800',
+    ];
     const specs: unknown[] = [...CONFIG_TYPES.map((type) => ({ type })), { type: 'enum', values: [hostile] }, { type: 'nope' }, null, undefined];
     for (const spec of specs) {
       for (const raw of raws) {

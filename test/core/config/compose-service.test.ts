@@ -26,12 +26,18 @@ describe('compose services', () => {
       'services:\n  cart:\n    env_file: [common.env, ./cart.env]\n    environment:\n      PORT: ${CART_PORT}\n      DEBUG: false\n      FROM_SHELL:\n  front:\n    environment:\n      - CART_ADDR=cart:${CART_PORT:-80}\n      - LONE\n',
     );
     const env = file('deploy/.env', 'CART_PORT=7070\n');
-    const cart = environment([compose], env, 'cart', [file('deploy/common.env', 'LOG_LEVEL=info\nPORT=1\n'), file('deploy/cart.env', "GREETING='${NOT_A_REF}'\n", false)]);
+    const cart = environment([compose], env, 'cart', [
+      file('deploy/common.env', 'LOG_LEVEL=info\nPORT=1\n'),
+      file('deploy/cart.env', "GREETING='${NOT_A_REF}'\n", false),
+    ]);
     assert.deepEqual(cart.findings, []);
     assert.deepEqual(cart.values, { LOG_LEVEL: 'info', PORT: '7070', GREETING: '${NOT_A_REF}', DEBUG: 'false' });
     const port = cart.entries.filter((e) => e.key === 'PORT').at(-1)!;
     assert.deepEqual([port.file, port.line, port.column], ['deploy/docker-compose.yml', 5, 7]);
-    assert.deepEqual(port.resolved?.refs.map((r) => [r.name, r.from?.location.file, r.from?.location.line]), [['CART_PORT', 'deploy/.env', 1]]);
+    assert.deepEqual(
+      port.resolved?.refs.map((r) => [r.name, r.from?.location.file, r.from?.location.line]),
+      [['CART_PORT', 'deploy/.env', 1]],
+    );
     const greeting = cart.entries.find((e) => e.key === 'GREETING')!;
     assert.deepEqual([greeting.file, greeting.tracked], ['deploy/cart.env', false]);
     assert.deepEqual(environment([compose], env, 'front').values, { CART_ADDR: 'cart:7070' }, 'a key with no value is left to the shell: not set');
@@ -46,12 +52,22 @@ describe('compose services', () => {
 
   test('what compose refuses is a located problem: a malformed reference, a missing service, a required env file that is not there', () => {
     const bad = environment([file('c.yml', 'services:\n  cart:\n    environment:\n      PORT: "$1"\n')], undefined, 'cart');
-    assert.deepEqual(bad.findings.map((f) => [f.location?.file, f.location?.line]), [['c.yml', 4]]);
+    assert.deepEqual(
+      bad.findings.map((f) => [f.location?.file, f.location?.line]),
+      [['c.yml', 4]],
+    );
     assert.match(bad.findings[0]!.message, /^compose: a "\$" must start a variable/);
     const missing = environment([file('c.yml', 'services:\n  web: {}\n')], undefined, 'cart');
     assert.match(missing.findings[0]!.message, /the compose service cart is in none of c\.yml/);
-    const envFile = environment([file('c.yml', 'services:\n  cart:\n    env_file: [{ path: gone.env, required: true }, { path: optional.env, required: false }]\n')], undefined, 'cart');
-    assert.deepEqual(envFile.findings.map((f) => [f.message, f.location?.line]), [['the env file gone.env of this compose service does not exist', 3]]);
+    const envFile = environment(
+      [file('c.yml', 'services:\n  cart:\n    env_file: [{ path: gone.env, required: true }, { path: optional.env, required: false }]\n')],
+      undefined,
+      'cart',
+    );
+    assert.deepEqual(
+      envFile.findings.map((f) => [f.message, f.location?.line]),
+      [['the env file gone.env of this compose service does not exist', 3]],
+    );
   });
 });
 
@@ -71,24 +87,50 @@ describe('compose services against docker-compose config', () => {
 
   test('property: the environment a compose service gets is what docker-compose config gives it', () => {
     fc.assert(
-      fc.property(env, env, fc.boolean(), fc.array(envFile, { maxLength: 2 }), fc.stringMatching(/^[a-z0-9.]{1,5}$/), (baseEnv, overrideEnv, asList, envFiles, alpha) => {
-        const envFileNames = envFiles.map((_, i) => `e${i}.env`);
-        const environmentOf = (values: Record<string, string>) => (asList ? Object.entries(values).map(([k, v]) => `${k}=${v}`) : values);
-        const base = { version: '3.8', services: { svc: { image: 'x', ...(envFileNames.length ? { env_file: envFileNames } : {}), environment: environmentOf(baseEnv) } } };
-        const override = { services: { svc: { environment: overrideEnv } } };
-        const texts: Record<string, string> = {
-          'docker-compose.yml': stringify(base),
-          'override.yml': stringify(override),
-          '.env': `ALPHA=${alpha}\nBETA=b\nEMPTY=\n`,
-        };
-        envFiles.forEach((values, i) => (texts[envFileNames[i]!] = Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join('')));
-        for (const [path, text] of Object.entries(texts)) writeFileSync(join(dir, path), text);
-        const theirs = (dockerComposeConfig(dir, ['docker-compose.yml', 'override.yml']) as { services: { svc: { environment?: Record<string, string | null> } } }).services.svc.environment ?? {};
-        const expected = Object.fromEntries(Object.entries(theirs).filter(([, v]) => v !== null).map(([k, v]) => [k, String(v).replaceAll('$$', '$')]));
-        const ours = environment([file('docker-compose.yml', texts['docker-compose.yml']!), file('override.yml', texts['override.yml']!)], file('.env', texts['.env']!), 'svc', envFileNames.map((p) => file(p, texts[p]!)));
-        assert.deepEqual(ours.findings, []);
-        assert.deepEqual(ours.values, expected, JSON.stringify(texts));
-      }),
+      fc.property(
+        env,
+        env,
+        fc.boolean(),
+        fc.array(envFile, { maxLength: 2 }),
+        fc.stringMatching(/^[a-z0-9.]{1,5}$/),
+        (baseEnv, overrideEnv, asList, envFiles, alpha) => {
+          const envFileNames = envFiles.map((_, i) => `e${i}.env`);
+          const environmentOf = (values: Record<string, string>) => (asList ? Object.entries(values).map(([k, v]) => `${k}=${v}`) : values);
+          const base = {
+            version: '3.8',
+            services: { svc: { image: 'x', ...(envFileNames.length ? { env_file: envFileNames } : {}), environment: environmentOf(baseEnv) } },
+          };
+          const override = { services: { svc: { environment: overrideEnv } } };
+          const texts: Record<string, string> = {
+            'docker-compose.yml': stringify(base),
+            'override.yml': stringify(override),
+            '.env': `ALPHA=${alpha}\nBETA=b\nEMPTY=\n`,
+          };
+          envFiles.forEach(
+            (values, i) =>
+              (texts[envFileNames[i]!] = Object.entries(values)
+                .map(([k, v]) => `${k}=${v}\n`)
+                .join('')),
+          );
+          for (const [path, text] of Object.entries(texts)) writeFileSync(join(dir, path), text);
+          const theirs =
+            (dockerComposeConfig(dir, ['docker-compose.yml', 'override.yml']) as { services: { svc: { environment?: Record<string, string | null> } } })
+              .services.svc.environment ?? {};
+          const expected = Object.fromEntries(
+            Object.entries(theirs)
+              .filter(([, v]) => v !== null)
+              .map(([k, v]) => [k, String(v).replaceAll('$$', '$')]),
+          );
+          const ours = environment(
+            [file('docker-compose.yml', texts['docker-compose.yml']!), file('override.yml', texts['override.yml']!)],
+            file('.env', texts['.env']!),
+            'svc',
+            envFileNames.map((p) => file(p, texts[p]!)),
+          );
+          assert.deepEqual(ours.findings, []);
+          assert.deepEqual(ours.values, expected, JSON.stringify(texts));
+        },
+      ),
       // 080 is a string to docker-compose (YAML 1.1) and a number to YAML 1.2: a case once missed.
       { numRuns: 12, examples: [[{}, {}, false, [{ PORT: '080' }], '1.50']] },
     );

@@ -16,7 +16,13 @@ test('a value only the running system knows shows as such and is not compared wi
   const source = orders.config.sources[1]!;
   for (const env of ['dev', 'prod']) {
     const entry: SourceEntry = { key: 'POD_IP', value: '', line: 1, column: 1, atRunTime: 'by Kubernetes (status.podIP)' };
-    (rev.files as Map<string, unknown>).set(sourceKey(orders, source, env), { path: `services/orders/k8s/${env}.yaml`, format: 'kubernetes', tracked: true, byKey: new Map([['POD_IP', entry]]), entries: [entry] });
+    (rev.files as Map<string, unknown>).set(sourceKey(orders, source, env), {
+      path: `services/orders/k8s/${env}.yaml`,
+      format: 'kubernetes',
+      tracked: true,
+      byKey: new Map([['POD_IP', entry]]),
+      entries: [entry],
+    });
   }
   const row = driftMatrix(resolveFleet(rev), ['dev', 'prod'], testFingerprints).find((r) => r.key === 'POD_IP')!;
   assert.equal(row.cells.get('dev')!.value, '(set at run time by Kubernetes (status.podIP))');

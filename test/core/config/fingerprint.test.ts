@@ -13,7 +13,12 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const previousSecret = (text: string) => `sha256:${sha256(text).slice(0, 8)}`;
 /** How tranche hashed a config before hashes were keyed. */
 const previousConfig = (config: Record<string, string>) =>
-  `sha256:${sha256(Object.keys(config).sort().map((k) => `${k}=${JSON.stringify(config[k])}\n`).join('')).slice(0, 16)}`;
+  `sha256:${sha256(
+    Object.keys(config)
+      .sort()
+      .map((k) => `${k}=${JSON.stringify(config[k])}\n`)
+      .join(''),
+  ).slice(0, 16)}`;
 
 describe('Fingerprinter', () => {
   test('shows a secret as hmac: and the first 16 hex digits of an HMAC-SHA256 under the key', () => {
@@ -85,7 +90,7 @@ describe('recognisePreviousFormat', () => {
     shown: { PORT: '8080', TOKEN: fingerprints.secret('hunter2'), API_KEY: fingerprints.secret('k-123456') },
   };
 
-  test('puts what still matches in today\'s form, and leaves what differs as recorded', () => {
+  test("puts what still matches in today's form, and leaves what differs as recorded", () => {
     const recorded = {
       version: { commit: 'c1', contentId: 'x1', configHash: previousConfig({ ...environment, API_KEY: 'k-old' }) },
       shown: { PORT: '8080', TOKEN: previousSecret('hunter2'), API_KEY: previousSecret('k-old') },
@@ -95,14 +100,23 @@ describe('recognisePreviousFormat', () => {
     assert.deepEqual(seen.version, recorded.version, 'the config differs: its hash stays as recorded');
   });
 
-  test('takes a config hash that matches for today\'s, so nothing is seen to change', () => {
-    const recorded = { version: { commit: 'c1', contentId: 'x1', configHash: previousConfig(environment) }, shown: { PORT: '8080', TOKEN: previousSecret('hunter2'), API_KEY: previousSecret('k-123456') } };
+  test("takes a config hash that matches for today's, so nothing is seen to change", () => {
+    const recorded = {
+      version: { commit: 'c1', contentId: 'x1', configHash: previousConfig(environment) },
+      shown: { PORT: '8080', TOKEN: previousSecret('hunter2'), API_KEY: previousSecret('k-123456') },
+    };
     const seen = recognisePreviousFormat(recorded, () => now, fingerprints);
-    assert.deepEqual({ version: seen.version, shown: { ...seen.shown } }, { version: { ...recorded.version, configHash: now.version.configHash }, shown: now.shown });
+    assert.deepEqual(
+      { version: seen.version, shown: { ...seen.shown } },
+      { version: { ...recorded.version, configHash: now.version.configHash }, shown: now.shown },
+    );
   });
 
   test('resolves nothing when nothing recorded is in the earlier form', () => {
     const recorded = { version: now.version, shown: now.shown };
-    assert.equal(recognisePreviousFormat(recorded, () => assert.fail('resolved'), fingerprints), recorded);
+    assert.equal(
+      recognisePreviousFormat(recorded, () => assert.fail('resolved'), fingerprints),
+      recorded,
+    );
   });
 });

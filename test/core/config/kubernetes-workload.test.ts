@@ -74,18 +74,25 @@ describe('kubernetes workloads', () => {
     const value = (key: string) => last.get(key)?.value;
     assert.equal(value('LOG_LEVEL'), 'debug', 'env over envFrom');
     assert.equal(value('REDIS_PORT'), '6379');
-    assert.equal(value('SECRET_PASSWORD'), 'hunter2', 'a Secret\'s data is base64-decoded, under its prefix');
+    assert.equal(value('SECRET_PASSWORD'), 'hunter2', "a Secret's data is base64-decoded, under its prefix");
     assert.equal(value('SECRET_TOKEN'), 'plain-token');
     assert.equal(value('REDIS_ADDR'), 'redis:6379');
-    assert.deepEqual(last.get('REDIS_ADDR')?.resolved?.refs.map((r) => [r.name, r.from?.location.line]), [['REDIS_PORT', 6]]);
+    assert.deepEqual(
+      last.get('REDIS_ADDR')?.resolved?.refs.map((r) => [r.name, r.from?.location.line]),
+      [['REDIS_PORT', 6]],
+    );
     assert.equal(value('DB_PASSWORD'), 'hunter2');
     assert.equal(last.get('DB_PASSWORD')?.secret, true);
-    assert.equal(last.get('DB_PASSWORD')?.line, 12, 'located at the Secret\'s key');
+    assert.equal(last.get('DB_PASSWORD')?.line, 12, "located at the Secret's key");
     assert.equal(last.get('POD_IP')?.atRunTime, 'by Kubernetes (fieldRef status.podIP)');
     assert.equal(last.get('EXTERNAL')?.atRunTime, 'from the Secret made-by-the-cluster, which is not in the manifests');
     assert.equal(last.has('MAYBE'), false, 'an optional reference to nothing sets nothing');
     assert.deepEqual([value('DB_URL'), last.get('DB_URL')?.secret], ['postgres://cart:hunter2@db/cart', true], 'built from a Secret: a secret');
-    assert.deepEqual([value('SELF_URL'), last.get('SELF_URL')?.atRunTime], ['', 'built from POD_IP, set at run time'], 'built from what only the cluster knows');
+    assert.deepEqual(
+      [value('SELF_URL'), last.get('SELF_URL')?.atRunTime],
+      ['', 'built from POD_IP, set at run time'],
+      'built from what only the cluster knows',
+    );
     assert.equal(value('LITERAL'), '$(NOT_A_REF) $(NOBODY)');
     assert.deepEqual(last.get('LITERAL')?.resolved?.unresolved, [{ name: 'NOBODY' }]);
     assert.equal(last.get('LOG_LEVEL')?.line, 30, 'an env entry is located at its item');
@@ -95,11 +102,17 @@ describe('kubernetes workloads', () => {
     assert.match(entriesOf({ workload: 'nope' }).findings[0]!.message, /no workload named nope in the manifests \(they have Deployment\/cart\)/);
     assert.match(entriesOf({ container: undefined }).findings[0]!.message, /Deployment\/cart has 2 containers \(server, sidecar\): name one with container:/);
     assert.match(entriesOf({ container: 'web' }).findings[0]!.message, /has no container web \(it has server, sidecar\)/);
-    assert.deepEqual(entriesOf({ container: 'sidecar' }).entries.map((e) => [e.key, e.value]), [['SIDE', 'car']]);
+    assert.deepEqual(
+      entriesOf({ container: 'sidecar' }).entries.map((e) => [e.key, e.value]),
+      [['SIDE', 'car']],
+    );
   });
 
   test('a document that does not parse is located; other files and documents are still read', () => {
-    const { objects, findings } = readManifests([...files, { path: 'k8s/bad.yaml', text: 'kind: ConfigMap\nmetadata: { name: x\n---\nkind: Service\nmetadata: { name: ok }\n', tracked: true }]);
+    const { objects, findings } = readManifests([
+      ...files,
+      { path: 'k8s/bad.yaml', text: 'kind: ConfigMap\nmetadata: { name: x\n---\nkind: Service\nmetadata: { name: ok }\n', tracked: true },
+    ]);
     assert.equal(findings[0]?.location?.file, 'k8s/bad.yaml');
     assert.ok(objects.some((o) => o.kind === 'Service' && o.name === 'ok'));
     assert.ok(objects.some((o) => o.kind === 'Deployment'));
@@ -126,13 +139,26 @@ describe('kubernetes workloads against a model of the kubelet', () => {
   test('property: every variable is what the kubelet gives the container (envFrom then env, $(VAR) from the ones before)', () => {
     const NAMES = ['A', 'B_1', 'c.d', 'x-y', 'PORT'];
     const name = fc.constantFrom(...NAMES);
-    const piece = fc.oneof(fc.stringMatching(/^[a-z0-9:/ ]{0,5}$/), name.map((n) => `$(${n})`), fc.constantFrom('$$', '$', '$(', '$(A', '$$(A)', '$(A$(B_1)', ')'));
+    const piece = fc.oneof(
+      fc.stringMatching(/^[a-z0-9:/ ]{0,5}$/),
+      name.map((n) => `$(${n})`),
+      fc.constantFrom('$$', '$', '$(', '$(A', '$$(A)', '$(A$(B_1)', ')'),
+    );
     const value = fc.array(piece, { maxLength: 4 }).map((p) => p.join(''));
     fc.assert(
       fc.property(fc.dictionary(name, fc.stringMatching(/^[a-z0-9]{0,4}$/), { maxKeys: 3 }), fc.array(fc.tuple(name, value), { maxLength: 6 }), (data, env) => {
         const docs = [
           { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data },
-          { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w' }, spec: { template: { spec: { containers: [{ name: 'c', envFrom: [{ configMapRef: { name: 'cm' } }], env: env.map(([n, v]) => ({ name: n, value: v })) }] } } } },
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: 'w' },
+            spec: {
+              template: {
+                spec: { containers: [{ name: 'c', envFrom: [{ configMapRef: { name: 'cm' } }], env: env.map(([n, v]) => ({ name: n, value: v })) }] },
+              },
+            },
+          },
         ];
         const text = docs.map((d) => stringify(d)).join('---\n');
         const { objects, findings } = readManifests([{ path: 'k.yaml', text, tracked: true }]);

@@ -52,7 +52,7 @@ const CORPUS: Array<[name: string, text: string]> = [
   ['trailing comments after plain values', 'A: value # comment\nB: x #comment #two\nC: 42 # number\nD: null # c\nE: # only a comment\n'],
   ['plain values starting with a dash', 'A: -a\nB: --flag\nC: -1.5\nD: ---x\nE: -.inf\n'],
   ['plain values with flow characters inside', 'A: a[0]\nB: x{y}\nC: a,b,c\nD: a]b\n'],
-  ['plain values with quotes inside', 'A: it\'s\nB: say "hi"\nC: a\'b\'c\n'],
+  ['plain values with quotes inside', "A: it's\nB: say \"hi\"\nC: a'b'c\n"],
   ['internal and surrounding spaces in plain values', 'A:    spaced\nB: a  b   c\nC: value   \nD:   \n'],
   ['merge key is a plain key in YAML 1.2', '<<: x\nA: 1\n'],
   ['long key', `${'K'.repeat(500)}: v\n`],
@@ -72,7 +72,7 @@ const CORPUS: Array<[name: string, text: string]> = [
   ['empty file', ''],
   ['only blank lines', '\n\n   \n'],
   ['no trailing newline', 'A: 1\nB: two'],
-  ['CRLF line endings', 'A: 1\r\nB: two\r\nC: \'q\'\r\n# c\r\n\r\nD:\r\n'],
+  ['CRLF line endings', "A: 1\r\nB: two\r\nC: 'q'\r\n# c\r\n\r\nD:\r\n"],
   ['CRLF with quoted and comments', 'A: "x" # c\r\nB: 1.10\r\n'],
   ['CRLF with a block scalar', 'A: |\r\n  line1\r\n  line2\r\nB: 2\r\n'],
   ['CRLF JSON', '{\r\n  "a": 1,\r\n  "b": "x"\r\n}\r\n'],
@@ -167,8 +167,45 @@ describe('parseConfigFile parity with yaml', () => {
       return seed / 2147483648;
     };
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-    const atoms = ['a', '0', '1', '.', '-', '+', 'e', 'x', 'o', ' ', '  ', '#', ':', "'", '"', '\\', '[', '{', ',', '&',
-      '*', '!', '|', '>', '%', '@', '?', '~', '\u00A0', 'é', '😀', 'inf', 'nan', 'null', 'true', '0x', '0o'];
+    const atoms = [
+      'a',
+      '0',
+      '1',
+      '.',
+      '-',
+      '+',
+      'e',
+      'x',
+      'o',
+      ' ',
+      '  ',
+      '#',
+      ':',
+      "'",
+      '"',
+      '\\',
+      '[',
+      '{',
+      ',',
+      '&',
+      '*',
+      '!',
+      '|',
+      '>',
+      '%',
+      '@',
+      '?',
+      '~',
+      '\u00A0',
+      'é',
+      '😀',
+      'inf',
+      'nan',
+      'null',
+      'true',
+      '0x',
+      '0o',
+    ];
     const wellFormed = ['1', 'x', "'q'", '"d"', '1.10', '~', '', 'a b', 'http://x:1/y', '# c', '-1', '.inf', '0o17'];
     const keys = ['A', 'b', 'DB_PORT', 'x.y', 'a-b', '_k', 'null', 'True', '__proto__'];
     let accepted = 0;
@@ -310,10 +347,16 @@ describe('parseConfigFile source text', () => {
   });
 
   test('has no source text for quoted scalars and collections, and an empty one for an empty value', () => {
-    const file = parseConfigFile("A: '1.10'\nB: \"0o17\"\nC: [1]\nD:\n  x: 1\nE:\n");
+    const file = parseConfigFile('A: \'1.10\'\nB: "0o17"\nC: [1]\nD:\n  x: 1\nE:\n');
     assert.deepEqual(
       file.entries.map((e) => [e.key, 'sourceText' in e, e.sourceText]),
-      [['A', false, undefined], ['B', false, undefined], ['C', false, undefined], ['D', false, undefined], ['E', true, '']],
+      [
+        ['A', false, undefined],
+        ['B', false, undefined],
+        ['C', false, undefined],
+        ['D', false, undefined],
+        ['E', true, ''],
+      ],
     );
   });
 
@@ -342,12 +385,18 @@ describe('parseConfigFile problems', () => {
 
   test('locates a syntax error on a CRLF line', () => {
     const file = parseConfigFile('A: 1\r\nB: x: y\r\n');
-    assert.deepEqual(file.problems.map(({ line, column }) => ({ line, column })), [{ line: 2, column: 4 }]);
+    assert.deepEqual(
+      file.problems.map(({ line, column }) => ({ line, column })),
+      [{ line: 2, column: 4 }],
+    );
   });
 
   test('reports tab indentation', () => {
     const file = parseConfigFile('A: 1\n\tB: 2\n');
-    assert.deepEqual(file.problems.map(({ line, column }) => ({ line, column })), [{ line: 2, column: 1 }]);
+    assert.deepEqual(
+      file.problems.map(({ line, column }) => ({ line, column })),
+      [{ line: 2, column: 1 }],
+    );
     assert.match(file.problems[0]!.message, /tab/i);
   });
 
@@ -356,7 +405,10 @@ describe('parseConfigFile problems', () => {
     assert.deepEqual(file.problems, [{ message: 'duplicate key DB_PORT (first at line 3)', line: 5, column: 1 }]);
     assert.deepEqual(
       file.entries.filter((e) => e.key === 'DB_PORT').map((e) => [e.value, e.line]),
-      [[5432, 3], [5433, 5]],
+      [
+        [5432, 3],
+        [5433, 5],
+      ],
     );
     assert.equal(asObject(file).DB_PORT, 5433, 'the last occurrence wins, as in toJS()');
   });
@@ -381,7 +433,10 @@ describe('parseConfigFile problems', () => {
 
   test('reports a duplicate key inside a nested map where yaml finds it', () => {
     const file = parseConfigFile('x:\n  y: 1\n  y: 2\n');
-    assert.deepEqual(file.problems.map(({ line, column }) => ({ line, column })), [{ line: 3, column: 3 }]);
+    assert.deepEqual(
+      file.problems.map(({ line, column }) => ({ line, column })),
+      [{ line: 3, column: 3 }],
+    );
   });
 
   test('reports a top-level list', () => {
@@ -394,9 +449,7 @@ describe('parseConfigFile problems', () => {
 
   test('reports a top-level JSON array', () => {
     const file = parseConfigFile('  [1, 2]\n');
-    assert.deepEqual(file.problems, [
-      { message: 'expected a map of KEY: value at the top level, found a list', line: 1, column: 3 },
-    ]);
+    assert.deepEqual(file.problems, [{ message: 'expected a map of KEY: value at the top level, found a list', line: 1, column: 3 }]);
   });
 
   test('reports a scalar document', () => {
@@ -404,16 +457,12 @@ describe('parseConfigFile problems', () => {
       entries: [],
       problems: [{ message: 'expected a map of KEY: value at the top level, found a scalar', line: 1, column: 1 }],
     });
-    assert.deepEqual(parseConfigFile('# c\n42\n').problems, [
-      { message: 'expected a map of KEY: value at the top level, found a scalar', line: 2, column: 1 },
-    ]);
+    assert.deepEqual(parseConfigFile('# c\n42\n').problems, [{ message: 'expected a map of KEY: value at the top level, found a scalar', line: 2, column: 1 }]);
   });
 
   test('reports multiple documents at the start of the second one', () => {
     const file = parseConfigFile('A: 1\n---\nB: 2\n');
-    assert.deepEqual(file.problems, [
-      { message: 'expected a single YAML document, found more than one', line: 2, column: 1 },
-    ]);
+    assert.deepEqual(file.problems, [{ message: 'expected a single YAML document, found more than one', line: 2, column: 1 }]);
     assert.deepEqual(asObject(file), { A: 1 });
   });
 
@@ -446,10 +495,14 @@ describe('parseConfigFile problems never show input text', () => {
     ['an unknown !! tag', 'TOKEN: !!s3cr3t x\n', [{ message: 'unknown YAML tag: quote the value if it is text', line: 1, column: 8 }]],
     ['an unknown directive', '%s3cr3t\n---\nA: 1\n', [{ message: 'unknown or malformed % directive', line: 1, column: 1 }]],
     ['an unsupported YAML version', '%YAML 9.s3cr3t\n---\nA: 1\n', [{ message: 'unknown or malformed % directive', line: 1, column: 7 }]],
-    ['stray flow and scalar tokens', 'A: 1\n]s3cr3t\n', [
-      { message: 'YAML syntax error (UNEXPECTED_TOKEN): unexpected text here', line: 2, column: 1 },
-      { message: 'YAML syntax error (UNEXPECTED_TOKEN): unexpected text here', line: 2, column: 2 },
-    ]],
+    [
+      'stray flow and scalar tokens',
+      'A: 1\n]s3cr3t\n',
+      [
+        { message: 'YAML syntax error (UNEXPECTED_TOKEN): unexpected text here', line: 2, column: 1 },
+        { message: 'YAML syntax error (UNEXPECTED_TOKEN): unexpected text here', line: 2, column: 2 },
+      ],
+    ],
   ];
   for (const [name, text, expected] of CASES) {
     test(name, () => {
@@ -506,10 +559,18 @@ describe('parseConfigFile tags and aliases', () => {
 
   test('an alias bomb is a problem, not a hang', () => {
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) levels.push(`${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(10).fill(`*${'abcdefghi'[i - 1]}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(10)
+          .fill(`*${'abcdefghi'[i - 1]}`)
+          .join(', ')}]`,
+      );
     const file = parseConfigFile(`${levels.join('\n')}\n`);
     assert.ok(file.problems.length > 0);
-    assert.ok(file.problems.every((p) => p.message === 'aliases expand to too much data'), JSON.stringify(file.problems));
+    assert.ok(
+      file.problems.every((p) => p.message === 'aliases expand to too much data'),
+      JSON.stringify(file.problems),
+    );
   });
 
   test('an alias inside the node it refers to is a problem', () => {

@@ -5,7 +5,10 @@ import dotenv from 'dotenv';
 /** Why a word that is no declared key is not named (parseDotenv's own words). */
 const UNSHOWN = '(not shown: it is no key the manifest declares, and may be a secret)';
 /** The keys a manifest declares, as parseDotenv asks. */
-const declares = (...keys: string[]) => (word: string) => keys.includes(word);
+const declares =
+  (...keys: string[]) =>
+  (word: string) =>
+    keys.includes(word);
 import { parseDotenv, type DotenvEntry } from '../../../src/core/config/parse-dotenv.js';
 
 /** Last entry wins, assigned into a plain object exactly as dotenv builds its result. */
@@ -135,8 +138,40 @@ describe('parseDotenv reads what dotenv.parse reads', () => {
   }
 
   test('same values as dotenv.parse for 5000 random inputs built from dotenv syntax', () => {
-    const pieces = ['A', 'b', 'export', 'export ', ' ', '\t', '\n', '\r\n', '\r', '=', ':', ': ', '"', "'", '`', '#', ' #',
-      '\\', '\\n', '\\"', "\\'", 'x', '1', '.', '-', 'é', '😀', '\u00a0', '\u2028', 'A=', 'B: ', '"v"'];
+    const pieces = [
+      'A',
+      'b',
+      'export',
+      'export ',
+      ' ',
+      '\t',
+      '\n',
+      '\r\n',
+      '\r',
+      '=',
+      ':',
+      ': ',
+      '"',
+      "'",
+      '`',
+      '#',
+      ' #',
+      '\\',
+      '\\n',
+      '\\"',
+      "\\'",
+      'x',
+      '1',
+      '.',
+      '-',
+      'é',
+      '😀',
+      '\u00a0',
+      '\u2028',
+      'A=',
+      'B: ',
+      '"v"',
+    ];
     let seed = 42;
     const random = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -266,7 +301,10 @@ describe('parseDotenv problems', () => {
       '.dotted-key=8',
     ].join('\r\n');
     assert.deepEqual(parseDotenv(text).problems, []);
-    assert.deepEqual(parseDotenv(text).entries.map((e) => e.key), ['A', 'B', 'C', 'D', 'E', 'F', 'export', '.dotted-key']);
+    assert.deepEqual(
+      parseDotenv(text).entries.map((e) => e.key),
+      ['A', 'B', 'C', 'D', 'E', 'F', 'export', '.dotted-key'],
+    );
   });
 
   test('lines inside a multi-line quoted value are not reported', () => {
@@ -298,7 +336,8 @@ describe('parseDotenv problems never show secrets', () => {
   test('a line that may be a passphrase is not echoed, not even its first word', () => {
     for (const line of ['hunter2', 'correct horse battery staple', 'letmein:now', 'export s3cret']) {
       for (const problem of parseDotenv(`A=1\n${line}\n`).problems) {
-        for (const word of line.split(/[\s:]+/).filter((w) => w !== 'export')) assert.ok(!problem.message.includes(word), `${JSON.stringify(problem.message)} echoes ${word}`);
+        for (const word of line.split(/[\s:]+/).filter((w) => w !== 'export'))
+          assert.ok(!problem.message.includes(word), `${JSON.stringify(problem.message)} echoes ${word}`);
         assert.equal(problem.line, 2);
       }
     }
@@ -308,9 +347,7 @@ describe('parseDotenv problems never show secrets', () => {
     assert.deepEqual(parseDotenv('DB_PASSWORD hunter2', declares('DB_PASSWORD')).problems, [
       { message: 'expected "=" after key DB_PASSWORD', line: 1, column: 1 },
     ]);
-    assert.deepEqual(parseDotenv('export API_KEY  s3cr3t', declares('API_KEY')).problems, [
-      { message: 'expected "=" after key API_KEY', line: 1, column: 1 },
-    ]);
+    assert.deepEqual(parseDotenv('export API_KEY  s3cr3t', declares('API_KEY')).problems, [{ message: 'expected "=" after key API_KEY', line: 1, column: 1 }]);
     const colon = parseDotenv('Tok3nXyZ:hunter2', declares('Tok3nXyZ')).problems;
     assert.deepEqual(colon, [{ message: `expected a space after ":" following the first word ${UNSHOWN}`, line: 1, column: 1 }]);
   });

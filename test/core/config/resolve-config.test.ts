@@ -25,8 +25,14 @@ describe('config resolution', () => {
     assert.equal(winner('DB_HOST').source, 'orders-db.host');
     assert.equal(winner('DB_PORT').kind, 'dotenv');
     assert.equal(winner('LOG_LEVEL').kind, 'env');
-    assert.deepEqual(prod.keys.get('LOG_LEVEL')!.layers.map((l) => l.kind), ['env', 'file', 'default']);
-    assert.deepEqual(prod.keys.get('DB_PORT')!.layers.map((l) => l.kind), ['dotenv', 'bind']);
+    assert.deepEqual(
+      prod.keys.get('LOG_LEVEL')!.layers.map((l) => l.kind),
+      ['env', 'file', 'default'],
+    );
+    assert.deepEqual(
+      prod.keys.get('DB_PORT')!.layers.map((l) => l.kind),
+      ['dotenv', 'bind'],
+    );
 
     const dev = ordersIn(rev, 'dev');
     assert.equal(dev.keys.get('PORT')!.layers[0]!.raw, 8080);
@@ -68,17 +74,21 @@ describe('config resolution', () => {
   test('reports keys that sources set but the schema does not declare', () => {
     const rev = revision(baseFleet(), { 'services/orders/config/defaults.yaml': 'PORT: 1\nLOG_LEVL: debug\n' });
     const unknown = ordersIn(rev, 'dev').unknown;
-    assert.deepEqual(unknown.map((u) => [u.key, u.layer.location.line]), [['LOG_LEVL', 2]]);
+    assert.deepEqual(
+      unknown.map((u) => [u.key, u.layer.location.line]),
+      [['LOG_LEVL', 2]],
+    );
   });
 
   test('marks values from untracked files as not in git', () => {
-    const rev = revision(
-      baseFleet(),
-      { 'services/orders/config/defaults.yaml': 'PORT: 1\n', 'services/orders/deploy/prod.env': 'PORT=2\n' },
-      ['services/orders/deploy/prod.env'],
-    );
+    const rev = revision(baseFleet(), { 'services/orders/config/defaults.yaml': 'PORT: 1\n', 'services/orders/deploy/prod.env': 'PORT=2\n' }, [
+      'services/orders/deploy/prod.env',
+    ]);
     const layers = ordersIn(rev, 'prod').keys.get('PORT')!.layers;
-    assert.deepEqual(layers.map((l) => l.tracked), [false, true]);
+    assert.deepEqual(
+      layers.map((l) => l.tracked),
+      [false, true],
+    );
   });
 });
 
@@ -114,23 +124,31 @@ describe('references in dotenv sources', () => {
     assert.equal(winner(rev, 'URL').raw, 'http://127.0.0.1:5432', 'bound resource values are lower layers too');
     const built = winner(rev, 'ADDR').interpolated!;
     assert.equal(built.written, '${HOST}:${CART_PORT}/${PORT}');
-    assert.deepEqual(built.refs.map((r) => [r.name, r.from && `${r.from.location.file}:${r.from.location.line}`]), [
-      ['HOST', 'services/orders/deploy/dev.env:1'],
-      ['CART_PORT', '.env:1'],
-      ['PORT', 'services/orders/config/defaults.yaml:1'],
-    ]);
+    assert.deepEqual(
+      built.refs.map((r) => [r.name, r.from && `${r.from.location.file}:${r.from.location.line}`]),
+      [
+        ['HOST', 'services/orders/deploy/dev.env:1'],
+        ['CART_PORT', '.env:1'],
+        ['PORT', 'services/orders/config/defaults.yaml:1'],
+      ],
+    );
   });
 
   test('single quotes and interpolate: false take "$" literally; $$ is a literal "$"', () => {
     const files = { 'services/orders/deploy/dev.env': "ADDR='${CART_PORT}'\nURL=pa$$word$\n", '.env': 'CART_PORT=7070\n' };
     assert.equal(winner(fleetWith(files), 'ADDR').raw, '${CART_PORT}');
     assert.equal(winner(fleetWith(files), 'URL').raw, 'pa$word$');
-    const literal = fleetWith({ ...files, 'services/orders/deploy/dev.env': 'ADDR=${CART_PORT}\n' }, (f) => (f.services.orders.config.sources[1].interpolate = false));
+    const literal = fleetWith(
+      { ...files, 'services/orders/deploy/dev.env': 'ADDR=${CART_PORT}\n' },
+      (f) => (f.services.orders.config.sources[1].interpolate = false),
+    );
     assert.equal(winner(literal, 'ADDR').raw, '${CART_PORT}');
   });
 
   test('a value built from a secret is a secret: fingerprinted, and not a plaintext secret of its own file', () => {
-    const rev = fleetWith({ 'services/orders/deploy/dev.env': 'TOKEN=hunter2\nURL=postgres://u:${TOKEN}@db/x\n' }, undefined, ['services/orders/deploy/dev.env']);
+    const rev = fleetWith({ 'services/orders/deploy/dev.env': 'TOKEN=hunter2\nURL=postgres://u:${TOKEN}@db/x\n' }, undefined, [
+      'services/orders/deploy/dev.env',
+    ]);
     const config = ordersIn(rev, 'dev');
     const url = config.keys.get('URL')!;
     assert.equal(url.spec.secret, true);

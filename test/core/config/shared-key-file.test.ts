@@ -60,7 +60,10 @@ describe('a shared key file', () => {
         const shared = resolveBoth(envLines, ordersLower, paymentsLower, true);
         assert.deepEqual(shape(shared), shape(own));
         // Keys orders does not declare are other services' there, not its mistakes.
-        assert.deepEqual(shared.unknown.filter((u) => u.layer.source === '.env'), []);
+        assert.deepEqual(
+          shared.unknown.filter((u) => u.layer.source === '.env'),
+          [],
+        );
       }),
       { numRuns: 500 },
     );

@@ -24,7 +24,11 @@ function run(text: string, env = vars, strict = true): Outcome {
   if (template === undefined) return { value: text };
   if (isTemplateError(template)) return { error: template.message, offset: template.offset };
   const result = evaluateTemplate(template, lookup(env));
-  return { value: result.value, ...(result.undefined.length ? { undefined: result.undefined.map((u) => u.name) } : {}), ...(result.errors.length ? { errors: result.errors.map((e) => e.message) } : {}) };
+  return {
+    value: result.value,
+    ...(result.undefined.length ? { undefined: result.undefined.map((u) => u.name) } : {}),
+    ...(result.errors.length ? { errors: result.errors.map((e) => e.message) } : {}),
+  };
 }
 
 describe('templates with docker compose semantics', () => {
@@ -56,7 +60,16 @@ describe('templates with docker compose semantics', () => {
   }
 
   test('strict (compose files): a "$" that starts no reference is an error, at its offset', () => {
-    for (const [text, offset] of [['a$ b', 1], ['a$1', 1], ['x${}', 1], ['x${A', 1], ['x$-', 1], ['${ A}', 0], ['${A }', 3], ['end$', 3]] as const) {
+    for (const [text, offset] of [
+      ['a$ b', 1],
+      ['a$1', 1],
+      ['x${}', 1],
+      ['x${A', 1],
+      ['x$-', 1],
+      ['${ A}', 0],
+      ['${A }', 3],
+      ['end$', 3],
+    ] as const) {
       const result = run(text);
       assert.ok('error' in result, text);
       assert.equal(result.offset, offset, text);
@@ -71,7 +84,14 @@ describe('templates with docker compose semantics', () => {
   test('it says which variables a value was built from, and from where', () => {
     const template = parseTemplate('${HOST}:${MISSING:-${CART_PORT}}', true) as Template;
     const result = evaluateTemplate(template, lookup(vars));
-    assert.deepEqual(result.used.map((u) => [u.name, u.origin ?? null, u.offset]), [['HOST', 'HOST', 0], ['MISSING', null, 8], ['CART_PORT', 'CART_PORT', 19]]);
+    assert.deepEqual(
+      result.used.map((u) => [u.name, u.origin ?? null, u.offset]),
+      [
+        ['HOST', 'HOST', 0],
+        ['MISSING', null, 8],
+        ['CART_PORT', 'CART_PORT', 19],
+      ],
+    );
   });
 });
 
@@ -82,7 +102,7 @@ describe('templates against docker-compose config', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
   const compose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
 
-  test('docker-compose is installed (the oracle; .ci/run installs Debian\'s docker-compose)', () => {
+  test("docker-compose is installed (the oracle; .ci/run installs Debian's docker-compose)", () => {
     assert.equal(compose.status, 0, `docker-compose version failed: ${compose.error?.message ?? compose.stderr}`);
   });
 
@@ -97,7 +117,11 @@ describe('templates against docker-compose config', () => {
     fc.constant('$$'),
   );
   const value = fc.array(piece, { minLength: 1, maxLength: 5 }).map((p) => p.join(''));
-  const envFile = fc.record({ ALPHA: fc.stringMatching(/^[a-z0-9.:]{1,6}$/), BETA: fc.stringMatching(/^[a-z0-9.:]{1,6}$/), GAMMA: fc.stringMatching(/^[a-z0-9]{0,3}$/) });
+  const envFile = fc.record({
+    ALPHA: fc.stringMatching(/^[a-z0-9.:]{1,6}$/),
+    BETA: fc.stringMatching(/^[a-z0-9.:]{1,6}$/),
+    GAMMA: fc.stringMatching(/^[a-z0-9]{0,3}$/),
+  });
 
   test('property: every value resolves as docker-compose config resolves it', () => {
     fc.assert(
@@ -105,7 +129,12 @@ describe('templates against docker-compose config', () => {
         // A name followed by a name character would be read as a longer name: keep them apart.
         const safe = values.map((v) => v.replace(/(\$[A-Z_]+)(?=[a-z0-9_])/g, '$1/'));
         const project = { ...env, EMPTY_ONE: '' };
-        writeFileSync(join(dir, '.env'), `${Object.entries(project).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+        writeFileSync(
+          join(dir, '.env'),
+          `${Object.entries(project)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('\n')}\n`,
+        );
         const environment = Object.fromEntries(safe.map((v, i) => [`K${i}`, v]));
         writeFileSync(join(dir, 'docker-compose.yml'), JSON.stringify({ version: '3.8', services: { web: { image: 'x', environment } } }));
         const resolved = (dockerComposeConfig(dir) as { services: { web: { environment: Record<string, string> } } }).services.web.environment;

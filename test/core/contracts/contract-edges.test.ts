@@ -9,7 +9,11 @@ const ok = (schema: unknown) => ({ '200': { description: 'ok', content: { 'appli
 
 /** The pets API: GET /pets/{id}, plus GET /owners; `extra` adds paths. */
 function petsApi(petSchema: unknown, extra: Record<string, unknown> = {}) {
-  return spec({ '/pets/{id}': { get: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: ok(petSchema) } }, '/owners': { get: { responses: ok({ type: 'array' }) } }, ...extra });
+  return spec({
+    '/pets/{id}': { get: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: ok(petSchema) } },
+    '/owners': { get: { responses: ok({ type: 'array' }) } },
+    ...extra,
+  });
 }
 
 let n = 0;
@@ -32,7 +36,10 @@ describe('compareFleetContracts', () => {
     assert.equal(rest.length, 0);
     assert.equal(edge!.consumer, 'web');
     assert.equal(edge!.provider, 'pets');
-    assert.deepEqual(edge!.oldConsumerNewProvider.map((c) => [c.id, c.operation]), [['response-required-property-removed', 'GET /pets/{id}']]);
+    assert.deepEqual(
+      edge!.oldConsumerNewProvider.map((c) => [c.id, c.operation]),
+      [['response-required-property-removed', 'GET /pets/{id}']],
+    );
     assert.deepEqual(edge!.newConsumerOldProvider, [], 'the old provider still sends everything the new consumer reads');
   });
 
@@ -41,15 +48,22 @@ describe('compareFleetContracts', () => {
     const to = fleet({ pets: service({ http: petsApi(pet, { '/pets': { post: { responses: ok(pet) } } }) }), web: service({ consumes: { pets: callsPets } }) });
     const [edge] = compareFleetContracts(from, to);
     assert.deepEqual(edge!.oldConsumerNewProvider, []);
-    assert.deepEqual(edge!.newConsumerOldProvider.map((c) => [c.id, c.operation]), [['api-path-removed-without-deprecation', 'POST /pets']]);
+    assert.deepEqual(
+      edge!.newConsumerOldProvider.map((c) => [c.id, c.operation]),
+      [['api-path-removed-without-deprecation', 'POST /pets']],
+    );
   });
 
   test('consumes.operations narrows the edge to what the consumer calls, whatever the parameter names', () => {
     const from = fleet({ pets: service({ http: petsApi(pet) }), web: service({ consumes: { pets: { ...callsPets, operations: ['GET /owners'] } } }) });
     const to = fleet({ pets: service({ http: petsApi(petWithoutName) }), web: service({ consumes: { pets: { ...callsPets, operations: ['GET /owners'] } } }) });
     assert.deepEqual(compareFleetContracts(from, to), []);
-    const calling = (ops: string[]) => fleet({ pets: service({ http: petsApi(pet) }), web: service({ consumes: { pets: { ...callsPets, operations: ops } } }) });
-    const [edge] = compareFleetContracts(calling(['GET /pets/{petId}']), fleet({ pets: service({ http: petsApi(petWithoutName) }), web: service({ consumes: { pets: callsPets } }) }));
+    const calling = (ops: string[]) =>
+      fleet({ pets: service({ http: petsApi(pet) }), web: service({ consumes: { pets: { ...callsPets, operations: ops } } }) });
+    const [edge] = compareFleetContracts(
+      calling(['GET /pets/{petId}']),
+      fleet({ pets: service({ http: petsApi(petWithoutName) }), web: service({ consumes: { pets: callsPets } }) }),
+    );
     assert.ok(edge && edge.oldConsumerNewProvider.length > 0);
   });
 
@@ -70,14 +84,20 @@ describe('compareFleetContracts', () => {
     assert.equal(edge!.kind, 'event');
     assert.equal(edge!.event, 'order.created');
     assert.equal(edge!.provider, 'orders');
-    assert.ok(edge!.oldConsumerNewProvider.some((c) => c.id.startsWith('response-')), JSON.stringify(edge));
+    assert.ok(
+      edge!.oldConsumerNewProvider.some((c) => c.id.startsWith('response-')),
+      JSON.stringify(edge),
+    );
   });
 
   test('an unchanged contract has no edge, and one diff serves every consumer of a provider', () => {
     const same = service({ http: petsApi(pet) });
     const consumers = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`c${i}`, service({ consumes: { pets: callsPets } })]));
     assert.deepEqual(compareFleetContracts(fleet({ pets: same, ...consumers }), fleet({ pets: same, ...consumers })), []);
-    const edges = compareFleetContracts(fleet({ pets: service({ http: petsApi(pet) }), ...consumers }), fleet({ pets: service({ http: petsApi(petWithoutName) }), ...consumers }));
+    const edges = compareFleetContracts(
+      fleet({ pets: service({ http: petsApi(pet) }), ...consumers }),
+      fleet({ pets: service({ http: petsApi(petWithoutName) }), ...consumers }),
+    );
     assert.equal(edges.length, 50);
     assert.equal(new Set(edges.map((e) => e.oldConsumerNewProvider)).size, 1, 'the changes of one spec pair are computed once');
   });

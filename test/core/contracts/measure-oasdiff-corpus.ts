@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { diffOpenApi, isBreaking, loadOpenApi, type ContractChange } from "../../../src/core/contracts/index.js";
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { diffOpenApi, isBreaking, loadOpenApi, type ContractChange } from '../../../src/core/contracts/index.js';
 
 /** One corpus case as `cases.json` lists it. */
 export interface CorpusCase {
@@ -36,8 +36,8 @@ export interface CorpusAgreement {
  * and expected-id recall (an id counts when we report it with the expected level).
  */
 export function measureOasdiffCorpus(dir: string, now: number): CorpusAgreement {
-  const cases = JSON.parse(readFileSync(join(dir, "cases.json"), "utf8")) as CorpusCase[];
-  const read = (path: string) => readFileSync(join(dir, path), "utf8");
+  const cases = JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as CorpusCase[];
+  const read = (path: string) => readFileSync(join(dir, path), 'utf8');
   const outcomes = cases.map((c, index): CaseOutcome => {
     try {
       const diff = diffOpenApi(loadOpenApi(c.base, read), loadOpenApi(c.revision, read), { now });

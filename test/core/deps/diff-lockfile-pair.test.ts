@@ -7,11 +7,23 @@ import { fixtureDir, parseFixture, readFixture, type FixtureTool } from './lockf
 
 function pairOf(tool: FixtureTool, name: string, lockfile: string) {
   const manifest = (state: 'before' | 'after') => readFileSync(`${fixtureDir(tool, name, state)}/package.json`, 'utf8');
-  return { path: `svc/${lockfile}`, before: readFixture(tool, name, 'before'), after: readFixture(tool, name, 'after'), manifestBefore: manifest('before'), manifestAfter: manifest('after') };
+  return {
+    path: `svc/${lockfile}`,
+    before: readFixture(tool, name, 'before'),
+    after: readFixture(tool, name, 'after'),
+    manifestBefore: manifest('before'),
+    manifestAfter: manifest('after'),
+  };
 }
 
 test('diffs every format as parsing both sides and diffing them does', () => {
-  for (const [tool, lockfile] of [['npm', 'package-lock.json'], ['npm-v2', 'package-lock.json'], ['yarn-classic', 'yarn.lock'], ['yarn-berry', 'yarn.lock'], ['pnpm', 'pnpm-lock.yaml']] as const) {
+  for (const [tool, lockfile] of [
+    ['npm', 'package-lock.json'],
+    ['npm-v2', 'package-lock.json'],
+    ['yarn-classic', 'yarn.lock'],
+    ['yarn-berry', 'yarn.lock'],
+    ['pnpm', 'pnpm-lock.yaml'],
+  ] as const) {
     const expected = diffLockfiles(parseFixture(tool, 'minor-bump', 'before'), parseFixture(tool, 'minor-bump', 'after'));
     assert.ok(expected.length > 0);
     assert.deepEqual(diffLockfilePair(pairOf(tool, 'minor-bump', lockfile)), { changes: expected }, tool);

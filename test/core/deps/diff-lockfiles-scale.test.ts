@@ -14,7 +14,8 @@ const CHAIN = 29;
 function generate(version: (name: string, group: number, link: number) => string): string {
   const packages: Record<string, unknown> = { '': { name: 'big', version: '1.0.0', dependencies: {} } };
   const root = packages[''] as { dependencies: Record<string, string> };
-  const place = (group: number, link: number, name: string): string => (link === 0 && group % 2 === 1 ? `node_modules/direct-${group}/node_modules/${name}` : `node_modules/${name}`);
+  const place = (group: number, link: number, name: string): string =>
+    link === 0 && group % 2 === 1 ? `node_modules/direct-${group}/node_modules/${name}` : `node_modules/${name}`;
   for (let group = 0; group < GROUPS; group++) {
     const head = `direct-${group}`;
     root.dependencies[head] = '^1.0.0';
@@ -51,7 +52,13 @@ test('parses and diffs a 1,500-package package-lock pair', (t) => {
   assert.equal(after.lockfile.packages.find((p) => p.name === 't-1-0')?.via.join(), 'direct-1');
   assert.equal(changes.length, 65);
   assert.equal(changes.filter((c) => c.direct).length, 5);
-  assert.deepEqual(changes.filter((c) => !c.explained).map((c) => `${c.name} ${c.semver}`).sort(), Array.from({ length: 10 }, (_, i) => `t-${20 + i}-27 major`).sort());
+  assert.deepEqual(
+    changes
+      .filter((c) => !c.explained)
+      .map((c) => `${c.name} ${c.semver}`)
+      .sort(),
+    Array.from({ length: 10 }, (_, i) => `t-${20 + i}-27 major`).sort(),
+  );
   assert.ok(changes.filter((c) => !c.direct && c.explained).every((c) => c.semver === 'patch' && c.via.length === 1));
   // Not a timing assertion: the figure is reported for whoever watches the suite.
   t.diagnostic(`1,501-package lockfile pair parsed and diffed in ${elapsed.toFixed(0)} ms`);

@@ -54,22 +54,27 @@ test('diffNpmLocks matches parse-and-diff on generated lockfile pairs', () => {
 });
 
 test('diffNpmLocks finds the line of a key that is escaped in the text', () => {
-  const before = '{\n  "lockfileVersion": 3,\n  "packages": {\n    "": { "dependencies": { "a": "*" } },\n    "node_modules/a": {\n      "version": "1.0.0", "description": "say \\"hi\\""\n    }\n  }\n}\n';
+  const before =
+    '{\n  "lockfileVersion": 3,\n  "packages": {\n    "": { "dependencies": { "a": "*" } },\n    "node_modules/a": {\n      "version": "1.0.0", "description": "say \\"hi\\""\n    }\n  }\n}\n';
   const after = before.replace('"node_modules/a": {\n      "version": "1.0.0"', '"node_modules\\/a": {\n      "version": "1.1.0"');
   assertSame(before, after, 'escaped key');
   assert.equal(diffNpmLocks(before, after)?.[0]?.line, 5);
 });
 
-test('diffNpmLocks matches parse-and-diff where the texts depart from npm\'s layout or repeat keys', () => {
+test("diffNpmLocks matches parse-and-diff where the texts depart from npm's layout or repeat keys", () => {
   const base = V3([ROOT, A('1.0.0'), B].join(',\n'));
   const afters = {
     'an entry on one line': V3([ROOT, '    "node_modules/a": {"version": "1.0.0", "dependencies": {"b": "*"}}', B].join(',\n')),
-    'keys reordered in an entry': V3([ROOT, '    "node_modules/a": {\n      "dependencies": {\n        "b": "*"\n      },\n      "version": "1.1.0"\n    }', B].join(',\n')),
+    'keys reordered in an entry': V3(
+      [ROOT, '    "node_modules/a": {\n      "dependencies": {\n        "b": "*"\n      },\n      "version": "1.1.0"\n    }', B].join(',\n'),
+    ),
     'a nested install added': V3([ROOT, A('1.0.0'), NESTED, B].join(',\n')),
     'entries moved and bumped': V3([ROOT, B, A('2.0.0')].join(',\n')),
     'a key repeated': V3([ROOT, A('1.0.0'), B, A('1.2.0')].join(',\n')),
     'a key written with an escape': V3([ROOT, A('1.3.0').replace('"node_modules/a"', '"node_modules\\/a"'), B].join(',\n')),
-    'lockfileVersion 2 with its tree': base.replace('"lockfileVersion": 3', '"lockfileVersion": 2').replace(/\n}\n$/, ',\n  "dependencies": {\n    "a": {\n      "version": "1.0.0"\n    }\n  }\n}\n'),
+    'lockfileVersion 2 with its tree': base
+      .replace('"lockfileVersion": 3', '"lockfileVersion": 2')
+      .replace(/\n}\n$/, ',\n  "dependencies": {\n    "a": {\n      "version": "1.0.0"\n    }\n  }\n}\n'),
     'the whole file reindented': JSON.stringify(JSON.parse(V3([ROOT, A('1.4.0'), B].join(',\n'))), null, '\t'),
   };
   for (const [label, after] of Object.entries(afters)) {

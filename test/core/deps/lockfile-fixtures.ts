@@ -71,7 +71,14 @@ export function ids(lockfile: Lockfile): string[] {
 /** A change as one comparable line: `kind name from→to semver direct|via:a,b explained|unexplained`. */
 export function summary(change: DependencyChange): string {
   const role = change.direct ? 'direct' : `via:${change.via.join(',')}`;
-  return [change.kind, change.name, `${change.from ?? '-'}→${change.to ?? '-'}`, change.semver ?? '-', role, change.explained ? 'explained' : 'unexplained'].join(' ');
+  return [
+    change.kind,
+    change.name,
+    `${change.from ?? '-'}→${change.to ?? '-'}`,
+    change.semver ?? '-',
+    role,
+    change.explained ? 'explained' : 'unexplained',
+  ].join(' ');
 }
 
 /** 1-based line of the first line of `text` that contains `needle`. */

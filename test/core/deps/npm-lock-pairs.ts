@@ -73,7 +73,8 @@ function lockData(rand: () => number): LockData {
 function legacyTree(packages: Packages): Record<string, unknown> {
   const tree: Record<string, unknown> = {};
   for (const [path, entry] of Object.entries(packages)) {
-    if (/^node_modules\/[^/]+$/.test(path) && typeof entry === 'object' && entry !== null && 'version' in entry) tree[path.slice(13)] = { version: entry.version };
+    if (/^node_modules\/[^/]+$/.test(path) && typeof entry === 'object' && entry !== null && 'version' in entry)
+      tree[path.slice(13)] = { version: entry.version };
   }
   return tree;
 }
@@ -134,6 +135,7 @@ export function generatedPair(seed: number): { before: string; after: string } {
 /** A lockfileVersion 3 text in npm's layout around `entries` (each written at the map's indent). */
 export const V3 = (entries: string): string => `{\n  "name": "x",\n  "lockfileVersion": 3,\n  "requires": true,\n  "packages": {\n${entries}\n  }\n}\n`;
 export const ROOT = '    "": {\n      "name": "x",\n      "dependencies": {\n        "a": "^1.0.0"\n      }\n    }';
-export const A = (version: string): string => `    "node_modules/a": {\n      "version": "${version}",\n      "dependencies": {\n        "b": "*"\n      }\n    }`;
+export const A = (version: string): string =>
+  `    "node_modules/a": {\n      "version": "${version}",\n      "dependencies": {\n        "b": "*"\n      }\n    }`;
 export const B = '    "node_modules/b": {\n      "version": "2.0.0"\n    }';
 export const NESTED = '    "node_modules/a/node_modules/b": {\n      "version": "3.0.0"\n    }';

@@ -10,7 +10,10 @@ describe('parseCargoLock', () => {
     assert.equal(after.format, 'cargo');
     assert.equal(after.packages.length, 23);
     assert.ok(!after.packages.some((p) => p.name === 'orders'));
-    assert.deepEqual(after.packages.filter((p) => p.direct).map((p) => p.name), ['lazy_static', 'serde', 'serde_json', 'static_assertions_derive', 'tokio']);
+    assert.deepEqual(
+      after.packages.filter((p) => p.direct).map((p) => p.name),
+      ['lazy_static', 'serde', 'serde_json', 'static_assertions_derive', 'tokio'],
+    );
     assert.deepEqual(pkg(after, 'mio'), { name: 'mio', version: '0.8.10', direct: false, via: ['tokio'], line: lineOf(text, 'name = "mio"') - 1 });
   });
 
@@ -29,7 +32,7 @@ describe('parseCargoLock', () => {
       'name = "app"',
       'version = "0.1.0"',
       'dependencies = ["dep 1.0.0 (git+https://example.com/dep?branch=main#0123abcd)", # the pinned fork',
-      '  \'tiny\',',
+      "  'tiny',",
       ']',
       '',
       '[[package]]',
@@ -52,7 +55,10 @@ describe('parseCargoLock', () => {
     ].join('\n');
     const { lockfile, problems } = parseCargoLock(text);
     assert.deepEqual(problems, []);
-    assert.deepEqual(lockfile?.packages.map((p) => `${p.name}@${p.version}:${p.direct}:${p.line}`), ['dep@1.0.0:true:11', 'tiny@0.3.0:true:21']);
+    assert.deepEqual(
+      lockfile?.packages.map((p) => `${p.name}@${p.version}:${p.direct}:${p.line}`),
+      ['dep@1.0.0:true:11', 'tiny@0.3.0:true:21'],
+    );
   });
 
   test('syntax errors are located', () => {

@@ -36,7 +36,9 @@ describe('parseGoMod', () => {
   });
 
   test('a require that is not module and version, and an unclosed block, are located problems', () => {
-    assert.deepEqual(parseGoMod('module m\nrequire (\n\tbroken\n)\n').problems, [{ message: 'expected a require of the form: module version', line: 3, column: 2 }]);
+    assert.deepEqual(parseGoMod('module m\nrequire (\n\tbroken\n)\n').problems, [
+      { message: 'expected a require of the form: module version', line: 3, column: 2 },
+    ]);
     assert.deepEqual(parseGoMod('module m\nrequire (\n\ta v1.0.0\n').problems, [{ message: 'a require ( block is not closed', line: 4, column: 1 }]);
   });
 
@@ -48,7 +50,13 @@ describe('parseGoMod', () => {
         const block = requires.filter(([, , , inBlock]) => inBlock);
         const single = requires.filter(([, , , inBlock]) => !inBlock);
         const line = ([m, v, indirect]: [string, string, boolean, boolean]) => `${m} ${v}${indirect ? ' // indirect' : ''}`;
-        const text = ['module example.com/x', 'go 1.22', ...(block.length ? ['require (', ...block.map((r) => `\t${line(r)}`), ')'] : []), ...single.map((r) => `require ${line(r)}`), ''].join('\n');
+        const text = [
+          'module example.com/x',
+          'go 1.22',
+          ...(block.length ? ['require (', ...block.map((r) => `\t${line(r)}`), ')'] : []),
+          ...single.map((r) => `require ${line(r)}`),
+          '',
+        ].join('\n');
         const { lockfile, problems } = parseGoMod(text);
         assert.deepEqual(problems, []);
         const read = new Map(lockfile!.packages.map((p) => [p.name, [p.version, !p.direct]]));

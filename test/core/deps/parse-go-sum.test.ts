@@ -23,22 +23,33 @@ describe('parseGoSum', () => {
   test('a version seen only through its go.mod is not a package', () => {
     const after = parseFixture('go', 'minor-bump', 'after');
     assert.ok(!after.packages.some((p) => p.name === 'github.com/stretchr/testify'));
-    assert.deepEqual(after.packages.filter((p) => p.name === 'golang.org/x/sys').map((p) => p.version), ['v0.8.0']);
+    assert.deepEqual(
+      after.packages.filter((p) => p.name === 'golang.org/x/sys').map((p) => p.version),
+      ['v0.8.0'],
+    );
   });
 
   test("go.mod's direct requirements are direct; the rest is transitive with an unknown via", () => {
     const after = parseFixture('go', 'minor-bump', 'after');
-    assert.deepEqual(after.packages.filter((p) => p.direct).map((p) => `${p.name}@${p.version}`), [
-      'github.com/gin-gonic/gin@v1.9.1',
-      'github.com/google/uuid@v1.3.0',
-      'golang.org/x/exp@v0.0.0-20231006140011-7918f672742d',
-    ]);
-    assert.deepEqual(pkg(after, 'golang.org/x/net'), { name: 'golang.org/x/net', version: 'v0.10.0', direct: false, via: [], line: pkg(after, 'golang.org/x/net').line });
+    assert.deepEqual(
+      after.packages.filter((p) => p.direct).map((p) => `${p.name}@${p.version}`),
+      ['github.com/gin-gonic/gin@v1.9.1', 'github.com/google/uuid@v1.3.0', 'golang.org/x/exp@v0.0.0-20231006140011-7918f672742d'],
+    );
+    assert.deepEqual(pkg(after, 'golang.org/x/net'), {
+      name: 'golang.org/x/net',
+      version: 'v0.10.0',
+      direct: false,
+      via: [],
+      line: pkg(after, 'golang.org/x/net').line,
+    });
   });
 
   test('without the direct modules every module counts as direct', () => {
     const { lockfile } = parseGoSum(readFixture('go', 'transitive-only', 'after'));
-    assert.deepEqual(lockfile?.packages.map((p) => p.direct), [true, true, true]);
+    assert.deepEqual(
+      lockfile?.packages.map((p) => p.direct),
+      [true, true, true],
+    );
   });
 
   test('malformed lines are reported at the field that is wrong, and the others are still read', () => {
@@ -57,6 +68,9 @@ describe('parseGoSum', () => {
       { message: 'expected a hash of the form h1:<base64>', line: 4, column: 26 },
       { message: 'expected a line of the form: module version hash', line: 6, column: 1 },
     ]);
-    assert.deepEqual(lockfile?.packages.map((p) => p.name), ['golang.org/x/text']);
+    assert.deepEqual(
+      lockfile?.packages.map((p) => p.name),
+      ['golang.org/x/text'],
+    );
   });
 });

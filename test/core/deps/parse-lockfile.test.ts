@@ -25,14 +25,18 @@ describe('parseLockfile', () => {
 
   test('passes the direct dependencies to the formats that need them', () => {
     const { lockfile } = parseLockfile('yarn.lock', readFixture('yarn-classic', 'added-removed', 'after'), ['debug@4.3.4']);
-    assert.deepEqual(lockfile?.packages.filter((p) => p.direct).map((p) => p.name), ['debug']);
+    assert.deepEqual(
+      lockfile?.packages.filter((p) => p.direct).map((p) => p.name),
+      ['debug'],
+    );
   });
 
   test('an unknown file name is one problem, not a throw', () => {
     assert.deepEqual(parseLockfile('services/orders/Gemfile.lock', 'GEM\n'), {
       problems: [
         {
-          message: 'Gemfile.lock is not a lockfile tranche reads (it reads package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, go.mod, go.sum, Cargo.lock, requirements.txt)',
+          message:
+            'Gemfile.lock is not a lockfile tranche reads (it reads package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, go.mod, go.sum, Cargo.lock, requirements.txt)',
           line: 1,
           column: 1,
         },

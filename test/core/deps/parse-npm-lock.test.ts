@@ -31,7 +31,10 @@ describe('parseNpmLock on files npm wrote', () => {
     const v2 = parseFixture('npm-v2', 'minor-bump', 'before');
     const v3 = parseFixture('npm', 'minor-bump', 'before');
     assert.deepEqual(ids(v2), ids(v3));
-    assert.deepEqual(v2.packages.map((p) => [p.direct, p.via]), v3.packages.map((p) => [p.direct, p.via]));
+    assert.deepEqual(
+      v2.packages.map((p) => [p.direct, p.via]),
+      v3.packages.map((p) => [p.direct, p.via]),
+    );
   });
 
   test('counts devDependencies as direct', () => {

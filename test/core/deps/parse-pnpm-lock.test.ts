@@ -15,7 +15,10 @@ describe('parsePnpmLock on files pnpm wrote', () => {
     assert.equal(after.packages.length, 71);
     assert.deepEqual(pkg(after, 'express'), { name: 'express', version: '4.18.2', direct: true, via: [], line: 375 });
     assert.deepEqual(pkg(after, 'debug'), { name: 'debug', version: '2.6.9', direct: false, via: ['express'], line: 345 });
-    assert.deepEqual(after.packages.filter((p) => p.name === 'ms').map((p) => `${p.version}@${p.line}`), ['2.0.0@492', '2.1.3@494']);
+    assert.deepEqual(
+      after.packages.filter((p) => p.name === 'ms').map((p) => `${p.version}@${p.line}`),
+      ['2.0.0@492', '2.1.3@494'],
+    );
   });
 
   test('reads the same packages as yarn for the same project', () => {
@@ -23,20 +26,30 @@ describe('parsePnpmLock on files pnpm wrote', () => {
       for (const state of ['before', 'after'] as const) {
         const pnpm = parseFixture('pnpm', name, state);
         const yarn = parseFixture('yarn-classic', name, state);
-        assert.deepEqual(pnpm.packages.map(({ line: _, ...rest }) => rest), yarn.packages.map(({ line: _, ...rest }) => rest), `${name}/${state}`);
+        assert.deepEqual(
+          pnpm.packages.map(({ line: _, ...rest }) => rest),
+          yarn.packages.map(({ line: _, ...rest }) => rest),
+          `${name}/${state}`,
+        );
       }
     }
   });
 
   test('devDependencies of the importer are direct', () => {
     const after = parseFixture('pnpm', 'added-removed', 'after');
-    assert.deepEqual(after.packages.filter((p) => p.direct).map((p) => p.name), ['@types/ms', 'debug', 'escape-html']);
+    assert.deepEqual(
+      after.packages.filter((p) => p.direct).map((p) => p.name),
+      ['@types/ms', 'debug', 'escape-html'],
+    );
   });
 
   test('with an env document first, the project is the last document and config dependencies are not its packages', () => {
     const withEnv = parseFixture('pnpm-env', 'minor-bump', 'after');
     const plain = parseFixture('pnpm', 'minor-bump', 'after');
-    assert.deepEqual(withEnv.packages.map(({ line: _, ...rest }) => rest), plain.packages.map(({ line: _, ...rest }) => rest));
+    assert.deepEqual(
+      withEnv.packages.map(({ line: _, ...rest }) => rest),
+      plain.packages.map(({ line: _, ...rest }) => rest),
+    );
     assert.equal(pkg(withEnv, 'express').line, 396);
     // escape-html is the config dependency of the env document, and also one of express's own dependencies
     assert.deepEqual(pkg(withEnv, 'escape-html').via, ['express']);
@@ -97,13 +110,16 @@ snapshots:
     assert.deepEqual(problems, []);
     assert.ok(lockfile);
     const at = (line: string): number => text.split('\n').indexOf(`  ${line}`) + 1;
-    assert.deepEqual(lockfile.packages.map((p) => `${p.name}@${p.version}:${p.direct ? 'direct' : p.via.join()}:${p.line}`), [
-      `@scope/tool@3.0.0:direct:${at("'@scope/tool@3.0.0': {}")}`,
-      `loose-envify@1.4.0:react,ui-kit:${at('loose-envify@1.4.0: {}')}`,
-      `old-legacy@2.0.1:direct:${at('old-legacy@2.0.1: {}')}`,
-      `react@18.2.0:direct:${at('react@18.2.0:')}`,
-      `ui-kit@1.0.0:direct:${at('ui-kit@1.0.0(react@18.2.0):')}`,
-    ]);
+    assert.deepEqual(
+      lockfile.packages.map((p) => `${p.name}@${p.version}:${p.direct ? 'direct' : p.via.join()}:${p.line}`),
+      [
+        `@scope/tool@3.0.0:direct:${at("'@scope/tool@3.0.0': {}")}`,
+        `loose-envify@1.4.0:react,ui-kit:${at('loose-envify@1.4.0: {}')}`,
+        `old-legacy@2.0.1:direct:${at('old-legacy@2.0.1: {}')}`,
+        `react@18.2.0:direct:${at('react@18.2.0:')}`,
+        `ui-kit@1.0.0:direct:${at('ui-kit@1.0.0(react@18.2.0):')}`,
+      ],
+    );
   });
 });
 
@@ -130,7 +146,9 @@ describe('parsePnpmLock problems', () => {
   });
 
   test('a key repeated by a bad merge is reported at the repetition, with the first one', () => {
-    const text = lock('importers:\n\n  .:\n    dependencies:\n      ms:\n        specifier: ^2\n        version: 2.1.3\n\nsnapshots:\n\n  ms@2.1.3: {}\n\n  ms@2.1.3: {}\n');
+    const text = lock(
+      'importers:\n\n  .:\n    dependencies:\n      ms:\n        specifier: ^2\n        version: 2.1.3\n\nsnapshots:\n\n  ms@2.1.3: {}\n\n  ms@2.1.3: {}\n',
+    );
     assert.deepEqual(parsePnpmLock(text), {
       problems: [{ message: 'duplicate key ms@2.1.3 in snapshots (first at line 17)', line: 19, column: 3 }],
     });

@@ -13,7 +13,10 @@ describe('parseYarnClassicLock on files yarn 1 wrote', () => {
     assert.equal(after.packages.length, 71);
     assert.deepEqual(pkg(after, 'express'), { name: 'express', version: '4.18.2', direct: true, via: [], line: 152 });
     assert.deepEqual(pkg(after, 'debug'), { name: 'debug', version: '2.6.9', direct: false, via: ['express'], line: 89 });
-    assert.deepEqual(after.packages.filter((p) => p.name === 'ms').map((p) => `${p.version}@${p.line}`), ['2.0.0@331', '2.1.3@336']);
+    assert.deepEqual(
+      after.packages.filter((p) => p.name === 'ms').map((p) => `${p.version}@${p.line}`),
+      ['2.0.0@331', '2.1.3@336'],
+    );
   });
 
   test('an entry heading several ranges is one package', () => {
@@ -25,7 +28,10 @@ describe('parseYarnClassicLock on files yarn 1 wrote', () => {
   test('scoped names and devDependencies given as direct are direct', () => {
     const after = parseFixture('yarn-classic', 'added-removed', 'after');
     assert.deepEqual(ids(after), ['@types/ms@0.7.34', 'debug@4.3.4', 'escape-html@1.0.3', 'ms@2.1.2']);
-    assert.deepEqual(after.packages.filter((p) => p.direct).map((p) => p.name), ['@types/ms', 'debug', 'escape-html']);
+    assert.deepEqual(
+      after.packages.filter((p) => p.direct).map((p) => p.name),
+      ['@types/ms', 'debug', 'escape-html'],
+    );
   });
 
   test('without the direct dependencies, the packages nothing depends on are taken as direct', () => {
@@ -40,11 +46,10 @@ describe('parseYarnClassicLock on files yarn 1 wrote', () => {
     const text = `${CLASSIC_HEADER}debug@2.6.9:\n  version "2.6.9"\n  dependencies:\n    ms "2.0.0"\n\nms@2.0.0:\n  version "2.0.0"\n\nms@^2.1.3:\n  version "2.1.3"\n`;
     const { lockfile, problems } = parseYarnClassicLock(text, ['debug', 'ms']);
     assert.deepEqual(problems, []);
-    assert.deepEqual(lockfile?.packages.map((p) => `${p.name}@${p.version}:${p.direct ? 'direct' : p.via.join()}`), [
-      'debug@2.6.9:direct',
-      'ms@2.0.0:debug',
-      'ms@2.1.3:direct',
-    ]);
+    assert.deepEqual(
+      lockfile?.packages.map((p) => `${p.name}@${p.version}:${p.direct ? 'direct' : p.via.join()}`),
+      ['debug@2.6.9:direct', 'ms@2.0.0:debug', 'ms@2.1.3:direct'],
+    );
   });
 
   test('a syntax error is reported where the grammar stopped', () => {
@@ -68,7 +73,10 @@ describe('parseYarnBerryLock on files yarn 4 wrote', () => {
     assert.equal(after.packages.length, 71);
     assert.deepEqual(pkg(after, 'express'), { name: 'express', version: '4.18.2', direct: true, via: [], line: 201 });
     assert.deepEqual(pkg(after, 'debug'), { name: 'debug', version: '2.6.9', direct: false, via: ['express'], line: 116 });
-    assert.deepEqual(after.packages.filter((p) => p.name === 'ms').map((p) => `${p.version}@${p.line}`), ['2.0.0@426', '2.1.3@433']);
+    assert.deepEqual(
+      after.packages.filter((p) => p.name === 'ms').map((p) => `${p.version}@${p.line}`),
+      ['2.0.0@426', '2.1.3@433'],
+    );
     assert.ok(!after.packages.some((p) => p.name === 'svc-minor-bump'), 'the workspace itself is not a package');
   });
 
@@ -77,7 +85,11 @@ describe('parseYarnBerryLock on files yarn 4 wrote', () => {
       for (const state of ['before', 'after'] as const) {
         const berry = parseFixture('yarn-berry', name, state, undefined);
         const classic = parseFixture('yarn-classic', name, state);
-        assert.deepEqual(berry.packages.map(({ line: _, ...rest }) => rest), classic.packages.map(({ line: _, ...rest }) => rest), `${name}/${state}`);
+        assert.deepEqual(
+          berry.packages.map(({ line: _, ...rest }) => rest),
+          classic.packages.map(({ line: _, ...rest }) => rest),
+          `${name}/${state}`,
+        );
       }
     }
   });
@@ -86,7 +98,10 @@ describe('parseYarnBerryLock on files yarn 4 wrote', () => {
     const given = parseFixture('yarn-berry', 'added-removed', 'after');
     const fromWorkspace = parseFixture('yarn-berry', 'added-removed', 'after', undefined);
     assert.deepEqual(given, fromWorkspace);
-    assert.deepEqual(given.packages.filter((p) => p.direct).map((p) => p.name), ['@types/ms', 'debug', 'escape-html']);
+    assert.deepEqual(
+      given.packages.filter((p) => p.direct).map((p) => p.name),
+      ['@types/ms', 'debug', 'escape-html'],
+    );
   });
 
   test('a YAML error is reported at its 1-based position', () => {

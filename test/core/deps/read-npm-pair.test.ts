@@ -104,7 +104,10 @@ test('keys written with escapes, and a __proto__ entry, are entries like any oth
 });
 
 test('lockfileVersion 2: the dependencies tree after the map may move with it', () => {
-  const v2 = (version: string, tree: string) => V3([ROOT, A(version), B].join(',\n')).replace('"lockfileVersion": 3', '"lockfileVersion": 2').replace(/\n}\n$/, `,\n  "dependencies": ${tree}\n}\n`);
+  const v2 = (version: string, tree: string) =>
+    V3([ROOT, A(version), B].join(',\n'))
+      .replace('"lockfileVersion": 3', '"lockfileVersion": 2')
+      .replace(/\n}\n$/, `,\n  "dependencies": ${tree}\n}\n`);
   const before = v2('1.0.0', '{\n    "a": {\n      "version": "1.0.0"\n    }\n  }');
   const pair = assertReadsAsParsed(before, v2('1.1.0', '{\n    "a": {\n      "version": "1.1.0"\n    }\n  }'), 'tree moved');
   assert.deepEqual([...pair.replaced.keys()], ['node_modules/a']);

@@ -21,7 +21,19 @@ describe('parseSemver', () => {
 
 describe('compareSemver', () => {
   test('orders pre-releases as the specification does', () => {
-    const order = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0', '1.0.1', '1.1.0', '2.0.0'];
+    const order = [
+      '1.0.0-alpha',
+      '1.0.0-alpha.1',
+      '1.0.0-alpha.beta',
+      '1.0.0-beta',
+      '1.0.0-beta.2',
+      '1.0.0-beta.11',
+      '1.0.0-rc.1',
+      '1.0.0',
+      '1.0.1',
+      '1.1.0',
+      '2.0.0',
+    ];
     const parsed = order.map((text) => parseSemver(text) as Semver);
     for (let i = 0; i + 1 < parsed.length; i++) {
       assert.equal(compareSemver(parsed[i] as Semver, parsed[i + 1] as Semver), -1, `${order[i]} < ${order[i + 1]}`);

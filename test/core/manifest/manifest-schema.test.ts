@@ -41,7 +41,10 @@ test('the schema is a valid draft-07 JSON Schema that accepts the product exampl
           health: { http: { path: '/health' } },
           sanity: [
             { name: 'database answers', postgres: { host: '${DB_HOST}', port: '${DB_PORT}', database: 'orders', query: 'select 1' } },
-            { name: 'an order can be created', http: { method: 'POST', path: '/orders', body: { sku: 'demo-1' }, expect: { status: 201, json: { '$.id': { exists: true } } } } },
+            {
+              name: 'an order can be created',
+              http: { method: 'POST', path: '/orders', body: { sku: 'demo-1' }, expect: { status: 201, json: { '$.id': { exists: true } } } },
+            },
           ],
         },
       },

@@ -27,12 +27,34 @@ const v = (commit: string, contentId: string, configHash: string) => ({ commit, 
 const state = (version: ReturnType<typeof v>, shown: Record<string, string> = {}): ServiceState => ({ version, shown });
 
 /** What a change analysis would say: code where the content id moves, config where only the config does. */
-function contentOf(deployed: Record<string, ServiceState>, targets: Record<string, ServiceState>, kinds: Record<string, ServiceChanges['kinds']> = {}): ChangeManifest {
+function contentOf(
+  deployed: Record<string, ServiceState>,
+  targets: Record<string, ServiceState>,
+  kinds: Record<string, ServiceChanges['kinds']> = {},
+): ChangeManifest {
   const services = Object.entries(targets).flatMap(([service, target]): ServiceChanges[] => {
     const before = deployed[service];
-    const derived: ServiceChanges['kinds'] = !before ? ['code', 'config'] : before.version.contentId !== target.version.contentId ? ['code'] : before.version.configHash !== target.version.configHash ? ['config'] : [];
+    const derived: ServiceChanges['kinds'] = !before
+      ? ['code', 'config']
+      : before.version.contentId !== target.version.contentId
+        ? ['code']
+        : before.version.configHash !== target.version.configHash
+          ? ['config']
+          : [];
     const found = kinds[service] ?? derived;
-    return found.length ? [{ service, ...(before ? { from: { commit: before.version.commit, label: before.version.commit } } : {}), kinds: found, files: [], commits: [], configKeys: [], deps: [] }] : [];
+    return found.length
+      ? [
+          {
+            service,
+            ...(before ? { from: { commit: before.version.commit, label: before.version.commit } } : {}),
+            kinds: found,
+            files: [],
+            commits: [],
+            configKeys: [],
+            deps: [],
+          },
+        ]
+      : [];
   });
   return { env: 'prod', to: { commit: 'c2', label: 'HEAD (c2)' }, services, unowned: [] };
 }
@@ -57,14 +79,23 @@ describe('buildPlan', () => {
   test('contains only services whose code or config changes', () => {
     const targets = { ...deployedAll, api: state(v('c2', 'api-2', 'cfg-api-1')), worker: state(v('c2', 'worker-1', 'cfg-worker-2')) };
     const p = plan(fleet(), deployedAll, targets);
-    assert.deepEqual(p.batches.flatMap((b) => b.steps.map((s) => [s.service, s.change])), [['worker', 'config'], ['api', 'code']]);
+    assert.deepEqual(
+      p.batches.flatMap((b) => b.steps.map((s) => [s.service, s.change])),
+      [
+        ['worker', 'config'],
+        ['api', 'code'],
+      ],
+    );
     assert.deepEqual(p.unchanged.sort(), ['auth', 'mailer', 'web']);
   });
 
   test('places a service after the services it depends on, never in the same batch', () => {
     const targets = Object.fromEntries(ALL.map((n) => [n, state(v('c2', `${n}-2`, `cfg-${n}-1`))]));
     const p = plan(fleet(3), deployedAll, targets);
-    assert.deepEqual(p.batches.map((b) => b.services), [['auth', 'worker', 'mailer'], ['api'], ['web']]);
+    assert.deepEqual(
+      p.batches.map((b) => b.services),
+      [['auth', 'worker', 'mailer'], ['api'], ['web']],
+    );
     assert.ok(p.batches[1]!.reasons.includes('api after auth (depends_on)'));
     assert.ok(p.batches.every((b) => b.services.length <= 3));
   });
@@ -72,7 +103,10 @@ describe('buildPlan', () => {
   test('never puts more than batch_size services in a batch', () => {
     const targets = Object.fromEntries(ALL.map((n) => [n, state(v('c2', `${n}-2`, `cfg-${n}-1`))]));
     const p = plan(fleet(1), deployedAll, targets);
-    assert.deepEqual(p.batches.map((b) => b.services), [['auth'], ['api'], ['web'], ['worker'], ['mailer']]);
+    assert.deepEqual(
+      p.batches.map((b) => b.services),
+      [['auth'], ['api'], ['web'], ['worker'], ['mailer']],
+    );
   });
 
   test('sends config-only changes first, in their own batches, unless they wait for code they depend on', () => {
@@ -83,9 +117,19 @@ describe('buildPlan', () => {
       mailer: state(v('c2', 'mailer-1', 'cfg-mailer-2')), // config only
     };
     const p = plan(fleet(), deployedAll, targets);
-    assert.deepEqual(p.batches.map((b) => [b.kind, b.services]), [['config', ['mailer']], ['code', ['auth']], ['code', ['api']]]);
+    assert.deepEqual(
+      p.batches.map((b) => [b.kind, b.services]),
+      [
+        ['config', ['mailer']],
+        ['code', ['auth']],
+        ['code', ['api']],
+      ],
+    );
     const noSeparation = plan(fleet(3, false), deployedAll, targets);
-    assert.deepEqual(noSeparation.batches.map((b) => b.services), [['auth', 'mailer'], ['api']]);
+    assert.deepEqual(
+      noSeparation.batches.map((b) => b.services),
+      [['auth', 'mailer'], ['api']],
+    );
   });
 
   test('knows every rollback before anything starts: redeploy what ran, or stop a new service', () => {
@@ -115,16 +159,40 @@ describe('buildPlan', () => {
   });
 
   test('what changes in a service is what its files say: a config file in its folder moves the content id but is a config change', () => {
-    const targets = { ...deployedAll, api: state(v('c2', 'api-2', 'cfg-api-2')), worker: state(v('c2', 'worker-2', 'cfg-worker-2')), mailer: state(v('c2', 'mailer-2', 'cfg-mailer-1')) };
+    const targets = {
+      ...deployedAll,
+      api: state(v('c2', 'api-2', 'cfg-api-2')),
+      worker: state(v('c2', 'worker-2', 'cfg-worker-2')),
+      mailer: state(v('c2', 'mailer-2', 'cfg-mailer-1')),
+    };
     const input = (kinds: Record<string, ServiceChanges['kinds']>, unreadable?: string) => {
       const changes = contentOf(deployedAll, targets, kinds);
-      if (unreadable) changes.services = changes.services.map((s) => (s.service === unreadable ? { ...s, unreadable: 'commit c1 is not in this repository' } : s));
-      return { env: 'prod', manifest: fleet(), to: { commit: 'c2', label: 'HEAD (c2)' }, targets: new Map(Object.entries(targets)), deployed: new Map(Object.entries(deployedAll)), findings: [], changes, createdAt: '2026-11-29T00:00:00.000Z' };
+      if (unreadable)
+        changes.services = changes.services.map((s) => (s.service === unreadable ? { ...s, unreadable: 'commit c1 is not in this repository' } : s));
+      return {
+        env: 'prod',
+        manifest: fleet(),
+        to: { commit: 'c2', label: 'HEAD (c2)' },
+        targets: new Map(Object.entries(targets)),
+        deployed: new Map(Object.entries(deployedAll)),
+        findings: [],
+        changes,
+        createdAt: '2026-11-29T00:00:00.000Z',
+      };
     };
-    const kinds = (p: ReturnType<typeof buildPlan>) => Object.fromEntries(p.batches.flatMap((b) => b.steps.map((s) => [s.service, `${s.change} in a ${b.kind} batch`])));
+    const kinds = (p: ReturnType<typeof buildPlan>) =>
+      Object.fromEntries(p.batches.flatMap((b) => b.steps.map((s) => [s.service, `${s.change} in a ${b.kind} batch`])));
     const byFiles = { api: ['config'], worker: ['code', 'config'], mailer: ['config'] } as Record<string, ServiceChanges['kinds']>;
-    assert.deepEqual(kinds(buildPlan(input(byFiles))), { api: 'config in a config batch', worker: 'code+config in a code batch' }, 'mailer: a config file of another environment changed, its config here did not');
-    assert.deepEqual(kinds(buildPlan(input({ ...byFiles, api: ['deps'] }))), { api: 'code+config in a code batch', worker: 'code+config in a code batch' }, 'a lockfile change needs a new build');
+    assert.deepEqual(
+      kinds(buildPlan(input(byFiles))),
+      { api: 'config in a config batch', worker: 'code+config in a code batch' },
+      'mailer: a config file of another environment changed, its config here did not',
+    );
+    assert.deepEqual(
+      kinds(buildPlan(input({ ...byFiles, api: ['deps'] }))),
+      { api: 'code+config in a code batch', worker: 'code+config in a code batch' },
+      'a lockfile change needs a new build',
+    );
     assert.deepEqual(
       kinds(buildPlan(input(byFiles, 'api'))),
       { api: 'code+config in a code batch', worker: 'code+config in a code batch' },

@@ -4,13 +4,34 @@ import type { Finding } from '../../../src/core/finding.js';
 import { comparePlans, notShownIn } from '../../../src/core/plan/compare-plans.js';
 import { C1, C2, C3, copy, fixturePlan } from './plan-fixture.js';
 
-const missing: Finding = { rule: 'config/missing', severity: 'error', service: 'api', env: 'prod', key: 'DB_URL', message: 'DB_URL is required and no source sets it' };
-const frozen: Finding = { rule: 'change/frozen', severity: 'error', service: 'api', env: 'prod', message: 'prod is frozen (migration, by ops) and this change touches the code of api' };
+const missing: Finding = {
+  rule: 'config/missing',
+  severity: 'error',
+  service: 'api',
+  env: 'prod',
+  key: 'DB_URL',
+  message: 'DB_URL is required and no source sets it',
+};
+const frozen: Finding = {
+  rule: 'change/frozen',
+  severity: 'error',
+  service: 'api',
+  env: 'prod',
+  message: 'prod is frozen (migration, by ops) and this change touches the code of api',
+};
 
 describe('comparePlans', () => {
   test('a plan holds against itself re-made from the same input: nothing differs, no new error', () => {
     const saved = fixturePlan();
-    assert.deepEqual(saved.batches.map((b) => [b.kind, b.services]), [['config', ['worker']], ['code', ['auth']], ['code', ['api']], ['code', ['web']]]);
+    assert.deepEqual(
+      saved.batches.map((b) => [b.kind, b.services]),
+      [
+        ['config', ['worker']],
+        ['code', ['auth']],
+        ['code', ['api']],
+        ['code', ['web']],
+      ],
+    );
     assert.deepEqual(comparePlans(copy(saved), fixturePlan()), { differences: [], newErrors: [] });
   });
 
@@ -33,11 +54,14 @@ describe('comparePlans', () => {
     saved.batches[2]!.steps[0]!.to.commit = C3;
     saved.batches[1]!.steps[0]!.to.configHash = 'sha256:ffff';
     saved.batches[3]!.steps[0]!.to.contentId = 'web-9';
-    assert.deepEqual(comparePlans(saved, now).differences, [
-      'step auth in batch 2: config sha256:ffff in the plan, sha256:b1 now (a config source git does not track changed?)',
-      'step api in batch 3: version 3333333 in the plan, 2222222 now',
-      'step web in batch 4: content web-9 in the plan, web-2 now',
-    ].sort((a, b) => order(a) - order(b)));
+    assert.deepEqual(
+      comparePlans(saved, now).differences,
+      [
+        'step auth in batch 2: config sha256:ffff in the plan, sha256:b1 now (a config source git does not track changed?)',
+        'step api in batch 3: version 3333333 in the plan, 2222222 now',
+        'step web in batch 4: content web-9 in the plan, web-2 now',
+      ].sort((a, b) => order(a) - order(b)),
+    );
   });
 
   test('an edited rollback target is named as the rollback of its service', () => {
@@ -46,7 +70,9 @@ describe('comparePlans', () => {
     const step = saved.batches[2]!.steps[0]!;
     assert.equal(step.rollback.action, 'redeploy');
     if (step.rollback.action === 'redeploy') step.rollback.to.commit = C3;
-    assert.deepEqual(comparePlans(saved, now).differences, ['rollback of api: redeploy 3333333 (config sha256:a1) in the plan, redeploy 1111111 (config sha256:a1) now']);
+    assert.deepEqual(comparePlans(saved, now).differences, [
+      'rollback of api: redeploy 3333333 (config sha256:a1) in the plan, redeploy 1111111 (config sha256:a1) now',
+    ]);
     const stopped = copy(now);
     stopped.batches[2]!.steps[0]!.rollback = { action: 'stop' };
     assert.deepEqual(comparePlans(stopped, now).differences, ['rollback of api: stop in the plan, redeploy 1111111 (config sha256:a1) now']);
@@ -75,8 +101,13 @@ describe('comparePlans', () => {
     const saved = copy(now);
     saved.policy.on_failure = 'pause';
     saved.policy.batch_size = 5;
-    assert.deepEqual(comparePlans(saved, now).differences, ['policy: batch_size 5 in the plan, 2 now', 'policy: on_failure pause in the plan, rollback-batch now']);
-    assert.deepEqual(comparePlans(fixturePlan({ onFailure: 'rollback-release' }), now).differences, ['policy: on_failure rollback-release in the plan, rollback-batch now']);
+    assert.deepEqual(comparePlans(saved, now).differences, [
+      'policy: batch_size 5 in the plan, 2 now',
+      'policy: on_failure pause in the plan, rollback-batch now',
+    ]);
+    assert.deepEqual(comparePlans(fixturePlan({ onFailure: 'rollback-release' }), now).differences, [
+      'policy: on_failure rollback-release in the plan, rollback-batch now',
+    ]);
   });
 
   test('edited gates are named with their batch', () => {
@@ -98,9 +129,18 @@ describe('comparePlans', () => {
       },
     });
     const { differences } = comparePlans(saved, now);
-    assert.equal(differences[0], 'what runs in prod is not what the plan started from: api at 1111111 (config sha256:a1) in the plan, at 3333333 (config sha256:a1) now');
-    assert.ok(differences.includes('step api in batch 3: starts from 1111111 (config sha256:a1) in the plan, 3333333 (config sha256:a1) now'), differences.join('\n'));
-    assert.ok(differences.includes('rollback of api: redeploy 1111111 (config sha256:a1) in the plan, redeploy 3333333 (config sha256:a1) now'), differences.join('\n'));
+    assert.equal(
+      differences[0],
+      'what runs in prod is not what the plan started from: api at 1111111 (config sha256:a1) in the plan, at 3333333 (config sha256:a1) now',
+    );
+    assert.ok(
+      differences.includes('step api in batch 3: starts from 1111111 (config sha256:a1) in the plan, 3333333 (config sha256:a1) now'),
+      differences.join('\n'),
+    );
+    assert.ok(
+      differences.includes('rollback of api: redeploy 1111111 (config sha256:a1) in the plan, redeploy 3333333 (config sha256:a1) now'),
+      differences.join('\n'),
+    );
   });
 
   test('a step the plan has that deploys nothing now, one it lacks, and one it has twice', () => {

@@ -53,7 +53,12 @@ function plan(manifest: Manifest, edges: ContractEdge[], moving = ALL) {
     targets: new Map(ALL.map((n) => [n, v(n, moving.includes(n) ? 2 : 1)])),
     deployed: new Map(ALL.map((n) => [n, v(n, 1)])),
     findings: [],
-    changes: { env: 'prod', to: { commit: 'c2', label: 'HEAD (c2)' }, services: moving.map((service) => ({ service, from: { commit: 'c1', label: 'c1' }, kinds: ['code'], files: [], commits: [], configKeys: [], deps: [] })), unowned: [] },
+    changes: {
+      env: 'prod',
+      to: { commit: 'c2', label: 'HEAD (c2)' },
+      services: moving.map((service) => ({ service, from: { commit: 'c1', label: 'c1' }, kinds: ['code'], files: [], commits: [], configKeys: [], deps: [] })),
+      unowned: [],
+    },
     contracts: edges,
     createdAt: '2026-11-29T00:00:00.000Z',
   });
@@ -66,7 +71,14 @@ describe('contract-aware plans', () => {
     const p = plan(fleet({ web: ['pets'] }), [http('web', removed, [])]);
     assert.ok(batchOf(p, 'web')! < batchOf(p, 'pets')!, JSON.stringify(p.batches.map((b) => b.services)));
     const reasons = p.batches.find((b) => b.services.includes('pets'))!.reasons;
-    assert.ok(reasons.some((r) => r.startsWith('pets after web (contract: the old web breaks on the new pets: GET /pets/{id}: response required property removed') && r.includes('although it depends_on pets')), reasons.join('\n'));
+    assert.ok(
+      reasons.some(
+        (r) =>
+          r.startsWith('pets after web (contract: the old web breaks on the new pets: GET /pets/{id}: response required property removed') &&
+          r.includes('although it depends_on pets'),
+      ),
+      reasons.join('\n'),
+    );
     assert.deepEqual(rules(p), []);
   });
 
@@ -76,7 +88,10 @@ describe('contract-aware plans', () => {
     assert.deepEqual(rules(p), ['contract/needs-provider-first:web']);
     const info = p.findings[0]!;
     assert.equal(info.severity, 'info');
-    assert.match(info.message, /the new web needs the new pets: going back to the old contract, POST \/pets: api path removed without deprecation \[api-path-removed-without-deprecation\]; the plan puts pets in batch 1, before web in batch 2/);
+    assert.match(
+      info.message,
+      /the new web needs the new pets: going back to the old contract, POST \/pets: api path removed without deprecation \[api-path-removed-without-deprecation\]; the plan puts pets in batch 1, before web in batch 2/,
+    );
     assert.equal(info.location?.file, 'tranche.yaml');
     assert.ok(info.location?.line);
   });
@@ -102,7 +117,10 @@ describe('contract-aware plans', () => {
     // needs it), and web depends_on mobile: web → pets → mobile → web.
     const p = plan(fleet({ web: ['mobile'] }), [http('mobile', [], added), http('web', removed, [])]);
     assert.deepEqual(rules(p), ['contract/no-safe-order:pets', 'contract/no-safe-order:pets']);
-    assert.ok(p.findings.every((f) => /contradict each other or depends_on/.test(f.message)), p.findings.map((f) => f.message).join('\n'));
+    assert.ok(
+      p.findings.every((f) => /contradict each other or depends_on/.test(f.message)),
+      p.findings.map((f) => f.message).join('\n'),
+    );
     assert.ok(batchOf(p, 'mobile')! < batchOf(p, 'web')!, 'depends_on still holds');
   });
 
@@ -127,8 +145,15 @@ describe('contract-aware plans', () => {
   });
 
   test('policy.rules sets the severity of contract findings, and off drops them without changing the order', () => {
-    const p = plan(fleet({}, 5, { 'contract/breaking': 'warn', 'contract/needs-provider-first': 'off' }), [http('mobile', removed, []), http('web', [], added)], ['pets', 'web']);
-    assert.deepEqual(p.findings.map((f) => `${f.rule}:${f.severity}`), ['contract/breaking:warn']);
+    const p = plan(
+      fleet({}, 5, { 'contract/breaking': 'warn', 'contract/needs-provider-first': 'off' }),
+      [http('mobile', removed, []), http('web', [], added)],
+      ['pets', 'web'],
+    );
+    assert.deepEqual(
+      p.findings.map((f) => `${f.rule}:${f.severity}`),
+      ['contract/breaking:warn'],
+    );
     assert.ok(batchOf(p, 'pets')! < batchOf(p, 'web')!);
   });
 });
@@ -136,13 +161,58 @@ describe('contract-aware plans', () => {
 describe('mixedPairings', () => {
   const edge = http('web', removed, added);
   test('follows the batches: the old consumer meets the new provider from the provider’s batch to its own', () => {
-    assert.deepEqual(mixedPairings(edge, new Map([['pets', 1], ['web', 2]])), { oldConsumerNewProvider: 'rollout' });
-    assert.deepEqual(mixedPairings(edge, new Map([['pets', 2], ['web', 1]])), { newConsumerOldProvider: 'rollout' });
-    assert.deepEqual(mixedPairings(edge, new Map([['pets', 1], ['web', 1]])), { oldConsumerNewProvider: 'rollout', newConsumerOldProvider: 'rollout' });
+    assert.deepEqual(
+      mixedPairings(
+        edge,
+        new Map([
+          ['pets', 1],
+          ['web', 2],
+        ]),
+      ),
+      { oldConsumerNewProvider: 'rollout' },
+    );
+    assert.deepEqual(
+      mixedPairings(
+        edge,
+        new Map([
+          ['pets', 2],
+          ['web', 1],
+        ]),
+      ),
+      { newConsumerOldProvider: 'rollout' },
+    );
+    assert.deepEqual(
+      mixedPairings(
+        edge,
+        new Map([
+          ['pets', 1],
+          ['web', 1],
+        ]),
+      ),
+      { oldConsumerNewProvider: 'rollout', newConsumerOldProvider: 'rollout' },
+    );
     assert.deepEqual(mixedPairings(edge, new Map([['pets', 1]])), { oldConsumerNewProvider: 'rollout' });
   });
   test('an HTTP rollback only repeats moments of the rollout; event messages outlive their producer', () => {
-    assert.deepEqual(mixedPairings(http('web', removed, []), new Map([['pets', 2], ['web', 1]])), {});
-    assert.deepEqual(mixedPairings(event('web', removed, []), new Map([['pets', 2], ['web', 1]])), { oldConsumerNewProvider: 'rollback' });
+    assert.deepEqual(
+      mixedPairings(
+        http('web', removed, []),
+        new Map([
+          ['pets', 2],
+          ['web', 1],
+        ]),
+      ),
+      {},
+    );
+    assert.deepEqual(
+      mixedPairings(
+        event('web', removed, []),
+        new Map([
+          ['pets', 2],
+          ['web', 1],
+        ]),
+      ),
+      { oldConsumerNewProvider: 'rollback' },
+    );
   });
 });

@@ -16,7 +16,9 @@ const version = (commit: string, contentId: string, configHash: string) => ({ co
  * of at most 2; api and auth move from C1 to C2 (code), worker changes config only, web is new.
  * `edit` changes the input (the deployed state, a target, the findings, the policy) first.
  */
-export function fixturePlan(edit: { deployed?: Record<string, ServiceState>; targets?: Record<string, ServiceState>; findings?: Finding[]; onFailure?: string; batchSize?: number } = {}): Plan {
+export function fixturePlan(
+  edit: { deployed?: Record<string, ServiceState>; targets?: Record<string, ServiceState>; findings?: Finding[]; onFailure?: string; batchSize?: number } = {},
+): Plan {
   const service = (name: string, deps: string[] = []) => ({
     path: `services/${name}`,
     depends_on: deps,
@@ -44,8 +46,26 @@ export function fixturePlan(edit: { deployed?: Record<string, ServiceState>; tar
   };
   const services = Object.entries(targets).flatMap(([name, target]): ServiceChanges[] => {
     const before = deployed[name];
-    const kinds: ServiceChanges['kinds'] = !before ? ['code', 'config'] : before.version.contentId !== target.version.contentId ? ['code'] : before.version.configHash !== target.version.configHash ? ['config'] : [];
-    return kinds.length ? [{ service: name, ...(before ? { from: { commit: before.version.commit, label: 'v1' } } : {}), kinds, files: [], commits: [], configKeys: [], deps: [] }] : [];
+    const kinds: ServiceChanges['kinds'] = !before
+      ? ['code', 'config']
+      : before.version.contentId !== target.version.contentId
+        ? ['code']
+        : before.version.configHash !== target.version.configHash
+          ? ['config']
+          : [];
+    return kinds.length
+      ? [
+          {
+            service: name,
+            ...(before ? { from: { commit: before.version.commit, label: 'v1' } } : {}),
+            kinds,
+            files: [],
+            commits: [],
+            configKeys: [],
+            deps: [],
+          },
+        ]
+      : [];
   });
   const changes: ChangeManifest = { env: 'prod', from: { commit: C1, label: 'v1' }, to: { commit: C2, label: 'HEAD (2222222)' }, services, unowned: [] };
   return buildPlan({
@@ -66,8 +86,16 @@ export const copy = (plan: Plan): Plan => JSON.parse(JSON.stringify(plan)) as Pl
 /** The smallest plan the schema reads: nothing to deploy in prod. `fields` replaces what it names. */
 export function emptyPlan(fields: Partial<Plan> = {}): Plan {
   return {
-    format: 1, fleet: 'shop', env: 'prod', createdAt: '2026-12-01T10:00:00.000Z', to: { commit: C2, label: 'HEAD (2222222)' },
-    basis: { deployed: {}, toCommit: C2 }, policy: { batch_size: 1, bake: 0, on_failure: 'rollback-batch' }, findings: [], batches: [], unchanged: [],
+    format: 1,
+    fleet: 'shop',
+    env: 'prod',
+    createdAt: '2026-12-01T10:00:00.000Z',
+    to: { commit: C2, label: 'HEAD (2222222)' },
+    basis: { deployed: {}, toCommit: C2 },
+    policy: { batch_size: 1, bake: 0, on_failure: 'rollback-batch' },
+    findings: [],
+    batches: [],
+    unchanged: [],
     ...fields,
   };
 }

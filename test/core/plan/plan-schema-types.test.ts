@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ChangeManifest, ConfigKeyChange, ServiceChanges, ServiceCommit, ServiceDependencyChange, ServiceFileChange } from '../../../src/core/changes/change-manifest.js';
+import type {
+  ChangeManifest,
+  ConfigKeyChange,
+  ServiceChanges,
+  ServiceCommit,
+  ServiceDependencyChange,
+  ServiceFileChange,
+} from '../../../src/core/changes/change-manifest.js';
 import type { Finding } from '../../../src/core/finding.js';
 import type { SourceLocation } from '../../../src/core/location.js';
 import type { Batch, Gates, Plan, Step, VersionRef } from '../../../src/core/plan/plan.js';
@@ -35,7 +42,10 @@ const shapes = {
   batch: true satisfies SameShape<Batch, D['batch']>,
   gates: true satisfies SameShape<Gates, D['batch']['properties']['gates']>,
   step: true satisfies SameShape<Step, D['step']>,
-  redeploy: true satisfies Equal<keyof Extract<Step['rollback'], { action: 'redeploy' }> | keyof Extract<Step['rollback'], { action: 'stop' }>, keyof D['step']['properties']['rollback']['properties']>,
+  redeploy: true satisfies Equal<
+    keyof Extract<Step['rollback'], { action: 'redeploy' }> | keyof Extract<Step['rollback'], { action: 'stop' }>,
+    keyof D['step']['properties']['rollback']['properties']
+  >,
   finding: true satisfies SameShape<Finding, D['finding']>,
   location: true satisfies SameShape<SourceLocation, D['finding']['properties']['location']>,
   changes: true satisfies SameShape<ChangeManifest, D['changes']>,

@@ -22,7 +22,22 @@ function edited(edit: (plan: any) => void): string {
 
 describe('readPlan', () => {
   test('reads back every plan tranche writes, as written', () => {
-    for (const plan of [fixturePlan(), fixturePlan({ findings: [{ rule: 'config/missing', severity: 'error', service: 'api', key: 'X', message: 'm', hint: 'h', location: { file: 'tranche.yaml', line: 3, column: 5 } }] })]) {
+    for (const plan of [
+      fixturePlan(),
+      fixturePlan({
+        findings: [
+          {
+            rule: 'config/missing',
+            severity: 'error',
+            service: 'api',
+            key: 'X',
+            message: 'm',
+            hint: 'h',
+            location: { file: 'tranche.yaml', line: 3, column: 5 },
+          },
+        ],
+      }),
+    ]) {
       assert.deepEqual(readPlan(text(plan)), { plan });
     }
   });
@@ -32,7 +47,9 @@ describe('readPlan', () => {
     const at = jsonOffset(source, ['batches', 2, 'steps', 0, 'to', 'commit']);
     assert.equal(source.slice(at, at + 2), '5,');
     const before = source.slice(0, at).split('\n');
-    assert.deepEqual(problems(readPlan(source)), [`${before.length}:${before.at(-1)!.length + 1} /batches/2/steps/0/to/commit batches.2.steps.0.to.commit must be a string, found the integer 5`]);
+    assert.deepEqual(problems(readPlan(source)), [
+      `${before.length}:${before.at(-1)!.length + 1} /batches/2/steps/0/to/commit batches.2.steps.0.to.commit must be a string, found the integer 5`,
+    ]);
   });
 
   test('malformed values at several depths are each reported, located, and nothing is taken for a plan', () => {
@@ -48,7 +65,7 @@ describe('readPlan', () => {
     });
     const lines = problems(readPlan(source)).map((l) => l.replace(/^\d+:\d+ /, ''));
     assert.deepEqual(lines.sort(), [
-      "/approvedBy unknown key approvedBy in the plan (expected one of format, fleet, env, createdAt, intent, scope, to, basis, policy, findings, changes, batches, unchanged)",
+      '/approvedBy unknown key approvedBy in the plan (expected one of format, fleet, env, createdAt, intent, scope, to, basis, policy, findings, changes, batches, unchanged)',
       '/basis/deployed/api/commit basis.deployed.api.commit: "HEAD; rm -rf /" is not a git commit id (40 or 64 hex digits)',
       '/batches/0/steps/0/rollback batches.0.steps.0.rollback is missing the required key to',
       '/batches/1/gates/bakeMs batches.1.gates.bakeMs must be at least 0, found -1',
@@ -62,11 +79,17 @@ describe('readPlan', () => {
 
   test('a rollback that stops cannot also name a version to redeploy', () => {
     const source = edited((p) => (p.batches[3].steps[0].rollback = { action: 'stop', to: p.batches[2].steps[0].to }));
-    assert.deepEqual(problems(readPlan(source)).map((l) => l.replace(/^\d+:\d+ /, '')), ['/batches/3/steps/0/rollback/to batches.3.steps.0.rollback.to is not allowed here']);
+    assert.deepEqual(
+      problems(readPlan(source)).map((l) => l.replace(/^\d+:\d+ /, '')),
+      ['/batches/3/steps/0/rollback/to batches.3.steps.0.rollback.to is not allowed here'],
+    );
   });
 
   test('text that is not JSON is located where the parser stopped', () => {
-    assert.deepEqual(problems(readPlan('{\n  "format": 1,\n  "env": "dev",\n')).map((l) => l.replace(/ not JSON: .*/, '')), ['4:1 ']);
+    assert.deepEqual(
+      problems(readPlan('{\n  "format": 1,\n  "env": "dev",\n')).map((l) => l.replace(/ not JSON: .*/, '')),
+      ['4:1 '],
+    );
     assert.match(problems(readPlan('{\n  "format": 1 x\n}'))[0]!, /^2:15 {2}not JSON: /);
   });
 
@@ -75,8 +98,13 @@ describe('readPlan', () => {
     assert.deepEqual(problems(readPlan('[1]')), ['1:1  not a tranche plan (tranche plan -o writes one): it holds a list, not a map']);
     assert.deepEqual(problems(readPlan('null')), ['1:1  not a tranche plan (tranche plan -o writes one): it holds null, not a map']);
     assert.match(problems(readPlan(edited((p) => (p.format = 2))))[0]!, /^2:13 \/format plan format 2 is newer than this tranche reads \(format 1\)/);
-    assert.deepEqual(problems(readPlan(edited((p) => (p.format = 0)))), ['2:13 /format plan format 0 is not one tranche has written (this tranche reads format 1): make the plan again']);
-    assert.deepEqual(checkPlan({ ...fixturePlan(), format: 7 }).problems?.map((p) => p.message), ['plan format 7 is newer than this tranche reads (format 1): apply it with the tranche that made it, or make the plan again with this one']);
+    assert.deepEqual(problems(readPlan(edited((p) => (p.format = 0)))), [
+      '2:13 /format plan format 0 is not one tranche has written (this tranche reads format 1): make the plan again',
+    ]);
+    assert.deepEqual(
+      checkPlan({ ...fixturePlan(), format: 7 }).problems?.map((p) => p.message),
+      ['plan format 7 is newer than this tranche reads (format 1): apply it with the tranche that made it, or make the plan again with this one'],
+    );
   });
 
   test('a plan broken everywhere reports its first problems, located, and how many more there are', () => {
@@ -98,7 +126,10 @@ describe('planToRecord', () => {
     assert.equal(planToRecord({ id: 'r1', plan }), plan);
     const broken = copy(plan) as any;
     broken.policy.bake = 1.5;
-    assert.throws(() => planToRecord({ id: 'r2', plan: broken }), /^Error: internal error: the plan of release r2 does not match the plan schema: plan: policy\.bake must be an integer/);
+    assert.throws(
+      () => planToRecord({ id: 'r2', plan: broken }),
+      /^Error: internal error: the plan of release r2 does not match the plan schema: plan: policy\.bake must be an integer/,
+    );
   });
 });
 
@@ -156,7 +187,10 @@ describe('the plan reader, on any input', () => {
           assert.ok(Array.isArray(differences) && Array.isArray(newErrors));
         } else {
           // A stored plan (no text) gives the same problems, without lines and columns.
-          assert.deepEqual(checkPlan(plan).problems, read.problems.map(({ pointer, message }) => ({ pointer, message })));
+          assert.deepEqual(
+            checkPlan(plan).problems,
+            read.problems.map(({ pointer, message }) => ({ pointer, message })),
+          );
         }
       }),
       { numRuns: 1000 },

@@ -11,7 +11,16 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { parseDotenv } from '../../../src/core/config/parse-dotenv.js';
 import { readSourceFile } from '../../../src/core/config/source-file.js';
-import { buildFleetContracts, compareFleetContracts, loadOpenApi, parseSpecText, RefResolutionError, resolveRefs, specErrorPosition, type ContractSources } from '../../../src/core/contracts/index.js';
+import {
+  buildFleetContracts,
+  compareFleetContracts,
+  loadOpenApi,
+  parseSpecText,
+  RefResolutionError,
+  resolveRefs,
+  specErrorPosition,
+  type ContractSources,
+} from '../../../src/core/contracts/index.js';
 import { diffLockfilePair } from '../../../src/core/deps/diff-lockfile-pair.js';
 import { isLockfileName, parseLockfile } from '../../../src/core/deps/parse-lockfile.js';
 import { InputError } from '../../../src/core/input-error.js';
@@ -180,7 +189,10 @@ describe('OpenAPI: load, resolve $refs, compare', () => {
         });
         const from = buildFleetContracts(sources(before, 'A'), new Map());
         const to = buildFleetContracts(sources(after, 'B'), new Map());
-        for (const [built, spec] of [[from, before], [to, after]] as const) {
+        for (const [built, spec] of [
+          [from, before],
+          [to, after],
+        ] as const) {
           for (const finding of built.findings) {
             assert.equal(finding.rule, 'manifest/invalid');
             assert.ok(finding.location);

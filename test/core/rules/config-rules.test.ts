@@ -8,7 +8,13 @@ import { baseFleet, clone, revision } from '../../support/fleet-builder.js';
 import { testFingerprints } from '../../support/fingerprints.js';
 
 function check(env: string, to: FleetRevision, from?: FleetRevision) {
-  return checkConfig({ env, to, toConfigs: resolveFleet(to), deployed: from ? [{ revision: from, configs: resolveFleet(from), services: new Set(to.manifest.services.keys()) }] : [], fingerprints: testFingerprints });
+  return checkConfig({
+    env,
+    to,
+    toConfigs: resolveFleet(to),
+    deployed: from ? [{ revision: from, configs: resolveFleet(from), services: new Set(to.manifest.services.keys()) }] : [],
+    fingerprints: testFingerprints,
+  });
 }
 const only = (findings: Finding[], rule: string) => findings.filter((f) => f.rule === rule);
 const brief = (f: Finding) => ({ rule: f.rule, service: f.service, key: f.key, file: f.location?.file, line: f.location?.line });
@@ -44,7 +50,10 @@ describe('config/missing', () => {
     const fleet = clone(baseFleet());
     delete fleet.resources['orders-db'].values.prod.port;
     const findings = only(check('prod', revision(fleet, CLEAN_FILES)).findings, 'config/missing');
-    assert.deepEqual(findings.map((f) => f.key), ['DB_PORT']);
+    assert.deepEqual(
+      findings.map((f) => f.key),
+      ['DB_PORT'],
+    );
     assert.match(findings[0]!.message, /orders-db has no port in prod/);
     assert.deepEqual(only(check('dev', revision(fleet, CLEAN_FILES)).findings, 'config/missing'), []);
   });
@@ -85,7 +94,9 @@ describe('config/unknown-key', () => {
   test('fires on a key no schema declares, with a did-you-mean', () => {
     const to = revision(baseFleet(), { 'services/orders/config/defaults.yaml': 'PORT: 8080\nLOG_LEVL: warn\n' });
     const findings = only(check('dev', to).findings, 'config/unknown-key');
-    assert.deepEqual(findings.map(brief), [{ rule: 'config/unknown-key', service: 'orders', key: 'LOG_LEVL', file: 'services/orders/config/defaults.yaml', line: 2 }]);
+    assert.deepEqual(findings.map(brief), [
+      { rule: 'config/unknown-key', service: 'orders', key: 'LOG_LEVL', file: 'services/orders/config/defaults.yaml', line: 2 },
+    ]);
     assert.match(findings[0]!.message, /did you mean LOG_LEVEL/);
     assert.equal(findings[0]!.severity, 'warn');
   });
@@ -100,7 +111,9 @@ describe('config/shadowed-change', () => {
     fleet.resources['orders-db'].values.dev.port = 6432;
     const to = revision(fleet, files);
     const findings = only(check('prod', to, from).findings, 'config/shadowed-change');
-    assert.deepEqual(findings.map(brief), [{ rule: 'config/shadowed-change', service: 'orders', key: 'DB_PORT', file: 'services/orders/deploy/prod.env', line: 2 }]);
+    assert.deepEqual(findings.map(brief), [
+      { rule: 'config/shadowed-change', service: 'orders', key: 'DB_PORT', file: 'services/orders/deploy/prod.env', line: 2 },
+    ]);
     assert.match(findings[0]!.message, /5432 → 6432/);
     assert.equal(findings[0]!.env, 'prod');
     // In dev nothing overrides the binding: the change takes effect.
@@ -115,7 +128,10 @@ describe('config/shadowed-change', () => {
     const from = revision(fleet, { ...CLEAN_FILES, 'services/orders/config/prod.yaml': 'PORT: 8080\n' });
     const to = revision(fleet, { ...CLEAN_FILES, 'services/orders/config/prod.yaml': 'PORT: 9090\n' });
     const findings = only(check('prod', to, from).findings, 'config/shadowed-change');
-    assert.deepEqual(findings.map((f) => [f.key, f.location?.file]), [['PORT', 'tranche.yaml']]);
+    assert.deepEqual(
+      findings.map((f) => [f.key, f.location?.file]),
+      [['PORT', 'tranche.yaml']],
+    );
     assert.match(findings[0]!.hint!, /services.orders.config.env.prod/);
   });
 
@@ -140,7 +156,10 @@ describe('config/shadowed-change', () => {
     const from = revision(baseFleet(), { ...files, 'services/orders/config/defaults.yaml': 'PORT: 8080\n' });
     const to = revision(baseFleet(), { ...files, 'services/orders/config/defaults.yaml': 'PORT: 9090\n' });
     const findings = only(check('prod', to, from).findings, 'config/shadowed-change');
-    assert.deepEqual(findings.map((f) => [f.key, f.location?.file]), [['PORT', 'services/orders/config/prod.yaml']]);
+    assert.deepEqual(
+      findings.map((f) => [f.key, f.location?.file]),
+      [['PORT', 'services/orders/config/prod.yaml']],
+    );
   });
 });
 
@@ -154,7 +173,9 @@ describe('config/stale-value', () => {
     next.resources['orders-db'].values.prod.port = 6432;
     const to = revision(next, files);
     const findings = only(check('prod', to, from).findings, 'config/stale-value');
-    assert.deepEqual(findings.map(brief), [{ rule: 'config/stale-value', service: 'orders', key: 'DB_PORT', file: 'services/orders/config/prod.yaml', line: 1 }]);
+    assert.deepEqual(findings.map(brief), [
+      { rule: 'config/stale-value', service: 'orders', key: 'DB_PORT', file: 'services/orders/config/prod.yaml', line: 1 },
+    ]);
     assert.match(findings[0]!.message, /old value of orders-db.port \(now 6432\)/);
     assert.deepEqual(only(check('dev', to, from).findings, 'config/stale-value'), []);
   });
@@ -167,7 +188,10 @@ describe('config/stale-value', () => {
     const next = clone(fleet);
     next.resources['orders-db'].values.prod.port = 6432;
     const findings = only(check('prod', revision(next, files), from).findings, 'config/stale-value');
-    assert.deepEqual(findings.map((f) => f.key), ['DATABASE_URL']);
+    assert.deepEqual(
+      findings.map((f) => f.key),
+      ['DATABASE_URL'],
+    );
     assert.match(findings[0]!.message, /127.0.0.1:5432, now 127.0.0.1:6432/);
   });
 
@@ -193,7 +217,10 @@ describe('config/drift', () => {
     const fleet = clone(baseFleet());
     fleet.services.orders.config.schema.FEATURE = { type: 'boolean' };
     const to = revision(fleet, { ...CLEAN_FILES, 'services/orders/config/prod.yaml': 'FEATURE: true\n' });
-    assert.deepEqual(only(check('dev', to).findings, 'config/drift').map((f) => f.key), ['FEATURE']);
+    assert.deepEqual(
+      only(check('dev', to).findings, 'config/drift').map((f) => f.key),
+      ['FEATURE'],
+    );
   });
 
   test('does not count a default as a different kind of source', () => {
@@ -216,7 +243,9 @@ describe('config/plaintext-secret', () => {
       ['services/orders/deploy/prod.env'],
     );
     const findings = only(check('prod', to).findings, 'config/plaintext-secret');
-    assert.deepEqual(findings.map(brief), [{ rule: 'config/plaintext-secret', service: 'orders', key: 'API_TOKEN', file: 'services/orders/config/defaults.yaml', line: 2 }]);
+    assert.deepEqual(findings.map(brief), [
+      { rule: 'config/plaintext-secret', service: 'orders', key: 'API_TOKEN', file: 'services/orders/config/defaults.yaml', line: 2 },
+    ]);
     assert.doesNotMatch(JSON.stringify(findings), /hunter2|real/);
   });
 
@@ -246,7 +275,11 @@ describe('config/stale-value on unrelated keys', () => {
     const fleet = clone(baseFleet());
     fleet.services.orders.config.schema.BIND_HOST = { type: 'host', required: true };
     fleet.services.orders.config.schema.METRICS_PORT = { type: 'port', required: true };
-    const files = { ...CLEAN_FILES, 'services/orders/config/prod.yaml': 'BIND_HOST: 127.0.0.1\nMETRICS_PORT: 5432\n', 'services/orders/config/dev.yaml': 'BIND_HOST: 127.0.0.1\nMETRICS_PORT: 5432\n' };
+    const files = {
+      ...CLEAN_FILES,
+      'services/orders/config/prod.yaml': 'BIND_HOST: 127.0.0.1\nMETRICS_PORT: 5432\n',
+      'services/orders/config/dev.yaml': 'BIND_HOST: 127.0.0.1\nMETRICS_PORT: 5432\n',
+    };
     const from = revision(fleet, files);
     const next = clone(fleet);
     next.resources['orders-db'].values.prod = { host: '10.0.0.5', port: 6432, database: 'orders' };
@@ -275,13 +308,19 @@ describe('config/stale-value with several resources', () => {
 
   test('fires on a key named after the resource in a service that forgot to declare it', () => {
     const fleet = clone(baseFleet());
-    fleet.services.reports = { path: 'services/reports', config: { schema: { ORDERS_DB_PORT: { type: 'port', required: true } }, sources: [{ file: 'config.yaml' }] } };
+    fleet.services.reports = {
+      path: 'services/reports',
+      config: { schema: { ORDERS_DB_PORT: { type: 'port', required: true } }, sources: [{ file: 'config.yaml' }] },
+    };
     const reportFiles = { ...CLEAN_FILES, 'services/reports/config.yaml': 'ORDERS_DB_PORT: 5432\n' };
     const from = revision(fleet, reportFiles);
     const next = clone(fleet);
     next.resources['orders-db'].values.prod.port = 6432;
     const findings = only(check('prod', revision(next, reportFiles), from).findings, 'config/stale-value');
-    assert.deepEqual(findings.map((f) => [f.service, f.key]), [['reports', 'ORDERS_DB_PORT']]);
+    assert.deepEqual(
+      findings.map((f) => [f.service, f.key]),
+      [['reports', 'ORDERS_DB_PORT']],
+    );
   });
 
   test('matches the old host:port only as a whole port', () => {

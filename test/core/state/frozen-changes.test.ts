@@ -14,7 +14,16 @@ const plan = (change: 'code' | 'config'): Plan => ({
   basis: { deployed: {}, toCommit: 'c2' },
   policy: { batch_size: 3, bake: 0, on_failure: 'rollback-batch' },
   findings: [],
-  batches: [{ index: 1, kind: change, services: ['api'], steps: [{ service: 'api', change, to: v('c2'), rollback: { action: 'stop' }, configChanges: {} }], gates: { health: [], sanity: {}, bakeMs: 0 }, reasons: [] }],
+  batches: [
+    {
+      index: 1,
+      kind: change,
+      services: ['api'],
+      steps: [{ service: 'api', change, to: v('c2'), rollback: { action: 'stop' }, configChanges: {} }],
+      gates: { health: [], sanity: {}, bakeMs: 0 },
+      reasons: [],
+    },
+  ],
   unchanged: [],
 });
 

@@ -5,7 +5,14 @@ import { releaseProgress, stepsToUndo } from '../../../src/core/state/release-pr
 import type { JournalEntry } from '../../../src/core/state/records.js';
 
 const v = (commit: string) => ({ commit, contentId: commit, configHash: commit });
-const step = (service: string): Step => ({ service, change: 'code', to: v('c2'), from: v('c1'), rollback: { action: 'redeploy', to: v('c1') }, configChanges: {} });
+const step = (service: string): Step => ({
+  service,
+  change: 'code',
+  to: v('c2'),
+  from: v('c1'),
+  rollback: { action: 'redeploy', to: v('c1') },
+  configChanges: {},
+});
 const plan: Plan = {
   format: 1,
   fleet: 'f',
@@ -34,7 +41,13 @@ const e = (kind: JournalEntry['kind'], event: JournalEntry['event'], batch: numb
 
 describe('releaseProgress', () => {
   test('a step started and never finished is in doubt; finished ones are done', () => {
-    const p = releaseProgress(plan, [e('release', 'started', 0), e('batch', 'started', 1), e('deploy', 'started', 1, 'a'), e('deploy', 'started', 1, 'b'), e('deploy', 'succeeded', 1, 'b')]);
+    const p = releaseProgress(plan, [
+      e('release', 'started', 0),
+      e('batch', 'started', 1),
+      e('deploy', 'started', 1, 'a'),
+      e('deploy', 'started', 1, 'b'),
+      e('deploy', 'succeeded', 1, 'b'),
+    ]);
     assert.equal(p.steps.get('a')!.deploy, 'in-doubt');
     assert.equal(p.steps.get('b')!.deploy, 'done');
     assert.equal(p.steps.get('c')!.deploy, 'pending');
@@ -43,7 +56,15 @@ describe('releaseProgress', () => {
   });
 
   test('a takeover of the lock changes nothing of where the release stands, wherever it falls', () => {
-    const journal = [e('release', 'started', 0), e('deploy', 'started', 1, 'a'), e('deploy', 'succeeded', 1, 'a'), e('deploy', 'started', 1, 'b'), e('batch', 'failed', 1), e('rollback', 'started', 0, undefined, { services: ['a'], status: 'failed', summary: 's' }), e('rollback', 'started', 1, 'a')];
+    const journal = [
+      e('release', 'started', 0),
+      e('deploy', 'started', 1, 'a'),
+      e('deploy', 'succeeded', 1, 'a'),
+      e('deploy', 'started', 1, 'b'),
+      e('batch', 'failed', 1),
+      e('rollback', 'started', 0, undefined, { services: ['a'], status: 'failed', summary: 's' }),
+      e('rollback', 'started', 1, 'a'),
+    ];
     const takeover = e('lock', 'taken-over', 0, undefined, { from: { user: 'a', host: 'h', pid: 1 }, by: { user: 'b', host: 'h', pid: 2 } });
     const without = releaseProgress(plan, journal);
     for (let i = 0; i <= journal.length; i++) {
@@ -52,7 +73,13 @@ describe('releaseProgress', () => {
   });
 
   test('a passed batch moves the release on to the next', () => {
-    const p = releaseProgress(plan, [e('deploy', 'started', 1, 'a'), e('deploy', 'succeeded', 1, 'a'), e('deploy', 'started', 1, 'b'), e('deploy', 'succeeded', 1, 'b'), e('batch', 'succeeded', 1)]);
+    const p = releaseProgress(plan, [
+      e('deploy', 'started', 1, 'a'),
+      e('deploy', 'succeeded', 1, 'a'),
+      e('deploy', 'started', 1, 'b'),
+      e('deploy', 'succeeded', 1, 'b'),
+      e('batch', 'succeeded', 1),
+    ]);
     assert.deepEqual([...p.passed], [1]);
     assert.equal(p.nextBatch, 2);
   });
@@ -77,7 +104,13 @@ describe('releaseProgress', () => {
   });
 
   test('steps to undo are every touched step, latest first, in doubt ones included', () => {
-    const p = releaseProgress(plan, [e('deploy', 'started', 1, 'a'), e('deploy', 'succeeded', 1, 'a'), e('deploy', 'started', 1, 'b'), e('batch', 'succeeded', 1), e('deploy', 'started', 2, 'c')]);
+    const p = releaseProgress(plan, [
+      e('deploy', 'started', 1, 'a'),
+      e('deploy', 'succeeded', 1, 'a'),
+      e('deploy', 'started', 1, 'b'),
+      e('batch', 'succeeded', 1),
+      e('deploy', 'started', 2, 'c'),
+    ]);
     assert.deepEqual(stepsToUndo(plan, p), ['c', 'b', 'a']);
   });
 });

@@ -4,13 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, 
 import { yamlLocator } from '../../../src/core/manifest/yaml-locator.js';
 import { parseOptions } from '../../../src/core/yaml/parse-options.js';
 import { readBlockYamlStream } from '../../../src/core/yaml/read-yaml.js';
-import {
-  pathKey,
-  readBlockYaml,
-  type BlockYaml,
-  type NodeInfo,
-  type YamlPosition,
-} from '../../../src/core/yaml/read-block-yaml.js';
+import { pathKey, readBlockYaml, type BlockYaml, type NodeInfo, type YamlPosition } from '../../../src/core/yaml/read-block-yaml.js';
 
 /**
  * What `yaml` itself says about a document: its errors, `toJS()`, and every node's NodeInfo under
@@ -225,7 +219,11 @@ const CORPUS: Array<[name: string, text: string, accepts: boolean]> = [
   ['infinity and NaN', 'a: .inf\nb: -.Inf\nc: +.INF\nd: .nan\ne: .NaN\nf: -.nan\ng: inf\nh: .iNf\n', true],
   ['big ints', 'a: 12345678901234567890\nb: 0x1FFFFFFFFFFFFFFFF\n', true],
   ['version-like and date-like strings', 'a: 1.2.3\nb: v1.10\nc: 1_000\nd: 2024-01-15\ne: 12:30:45\nf: 0b101\n', true],
-  ['plain strings with colons, hashes, brackets and quotes inside', "a: http://x.example.com:8080/p?q=1#frag\nb: issue#42\nc: a[0]{1}\nd: it's\ne: say \"hi\"\nf: a,b\n", true],
+  [
+    'plain strings with colons, hashes, brackets and quotes inside',
+    'a: http://x.example.com:8080/p?q=1#frag\nb: issue#42\nc: a[0]{1}\nd: it\'s\ne: say "hi"\nf: a,b\n',
+    true,
+  ],
   ['plain strings starting with a dash, dot or tilde', 'a: -x\nb: --flag\nc: ---\nd: ...\ne: ~x\nf: .hidden\n', true],
   ['unicode values', 'a: héllo\nb: 日本語\nc: 🚀 launch\nd: a\u00A0b\n', true],
   ['astral characters before other nodes on a line (columns count UTF-16 units)', 'a: [🚀, x]\nb: { e: 🚀🚀, f: x }\n', true],
@@ -235,10 +233,10 @@ const CORPUS: Array<[name: string, text: string, accepts: boolean]> = [
   ['single-quoted values', "a: 'a'\nb: ''\nc: 'it''s'\nd: 'a # b'\ne: '  x  '\nf: 'a: b'\ng: '\\n'\n", true],
   ['double-quoted values without escapes', 'a: "a"\nb: ""\nc: "123"\nd: "a # b"\ne: "it\'s"\nf: "- x"\n', true],
   ['quoted values followed by spaces and comments', 'a: \'a\'   # c\nb: "b" # c\nc: "c"   \n', true],
-  ['quoted non-strings stay strings', "a: 'true'\nb: \"1.10\"\nc: 'null'\nd: \"0o17\"\n", true],
+  ['quoted non-strings stay strings', 'a: \'true\'\nb: "1.10"\nc: \'null\'\nd: "0o17"\n', true],
   // --- keys ---
   ['keys with dots, dashes, slashes and underscores', 'db.host: x\nfeature-flag: y\nconfig/stale-value: z\n_private: 1\na..b: 2\nK-: 3\n9lives: 4\n', true],
-  ['quoted keys', '"quoted key": 1\n\'single key\': 2\n"a: b": 3\n\'it\'\'s\': 4\n"1": 5\n\'true\': 6\n', true],
+  ['quoted keys', "\"quoted key\": 1\n'single key': 2\n\"a: b\": 3\n'it''s': 4\n\"1\": 5\n'true': 6\n", true],
   ['prototype-sensitive keys', '__proto__: polluted\nconstructor: x\ntoString: y\nhasOwnProperty: z\nnested: { __proto__: 1, valueOf: 2 }\n', true],
   ['unicode quoted keys', '"Ünïcödé": x\n\'キー\': y\n', true],
   // --- block structure ---
@@ -252,7 +250,11 @@ const CORPUS: Array<[name: string, text: string, accepts: boolean]> = [
   ['indentless sequence as the last key of a compact map', 'list:\n- a:\n  - x\n  - y\n  b: 1\n- c\n', true],
   ['empty value inside a compact map', '- a:\n  b: 1\n- c:\n', true],
   ['root sequence', '- a\n- { b: 1 }\n- [c]\n', true],
-  ['nesting just within the depth limit', `a: ${'['.repeat(199)}${']'.repeat(199)}\n${Array.from({ length: 199 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} x\n`, true],
+  [
+    'nesting just within the depth limit',
+    `a: ${'['.repeat(199)}${']'.repeat(199)}\n${Array.from({ length: 199 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} x\n`,
+    true,
+  ],
   ['deep nesting', 'a:\n  b:\n    c:\n      d:\n        e:\n          f:\n            - g:\n                h: [1, { i: j }]\n', true],
   ['empty values followed by keys and at the end of a nested map', 'a:\nb:\n  c:\n  d: 1\n  e:\nf:\n', true],
   // --- flow collections ---
@@ -307,7 +309,7 @@ const CORPUS: Array<[name: string, text: string, accepts: boolean]> = [
   ['float key inside a flow map', 'a: { 1.5: x }\n', false],
   ['dedent to a level that is not open', 'a:\n    b: 1\n  c: 2\n', false],
   ['line deeper than its map after an inline value', 'a: 1\n  b: 2\n', false],
-  ['sequence item at a map\'s indentation after an inline value', 'a: 1\n- b\n', false],
+  ["sequence item at a map's indentation after an inline value", 'a: 1\n- b\n', false],
   ['byte order mark', '\uFEFFa: 1\n', false],
   ['lone carriage return', 'a: 1\rb: 2\n', false],
   ['line separator character', 'a: x\u2028y\n', false],
@@ -401,19 +403,109 @@ class Random {
 
 const KEYS = ['name', 'path', 'DB_HOST', 'db-0', 'a.b', 'x/y', 'svc_1', 'Key9', '"quoted key"', "'it''s'"];
 const RISKY_KEYS = ['true', '1', 'null', '~', '1.5', '__proto__', 'toString', 'yes', '-x', '"a\\"b"', 'a b', '', '"x":'];
-const SCALARS = ['x', 'hello world', '1', '-2', '0o17', '0x1F', '1.10', '.inf', '-.Inf', '.nan', '1e3', 'true', 'False',
-  'null', '~', 'yes', '2024-01-15', 'http://x:8080/a', 'a#b', 'a[0]', "'q'", "'it''s'", '"d"', '"a # b"', "''", '""',
-  '---', 'v1.2.3', '-x', 'é', '日本', '🚀', 'a\u00A0b'];
-const RISKY_SCALARS = ['a: b', 'a #c', '#c', '- x', '&a x', '*a', '!t x', '|', '>', '@x', '`x`', '%x', '? x', '"a\\tb"',
-  "'x", '"x', 'a:', ':x', '[a', '{a', 'a]', 'a}', ',x', 'x,y', '-', "'a' b", '"a"b', 'a :b', '...'];
-const FLOW_SCALARS = ['a', 'b c', '1', '0o7', '-1.5', 'true', '~', "'q, r'", '"s]"', 'http://x:1/y', 'a:b', 'a#b', '-x',
-  'a :b', '🚀'];
+const SCALARS = [
+  'x',
+  'hello world',
+  '1',
+  '-2',
+  '0o17',
+  '0x1F',
+  '1.10',
+  '.inf',
+  '-.Inf',
+  '.nan',
+  '1e3',
+  'true',
+  'False',
+  'null',
+  '~',
+  'yes',
+  '2024-01-15',
+  'http://x:8080/a',
+  'a#b',
+  'a[0]',
+  "'q'",
+  "'it''s'",
+  '"d"',
+  '"a # b"',
+  "''",
+  '""',
+  '---',
+  'v1.2.3',
+  '-x',
+  'é',
+  '日本',
+  '🚀',
+  'a\u00A0b',
+];
+const RISKY_SCALARS = [
+  'a: b',
+  'a #c',
+  '#c',
+  '- x',
+  '&a x',
+  '*a',
+  '!t x',
+  '|',
+  '>',
+  '@x',
+  '`x`',
+  '%x',
+  '? x',
+  '"a\\tb"',
+  "'x",
+  '"x',
+  'a:',
+  ':x',
+  '[a',
+  '{a',
+  'a]',
+  'a}',
+  ',x',
+  'x,y',
+  '-',
+  "'a' b",
+  '"a"b',
+  'a :b',
+  '...',
+];
+const FLOW_SCALARS = ['a', 'b c', '1', '0o7', '-1.5', 'true', '~', "'q, r'", '"s]"', 'http://x:1/y', 'a:b', 'a#b', '-x', 'a :b', '🚀'];
 const RISKY_FLOW_SCALARS = ['a:', '#x', 'a #b', '', 'a: b', '[', '}', '? x', '*x', '"x', "'", ' ', '{a:1}'];
-const MUTATIONS = ['\t', ' ', '  ', '&a ', '*a', '!!str ', '|', '"', "'", ':', ': ', ' #', '#', '- ', '? ', '---', '...',
-  '\r', '\uFEFF', '{', '}', '[', ']', ',', '\\', '%', '@'];
+const MUTATIONS = [
+  '\t',
+  ' ',
+  '  ',
+  '&a ',
+  '*a',
+  '!!str ',
+  '|',
+  '"',
+  "'",
+  ':',
+  ': ',
+  ' #',
+  '#',
+  '- ',
+  '? ',
+  '---',
+  '...',
+  '\r',
+  '\uFEFF',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '\\',
+  '%',
+  '@',
+];
 
 class DocumentGenerator {
-  constructor(private readonly random: Random, private readonly risk: number) {}
+  constructor(
+    private readonly random: Random,
+    private readonly risk: number,
+  ) {}
 
   document(): string {
     const lines = this.random.chance(0.15) ? this.seq(0, 0) : this.map(0, 0);
@@ -627,7 +719,10 @@ describe('readBlockYamlStream on randomly generated streams', () => {
     return out;
   }
 
-  for (const [name, seed, risk] of [['well-formed streams', 3, 0], ['streams with risky separators and documents', 4, 0.15]] as const) {
+  for (const [name, seed, risk] of [
+    ['well-formed streams', 3, 0],
+    ['streams with risky separators and documents', 4, 0.15],
+  ] as const) {
     test(`${name}: yaml agrees on every document, value and position whenever the fast reader accepts`, () => {
       const random = new Random(seed);
       const generator = new DocumentGenerator(random, risk);
@@ -643,13 +738,19 @@ describe('readBlockYamlStream on randomly generated streams', () => {
         const lineCounter = new LineCounter();
         const reference = parseAllDocuments(text, parseOptions(lineCounter));
         assert.ok(Array.isArray(reference), JSON.stringify(text));
-        for (const doc of reference) assert.deepEqual([...doc.errors, ...doc.warnings].map((e) => e.message), [], `accepted a stream yaml rejects: ${JSON.stringify(text)}`);
+        for (const doc of reference)
+          assert.deepEqual(
+            [...doc.errors, ...doc.warnings].map((e) => e.message),
+            [],
+            `accepted a stream yaml rejects: ${JSON.stringify(text)}`,
+          );
         // A document of nothing (`---` at the end) is null to yaml, no document to the fast reader: neither is an object.
         const nonEmpty = reference.filter((doc) => doc.contents !== null && !(isScalar(doc.contents) && doc.contents.source === ''));
         assert.equal(fast.length, nonEmpty.length, `documents differ on ${JSON.stringify(text)}`);
         nonEmpty.forEach((doc, i) => {
           assert.deepEqual(fast[i]!.data, doc.toJS(), `values differ on ${JSON.stringify(text)}`);
-          for (const [path, part, at] of locations(doc, lineCounter)) assert.deepEqual(fast[i]!.locate(path, part), at, `${path.join('.')} (${part}) on ${JSON.stringify(text)}`);
+          for (const [path, part, at] of locations(doc, lineCounter))
+            assert.deepEqual(fast[i]!.locate(path, part), at, `${path.join('.')} (${part}) on ${JSON.stringify(text)}`);
         });
       }
       assert.ok(accepted >= total * (risk ? 0.05 : 0.5), `accepted only ${accepted} of ${total}`);

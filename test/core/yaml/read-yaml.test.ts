@@ -27,8 +27,11 @@ describe('readYaml: data that cannot be built is a located finding', () => {
   });
 
   test('an unquoted {env} in a one-line [ ] list says how to write it; quoted, it is a path', () => {
-    const [first] = findingsOf("sources:\n  - helm-values: [values.yaml, values-{env}.yaml]\n");
-    assert.match(first!, /^tranche\.yaml:2:\d+: .*: inside \[ \] on one line, \{env\} starts a map — quote the path \('config\/\{env\}\.yaml'\) or write the list one item per line$/);
+    const [first] = findingsOf('sources:\n  - helm-values: [values.yaml, values-{env}.yaml]\n');
+    assert.match(
+      first!,
+      /^tranche\.yaml:2:\d+: .*: inside \[ \] on one line, \{env\} starts a map — quote the path \('config\/\{env\}\.yaml'\) or write the list one item per line$/,
+    );
     assert.deepEqual(findingsOf("sources:\n  - helm-values: [values.yaml, 'values-{env}.yaml']\n"), []);
     assert.doesNotMatch(findingsOf('a: [b\n')[0]!, /\{env\}/, 'other unclosed lists keep the plain message');
   });
@@ -43,7 +46,12 @@ describe('readYaml: data that cannot be built is a located finding', () => {
 
   test('an alias bomb', () => {
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) levels.push(`${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(10).fill(`*${'abcdefghi'[i - 1]}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(10)
+          .fill(`*${'abcdefghi'[i - 1]}`)
+          .join(', ')}]`,
+      );
     const text = `${levels.join('\n')}\n`;
     assertInvalidOnly(text);
     assert.deepEqual(findingsOf(text), [`${FILE}:2:8: aliases expand to too much data`]);
@@ -90,10 +98,11 @@ describe('readYaml: messages never show input text', () => {
     ['a tag with an undeclared handle', 'name: !s3cr3t!x 1\n', [`${FILE}:1:7: unknown YAML tag: quote the value if it is text`]],
     ['an unknown directive', '%s3cr3t\n---\nname: x\n', [`${FILE}:1:1: unknown or malformed % directive`]],
     ['a duplicate quoted key', '"my s3cr3t": 1\n"my s3cr3t": 2\n', [`${FILE}:2:1: duplicate key: it is already set above in the same map`]],
-    ['stray tokens', 'name: x\n]s3cr3t\n', [
-      `${FILE}:2:1: YAML syntax error (UNEXPECTED_TOKEN): unexpected text here`,
-      `${FILE}:2:2: YAML syntax error (UNEXPECTED_TOKEN): unexpected text here`,
-    ]],
+    [
+      'stray tokens',
+      'name: x\n]s3cr3t\n',
+      [`${FILE}:2:1: YAML syntax error (UNEXPECTED_TOKEN): unexpected text here`, `${FILE}:2:2: YAML syntax error (UNEXPECTED_TOKEN): unexpected text here`],
+    ],
   ];
   for (const [name, text, expected] of CASES) {
     test(name, () => {

@@ -14,8 +14,43 @@ const yamlValue = (source: string): unknown => (parseDocument(`k: ${source}`).to
 
 describe('resolvePlainScalar', () => {
   test('resolves like yaml for 20,000 generated plain scalars', () => {
-    const atoms = ['0', '1', '7', '8', '9', '.', '-', '+', 'e', 'E', 'x', 'o', 'X', 'a', 'f', 'F', 'n', 'N', 't', 'T', '~',
-      'inf', 'Inf', 'INF', 'nan', 'NaN', 'null', 'Null', 'true', 'True', 'false', 'FALSE', 'ull', '_', 'é'];
+    const atoms = [
+      '0',
+      '1',
+      '7',
+      '8',
+      '9',
+      '.',
+      '-',
+      '+',
+      'e',
+      'E',
+      'x',
+      'o',
+      'X',
+      'a',
+      'f',
+      'F',
+      'n',
+      'N',
+      't',
+      'T',
+      '~',
+      'inf',
+      'Inf',
+      'INF',
+      'nan',
+      'NaN',
+      'null',
+      'Null',
+      'true',
+      'True',
+      'false',
+      'FALSE',
+      'ull',
+      '_',
+      'é',
+    ];
     let seed = 11;
     const random = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -60,8 +95,17 @@ describe('isShowableKeyName', () => {
   });
 
   test('hides what may be a secret', () => {
-    const hidden = ['MIIEvQIBADANBgkq', 'ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'a3f9c0d1e2b4a5968778695a4b3c2d1e0f9a8b7c',
-      'my secret', 'x+y', '"quoted"', '', 'A'.repeat(65), `K_${'A'.repeat(70)}`];
+    const hidden = [
+      'MIIEvQIBADANBgkq',
+      'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+      'a3f9c0d1e2b4a5968778695a4b3c2d1e0f9a8b7c',
+      'my secret',
+      'x+y',
+      '"quoted"',
+      '',
+      'A'.repeat(65),
+      `K_${'A'.repeat(70)}`,
+    ];
     for (const name of hidden) assert.ok(!isShowableKeyName(name), name);
   });
 });

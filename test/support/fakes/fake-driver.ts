@@ -76,8 +76,19 @@ export class FakeDriver implements Driver {
     const key = keyOf(env, service.name);
     const current = this.running.get(key);
     if (behaviour.kind === 'port-held') {
-      const down = { state: 'port-in-use' as const, port: portOf(request.address) ?? 0, holder: behaviour.holder, ...(behaviour.holderName ? { holderName: behaviour.holderName } : {}) };
-      throw new ServiceDownError(service.name, env, action, down, `port ${down.port} of ${service.name} is held by another process: pid ${behaviour.holder}, so ${service.name} was not started`);
+      const down = {
+        state: 'port-in-use' as const,
+        port: portOf(request.address) ?? 0,
+        holder: behaviour.holder,
+        ...(behaviour.holderName ? { holderName: behaviour.holderName } : {}),
+      };
+      throw new ServiceDownError(
+        service.name,
+        env,
+        action,
+        down,
+        `port ${down.port} of ${service.name} is held by another process: pid ${behaviour.holder}, so ${service.name} was not started`,
+      );
     }
     if (current && !this.exitedNow(current) && current.commit === target.commit && current.configHash === target.configHash) {
       request.log(`${service.name} already runs ${target.commit.slice(0, 7)} with this config`);
@@ -181,7 +192,10 @@ export class FakeDriver implements Driver {
   }
 
   private behaviour(service: string, commit: string, action: DeployRequest['action']): Behaviour {
-    const found = this.scripts.findLast(({ match }) => match.service === service && (match.commit === undefined || match.commit === commit) && (match.action === undefined || match.action === action));
+    const found = this.scripts.findLast(
+      ({ match }) =>
+        match.service === service && (match.commit === undefined || match.commit === commit) && (match.action === undefined || match.action === action),
+    );
     return found?.behaviour ?? { kind: 'starts' };
   }
 

@@ -4,7 +4,16 @@ import type { Finding } from '../../../src/core/finding.js';
 import type { Clock } from '../../../src/ports/clock.js';
 import {
   LockLostError,
-  type CheckRecord, type DeployedService, type Fence, type Freeze, type JournalEntry, type LockHolder, type LockRequest, type LockState, type Release, type Store,
+  type CheckRecord,
+  type DeployedService,
+  type Fence,
+  type Freeze,
+  type JournalEntry,
+  type LockHolder,
+  type LockRequest,
+  type LockState,
+  type Release,
+  type Store,
 } from '../../../src/ports/store.js';
 
 /** One write a MemoryStore took, as it was asked: replaying a prefix of them is the state a crash right after the last would leave. */
@@ -14,8 +23,19 @@ export interface StoreWrite {
 }
 
 type WriteMethod =
-  | 'createRelease' | 'updateRelease' | 'appendJournal' | 'completeStep' | 'recordCheck' | 'recordFindings'
-  | 'acquireLock' | 'heartbeat' | 'releaseLock' | 'breakLock' | 'freeze' | 'unfreeze' | 'fingerprintKey';
+  | 'createRelease'
+  | 'updateRelease'
+  | 'appendJournal'
+  | 'completeStep'
+  | 'recordCheck'
+  | 'recordFindings'
+  | 'acquireLock'
+  | 'heartbeat'
+  | 'releaseLock'
+  | 'breakLock'
+  | 'freeze'
+  | 'unfreeze'
+  | 'fingerprintKey';
 
 /** What a MemoryStore holds; several stores may share one, as connections share a database. */
 export class MemoryState {

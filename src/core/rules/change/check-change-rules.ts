@@ -39,9 +39,22 @@ export function checkChangeRules(input: ChangeRuleInput): Finding[] {
       const commits = service.commits.filter((c) => c.files.some((f) => paths.has(f)));
       const list = [
         commits.length
-          ? `commits ${listed(commits.map((c) => `${c.sha.slice(0, 7)} "${c.subject}" (${c.author})`), 10, '; ')}`
+          ? `commits ${listed(
+              commits.map((c) => `${c.sha.slice(0, 7)} "${c.subject}" (${c.author})`),
+              10,
+              '; ',
+            )}`
           : 'no commit of the range (the target lacks what runs, or history was rewritten)',
-        files.length ? `files ${listed(files.map((f) => f.path), 20)}` : service.unreadable !== undefined ? 'what it runs cannot be read' : service.from ? 'its resolved config' : 'all of it: it is new here',
+        files.length
+          ? `files ${listed(
+              files.map((f) => f.path),
+              20,
+            )}`
+          : service.unreadable !== undefined
+            ? 'what it runs cannot be read'
+            : service.from
+              ? 'its resolved config'
+              : 'all of it: it is new here',
       ].join('; ');
       findings.push({
         rule: 'change/unrelated',

@@ -27,7 +27,10 @@ export function checkRevertsDeployed(changes: ChangeManifest, dropped: ReadonlyM
       env: changes.env,
       message:
         `${service.service} runs ${service.from!.label} in ${changes.env}, and the target does not contain ${undone.length === 1 ? 'a commit' : `${undone.length} commits`} of it: ` +
-        `releasing the target would undo ${listed(undone.map((c) => `${c.sha.slice(0, 7)} "${c.subject}" (${c.author})`), 10)} in ${listed(files, 10)}`,
+        `releasing the target would undo ${listed(
+          undone.map((c) => `${c.sha.slice(0, 7)} "${c.subject}" (${c.author})`),
+          10,
+        )} in ${listed(files, 10)}`,
       hint: 'merge those commits into the target first (or revert them on purpose, in a commit of their own), then release',
       location: { file: files[0]! },
     });

@@ -18,7 +18,8 @@ export function checkDrift({ env, to, toConfigs, fingerprints }: ConfigRuleInput
     if (!row.cells.has(env)) continue;
     // Where the value that wins here is set; the key's declaration when nothing sets it.
     const location = () =>
-      toConfigs.get(env)?.get(row.service)?.keys.get(row.key)?.layers[0]?.location ?? to.manifest.locate(['services', row.service, 'config', 'schema', row.key], 'key');
+      toConfigs.get(env)?.get(row.service)?.keys.get(row.key)?.layers[0]?.location ??
+      to.manifest.locate(['services', row.service, 'config', 'schema', row.key], 'key');
     if (row.differs?.includes(env)) {
       const values = row.differs.map((e) => `${row.cells.get(e)!.value ?? '(unset)'} in ${e}`).join(', ');
       findings.push({
@@ -41,7 +42,9 @@ export function checkDrift({ env, to, toConfigs, fingerprints }: ConfigRuleInput
       env,
       key: row.key,
       message: `${row.key} drifts across environments: ${describe(row.cells)}`,
-      hint: here.kind ? 'set it the same way in every environment (bind it to a resource, or use one source per environment)' : `set ${row.key} in ${env} too, or give it a default`,
+      hint: here.kind
+        ? 'set it the same way in every environment (bind it to a resource, or use one source per environment)'
+        : `set ${row.key} in ${env} too, or give it a default`,
       location: location(),
     });
   }

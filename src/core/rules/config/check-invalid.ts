@@ -10,7 +10,9 @@ export function checkInvalid({ env, toConfigs, fingerprints }: ConfigRuleInput):
       if (!value || value.ok) continue;
       const winner = layers[0]!;
       // A secret's message must not quote the value: describe the type instead.
-      const detail = spec.secret ? `the value (${showValue(fingerprints, spec, winner.raw, winner.sourceText)}) is not valid for type ${spec.type}` : value.message;
+      const detail = spec.secret
+        ? `the value (${showValue(fingerprints, spec, winner.raw, winner.sourceText)}) is not valid for type ${spec.type}`
+        : value.message;
       findings.push({
         rule: 'config/invalid',
         severity: 'error',

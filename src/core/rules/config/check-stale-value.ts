@@ -34,9 +34,7 @@ export function checkStaleValue({ env, to, toConfigs, from }: ConfigRuleInput): 
         const winner = layers[0];
         if (!winner || winner.kind === 'bind') continue;
         const text = rawText(winner.raw, winner.sourceText);
-        const change = changes.find(
-          (c) => text === String(c.before) && fits(spec.type, c.before) && isAbout(key, resource, uses, text, c.field, env),
-        );
+        const change = changes.find((c) => text === String(c.before) && fits(spec.type, c.before) && isAbout(key, resource, uses, text, c.field, env));
         const inAddress = staleAddress !== undefined && typeof winner.raw === 'string' && staleAddress.test(winner.raw);
         if (!change && !inAddress) continue;
         const what = change
@@ -87,7 +85,10 @@ const KIND_WORDS: Record<string, string[]> = {
  * kind when the service uses it (`PGPORT` and a postgres resource: 1), 0 when nothing matches.
  */
 function affinity(key: string, resource: Resource, used: boolean): number {
-  const tokens = key.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const tokens = key
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   const matches = (word: string) => word.length >= 2 && tokens.some((t) => t.startsWith(word) || t.endsWith(word));
   const nameWords = new Set(resource.name.toLowerCase().split(/[^a-z0-9]+/));
   let score = 0;

@@ -22,11 +22,13 @@ export function checkUnknownKey({ env, toConfigs }: ConfigRuleInput): Finding[] 
         service: config.service,
         ...(layer.perEnvironment ? { env } : {}),
         key,
-        message:
-          gives
-            ? `${layer.source} gives ${config.service} ${key}, which its schema does not declare${guess ? ` (did you mean ${guess}?)` : ''}: tranche neither checks nor tracks it`
-            : `${layer.source} sets ${key}, which ${config.service} does not declare${guess ? ` (did you mean ${guess}?)` : ''}: the service never gets it`,
-        hint: guess && !gives ? `rename it to ${guess}` : `declare ${key} under services.${config.service}.config.schema${guess ? ` (or rename it to ${guess})` : ''}, or remove it`,
+        message: gives
+          ? `${layer.source} gives ${config.service} ${key}, which its schema does not declare${guess ? ` (did you mean ${guess}?)` : ''}: tranche neither checks nor tracks it`
+          : `${layer.source} sets ${key}, which ${config.service} does not declare${guess ? ` (did you mean ${guess}?)` : ''}: the service never gets it`,
+        hint:
+          guess && !gives
+            ? `rename it to ${guess}`
+            : `declare ${key} under services.${config.service}.config.schema${guess ? ` (or rename it to ${guess})` : ''}, or remove it`,
         location: layer.location,
       });
     }

@@ -35,12 +35,19 @@ export function checkDeps(changes: ChangeManifest): Finding[] {
     });
 
     for (const dep of shipped.filter((d) => d.direct)) {
-      const pulled = dep.kind === 'removed' ? [] : transitive.filter((t) => t.lockfile === dep.lockfile && t.via.includes(dep.name)).sort((a, b) => Number(Boolean(b.breaking)) - Number(Boolean(a.breaking)));
+      const pulled =
+        dep.kind === 'removed'
+          ? []
+          : transitive
+              .filter((t) => t.lockfile === dep.lockfile && t.via.includes(dep.name))
+              .sort((a, b) => Number(Boolean(b.breaking)) - Number(Boolean(a.breaking)));
       pulled.forEach((t) => attached.add(t));
       if (!dep.breaking && !pulled.some((t) => t.breaking)) continue;
       const head = dep.breaking ? breakingMove(dep) : `${dep.name} moves ${move(dep)}, and pulls in new major versions`;
       const listed = pulled.slice(0, LISTED).map((t) => `${t.name} ${move(t)}${t.breaking ? ' (major)' : ''}`);
-      const withIt = pulled.length ? `; with it ${pulled.length === 1 ? 'moves' : `${pulled.length} packages it pulls in move`}: ${listed.join(', ')}${pulled.length > LISTED ? `, and ${pulled.length - LISTED} more` : ''}` : '';
+      const withIt = pulled.length
+        ? `; with it ${pulled.length === 1 ? 'moves' : `${pulled.length} packages it pulls in move`}: ${listed.join(', ')}${pulled.length > LISTED ? `, and ${pulled.length - LISTED} more` : ''}`
+        : '';
       findings.push(finding(dep, 'deps/major-change', `${head}${withIt}`, 'read its changelog for breaking changes, and test this service before it goes out'));
     }
     // Breaking moves a direct move explains but the lockfile cannot say which (go.mod, a requirements.txt without via): one finding per lockfile.
