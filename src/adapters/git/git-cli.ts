@@ -279,7 +279,7 @@ export class GitCli implements Git {
       .filter(Boolean)
       .map((record) => {
         const [sha, author, date, subject, ...rest] = record.split('\0');
-        const paths = rest.map((f) => f.replace(/^\n/, '')).filter((f) => f?.startsWith(prefix));
+        const paths = rest.map((f) => f.replace(/^\n/, '')).filter((f) => f !== '' && f.startsWith(prefix));
         return { sha: sha!, author: author!, date: date!, subject: subject!, files: [...new Set(paths.map((f) => f.slice(prefix.length)))] };
       });
   }
