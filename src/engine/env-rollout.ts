@@ -35,21 +35,27 @@ export interface RolloutContext {
  * Runs `use` with a rollout of `env` while holding the environment's lock, and always releases it
  * (a failure to release it never hides the failure of `use`). An operator's stop is the rollout's
  * to handle from before the lock is taken until it is released. `releaseId` names the release the
- * lock is held for, when it is known before the lock is taken.
+ * lock is held for, when it is known before the lock is taken; a release chosen under the lock is
+ * named with `lease.forRelease` (so that `status` and a takeover know it).
  */
-export async function withEnvRollout<T>(ctx: RolloutContext, env: string, releaseId: string | undefined, use: (rollout: Rollout) => Promise<T>): Promise<T> {
+export async function withEnvRollout<T>(
+  ctx: RolloutContext,
+  env: string,
+  releaseId: string | undefined,
+  use: (rollout: Rollout, lease: Pick<EnvLease, 'forRelease'>) => Promise<T>,
+): Promise<T> {
   const unhold = ctx.stop?.hold();
   try {
-    const take = (breakLock: boolean) =>
+    const take = (breakLock: boolean, forRelease: string | undefined) =>
       acquireEnvLock(ctx.store, env, ctx.who, ctx.clock, {
         breakLock,
         isAlive: ctx.isAlive,
-        ...(releaseId ? { releaseId } : {}),
+        ...(forRelease ? { releaseId: forRelease } : {}),
         ...(ctx.heartbeatMs ? { heartbeatMs: ctx.heartbeatMs } : {}),
       });
-    const lease = new EnvLease(ctx.store, await take(ctx.breakLock), () => take(false));
+    const lease = new EnvLease(ctx.store, await take(ctx.breakLock, releaseId), (forRelease) => take(false, forRelease), releaseId);
     return await withCleanup(
-      () => use(new Rollout({ ...ctx, store: lease.store, env, lock: lease })),
+      () => use(new Rollout({ ...ctx, store: lease.store, env, lock: lease }), lease),
       () => lease.release(),
     );
   } finally {
@@ -68,10 +74,17 @@ class EnvLease implements RolloutLock {
   constructor(
     store: Store,
     private held: HeldLock,
-    private readonly take: () => Promise<HeldLock>,
+    private readonly take: (releaseId: string | undefined) => Promise<HeldLock>,
+    private releaseId: string | undefined,
   ) {
     this.fence = { ...held.fence };
     this.store = fenceStore(store, this.fence);
+  }
+
+  /** Names, on the lock, the release this holder works on (one chosen once the lock was held); LockLostError when it is lost. */
+  async forRelease(releaseId: string): Promise<void> {
+    this.releaseId = releaseId;
+    await this.store.heartbeat(this.fence.env, this.fence.token, releaseId);
   }
 
   get signal(): AbortSignal {
@@ -82,7 +95,7 @@ class EnvLease implements RolloutLock {
     // The lost lease's heartbeat has stopped; releasing it removes nothing another holder has.
     await this.held.release();
     try {
-      this.held = await this.take();
+      this.held = await this.take(this.releaseId);
       this.fence.token = this.held.fence.token;
       return { retaken: true };
     } catch (error) {

@@ -34,7 +34,7 @@ export function fenceStore(store: Store, fence: Fence): FencedStore {
     findings: (releaseId) => store.findings(releaseId),
     deployed: (env) => store.deployed(env),
     acquireLock: (holder) => store.acquireLock(holder),
-    heartbeat: (env, token) => store.heartbeat(env, token),
+    heartbeat: (env, token, releaseId) => store.heartbeat(env, token, releaseId),
     releaseLock: (env, token) => store.releaseLock(env, token),
     breakLock: (env) => store.breakLock(env),
     currentLock: (env) => store.currentLock(env),

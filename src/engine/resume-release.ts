@@ -22,7 +22,7 @@ export type ConfirmRelease = (release: Release) => Promise<boolean>;
 export async function resumeRelease(ctx: RolloutContext, env: string, confirm: ConfirmRelease): Promise<RecordedReleaseOutcome> {
   const cleared = await clearAbandonedLock(ctx.store, env, ctx.isAlive, ctx.breakLock);
   if (cleared) return { cleared };
-  return withEnvRollout(ctx, env, undefined, async (rollout) => {
+  return withEnvRollout(ctx, env, undefined, async (rollout, lease) => {
     const release = (await ctx.store.listReleases({ env, limit: 1 }))[0];
     if (!release || !isUnfinished(release.status)) {
       throw new InputError(`nothing to resume in ${env}: ${release ? `the latest release, ${release.id}, is ${release.status}` : 'no release is recorded'}`);
@@ -33,6 +33,7 @@ export async function resumeRelease(ctx: RolloutContext, env: string, confirm: C
       );
     }
     if (!(await confirm(release))) return { declined: release };
+    await lease.forRelease(release.id);
     return rollout.resume(release);
   });
 }

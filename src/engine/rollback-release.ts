@@ -16,7 +16,7 @@ export async function rollbackRelease(
 ): Promise<RecordedReleaseOutcome> {
   const cleared = await clearAbandonedLock(ctx.store, env, ctx.isAlive, ctx.breakLock);
   if (cleared) return { cleared };
-  return withEnvRollout(ctx, env, releaseId, async (rollout) => {
+  return withEnvRollout(ctx, env, releaseId, async (rollout, lease) => {
     const release = releaseId ? await ctx.store.getRelease(releaseId) : (await ctx.store.listReleases({ env, limit: 1 }))[0];
     if (!release) throw new InputError(releaseId ? `no release ${releaseId}` : `no release of ${env} is recorded`);
     if (release.env !== env) throw new InputError(`release ${release.id} is of ${release.env}, not ${env}`);
@@ -30,6 +30,7 @@ export async function rollbackRelease(
             : undefined;
     if (nothing) return { nothing: `release ${release.id} ${nothing}: nothing to roll back`, releaseId: release.id };
     if (!(await confirm(release))) return { declined: release };
+    await lease.forRelease(release.id);
     return rollout.rollback(release, 'every step it took was rolled back on request');
   });
 }

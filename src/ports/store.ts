@@ -78,8 +78,12 @@ export type LockState = LockHolder & { silentMs: number };
 interface LockStore {
   /** Takes the lock when free; otherwise returns the current holder. Atomic across processes and machines. */
   acquireLock(holder: LockRequest): Promise<{ acquired: true } | { acquired: false; holder: LockState }>;
-  /** Stamps the holder's heartbeat with the store's time; throws LockLostError when `token` no longer holds the lock. */
-  heartbeat(env: string, token: string): Promise<void>;
+  /**
+   * Stamps the holder's heartbeat with the store's time; throws LockLostError when `token` no
+   * longer holds the lock. With `releaseId`, the holder names the release it works on from now on
+   * (one chosen once the lock was held: resume, rollback).
+   */
+  heartbeat(env: string, token: string, releaseId?: string): Promise<void>;
   releaseLock(env: string, token: string): Promise<void>;
   /** Removes whoever holds the lock; returns who it was. */
   breakLock(env: string): Promise<LockHolder | undefined>;

@@ -143,7 +143,7 @@ function flakyHeartbeats(store: Store) {
   const waiting: Array<{ at: number; resolve: () => void }> = [];
   const state: { failing: boolean; held?: Promise<void> } = { failing: false };
   const flaky: Store = Object.create(store) as Store;
-  flaky.heartbeat = async (env, token) => {
+  flaky.heartbeat = async (env, token, releaseId) => {
     tried++;
     for (const w of waiting.filter((w) => w.at <= tried)) {
       waiting.splice(waiting.indexOf(w), 1);
@@ -151,7 +151,7 @@ function flakyHeartbeats(store: Store) {
     }
     await state.held;
     if (state.failing) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-    return store.heartbeat(env, token);
+    return store.heartbeat(env, token, releaseId);
   };
   const beats = (n: number) => new Promise<void>((resolve) => waiting.push({ at: tried + n, resolve }));
   return { flaky, state, beats };

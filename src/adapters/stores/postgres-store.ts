@@ -234,8 +234,12 @@ export class PostgresStore implements Store {
     throw new Error(`the lock on ${holder.env} was taken and released 10 times while acquiring it: giving up`);
   }
 
-  async heartbeat(env: string, token: string): Promise<void> {
-    const updated = await this.pool.query(`UPDATE locks SET heartbeat_at = ${NOW} WHERE env = $1 AND token = $2`, [env, token]);
+  async heartbeat(env: string, token: string, releaseId?: string): Promise<void> {
+    const updated = await this.pool.query(`UPDATE locks SET heartbeat_at = ${NOW}, release_id = COALESCE($3, release_id) WHERE env = $1 AND token = $2`, [
+      env,
+      token,
+      releaseId ?? null,
+    ]);
     if (updated.rowCount === 0) throw new LockLostError(env, token, await this.currentLock(env));
   }
 

@@ -78,8 +78,8 @@ export class RedactingStore implements Store {
     return this.store.acquireLock(holder);
   }
 
-  heartbeat(env: string, token: string): Promise<void> {
-    return this.store.heartbeat(env, token);
+  heartbeat(env: string, token: string, releaseId?: string): Promise<void> {
+    return this.store.heartbeat(env, token, releaseId);
   }
 
   releaseLock(env: string, token: string): Promise<void> {

@@ -196,8 +196,11 @@ export class SqliteStore implements Store {
     });
   }
 
-  async heartbeat(env: string, token: string): Promise<void> {
-    if (this.run(`UPDATE locks SET heartbeat_at = ${NOW} WHERE env = ? AND token = ?`, [env, token]).changes === 0) {
+  async heartbeat(env: string, token: string, releaseId?: string): Promise<void> {
+    if (
+      this.run(`UPDATE locks SET heartbeat_at = ${NOW}, release_id = COALESCE(?, release_id) WHERE env = ? AND token = ?`, [releaseId ?? null, env, token])
+        .changes === 0
+    ) {
       throw new LockLostError(env, token, await this.currentLock(env));
     }
   }

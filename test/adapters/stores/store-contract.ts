@@ -381,6 +381,17 @@ export function storeContract(
       assert.equal((await store.currentLock('prod'))?.heartbeatAt, beaten.heartbeatAt);
     });
 
+    bare('a heartbeat may name the release the holder works on; one that does not keeps it', async (store) => {
+      await store.acquireLock(holder('prod', 'token-a'));
+      assert.equal((await store.currentLock('prod'))?.releaseId, undefined);
+      await store.heartbeat('prod', 'token-a', 'r-chosen');
+      assert.equal((await store.currentLock('prod'))?.releaseId, 'r-chosen');
+      await store.heartbeat('prod', 'token-a');
+      assert.equal((await store.currentLock('prod'))?.releaseId, 'r-chosen');
+      await assert.rejects(store.heartbeat('prod', 'token-b', 'r-other'), LockLostError);
+      assert.equal((await store.currentLock('prod'))?.releaseId, 'r-chosen');
+    });
+
     bare("releases only with the holder's token", async (store) => {
       await store.acquireLock(holder('prod', 'token-a'));
       await store.releaseLock('prod', 'token-b');

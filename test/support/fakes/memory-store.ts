@@ -217,13 +217,14 @@ export class MemoryStore implements Store {
     return current.holder.token === holder.token ? { acquired: true } : { acquired: false, holder: this.lockState(current) };
   }
 
-  async heartbeat(env: string, token: string): Promise<void> {
+  async heartbeat(env: string, token: string, releaseId?: string): Promise<void> {
     this.live();
     const current = this.state.locks.get(env);
     if (current?.holder.token !== token) throw new LockLostError(env, token, current && copy(current.holder));
     current.holder.heartbeatAt = this.clock.now().toISOString();
     current.beatAt = this.clock.monotonic();
-    this.wrote('heartbeat', [env, token]);
+    if (releaseId !== undefined) current.holder.releaseId = releaseId;
+    this.wrote('heartbeat', releaseId === undefined ? [env, token] : [env, token, releaseId]);
   }
 
   async releaseLock(env: string, token: string): Promise<void> {
