@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Finding } from '../core/finding.js';
-import { comparePlans, notShownIn, type PlanComparison } from '../core/plan/compare-plans.js';
+import { basisDifferenceLines, comparePlans, movedSince, notShownIn, type PlanComparison } from '../core/plan/compare-plans.js';
 import type { Plan } from '../core/plan/plan.js';
 import { frozenSteps } from '../core/state/frozen-changes.js';
 import { isUnfinished } from '../core/state/records.js';
@@ -13,12 +13,13 @@ export type ApplyContext = RolloutContext;
 
 /**
  * An apply that did not start, and why: the findings that block it (nothing was touched), and
- * what raised them — the plan's findings, a freeze in force, a pre-flight check, or a release of
- * the environment still unfinished.
+ * what raised them — the plan's findings, a freeze in force, a pre-flight check, a release of
+ * the environment still unfinished, or what runs having moved since the plan was made (another
+ * release finished while this one waited for the lock).
  */
 export interface ApplyRefused {
   refused: Finding[];
-  by: 'findings' | 'freeze' | 'preflight' | 'unfinished';
+  by: 'findings' | 'freeze' | 'preflight' | 'unfinished' | 'moved';
 }
 
 /** A saved plan that is not the release apply would deploy now (`comparePlans`): what differs, and the error findings it does not show. */
@@ -69,6 +70,27 @@ export async function applyRelease(
             severity: 'error',
             env: plan.env,
             message: `release ${previous.id} of ${plan.env} is ${previous.status}: finish it first (tranche resume --env ${plan.env}, or tranche rollback --env ${plan.env})`,
+          },
+        ],
+      };
+    }
+    // The plan was made before the lock was held: under it, what runs must still be its basis.
+    const recorded = await ctx.store.deployed(plan.env);
+    const moved = movedSince(
+      plan,
+      new Map([...recorded].map(([service, d]) => [service, { commit: d.commit, contentId: d.contentId, configHash: d.configHash }])),
+    );
+    if (moved.length) {
+      if (saved) return { stale: { differences: basisDifferenceLines(plan.env, moved), newErrors: [] } };
+      const by = previous ? ` (release ${previous.id}, by ${previous.by.user}@${previous.by.host})` : '';
+      return {
+        by: 'moved',
+        refused: [
+          {
+            rule: 'check/failed',
+            severity: 'error',
+            env: plan.env,
+            message: `what runs in ${plan.env} changed while this apply waited for the lock${by}, and is no longer what the plan starts from: ${moved[0]}${moved.length > 1 ? ` (and ${moved.length - 1} more)` : ''}; run tranche apply again`,
           },
         ],
       };

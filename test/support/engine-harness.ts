@@ -124,6 +124,8 @@ export interface Engine {
   v2: FleetRevision;
   /** Applies the plan as `tranche apply` does (lock, pre-flight, rollout), time driven by the ManualClock. */
   apply(): Promise<RolloutOutcome>;
+  /** The same, with whatever `applyRelease` answers (a refusal too); `saved` as the approved plan of `apply PLAN`. */
+  attempt(saved?: Plan): ReturnType<typeof applyRelease>;
   /** Resumes the environment's latest release as `tranche resume --break-lock` does. */
   resume(): Promise<RolloutOutcome>;
   /** Rolls the environment's latest release back as `tranche rollback` does. */
@@ -188,8 +190,9 @@ export async function engineFor(spec: FleetSpec): Promise<Engine> {
     events: [],
     plan: planOf(spec, v1, v2),
     targets: new Map([...v2.manifest.services.keys()].map((name) => [name, resolveService(v2, name, ENV, testFingerprints)])),
+    attempt: (saved) => runOnClock(clock, applyRelease(e.plan, e.targets, context(), saved)),
     apply: async () => {
-      const outcome = await runOnClock(clock, applyRelease(e.plan, e.targets, context()));
+      const outcome = await e.attempt();
       if (!('status' in outcome)) throw new Error(`the apply did not start: ${JSON.stringify(outcome)}`);
       return outcome;
     },

@@ -1,3 +1,4 @@
+import { isPreviousFormat } from '../config/fingerprint.js';
 import type { Finding } from '../finding.js';
 import type { Batch, Plan, Step, VersionRef } from './plan.js';
 
@@ -47,15 +48,35 @@ function releaseDifferences(saved: Plan, now: Plan): string[] {
 }
 
 function basisDifferences(saved: Plan, now: Plan): string[] {
-  const before = new Map(Object.entries(saved.basis.deployed));
-  const after = new Map(Object.entries(now.basis.deployed));
+  return basisDifferenceLines(now.env, movedSince(saved, new Map(Object.entries(now.basis.deployed))));
+}
+
+/** Lines of `movedSince`, as differences between a saved plan and what holds now. */
+export function basisDifferenceLines(env: string, moved: readonly string[]): string[] {
+  return moved.map((line) => `what runs in ${env} is not what the plan started from: ${line}`);
+}
+
+/**
+ * What runs in the plan's environment now (`deployed`, service → version) that the plan did not
+ * start from, one line a service (`api at 1a2b3c4 (config …) in the plan, at 5d6e7f8 (config …)
+ * now`): empty when its basis still holds. A recorded config hash of the
+ * earlier, unkeyed form (`sha256:…`) matches whatever the plan holds for it (the plan's basis
+ * has it in today's form when the config is the same: `recognisePreviousFormat`).
+ */
+export function movedSince(plan: Plan, deployed: ReadonlyMap<string, VersionRef>): string[] {
+  const before = new Map(Object.entries(plan.basis.deployed));
   const lines: string[] = [];
-  for (const service of union(before.keys(), after.keys())) {
+  for (const service of union(before.keys(), deployed.keys())) {
     const then = before.get(service);
-    const current = after.get(service);
-    if (!sameVersion(then, current)) {
-      lines.push(`what runs in ${now.env} is not what the plan started from: ${service} ${runs(then)} in the plan, ${runs(current)} now`);
-    }
+    const current = deployed.get(service);
+    const same =
+      sameVersion(then, current) ||
+      (then !== undefined &&
+        current !== undefined &&
+        isPreviousFormat(current.configHash) &&
+        then.commit === current.commit &&
+        then.contentId === current.contentId);
+    if (!same) lines.push(`${service} ${runs(then)} in the plan, ${runs(current)} now`);
   }
   return lines;
 }
