@@ -1,9 +1,9 @@
 import type { CommandEntry } from './command.js';
 
 /**
- * Every command that lives in a module of its own, in the order `tranche --help` lists them. A
- * summary here is the one the command's module gives (a test keeps the two equal): it is here so
- * that listing the commands loads none of them.
+ * Every command that lives in a module of its own, in the order `tranche --help` lists them. Its
+ * summary is defined here only (its own --help opens with it), so that listing the commands loads
+ * none of them.
  */
 export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   {

@@ -16,7 +16,6 @@ export interface OptionSpec {
 /** A CLI command: parse arguments, call the engine, pick a view. Nothing else lives in a command. */
 export interface Command {
   name: string;
-  summary: string;
   /** The synopsis after `tranche`, e.g. `config SERVICE --env E [--explain KEY]`. */
   usage: string;
   /** Longer text for --help: what it does, exit codes, examples. */
@@ -33,6 +32,7 @@ export interface Command {
  */
 export interface CommandEntry {
   name: string;
+  /** The line `tranche --help` gives the command, and the first of its own --help: defined here only. */
   summary: string;
   load(): Promise<Command>;
 }
@@ -107,8 +107,8 @@ function argumentMessage(command: Command, error: Error & { code?: string }, kno
   return `${command.name}: ${error.message}`;
 }
 
-/** The --help text of a command. */
-export function commandHelp(command: Command): string {
+/** The --help text of a command: its entry's summary, then what the command's module says. */
+export function commandHelp(entry: CommandEntry, command: Command): string {
   const options = { ...command.options, ...GLOBAL_OPTIONS };
   const rows = Object.entries(options).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`;
@@ -118,7 +118,7 @@ export function commandHelp(command: Command): string {
   return [
     `Usage: tranche ${command.usage}`,
     '',
-    command.summary,
+    entry.summary,
     '',
     command.details.trim(),
     '',

@@ -16,7 +16,6 @@ import { renderTable } from './views/table.js';
 
 const helpCommand: Command = {
   name: 'help',
-  summary: 'Show how to use tranche, or one of its commands.',
   usage: 'help [COMMAND]',
   details: `
 tranche help lists the commands; tranche help COMMAND shows that command's options (the same as
@@ -35,7 +34,7 @@ Exit codes: 0 shown; 2 unknown command.`,
           COMMANDS.map((c) => c.name),
         )}; see tranche help`,
       );
-    const text = entry ? commandHelp(await entry.load()) : topHelp();
+    const text = entry ? commandHelp(entry, await entry.load()) : topHelp();
     if (args.json) writeJson(io.stdout, { help: text });
     else io.stdout.write(text);
     return EXIT.ok;
@@ -44,7 +43,6 @@ Exit codes: 0 shown; 2 unknown command.`,
 
 const versionCommand: Command = {
   name: 'version',
-  summary: "Show tranche's version.",
   usage: 'version',
   details: `
 The same as tranche --version.
@@ -60,11 +58,15 @@ Exit codes: 0.`,
 };
 
 /** A command defined here, as an entry of the list. */
-function builtIn(command: Command): CommandEntry {
-  return { name: command.name, summary: command.summary, load: async () => command };
+function builtIn(command: Command, summary: string): CommandEntry {
+  return { name: command.name, summary, load: async () => command };
 }
 
-const COMMANDS: readonly CommandEntry[] = [...COMMAND_ENTRIES, builtIn(helpCommand), builtIn(versionCommand)];
+const COMMANDS: readonly CommandEntry[] = [
+  ...COMMAND_ENTRIES,
+  builtIn(helpCommand, 'Show how to use tranche, or one of its commands.'),
+  builtIn(versionCommand, "Show tranche's version."),
+];
 
 /**
  * Runs one CLI invocation and returns its exit code. Never throws. What it prints for people —
@@ -109,8 +111,8 @@ export async function main(argv: string[], raw: Omit<CliIO, 'secrets'>): Promise
     const command = await entry.load();
     const args = parseCommandArgs(command, [...argv.slice(0, name.index), ...argv.slice(name.index + 1)]);
     if (args.help) {
-      if (json) writeJson(io.stdout, { help: commandHelp(command) });
-      else io.stdout.write(commandHelp(command));
+      if (json) writeJson(io.stdout, { help: commandHelp(entry, command) });
+      else io.stdout.write(commandHelp(entry, command));
       return EXIT.ok;
     }
     return await command.run(args, io);

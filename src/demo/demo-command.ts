@@ -6,7 +6,6 @@ import { runDemo } from './run-demo.js';
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'The guided demo: a database port migration across 15 services, on an embedded Postgres.',
   usage: 'demo [--dir DIR]',
   details: `
 Creates a git repository with a fleet of 15 Node services sharing one Postgres (a real server

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
+import { commandHelp } from '../../src/cli/command.js';
 import { COMMAND_ENTRIES } from '../../src/cli/command-registry.js';
 import { BIN } from '../support/paths.js';
 import { tempDir } from '../support/scratch.js';
@@ -49,10 +50,11 @@ describe('start-up', () => {
     assert.deepEqual(commandModules(modules), ['cli/commands/validate.js']);
   });
 
-  test('a command is listed with the name and summary its module gives', async () => {
+  test('a command is listed under the name its module gives, and its --help opens with the summary it is listed with', async () => {
     for (const entry of COMMAND_ENTRIES) {
       const command = await entry.load();
-      assert.deepEqual({ name: command.name, summary: command.summary }, { name: entry.name, summary: entry.summary });
+      assert.equal(command.name, entry.name);
+      assert.equal(commandHelp(entry, command).split('\n')[2], entry.summary);
     }
   });
 });

@@ -14,7 +14,6 @@ import { lockOptions, stateOptions } from './state-options.js';
 
 export const adoptCommand: Command = {
   name: 'adopt',
-  summary: 'Record what already runs in an environment, deploying nothing: the baseline of the first release.',
   usage: 'adopt --env E (--at REF | --service S=REF …) [--intent TEXT] [--replace] [--yes] [--break-lock]',
   details: `
 For a fleet that ran before tranche: every service of E (as tranche.yaml at HEAD lists them) is

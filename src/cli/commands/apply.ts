@@ -24,7 +24,6 @@ import { stoppingHelp } from './state-options.js';
 
 export const applyCommand: Command = {
   name: 'apply',
-  summary: 'Roll a release out in validated batches; roll back by itself when a batch fails.',
   usage: 'apply --env E [plan.json | --to REF] [--yes] [--break-lock]',
   details: `
 Applies a saved plan, or plans the release to --to (default HEAD) and applies that. Refused,

@@ -9,7 +9,6 @@ import { releaseOptions, withCheckedRelease } from './release-options.js';
 
 export const changesCommand: Command = {
   name: 'changes',
-  summary: 'What a release changes in every service: commits, files, config keys, dependencies.',
   usage: 'changes --env E [--from REF] [--to REF] [--format markdown]',
   details: `
 Each service is compared with what it runs in E, as recorded (its own commit: services run

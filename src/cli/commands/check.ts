@@ -9,7 +9,6 @@ import { notesJson, notesText, releaseStart } from '../views/baseline-label.js';
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'List the findings of a release, before anything restarts. No side effects.',
   usage: 'check --env E [--from REF] [--to REF]',
   details: `
 Resolves the config of every service in E at --to (default HEAD) and runs the config rules:

@@ -15,7 +15,6 @@ import { stateOptions } from './state-options.js';
 
 export const configCommand: Command = {
   name: 'config',
-  summary: 'Show the config a service runs with in an environment, and where every value comes from.',
   usage: 'config SERVICE --env E [--explain KEY] [--ref REF]',
   details: `
 Resolves every declared key of SERVICE in environment E, lowest precedence first: the schema

@@ -10,7 +10,6 @@ import { renderTable } from '../views/table.js';
 
 export const contractCommand: Command = {
   name: 'contract',
-  summary: 'Compare two API contracts (OpenAPI 3.0/3.1) as a client written against the first would see the second.',
   usage: 'contract diff BASE REVISION',
   details: `
 Lists every change from BASE to REVISION classified with oasdiff's rule ids and levels: ERR and

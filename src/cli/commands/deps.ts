@@ -8,7 +8,6 @@ import { renderTable } from '../views/table.js';
 
 export const depsCommand: Command = {
   name: 'deps',
-  summary: 'The fleet-wide view of dependencies: package → versions → services.',
   usage: 'deps [--ref REF] [--all] [--dev] [--only-divergent]',
   details: `
 Reads the lockfile at the root of every service's path (package-lock.json, yarn.lock,

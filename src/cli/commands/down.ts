@@ -9,7 +9,6 @@ import { lockOptions, stateOptions } from './state-options.js';
 
 export const downCommand: Command = {
   name: 'down',
-  summary: 'Stop every service tranche runs in an environment, and record it.',
   usage: 'down --env E [--break-lock]',
   details: `
 Stops each service recorded as deployed in E (for the local driver: its process group) and

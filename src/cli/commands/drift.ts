@@ -11,7 +11,6 @@ import { stateOptions } from './state-options.js';
 
 export const driftCommand: Command = {
   name: 'drift',
-  summary: 'Show, for every key of every service, how each environment sets it.',
   usage: 'drift [--env A,B,...] [--values] [--only-drift] [--ref REF]',
   details: `
 A matrix of keys × environments. Each cell says which kind of source sets the key there —

@@ -20,7 +20,6 @@ import { changeKinds } from './release-options.js';
 
 export const freezeCommand: Command = {
   name: 'freeze',
-  summary: 'Freeze an environment (or one service in it), or check a change against the freezes (for CI).',
   usage: 'freeze --env E --reason TEXT [--service S] [--allow-scope config] [--until TIME] | freeze check --from REF --to REF',
   details: `
 While a freeze holds, apply refuses any release that changes the frozen environment (or service)
@@ -140,7 +139,6 @@ async function freezeCheck(fleet: Fleet, args: ParsedArgs, io: CliIO): Promise<n
 
 export const unfreezeCommand: Command = {
   name: 'unfreeze',
-  summary: 'Lift the freeze of an environment (or of one service in it).',
   usage: 'unfreeze --env E [--service S]',
   details: `
 Exit codes: 0 lifted; 1 there was no such freeze; 2 unusable input.`,

@@ -8,7 +8,6 @@ import { stateOptions } from './state-options.js';
 
 export const historyCommand: Command = {
   name: 'history',
-  summary: 'The releases recorded, newest first.',
   usage: 'history [--env E] [--limit N]',
   details: `
 Each release with its environment, status, who ran it and when, its intent and how it ended;

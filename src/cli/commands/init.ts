@@ -16,7 +16,6 @@ const SCHEMA = fileURLToPath(new URL('../../../../schema/tranche.schema.json', i
 
 export const initCommand: Command = {
   name: 'init',
-  summary: 'Draft a tranche.yaml for a repository as it is: services, config sources, a schema of every key, depends_on.',
   usage: 'init [--fleet DIR] [--force]',
   details: `
 Scans the repository (files git does not ignore): docker compose files, Kubernetes manifests,

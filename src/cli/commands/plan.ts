@@ -11,7 +11,6 @@ import { intentAndScope, releaseOptions, withCheckedRelease } from './release-op
 
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'Work out the batches of a release, with their gates and rollbacks. No side effects.',
   usage: 'plan --env E [--from REF] [--to REF] [--intent TEXT] [--scope config,code,deps,contract] [-o plan.json]',
   details: `
 Only services whose code or resolved config changes are in the plan. Batches hold at most

@@ -7,7 +7,6 @@ import { lockOptions, stateOptions, stoppingHelp } from './state-options.js';
 
 export const resumeCommand: Command = {
   name: 'resume',
-  summary: 'Take up the release of an environment that was interrupted or paused, where it stands.',
   usage: 'resume --env E [--yes] [--break-lock]',
   details: `
 Once the lock is held, reads the journal of the latest release of E: steps left in doubt by a crash are run again (drivers

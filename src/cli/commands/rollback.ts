@@ -7,7 +7,6 @@ import { lockOptions, stateOptions, stoppingHelp } from './state-options.js';
 
 export const rollbackCommand: Command = {
   name: 'rollback',
-  summary: 'Roll a release back: every service it touched returns to what ran before.',
   usage: 'rollback --env E [--release ID] [--yes] [--break-lock]',
   details: `
 Restores the previous version and config of every service the release deployed (in doubt ones

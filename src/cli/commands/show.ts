@@ -12,7 +12,6 @@ import { stateOptions } from './state-options.js';
 
 export const showCommand: Command = {
   name: 'show',
-  summary: 'Everything recorded about one release: plan, journal, checks, findings.',
   usage: 'show RELEASE',
   details: `
 The release's plan (what each step deployed and the config keys it changed, secrets as

@@ -13,7 +13,6 @@ import { baselineLabel } from '../views/baseline-label.js';
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'What runs in an environment, the state of its latest release, and who holds its lock.',
   usage: 'status --env E',
   details: `
 For every service recorded as deployed in E: its commit, config hash, when and by which release,

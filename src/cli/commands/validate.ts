@@ -5,7 +5,6 @@ import { writeJson } from '../views/json.js';
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'Check the fleet manifest and the config files it names.',
   usage: 'validate [--ref REF]',
   details: `
 Reads tranche.yaml and reports every problem at once as FILE:LINE:COL: message — YAML syntax,
