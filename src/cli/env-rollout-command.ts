@@ -4,9 +4,22 @@ import { ServiceResolver } from '../engine/resolve-service.js';
 import type { RecordedReleaseOutcome } from '../engine/resume-release.js';
 import type { ParsedArgs } from './command.js';
 import { EXIT, stoppedExit, type CliIO } from './io.js';
-import { withEnvScope } from './runtime.js';
+import { type EnvScope, withEnvScope } from './runtime.js';
 import { writeJson } from './views/json.js';
 import { progressPrinter } from './views/progress-view.js';
+
+/** The rollout's context for the environment of `scope`: the runtime's ports, its driver, the operator's stop and --break-lock. */
+export function rolloutContext({ fleet, runtime, head, env }: EnvScope, args: ParsedArgs, io: CliIO, emit: RolloutContext['emit']): RolloutContext {
+  return {
+    ...runtime,
+    driver: runtime.driverFor(head.manifest, env),
+    resolver: new ServiceResolver(fleet.git, fleet.cache, env, runtime.fingerprints),
+    fleetRoot: fleet.root,
+    emit,
+    breakLock: args.values['break-lock'] === true,
+    ...(io.stop ? { stop: io.stop } : {}),
+  };
+}
 
 /**
  * The frame of the commands that act on a recorded release (rollback, resume): the environment
@@ -19,18 +32,9 @@ export function envRolloutCommand(
   act: (ctx: RolloutContext, env: string) => Promise<RecordedReleaseOutcome>,
   exitFor: (status: ReleaseStatus) => number,
 ): Promise<number> {
-  return withEnvScope(args, io, async ({ fleet, runtime, head, env }) => {
+  return withEnvScope(args, io, async (scope) => {
     const progress = progressPrinter(io.stderr, args.json);
-    const ctx: RolloutContext = {
-      ...runtime,
-      driver: runtime.driverFor(head.manifest, env),
-      resolver: new ServiceResolver(fleet.git, fleet.cache, env, runtime.fingerprints),
-      fleetRoot: fleet.root,
-      emit: progress.emit,
-      breakLock: args.values['break-lock'] === true,
-      ...(io.stop ? { stop: io.stop } : {}),
-    };
-    const outcome = await act(ctx, env);
+    const outcome = await act(rolloutContext(scope, args, io, progress.emit), scope.env);
     if ('cleared' in outcome) {
       if (args.json) writeJson(io.stdout, { status: 'nothing-to-do', note: outcome.cleared });
       else io.stdout.write(`${outcome.cleared}\n`);

@@ -84,16 +84,8 @@ export class Rollout extends RolloutUndo {
    */
   private async stopAt(release: Release, plan: Plan, batch: Batch, started: boolean): Promise<RolloutOutcome> {
     const by = stopCause(this.deps.stop) ?? 'SIGTERM';
-    const env = release.env;
     await this.journalStop(release, by, false);
-    const what = `stopped by ${by} ${started ? 'during' : 'before'} batch ${batch.index}`;
-    if (started) await this.failBatch(release, plan, batch, what);
-    return this.applyOnFailure(release, plan, batch, {
-      pause: `${what}; paused (on_failure: pause): tranche resume --env ${env} goes on from there, or tranche rollback --env ${env}`,
-      release: `${what}; the whole release was rolled back (on_failure: rollback-release)`,
-      batch: `${what}; batch ${batch.index} was rolled back (on_failure: rollback-batch)`,
-      nothing: `${what}; nothing of batch ${batch.index} had been deployed, the batches before it stay (on_failure: rollback-batch)`,
-    });
+    return this.interruptedAt(release, plan, batch, started, `stopped by ${by} ${started ? 'during' : 'before'} batch ${batch.index}`);
   }
 
   /**
@@ -103,8 +95,13 @@ export class Rollout extends RolloutUndo {
    */
   private async lockLostAt(release: Release, plan: Plan, batch: Batch, started: boolean): Promise<RolloutOutcome> {
     await this.retakeLock(release, this.lockLost()!);
+    const what = `the lock on ${release.env} was lost ${started ? 'during' : 'before'} batch ${batch.index} (taken again: nobody held it)`;
+    return this.interruptedAt(release, plan, batch, started, what);
+  }
+
+  /** A batch interrupted (`what`: by whom, where): failed when it had started, then as on_failure says. */
+  private async interruptedAt(release: Release, plan: Plan, batch: Batch, started: boolean, what: string): Promise<RolloutOutcome> {
     const env = release.env;
-    const what = `the lock on ${env} was lost ${started ? 'during' : 'before'} batch ${batch.index} (taken again: nobody held it)`;
     if (started) await this.failBatch(release, plan, batch, what);
     return this.applyOnFailure(release, plan, batch, {
       pause: `${what}; paused (on_failure: pause): tranche resume --env ${env} goes on from there, or tranche rollback --env ${env}`,

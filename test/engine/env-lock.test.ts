@@ -11,9 +11,9 @@ import { PostgresStore } from '../../src/adapters/stores/postgres-store.js';
 import { SqliteStore } from '../../src/adapters/stores/sqlite-store.js';
 import { acquireEnvLock, type HeldLock, type LockOptions, type Operator } from '../../src/engine/env-lock.js';
 import { fenceStore } from '../../src/engine/fenced-store.js';
-import { LockLostError, type Release, type Store } from '../../src/ports/store.js';
+import { LockLostError, type Store } from '../../src/ports/store.js';
 import { POSTGRES, scratchDatabase, tempDir } from '../support/scratch.js';
-import { emptyPlan } from '../core/plan/plan-fixture.js';
+import { release } from '../adapters/stores/store-contract.js';
 
 const cleanup: Array<() => void | Promise<void>> = [];
 after(async () => {
@@ -119,19 +119,6 @@ function lossOf(lock: HeldLock): Promise<LockLostError> {
     if (lock.signal.aborted) settle();
     else lock.signal.addEventListener('abort', settle, { once: true });
   });
-}
-
-function release(id: string): Release {
-  return {
-    id,
-    kind: 'release',
-    env: 'prod',
-    status: 'running',
-    toCommit: 'b'.repeat(40),
-    by: { user: 'bob', host: 'ci-7', pid: 4242 },
-    startedAt: '2025-03-01T10:00:00.000Z',
-    plan: emptyPlan(),
-  };
 }
 
 /**
@@ -241,7 +228,7 @@ for (const [kind, open] of kinds) {
       // A tranche that took the lock for release r1, started it, and died.
       assert.deepEqual(await theirs.acquireLock({ ...other, releaseId: 'r1' }), { acquired: true });
       const dead = fenceStore(theirs, { env: 'prod', token: other.token });
-      await dead.createRelease(release('r1'));
+      await dead.createRelease(release('r1', { by: { user: 'bob', host: 'ci-7', pid: 4242 } }));
       await dead.appendJournal({ releaseId: 'r1', at: '2025-03-01T10:00:00.000Z', batch: 0, kind: 'release', event: 'started' });
 
       await assert.rejects(acquireEnvLock(mine, 'prod', me, systemClock, { ...fast, isAlive: () => false }), /--break-lock/);

@@ -1,6 +1,6 @@
 import { downEnv } from '../../engine/down-env.js';
-import { ServiceResolver } from '../../engine/resolve-service.js';
 import type { Command } from '../command.js';
+import { rolloutContext } from '../env-rollout-command.js';
 import { EXIT, stoppedExit } from '../io.js';
 import { withEnvScope } from '../runtime.js';
 import { writeJson } from '../views/json.js';
@@ -21,21 +21,10 @@ Exit codes: 0 stopped; 1 locked or a stop failed; 2 unusable input; 3 the lock w
   options: { ...stateOptions, ...lockOptions },
   positionals: [],
   run: (args, io) =>
-    withEnvScope(args, io, async ({ fleet, runtime, head, env }) => {
+    withEnvScope(args, io, async (scope) => {
+      const { head, env } = scope;
       const progress = progressPrinter(io.stderr, args.json);
-      const outcome = await downEnv(
-        {
-          ...runtime,
-          driver: runtime.driverFor(head.manifest, env),
-          resolver: new ServiceResolver(fleet.git, fleet.cache, env, runtime.fingerprints),
-          fleetRoot: fleet.root,
-          emit: progress.emit,
-          breakLock: args.values['break-lock'] === true,
-          ...(io.stop ? { stop: io.stop } : {}),
-        },
-        env,
-        { manifest: head.manifest, commit: head.commit!, label: head.label },
-      );
+      const outcome = await downEnv(rolloutContext(scope, args, io, progress.emit), env, { manifest: head.manifest, commit: head.commit!, label: head.label });
       if (args.json) writeJson(io.stdout, { ...outcome, events: progress.events });
       else io.stdout.write(`${env}: ${outcome.summary} — release ${outcome.releaseId}\n`);
       if (outcome.stopped) return stoppedExit(outcome.stopped);

@@ -5,10 +5,9 @@ import pg from 'pg';
 import { openStore } from '../../../src/adapters/stores/open-store.js';
 import { PostgresStore } from '../../../src/adapters/stores/postgres-store.js';
 import { SchemaTooNewError } from '../../../src/adapters/stores/schema-too-new-error.js';
-import { LockLostError, StoreFaultError, type LockRequest, type Release, type Store } from '../../../src/ports/store.js';
+import { LockLostError, StoreFaultError, type LockRequest, type Store } from '../../../src/ports/store.js';
 import { holdLock } from '../../support/held-store.js';
-import { storeContract } from './store-contract.js';
-import { emptyPlan } from '../../core/plan/plan-fixture.js';
+import { release, storeContract } from './store-contract.js';
 
 // The Postgres on this machine. It must be up: when it is not, these tests fail (never skip).
 const URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -208,19 +207,6 @@ describe('openStore for Postgres', () => {
     });
   });
 });
-
-function release(id: string): Release {
-  return {
-    id,
-    kind: 'release',
-    env: 'prod',
-    status: 'running',
-    toCommit: 'b'.repeat(40),
-    by: { user: 'alice', host: 'laptop', pid: 1234 },
-    startedAt: '2025-03-01T10:00:00.000Z',
-    plan: emptyPlan(),
-  };
-}
 
 function holder(env: string, who: string): LockRequest {
   return { env, token: `${who}-${env}`, user: who, host: 'test', pid: process.pid };

@@ -655,7 +655,8 @@ async function racingKeys(location: StoreLocation | StoreConnection, proposals: 
   return Promise.all(children.map((c) => c.done));
 }
 
-function release(id: string, fields: Partial<Release> = {}): Release {
+/** A running release of prod, for tests of the stores and the lock. */
+export function release(id: string, fields: Partial<Release> = {}): Release {
   return {
     id,
     kind: 'release',
