@@ -27,6 +27,11 @@ export interface Fleet {
 async function openFleet(args: ParsedArgs, io: CliIO): Promise<Fleet> {
   const root = args.fleet !== undefined ? resolve(io.cwd, args.fleet) : findUpward(io.cwd);
   if (!root) throw new InputError(`no ${MANIFEST_FILE} here or in any parent directory; run inside a fleet or pass --fleet DIR`);
+  return openFleetAt(root, io);
+}
+
+/** Opens the fleet whose `tranche.yaml` is in `root`. */
+async function openFleetAt(root: string, io: CliIO): Promise<Fleet> {
   if (!existsSync(join(root, MANIFEST_FILE))) throw new InputError(`${root} is not a fleet: it has no ${MANIFEST_FILE}`);
   const top = await GitCli.topLevel(root, io.env);
   if (!top) throw new InputError(`${root} is not in a git repository: a fleet is a directory of a git repository with ${MANIFEST_FILE} in it`);
@@ -50,6 +55,15 @@ export function loadRevision(fleet: Fleet, ref: string | undefined): Promise<Fle
 /** Opens the fleet for the length of `use`, and always closes it. */
 export async function withFleet<T>(args: ParsedArgs, io: CliIO, use: (fleet: Fleet) => Promise<T>): Promise<T> {
   const fleet = await openFleet(args, io);
+  return withCleanup(
+    () => use(fleet),
+    () => fleet.git.close(),
+  );
+}
+
+/** The same for the fleet in `root` (a client that is not a command: the demo). */
+export async function withFleetAt<T>(root: string, io: CliIO, use: (fleet: Fleet) => Promise<T>): Promise<T> {
+  const fleet = await openFleetAt(root, io);
   return withCleanup(
     () => use(fleet),
     () => fleet.git.close(),

@@ -24,6 +24,16 @@ import type { CliIO } from './io.js';
 import { LOCAL_KEY_FILE, localKey, newFingerprintKey, readLocalKey } from './fingerprint-key.js';
 import { withFleet, type Fleet } from './open-fleet.js';
 
+const driverName = (manifest: Manifest, env: string): DriverName => manifest.environments.find((e) => e.name === env)?.driver ?? 'local';
+
+/** A new driver of the kind `env` names (the local driver by default), made with the operator's environment. */
+export function environmentDriver(manifest: Manifest, env: string, processEnv: NodeJS.ProcessEnv): Driver {
+  const name = driverName(manifest, env);
+  const factory = driverFactory(name);
+  if (!factory) throw new InputError(`environment ${env} uses the ${name} driver, which this version of tranche does not have yet`);
+  return factory({ env: processEnv });
+}
+
 /** The adapters a stateful command works with, wired from the operator's settings. */
 export interface Runtime {
   /** The store, clearing every secret met so far out of what it records. */
@@ -111,12 +121,10 @@ async function openRuntime(fleet: Fleet, args: ParsedArgs, io: CliIO, access: St
     clock: systemClock,
     who: { user: safeUser(io), host, pid: process.pid },
     driverFor(manifest, env) {
-      const name = manifest.environments.find((e) => e.name === env)?.driver ?? 'local';
+      const name = driverName(manifest, env);
       let driver = drivers.get(name);
       if (!driver) {
-        const factory = driverFactory(name);
-        if (!factory) throw new InputError(`environment ${env} uses the ${name} driver, which this version of tranche does not have yet`);
-        driver = factory({ env: io.env });
+        driver = environmentDriver(manifest, env, io.env);
         drivers.set(name, driver);
       }
       return driver;

@@ -126,7 +126,7 @@ async function stopEverything(resources: DemoResources, io: CliIO, removeFleet: 
   const root = resources.fleetRoot;
   if (root && existsSync(join(root, '.git'))) {
     await attempt('every service of the fleet', async () => {
-      const failures = await stopFleet(root, io.env);
+      const failures = await stopFleet(root, io);
       if (failures.length) throw new Error(failures.join('; '));
     });
   }
