@@ -283,15 +283,21 @@ export class PostgresStore implements Store {
   /** Runs `fn` on one connection between BEGIN and COMMIT; rolls back when it throws. */
   private async transaction<T>(fn: (db: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection that dies while checked out emits 'error' on the client (the pool listens only
+    // to idle ones): the query under way fails with it, and the event must not crash the process.
+    const ignore = () => {};
+    client.on('error', ignore);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
+      client.off('error', ignore);
       client.release();
       return result;
     } catch (error) {
       try {
         await client.query('ROLLBACK');
+        client.off('error', ignore);
         client.release();
       } catch (rollbackError) {
         // The connection is unusable: destroy it rather than hand it to the next caller.
