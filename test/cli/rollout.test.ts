@@ -358,7 +358,9 @@ describe('tranche apply, end to end with the local driver', () => {
   });
 
   test('of two concurrent applies to one environment exactly one proceeds; the other names the holder (user@host, pid) and changes nothing', async (t) => {
-    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }], bake: '4s' });
+    // The first holds the lock through its bake: long enough for the second to plan and ask for
+    // the lock on a loaded machine.
+    const f = await rolloutFleet(t, { services: [{ name: 'alpha' }], bake: '15s' });
     const v1 = f.commit('v1');
     const first = f.start(APPLY);
     t.after(async () => void (await first.exited.catch(() => undefined)));
