@@ -1,0 +1,152 @@
+import { ProtoSyntaxError } from './proto-syntax-error.js';
+
+/** What a token is: a word (identifiers and keywords), a number, a string literal or one punctuation character. */
+type TokenKind = 'word' | 'number' | 'string' | 'symbol';
+
+/**
+ * One token of a .proto file with where it starts and ends: 1-based line and column, the end
+ * exclusive (as protobuf compilers report spans). `value` is a string literal's decoded text.
+ */
+export interface Token {
+  kind: TokenKind;
+  text: string;
+  value: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+const SYMBOLS = new Set([...';{}[]()<>=,.:-+/']);
+
+/**
+ * Splits a .proto text into tokens, dropping whitespace and comments. Iterative and linear; any
+ * text it cannot read (an unterminated string or comment, a stray character) is a
+ * ProtoSyntaxError at its place.
+ */
+export function tokenizeProto(text: string, file: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+  const fail = (at: number, atLine: number, atLineStart: number, reason: string): never => {
+    throw new ProtoSyntaxError(file, atLine, at - atLineStart + 1, reason);
+  };
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '\n') {
+      line++;
+      lineStart = ++i;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\uFEFF') {
+      i++;
+      continue;
+    }
+    const start = i;
+    const startLine = line;
+    const startLineStart = lineStart;
+    if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) fail(start, startLine, startLineStart, 'unterminated comment');
+      for (let j = i; j < end; j++) {
+        if (text[j] === '\n') {
+          line++;
+          lineStart = j + 1;
+        }
+      }
+      i = end + 2;
+      continue;
+    }
+    let kind: TokenKind;
+    let value: string | undefined;
+    if (isWordStart(c)) {
+      kind = 'word';
+      while (i < text.length && isWordPart(text[i]!)) i++;
+    } else if (isDigit(c) || (c === '.' && isDigit(text[i + 1] ?? ''))) {
+      kind = 'number';
+      i++;
+      while (i < text.length) {
+        const d = text[i]!;
+        if (isWordPart(d) || d === '.') i++;
+        else if ((d === '+' || d === '-') && /[eE]/.test(text[i - 1]!) && !/^0[xX]/.test(text.slice(start, i))) i++;
+        else break;
+      }
+      if (!/^(0[xX][0-9a-fA-F]+|[0-9]+|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$/.test(text.slice(start, i)))
+        fail(start, startLine, startLineStart, `malformed number ${JSON.stringify(text.slice(start, i).slice(0, 40))}`);
+    } else if (c === '"' || c === "'") {
+      kind = 'string';
+      value = '';
+      i++;
+      for (;;) {
+        const d = text[i];
+        if (d === undefined || d === '\n') fail(start, startLine, startLineStart, 'unterminated string');
+        if (d === c) {
+          i++;
+          break;
+        }
+        if (d === '\\') {
+          const [decoded, next] = decodeEscape(text, i);
+          if (next < 0) fail(i, startLine, startLineStart, 'bad escape in string');
+          value += decoded;
+          i = next;
+        } else {
+          value += d;
+          i++;
+        }
+      }
+    } else if (SYMBOLS.has(c)) {
+      kind = 'symbol';
+      i++;
+    } else {
+      return fail(start, startLine, startLineStart, `unexpected character ${JSON.stringify(c)}`);
+    }
+    const tokenText = text.slice(start, i);
+    tokens.push({
+      kind,
+      text: tokenText,
+      value: value ?? tokenText,
+      line: startLine,
+      column: start - startLineStart + 1,
+      endLine: line,
+      endColumn: i - lineStart + 1,
+    });
+  }
+  return tokens;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+
+/** The character an escape at `at` (its backslash) stands for, and where the text goes on; -1 when it is no escape. */
+function decodeEscape(text: string, at: number): [string, number] {
+  const e = text[at + 1] ?? '';
+  const simple = SIMPLE_ESCAPES[e];
+  if (simple !== undefined) return [simple, at + 2];
+  const take = (pattern: RegExp, from: number, radix: number): [string, number] => {
+    const match = pattern.exec(text.slice(from, from + 8));
+    if (!match) return ['', -1];
+    const code = Number.parseInt(match[0], radix);
+    return code > 0x10ffff ? ['', -1] : [String.fromCodePoint(code), from + match[0].length];
+  };
+  if (/[0-7]/.test(e)) return take(/^[0-7]{1,3}/, at + 1, 8);
+  if (e === 'x' || e === 'X') return take(/^[0-9a-fA-F]{1,2}/, at + 2, 16);
+  if (e === 'u') return take(/^[0-9a-fA-F]{4}/, at + 2, 16);
+  if (e === 'U') return take(/^[0-9a-fA-F]{8}/, at + 2, 16);
+  return ['', -1];
+}
+
+function isDigit(c: string): boolean {
+  return c >= '0' && c <= '9';
+}
+
+function isWordStart(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
+}
+
+function isWordPart(c: string): boolean {
+  return isWordStart(c) || isDigit(c);
+}
