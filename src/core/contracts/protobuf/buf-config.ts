@@ -14,6 +14,9 @@ export interface BufConfig {
   ignoreUnstablePackages: boolean;
 }
 
+/** The categories a breaking config may use. */
+export const BUF_CATEGORIES = ['FILE', 'PACKAGE', 'WIRE_JSON', 'WIRE'] as const;
+
 /** buf's default: config v1, the FILE category. */
 export const DEFAULT_BUF_CONFIG: BufConfig = { version: 'v1', use: ['FILE'], except: [], ignore: [], ignoreUnstablePackages: false };
 
