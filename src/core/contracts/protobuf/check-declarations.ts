@@ -1,6 +1,6 @@
 import { type DiffContext, checkField } from './check-field.js';
 import { featureOf, optionOf, type Placed } from './proto-index.js';
-import type { NumberRange, ProtoEnum, ProtoFile, ProtoMessage, ProtoService } from './proto-model.js';
+import type { NumberRange, ProtoEnum, ProtoField, ProtoFile, ProtoMessage, ProtoService } from './proto-model.js';
 
 /** The message rules on every message present on both sides (by full name), and the field rules on its fields paired by number. */
 export function checkMessages(context: DiffContext): void {
@@ -70,9 +70,12 @@ export function checkMessages(context: DiffContext): void {
       if (!requiredBefore.has(number))
         emit('MESSAGE_SAME_REQUIRED_FIELDS', `Message "${m.name}" had required field "${number}" added.`, at(fields.get(number)?.span));
   }
+  // An extension is the field of its extendee with its number, whatever its name or scope.
+  const extensionKey = (placed: Placed<ProtoField>) => `${placed.node.extendeeName ?? placed.node.extendee} ${placed.node.number}`;
+  const extensions = new Map([...current.extensions].map(([name, placed]) => [extensionKey(placed), { name, placed }]));
   for (const [name, before] of previous.extensions) {
-    const after = current.extensions.get(name);
-    if (after) checkField(before, after, `extension "${name}"`, context);
+    const after = extensions.get(extensionKey(before));
+    if (after) checkField(before, after.placed, `extension "${name}"`, context, [name, after.name]);
   }
 }
 
@@ -100,13 +103,14 @@ export function checkEnums(context: DiffContext): void {
         if (!e.reservedNames.includes(value.name))
           emit('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', `${message.slice(0, -1)} without reserving the name "${value.name}".`, at());
       } else if (!names.includes(value.name) && !reported.has(value.number)) {
+        // Every value now bound to the number is reported (aliases included), once per number.
         reported.add(value.number);
-        const first = e.values.find((v) => v.number === value.number)!;
-        emit(
-          'ENUM_VALUE_SAME_NAME',
-          `Enum value "${value.number}" on enum "${e.name}" changed name from "${value.name}" to "${names.join('", "')}".`,
-          at(first.numberSpan),
-        );
+        for (const now of e.values.filter((v) => v.number === value.number))
+          emit(
+            'ENUM_VALUE_SAME_NAME',
+            `Enum value "${value.number}" on enum "${e.name}" changed name from "${value.name}" to "${now.name}".`,
+            at(now.numberSpan),
+          );
       }
     }
     checkReserved('RESERVED_ENUM_NO_DELETE', `enum "${e.name}"`, before.node, e, (rule, message) => emit(rule, message, at()));

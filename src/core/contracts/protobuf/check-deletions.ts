@@ -134,8 +134,13 @@ function checkLeftPackage(previous: ProtoIndex, current: ProtoIndex, emit: EmitC
       continue;
     }
     const inPackage = (placed: Placed<unknown> | undefined) => placed !== undefined && (placed.file.package ?? '') === pkg;
+    // A message or extension that left its package is reported at the message it was nested in if
+    // that is still there; anything else at the file it was declared in.
     const report = (rule: string, what: string, name: string, placed: Placed<unknown>) => {
-      const site = siteOf(placed.parents, still, placed.file.path);
+      const site =
+        rule === 'PACKAGE_MESSAGE_NO_DELETE' || rule === 'PACKAGE_EXTENSION_NO_DELETE'
+          ? siteOf(placed.parents, still, placed.file.path)
+          : { path: placed.file.path };
       emit(rule, `Previously present ${what} "${name}" was deleted from package "${pkg}".`, { ...site, subjectPath: placed.file.path, subjectPackage: pkg });
     };
     for (const [name, placed] of previous.messages)

@@ -11,7 +11,13 @@ export interface DiffContext {
 }
 
 /** The field rules on one field (or extension) present on both sides: name, JSON name, type, cardinality, oneof, options. */
-export function checkField(before: Placed<ProtoField>, after: Placed<ProtoField>, where: string, context: DiffContext): void {
+export function checkField(
+  before: Placed<ProtoField>,
+  after: Placed<ProtoField>,
+  where: string,
+  context: DiffContext,
+  names: [before: string, after: string] = [before.node.name, after.node.name],
+): void {
   const { emit } = context;
   const was = fieldFacts(before, context.previous);
   const is = fieldFacts(after, context.current);
@@ -20,8 +26,8 @@ export function checkField(before: Placed<ProtoField>, after: Placed<ProtoField>
   const subject = { subjectPath: before.file.path, subjectPackage: before.file.package };
   const at = (span = field.span) => ({ path, span, ...subject });
   const label = `Field "${field.number}" on ${where}`;
-  if (field.extendee === undefined && before.node.name !== field.name)
-    emit('FIELD_SAME_NAME', `${label} changed name from "${before.node.name}" to "${field.name}".`, at(field.nameSpan));
+  // An extension's name is its full name: one moved to another scope is renamed.
+  if (names[0] !== names[1]) emit('FIELD_SAME_NAME', `${label} changed name from "${names[0]}" to "${names[1]}".`, at(field.nameSpan));
   if (field.extendee === undefined && jsonNameOf(before.node) !== jsonNameOf(field))
     emit(
       'FIELD_SAME_JSON_NAME',
@@ -40,6 +46,7 @@ export function checkField(before: Placed<ProtoField>, after: Placed<ProtoField>
   if ((before.node.oneof ?? '') !== (field.oneof ?? ''))
     emit('FIELD_SAME_ONEOF', `${label} moved from oneof "${before.node.oneof ?? ''}" to oneof "${field.oneof ?? ''}".`, at());
   checkOptions(was, is, label, at, emit);
+  checkDefault(was, is, label, at, context);
 }
 
 function checkType(was: FieldFacts, is: FieldFacts, label: string, site: Parameters<EmitChange>[2], context: DiffContext): void {
@@ -75,14 +82,30 @@ function checkOptions(was: FieldFacts, is: FieldFacts, label: string, at: (span?
       (optionOf(facts.file.options, 'java_string_check_utf8')?.value === 'true' ? 'VERIFY' : 'DEFAULT');
     report('FIELD_SAME_JAVA_UTF8_VALIDATION', 'Java UTF-8 validation', java(was), java(is));
   }
-  const defaultOf = (facts: FieldFacts) => optionOf(facts.field.options, 'default');
-  if (was.cardinality !== 'repeated' && is.cardinality !== 'repeated' && (defaultOf(was) || defaultOf(is)))
-    report('FIELD_SAME_DEFAULT', 'default value', normalDefault(defaultOf(was)?.value, was), normalDefault(defaultOf(is)?.value, is), defaultOf(is));
 }
 
-/** A default as a value: numbers by value, an unset default as the type's zero value. */
-function normalDefault(value: string | undefined, facts: FieldFacts): string {
-  if (value === undefined) return facts.kind === 'string' || facts.kind === 'bytes' ? '' : facts.kind === 'bool' ? 'false' : facts.kind === 'enum' ? '' : '0';
-  if (/^-?(0[xX][0-9a-fA-F]+|[0-9.]+([eE][+-]?[0-9]+)?)$/.test(value)) return String(Number(value));
-  return value;
+/**
+ * FIELD_SAME_DEFAULT: the value a reader assumes for an absent field. Compared as values, so a
+ * type change that keeps the value (bool true to int32 1, an enum value to its number) is no change;
+ * an unset default is the type's zero value (an enum's first value).
+ */
+function checkDefault(was: FieldFacts, is: FieldFacts, label: string, at: (span?: ProtoField['span']) => Site, context: DiffContext): void {
+  const defaultOf = (facts: FieldFacts) => optionOf(facts.field.options, 'default');
+  if (was.cardinality === 'repeated' || is.cardinality === 'repeated' || (!defaultOf(was) && !defaultOf(is))) return;
+  const before = defaultValue(defaultOf(was)?.value, was, context.previous);
+  const after = defaultValue(defaultOf(is)?.value, is, context.current);
+  if (before !== after) context.emit('FIELD_SAME_DEFAULT', `${label} changed default value from ${before} to ${after}.`, at(defaultOf(is)?.span));
+}
+
+function defaultValue(value: string | undefined, facts: FieldFacts, index: ProtoIndex): string {
+  if (facts.kind === 'string' || facts.kind === 'bytes') return JSON.stringify(value ?? '');
+  if (facts.kind === 'enum') {
+    const values = index.enums.get(facts.typeName ?? '')?.node.values ?? [];
+    const chosen = value === undefined ? values[0] : values.find((v) => v.name === value);
+    return String(chosen?.number ?? value ?? 0);
+  }
+  if (value === undefined || value === 'false') return '0';
+  if (value === 'true') return '1';
+  const number = Number(value);
+  return Number.isNaN(number) && !/nan/i.test(value) ? value : String(number);
 }

@@ -51,8 +51,9 @@ export function indexProtoTree(tree: ProtoTree): ProtoIndex {
 /** The entry message compilers make for `map<K, V> name`: `NameEntry` with key = 1 and value = 2, located at the map type. */
 function mapEntry(owner: ProtoMessage, field: ProtoField): ProtoMessage {
   const map = field.map!;
-  const features = field.options.filter((o) => o.name.startsWith('features.'));
   const at = field.typeSpan;
+  // The entry's fields inherit the map field's features; what they report is located at the map.
+  const features = field.options.filter((o) => o.name.startsWith('features.')).map((o) => ({ ...o, span: at }));
   const entryField = (name: string, number: number, type: string, typeName?: string, typeKind?: 'message' | 'enum'): ProtoField => ({
     name,
     number,
