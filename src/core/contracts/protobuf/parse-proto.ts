@@ -142,9 +142,7 @@ class ProtoParser {
         message.messages.push(this.message(message.fullName, depth + 1));
       } else if (token.text === 'enum' && following !== '.') {
         message.enums.push(this.enumeration(message.fullName));
-      } else if (token.text === 'option' && following !== '.' && this.peek(2)?.text !== '=') {
-        message.options.push(this.optionStatement());
-      } else if (token.text === 'option' && following === '(') {
+      } else if (token.text === 'option' && following !== '.') {
         message.options.push(this.optionStatement());
       } else if (token.text === 'oneof' && this.peek(2)?.text === '{') {
         this.oneof(message, depth);
@@ -178,8 +176,7 @@ class ProtoParser {
         break;
       }
       if (token.text === ';') this.next();
-      else if (token.text === 'option' && this.peek(1)?.text !== '.' && this.peek(2)?.text !== '=') oneof.options.push(this.optionStatement());
-      else if (token.text === 'option' && this.peek(1)?.text === '(') oneof.options.push(this.optionStatement());
+      else if (token.text === 'option' && this.peek(1)?.text !== '.') oneof.options.push(this.optionStatement());
       else message.fields.push(this.field(message, depth, name, false));
     }
     message.oneofs.push(oneof);
