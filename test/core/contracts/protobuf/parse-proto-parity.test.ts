@@ -67,16 +67,9 @@ it('reads the messages, fields, numbers and types protobufjs reads, on every .pr
   const files = protoFiles(join(dir, 'data'));
   assert.ok(files.length > 100);
   const differ: string[] = [];
-  let compared = 0;
   for (const path of files) {
     const text = readFileSync(path, 'utf8');
-    let reference: Shape;
-    try {
-      reference = theirs(text);
-    } catch {
-      continue; // protobufjs does not read every edition-2023 construct; our reader must still parse the file.
-    }
-    compared++;
+    const reference = theirs(text);
     const mine = ours(text, path);
     try {
       assert.deepEqual(mine, reference);
@@ -85,5 +78,4 @@ it('reads the messages, fields, numbers and types protobufjs reads, on every .pr
     }
   }
   assert.deepEqual(differ, []);
-  assert.ok(compared >= files.length * 0.9, `protobufjs read only ${compared} of ${files.length} files`);
 });
