@@ -27,7 +27,9 @@ export function indexProtoTree(tree: ProtoTree): ProtoIndex {
   for (const file of tree.files) {
     index.files.set(file.path, file);
     const pkg = file.package ?? '';
-    index.packages.set(pkg, [...(index.packages.get(pkg) ?? []), file]);
+    const inPackage = index.packages.get(pkg);
+    if (inPackage) inPackage.push(file);
+    else index.packages.set(pkg, [file]);
     const prefix = file.package ? `${file.package}.` : '';
     for (const e of file.enums) index.enums.set(e.fullName, { node: e, file, parents: [] });
     for (const s of file.services) index.services.set(s.fullName, { node: s, file, parents: [] });
