@@ -84,12 +84,12 @@ protoDir('proto-broken', { 'order.proto': proto('  string id = ;') });
 
 describe('tranche contract diff --kind protobuf', () => {
   test('a deleted field breaks generated code (FILE, the default): exit 1, located at its message', () => {
-    const { code, json } = runJson<{ breaking: boolean; category: string; changes: { rule: string; path: string; span: { line: number; column: number } }[] }>(
+    const { code, json } = runJson<{ breaking: boolean; rules: string[]; changes: { rule: string; path: string; span: { line: number; column: number } }[] }>(
       ['contract', 'diff', 'proto-base', 'proto-removed', '--kind', 'protobuf'],
       dir,
     );
     assert.equal(code, 1);
-    assert.equal(json.category, 'FILE');
+    assert.deepEqual(json.rules, ['FILE']);
     assert.deepEqual(
       json.changes.map((c) => [c.rule, c.path, c.span.line, c.span.column]),
       [['FIELD_NO_DELETE', 'order.proto', 4, 1]],
@@ -115,6 +115,16 @@ describe('tranche contract diff --kind protobuf', () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /proto-broken\/order\.proto:5:15: expected a number, found ";"/);
     assert.doesNotMatch(result.stderr, /\n\s+at .+:\d+:\d+/);
+  });
+
+  test('a buf.yaml chooses the rules: WIRE_JSON except the name rules lets a reserved deletion pass', () => {
+    writeFileSync(join(dir, 'buf.yaml'), 'version: v1\nbreaking:\n  use: [WIRE_JSON]\n  except: [FIELD_NO_DELETE_UNLESS_NAME_RESERVED]\n');
+    const passes = runCli(['contract', 'diff', 'proto-base', 'proto-removed', '--kind', 'protobuf', '--config', 'buf.yaml'], dir);
+    assert.equal(passes.code, 0, passes.stdout + passes.stderr);
+    writeFileSync(join(dir, 'buf-unknown.yaml'), 'version: v1\nbreaking:\n  use: [FIELD_SAME_DEFAULT]\n');
+    const unknown = runCli(['contract', 'diff', 'proto-base', 'proto-removed', '--kind', 'protobuf', '--config', 'buf-unknown.yaml'], dir);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /buf-unknown\.yaml: breaking rule or category buf v1 does not have: FIELD_SAME_DEFAULT/);
   });
 
   test('an unknown category or kind is an input error', () => {
