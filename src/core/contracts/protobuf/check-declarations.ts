@@ -13,15 +13,13 @@ export function checkMessages(context: DiffContext): void {
     const subject = { subjectPath: before.file.path, subjectPackage: before.file.package };
     const at = (span = m.span) => ({ path, span, ...subject });
     const fields = new Map(m.fields.map((f) => [f.number, f]));
+    const parentsBefore = [...before.parents, before.node];
+    const parentsAfter = [...after.parents, m];
+    const where = `message "${name}"`;
     for (const field of before.node.fields) {
       const kept = fields.get(field.number);
       if (kept) {
-        checkField(
-          { node: field, file: before.file, parents: [...before.parents, before.node] },
-          { node: kept, file: after.file, parents: [...after.parents, m] },
-          `message "${name}"`,
-          context,
-        );
+        checkField({ node: field, file: before.file, parents: parentsBefore }, { node: kept, file: after.file, parents: parentsAfter }, where, context);
         continue;
       }
       const message = `Previously present field "${field.number}" with name "${field.name}" on message "${m.name}" was deleted.`;

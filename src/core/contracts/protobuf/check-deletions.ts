@@ -124,34 +124,34 @@ function checkLeftFile(before: ProtoFile, after: ProtoFile, emit: EmitChange): v
 }
 
 function checkLeftPackage(previous: ProtoIndex, current: ProtoIndex, emit: EmitChange): void {
+  for (const [pkg, files] of previous.packages)
+    if (!current.packages.has(pkg))
+      emit('PACKAGE_NO_DELETE', `Previously present package "${pkg}" was deleted.`, { subjectPath: files[0]?.path, subjectPackage: pkg });
   const still = (name: string) => {
     const placed = current.messages.get(name);
     return placed ? { path: placed.file.path, span: placed.node.span } : undefined;
   };
-  for (const [pkg, files] of previous.packages) {
-    if (!current.packages.has(pkg)) {
-      emit('PACKAGE_NO_DELETE', `Previously present package "${pkg}" was deleted.`, { subjectPath: files[0]?.path, subjectPackage: pkg });
-      continue;
-    }
-    const inPackage = (placed: Placed<unknown> | undefined) => placed !== undefined && (placed.file.package ?? '') === pkg;
-    // A message or extension that left its package is reported at the message it was nested in if
-    // that is still there; anything else at the file it was declared in.
-    const report = (rule: string, what: string, name: string, placed: Placed<unknown>) => {
-      const site =
-        rule === 'PACKAGE_MESSAGE_NO_DELETE' || rule === 'PACKAGE_EXTENSION_NO_DELETE'
-          ? siteOf(placed.parents, still, placed.file.path)
-          : { path: placed.file.path };
-      emit(rule, `Previously present ${what} "${name}" was deleted from package "${pkg}".`, { ...site, subjectPath: placed.file.path, subjectPackage: pkg });
-    };
-    for (const [name, placed] of previous.messages)
-      if (inPackage(placed) && !placed.node.implicit && !inPackage(current.messages.get(name))) report('PACKAGE_MESSAGE_NO_DELETE', 'message', name, placed);
-    for (const [name, placed] of previous.enums)
-      if (inPackage(placed) && !inPackage(current.enums.get(name))) report('PACKAGE_ENUM_NO_DELETE', 'enum', name, placed);
-    for (const [name, placed] of previous.services)
-      if (inPackage(placed) && !inPackage(current.services.get(name))) report('PACKAGE_SERVICE_NO_DELETE', 'service', name, placed);
-    for (const [name, placed] of previous.extensions)
-      if (inPackage(placed) && !inPackage(current.extensions.get(name))) report('PACKAGE_EXTENSION_NO_DELETE', 'extension', name, placed);
-  }
+  // Gone from a package that is still there (a package that is gone is PACKAGE_NO_DELETE alone).
+  const left = (placed: Placed<unknown>, now: Placed<unknown> | undefined) => {
+    const pkg = placed.file.package ?? '';
+    return current.packages.has(pkg) && (now === undefined || (now.file.package ?? '') !== pkg);
+  };
+  // A message or extension that left its package is reported at the message it was nested in if
+  // that is still there; anything else at the file it was declared in.
+  const report = (rule: string, what: string, name: string, placed: Placed<unknown>) => {
+    const site =
+      rule === 'PACKAGE_MESSAGE_NO_DELETE' || rule === 'PACKAGE_EXTENSION_NO_DELETE'
+        ? siteOf(placed.parents, still, placed.file.path)
+        : { path: placed.file.path };
+    const pkg = placed.file.package ?? '';
+    emit(rule, `Previously present ${what} "${name}" was deleted from package "${pkg}".`, { ...site, subjectPath: placed.file.path, subjectPackage: pkg });
+  };
+  for (const [name, placed] of previous.messages)
+    if (!placed.node.implicit && left(placed, current.messages.get(name))) report('PACKAGE_MESSAGE_NO_DELETE', 'message', name, placed);
+  for (const [name, placed] of previous.enums) if (left(placed, current.enums.get(name))) report('PACKAGE_ENUM_NO_DELETE', 'enum', name, placed);
+  for (const [name, placed] of previous.services) if (left(placed, current.services.get(name))) report('PACKAGE_SERVICE_NO_DELETE', 'service', name, placed);
+  for (const [name, placed] of previous.extensions)
+    if (left(placed, current.extensions.get(name))) report('PACKAGE_EXTENSION_NO_DELETE', 'extension', name, placed);
 }
 
 function syntaxOf(file: ProtoFile): string {

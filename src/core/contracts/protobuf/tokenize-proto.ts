@@ -73,10 +73,11 @@ export function tokenizeProto(text: string, file: string): Token[] {
       while (i < text.length) {
         const d = text[i]!;
         if (isWordPart(d) || d === '.') i++;
-        else if ((d === '+' || d === '-') && /[eE]/.test(text[i - 1]!) && !/^0[xX]/.test(text.slice(start, i))) i++;
+        else if ((d === '+' || d === '-') && (text[i - 1] === 'e' || text[i - 1] === 'E') && !/^0[xX]/.test(text.slice(start, i))) i++;
         else break;
       }
-      if (!/^(0[xX][0-9a-fA-F]+|[0-9]+|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$/.test(text.slice(start, i)))
+      // Plain decimal digits (nearly every number in a .proto) need no further check.
+      if (!isDigits(text, start, i) && !/^(0[xX][0-9a-fA-F]+|[0-9]+|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$/.test(text.slice(start, i)))
         fail(start, startLine, startLineStart, `malformed number ${JSON.stringify(text.slice(start, i).slice(0, 40))}`);
     } else if (c === '"' || c === "'") {
       kind = 'string';
@@ -137,6 +138,11 @@ function decodeEscape(text: string, at: number): [string, number] {
   if (e === 'u') return take(/^[0-9a-fA-F]{4}/, at + 2, 16);
   if (e === 'U') return take(/^[0-9a-fA-F]{8}/, at + 2, 16);
   return ['', -1];
+}
+
+function isDigits(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isDigit(text[i]!)) return false;
+  return true;
 }
 
 function isDigit(c: string): boolean {
