@@ -121,6 +121,64 @@ extend M { optional string ext = 100; }
     assert.equal(editions.messages[0]!.options[0]!.name, 'features.(pb.cpp).legacy');
   });
 
+  it('reads the less common forms: numbers in hex and octal, negative enum values, reserved identifiers, aggregate options, concatenated strings, groups in oneofs', () => {
+    const file = parseProto(
+      `edition = "2023";
+package p;
+option (my.opt) = { a: 1 b: [ { c: "x" } ] d < e: 2 > };
+option java_package = "com." "example";
+enum E {
+  E_ZERO = 0;
+  E_NEG = -1;
+  E_HEX = 0x10;
+  reserved 2 to max;
+  reserved E_OLD, E_GONE;
+}
+message M {
+  int32 a = 010 [(x).y = -inf, default = 1e3];
+  extensions 100 to 200 [declaration = { number: 100, full_name: ".p.ext", type: "int32" }];
+  reserved old_name;
+  message N { option (z) = true; }
+}
+`,
+      'p.proto',
+    );
+    assert.equal(file.options[0]!.name, '(my.opt)');
+    assert.equal(file.options[0]!.kind, 'aggregate');
+    assert.equal(file.options[1]!.value, 'com.example');
+    const e = file.enums[0]!;
+    assert.deepEqual(
+      e.values.map((v) => v.number),
+      [0, -1, 16],
+    );
+    assert.deepEqual(
+      e.reservedRanges.map((r) => [r.start, r.end]),
+      [[2, 2_147_483_647]],
+    );
+    assert.deepEqual(e.reservedNames, ['E_OLD', 'E_GONE']);
+    const m = file.messages[0]!;
+    assert.equal(m.fields[0]!.number, 8);
+    assert.deepEqual(
+      m.fields[0]!.options.map((o) => [o.name, o.value]),
+      [
+        ['(x).y', '-inf'],
+        ['default', '1e3'],
+      ],
+    );
+    assert.deepEqual(
+      m.extensionRanges.map((r) => [r.start, r.end]),
+      [[100, 200]],
+    );
+    assert.deepEqual(m.reservedNames, ['old_name']);
+    assert.equal(m.messages[0]!.options[0]!.name, '(z)');
+    const groups = parseProto('syntax = "proto2";\nmessage G { oneof o { group Inner = 1 { optional int32 x = 1; } } }', 'g.proto');
+    assert.deepEqual(
+      groups.messages[0]!.fields.map((f) => [f.name, f.group, f.oneof]),
+      [['Inner', true, 'o']],
+    );
+    assert.equal(groups.messages[0]!.messages[0]!.fullName, 'G.Inner');
+  });
+
   it('locates a syntax error by file, line and column', () => {
     assert.throws(
       () => parseProto('syntax = "proto3";\nmessage A {\n  string a = ;\n}\n', 'a.proto'),
