@@ -14,7 +14,7 @@ import type {
   Span,
 } from './proto-model.js';
 import { ProtoSyntaxError } from './proto-syntax-error.js';
-import { type Token, tokenizeProto } from './tokenize-proto.js';
+import { ProtoLexer, type Token } from './tokenize-proto.js';
 
 const MAX_FIELD_NUMBER = 536_870_911;
 const MAX_ENUM_NUMBER = 2_147_483_647;
@@ -27,15 +27,17 @@ const LABELS = new Set(['optional', 'required', 'repeated']);
  * `path`, line and column; it throws nothing else.
  */
 export function parseProto(text: string, path: string): ProtoFile {
-  return new ProtoParser(tokenizeProto(text, path), path).file();
+  return new ProtoParser(new ProtoLexer(text, path), path).file();
 }
 
 /** A recursive-descent reader over the tokens of one file; recursion is bounded by MAX_NESTING. */
 class ProtoParser {
-  private at = 0;
+  /** Tokens read but not yet taken (a few at most), and the last one taken. */
+  private readonly ahead: Token[] = [];
+  private prev: Token | undefined;
 
   constructor(
-    private readonly tokens: Token[],
+    private readonly lexer: ProtoLexer,
     private readonly path: string,
   ) {}
 
@@ -208,7 +210,7 @@ class ProtoParser {
     } else {
       type = this.typeName();
     }
-    const typeEnd = this.tokens[this.at - 1] ?? typeStart;
+    const typeEnd = this.prev ?? typeStart;
     const name = this.expectKind('word');
     if (group) type = name.text;
     this.expect('=');
@@ -328,7 +330,7 @@ class ProtoParser {
       if (stream) this.next();
       const first = this.peek() ?? this.last();
       const type = this.typeName();
-      const typeSpan = span(first, this.tokens[this.at - 1]!);
+      const typeSpan = span(first, this.previous());
       this.expect(')');
       return { stream, type, typeSpan };
     };
@@ -391,14 +393,14 @@ class ProtoParser {
       };
       const [start, startToken] = bound();
       let end = start;
-      let endToken = this.tokens[this.at - 1]!;
+      let endToken = this.previous();
       if (this.accept('to')) {
         if (this.peek()?.text === 'max') {
           endToken = this.next();
           end = max;
         } else {
           [end] = bound();
-          endToken = this.tokens[this.at - 1]!;
+          endToken = this.previous();
         }
       }
       if (end < start) this.fail(startToken, `range ${start} to ${end} ends before it starts`);
@@ -437,7 +439,7 @@ class ProtoParser {
     } while (this.accept('.'));
     this.expect('=');
     const { value, kind } = this.optionValue();
-    return { name: parts.join('.'), value, kind, span: span(start, this.tokens[this.at - 1]!) };
+    return { name: parts.join('.'), value, kind, span: span(start, this.previous()) };
   }
 
   private optionValue(): { value: string; kind: ProtoOption['kind'] } {
@@ -503,33 +505,46 @@ class ProtoParser {
   }
 
   private peek(ahead = 0): Token | undefined {
-    return this.tokens[this.at + ahead];
+    while (this.ahead.length <= ahead) {
+      const token = this.lexer.next();
+      if (!token) return undefined;
+      this.ahead.push(token);
+    }
+    return this.ahead[ahead];
   }
 
+  /** The token taken last (there is one wherever this is called: after something was read). */
+  private previous(): Token {
+    return this.prev ?? this.last();
+  }
+
+  /** The last token of the file once the end is reached (for "expected … at the end" problems). */
   private last(): Token {
-    return this.tokens[this.tokens.length - 1] ?? { kind: 'symbol', text: '', value: '', line: 1, column: 1, endLine: 1, endColumn: 1 };
+    return this.prev ?? { kind: 'symbol', text: '', value: '', line: 1, column: 1, endLine: 1, endColumn: 1 };
+  }
+
+  private take(): Token {
+    const token = this.ahead.shift()!;
+    this.prev = token;
+    return token;
   }
 
   private next(): Token {
-    const token = this.tokens[this.at];
-    if (!token) this.fail(this.last(), 'unexpected end of file');
-    this.at++;
-    return token;
+    if (!this.peek()) this.fail(this.last(), 'unexpected end of file');
+    return this.take();
   }
 
   private accept(text: string): Token | undefined {
-    const token = this.tokens[this.at];
+    const token = this.peek();
     if (token?.text !== text || token.kind === 'string') return undefined;
-    this.at++;
-    return token;
+    return this.take();
   }
 
   private expect(text: string): Token {
     const token = this.peek();
     if (!token) return this.fail(this.last(), `expected ${JSON.stringify(text)} at the end of the file`);
     if (token.text !== text || token.kind === 'string') this.fail(token, `expected ${JSON.stringify(text)}, found ${JSON.stringify(token.text.slice(0, 40))}`);
-    this.at++;
-    return token;
+    return this.take();
   }
 
   private expectKind(kind: Token['kind']): Token {
@@ -537,8 +552,7 @@ class ProtoParser {
     const what = kind === 'word' ? 'a name' : `a ${kind}`;
     if (!token) return this.fail(this.last(), `expected ${what} at the end of the file`);
     if (token.kind !== kind) this.fail(token, `expected ${what}, found ${JSON.stringify(token.text.slice(0, 40))}`);
-    this.at++;
-    return token;
+    return this.take();
   }
 
   private fail(token: Token, reason: string): never {

@@ -20,104 +20,122 @@ export interface Token {
 const SYMBOLS = new Set([...';{}[]()<>=,.:-+/']);
 
 /**
- * Splits a .proto text into tokens, dropping whitespace and comments. Iterative and linear; any
- * text it cannot read (an unterminated string or comment, a stray character) is a
+ * Reads a .proto text token by token, dropping whitespace and comments; `next()` gives undefined
+ * at the end. Linear, and lazy, so that a parser holds a few tokens at a time, not the file's.
+ * Any text it cannot read (an unterminated string or comment, a stray character) is a
  * ProtoSyntaxError at its place.
  */
-export function tokenizeProto(text: string, file: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
-  const fail = (at: number, atLine: number, atLineStart: number, reason: string): never => {
-    throw new ProtoSyntaxError(file, atLine, at - atLineStart + 1, reason);
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '\n') {
-      line++;
-      lineStart = ++i;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\uFEFF') {
-      i++;
-      continue;
-    }
-    const start = i;
-    const startLine = line;
-    const startLineStart = lineStart;
-    if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      continue;
-    }
-    if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      if (end < 0) fail(start, startLine, startLineStart, 'unterminated comment');
-      for (let j = i; j < end; j++) {
-        if (text[j] === '\n') {
-          line++;
-          lineStart = j + 1;
-        }
+export class ProtoLexer {
+  private i = 0;
+  private line = 1;
+  private lineStart = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {}
+
+  next(): Token | undefined {
+    const text = this.text;
+    let i = this.i;
+    let line = this.line;
+    let lineStart = this.lineStart;
+    const fail = (at: number, atLine: number, atLineStart: number, reason: string): never => {
+      throw new ProtoSyntaxError(this.file, atLine, at - atLineStart + 1, reason);
+    };
+    while (i < text.length) {
+      const c = text[i]!;
+      if (c === '\n') {
+        line++;
+        lineStart = ++i;
+        continue;
       }
-      i = end + 2;
-      continue;
-    }
-    let kind: TokenKind;
-    let value: string | undefined;
-    if (isWordStart(c)) {
-      kind = 'word';
-      while (i < text.length && isWordPart(text[i]!)) i++;
-    } else if (isDigit(c) || (c === '.' && isDigit(text[i + 1] ?? ''))) {
-      kind = 'number';
-      i++;
-      while (i < text.length) {
-        const d = text[i]!;
-        if (isWordPart(d) || d === '.') i++;
-        else if ((d === '+' || d === '-') && (text[i - 1] === 'e' || text[i - 1] === 'E') && !/^0[xX]/.test(text.slice(start, i))) i++;
-        else break;
+      if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\uFEFF') {
+        i++;
+        continue;
       }
-      // Plain decimal digits (nearly every number in a .proto) need no further check.
-      if (!isDigits(text, start, i) && !/^(0[xX][0-9a-fA-F]+|[0-9]+|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$/.test(text.slice(start, i)))
-        fail(start, startLine, startLineStart, `malformed number ${JSON.stringify(text.slice(start, i).slice(0, 40))}`);
-    } else if (c === '"' || c === "'") {
-      kind = 'string';
-      value = '';
-      i++;
-      for (;;) {
-        const d = text[i];
-        if (d === undefined || d === '\n') fail(start, startLine, startLineStart, 'unterminated string');
-        if (d === c) {
-          i++;
-          break;
-        }
-        if (d === '\\') {
-          const [decoded, next] = decodeEscape(text, i);
-          if (next < 0) fail(i, startLine, startLineStart, 'bad escape in string');
-          value += decoded;
-          i = next;
-        } else {
-          value += d;
-          i++;
-        }
+      const start = i;
+      const startLine = line;
+      const startLineStart = lineStart;
+      if (c === '/' && text[i + 1] === '/') {
+        while (i < text.length && text[i] !== '\n') i++;
+        continue;
       }
-    } else if (SYMBOLS.has(c)) {
-      kind = 'symbol';
-      i++;
-    } else {
-      return fail(start, startLine, startLineStart, `unexpected character ${JSON.stringify(c)}`);
+      if (c === '/' && text[i + 1] === '*') {
+        const end = text.indexOf('*/', i + 2);
+        if (end < 0) fail(start, startLine, startLineStart, 'unterminated comment');
+        for (let j = i; j < end; j++) {
+          if (text[j] === '\n') {
+            line++;
+            lineStart = j + 1;
+          }
+        }
+        i = end + 2;
+        continue;
+      }
+      let kind: TokenKind;
+      let value: string | undefined;
+      if (isWordStart(c)) {
+        kind = 'word';
+        while (i < text.length && isWordPart(text[i]!)) i++;
+      } else if (isDigit(c) || (c === '.' && isDigit(text[i + 1] ?? ''))) {
+        kind = 'number';
+        i++;
+        while (i < text.length) {
+          const d = text[i]!;
+          if (isWordPart(d) || d === '.') i++;
+          else if ((d === '+' || d === '-') && (text[i - 1] === 'e' || text[i - 1] === 'E') && !/^0[xX]/.test(text.slice(start, i))) i++;
+          else break;
+        }
+        // Plain decimal digits (nearly every number in a .proto) need no further check.
+        if (!isDigits(text, start, i) && !/^(0[xX][0-9a-fA-F]+|[0-9]+|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$/.test(text.slice(start, i)))
+          fail(start, startLine, startLineStart, `malformed number ${JSON.stringify(text.slice(start, i).slice(0, 40))}`);
+      } else if (c === '"' || c === "'") {
+        kind = 'string';
+        value = '';
+        i++;
+        for (;;) {
+          const d = text[i];
+          if (d === undefined || d === '\n') fail(start, startLine, startLineStart, 'unterminated string');
+          if (d === c) {
+            i++;
+            break;
+          }
+          if (d === '\\') {
+            const [decoded, next] = decodeEscape(text, i);
+            if (next < 0) fail(i, startLine, startLineStart, 'bad escape in string');
+            value += decoded;
+            i = next;
+          } else {
+            value += d;
+            i++;
+          }
+        }
+      } else if (SYMBOLS.has(c)) {
+        kind = 'symbol';
+        i++;
+      } else {
+        return fail(start, startLine, startLineStart, `unexpected character ${JSON.stringify(c)}`);
+      }
+      const tokenText = text.slice(start, i);
+      this.i = i;
+      this.line = line;
+      this.lineStart = lineStart;
+      return {
+        kind,
+        text: tokenText,
+        value: value ?? tokenText,
+        line: startLine,
+        column: start - startLineStart + 1,
+        endLine: line,
+        endColumn: i - lineStart + 1,
+      };
     }
-    const tokenText = text.slice(start, i);
-    tokens.push({
-      kind,
-      text: tokenText,
-      value: value ?? tokenText,
-      line: startLine,
-      column: start - startLineStart + 1,
-      endLine: line,
-      endColumn: i - lineStart + 1,
-    });
+    this.i = i;
+    this.line = line;
+    this.lineStart = lineStart;
+    return undefined;
   }
-  return tokens;
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
