@@ -43,7 +43,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   },
   {
     name: 'contract',
-    summary: 'Compare two API contracts (OpenAPI 3.0/3.1) as a client written against the first would see the second.',
+    summary: "Compare two API contracts (OpenAPI 3.0/3.1, or protobuf with buf's rules) as a client written against the first would see the second.",
     load: async () => (await import('./commands/contract.js')).contractCommand,
   },
   {

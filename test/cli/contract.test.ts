@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -59,5 +59,76 @@ describe('tranche contract diff', () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /broken\.yaml:\d+:\d+: /);
     assert.doesNotMatch(result.stderr, /\n\s+at .+:\d+:\d+/);
+  });
+});
+
+const proto = (fields: string) => `syntax = "proto3";
+package shop.v1;
+
+message Order {
+${fields}
+}
+
+service Orders {
+  rpc Get(Order) returns (Order);
+}
+`;
+const protoDir = (name: string, files: Record<string, string>) => {
+  mkdirSync(join(dir, name), { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, name, file), text);
+};
+protoDir('proto-base', { 'order.proto': proto('  string id = 1;\n  int64 total = 2;') });
+protoDir('proto-removed', { 'order.proto': proto('  string id = 1;\n  reserved 2;') });
+protoDir('proto-added', { 'order.proto': proto('  string id = 1;\n  int64 total = 2;\n  string currency = 3;') });
+protoDir('proto-broken', { 'order.proto': proto('  string id = ;') });
+
+describe('tranche contract diff --kind protobuf', () => {
+  test('a deleted field breaks generated code (FILE, the default): exit 1, located at its message', () => {
+    const { code, json } = runJson<{ breaking: boolean; rules: string[]; changes: { rule: string; path: string; span: { line: number; column: number } }[] }>(
+      ['contract', 'diff', 'proto-base', 'proto-removed', '--kind', 'protobuf'],
+      dir,
+    );
+    assert.equal(code, 1);
+    assert.deepEqual(json.rules, ['FILE']);
+    assert.deepEqual(
+      json.changes.map((c) => [c.rule, c.path, c.span.line, c.span.column]),
+      [['FIELD_NO_DELETE', 'order.proto', 4, 1]],
+    );
+    const table = runCli(['contract', 'diff', 'proto-base/order.proto', 'proto-removed/order.proto', '--kind', 'protobuf'], dir);
+    assert.equal(table.code, 1);
+    assert.match(table.stdout, /LEVEL +RULE +LOCATION +CHANGE\nERR +FIELD_NO_DELETE +order\.proto:4:1 +Previously present field "2"/);
+  });
+
+  test('the same deletion with its number reserved does not break the wire: exit 0 under WIRE', () => {
+    const result = runCli(['contract', 'diff', 'proto-base', 'proto-removed', '--kind', 'protobuf', '--category', 'WIRE'], dir);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /no breaking change \(WIRE\)/);
+  });
+
+  test('an added field breaks nothing: exit 0', () => {
+    const result = runCli(['contract', 'diff', 'proto-base', 'proto-added', '--kind', 'protobuf'], dir);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+  });
+
+  test('a .proto that does not parse is an input error with its file, line and column, exit 2', () => {
+    const result = runCli(['contract', 'diff', 'proto-base', 'proto-broken', '--kind', 'protobuf'], dir);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /proto-broken\/order\.proto:5:15: expected a number, found ";"/);
+    assert.doesNotMatch(result.stderr, /\n\s+at .+:\d+:\d+/);
+  });
+
+  test('a buf.yaml chooses the rules: WIRE_JSON except the name rules lets a reserved deletion pass', () => {
+    writeFileSync(join(dir, 'buf.yaml'), 'version: v1\nbreaking:\n  use: [WIRE_JSON]\n  except: [FIELD_NO_DELETE_UNLESS_NAME_RESERVED]\n');
+    const passes = runCli(['contract', 'diff', 'proto-base', 'proto-removed', '--kind', 'protobuf', '--config', 'buf.yaml'], dir);
+    assert.equal(passes.code, 0, passes.stdout + passes.stderr);
+    writeFileSync(join(dir, 'buf-unknown.yaml'), 'version: v1\nbreaking:\n  use: [FIELD_SAME_DEFAULT]\n');
+    const unknown = runCli(['contract', 'diff', 'proto-base', 'proto-removed', '--kind', 'protobuf', '--config', 'buf-unknown.yaml'], dir);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /buf-unknown\.yaml: breaking rule or category buf v1 does not have: FIELD_SAME_DEFAULT/);
+  });
+
+  test('an unknown category or kind is an input error', () => {
+    assert.equal(runCli(['contract', 'diff', 'proto-base', 'proto-added', '--kind', 'protobuf', '--category', 'WIRES'], dir).code, 2);
+    assert.equal(runCli(['contract', 'diff', 'proto-base', 'proto-added', '--kind', 'grpc'], dir).code, 2);
   });
 });

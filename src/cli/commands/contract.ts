@@ -1,28 +1,64 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { diffOpenApi, isBreaking, loadOpenApi, RefResolutionError, specErrorPosition, type ContractDiff } from '../../core/contracts/index.js';
+import {
+  BUF_CATEGORIES,
+  type BufConfig,
+  DEFAULT_BUF_CONFIG,
+  diffProtobuf,
+  ProtoSyntaxError,
+  readBufConfig,
+  readProtoTree,
+} from '../../core/contracts/protobuf/index.js';
 import { InputError } from '../../core/input-error.js';
 import { NestingError } from '../../core/nesting.js';
 import type { Command } from '../command.js';
-import { EXIT } from '../io.js';
+import { type CliIO, EXIT } from '../io.js';
+import { readProtoSources } from '../read-proto-sources.js';
 import { writeJson } from '../views/json.js';
 import { renderTable } from '../views/table.js';
 
 export const contractCommand: Command = {
   name: 'contract',
-  usage: 'contract diff BASE REVISION',
+  usage: 'contract diff BASE REVISION [--kind openapi|protobuf] [--category C | --config buf.yaml]',
   details: `
-Lists every change from BASE to REVISION classified with oasdiff's rule ids and levels: ERR and
-WARN break clients written against BASE, INFO does not. Local and external $refs are followed
-(relative to the file that holds them), circular ones included.
+OpenAPI (the default kind): lists every change from BASE to REVISION classified with oasdiff's
+rule ids and levels: ERR and WARN break clients written against BASE, INFO does not. Local and
+external $refs are followed (relative to the file that holds them), circular ones included.
 
-Exit codes: 0 no breaking change; 1 an ERR or WARN change; 2 unusable input (a file that cannot
-be read or parsed, a $ref that leads nowhere).`,
-  options: {},
+Protobuf (--kind protobuf): BASE and REVISION are .proto files or directories of them (a file
+brings the files it imports from beside it; google/protobuf/* imports need not exist). Lists the
+breaking changes buf's breaking rules find, by buf's rule id, each at its place in REVISION:
+--category FILE (the default, as buf's: generated code keeps compiling), PACKAGE (declarations
+may move between files of a package), WIRE_JSON (binary and JSON encodings keep working: what
+matters between running services) or WIRE (binary encoding only). Rules of config version v1.
+--config buf.yaml takes the rules from a buf.yaml's breaking section instead (version, use,
+except, ignore — paths relative to the trees —, ignore_unstable_packages).
+
+Exit codes: 0 no breaking change; 1 a breaking change (ERR or WARN for OpenAPI, any for
+protobuf); 2 unusable input (a file that cannot be read or parsed, with its line and column, a
+$ref that leads nowhere, an import that is not in the tree).`,
+  options: {
+    kind: { type: 'string', value: 'openapi|protobuf', description: 'what BASE and REVISION are (default openapi)' },
+    category: { type: 'string', value: 'FILE|PACKAGE|WIRE_JSON|WIRE', description: 'protobuf: the buf category of rules to check (default FILE)' },
+    config: { type: 'string', value: 'FILE', description: 'protobuf: a buf.yaml whose breaking section says which rules to check' },
+  },
   positionals: ['diff', 'BASE', 'REVISION'],
   async run(args, io) {
     const [sub, base, revision] = args.positionals as [string, string, string];
     if (sub !== 'diff') throw new InputError(`contract: unknown subcommand ${JSON.stringify(sub)} (did you mean diff?)`);
+    const kind = (args.values.kind as string | undefined) ?? 'openapi';
+    if (kind === 'protobuf')
+      return diffProtoTrees(
+        base,
+        revision,
+        protoConfig(args.values.category as string | undefined, args.values.config as string | undefined, io),
+        args.json,
+        io,
+      );
+    if (kind !== 'openapi') throw new InputError(`contract: --kind must be openapi or protobuf, not ${JSON.stringify(kind)}`);
+    if (args.values.category !== undefined || args.values.config !== undefined)
+      throw new InputError('contract: --category and --config apply to --kind protobuf only');
     const [from, to] = [load(resolve(io.cwd, base), base), load(resolve(io.cwd, revision), revision)];
     let diff: ContractDiff;
     try {
@@ -63,5 +99,53 @@ function load(path: string, shown: string): unknown {
     if (error instanceof RefResolutionError || error instanceof NestingError) throw new InputError(`${shown}: ${error.message}`);
     const { message, line, column } = specErrorPosition(error);
     throw new InputError(`${shown}${line !== undefined ? `:${line}:${column}` : ''}: ${message}`);
+  }
+}
+
+/** The rules to check: one category (FILE by default), or a buf.yaml's breaking section. */
+function protoConfig(category: string | undefined, config: string | undefined, io: CliIO): BufConfig {
+  if (config !== undefined) {
+    if (category !== undefined) throw new InputError('contract: give --category or --config, not both');
+    let text: string;
+    try {
+      text = readFileSync(resolve(io.cwd, config), 'utf8');
+    } catch {
+      throw new InputError(`cannot read ${config}`);
+    }
+    return readBufConfig(text, config);
+  }
+  const chosen = category ?? 'FILE';
+  if (!(BUF_CATEGORIES as readonly string[]).includes(chosen))
+    throw new InputError(`contract: --category must be one of ${BUF_CATEGORIES.join(', ')}, not ${JSON.stringify(chosen)}`);
+  return { ...DEFAULT_BUF_CONFIG, use: [chosen] };
+}
+
+/** `contract diff --kind protobuf`: buf's breaking rules between two trees. */
+function diffProtoTrees(base: string, revision: string, config: BufConfig, json: boolean, io: CliIO): number {
+  const chosen = config.use.join(', ');
+  const [from, to] = [readTree(base, io), readTree(revision, io)];
+  const changes = diffProtobuf(from, to, config);
+  const breaking = changes.length > 0;
+  if (json) {
+    writeJson(io.stdout, { breaking, rules: config.use, changes });
+  } else if (!breaking) {
+    io.stdout.write(`no breaking change (${chosen}) between ${base} and ${revision}\n`);
+  } else {
+    const where = (c: (typeof changes)[number]) => (c.path === undefined ? '' : c.span ? `${c.path}:${c.span.line}:${c.span.column}` : c.path);
+    const rows = changes.map((c) => ['ERR', c.rule, where(c), c.message]);
+    io.stdout.write(`${renderTable(['LEVEL', 'RULE', 'LOCATION', 'CHANGE'], rows)}\n\n${changes.length} breaking (${chosen}): breaking\n`);
+  }
+  return breaking ? EXIT.findings : EXIT.ok;
+}
+
+/** One side's tree; a problem in it is named by the path the user would open (`new/a.proto:3:7: …`). */
+function readTree(shown: string, io: CliIO) {
+  try {
+    return readProtoTree(readProtoSources(resolve(io.cwd, shown), shown));
+  } catch (error) {
+    if (!(error instanceof ProtoSyntaxError)) throw error;
+    // Paths in a tree are relative to the directory given, or to the folder of the file given.
+    const root = shown.endsWith('.proto') ? dirname(shown) : shown;
+    throw new InputError(`${join(root, error.file)}:${error.line}:${error.column}: ${error.reason}`);
   }
 }

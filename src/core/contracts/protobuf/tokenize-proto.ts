@@ -1,0 +1,176 @@
+import { ProtoSyntaxError } from './proto-syntax-error.js';
+
+/** What a token is: a word (identifiers and keywords), a number, a string literal or one punctuation character. */
+type TokenKind = 'word' | 'number' | 'string' | 'symbol';
+
+/**
+ * One token of a .proto file with where it starts and ends: 1-based line and column, the end
+ * exclusive (as protobuf compilers report spans). `value` is a string literal's decoded text.
+ */
+export interface Token {
+  kind: TokenKind;
+  text: string;
+  value: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+const SYMBOLS = new Set([...';{}[]()<>=,.:-+/']);
+
+/**
+ * Reads a .proto text token by token, dropping whitespace and comments; `next()` gives undefined
+ * at the end. Linear, and lazy, so that a parser holds a few tokens at a time, not the file's.
+ * Any text it cannot read (an unterminated string or comment, a stray character) is a
+ * ProtoSyntaxError at its place.
+ */
+export class ProtoLexer {
+  private i = 0;
+  private line = 1;
+  private lineStart = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {}
+
+  next(): Token | undefined {
+    const text = this.text;
+    let i = this.i;
+    let line = this.line;
+    let lineStart = this.lineStart;
+    const fail = (at: number, atLine: number, atLineStart: number, reason: string): never => {
+      throw new ProtoSyntaxError(this.file, atLine, at - atLineStart + 1, reason);
+    };
+    while (i < text.length) {
+      const c = text[i]!;
+      if (c === '\n') {
+        line++;
+        lineStart = ++i;
+        continue;
+      }
+      if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\uFEFF') {
+        i++;
+        continue;
+      }
+      const start = i;
+      const startLine = line;
+      const startLineStart = lineStart;
+      if (c === '/' && text[i + 1] === '/') {
+        while (i < text.length && text[i] !== '\n') i++;
+        continue;
+      }
+      if (c === '/' && text[i + 1] === '*') {
+        const end = text.indexOf('*/', i + 2);
+        if (end < 0) fail(start, startLine, startLineStart, 'unterminated comment');
+        for (let j = i; j < end; j++) {
+          if (text[j] === '\n') {
+            line++;
+            lineStart = j + 1;
+          }
+        }
+        i = end + 2;
+        continue;
+      }
+      let kind: TokenKind;
+      let value: string | undefined;
+      if (isWordStart(c)) {
+        kind = 'word';
+        while (i < text.length && isWordPart(text[i]!)) i++;
+      } else if (isDigit(c) || (c === '.' && isDigit(text[i + 1] ?? ''))) {
+        kind = 'number';
+        i++;
+        while (i < text.length) {
+          const d = text[i]!;
+          if (isWordPart(d) || d === '.') i++;
+          else if ((d === '+' || d === '-') && (text[i - 1] === 'e' || text[i - 1] === 'E') && !/^0[xX]/.test(text.slice(start, i))) i++;
+          else break;
+        }
+        // Plain decimal digits (nearly every number in a .proto) need no further check.
+        if (!isDigits(text, start, i) && !/^(0[xX][0-9a-fA-F]+|[0-9]+|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$/.test(text.slice(start, i)))
+          fail(start, startLine, startLineStart, `malformed number ${JSON.stringify(text.slice(start, i).slice(0, 40))}`);
+      } else if (c === '"' || c === "'") {
+        kind = 'string';
+        value = '';
+        i++;
+        for (;;) {
+          const d = text[i];
+          if (d === undefined || d === '\n') fail(start, startLine, startLineStart, 'unterminated string');
+          if (d === c) {
+            i++;
+            break;
+          }
+          if (d === '\\') {
+            const [decoded, next] = decodeEscape(text, i);
+            if (next < 0) fail(i, startLine, startLineStart, 'bad escape in string');
+            value += decoded;
+            i = next;
+          } else {
+            value += d;
+            i++;
+          }
+        }
+      } else if (SYMBOLS.has(c)) {
+        kind = 'symbol';
+        i++;
+      } else {
+        return fail(start, startLine, startLineStart, `unexpected character ${JSON.stringify(c)}`);
+      }
+      const tokenText = text.slice(start, i);
+      this.i = i;
+      this.line = line;
+      this.lineStart = lineStart;
+      return {
+        kind,
+        text: tokenText,
+        value: value ?? tokenText,
+        line: startLine,
+        column: start - startLineStart + 1,
+        endLine: line,
+        endColumn: i - lineStart + 1,
+      };
+    }
+    this.i = i;
+    this.line = line;
+    this.lineStart = lineStart;
+    return undefined;
+  }
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+
+/** The character an escape at `at` (its backslash) stands for, and where the text goes on; -1 when it is no escape. */
+function decodeEscape(text: string, at: number): [string, number] {
+  const e = text[at + 1] ?? '';
+  const simple = SIMPLE_ESCAPES[e];
+  if (simple !== undefined) return [simple, at + 2];
+  const take = (pattern: RegExp, from: number, radix: number): [string, number] => {
+    const match = pattern.exec(text.slice(from, from + 8));
+    if (!match) return ['', -1];
+    const code = Number.parseInt(match[0], radix);
+    return code > 0x10ffff ? ['', -1] : [String.fromCodePoint(code), from + match[0].length];
+  };
+  if (/[0-7]/.test(e)) return take(/^[0-7]{1,3}/, at + 1, 8);
+  if (e === 'x' || e === 'X') return take(/^[0-9a-fA-F]{1,2}/, at + 2, 16);
+  if (e === 'u') return take(/^[0-9a-fA-F]{4}/, at + 2, 16);
+  if (e === 'U') return take(/^[0-9a-fA-F]{8}/, at + 2, 16);
+  return ['', -1];
+}
+
+function isDigits(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isDigit(text[i]!)) return false;
+  return true;
+}
+
+function isDigit(c: string): boolean {
+  return c >= '0' && c <= '9';
+}
+
+function isWordStart(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
+}
+
+function isWordPart(c: string): boolean {
+  return isWordStart(c) || isDigit(c);
+}

@@ -1,0 +1,238 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { parseProto } from '../../../../src/core/contracts/protobuf/parse-proto.js';
+import { ProtoSyntaxError } from '../../../../src/core/contracts/protobuf/proto-syntax-error.js';
+import { readProtoTree } from '../../../../src/core/contracts/protobuf/read-proto-tree.js';
+import { MAX_NESTING } from '../../../../src/core/nesting.js';
+import { anyBytes, mutated } from '../../../support/hostile-input.js';
+
+const SHOP = `syntax = "proto3";
+package shop.v1;
+option go_package = "example.com/shop/v1;shopv1";
+import "google/protobuf/empty.proto";
+
+// A cart.
+message Cart {
+  string user_id = 1 [json_name = "user"];
+  repeated Item items = 2;
+  map<string, int32> counts = 3;
+  optional int64 total = 4 [jstype = JS_STRING];
+  oneof payment {
+    string card = 5;
+    Cash cash = 6;
+  }
+  reserved 7, 9 to 11, 20 to max;
+  reserved "old";
+  message Item {
+    string sku = 1;
+    Kind kind = 2;
+  }
+  enum Kind {
+    KIND_UNSPECIFIED = 0;
+    KIND_BOOK = 1 [deprecated = true];
+  }
+}
+
+message Cash { int64 cents = 1; }
+
+service CartService {
+  rpc AddItem(Cart.Item) returns (stream Cart) {
+    option idempotency_level = IDEMPOTENT;
+  }
+  rpc Empty(google.protobuf.Empty) returns (google.protobuf.Empty);
+}
+`;
+
+describe('parseProto', () => {
+  it('reads messages, fields, oneofs, maps, enums and services with their spans', () => {
+    const file = parseProto(SHOP, 'shop.proto');
+    assert.equal(file.syntax, 'proto3');
+    assert.equal(file.package, 'shop.v1');
+    assert.equal(file.options[0]?.name, 'go_package');
+    assert.equal(file.options[0]?.value, 'example.com/shop/v1;shopv1');
+    const cart = file.messages[0]!;
+    assert.equal(cart.fullName, 'shop.v1.Cart');
+    assert.deepEqual(cart.span, { line: 7, column: 1, endLine: 26, endColumn: 2 });
+    assert.deepEqual(
+      cart.fields.map((f) => [f.number, f.name, f.type, f.label ?? '', f.oneof ?? '']),
+      [
+        [1, 'user_id', 'string', '', ''],
+        [2, 'items', 'Item', 'repeated', ''],
+        [3, 'counts', 'map<string, int32>', '', ''],
+        [4, 'total', 'int64', 'optional', ''],
+        [5, 'card', 'string', '', 'payment'],
+        [6, 'cash', 'Cash', '', 'payment'],
+      ],
+    );
+    assert.deepEqual(cart.fields[0]!.span, { line: 8, column: 3, endLine: 8, endColumn: 43 });
+    assert.deepEqual(cart.fields[0]!.options[0], {
+      name: 'json_name',
+      value: 'user',
+      kind: 'string',
+      span: { line: 8, column: 23, endLine: 8, endColumn: 41 },
+    });
+    assert.deepEqual(cart.fields[2]!.typeSpan, { line: 10, column: 3, endLine: 10, endColumn: 21 });
+    assert.deepEqual(
+      cart.reservedRanges.map((r) => [r.start, r.end]),
+      [
+        [7, 7],
+        [9, 11],
+        [20, 536_870_911],
+      ],
+    );
+    assert.deepEqual(cart.reservedNames, ['old']);
+    assert.equal(cart.enums[0]!.values[1]!.options[0]!.name, 'deprecated');
+    const add = file.services[0]!.methods[0]!;
+    assert.deepEqual([add.input, add.output, add.clientStreaming, add.serverStreaming], ['Cart.Item', 'Cart', false, true]);
+    assert.equal(add.options[0]!.value, 'IDEMPOTENT');
+    assert.deepEqual(add.span, { line: 31, column: 3, endLine: 33, endColumn: 4 });
+  });
+
+  it('reads proto2 groups, extensions, defaults and editions features', () => {
+    const file = parseProto(
+      `syntax = "proto2";
+package p;
+message M {
+  optional int32 a = 1 [default = -5];
+  optional group G = 2 { optional string s = 1; }
+  extensions 100 to 199;
+}
+extend M { optional string ext = 100; }
+`,
+      'p.proto',
+    );
+    const m = file.messages[0]!;
+    assert.equal(m.fields[0]!.options[0]!.value, '-5');
+    assert.equal(m.fields[1]!.group, true);
+    assert.equal(m.messages[0]!.name, 'G');
+    assert.deepEqual(
+      m.extensionRanges.map((r) => [r.start, r.end]),
+      [[100, 199]],
+    );
+    assert.equal(file.extensions[0]!.extendee, 'M');
+    const editions = parseProto(
+      'edition = "2023";\nmessage E { string s = 1 [features.utf8_validation = NONE]; option features.(pb.cpp).legacy = true; }',
+      'e.proto',
+    );
+    assert.equal(editions.syntax, 'editions');
+    assert.equal(editions.edition, '2023');
+    assert.equal(editions.messages[0]!.fields[0]!.options[0]!.name, 'features.utf8_validation');
+    assert.equal(editions.messages[0]!.options[0]!.name, 'features.(pb.cpp).legacy');
+  });
+
+  it('reads the less common forms: numbers in hex and octal, negative enum values, reserved identifiers, aggregate options, concatenated strings, groups in oneofs', () => {
+    const file = parseProto(
+      `edition = "2023";
+package p;
+option (my.opt) = { a: 1 b: [ { c: "x" } ] d < e: 2 > };
+option java_package = "com." "example";
+enum E {
+  E_ZERO = 0;
+  E_NEG = -1;
+  E_HEX = 0x10;
+  reserved 2 to max;
+  reserved E_OLD, E_GONE;
+}
+message M {
+  int32 a = 010 [(x).y = -inf, default = 1e3];
+  extensions 100 to 200 [declaration = { number: 100, full_name: ".p.ext", type: "int32" }];
+  reserved old_name;
+  message N { option (z) = true; }
+}
+`,
+      'p.proto',
+    );
+    assert.equal(file.options[0]!.name, '(my.opt)');
+    assert.equal(file.options[0]!.kind, 'aggregate');
+    assert.equal(file.options[1]!.value, 'com.example');
+    const e = file.enums[0]!;
+    assert.deepEqual(
+      e.values.map((v) => v.number),
+      [0, -1, 16],
+    );
+    assert.deepEqual(
+      e.reservedRanges.map((r) => [r.start, r.end]),
+      [[2, 2_147_483_647]],
+    );
+    assert.deepEqual(e.reservedNames, ['E_OLD', 'E_GONE']);
+    const m = file.messages[0]!;
+    assert.equal(m.fields[0]!.number, 8);
+    assert.deepEqual(
+      m.fields[0]!.options.map((o) => [o.name, o.value]),
+      [
+        ['(x).y', '-inf'],
+        ['default', '1e3'],
+      ],
+    );
+    assert.deepEqual(
+      m.extensionRanges.map((r) => [r.start, r.end]),
+      [[100, 200]],
+    );
+    assert.deepEqual(m.reservedNames, ['old_name']);
+    assert.equal(m.messages[0]!.options[0]!.name, '(z)');
+    const groups = parseProto('syntax = "proto2";\nmessage G { oneof o { group Inner = 1 { optional int32 x = 1; } } }', 'g.proto');
+    assert.deepEqual(
+      groups.messages[0]!.fields.map((f) => [f.name, f.group, f.oneof]),
+      [['Inner', true, 'o']],
+    );
+    assert.equal(groups.messages[0]!.messages[0]!.fullName, 'G.Inner');
+  });
+
+  it('locates a syntax error by file, line and column', () => {
+    assert.throws(
+      () => parseProto('syntax = "proto3";\nmessage A {\n  string a = ;\n}\n', 'a.proto'),
+      (error: unknown) => error instanceof ProtoSyntaxError && error.message === 'a.proto:3:14: expected a number, found ";"',
+    );
+    assert.throws(() => parseProto('message A { string a = 1;', 'a.proto'), /^ProtoSyntaxError: a\.proto:1:25: expected "}" to close message A/);
+    assert.throws(() => parseProto('/* open', 'a.proto'), /a\.proto:1:1: unterminated comment/);
+  });
+
+  it('refuses messages nested past the limit without overflowing the stack', () => {
+    const depth = MAX_NESTING + 5;
+    const text = `${'message M { '.repeat(depth)}${'} '.repeat(depth)}`;
+    assert.throws(
+      () => parseProto(text, 'deep.proto'),
+      (error: unknown) => error instanceof ProtoSyntaxError && /nested more than/.test(error.message),
+    );
+    const aggregate = `option (x) = ${'{ a '.repeat(100_000)};`;
+    assert.throws(() => parseProto(aggregate, 'deep.proto'), ProtoSyntaxError);
+  });
+
+  it('throws nothing but its own error on any text or broken .proto', () => {
+    const check = (text: string) => {
+      try {
+        parseProto(text, 'x.proto');
+      } catch (error) {
+        if (!(error instanceof ProtoSyntaxError)) throw error;
+        assert.match(error.message, /^x\.proto:\d+:\d+: /);
+      }
+    };
+    fc.assert(fc.property(fc.oneof(fc.string(), anyBytes, mutated([SHOP])), check), { numRuns: 1000 });
+  });
+});
+
+describe('readProtoTree', () => {
+  it('qualifies type names across the files of a tree and does not require well-known imports', () => {
+    const tree = readProtoTree([
+      { path: 'shop.proto', text: SHOP },
+      { path: 'other.proto', text: 'syntax = "proto3";\npackage shop.v2;\nimport "shop.proto";\nmessage X { shop.v1.Cart cart = 1; v1.Cash cash = 2; }\n' },
+    ]);
+    const cart = tree.files[0]!.messages[0]!;
+    assert.equal(cart.fields[1]!.typeName, 'shop.v1.Cart.Item');
+    assert.equal(cart.messages[0]!.fields[1]!.typeName, 'shop.v1.Cart.Kind');
+    assert.equal(cart.messages[0]!.fields[1]!.typeKind, 'enum');
+    assert.equal(tree.files[0]!.services[0]!.methods[1]!.inputName, 'google.protobuf.Empty');
+    assert.deepEqual(
+      tree.files[1]!.messages[0]!.fields.map((f) => f.typeName),
+      ['shop.v1.Cart', 'shop.v1.Cash'],
+    );
+  });
+
+  it('refuses an import that is not in the tree, at the import', () => {
+    assert.throws(
+      () => readProtoTree([{ path: 'a.proto', text: 'syntax = "proto3";\nimport "b.proto";\n' }]),
+      /^ProtoSyntaxError: a\.proto:2:1: import "b\.proto" is not a file of the tree/,
+    );
+  });
+});
