@@ -1,4 +1,5 @@
 import type { ChangeLocation, ChangeSink } from './change-sink.js';
+import type { WholeId } from './emitted-rule-ids.js';
 import { show } from './schema-facts.js';
 
 /** Clock and policy for sunset rules. */
@@ -11,17 +12,17 @@ export interface DeprecationPolicy {
 
 /** The rule ids one kind of element (an operation, a path, a parameter) uses for its lifecycle. */
 export interface LifecycleIds {
-  deprecated: string;
-  deprecatedWithSunset: string;
-  sunsetMissing: string;
-  sunsetParse: string;
-  sunsetTooSmall: string;
-  sunsetChangedTooSmall: string;
-  sunsetDeleted: string;
-  reactivated: string;
-  removedWithout: string;
-  removedBeforeSunset: string;
-  removedWithDeprecation: string;
+  deprecated: WholeId;
+  deprecatedWithSunset: WholeId;
+  sunsetMissing: WholeId;
+  sunsetParse: WholeId;
+  sunsetTooSmall: WholeId;
+  sunsetChangedTooSmall: WholeId;
+  sunsetDeleted: WholeId;
+  reactivated: WholeId;
+  removedWithout: WholeId;
+  removedBeforeSunset: WholeId;
+  removedWithDeprecation: WholeId;
 }
 
 /** Something that can be deprecated: an operation or a parameter object. */

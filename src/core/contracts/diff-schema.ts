@@ -2,7 +2,7 @@ import { MAX_NESTING, NestingError } from '../nesting.js';
 import { diffSchemaKeywords } from './diff-schema-keywords.js';
 import { diffSchemaProperties } from './diff-schema-properties.js';
 import { diffSchemaValues } from './diff-schema-values.js';
-import { emitAttribute, prefixOf, type SchemaContext } from './schema-context.js';
+import { emitAttribute, type SchemaContext } from './schema-context.js';
 import { asSchema, deepEqual, isNullable, show, typesOf, withoutNullWrap, withTypeListView, type Schema } from './schema-facts.js';
 
 /** Compares two schemas in a context; used by the keyword helpers to walk subschemas. */
@@ -68,8 +68,7 @@ function isWrappedInOneOf(b: Schema, r: Schema): boolean {
 function diffType(b: Schema, r: Schema, ctx: SchemaContext, path: string): void {
   const from = typesOf(b);
   const to = typesOf(r);
-  const prefix = prefixOf(ctx);
-  const changed = [`${prefix}-type-changed`];
+  const changed = [{ suffix: 'type-changed' } as const];
   if (from.length > 0 && to.length > 0 && !sameSet(from, to)) {
     const message = `type changed from ${from.join('|')} to ${to.join('|')}`;
     if (from.length > 1 || to.length > 1) {

@@ -1,4 +1,5 @@
 import type { ChangeSink } from './change-sink.js';
+import type { SchemaSuffix, WholeId } from './emitted-rule-ids.js';
 
 /** Which side of the exchange a schema describes: what clients send, or what they receive. */
 export type Side = 'request' | 'response';
@@ -23,7 +24,7 @@ export interface SchemaContext {
 }
 
 /** The rule-id prefix for a context: `request-body`, `request-property`, `response-header`, ... */
-export function prefixOf(ctx: SchemaContext): string {
+export function prefixOf(ctx: Pick<SchemaContext, 'side' | 'family' | 'nested'>): string {
   if (ctx.family === 'parameter') return ctx.nested ? 'request-parameter-property' : 'request-parameter';
   if (ctx.family === 'header') return ctx.nested ? `${ctx.side}-property` : `${ctx.side}-header`;
   return `${ctx.side}-${ctx.nested ? 'property' : 'body'}`;
@@ -34,17 +35,22 @@ export function nestedContext(ctx: SchemaContext): SchemaContext {
   return ctx.nested ? ctx : { ...ctx, nested: true };
 }
 
+/** An id to emit when the preferred one is outside the taxonomy: another suffix, or a whole id. */
+export type Fallback = { suffix: SchemaSuffix } | { id: WholeId };
+
 /**
  * Emits `${prefix}-${suffix}` for the context, falling back to the given full ids. Returns false
  * when no candidate is a known rule id (the change is outside the taxonomy and is dropped).
  */
-export function emitAttribute(ctx: SchemaContext, suffix: string, message: string, path: string, fallbacks: readonly string[] = []): boolean {
+export function emitAttribute(ctx: SchemaContext, suffix: SchemaSuffix, message: string, path: string, fallbacks: readonly Fallback[] = []): boolean {
   const where = { ...(ctx.operation === undefined ? {} : { operation: ctx.operation }), path: `${ctx.element}${path}` };
-  return ctx.sink.emitFirst([`${prefixOf(ctx)}-${suffix}`, ...fallbacks], message, where);
+  const prefix = prefixOf(ctx);
+  const ids = [`${prefix}-${suffix}`, ...fallbacks.map((f) => ('id' in f ? f.id : `${prefix}-${f.suffix}`))];
+  return ctx.sink.emitComposed(ids, message, where);
 }
 
 /** Emits one of the fixed ids (no prefix) with the context's location. */
-export function emitId(ctx: SchemaContext, ids: readonly string[], message: string, path: string): boolean {
+export function emitId(ctx: SchemaContext, ids: readonly WholeId[], message: string, path: string): boolean {
   const where = { ...(ctx.operation === undefined ? {} : { operation: ctx.operation }), path: `${ctx.element}${path}` };
-  return ctx.sink.emitFirst(ids, message, where);
+  return ctx.sink.emitComposed(ids, message, where);
 }
