@@ -30,10 +30,11 @@ type Deprecatable = Record<string, unknown>;
 
 type Sunset = { kind: 'none' } | { kind: 'invalid'; raw: unknown } | { kind: 'date'; time: number };
 
-const DAY = 24 * 60 * 60 * 1000;
+/** One day in milliseconds. */
+export const DAY = 24 * 60 * 60 * 1000;
 
 /** Reads `x-sunset` (an RFC 3339 date or date-time). */
-function sunsetOf(element: Deprecatable): Sunset {
+export function sunsetOf(element: Deprecatable): Sunset {
   const raw = element['x-sunset'];
   if (raw === undefined) return { kind: 'none' };
   if (raw instanceof Date) return { kind: 'date', time: raw.getTime() };
@@ -92,7 +93,8 @@ export function reportRemoval(base: Deprecatable, ids: LifecycleIds, what: strin
   sink.emit(ids.removedWithDeprecation, `${what} removed after deprecation`, where);
 }
 
-function minimumDays(element: Deprecatable, policy: DeprecationPolicy): number {
+/** Days a deprecation must run before its sunset, by the element's stability level. */
+export function minimumDays(element: Deprecatable, policy: DeprecationPolicy): number {
   return element['x-stability-level'] === 'beta' ? (policy.deprecationDays?.beta ?? 31) : (policy.deprecationDays?.stable ?? 180);
 }
 

@@ -68,7 +68,12 @@ function diffPaths(from: Schema, to: Schema, b: Schema, r: Schema, sink: ChangeS
       const revisionParameters = mergeParameters(revItem.parameters, next.parameters);
       if (unchanged(op, next, path === revPath, baseParameters, revisionParameters)) continue;
       diffOperationMeta(op, next, name, b, r, sink, policy);
-      diffOperation({ name, basePath: path, revisionPath: revPath, base: op, revision: next, baseParameters, revisionParameters }, sink, policy);
+      const revisionPathParameters = Array.isArray(revItem.parameters) ? revItem.parameters : [];
+      diffOperation(
+        { name, basePath: path, revisionPath: revPath, base: op, revision: next, baseParameters, revisionParameters, revisionPathParameters },
+        sink,
+        policy,
+      );
     }
     if (revItem !== undefined) {
       for (const method of METHODS) {

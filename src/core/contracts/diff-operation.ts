@@ -1,6 +1,7 @@
 import type { ChangeSink } from './change-sink.js';
 import { diffLifecycle, PARAMETER_IDS, reportRemoval, type DeprecationPolicy } from './diff-deprecation.js';
 import { diffSchema } from './diff-schema.js';
+import { mediaTypeContains, mediaTypeParametersDiffer } from './media-type-name.js';
 import type { Family, SchemaContext, Side } from './schema-context.js';
 import { asSchema, isObject, type Schema } from './schema-facts.js';
 
@@ -14,6 +15,8 @@ export interface OperationPair {
   revision: Schema;
   baseParameters: unknown[];
   revisionParameters: unknown[];
+  /** The parameters the revision declares on the path item (shared by its operations). */
+  revisionPathParameters: unknown[];
 }
 
 /** Compares everything a client of one operation depends on: parameters, request body, responses. */
@@ -26,6 +29,7 @@ export function diffOperation(op: OperationPair, sink: ChangeSink, policy: Depre
     operation: op.name,
     element,
     seen: new Map(),
+    policy,
   });
   const where = (path: string) => ({ operation: op.name, path });
   diffParameters(op, sink, policy, context, where);
@@ -70,13 +74,20 @@ function diffParameters(op: OperationPair, sink: ChangeSink, policy: Deprecation
     diffLifecycle(param, next, PARAMETER_IDS, label, policy, sink, where(element));
     if (param.required !== true && next.required === true) sink.emit('request-parameter-became-required', `${label} became required`, where(element));
     if (param.required === true && next.required !== true) sink.emit('request-parameter-became-optional', `${label} became optional`, where(element));
-    diffSchema(parameterSchema(param), parameterSchema(next), context('request', 'parameter', element));
+    diffSchema(parameterSchema(param), parameterSchema(next), { ...context('request', 'parameter', element), parameterIn: String(param.in) });
   }
   for (const [key, param] of to) {
     if (from.has(key)) continue;
     const label = `${param.in as string} parameter ${param.name as string}`;
     const at = where(`${param.in as string}:${param.name as string}`);
     if (param.in === 'path') sink.emit('new-request-path-parameter', `new path parameter ${param.name as string}`, at);
+    else if (op.revisionPathParameters.includes(param))
+      // A parameter added for every operation of an existing path.
+      sink.emit(
+        param.required === true ? 'new-required-request-default-parameter-to-existing-path' : 'new-optional-request-default-parameter-to-existing-path',
+        `new ${param.required === true ? 'required' : 'optional'} ${label} on every operation of the path`,
+        at,
+      );
     else if (param.required === true) sink.emit('new-required-request-parameter', `new required ${label}`, at);
     else sink.emit('new-optional-request-parameter', `new optional ${label}`, at);
   }
@@ -98,16 +109,27 @@ function diffRequestBody(from: Schema | undefined, to: Schema | undefined, sink:
   diffContent(asSchema(from.content) ?? {}, asSchema(to.content) ?? {}, 'request', '', sink, context, where);
 }
 
-/** Compares media types of a body; `element` prefixes the path (the status code for responses). */
+/**
+ * Compares media types of a body; `element` prefixes the path (the status code for responses).
+ * A response media type replaced by a related one (`application/json` by
+ * `application/problem+json`, or a change of parameters) is a renamed media type, compared as one.
+ */
 function diffContent(from: Schema, to: Schema, side: Side, element: string, sink: ChangeSink, context: ContextOf, where: WhereOf): void {
   const stem = side === 'request' ? 'request-body-media-type' : 'response-media-type';
   const schemaStem = side === 'request' ? 'request-body-media-type-schema' : 'response-body-media-type-schema';
+  const renamed = side === 'response' ? renamedMediaTypes(from, to) : new Map<string, string>();
+  const renamedTo = new Set(renamed.values());
   for (const [type, media] of Object.entries(from)) {
     const at = element === '' ? type : `${element}/${type}`;
-    const next = asSchema(to[type]);
+    const newName = renamed.get(type);
+    const next = asSchema(to[newName ?? type]);
     if (next === undefined) {
       sink.emit(`${stem}-removed`, `${side} media type ${type} removed`, where(at));
       continue;
+    }
+    if (newName !== undefined) {
+      const kind = mediaTypeParametersDiffer(type, newName) ? 'changed' : mediaTypeContains(type, newName) ? 'specialized' : 'generalized';
+      sink.emit(`response-media-type-name-${kind}`, `response media type ${type} ${kind === 'changed' ? 'changed' : kind} to ${newName}`, where(at));
     }
     const before = asSchema(media)?.schema;
     const after = next.schema;
@@ -116,8 +138,23 @@ function diffContent(from: Schema, to: Schema, side: Side, element: string, sink
     else diffSchema(before, after, context(side, 'body', at));
   }
   for (const type of Object.keys(to)) {
-    if (!(type in from)) sink.emit(`${stem}-added`, `${side} media type ${type} added`, where(element === '' ? type : `${element}/${type}`));
+    if (!(type in from) && !renamedTo.has(type))
+      sink.emit(`${stem}-added`, `${side} media type ${type} added`, where(element === '' ? type : `${element}/${type}`));
   }
+}
+
+/** Pairs each media type only the base has with a related one only the revision has. */
+function renamedMediaTypes(from: Schema, to: Schema): Map<string, string> {
+  const added = Object.keys(to).filter((t) => !(t in from));
+  const pairs = new Map<string, string>();
+  for (const type of Object.keys(from)) {
+    if (type in to) continue;
+    const match = added.find((t) => mediaTypeContains(type, t) || mediaTypeContains(t, type));
+    if (match === undefined) continue;
+    added.splice(added.indexOf(match), 1);
+    pairs.set(type, match);
+  }
+  return pairs;
 }
 
 function isSuccess(status: string): boolean {

@@ -1,5 +1,5 @@
 import type { BoundStem } from './emitted-rule-ids.js';
-import { emitAttribute, type SchemaContext } from './schema-context.js';
+import { emitAttribute, emitId, type SchemaContext } from './schema-context.js';
 import { deepEqual, show, type Schema } from './schema-facts.js';
 
 /** Lower bounds (raising them rejects values) and upper bounds, by keyword and rule-id stem. */
@@ -23,6 +23,7 @@ const UPPER: ReadonlyArray<[string, BoundStem]> = [
 /** Compares the value constraints of two schemas: enum, const, default, pattern and bounds. */
 export function diffSchemaValues(b: Schema, r: Schema, ctx: SchemaContext, path: string): void {
   diffEnum(b, r, ctx, path);
+  diffExtensibleEnum(b, r, ctx, path);
   for (const [key, stem] of [
     ['const', 'const'],
     ['default', 'default-value'],
@@ -44,6 +45,8 @@ function diffEnum(b: Schema, r: Schema, ctx: SchemaContext, path: string): void 
   if (to === undefined) return;
   if (from === undefined) {
     emitAttribute(ctx, 'became-enum', `values restricted to ${show(to)}`, path);
+    if (ctx.parameterIn === 'header')
+      emitId(ctx, ['request-header-property-became-enum'], `header ${ctx.element}${path} values restricted to ${show(to)}`, path);
     return;
   }
   const bodyRoot = ctx.family === 'body' && !ctx.nested && ctx.side === 'response';
@@ -60,6 +63,19 @@ function diffEnum(b: Schema, r: Schema, ctx: SchemaContext, path: string): void 
   for (const value of to) {
     if (from.some((v) => deepEqual(v, value))) continue;
     emitAttribute(ctx, 'enum-value-added', `enum value ${show(value)} added`, path);
+  }
+}
+
+/**
+ * `x-extensible-enum` lists the values known today while promising clients that others may
+ * come: a server that drops a value rejects requests that send it (responses are unaffected).
+ */
+function diffExtensibleEnum(b: Schema, r: Schema, ctx: SchemaContext, path: string): void {
+  const from = b['x-extensible-enum'];
+  const to = r['x-extensible-enum'];
+  if (!Array.isArray(from) || !Array.isArray(to)) return;
+  for (const value of from) {
+    if (!to.some((v) => deepEqual(v, value))) emitAttribute(ctx, 'x-extensible-enum-value-removed', `extensible enum value ${show(value)} removed`, path);
   }
 }
 

@@ -79,6 +79,7 @@ const SCHEMA_SUFFIXES = [
   'discriminator-mapping-added',
   'discriminator-mapping-deleted',
   'discriminator-mapping-changed',
+  'x-extensible-enum-value-removed',
 ] as const;
 
 /** A keyword suffix of a schema rule id. */
@@ -129,6 +130,8 @@ const WHOLE_IDS = [
   'new-request-path-parameter',
   'new-required-request-parameter',
   'new-optional-request-parameter',
+  'new-required-request-default-parameter-to-existing-path',
+  'new-optional-request-default-parameter-to-existing-path',
   // bodies, media types, responses, headers
   'request-body-removed',
   'request-body-added-required',
@@ -141,6 +144,9 @@ const WHOLE_IDS = [
   'request-body-media-type-schema-removed',
   'response-media-type-added',
   'response-media-type-removed',
+  'response-media-type-name-changed',
+  'response-media-type-name-generalized',
+  'response-media-type-name-specialized',
   'response-body-media-type-schema-added',
   'response-body-media-type-schema-removed',
   'response-mediatype-enum-value-removed',
@@ -172,6 +178,28 @@ const WHOLE_IDS = [
   'response-property-became-optional',
   'response-write-only-property-became-required',
   'response-write-only-property-became-optional',
+  ...(['request', 'response'] as const).flatMap((side) =>
+    (['required', 'optional'] as const).flatMap((kind) =>
+      (['read-only', 'not-read-only', 'write-only', 'not-write-only'] as const).map((change) => `${side}-${kind}-property-became-${change}` as const),
+    ),
+  ),
+  'new-required-request-header-property',
+  'request-header-property-became-required',
+  'request-header-property-became-enum',
+  ...(['request', 'response'] as const).flatMap((side) =>
+    (
+      [
+        'deprecated',
+        'deprecated-with-sunset',
+        'deprecated-sunset-missing',
+        'deprecated-sunset-invalid',
+        'sunset-date-too-small',
+        'reactivated',
+        'stability-decreased',
+        'stability-increased',
+      ] as const
+    ).map((change) => `${side}-property-${change}` as const),
+  ),
   // security
   'api-global-security-added',
   'api-global-security-removed',
@@ -206,6 +234,8 @@ function schemaPrefixes(): string[] {
         if (family === 'parameter' && side === 'response') continue;
         out.add(prefixOf({ side, family, nested }));
       }
+  // A read-only request property's bound and enum changes (see `emitAttribute`).
+  out.add('request-read-only-property');
   return [...out];
 }
 

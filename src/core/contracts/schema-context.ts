@@ -1,4 +1,5 @@
 import type { ChangeSink } from './change-sink.js';
+import type { DeprecationPolicy } from './diff-deprecation.js';
 import type { SchemaSuffix, WholeId } from './emitted-rule-ids.js';
 
 /** Which side of the exchange a schema describes: what clients send, or what they receive. */
@@ -21,6 +22,12 @@ export interface SchemaContext {
   element: string;
   /** Pairs of schemas already compared in this walk (cycle guard). */
   seen: Map<object, Set<object>>;
+  /** For a parameter's schema: where the parameter travels (`query`, `header`, ...). */
+  parameterIn?: string;
+  /** The schema is a request property the revision marks readOnly: clients no longer send it. */
+  readOnly?: boolean;
+  /** Clock and sunset policy, for deprecated properties. */
+  policy?: DeprecationPolicy;
 }
 
 /** The rule-id prefix for a context: `request-body`, `request-property`, `response-header`, ... */
@@ -32,8 +39,27 @@ export function prefixOf(ctx: Pick<SchemaContext, 'side' | 'family' | 'nested'>)
 
 /** The context for schemas nested under the current one. */
 export function nestedContext(ctx: SchemaContext): SchemaContext {
-  return ctx.nested ? ctx : { ...ctx, nested: true };
+  return ctx.nested && ctx.readOnly !== true ? ctx : { ...ctx, nested: true, readOnly: false };
 }
+
+/**
+ * Changes to a read-only request property reach no client: the bound and enum changes that
+ * would reject a request are reported under `request-read-only-property-*` (INFO), and these
+ * are not reported at all.
+ */
+const SILENT_WHEN_READ_ONLY: ReadonlySet<SchemaSuffix> = new Set<SchemaSuffix>([
+  'type-changed',
+  'type-generalized',
+  'type-specialized',
+  'list-of-types-narrowed',
+  'list-of-types-widened',
+  'min-items-increased',
+  'min-items-set',
+  'min-set',
+  'max-set',
+  'max-length-set',
+  'x-extensible-enum-value-removed',
+]);
 
 /** An id to emit when the preferred one is outside the taxonomy: another suffix, or a whole id. */
 export type Fallback = { suffix: SchemaSuffix } | { id: WholeId };
@@ -45,6 +71,10 @@ export type Fallback = { suffix: SchemaSuffix } | { id: WholeId };
 export function emitAttribute(ctx: SchemaContext, suffix: SchemaSuffix, message: string, path: string, fallbacks: readonly Fallback[] = []): boolean {
   const where = { ...(ctx.operation === undefined ? {} : { operation: ctx.operation }), path: `${ctx.element}${path}` };
   const prefix = prefixOf(ctx);
+  if (ctx.readOnly === true && ctx.side === 'request' && ctx.family === 'body') {
+    if (ctx.sink.emitComposed([`request-read-only-property-${suffix}`], message, where)) return true;
+    if (SILENT_WHEN_READ_ONLY.has(suffix)) return false;
+  }
   const ids = [`${prefix}-${suffix}`, ...fallbacks.map((f) => ('id' in f ? f.id : `${prefix}-${f.suffix}`))];
   return ctx.sink.emitComposed(ids, message, where);
 }
