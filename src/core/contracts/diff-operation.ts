@@ -135,7 +135,7 @@ function diffContent(from: Schema, to: Schema, side: Side, element: string, sink
     const after = next.schema;
     if (before === undefined && after !== undefined) sink.emit(`${schemaStem}-added`, `${type} schema added`, where(at));
     else if (before !== undefined && after === undefined) sink.emit(`${schemaStem}-removed`, `${type} schema removed`, where(at));
-    else diffSchema(before, after, context(side, 'body', at));
+    else diffSchema(before, after, { ...context(side, 'body', at), mediaType: newName ?? type });
   }
   for (const type of Object.keys(to)) {
     if (!(type in from) && !renamedTo.has(type))

@@ -161,8 +161,21 @@ function diffComposition(
     leftFrom.forEach((s, i) => recurse(s, leftTo[i], ctx, `${path}/${key}/${f.indexOf(s)}`));
     return;
   }
-  for (const s of leftFrom) emitAttribute(ctx, `${stem}-removed`, `${key} alternative ${label(s)} removed`, path);
-  for (const s of leftTo) emitAttribute(ctx, `${stem}-added`, `${key} alternative ${label(s)} added`, path);
+  for (const s of leftFrom) {
+    const suffix = stem === 'all-of' && isAnnotationOnly(s) ? 'all-of-removed-annotation-only' : (`${stem}-removed` as const);
+    emitAttribute(ctx, suffix, `${key} alternative ${label(s)} removed`, path);
+  }
+  for (const s of leftTo) {
+    const suffix = stem === 'all-of' && isAnnotationOnly(s) ? 'all-of-added-annotation-only' : (`${stem}-added` as const);
+    emitAttribute(ctx, suffix, `${key} alternative ${label(s)} added`, path);
+  }
+}
+
+/** Keywords that describe without constraining: an allOf member made of them alone accepts everything. */
+const ANNOTATIONS = new Set(['title', 'description', 'example', 'examples', 'default', 'externalDocs', '$comment', 'deprecated']);
+
+function isAnnotationOnly(schema: unknown): boolean {
+  return isObject(schema) && Object.keys(schema).every((key) => ANNOTATIONS.has(key) || key.startsWith('x-'));
 }
 
 function label(schema: unknown): string {

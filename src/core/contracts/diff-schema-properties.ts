@@ -34,7 +34,8 @@ export function diffSchemaProperties(b: Schema, r: Schema, ctx: SchemaContext, p
       emitId(ctx, ['request-header-property-became-required'], `property ${name} of header ${ctx.element} became required`, at);
     }
     const readOnly = ctx.side === 'request' && next.readOnly === true;
-    recurse(from[name], to[name], readOnly ? { ...inner, readOnly } : inner, at);
+    const writeOnly = ctx.side === 'response' && next.writeOnly === true;
+    recurse(from[name], to[name], readOnly || writeOnly ? { ...inner, readOnly, writeOnly } : inner, at);
   }
   for (const name of Object.keys(to)) {
     if (name in from) continue;

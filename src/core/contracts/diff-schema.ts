@@ -86,13 +86,26 @@ function diffType(b: Schema, r: Schema, ctx: SchemaContext, path: string): void 
   }
 }
 
-/** How a single type moved: toward more values (generalized), fewer (specialized) or elsewhere. */
-function typeShift(from: string, to: string, ctx: SchemaContext): 'generalized' | 'specialized' | 'changed' {
+/**
+ * How a single type moved: toward more values (generalized), fewer (specialized), elsewhere
+ * (changed), or elsewhere only in form where values travel as text (compatible: any value reads
+ * as a string, so a request that now takes a string, or a response that was a string, still works).
+ */
+function typeShift(from: string, to: string, ctx: SchemaContext): 'generalized' | 'specialized' | 'changed' | 'compatible' {
   if (from === 'integer' && to === 'number') return 'generalized';
   if (from === 'number' && to === 'integer') return 'specialized';
+  const text = ctx.family === 'header' || (ctx.family === 'body' && ctx.mediaType !== undefined && !isJsonMediaType(ctx.mediaType));
+  if (text && ctx.side === 'request' && to === 'string') return 'compatible';
+  if (text && ctx.side === 'response' && from === 'string') return 'compatible';
   // Parameters travel as text: a string parameter that becomes typed accepts a subset of values.
   if (ctx.family !== 'body' && from === 'string' && ['number', 'integer', 'boolean'].includes(to)) return 'specialized';
   return 'changed';
+}
+
+/** JSON and the structured `+json` suffix tell a string from a number; text formats do not. */
+function isJsonMediaType(type: string): boolean {
+  const essence = type.split(';')[0]?.trim().toLowerCase() ?? '';
+  return essence === 'application/json' || essence.endsWith('+json');
 }
 
 function sameSet(a: string[], b: string[]): boolean {

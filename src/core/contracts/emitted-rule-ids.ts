@@ -51,6 +51,8 @@ export type PresenceStem = (typeof PRESENCE_STEMS)[number];
 const SCHEMA_SUFFIXES = [
   ...BOUND_STEMS.flatMap((stem) => BOUND_MOVES.map((move) => `${stem}-${move}` as const)),
   ...PRESENCE_STEMS.flatMap((stem) => [`${stem}-added`, `${stem}-removed`] as const),
+  'all-of-added-annotation-only',
+  'all-of-removed-annotation-only',
   'became-nullable',
   'became-not-nullable',
   'wrapped-in-one-of',
@@ -59,6 +61,7 @@ const SCHEMA_SUFFIXES = [
   'type-changed',
   'type-generalized',
   'type-specialized',
+  'type-compatible',
   'became-enum',
   'enum-value-added',
   'enum-value-removed',
@@ -114,6 +117,9 @@ const WHOLE_IDS = [
   'api-schema-removed',
   'webhook-added',
   'webhook-removed',
+  'api-version-not-bumped',
+  'api-version-decreased',
+  'api-major-version-not-bumped',
   // parameters
   'request-parameter-deprecated',
   'request-parameter-deprecated-sunset-missing',
@@ -234,8 +240,10 @@ function schemaPrefixes(): string[] {
         if (family === 'parameter' && side === 'response') continue;
         out.add(prefixOf({ side, family, nested }));
       }
-  // A read-only request property's bound and enum changes (see `emitAttribute`).
+  // A read-only request property's bound and enum changes, a write-only response property's
+  // enum values (see `emitAttribute`).
   out.add('request-read-only-property');
+  out.add('response-write-only-property');
   return [...out];
 }
 

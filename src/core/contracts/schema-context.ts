@@ -26,6 +26,10 @@ export interface SchemaContext {
   parameterIn?: string;
   /** The schema is a request property the revision marks readOnly: clients no longer send it. */
   readOnly?: boolean;
+  /** The schema is a response property the revision marks writeOnly: clients never receive it. */
+  writeOnly?: boolean;
+  /** For a body's schema: its media type (a JSON one types values strictly; others carry text). */
+  mediaType?: string;
   /** Clock and sunset policy, for deprecated properties. */
   policy?: DeprecationPolicy;
 }
@@ -39,7 +43,7 @@ export function prefixOf(ctx: Pick<SchemaContext, 'side' | 'family' | 'nested'>)
 
 /** The context for schemas nested under the current one. */
 export function nestedContext(ctx: SchemaContext): SchemaContext {
-  return ctx.nested && ctx.readOnly !== true ? ctx : { ...ctx, nested: true, readOnly: false };
+  return ctx.nested && ctx.readOnly !== true && ctx.writeOnly !== true ? ctx : { ...ctx, nested: true, readOnly: false, writeOnly: false };
 }
 
 /**
@@ -74,6 +78,9 @@ export function emitAttribute(ctx: SchemaContext, suffix: SchemaSuffix, message:
   if (ctx.readOnly === true && ctx.side === 'request' && ctx.family === 'body') {
     if (ctx.sink.emitComposed([`request-read-only-property-${suffix}`], message, where)) return true;
     if (SILENT_WHEN_READ_ONLY.has(suffix)) return false;
+  }
+  if (ctx.writeOnly === true && ctx.side === 'response' && ctx.family === 'body') {
+    if (ctx.sink.emitComposed([`response-write-only-property-${suffix}`], message, where)) return true;
   }
   const ids = [`${prefix}-${suffix}`, ...fallbacks.map((f) => ('id' in f ? f.id : `${prefix}-${f.suffix}`))];
   return ctx.sink.emitComposed(ids, message, where);

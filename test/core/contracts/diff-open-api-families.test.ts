@@ -199,3 +199,81 @@ describe('diffOpenApi: parameters added to a whole path', () => {
     ]);
   });
 });
+
+describe('diffOpenApi: type changes where values travel as text', () => {
+  const body = (side: 'request' | 'response', type: string, schema: unknown) =>
+    side === 'request'
+      ? spec({ '/items': { post: { requestBody: { content: { [type]: { schema } } }, responses: ok } } })
+      : spec({ '/items': { get: { responses: { '200': { description: 'ok', content: { [type]: { schema } } } } } } });
+
+  it('notes a request body or property that now takes a string in a text format', () => {
+    assert.deepEqual(ids(body('request', 'text/plain', { type: 'integer' }), body('request', 'text/plain', s)), ['request-body-type-compatible:INFO']);
+    assert.deepEqual(ids(body('request', 'application/xml', obj({ a: { type: 'integer' } })), body('request', 'application/xml', obj({ a: s }))), [
+      'request-property-type-compatible:INFO',
+    ]);
+  });
+
+  it('still refuses the same change in JSON, where a string is not a number', () => {
+    assert.deepEqual(ids(body('request', 'application/json', { type: 'integer' }), body('request', 'application/json', s)), ['request-body-type-changed:ERR']);
+  });
+
+  it('notes a response body, property or header that was a string and is now typed', () => {
+    assert.deepEqual(ids(body('response', 'text/plain', s), body('response', 'text/plain', { type: 'integer' })), ['response-body-type-compatible:INFO']);
+    assert.deepEqual(ids(body('response', 'application/xml', obj({ a: s })), body('response', 'application/xml', obj({ a: { type: 'boolean' } }))), [
+      'response-property-type-compatible:INFO',
+    ]);
+    const header = (schema: unknown) => spec({ '/items': { get: { responses: { '200': { description: 'ok', headers: { 'X-Count': { schema } } } } } } });
+    assert.deepEqual(ids(header(s), header({ type: 'integer' })), ['response-header-type-compatible:INFO']);
+  });
+});
+
+describe('diffOpenApi: allOf members that only annotate', () => {
+  const all = (...members: unknown[]) => ({ allOf: [obj({ a: s }), ...members] });
+  const titled = { title: 'Thing', description: 'a thing' };
+  const strict = { required: ['a'] };
+
+  it('notes an annotation-only allOf member added or removed, at body and property level', () => {
+    assert.deepEqual(ids(withRequestBody(all()), withRequestBody(all(titled))), ['request-body-all-of-added-annotation-only:INFO']);
+    assert.deepEqual(ids(withRequestBody(all(titled)), withRequestBody(all())), ['request-body-all-of-removed-annotation-only:INFO']);
+    assert.deepEqual(ids(withResponseBody(all()), withResponseBody(all(titled))), ['response-body-all-of-added-annotation-only:INFO']);
+    assert.deepEqual(ids(withResponseBody(all(titled)), withResponseBody(all())), ['response-body-all-of-removed-annotation-only:INFO']);
+    const prop = (...members: unknown[]) => obj({ p: all(...members) });
+    assert.deepEqual(ids(withRequestBody(prop()), withRequestBody(prop(titled))), ['request-property-all-of-added-annotation-only:INFO']);
+    assert.deepEqual(ids(withRequestBody(prop(titled)), withRequestBody(prop())), ['request-property-all-of-removed-annotation-only:INFO']);
+    assert.deepEqual(ids(withResponseBody(prop()), withResponseBody(prop(titled))), ['response-property-all-of-added-annotation-only:INFO']);
+    assert.deepEqual(ids(withResponseBody(prop(titled)), withResponseBody(prop())), ['response-property-all-of-removed-annotation-only:INFO']);
+  });
+
+  it('still refuses a constraining allOf member added to a request', () => {
+    assert.deepEqual(ids(withRequestBody(all()), withRequestBody(all(strict))), ['request-body-all-of-added:ERR']);
+  });
+});
+
+describe('diffOpenApi: write-only response properties', () => {
+  it('only notes an enum value added to a property clients never receive', () => {
+    const prop = (values: string[], writeOnly: boolean) => obj({ a: { type: 'string', enum: values, writeOnly } });
+    assert.deepEqual(ids(withResponseBody(prop(['x'], true)), withResponseBody(prop(['x', 'y'], true))), [
+      'response-write-only-property-enum-value-added:INFO',
+    ]);
+    assert.deepEqual(ids(withResponseBody(prop(['x'], false)), withResponseBody(prop(['x', 'y'], false))), ['response-property-enum-value-added:WARN']);
+  });
+});
+
+describe('diffOpenApi: info.version against breaking changes', () => {
+  const versioned = (version: string, required: boolean) =>
+    spec({ '/items': { get: { parameters: [{ name: 'q', in: 'query', required, schema: s }], responses: ok } } }, {}, { info: { title: 't', version } });
+
+  it('notes a breaking revision that keeps, lowers or only minor-bumps a semantic version', () => {
+    assert.deepEqual(ids(versioned('1.2.0', false), versioned('1.2.0', true)), ['api-version-not-bumped:INFO', 'request-parameter-became-required:ERR']);
+    assert.deepEqual(ids(versioned('1.2.0', false), versioned('1.1.0', true)), ['api-version-decreased:INFO', 'request-parameter-became-required:ERR']);
+    assert.deepEqual(ids(versioned('1.2.0', false), versioned('1.3.0', true)), ['api-major-version-not-bumped:INFO', 'request-parameter-became-required:ERR']);
+    assert.deepEqual(ids(versioned('0.2.0', false), versioned('0.2.1', true)), ['api-major-version-not-bumped:INFO', 'request-parameter-became-required:ERR']);
+  });
+
+  it('says nothing of a major bump, a non-breaking revision or a version that is not semantic', () => {
+    assert.deepEqual(ids(versioned('1.2.0', false), versioned('2.0.0', true)), ['request-parameter-became-required:ERR']);
+    assert.deepEqual(ids(versioned('0.2.0', false), versioned('0.3.0', true)), ['request-parameter-became-required:ERR']);
+    assert.deepEqual(ids(versioned('1.2.0', true), versioned('1.2.0', false)), ['request-parameter-became-optional:INFO']);
+    assert.deepEqual(ids(versioned('2024-01', false), versioned('2024-01', true)), ['request-parameter-became-required:ERR']);
+  });
+});
