@@ -2,7 +2,7 @@ import type { ChangeSink } from './change-sink.js';
 import { diffLifecycle, PARAMETER_IDS, reportRemoval, type DeprecationPolicy } from './diff-deprecation.js';
 import { diffSchema } from './diff-schema.js';
 import { mediaTypeContains, mediaTypeParametersDiffer } from './media-type-name.js';
-import type { Family, SchemaContext, Side } from './schema-context.js';
+import { rootContext, type Family, type SchemaContext, type Side } from './schema-context.js';
 import { asSchema, isObject, type Schema } from './schema-facts.js';
 
 /** One operation of each side, with the path-level parameters already folded in. */
@@ -21,23 +21,14 @@ export interface OperationPair {
 
 /** Compares everything a client of one operation depends on: parameters, request body, responses. */
 export function diffOperation(op: OperationPair, sink: ChangeSink, policy: DeprecationPolicy): void {
-  const context = (side: Side, family: Family, element: string): SchemaContext => ({
-    side,
-    family,
-    nested: false,
-    sink,
-    operation: op.name,
-    element,
-    seen: new Map(),
-    policy,
-  });
+  const context: ContextOf = (side, family, element, extra = {}) => rootContext(side, family, sink, element, { operation: op.name, policy, ...extra });
   const where = (path: string) => ({ operation: op.name, path });
   diffParameters(op, sink, policy, context, where);
   diffRequestBody(asSchema(op.base.requestBody), asSchema(op.revision.requestBody), sink, context, where);
   diffResponses(asSchema(op.base.responses) ?? {}, asSchema(op.revision.responses) ?? {}, sink, context, where);
 }
 
-type ContextOf = (side: Side, family: Family, element: string) => SchemaContext;
+type ContextOf = (side: Side, family: Family, element: string, extra?: { parameterIn?: string; mediaType?: string }) => SchemaContext;
 type WhereOf = (path: string) => { operation: string; path: string };
 
 /** Keys parameters by location; path parameters by their position, so renaming one is no change. */
@@ -74,7 +65,7 @@ function diffParameters(op: OperationPair, sink: ChangeSink, policy: Deprecation
     diffLifecycle(param, next, PARAMETER_IDS, label, policy, sink, where(element));
     if (param.required !== true && next.required === true) sink.emit('request-parameter-became-required', `${label} became required`, where(element));
     if (param.required === true && next.required !== true) sink.emit('request-parameter-became-optional', `${label} became optional`, where(element));
-    diffSchema(parameterSchema(param), parameterSchema(next), { ...context('request', 'parameter', element), parameterIn: String(param.in) });
+    diffSchema(parameterSchema(param), parameterSchema(next), context('request', 'parameter', element, { parameterIn: String(param.in) }));
   }
   for (const [key, param] of to) {
     if (from.has(key)) continue;
@@ -135,7 +126,7 @@ function diffContent(from: Schema, to: Schema, side: Side, element: string, sink
     const after = next.schema;
     if (before === undefined && after !== undefined) sink.emit(`${schemaStem}-added`, `${type} schema added`, where(at));
     else if (before !== undefined && after === undefined) sink.emit(`${schemaStem}-removed`, `${type} schema removed`, where(at));
-    else diffSchema(before, after, { ...context(side, 'body', at), mediaType: newName ?? type });
+    else diffSchema(before, after, context(side, 'body', at, { mediaType: newName ?? type }));
   }
   for (const type of Object.keys(to)) {
     if (!(type in from) && !renamedTo.has(type))

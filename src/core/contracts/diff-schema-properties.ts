@@ -108,10 +108,12 @@ function requiredChanged(name: string, prop: Schema, was: boolean, is: boolean, 
   emitId(ctx, [`response-property-became-${is ? 'required' : 'optional'}`], `response property ${name} became ${is ? 'required' : 'optional'}`, at);
 }
 
+const ACCESS = ['readOnly', 'writeOnly'] as const;
+
 /** readOnly / writeOnly flips of a property both sides keep, by whether the base required it. */
 function accessChanged(name: string, prop: Schema, next: Schema, required: boolean, ctx: SchemaContext, at: string): void {
   const kind = required ? 'required' : 'optional';
-  for (const key of ['readOnly', 'writeOnly'] as const) {
+  for (const key of ACCESS) {
     const was = prop[key] === true;
     const is = next[key] === true;
     if (was === is) continue;

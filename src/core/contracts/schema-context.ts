@@ -9,6 +9,9 @@ export type Side = 'request' | 'response';
 export type Family = 'body' | 'parameter' | 'header';
 
 /**
+ * Every context of a walk has the same fields, set in the same order (see `rootContext`): the
+ * comparison reads them for every schema pair, and one object shape keeps those reads fast.
+ *
  * Where a schema comparison stands: the side and element it belongs to, whether it is the
  * element's root schema or a nested one (property, items, subschema), and where to report.
  */
@@ -17,21 +20,45 @@ export interface SchemaContext {
   family: Family;
   nested: boolean;
   sink: ChangeSink;
-  operation?: string;
+  operation: string | undefined;
   /** Element path prefix, e.g. `"query:limit"` or `"200/application/json"`. */
   element: string;
   /** Pairs of schemas already compared in this walk (cycle guard). */
   seen: Map<object, Set<object>>;
   /** For a parameter's schema: where the parameter travels (`query`, `header`, ...). */
-  parameterIn?: string;
+  parameterIn: string | undefined;
   /** The schema is a request property the revision marks readOnly: clients no longer send it. */
-  readOnly?: boolean;
+  readOnly: boolean;
   /** The schema is a response property the revision marks writeOnly: clients never receive it. */
-  writeOnly?: boolean;
+  writeOnly: boolean;
   /** For a body's schema: its media type (a JSON one types values strictly; others carry text). */
-  mediaType?: string;
+  mediaType: string | undefined;
   /** Clock and sunset policy, for deprecated properties. */
-  policy?: DeprecationPolicy;
+  policy: DeprecationPolicy;
+}
+
+/** The context of an element's root schema; every field set, always in this order. */
+export function rootContext(
+  side: Side,
+  family: Family,
+  sink: ChangeSink,
+  element: string,
+  where: { operation?: string; parameterIn?: string; mediaType?: string; policy?: DeprecationPolicy } = {},
+): SchemaContext {
+  return {
+    side,
+    family,
+    nested: false,
+    sink,
+    operation: where.operation,
+    element,
+    seen: new Map(),
+    parameterIn: where.parameterIn,
+    readOnly: false,
+    writeOnly: false,
+    mediaType: where.mediaType,
+    policy: where.policy ?? {},
+  };
 }
 
 /** The rule-id prefix for a context: `request-body`, `request-property`, `response-header`, ... */
@@ -43,7 +70,7 @@ export function prefixOf(ctx: Pick<SchemaContext, 'side' | 'family' | 'nested'>)
 
 /** The context for schemas nested under the current one. */
 export function nestedContext(ctx: SchemaContext): SchemaContext {
-  return ctx.nested && ctx.readOnly !== true && ctx.writeOnly !== true ? ctx : { ...ctx, nested: true, readOnly: false, writeOnly: false };
+  return ctx.nested && !ctx.readOnly && !ctx.writeOnly ? ctx : { ...ctx, nested: true, readOnly: false, writeOnly: false };
 }
 
 /**
@@ -75,11 +102,11 @@ export type Fallback = { suffix: SchemaSuffix } | { id: WholeId };
 export function emitAttribute(ctx: SchemaContext, suffix: SchemaSuffix, message: string, path: string, fallbacks: readonly Fallback[] = []): boolean {
   const where = { ...(ctx.operation === undefined ? {} : { operation: ctx.operation }), path: `${ctx.element}${path}` };
   const prefix = prefixOf(ctx);
-  if (ctx.readOnly === true && ctx.side === 'request' && ctx.family === 'body') {
+  if (ctx.readOnly && ctx.side === 'request' && ctx.family === 'body') {
     if (ctx.sink.emitComposed([`request-read-only-property-${suffix}`], message, where)) return true;
     if (SILENT_WHEN_READ_ONLY.has(suffix)) return false;
   }
-  if (ctx.writeOnly === true && ctx.side === 'response' && ctx.family === 'body') {
+  if (ctx.writeOnly && ctx.side === 'response' && ctx.family === 'body') {
     if (ctx.sink.emitComposed([`response-write-only-property-${suffix}`], message, where)) return true;
   }
   const ids = [`${prefix}-${suffix}`, ...fallbacks.map((f) => ('id' in f ? f.id : `${prefix}-${f.suffix}`))];
