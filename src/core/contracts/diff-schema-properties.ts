@@ -31,7 +31,7 @@ export function diffSchemaProperties(b: Schema, r: Schema, ctx: SchemaContext, p
       diffPropertyLifecycle(name, prop, next, ctx, at);
     }
     if (header && !reqFrom.has(name) && reqTo.has(name) && next.readOnly !== true) {
-      emitId(ctx, ['request-header-property-became-required'], `property ${name} of header ${ctx.element} became required`, at);
+      emitId(ctx, ['request-header-property-became-required'], `property ${name} of header ${headerName(ctx)} became required`, at);
     }
     const readOnly = ctx.side === 'request' && next.readOnly === true;
     const writeOnly = ctx.side === 'response' && next.writeOnly === true;
@@ -43,7 +43,7 @@ export function diffSchemaProperties(b: Schema, r: Schema, ctx: SchemaContext, p
     const at = `${path}/properties/${name}`;
     if (body) propertyAdded(name, prop, reqTo.has(name), ctx, at);
     else if (header && reqTo.has(name) && prop.readOnly !== true)
-      emitId(ctx, ['new-required-request-header-property'], `required property ${name} added to header ${ctx.element}`, at);
+      emitId(ctx, ['new-required-request-header-property'], `required property ${name} added to header ${headerName(ctx)}`, at);
   }
   recurse(b.items, r.items, inner, `${path}/items`);
   recurse(b.additionalProperties, r.additionalProperties, inner, `${path}/additionalProperties`);
@@ -106,6 +106,11 @@ function requiredChanged(name: string, prop: Schema, was: boolean, is: boolean, 
     return;
   }
   emitId(ctx, [`response-property-became-${is ? 'required' : 'optional'}`], `response property ${name} became ${is ? 'required' : 'optional'}`, at);
+}
+
+/** The header a parameter context stands for (its element is `header:NAME`). */
+function headerName(ctx: SchemaContext): string {
+  return ctx.element.replace(/^header:/, '');
 }
 
 const ACCESS = ['readOnly', 'writeOnly'] as const;

@@ -9,11 +9,10 @@ export type Side = 'request' | 'response';
 export type Family = 'body' | 'parameter' | 'header';
 
 /**
- * Every context of a walk has the same fields, set in the same order (see `rootContext`): the
- * comparison reads them for every schema pair, and one object shape keeps those reads fast.
- *
  * Where a schema comparison stands: the side and element it belongs to, whether it is the
  * element's root schema or a nested one (property, items, subschema), and where to report.
+ * Every context of a walk has the same fields, set in the same order (see `rootContext`): the
+ * comparison reads them for every schema pair, and one object shape keeps those reads fast.
  */
 export interface SchemaContext {
   side: Side;
