@@ -1,4 +1,5 @@
 import type { ContractChange } from './contract-change.js';
+import type { WholeId } from './emitted-rule-ids.js';
 import { ruleLevel } from './rule-level.js';
 
 /** Where a change sits: the operation (`"GET /pets"`) and the element path inside it. */
@@ -15,8 +16,21 @@ export class ChangeSink {
   readonly changes: ContractChange[] = [];
   private readonly seen = new Set<string>();
 
+  /** Records a change with a whole id (see `WHOLE_IDS`). */
+  emit(id: WholeId, message: string, where: ChangeLocation = {}): boolean {
+    return this.record(id, message, where);
+  }
+
+  /**
+   * Records the first of `ids` that is a known rule id; returns false if none is. For ids
+   * composed from a location prefix and a `SchemaSuffix` (see `emitAttribute`).
+   */
+  emitComposed(ids: readonly string[], message: string, where: ChangeLocation = {}): boolean {
+    return ids.some((id) => this.record(id, message, where));
+  }
+
   /** Records a change; returns false when `id` is not a known rule id. */
-  emit(id: string, message: string, where: ChangeLocation = {}): boolean {
+  private record(id: string, message: string, where: ChangeLocation): boolean {
     const level = ruleLevel(id);
     if (level === undefined) return false;
     const key = `${id}\u0000${where.operation ?? ''}\u0000${where.path ?? ''}\u0000${message}`;
@@ -27,10 +41,5 @@ export class ChangeSink {
     if (where.path !== undefined) change.path = where.path;
     this.changes.push(change);
     return true;
-  }
-
-  /** Records the first of `ids` that is a known rule id; returns false if none is. */
-  emitFirst(ids: readonly string[], message: string, where: ChangeLocation = {}): boolean {
-    return ids.some((id) => this.emit(id, message, where));
   }
 }

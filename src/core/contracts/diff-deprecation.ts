@@ -1,4 +1,5 @@
 import type { ChangeLocation, ChangeSink } from './change-sink.js';
+import type { WholeId } from './emitted-rule-ids.js';
 import { show } from './schema-facts.js';
 
 /** Clock and policy for sunset rules. */
@@ -11,17 +12,17 @@ export interface DeprecationPolicy {
 
 /** The rule ids one kind of element (an operation, a path, a parameter) uses for its lifecycle. */
 export interface LifecycleIds {
-  deprecated: string;
-  deprecatedWithSunset: string;
-  sunsetMissing: string;
-  sunsetParse: string;
-  sunsetTooSmall: string;
-  sunsetChangedTooSmall: string;
-  sunsetDeleted: string;
-  reactivated: string;
-  removedWithout: string;
-  removedBeforeSunset: string;
-  removedWithDeprecation: string;
+  deprecated: WholeId;
+  deprecatedWithSunset: WholeId;
+  sunsetMissing: WholeId;
+  sunsetParse: WholeId;
+  sunsetTooSmall: WholeId;
+  sunsetChangedTooSmall: WholeId;
+  sunsetDeleted: WholeId;
+  reactivated: WholeId;
+  removedWithout: WholeId;
+  removedBeforeSunset: WholeId;
+  removedWithDeprecation: WholeId;
 }
 
 /** Something that can be deprecated: an operation or a parameter object. */
@@ -29,10 +30,11 @@ type Deprecatable = Record<string, unknown>;
 
 type Sunset = { kind: 'none' } | { kind: 'invalid'; raw: unknown } | { kind: 'date'; time: number };
 
-const DAY = 24 * 60 * 60 * 1000;
+/** One day in milliseconds. */
+export const DAY = 24 * 60 * 60 * 1000;
 
 /** Reads `x-sunset` (an RFC 3339 date or date-time). */
-function sunsetOf(element: Deprecatable): Sunset {
+export function sunsetOf(element: Deprecatable): Sunset {
   const raw = element['x-sunset'];
   if (raw === undefined) return { kind: 'none' };
   if (raw instanceof Date) return { kind: 'date', time: raw.getTime() };
@@ -91,7 +93,8 @@ export function reportRemoval(base: Deprecatable, ids: LifecycleIds, what: strin
   sink.emit(ids.removedWithDeprecation, `${what} removed after deprecation`, where);
 }
 
-function minimumDays(element: Deprecatable, policy: DeprecationPolicy): number {
+/** Days a deprecation must run before its sunset, by the element's stability level. */
+export function minimumDays(element: Deprecatable, policy: DeprecationPolicy): number {
   return element['x-stability-level'] === 'beta' ? (policy.deprecationDays?.beta ?? 31) : (policy.deprecationDays?.stable ?? 180);
 }
 

@@ -2,6 +2,7 @@ import { ChangeSink } from './change-sink.js';
 import type { ContractDiff } from './contract-change.js';
 import { diffSchema } from './diff-schema.js';
 import { resolveRefs } from './resolve-refs.js';
+import { rootContext } from './schema-context.js';
 
 /**
  * Which way messages flow between the two schemas. `producer-to-consumer`: `base` is the schema
@@ -19,13 +20,6 @@ export type SchemaDirection = 'producer-to-consumer' | 'consumer-to-producer';
  */
 export function diffJsonSchema(base: unknown, revision: unknown, direction: SchemaDirection): ContractDiff {
   const sink = new ChangeSink();
-  diffSchema(resolveRefs(base), resolveRefs(revision), {
-    side: direction === 'producer-to-consumer' ? 'response' : 'request',
-    family: 'body',
-    nested: false,
-    sink,
-    element: '',
-    seen: new Map(),
-  });
+  diffSchema(resolveRefs(base), resolveRefs(revision), rootContext(direction === 'producer-to-consumer' ? 'response' : 'request', 'body', sink, ''));
   return { changes: sink.changes };
 }

@@ -1,4 +1,5 @@
 import { ChangeSink } from './change-sink.js';
+import { checkApiVersion } from './diff-api-version.js';
 import type { ContractDiff } from './contract-change.js';
 import { diffLifecycle, OPERATION_IDS, PATH_IDS, reportRemoval, type DeprecationPolicy } from './diff-deprecation.js';
 import { diffOperation } from './diff-operation.js';
@@ -35,6 +36,7 @@ export function diffOpenApi(base: unknown, revision: unknown, options: DiffOpenA
   const rw = asSchema(r.webhooks) ?? {};
   for (const name of Object.keys(bw)) if (!(name in rw)) sink.emit('webhook-removed', `webhook ${name} removed`, { path: `webhooks/${name}` });
   for (const name of Object.keys(rw)) if (!(name in bw)) sink.emit('webhook-added', `webhook ${name} added`, { path: `webhooks/${name}` });
+  checkApiVersion(asSchema(b.info)?.version, asSchema(r.info)?.version, sink);
   return { changes: sink.changes };
 }
 
@@ -68,7 +70,12 @@ function diffPaths(from: Schema, to: Schema, b: Schema, r: Schema, sink: ChangeS
       const revisionParameters = mergeParameters(revItem.parameters, next.parameters);
       if (unchanged(op, next, path === revPath, baseParameters, revisionParameters)) continue;
       diffOperationMeta(op, next, name, b, r, sink, policy);
-      diffOperation({ name, basePath: path, revisionPath: revPath, base: op, revision: next, baseParameters, revisionParameters }, sink, policy);
+      const revisionPathParameters = Array.isArray(revItem.parameters) ? revItem.parameters : [];
+      diffOperation(
+        { name, basePath: path, revisionPath: revPath, base: op, revision: next, baseParameters, revisionParameters, revisionPathParameters },
+        sink,
+        policy,
+      );
     }
     if (revItem !== undefined) {
       for (const method of METHODS) {

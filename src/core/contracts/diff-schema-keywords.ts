@@ -1,10 +1,11 @@
 import type { SchemaRecursion } from './diff-schema.js';
+import type { PresenceStem } from './emitted-rule-ids.js';
 import { emitAttribute, nestedContext, type SchemaContext } from './schema-context.js';
 import { refOrigin } from './resolve-refs.js';
 import { deepEqual, isNullSchema, isObject, show, type Schema } from './schema-facts.js';
 
 /** Subschema keywords whose appearance or disappearance is itself a change. */
-const PRESENCE: ReadonlyArray<[string, string]> = [
+const PRESENCE: ReadonlyArray<[string, PresenceStem]> = [
   ['contains', 'contains'],
   ['if', 'if'],
   ['then', 'then'],
@@ -79,7 +80,14 @@ function usesKeywords(schema: Schema): boolean {
 }
 
 /** Reports keys added to or removed from a keyword map, and compares the shared ones. */
-function diffKeyed(from: unknown, to: unknown, stem: string, ctx: SchemaContext, path: string, shared: (f: unknown, t: unknown, key: string) => void): void {
+function diffKeyed(
+  from: unknown,
+  to: unknown,
+  stem: 'dependent-required' | 'dependent-schema' | 'pattern-property',
+  ctx: SchemaContext,
+  path: string,
+  shared: (f: unknown, t: unknown, key: string) => void,
+): void {
   const f = isObject(from) ? from : {};
   const t = isObject(to) ? to : {};
   for (const key of Object.keys(t)) if (!(key in f)) emitAttribute(ctx, `${stem}-added`, `${stem.replace(/-/g, ' ')} ${key} added`, path);
@@ -124,7 +132,15 @@ function diffDiscriminator(from: unknown, to: unknown, ctx: SchemaContext, path:
  * both sides they are compared in order (modified alternatives), otherwise they are reported as
  * added or removed.
  */
-function diffComposition(from: unknown, to: unknown, key: string, stem: string, ctx: SchemaContext, path: string, recurse: SchemaRecursion): void {
+function diffComposition(
+  from: unknown,
+  to: unknown,
+  key: string,
+  stem: 'one-of' | 'any-of' | 'all-of',
+  ctx: SchemaContext,
+  path: string,
+  recurse: SchemaRecursion,
+): void {
   const f = (Array.isArray(from) ? from : []).filter((s) => !isNullSchema(s));
   const t = (Array.isArray(to) ? to : []).filter((s) => !isNullSchema(s));
   if (f.length === 0 && t.length === 0) return;
@@ -145,8 +161,21 @@ function diffComposition(from: unknown, to: unknown, key: string, stem: string, 
     leftFrom.forEach((s, i) => recurse(s, leftTo[i], ctx, `${path}/${key}/${f.indexOf(s)}`));
     return;
   }
-  for (const s of leftFrom) emitAttribute(ctx, `${stem}-removed`, `${key} alternative ${label(s)} removed`, path);
-  for (const s of leftTo) emitAttribute(ctx, `${stem}-added`, `${key} alternative ${label(s)} added`, path);
+  for (const s of leftFrom) {
+    const suffix = stem === 'all-of' && isAnnotationOnly(s) ? 'all-of-removed-annotation-only' : (`${stem}-removed` as const);
+    emitAttribute(ctx, suffix, `${key} alternative ${label(s)} removed`, path);
+  }
+  for (const s of leftTo) {
+    const suffix = stem === 'all-of' && isAnnotationOnly(s) ? 'all-of-added-annotation-only' : (`${stem}-added` as const);
+    emitAttribute(ctx, suffix, `${key} alternative ${label(s)} added`, path);
+  }
+}
+
+/** Keywords that describe without constraining: an allOf member made of them alone accepts everything. */
+const ANNOTATIONS = new Set(['title', 'description', 'example', 'examples', 'default', 'externalDocs', '$comment', 'deprecated']);
+
+function isAnnotationOnly(schema: unknown): boolean {
+  return isObject(schema) && Object.keys(schema).every((key) => ANNOTATIONS.has(key) || key.startsWith('x-'));
 }
 
 function label(schema: unknown): string {

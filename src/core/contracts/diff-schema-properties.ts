@@ -1,4 +1,5 @@
 import type { SchemaRecursion } from './diff-schema.js';
+import { diffPropertyLifecycle } from './diff-property-lifecycle.js';
 import { emitId, nestedContext, type SchemaContext } from './schema-context.js';
 import { asSchema, isObject, type Schema } from './schema-facts.js';
 
@@ -15,6 +16,7 @@ export function diffSchemaProperties(b: Schema, r: Schema, ctx: SchemaContext, p
   const reqFrom = requiredOf(b);
   const reqTo = requiredOf(r);
   const body = ctx.family === 'body';
+  const header = ctx.family === 'parameter' && ctx.parameterIn === 'header';
   for (const name of Object.keys(from)) {
     const at = `${path}/properties/${name}`;
     const prop = asSchema(from[name]) ?? {};
@@ -23,12 +25,25 @@ export function diffSchemaProperties(b: Schema, r: Schema, ctx: SchemaContext, p
       continue;
     }
     const next = asSchema(to[name]) ?? {};
-    if (body) requiredChanged(name, next, reqFrom.has(name), reqTo.has(name), ctx, at);
-    recurse(from[name], to[name], inner, at);
+    if (body) {
+      requiredChanged(name, next, reqFrom.has(name), reqTo.has(name), ctx, at);
+      accessChanged(name, prop, next, reqFrom.has(name), ctx, at);
+      diffPropertyLifecycle(name, prop, next, ctx, at);
+    }
+    if (header && !reqFrom.has(name) && reqTo.has(name) && next.readOnly !== true) {
+      emitId(ctx, ['request-header-property-became-required'], `property ${name} of header ${headerName(ctx)} became required`, at);
+    }
+    const readOnly = ctx.side === 'request' && next.readOnly === true;
+    const writeOnly = ctx.side === 'response' && next.writeOnly === true;
+    recurse(from[name], to[name], readOnly || writeOnly ? { ...inner, readOnly, writeOnly } : inner, at);
   }
   for (const name of Object.keys(to)) {
-    if (name in from || !body) continue;
-    propertyAdded(name, asSchema(to[name]) ?? {}, reqTo.has(name), ctx, `${path}/properties/${name}`);
+    if (name in from) continue;
+    const prop = asSchema(to[name]) ?? {};
+    const at = `${path}/properties/${name}`;
+    if (body) propertyAdded(name, prop, reqTo.has(name), ctx, at);
+    else if (header && reqTo.has(name) && prop.readOnly !== true)
+      emitId(ctx, ['new-required-request-header-property'], `required property ${name} added to header ${headerName(ctx)}`, at);
   }
   recurse(b.items, r.items, inner, `${path}/items`);
   recurse(b.additionalProperties, r.additionalProperties, inner, `${path}/additionalProperties`);
@@ -91,4 +106,24 @@ function requiredChanged(name: string, prop: Schema, was: boolean, is: boolean, 
     return;
   }
   emitId(ctx, [`response-property-became-${is ? 'required' : 'optional'}`], `response property ${name} became ${is ? 'required' : 'optional'}`, at);
+}
+
+/** The header a parameter context stands for (its element is `header:NAME`). */
+function headerName(ctx: SchemaContext): string {
+  return ctx.element.replace(/^header:/, '');
+}
+
+const ACCESS = ['readOnly', 'writeOnly'] as const;
+
+/** readOnly / writeOnly flips of a property both sides keep, by whether the base required it. */
+function accessChanged(name: string, prop: Schema, next: Schema, required: boolean, ctx: SchemaContext, at: string): void {
+  const kind = required ? 'required' : 'optional';
+  for (const key of ACCESS) {
+    const was = prop[key] === true;
+    const is = next[key] === true;
+    if (was === is) continue;
+    const access = key === 'readOnly' ? 'read-only' : 'write-only';
+    const change = is ? access : (`not-${access}` as const);
+    emitId(ctx, [`${ctx.side}-${kind}-property-became-${change}`], `${kind} ${ctx.side} property ${name} became ${is ? '' : 'not '}${access}`, at);
+  }
 }

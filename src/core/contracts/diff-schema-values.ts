@@ -1,8 +1,9 @@
-import { emitAttribute, type SchemaContext } from './schema-context.js';
+import type { BoundStem } from './emitted-rule-ids.js';
+import { emitAttribute, emitId, type SchemaContext } from './schema-context.js';
 import { deepEqual, show, type Schema } from './schema-facts.js';
 
 /** Lower bounds (raising them rejects values) and upper bounds, by keyword and rule-id stem. */
-const LOWER: ReadonlyArray<[string, string]> = [
+const LOWER: ReadonlyArray<[string, BoundStem]> = [
   ['minimum', 'min'],
   ['exclusiveMinimum', 'exclusive-min'],
   ['minLength', 'min-length'],
@@ -10,7 +11,7 @@ const LOWER: ReadonlyArray<[string, string]> = [
   ['minContains', 'min-contains'],
   ['minProperties', 'min-properties'],
 ];
-const UPPER: ReadonlyArray<[string, string]> = [
+const UPPER: ReadonlyArray<[string, BoundStem]> = [
   ['maximum', 'max'],
   ['exclusiveMaximum', 'exclusive-max'],
   ['maxLength', 'max-length'],
@@ -22,6 +23,7 @@ const UPPER: ReadonlyArray<[string, string]> = [
 /** Compares the value constraints of two schemas: enum, const, default, pattern and bounds. */
 export function diffSchemaValues(b: Schema, r: Schema, ctx: SchemaContext, path: string): void {
   diffEnum(b, r, ctx, path);
+  diffExtensibleEnum(b, r, ctx, path);
   for (const [key, stem] of [
     ['const', 'const'],
     ['default', 'default-value'],
@@ -43,16 +45,37 @@ function diffEnum(b: Schema, r: Schema, ctx: SchemaContext, path: string): void 
   if (to === undefined) return;
   if (from === undefined) {
     emitAttribute(ctx, 'became-enum', `values restricted to ${show(to)}`, path);
+    if (ctx.parameterIn === 'header')
+      emitId(ctx, ['request-header-property-became-enum'], `header ${ctx.element}${path} values restricted to ${show(to)}`, path);
     return;
   }
   const bodyRoot = ctx.family === 'body' && !ctx.nested && ctx.side === 'response';
   for (const value of from) {
     if (to.some((v) => deepEqual(v, value))) continue;
-    emitAttribute(ctx, 'enum-value-removed', `enum value ${show(value)} removed`, path, bodyRoot ? ['response-mediatype-enum-value-removed'] : []);
+    emitAttribute(
+      ctx,
+      'enum-value-removed',
+      `enum value ${show(value)} removed`,
+      path,
+      bodyRoot ? [{ id: 'response-mediatype-enum-value-removed' } as const] : [],
+    );
   }
   for (const value of to) {
     if (from.some((v) => deepEqual(v, value))) continue;
     emitAttribute(ctx, 'enum-value-added', `enum value ${show(value)} added`, path);
+  }
+}
+
+/**
+ * `x-extensible-enum` lists the values known today while promising clients that others may
+ * come: a server that drops a value rejects requests that send it (responses are unaffected).
+ */
+function diffExtensibleEnum(b: Schema, r: Schema, ctx: SchemaContext, path: string): void {
+  const from = b['x-extensible-enum'];
+  const to = r['x-extensible-enum'];
+  if (!Array.isArray(from) || !Array.isArray(to)) return;
+  for (const value of from) {
+    if (!to.some((v) => deepEqual(v, value))) emitAttribute(ctx, 'x-extensible-enum-value-removed', `extensible enum value ${show(value)} removed`, path);
   }
 }
 
@@ -66,7 +89,7 @@ function diffPattern(b: Schema, r: Schema, ctx: SchemaContext, path: string): vo
   else emitAttribute(ctx, 'pattern-changed', `pattern changed from ${show(from)} to ${show(to)}`, path);
 }
 
-function diffBound(from: unknown, to: unknown, key: string, stem: string, ctx: SchemaContext, path: string): void {
+function diffBound(from: unknown, to: unknown, key: string, stem: BoundStem, ctx: SchemaContext, path: string): void {
   // OAS 3.0's boolean exclusiveMinimum/Maximum only qualify minimum/maximum.
   const f = typeof from === 'number' ? from : undefined;
   const t = typeof to === 'number' ? to : undefined;

@@ -2,7 +2,7 @@ import { MAX_NESTING, NestingError } from '../nesting.js';
 import { diffSchemaKeywords } from './diff-schema-keywords.js';
 import { diffSchemaProperties } from './diff-schema-properties.js';
 import { diffSchemaValues } from './diff-schema-values.js';
-import { emitAttribute, prefixOf, type SchemaContext } from './schema-context.js';
+import { emitAttribute, type SchemaContext } from './schema-context.js';
 import { asSchema, deepEqual, isNullable, show, typesOf, withoutNullWrap, withTypeListView, type Schema } from './schema-facts.js';
 
 /** Compares two schemas in a context; used by the keyword helpers to walk subschemas. */
@@ -68,8 +68,7 @@ function isWrappedInOneOf(b: Schema, r: Schema): boolean {
 function diffType(b: Schema, r: Schema, ctx: SchemaContext, path: string): void {
   const from = typesOf(b);
   const to = typesOf(r);
-  const prefix = prefixOf(ctx);
-  const changed = [`${prefix}-type-changed`];
+  const changed = [{ suffix: 'type-changed' } as const];
   if (from.length > 0 && to.length > 0 && !sameSet(from, to)) {
     const message = `type changed from ${from.join('|')} to ${to.join('|')}`;
     if (from.length > 1 || to.length > 1) {
@@ -87,13 +86,26 @@ function diffType(b: Schema, r: Schema, ctx: SchemaContext, path: string): void 
   }
 }
 
-/** How a single type moved: toward more values (generalized), fewer (specialized) or elsewhere. */
-function typeShift(from: string, to: string, ctx: SchemaContext): 'generalized' | 'specialized' | 'changed' {
+/**
+ * How a single type moved: toward more values (generalized), fewer (specialized), elsewhere
+ * (changed), or elsewhere only in form where values travel as text (compatible: any value reads
+ * as a string, so a request that now takes a string, or a response that was a string, still works).
+ */
+function typeShift(from: string, to: string, ctx: SchemaContext): 'generalized' | 'specialized' | 'changed' | 'compatible' {
   if (from === 'integer' && to === 'number') return 'generalized';
   if (from === 'number' && to === 'integer') return 'specialized';
+  const text = ctx.family === 'header' || (ctx.family === 'body' && ctx.mediaType !== undefined && !isJsonMediaType(ctx.mediaType));
+  if (text && ctx.side === 'request' && to === 'string') return 'compatible';
+  if (text && ctx.side === 'response' && from === 'string') return 'compatible';
   // Parameters travel as text: a string parameter that becomes typed accepts a subset of values.
   if (ctx.family !== 'body' && from === 'string' && ['number', 'integer', 'boolean'].includes(to)) return 'specialized';
   return 'changed';
+}
+
+/** JSON and the structured `+json` suffix tell a string from a number; text formats do not. */
+function isJsonMediaType(type: string): boolean {
+  const essence = type.split(';')[0]?.trim().toLowerCase() ?? '';
+  return essence === 'application/json' || essence.endsWith('+json');
 }
 
 function sameSet(a: string[], b: string[]): boolean {
