@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { parseProto } from '../core/contracts/protobuf/parse-proto.js';
 import type { ProtoSource } from '../core/contracts/protobuf/read-proto-tree.js';
 import { InputError } from '../core/input-error.js';
@@ -9,6 +9,9 @@ import { InputError } from '../core/input-error.js';
  * relative to it), or one file and the files it imports, found beside it (paths relative to its
  * directory). `shown` is the argument as the user typed it, for messages.
  */
+/** Larger than any hand-written .proto: a bigger file is refused rather than read. */
+const MAX_PROTO_BYTES = 8 * 1024 * 1024;
+
 export function readProtoSources(path: string, shown: string): ProtoSource[] {
   let isDirectory: boolean;
   try {
@@ -17,6 +20,13 @@ export function readProtoSources(path: string, shown: string): ProtoSource[] {
     throw new InputError(`cannot read ${shown}`);
   }
   const read = (file: string) => {
+    let size: number;
+    try {
+      size = statSync(file).size;
+    } catch {
+      throw new InputError(`cannot read ${file}`);
+    }
+    if (size > MAX_PROTO_BYTES) throw new InputError(`${file} is ${size} bytes: a .proto file over ${MAX_PROTO_BYTES} bytes is not read`);
     try {
       return readFileSync(file, 'utf8');
     } catch {
@@ -41,6 +51,9 @@ export function readProtoSources(path: string, shown: string): ProtoSource[] {
     // Imports the tree does not hold are reported by readProtoTree, at the import.
     for (const imported of parseProto(text, name).imports) {
       if (seen.has(imported.path) || imported.path.startsWith('google/protobuf/')) continue;
+      // Only files beside the one given, or below it: an import leading out of its directory is not followed.
+      const target = normalize(imported.path);
+      if (isAbsolute(target) || target === '..' || target.startsWith(`..${sep}`)) continue;
       try {
         if (statSync(join(root, imported.path)).isFile()) queue.push(imported.path);
       } catch {}

@@ -127,6 +127,22 @@ describe('tranche contract diff --kind protobuf', () => {
     assert.match(unknown.stderr, /buf-unknown\.yaml: breaking rule or category buf v1 does not have: FIELD_SAME_DEFAULT/);
   });
 
+  test('a single file is read with the files it imports from beside it, never from outside its directory; a huge file is refused', () => {
+    protoDir('outside', { 'secret.proto': 'syntax = "proto3";\npackage outside;\nmessage Secret { string key = 1; }\n' });
+    protoDir('nested/dir', {
+      'order.proto': 'syntax = "proto3";\npackage shop.v1;\nimport "../../outside/secret.proto";\nmessage Order { string id = 1; }\n',
+    });
+    const result = runCli(['contract', 'diff', 'nested/dir/order.proto', 'nested/dir/order.proto', '--kind', 'protobuf'], dir);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /order\.proto:3:\d+: .*\.\.\/\.\.\/outside\/secret\.proto/);
+    assert.doesNotMatch(result.stdout + result.stderr, /Secret|key = 1/);
+
+    protoDir('huge', { 'big.proto': `syntax = "proto3";\n${'// filler\n'.repeat(900_000)}` });
+    const huge = runCli(['contract', 'diff', 'huge/big.proto', 'proto-base/order.proto', '--kind', 'protobuf'], dir);
+    assert.equal(huge.code, 2);
+    assert.match(huge.stderr, /big\.proto is \d+ bytes: a \.proto file over \d+ bytes is not read/);
+  });
+
   test('an unknown category or kind is an input error', () => {
     assert.equal(runCli(['contract', 'diff', 'proto-base', 'proto-added', '--kind', 'protobuf', '--category', 'WIRES'], dir).code, 2);
     assert.equal(runCli(['contract', 'diff', 'proto-base', 'proto-added', '--kind', 'grpc'], dir).code, 2);
