@@ -1,6 +1,6 @@
 import type { Placed, ProtoIndex } from './proto-index.js';
 import { featureOf, mapEntryName, optionOf } from './proto-index.js';
-import type { ProtoField, ProtoFile, ProtoMessage } from './proto-model.js';
+import { SCALAR_TYPES, type ProtoField, type ProtoFile, type ProtoMessage } from './proto-model.js';
 
 /**
  * What a field is on the wire and in generated code, as protobuf compilers resolve it: its type
@@ -27,7 +27,7 @@ export function fieldFacts(placed: Placed<ProtoField>, index: ProtoIndex): Field
   } else if (field.group) {
     kind = 'group';
     typeName = field.typeName ?? field.type;
-  } else if (field.typeKind || field.typeName || !SCALARS.has(field.type)) {
+  } else if (field.typeKind || field.typeName || !SCALAR_TYPES.has(field.type)) {
     typeName = field.typeName ?? field.type.replace(/^\./, '');
     kind = field.typeKind === 'enum' || index.enums.has(typeName) ? 'enum' : 'message';
     if (kind === 'message' && file.syntax === 'editions' && featureOf('message_encoding', field.options, parents, file)?.value === 'DELIMITED') kind = 'group';
@@ -36,24 +36,6 @@ export function fieldFacts(placed: Placed<ProtoField>, index: ProtoIndex): Field
   }
   return { kind, ...(typeName !== undefined ? { typeName } : {}), cardinality: cardinalityOf(field, kind, file, parents), field, file, parents };
 }
-
-const SCALARS = new Set([
-  'double',
-  'float',
-  'int32',
-  'int64',
-  'uint32',
-  'uint64',
-  'sint32',
-  'sint64',
-  'fixed32',
-  'fixed64',
-  'sfixed32',
-  'sfixed64',
-  'bool',
-  'string',
-  'bytes',
-]);
 
 function cardinalityOf(field: ProtoField, kind: string, file: ProtoFile, parents: readonly ProtoMessage[]): FieldFacts['cardinality'] {
   if (field.map) return 'map';

@@ -143,3 +143,22 @@ export interface ProtoFile {
   services: ProtoService[];
   extensions: ProtoField[];
 }
+
+/** The scalar value types of protobuf: every other field type names a message or an enum. */
+export const SCALAR_TYPES: ReadonlySet<string> = new Set([
+  'double',
+  'float',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+  'bool',
+  'string',
+  'bytes',
+]);

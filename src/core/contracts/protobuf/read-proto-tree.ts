@@ -1,4 +1,4 @@
-import type { ProtoField, ProtoFile, ProtoMessage } from './proto-model.js';
+import { SCALAR_TYPES, type ProtoField, type ProtoFile, type ProtoMessage } from './proto-model.js';
 import { ProtoSyntaxError } from './proto-syntax-error.js';
 import { parseProto } from './parse-proto.js';
 
@@ -12,24 +12,6 @@ export interface ProtoSource {
 export interface ProtoTree {
   files: ProtoFile[];
 }
-
-const SCALAR_TYPES = new Set([
-  'double',
-  'float',
-  'int32',
-  'int64',
-  'uint32',
-  'uint64',
-  'sint32',
-  'sint64',
-  'fixed32',
-  'fixed64',
-  'sfixed32',
-  'sfixed64',
-  'bool',
-  'string',
-  'bytes',
-]);
 
 /** Imports that protobuf compilers supply themselves; a tree need not hold them. */
 const WELL_KNOWN = /^google\/protobuf\//;
