@@ -7,6 +7,7 @@ import { benchConfig, benchFleetAsItIs } from './config-bench.js';
 import { benchContracts } from './contracts-bench.js';
 import { benchEnvironments } from './environments-bench.js';
 import { benchFindingsGrouping } from './findings-bench.js';
+import { benchProtobuf } from './protobuf-bench.js';
 import { benchRollout } from './rollout-bench.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -94,6 +95,12 @@ try {
     );
   }
   console.log(`\n${found.join('\n')}`);
+
+  console.log(`\n## Protobuf: two trees of 300 files × 30 messages × 20 fields (median of ${RUNS} runs)\n`);
+  const p = benchProtobuf(join(dir, 'protobuf'), BIN, RUNS);
+  console.log('| `tranche contract diff previous current --kind protobuf --category WIRE_JSON --json` | wall time | peak RSS | target |');
+  console.log('|---|---|---|---|');
+  console.log(`| ${(p.bytes / 1e6).toFixed(1)} MB of .proto, ${p.changes} changes found | ${p.seconds.toFixed(2)} s | ${p.peakMb.toFixed(0)} MB | |`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
