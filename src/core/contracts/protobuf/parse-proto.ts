@@ -13,6 +13,7 @@ import type {
   ProtoService,
   Span,
 } from './proto-model.js';
+import { emptyMessage } from './proto-model.js';
 import { ProtoSyntaxError } from './proto-syntax-error.js';
 import { ProtoLexer, type Token } from './tokenize-proto.js';
 
@@ -112,22 +113,7 @@ class ProtoParser {
   }
 
   private emptyMessage(name: string, prefix: string): ProtoMessage {
-    const fullName = prefix ? `${prefix}.${name}` : name;
-    const none = { line: 0, column: 0, endLine: 0, endColumn: 0 };
-    return {
-      name,
-      fullName,
-      fields: [],
-      oneofs: [],
-      messages: [],
-      enums: [],
-      extensions: [],
-      reservedRanges: [],
-      reservedNames: [],
-      extensionRanges: [],
-      options: [],
-      span: none,
-    };
+    return emptyMessage(name, prefix ? `${prefix}.${name}` : name, { line: 0, column: 0, endLine: 0, endColumn: 0 });
   }
 
   /** Reads a message's declarations up to and including its closing brace, which it returns. */

@@ -1,4 +1,4 @@
-import type { ProtoEnum, ProtoField, ProtoFile, ProtoMessage, ProtoOption, ProtoService } from './proto-model.js';
+import { emptyMessage, type ProtoEnum, type ProtoField, type ProtoFile, type ProtoMessage, type ProtoOption, type ProtoService } from './proto-model.js';
 import type { ProtoTree } from './read-proto-tree.js';
 
 /** A declaration with the file that holds it and the messages it is nested in (outermost first). */
@@ -68,19 +68,10 @@ function mapEntry(owner: ProtoMessage, field: ProtoField): ProtoMessage {
     numberSpan: at,
     typeSpan: at,
   });
+  const fullName = mapEntryName(owner, field);
   return {
-    name: mapEntryName(owner, field).slice(owner.fullName.length + 1),
-    fullName: mapEntryName(owner, field),
+    ...emptyMessage(fullName.slice(owner.fullName.length + 1), fullName, at),
     fields: [entryField('key', 1, map.key), entryField('value', 2, map.value, map.valueTypeName, map.valueKind)],
-    oneofs: [],
-    messages: [],
-    enums: [],
-    extensions: [],
-    reservedRanges: [],
-    reservedNames: [],
-    extensionRanges: [],
-    options: [],
-    span: at,
     implicit: 'map',
   };
 }

@@ -144,6 +144,24 @@ export interface ProtoFile {
   extensions: ProtoField[];
 }
 
+/** A message with nothing declared in it yet, at `span`. */
+export function emptyMessage(name: string, fullName: string, span: Span): ProtoMessage {
+  return {
+    name,
+    fullName,
+    fields: [],
+    oneofs: [],
+    messages: [],
+    enums: [],
+    extensions: [],
+    reservedRanges: [],
+    reservedNames: [],
+    extensionRanges: [],
+    options: [],
+    span,
+  };
+}
+
 /** The scalar value types of protobuf: every other field type names a message or an enum. */
 export const SCALAR_TYPES: ReadonlySet<string> = new Set([
   'double',
