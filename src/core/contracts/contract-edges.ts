@@ -3,7 +3,8 @@ import { NestingError } from '../nesting.js';
 import type { ContractChange, ContractDiff } from './contract-change.js';
 import { diffJsonSchema } from './diff-json-schema.js';
 import { diffOpenApi, templateKey, type DiffOpenApiOptions } from './diff-open-api.js';
-import { producerOf, type Consumption, type FleetContracts, type ProvidedSpec } from './fleet-contracts.js';
+import { producerOf, type BufCategory, type Consumption, type FleetContracts, type ProvidedSpec } from './fleet-contracts.js';
+import { grpcBreaking, protoEventBreaking, type ProtoDiffs } from './proto-edges.js';
 
 /**
  * A consumer → provider edge whose contract changes in a release, with what breaks in each of
@@ -14,7 +15,7 @@ import { producerOf, type Consumption, type FleetContracts, type ProvidedSpec } 
 export interface ContractEdge {
   consumer: string;
   provider: string;
-  kind: 'http' | 'event';
+  kind: ContractKind;
   /** The event's name, for an event edge. */
   event?: string;
   /** Breaking changes (ERR, WARN) the old consumer meets at the new provider. */
@@ -23,9 +24,12 @@ export interface ContractEdge {
   newConsumerOldProvider: ContractChange[];
 }
 
+/** What an edge is about: a service's HTTP API, its gRPC services, or an event's messages. */
+export type ContractKind = 'http' | 'grpc' | 'event';
+
 export interface CompareOptions extends DiffOpenApiOptions {
   /** Only the edges of these providers (a part of the fleet, when the work is split). */
-  includes?: (kind: 'http' | 'event', provider: string) => boolean;
+  includes?: (kind: ContractKind, provider: string) => boolean;
 }
 
 /**
@@ -33,15 +37,18 @@ export interface CompareOptions extends DiffOpenApiOptions {
  * target (`to`) in a way that breaks one pairing, from the consumer's side: an HTTP consumer
  * must be able to call (`diffOpenApi` covers both requests and responses) and an event
  * consumer must accept every message the producer may emit. `consumes.operations` narrows an
- * HTTP edge to the operations the consumer calls. Each spec pair is diffed once, whatever the
- * number of consumers. Two specs whose comparison nests past MAX_NESTING are an `InputError`
+ * HTTP edge to the operations the consumer calls, `consumes.methods` a gRPC edge to the methods
+ * it calls and the messages they reach (buf's rules, in the provider's category). Each spec
+ * pair is diffed once, whatever the number of consumers. Two specs whose comparison nests past MAX_NESTING are an `InputError`
  * naming them.
  */
 export function compareFleetContracts(from: FleetContracts, to: FleetContracts, options: CompareOptions = {}): ContractEdge[] {
   const includes = options.includes ?? (() => true);
   const diffs = new Map<string, ContractChange[]>();
-  const breaking = (kind: 'http' | 'event', expected: ProvidedSpec | undefined, served: ProvidedSpec | undefined): ContractChange[] => {
+  const protoDiffs: ProtoDiffs = new Map();
+  const breaking = (kind: 'http' | 'event', expected: ProvidedSpec | undefined, served: ProvidedSpec | undefined, category?: BufCategory): ContractChange[] => {
     if (!expected || !served || expected.fingerprint === served.fingerprint) return [];
+    if (expected.proto || served.proto) return eventEncoding(expected, served) ?? protoEventBreaking(expected, served, category!, protoDiffs);
     const key = `${kind}\u0000${expected.fingerprint}\u0000${served.fingerprint}`;
     let changes = diffs.get(key);
     if (!changes) {
@@ -83,6 +90,23 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
           newConsumerOldProvider: next?.http ? narrow(breaking('http', newSpec, oldServed), next.operations) : [],
         });
       }
+      if ((old?.grpc || next?.grpc) && includes('grpc', target)) {
+        const oldSpec = from.get(target)?.grpc;
+        const newSpec = to.get(target)?.grpc;
+        const oldServed = from.has(target) ? oldSpec : ABSENT_PROTO;
+        const newServed = to.has(target) ? (newSpec ?? ABSENT_PROTO) : ABSENT_PROTO;
+        // The category is the target's choice: the manifest being rolled out says how strict to be.
+        const category = (newSpec ?? oldSpec)?.proto?.category ?? 'WIRE_JSON';
+        const calls = (expected: ProvidedSpec | undefined, served: ProvidedSpec | undefined, how: Consumption) =>
+          expected && served ? grpcBreaking(expected, served, how.methods, category, protoDiffs) : [];
+        push(edges, {
+          consumer,
+          provider: target,
+          kind: 'grpc',
+          oldConsumerNewProvider: old?.grpc ? calls(oldSpec, newServed, old) : [],
+          newConsumerOldProvider: next?.grpc ? calls(newSpec, oldServed, next) : [],
+        });
+      }
       if (old?.event || next?.event) {
         const oldProducer = producerOf(from, target);
         const newProducer = producerOf(to, target);
@@ -91,13 +115,14 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
         // A producer that does not run emits nothing, which every consumer accepts.
         const oldSchema = oldProducer === undefined ? undefined : from.get(oldProducer)?.events.get(target);
         const newSchema = newProducer === undefined ? undefined : to.get(newProducer)?.events.get(target);
+        const category = (newSchema ?? oldSchema)?.proto?.category;
         push(edges, {
           consumer,
           provider,
           kind: 'event',
           event: target,
-          oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema) : [],
-          newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema) : [],
+          oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema, category) : [],
+          newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, category) : [],
         });
       }
     }
@@ -107,6 +132,16 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
 
 /** The empty API: what a provider that does not run (or no longer declares its API) serves. */
 const ABSENT: ProvidedSpec = { path: '', fingerprint: 'absent', document: { openapi: '3.0.0', paths: {} } };
+
+/** The empty tree: what a provider that does not run (or no longer declares gRPC services) serves. */
+const ABSENT_PROTO: ProvidedSpec = { path: '', fingerprint: 'absent', document: { files: [] }, proto: { root: '.', category: 'WIRE_JSON' } };
+
+/** An event whose messages changed between a JSON Schema and a protobuf message: no consumer reads both. */
+function eventEncoding(expected: ProvidedSpec, served: ProvidedSpec): ContractChange[] | undefined {
+  if (Boolean(expected.proto) === Boolean(served.proto)) return undefined;
+  const what = (spec: ProvidedSpec) => (spec.proto ? `protobuf message ${spec.proto.message} (${spec.path})` : `JSON (${spec.path})`);
+  return [{ id: 'EVENT_SAME_ENCODING', level: 'ERR', message: `the event's messages changed from ${what(expected)} to ${what(served)}` }];
+}
 
 function push(edges: ContractEdge[], edge: ContractEdge): void {
   if (edge.oldConsumerNewProvider.length || edge.newConsumerOldProvider.length) edges.push(edge);
