@@ -46,9 +46,15 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
   const includes = options.includes ?? (() => true);
   const diffs = new Map<string, ContractChange[]>();
   const protoDiffs: ProtoDiffs = new Map();
-  const breaking = (kind: 'http' | 'event', expected: ProvidedSpec | undefined, served: ProvidedSpec | undefined, category?: BufCategory): ContractChange[] => {
+  const breaking = (
+    kind: 'http' | 'event',
+    expected: ProvidedSpec | undefined,
+    served: ProvidedSpec | undefined,
+    category?: BufCategory,
+    backwards = false,
+  ): ContractChange[] => {
     if (!expected || !served || expected.fingerprint === served.fingerprint) return [];
-    if (expected.proto || served.proto) return eventEncoding(expected, served) ?? protoEventBreaking(expected, served, category!, protoDiffs);
+    if (expected.proto || served.proto) return eventEncoding(expected, served) ?? protoEventBreaking(expected, served, category!, protoDiffs, backwards);
     const key = `${kind}\u0000${expected.fingerprint}\u0000${served.fingerprint}`;
     let changes = diffs.get(key);
     if (!changes) {
@@ -122,7 +128,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
           kind: 'event',
           event: target,
           oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema, category) : [],
-          newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, category) : [],
+          newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, category, true) : [],
         });
       }
     }

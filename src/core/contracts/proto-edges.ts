@@ -56,15 +56,25 @@ export function grpcBreaking(
 
 /**
  * What a consumer of a protobuf event that expects `expected` meets in the messages of `served`:
- * the changes of `category` to the event's message and every message and enum it reaches.
+ * the changes of `category` to the event's message and every message and enum it reaches. Read
+ * `backwards` (a new consumer reading the old producer's messages), a deletion is something the
+ * new messages added: a reader of the old ones does not miss it, every protobuf field being
+ * optional on the wire, so deletions do not count that way.
  */
-export function protoEventBreaking(expected: ProvidedSpec, served: ProvidedSpec, category: BufCategory, diffs: ProtoDiffs): ContractChange[] {
+export function protoEventBreaking(
+  expected: ProvidedSpec,
+  served: ProvidedSpec,
+  category: BufCategory,
+  diffs: ProtoDiffs,
+  backwards: boolean,
+): ContractChange[] {
   const message = expected.proto!.message!;
   if (served.proto!.message !== message)
     return [{ id: 'EVENT_SAME_MESSAGE', level: 'ERR', message: `the event's messages changed from ${message} to ${served.proto!.message} (${served.path})` }];
   if (expected.fingerprint === served.fingerprint) return [];
   const reachable = reachableFrom(indexOf(expected.document as ProtoTree), [], [message]);
-  return kept(pairChanges(expected, served, category, diffs), reachable, served);
+  const changes = kept(pairChanges(expected, served, category, diffs), reachable, served);
+  return backwards ? changes.filter((c) => !c.id.includes('_NO_DELETE')) : changes;
 }
 
 /**
