@@ -7,6 +7,7 @@ import { benchConfig, benchFleetAsItIs } from './config-bench.js';
 import { benchContracts } from './contracts-bench.js';
 import { benchEnvironments } from './environments-bench.js';
 import { benchFindingsGrouping } from './findings-bench.js';
+import { benchGrpc } from './grpc-bench.js';
 import { benchProtobuf } from './protobuf-bench.js';
 import { benchRollout } from './rollout-bench.js';
 
@@ -101,6 +102,16 @@ try {
   console.log('| `tranche contract diff previous current --kind protobuf --category WIRE_JSON --json` | wall time | peak RSS | target |');
   console.log('|---|---|---|---|');
   console.log(`| ${(p.bytes / 1e6).toFixed(1)} MB of .proto, ${p.changes} changes found | ${p.seconds.toFixed(2)} s | ${p.peakMb.toFixed(0)} MB | |`);
+
+  console.log(`\n## gRPC: 300 providers × 30 messages × 20 fields, 2,000 consumer → provider edges (median of ${RUNS} runs)\n`);
+  const g2 = benchGrpc(join(dir, 'grpc'), BIN, RUNS);
+  console.log('| command | wall time | peak RSS | target |');
+  console.log('|---|---|---|---|');
+  console.log(
+    `| \`tranche plan\` with every pairing of the rollout and its rollbacks (${g2.edges} edges) | ${g2.seconds.toFixed(2)} s | ${g2.peakMb.toFixed(0)} MB | ≤ 2 s |`,
+  );
+  console.log(`| floor: \`tranche version\` | ${g2.floor.seconds.toFixed(2)} s | ${g2.floor.peakMb.toFixed(0)} MB | |`);
+  console.log(`\nfindings: ${JSON.stringify(g2.findings)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -49,7 +49,7 @@ export function grpcBreaking(
     const by = served.path ? `${served.path} declares` : 'the provider does not run, and serves';
     changes.push({ id: 'RPC_NO_DELETE', level: 'ERR', message: `RPC ${method} is gone: ${by} no such method${at}` });
   }
-  const reachable = reachableFrom(index, used, []);
+  const reachable = reachableOnce(expected.document as ProtoTree, index, used);
   changes.push(...kept(pairChanges(expected, served, category, diffs), reachable, served));
   return changes;
 }
@@ -158,6 +158,18 @@ interface Reachable {
   names: Set<string>;
   /** The files that declare one of them. */
   files: Set<string>;
+}
+
+const reached = new WeakMap<ProtoTree, Map<string, Reachable>>();
+
+/** `reachableFrom` the methods, once per tree and set of methods (many consumers call the same ones). */
+function reachableOnce(tree: ProtoTree, index: ProtoIndex, methods: readonly string[]): Reachable {
+  let byMethods = reached.get(tree);
+  if (!byMethods) reached.set(tree, (byMethods = new Map()));
+  const key = [...new Set(methods)].sort().join('\u0000');
+  let reachable = byMethods.get(key);
+  if (!reachable) byMethods.set(key, (reachable = reachableFrom(index, methods, [])));
+  return reachable;
 }
 
 /** The methods, their services, and every message and enum reachable from their requests and responses and from `messages`. */

@@ -66,10 +66,12 @@ async function readProtoFiles(tree: FileTree, roots: SpecRoot[], into: Pick<Cont
   const unreadable = (into.unreadable ??= {});
   const rootOf = new Map<string, string>();
   const readable = (path: string) => normalizeRepoPath(path) === path;
+  const dirs = roots.filter((r) => !r.path.endsWith('.proto') && readable(r.path)).map((r) => r.path);
+  const listed = await listProtoFiles(tree, dirs);
   for (const root of roots) {
     const proto = root.proto!;
     if (!readable(root.path)) continue;
-    proto.files = root.path.endsWith('.proto') ? [root.path] : (await tree.list(root.path)).filter((f) => f.endsWith('.proto'));
+    proto.files = root.path.endsWith('.proto') ? [root.path] : listed.filter((f) => f.startsWith(`${root.path}/`) || root.path === '.');
     for (const file of proto.files) if (!rootOf.has(file)) rootOf.set(file, proto.root);
   }
   let pending = [...rootOf.keys()].filter((path) => !Object.hasOwn(into.files, path));
@@ -98,6 +100,19 @@ async function readProtoFiles(tree: FileTree, roots: SpecRoot[], into: Pick<Cont
     pending = [...next].filter((path) => !Object.hasOwn(into.files, path) && !Object.hasOwn(unreadable, path) && readable(path));
   }
   if (Object.keys(unreadable).length === 0) delete into.unreadable;
+}
+
+/**
+ * Every .proto file under the directories `dirs`, as repo paths. Several directories are listed
+ * at once, from the one that holds them all: a listing costs a walk of the revision's files, the
+ * same for one directory as for their common parent.
+ */
+async function listProtoFiles(tree: FileTree, dirs: string[]): Promise<string[]> {
+  if (dirs.length === 0) return [];
+  let common = dirs[0]!;
+  for (const dir of dirs) while (common !== '.' && dir !== common && !dir.startsWith(`${common}/`)) common = posix.dirname(common);
+  const under = dirs.length === 1 ? dirs[0]! : common;
+  return (await tree.list(under)).filter((f) => f.endsWith('.proto'));
 }
 
 /**

@@ -62,7 +62,10 @@ export function utf8Validation(facts: FieldFacts): { value: string; option?: Ret
 
 /** The name a field has in JSON: its json_name, else its name in lowerCamelCase. */
 export function jsonNameOf(field: ProtoField): string {
-  return optionOf(field.options, 'json_name')?.value ?? field.name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/_/g, '');
+  const option = field.options.length > 0 ? optionOf(field.options, 'json_name') : undefined;
+  if (option) return option.value;
+  // Most names have no underscore: they are their own JSON name (a fleet's trees hold many thousands).
+  return field.name.includes('_') ? field.name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/_/g, '') : field.name;
 }
 
 /** Scalar types that read each other's binary encoding. */
