@@ -4,7 +4,7 @@ import { DEFAULT_BUF_CONFIG } from './protobuf/buf-config.js';
 import { diffProtobuf } from './protobuf/diff-protobuf.js';
 import type { ProtoChange } from './protobuf/proto-change.js';
 import { indexProtoTree, mapEntryName, type ProtoIndex } from './protobuf/proto-index.js';
-import type { Span } from './protobuf/proto-model.js';
+import type { ProtoFile, ProtoService, Span } from './protobuf/proto-model.js';
 import type { ProtoTree } from './protobuf/read-proto-tree.js';
 
 /**
@@ -36,21 +36,23 @@ export function grpcBreaking(
   diffs: ProtoDiffs,
 ): ContractChange[] {
   if (expected.fingerprint === served.fingerprint) return [];
-  const index = indexOf(expected.document as ProtoTree);
-  const used = methods ? methods.map((m) => resolveMethod(index, m)).filter((m): m is string => typeof m === 'string') : allMethods(index);
+  const tree = expected.document as ProtoTree;
+  const services = servicesOf(tree);
+  const used = methods ? methods.map((m) => resolveMethod(services, m)).filter((m): m is string => typeof m === 'string') : allMethods(services);
   if (used.length === 0) return [];
-  const servedIndex = indexOf(served.document as ProtoTree);
+  const servedServices = servicesOf(served.document as ProtoTree);
   const changes: ContractChange[] = [];
   for (const method of new Set(used)) {
     const [service, name] = method.split('/') as [string, string];
-    const placed = servedIndex.services.get(service);
+    const placed = servedServices.get(service);
     if (placed?.node.methods.some((m) => m.name === name)) continue;
     const at = placed ? ` (${locate(served, placed.file.path, placed.node.span)})` : '';
     const by = served.path ? `${served.path} declares` : 'the provider does not run, and serves';
     changes.push({ id: 'RPC_NO_DELETE', level: 'ERR', message: `RPC ${method} is gone: ${by} no such method${at}` });
   }
-  const reachable = reachableOnce(expected.document as ProtoTree, index, used);
-  changes.push(...kept(pairChanges(expected, served, category, diffs), reachable, served));
+  const found = pairChanges(expected, served, category, diffs);
+  // Most pairs of a release differ in what no rule sees (comments, formatting): nothing to narrow.
+  if (found.length) changes.push(...kept(found, reachableOnce(tree, used), served));
   return changes;
 }
 
@@ -72,8 +74,10 @@ export function protoEventBreaking(
   if (served.proto!.message !== message)
     return [{ id: 'EVENT_SAME_MESSAGE', level: 'ERR', message: `the event's messages changed from ${message} to ${served.proto!.message} (${served.path})` }];
   if (expected.fingerprint === served.fingerprint) return [];
-  const reachable = reachableFrom(indexOf(expected.document as ProtoTree), [], [message]);
-  const changes = kept(pairChanges(expected, served, category, diffs), reachable, served);
+  const found = pairChanges(expected, served, category, diffs);
+  if (!found.length) return [];
+  const tree = expected.document as ProtoTree;
+  const changes = kept(found, reachableFrom(indexOf(tree), servicesOf(tree), [], [message]), served);
   return backwards ? changes.filter((c) => !c.id.includes('_NO_DELETE')) : changes;
 }
 
@@ -83,25 +87,40 @@ export function protoEventBreaking(
  * such method (with the methods it has), or a service name several packages declare.
  */
 export function resolveMethod(
-  index: ProtoIndex,
+  services: Services,
   written: string,
 ): string | { unknown: 'service'; services: string[] } | { unknown: 'method'; methods: string[] } | { unknown: 'ambiguous'; services: string[] } {
   const slash = written.indexOf('/');
   const service = written.slice(0, slash);
   const method = written.slice(slash + 1);
-  const exact = index.services.get(service);
-  const candidates = exact ? [exact] : [...index.services.values()].filter((s) => s.node.name === service || s.node.fullName.endsWith(`.${service}`));
-  if (candidates.length === 0) return { unknown: 'service', services: [...index.services.keys()] };
+  const exact = services.get(service);
+  const candidates = exact ? [exact] : [...services.values()].filter((s) => s.node.name === service || s.node.fullName.endsWith(`.${service}`));
+  if (candidates.length === 0) return { unknown: 'service', services: [...services.keys()] };
   if (candidates.length > 1) return { unknown: 'ambiguous', services: candidates.map((s) => s.node.fullName) };
   const found = candidates[0]!.node;
   if (!found.methods.some((m) => m.name === method)) return { unknown: 'method', methods: found.methods.map((m) => `${found.fullName}/${m.name}`) };
   return `${found.fullName}/${method}`;
 }
 
+/** A tree's services by full name, with the file that declares each. */
+type Services = Map<string, { node: ProtoService; file: ProtoFile }>;
+
+const servicesByTree = new WeakMap<ProtoTree, Services>();
+
+/** A tree's services, gathered once per tree (services are declared at the top of a file only). */
+export function servicesOf(tree: ProtoTree): Services {
+  let services = servicesByTree.get(tree);
+  if (!services) {
+    services = new Map(tree.files.flatMap((file) => file.services.map((node) => [node.fullName, { node, file }] as const)));
+    servicesByTree.set(tree, services);
+  }
+  return services;
+}
+
 const indexes = new WeakMap<ProtoTree, ProtoIndex>();
 
 /** A tree's index, built once per tree (a tree unchanged between revisions is one object). */
-export function indexOf(tree: ProtoTree): ProtoIndex {
+function indexOf(tree: ProtoTree): ProtoIndex {
   let index = indexes.get(tree);
   if (!index) {
     index = indexProtoTree(tree);
@@ -110,8 +129,8 @@ export function indexOf(tree: ProtoTree): ProtoIndex {
   return index;
 }
 
-function allMethods(index: ProtoIndex): string[] {
-  return [...index.services.values()].flatMap(({ node }) => node.methods.map((m) => `${node.fullName}/${m.name}`));
+function allMethods(services: Services): string[] {
+  return [...services.values()].flatMap(({ node }) => node.methods.map((m) => `${node.fullName}/${m.name}`));
 }
 
 /** The changes from `expected` to `served` in `category`, each with the declaration of `served` it is inside. */
@@ -163,23 +182,23 @@ interface Reachable {
 const reached = new WeakMap<ProtoTree, Map<string, Reachable>>();
 
 /** `reachableFrom` the methods, once per tree and set of methods (many consumers call the same ones). */
-function reachableOnce(tree: ProtoTree, index: ProtoIndex, methods: readonly string[]): Reachable {
+function reachableOnce(tree: ProtoTree, methods: readonly string[]): Reachable {
   let byMethods = reached.get(tree);
   if (!byMethods) reached.set(tree, (byMethods = new Map()));
   const key = [...new Set(methods)].sort().join('\u0000');
   let reachable = byMethods.get(key);
-  if (!reachable) byMethods.set(key, (reachable = reachableFrom(index, methods, [])));
+  if (!reachable) byMethods.set(key, (reachable = reachableFrom(indexOf(tree), servicesOf(tree), methods, [])));
   return reachable;
 }
 
 /** The methods, their services, and every message and enum reachable from their requests and responses and from `messages`. */
-function reachableFrom(index: ProtoIndex, methods: readonly string[], messages: readonly string[]): Reachable {
+function reachableFrom(index: ProtoIndex, services: Services, methods: readonly string[], messages: readonly string[]): Reachable {
   const names = new Set<string>();
   const files = new Set<string>();
   const stack = [...messages];
   for (const method of methods) {
     const [service, name] = method.split('/') as [string, string];
-    const placed = index.services.get(service)!;
+    const placed = services.get(service)!;
     names.add(service);
     names.add(method);
     files.add(placed.file.path);

@@ -1,7 +1,7 @@
 import { didYouMean } from '../did-you-mean.js';
 import type { Finding } from '../finding.js';
 import type { FleetContracts } from './fleet-contracts.js';
-import { indexOf, resolveMethod } from './proto-edges.js';
+import { resolveMethod, servicesOf } from './proto-edges.js';
 import type { ProtoTree } from './protobuf/read-proto-tree.js';
 
 /**
@@ -15,9 +15,9 @@ export function undefinedMethods(fleet: FleetContracts, includes: (provider: str
     for (const [provider, how] of contracts.consumes) {
       const spec = fleet.get(provider)?.grpc;
       if (!how.grpc || !how.methods || !spec || !includes(provider)) continue;
-      const index = indexOf(spec.document as ProtoTree);
+      const services = servicesOf(spec.document as ProtoTree);
       how.methods.forEach((method, i) => {
-        const resolved = resolveMethod(index, method);
+        const resolved = resolveMethod(services, method);
         if (typeof resolved === 'string') return;
         let why: string;
         if (resolved.unknown === 'ambiguous') {
