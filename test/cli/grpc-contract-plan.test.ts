@@ -82,6 +82,15 @@ describe('gRPC contracts in check and plan', () => {
       checkout!.message,
       /the new cart \(gRPC\) breaks checkout, which keeps running its current version: Previously present field "2" with name "item" on message "AddItemRequest" was deleted without reserving the number "2"\. \(services\/cart\/protos\/cart\.proto:18:1\) \[FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED\]/,
     );
+    const changes = runJson<{ services: { service: string; files: { path: string; kind: string }[] }[] }>(
+      ['changes', '--env', 'prod', '--from', v1],
+      repo.dir,
+    ).json;
+    assert.deepEqual(
+      changes.services.find((s) => s.service === 'cart')?.files.map((f) => [f.path, f.kind]),
+      [['services/cart/protos/cart.proto', 'contract']],
+      'a .proto of its gRPC contract is a contract change of cart',
+    );
     const text = runCli(['check', '--env', 'prod', '--from', v1, '--intent', 'drop item'], repo.dir);
     assert.equal(text.code, 1);
     assert.match(text.stdout, /contract\/breaking .*tranche\.yaml:12:\d+/);
