@@ -3,6 +3,7 @@ import { joinUri, parseSpecText, type ContractSources, type SpecRoot } from '../
 import type { FleetRevision } from '../../core/fleet-revision.js';
 import type { SourceLocation } from '../../core/location.js';
 import { joinRepoPath, normalizeRepoPath } from '../../core/manifest/repo-path.js';
+import { protoImports } from '../../core/contracts/proto-imports.js';
 import type { ProtoContract } from '../../core/manifest/manifest.js';
 import type { FileTree, TreeNode } from '../../ports/file-tree.js';
 import type { Git } from '../../ports/git.js';
@@ -113,18 +114,6 @@ async function listProtoFiles(tree: FileTree, dirs: string[]): Promise<string[]>
   for (const dir of dirs) while (common !== '.' && dir !== common && !dir.startsWith(`${common}/`)) common = posix.dirname(common);
   const under = dirs.length === 1 ? dirs[0]! : common;
   return (await tree.list(under)).filter((f) => f.endsWith('.proto'));
-}
-
-/**
- * The files a .proto text imports, as written; google/protobuf/* left out. A line-level scan:
- * what it misses is a file the tree lacks, which the tree's reader reports at the import.
- */
-function protoImports(text: string): string[] {
-  const imports: string[] = [];
-  for (const match of text.matchAll(/^\s*import\s+(?:public\s+|weak\s+)?(["'])([^"'\n]+)\1\s*;/gm)) {
-    if (!match[2]!.startsWith('google/protobuf/')) imports.push(match[2]!);
-  }
-  return imports;
 }
 
 async function readFiles(tree: FileTree, roots: string[]): Promise<Pick<ContractSources, 'files' | 'unreadable'>> {
