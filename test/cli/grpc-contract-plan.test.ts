@@ -69,6 +69,29 @@ describe('gRPC contracts in check and plan', () => {
     assert.equal(where(json.findings.find((f) => f.rule === 'contract/needs-provider-first')), 'tranche.yaml:17', 'the consumes entry of checkout');
   });
 
+  test('a new provider goes before the new consumer that calls it', () => {
+    const { repo, v1 } = shop();
+    repo.write({
+      'tranche.yaml': SHOP_MANIFEST.replace(
+        '  checkout:\n    path: services/checkout\n    contracts:\n      consumes:\n',
+        '  wishlist:\n    path: services/wishlist\n    contracts:\n      provides:\n        grpc: wishlist.proto\n  checkout:\n    path: services/checkout\n    contracts:\n      consumes:\n        wishlist: { grpc: true }\n',
+      ),
+      'services/wishlist/wishlist.proto':
+        'syntax = "proto3";\npackage shop;\nservice Wishlist {\n  rpc Save(SaveRequest) returns (SaveRequest);\n}\nmessage SaveRequest {\n  string product_id = 1;\n}\n',
+      'services/checkout/server.js': '// checkout v2: saves for later\n',
+    });
+    repo.commit('wishlist');
+    const { code, json } = plan(repo, v1);
+    assert.equal(code, 0, JSON.stringify(json.findings));
+    assert.ok(batchOf(json, 'wishlist') < batchOf(json, 'checkout'), JSON.stringify(json.batches));
+    assert.ok(
+      json.batches[batchOf(json, 'checkout')]!.reasons.some((r) =>
+        r.includes('going back to the old contract, RPC shop.Wishlist/Save is not served: the provider does not run [RPC_NO_DELETE]'),
+      ),
+      json.batches[batchOf(json, 'checkout')]!.reasons.join('\n'),
+    );
+  });
+
   test('a field removed from a request breaks the consumers left on their version, located in the manifest and the .proto', () => {
     const { repo, v1 } = shop();
     repo.write({ 'services/cart/protos/cart.proto': cart('  CartItem item = 2;\n', '') });

@@ -47,8 +47,8 @@ export function grpcBreaking(
     const placed = servedServices.get(service);
     if (placed?.node.methods.some((m) => m.name === name)) continue;
     const at = placed ? ` (${locate(served, placed.file.path, placed.node.span)})` : '';
-    const by = served.path ? `${served.path} declares` : 'the provider does not run, and serves';
-    changes.push({ id: 'RPC_NO_DELETE', level: 'ERR', message: `RPC ${method} is gone: ${by} no such method${at}` });
+    const why = served.path ? `is gone: ${served.path} declares no such method${at}` : 'is not served: the provider does not run';
+    changes.push({ id: 'RPC_NO_DELETE', level: 'ERR', message: `RPC ${method} ${why}` });
   }
   const found = pairChanges(expected, served, category, diffs);
   // Most pairs of a release differ in what no rule sees (comments, formatting): nothing to narrow.
