@@ -264,6 +264,24 @@ describe('gRPC contracts that cannot be used', () => {
     );
   });
 
+  test('a gRPC contract or a method written in a shape the manifest does not take is told once, where it is written', () => {
+    const { repo } = shop();
+    repo.write({
+      'tranche.yaml': SHOP_MANIFEST.replace('grpc: protos', 'grpc: { proto: protos, category: BINARY }')
+        .replace('CartService/GetCart]', 'CartService.GetCart]')
+        .replace('{ proto: events/order.proto, message: shop.OrderCreated }', '{ proto: events/order.proto }'),
+    });
+    repo.commit('shapes');
+    const result = runCli(['validate'], repo.dir);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    const lines = result.stderr.split('\n').filter((l) => l.startsWith('tranche.yaml:'));
+    assert.deepEqual(lines, [
+      'tranche.yaml:12:42: services.cart.contracts.provides.grpc.category: "BINARY" is not one of FILE, PACKAGE, WIRE_JSON, WIRE',
+      'tranche.yaml:17:65: services.checkout.contracts.consumes.cart.methods.1: "CartService.GetCart" must be Service/Method or package.Service/Method, e.g. hipstershop.CartService/AddItem',
+      'tranche.yaml:28:11: services.orders.contracts.provides.events.order.created is missing the required key message',
+    ]);
+  });
+
   test('an unknown service, a .proto that does not parse, a missing import and an undeclared event message: exit 2, located', () => {
     const { repo } = shop();
     repo.write({ 'tranche.yaml': SHOP_MANIFEST.replace('        cart: { grpc: true }\n', '        carts: { grpc: true }\n') });

@@ -522,13 +522,18 @@ export const manifestSchema = {
             grpc: {
               description:
                 "Its gRPC services: a .proto file or a directory of them, or { proto, root, category }: imports resolve from root (default: the directory given, or the file's folder), and category is the buf breaking category checked (default WIRE_JSON).",
-              oneOf: [{ type: 'string', minLength: 1 }, { $ref: '#/definitions/protoContract' }],
+              // By the value's type rather than oneOf: a problem is then told once, in the form written.
+              if: { type: 'string' },
+              then: { type: 'string', minLength: 1 },
+              else: { $ref: '#/definitions/protoContract' },
             },
             events: {
               description: 'Each message it emits: a JSON Schema, or a protobuf message { proto, message, root, category }.',
               type: 'object',
               additionalProperties: {
-                oneOf: [{ type: 'string' }, { $ref: '#/definitions/protoMessage' }],
+                if: { type: 'string' },
+                then: { type: 'string' },
+                else: { $ref: '#/definitions/protoMessage' },
               },
             },
           },
