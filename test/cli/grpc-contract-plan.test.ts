@@ -282,7 +282,7 @@ describe('gRPC contracts that cannot be used', () => {
     ]);
   });
 
-  test('an unknown service, a .proto that does not parse, a missing import and an undeclared event message: exit 2, located', () => {
+  test('an unknown service, a .proto that does not parse, a missing import, a directory without .proto files and an undeclared event message: exit 2, located', () => {
     const { repo } = shop();
     repo.write({ 'tranche.yaml': SHOP_MANIFEST.replace('        cart: { grpc: true }\n', '        carts: { grpc: true }\n') });
     repo.commit('unknown service');
@@ -304,8 +304,14 @@ describe('gRPC contracts that cannot be used', () => {
 
     repo.write({
       'services/cart/protos/common.proto': SHOP_FILES['services/cart/protos/common.proto']!,
-      'tranche.yaml': SHOP_MANIFEST.replace('shop.OrderCreated', 'shop.OrderPlaced'),
+      'tranche.yaml': SHOP_MANIFEST.replace('grpc: protos', 'grpc: proto'),
     });
+    repo.commit('a directory that is not there');
+    const nowhere = runCli(['check', '--env', 'prod'], repo.dir);
+    assert.equal(nowhere.code, 2);
+    assert.match(nowhere.stderr, /tranche\.yaml:12:\d+: contract services\/cart\/proto holds no \.proto file in HEAD/);
+
+    repo.write({ 'tranche.yaml': SHOP_MANIFEST.replace('shop.OrderCreated', 'shop.OrderPlaced') });
     repo.commit('a message that is not there');
     const message = runCli(['check', '--env', 'prod'], repo.dir);
     assert.equal(message.code, 2);
