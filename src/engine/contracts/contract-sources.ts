@@ -104,16 +104,18 @@ async function readProtoFiles(tree: FileTree, roots: SpecRoot[], into: Pick<Cont
 }
 
 /**
- * Every .proto file under the directories `dirs`, as repo paths. Several directories are listed
- * at once, from the one that holds them all: a listing costs a walk of the revision's files, the
- * same for one directory as for their common parent.
+ * Every .proto file under the directories `dirs`, as repo paths. Directories below one parent
+ * (`services/*\/protos`) are listed at once, from that parent: a listing costs a walk of the
+ * revision's files (and processes), about the same for one directory as for their parent. The
+ * repository's root is not listed that way: it may hold much else (dependencies on disk).
  */
 async function listProtoFiles(tree: FileTree, dirs: string[]): Promise<string[]> {
   if (dirs.length === 0) return [];
   let common = dirs[0]!;
   for (const dir of dirs) while (common !== '.' && dir !== common && !dir.startsWith(`${common}/`)) common = posix.dirname(common);
-  const under = dirs.length === 1 ? dirs[0]! : common;
-  return (await tree.list(under)).filter((f) => f.endsWith('.proto'));
+  const listed =
+    common === '.' && dirs.length > 1 ? (await Promise.all(dirs.map((dir) => tree.list(dir)))).flat() : await tree.list(dirs.length === 1 ? dirs[0]! : common);
+  return [...new Set(listed)].filter((f) => f.endsWith('.proto'));
 }
 
 async function readFiles(tree: FileTree, roots: string[]): Promise<Pick<ContractSources, 'files' | 'unreadable'>> {
