@@ -21,15 +21,20 @@ export async function readContractSources(git: Git, revision: FleetRevision): Pr
   const consumes: ContractSources['consumes'] = [];
   for (const service of manifest.services.values()) {
     const provides = service.contracts?.provides ?? {};
-    const spec = (key: string[], path: string) => {
+    const spec = (key: string[], path: string): SpecRoot => {
       // A path that leaves the repository is kept as written: it is never read, and reported missing.
-      const joined = repoPath(service.path, path);
-      roots.push({ service: service.name, key, path: joined, location: manifest.locate(['services', service.name, 'contracts', 'provides', ...key]) });
+      const root = {
+        service: service.name,
+        key,
+        path: repoPath(service.path, path),
+        location: manifest.locate(['services', service.name, 'contracts', 'provides', ...key]),
+      };
+      roots.push(root);
+      return root;
     };
     const proto = (key: string[], given: string | (ProtoContract & { message?: string })) => {
       const form = typeof given === 'string' ? { proto: given } : given;
-      spec(key, form.proto);
-      const root = roots.at(-1)!;
+      const root = spec(key, form.proto);
       // A path ending in .proto is a file, whose folder imports resolve from by default; anything else a directory.
       const base = form.root === undefined ? (root.path.endsWith('.proto') ? posix.dirname(root.path) : root.path) : repoPath(service.path, form.root);
       root.proto = { root: base, files: [], category: form.category ?? 'WIRE_JSON', ...(form.message !== undefined ? { message: form.message } : {}) };
