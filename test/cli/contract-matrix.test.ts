@@ -253,11 +253,37 @@ describe('tranche contract matrix', () => {
     assert.match(result.stderr, /services\/orders\/api\/openapi\.yaml:\d+:\d+/);
   });
 
+  test('a deployed contract that does not parse: every pairing that compares with it is unreadable, exit 1', () => {
+    const { repo } = market();
+    repo.write({ 'services/orders/api/openapi.yaml': 'openapi: 3.0.3\npaths: [unclosed\n' });
+    const broken = repo.commit('orders: a spec that does not parse');
+    adopt(repo, broken);
+    repo.write({ 'services/orders/api/openapi.yaml': MARKET_FILES['services/orders/api/openapi.yaml']! });
+    repo.commit('orders: fixed');
+    const { code, json } = matrix(repo);
+    assert.equal(code, 1);
+    const web = pairOf(json, 'web', 'orders')!;
+    assert.deepEqual(statuses(web), ['unreadable', 'unreadable', 'unreadable', 'ok']);
+    assert.match(web.pairings.oldConsumerNewProvider.reason!, /^web at [0-9a-f]{7} expects orders's contract of that commit, which cannot be read/);
+    assert.match(
+      web.pairings.newConsumerOldProvider.reason!,
+      /^orders at [0-9a-f]{7}: its contract cannot be read \(services\/orders\/api\/openapi\.yaml: .+\)$/,
+    );
+    assert.deepEqual(statuses(pairOf(json, 'orders', 'payments')), ['ok', 'ok', 'ok', 'ok'], 'what orders calls does not depend on its own spec');
+    assert.match(
+      runCli(['contract', 'matrix', '--env', 'prod'], repo.dir).stdout,
+      /^web\s+http\s+orders\s+\S+\s+\S+\s+UNREADABLE\s+UNREADABLE\s+UNREADABLE\s+ok$/m,
+    );
+  });
+
   test('--help states what the matrix shows and its exit codes', () => {
     const { repo } = market();
     const help = runCli(['contract', '--help'], repo.dir);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /contract matrix --env E/);
-    assert.match(help.stdout, /0 every pairing the rollout can create .* is\s+compatible; 1 one breaks; 2 unusable input/);
+    assert.match(
+      help.stdout,
+      /0 every pairing the rollout can create .* is\s+compatible; 1 one breaks, or runs a contract that cannot be read; 2 unusable input/,
+    );
   });
 });

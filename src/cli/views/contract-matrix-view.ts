@@ -13,7 +13,14 @@ export function matrixJson(revisions: ReleaseRevisions, rows: readonly MatrixRow
   };
 }
 
-const CELL: Record<PairingCell['status'], string> = { ok: 'ok', breaks: 'BREAKS', 'not-running': 'not running', unused: 'unused', unknown: 'unknown' };
+const CELL: Record<PairingCell['status'], string> = {
+  ok: 'ok',
+  breaks: 'BREAKS',
+  'not-running': 'not running',
+  unused: 'unused',
+  unreadable: 'UNREADABLE',
+  unknown: 'unknown',
+};
 
 const short = (commit: string | null) => (commit === null ? '-' : commit.slice(0, 7));
 
@@ -61,7 +68,7 @@ export function renderMatrix(revisions: ReleaseRevisions, start: string | undefi
   ]);
   lines.push(renderTable(['CONSUMER', 'KIND', 'PROVIDER', 'CONSUMER AT', 'PROVIDER AT', 'OLD×OLD', 'OLD×NEW', 'NEW×OLD', 'NEW×NEW'], table), '');
   for (const row of rows) {
-    const why = PAIRINGS.filter((p) => row.pairings[p].status === 'breaks' || row.pairings[p].status === 'unknown');
+    const why = PAIRINGS.filter((p) => ['breaks', 'unreadable', 'unknown'].includes(row.pairings[p].status));
     if (!why.length) continue;
     lines.push(`${row.consumer} → ${providerName(row)} (${row.kind}):`);
     for (const p of why) lines.push(`  ${pairingName(row, p)}: ${CELL[row.pairings[p].status]}: ${row.pairings[p].reason}`);

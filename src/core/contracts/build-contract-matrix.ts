@@ -5,16 +5,20 @@ import type { ContractChange } from './contract-change.js';
 import type { ContractEdge } from './contract-edges.js';
 import type { Consumption, FleetContracts, ProvidedSpec } from './fleet-contracts.js';
 
-/** A service's version in the matrix: the commit it runs and the fleet's contracts there, or why they cannot be read. */
-export type MatrixVersion = { commit: string; fleet: FleetContracts } | { commit: string; problem: string };
+/**
+ * A service's version in the matrix: the commit it runs and the fleet's contracts there (less
+ * those of the services in `unreadable`, with why), or why that revision cannot be read at all.
+ */
+export type MatrixVersion = { commit: string; fleet: FleetContracts; unreadable?: ReadonlyMap<string, string> } | { commit: string; problem: string };
 
 /** What a cell of the matrix says of one pairing of versions. */
-type PairingStatus = 'ok' | 'breaks' | 'not-running' | 'unused' | 'unknown';
+type PairingStatus = 'ok' | 'breaks' | 'not-running' | 'unused' | 'unreadable' | 'unknown';
 
 /**
  * One pairing of a consumer version with a provider version. `breaks` carries the breaking
  * changes the consumer meets (narrowed to what it uses) and `reason` their summary; `not-running`,
- * `unused` (that consumer version does not consume it) and `unknown` say why in `reason`.
+ * `unused` (that consumer version does not consume it), `unreadable` (a side's contracts cannot
+ * be read at the commit it runs) and `unknown` (no contract to judge by) say why in `reason`.
  */
 export interface PairingCell {
   status: PairingStatus;
@@ -142,10 +146,19 @@ export function buildContractMatrix(input: MatrixInput): MatrixRow[] {
         [consumer, cVersion],
         [provider, pVersion],
       ] as const)
-        if ('problem' in v) return { status: 'unknown', reason: `${name} at ${v.commit.slice(0, 7)}: ${v.problem}` };
+        if ('problem' in v) return { status: 'unreadable', reason: `${name} at ${v.commit.slice(0, 7)}: ${v.problem}` };
       if (!readable(cVersion) || !readable(pVersion)) throw new Error('internal: an unreadable version passed the check');
       const how = cVersion.fleet.get(consumer)?.consumes.get(key);
       if (!how || !kind.consumes(how)) return { status: 'unused', reason: `${consumer} at ${cVersion.commit.slice(0, 7)} does not consume ${key}` };
+      const served = pVersion.unreadable?.get(provider);
+      if (served !== undefined)
+        return { status: 'unreadable', reason: `${provider} at ${pVersion.commit.slice(0, 7)}: its contract cannot be read (${served})` };
+      const expected = cVersion.unreadable?.get(provider);
+      if (expected !== undefined)
+        return {
+          status: 'unreadable',
+          reason: `${consumer} at ${cVersion.commit.slice(0, 7)} expects ${provider}'s contract of that commit, which cannot be read (${expected})`,
+        };
       const result = kind.compare(kind.expected(key, provider, cVersion.fleet), kind.served(key, provider, pVersion.fleet), how, diff);
       if (!Array.isArray(result)) return { status: 'unknown', reason: result.unknown };
       return result.length ? { status: 'breaks', reason: summarize(result), changes: result } : { status: 'ok' };
@@ -170,9 +183,9 @@ export function buildContractMatrix(input: MatrixInput): MatrixRow[] {
 }
 
 /**
- * Whether a pairing that a rollout to the target can create breaks: every pairing but old × old,
- * which runs already (and to which a rollback returns).
+ * Whether a pairing that a rollout to the target can create — every pairing but old × old, which
+ * runs already (and to which a rollback returns) — breaks, or cannot be read to tell.
  */
 export function rolloutBreaks(rows: readonly MatrixRow[]): boolean {
-  return rows.some((r) => PAIRINGS.some((p) => p !== 'oldConsumerOldProvider' && r.pairings[p].status === 'breaks'));
+  return rows.some((r) => PAIRINGS.some((p) => p !== 'oldConsumerOldProvider' && (r.pairings[p].status === 'breaks' || r.pairings[p].status === 'unreadable')));
 }

@@ -13,7 +13,7 @@ import { readContractSources } from './contract-sources.js';
  * commit it runs there (as recorded, or `--from`'s what-if) and at the target. Each revision's
  * contracts are read and resolved once, in full: a consumer's expected contract is its provider's
  * spec at the consumer's commit. A target spec that cannot be used is unusable input (as for
- * plan); a deployed one makes the cells of the service running it `unknown`, saying why.
+ * plan); a deployed one makes the cells that compare with it `unreadable`, saying why.
  */
 export async function readContractMatrix(git: Git, revisions: ReleaseRevisions, now: number, parsed: ParsedSpecs): Promise<MatrixRow[]> {
   const byCommit = new Map<string, string[]>();
@@ -26,12 +26,12 @@ export async function readContractMatrix(git: Git, revisions: ReleaseRevisions, 
   const read = async (revision: FleetRevision) => buildFleetContracts(await readContractSources(git, revision), parsed);
   const [target, ...built] = await mapLimited([revisions.to, ...readable], REVISIONS_AT_ONCE, read);
   if (target!.findings.length) throw new InvalidFleetError(target!.findings);
-  const fleets = new Map<string, { contracts: FleetContracts; problems: Map<string, string> }>([
-    [revisions.to.commit, { contracts: target!.contracts, problems: new Map() }],
+  const fleets = new Map<string, { contracts: FleetContracts; unreadable: Map<string, string> }>([
+    [revisions.to.commit, { contracts: target!.contracts, unreadable: new Map() }],
     ...readable.map((revision, i) => {
       const { contracts, findings } = built[i]!;
-      const problems = new Map(findings.flatMap((f) => (f.service === undefined ? [] : [[f.service, `its contract cannot be read (${f.message})`] as const])));
-      return [revision.commit, { contracts, problems }] as const;
+      const unreadable = new Map(findings.flatMap((f) => (f.service === undefined ? [] : [[f.service, f.message] as const])));
+      return [revision.commit, { contracts, unreadable }] as const;
     }),
   ]);
   const deployed = new Map<string, MatrixVersion>();
@@ -39,12 +39,8 @@ export async function readContractMatrix(git: Git, revisions: ReleaseRevisions, 
     const base = revisions.bases.get(commit);
     const fleet = fleets.get(commit);
     for (const service of services) {
-      const problem = fleet
-        ? fleet.problems.get(service)
-        : base && 'problem' in base
-          ? base.problem
-          : 'the target does not define it, so its revision was not read';
-      deployed.set(service, problem === undefined ? { commit, fleet: fleet!.contracts } : { commit, problem });
+      if (fleet) deployed.set(service, { commit, fleet: fleet.contracts, unreadable: fleet.unreadable });
+      else deployed.set(service, { commit, problem: base && 'problem' in base ? base.problem : 'the target does not define it, so its revision was not read' });
     }
   }
   return buildContractMatrix({ deployed, target: { commit: revisions.to.commit, fleet: target!.contracts }, kinds: matrixKinds({ now }) });

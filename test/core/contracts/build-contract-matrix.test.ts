@@ -124,15 +124,24 @@ describe('buildContractMatrix', () => {
     assert.deepEqual(statuses(rows[0]), ['not-running', 'not-running', 'not-running', 'ok']);
   });
 
-  test('a deployed version whose contracts cannot be read makes its pairings unknown, with why', () => {
+  test('a deployed version whose contracts cannot be read makes the pairings that need them unreadable, with why', () => {
     const v2 = fleet({ pets: service({ http: petsApi(pet) }), web: service({ consumes: { pets: callsPets } }) });
+    const c1 = fleet({ pets: service(), web: service({ consumes: { pets: callsPets } }) });
+    const unreadable = new Map([['pets', 'bad yaml']]);
     const deployed = new Map<string, MatrixVersion>([
-      ['pets', { commit: 'c1c1c1c1c1', problem: 'its contract cannot be read (bad yaml)' }],
-      ['web', { commit: 'c2', fleet: v2 }],
+      ['pets', { commit: 'c1c1c1c1c1', fleet: c1, unreadable }],
+      ['web', { commit: 'c1c1c1c1c1', fleet: c1, unreadable }],
     ]);
     const [row] = buildContractMatrix({ deployed, target: { commit: 'c2', fleet: v2 }, kinds: KINDS });
-    assert.deepEqual(statuses(row), ['unknown', 'ok', 'unknown', 'ok']);
-    assert.equal(row!.pairings.oldConsumerOldProvider.reason, 'pets at c1c1c1c: its contract cannot be read (bad yaml)');
+    assert.deepEqual(statuses(row), ['unreadable', 'unreadable', 'unreadable', 'ok']);
+    assert.equal(row!.pairings.newConsumerOldProvider.reason, 'pets at c1c1c1c: its contract cannot be read (bad yaml)');
+    assert.equal(row!.pairings.oldConsumerNewProvider.reason, "web at c1c1c1c expects pets's contract of that commit, which cannot be read (bad yaml)");
+    assert.equal(rolloutBreaks([row!]), true, 'new web × old pets cannot be told compatible');
+    // A revision that cannot be read at all.
+    const gone = new Map<string, MatrixVersion>([['pets', { commit: 'c0c0c0c0c0', problem: 'commit c0c0c0c is not in this repository' }]]);
+    const [other] = buildContractMatrix({ deployed: gone, target: { commit: 'c2', fleet: v2 }, kinds: KINDS });
+    assert.deepEqual(statuses(other), ['not-running', 'not-running', 'unreadable', 'ok']);
+    assert.equal(other!.pairings.newConsumerOldProvider.reason, 'pets at c0c0c0c: commit c0c0c0c is not in this repository');
   });
 
   test('an event consumer is paired with the producer; a payload that loses a required field breaks the old consumer', () => {
