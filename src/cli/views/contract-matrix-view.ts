@@ -74,6 +74,12 @@ export function renderMatrix(revisions: ReleaseRevisions, start: string | undefi
     for (const p of why) lines.push(`  ${pairingName(row, p)}: ${CELL[row.pairings[p].status]}: ${row.pairings[p].reason}`);
   }
   if (lines.at(-1) !== '') lines.push('');
-  lines.push(breaks ? 'a pairing the rollout can create breaks (see above): exit 1' : 'every pairing the rollout can create is compatible', '');
+  const brokenNow = rows.some((r) => r.pairings.oldConsumerOldProvider.status === 'breaks');
+  lines.push(
+    breaks
+      ? 'a pairing the rollout can create breaks, or cannot be read (see above): exit 1'
+      : `every pairing the rollout can create is compatible${brokenNow ? ' (what runs now is not: old × old breaks above)' : ''}`,
+    '',
+  );
   return lines.join('\n');
 }

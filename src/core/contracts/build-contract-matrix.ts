@@ -98,7 +98,7 @@ export function buildContractMatrix(input: MatrixInput): MatrixRow[] {
   const cache = new Map<string, ContractChange[]>();
   const rows = new Map<string, MatrixRow>();
 
-  const readable = (v: MatrixVersion | undefined): v is { commit: string; fleet: FleetContracts } => v !== undefined && 'fleet' in v;
+  const readable = (v: MatrixVersion | undefined): v is MatrixVersion & { fleet: FleetContracts } => v !== undefined && 'fleet' in v;
   const consumers = new Set([...input.target.fleet.keys(), ...input.deployed.keys()]);
   for (const consumer of consumers) {
     const sides = versionsOf(consumer);
@@ -142,14 +142,15 @@ export function buildContractMatrix(input: MatrixInput): MatrixRow[] {
       const absent = (name: string, side: 'old' | 'new') => (side === 'old' ? `${name} is not deployed` : `${name} is not in the target`);
       if (!cVersion) return { status: 'not-running', reason: absent(consumer, cv) };
       if (!pVersion) return { status: 'not-running', reason: absent(provider, pv) };
-      for (const [name, v] of [
-        [consumer, cVersion],
-        [provider, pVersion],
-      ] as const)
-        if ('problem' in v) return { status: 'unreadable', reason: `${name} at ${v.commit.slice(0, 7)}: ${v.problem}` };
-      if (!readable(cVersion) || !readable(pVersion)) throw new Error('internal: an unreadable version passed the check');
+      const unreadable = (name: string, v: { commit: string; problem: string }): PairingCell => ({
+        status: 'unreadable',
+        reason: `${name} at ${v.commit.slice(0, 7)}: ${v.problem}`,
+      });
+      if ('problem' in cVersion) return unreadable(consumer, cVersion);
+      // Whether it consumes comes first: a provider that cannot be read matters only to a consumer.
       const how = cVersion.fleet.get(consumer)?.consumes.get(key);
       if (!how || !kind.consumes(how)) return { status: 'unused', reason: `${consumer} at ${cVersion.commit.slice(0, 7)} does not consume ${key}` };
+      if ('problem' in pVersion) return unreadable(provider, pVersion);
       const served = pVersion.unreadable?.get(provider);
       if (served !== undefined)
         return { status: 'unreadable', reason: `${provider} at ${pVersion.commit.slice(0, 7)}: its contract cannot be read (${served})` };

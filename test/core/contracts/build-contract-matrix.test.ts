@@ -144,6 +144,21 @@ describe('buildContractMatrix', () => {
     assert.equal(other!.pairings.newConsumerOldProvider.reason, 'pets at c0c0c0c: commit c0c0c0c is not in this repository');
   });
 
+  test('a provider that cannot be read matters only to the consumer versions that consume it', () => {
+    const c1 = fleet({ web: service({ consumes: { legacy: callsPets } }) });
+    const v2 = fleet({ web: service() });
+    const deployed = new Map<string, MatrixVersion>([
+      ['web', { commit: 'c1', fleet: c1 }],
+      ['legacy', { commit: 'c0c0c0c0c0', problem: 'the target does not define it, so its revision was not read' }],
+    ]);
+    const rows = buildContractMatrix({ deployed, target: { commit: 'c2', fleet: v2 }, kinds: KINDS });
+    assert.deepEqual(
+      rows.map((r) => [r.provider, ...statuses(r)]),
+      [['legacy', 'unreadable', 'not-running', 'unused', 'not-running']],
+    );
+    assert.equal(rolloutBreaks(rows), false, 'the new web no longer calls it, and old × old is what runs now');
+  });
+
   test('an event consumer is paired with the producer; a payload that loses a required field breaks the old consumer', () => {
     const created = { type: 'object', required: ['id', 'total'], properties: { id: { type: 'string' }, total: { type: 'integer' } } };
     const slim = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } };
