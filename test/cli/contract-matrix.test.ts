@@ -276,6 +276,21 @@ describe('tranche contract matrix', () => {
     );
   });
 
+  test('a name from a spec that holds a newline or an escape stays on its line, inert', () => {
+    const hostile = 'to\ntal\u001b[31m';
+    const schema = (required: string[]) =>
+      JSON.stringify({ type: 'object', required, properties: Object.fromEntries(required.map((n) => [n, { type: 'string' }])) });
+    const { repo, v1 } = market({ ...MARKET_FILES, 'services/orders/events/order-created.json': schema(['id', hostile]) });
+    adopt(repo, v1);
+    repo.write({ 'services/orders/events/order-created.json': schema(['id']) });
+    repo.commit('order.created loses it');
+    const text = runCli(['contract', 'matrix', '--env', 'prod'], repo.dir);
+    assert.equal(text.code, 1);
+    const line = text.stdout.split('\n').find((l) => l.startsWith('  old mailer × new orders: BREAKS: '));
+    assert.ok(line?.includes('to\\ntal\\x1b[31m'), text.stdout);
+    assert.doesNotMatch(text.stdout, /\u001b/);
+  });
+
   test('--help states what the matrix shows and its exit codes', () => {
     const { repo } = market();
     const help = runCli(['contract', '--help'], repo.dir);

@@ -1,5 +1,6 @@
 import { type MatrixRow, type Pairing, type PairingCell, PAIRINGS } from '../../core/contracts/build-contract-matrix.js';
 import type { ReleaseRevisions } from '../../engine/read-release.js';
+import { oneLine } from '../io.js';
 import { renderTable } from './table.js';
 
 /** `contract matrix --json` (docs/contracts.md, "The contract matrix"): fields in a stable order. */
@@ -70,8 +71,9 @@ export function renderMatrix(revisions: ReleaseRevisions, start: string | undefi
   for (const row of rows) {
     const why = PAIRINGS.filter((p) => ['breaks', 'unreadable', 'unknown'].includes(row.pairings[p].status));
     if (!why.length) continue;
-    lines.push(`${row.consumer} → ${providerName(row)} (${row.kind}):`);
-    for (const p of why) lines.push(`  ${pairingName(row, p)}: ${CELL[row.pairings[p].status]}: ${row.pairings[p].reason}`);
+    // Names and reasons come from specs and manifests: each kept on its line.
+    lines.push(oneLine(`${row.consumer} → ${providerName(row)} (${row.kind}):`));
+    for (const p of why) lines.push(`  ${oneLine(`${pairingName(row, p)}: ${CELL[row.pairings[p].status]}: ${row.pairings[p].reason}`)}`);
   }
   if (lines.at(-1) !== '') lines.push('');
   const brokenNow = rows.some((r) => r.pairings.oldConsumerOldProvider.status === 'breaks');
