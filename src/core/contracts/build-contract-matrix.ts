@@ -99,6 +99,9 @@ export function buildContractMatrix(input: MatrixInput): MatrixRow[] {
   const rows = new Map<string, MatrixRow>();
 
   const readable = (v: MatrixVersion | undefined): v is MatrixVersion & { fleet: FleetContracts } => v !== undefined && 'fleet' in v;
+  // Every revision's contracts, once each (services that run one commit share its fleet).
+  const fleets = [...new Set([input.target.fleet, ...[...input.deployed.values()].filter(readable).map((v) => v.fleet)])];
+  const providersOf = new Map<string, string[]>();
   const consumers = new Set([...input.target.fleet.keys(), ...input.deployed.keys()]);
   for (const consumer of consumers) {
     const sides = versionsOf(consumer);
@@ -106,9 +109,11 @@ export function buildContractMatrix(input: MatrixInput): MatrixRow[] {
       for (const version of [sides.old, sides.new].filter(readable)) {
         for (const [key, how] of version.fleet.get(consumer)?.consumes ?? []) {
           if (!kind.consumes(how)) continue;
-          // A provider as the consumer's revision names it, and as the target and the deployed versions do.
-          const fleets = [version.fleet, input.target.fleet, ...[...input.deployed.values()].filter(readable).map((v) => v.fleet)];
-          for (const provider of new Set(fleets.flatMap((f) => kind.providers(key, f)))) {
+          // The provider as any revision names it: an event whose producer changed has a row for each.
+          const named = `${kind.kind}\u0000${key}`;
+          let providers = providersOf.get(named);
+          if (!providers) providersOf.set(named, (providers = [...new Set(fleets.flatMap((f) => kind.providers(key, f)))]));
+          for (const provider of providers) {
             const id = `${consumer}\u0000${provider}\u0000${kind.kind}\u0000${key}`;
             if (!rows.has(id)) rows.set(id, row(kind, key, consumer, provider));
           }

@@ -175,6 +175,30 @@ describe('buildContractMatrix', () => {
     );
   });
 
+  test('an event whose producer changes has a pair with each producer', () => {
+    const created = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } };
+    const reads: Consumption = { http: false, event: true };
+    const v1 = fleet({
+      orders: service({ events: { 'order.created': created } }),
+      billing: service(),
+      mailer: service({ consumes: { 'order.created': reads } }),
+    });
+    const v2 = fleet({
+      orders: service(),
+      billing: service({ events: { 'order.created': created } }),
+      mailer: service({ consumes: { 'order.created': reads } }),
+    });
+    const rows = buildContractMatrix({ deployed: all('c1', v1), target: { commit: 'c2', fleet: v2 }, kinds: KINDS });
+    assert.deepEqual(
+      rows.map((r) => [r.provider, ...statuses(r)]),
+      [
+        ['billing', 'ok', 'ok', 'ok', 'ok'],
+        ['orders', 'ok', 'ok', 'ok', 'ok'],
+      ],
+      'a version that emits nothing sends nothing to refuse',
+    );
+  });
+
   test('each pair of specs is compared once, however many consumers and pairings ask', () => {
     let compared = 0;
     const counting: MatrixKind[] = KINDS.map((k) => ({
