@@ -53,6 +53,8 @@ export interface MatrixRow {
  */
 export interface MatrixKind {
   kind: ContractEdge['kind'];
+  /** The row field that names what a `consumes` key names, when that is not the provider (an event). */
+  keyField?: 'event';
   /** Whether a `consumes` entry (by its key) is of this kind. */
   consumes(how: Consumption): boolean;
   /** The services that provide what `key` names at a revision (an HTTP provider is itself; an event, its producer). */
@@ -173,7 +175,7 @@ export function buildContractMatrix(input: MatrixInput): MatrixRow[] {
       kind: kind.kind,
       consumer,
       provider,
-      ...(kind.kind === 'event' ? { event: key } : {}),
+      ...(kind.keyField ? { [kind.keyField]: key } : {}),
       versions: {
         consumer: { deployed: commit(c.old), target: commit(c.new) },
         provider: { deployed: commit(p.old), target: commit(p.new) },

@@ -21,7 +21,7 @@ function httpKind(options: DiffOpenApiOptions): MatrixKind {
     expected: (_key, provider, fleet) => fleet.get(provider)?.http,
     served: (_key, provider, fleet) => fleet.get(provider)?.http,
     compare(expected, served, how, diff) {
-      if (!expected) return { unknown: 'no HTTP contract of it is declared at the consumer’s commit' };
+      if (!expected) return { unknown: "no HTTP contract of it is declared at the consumer's commit" };
       return narrow(expected.fingerprint === served?.fingerprint ? [] : diff(expected, served ?? ABSENT), how.operations);
     },
     diff: (expected, served) => breaking(diffOpenApi(expected.document, served.document, options).changes),
@@ -35,6 +35,7 @@ function httpKind(options: DiffOpenApiOptions): MatrixKind {
  */
 const EVENT_KIND: MatrixKind = {
   kind: 'event',
+  keyField: 'event',
   consumes: (how) => how.event,
   providers: (key, fleet) => {
     const producer = producerOf(fleet, key);
@@ -43,7 +44,7 @@ const EVENT_KIND: MatrixKind = {
   expected: (key, _provider, fleet) => fleet.get(producerOf(fleet, key) ?? '')?.events.get(key),
   served: (key, provider, fleet) => fleet.get(provider)?.events.get(key),
   compare(expected, served, _how, diff) {
-    if (!expected) return { unknown: 'nothing emits it at the consumer’s commit' };
+    if (!expected) return { unknown: "nothing emits it at the consumer's commit" };
     return !served || expected.fingerprint === served.fingerprint ? [] : diff(expected, served);
   },
   diff: (expected, served) => breakingEvent(expected.document, served.document),
