@@ -120,7 +120,7 @@ describe('tranche contract matrix', () => {
     );
     assert.match(
       runCli(['contract', 'matrix', '--env', 'prod'], repo.dir).stdout,
-      /old mailer × new orders: BREAKS: .*total.*\[response-required-property-removed\]/,
+      /^mailer → orders \(event order\.created\):\n {2}old mailer × new orders: BREAKS: .*total.*\[response-required-property-removed\]$/m,
     );
   });
 

@@ -28,8 +28,9 @@ expects its provider's contract at that same commit; the provider serves its own
 A pairing that breaks lists the rule ids and the first changes (narrowed to the operations the
 consumer calls). Nothing is deployed and no state is created.
 Exit codes: 0 every pairing the rollout can create (all but old × old, which runs already) is
-compatible; 1 one breaks, or runs a contract that cannot be read; 2 unusable input (an unknown environment, a store that cannot be
-read, a ref that names nothing, a target contract that cannot be read).`;
+compatible; 1 one breaks, or runs a contract that cannot be read; 2 unusable input (an unknown
+environment, a store that cannot be read, a ref that names nothing, a target contract that
+cannot be read).`;
 
 /** `contract matrix`: reads what runs and the target, pairs their contracts, renders the matrix. */
 export function contractMatrix(args: ParsedArgs, io: CliIO): Promise<number> {

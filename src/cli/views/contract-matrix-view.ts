@@ -72,7 +72,7 @@ export function renderMatrix(revisions: ReleaseRevisions, start: string | undefi
     const why = PAIRINGS.filter((p) => ['breaks', 'unreadable', 'unknown'].includes(row.pairings[p].status));
     if (!why.length) continue;
     // Names and reasons come from specs and manifests: each kept on its line.
-    lines.push(oneLine(`${row.consumer} → ${providerName(row)} (${row.kind}):`));
+    lines.push(oneLine(`${row.consumer} → ${row.provider} (${row.event === undefined ? row.kind : `event ${row.event}`}):`));
     for (const p of why) lines.push(`  ${oneLine(`${pairingName(row, p)}: ${CELL[row.pairings[p].status]}: ${row.pairings[p].reason}`)}`);
   }
   if (lines.at(-1) !== '') lines.push('');
