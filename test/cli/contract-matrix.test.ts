@@ -221,6 +221,21 @@ describe('tranche contract matrix', () => {
     assert.match(runCli(['contract', 'matrix', '--env', 'prod'], repo.dir).stdout, /nothing known to run \(no state store is configured/);
   });
 
+  test('an environment of the store where nothing is deployed yet: only new × new is judged', () => {
+    const manifest = MARKET_MANIFEST.replace('  prod: { driver: local }\n', '  prod: { driver: local }\n  staging: { driver: local }\n');
+    const { repo, v1 } = market({ ...MARKET_FILES, 'tranche.yaml': manifest });
+    adopt(repo, v1);
+    const { code, json } = runJson<Matrix>(['contract', 'matrix', '--env', 'staging'], repo.dir);
+    assert.equal(code, 0);
+    assert.deepEqual([json.env, json.deployed], ['staging', 'recorded']);
+    assert.equal(json.pairs.length, 3);
+    for (const pair of json.pairs) assert.deepEqual(statuses(pair), ['not-running', 'not-running', 'not-running', 'ok']);
+    assert.match(
+      runCli(['contract', 'matrix', '--env', 'staging'], repo.dir).stdout,
+      /^staging: 3 consumer\/provider pairs, nothing recorded as deployed in staging/m,
+    );
+  });
+
   test('unusable input exits 2 with a precise message and nothing on stdout', () => {
     const { repo, v1 } = market();
     adopt(repo, v1);
