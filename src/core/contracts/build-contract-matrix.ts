@@ -65,14 +65,17 @@ export interface MatrixKind {
   served(key: string, provider: string, fleet: FleetContracts): ProvidedSpec | undefined;
   /**
    * What `served` breaks for a consumer that expects `expected` and consumes as `how` says: the
-   * breaking changes (none: compatible), or why it cannot be judged. `diff` compares two specs
-   * once per pair of contents, however many cells ask.
+   * breaking changes (none: compatible), or why it cannot be judged. `servedBy` says which
+   * version of the provider serves it (a target without a spec has dropped it; a deployed
+   * version without one may predate its declaration). `diff` compares two specs once per pair of
+   * contents, however many cells ask.
    */
   compare(
     expected: ProvidedSpec | undefined,
     served: ProvidedSpec | undefined,
     how: Consumption,
     diff: (expected: ProvidedSpec, served: ProvidedSpec) => ContractChange[],
+    servedBy: 'old' | 'new',
   ): ContractChange[] | { unknown: string };
   /** Compares two specs of this kind: every breaking change (ERR, WARN). */
   diff(expected: ProvidedSpec, served: ProvidedSpec): ContractChange[];
@@ -167,7 +170,7 @@ export function buildContractMatrix(input: MatrixInput): MatrixRow[] {
           status: 'unreadable',
           reason: `${consumer} at ${cVersion.commit.slice(0, 7)} expects ${provider}'s contract of that commit, which cannot be read (${expected})`,
         };
-      const result = kind.compare(kind.expected(key, provider, cVersion.fleet), kind.served(key, provider, pVersion.fleet), how, diff);
+      const result = kind.compare(kind.expected(key, provider, cVersion.fleet), kind.served(key, provider, pVersion.fleet), how, diff, pv);
       if (!Array.isArray(result)) return { status: 'unknown', reason: result.unknown };
       return result.length ? { status: 'breaks', reason: summarize(result), changes: result } : { status: 'ok' };
     };

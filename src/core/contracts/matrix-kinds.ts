@@ -11,7 +11,8 @@ const breaking = (changes: ContractChange[]) => changes.filter((c) => c.level !=
 /**
  * An HTTP API: `consumes.<provider>.http`. The served API is checked as a client written against
  * the expected one calls it (requests and responses), narrowed to `operations` as plans narrow
- * it. A provider that declares no API at its version serves none.
+ * it. A target that declares no API serves none (it dropped it); a deployed version that
+ * declares none is not judged (it may predate the declaration), as plans take them.
  */
 function httpKind(options: DiffOpenApiOptions): MatrixKind {
   return {
@@ -20,8 +21,9 @@ function httpKind(options: DiffOpenApiOptions): MatrixKind {
     providers: (key) => [key],
     expected: (_key, provider, fleet) => fleet.get(provider)?.http,
     served: (_key, provider, fleet) => fleet.get(provider)?.http,
-    compare(expected, served, how, diff) {
+    compare(expected, served, how, diff, servedBy) {
       if (!expected) return { unknown: "no HTTP contract of it is declared at the consumer's commit" };
+      if (!served && servedBy === 'old') return { unknown: 'it declares no HTTP contract at the commit it runs' };
       return narrow(expected.fingerprint === served?.fingerprint ? [] : diff(expected, served ?? ABSENT), how.operations);
     },
     diff: (expected, served) => breaking(diffOpenApi(expected.document, served.document, options).changes),

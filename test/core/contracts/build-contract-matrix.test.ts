@@ -118,6 +118,21 @@ describe('buildContractMatrix', () => {
     assert.deepEqual(rowOf(rows, 'web', 'api')!.versions.provider, { deployed: null, target: 'c2' });
   });
 
+  test('a provider that declares no API: dropped at the target, not judged where it runs (it may predate the declaration)', () => {
+    const declared = fleet({ pets: service({ http: petsApi(pet) }), web: service({ consumes: { pets: callsPets } }) });
+    const undeclared = fleet({ pets: service(), web: service({ consumes: { pets: callsPets } }) });
+    const [first] = buildContractMatrix({ deployed: all('c1', undeclared), target: { commit: 'c2', fleet: declared }, kinds: KINDS });
+    assert.deepEqual(statuses(first), ['unknown', 'unknown', 'unknown', 'ok'], 'the release that first declares the API');
+    assert.equal(first!.pairings.newConsumerOldProvider.reason, 'it declares no HTTP contract at the commit it runs');
+    assert.equal(first!.pairings.oldConsumerNewProvider.reason, "no HTTP contract of it is declared at the consumer's commit");
+    const [dropped] = buildContractMatrix({ deployed: all('c1', declared), target: { commit: 'c2', fleet: undeclared }, kinds: KINDS });
+    assert.deepEqual(statuses(dropped), ['ok', 'breaks', 'unknown', 'unknown']);
+    assert.deepEqual(
+      dropped!.pairings.oldConsumerNewProvider.changes!.map((c) => c.operation),
+      ['GET /pets/{id}', 'GET /owners'],
+    );
+  });
+
   test('nothing deployed: every old pairing is not running, only new × new is judged', () => {
     const v2 = fleet({ pets: service({ http: petsApi(pet) }), web: service({ consumes: { pets: callsPets } }) });
     const rows = buildContractMatrix({ deployed: new Map(), target: { commit: 'c2', fleet: v2 }, kinds: KINDS });
