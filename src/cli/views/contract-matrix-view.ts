@@ -30,16 +30,10 @@ function versions({ deployed, target }: { deployed: string | null; target: strin
   return deployed === target ? short(target) : `${short(deployed)}→${short(target)}`;
 }
 
+/** `old web × new orders`, from the pairing's name. */
 function pairingName(row: MatrixRow, pairing: Pairing): string {
-  const [consumer, provider] =
-    pairing === 'oldConsumerOldProvider'
-      ? ['old', 'old']
-      : pairing === 'oldConsumerNewProvider'
-        ? ['old', 'new']
-        : pairing === 'newConsumerOldProvider'
-          ? ['new', 'old']
-          : ['new', 'new'];
-  return `${consumer} ${row.consumer} × ${provider} ${row.provider}`;
+  const side = (old: boolean) => (old ? 'old' : 'new');
+  return `${side(pairing.startsWith('old'))} ${row.consumer} × ${side(pairing.endsWith('OldProvider'))} ${row.provider}`;
 }
 
 const providerName = (row: MatrixRow) => (row.event === undefined ? row.provider : `${row.provider} (${row.event})`);
