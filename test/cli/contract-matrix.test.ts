@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { GitRepo } from '../support/git-repo.js';
 import { runCli, runJson } from '../support/run-cli.js';
+import { expectOk, scratchDatabase } from '../support/scratch.js';
 import { MARKET_FILES, MARKET_MANIFEST, ORDER_CREATED_WITHOUT_TOTAL, ORDERS_WITHOUT_TOTAL, PAYMENTS_WITH_REFUNDS } from './contract-fleet.js';
 
 // tranche contract matrix: the market fleet (contract-fleet.ts) in a real repository, what runs
@@ -234,6 +235,19 @@ describe('tranche contract matrix', () => {
       runCli(['contract', 'matrix', '--env', 'staging'], repo.dir).stdout,
       /^staging: 3 consumer\/provider pairs, nothing recorded as deployed in staging/m,
     );
+  });
+
+  test('reads what runs from a Postgres store as from SQLite', async (t) => {
+    const state = `postgres://postgres@127.0.0.1:5432/${await scratchDatabase(t, 'tranche_matrix')}`;
+    const { repo, v1 } = market();
+    expectOk(runCli(['adopt', '--env', 'prod', '--at', v1, '--yes', '--state', state], repo.dir), 'adopt');
+    repo.write({ 'services/orders/api/openapi.yaml': ORDERS_WITHOUT_TOTAL });
+    repo.commit('orders: drop total');
+    const { code, json } = matrix(repo, '--state', state);
+    assert.equal(code, 1);
+    assert.equal(json.deployed, 'recorded');
+    assert.deepEqual(statuses(pairOf(json, 'web', 'orders')), ['ok', 'breaks', 'ok', 'ok']);
+    assert.equal(existsSync(join(repo.dir, '.tranche', 'state.db')), false, 'no SQLite store beside it');
   });
 
   test('unusable input exits 2 with a precise message and nothing on stdout', () => {
