@@ -17,10 +17,11 @@ import { type CliIO, EXIT } from '../io.js';
 import { readProtoSources } from '../read-proto-sources.js';
 import { writeJson } from '../views/json.js';
 import { renderTable } from '../views/table.js';
+import { contractMatrix, matrixHelp, matrixOptions } from './contract-matrix.js';
 
 export const contractCommand: Command = {
   name: 'contract',
-  usage: 'contract diff BASE REVISION [--kind openapi|protobuf] [--category C | --config buf.yaml]',
+  usage: 'contract diff BASE REVISION [--kind openapi|protobuf] [--category C | --config buf.yaml] | contract matrix --env E [--to REF] [--from REF]',
   details: `
 OpenAPI (the default kind): lists every change from BASE to REVISION classified with oasdiff's
 rule ids and levels: ERR and WARN break clients written against BASE, INFO does not. Local and
@@ -37,16 +38,29 @@ except, ignore — paths relative to the trees —, ignore_unstable_packages).
 
 Exit codes: 0 no breaking change; 1 a breaking change (ERR or WARN for OpenAPI, any for
 protobuf); 2 unusable input (a file that cannot be read or parsed, with its line and column, a
-$ref that leads nowhere, an import that is not in the tree).`,
+$ref that leads nowhere, an import that is not in the tree).
+${matrixHelp}`,
   options: {
     kind: { type: 'string', value: 'openapi|protobuf', description: 'what BASE and REVISION are (default openapi)' },
     category: { type: 'string', value: 'FILE|PACKAGE|WIRE_JSON|WIRE', description: 'protobuf: the buf category of rules to check (default FILE)' },
     config: { type: 'string', value: 'FILE', description: 'protobuf: a buf.yaml whose breaking section says which rules to check' },
+    ...matrixOptions,
   },
-  positionals: ['diff', 'BASE', 'REVISION'],
+  positionals: ['diff|matrix', 'BASE?', 'REVISION?'],
   async run(args, io) {
     const [sub, base, revision] = args.positionals as [string, string, string];
-    if (sub !== 'diff') throw new InputError(`contract: unknown subcommand ${JSON.stringify(sub)} (did you mean diff?)`);
+    if (sub === 'matrix') {
+      if (base !== undefined)
+        throw new InputError(`contract matrix: unexpected argument ${JSON.stringify(base)} (usage: tranche contract matrix --env E [--to REF])`);
+      for (const flag of ['kind', 'category', 'config'])
+        if (args.values[flag] !== undefined) throw new InputError(`contract: --${flag} applies to contract diff only`);
+      return contractMatrix(args, io);
+    }
+    if (sub !== 'diff') throw new InputError(`contract: unknown subcommand ${JSON.stringify(sub)} (diff or matrix)`);
+    if (revision === undefined)
+      throw new InputError(`contract diff: missing ${base === undefined ? 'BASE' : 'REVISION'} (usage: tranche contract diff BASE REVISION)`);
+    for (const flag of Object.keys(matrixOptions))
+      if (args.values[flag] !== undefined) throw new InputError(`contract: --${flag} applies to contract matrix only`);
     const kind = (args.values.kind as string | undefined) ?? 'openapi';
     if (kind === 'protobuf')
       return diffProtoTrees(

@@ -106,7 +106,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
 }
 
 /** The empty API: what a provider that does not run (or no longer declares its API) serves. */
-const ABSENT: ProvidedSpec = { path: '', fingerprint: 'absent', document: { openapi: '3.0.0', paths: {} } };
+export const ABSENT: ProvidedSpec = { path: '', fingerprint: 'absent', document: { openapi: '3.0.0', paths: {} } };
 
 function push(edges: ContractEdge[], edge: ContractEdge): void {
   if (edge.oldConsumerNewProvider.length || edge.newConsumerOldProvider.length) edges.push(edge);
@@ -116,7 +116,7 @@ function push(edges: ContractEdge[], edge: ContractEdge): void {
  * Keeps the changes to the operations a consumer calls, and the document-wide ones that reach
  * every operation (security). Without a list, every change counts.
  */
-function narrow(changes: ContractChange[], operations: string[] | undefined): ContractChange[] {
+export function narrow(changes: ContractChange[], operations: string[] | undefined): ContractChange[] {
   if (!operations || !changes.length) return changes;
   const called = new Set(operations.map(operationKey));
   return changes.filter((c) => (c.operation === undefined ? c.id.includes('security') : called.has(operationKey(c.operation))));
