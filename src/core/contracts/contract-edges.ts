@@ -35,8 +35,9 @@ export interface CompareOptions extends DiffOpenApiOptions {
  * target (`to`) in a way that breaks one pairing, from the consumer's side: an HTTP consumer
  * must be able to call (`diffOpenApi` covers both requests and responses) and an event
  * consumer must accept every message the producer may emit. `consumes.operations` narrows an
- * HTTP edge to the operations the consumer calls. Each spec pair is diffed once, whatever the
- * number of consumers. Two specs whose comparison nests past MAX_NESTING are an `InputError`
+ * HTTP edge to the operations the consumer calls. An event several services emit (an AsyncAPI
+ * channel they all send to) has each of them as a provider, compared on its own. Each spec pair
+ * is diffed once, whatever the number of consumers. Two specs whose comparison nests past MAX_NESTING are an `InputError`
  * naming them.
  */
 export function compareFleetContracts(from: FleetContracts, to: FleetContracts, options: CompareOptions = {}): ContractEdge[] {
