@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { type AsyncApiContract, AsyncApiProblem, readAsyncApi, specLocator } from '../../../../src/core/contracts/asyncapi/index.js';
+import { type AsyncApiContract, AsyncApiProblem, diffAsyncApi, readAsyncApi, specLocator } from '../../../../src/core/contracts/asyncapi/index.js';
 import { parseSpecText, resolveRefs } from '../../../../src/core/contracts/index.js';
 
 /** A channel as a test states it: what the application sends to it and receives from it. */
@@ -129,6 +129,26 @@ describe('readAsyncApi (properties)', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  test('a document compared with itself has no change; with a sent channel dropped, exactly that channel is breaking', () => {
+    fc.assert(
+      fc.property(models, fc.boolean(), fc.nat(), ({ channels, payloads }, v3, pick) => {
+        const write = (cs: ChannelModel[]) => JSON.stringify(v3 ? document30(cs, payloads) : document26(cs, payloads));
+        const base = read(write(channels));
+        assert.deepEqual(diffAsyncApi(base, read(write(channels))).changes, []);
+        const senders = channels.filter((c) => c.sends.length > 0);
+        if (senders.length === 0) return;
+        const dropped = senders[pick % senders.length]!;
+        const revision = read(write(channels.map((c) => (c === dropped ? { ...c, sends: [] } : c))));
+        const breaking = diffAsyncApi(base, revision).changes.filter((c) => c.level !== 'INFO');
+        assert.deepEqual(
+          breaking.map((c) => `${c.id} ${c.operation}`),
+          [`asyncapi-sent-channel-removed send ${dropped.address}`],
+        );
+      }),
+      { numRuns: 150 },
     );
   });
 });
