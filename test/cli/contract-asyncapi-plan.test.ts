@@ -69,6 +69,23 @@ describe('AsyncAPI contracts in check and plan', () => {
     assert.match(finding!.message, /send orders\.created/);
   });
 
+  test('a change in a schema file the document refers to is a change of the channel', () => {
+    const order = 'type: object\nrequired: [id, total]\nproperties:\n  id: { type: string }\n  total: { type: number }\n';
+    const { repo, v1 } = bazaar({
+      'services/orders/asyncapi.yaml': BAZAAR_FILES['services/orders/asyncapi.yaml']!.replace(
+        "$ref: '#/components/schemas/Order'",
+        "$ref: 'schemas/order.yaml'",
+      ),
+      'services/orders/schemas/order.yaml': order,
+    });
+    repo.write({ 'services/orders/schemas/order.yaml': order.replace('[id, total]', '[id]') });
+    repo.commit('order schema: total optional');
+    const { code, json } = runJson<PlanJson>(['check', '--env', 'prod', '--from', v1, '--intent', 'optional total'], repo.dir);
+    assert.equal(code, 1);
+    assert.deepEqual(contractFindings(json.findings), ['contract/breaking orders']);
+    assert.match(json.findings.find((f) => f.rule === 'contract/breaking')!.message, /response property total became optional/);
+  });
+
   test('two services sending to one channel are each its provider: a change in either reaches its receivers', () => {
     const twoSenders = BAZAAR_MANIFEST.replace(
       '  mailer:\n',
