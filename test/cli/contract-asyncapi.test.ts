@@ -62,6 +62,13 @@ describe('tranche contract diff --kind asyncapi', () => {
       json.changes.map((c) => `${c.level} ${c.id} ${c.operation}`),
       ['INFO asyncapi-received-channel-removed receive user.signedup', 'ERR asyncapi-sent-channel-removed send email.sent'],
     );
+    assert.deepEqual(
+      json.changes.map((c) => c.message),
+      [
+        'no longer receives from channel user.signedup (amqp queue notifications.user-signedup)',
+        'no longer sends to channel email.sent (amqp exchange notifications): its consumers receive nothing more',
+      ],
+    );
   });
 
   test('external $refs are followed from the file that holds them', () => {

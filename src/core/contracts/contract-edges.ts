@@ -129,7 +129,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
 
 /** The messages of an event: an AsyncAPI channel's, or one JSON Schema's (a channel of one message). */
 function sentMessages(spec: ProvidedSpec): AsyncApiMessage[] {
-  return spec.messages ?? [{ name: 'payload', format: 'json-schema', payload: spec.document, path: [] }];
+  return spec.messages ?? [{ name: 'payload', format: 'json-schema', payload: spec.document }];
 }
 
 /** The empty API: what a provider that does not run (or no longer declares its API) serves. */

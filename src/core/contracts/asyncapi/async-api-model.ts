@@ -10,7 +10,6 @@ export interface AsyncApiMessage {
   format: PayloadFormat;
   /** The payload schema, `$ref`s resolved; `{}` (anything) when the message declares none. */
   payload: unknown;
-  path: DocumentPath;
 }
 
 /**
@@ -33,7 +32,6 @@ export interface AsyncApiChannel {
   destination: Destination;
   sends: AsyncApiMessage[];
   receives: AsyncApiMessage[];
-  path: DocumentPath;
   /** Where the document says it receives from this channel (the operation), when it does. */
   receivePath?: DocumentPath;
 }

@@ -1,6 +1,6 @@
 import type { ContractChange, ContractDiff } from '../contract-change.js';
 import { diffJsonSchema, type SchemaDirection } from '../diff-json-schema.js';
-import type { AsyncApiContract, AsyncApiMessage } from './async-api-model.js';
+import type { AsyncApiChannel, AsyncApiContract, AsyncApiMessage } from './async-api-model.js';
 import { avroIncompatibility } from './avro-compatibility.js';
 
 /** What the application does with a channel's messages. */
@@ -26,7 +26,7 @@ export function diffAsyncApi(base: AsyncApiContract, revision: AsyncApiContract)
           id: 'asyncapi-sent-channel-removed',
           level: 'ERR',
           operation: `send ${address}`,
-          message: `no longer sends to channel ${address}: its consumers receive nothing more`,
+          message: `no longer sends to channel ${address}${where(channel)}: its consumers receive nothing more`,
         });
     }
     if (channel.receives.length > 0) {
@@ -36,11 +36,16 @@ export function diffAsyncApi(base: AsyncApiContract, revision: AsyncApiContract)
           id: 'asyncapi-received-channel-removed',
           level: 'INFO',
           operation: `receive ${address}`,
-          message: `no longer receives from channel ${address}`,
+          message: `no longer receives from channel ${address}${where(channel)}`,
         });
     }
   }
   return { changes };
+}
+
+/** The broker destination of a channel, when its protocol is known: ` (kafka topic orders.created.v1)`. */
+function where(channel: AsyncApiChannel): string {
+  return channel.protocol === undefined ? '' : ` (${channel.protocol} ${channel.destination.kind} ${channel.destination.name})`;
 }
 
 /**

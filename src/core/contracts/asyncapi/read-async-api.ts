@@ -1,6 +1,7 @@
 import { type AsyncApiChannel, type AsyncApiContract, type AsyncApiMessage, AsyncApiProblem, type DocumentPath } from './async-api-model.js';
 import { destinationOf } from './destination-of.js';
-import { type PlaceOf, placesIn, readMessage } from './read-message.js';
+import { type PlaceOf, placesIn } from './document-places.js';
+import { readMessage } from './read-message.js';
 
 type Mapping = Record<string, unknown>;
 
@@ -35,7 +36,6 @@ function readChannels2(root: Mapping, placeOf: PlaceOf): AsyncApiChannel[] {
       ...destinationOf(name, named, channel.bindings),
       sends: operation('subscribe'),
       receives: operation('publish'),
-      path,
       ...(channel.publish !== undefined ? { receivePath: [...path, 'publish'] } : {}),
     };
   });
@@ -66,7 +66,7 @@ function readChannels3(root: Mapping, placeOf: PlaceOf): AsyncApiChannel[] {
     for (const [name, message] of Object.entries(optionalMapping(raw.messages, [...path, 'messages'], 'messages')))
       messages.set(message, readMessage(mapping(message, [...path, 'messages', name], 'a message'), [...path, 'messages', name], name, placeOf));
     const on = raw.servers === undefined ? servers : list(raw.servers, [...path, 'servers']);
-    const channel: AsyncApiChannel = { key, address, ...destinationOf(address, on, raw.bindings), sends: [], receives: [], path };
+    const channel: AsyncApiChannel = { key, address, ...destinationOf(address, on, raw.bindings), sends: [], receives: [] };
     byObject.set(value, { channel, messages });
     return channel;
   });

@@ -1,6 +1,6 @@
 import { type AsyncApiMessage, AsyncApiProblem, type DocumentPath, type PayloadFormat } from './async-api-model.js';
 import { checkAvroSchema } from './avro-compatibility.js';
-import { refOrigin } from '../resolve-refs.js';
+import { componentName, type PlaceOf } from './document-places.js';
 
 /** Media types of payload schemas: AsyncAPI's own (its JSON Schema dialect), JSON Schema, OpenAPI, Avro. */
 const FORMATS: [RegExp, PayloadFormat][] = [
@@ -32,14 +32,14 @@ export function readMessage(message: Record<string, unknown>, at: DocumentPath, 
     payloadPath = placeOf(payload, [...payloadPath, 'schema']);
   }
   const format = formatOf(schemaFormat, formatPath);
-  if (payload === undefined) return { name, format, payload: {}, path };
+  if (payload === undefined) return { name, format, payload: {} };
   if (format === 'avro') {
     const problem = checkAvroSchema(payload);
     if (problem !== undefined) throw new AsyncApiProblem(`message ${name}: not a valid Avro schema: ${problem}`, payloadPath);
   } else if (typeof payload !== 'boolean' && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) {
     throw new AsyncApiProblem(`message ${name}: payload must be a schema (a mapping)`, payloadPath);
   }
-  return { name, format, payload, path };
+  return { name, format, payload };
 }
 
 function formatOf(schemaFormat: unknown, path: DocumentPath): PayloadFormat {
@@ -49,29 +49,4 @@ function formatOf(schemaFormat: unknown, path: DocumentPath): PayloadFormat {
   if (format === undefined)
     throw new AsyncApiProblem(`schemaFormat ${JSON.stringify(schemaFormat)} is not supported: JSON Schema (the default), OpenAPI and Avro payloads are`, path);
   return format;
-}
-
-/** The component key a message was reached through (`#/components/messages/OrderCreated`), if any. */
-function componentName(value: unknown): string | undefined {
-  const origin = refOrigin(value);
-  return origin === undefined ? undefined : pointerSegment(origin.slice(origin.lastIndexOf('/') + 1));
-}
-
-/** Where a value reached through `$ref`s is defined, when that is in the same document; else where it was reached. */
-export type PlaceOf = (value: unknown, reached: DocumentPath) => DocumentPath;
-
-/** A `PlaceOf` for the resolved `root`: a local pointer that leads to the value itself names its place. */
-export function placesIn(root: unknown): PlaceOf {
-  return (value, reached) => {
-    const origin = refOrigin(value);
-    if (!origin?.startsWith('#/')) return reached;
-    const segments = origin.slice(2).split('/').map(pointerSegment);
-    let node = root;
-    for (const segment of segments) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
-    return node === value ? segments : reached;
-  };
-}
-
-function pointerSegment(text: string): string {
-  return decodeURIComponent(text).replace(/~1/g, '/').replace(/~0/g, '~');
 }

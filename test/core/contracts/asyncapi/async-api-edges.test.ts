@@ -5,7 +5,7 @@ import { compareFleetContracts, type Consumption, type FleetContracts, type Serv
 
 const order = { type: 'object', required: ['id', 'total'], properties: { id: { type: 'string' }, total: { type: 'number' } } };
 const orderWithoutTotal = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } };
-const message = (name: string, payload: unknown): AsyncApiMessage => ({ name, format: 'json-schema', payload, path: [] });
+const message = (name: string, payload: unknown): AsyncApiMessage => ({ name, format: 'json-schema', payload });
 
 let n = 0;
 /** A service that sends `channels` (AsyncAPI messages, or one JSON Schema) and consumes `consumes`. */
