@@ -55,6 +55,12 @@ describe('AsyncAPI contracts in check and plan', () => {
       JSON.stringify(json.batches),
     );
     assert.deepEqual(contractFindings(json.findings), ['contract/rollback-unsafe mailer']);
+    const [rollback] = json.findings.filter((f) => f.rule === 'contract/rollback-unsafe');
+    assert.deepEqual(
+      [rollback!.location?.file, rollback!.location?.line, rollback!.location?.column],
+      ['services/mailer/asyncapi.yaml', 18, 5],
+      'the operation through which mailer receives orders.created',
+    );
   });
 
   test('a payload change a receiver left on its version cannot read is contract/breaking, naming channel and message', () => {

@@ -1,4 +1,5 @@
 import { InputError } from '../input-error.js';
+import type { SourceLocation } from '../location.js';
 import type { AsyncApiMessage } from './asyncapi/async-api-model.js';
 import { diffChannelMessages } from './asyncapi/diff-async-api.js';
 import { NestingError } from '../nesting.js';
@@ -19,6 +20,8 @@ export interface ContractEdge {
   kind: 'http' | 'event';
   /** The event's name, for an event edge. */
   event?: string;
+  /** Where the consumption is declared when no manifest entry does (the AsyncAPI operation that receives). */
+  consumedAt?: SourceLocation;
   /** Breaking changes (ERR, WARN) the old consumer meets at the new provider. */
   oldConsumerNewProvider: ContractChange[];
   /** Breaking changes the new consumer meets at the old provider (or in its queued messages). */
@@ -101,6 +104,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
             provider,
             kind: 'event',
             event: target,
+            ...documentDeclared(next ?? old),
             oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema, target) : [],
             newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, target) : [],
           });
@@ -118,6 +122,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
           provider,
           kind: 'event',
           event: target,
+          ...documentDeclared(next ?? old),
           oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema, target) : [],
           newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, target) : [],
         });
@@ -125,6 +130,11 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
     }
   }
   return edges;
+}
+
+/** The place of a consumption its service's AsyncAPI document declares, for findings about it. */
+function documentDeclared(how: Consumption | undefined): { consumedAt?: SourceLocation } {
+  return how?.document !== undefined && how.declaredAt ? { consumedAt: how.declaredAt } : {};
 }
 
 /** The messages of an event: an AsyncAPI channel's, or one JSON Schema's (a channel of one message). */
