@@ -72,6 +72,31 @@ describe('AsyncAPI channels as fleet events', () => {
     );
   });
 
+  test('an Avro channel breaks an old consumer when a field it reads loses its place in new messages', () => {
+    const reading = (fields: unknown[]): AsyncApiMessage => ({ name: 'Reading', format: 'avro', payload: { type: 'record', name: 'Reading', fields } });
+    const build = (fields: unknown[]) =>
+      fleet({ telemetry: service({ 'sensors.readings': [reading(fields)] }), dashboard: service({}, { 'sensors.readings': reads }) });
+    const withUnit = [
+      { name: 'value', type: 'double' },
+      { name: 'unit', type: 'string' },
+    ];
+    const [edge] = compareFleetContracts(build(withUnit), build([{ name: 'value', type: 'double' }]));
+    assert.deepEqual(
+      edge!.oldConsumerNewProvider.map((c) => `${c.level} ${c.id} ${c.operation}`),
+      ['ERR asyncapi-avro-payload-incompatible send sensors.readings'],
+    );
+    assert.deepEqual(edge!.newConsumerOldProvider, [], 'a new consumer skips the unit old messages carry');
+    const withDefault = [
+      { name: 'value', type: 'double' },
+      { name: 'unit', type: 'string', default: 'celsius' },
+    ];
+    assert.deepEqual(
+      compareFleetContracts(build(withDefault), build([{ name: 'value', type: 'double' }])),
+      [],
+      'a field with a default reads from any message',
+    );
+  });
+
   test('an event read that no service emits is a finding where it is declared; manifest entries only when asked', () => {
     const at = { file: 'services/mailer/asyncapi.yaml', line: 22, column: 5 };
     const contracts = fleet({
