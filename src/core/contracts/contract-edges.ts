@@ -1,8 +1,8 @@
 import { InputError } from '../input-error.js';
 import type { SourceLocation } from '../location.js';
+import { NestingError } from '../nesting.js';
 import type { AsyncApiMessage } from './asyncapi/async-api-model.js';
 import { diffChannelMessages } from './asyncapi/diff-async-api.js';
-import { NestingError } from '../nesting.js';
 import type { ContractChange, ContractDiff } from './contract-change.js';
 import { diffJsonSchema } from './diff-json-schema.js';
 import { diffOpenApi, templateKey, type DiffOpenApiOptions } from './diff-open-api.js';
@@ -40,8 +40,8 @@ export interface CompareOptions extends DiffOpenApiOptions {
  * consumer must accept every message the producer may emit. `consumes.operations` narrows an
  * HTTP edge to the operations the consumer calls. An event several services emit (an AsyncAPI
  * channel they all send to) has each of them as a provider, compared on its own. Each spec pair
- * is diffed once, whatever the number of consumers. Two specs whose comparison nests past MAX_NESTING are an `InputError`
- * naming them.
+ * is diffed once, whatever the number of consumers. Two specs whose comparison nests past
+ * MAX_NESTING are an `InputError` naming them.
  */
 export function compareFleetContracts(from: FleetContracts, to: FleetContracts, options: CompareOptions = {}): ContractEdge[] {
   const includes = options.includes ?? (() => true);
