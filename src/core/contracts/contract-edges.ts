@@ -1,9 +1,12 @@
 import { InputError } from '../input-error.js';
+import type { SourceLocation } from '../location.js';
 import { NestingError } from '../nesting.js';
+import type { AsyncApiMessage } from './asyncapi/async-api-model.js';
+import { diffChannelMessages } from './asyncapi/diff-async-api.js';
 import type { ContractChange, ContractDiff } from './contract-change.js';
 import { diffJsonSchema } from './diff-json-schema.js';
 import { diffOpenApi, templateKey, type DiffOpenApiOptions } from './diff-open-api.js';
-import { producerOf, type Consumption, type FleetContracts, type ProvidedSpec } from './fleet-contracts.js';
+import { producerOf, producersOf, type Consumption, type FleetContracts, type ProvidedSpec } from './fleet-contracts.js';
 
 /**
  * A consumer → provider edge whose contract changes in a release, with what breaks in each of
@@ -17,6 +20,8 @@ export interface ContractEdge {
   kind: 'http' | 'event';
   /** The event's name, for an event edge. */
   event?: string;
+  /** Where the consumption is declared when no manifest entry does (the AsyncAPI operation that receives). */
+  consumedAt?: SourceLocation;
   /** Breaking changes (ERR, WARN) the old consumer meets at the new provider. */
   oldConsumerNewProvider: ContractChange[];
   /** Breaking changes the new consumer meets at the old provider (or in its queued messages). */
@@ -33,16 +38,17 @@ export interface CompareOptions extends DiffOpenApiOptions {
  * target (`to`) in a way that breaks one pairing, from the consumer's side: an HTTP consumer
  * must be able to call (`diffOpenApi` covers both requests and responses) and an event
  * consumer must accept every message the producer may emit. `consumes.operations` narrows an
- * HTTP edge to the operations the consumer calls. Each spec pair is diffed once, whatever the
- * number of consumers. Two specs whose comparison nests past MAX_NESTING are an `InputError`
- * naming them.
+ * HTTP edge to the operations the consumer calls. An event several services emit (an AsyncAPI
+ * channel they all send to) has each of them as a provider, compared on its own. Each spec pair
+ * is diffed once, whatever the number of consumers. Two specs whose comparison nests past
+ * MAX_NESTING are an `InputError` naming them.
  */
 export function compareFleetContracts(from: FleetContracts, to: FleetContracts, options: CompareOptions = {}): ContractEdge[] {
   const includes = options.includes ?? (() => true);
   const diffs = new Map<string, ContractChange[]>();
-  const breaking = (kind: 'http' | 'event', expected: ProvidedSpec | undefined, served: ProvidedSpec | undefined): ContractChange[] => {
+  const breaking = (kind: 'http' | 'event', expected: ProvidedSpec | undefined, served: ProvidedSpec | undefined, event = ''): ContractChange[] => {
     if (!expected || !served || expected.fingerprint === served.fingerprint) return [];
-    const key = `${kind}\u0000${expected.fingerprint}\u0000${served.fingerprint}`;
+    const key = `${kind}\u0000${expected.fingerprint}\u0000${served.fingerprint}\u0000${event}`;
     let changes = diffs.get(key);
     if (!changes) {
       let diff: ContractDiff;
@@ -50,7 +56,9 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
         diff =
           kind === 'http'
             ? diffOpenApi(expected.document, served.document, options)
-            : diffJsonSchema(expected.document, served.document, 'producer-to-consumer');
+            : expected.messages || served.messages
+              ? { changes: diffChannelMessages(sentMessages(expected), sentMessages(served), 'send', event) }
+              : diffJsonSchema(expected.document, served.document, 'producer-to-consumer');
       } catch (error) {
         if (error instanceof NestingError)
           throw new InputError(`comparing ${served.path || '(no spec)'} with ${expected.path || '(no spec)'}: ${error.message}`);
@@ -83,7 +91,25 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
           newConsumerOldProvider: next?.http ? narrow(breaking('http', newSpec, oldServed), next.operations) : [],
         });
       }
-      if (old?.event || next?.event) {
+      if (!old?.event && !next?.event) continue;
+      const senders = [producersOf(from, target), producersOf(to, target)];
+      if (senders.some((s) => s.length > 1)) {
+        // Several services send to the channel: each is a provider of its own, which consumers must follow.
+        for (const provider of new Set(senders.flat())) {
+          if (!includes('event', provider)) continue;
+          const oldSchema = from.get(provider)?.events.get(target);
+          const newSchema = to.get(provider)?.events.get(target);
+          push(edges, {
+            consumer,
+            provider,
+            kind: 'event',
+            event: target,
+            ...documentDeclared(next ?? old),
+            oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema, target) : [],
+            newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, target) : [],
+          });
+        }
+      } else {
         const oldProducer = producerOf(from, target);
         const newProducer = producerOf(to, target);
         const provider = newProducer ?? oldProducer;
@@ -96,13 +122,24 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
           provider,
           kind: 'event',
           event: target,
-          oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema) : [],
-          newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema) : [],
+          ...documentDeclared(next ?? old),
+          oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema, target) : [],
+          newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, target) : [],
         });
       }
     }
   }
   return edges;
+}
+
+/** The place of a consumption its service's AsyncAPI document declares, for findings about it. */
+function documentDeclared(how: Consumption | undefined): { consumedAt?: SourceLocation } {
+  return how?.document !== undefined && how.declaredAt ? { consumedAt: how.declaredAt } : {};
+}
+
+/** The messages of an event: an AsyncAPI channel's, or one JSON Schema's (a channel of one message). */
+function sentMessages(spec: ProvidedSpec): AsyncApiMessage[] {
+  return spec.messages ?? [{ name: 'payload', format: 'json-schema', payload: spec.document }];
 }
 
 /** The empty API: what a provider that does not run (or no longer declares its API) serves. */

@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../location.js';
+import type { AsyncApiMessage } from './asyncapi/async-api-model.js';
 
 /** One spec a service provides, read and resolved: `fingerprint` names its content (every file it reaches). */
 export interface ProvidedSpec {
@@ -6,6 +7,8 @@ export interface ProvidedSpec {
   path: string;
   fingerprint: string;
   document: unknown;
+  /** The messages of an AsyncAPI channel the service sends to, in place of one JSON Schema `document`. */
+  messages?: AsyncApiMessage[];
 }
 
 /** What one service consumes from a target: a service's HTTP API, or an event (by name). */
@@ -16,6 +19,10 @@ export interface Consumption {
   operations?: string[];
   /** Where the manifest lists each of `operations`. */
   locations?: SourceLocation[];
+  /** Where an event consumption is declared: its manifest entry, or the AsyncAPI operation that receives. */
+  declaredAt?: SourceLocation;
+  /** The AsyncAPI document that declares the consumption, when the manifest does not. */
+  document?: string;
 }
 
 /** The contracts of one service at one revision (PRODUCT §3, `contracts`). */
@@ -34,4 +41,9 @@ export type FleetContracts = Map<string, ServiceContracts>;
 export function producerOf(fleet: FleetContracts, event: string): string | undefined {
   for (const [name, contracts] of fleet) if (contracts.events.has(event)) return name;
   return undefined;
+}
+
+/** Every service that emits `event` at a revision (several may send to one channel). */
+export function producersOf(fleet: FleetContracts, event: string): string[] {
+  return [...fleet].filter(([, contracts]) => contracts.events.has(event)).map(([name]) => name);
 }

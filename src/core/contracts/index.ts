@@ -8,3 +8,4 @@ export type { Consumption, FleetContracts, ServiceContracts } from './fleet-cont
 export { joinUri, resolveRefs, RefResolutionError } from './resolve-refs.js';
 export { buildFleetContracts, type ContractSources, type ParsedSpecs, type SpecRoot } from './build-fleet-contracts.js';
 export { undefinedOperations } from './undefined-operations.js';
+export { unsentEvents } from './unsent-events.js';

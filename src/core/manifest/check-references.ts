@@ -25,9 +25,11 @@ export function checkReferences(manifest: Manifest): Finding[] {
   for (const [name, resource] of manifest.resources) checkEnvKeys(resource.values.keys(), ['resources', name, 'values']);
 
   const providedEvents = new Set<string>();
+  let asyncApi = false;
   for (const service of manifest.services.values()) {
     const events = service.contracts?.provides?.events;
     for (const event of Object.keys(events ?? {})) providedEvents.add(event);
+    asyncApi ||= service.contracts?.provides?.asyncapi !== undefined;
   }
 
   for (const [name, service] of manifest.services) {
@@ -73,7 +75,8 @@ export function checkReferences(manifest: Manifest): Finding[] {
       if (how?.http && !manifest.services.has(target)) {
         problem(at('contracts', 'consumes', target), `${name} consumes the HTTP API of ${unknown('service', target, serviceNames)}`, 'key');
       }
-      if (how?.event && !providedEvents.has(target)) {
+      // AsyncAPI documents name events too: then the contract analysis, which reads them, checks this.
+      if (how?.event && !providedEvents.has(target) && !asyncApi) {
         problem(at('contracts', 'consumes', target), `${name} consumes the event ${target}, which no service provides`, 'key');
       }
     }

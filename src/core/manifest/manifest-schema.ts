@@ -526,6 +526,10 @@ export const manifestSchema = {
                 type: 'string',
               },
             },
+            asyncapi: {
+              description: 'AsyncAPI 2.x or 3.0 document: it emits the events of the channels it sends to, and reads those of the channels it receives from.',
+              type: 'string',
+            },
           },
         },
         consumes: {

@@ -83,6 +83,8 @@ export interface ServiceContracts {
     http?: string;
     /** Event → the JSON Schema of its messages. */
     events?: Record<string, string>;
+    /** An AsyncAPI 2.x or 3.0 document: the channels it sends to are events it emits, those it receives from events it reads. */
+    asyncapi?: string;
   };
   /** Service → how this one depends on it: its HTTP API (the operations it calls), its events. */
   consumes?: Record<string, { http?: boolean; operations?: string[]; event?: boolean }>;

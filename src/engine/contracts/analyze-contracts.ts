@@ -4,6 +4,7 @@ import {
   buildFleetContracts,
   compareFleetContracts,
   undefinedOperations,
+  unsentEvents,
   type ContractEdge,
   type ContractSources,
   type FleetContracts,
@@ -89,7 +90,9 @@ export async function analyzeContracts(
 export function compareShare(work: ContractShare, parsed: ParsedSpecs = new Map()): ContractAnalysis {
   const http = new Set(work.providers);
   const built = buildFleetContracts(work.to, parsed);
-  const target = { ...built, findings: [...built.findings, ...undefinedOperations(built.contracts, (p) => http.has(p))] };
+  const asyncApi = work.to.roots.some((r) => r.key[0] === 'asyncapi');
+  const unsent = work.events ? unsentEvents(built.contracts, asyncApi) : [];
+  const target = { ...built, findings: [...built.findings, ...undefinedOperations(built.contracts, (p) => http.has(p)), ...unsent] };
   if (!work.from) return { edges: [], toFindings: target.findings, fromFindings: [] };
   // Each service as it runs: built from the revision it runs, only its own specs read there.
   const deployed: FleetContracts = new Map();

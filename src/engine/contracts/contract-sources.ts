@@ -25,7 +25,12 @@ export async function readContractSources(git: Git, revision: FleetRevision): Pr
     };
     if (typeof provides.http === 'string') spec(['http'], provides.http);
     for (const [event, path] of Object.entries(provides.events ?? {})) spec(['events', event], path);
-    const locate = (target: string, i: number) => manifest.locate(['services', service.name, 'contracts', 'consumes', target, 'operations', i]);
+    if (typeof provides.asyncapi === 'string') spec(['asyncapi'], provides.asyncapi);
+    const locate = (target: string, i?: number) =>
+      manifest.locate(
+        ['services', service.name, 'contracts', 'consumes', target, ...(i === undefined ? [] : ['operations', i])],
+        i === undefined ? 'key' : 'value',
+      );
     consumes.push([service.name, consumptions(service.contracts?.consumes, locate)]);
   }
   return {
@@ -111,12 +116,13 @@ function externalRefs(text: string): string[] {
   return [...files];
 }
 
-function consumptions(raw: unknown, locate: (target: string, i: number) => SourceLocation): ContractSources['consumes'][number][1] {
+function consumptions(raw: unknown, locate: (target: string, i?: number) => SourceLocation): ContractSources['consumes'][number][1] {
   return Object.entries((raw ?? {}) as Record<string, { http?: boolean; event?: boolean; operations?: string[] }>).map(([target, how]) => [
     target,
     {
       http: how.http === true,
       event: how.event === true,
+      ...(how.event === true ? { declaredAt: locate(target) } : {}),
       ...(how.operations ? { operations: how.operations, locations: how.operations.map((_, i) => locate(target, i)) } : {}),
     },
   ]);
