@@ -46,6 +46,9 @@ type OnFailure = (typeof ON_FAILURE)[number];
 export type ResourceKind = 'postgres' | 'redis' | 'http' | 'tcp' | 'kafka' | 'amqp' | 'nats';
 export type Scalar = string | number | boolean;
 
+/** The fields of a resource that hold a credential: a key bound to one is a secret. */
+export const SECRET_RESOURCE_FIELDS: readonly string[] = ['password', 'token'];
+
 /**
  * The fields a broker resource takes in each environment (docs/manifest.md), the first list the
  * fields it cannot do without (one of them). Other kinds take any field.

@@ -113,3 +113,30 @@ describe('config/shadowed-change on broker resources', () => {
     assert.deepEqual(findings('config/shadowed-change', 'dev', to, from), []);
   });
 });
+
+describe('a key bound to a resource password or token', () => {
+  test('is a secret, and a password written in tranche.yaml is a config/plaintext-secret there', () => {
+    const fleet = brokerFleet();
+    fleet.resources.bus.values.prod.password = 'pw-Bound-In-Manifest';
+    fleet.resources.stream.values.prod.token = 'tok-Bound-In-Manifest';
+    Object.assign(fleet.services.orders.config.schema, {
+      AMQP_PASSWORD: { type: 'string', bind: 'bus.password' },
+      NATS_TOKEN: { type: 'string', bind: 'stream.token' },
+      AMQP_VHOST: { type: 'string', bind: 'bus.vhost' },
+    });
+    const to = revision(fleet, DEFAULTS);
+    const config = resolveFleet(to).get('prod')!.get('orders')!;
+    assert.equal(config.keys.get('AMQP_PASSWORD')!.spec.secret, true);
+    assert.equal(config.keys.get('NATS_TOKEN')!.spec.secret, true);
+    assert.notEqual(config.keys.get('AMQP_VHOST')!.spec.secret, true);
+    const found = findings('config/plaintext-secret', 'prod', to, to);
+    assert.deepEqual(
+      found.map((f) => [f.key, f.location?.file]),
+      [
+        ['AMQP_PASSWORD', 'tranche.yaml'],
+        ['NATS_TOKEN', 'tranche.yaml'],
+      ],
+    );
+    for (const finding of found) assert.doesNotMatch(JSON.stringify(finding), /Bound-In-Manifest/);
+  });
+});
