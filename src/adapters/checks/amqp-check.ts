@@ -66,7 +66,7 @@ export async function runAmqpCheck(check: RunnableCheck, signal?: AbortSignal): 
       seen.push('a message made the round trip through a temporary queue');
     }
     return { ok: true, message: seen.join('; ') };
-  })();
+  })().catch((error: unknown) => ({ ok: false, message: `${stage} failed: ${serverText(error)}` }));
   try {
     const outcome = await withinDeadline(
       attempt,
@@ -103,14 +103,16 @@ async function onChannel<T>(model: ChannelModel, step: (channel: Channel) => Pro
 async function roundTrip(channel: Channel): Promise<void> {
   const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
   const token = randomUUID();
-  const back = new Promise<void>((resolve) => {
-    void channel.consume(
-      queue,
-      (message) => {
-        if (message?.content.toString() === token) resolve();
-      },
-      { noAck: true },
-    );
+  const back = new Promise<void>((resolve, reject) => {
+    channel
+      .consume(
+        queue,
+        (message) => {
+          if (message?.content.toString() === token) resolve();
+        },
+        { noAck: true },
+      )
+      .catch(reject);
   });
   channel.sendToQueue(queue, Buffer.from(token));
   await back;

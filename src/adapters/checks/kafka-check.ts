@@ -51,7 +51,7 @@ export async function runKafkaCheck(check: RunnableCheck, signal?: AbortSignal):
       stage = `reading the metadata of ${target.topic === undefined ? 'the cluster' : `the topic ${target.topic}`} from ${where}`;
       return target.topic === undefined ? await describeCluster(admin, where) : await describeTopic(admin, target.topic, target.partitions, where);
     } catch (error) {
-      return { ok: false, message: describeError(error, stage, target.topic) };
+      return { ok: false, message: describeError(error, stage, target.topic, where) };
     }
   })().finally(() => {
     decided = true;
@@ -93,9 +93,9 @@ async function describeTopic(admin: Admin, topic: string, wanted: number | undef
 }
 
 /** KafkaJS's error in words: the broker's own error type, or the network error under a wrapper. */
-function describeError(error: unknown, stage: string, topic: string | undefined): string {
+function describeError(error: unknown, stage: string, topic: string | undefined, where: string): string {
   const type = (error as { type?: unknown }).type;
-  if (type === 'UNKNOWN_TOPIC_OR_PARTITION' && topic !== undefined) return `${stage}: the topic ${topic} does not exist`;
+  if (type === 'UNKNOWN_TOPIC_OR_PARTITION' && topic !== undefined) return `the topic ${topic} does not exist on the cluster at ${where}`;
   const causes: string[] = [];
   for (let at: unknown = error, depth = 0; at instanceof Error && depth < 5; depth++) {
     const text = messageOf(at);

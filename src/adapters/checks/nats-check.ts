@@ -105,7 +105,7 @@ export async function runNatsCheck(check: RunnableCheck, signal?: AbortSignal): 
       seen.push('a message made the round trip');
     }
     return { ok: true, message: seen.join('; ') };
-  })();
+  })().catch((error: unknown) => ({ ok: false, message: `${stage} failed: ${messageOf(error)}` }));
   try {
     const outcome = await withinDeadline(
       attempt,
