@@ -75,6 +75,23 @@ describe('nats check', () => {
     assert.deepEqual([result.ok, result.message], [false, `no one answers requests on ${subject} at 127.0.0.1:4222`]);
   });
 
+  test('fails within its timeout when a subscriber takes the request and never replies', async () => {
+    const subject = `tranche.check.${id}.silent`;
+    const silent = admin.subscribe(subject, { callback: () => undefined });
+    await admin.flush();
+    const started = Date.now();
+    const result = await runner.run(nats({ subject, request: 'ping' }, 400));
+    silent.unsubscribe();
+    assert.equal(result.ok, false);
+    assert.match(
+      result.message,
+      new RegExp(
+        `^(no reply on ${subject} from 127\\.0\\.0\\.1:4222 within 400ms|no answer within 400ms waiting for a reply on ${subject} from 127\\.0\\.0\\.1:4222)$`,
+      ),
+    );
+    assert.ok(Date.now() - started < 1400, `took ${Date.now() - started}ms`);
+  });
+
   test('publishes on a fresh subject and receives the message back', async () => {
     const result = await runner.run(nats({ round_trip: true }));
     assert.deepEqual([result.ok, result.message], [true, 'connected to 127.0.0.1:4222; a message made the round trip']);
