@@ -82,6 +82,26 @@ describe('config/stale-value on broker resources', () => {
     );
   });
 
+  test('fires on a string that still holds the host and port of an amqp url that moved', () => {
+    const fleet = brokerFleet();
+    fleet.resources.bus.values.prod = { url: 'amqp://orders@rabbit-1:5672/shop', queue: 'orders' };
+    fleet.services.orders.config.schema.BROKER_HEALTH = { type: 'string' };
+    const files = { ...DEFAULTS, 'services/orders/config/prod.yaml': 'BROKER_HEALTH: http://rabbit-1:5672/api\n' };
+    const from = revision(fleet, files);
+    const next = clone(fleet);
+    next.resources.bus.values.prod.url = 'amqp://orders@rabbit-2:5672/shop';
+    const found = findings('config/stale-value', 'prod', revision(next, files), from);
+    assert.deepEqual(
+      found.map((f) => [f.key, f.message]),
+      [
+        [
+          'BROKER_HEALTH',
+          'services/orders/config/prod.yaml sets BROKER_HEALTH to "http://rabbit-1:5672/api", the old address of bus (rabbit-1:5672, now rabbit-2:5672)',
+        ],
+      ],
+    );
+  });
+
   test('does not fire on a broker that stays in the list, nor on a key bound to the resource', () => {
     const fleet = brokerFleet();
     fleet.services.orders.config.schema.EVENTS_BOOTSTRAP = { type: 'string' };

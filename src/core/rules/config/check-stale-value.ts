@@ -1,7 +1,7 @@
 import { describeLayer } from '../../config/describe-layer.js';
 import { rawText } from '../../config/show-value.js';
 import type { Finding } from '../../finding.js';
-import type { Manifest, Resource, Scalar, Service } from '../../manifest/manifest.js';
+import { BROKER_FIELDS, type Manifest, type Resource, type Scalar, type Service } from '../../manifest/manifest.js';
 import type { ConfigRuleInput } from './config-rule-input.js';
 
 interface FieldChange {
@@ -121,13 +121,14 @@ function resourceChanges(before: Manifest, after: Manifest, env: string): Map<st
   return result;
 }
 
-/** Where a resource listens in an environment: `host:port`, and each entry of a broker list (`brokers`, `servers`). */
+/** Where a resource listens in an environment: `host:port`, and for a broker each entry of its list (`brokers`, `servers`) or its `url`. */
 function addresses(manifest: Manifest, resource: string, env: string): string[] {
-  const values = manifest.resources.get(resource)?.values.get(env);
+  const found = manifest.resources.get(resource);
+  const values = found?.values.get(env);
   const host = values?.get('host');
   const port = values?.get('port');
-  const found = host !== undefined && port !== undefined ? [`${String(host)}:${String(port)}`] : [];
-  for (const field of BROKER_LISTS) {
+  const listed = host !== undefined && port !== undefined ? [`${String(host)}:${String(port)}`] : [];
+  for (const field of found && BROKER_FIELDS[found.kind] ? BROKER_ADDRESSES : []) {
     const list = values?.get(field);
     if (typeof list !== 'string') continue;
     // `nats://user:password@host:port`: the address is what follows the scheme and the login.
@@ -136,14 +137,14 @@ function addresses(manifest: Manifest, resource: string, env: string): string[] 
         .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
         .replace(/^[^@/]*@/, '')
         .replace(/\/.*$/, '');
-      if (/:\d+$/.test(address) && !found.includes(address)) found.push(address);
+      if (/:\d+$/.test(address) && !listed.includes(address)) listed.push(address);
     }
   }
-  return found;
+  return listed;
 }
 
-/** The fields of a broker resource that list `host:port` entries. */
-const BROKER_LISTS = ['brokers', 'servers'];
+/** The fields of a broker resource that say where it listens, as `host:port` entries or URLs. */
+const BROKER_ADDRESSES = ['brokers', 'servers', 'url'];
 
 /** The resources a service declares in `uses` or binds a key to. */
 function usedResources(service: Service, manifest: Manifest): Resource[] {
