@@ -55,7 +55,9 @@ export async function runNatsCheck(check: RunnableCheck, signal?: AbortSignal): 
     try {
       connection = await connecting;
     } catch (error) {
-      return { ok: false, message: `could not connect to ${showAddress(greeted)}: ${messageOf(error)}` };
+      const text = messageOf(error);
+      if (/authorization violation|authentication/i.test(text)) return { ok: false, message: `${showAddress(greeted)} refused ${login(target)}: ${text}` };
+      return { ok: false, message: `could not connect to ${showAddress(greeted)}: ${text}` };
     }
     const server = connection.getServer();
     const seen = [`connected to ${server}`];
@@ -126,6 +128,12 @@ export async function runNatsCheck(check: RunnableCheck, signal?: AbortSignal): 
 }
 
 function ignore(): void {}
+
+/** What the check logged in with, for a refusal: never the password or token itself. */
+function login(target: Target): string {
+  if (target.user !== undefined) return `the credentials of ${target.user}`;
+  return target.token !== undefined ? 'the token' : 'a connection without credentials';
+}
 
 /** The first server that greets as NATS does, in the order given, or why none did. */
 async function firstGreeting(servers: Address[], left: () => number, signal: AbortSignal | undefined): Promise<Address | string> {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { AckPolicy, jetstreamManager, StorageType } from '@nats-io/jetstream';
@@ -136,6 +137,31 @@ describe('nats check', () => {
       assert.equal(result.ok, false);
       assert.match(result.message, new RegExp(`^127\\.0\\.0\\.1:${port} answered, but not as a NATS server`));
       assert.deepEqual(formsIn(result.message, password), [], result.message);
+    }
+  });
+
+  test('against a server that wants a login: passes with it, and says whose login it refused without showing the password', async (t) => {
+    const port = await closedPort();
+    const password = 'pw-Nats-Login/+21';
+    const server = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '--user', 'app', '--pass', password], { stdio: 'ignore' });
+    t.after(() => server.kill());
+    // Ready once it refuses a connection without credentials (bounded: 100 tries, 50 ms apart).
+    for (let tries = 0; !(await runner.run(nats({ port }, 200))).message.includes('refused'); tries++) {
+      assert.ok(tries < 100, 'nats-server did not start');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const ok = await runner.run(nats({ port, user: 'app', password }));
+    assert.deepEqual([ok.ok, ok.message], [true, `connected to 127.0.0.1:${port}`]);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ port, user: 'app', password: `${password}-wrong` }, 'the credentials of app'],
+      [{ servers: `nats://app:${encodeURIComponent(`${password}-wrong`)}@127.0.0.1:${port}` }, 'the credentials of app'],
+      [{ port, token: `${password}-wrong` }, 'the token'],
+      [{ port }, 'a connection without credentials'],
+    ];
+    for (const [spec, who] of cases) {
+      const refused = await runner.run(nats(spec));
+      assert.deepEqual([refused.ok, refused.message], [false, `127.0.0.1:${port} refused ${who}: Authorization Violation`]);
+      assert.deepEqual(formsIn(refused.message, password), []);
     }
   });
 
