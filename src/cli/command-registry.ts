@@ -43,7 +43,8 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   },
   {
     name: 'contract',
-    summary: "Compare two API contracts (OpenAPI 3.0/3.1, or protobuf with buf's rules) as a client written against the first would see the second.",
+    summary:
+      "Compare two API contracts (OpenAPI 3.0/3.1, or protobuf with buf's rules) as a client written against the first would see the second; or pair every consumer and provider of an environment, deployed × target.",
     load: async () => (await import('./commands/contract.js')).contractCommand,
   },
   {

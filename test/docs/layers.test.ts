@@ -14,7 +14,7 @@ const LAYERS = ['core', 'ports', 'engine', 'adapters', 'cli', 'demo'] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** The packages and node modules a pure layer may use: they read no file, no socket, no clock. */
-const PURE_PACKAGES = ['yaml', 'js-yaml', 'ajv', '@yarnpkg/parsers', 'smol-toml', 'semver', 'node:crypto', 'node:path', 'node:net'];
+const PURE_PACKAGES = ['yaml', 'js-yaml', 'ajv', '@yarnpkg/parsers', 'smol-toml', 'semver', 'avsc', 'node:crypto', 'node:path', 'node:net'];
 const ALLOWED: Record<Layer, { layers: Layer[]; packages: (name: string) => boolean }> = {
   core: { layers: ['core'], packages: (name) => PURE_PACKAGES.includes(name) },
   ports: { layers: ['core', 'ports'], packages: () => false },

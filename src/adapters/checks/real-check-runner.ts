@@ -82,6 +82,13 @@ export class RealCheckRunner implements CheckRunner {
       case 'redis':
         // The Redis client is loaded by the first redis check, not by every command that runs checks.
         return import('./redis-check.js').then(({ runRedisCheck }) => runRedisCheck(check, signal));
+      // Each broker's client is loaded by the first check of its kind.
+      case 'kafka':
+        return import('./kafka-check.js').then(({ runKafkaCheck }) => runKafkaCheck(check, signal));
+      case 'amqp':
+        return import('./amqp-check.js').then(({ runAmqpCheck }) => runAmqpCheck(check, signal));
+      case 'nats':
+        return import('./nats-check.js').then(({ runNatsCheck }) => runNatsCheck(check, signal));
       case 'command':
         return runCommandCheck(check, this.commandEnv, signal);
       default: {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type AsyncApiContract, AsyncApiProblem, diffAsyncApi, readAsyncApi, specLocator } from '../../core/contracts/asyncapi/index.js';
 import { dirname, join, resolve } from 'node:path';
 import { diffOpenApi, isBreaking, loadOpenApi, RefResolutionError, specErrorPosition, type ContractDiff } from '../../core/contracts/index.js';
 import {
@@ -17,10 +18,11 @@ import { type CliIO, EXIT } from '../io.js';
 import { readProtoSources } from '../read-proto-sources.js';
 import { writeJson } from '../views/json.js';
 import { renderTable } from '../views/table.js';
+import { contractMatrix, matrixHelp, matrixOptions } from './contract-matrix.js';
 
 export const contractCommand: Command = {
   name: 'contract',
-  usage: 'contract diff BASE REVISION [--kind openapi|protobuf] [--category C | --config buf.yaml]',
+  usage: 'contract diff BASE REVISION [--kind openapi|protobuf|asyncapi] [--category C | --config buf.yaml] | contract matrix --env E [--to REF] [--from REF]',
   details: `
 OpenAPI (the default kind): lists every change from BASE to REVISION classified with oasdiff's
 rule ids and levels: ERR and WARN break clients written against BASE, INFO does not. Local and
@@ -35,18 +37,37 @@ matters between running services) or WIRE (binary encoding only). Rules of confi
 --config buf.yaml takes the rules from a buf.yaml's breaking section instead (version, use,
 except, ignore — paths relative to the trees —, ignore_unstable_packages).
 
-Exit codes: 0 no breaking change; 1 a breaking change (ERR or WARN for OpenAPI, any for
+AsyncAPI (--kind asyncapi): BASE and REVISION are AsyncAPI 2.x or 3.0 documents (YAML or JSON,
+$refs followed as for OpenAPI). Channel by channel and message by message: for a channel the
+application sends to, what a consumer of the old messages meets in the new ones (JSON Schema
+payloads with the response-side rules, Avro payloads with Avro's schema resolution); for one it
+receives from, whether it still reads what producers of the old messages send.
+
+Exit codes: 0 no breaking change; 1 a breaking change (ERR or WARN for OpenAPI and AsyncAPI, any for
 protobuf); 2 unusable input (a file that cannot be read or parsed, with its line and column, a
-$ref that leads nowhere, an import that is not in the tree).`,
+$ref that leads nowhere, an import that is not in the tree).
+${matrixHelp}`,
   options: {
-    kind: { type: 'string', value: 'openapi|protobuf', description: 'what BASE and REVISION are (default openapi)' },
+    kind: { type: 'string', value: 'openapi|protobuf|asyncapi', description: 'what BASE and REVISION are (default openapi)' },
     category: { type: 'string', value: 'FILE|PACKAGE|WIRE_JSON|WIRE', description: 'protobuf: the buf category of rules to check (default FILE)' },
     config: { type: 'string', value: 'FILE', description: 'protobuf: a buf.yaml whose breaking section says which rules to check' },
+    ...matrixOptions,
   },
-  positionals: ['diff', 'BASE', 'REVISION'],
+  positionals: ['diff|matrix', 'BASE?', 'REVISION?'],
   async run(args, io) {
     const [sub, base, revision] = args.positionals as [string, string, string];
-    if (sub !== 'diff') throw new InputError(`contract: unknown subcommand ${JSON.stringify(sub)} (did you mean diff?)`);
+    if (sub === 'matrix') {
+      if (base !== undefined)
+        throw new InputError(`contract matrix: unexpected argument ${JSON.stringify(base)} (usage: tranche contract matrix --env E [--to REF])`);
+      for (const flag of ['kind', 'category', 'config'])
+        if (args.values[flag] !== undefined) throw new InputError(`contract: --${flag} applies to contract diff only`);
+      return contractMatrix(args, io);
+    }
+    if (sub !== 'diff') throw new InputError(`contract: unknown subcommand ${JSON.stringify(sub)} (diff or matrix)`);
+    if (revision === undefined)
+      throw new InputError(`contract diff: missing ${base === undefined ? 'BASE' : 'REVISION'} (usage: tranche contract diff BASE REVISION)`);
+    for (const flag of Object.keys(matrixOptions))
+      if (args.values[flag] !== undefined) throw new InputError(`contract: --${flag} applies to contract matrix only`);
     const kind = (args.values.kind as string | undefined) ?? 'openapi';
     if (kind === 'protobuf')
       return diffProtoTrees(
@@ -56,13 +77,15 @@ $ref that leads nowhere, an import that is not in the tree).`,
         args.json,
         io,
       );
-    if (kind !== 'openapi') throw new InputError(`contract: --kind must be openapi or protobuf, not ${JSON.stringify(kind)}`);
+    if (kind !== 'openapi' && kind !== 'asyncapi') throw new InputError(`contract: --kind must be openapi, protobuf or asyncapi, not ${JSON.stringify(kind)}`);
     if (args.values.category !== undefined || args.values.config !== undefined)
       throw new InputError('contract: --category and --config apply to --kind protobuf only');
-    const [from, to] = [load(resolve(io.cwd, base), base), load(resolve(io.cwd, revision), revision)];
     let diff: ContractDiff;
     try {
-      diff = diffOpenApi(from, to, { now: Date.now() });
+      diff =
+        kind === 'asyncapi'
+          ? diffAsyncApi(loadAsyncApi(resolve(io.cwd, base), base), loadAsyncApi(resolve(io.cwd, revision), revision))
+          : diffOpenApi(load(resolve(io.cwd, base), base), load(resolve(io.cwd, revision), revision), { now: Date.now() });
     } catch (error) {
       if (error instanceof NestingError) throw new InputError(`comparing ${revision} with ${base}: ${error.message}`);
       throw error;
@@ -99,6 +122,18 @@ function load(path: string, shown: string): unknown {
     if (error instanceof RefResolutionError || error instanceof NestingError) throw new InputError(`${shown}: ${error.message}`);
     const { message, line, column } = specErrorPosition(error);
     throw new InputError(`${shown}${line !== undefined ? `:${line}:${column}` : ''}: ${message}`);
+  }
+}
+
+/** Reads an AsyncAPI document; one that cannot be read as AsyncAPI is an input error at its place in the file. */
+function loadAsyncApi(path: string, shown: string): AsyncApiContract {
+  const document = load(path, shown);
+  try {
+    return readAsyncApi(document);
+  } catch (error) {
+    if (!(error instanceof AsyncApiProblem)) throw error;
+    const { line, column } = specLocator(readFileSync(path, 'utf8'))(error.path);
+    throw new InputError(`${shown}:${line}:${column}: ${error.message}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { TypoIndex } from '../did-you-mean.js';
-import { isKeyFile, type KeySpec, type Manifest, type Service, type SourceSpec } from '../manifest/manifest.js';
+import { isKeyFile, type KeySpec, type Manifest, SECRET_RESOURCE_FIELDS, type Service, type SourceSpec } from '../manifest/manifest.js';
 import { coerceValue } from './coerce.js';
 import { holdsSecret, interpolateLayer } from './interpolate-layer.js';
 import type { Layer, ResolvedConfig, ResolvedKey, UnknownSetting } from './resolved-config.js';
@@ -75,6 +75,8 @@ export function resolveConfig(manifest: Manifest, service: Service, env: string,
         location: manifest.locate(['resources', spec.bind!.resource, 'values', env, spec.bind!.field]),
         tracked: manifestTracked,
         perEnvironment: true,
+        // A resource's password or token is a secret whatever the key's schema says.
+        ...(SECRET_RESOURCE_FIELDS.includes(spec.bind!.field) ? { holdsSecret: true as const } : {}),
       });
     }
   }

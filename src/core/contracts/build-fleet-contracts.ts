@@ -2,6 +2,7 @@ import type { Finding } from '../finding.js';
 import type { SourceLocation } from '../location.js';
 import type { Consumption, FleetContracts, ProvidedSpec } from './fleet-contracts.js';
 import { NestingError } from '../nesting.js';
+import { asyncApiContracts } from './asyncapi/async-api-contracts.js';
 import { mayShareNodes, parseSpecText, specErrorPosition } from './load-open-api.js';
 import { RefResolutionError, resolveRefs } from './resolve-refs.js';
 import { buildProtoSpec, type ProtoRoot } from './build-proto-spec.js';
@@ -9,7 +10,7 @@ import { buildProtoSpec, type ProtoRoot } from './build-proto-spec.js';
 /** A spec a service provides: where the manifest names it, and the file. */
 export interface SpecRoot {
   service: string;
-  /** `['http']`, `['grpc']` or `['events', NAME]`, under `contracts.provides`. */
+  /** `['http']`, `['grpc']`, `['events', NAME]` or `['asyncapi']`, under `contracts.provides`. */
   key: string[];
   path: string;
   location: SourceLocation;
@@ -91,6 +92,16 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
     }
     const spec: ProvidedSpec = { path: root.path, fingerprint: fingerprint(root.path, sources.files), document };
     const service = contracts.get(root.service)!;
+    if (root.key[0] === 'asyncapi') {
+      const read = asyncApiContracts(spec, sources.files[root.path]!.text);
+      if ('problem' in read) problem(read.problem, read.location);
+      else {
+        for (const [event, provided] of read.events) service.events.set(event, provided);
+        // A manifest entry for the same channel says more (where it is declared): it stays.
+        for (const [channel, how] of read.consumes) if (!service.consumes.has(channel)) service.consumes.set(channel, how);
+      }
+      continue;
+    }
     if (root.key[0] === 'http') service.http = spec;
     else service.events.set(root.key[1]!, spec);
 

@@ -1,9 +1,12 @@
 import { InputError } from '../input-error.js';
+import type { SourceLocation } from '../location.js';
 import { NestingError } from '../nesting.js';
+import type { AsyncApiMessage } from './asyncapi/async-api-model.js';
+import { diffChannelMessages } from './asyncapi/diff-async-api.js';
 import type { ContractChange, ContractDiff } from './contract-change.js';
 import { diffJsonSchema } from './diff-json-schema.js';
 import { diffOpenApi, templateKey, type DiffOpenApiOptions } from './diff-open-api.js';
-import { producerOf, type BufCategory, type Consumption, type FleetContracts, type ProvidedSpec } from './fleet-contracts.js';
+import { producerOf, producersOf, type Consumption, type FleetContracts, type ProvidedSpec } from './fleet-contracts.js';
 import { grpcBreaking, protoEventBreaking, type ProtoDiffs } from './proto-edges.js';
 
 /**
@@ -18,6 +21,8 @@ export interface ContractEdge {
   kind: ContractKind;
   /** The event's name, for an event edge. */
   event?: string;
+  /** Where the consumption is declared when no manifest entry does (the AsyncAPI operation that receives). */
+  consumedAt?: SourceLocation;
   /** Breaking changes (ERR, WARN) the old consumer meets at the new provider. */
   oldConsumerNewProvider: ContractChange[];
   /** Breaking changes the new consumer meets at the old provider (or in its queued messages). */
@@ -38,9 +43,10 @@ export interface CompareOptions extends DiffOpenApiOptions {
  * must be able to call (`diffOpenApi` covers both requests and responses) and an event
  * consumer must accept every message the producer may emit. `consumes.operations` narrows an
  * HTTP edge to the operations the consumer calls, `consumes.methods` a gRPC edge to the methods
- * it calls and the messages they reach (buf's rules, in the provider's category). Each spec
- * pair is diffed once, whatever the number of consumers. Two specs whose comparison nests past MAX_NESTING are an `InputError`
- * naming them.
+ * it calls and the messages they reach (buf's rules, in the provider's category). An event
+ * several services emit (an AsyncAPI channel they all send to) has each of them as a provider,
+ * compared on its own. Each spec pair is diffed once, whatever the number of consumers. Two
+ * specs whose comparison nests past MAX_NESTING are an `InputError` naming them.
  */
 export function compareFleetContracts(from: FleetContracts, to: FleetContracts, options: CompareOptions = {}): ContractEdge[] {
   const includes = options.includes ?? (() => true);
@@ -50,12 +56,16 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
     kind: 'http' | 'event',
     expected: ProvidedSpec | undefined,
     served: ProvidedSpec | undefined,
-    category?: BufCategory,
+    event = '',
     backwards = false,
   ): ContractChange[] => {
     if (!expected || !served || expected.fingerprint === served.fingerprint) return [];
-    if (expected.proto || served.proto) return eventEncoding(expected, served) ?? protoEventBreaking(expected, served, category!, protoDiffs, backwards);
-    const key = `${kind}\u0000${expected.fingerprint}\u0000${served.fingerprint}`;
+    if (expected.proto || served.proto) {
+      // The category is the target's choice: the manifest being rolled out says how strict to be.
+      const category = (backwards ? expected : served).proto?.category ?? 'WIRE_JSON';
+      return eventEncoding(expected, served) ?? protoEventBreaking(expected, served, category, protoDiffs, backwards);
+    }
+    const key = `${kind}\u0000${expected.fingerprint}\u0000${served.fingerprint}\u0000${event}`;
     let changes = diffs.get(key);
     if (!changes) {
       let diff: ContractDiff;
@@ -63,7 +73,9 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
         diff =
           kind === 'http'
             ? diffOpenApi(expected.document, served.document, options)
-            : diffJsonSchema(expected.document, served.document, 'producer-to-consumer');
+            : expected.messages || served.messages
+              ? { changes: diffChannelMessages(sentMessages(expected), sentMessages(served), 'send', event) }
+              : diffJsonSchema(expected.document, served.document, 'producer-to-consumer');
       } catch (error) {
         if (error instanceof NestingError)
           throw new InputError(`comparing ${served.path || '(no spec)'} with ${expected.path || '(no spec)'}: ${error.message}`);
@@ -113,7 +125,25 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
           newConsumerOldProvider: next?.grpc ? calls(newSpec, oldServed, next) : [],
         });
       }
-      if (old?.event || next?.event) {
+      if (!old?.event && !next?.event) continue;
+      const senders = [producersOf(from, target), producersOf(to, target)];
+      if (senders.some((s) => s.length > 1)) {
+        // Several services send to the channel: each is a provider of its own, which consumers must follow.
+        for (const provider of new Set(senders.flat())) {
+          if (!includes('event', provider)) continue;
+          const oldSchema = from.get(provider)?.events.get(target);
+          const newSchema = to.get(provider)?.events.get(target);
+          push(edges, {
+            consumer,
+            provider,
+            kind: 'event',
+            event: target,
+            ...documentDeclared(next ?? old),
+            oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema, target) : [],
+            newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, target, true) : [],
+          });
+        }
+      } else {
         const oldProducer = producerOf(from, target);
         const newProducer = producerOf(to, target);
         const provider = newProducer ?? oldProducer;
@@ -121,14 +151,14 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
         // A producer that does not run emits nothing, which every consumer accepts.
         const oldSchema = oldProducer === undefined ? undefined : from.get(oldProducer)?.events.get(target);
         const newSchema = newProducer === undefined ? undefined : to.get(newProducer)?.events.get(target);
-        const category = (newSchema ?? oldSchema)?.proto?.category;
         push(edges, {
           consumer,
           provider,
           kind: 'event',
           event: target,
-          oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema, category) : [],
-          newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, category, true) : [],
+          ...documentDeclared(next ?? old),
+          oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema, target) : [],
+          newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, target, true) : [],
         });
       }
     }
@@ -136,8 +166,18 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
   return edges;
 }
 
+/** The place of a consumption its service's AsyncAPI document declares, for findings about it. */
+function documentDeclared(how: Consumption | undefined): { consumedAt?: SourceLocation } {
+  return how?.document !== undefined && how.declaredAt ? { consumedAt: how.declaredAt } : {};
+}
+
+/** The messages of an event: an AsyncAPI channel's, or one JSON Schema's (a channel of one message). */
+function sentMessages(spec: ProvidedSpec): AsyncApiMessage[] {
+  return spec.messages ?? [{ name: 'payload', format: 'json-schema', payload: spec.document }];
+}
+
 /** The empty API: what a provider that does not run (or no longer declares its API) serves. */
-const ABSENT: ProvidedSpec = { path: '', fingerprint: 'absent', document: { openapi: '3.0.0', paths: {} } };
+export const ABSENT: ProvidedSpec = { path: '', fingerprint: 'absent', document: { openapi: '3.0.0', paths: {} } };
 
 /** The empty tree: what a provider that does not run (or no longer declares gRPC services) serves. */
 const ABSENT_PROTO: ProvidedSpec = { path: '', fingerprint: 'absent', document: { files: [] }, proto: { root: '.', category: 'WIRE_JSON' } };
@@ -157,7 +197,7 @@ function push(edges: ContractEdge[], edge: ContractEdge): void {
  * Keeps the changes to the operations a consumer calls, and the document-wide ones that reach
  * every operation (security). Without a list, every change counts.
  */
-function narrow(changes: ContractChange[], operations: string[] | undefined): ContractChange[] {
+export function narrow(changes: ContractChange[], operations: string[] | undefined): ContractChange[] {
   if (!operations || !changes.length) return changes;
   const called = new Set(operations.map(operationKey));
   return changes.filter((c) => (c.operation === undefined ? c.id.includes('security') : called.has(operationKey(c.operation))));

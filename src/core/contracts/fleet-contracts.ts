@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../location.js';
+import type { AsyncApiMessage } from './asyncapi/async-api-model.js';
 
 /** One spec a service provides, read and resolved: `fingerprint` names its content (every file it reaches). */
 export interface ProvidedSpec {
@@ -8,6 +9,8 @@ export interface ProvidedSpec {
   document: unknown;
   /** For a protobuf contract (`document` is then a ProtoTree, its paths relative to `root`). */
   proto?: ProtoSpecFacts;
+  /** The messages of an AsyncAPI channel the service sends to, in place of one JSON Schema `document`. */
+  messages?: AsyncApiMessage[];
 }
 
 /** A protobuf contract's directory its tree's paths are relative to, the buf category checked, and for an event its message. */
@@ -33,6 +36,10 @@ export interface Consumption {
   methods?: string[];
   /** Where the manifest lists each of `methods`. */
   methodLocations?: SourceLocation[];
+  /** Where an event consumption is declared: its manifest entry, or the AsyncAPI operation that receives. */
+  declaredAt?: SourceLocation;
+  /** The AsyncAPI document that declares the consumption, when the manifest does not. */
+  document?: string;
 }
 
 /** The contracts of one service at one revision (PRODUCT §3, `contracts`). */
@@ -53,4 +60,9 @@ export type FleetContracts = Map<string, ServiceContracts>;
 export function producerOf(fleet: FleetContracts, event: string): string | undefined {
   for (const [name, contracts] of fleet) if (contracts.events.has(event)) return name;
   return undefined;
+}
+
+/** Every service that emits `event` at a revision (several may send to one channel). */
+export function producersOf(fleet: FleetContracts, event: string): string[] {
+  return [...fleet].filter(([, contracts]) => contracts.events.has(event)).map(([name]) => name);
 }

@@ -9,3 +9,4 @@ export { joinUri, resolveRefs, RefResolutionError } from './resolve-refs.js';
 export { buildFleetContracts, type ContractSources, type ParsedSpecs, type SpecRoot } from './build-fleet-contracts.js';
 export { undefinedOperations } from './undefined-operations.js';
 export { undefinedMethods } from './undefined-methods.js';
+export { unsentEvents } from './unsent-events.js';

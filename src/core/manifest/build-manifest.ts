@@ -1,10 +1,12 @@
 import { JSON_PATH_FORMS, parseJsonPath } from '../checks/json-path.js';
 import { CONFIG_TYPES, coerceValue, parseDuration, type ConfigType } from '../config/coerce.js';
 import { parseValuePath } from '../config/value-path.js';
+import { didYouMean } from '../did-you-mean.js';
 import type { Finding } from '../finding.js';
 import { isRuleId, type RuleId, type RuleSeverity } from '../rules/rule-ids.js';
 import { joinRepoPath, normalizeRepoPath } from './repo-path.js';
 import {
+  BROKER_FIELDS,
   CHECK_KINDS,
   type DriverName,
   type Environment,
@@ -79,6 +81,7 @@ export function buildManifest(data: unknown, plainText: PlainText, locate: Manif
       }
       plainTexts.set(env, texts);
     }
+    checkBrokerFields(name, r.kind, r.values, problem);
     resources.set(name, { name, kind: r.kind as ResourceKind, values, plainTexts });
   }
 
@@ -291,6 +294,27 @@ function buildKeySpec(
     if (!coerced.ok) problem([...path, 'default'], spec.secret ? `default of ${key} is not a valid ${type}` : `default of ${key}: ${coerced.message}`);
   }
   return spec;
+}
+
+/** A broker resource's fields are its own (a typo would bind nothing), and it has what it needs to be reached. */
+function checkBrokerFields(name: string, kind: unknown, values: unknown, problem: (path: Path, message: string, part?: 'key' | 'value') => void): void {
+  const known = BROKER_FIELDS[kind as ResourceKind];
+  if (!known) return;
+  for (const [env, fields] of entries(values)) {
+    const at: Path = ['resources', name, 'values', env];
+    const given = entries(fields).map(([field]) => field);
+    for (const field of given) {
+      if (known.fields.includes(field)) continue;
+      const guess = didYouMean(field, known.fields);
+      problem(
+        [...at, field],
+        `the ${String(kind)} resource ${name} has no field ${field}${guess ? ` (did you mean ${guess}?)` : ''}; its fields: ${known.fields.join(', ')}`,
+        'key',
+      );
+    }
+    if (!known.needs.some((field) => given.includes(field)))
+      problem(at, `the ${String(kind)} resource ${name} needs ${known.needs.join(' or ')} in ${env}`, 'key');
+  }
 }
 
 function checkChecks(checks: Raw, path: Path, problem: (path: Path, message: string, part?: 'key' | 'value') => void): void {

@@ -149,10 +149,11 @@ export const manifestSchema = {
       required: ['kind', 'values'],
       properties: {
         kind: {
-          enum: ['postgres', 'redis', 'http', 'tcp'],
+          enum: ['postgres', 'redis', 'http', 'tcp', 'kafka', 'amqp', 'nats'],
         },
         values: {
-          description: "Per environment, the resource's fields (host, port, database, url...).",
+          description:
+            "Per environment, the resource's fields (host, port, database, url...). A kafka, amqp or nats resource takes only its own fields (docs/manifest.md).",
           type: 'object',
           additionalProperties: {
             type: 'object',
@@ -536,6 +537,10 @@ export const manifestSchema = {
                 else: { $ref: '#/definitions/protoMessage' },
               },
             },
+            asyncapi: {
+              description: 'AsyncAPI 2.x or 3.0 document: it emits the events of the channels it sends to, and reads those of the channels it receives from.',
+              type: 'string',
+            },
           },
         },
         consumes: {
@@ -614,7 +619,7 @@ export const manifestSchema = {
       enum: ['FILE', 'PACKAGE', 'WIRE_JSON', 'WIRE'],
     },
     check: {
-      description: 'One check: exactly one of http, tcp, postgres, redis or command.',
+      description: 'One check: exactly one of http, tcp, postgres, redis, kafka, amqp, nats or command.',
       type: 'object',
       additionalProperties: false,
       properties: {
@@ -738,6 +743,119 @@ export const manifestSchema = {
             },
             port: {
               type: ['integer', 'string'],
+            },
+          },
+        },
+        kafka: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['brokers'],
+          properties: {
+            brokers: {
+              description: 'The bootstrap brokers: a list of host:port, or one string with commas between them.',
+              type: ['string', 'array'],
+              items: {
+                type: 'string',
+              },
+            },
+            topic: {
+              type: 'string',
+            },
+            partitions: {
+              description: 'The topic has exactly this many partitions.',
+              type: ['integer', 'string'],
+            },
+            user: {
+              type: 'string',
+            },
+            password: {
+              type: 'string',
+            },
+            mechanism: {
+              description: 'The SASL mechanism with user and password (default plain).',
+              enum: ['plain', 'scram-sha-256', 'scram-sha-512'],
+            },
+            tls: {
+              type: 'boolean',
+            },
+          },
+        },
+        amqp: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            url: {
+              type: 'string',
+            },
+            host: {
+              type: 'string',
+            },
+            port: {
+              type: ['integer', 'string'],
+            },
+            vhost: {
+              type: 'string',
+            },
+            user: {
+              type: 'string',
+            },
+            password: {
+              type: 'string',
+            },
+            queue: {
+              type: 'string',
+            },
+            exchange: {
+              type: 'string',
+            },
+            round_trip: {
+              description: 'Publish a message to a temporary queue and get it back.',
+              type: 'boolean',
+            },
+          },
+        },
+        nats: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            servers: {
+              description: 'A list of host:port or nats:// URLs, or one string with commas between them.',
+              type: ['string', 'array'],
+              items: {
+                type: 'string',
+              },
+            },
+            host: {
+              type: 'string',
+            },
+            port: {
+              type: ['integer', 'string'],
+            },
+            user: {
+              type: 'string',
+            },
+            password: {
+              type: 'string',
+            },
+            token: {
+              type: 'string',
+            },
+            stream: {
+              type: 'string',
+            },
+            consumer: {
+              type: 'string',
+            },
+            subject: {
+              type: 'string',
+            },
+            request: {
+              description: 'Send this payload to `subject` and wait for a reply.',
+              type: 'string',
+            },
+            round_trip: {
+              description: 'Publish a message on a fresh subject and receive it back.',
+              type: 'boolean',
             },
           },
         },

@@ -43,8 +43,21 @@ export interface Policy {
 export const ON_FAILURE = ['rollback-batch', 'rollback-release', 'pause'] as const;
 type OnFailure = (typeof ON_FAILURE)[number];
 
-export type ResourceKind = 'postgres' | 'redis' | 'http' | 'tcp';
+export type ResourceKind = 'postgres' | 'redis' | 'http' | 'tcp' | 'kafka' | 'amqp' | 'nats';
 export type Scalar = string | number | boolean;
+
+/** The fields of a resource that hold a credential: a key bound to one is a secret. */
+export const SECRET_RESOURCE_FIELDS: readonly string[] = ['password', 'token'];
+
+/**
+ * The fields a broker resource takes in each environment (docs/manifest.md), the first list the
+ * fields it cannot do without (one of them). Other kinds take any field.
+ */
+export const BROKER_FIELDS: Partial<Record<ResourceKind, { needs: readonly string[]; fields: readonly string[] }>> = {
+  kafka: { needs: ['brokers'], fields: ['brokers', 'topic', 'partitions', 'user', 'password'] },
+  amqp: { needs: ['url', 'host'], fields: ['url', 'host', 'port', 'vhost', 'user', 'password', 'queue', 'exchange'] },
+  nats: { needs: ['servers', 'host'], fields: ['servers', 'host', 'port', 'user', 'password', 'token', 'subject', 'stream', 'consumer'] },
+};
 
 export interface Resource {
   name: string;
@@ -85,6 +98,8 @@ export interface ServiceContracts {
     grpc?: string | ProtoContract;
     /** Event → the JSON Schema of its messages, or the protobuf message they are. */
     events?: Record<string, string | (ProtoContract & { message: string })>;
+    /** An AsyncAPI 2.x or 3.0 document: the channels it sends to are events it emits, those it receives from events it reads. */
+    asyncapi?: string;
   };
   /** Service → how this one depends on it: its HTTP API (the operations it calls), its gRPC methods, its events. */
   consumes?: Record<string, { http?: boolean; operations?: string[]; grpc?: boolean; methods?: string[]; event?: boolean }>;
@@ -108,7 +123,7 @@ export interface ServiceChecks {
 }
 
 /** The kinds of check (PRODUCT §3 `checks`): a check has exactly one. */
-export const CHECK_KINDS = ['http', 'tcp', 'postgres', 'redis', 'command'] as const;
+export const CHECK_KINDS = ['http', 'tcp', 'postgres', 'redis', 'kafka', 'amqp', 'nats', 'command'] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
 /** One check as written: exactly one kind (the manifest refuses others), values may hold `${KEY}`. */
@@ -120,8 +135,57 @@ export interface Check {
   tcp?: { host: string; port: number | string };
   postgres?: { url?: string; host?: string; port?: number | string; database?: string; user?: string; password?: string; query?: string };
   redis?: { url?: string; host?: string; port?: number | string };
+  kafka?: KafkaCheckSpec;
+  amqp?: AmqpCheckSpec;
+  nats?: NatsCheckSpec;
   /** An argument list, never a shell string. */
   command?: string[];
+}
+
+/** Connects to the brokers and reads the cluster's metadata (and the topic's, when given). */
+interface KafkaCheckSpec {
+  /** `host:port` list, or one string with commas between them. */
+  brokers: string | string[];
+  topic?: string;
+  /** The topic has exactly this many partitions. */
+  partitions?: number | string;
+  user?: string;
+  password?: string;
+  mechanism?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  tls?: boolean;
+}
+
+/** Opens an AMQP 0-9-1 connection; the queue and exchange, when given, must exist. */
+interface AmqpCheckSpec {
+  /** `amqp://user:password@host:port/vhost` (or `amqps://`), or the fields below. */
+  url?: string;
+  host?: string;
+  port?: number | string;
+  vhost?: string;
+  user?: string;
+  password?: string;
+  queue?: string;
+  exchange?: string;
+  /** Publish to a temporary queue and get the message back. */
+  round_trip?: boolean;
+}
+
+/** Connects to NATS; the JetStream stream (and consumer), when given, must exist. */
+interface NatsCheckSpec {
+  /** `host:port` or `nats://` URLs, a list or one string with commas; or host and port. */
+  servers?: string | string[];
+  host?: string;
+  port?: number | string;
+  user?: string;
+  password?: string;
+  token?: string;
+  stream?: string;
+  consumer?: string;
+  subject?: string;
+  /** Sent to `subject`: a reply must come back. */
+  request?: string;
+  /** Publish on a fresh subject and receive the message back. */
+  round_trip?: boolean;
 }
 
 interface HttpCheckSpec {

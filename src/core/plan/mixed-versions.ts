@@ -43,7 +43,7 @@ export function mixedVersionFindings(edges: readonly ContractEdge[], batchOf: Re
   const provided = (edge: ContractEdge) =>
     manifest.locate(['services', edge.provider, 'contracts', 'provides', ...(edge.kind === 'event' ? ['events', edge.event!] : [edge.kind])]);
   const consumed = (edge: ContractEdge) =>
-    manifest.locate(['services', edge.consumer, 'contracts', 'consumes', edge.kind === 'event' ? edge.event! : edge.provider]);
+    edge.consumedAt ?? manifest.locate(['services', edge.consumer, 'contracts', 'consumes', edge.kind === 'event' ? edge.event! : edge.provider]);
   for (const edge of edges) {
     const { consumer: c, provider: p } = edge;
     const name = edgeName(edge);

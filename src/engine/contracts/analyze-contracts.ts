@@ -5,6 +5,7 @@ import {
   compareFleetContracts,
   undefinedMethods,
   undefinedOperations,
+  unsentEvents,
   type ContractEdge,
   type ContractKind,
   type ContractSources,
@@ -92,7 +93,12 @@ export function compareShare(work: ContractShare, parsed: ParsedSpecs = new Map(
   const http = new Set(work.providers);
   const built = buildFleetContracts(work.to, parsed);
   const mine = (p: string) => http.has(p);
-  const target = { ...built, findings: [...built.findings, ...undefinedOperations(built.contracts, mine), ...undefinedMethods(built.contracts, mine)] };
+  const asyncApi = work.to.roots.some((r) => r.key[0] === 'asyncapi');
+  const unsent = work.events ? unsentEvents(built.contracts, asyncApi) : [];
+  const target = {
+    ...built,
+    findings: [...built.findings, ...undefinedOperations(built.contracts, mine), ...undefinedMethods(built.contracts, mine), ...unsent],
+  };
   if (!work.from) return { edges: [], toFindings: target.findings, fromFindings: [] };
   // Each service as it runs: built from the revision it runs, only its own specs read there.
   const deployed: FleetContracts = new Map();

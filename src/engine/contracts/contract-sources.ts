@@ -45,7 +45,12 @@ export async function readContractSources(git: Git, revision: FleetRevision): Pr
       if (typeof path === 'string') spec(['events', event], path);
       else proto(['events', event], path);
     }
-    const locate = (target: string, list: string, i: number) => manifest.locate(['services', service.name, 'contracts', 'consumes', target, list, i]);
+    if (typeof provides.asyncapi === 'string') spec(['asyncapi'], provides.asyncapi);
+    const locate = (target: string, list?: string, i?: number) =>
+      manifest.locate(
+        ['services', service.name, 'contracts', 'consumes', target, ...(list === undefined || i === undefined ? [] : [list, i])],
+        i === undefined ? 'key' : 'value',
+      );
     consumes.push([service.name, consumptions(service.contracts?.consumes, locate)]);
   }
   const protoRoots = roots.filter((r) => r.proto);
@@ -194,13 +199,14 @@ function externalRefs(text: string): string[] {
   return [...files];
 }
 
-function consumptions(raw: unknown, locate: (target: string, list: string, i: number) => SourceLocation): ContractSources['consumes'][number][1] {
+function consumptions(raw: unknown, locate: (target: string, list?: string, i?: number) => SourceLocation): ContractSources['consumes'][number][1] {
   type Raw = { http?: boolean; event?: boolean; operations?: string[]; grpc?: boolean; methods?: string[] };
   return Object.entries((raw ?? {}) as Record<string, Raw>).map(([target, how]) => [
     target,
     {
       http: how.http === true,
       event: how.event === true,
+      ...(how.event === true ? { declaredAt: locate(target) } : {}),
       ...(how.operations ? { operations: how.operations, locations: how.operations.map((_, i) => locate(target, 'operations', i)) } : {}),
       ...(how.grpc === true ? { grpc: true } : {}),
       ...(how.methods ? { methods: how.methods, methodLocations: how.methods.map((_, i) => locate(target, 'methods', i)) } : {}),

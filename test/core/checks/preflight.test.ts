@@ -9,6 +9,16 @@ describe('dependsOnlyOnConfig', () => {
     assert.equal(dependsOnlyOnConfig('tcp', { host: '127.0.0.1', port: 5432 }), true);
   });
 
+  test('is true for kafka, amqp and nats checks of a broker, its topics, queues and streams', () => {
+    assert.equal(dependsOnlyOnConfig('kafka', { brokers: '${KAFKA_BROKERS}', topic: 'orders', partitions: 6 }), true);
+    assert.equal(dependsOnlyOnConfig('amqp', { url: '${AMQP_URL}', queue: 'orders', round_trip: true }), true);
+    assert.equal(dependsOnlyOnConfig('nats', { servers: '${NATS_URL}', stream: 'ORDERS', consumer: 'billing' }), true);
+  });
+
+  test('is false for a nats request, which the service being deployed may be the one to answer', () => {
+    assert.equal(dependsOnlyOnConfig('nats', { servers: '127.0.0.1:4222', subject: 'orders.ping', request: 'ping' }), false);
+  });
+
   test('is true for an http check with an absolute url, written literally or from config', () => {
     assert.equal(dependsOnlyOnConfig('http', { url: 'https://payments.internal/health' }), true);
     assert.equal(dependsOnlyOnConfig('http', { url: '${PAYMENTS_URL}/health' }), true);

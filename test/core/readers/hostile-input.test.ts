@@ -28,6 +28,7 @@ import type { SourceLocation } from '../../../src/core/location.js';
 import { parseManifest } from '../../../src/core/manifest/parse-manifest.js';
 import { NestingError } from '../../../src/core/nesting.js';
 import { MARKET_FILES, MARKET_MANIFEST } from '../../cli/contract-fleet.js';
+import { AMQP_NOTIFICATIONS_30, KAFKA_ORDERS_26, NATS_TELEMETRY_30 } from '../contracts/asyncapi/async-api-documents.js';
 import { SHOP_MANIFEST } from '../../cli/shop-fleet.js';
 import { hostileText } from '../../support/hostile-input.js';
 import { FIXTURES } from '../../support/paths.js';
@@ -197,6 +198,41 @@ describe('OpenAPI: load, resolve $refs, compare', () => {
             assert.equal(finding.rule, 'manifest/invalid');
             assert.ok(finding.location);
             if (finding.location.file === 'services/payments/api/openapi.yaml') assertPosition(finding.location.line, finding.location.column, spec);
+          }
+        }
+        try {
+          compareFleetContracts(from.contracts, to.contracts, { now: Date.parse('2025-06-01') });
+          compareFleetContracts(to.contracts, from.contracts, { now: Date.parse('2025-06-01') });
+        } catch (error) {
+          assert.ok(error instanceof InputError, `only input the user must fix: ${String(error)}`);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test('property: two revisions of an AsyncAPI document compare as events, or the document is a located finding', () => {
+    const asyncApi = hostileText([KAFKA_ORDERS_26, AMQP_NOTIFICATIONS_30, NATS_TELEMETRY_30], [asJson, asYaml]);
+    const path = 'services/orders/asyncapi.yaml';
+    fc.assert(
+      fc.property(asyncApi, asyncApi, (before, after) => {
+        const sources = (document: string, label: string): ContractSources => ({
+          label,
+          services: ['orders', 'mailer'],
+          roots: [{ service: 'orders', key: ['asyncapi'], path, location: { file: 'tranche.yaml', line: 12, column: 19 } }],
+          consumes: [['mailer', [['orders.created', { http: false, event: true }]]]],
+          files: { [path]: { id: `${label}-asyncapi`, text: document, refs: [] } },
+        });
+        const from = buildFleetContracts(sources(before, 'A'), new Map());
+        const to = buildFleetContracts(sources(after, 'B'), new Map());
+        for (const [built, document] of [
+          [from, before],
+          [to, after],
+        ] as const) {
+          for (const finding of built.findings) {
+            assert.equal(finding.rule, 'manifest/invalid');
+            assert.ok(finding.location);
+            if (finding.location.file === path) assertPosition(finding.location.line, finding.location.column, document);
           }
         }
         try {

@@ -1,7 +1,7 @@
 import { describeLayer } from '../../config/describe-layer.js';
 import { rawText } from '../../config/show-value.js';
 import type { Finding } from '../../finding.js';
-import type { Manifest, Resource, Scalar, Service } from '../../manifest/manifest.js';
+import { BROKER_FIELDS, type Manifest, type Resource, type Scalar, type Service } from '../../manifest/manifest.js';
 import type { ConfigRuleInput } from './config-rule-input.js';
 
 interface FieldChange {
@@ -17,16 +17,20 @@ interface FieldChange {
  *   `DB_PORT` for `orders-db`, not `METRICS_PORT`) whose value equals an old field value, unless
  *   the key is more plausibly about another resource the service uses, or equals that
  *   resource's current value;
- * - any string holding the old `host:port`, in any service.
+ * - any string holding an old `host:port` (of `host` and `port`, or one of a broker list that
+ *   the new list no longer has), in any service.
  */
 export function checkStaleValue({ env, to, toConfigs, from }: ConfigRuleInput): Finding[] {
   if (!from) return [];
   const findings: Finding[] = [];
   for (const [name, changes] of resourceChanges(from.revision.manifest, to.manifest, env)) {
     const resource = to.manifest.resources.get(name)!;
-    const oldAddress = hostPort(from.revision.manifest, name, env);
-    const newAddress = hostPort(to.manifest, name, env);
-    const staleAddress = oldAddress !== newAddress && oldAddress ? new RegExp(`${escapeRegExp(oldAddress)}(?![0-9])`) : undefined;
+    const oldAddresses = addresses(from.revision.manifest, name, env);
+    const newAddresses = addresses(to.manifest, name, env);
+    const gone = oldAddresses.filter((address) => !newAddresses.includes(address));
+    const oldAddress = gone.join(', ');
+    const newAddress = newAddresses.join(', ');
+    const staleAddress = gone.length ? new RegExp(`(?:${gone.map(escapeRegExp).join('|')})(?![0-9])`) : undefined;
     for (const service of to.manifest.services.values()) {
       const config = toConfigs.get(env)?.get(service.name);
       const uses = usedResources(service, to.manifest);
@@ -39,7 +43,7 @@ export function checkStaleValue({ env, to, toConfigs, from }: ConfigRuleInput): 
         if (!change && !inAddress) continue;
         const what = change
           ? `the old value of ${name}.${change.field} (now ${String(change.after)})`
-          : `the old address of ${name} (${oldAddress}, now ${newAddress})`;
+          : `the old address of ${name} (${oldAddress}, now ${newAddress || 'none'})`;
         findings.push({
           rule: 'config/stale-value',
           severity: 'error',
@@ -77,6 +81,9 @@ const KIND_WORDS: Record<string, string[]> = {
   redis: ['redis', 'cache'],
   http: ['api', 'url', 'http'],
   tcp: [],
+  kafka: ['kafka', 'broker', 'brokers', 'topic'],
+  amqp: ['amqp', 'rabbit', 'rabbitmq', 'mq', 'queue', 'exchange', 'broker'],
+  nats: ['nats', 'subject', 'stream'],
 };
 
 /**
@@ -114,12 +121,30 @@ function resourceChanges(before: Manifest, after: Manifest, env: string): Map<st
   return result;
 }
 
-function hostPort(manifest: Manifest, resource: string, env: string): string | undefined {
-  const values = manifest.resources.get(resource)?.values.get(env);
+/** Where a resource listens in an environment: `host:port`, and for a broker each entry of its list (`brokers`, `servers`) or its `url`. */
+function addresses(manifest: Manifest, resource: string, env: string): string[] {
+  const found = manifest.resources.get(resource);
+  const values = found?.values.get(env);
   const host = values?.get('host');
   const port = values?.get('port');
-  return host !== undefined && port !== undefined ? `${String(host)}:${String(port)}` : undefined;
+  const listed = host !== undefined && port !== undefined ? [`${String(host)}:${String(port)}`] : [];
+  for (const field of found && BROKER_FIELDS[found.kind] ? BROKER_ADDRESSES : []) {
+    const list = values?.get(field);
+    if (typeof list !== 'string') continue;
+    // `nats://user:password@host:port`: the address is what follows the scheme and the login.
+    for (const entry of list.split(/[\s,]+/)) {
+      const address = entry
+        .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+        .replace(/^[^@/]*@/, '')
+        .replace(/\/.*$/, '');
+      if (/:\d+$/.test(address) && !listed.includes(address)) listed.push(address);
+    }
+  }
+  return listed;
 }
+
+/** The fields of a broker resource that say where it listens, as `host:port` entries or URLs. */
+const BROKER_ADDRESSES = ['brokers', 'servers', 'url'];
 
 /** The resources a service declares in `uses` or binds a key to. */
 function usedResources(service: Service, manifest: Manifest): Resource[] {
