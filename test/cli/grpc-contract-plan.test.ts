@@ -251,6 +251,39 @@ describe('protobuf event messages in check and plan', () => {
   });
 });
 
+describe('gRPC and protobuf events in the contract matrix', () => {
+  interface Row {
+    kind: string;
+    consumer: string;
+    provider: string;
+    event?: string;
+    pairings: Record<string, { status: string; changes?: { id: string }[] }>;
+  }
+  const rowOf = (rows: Row[], kind: string, consumer: string, provider: string) =>
+    rows.find((r) => r.kind === kind && r.consumer === consumer && r.provider === provider);
+  const statuses = (row: Row | undefined) => row && Object.values(row.pairings).map((c) => c.status);
+
+  test('each pairing of a gRPC pair and of a protobuf event is judged as plans judge it, narrowed to the methods called', () => {
+    const { repo, v1 } = shop();
+    repo.write({
+      'services/cart/protos/cart.proto': cart('  bool keep_saved = 2;\n', ''),
+      'services/orders/events/order.proto': ORDER_PROTO.replace('  Money total = 2;\n', ''),
+    });
+    repo.commit('EmptyCart forgets keep_saved; order.created loses its total');
+    const { code, json } = runJson<{ pairs: Row[] }>(['contract', 'matrix', '--env', 'prod', '--from', v1], repo.dir);
+    assert.equal(code, 1, JSON.stringify(json));
+    assert.deepEqual(statuses(rowOf(json.pairs, 'grpc', 'checkout', 'cart')), ['ok', 'ok', 'ok', 'ok'], 'checkout does not call EmptyCart');
+    const web = rowOf(json.pairs, 'grpc', 'web', 'cart');
+    assert.deepEqual(statuses(web), ['ok', 'breaks', 'ok', 'ok']);
+    assert.deepEqual(
+      web!.pairings.oldConsumerNewProvider!.changes!.map((c) => c.id),
+      ['FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED', 'FIELD_NO_DELETE_UNLESS_NAME_RESERVED'],
+    );
+    // A newer mailer reads the old messages, which have the total it no longer knows: that is no break.
+    assert.deepEqual(statuses(rowOf(json.pairs, 'event', 'mailer', 'orders')), ['ok', 'breaks', 'ok', 'ok']);
+  });
+});
+
 describe('gRPC contracts that cannot be used', () => {
   test('a method the provider does not declare is a typo to fix: exit 2 at the entry, with the nearest method', () => {
     const { repo } = shop();

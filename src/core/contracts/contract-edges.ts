@@ -180,10 +180,10 @@ function sentMessages(spec: ProvidedSpec): AsyncApiMessage[] {
 export const ABSENT: ProvidedSpec = { path: '', fingerprint: 'absent', document: { openapi: '3.0.0', paths: {} } };
 
 /** The empty tree: what a provider that does not run (or no longer declares gRPC services) serves. */
-const ABSENT_PROTO: ProvidedSpec = { path: '', fingerprint: 'absent', document: { files: [] }, proto: { root: '.', category: 'WIRE_JSON' } };
+export const ABSENT_PROTO: ProvidedSpec = { path: '', fingerprint: 'absent', document: { files: [] }, proto: { root: '.', category: 'WIRE_JSON' } };
 
 /** An event whose messages changed between a JSON Schema and a protobuf message: no consumer reads both. */
-function eventEncoding(expected: ProvidedSpec, served: ProvidedSpec): ContractChange[] | undefined {
+export function eventEncoding(expected: ProvidedSpec, served: ProvidedSpec): ContractChange[] | undefined {
   if (Boolean(expected.proto) === Boolean(served.proto)) return undefined;
   const what = (spec: ProvidedSpec) => (spec.proto ? `protobuf message ${spec.proto.message} (${spec.path})` : `JSON (${spec.path})`);
   return [{ id: 'EVENT_SAME_ENCODING', level: 'ERR', message: `the event's messages changed from ${what(expected)} to ${what(served)}` }];
