@@ -50,17 +50,8 @@ export function readProtoTree(sources: readonly ProtoSource[], shared?: ProtoTre
     for (const imported of file.imports)
       if (!paths.has(imported.path) && !WELL_KNOWN.test(imported.path))
         throw new ProtoSyntaxError(file.path, imported.span.line, imported.span.column, `import ${JSON.stringify(imported.path)} is not a file of the tree`);
-  const symbols = new Map<string, 'message' | 'enum' | 'package'>();
-  for (const file of files) {
-    const parts = file.package?.split('.') ?? [];
-    for (let i = 1; i <= parts.length; i++) symbols.set(parts.slice(0, i).join('.'), 'package');
-    walkMessages(file.messages, (message) => {
-      symbols.set(message.fullName, 'message');
-      for (const e of message.enums) symbols.set(e.fullName, 'enum');
-    });
-    for (const e of file.enums) symbols.set(e.fullName, 'enum');
-  }
-  const names = new TypeNames(symbols);
+  const symbols = symbolsOf(files);
+  const names = new TypeNames(symbols, shared && changedNames(symbolsOf(shared.tree.files), symbols));
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
     // A shared file whose names mean something else here is read again for this tree.
@@ -70,12 +61,47 @@ export function readProtoTree(sources: readonly ProtoSource[], shared?: ProtoTre
   return { files };
 }
 
+/** Every package (and each of its prefixes), message and enum of `files` by full name. */
+function symbolsOf(files: readonly ProtoFile[]): Map<string, SymbolKind> {
+  const symbols = new Map<string, SymbolKind>();
+  for (const file of files) {
+    const parts = file.package?.split('.') ?? [];
+    for (let i = 1; i <= parts.length; i++) symbols.set(parts.slice(0, i).join('.'), 'package');
+    walkMessages(file.messages, (message) => {
+      symbols.set(message.fullName, 'message');
+      for (const e of message.enums) symbols.set(e.fullName, 'enum');
+    });
+    for (const e of file.enums) symbols.set(e.fullName, 'enum');
+  }
+  return symbols;
+}
+
+type SymbolKind = 'message' | 'enum' | 'package';
+
+/**
+ * The last parts of the full names declared on one side only, or as something else: resolving
+ * `a.b.C` looks up names ending in `a` (its first part) and in `C` (its last), so a name with
+ * neither among these resolves the same on both sides.
+ */
+function changedNames(before: ReadonlyMap<string, SymbolKind>, after: ReadonlyMap<string, SymbolKind>): Set<string> {
+  const changed = new Set<string>();
+  const add = (full: string) => changed.add(full.slice(full.lastIndexOf('.') + 1));
+  for (const [name, kind] of before) if (after.get(name) !== kind) add(name);
+  for (const [name, kind] of after) if (before.get(name) !== kind) add(name);
+  return changed;
+}
+
 /** Resolves type names against one tree's symbols: writes them into a file, or checks that they are already what is written. */
 class TypeNames {
-  constructor(private readonly symbols: ReadonlyMap<string, 'message' | 'enum' | 'package'>) {}
+  constructor(
+    private readonly symbols: ReadonlyMap<string, SymbolKind>,
+    /** For checking: the names whose resolution may have changed (`changedNames`); every name when absent. */
+    private readonly changed?: ReadonlySet<string>,
+  ) {}
 
   /** Resolves every name of `file` (`write`), or (not `write`) whether each is already resolved as it would be; true when so. */
   resolveFile(file: ProtoFile, write: boolean): boolean {
+    if (!write && this.changed?.size === 0) return true;
     const scope = file.package ?? '';
     let same = true;
     const field = (f: ProtoField, scope: string) => {
@@ -88,6 +114,7 @@ class TypeNames {
     });
     for (const service of file.services)
       for (const method of service.methods) {
+        if (!write && !this.mayDiffer(method.input) && !this.mayDiffer(method.output)) continue;
         const inputName = this.resolve(method.input, scope) ?? method.input.replace(/^\./, '');
         const outputName = this.resolve(method.output, scope) ?? method.output.replace(/^\./, '');
         if (write) {
@@ -99,6 +126,7 @@ class TypeNames {
   }
 
   private resolveField(field: ProtoField, scope: string, write: boolean): boolean {
+    if (!write && !this.mayDiffer(field.map?.value ?? field.type) && (field.extendee === undefined || !this.mayDiffer(field.extendee))) return true;
     if (field.map) {
       if (!SCALAR_TYPES.has(field.map.value)) {
         const full = this.resolve(field.map.value, scope);
@@ -122,7 +150,15 @@ class TypeNames {
     return true;
   }
 
-  private kindOf(name: string | undefined): 'message' | 'enum' | undefined {
+  /** Whether `name` may resolve otherwise than on the other side (see changedNames). */
+  private mayDiffer(name: string): boolean {
+    if (!this.changed) return true;
+    const from = name.startsWith('.') ? 1 : 0;
+    const dot = name.indexOf('.', from);
+    return this.changed.has(name.slice(from, dot < 0 ? undefined : dot)) || this.changed.has(name.slice(name.lastIndexOf('.') + 1));
+  }
+
+  private kindOf(name: string | undefined): Exclude<SymbolKind, 'package'> | undefined {
     return name ? (this.symbols.get(name) as 'message' | 'enum') : undefined;
   }
 

@@ -59,6 +59,35 @@ describe('readProtoTree sharing the files of the other side', () => {
     assert.ok((changes as { rule: string; path?: string }[]).some((c) => c.rule === 'FIELD_SAME_TYPE' && c.path === 'a.proto'));
   });
 
+  it('reads a file again when a new package hides the first part of a name in it', () => {
+    const a = 'syntax = "proto3";\npackage p;\nimport "b.proto";\nmessage A { q.B b = 1; }\n';
+    const previous = files({ 'a.proto': a, 'b.proto': 'syntax = "proto3";\npackage q;\nmessage B {}\n' });
+    const current = [...previous, ...files({ 'c.proto': 'syntax = "proto3";\npackage p.q;\nmessage Other {}\n' })];
+    const tree = readProtoTree(previous);
+    const shared = readProtoTree(current, { sources: previous, tree });
+    assert.notEqual(shared.files[0], tree.files[0]);
+    assert.equal(tree.files[0]!.messages[0]!.fields[0]!.typeName, 'q.B');
+    assert.equal(shared.files[0]!.messages[0]!.fields[0]!.typeName, undefined);
+    assert.equal(shared.files[1], tree.files[1]);
+    const { alone, shared: changes } = bothWays(previous, current);
+    assert.deepEqual(changes, alone);
+  });
+
+  it('keeps a shared file whose names the new declarations cannot reach', () => {
+    const a = 'syntax = "proto3";\npackage p;\nimport "b.proto";\nmessage A { B b = 1; q.C c = 2; }\nservice S { rpc Get(A) returns (B); }\n';
+    const previous = files({
+      'a.proto': a,
+      'b.proto': 'syntax = "proto3";\npackage p;\nmessage B {}\n',
+      'c.proto': 'syntax = "proto3";\npackage p.q;\nmessage C {}\n',
+    });
+    const current = files({ 'a.proto': a, 'b.proto': 'syntax = "proto3";\npackage p;\nmessage B {}\nmessage D {}\n', 'c.proto': previous[2]!.text });
+    const tree = readProtoTree(previous);
+    const shared = readProtoTree(current, { sources: previous, tree });
+    assert.equal(shared.files[0], tree.files[0]);
+    assert.equal(shared.files[0]!.messages[0]!.fields[1]!.typeName, 'p.q.C');
+    assert.deepEqual(diffProtobuf(tree, shared, ALL_RULES), []);
+  });
+
   it('still compares a default of an unchanged file with the enum it names in a changed one', () => {
     const a = 'syntax = "proto2";\npackage p;\nimport "e.proto";\nmessage A { optional E e = 1 [default = ON]; }\n';
     const previous = files({ 'a.proto': a, 'e.proto': 'syntax = "proto2";\npackage p;\nenum E { OFF = 0; ON = 1; }\n' });
