@@ -86,7 +86,7 @@ describe('analyzeContracts', () => {
       toFindings: analysis.toFindings.map((f) => JSON.stringify(f)).sort(),
       fromFindings: analysis.fromFindings.map((f) => JSON.stringify(f)).sort(),
     });
-    const grouped = sorted(compareShareInGroups(work));
+    const grouped = sorted(compareShareInGroups(work, 5));
     assert.ok(grouped.edges.length > 60 && grouped.edges.some((e) => e.includes('"kind":"event"')), `edges found: ${grouped.edges.length}`);
     assert.equal(grouped.toFindings.length, 1);
     assert.deepEqual(grouped, sorted(compareShare(work)));
