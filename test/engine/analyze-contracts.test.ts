@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ContractSources } from '../../src/core/contracts/index.js';
-import { analyzeContracts, compareShare } from '../../src/engine/contracts/analyze-contracts.js';
+import { analyzeContracts, compareShare, compareShareInGroups } from '../../src/engine/contracts/analyze-contracts.js';
 
 /** A provider's spec of `paths` paths; the release drops a property from one of them and adds a path. */
 function spec(p: number, paths: number, release: boolean): string {
@@ -94,6 +94,28 @@ describe('analyzeContracts', () => {
     );
     assert.deepEqual(new Set(split.edges.map((e) => JSON.stringify(e))), new Set(whole.edges.map((e) => JSON.stringify(e))));
     assert.deepEqual(split, await analyzeContracts(to, deployed, 0, new Map()), 'the same order every time');
+  });
+
+  test('a few providers at a time, a share gives the edges and findings of the whole share', () => {
+    const to = sources(true);
+    to.files['provider-13/openapi.json'] = { id: 'broken', text: '{"openapi": "3.0.3", "paths": {', refs: [] };
+    const from = sources(false);
+    const work = {
+      to,
+      from: [{ sources: from, services: from.services }],
+      now: 0,
+      providers: to.roots.filter((r) => r.key[0] === 'http').map((r) => r.service),
+      events: true,
+    };
+    const sorted = (analysis: ReturnType<typeof compareShare>) => ({
+      edges: analysis.edges.map((e) => JSON.stringify(e)).sort(),
+      toFindings: analysis.toFindings.map((f) => JSON.stringify(f)).sort(),
+      fromFindings: analysis.fromFindings.map((f) => JSON.stringify(f)).sort(),
+    });
+    const grouped = sorted(compareShareInGroups(work, 5));
+    assert.ok(grouped.edges.length > 60 && grouped.edges.some((e) => e.includes('"kind":"event"')), `edges found: ${grouped.edges.length}`);
+    assert.equal(grouped.toFindings.length, 1);
+    assert.deepEqual(grouped, sorted(compareShare(work)));
   });
 
   test('a recursive spec unchanged between the revisions, or provided twice, is resolved once and compared', () => {

@@ -9,6 +9,7 @@ import {
   diffProtobuf,
   ProtoSyntaxError,
   readBufConfig,
+  type ProtoTreeRead,
   readProtoTree,
 } from '../../core/contracts/protobuf/index.js';
 import { InputError } from '../../core/input-error.js';
@@ -158,8 +159,9 @@ function protoConfig(category: string | undefined, config: string | undefined, i
 /** `contract diff --kind protobuf`: buf's breaking rules between two trees. */
 function diffProtoTrees(base: string, revision: string, config: BufConfig, json: boolean, io: CliIO): number {
   const chosen = config.use.join(', ');
-  const [from, to] = [readTree(base, io), readTree(revision, io)];
-  const changes = diffProtobuf(from, to, config);
+  const from = readTree(base, io);
+  const to = readTree(revision, io, from);
+  const changes = diffProtobuf(from.tree, to.tree, config);
   const breaking = changes.length > 0;
   if (json) {
     writeJson(io.stdout, { breaking, rules: config.use, changes });
@@ -174,9 +176,10 @@ function diffProtoTrees(base: string, revision: string, config: BufConfig, json:
 }
 
 /** One side's tree; a problem in it is named by the path the user would open (`new/a.proto:3:7: …`). */
-function readTree(shown: string, io: CliIO) {
+function readTree(shown: string, io: CliIO, shared?: ProtoTreeRead): ProtoTreeRead {
   try {
-    return readProtoTree(readProtoSources(resolve(io.cwd, shown), shown));
+    const sources = readProtoSources(resolve(io.cwd, shown), shown);
+    return { sources, tree: readProtoTree(sources, shared) };
   } catch (error) {
     if (!(error instanceof ProtoSyntaxError)) throw error;
     // Paths in a tree are relative to the directory given, or to the folder of the file given.

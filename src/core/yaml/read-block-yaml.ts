@@ -66,12 +66,32 @@ export function pathKey(path: readonly (string | number)[]): string {
 export function readBlockYaml(text: string): BlockYaml | undefined {
   if (UNSURE_CHAR.test(text)) return undefined;
   try {
-    return new BlockReader(text).readDocument();
+    const nodes = new NodeIndex();
+    const value = new BlockReader(text, nodes, false).readDocument();
+    return { value, nodes: nodes.finish() };
   } catch (error) {
     if (isDeclined(error)) return undefined;
     throw error;
   }
 }
+
+/**
+ * The value alone (what `parseDocument(text).toJS()` gives), for documents whose positions are
+ * not needed (API specs); undefined outside the subset. Block map keys may also be any plain
+ * scalar of block context without spaces (`/pets/{id}`, `$ref`, `x-go-name`), as specs write them.
+ */
+export function readBlockYamlValue(text: string): unknown {
+  if (UNSURE_CHAR.test(text)) return undefined;
+  try {
+    return new BlockReader(text, undefined, true).readDocument();
+  } catch (error) {
+    if (isDeclined(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Where the value-only reader records the nodes of flow collections: nowhere. */
+const NO_NODES: LineCursor['nodes'] = { add(): void {} };
 
 const SPACE = 0x20;
 const HASH = 0x23;
@@ -88,13 +108,18 @@ const SKIPPED = -1;
 class BlockReader {
   private readonly lines: string[];
   private readonly indents: Int32Array;
-  private readonly nodes = new NodeIndex();
   private readonly cursor: LineCursor;
   private next = 0;
   /** How many blocks are open; declined past MAX_NESTING, as reading them recurses. */
   private depth = 0;
 
-  constructor(text: string) {
+  constructor(
+    text: string,
+    /** Where nodes are recorded; none are (nor their paths made) when undefined. */
+    private readonly nodes: NodeIndex | undefined,
+    /** Block map keys may be any plain scalar without spaces (readKey's `blockKeys`). */
+    private readonly blockKeys: boolean,
+  ) {
     this.lines = text.split('\n');
     this.indents = new Int32Array(this.lines.length);
     for (let i = 0; i < this.lines.length; i++) {
@@ -102,22 +127,21 @@ class BlockReader {
       if (line.endsWith('\r')) this.lines[i] = line = line.slice(0, -1);
       this.indents[i] = contentStart(line);
     }
-    this.cursor = { text: '', line: 0, nodes: this.nodes };
+    this.cursor = { text: '', line: 0, nodes: nodes ?? NO_NODES };
     this.skipBlankLines();
   }
 
-  readDocument(): BlockYaml {
+  readDocument(): unknown {
     if (this.next >= this.lines.length || this.indents[this.next] !== 0) decline();
     const value = this.readNested('', 0, undefined);
     if (this.next < this.lines.length) decline();
-    return { value, nodes: this.nodes.finish() };
+    return value;
   }
 
   /** The block map or sequence whose first line is `next`, with content at `indent`; records its node. */
   private readNested(path: string, indent: number, key: YamlPosition | undefined): unknown {
     if (++this.depth > MAX_NESTING) decline();
-    const position = { line: this.next + 1, column: indent + 1 };
-    this.nodes.add(path, nodeInfo(key, position, undefined));
+    this.nodes?.add(path, nodeInfo(key, { line: this.next + 1, column: indent + 1 }, undefined));
     const value = isDashAt(this.lines[this.next]!, indent) ? this.readSeq(path, indent) : this.readMap(path, indent);
     this.depth--;
     return value;
@@ -128,9 +152,9 @@ class BlockReader {
     const prefix = pathPrefix(path);
     for (;;) {
       const text = this.lines[this.next]!;
-      const key = readKey(text, indent) ?? decline();
-      const keyPosition = { line: this.next + 1, column: indent + 1 };
-      setProperty(map, key.key, this.readEntryValue(prefix + key.key, indent, keyPosition, key.after));
+      const key = readKey(text, indent, this.blockKeys) ?? decline();
+      const keyPosition = this.nodes && { line: this.next + 1, column: indent + 1 };
+      setProperty(map, key.key, this.readEntryValue(this.nodes ? prefix + key.key : '', indent, keyPosition, key.after));
       const nextIndent = this.nextIndent();
       if (nextIndent < indent) return map;
       if (nextIndent > indent) decline();
@@ -138,7 +162,7 @@ class BlockReader {
   }
 
   /** The value after `key:` (at index `after` of the current line): inline, a nested block, or null. */
-  private readEntryValue(path: string, indent: number, key: YamlPosition, after: number): unknown {
+  private readEntryValue(path: string, indent: number, key: YamlPosition | undefined, after: number): unknown {
     const text = this.lines[this.next]!;
     const start = skipSpaces(text, after);
     if (start < text.length && text.charCodeAt(start) !== HASH) return this.readInline(path, start, key);
@@ -146,7 +170,7 @@ class BlockReader {
     const nextIndent = this.nextIndent();
     const indentless = nextIndent === indent && isDashAt(this.lines[this.next]!, indent);
     if (nextIndent > indent || indentless) return this.readNested(path, nextIndent, key);
-    this.nodes.add(path, { key, value: key, plain: '' });
+    if (key) this.nodes?.add(path, { key, value: key, plain: '' });
     return null;
   }
 
@@ -154,7 +178,7 @@ class BlockReader {
     const items: unknown[] = [];
     const prefix = pathPrefix(path);
     for (;;) {
-      items.push(this.readItem(prefix + String(items.length), indent));
+      items.push(this.readItem(this.nodes ? prefix + String(items.length) : '', indent));
       const nextIndent = this.nextIndent();
       if (nextIndent < indent) return items;
       if (nextIndent > indent) decline();
@@ -172,7 +196,7 @@ class BlockReader {
       if (nextIndent <= indent) decline(); // a null item
       return this.readNested(path, nextIndent, undefined);
     }
-    if (isDashAt(text, start) || readKey(text, start) !== undefined) {
+    if (isDashAt(text, start) || readKey(text, start, this.blockKeys) !== undefined) {
       this.indents[this.next] = start;
       return this.readNested(path, start, undefined);
     }
@@ -185,7 +209,7 @@ class BlockReader {
     cursor.text = this.lines[this.next]!;
     cursor.line = this.next + 1;
     const read = readInlineValue(cursor, start, path);
-    this.nodes.add(path, nodeInfo(key, { line: cursor.line, column: start + 1 }, read.plain));
+    this.nodes?.add(path, nodeInfo(key, { line: cursor.line, column: start + 1 }, read.plain));
     this.advance();
     return read.value;
   }

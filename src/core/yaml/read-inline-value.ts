@@ -78,7 +78,7 @@ export interface KeyRead {
  * the text there is not a key. Declines a key that is empty, too long, or a plain key that would
  * resolve to something other than a string (`1:`, `true:`, `null:`).
  */
-export function readKey(text: string, start: number): KeyRead | undefined {
+export function readKey(text: string, start: number, blockKeys = false): KeyRead | undefined {
   const first = text.charCodeAt(start);
   let key: string;
   let colon: number;
@@ -87,7 +87,7 @@ export function readKey(text: string, start: number): KeyRead | undefined {
     key = quoted.value as string;
     colon = quoted.end;
   } else {
-    colon = plainKeyEnd(text, start);
+    colon = blockKeys ? blockKeyEnd(text, start) : plainKeyEnd(text, start);
     if (colon === start) return undefined;
     key = text.slice(start, colon);
   }
@@ -105,6 +105,22 @@ function plainKeyEnd(text: string, start: number): number {
   while (isKeyChar(text.charCodeAt(end), true)) end++;
   return end;
 }
+
+/**
+ * The end of a plain key of block context without spaces at `start`: its first character no
+ * indicator (nor `<`, which could start a merge key), then any printable ASCII but `:` and `#`
+ * (YAML allows more: those go to the full parser). `start` itself when there is none.
+ */
+function blockKeyEnd(text: string, start: number): number {
+  const first = text.charCodeAt(start);
+  if (first <= SPACE || first > 0x7e || first === 0x3c || INDICATORS.includes(first)) return start;
+  let end = start + 1;
+  for (let c = text.charCodeAt(end); c > SPACE && c <= 0x7e && c !== COLON && c !== HASH; c = text.charCodeAt(++end));
+  return end;
+}
+
+/** The characters that cannot start a plain scalar (`-`, `?` and `:` can, when not followed by a space; not here). */
+const INDICATORS = [...'-?:,[]{}#&*!|>\'"%@`'].map((c) => c.charCodeAt(0));
 
 function isKeyChar(c: number, inside: boolean): boolean {
   if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f) return true;

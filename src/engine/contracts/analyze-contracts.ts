@@ -117,6 +117,28 @@ export function compareShare(work: ContractShare, parsed: ParsedSpecs = new Map(
   return { edges, toFindings: target.findings, fromFindings };
 }
 
+/** How many providers a worker compares at a time (see compareShareInGroups): fewer saved no more memory on the benchmark, and each group costs a pass over the fleet's consumers. */
+const PROVIDERS_AT_A_TIME = 32;
+
+/**
+ * Compares one share a few providers at a time: each group's specs are parsed, resolved and
+ * diffed, and let go before the next group's are parsed. The edges and findings are those of
+ * `compareShare` on the whole share; the heap holds a few providers' documents instead of all
+ * of them, which is most of a large share's memory and of the collector's time.
+ */
+export function compareShareInGroups(work: ContractShare, size = PROVIDERS_AT_A_TIME): ContractAnalysis {
+  if (!work.from || work.providers.length <= size) return compareShare(work);
+  const whole: ContractAnalysis = { edges: [], toFindings: [], fromFindings: [] };
+  for (let i = 0; i < work.providers.length; i += size) {
+    const providers = work.providers.slice(i, i + size);
+    const part = compareShare(share(work.to, work.from, providers, work.events && i === 0, work.now));
+    whole.edges.push(...part.edges);
+    whole.toFindings.push(...part.toFindings);
+    whole.fromFindings.push(...part.fromFindings);
+  }
+  return whole;
+}
+
 /** The revisions cut down to the specs (and the files they reach) of some providers. */
 function share(to: ContractSources, from: DeployedContracts[], providers: string[], events: boolean, now: number): ContractShare {
   const mine = new Set(providers);

@@ -1,13 +1,13 @@
 import { type DiffContext, checkField } from './check-field.js';
 import { featureOf, optionOf, type Placed } from './proto-index.js';
-import type { NumberRange, ProtoEnum, ProtoField, ProtoFile, ProtoMessage, ProtoService } from './proto-model.js';
+import { type NumberRange, type ProtoEnum, type ProtoField, type ProtoFile, type ProtoMessage, type ProtoService, SCALAR_TYPES } from './proto-model.js';
 
 /** The message rules on every message present on both sides (by full name), and the field rules on its fields paired by number. */
 export function checkMessages(context: DiffContext): void {
   const { previous, current, emit } = context;
   for (const [name, before] of previous.messages) {
     const after = current.messages.get(name);
-    if (!after) continue;
+    if (!after || unchanged(before.node, after.node)) continue;
     const m = after.node;
     const path = after.file.path;
     const subject = { subjectPath: before.file.path, subjectPackage: before.file.package };
@@ -73,7 +73,8 @@ export function checkMessages(context: DiffContext): void {
   const extensions = new Map([...current.extensions].map(([name, placed]) => [extensionKey(placed), { name, placed }]));
   for (const [name, before] of previous.extensions) {
     const after = extensions.get(extensionKey(before));
-    if (after) checkField(before, after.placed, `extension "${name}"`, context, [name, after.name]);
+    if (after && !(name === after.name && selfContained(before.node) && before.node === after.placed.node))
+      checkField(before, after.placed, `extension "${name}"`, context, [name, after.name]);
   }
 }
 
@@ -82,7 +83,8 @@ export function checkEnums(context: DiffContext): void {
   const { previous, current, emit } = context;
   for (const [name, before] of previous.enums) {
     const after = current.enums.get(name);
-    if (!after) continue;
+    // The same object on both sides (a file shared by the two trees) has nothing to report.
+    if (!after || before.node === after.node) continue;
     const e = after.node;
     const subject = { subjectPath: before.file.path, subjectPackage: before.file.package };
     const at = (span = e.span) => ({ path: after.file.path, span, ...subject });
@@ -139,7 +141,7 @@ export function checkServices(context: DiffContext): void {
   const { previous, current, emit } = context;
   for (const [name, before] of previous.services) {
     const after = current.services.get(name);
-    if (!after) continue;
+    if (!after || before.node === after.node) continue;
     const s: ProtoService = after.node;
     const subject = { subjectPath: before.file.path, subjectPackage: before.file.package };
     const at = (span = s.span) => ({ path: after.file.path, span, ...subject });
@@ -183,6 +185,22 @@ export function checkServices(context: DiffContext): void {
         );
     }
   }
+}
+
+/**
+ * A message that is the very same object on both sides (its file shared by the two trees, so its
+ * file, parents and resolved names too) and whose fields need nothing else of either tree: no
+ * rule can fire on it.
+ */
+function unchanged(before: ProtoMessage, after: ProtoMessage): boolean {
+  return before === after && before.fields.every(selfContained);
+}
+
+/** A field whose facts come from itself alone: its type resolved (or scalar), and no default to look up in an enum. */
+function selfContained(field: ProtoField): boolean {
+  if (field.map) return SCALAR_TYPES.has(field.map.value) || field.map.valueKind !== undefined;
+  if (SCALAR_TYPES.has(field.type)) return true;
+  return field.typeKind !== undefined && !field.options.some((o) => o.name === 'default');
 }
 
 function checkReserved(

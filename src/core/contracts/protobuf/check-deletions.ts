@@ -35,6 +35,8 @@ export function checkDeletions(previous: ProtoIndex, current: ProtoIndex, emit: 
       emit('FILE_NO_DELETE', `Previously present file "${path}" was deleted.`, subject);
       continue;
     }
+    // A file shared by the two trees is the same object: nothing in it changed.
+    if (before === after) continue;
     if ((before.package ?? '') !== (after.package ?? ''))
       emit('FILE_SAME_PACKAGE', `File package changed from "${before.package ?? ''}" to "${after.package ?? ''}".`, {
         path,

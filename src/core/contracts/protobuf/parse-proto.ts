@@ -214,20 +214,22 @@ class ProtoParser {
     } else {
       end = this.expect(';');
     }
-    return {
+    // Built without spreads: a field is the most frequent element, and a spread copies property by property.
+    const field: ProtoField = {
       name: name.text,
       number,
-      ...(label ? { label } : {}),
       type,
-      ...(map ? { map } : {}),
-      ...(group ? { group } : {}),
-      ...(oneof !== undefined ? { oneof } : {}),
       options,
       span: span(start, end),
       nameSpan: span(name, name),
       numberSpan: span(numberToken, numberToken),
       typeSpan: span(typeStart, group ? typeStart : typeEnd),
     };
+    if (label) field.label = label;
+    if (map) field.map = map;
+    if (group) field.group = group;
+    if (oneof !== undefined) field.oneof = oneof;
+    return field;
   }
 
   private extend(prefix: string, nested: ProtoMessage[], depth: number): ProtoField[] {
@@ -478,13 +480,17 @@ class ProtoParser {
 
   private integer(token: Token, min: number, max: number): number {
     const text = token.text;
-    const value = /^0[xX]/.test(text)
-      ? Number.parseInt(text.slice(2), 16)
-      : /^0[0-7]+$/.test(text)
-        ? Number.parseInt(text, 8)
-        : /^[0-9]+$/.test(text)
-          ? Number(text)
-          : Number.NaN;
+    // Decimal without a leading zero (nearly every number written) needs no pattern.
+    const value =
+      text.charCodeAt(0) !== 48 && isDecimal(text)
+        ? Number(text)
+        : /^0[xX]/.test(text)
+          ? Number.parseInt(text.slice(2), 16)
+          : /^0[0-7]+$/.test(text)
+            ? Number.parseInt(text, 8)
+            : /^[0-9]+$/.test(text)
+              ? Number(text)
+              : Number.NaN;
     if (!Number.isInteger(value)) this.fail(token, `expected an integer, found ${JSON.stringify(text)}`);
     if (value < min || value > max) this.fail(token, `${text} is out of range (${min} to ${max})`);
     return value;
@@ -544,6 +550,14 @@ class ProtoParser {
   private fail(token: Token, reason: string): never {
     throw new ProtoSyntaxError(this.path, token.line, token.column, reason);
   }
+}
+
+function isDecimal(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function span(start: Token, end: Token): Span {

@@ -16,21 +16,54 @@ export interface ProtoTree {
 /** Imports that protobuf compilers supply themselves; a tree need not hold them. */
 const WELL_KNOWN = /^google\/protobuf\//;
 
+/** A tree read before (its sources and what they gave), whose files another tree may share. */
+export interface ProtoTreeRead {
+  sources: readonly ProtoSource[];
+  tree: ProtoTree;
+}
+
 /**
  * Parses every file of a tree and resolves the type names of fields, map values, extendees and
  * methods to fully-qualified names (protobuf's scoping: innermost scope first). An import must
  * be a file of the tree unless it is one of google/protobuf/*; a missing one is a
  * ProtoSyntaxError at the import. A name the tree does not declare (a well-known type) stays as
  * written, without its leading dot.
+ *
+ * With `shared` (the other side of a diff), a file with the same path and text there is not
+ * parsed again: its ProtoFile is taken as it is when every name in it resolves the same in this
+ * tree, so that a diff sees the very same object on both sides and can skip it.
  */
-export function readProtoTree(sources: readonly ProtoSource[]): ProtoTree {
-  const files = sources.map((source) => parseProto(source.text, source.path));
+export function readProtoTree(sources: readonly ProtoSource[], shared?: ProtoTreeRead): ProtoTree {
+  const before = new Map<string, { text: string; file: ProtoFile }>();
+  if (shared) shared.sources.forEach((source, i) => before.set(source.path, { text: source.text, file: shared.tree.files[i]! }));
+  const reused = new Set<ProtoFile>();
+  const files = sources.map((source) => {
+    const same = before.get(source.path);
+    if (same && same.text === source.text) {
+      reused.add(same.file);
+      return same.file;
+    }
+    return parseProto(source.text, source.path);
+  });
   const paths = new Set(files.map((file) => file.path));
   for (const file of files)
     for (const imported of file.imports)
       if (!paths.has(imported.path) && !WELL_KNOWN.test(imported.path))
         throw new ProtoSyntaxError(file.path, imported.span.line, imported.span.column, `import ${JSON.stringify(imported.path)} is not a file of the tree`);
-  const symbols = new Map<string, 'message' | 'enum' | 'package'>();
+  const symbols = symbolsOf(files);
+  const names = new TypeNames(symbols, shared && changedNames(symbolsOf(shared.tree.files), symbols));
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    // A shared file whose names mean something else here is read again for this tree.
+    if (reused.has(file) && !names.resolveFile(file, false)) files[i] = parseProto(sources[i]!.text, sources[i]!.path);
+    if (!reused.has(files[i]!)) names.resolveFile(files[i]!, true);
+  }
+  return { files };
+}
+
+/** Every package (and each of its prefixes), message and enum of `files` by full name. */
+function symbolsOf(files: readonly ProtoFile[]): Map<string, SymbolKind> {
+  const symbols = new Map<string, SymbolKind>();
   for (const file of files) {
     const parts = file.package?.split('.') ?? [];
     for (let i = 1; i <= parts.length; i++) symbols.set(parts.slice(0, i).join('.'), 'package');
@@ -40,9 +73,100 @@ export function readProtoTree(sources: readonly ProtoSource[]): ProtoTree {
     });
     for (const e of file.enums) symbols.set(e.fullName, 'enum');
   }
-  const resolve = (name: string, scope: string): string | undefined => {
+  return symbols;
+}
+
+type SymbolKind = 'message' | 'enum' | 'package';
+
+/**
+ * The last parts of the full names declared on one side only, or as something else: resolving
+ * `a.b.C` looks up names ending in `a` (its first part) and in `C` (its last), so a name with
+ * neither among these resolves the same on both sides.
+ */
+function changedNames(before: ReadonlyMap<string, SymbolKind>, after: ReadonlyMap<string, SymbolKind>): Set<string> {
+  const changed = new Set<string>();
+  const add = (full: string) => changed.add(full.slice(full.lastIndexOf('.') + 1));
+  for (const [name, kind] of before) if (after.get(name) !== kind) add(name);
+  for (const [name, kind] of after) if (before.get(name) !== kind) add(name);
+  return changed;
+}
+
+/** Resolves type names against one tree's symbols: writes them into a file, or checks that they are already what is written. */
+class TypeNames {
+  constructor(
+    private readonly symbols: ReadonlyMap<string, SymbolKind>,
+    /** For checking: the names whose resolution may have changed (`changedNames`); every name when absent. */
+    private readonly changed?: ReadonlySet<string>,
+  ) {}
+
+  /** Resolves every name of `file` (`write`), or (not `write`) whether each is already resolved as it would be; true when so. */
+  resolveFile(file: ProtoFile, write: boolean): boolean {
+    if (!write && this.changed?.size === 0) return true;
+    const scope = file.package ?? '';
+    let same = true;
+    const field = (f: ProtoField, scope: string) => {
+      if (same) same = this.resolveField(f, scope, write);
+    };
+    for (const extension of file.extensions) field(extension, scope);
+    walkMessages(file.messages, (message) => {
+      for (const f of message.fields) field(f, message.fullName);
+      for (const extension of message.extensions) field(extension, message.fullName);
+    });
+    for (const service of file.services)
+      for (const method of service.methods) {
+        if (!write && !this.mayDiffer(method.input) && !this.mayDiffer(method.output)) continue;
+        const inputName = this.resolve(method.input, scope) ?? method.input.replace(/^\./, '');
+        const outputName = this.resolve(method.output, scope) ?? method.output.replace(/^\./, '');
+        if (write) {
+          method.inputName = inputName;
+          method.outputName = outputName;
+        } else if (method.inputName !== inputName || method.outputName !== outputName) return false;
+      }
+    return same;
+  }
+
+  private resolveField(field: ProtoField, scope: string, write: boolean): boolean {
+    if (!write && !this.mayDiffer(field.map?.value ?? field.type) && (field.extendee === undefined || !this.mayDiffer(field.extendee))) return true;
+    if (field.map) {
+      if (!SCALAR_TYPES.has(field.map.value)) {
+        const full = this.resolve(field.map.value, scope);
+        if (!write) return full === field.map.valueTypeName && this.kindOf(full) === field.map.valueKind && this.extendee(field, scope, write);
+        if (full) Object.assign(field.map, { valueTypeName: full, valueKind: this.kindOf(full) });
+      }
+    } else if (!SCALAR_TYPES.has(field.type)) {
+      const full = field.group ? `${scope}.${field.type}`.replace(/^\./, '') : this.resolve(field.type, scope);
+      const kind = full ? (this.kindOf(full) ?? 'message') : undefined;
+      if (!write) return full === field.typeName && kind === field.typeKind && this.extendee(field, scope, write);
+      if (full) Object.assign(field, { typeName: full, typeKind: kind });
+    }
+    return this.extendee(field, scope, write);
+  }
+
+  private extendee(field: ProtoField, scope: string, write: boolean): boolean {
+    if (field.extendee === undefined) return true;
+    const full = this.resolve(field.extendee, scope);
+    if (!write) return full === field.extendeeName;
+    if (full) field.extendeeName = full;
+    return true;
+  }
+
+  /** Whether `name` may resolve otherwise than on the other side (see changedNames). */
+  private mayDiffer(name: string): boolean {
+    if (!this.changed) return true;
+    const from = name.startsWith('.') ? 1 : 0;
+    const dot = name.indexOf('.', from);
+    return this.changed.has(name.slice(from, dot < 0 ? undefined : dot)) || this.changed.has(name.slice(name.lastIndexOf('.') + 1));
+  }
+
+  private kindOf(name: string | undefined): Exclude<SymbolKind, 'package'> | undefined {
+    return name ? (this.symbols.get(name) as 'message' | 'enum') : undefined;
+  }
+
+  private resolve(name: string, scope: string): string | undefined {
+    const symbols = this.symbols;
     if (name.startsWith('.')) return symbols.has(name.slice(1)) ? name.slice(1) : undefined;
-    const first = name.split('.')[0]!;
+    const dot = name.indexOf('.');
+    const first = dot < 0 ? name : name.slice(0, dot);
     for (let s = scope; ; s = s.includes('.') ? s.slice(0, s.lastIndexOf('.')) : '') {
       const candidate = s ? `${s}.${first}` : first;
       if (symbols.has(candidate)) {
@@ -52,37 +176,7 @@ export function readProtoTree(sources: readonly ProtoSource[]): ProtoTree {
       }
       if (!s) return undefined;
     }
-  };
-  const kindOf = (name: string | undefined) => (name ? (symbols.get(name) as 'message' | 'enum') : undefined);
-  const resolveField = (field: ProtoField, scope: string) => {
-    if (field.map) {
-      if (!SCALAR_TYPES.has(field.map.value)) {
-        const full = resolve(field.map.value, scope);
-        if (full) Object.assign(field.map, { valueTypeName: full, valueKind: kindOf(full) });
-      }
-    } else if (!SCALAR_TYPES.has(field.type)) {
-      const full = field.group ? `${scope}.${field.type}`.replace(/^\./, '') : resolve(field.type, scope);
-      if (full) Object.assign(field, { typeName: full, typeKind: kindOf(full) ?? 'message' });
-    }
-    if (field.extendee !== undefined) {
-      const full = resolve(field.extendee, scope);
-      if (full) field.extendeeName = full;
-    }
-  };
-  for (const file of files) {
-    const scope = file.package ?? '';
-    for (const extension of file.extensions) resolveField(extension, scope);
-    walkMessages(file.messages, (message) => {
-      for (const field of message.fields) resolveField(field, message.fullName);
-      for (const extension of message.extensions) resolveField(extension, message.fullName);
-    });
-    for (const service of file.services)
-      for (const method of service.methods) {
-        method.inputName = resolve(method.input, scope) ?? method.input.replace(/^\./, '');
-        method.outputName = resolve(method.output, scope) ?? method.output.replace(/^\./, '');
-      }
   }
-  return { files };
 }
 
 /** Calls `visit` on every message of `messages`, nested ones included, parents first; iterative. */

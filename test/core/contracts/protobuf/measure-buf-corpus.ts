@@ -104,11 +104,10 @@ export function measureBufCorpus(dir: string): BufCorpusAgreement {
     let changes: ProtoChange[] = [];
     let error: string | undefined;
     try {
-      changes = diffProtobuf(
-        readProtoTree(readSide(join(dir, c.previous), c.roots.previous)),
-        readProtoTree(readSide(join(dir, c.current), c.roots.current)),
-        config,
-      );
+      // As the CLI reads them: files the current side shares with the previous one are parsed once.
+      const sources = readSide(join(dir, c.previous), c.roots.previous);
+      const previous = { sources, tree: readProtoTree(sources) };
+      changes = diffProtobuf(previous.tree, readProtoTree(readSide(join(dir, c.current), c.roots.current), previous), config);
     } catch (caught) {
       error = String(caught);
     }
@@ -151,4 +150,14 @@ export function measureBufCorpus(dir: string): BufCorpusAgreement {
     strictAnnotationsMatched: outcomes.reduce((n, o) => n + o.strictMatched, 0),
     outcomes,
   };
+}
+
+/** The two sides of every case of the buf corpus at `dir`, as sources. */
+export function bufCorpusSides(dir: string): { name: string; previous: ProtoSource[]; current: ProtoSource[] }[] {
+  const corpus = JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as { cases: BufCase[] };
+  return corpus.cases.map((c) => ({
+    name: c.name,
+    previous: readSide(join(dir, c.previous), c.roots.previous),
+    current: readSide(join(dir, c.current), c.roots.current),
+  }));
 }
