@@ -12,7 +12,7 @@ const TYPES = ['string', 'int64', 'int32', 'bool', 'double', 'bytes'];
  * same file), an enum and a service of one method a message. `changed` edits one field's type,
  * deletes another and adds a third in every tenth service: what a release of a large fleet holds.
  */
-function protoOf(s: number, changed: boolean): string {
+export function protoOf(s: number, changed: boolean): string {
   const lines = ['syntax = "proto3";', `package fleet.svc${s}.v1;`, `option go_package = "example.com/fleet/svc${s}/v1";`, ''];
   lines.push(`enum State${s} {`, `  STATE${s}_UNSPECIFIED = 0;`, `  STATE${s}_ON = 1;`, '}', '');
   const edit = changed && s % 10 === 0;

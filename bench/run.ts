@@ -7,6 +7,7 @@ import { benchConfig, benchFleetAsItIs } from './config-bench.js';
 import { benchContracts } from './contracts-bench.js';
 import { benchEnvironments } from './environments-bench.js';
 import { benchFindingsGrouping } from './findings-bench.js';
+import { benchGrpc } from './grpc-bench.js';
 import { measureCli } from './measure-cli.js';
 import { benchProtobuf } from './protobuf-bench.js';
 import { benchRollout } from './rollout-bench.js';
@@ -108,6 +109,16 @@ try {
   // The CLI's start-up, in the same run: what no command can go below.
   const floor = measureCli(BIN, ['version'], dir, RUNS);
   console.log(`| floor: \`tranche version\` | ${floor.seconds.toFixed(2)} s | ${floor.peakMb.toFixed(0)} MB | |`);
+
+  console.log(`\n## gRPC: 300 providers × 30 messages × 20 fields, 2,000 consumer → provider edges (median of ${RUNS} runs)\n`);
+  const g2 = benchGrpc(join(dir, 'grpc'), BIN, RUNS);
+  console.log('| command | wall time | peak RSS | target |');
+  console.log('|---|---|---|---|');
+  console.log(
+    `| \`tranche plan\` with every pairing of the rollout and its rollbacks (${g2.edges} edges) | ${g2.seconds.toFixed(2)} s | ${g2.peakMb.toFixed(0)} MB | ≤ 2 s |`,
+  );
+  console.log(`| floor: \`tranche version\` | ${g2.floor.seconds.toFixed(2)} s | ${g2.floor.peakMb.toFixed(0)} MB | |`);
+  console.log(`\nfindings: ${JSON.stringify(g2.findings)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

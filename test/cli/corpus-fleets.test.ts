@@ -1,32 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
-import { REPO_ROOT } from '../support/paths.js';
+import { buildCorpusFleet } from '../support/corpus-fleet.js';
 import { runCli, runJson } from '../support/run-cli.js';
 
-// Real open-source fleets at two upstream versions (../shared/corpora/fleets, beside the clone as
-// CI lays it out, or TRANCHE_FLEETS_CORPUS): the facts asserted are those its README lists, checked
-// by hand on the files.
+// The facts asserted are those the corpus README lists, checked by hand on the files.
 
-const CORPUS = process.env.TRANCHE_FLEETS_CORPUS ?? resolve(REPO_ROOT, '../shared/corpora/fleets');
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** The corpus fleet as a git repository (v0.9.0 then v0.10.0), with `manifest` committed on top. */
-function build(name: string, manifest: string): string {
-  assert.ok(existsSync(join(CORPUS, 'build.sh')), `the fleets corpus is missing at ${CORPUS} (set TRANCHE_FLEETS_CORPUS)`);
-  const dir = join(mkdtempSync(join(tmpdir(), `tranche-${name}-`)), 'fleet');
-  dirs.push(resolve(dir, '..'));
-  execFileSync('bash', [join(CORPUS, 'build.sh'), name, dir], { stdio: 'ignore' });
-  writeFileSync(join(dir, 'tranche.yaml'), manifest);
-  const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
-  execFileSync('git', ['add', 'tranche.yaml'], { cwd: dir, env });
-  execFileSync('git', ['commit', '-q', '-m', 'describe the fleet'], { cwd: dir, env });
-  return dir;
-}
+const build = (name: string, manifest: string) => buildCorpusFleet(name, manifest, dirs);
 
 const BOUTIQUE = `version: 1
 name: online-boutique

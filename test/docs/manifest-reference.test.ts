@@ -12,6 +12,8 @@ type Schema = {
   oneOf?: Schema[];
   anyOf?: Schema[];
   allOf?: Schema[];
+  then?: Schema;
+  else?: Schema;
   definitions?: Record<string, Schema>;
 };
 
@@ -25,7 +27,14 @@ function schemaFields(schema: Schema): Set<string> {
       if (!seen.has(name)) walk(schema.definitions![name], path, new Set([...seen, name]));
       return;
     }
-    for (const variant of [...(node.oneOf ?? []), ...(node.anyOf ?? []), ...(node.allOf ?? [])]) walk(variant, path, seen);
+    for (const variant of [
+      ...(node.oneOf ?? []),
+      ...(node.anyOf ?? []),
+      ...(node.allOf ?? []),
+      ...(node.then ? [node.then] : []),
+      ...(node.else ? [node.else] : []),
+    ])
+      walk(variant, path, seen);
     for (const [key, child] of Object.entries(node.properties ?? {})) {
       fields.add(`${path}${key}`.replace(/^services\.<name>\.checks\.(health|sanity\[\])\./, '<check>.'));
       walk(child, `${path}${key}.`, seen);

@@ -32,6 +32,16 @@ function sources(release: boolean): ContractSources {
   providers.forEach((name, p) => {
     files[`${name}/openapi.json`] = { id: `${name}-${release}`, text: spec(p, 120, release), refs: [] };
     roots.push({ service: name, key: ['http'], path: `${name}/openapi.json`, location: { file: 'tranche.yaml', line: p + 1 } });
+    // Its gRPC services: a request whose field the release removes in every third provider.
+    const proto = `syntax = "proto3";\npackage p${p};\nservice Svc {\n  rpc Get(Req) returns (Res);\n  rpc Put(Res) returns (Res);\n}\nmessage Req {\n  string id = 1;\n${release && p % 3 === 0 ? '' : '  int64 at = 2;\n'}}\nmessage Res {\n  string id = 1;\n}\n`;
+    files[`${name}/protos/svc.proto`] = { id: `${name}-proto-${release && p % 3 === 0}`, text: proto, refs: [] };
+    roots.push({
+      service: name,
+      key: ['grpc'],
+      path: `${name}/protos`,
+      location: { file: 'tranche.yaml', line: 200 + p },
+      proto: { root: `${name}/protos`, files: [`${name}/protos/svc.proto`], category: 'WIRE_JSON' },
+    });
     if (p % 6 === 0) {
       const schema = {
         type: 'object',
@@ -48,6 +58,8 @@ function sources(release: boolean): ContractSources {
       [providers[c % 24]!, { http: true, event: false, ...(c % 2 ? { operations: [`GET /p${c % 24}/{id}`, ...(release ? ['GET /new'] : [])] } : {}) }],
       [providers[(c * 5) % 24]!, { http: true, event: false }],
       ...(c % 4 === 0 ? [[`provider-${(c % 4) * 6}.done`, { http: false, event: true }] as [string, { http: boolean; event: boolean }]] : []),
+      // Every other consumer calls Svc/Get (which the release breaks in every third provider), the rest Svc/Put (which it does not).
+      [providers[(c * 7 + 3) % 24]!, { http: false, event: false, grpc: true, methods: [c % 2 ? 'Svc/Get' : `p${(c * 7 + 3) % 24}.Svc/Put`] }],
     ],
   ]);
   return { label: release ? 'HEAD' : 'deployed', services: [...providers, ...consumers], roots, consumes, files };
@@ -63,9 +75,23 @@ describe('analyzeContracts', () => {
     assert.ok(bytes > 4 * 1024 * 1024, `the fleet is large enough to be split (${bytes} bytes)`);
     const deployed = [{ sources: from, services: from.services }];
     const split = await analyzeContracts(to, deployed, 0, new Map());
-    const whole = compareShare({ to, from: deployed, now: 0, providers: to.roots.filter((r) => r.key[0] === 'http').map((r) => r.service), events: true });
+    const whole = compareShare({
+      to,
+      from: deployed,
+      now: 0,
+      providers: [...new Set(to.roots.filter((r) => r.key[0] !== 'events').map((r) => r.service))],
+      events: true,
+    });
     assert.ok(split.edges.length > 60, `edges found: ${split.edges.length}`);
     assert.ok(split.edges.some((e) => e.kind === 'event'));
+    const grpc = split.edges.filter((e) => e.kind === 'grpc');
+    assert.ok(grpc.length > 0, 'gRPC edges cross the threads');
+    assert.ok(
+      grpc.every(
+        (e) => Number(e.provider.slice('provider-'.length)) % 3 === 0 && e.oldConsumerNewProvider.every((c) => c.id.startsWith('FIELD_NO_DELETE_UNLESS_')),
+      ),
+      JSON.stringify(grpc[0]),
+    );
     assert.deepEqual(new Set(split.edges.map((e) => JSON.stringify(e))), new Set(whole.edges.map((e) => JSON.stringify(e))));
     assert.deepEqual(split, await analyzeContracts(to, deployed, 0, new Map()), 'the same order every time');
   });

@@ -211,6 +211,7 @@ function classifier(services: Service[], env: string, envs: readonly string[], d
   const here = new Map<string, Set<string>>();
   const anywhere = new Map<string, Set<string>>();
   const contracts = new Map<string, Set<string>>();
+  const protoContracts = new Map<string, Set<string>>();
   const add = (index: Map<string, Set<string>>, service: string, paths: Iterable<string>) => {
     let set = index.get(service);
     if (!set) index.set(service, (set = new Set()));
@@ -235,11 +236,23 @@ function classifier(services: Service[], env: string, envs: readonly string[], d
       service.name,
       specs.map((p) => joinRepoPath(service.path, p) ?? p),
     );
+    // A protobuf contract is a .proto file or a directory of them.
+    const protos = [
+      ...(typeof provides.grpc === 'string' ? [provides.grpc] : provides.grpc ? [provides.grpc.proto] : []),
+      ...Object.values(provides.events ?? {}).flatMap((e) => (typeof e === 'string' ? [] : [e.proto])),
+    ];
+    add(
+      protoContracts,
+      service.name,
+      protos.map((p) => joinRepoPath(service.path, p) ?? p),
+    );
   }
+  const isProto = (service: string, path: string) =>
+    path.endsWith('.proto') && [...(protoContracts.get(service) ?? [])].some((p) => path === p || path.startsWith(`${p}/`) || p === '.');
   return (service: string, path: string): Pick<ServiceFileChange, 'kind' | 'noEffectHere'> => {
     if (here.get(service)?.has(path)) return { kind: 'config' };
     if (anywhere.get(service)?.has(path)) return { kind: 'config', noEffectHere: true };
-    if (contracts.get(service)?.has(path)) return { kind: 'contract' };
+    if (contracts.get(service)?.has(path) || isProto(service, path)) return { kind: 'contract' };
     if (dependencyEdits.has(path)) return { kind: 'deps' };
     return { kind: 'code' };
   };

@@ -5,14 +5,17 @@ import { NestingError } from '../nesting.js';
 import { asyncApiContracts } from './asyncapi/async-api-contracts.js';
 import { mayShareNodes, parseSpecText, specErrorPosition } from './load-open-api.js';
 import { RefResolutionError, resolveRefs } from './resolve-refs.js';
+import { buildProtoSpec, type ProtoRoot } from './build-proto-spec.js';
 
 /** A spec a service provides: where the manifest names it, and the file. */
 export interface SpecRoot {
   service: string;
-  /** `['http']`, `['events', NAME]` or `['asyncapi']`, under `contracts.provides`. */
+  /** `['http']`, `['grpc']`, `['events', NAME]` or `['asyncapi']`, under `contracts.provides`. */
   key: string[];
   path: string;
   location: SourceLocation;
+  /** Set for a protobuf contract (gRPC, or an event's protobuf message). */
+  proto?: ProtoRoot;
 }
 
 /**
@@ -38,7 +41,7 @@ interface SourceFile {
 }
 
 /** Parsed spec files by content id, shared by the revisions compared: an unchanged file is parsed once. */
-export type ParsedSpecs = Map<string, { document: unknown } | { problem: { message: string; line?: number; column?: number } }>;
+export type ParsedSpecs = Map<string, { document: unknown } | { problem: { message: string; line?: number; column?: number; file?: string } }>;
 
 /**
  * Parses and resolves the specs of a revision. A spec that refers
@@ -71,6 +74,13 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
     const problem = (message: string, location = root.location): void => {
       findings.push({ rule: 'manifest/invalid', severity: 'error', service: root.service, message, location });
     };
+    if (root.proto) {
+      const built = buildProtoSpec(root as SpecRoot & { proto: ProtoRoot }, sources, parsed);
+      if ('problem' in built) problem(built.problem, built.location);
+      else if (root.key[0] === 'grpc') contracts.get(root.service)!.grpc = built;
+      else contracts.get(root.service)!.events.set(root.key[1]!, built);
+      continue;
+    }
     let document: unknown;
     try {
       document = resolve(root.path);

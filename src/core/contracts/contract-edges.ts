@@ -7,6 +7,7 @@ import type { ContractChange, ContractDiff } from './contract-change.js';
 import { diffJsonSchema } from './diff-json-schema.js';
 import { diffOpenApi, templateKey, type DiffOpenApiOptions } from './diff-open-api.js';
 import { producerOf, producersOf, type Consumption, type FleetContracts, type ProvidedSpec } from './fleet-contracts.js';
+import { grpcBreaking, protoEventBreaking, type ProtoDiffs } from './proto-edges.js';
 
 /**
  * A consumer → provider edge whose contract changes in a release, with what breaks in each of
@@ -17,7 +18,7 @@ import { producerOf, producersOf, type Consumption, type FleetContracts, type Pr
 export interface ContractEdge {
   consumer: string;
   provider: string;
-  kind: 'http' | 'event';
+  kind: ContractKind;
   /** The event's name, for an event edge. */
   event?: string;
   /** Where the consumption is declared when no manifest entry does (the AsyncAPI operation that receives). */
@@ -28,9 +29,12 @@ export interface ContractEdge {
   newConsumerOldProvider: ContractChange[];
 }
 
+/** What an edge is about: a service's HTTP API, its gRPC services, or an event's messages. */
+export type ContractKind = 'http' | 'grpc' | 'event';
+
 export interface CompareOptions extends DiffOpenApiOptions {
   /** Only the edges of these providers (a part of the fleet, when the work is split). */
-  includes?: (kind: 'http' | 'event', provider: string) => boolean;
+  includes?: (kind: ContractKind, provider: string) => boolean;
 }
 
 /**
@@ -38,16 +42,29 @@ export interface CompareOptions extends DiffOpenApiOptions {
  * target (`to`) in a way that breaks one pairing, from the consumer's side: an HTTP consumer
  * must be able to call (`diffOpenApi` covers both requests and responses) and an event
  * consumer must accept every message the producer may emit. `consumes.operations` narrows an
- * HTTP edge to the operations the consumer calls. An event several services emit (an AsyncAPI
- * channel they all send to) has each of them as a provider, compared on its own. Each spec pair
- * is diffed once, whatever the number of consumers. Two specs whose comparison nests past
- * MAX_NESTING are an `InputError` naming them.
+ * HTTP edge to the operations the consumer calls, `consumes.methods` a gRPC edge to the methods
+ * it calls and the messages they reach (buf's rules, in the provider's category). An event
+ * several services emit (an AsyncAPI channel they all send to) has each of them as a provider,
+ * compared on its own. Each spec pair is diffed once, whatever the number of consumers. Two
+ * specs whose comparison nests past MAX_NESTING are an `InputError` naming them.
  */
 export function compareFleetContracts(from: FleetContracts, to: FleetContracts, options: CompareOptions = {}): ContractEdge[] {
   const includes = options.includes ?? (() => true);
   const diffs = new Map<string, ContractChange[]>();
-  const breaking = (kind: 'http' | 'event', expected: ProvidedSpec | undefined, served: ProvidedSpec | undefined, event = ''): ContractChange[] => {
+  const protoDiffs: ProtoDiffs = new Map();
+  const breaking = (
+    kind: 'http' | 'event',
+    expected: ProvidedSpec | undefined,
+    served: ProvidedSpec | undefined,
+    event = '',
+    backwards = false,
+  ): ContractChange[] => {
     if (!expected || !served || expected.fingerprint === served.fingerprint) return [];
+    if (expected.proto || served.proto) {
+      // The category is the target's choice: the manifest being rolled out says how strict to be.
+      const category = (backwards ? expected : served).proto?.category ?? 'WIRE_JSON';
+      return eventEncoding(expected, served) ?? protoEventBreaking(expected, served, category, protoDiffs, backwards);
+    }
     const key = `${kind}\u0000${expected.fingerprint}\u0000${served.fingerprint}\u0000${event}`;
     let changes = diffs.get(key);
     if (!changes) {
@@ -91,6 +108,23 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
           newConsumerOldProvider: next?.http ? narrow(breaking('http', newSpec, oldServed), next.operations) : [],
         });
       }
+      if ((old?.grpc || next?.grpc) && includes('grpc', target)) {
+        const oldSpec = from.get(target)?.grpc;
+        const newSpec = to.get(target)?.grpc;
+        const oldServed = from.has(target) ? oldSpec : ABSENT_PROTO;
+        const newServed = to.has(target) ? (newSpec ?? ABSENT_PROTO) : ABSENT_PROTO;
+        // The category is the target's choice: the manifest being rolled out says how strict to be.
+        const category = (newSpec ?? oldSpec)?.proto?.category ?? 'WIRE_JSON';
+        const calls = (expected: ProvidedSpec | undefined, served: ProvidedSpec | undefined, how: Consumption) =>
+          expected && served ? grpcBreaking(expected, served, how.methods, category, protoDiffs) : [];
+        push(edges, {
+          consumer,
+          provider: target,
+          kind: 'grpc',
+          oldConsumerNewProvider: old?.grpc ? calls(oldSpec, newServed, old) : [],
+          newConsumerOldProvider: next?.grpc ? calls(newSpec, oldServed, next) : [],
+        });
+      }
       if (!old?.event && !next?.event) continue;
       const senders = [producersOf(from, target), producersOf(to, target)];
       if (senders.some((s) => s.length > 1)) {
@@ -106,7 +140,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
             event: target,
             ...documentDeclared(next ?? old),
             oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema, target) : [],
-            newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, target) : [],
+            newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, target, true) : [],
           });
         }
       } else {
@@ -124,7 +158,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
           event: target,
           ...documentDeclared(next ?? old),
           oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema, target) : [],
-          newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, target) : [],
+          newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, target, true) : [],
         });
       }
     }
@@ -144,6 +178,16 @@ function sentMessages(spec: ProvidedSpec): AsyncApiMessage[] {
 
 /** The empty API: what a provider that does not run (or no longer declares its API) serves. */
 export const ABSENT: ProvidedSpec = { path: '', fingerprint: 'absent', document: { openapi: '3.0.0', paths: {} } };
+
+/** The empty tree: what a provider that does not run (or no longer declares gRPC services) serves. */
+export const ABSENT_PROTO: ProvidedSpec = { path: '', fingerprint: 'absent', document: { files: [] }, proto: { root: '.', category: 'WIRE_JSON' } };
+
+/** An event whose messages changed between a JSON Schema and a protobuf message: no consumer reads both. */
+export function eventEncoding(expected: ProvidedSpec, served: ProvidedSpec): ContractChange[] | undefined {
+  if (Boolean(expected.proto) === Boolean(served.proto)) return undefined;
+  const what = (spec: ProvidedSpec) => (spec.proto ? `protobuf message ${spec.proto.message} (${spec.path})` : `JSON (${spec.path})`);
+  return [{ id: 'EVENT_SAME_ENCODING', level: 'ERR', message: `the event's messages changed from ${what(expected)} to ${what(served)}` }];
+}
 
 function push(edges: ContractEdge[], edge: ContractEdge): void {
   if (edge.oldConsumerNewProvider.length || edge.newConsumerOldProvider.length) edges.push(edge);

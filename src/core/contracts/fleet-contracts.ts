@@ -7,11 +7,22 @@ export interface ProvidedSpec {
   path: string;
   fingerprint: string;
   document: unknown;
+  /** For a protobuf contract (`document` is then a ProtoTree, its paths relative to `root`). */
+  proto?: ProtoSpecFacts;
   /** The messages of an AsyncAPI channel the service sends to, in place of one JSON Schema `document`. */
   messages?: AsyncApiMessage[];
 }
 
-/** What one service consumes from a target: a service's HTTP API, or an event (by name). */
+/** A protobuf contract's directory its tree's paths are relative to, the buf category checked, and for an event its message. */
+interface ProtoSpecFacts {
+  root: string;
+  category: BufCategory;
+  message?: string;
+}
+
+export type BufCategory = 'FILE' | 'PACKAGE' | 'WIRE_JSON' | 'WIRE';
+
+/** What one service consumes from a target: a service's HTTP API or gRPC services, or an event (by name). */
 export interface Consumption {
   http: boolean;
   event: boolean;
@@ -19,6 +30,12 @@ export interface Consumption {
   operations?: string[];
   /** Where the manifest lists each of `operations`. */
   locations?: SourceLocation[];
+  /** Whether it calls the target's gRPC services. */
+  grpc?: boolean;
+  /** `[package.]Service/Method` it calls; absent means every method. */
+  methods?: string[];
+  /** Where the manifest lists each of `methods`. */
+  methodLocations?: SourceLocation[];
   /** Where an event consumption is declared: its manifest entry, or the AsyncAPI operation that receives. */
   declaredAt?: SourceLocation;
   /** The AsyncAPI document that declares the consumption, when the manifest does not. */
@@ -28,9 +45,11 @@ export interface Consumption {
 /** The contracts of one service at one revision (PRODUCT §3, `contracts`). */
 export interface ServiceContracts {
   http?: ProvidedSpec;
-  /** Event name → the JSON Schema of the messages it emits. */
+  /** Its gRPC services: a tree of .proto files. */
+  grpc?: ProvidedSpec;
+  /** Event name → the JSON Schema (or protobuf message) of the messages it emits. */
   events: Map<string, ProvidedSpec>;
-  /** Target (a service for HTTP, an event name for events) → how it is consumed. */
+  /** Target (a service for HTTP and gRPC, an event name for events) → how it is consumed. */
   consumes: Map<string, Consumption>;
 }
 

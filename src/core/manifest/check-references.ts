@@ -75,6 +75,11 @@ export function checkReferences(manifest: Manifest): Finding[] {
       if (how?.http && !manifest.services.has(target)) {
         problem(at('contracts', 'consumes', target), `${name} consumes the HTTP API of ${unknown('service', target, serviceNames)}`, 'key');
       }
+      if (how?.grpc && !manifest.services.has(target)) {
+        problem(at('contracts', 'consumes', target), `${name} calls the gRPC services of ${unknown('service', target, serviceNames)}`, 'key');
+      } else if (how?.grpc && manifest.services.get(target)!.contracts?.provides?.grpc === undefined) {
+        problem(at('contracts', 'consumes', target), `${name} calls the gRPC services of ${target}, which provides none (contracts.provides.grpc)`, 'key');
+      }
       // AsyncAPI documents name events too: then the contract analysis, which reads them, checks this.
       if (how?.event && !providedEvents.has(target) && !asyncApi) {
         problem(at('contracts', 'consumes', target), `${name} consumes the event ${target}, which no service provides`, 'key');

@@ -53,5 +53,8 @@ function patternMessage(where: string, error: ErrorObject): string {
   if (where.endsWith('.bind')) return `${where}: ${value} must be RESOURCE.FIELD, e.g. orders-db.port`;
   if (pattern.startsWith('^[A-Z]+ /')) return `${where}: ${value} must be METHOD /path, e.g. "POST /charges"`;
   if (pattern === '^[A-Za-z]+$') return `${where}: ${value} is not an HTTP method`;
+  if (pattern.endsWith('/[A-Za-z_][A-Za-z0-9_]*$'))
+    return `${where}: ${value} must be Service/Method or package.Service/Method, e.g. hipstershop.CartService/AddItem`;
+  if (where.endsWith('.message')) return `${where}: ${value} must be a message's full name, e.g. shop.OrderCreated`;
   return `${where}: ${value} does not match ${pattern}`;
 }

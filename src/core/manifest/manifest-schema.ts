@@ -520,11 +520,21 @@ export const manifestSchema = {
               description: 'OpenAPI 3.0 or 3.1 document.',
               type: 'string',
             },
+            grpc: {
+              description:
+                "Its gRPC services: a .proto file or a directory of them, or { proto, root, category }: imports resolve from root (default: the directory given, or the file's folder), and category is the buf breaking category checked (default WIRE_JSON).",
+              // By the value's type rather than oneOf: a problem is then told once, in the form written.
+              if: { type: 'string' },
+              then: { type: 'string', minLength: 1 },
+              else: { $ref: '#/definitions/protoContract' },
+            },
             events: {
-              description: 'JSON Schema of each message it emits.',
+              description: 'Each message it emits: a JSON Schema, or a protobuf message { proto, message, root, category }.',
               type: 'object',
               additionalProperties: {
-                type: 'string',
+                if: { type: 'string' },
+                then: { type: 'string' },
+                else: { $ref: '#/definitions/protoMessage' },
               },
             },
             asyncapi: {
@@ -553,10 +563,60 @@ export const manifestSchema = {
               event: {
                 type: 'boolean',
               },
+              grpc: {
+                type: 'boolean',
+              },
+              methods: {
+                description: 'The gRPC methods it calls, Service/Method or package.Service/Method; absent means every method.',
+                type: 'array',
+                items: {
+                  type: 'string',
+                  pattern: '^[A-Za-z_][A-Za-z0-9_.]*/[A-Za-z_][A-Za-z0-9_]*$',
+                },
+              },
             },
           },
         },
       },
+    },
+    protoContract: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['proto'],
+      properties: {
+        proto: { $ref: '#/definitions/protoPath' },
+        root: { $ref: '#/definitions/protoRoot' },
+        category: { $ref: '#/definitions/bufCategory' },
+      },
+    },
+    protoMessage: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['proto', 'message'],
+      properties: {
+        proto: { $ref: '#/definitions/protoPath' },
+        message: {
+          description: 'The fully-qualified name of the message (package.Message).',
+          type: 'string',
+          pattern: '^[A-Za-z_][A-Za-z0-9_.]*$',
+        },
+        root: { $ref: '#/definitions/protoRoot' },
+        category: { $ref: '#/definitions/bufCategory' },
+      },
+    },
+    protoPath: {
+      description: 'A .proto file or a directory of them, relative to the service.',
+      type: 'string',
+      minLength: 1,
+    },
+    protoRoot: {
+      description: 'The directory imports resolve from, relative to the service (default: the directory given, or the folder of the file given).',
+      type: 'string',
+      minLength: 1,
+    },
+    bufCategory: {
+      description: 'The buf breaking category checked between running versions (default WIRE_JSON).',
+      enum: ['FILE', 'PACKAGE', 'WIRE_JSON', 'WIRE'],
     },
     check: {
       description: 'One check: exactly one of http, tcp, postgres, redis, kafka, amqp, nats or command.',

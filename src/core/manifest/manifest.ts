@@ -94,13 +94,26 @@ export interface ServiceContracts {
   provides?: {
     /** An OpenAPI 3.0 or 3.1 document. */
     http?: string;
-    /** Event → the JSON Schema of its messages. */
-    events?: Record<string, string>;
+    /** Its gRPC services: a .proto file or a directory of them. */
+    grpc?: string | ProtoContract;
+    /** Event → the JSON Schema of its messages, or the protobuf message they are. */
+    events?: Record<string, string | (ProtoContract & { message: string })>;
     /** An AsyncAPI 2.x or 3.0 document: the channels it sends to are events it emits, those it receives from events it reads. */
     asyncapi?: string;
   };
-  /** Service → how this one depends on it: its HTTP API (the operations it calls), its events. */
-  consumes?: Record<string, { http?: boolean; operations?: string[]; event?: boolean }>;
+  /** Service → how this one depends on it: its HTTP API (the operations it calls), its gRPC methods, its events. */
+  consumes?: Record<string, { http?: boolean; operations?: string[]; grpc?: boolean; methods?: string[]; event?: boolean }>;
+}
+
+/**
+ * .proto files a service provides (a file or a directory), relative to the service; imports
+ * resolve from `root` (default: the directory given, or the folder of the file given), and
+ * `category` is the buf breaking category checked between running versions (default WIRE_JSON).
+ */
+export interface ProtoContract {
+  proto: string;
+  root?: string;
+  category?: 'FILE' | 'PACKAGE' | 'WIRE_JSON' | 'WIRE';
 }
 
 /** `checks:` of a service: one health check, then sanity checks in order. */

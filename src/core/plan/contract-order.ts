@@ -12,7 +12,7 @@ export interface OrderConstraint {
 
 /**
  * The batch orders the contracts ask for, between services that both move (their code changes).
- * For an HTTP edge whose old consumer breaks on the new provider while the new consumer works
+ * For an HTTP or gRPC edge whose old consumer breaks on the new provider while the new consumer works
  * with the old provider, the consumer goes first; in the opposite case the provider goes first.
  * An event consumer always goes first when the old one cannot read the new messages: queued
  * messages outlive the producer version that wrote them, so the producer cannot go first. When
@@ -40,7 +40,7 @@ export function contractConstraints(
         after: provider,
         reason: `contract: the old ${consumer} breaks on the new ${edgeName(edge)}: ${summarize(edge.oldConsumerNewProvider)}${overrides}`,
       });
-    } else if (newBreaks && !oldBreaks && edge.kind === 'http') {
+    } else if (newBreaks && !oldBreaks && edge.kind !== 'event') {
       constraints.push({
         before: provider,
         after: consumer,
@@ -66,8 +66,9 @@ export function predecessors(name: string, constraints: readonly OrderConstraint
   return [...new Set([...deps, ...constraints.filter((c) => c.after === name).map((c) => c.before)])];
 }
 
-/** `payments` or `payments (event order.created)`. */
+/** `payments`, `payments (gRPC)` or `payments (event order.created)`. */
 export function edgeName(edge: ContractEdge): string {
+  if (edge.kind === 'grpc') return `${edge.provider} (gRPC)`;
   return edge.kind === 'event' ? `${edge.provider} (event ${edge.event})` : edge.provider;
 }
 

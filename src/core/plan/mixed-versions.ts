@@ -41,7 +41,7 @@ export function mixedPairings(
 export function mixedVersionFindings(edges: readonly ContractEdge[], batchOf: ReadonlyMap<string, number>, manifest: Manifest, env: string): Finding[] {
   const findings: Finding[] = [];
   const provided = (edge: ContractEdge) =>
-    manifest.locate(['services', edge.provider, 'contracts', 'provides', ...(edge.kind === 'event' ? ['events', edge.event!] : ['http'])]);
+    manifest.locate(['services', edge.provider, 'contracts', 'provides', ...(edge.kind === 'event' ? ['events', edge.event!] : [edge.kind])]);
   const consumed = (edge: ContractEdge) =>
     edge.consumedAt ?? manifest.locate(['services', edge.consumer, 'contracts', 'consumes', edge.kind === 'event' ? edge.event! : edge.provider]);
   for (const edge of edges) {
@@ -92,7 +92,7 @@ export function mixedVersionFindings(edges: readonly ContractEdge[], batchOf: Re
     }
     const cb = batchOf.get(c);
     const pb = batchOf.get(p);
-    if (edge.kind === 'http' && edge.newConsumerOldProvider.length && !newBreaks && !oldBreaks && cb !== undefined && pb !== undefined && pb < cb) {
+    if (edge.kind !== 'event' && edge.newConsumerOldProvider.length && !newBreaks && !oldBreaks && cb !== undefined && pb !== undefined && pb < cb) {
       findings.push({
         rule: 'contract/needs-provider-first',
         severity: 'info',

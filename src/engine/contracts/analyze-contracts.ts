@@ -3,9 +3,11 @@ import { Worker } from 'node:worker_threads';
 import {
   buildFleetContracts,
   compareFleetContracts,
+  undefinedMethods,
   undefinedOperations,
   unsentEvents,
   type ContractEdge,
+  type ContractKind,
   type ContractSources,
   type FleetContracts,
   type ParsedSpecs,
@@ -33,7 +35,7 @@ export interface ContractShare {
   /** What runs before the release, one entry per deployed revision; absent when nothing is known to run. */
   from?: DeployedContracts[];
   now: number;
-  /** HTTP providers whose edges this share compares. */
+  /** HTTP and gRPC providers whose edges this share compares. */
   providers: string[];
   /** Whether this share also compares the event edges. */
   events: boolean;
@@ -45,7 +47,7 @@ const PARALLEL_BYTES = 4 * 1024 * 1024;
 /**
  * Parses, resolves and compares the contracts of the target with those that run before the
  * release: each service's as of the revision it runs (services of one environment may run
- * different ones). Large fleets are split by HTTP provider across worker threads (each provider's
+ * different ones). Large fleets are split by HTTP (and gRPC) provider across worker threads (each provider's
  * spec pair is diffed in one place; event schemas, usually small, stay together): the parsing and
  * diffing is most of a large plan's time, and it is independent per provider. Edges come back in
  * one stable order either way.
@@ -63,7 +65,7 @@ export async function analyzeContracts(
     ...new Set(
       all
         .flatMap((s) => s.roots)
-        .filter((r) => r.key[0] === 'http')
+        .filter((r) => byProvider(r.key))
         .map((r) => r.service),
     ),
   ].sort();
@@ -90,9 +92,13 @@ export async function analyzeContracts(
 export function compareShare(work: ContractShare, parsed: ParsedSpecs = new Map()): ContractAnalysis {
   const http = new Set(work.providers);
   const built = buildFleetContracts(work.to, parsed);
+  const mine = (p: string) => http.has(p);
   const asyncApi = work.to.roots.some((r) => r.key[0] === 'asyncapi');
   const unsent = work.events ? unsentEvents(built.contracts, asyncApi) : [];
-  const target = { ...built, findings: [...built.findings, ...undefinedOperations(built.contracts, (p) => http.has(p)), ...unsent] };
+  const target = {
+    ...built,
+    findings: [...built.findings, ...undefinedOperations(built.contracts, mine), ...undefinedMethods(built.contracts, mine), ...unsent],
+  };
   if (!work.from) return { edges: [], toFindings: target.findings, fromFindings: [] };
   // Each service as it runs: built from the revision it runs, only its own specs read there.
   const deployed: FleetContracts = new Map();
@@ -106,7 +112,7 @@ export function compareShare(work: ContractShare, parsed: ParsedSpecs = new Map(
       if (contracts) deployed.set(service, contracts);
     }
   }
-  const includes = (kind: 'http' | 'event', provider: string) => (kind === 'event' ? work.events : http.has(provider));
+  const includes = (kind: ContractKind, provider: string) => (kind === 'event' ? work.events : http.has(provider));
   const edges = compareFleetContracts(deployed, target.contracts, { now: work.now, includes });
   return { edges, toFindings: target.findings, fromFindings };
 }
@@ -137,9 +143,9 @@ export function compareShareInGroups(work: ContractShare, size = PROVIDERS_AT_A_
 function share(to: ContractSources, from: DeployedContracts[], providers: string[], events: boolean, now: number): ContractShare {
   const mine = new Set(providers);
   const cut = (sources: ContractSources): ContractSources => {
-    const roots = sources.roots.filter((r) => (r.key[0] === 'http' ? mine.has(r.service) : events));
+    const roots = sources.roots.filter((r) => (byProvider(r.key) ? mine.has(r.service) : events));
     const files: ContractSources['files'] = {};
-    const stack = roots.map((r) => r.path);
+    const stack = roots.flatMap((r) => [r.path, ...(r.proto?.files ?? [])]);
     while (stack.length) {
       const path = stack.pop()!;
       const file = sources.files[path];
@@ -150,6 +156,11 @@ function share(to: ContractSources, from: DeployedContracts[], providers: string
     return { ...sources, roots, files };
   };
   return { to: cut(to), from: from.map((d) => ({ sources: cut(d.sources), services: d.services })), now, providers, events };
+}
+
+/** HTTP APIs and gRPC services are split by provider; events stay together. */
+function byProvider(key: readonly string[]): boolean {
+  return key[0] === 'http' || key[0] === 'grpc';
 }
 
 /** What a worker posts back: its share's analysis, or why the input cannot be compared. */

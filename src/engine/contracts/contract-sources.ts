@@ -1,7 +1,10 @@
+import { posix } from 'node:path';
 import { joinUri, parseSpecText, type ContractSources, type SpecRoot } from '../../core/contracts/index.js';
 import type { FleetRevision } from '../../core/fleet-revision.js';
 import type { SourceLocation } from '../../core/location.js';
 import { joinRepoPath, normalizeRepoPath } from '../../core/manifest/repo-path.js';
+import { protoImports } from '../../core/contracts/proto-imports.js';
+import type { ProtoContract } from '../../core/manifest/manifest.js';
 import type { FileTree, TreeNode } from '../../ports/file-tree.js';
 import type { Git } from '../../ports/git.js';
 import { readTexts, refusedLinkText } from '../read-texts.js';
@@ -18,31 +21,111 @@ export async function readContractSources(git: Git, revision: FleetRevision): Pr
   const consumes: ContractSources['consumes'] = [];
   for (const service of manifest.services.values()) {
     const provides = service.contracts?.provides ?? {};
-    const spec = (key: string[], path: string) => {
+    const spec = (key: string[], path: string): SpecRoot => {
       // A path that leaves the repository is kept as written: it is never read, and reported missing.
-      const joined = joinRepoPath(service.path, path) ?? `${service.path}/${path}`;
-      roots.push({ service: service.name, key, path: joined, location: manifest.locate(['services', service.name, 'contracts', 'provides', ...key]) });
+      const root = {
+        service: service.name,
+        key,
+        path: repoPath(service.path, path),
+        location: manifest.locate(['services', service.name, 'contracts', 'provides', ...key]),
+      };
+      roots.push(root);
+      return root;
+    };
+    const proto = (key: string[], given: string | (ProtoContract & { message?: string })) => {
+      const form = typeof given === 'string' ? { proto: given } : given;
+      const root = spec(key, form.proto);
+      // A path ending in .proto is a file, whose folder imports resolve from by default; anything else a directory.
+      const base = form.root === undefined ? (root.path.endsWith('.proto') ? posix.dirname(root.path) : root.path) : repoPath(service.path, form.root);
+      root.proto = { root: base, files: [], category: form.category ?? 'WIRE_JSON', ...(form.message !== undefined ? { message: form.message } : {}) };
     };
     if (typeof provides.http === 'string') spec(['http'], provides.http);
-    for (const [event, path] of Object.entries(provides.events ?? {})) spec(['events', event], path);
+    if (provides.grpc !== undefined) proto(['grpc'], provides.grpc);
+    for (const [event, path] of Object.entries(provides.events ?? {})) {
+      if (typeof path === 'string') spec(['events', event], path);
+      else proto(['events', event], path);
+    }
     if (typeof provides.asyncapi === 'string') spec(['asyncapi'], provides.asyncapi);
-    const locate = (target: string, i?: number) =>
+    const locate = (target: string, list?: string, i?: number) =>
       manifest.locate(
-        ['services', service.name, 'contracts', 'consumes', target, ...(i === undefined ? [] : ['operations', i])],
+        ['services', service.name, 'contracts', 'consumes', target, ...(list === undefined || i === undefined ? [] : [list, i])],
         i === undefined ? 'key' : 'value',
       );
     consumes.push([service.name, consumptions(service.contracts?.consumes, locate)]);
   }
-  return {
-    label: tree.label,
-    services: [...manifest.services.keys()],
-    roots,
-    consumes,
-    ...(await readFiles(
-      tree,
-      roots.map((r) => r.path),
-    )),
-  };
+  const protoRoots = roots.filter((r) => r.proto);
+  const specs = await readFiles(
+    tree,
+    roots.filter((r) => !r.proto).map((r) => r.path),
+  );
+  if (protoRoots.length) await readProtoFiles(tree, protoRoots, specs);
+  return { label: tree.label, services: [...manifest.services.keys()], roots, consumes, ...specs };
+}
+
+/** `path` relative to a service, in the repository; kept as written (and reported missing) when it leaves it. */
+function repoPath(service: string, path: string): string {
+  return joinRepoPath(service, path) ?? `${service}/${path}`;
+}
+
+/**
+ * Reads the .proto files of protobuf contracts: every .proto under a directory, or the file
+ * named, then the files their imports reach (resolved from the contract's root), one batch per
+ * level of import depth. Sets each root's `proto.files`. An import that resolves to nothing is
+ * left for the tree's reader to report at the import; google/protobuf/* is the compilers' own.
+ */
+async function readProtoFiles(tree: FileTree, roots: SpecRoot[], into: Pick<ContractSources, 'files' | 'unreadable'>): Promise<void> {
+  const unreadable = (into.unreadable ??= {});
+  const rootOf = new Map<string, string>();
+  const readable = (path: string) => normalizeRepoPath(path) === path;
+  const dirs = roots.filter((r) => !r.path.endsWith('.proto') && readable(r.path)).map((r) => r.path);
+  const listed = await listProtoFiles(tree, dirs);
+  for (const root of roots) {
+    const proto = root.proto!;
+    if (!readable(root.path)) continue;
+    proto.files = root.path.endsWith('.proto') ? [root.path] : listed.filter((f) => f.startsWith(`${root.path}/`) || root.path === '.');
+    for (const file of proto.files) if (!rootOf.has(file)) rootOf.set(file, proto.root);
+  }
+  let pending = [...rootOf.keys()].filter((path) => !Object.hasOwn(into.files, path));
+  while (pending.length) {
+    const nodes = await tree.lookup(pending);
+    const present = pending.filter((path) => nodes.get(path)?.kind === 'file');
+    const { texts, notUtf8 } = await readTexts(tree, present);
+    for (const [path, node] of nodes) if (node.kind === 'refused-link') unreadable[path] = { message: refusedLinkText(path, node) };
+    for (const [path, at] of notUtf8)
+      unreadable[path] = { message: `${path} is not valid UTF-8 text`, location: { file: path, line: at.line, column: at.column } };
+    const next = new Set<string>();
+    for (const path of present) {
+      const text = texts.get(path);
+      if (text === undefined) continue;
+      const base = rootOf.get(path)!;
+      const refs = protoImports(text)
+        .map((imported) => joinRepoPath(base, imported))
+        .filter((ref): ref is string => ref !== undefined);
+      const node = nodes.get(path) as TreeNode & { kind: 'file' };
+      into.files[path] = { id: node.id ?? textId(text), text, refs };
+      for (const ref of refs) {
+        if (!rootOf.has(ref)) rootOf.set(ref, base);
+        next.add(ref);
+      }
+    }
+    pending = [...next].filter((path) => !Object.hasOwn(into.files, path) && !Object.hasOwn(unreadable, path) && readable(path));
+  }
+  if (Object.keys(unreadable).length === 0) delete into.unreadable;
+}
+
+/**
+ * Every .proto file under the directories `dirs`, as repo paths. Directories below one parent
+ * (`services/*\/protos`) are listed at once, from that parent: a listing costs a walk of the
+ * revision's files (and processes), about the same for one directory as for their parent. The
+ * repository's root is not listed that way: it may hold much else (dependencies on disk).
+ */
+async function listProtoFiles(tree: FileTree, dirs: string[]): Promise<string[]> {
+  if (dirs.length === 0) return [];
+  let common = dirs[0]!;
+  for (const dir of dirs) while (common !== '.' && dir !== common && !dir.startsWith(`${common}/`)) common = posix.dirname(common);
+  const listed =
+    common === '.' && dirs.length > 1 ? (await Promise.all(dirs.map((dir) => tree.list(dir)))).flat() : await tree.list(dirs.length === 1 ? dirs[0]! : common);
+  return [...new Set(listed)].filter((f) => f.endsWith('.proto'));
 }
 
 async function readFiles(tree: FileTree, roots: string[]): Promise<Pick<ContractSources, 'files' | 'unreadable'>> {
@@ -116,14 +199,17 @@ function externalRefs(text: string): string[] {
   return [...files];
 }
 
-function consumptions(raw: unknown, locate: (target: string, i?: number) => SourceLocation): ContractSources['consumes'][number][1] {
-  return Object.entries((raw ?? {}) as Record<string, { http?: boolean; event?: boolean; operations?: string[] }>).map(([target, how]) => [
+function consumptions(raw: unknown, locate: (target: string, list?: string, i?: number) => SourceLocation): ContractSources['consumes'][number][1] {
+  type Raw = { http?: boolean; event?: boolean; operations?: string[]; grpc?: boolean; methods?: string[] };
+  return Object.entries((raw ?? {}) as Record<string, Raw>).map(([target, how]) => [
     target,
     {
       http: how.http === true,
       event: how.event === true,
       ...(how.event === true ? { declaredAt: locate(target) } : {}),
-      ...(how.operations ? { operations: how.operations, locations: how.operations.map((_, i) => locate(target, i)) } : {}),
+      ...(how.operations ? { operations: how.operations, locations: how.operations.map((_, i) => locate(target, 'operations', i)) } : {}),
+      ...(how.grpc === true ? { grpc: true } : {}),
+      ...(how.methods ? { methods: how.methods, methodLocations: how.methods.map((_, i) => locate(target, 'methods', i)) } : {}),
     },
   ]);
 }

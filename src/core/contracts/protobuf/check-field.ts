@@ -18,6 +18,7 @@ export function checkField(
   context: DiffContext,
   names: [before: string, after: string] = [before.node.name, after.node.name],
 ): void {
+  if (names[0] === names[1] && writtenAlike(before, after)) return;
   const { emit } = context;
   const was = fieldFacts(before, context.previous);
   const is = fieldFacts(after, context.current);
@@ -56,6 +57,34 @@ function checkType(was: FieldFacts, is: FieldFacts, label: string, site: Paramet
   context.emit('FIELD_SAME_TYPE', message, site);
   if (!typesCompatible(was, is, false, context)) context.emit('FIELD_WIRE_COMPATIBLE_TYPE', message, site);
   if (!typesCompatible(was, is, true, context)) context.emit('FIELD_WIRE_JSON_COMPATIBLE_TYPE', message, site);
+}
+
+/**
+ * Whether a field is written alike on both sides with nothing around it that its rules read (no
+ * options, proto2 or proto3 alike, the same file-level Java UTF-8 option): no field rule can then
+ * fire, and its checks are skipped — most fields of a release are such, many thousands in a fleet.
+ */
+function writtenAlike(before: Placed<ProtoField>, after: Placed<ProtoField>): boolean {
+  const [a, b] = [before.node, after.node];
+  return (
+    a.name === b.name &&
+    a.type === b.type &&
+    a.typeName === b.typeName &&
+    a.typeKind === b.typeKind &&
+    a.label === b.label &&
+    a.oneof === b.oneof &&
+    a.extendee === b.extendee &&
+    a.extendeeName === b.extendeeName &&
+    a.options.length === 0 &&
+    b.options.length === 0 &&
+    !a.map &&
+    !b.map &&
+    !a.group &&
+    !b.group &&
+    before.file.syntax === after.file.syntax &&
+    before.file.syntax !== 'editions' &&
+    optionOf(before.file.options, 'java_string_check_utf8')?.value === optionOf(after.file.options, 'java_string_check_utf8')?.value
+  );
 }
 
 type Site = Parameters<EmitChange>[2];

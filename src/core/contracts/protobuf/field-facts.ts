@@ -62,7 +62,20 @@ export function utf8Validation(facts: FieldFacts): { value: string; option?: Ret
 
 /** The name a field has in JSON: its json_name, else its name in lowerCamelCase. */
 export function jsonNameOf(field: ProtoField): string {
-  return optionOf(field.options, 'json_name')?.value ?? field.name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/_/g, '');
+  const option = field.options.length > 0 ? optionOf(field.options, 'json_name') : undefined;
+  if (option) return option.value;
+  if (!field.name.includes('_')) return field.name;
+  // `_x` becomes `X` and other underscores go, as protoc does; a loop, not a regular expression: a fleet's trees hold many thousands of names.
+  let name = '';
+  let afterUnderscore = false;
+  for (const c of field.name) {
+    if (c === '_') afterUnderscore = true;
+    else {
+      name += afterUnderscore && c >= 'a' && c <= 'z' ? c.toUpperCase() : c;
+      afterUnderscore = false;
+    }
+  }
+  return name;
 }
 
 /** Scalar types that read each other's binary encoding. */

@@ -1,0 +1,96 @@
+import type { SourceLocation } from '../location.js';
+import type { ContractSources, ParsedSpecs, SpecRoot } from './build-fleet-contracts.js';
+import type { BufCategory, ProvidedSpec } from './fleet-contracts.js';
+import { ProtoSyntaxError } from './protobuf/proto-syntax-error.js';
+import { readProtoTree, walkMessages, type ProtoSource, type ProtoTree } from './protobuf/read-proto-tree.js';
+
+/**
+ * A protobuf contract as the manifest names it: `files` the .proto files it names (the one file,
+ * or every one under the directory, filled in when the revision is read), `root` the directory
+ * imports resolve from, `category` the buf category checked, `message` an event's message.
+ */
+export interface ProtoRoot {
+  root: string;
+  files: string[];
+  category: BufCategory;
+  message?: string;
+}
+
+/** Why a protobuf contract cannot be used, and where. */
+export interface ProtoProblem {
+  problem: string;
+  location?: SourceLocation;
+}
+
+/**
+ * The tree of .proto files a contract names and every file their imports reach, parsed and
+ * resolved once per content (`parsed` keeps it by fingerprint, so a tree unchanged between two
+ * revisions is the same object in both), with each file's path relative to the contract's root.
+ * A file missing, unreadable, outside the root or that does not parse is a problem located at the
+ * .proto's line and column, or at the manifest's entry.
+ */
+export function buildProtoSpec(root: SpecRoot & { proto: ProtoRoot }, sources: ContractSources, parsed: ParsedSpecs): ProvidedSpec | ProtoProblem {
+  const { proto } = root;
+  if (proto.files.length === 0) return { problem: `contract ${root.path} holds no .proto file in ${sources.label}` };
+  const seen = new Set<string>();
+  const stack = [...proto.files];
+  const entries: { path: string; relative: string; id: string; text: string }[] = [];
+  while (stack.length) {
+    const path = stack.pop()!;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const unreadable = sources.unreadable?.[path];
+    if (unreadable) return { problem: `contract ${root.path}: ${unreadable.message}`, ...(unreadable.location ? { location: unreadable.location } : {}) };
+    const file = sources.files[path];
+    // An import that leads nowhere is reported by the tree's reader, at the import.
+    if (file === undefined) {
+      if (proto.files.includes(path)) return { problem: `contract ${path} does not exist in ${sources.label}` };
+      continue;
+    }
+    const relative = relativeTo(proto.root, path);
+    if (relative === undefined) return { problem: `contract ${root.path}: ${path} is not under ${proto.root}, the directory its imports resolve from` };
+    entries.push({ path, relative, id: file.id, text: file.text });
+    stack.push(...file.refs);
+  }
+  entries.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+  const fingerprint = `proto:${proto.root}:${entries.map((e) => `${e.relative}=${e.id}`).join(',')}`;
+  let result = parsed.get(fingerprint);
+  if (!result) {
+    try {
+      result = { document: readProtoTree(entries.map((e): ProtoSource => ({ path: e.relative, text: e.text }))) };
+    } catch (error) {
+      if (!(error instanceof ProtoSyntaxError)) throw error;
+      const file = proto.root === '.' ? error.file : `${proto.root}/${error.file}`;
+      result = { problem: { message: `${file}:${error.line}:${error.column}: ${error.reason}`, line: error.line, column: error.column, file } };
+    }
+    parsed.set(fingerprint, result);
+  }
+  if ('problem' in result) {
+    const { message, line, column, file } = result.problem;
+    return { problem: message, ...(file !== undefined && line !== undefined ? { location: { file, line, column: column! } } : {}) };
+  }
+  const tree = result.document as ProtoTree;
+  if (proto.message !== undefined && !declares(tree, proto.message))
+    return { problem: `event ${root.key[1]}: ${root.path} declares no message ${proto.message} in ${sources.label}` };
+  return {
+    path: root.path,
+    fingerprint,
+    document: tree,
+    proto: { root: proto.root, category: proto.category, ...(proto.message !== undefined ? { message: proto.message } : {}) },
+  };
+}
+
+/** `path` relative to the directory `root`, or undefined when it is not below it. */
+function relativeTo(root: string, path: string): string | undefined {
+  if (root === '.') return path;
+  return path.startsWith(`${root}/`) ? path.slice(root.length + 1) : undefined;
+}
+
+function declares(tree: ProtoTree, message: string): boolean {
+  let found = false;
+  for (const file of tree.files)
+    walkMessages(file.messages, (m) => {
+      if (m.fullName === message) found = true;
+    });
+  return found;
+}
