@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { type Channel, type ChannelModel, connect, type Options } from 'amqplib';
-import { redactSecrets } from '../../core/config/redact-secrets.js';
 import type { CheckResult, RunnableCheck } from '../../ports/check-runner.js';
 import { showAddress } from './read-addresses.js';
 import { readPort } from './tcp-check.js';
@@ -68,15 +67,7 @@ export async function runAmqpCheck(check: RunnableCheck, signal?: AbortSignal): 
     return { ok: true, message: seen.join('; ') };
   })().catch((error: unknown) => ({ ok: false, message: `${stage} failed: ${serverText(error)}` }));
   try {
-    const outcome = await withinDeadline(
-      attempt,
-      check.timeoutMs,
-      signal,
-      () => `no answer within ${check.timeoutMs}ms ${stage}`,
-      () => `${stage}: cancelled`,
-    );
-    // The server may quote the user's credentials back; the password of a url is no secret key of the service, so the runner would not know it.
-    return target.password === undefined ? outcome : { ok: outcome.ok, message: redactSecrets(outcome.message, [target.password]) };
+    return await withinDeadline(attempt, check.timeoutMs, signal, () => stage, [target.password]);
   } finally {
     if (model) await close(model);
     // Still opening (given up on or cancelled): amqplib cannot stop a handshake, but gives it up by

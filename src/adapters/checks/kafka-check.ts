@@ -1,5 +1,4 @@
 import kafkajs, { type Admin, type SASLOptions } from 'kafkajs';
-import { redactSecrets } from '../../core/config/redact-secrets.js';
 import type { CheckResult, RunnableCheck } from '../../ports/check-runner.js';
 import { type Address, readAddresses, showAddress } from './read-addresses.js';
 import { messageOf, withinDeadline } from './within-deadline.js';
@@ -57,14 +56,7 @@ export async function runKafkaCheck(check: RunnableCheck, signal?: AbortSignal):
     decided = true;
   });
   try {
-    const outcome = await withinDeadline(
-      attempt,
-      check.timeoutMs,
-      signal,
-      () => `no answer within ${check.timeoutMs}ms ${stage}`,
-      () => `${stage}: cancelled`,
-    );
-    return target.password === undefined ? outcome : { ok: outcome.ok, message: redactSecrets(outcome.message, [target.password]) };
+    return await withinDeadline(attempt, check.timeoutMs, signal, () => stage, [target.password]);
   } finally {
     // A connection still opening gives up within the timeout (KafkaJS's connection and request
     // timeouts), and is closed then; a check given up on or cancelled does not wait for that.

@@ -1,7 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, createInbox, type NatsConnection, NoRespondersError, TimeoutError } from '@nats-io/transport-node';
 import { performance } from 'node:perf_hooks';
-import { redactSecrets } from '../../core/config/redact-secrets.js';
 import type { CheckResult, RunnableCheck } from '../../ports/check-runner.js';
 import { type Address, readAddresses, showAddress } from './read-addresses.js';
 import { natsGreetingProblem } from './nats-greeting.js';
@@ -109,15 +108,7 @@ export async function runNatsCheck(check: RunnableCheck, signal?: AbortSignal): 
     return { ok: true, message: seen.join('; ') };
   })().catch((error: unknown) => ({ ok: false, message: `${stage} failed: ${messageOf(error)}` }));
   try {
-    const outcome = await withinDeadline(
-      attempt,
-      check.timeoutMs,
-      signal,
-      () => `no answer within ${check.timeoutMs}ms ${stage}`,
-      () => `${stage}: cancelled`,
-    );
-    const hidden = [target.password, target.token].filter((s): s is string => s !== undefined);
-    return { ok: outcome.ok, message: redactSecrets(outcome.message, hidden) };
+    return await withinDeadline(attempt, check.timeoutMs, signal, () => stage, [target.password, target.token]);
   } finally {
     over = true;
     // Closing ends what the attempt still waits for. An attempt still connecting ends within the
