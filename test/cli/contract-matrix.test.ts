@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { GitRepo } from '../support/git-repo.js';
+import { BAZAAR_FILES, BAZAAR_MANIFEST, ORDERS_TOTAL_OPTIONAL } from './async-api-fleet.js';
 import { runCli, runJson } from '../support/run-cli.js';
 import { expectOk, scratchDatabase } from '../support/scratch.js';
 import { MARKET_FILES, MARKET_MANIFEST, ORDER_CREATED_WITHOUT_TOTAL, ORDERS_WITHOUT_TOTAL, PAYMENTS_WITH_REFUNDS } from './contract-fleet.js';
@@ -122,6 +123,38 @@ describe('tranche contract matrix', () => {
     assert.match(
       runCli(['contract', 'matrix', '--env', 'prod'], repo.dir).stdout,
       /^mailer → orders \(event order\.created\):\n {2}old mailer × new orders: BREAKS: .*total.*\[response-required-property-removed\]$/m,
+    );
+  });
+
+  test('AsyncAPI channels: a payload change breaks the old receiver; a channel two services send to has a row per sender', () => {
+    // The bazaar fleet, plus refunds, a second sender of payments.settled.
+    const refunds = (required: string) =>
+      `asyncapi: 3.0.0\ninfo: { title: refunds, version: 1.0.0 }\nchannels:\n  settled:\n    address: payments.settled\n    messages:\n      RefundSettled:\n        payload:\n          type: object\n          required: [${required}]\n          properties:\n            orderId: { type: string }\n            amount: { type: integer }\noperations:\n  publishRefund:\n    action: send\n    channel: { $ref: '#/channels/settled' }\n`;
+    const manifest = `${BAZAAR_MANIFEST}  refunds:\n    path: services/refunds\n    contracts:\n      provides:\n        asyncapi: asyncapi.yaml\n`;
+    const repo = new GitRepo({ ...BAZAAR_FILES, 'tranche.yaml': manifest, 'services/refunds/asyncapi.yaml': refunds('orderId, amount') });
+    repos.push(repo);
+    const v1 = repo.commit('v1');
+    repo.write({ 'services/orders/asyncapi.yaml': ORDERS_TOTAL_OPTIONAL, 'services/refunds/asyncapi.yaml': refunds('orderId') });
+    repo.commit('orders.created without a guaranteed total; refunds without a guaranteed amount');
+    const { code, json } = matrix(repo, '--from', v1);
+    assert.equal(code, 1);
+    assert.deepEqual(
+      json.pairs.filter((p) => p.kind === 'event').map((p) => [p.consumer, p.provider, p.event, ...statuses(p)!]),
+      [
+        ['ledger', 'payments', 'payments.settled', 'ok', 'ok', 'ok', 'ok'],
+        ['ledger', 'refunds', 'payments.settled', 'ok', 'breaks', 'ok', 'ok'],
+        ['mailer', 'orders', 'orders.created', 'ok', 'breaks', 'ok', 'ok'],
+        ['orders', 'payments', 'payments.settled', 'ok', 'ok', 'ok', 'ok'],
+        ['orders', 'refunds', 'payments.settled', 'ok', 'breaks', 'ok', 'ok'],
+      ],
+    );
+    assert.deepEqual(
+      pairOf(json, 'mailer', 'orders')!.pairings.oldConsumerNewProvider.changes!.map((c) => [c.id, c.operation]),
+      [['response-property-became-optional', 'send orders.created']],
+    );
+    assert.deepEqual(
+      pairOf(json, 'ledger', 'refunds')!.pairings.oldConsumerNewProvider.changes!.map((c) => [c.id, c.operation]),
+      [['response-property-became-optional', 'send payments.settled']],
     );
   });
 

@@ -1,5 +1,3 @@
-import { InputError } from '../input-error.js';
-import { NestingError } from '../nesting.js';
 import { summarize } from '../plan/contract-order.js';
 import type { ContractChange } from './contract-change.js';
 import type { ContractEdge } from './contract-edges.js';
@@ -64,21 +62,19 @@ export interface MatrixKind {
   /** The spec of `key` that `provider` serves at this revision. */
   served(key: string, provider: string, fleet: FleetContracts): ProvidedSpec | undefined;
   /**
-   * What `served` breaks for a consumer that expects `expected` and consumes as `how` says: the
-   * breaking changes (none: compatible), or why it cannot be judged. `servedBy` says which
-   * version of the provider serves it (a target without a spec has dropped it; a deployed
-   * version without one may predate its declaration). `diff` compares two specs once per pair of
-   * contents, however many cells ask.
+   * What `served` breaks for a consumer of `key` that expects `expected` and consumes as `how`
+   * says: the breaking changes (none: compatible), or why it cannot be judged. `servedBy` says
+   * which version of the provider serves it (a target without a spec has dropped it; a deployed
+   * version without one may predate its declaration). A kind compares two specs once per pair
+   * of contents, however many cells ask.
    */
   compare(
+    key: string,
     expected: ProvidedSpec | undefined,
     served: ProvidedSpec | undefined,
     how: Consumption,
-    diff: (expected: ProvidedSpec, served: ProvidedSpec) => ContractChange[],
     servedBy: 'old' | 'new',
   ): ContractChange[] | { unknown: string };
-  /** Compares two specs of this kind: every breaking change (ERR, WARN). */
-  diff(expected: ProvidedSpec, served: ProvidedSpec): ContractChange[];
 }
 
 export interface MatrixInput {
@@ -100,7 +96,6 @@ export function buildContractMatrix(input: MatrixInput): MatrixRow[] {
   const targetVersion = (service: string): MatrixVersion | undefined =>
     input.target.fleet.has(service) ? { commit: input.target.commit, fleet: input.target.fleet } : undefined;
   const versionsOf = (service: string) => ({ old: input.deployed.get(service), new: targetVersion(service) });
-  const cache = new Map<string, ContractChange[]>();
   const rows = new Map<string, MatrixRow>();
 
   const readable = (v: MatrixVersion | undefined): v is MatrixVersion & { fleet: FleetContracts } => v !== undefined && 'fleet' in v;
@@ -132,20 +127,6 @@ export function buildContractMatrix(input: MatrixInput): MatrixRow[] {
     const c = versionsOf(consumer);
     const p = versionsOf(provider);
     const commit = (v: MatrixVersion | undefined) => v?.commit ?? null;
-    const diff = (expected: ProvidedSpec, served: ProvidedSpec) => {
-      const id = `${kind.kind}\u0000${expected.fingerprint}\u0000${served.fingerprint}`;
-      let changes = cache.get(id);
-      if (changes) return changes;
-      try {
-        changes = kind.diff(expected, served);
-      } catch (error) {
-        if (error instanceof NestingError)
-          throw new InputError(`comparing ${served.path || '(no spec)'} with ${expected.path || '(no spec)'}: ${error.message}`);
-        throw error;
-      }
-      cache.set(id, changes);
-      return changes;
-    };
     const cell = (cv: 'old' | 'new', pv: 'old' | 'new'): PairingCell => {
       const cVersion = c[cv];
       const pVersion = p[pv];
@@ -170,7 +151,7 @@ export function buildContractMatrix(input: MatrixInput): MatrixRow[] {
           status: 'unreadable',
           reason: `${consumer} at ${cVersion.commit.slice(0, 7)} expects ${provider}'s contract of that commit, which cannot be read (${expected})`,
         };
-      const result = kind.compare(kind.expected(key, provider, cVersion.fleet), kind.served(key, provider, pVersion.fleet), how, diff, pv);
+      const result = kind.compare(key, kind.expected(key, provider, cVersion.fleet), kind.served(key, provider, pVersion.fleet), how, pv);
       if (!Array.isArray(result)) return { status: 'unknown', reason: result.unknown };
       return result.length ? { status: 'breaks', reason: summarize(result), changes: result } : { status: 'ok' };
     };

@@ -1,13 +1,9 @@
-import { InputError } from '../input-error.js';
 import type { SourceLocation } from '../location.js';
-import { NestingError } from '../nesting.js';
-import type { AsyncApiMessage } from './asyncapi/async-api-model.js';
-import { diffChannelMessages } from './asyncapi/diff-async-api.js';
-import type { ContractChange, ContractDiff } from './contract-change.js';
-import { diffJsonSchema } from './diff-json-schema.js';
-import { diffOpenApi, templateKey, type DiffOpenApiOptions } from './diff-open-api.js';
+import type { ContractChange } from './contract-change.js';
+import { eventConsumerBreaking, httpConsumerBreaking } from './consumer-breaking.js';
+import { templateKey, type DiffOpenApiOptions } from './diff-open-api.js';
 import { producerOf, producersOf, type Consumption, type FleetContracts, type ProvidedSpec } from './fleet-contracts.js';
-import { grpcBreaking, protoEventBreaking, type ProtoDiffs } from './proto-edges.js';
+import { grpcBreaking, type ProtoDiffs } from './proto-edges.js';
 
 /**
  * A consumer → provider edge whose contract changes in a release, with what breaks in each of
@@ -50,42 +46,9 @@ export interface CompareOptions extends DiffOpenApiOptions {
  */
 export function compareFleetContracts(from: FleetContracts, to: FleetContracts, options: CompareOptions = {}): ContractEdge[] {
   const includes = options.includes ?? (() => true);
-  const diffs = new Map<string, ContractChange[]>();
+  const http = httpConsumerBreaking(options);
+  const event = eventConsumerBreaking();
   const protoDiffs: ProtoDiffs = new Map();
-  const breaking = (
-    kind: 'http' | 'event',
-    expected: ProvidedSpec | undefined,
-    served: ProvidedSpec | undefined,
-    event = '',
-    backwards = false,
-  ): ContractChange[] => {
-    if (!expected || !served || expected.fingerprint === served.fingerprint) return [];
-    if (expected.proto || served.proto) {
-      // The category is the target's choice: the manifest being rolled out says how strict to be.
-      const category = (backwards ? expected : served).proto?.category ?? 'WIRE_JSON';
-      return eventEncoding(expected, served) ?? protoEventBreaking(expected, served, category, protoDiffs, backwards);
-    }
-    const key = `${kind}\u0000${expected.fingerprint}\u0000${served.fingerprint}\u0000${event}`;
-    let changes = diffs.get(key);
-    if (!changes) {
-      let diff: ContractDiff;
-      try {
-        diff =
-          kind === 'http'
-            ? diffOpenApi(expected.document, served.document, options)
-            : expected.messages || served.messages
-              ? { changes: diffChannelMessages(sentMessages(expected), sentMessages(served), 'send', event) }
-              : diffJsonSchema(expected.document, served.document, 'producer-to-consumer');
-      } catch (error) {
-        if (error instanceof NestingError)
-          throw new InputError(`comparing ${served.path || '(no spec)'} with ${expected.path || '(no spec)'}: ${error.message}`);
-        throw error;
-      }
-      changes = diff.changes.filter((c) => c.level !== 'INFO');
-      diffs.set(key, changes);
-    }
-    return changes;
-  };
 
   const edges: ContractEdge[] = [];
   for (const consumer of new Set([...to.keys(), ...from.keys()])) {
@@ -104,8 +67,8 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
           consumer,
           provider: target,
           kind: 'http',
-          oldConsumerNewProvider: old?.http ? narrow(breaking('http', oldSpec, newServed), old.operations) : [],
-          newConsumerOldProvider: next?.http ? narrow(breaking('http', newSpec, oldServed), next.operations) : [],
+          oldConsumerNewProvider: old?.http ? narrow(http(oldSpec, newServed), old.operations) : [],
+          newConsumerOldProvider: next?.http ? narrow(http(newSpec, oldServed), next.operations) : [],
         });
       }
       if ((old?.grpc || next?.grpc) && includes('grpc', target)) {
@@ -139,8 +102,8 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
             kind: 'event',
             event: target,
             ...documentDeclared(next ?? old),
-            oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema, target) : [],
-            newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, target, true) : [],
+            oldConsumerNewProvider: old?.event ? event(oldSchema, newSchema, target, false) : [],
+            newConsumerOldProvider: next?.event ? event(newSchema, oldSchema, target, true) : [],
           });
         }
       } else {
@@ -157,8 +120,8 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
           kind: 'event',
           event: target,
           ...documentDeclared(next ?? old),
-          oldConsumerNewProvider: old?.event ? breaking('event', oldSchema, newSchema, target) : [],
-          newConsumerOldProvider: next?.event ? breaking('event', newSchema, oldSchema, target, true) : [],
+          oldConsumerNewProvider: old?.event ? event(oldSchema, newSchema, target, false) : [],
+          newConsumerOldProvider: next?.event ? event(newSchema, oldSchema, target, true) : [],
         });
       }
     }
@@ -171,23 +134,11 @@ function documentDeclared(how: Consumption | undefined): { consumedAt?: SourceLo
   return how?.document !== undefined && how.declaredAt ? { consumedAt: how.declaredAt } : {};
 }
 
-/** The messages of an event: an AsyncAPI channel's, or one JSON Schema's (a channel of one message). */
-function sentMessages(spec: ProvidedSpec): AsyncApiMessage[] {
-  return spec.messages ?? [{ name: 'payload', format: 'json-schema', payload: spec.document }];
-}
-
 /** The empty API: what a provider that does not run (or no longer declares its API) serves. */
 export const ABSENT: ProvidedSpec = { path: '', fingerprint: 'absent', document: { openapi: '3.0.0', paths: {} } };
 
 /** The empty tree: what a provider that does not run (or no longer declares gRPC services) serves. */
 export const ABSENT_PROTO: ProvidedSpec = { path: '', fingerprint: 'absent', document: { files: [] }, proto: { root: '.', category: 'WIRE_JSON' } };
-
-/** An event whose messages changed between a JSON Schema and a protobuf message: no consumer reads both. */
-export function eventEncoding(expected: ProvidedSpec, served: ProvidedSpec): ContractChange[] | undefined {
-  if (Boolean(expected.proto) === Boolean(served.proto)) return undefined;
-  const what = (spec: ProvidedSpec) => (spec.proto ? `protobuf message ${spec.proto.message} (${spec.path})` : `JSON (${spec.path})`);
-  return [{ id: 'EVENT_SAME_ENCODING', level: 'ERR', message: `the event's messages changed from ${what(expected)} to ${what(served)}` }];
-}
 
 function push(edges: ContractEdge[], edge: ContractEdge): void {
   if (edge.oldConsumerNewProvider.length || edge.newConsumerOldProvider.length) edges.push(edge);

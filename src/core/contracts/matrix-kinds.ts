@@ -1,13 +1,10 @@
 import type { MatrixKind } from './build-contract-matrix.js';
+import { eventConsumerBreaking, httpConsumerBreaking } from './consumer-breaking.js';
 import type { ContractChange } from './contract-change.js';
-import { ABSENT, ABSENT_PROTO, eventEncoding, narrow } from './contract-edges.js';
-import { diffJsonSchema } from './diff-json-schema.js';
-import { diffOpenApi, type DiffOpenApiOptions } from './diff-open-api.js';
-import { producerOf, type ProvidedSpec } from './fleet-contracts.js';
-import { grpcBreaking, protoEventBreaking, type ProtoDiffs } from './proto-edges.js';
-
-/** Breaking changes only: INFO changes break no consumer. */
-const breaking = (changes: ContractChange[]) => changes.filter((c) => c.level !== 'INFO');
+import { ABSENT, ABSENT_PROTO, narrow } from './contract-edges.js';
+import type { DiffOpenApiOptions } from './diff-open-api.js';
+import { producersOf, type ProvidedSpec } from './fleet-contracts.js';
+import { grpcBreaking, type ProtoDiffs } from './proto-edges.js';
 
 /**
  * An HTTP API: `consumes.<provider>.http`. The served API is checked as a client written against
@@ -16,54 +13,48 @@ const breaking = (changes: ContractChange[]) => changes.filter((c) => c.level !=
  * declares none is not judged (it may predate the declaration), as plans take them.
  */
 function httpKind(options: DiffOpenApiOptions): MatrixKind {
+  const breaking = httpConsumerBreaking(options);
   return {
     kind: 'http',
     consumes: (how) => how.http,
     providers: (key) => [key],
     expected: (_key, provider, fleet) => fleet.get(provider)?.http,
     served: (_key, provider, fleet) => fleet.get(provider)?.http,
-    compare(expected, served, how, diff, servedBy) {
+    compare(_key, expected, served, how, servedBy) {
       if (!expected) return { unknown: "no HTTP contract of it is declared at the consumer's commit" };
       if (!served && servedBy === 'old') return { unknown: 'it declares no HTTP contract at the commit it runs' };
-      return narrow(expected.fingerprint === served?.fingerprint ? [] : diff(expected, served ?? ABSENT), how.operations);
+      return narrow(breaking(expected, served ?? ABSENT), how.operations);
     },
-    diff: (expected, served) => breaking(diffOpenApi(expected.document, served.document, options).changes),
   };
 }
 
 /**
- * An event: `consumes.<event>.event`, provided by the service that emits it. The consumer must
- * accept every message its producer may emit; a producer that emits none sends nothing to
- * refuse.
+ * An event: `consumes.<event>.event` (or an AsyncAPI document's receiving operation), provided by
+ * each service that sends it, as plans pair them: a channel several services send to has a row
+ * per sender. The consumer must accept every message the sender may emit, compared as plans
+ * compare them (JSON Schema, AsyncAPI messages, protobuf); a sender that emits none sends
+ * nothing to refuse.
  */
 function eventKind(): MatrixKind {
-  const protoDiffs: ProtoDiffs = new Map();
+  const breaking = eventConsumerBreaking();
   return {
     kind: 'event',
     keyField: 'event',
     consumes: (how) => how.event,
-    providers: (key, fleet) => {
-      const producer = producerOf(fleet, key);
-      return producer === undefined ? [] : [producer];
+    providers: (key, fleet) => producersOf(fleet, key),
+    expected(key, provider, fleet) {
+      const own = fleet.get(provider)?.events.get(key);
+      if (own) return own;
+      // The provider did not send it then: the consumer was written against its sole sender of that commit.
+      const senders = producersOf(fleet, key);
+      return senders.length === 1 ? fleet.get(senders[0]!)!.events.get(key) : undefined;
     },
-    expected: (key, _provider, fleet) => fleet.get(producerOf(fleet, key) ?? '')?.events.get(key),
     served: (key, provider, fleet) => fleet.get(provider)?.events.get(key),
-    compare(expected, served, _how, diff, servedBy) {
-      if (!expected) return { unknown: "nothing emits it at the consumer's commit" };
-      if (!served || expected.fingerprint === served.fingerprint) return [];
-      // Protobuf messages as plans compare them: the old producer's messages read by a newer consumer count no deletion.
-      if (expected.proto || served.proto) {
-        const category = (served.proto ?? expected.proto)?.category ?? 'WIRE_JSON';
-        return eventEncoding(expected, served) ?? protoEventBreaking(expected, served, category, protoDiffs, servedBy === 'old');
-      }
-      return diff(expected, served);
+    compare(key, expected, served, _how, servedBy) {
+      if (!expected) return { unknown: "nothing emits it at the consumer's commit that it was written against" };
+      return breaking(expected, served, key, servedBy === 'old');
     },
-    diff: (expected, served) => breakingEvent(expected.document, served.document),
   };
-}
-
-function breakingEvent(expected: unknown, served: unknown): ContractChange[] {
-  return breaking(diffJsonSchema(expected, served, 'producer-to-consumer').changes);
 }
 
 /**
@@ -74,6 +65,7 @@ function breakingEvent(expected: unknown, served: unknown): ContractChange[] {
  */
 function grpcKind(): MatrixKind {
   const diffs: ProtoDiffs = new Map();
+  const everyMethod = new Map<string, ContractChange[]>();
   const category = (expected: ProvidedSpec, served: ProvidedSpec) => (served.proto ?? expected.proto)?.category ?? 'WIRE_JSON';
   return {
     kind: 'grpc',
@@ -81,14 +73,17 @@ function grpcKind(): MatrixKind {
     providers: (key) => [key],
     expected: (_key, provider, fleet) => fleet.get(provider)?.grpc,
     served: (_key, provider, fleet) => fleet.get(provider)?.grpc,
-    compare(expected, served, how, diff, servedBy) {
+    compare(_key, expected, served, how, servedBy) {
       if (!expected) return { unknown: "no gRPC contract of it is declared at the consumer's commit" };
       if (!served && servedBy === 'old') return { unknown: 'it declares no gRPC contract at the commit it runs' };
       const tree = served ?? ABSENT_PROTO;
       // A consumer of every method gets the pair's changes as they are, cached per pair of contents.
-      return how.methods ? grpcBreaking(expected, tree, how.methods, category(expected, tree), diffs) : diff(expected, tree);
+      if (how.methods) return grpcBreaking(expected, tree, how.methods, category(expected, tree), diffs);
+      const pair = `${expected.fingerprint}\u0000${tree.fingerprint}`;
+      let changes = everyMethod.get(pair);
+      if (!changes) everyMethod.set(pair, (changes = grpcBreaking(expected, tree, undefined, category(expected, tree), diffs)));
+      return changes;
     },
-    diff: (expected, served) => grpcBreaking(expected, served, undefined, category(expected, served), diffs),
   };
 }
 

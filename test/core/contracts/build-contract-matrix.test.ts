@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import {
-  buildContractMatrix,
-  type MatrixKind,
-  type MatrixRow,
-  type MatrixVersion,
-  PAIRINGS,
-  rolloutBreaks,
-} from '../../../src/core/contracts/build-contract-matrix.js';
-import type { Consumption, FleetContracts, ServiceContracts } from '../../../src/core/contracts/index.js';
+import { buildContractMatrix, type MatrixRow, type MatrixVersion, PAIRINGS, rolloutBreaks } from '../../../src/core/contracts/build-contract-matrix.js';
+import { asyncApiContracts } from '../../../src/core/contracts/asyncapi/async-api-contracts.js';
+import { type Consumption, type ContractEdge, compareFleetContracts, type FleetContracts, type ServiceContracts } from '../../../src/core/contracts/index.js';
 import { matrixKinds } from '../../../src/core/contracts/matrix-kinds.js';
+import { readProtoTree } from '../../../src/core/contracts/protobuf/read-proto-tree.js';
 import { spec } from './spec-builders.js';
 
 const ok = (schema: unknown) => ({ '200': { description: 'ok', content: { 'application/json': { schema } } } });
@@ -215,21 +210,15 @@ describe('buildContractMatrix', () => {
   });
 
   test('each pair of specs is compared once, however many consumers and pairings ask', () => {
-    let compared = 0;
-    const counting: MatrixKind[] = KINDS.map((k) => ({
-      ...k,
-      diff: (e, s) => {
-        compared++;
-        return k.diff(e, s);
-      },
-    }));
     const consumers = Object.fromEntries(['a', 'b', 'c', 'd'].map((n) => [n, service({ consumes: { pets: callsPets } })]));
     const v1 = fleet({ pets: service({ http: petsApi(pet) }), ...consumers });
     const v2 = fleet({ pets: service({ http: petsApi(petWithoutName) }), ...consumers });
-    const rows = buildContractMatrix({ deployed: all('c1', v1), target: { commit: 'c2', fleet: v2 }, kinds: counting });
+    const rows = buildContractMatrix({ deployed: all('c1', v1), target: { commit: 'c2', fleet: v2 }, kinds: KINDS });
     assert.equal(rows.length, 4);
     assert.ok(rows.every((r) => r.pairings.oldConsumerNewProvider.status === 'breaks'));
-    assert.equal(compared, 2, 'v1 against v2, and v2 against v1');
+    // One diff per pair of contents: every consumer's cell holds the very same list.
+    const first = rows[0]!.pairings.oldConsumerNewProvider.changes;
+    assert.ok(rows.every((r) => r.pairings.oldConsumerNewProvider.changes === first));
   });
 
   test('a release that changes nothing pairs every version with itself: nothing breaks, whatever the fleet', () => {
@@ -269,5 +258,107 @@ describe('buildContractMatrix', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+/** A service whose AsyncAPI 2.6 document sends each of `sends` (channel → payload) and receives each of `receives`. */
+function asyncApiService(sends: Record<string, unknown>, receives: string[] = []): ServiceContracts {
+  const channels: Record<string, unknown> = {};
+  for (const [address, payload] of Object.entries(sends)) channels[address] = { subscribe: { message: { name: 'Sent', payload } } };
+  for (const address of receives) channels[address] = { publish: { message: { name: 'Received', payload: {} } } };
+  const document = { asyncapi: '2.6.0', info: { title: 't', version: '1' }, channels };
+  const text = JSON.stringify(document, null, 2);
+  const read = asyncApiContracts({ path: 'asyncapi.json', fingerprint: text, document }, text);
+  if ('problem' in read) throw new Error(read.problem);
+  return { events: new Map(read.events), consumes: new Map(read.consumes) };
+}
+
+/** A service whose protobuf event `shop.v1.OrderPlaced` is declared by `proto` (its fields). */
+function protoEventService(fields: string): ServiceContracts {
+  const text = `syntax = "proto3";\npackage shop.v1;\nmessage OrderPlaced {\n${fields}}\n`;
+  const document = readProtoTree([{ path: 'events.proto', text }]);
+  return {
+    events: new Map([
+      [
+        'order.placed',
+        { path: 'proto/events.proto', fingerprint: text, document, proto: { root: 'proto', category: 'WIRE_JSON' as const, message: 'shop.v1.OrderPlaced' } },
+      ],
+    ]),
+    consumes: new Map(),
+  };
+}
+
+const order = { type: 'object', required: ['id', 'total'], properties: { id: { type: 'string' }, total: { type: 'number' } } };
+const orderWithoutTotal = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } };
+/** The cells of a row that break, with the change ids of each. */
+const broken = (row: MatrixRow) => PAIRINGS.filter((p) => row.pairings[p].status === 'breaks').map((p) => [p, row.pairings[p].changes!.map((c) => c.id)]);
+/** The plan's edges as the matrix's mixed cells would say them. */
+const planCells = (edges: ContractEdge[]) =>
+  edges.map((e) => [e.provider, e.oldConsumerNewProvider.map((c) => c.id), e.newConsumerOldProvider.map((c) => c.id)]);
+const matrixCells = (rows: MatrixRow[]) =>
+  rows
+    .filter((r) => r.pairings.oldConsumerNewProvider.status === 'breaks' || r.pairings.newConsumerOldProvider.status === 'breaks')
+    .map((r) => [
+      r.provider,
+      r.pairings.oldConsumerNewProvider.changes?.map((c) => c.id) ?? [],
+      r.pairings.newConsumerOldProvider.changes?.map((c) => c.id) ?? [],
+    ]);
+
+describe('buildContractMatrix: events as plans compare them', () => {
+  test('an AsyncAPI channel whose payload loses a required field breaks the old consumer at the new producer; its receiving document declares the consumption', () => {
+    const v1 = fleet({ orders: asyncApiService({ 'orders.created': order }), mailer: asyncApiService({}, ['orders.created']) });
+    const v2 = fleet({ orders: asyncApiService({ 'orders.created': orderWithoutTotal }), mailer: asyncApiService({}, ['orders.created']) });
+    const rows = buildContractMatrix({ deployed: all('c1', v1), target: { commit: 'c2', fleet: v2 }, kinds: KINDS });
+    assert.deepEqual(
+      rows.map((r) => [r.kind, r.consumer, r.provider, r.event, ...statuses(r)]),
+      [['event', 'mailer', 'orders', 'orders.created', 'ok', 'breaks', 'ok', 'ok']],
+    );
+    const cell = rows[0]!.pairings.oldConsumerNewProvider;
+    assert.deepEqual(
+      cell.changes!.map((c) => [c.id, c.operation, c.path]),
+      [['response-required-property-removed', 'send orders.created', 'Sent/properties/total']],
+    );
+    assert.deepEqual(matrixCells(rows), planCells(compareFleetContracts(v1, v2)), 'the matrix says what the plan says');
+    assert.equal(rolloutBreaks(rows), true);
+  });
+
+  test('a channel two services send to has a row per sender, as the plan has an edge per sender', () => {
+    const v1 = fleet({
+      orders: asyncApiService({ payments: order }),
+      refunds: asyncApiService({ payments: order }),
+      ledger: asyncApiService({}, ['payments']),
+    });
+    const v2 = fleet({
+      orders: asyncApiService({ payments: order }),
+      refunds: asyncApiService({ payments: orderWithoutTotal }),
+      ledger: asyncApiService({}, ['payments']),
+    });
+    const rows = buildContractMatrix({ deployed: all('c1', v1), target: { commit: 'c2', fleet: v2 }, kinds: KINDS });
+    assert.deepEqual(
+      rows.map((r) => [r.consumer, r.provider, ...statuses(r)]),
+      [
+        ['ledger', 'orders', 'ok', 'ok', 'ok', 'ok'],
+        ['ledger', 'refunds', 'ok', 'breaks', 'ok', 'ok'],
+      ],
+    );
+    assert.deepEqual(matrixCells(rows), planCells(compareFleetContracts(v1, v2)));
+    assert.deepEqual(planCells(compareFleetContracts(v1, v2)), [['refunds', ['response-required-property-removed'], []]]);
+  });
+
+  test('a protobuf event: a deleted field breaks the old consumer at the new producer, not the new consumer reading the old messages', () => {
+    const reads: Consumption = { http: false, event: true };
+    const consumer = service({ consumes: { 'order.placed': reads } });
+    const v1 = fleet({ orders: protoEventService('  string id = 1;\n  int64 total = 2;\n'), mailer: consumer });
+    const v2 = fleet({ orders: protoEventService('  string id = 1;\n'), mailer: consumer });
+    const rows = buildContractMatrix({ deployed: all('c1', v1), target: { commit: 'c2', fleet: v2 }, kinds: KINDS });
+    assert.equal(rows.length, 1);
+    assert.deepEqual(statuses(rows[0]), ['ok', 'breaks', 'ok', 'ok']);
+    assert.deepEqual(broken(rows[0]!), [['oldConsumerNewProvider', ['FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED', 'FIELD_NO_DELETE_UNLESS_NAME_RESERVED']]]);
+    assert.deepEqual(matrixCells(rows), planCells(compareFleetContracts(v1, v2)));
+    // A field's type changing breaks both ways.
+    const v3 = fleet({ orders: protoEventService('  string id = 1;\n  string total = 2;\n'), mailer: consumer });
+    const [row] = buildContractMatrix({ deployed: all('c1', v1), target: { commit: 'c3', fleet: v3 }, kinds: KINDS });
+    assert.deepEqual(statuses(row), ['ok', 'breaks', 'breaks', 'ok']);
+    assert.deepEqual(matrixCells([row!]), planCells(compareFleetContracts(v1, v3)));
   });
 });
