@@ -6,7 +6,7 @@ import type { ContractChange, ContractDiff } from './contract-change.js';
 import { diffJsonSchema } from './diff-json-schema.js';
 import { diffOpenApi, type DiffOpenApiOptions } from './diff-open-api.js';
 import type { ProvidedSpec } from './fleet-contracts.js';
-import { protoEventBreaking, type ProtoDiffs } from './proto-edges.js';
+import { grpcBreaking, protoEventBreaking, type ProtoDiffs } from './proto-edges.js';
 
 /**
  * What a consumer written against `expected` meets in `served`: the breaking changes (ERR,
@@ -60,6 +60,35 @@ export function eventConsumerBreaking(): EventConsumerBreaking {
         ? { changes: diffChannelMessages(sentMessages(expected), sentMessages(served), 'send', event) }
         : diffJsonSchema(expected.document, served.document, 'producer-to-consumer'),
     );
+  };
+}
+
+/**
+ * What a gRPC client written against `expected` meets at a provider serving `served`: the methods
+ * it calls (`methods`; all when absent) and what their requests and responses reach, with buf's
+ * rules of the newer side's category (`backwards`: `served` is the older side) — the manifest
+ * being rolled out says how strict to be; a side that declares no services has no say. A consumer
+ * of every method gets the pair's changes as they are, compared once per pair of contents.
+ */
+export type GrpcConsumerBreaking = (
+  expected: ProvidedSpec | undefined,
+  served: ProvidedSpec | undefined,
+  methods: readonly string[] | undefined,
+  backwards: boolean,
+) => ContractChange[];
+
+export function grpcConsumerBreaking(): GrpcConsumerBreaking {
+  const diffs: ProtoDiffs = new Map();
+  const everyMethod = new Map<string, ContractChange[]>();
+  return (expected, served, methods, backwards) => {
+    if (!expected || !served) return [];
+    const [newer, older] = backwards ? [expected, served] : [served, expected];
+    const category = newer.proto?.category ?? older.proto?.category ?? 'WIRE_JSON';
+    if (methods) return grpcBreaking(expected, served, methods, category, diffs);
+    const pair = `${expected.fingerprint}\u0000${served.fingerprint}\u0000${category}`;
+    let changes = everyMethod.get(pair);
+    if (!changes) everyMethod.set(pair, (changes = grpcBreaking(expected, served, undefined, category, diffs)));
+    return changes;
   };
 }
 

@@ -1,9 +1,8 @@
 import type { SourceLocation } from '../location.js';
 import type { ContractChange } from './contract-change.js';
-import { eventConsumerBreaking, httpConsumerBreaking } from './consumer-breaking.js';
+import { eventConsumerBreaking, grpcConsumerBreaking, httpConsumerBreaking } from './consumer-breaking.js';
 import { templateKey, type DiffOpenApiOptions } from './diff-open-api.js';
 import { producerOf, producersOf, type Consumption, type FleetContracts, type ProvidedSpec } from './fleet-contracts.js';
-import { grpcBreaking, type ProtoDiffs } from './proto-edges.js';
 
 /**
  * A consumer → provider edge whose contract changes in a release, with what breaks in each of
@@ -48,7 +47,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
   const includes = options.includes ?? (() => true);
   const http = httpConsumerBreaking(options);
   const event = eventConsumerBreaking();
-  const protoDiffs: ProtoDiffs = new Map();
+  const grpc = grpcConsumerBreaking();
 
   const edges: ContractEdge[] = [];
   for (const consumer of new Set([...to.keys(), ...from.keys()])) {
@@ -76,16 +75,12 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
         const newSpec = to.get(target)?.grpc;
         const oldServed = from.has(target) ? oldSpec : ABSENT_PROTO;
         const newServed = to.has(target) ? (newSpec ?? ABSENT_PROTO) : ABSENT_PROTO;
-        // The category is the target's choice: the manifest being rolled out says how strict to be.
-        const category = (newSpec ?? oldSpec)?.proto?.category ?? 'WIRE_JSON';
-        const calls = (expected: ProvidedSpec | undefined, served: ProvidedSpec | undefined, how: Consumption) =>
-          expected && served ? grpcBreaking(expected, served, how.methods, category, protoDiffs) : [];
         push(edges, {
           consumer,
           provider: target,
           kind: 'grpc',
-          oldConsumerNewProvider: old?.grpc ? calls(oldSpec, newServed, old) : [],
-          newConsumerOldProvider: next?.grpc ? calls(newSpec, oldServed, next) : [],
+          oldConsumerNewProvider: old?.grpc ? grpc(oldSpec, newServed, old.methods, false) : [],
+          newConsumerOldProvider: next?.grpc ? grpc(newSpec, oldServed, next.methods, true) : [],
         });
       }
       if (!old?.event && !next?.event) continue;
@@ -138,7 +133,7 @@ function documentDeclared(how: Consumption | undefined): { consumedAt?: SourceLo
 export const ABSENT: ProvidedSpec = { path: '', fingerprint: 'absent', document: { openapi: '3.0.0', paths: {} } };
 
 /** The empty tree: what a provider that does not run (or no longer declares gRPC services) serves. */
-export const ABSENT_PROTO: ProvidedSpec = { path: '', fingerprint: 'absent', document: { files: [] }, proto: { root: '.', category: 'WIRE_JSON' } };
+export const ABSENT_PROTO: ProvidedSpec = { path: '', fingerprint: 'absent', document: { files: [] } };
 
 function push(edges: ContractEdge[], edge: ContractEdge): void {
   if (edge.oldConsumerNewProvider.length || edge.newConsumerOldProvider.length) edges.push(edge);

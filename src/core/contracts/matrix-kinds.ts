@@ -1,10 +1,8 @@
 import type { MatrixKind } from './build-contract-matrix.js';
-import { eventConsumerBreaking, httpConsumerBreaking } from './consumer-breaking.js';
-import type { ContractChange } from './contract-change.js';
+import { eventConsumerBreaking, grpcConsumerBreaking, httpConsumerBreaking } from './consumer-breaking.js';
 import { ABSENT, ABSENT_PROTO, narrow } from './contract-edges.js';
 import type { DiffOpenApiOptions } from './diff-open-api.js';
-import { producersOf, type ProvidedSpec } from './fleet-contracts.js';
-import { grpcBreaking, type ProtoDiffs } from './proto-edges.js';
+import { producersOf } from './fleet-contracts.js';
 
 /**
  * An HTTP API: `consumes.<provider>.http`. The served API is checked as a client written against
@@ -59,14 +57,12 @@ function eventKind(): MatrixKind {
 
 /**
  * gRPC services: `consumes.<provider>.grpc`. The served tree is checked with buf's rules of the
- * provider's category as plans check it: the methods the consumer calls (`methods`; all when
+ * newer side's category (the served side's, but for an older provider) as plans check it: the methods the consumer calls (`methods`; all when
  * absent) and what their requests and responses reach. A target that declares no services
  * serves none; a deployed version that declares none is not judged.
  */
 function grpcKind(): MatrixKind {
-  const diffs: ProtoDiffs = new Map();
-  const everyMethod = new Map<string, ContractChange[]>();
-  const category = (expected: ProvidedSpec, served: ProvidedSpec) => (served.proto ?? expected.proto)?.category ?? 'WIRE_JSON';
+  const grpc = grpcConsumerBreaking();
   return {
     kind: 'grpc',
     consumes: (how) => how.grpc === true,
@@ -76,13 +72,7 @@ function grpcKind(): MatrixKind {
     compare(_key, expected, served, how, servedBy) {
       if (!expected) return { unknown: "no gRPC contract of it is declared at the consumer's commit" };
       if (!served && servedBy === 'old') return { unknown: 'it declares no gRPC contract at the commit it runs' };
-      const tree = served ?? ABSENT_PROTO;
-      // A consumer of every method gets the pair's changes as they are, cached per pair of contents.
-      if (how.methods) return grpcBreaking(expected, tree, how.methods, category(expected, tree), diffs);
-      const pair = `${expected.fingerprint}\u0000${tree.fingerprint}`;
-      let changes = everyMethod.get(pair);
-      if (!changes) everyMethod.set(pair, (changes = grpcBreaking(expected, tree, undefined, category(expected, tree), diffs)));
-      return changes;
+      return grpc(expected, served ?? ABSENT_PROTO, how.methods, servedBy === 'old');
     },
   };
 }
