@@ -2,7 +2,7 @@ import type { SourceLocation } from '../location.js';
 import type { ContractSources, ParsedSpecs, SpecRoot } from './build-fleet-contracts.js';
 import type { BufCategory, ProvidedSpec } from './fleet-contracts.js';
 import { ProtoSyntaxError } from './protobuf/proto-syntax-error.js';
-import { readProtoTree, walkMessages, type ProtoSource, type ProtoTree } from './protobuf/read-proto-tree.js';
+import { readProtoTree, walkMessages, type ProtoSource, type ProtoTree, type ProtoTreeRead } from './protobuf/read-proto-tree.js';
 
 /**
  * A protobuf contract as the manifest names it: `files` the .proto files it names (the one file,
@@ -26,6 +26,9 @@ export interface ProtoProblem {
  * The tree of .proto files a contract names and every file their imports reach, parsed and
  * resolved once per content (`parsed` keeps it by fingerprint, so a tree unchanged between two
  * revisions is the same object in both), with each file's path relative to the contract's root.
+ * A tree that changed is read knowing the same contract's tree read last in this analysis (the
+ * other revision's: `readProtoTree`'s `shared`), so its unchanged files are not parsed again and
+ * the diff of the pair skips them.
  * A file missing, unreadable, outside the root or that does not parse is a problem located at the
  * .proto's line and column, or at the manifest's entry.
  */
@@ -56,8 +59,14 @@ export function buildProtoSpec(root: SpecRoot & { proto: ProtoRoot }, sources: C
   const fingerprint = `proto:${proto.root}:${entries.map((e) => `${e.relative}=${e.id}`).join(',')}`;
   let result = parsed.get(fingerprint);
   if (!result) {
+    const contract = `${root.service}\u0000${root.key.join('\u0000')}`;
+    const reads = lastReads.get(parsed) ?? new Map<string, ProtoTreeRead>();
+    lastReads.set(parsed, reads);
     try {
-      result = { document: readProtoTree(entries.map((e): ProtoSource => ({ path: e.relative, text: e.text }))) };
+      const sources = entries.map((e): ProtoSource => ({ path: e.relative, text: e.text }));
+      const tree = readProtoTree(sources, reads.get(contract));
+      reads.set(contract, { sources, tree });
+      result = { document: tree };
     } catch (error) {
       if (!(error instanceof ProtoSyntaxError)) throw error;
       const file = proto.root === '.' ? error.file : `${proto.root}/${error.file}`;
@@ -79,6 +88,12 @@ export function buildProtoSpec(root: SpecRoot & { proto: ProtoRoot }, sources: C
     proto: { root: proto.root, category: proto.category, ...(proto.message !== undefined ? { message: proto.message } : {}) },
   };
 }
+
+/**
+ * Per analysis (its map of parses), the tree last read for each contract (service and key): the
+ * other revision's tree of the same contract, whose unchanged files a new read shares.
+ */
+const lastReads = new WeakMap<ParsedSpecs, Map<string, ProtoTreeRead>>();
 
 /** `path` relative to the directory `root`, or undefined when it is not below it. */
 function relativeTo(root: string, path: string): string | undefined {

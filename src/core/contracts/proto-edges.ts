@@ -77,7 +77,7 @@ export function protoEventBreaking(
   const found = pairChanges(expected, served, category, diffs);
   if (!found.length) return [];
   const tree = expected.document as ProtoTree;
-  const changes = kept(found, reachableFrom(indexOf(tree), servicesOf(tree), [], [message]), served);
+  const changes = kept(found, reachableFrom(indexProtoTree(tree), servicesOf(tree), [], [message]), served);
   return backwards ? changes.filter((c) => !c.id.includes('_NO_DELETE')) : changes;
 }
 
@@ -117,18 +117,6 @@ export function servicesOf(tree: ProtoTree): Services {
   return services;
 }
 
-const indexes = new WeakMap<ProtoTree, ProtoIndex>();
-
-/** A tree's index, built once per tree (a tree unchanged between revisions is one object). */
-function indexOf(tree: ProtoTree): ProtoIndex {
-  let index = indexes.get(tree);
-  if (!index) {
-    index = indexProtoTree(tree);
-    indexes.set(tree, index);
-  }
-  return index;
-}
-
 function allMethods(services: Services): string[] {
   return [...services.values()].flatMap(({ node }) => node.methods.map((m) => `${node.fullName}/${m.name}`));
 }
@@ -140,7 +128,8 @@ function pairChanges(expected: ProvidedSpec, served: ProvidedSpec, category: Buf
   if (!changes) {
     const tree = served.document as ProtoTree;
     const found = diffProtobuf(expected.document as ProtoTree, tree, { ...DEFAULT_BUF_CONFIG, use: [category] });
-    const subjects = declarationSpans(indexOf(tree));
+    // Most pairs of a release differ in what no rule sees: their declarations' spans are not needed.
+    const subjects = found.length ? declarationSpans(indexProtoTree(tree)) : new Map();
     changes = found
       .filter((c) => !DELETIONS.has(c.rule))
       .map((change) => {
@@ -187,7 +176,7 @@ function reachableOnce(tree: ProtoTree, methods: readonly string[]): Reachable {
   if (!byMethods) reached.set(tree, (byMethods = new Map()));
   const key = [...new Set(methods)].sort().join('\u0000');
   let reachable = byMethods.get(key);
-  if (!reachable) byMethods.set(key, (reachable = reachableFrom(indexOf(tree), servicesOf(tree), methods, [])));
+  if (!reachable) byMethods.set(key, (reachable = reachableFrom(indexProtoTree(tree), servicesOf(tree), methods, [])));
   return reachable;
 }
 

@@ -79,10 +79,11 @@ async function readProtoFiles(tree: FileTree, roots: SpecRoot[], into: Pick<Cont
   const readable = (path: string) => normalizeRepoPath(path) === path;
   const dirs = roots.filter((r) => !r.path.endsWith('.proto') && readable(r.path)).map((r) => r.path);
   const listed = await listProtoFiles(tree, dirs);
+  const below = filesBelow(listed);
   for (const root of roots) {
     const proto = root.proto!;
     if (!readable(root.path)) continue;
-    proto.files = root.path.endsWith('.proto') ? [root.path] : listed.filter((f) => f.startsWith(`${root.path}/`) || root.path === '.');
+    proto.files = root.path.endsWith('.proto') ? [root.path] : root.path === '.' ? listed : (below.get(root.path) ?? []);
     for (const file of proto.files) if (!rootOf.has(file)) rootOf.set(file, proto.root);
   }
   let pending = [...rootOf.keys()].filter((path) => !Object.hasOwn(into.files, path));
@@ -126,6 +127,18 @@ async function listProtoFiles(tree: FileTree, dirs: string[]): Promise<string[]>
   const listed =
     common === '.' && dirs.length > 1 ? (await Promise.all(dirs.map((dir) => tree.list(dir)))).flat() : await tree.list(dirs.length === 1 ? dirs[0]! : common);
   return [...new Set(listed)].filter((f) => f.endsWith('.proto'));
+}
+
+/** The files of `paths` below each directory that holds one (at any depth), in their order: one pass, however many contracts. */
+function filesBelow(paths: readonly string[]): Map<string, string[]> {
+  const below = new Map<string, string[]>();
+  for (const path of paths)
+    for (let dir = posix.dirname(path); dir !== '.' && dir !== '/'; dir = posix.dirname(dir)) {
+      const files = below.get(dir);
+      if (files) files.push(path);
+      else below.set(dir, [path]);
+    }
+  return below;
 }
 
 async function readFiles(tree: FileTree, roots: string[]): Promise<Pick<ContractSources, 'files' | 'unreadable'>> {

@@ -11,7 +11,7 @@ export interface Placed<T> {
 /**
  * A tree indexed by fully-qualified names, as protobuf compilers see it: every message (a map
  * field's entry message included, as compilers synthesise it), enum, service and extension, and
- * the files of each package. Built once per side of a diff.
+ * the files of each package. Read only: shared by whatever reads the same tree.
  */
 export interface ProtoIndex {
   files: Map<string, ProtoFile>;
@@ -22,7 +22,19 @@ export interface ProtoIndex {
   packages: Map<string, ProtoFile[]>;
 }
 
+const indexes = new WeakMap<ProtoTree, ProtoIndex>();
+
+/** A tree's index, built once per tree: a fleet's tree is diffed against several others, and its edges narrowed with it too. */
 export function indexProtoTree(tree: ProtoTree): ProtoIndex {
+  let index = indexes.get(tree);
+  if (!index) {
+    index = buildIndex(tree);
+    indexes.set(tree, index);
+  }
+  return index;
+}
+
+function buildIndex(tree: ProtoTree): ProtoIndex {
   const index: ProtoIndex = { files: new Map(), messages: new Map(), enums: new Map(), services: new Map(), extensions: new Map(), packages: new Map() };
   for (const file of tree.files) {
     index.files.set(file.path, file);
