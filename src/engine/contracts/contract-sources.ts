@@ -74,7 +74,6 @@ function repoPath(service: string, path: string): string {
  * left for the tree's reader to report at the import; google/protobuf/* is the compilers' own.
  */
 async function readProtoFiles(tree: FileTree, roots: SpecRoot[], into: Pick<ContractSources, 'files' | 'unreadable'>): Promise<void> {
-  const unreadable = (into.unreadable ??= {});
   const rootOf = new Map<string, string>();
   const readable = (path: string) => normalizeRepoPath(path) === path;
   const dirs = roots.filter((r) => !r.path.endsWith('.proto') && readable(r.path)).map((r) => r.path);
@@ -86,32 +85,14 @@ async function readProtoFiles(tree: FileTree, roots: SpecRoot[], into: Pick<Cont
     proto.files = root.path.endsWith('.proto') ? [root.path] : root.path === '.' ? listed : (below.get(root.path) ?? []);
     for (const file of proto.files) if (!rootOf.has(file)) rootOf.set(file, proto.root);
   }
-  let pending = [...rootOf.keys()].filter((path) => !Object.hasOwn(into.files, path));
-  while (pending.length) {
-    const nodes = await tree.lookup(pending);
-    const present = pending.filter((path) => nodes.get(path)?.kind === 'file');
-    const { texts, notUtf8 } = await readTexts(tree, present);
-    for (const [path, node] of nodes) if (node.kind === 'refused-link') unreadable[path] = { message: refusedLinkText(path, node) };
-    for (const [path, at] of notUtf8)
-      unreadable[path] = { message: `${path} is not valid UTF-8 text`, location: { file: path, line: at.line, column: at.column } };
-    const next = new Set<string>();
-    for (const path of present) {
-      const text = texts.get(path);
-      if (text === undefined) continue;
-      const base = rootOf.get(path)!;
-      const refs = protoImports(text)
-        .map((imported) => joinRepoPath(base, imported))
-        .filter((ref): ref is string => ref !== undefined);
-      const node = nodes.get(path) as TreeNode & { kind: 'file' };
-      into.files[path] = { id: node.id ?? textId(text), text, refs };
-      for (const ref of refs) {
-        if (!rootOf.has(ref)) rootOf.set(ref, base);
-        next.add(ref);
-      }
-    }
-    pending = [...next].filter((path) => !Object.hasOwn(into.files, path) && !Object.hasOwn(unreadable, path) && readable(path));
-  }
-  if (Object.keys(unreadable).length === 0) delete into.unreadable;
+  await readReachable(tree, [...rootOf.keys()], into, (path, text) => {
+    const base = rootOf.get(path)!;
+    const refs = protoImports(text)
+      .map((imported) => joinRepoPath(base, imported))
+      .filter((ref): ref is string => ref !== undefined);
+    for (const ref of refs) if (!rootOf.has(ref)) rootOf.set(ref, base);
+    return refs;
+  });
 }
 
 /**
@@ -142,10 +123,26 @@ function filesBelow(paths: readonly string[]): Map<string, string[]> {
 }
 
 async function readFiles(tree: FileTree, roots: string[]): Promise<Pick<ContractSources, 'files' | 'unreadable'>> {
-  const files: ContractSources['files'] = {};
-  const unreadable: NonNullable<ContractSources['unreadable']> = {};
+  const into: Pick<ContractSources, 'files' | 'unreadable'> = { files: {} };
+  await readReachable(tree, roots, into, (path, text) => externalRefs(text).map((ref) => joinUri(path, ref)));
+  return into;
+}
+
+/**
+ * Reads `start` and every file the references of a read file reach (`refsOf`), one batch per
+ * level of depth, into `into` (files already there are not read again); a link out of the
+ * repository or bytes that are not UTF-8 are `unreadable`, with why. A reference out of the
+ * repository (or to a URL) is never looked up: it is reported missing where it is resolved.
+ */
+async function readReachable(
+  tree: FileTree,
+  start: readonly string[],
+  into: Pick<ContractSources, 'files' | 'unreadable'>,
+  refsOf: (path: string, text: string) => string[],
+): Promise<void> {
+  const unreadable: NonNullable<ContractSources['unreadable']> = { ...into.unreadable };
   const readable = (path: string) => normalizeRepoPath(path) === path;
-  let pending = [...new Set(roots)].filter(readable);
+  let pending = [...new Set(start)].filter((path) => readable(path) && !Object.hasOwn(into.files, path));
   while (pending.length) {
     const nodes = await tree.lookup(pending);
     const present = pending.filter((path) => nodes.get(path)?.kind === 'file');
@@ -157,15 +154,15 @@ async function readFiles(tree: FileTree, roots: string[]): Promise<Pick<Contract
     for (const path of present) {
       const text = texts.get(path);
       if (text === undefined) continue;
-      const refs = externalRefs(text).map((ref) => joinUri(path, ref));
+      const refs = refsOf(path, text);
       const node = nodes.get(path) as TreeNode & { kind: 'file' };
-      files[path] = { id: node.id ?? textId(text), text, refs };
-      refs.forEach((ref) => next.add(ref));
+      into.files[path] = { id: node.id ?? textId(text), text, refs };
+      for (const ref of refs) next.add(ref);
     }
-    // A reference out of the repository (or to a URL) is never looked up: it is reported missing.
-    pending = [...next].filter((path) => !Object.hasOwn(files, path) && !Object.hasOwn(unreadable, path) && readable(path));
+    pending = [...next].filter((path) => !Object.hasOwn(into.files, path) && !Object.hasOwn(unreadable, path) && readable(path));
   }
-  return { files, ...(Object.keys(unreadable).length ? { unreadable } : {}) };
+  if (Object.keys(unreadable).length) into.unreadable = unreadable;
+  else delete into.unreadable;
 }
 
 /** A content id for a file read from the working tree (git gives one for committed files). */
