@@ -54,6 +54,37 @@ describe('tranche contract diff', () => {
     assert.match(result.stdout, /not breaking/);
   });
 
+  test('a file that is not OpenAPI 3.0/3.1 is refused (exit 2), never compared as an API without operations', () => {
+    writeFileSync(join(dir, 'plain.yaml'), 'foo: 1\n');
+    writeFileSync(join(dir, 'future.yaml'), 'openapi: 9.9.9\npaths: {}\n');
+    writeFileSync(join(dir, 'events.yaml'), 'asyncapi: 3.0.0\ninfo: { title: x, version: "1" }\n');
+    writeFileSync(join(dir, 'cart.proto'), 'syntax = "proto3";\nmessage M { string a = 1; }\n');
+    const cases: [string, RegExp][] = [
+      ['plain.yaml', /^error: plain\.yaml:1:1: not an OpenAPI 3\.0 or 3\.1 document: it has no openapi field; --kind protobuf, asyncapi or jsonschema/m],
+      ['future.yaml', /^error: future\.yaml:1:10: OpenAPI "9\.9\.9" is not read/m],
+      ['events.yaml', /events\.yaml:1:1: .*an AsyncAPI document: --kind asyncapi/],
+      ['cart.proto', /cart\.proto:1:1: not an OpenAPI/],
+    ];
+    for (const [file, message] of cases) {
+      const result = runCli(['contract', 'diff', file, file], dir);
+      assert.equal(result.code, 2, `${file}: ${result.stdout}${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.equal(result.stdout, '');
+    }
+  });
+
+  test('--kind jsonschema compares two message schemas as a consumer of the first reads the second', () => {
+    writeFileSync(join(dir, 'message-1.json'), JSON.stringify({ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }));
+    writeFileSync(join(dir, 'message-2.json'), JSON.stringify({ type: 'object', properties: { a: { type: 'integer' } } }));
+    const { code, json } = runJson<{ breaking: boolean; changes: { id: string }[] }>(
+      ['contract', 'diff', 'message-1.json', 'message-2.json', '--kind', 'jsonschema'],
+      dir,
+    );
+    assert.equal(code, 1);
+    assert.deepEqual(json.changes.map((c) => c.id).sort(), ['response-property-became-optional', 'response-property-type-changed']);
+    assert.equal(runCli(['contract', 'diff', 'message-1.json', 'message-1.json', '--kind', 'jsonschema'], dir).code, 0);
+  });
+
   test('a spec that does not parse is an input error with its location, exit 2', () => {
     const result = runCli(['contract', 'diff', 'base.yaml', 'broken.yaml'], dir);
     assert.equal(result.code, 2);

@@ -125,7 +125,8 @@ describe('a stopped apply, rollback or resume', () => {
   });
 
   test('SIGHUP with on_failure: pause: what was deployed stays, exit 129; a stopped resume pauses again; resume completes', async (t) => {
-    const f = await fleetOnV1(t, 'pause', { slowV2: { b: SLOW_MS, c: SLOW_MS } });
+    // c starts slower still: the SIGINT below must land while its health check waits, even on a busy machine.
+    const f = await fleetOnV1(t, 'pause', { slowV2: { b: SLOW_MS, c: 2 * SLOW_MS } });
     const apply = f.start(APPLY);
     await apply.waitFor(B_STARTING);
     apply.signal('SIGHUP');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type AsyncApiContract, AsyncApiProblem, diffAsyncApi, readAsyncApi, specLocator } from '../../core/contracts/asyncapi/index.js';
 import { dirname, join, resolve } from 'node:path';
-import { diffOpenApi, isBreaking, loadOpenApi, RefResolutionError, specErrorPosition, type ContractDiff } from '../../core/contracts/index.js';
+import { diffJsonSchema, diffOpenApi, isBreaking, loadOpenApi, RefResolutionError, specErrorPosition, type ContractDiff } from '../../core/contracts/index.js';
 import {
   BUF_CATEGORIES,
   type BufConfig,
@@ -23,7 +23,8 @@ import { contractMatrix, matrixHelp, matrixOptions } from './contract-matrix.js'
 
 export const contractCommand: Command = {
   name: 'contract',
-  usage: 'contract diff BASE REVISION [--kind openapi|protobuf|asyncapi] [--category C | --config buf.yaml] | contract matrix --env E [--to REF] [--from REF]',
+  usage:
+    'contract diff BASE REVISION [--kind openapi|protobuf|asyncapi|jsonschema] [--category C | --config buf.yaml] | contract matrix --env E [--to REF] [--from REF]',
   details: `
 OpenAPI (the default kind): lists every change from BASE to REVISION classified with oasdiff's
 rule ids and levels: ERR and WARN break clients written against BASE, INFO does not. Local and
@@ -44,12 +45,17 @@ application sends to, what a consumer of the old messages meets in the new ones 
 payloads with the response-side rules, Avro payloads with Avro's schema resolution); for one it
 receives from, whether it still reads what producers of the old messages send.
 
-Exit codes: 0 no breaking change; 1 a breaking change (ERR or WARN for OpenAPI and AsyncAPI, any for
-protobuf); 2 unusable input (a file that cannot be read or parsed, with its line and column, a
-$ref that leads nowhere, an import that is not in the tree).
+JSON Schema (--kind jsonschema): BASE and REVISION are JSON Schemas of a message; what a consumer
+of BASE's messages meets in REVISION's, with the response-side rules (as event payloads are
+compared in plans).
+
+Exit codes: 0 no breaking change; 1 a breaking change (ERR or WARN for OpenAPI, AsyncAPI and JSON
+Schema, any for protobuf); 2 unusable input (a file that cannot be read or parsed, with its line
+and column, a $ref that leads nowhere, an import that is not in the tree, a file that is not of
+the kind: OpenAPI needs its openapi field, 3.0 or 3.1).
 ${matrixHelp}`,
   options: {
-    kind: { type: 'string', value: 'openapi|protobuf|asyncapi', description: 'what BASE and REVISION are (default openapi)' },
+    kind: { type: 'string', value: 'openapi|protobuf|asyncapi|jsonschema', description: 'what BASE and REVISION are (default openapi)' },
     category: { type: 'string', value: 'FILE|PACKAGE|WIRE_JSON|WIRE', description: 'protobuf: the buf category of rules to check (default FILE)' },
     config: { type: 'string', value: 'FILE', description: 'protobuf: a buf.yaml whose breaking section says which rules to check' },
     ...matrixOptions,
@@ -78,7 +84,8 @@ ${matrixHelp}`,
         args.json,
         io,
       );
-    if (kind !== 'openapi' && kind !== 'asyncapi') throw new InputError(`contract: --kind must be openapi, protobuf or asyncapi, not ${JSON.stringify(kind)}`);
+    if (kind !== 'openapi' && kind !== 'asyncapi' && kind !== 'jsonschema')
+      throw new InputError(`contract: --kind must be openapi, protobuf, asyncapi or jsonschema, not ${JSON.stringify(kind)}`);
     if (args.values.category !== undefined || args.values.config !== undefined)
       throw new InputError('contract: --category and --config apply to --kind protobuf only');
     let diff: ContractDiff;
@@ -86,7 +93,9 @@ ${matrixHelp}`,
       diff =
         kind === 'asyncapi'
           ? diffAsyncApi(loadAsyncApi(resolve(io.cwd, base), base), loadAsyncApi(resolve(io.cwd, revision), revision))
-          : diffOpenApi(load(resolve(io.cwd, base), base), load(resolve(io.cwd, revision), revision), { now: Date.now() });
+          : kind === 'jsonschema'
+            ? diffJsonSchema(load(resolve(io.cwd, base), base), load(resolve(io.cwd, revision), revision), 'producer-to-consumer')
+            : diffOpenApi(loadOpenApiDocument(resolve(io.cwd, base), base), loadOpenApiDocument(resolve(io.cwd, revision), revision), { now: Date.now() });
     } catch (error) {
       if (error instanceof NestingError) throw new InputError(`comparing ${revision} with ${base}: ${error.message}`);
       throw error;
@@ -124,6 +133,24 @@ function load(path: string, shown: string): unknown {
     const { message, line, column } = specErrorPosition(error);
     throw new InputError(`${shown}${line !== undefined ? `:${line}:${column}` : ''}: ${message}`);
   }
+}
+
+/**
+ * Reads an OpenAPI document: one without `openapi: 3.0.x` or `3.1.x` (a .proto, an AsyncAPI
+ * document, any YAML) is refused, not compared as an API with no operations.
+ */
+function loadOpenApiDocument(path: string, shown: string): unknown {
+  const document = load(path, shown);
+  const version = document !== null && typeof document === 'object' ? (document as Record<string, unknown>).openapi : undefined;
+  if (typeof version === 'string' && /^3\.[01]\./.test(version)) return document;
+  if (version === undefined) {
+    const other = document !== null && typeof document === 'object' && 'asyncapi' in document ? ' (an AsyncAPI document: --kind asyncapi)' : '';
+    throw new InputError(
+      `${shown}:1:1: not an OpenAPI 3.0 or 3.1 document: it has no openapi field${other}; --kind protobuf, asyncapi or jsonschema compares other contracts`,
+    );
+  }
+  const { line, column } = specLocator(readFileSync(path, 'utf8'))(['openapi']);
+  throw new InputError(`${shown}:${line}:${column}: OpenAPI ${JSON.stringify(version)} is not read: tranche compares OpenAPI 3.0 and 3.1`);
 }
 
 /** Reads an AsyncAPI document; one that cannot be read as AsyncAPI is an input error at its place in the file. */

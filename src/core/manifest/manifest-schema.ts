@@ -554,7 +554,9 @@ export const manifestSchema = {
                 type: 'boolean',
               },
               operations: {
+                description: 'The operations it calls, METHOD /path; absent means every operation (an empty list would check none).',
                 type: 'array',
+                minItems: 1,
                 items: {
                   type: 'string',
                   pattern: '^[A-Z]+ /',
@@ -567,8 +569,9 @@ export const manifestSchema = {
                 type: 'boolean',
               },
               methods: {
-                description: 'The gRPC methods it calls, Service/Method or package.Service/Method; absent means every method.',
+                description: 'The gRPC methods it calls, Service/Method or package.Service/Method; absent means every method (an empty list would check none).',
                 type: 'array',
+                minItems: 1,
                 items: {
                   type: 'string',
                   pattern: '^[A-Za-z_][A-Za-z0-9_.]*/[A-Za-z_][A-Za-z0-9_]*$',

@@ -1,18 +1,9 @@
-import { createRequire } from 'node:module';
-import type avro from 'avsc';
-
-let loaded: typeof avro | undefined;
-
-/** avsc, loaded by the first Avro schema read: every contract analysis would load it otherwise, and most fleets have none. */
-function avsc(): typeof avro {
-  loaded ??= createRequire(import.meta.url)('avsc') as typeof avro;
-  return loaded;
-}
+import avro from 'avsc';
 
 /** Why `schema` is not an Avro schema, or undefined when it is one. */
 export function checkAvroSchema(schema: unknown): string | undefined {
   try {
-    avsc().Type.forSchema(schema as avro.Schema);
+    avro.Type.forSchema(schema as avro.Schema);
     return undefined;
   } catch (error) {
     return firstLine(error);
@@ -26,8 +17,7 @@ export function checkAvroSchema(schema: unknown): string | undefined {
  */
 export function avroIncompatibility(reader: unknown, writer: unknown): string | undefined {
   try {
-    const { Type } = avsc();
-    Type.forSchema(reader as avro.Schema).createResolver(Type.forSchema(writer as avro.Schema));
+    avro.Type.forSchema(reader as avro.Schema).createResolver(avro.Type.forSchema(writer as avro.Schema));
     return undefined;
   } catch (error) {
     return firstLine(error);
