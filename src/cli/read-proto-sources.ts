@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { parseProto } from '../core/contracts/protobuf/parse-proto.js';
-import type { ProtoSource } from '../core/contracts/protobuf/read-proto-tree.js';
+import { MAX_PROTO_BYTES, type ProtoSource } from '../core/contracts/protobuf/read-proto-tree.js';
 import { InputError } from '../core/input-error.js';
 
 /**
@@ -9,9 +9,6 @@ import { InputError } from '../core/input-error.js';
  * relative to it), or one file and the files it imports, found beside it (paths relative to its
  * directory). `shown` is the argument as the user typed it, for messages.
  */
-/** Larger than any hand-written .proto: a bigger file is refused rather than read. */
-const MAX_PROTO_BYTES = 8 * 1024 * 1024;
-
 export function readProtoSources(path: string, shown: string): ProtoSource[] {
   let isDirectory: boolean;
   try {

@@ -349,5 +349,13 @@ describe('gRPC contracts that cannot be used', () => {
     const message = runCli(['check', '--env', 'prod'], repo.dir);
     assert.equal(message.code, 2);
     assert.match(message.stderr, /tranche\.yaml:28:\d+: event order\.created: services\/orders\/events\/order\.proto declares no message shop\.OrderPlaced/);
+
+    // A .proto past 8 MiB is refused before it is parsed (its parse would hold many times its size).
+    repo.write({ 'tranche.yaml': SHOP_MANIFEST, 'services/cart/protos/huge.proto': `syntax = "proto3";\n${'// padding\n'.repeat(800_000)}` });
+    repo.commit('a huge .proto');
+    const huge = runCli(['check', '--env', 'prod'], repo.dir);
+    assert.equal(huge.code, 2, huge.stdout);
+    assert.match(huge.stderr, /services\/cart\/protos\/huge\.proto:1:1: .*huge\.proto is 8800019 bytes: a file over 8388608 bytes is not read/);
+    assert.doesNotMatch(huge.stderr, /\n\s+at /, 'no stack trace');
   });
 });

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { joinUri, parseSpecText, type ContractSources, type SpecRoot } from '../../core/contracts/index.js';
+import { MAX_PROTO_BYTES } from '../../core/contracts/protobuf/index.js';
 import type { FleetRevision } from '../../core/fleet-revision.js';
 import type { SourceLocation } from '../../core/location.js';
 import { joinRepoPath, normalizeRepoPath } from '../../core/manifest/repo-path.js';
@@ -85,7 +86,7 @@ async function readProtoFiles(tree: FileTree, roots: SpecRoot[], into: Pick<Cont
     proto.files = root.path.endsWith('.proto') ? [root.path] : root.path === '.' ? listed : (below.get(root.path) ?? []);
     for (const file of proto.files) if (!rootOf.has(file)) rootOf.set(file, proto.root);
   }
-  await readReachable(tree, [...rootOf.keys()], into, (path, text) => {
+  await readReachable(tree, [...rootOf.keys()], into, MAX_PROTO_BYTES, (path, text) => {
     const base = rootOf.get(path)!;
     const refs = protoImports(text)
       .map((imported) => joinRepoPath(base, imported))
@@ -124,20 +125,21 @@ function filesBelow(paths: readonly string[]): Map<string, string[]> {
 
 async function readFiles(tree: FileTree, roots: string[]): Promise<Pick<ContractSources, 'files' | 'unreadable'>> {
   const into: Pick<ContractSources, 'files' | 'unreadable'> = { files: {} };
-  await readReachable(tree, roots, into, (path, text) => externalRefs(text).map((ref) => joinUri(path, ref)));
+  await readReachable(tree, roots, into, undefined, (path, text) => externalRefs(text).map((ref) => joinUri(path, ref)));
   return into;
 }
 
 /**
  * Reads `start` and every file the references of a read file reach (`refsOf`), one batch per
  * level of depth, into `into` (files already there are not read again); a link out of the
- * repository or bytes that are not UTF-8 are `unreadable`, with why. A reference out of the
+ * repository, bytes that are not UTF-8 or a file over `maxBytes` are `unreadable`, with why. A reference out of the
  * repository (or to a URL) is never looked up: it is reported missing where it is resolved.
  */
 async function readReachable(
   tree: FileTree,
   start: readonly string[],
   into: Pick<ContractSources, 'files' | 'unreadable'>,
+  maxBytes: number | undefined,
   refsOf: (path: string, text: string) => string[],
 ): Promise<void> {
   const unreadable: NonNullable<ContractSources['unreadable']> = { ...into.unreadable };
@@ -154,6 +156,11 @@ async function readReachable(
     for (const path of present) {
       const text = texts.get(path);
       if (text === undefined) continue;
+      const bytes = maxBytes !== undefined && text.length * 3 > maxBytes ? Buffer.byteLength(text) : 0;
+      if (maxBytes !== undefined && bytes > maxBytes) {
+        unreadable[path] = { message: `${path} is ${bytes} bytes: a file over ${maxBytes} bytes is not read`, location: { file: path, line: 1, column: 1 } };
+        continue;
+      }
       const refs = refsOf(path, text);
       const node = nodes.get(path) as TreeNode & { kind: 'file' };
       into.files[path] = { id: node.id ?? textId(text), text, refs };

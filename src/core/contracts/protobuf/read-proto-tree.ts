@@ -2,6 +2,9 @@ import { SCALAR_TYPES, type ProtoField, type ProtoFile, type ProtoMessage } from
 import { ProtoSyntaxError } from './proto-syntax-error.js';
 import { parseProto } from './parse-proto.js';
 
+/** Larger than any hand-written .proto: a bigger file is refused rather than read (its parse would hold many times its size). */
+export const MAX_PROTO_BYTES = 8 * 1024 * 1024;
+
 /** A .proto file as the reader gathered it: its path relative to the tree's root (`/`-separated) and its text. */
 export interface ProtoSource {
   path: string;
