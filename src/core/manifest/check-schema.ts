@@ -56,5 +56,6 @@ function patternMessage(where: string, error: ErrorObject): string {
   if (pattern.endsWith('/[A-Za-z_][A-Za-z0-9_]*$'))
     return `${where}: ${value} must be Service/Method or package.Service/Method, e.g. hipstershop.CartService/AddItem`;
   if (where.endsWith('.message')) return `${where}: ${value} must be a message's full name, e.g. shop.OrderCreated`;
+  if (pattern.startsWith('^[^\\u0000')) return `${where}: ${value} holds a line break or a control character: a name is one line`;
   return `${where}: ${value} does not match ${pattern}`;
 }

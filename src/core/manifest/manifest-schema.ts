@@ -627,7 +627,9 @@ export const manifestSchema = {
       additionalProperties: false,
       properties: {
         name: {
+          description: 'How findings and progress name the check: one line, no control character.',
           type: 'string',
+          pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$',
         },
         timeout: {
           $ref: '#/definitions/duration',

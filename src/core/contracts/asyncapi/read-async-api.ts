@@ -22,6 +22,11 @@ export function readAsyncApi(document: unknown): AsyncApiContract {
   throw new AsyncApiProblem(`AsyncAPI ${version} is not supported (2.x and 3.0 are)`, ['asyncapi']);
 }
 
+/** A channel's name is the fleet's name of an event, printed in findings: no line break or terminal control in it. */
+function printable(name: string, path: DocumentPath, what: string): void {
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) throw new AsyncApiProblem(`${what} ${JSON.stringify(name)} holds a control character`, path);
+}
+
 function readChannels2(root: Mapping, placeOf: PlaceOf): AsyncApiChannel[] {
   const servers = optionalMapping(root.servers, ['servers'], 'servers');
   return Object.entries(optionalMapping(root.channels, ['channels'], 'channels')).map(([name, value]) => {
@@ -30,6 +35,7 @@ function readChannels2(root: Mapping, placeOf: PlaceOf): AsyncApiChannel[] {
     const named = channel.servers === undefined ? Object.values(servers) : list(channel.servers, [...path, 'servers']).map((s) => servers[String(s)]);
     const operation = (key: 'subscribe' | 'publish') =>
       channel[key] === undefined ? [] : operationMessages2(mapping(channel[key], [...path, key], `the ${key} operation of ${name}`), [...path, key], placeOf);
+    printable(name, path, 'channel');
     return {
       key: name,
       address: name,
@@ -62,6 +68,7 @@ function readChannels3(root: Mapping, placeOf: PlaceOf): AsyncApiChannel[] {
     if (raw.address !== undefined && raw.address !== null && typeof raw.address !== 'string')
       throw new AsyncApiProblem(`channel ${key}: address must be a string`, [...path, 'address']);
     const address = typeof raw.address === 'string' ? raw.address : key;
+    printable(address, typeof raw.address === 'string' ? [...path, 'address'] : path, 'channel address');
     const messages = new Map<unknown, AsyncApiMessage>();
     for (const [name, message] of Object.entries(optionalMapping(raw.messages, [...path, 'messages'], 'messages')))
       messages.set(message, readMessage(mapping(message, [...path, 'messages', name], 'a message'), [...path, 'messages', name], name, placeOf));

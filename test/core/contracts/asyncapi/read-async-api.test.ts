@@ -28,6 +28,17 @@ const summary = (contract: AsyncApiContract) =>
   }));
 
 describe('readAsyncApi', () => {
+  test('a channel whose name or address holds a line break or a terminal control is refused where it is written', () => {
+    assert.equal(
+      problemOf('asyncapi: 2.6.0\ninfo: { title: t, version: "1" }\nchannels:\n  "pay\\nFAKE": {}\n'),
+      '4:16: channel "pay\\nFAKE" holds a control character',
+    );
+    assert.equal(
+      problemOf('asyncapi: 3.0.0\ninfo: { title: t, version: "1" }\nchannels:\n  pay:\n    address: "pay\\u001b[31m"\n'),
+      '5:14: channel address "pay\\u001b[31m" holds a control character',
+    );
+  });
+
   test('reads a 2.6 Kafka document: subscribe is what the application sends, publish what it receives', () => {
     const contract = read(KAFKA_ORDERS_26);
     assert.equal(contract.version, '2.6.0');

@@ -29,3 +29,14 @@ test('an empty operations or methods list is refused at it: it would narrow the 
   ]);
   assert.deepEqual(problems('        cart: { grpc: true, methods: [Cart/Get], http: true, operations: ["GET /cart"] }'), []);
 });
+
+test('a check name is one line: a line break or a terminal control in it is refused where it is written', () => {
+  const text = fleet('        cart: { grpc: true }').replace(
+    '  cart:\n',
+    '    checks:\n      sanity:\n        - name: "kb\\n\\nrelease r42 applied"\n          tcp: { host: 127.0.0.1, port: 1 }\n  cart:\n',
+  );
+  assert.deepEqual(
+    parseManifest(text).findings.map((f) => `${formatLocation(f.location!)}: ${f.message}`),
+    ['tranche.yaml:13:17: services.web.checks.sanity.0.name: "kb\\n\\nrelease r42 applied" holds a line break or a control character: a name is one line'],
+  );
+});
