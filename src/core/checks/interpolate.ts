@@ -31,12 +31,50 @@ export function interpolate(value: unknown, vars: Record<string, string>): Inter
 }
 
 function replaceIn(text: string, vars: Record<string, string>, missing: Set<string>): string {
-  return text.replace(REFERENCE, (written, name: string) => {
+  const userinfo = userinfoOf(text);
+  return text.replace(REFERENCE, (written, name: string, at: number) => {
     // Own properties only: `${constructor}` must not find Object.prototype.constructor.
-    if (Object.hasOwn(vars, name)) return vars[name]!;
-    missing.add(name);
-    return written;
+    if (!Object.hasOwn(vars, name)) {
+      missing.add(name);
+      return written;
+    }
+    // A value in a URL's user:password is percent-encoded: a password holding `@`, `:` or `/`
+    // must not move the URL's host (nor show its pieces in a message as the host's name).
+    return userinfo && at >= userinfo.start && at < userinfo.end ? percentEncoded(vars[name]!) : vars[name]!;
   });
+}
+
+/** `value` percent-encoded; as it is if it cannot be (a lone surrogate, which no UTF-8 source holds). */
+function percentEncoded(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Where the user:password part of a URL written as `scheme://user:pass@host/…` is, judged on the
+ * text as written (references not yet replaced, so a value cannot move it), if it has one.
+ */
+function userinfoOf(text: string): { start: number; end: number } | undefined {
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(text);
+  if (!scheme) return undefined;
+  const start = scheme[0].length;
+  // The authority ends at the first / ? # outside a reference.
+  let end = text.length;
+  for (let i = start; i < text.length; i++) {
+    if (text.startsWith('${', i)) {
+      const close = text.indexOf('}', i);
+      if (close === -1) break;
+      i = close;
+    } else if ('/?#'.includes(text[i]!)) {
+      end = i;
+      break;
+    }
+  }
+  const at = text.lastIndexOf('@', end - 1);
+  return at >= start ? { start, end: at } : undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { interpolate } from '../../../src/core/checks/interpolate.js';
 
 const VARS = { DB_HOST: 'db.internal', DB_PORT: '6432', PORT: '8080', address: 'http://127.0.0.1:8080' };
@@ -57,4 +58,31 @@ describe('interpolate', () => {
   test('an argv array of a command check stays an array of strings', () => {
     assert.deepEqual(interpolate(['./smoke.sh', '--port', '${PORT}'], VARS).value, ['./smoke.sh', '--port', '8080']);
   });
+});
+
+test("a value in a URL's user:password is percent-encoded: it cannot move the host, wherever else it goes", () => {
+  const vars = { PASSWORD: 'zz@evil.host:99/x', USER: 'a:b', HOST: 'db.internal' };
+  const { value } = interpolate(
+    { url: 'amqp://${USER}:${PASSWORD}@127.0.0.1:5672/${PASSWORD}', servers: ['nats://bob:${PASSWORD}@${HOST}:4222'], query: 'select ${PASSWORD}' },
+    vars,
+  );
+  assert.deepEqual(value, {
+    url: 'amqp://a%3Ab:zz%40evil.host%3A99%2Fx@127.0.0.1:5672/zz@evil.host:99/x',
+    servers: ['nats://bob:zz%40evil.host%3A99%2Fx@db.internal:4222'],
+    query: 'select zz@evil.host:99/x',
+  });
+  assert.equal(new URL((value as { url: string }).url).hostname, '127.0.0.1');
+  assert.equal(decodeURIComponent(new URL((value as { url: string }).url).password), vars.PASSWORD);
+});
+
+test('property: whatever a password holds, the URL keeps the host it was written with', () => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 40 }), (password) => {
+      const { value } = interpolate('postgres://u:${P}@db.example:5432/orders', { P: password });
+      const url = new URL(value as string);
+      assert.equal(url.hostname, 'db.example');
+      assert.equal(decodeURIComponent(url.password), password);
+    }),
+    { numRuns: 300 },
+  );
 });
