@@ -53,6 +53,7 @@ export function readProtoTree(sources: readonly ProtoSource[], shared?: ProtoTre
     for (const imported of file.imports)
       if (!paths.has(imported.path) && !WELL_KNOWN.test(imported.path))
         throw new ProtoSyntaxError(file.path, imported.span.line, imported.span.column, `import ${JSON.stringify(imported.path)} is not a file of the tree`);
+  refuseImportCycles(files);
   const symbols = symbolsOf(files);
   const names = new TypeNames(symbols, shared && changedNames(symbolsOf(shared.tree.files), symbols));
   for (let i = 0; i < files.length; i++) {
@@ -62,6 +63,45 @@ export function readProtoTree(sources: readonly ProtoSource[], shared?: ProtoTre
     if (!reused.has(files[i]!)) names.resolveFile(files[i]!, true);
   }
   return { files };
+}
+
+/**
+ * A file that imports itself, directly or through others, is a ProtoSyntaxError at the import
+ * that closes the cycle, naming it: compilers refuse such a tree.
+ */
+function refuseImportCycles(files: readonly ProtoFile[]): void {
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  const done = new Set<string>();
+  for (const root of files) {
+    if (done.has(root.path)) continue;
+    // Depth first without recursion (a chain of imports may be long): each file with the next import to follow.
+    const stack: { file: ProtoFile; next: number }[] = [{ file: root, next: 0 }];
+    const onPath = new Set([root.path]);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const imported = top.file.imports[top.next++];
+      if (imported === undefined) {
+        stack.pop();
+        onPath.delete(top.file.path);
+        done.add(top.file.path);
+        continue;
+      }
+      const next = byPath.get(imported.path);
+      if (!next || done.has(next.path)) continue;
+      if (onPath.has(next.path)) {
+        const from = stack.findIndex((entry) => entry.file.path === next.path);
+        const cycle = [...stack.slice(from).map((entry) => entry.file.path), next.path].join(' → ');
+        throw new ProtoSyntaxError(
+          top.file.path,
+          imported.span.line,
+          imported.span.column,
+          `import ${JSON.stringify(imported.path)} makes an import cycle: ${cycle}`,
+        );
+      }
+      onPath.add(next.path);
+      stack.push({ file: next, next: 0 });
+    }
+  }
 }
 
 /** Every package (and each of its prefixes), message and enum of `files` by full name. */

@@ -235,4 +235,23 @@ describe('readProtoTree', () => {
       /^ProtoSyntaxError: a\.proto:2:1: import "b\.proto" is not a file of the tree/,
     );
   });
+
+  it('refuses a file that imports itself, directly or through others, at the import that closes the cycle', () => {
+    const file = (path: string, ...imports: string[]) => ({ path, text: `syntax = "proto3";\n${imports.map((i) => `import "${i}";\n`).join('')}` });
+    assert.throws(
+      () => readProtoTree([file('a.proto', 'a.proto')]),
+      /^ProtoSyntaxError: a\.proto:2:1: import "a\.proto" makes an import cycle: a\.proto → a\.proto/,
+    );
+    assert.throws(
+      () => readProtoTree([file('a.proto', 'b.proto'), file('b.proto', 'c.proto'), file('c.proto', 'a.proto')]),
+      /^ProtoSyntaxError: c\.proto:2:1: import "a\.proto" makes an import cycle: a\.proto → b\.proto → c\.proto → a\.proto/,
+    );
+    // A diamond is no cycle; nor is a chain of 20,000 files (no recursion to run out of).
+    assert.equal(
+      readProtoTree([file('a.proto', 'b.proto', 'c.proto'), file('b.proto', 'd.proto'), file('c.proto', 'd.proto'), file('d.proto')]).files.length,
+      4,
+    );
+    const chain = Array.from({ length: 20_000 }, (_, i) => (i + 1 < 20_000 ? file(`f${i}.proto`, `f${i + 1}.proto`) : file(`f${i}.proto`)));
+    assert.equal(readProtoTree(chain).files.length, 20_000);
+  });
 });
