@@ -140,7 +140,7 @@ describe('AsyncAPI contracts in check and plan', () => {
     assert.equal(result.code, 2);
     assert.match(
       result.stderr,
-      /services\/payments\/asyncapi\.yaml:\d+:\d+: services\/payments\/asyncapi\.yaml: operation publishSettled: action must be send or receive/,
+      /services\/payments\/asyncapi\.yaml:\d+:\d+: operation publishSettled: action must be send or receive/,
     );
   });
 });

@@ -70,7 +70,8 @@ export function buildProtoSpec(root: SpecRoot & { proto: ProtoRoot }, sources: C
     } catch (error) {
       if (!(error instanceof ProtoSyntaxError)) throw error;
       const file = proto.root === '.' ? error.file : `${proto.root}/${error.file}`;
-      result = { problem: { message: `${file}:${error.line}:${error.column}: ${error.reason}`, line: error.line, column: error.column, file } };
+      // The finding is located there: its message is the reason alone.
+      result = { problem: { message: error.reason, line: error.line, column: error.column, file } };
     }
     parsed.set(fingerprint, result);
   }

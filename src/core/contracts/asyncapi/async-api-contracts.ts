@@ -24,7 +24,7 @@ export function asyncApiContracts(spec: ProvidedSpec, text: string): AsyncApiCon
     channels = readAsyncApi(spec.document).channels;
   } catch (error) {
     if (!(error instanceof AsyncApiProblem)) throw error;
-    return { problem: `${spec.path}: ${error.message}`, location: { file: spec.path, ...specLocator(text)(error.path) } };
+    return { problem: error.message, location: { file: spec.path, ...specLocator(text)(error.path) } };
   }
   const events: AsyncApiContracts['events'] = [];
   const consumes: AsyncApiContracts['consumes'] = [];
