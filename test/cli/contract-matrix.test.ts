@@ -329,7 +329,7 @@ describe('tranche contract matrix', () => {
     assert.match(web.pairings.oldConsumerNewProvider.reason!, /^web at [0-9a-f]{7} expects orders's contract of that commit, which cannot be read/);
     assert.match(
       web.pairings.newConsumerOldProvider.reason!,
-      /^orders at [0-9a-f]{7}: its contract cannot be read \(services\/orders\/api\/openapi\.yaml: .+\)$/,
+      /^orders at [0-9a-f]{7}: its contract cannot be read \(services\/orders\/api\/openapi\.yaml:\d+:\d+: .+\)$/,
     );
     assert.deepEqual(statuses(pairOf(json, 'orders', 'payments')), ['ok', 'ok', 'ok', 'ok'], 'what orders calls does not depend on its own spec');
     assert.match(

@@ -130,7 +130,7 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
       }
       if ('problem' in result) {
         const { message, line, column } = result.problem;
-        throw new SpecProblem(`${path}: ${message}`, { file: path, ...(line !== undefined ? { line, column: column! } : {}) });
+        throw new SpecProblem(message, { file: path, ...(line !== undefined ? { line, column: column! } : {}) });
       }
       return result.document;
     }

@@ -2,6 +2,7 @@ import { buildContractMatrix, type MatrixRow, type MatrixVersion } from '../../c
 import { buildFleetContracts, type FleetContracts, type ParsedSpecs } from '../../core/contracts/index.js';
 import { matrixKinds } from '../../core/contracts/matrix-kinds.js';
 import type { FleetRevision } from '../../core/fleet-revision.js';
+import { formatLocation } from '../../core/location.js';
 import type { Git } from '../../ports/git.js';
 import { InvalidFleetError } from '../invalid-fleet.js';
 import { mapLimited } from '../map-limited.js';
@@ -30,7 +31,11 @@ export async function readContractMatrix(git: Git, revisions: ReleaseRevisions, 
     [revisions.to.commit, { contracts: target!.contracts, unreadable: new Map() }],
     ...readable.map((revision, i) => {
       const { contracts, findings } = built[i]!;
-      const unreadable = new Map(findings.flatMap((f) => (f.service === undefined ? [] : [[f.service, f.message] as const])));
+      const unreadable = new Map(
+        findings.flatMap((f) =>
+          f.service === undefined ? [] : [[f.service, f.location ? `${formatLocation(f.location)}: ${f.message}` : f.message] as const],
+        ),
+      );
       return [revision.commit, { contracts, unreadable }] as const;
     }),
   ]);
