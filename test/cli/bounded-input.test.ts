@@ -87,13 +87,7 @@ describe('deep documents are refused at the place they get too deep, exit 2, no 
       assert.equal(code, 2, stderr);
       assert.deepEqual(
         json.findings.map((f) => [f.rule, f.message, f.location]),
-        [
-          [
-            'manifest/invalid',
-            TOO_DEEP,
-            { file: 'services/orders/api/openapi.yaml', line: 1, column: columnOfLevel(deepOpenApi(levels), 257) },
-          ],
-        ],
+        [['manifest/invalid', TOO_DEEP, { file: 'services/orders/api/openapi.yaml', line: 1, column: columnOfLevel(deepOpenApi(levels), 257) }]],
       );
     });
   }

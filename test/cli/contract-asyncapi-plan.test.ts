@@ -138,9 +138,6 @@ describe('AsyncAPI contracts in check and plan', () => {
     repo.commit('2.x word in a 3.0 document');
     const result = runCli(['check', '--env', 'prod'], repo.dir);
     assert.equal(result.code, 2);
-    assert.match(
-      result.stderr,
-      /services\/payments\/asyncapi\.yaml:\d+:\d+: operation publishSettled: action must be send or receive/,
-    );
+    assert.match(result.stderr, /services\/payments\/asyncapi\.yaml:\d+:\d+: operation publishSettled: action must be send or receive/);
   });
 });
