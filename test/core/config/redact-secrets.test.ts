@@ -54,14 +54,19 @@ describe('Redactor', () => {
 
   test('keeps JSON text valid and free of the secret, wherever the secret and its escapes fall', () => {
     fc.assert(
-      fc.property(secret, fc.array(fc.tuple(around, fc.constantFrom(...Object.keys(FORMS)), around), { minLength: 1, maxLength: 4 }), (s, parts) => {
-        const document = { values: parts.map(([before, form, after]) => `${before}${FORMS[form]!(s)}${after}`), raw: s };
-        const text = JSON.stringify(document, null, 2);
-        const redacted = new Redactor([s]).redact(text);
-        const parsed = JSON.parse(redacted) as { values: string[]; raw: string };
-        for (const value of [...parsed.values, parsed.raw]) assertNoForm(value, s, 'a JSON value');
-        assertNoForm(redacted, s, 'the JSON text');
-      }),
+      // A secret that is part of the document's own keys ("values") would be redacted in them too: not this property's case.
+      fc.property(
+        secret.filter((s) => !'"values": "raw":'.includes(s)),
+        fc.array(fc.tuple(around, fc.constantFrom(...Object.keys(FORMS)), around), { minLength: 1, maxLength: 4 }),
+        (s, parts) => {
+          const document = { values: parts.map(([before, form, after]) => `${before}${FORMS[form]!(s)}${after}`), raw: s };
+          const text = JSON.stringify(document, null, 2);
+          const redacted = new Redactor([s]).redact(text);
+          const parsed = JSON.parse(redacted) as { values: string[]; raw: string };
+          for (const value of [...parsed.values, parsed.raw]) assertNoForm(value, s, 'a JSON value');
+          assertNoForm(redacted, s, 'the JSON text');
+        },
+      ),
       { numRuns: 300 },
     );
   });
