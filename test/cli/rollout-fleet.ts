@@ -231,7 +231,14 @@ export class RolloutFleet {
   /** The fleet at v1, not committed yet; every service gets a port free right now. */
   static async create(spec: FleetSpec): Promise<RolloutFleet> {
     const ports = new Map<string, number>();
-    for (const s of spec.services) ports.set(s.name, await freePort());
+    const taken = new Set<number>();
+    for (const s of spec.services) {
+      // The system may hand out a port it just gave back: each service gets one of its own.
+      let port = await freePort();
+      while (taken.has(port)) port = await freePort();
+      taken.add(port);
+      ports.set(s.name, port);
+    }
     return new RolloutFleet(spec, ports);
   }
 
