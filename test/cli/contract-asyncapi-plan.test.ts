@@ -1,35 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
-import { GitRepo } from '../support/git-repo.js';
+import { describe, test } from 'node:test';
+import { batchOf, contractFindings, fleetAtV1, type PlanJson } from '../support/plan-json.js';
 import { runCli, runJson } from '../support/run-cli.js';
 import { BAZAAR_FILES, BAZAAR_MANIFEST, MAILER, ORDERS_TOTAL_OPTIONAL } from './async-api-fleet.js';
 
-interface JsonFinding {
-  rule: string;
-  severity: string;
-  service?: string;
-  message: string;
-  location?: { file: string; line?: number; column?: number };
-}
-interface PlanJson {
-  findings: JsonFinding[];
-  batches: { services: string[]; kind: string; reasons: string[] }[];
-}
-
-const repos: GitRepo[] = [];
-after(() => repos.forEach((r) => r.dispose()));
-
-function bazaar(files: Record<string, string> = {}): { repo: GitRepo; v1: string } {
-  const repo = new GitRepo({ ...BAZAAR_FILES, ...files });
-  repos.push(repo);
-  return { repo, v1: repo.commit('v1') };
-}
-const batchOf = (plan: PlanJson, name: string) => plan.batches.findIndex((b) => b.services.includes(name));
-const contractFindings = (findings: JsonFinding[]) =>
-  findings
-    .filter((f) => f.rule.startsWith('contract/'))
-    .map((f) => `${f.rule} ${f.service}`)
-    .sort();
+const bazaar = (files: Record<string, string> = {}) => fleetAtV1({ ...BAZAAR_FILES, ...files });
 
 describe('AsyncAPI contracts in check and plan', () => {
   test('a fleet whose AsyncAPI channels all have a sender checks clean, manifest consumers of them included', () => {

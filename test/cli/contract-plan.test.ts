@@ -1,36 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
-import { GitRepo } from '../support/git-repo.js';
+import { describe, test } from 'node:test';
+import { batchOf, contractFindings, fleetAtV1, type JsonFinding, type PlanJson } from '../support/plan-json.js';
 import { runCli, runJson } from '../support/run-cli.js';
 import { MARKET_FILES, MARKET_MANIFEST, ORDER_CREATED_WITHOUT_TOTAL, ORDERS_WITHOUT_TOTAL, PAYMENTS_WITH_REFUNDS } from './contract-fleet.js';
 
-interface JsonFinding {
-  rule: string;
-  severity: string;
-  service?: string;
-  message: string;
-  hint?: string;
-  location?: { file: string; line?: number; column?: number };
-}
-interface PlanJson {
-  findings: JsonFinding[];
-  batches: { services: string[]; kind: string; reasons: string[] }[];
-}
-
-const repos: GitRepo[] = [];
-after(() => repos.forEach((r) => r.dispose()));
-
-function market(): { repo: GitRepo; v1: string } {
-  const repo = new GitRepo(MARKET_FILES);
-  repos.push(repo);
-  return { repo, v1: repo.commit('v1') };
-}
-const batchOf = (plan: PlanJson, name: string) => plan.batches.findIndex((b) => b.services.includes(name));
-const ruleIds = (findings: JsonFinding[]) =>
-  findings
-    .filter((f) => f.rule.startsWith('contract/'))
-    .map((f) => `${f.rule} ${f.service}`)
-    .sort();
+const market = () => fleetAtV1(MARKET_FILES);
 
 describe('contracts in check and plan', () => {
   test('a new consumer that calls a new operation waits for its provider, and the plan says why', () => {
@@ -65,7 +39,7 @@ describe('contracts in check and plan', () => {
     repo.commit('orders: drop total');
     const { code, json } = runJson<{ findings: JsonFinding[] }>(['check', '--env', 'prod', '--from', v1, '--intent', 'slim orders'], repo.dir);
     assert.equal(code, 1);
-    assert.deepEqual(ruleIds(json.findings), ['contract/breaking orders']);
+    assert.deepEqual(contractFindings(json.findings), ['contract/breaking orders']);
     const [finding] = json.findings.filter((f) => f.rule === 'contract/breaking');
     assert.match(finding!.message, /the new orders breaks web, which keeps running its current version: GET \/orders\/\{id\}: .*total/);
     assert.deepEqual([finding!.location?.file, finding!.location?.line], ['tranche.yaml', 17], 'where orders declares its API');
@@ -80,14 +54,12 @@ describe('contracts in check and plan', () => {
       '  web:\n    path: services/web\n',
       '  web:\n    path: services/web\n    config:\n      schema:\n        LOG_LEVEL: { type: string, default: info }\n      sources:\n        - file: config/{env}.yaml\n',
     );
-    const repo = new GitRepo({ ...MARKET_FILES, 'tranche.yaml': withConfig, 'services/web/config/prod.yaml': 'LOG_LEVEL: info\n' });
-    repos.push(repo);
-    const v1 = repo.commit('v1');
+    const { repo, v1 } = fleetAtV1({ ...MARKET_FILES, 'tranche.yaml': withConfig, 'services/web/config/prod.yaml': 'LOG_LEVEL: info\n' });
     repo.write({ 'services/orders/api/openapi.yaml': ORDERS_WITHOUT_TOTAL, 'services/web/config/prod.yaml': 'LOG_LEVEL: debug\n' });
     repo.commit('orders: drop total; web: debug logs');
     const { code, json } = runJson<PlanJson>(['plan', '--env', 'prod', '--from', v1, '--intent', 'slim orders'], repo.dir);
     assert.equal(code, 1);
-    assert.deepEqual(ruleIds(json.findings), ['contract/breaking orders']);
+    assert.deepEqual(contractFindings(json.findings), ['contract/breaking orders']);
   });
 
   test('an event consumer goes before the producer; its rollback is flagged', () => {
@@ -101,7 +73,7 @@ describe('contracts in check and plan', () => {
         r.startsWith('orders after mailer (contract: the old mailer breaks on the new orders (event order.created)'),
       ),
     );
-    assert.deepEqual(ruleIds(json.findings), ['contract/rollback-unsafe mailer']);
+    assert.deepEqual(contractFindings(json.findings), ['contract/rollback-unsafe mailer']);
   });
 
   test('a change no batch order can make safe is refused, with the expand/contract split', () => {
@@ -115,7 +87,7 @@ describe('contracts in check and plan', () => {
     repo.commit('charges v2');
     const { code, json } = runJson<PlanJson>(['plan', '--env', 'prod', '--from', v1, '--intent', 'charges v2'], repo.dir);
     assert.equal(code, 1);
-    assert.deepEqual(ruleIds(json.findings), ['contract/no-safe-order payments']);
+    assert.deepEqual(contractFindings(json.findings), ['contract/no-safe-order payments']);
     const [finding] = json.findings.filter((f) => f.rule === 'contract/no-safe-order');
     assert.match(
       finding!.message,

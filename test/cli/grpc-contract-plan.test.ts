@@ -1,30 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
-import { GitRepo } from '../support/git-repo.js';
+import { describe, test } from 'node:test';
+import type { GitRepo } from '../support/git-repo.js';
+import { batchOf, contractFindings, fleetAtV1, type JsonFinding, type PlanJson } from '../support/plan-json.js';
 import { runCli, runJson } from '../support/run-cli.js';
 import { CART_PROTO, ORDER_PROTO, SHOP_FILES, SHOP_MANIFEST } from './grpc-fleet.js';
 
-interface JsonFinding {
-  rule: string;
-  severity: string;
-  service?: string;
-  message: string;
-  hint?: string;
-  location?: { file: string; line?: number; column?: number };
-}
-interface PlanJson {
-  findings: JsonFinding[];
-  batches: { services: string[]; kind: string; reasons: string[] }[];
-}
-
-const repos: GitRepo[] = [];
-after(() => repos.forEach((r) => r.dispose()));
-
-function shop(files: Record<string, string> = {}): { repo: GitRepo; v1: string } {
-  const repo = new GitRepo({ ...SHOP_FILES, ...files });
-  repos.push(repo);
-  return { repo, v1: repo.commit('v1') };
-}
+const shop = (files: Record<string, string> = {}) => fleetAtV1({ ...SHOP_FILES, ...files });
 
 /** cart.proto with `from` replaced by `to` (which must be there). */
 function cart(from: string, to: string): string {
@@ -36,12 +17,6 @@ function plan(repo: GitRepo, v1: string): { code: number; json: PlanJson } {
   return runJson<PlanJson>(['plan', '--env', 'prod', '--from', v1, '--intent', 'change'], repo.dir);
 }
 
-const batchOf = (json: PlanJson, name: string) => json.batches.findIndex((b) => b.services.includes(name));
-const contractFindings = (json: PlanJson) =>
-  json.findings
-    .filter((f) => f.rule.startsWith('contract/'))
-    .map((f) => `${f.rule} ${f.service}`)
-    .sort();
 const where = (f: JsonFinding | undefined) => `${f?.location?.file}:${f?.location?.line}`;
 
 describe('gRPC contracts in check and plan', () => {
@@ -65,7 +40,7 @@ describe('gRPC contracts in check and plan', () => {
       ),
       reasons.join('\n'),
     );
-    assert.deepEqual(contractFindings(json), ['contract/needs-provider-first checkout']);
+    assert.deepEqual(contractFindings(json.findings), ['contract/needs-provider-first checkout']);
     assert.equal(where(json.findings.find((f) => f.rule === 'contract/needs-provider-first')), 'tranche.yaml:17', 'the consumes entry of checkout');
   });
 
@@ -98,7 +73,7 @@ describe('gRPC contracts in check and plan', () => {
     repo.commit('drop item');
     const { code, json } = plan(repo, v1);
     assert.equal(code, 1);
-    assert.deepEqual(contractFindings(json), ['contract/breaking cart', 'contract/breaking cart']);
+    assert.deepEqual(contractFindings(json.findings), ['contract/breaking cart', 'contract/breaking cart']);
     const [checkout] = json.findings.filter((f) => f.rule === 'contract/breaking' && f.message.includes('breaks checkout'));
     assert.equal(where(checkout), 'tranche.yaml:12', 'where cart declares its gRPC services');
     assert.match(
@@ -124,7 +99,7 @@ describe('gRPC contracts in check and plan', () => {
     repo.write({ 'services/cart/protos/cart.proto': cart('  bool keep_saved = 2;\n', '') });
     repo.commit('EmptyCart forgets keep_saved');
     const { json } = plan(repo, v1);
-    assert.deepEqual(contractFindings(json), ['contract/breaking cart']);
+    assert.deepEqual(contractFindings(json.findings), ['contract/breaking cart']);
     assert.match(
       json.findings.find((f) => f.rule === 'contract/breaking')!.message,
       /breaks web, .*EmptyCartRequest.*\[FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED\]/,
@@ -137,7 +112,7 @@ describe('gRPC contracts in check and plan', () => {
     other.commit('its field retyped');
     const unused = plan(other, base);
     assert.equal(unused.code, 0, JSON.stringify(unused.json.findings));
-    assert.deepEqual(contractFindings(unused.json), []);
+    assert.deepEqual(contractFindings(unused.json.findings), []);
   });
 
   test("the provider's category decides: a field renamed breaks JSON clients (WIRE_JSON, the default), not the binary wire (WIRE)", () => {
@@ -146,7 +121,7 @@ describe('gRPC contracts in check and plan', () => {
     repo.write({ 'services/cart/protos/cart.proto': renamed });
     repo.commit('sku');
     const wireJson = plan(repo, v1);
-    assert.deepEqual(contractFindings(wireJson.json), ['contract/breaking cart', 'contract/breaking cart']);
+    assert.deepEqual(contractFindings(wireJson.json.findings), ['contract/breaking cart', 'contract/breaking cart']);
     assert.match(
       wireJson.json.findings[0]!.message,
       /changed name from "product_id" to "sku"\. \(services\/cart\/protos\/cart\.proto:14:10\) \[FIELD_SAME_NAME\]/,
@@ -156,7 +131,7 @@ describe('gRPC contracts in check and plan', () => {
     wire.repo.commit('sku');
     const binary = plan(wire.repo, wire.v1);
     assert.equal(binary.code, 0, JSON.stringify(binary.json.findings));
-    assert.deepEqual(contractFindings(binary.json), []);
+    assert.deepEqual(contractFindings(binary.json.findings), []);
   });
 
   test('a method renamed while its consumer moves to the new name has no safe order', () => {
@@ -170,7 +145,7 @@ describe('gRPC contracts in check and plan', () => {
     const { code, json } = plan(repo, v1);
     assert.equal(code, 1);
     // web, which calls every method and does not move, breaks too.
-    assert.deepEqual(contractFindings(json), ['contract/breaking cart', 'contract/no-safe-order cart']);
+    assert.deepEqual(contractFindings(json.findings), ['contract/breaking cart', 'contract/no-safe-order cart']);
     const noOrder = json.findings.find((f) => f.rule === 'contract/no-safe-order')!;
     assert.match(
       noOrder.message,
@@ -211,7 +186,7 @@ describe('protobuf event messages in check and plan', () => {
       ),
       json.batches[batchOf(json, 'orders')]!.reasons.join('\n'),
     );
-    assert.deepEqual(contractFindings(json), ['contract/rollback-unsafe mailer']);
+    assert.deepEqual(contractFindings(json.findings), ['contract/rollback-unsafe mailer']);
     assert.equal(where(json.findings.find((f) => f.rule === 'contract/rollback-unsafe')), 'tranche.yaml:33', 'the consumes entry of mailer');
   });
 
@@ -221,7 +196,7 @@ describe('protobuf event messages in check and plan', () => {
     repo.commit('units as a string');
     const { code, json } = plan(repo, v1);
     assert.equal(code, 1);
-    assert.deepEqual(contractFindings(json), ['contract/breaking orders']);
+    assert.deepEqual(contractFindings(json.findings), ['contract/breaking orders']);
     const finding = json.findings.find((f) => f.rule === 'contract/breaking')!;
     assert.match(finding.message, /breaks mailer, .*"shop\.Money".*services\/orders\/events\/order\.proto:7:3\) \[FIELD_WIRE_JSON_COMPATIBLE_TYPE\]/);
     assert.equal(where(finding), 'tranche.yaml:28', 'where orders declares the event');
@@ -234,7 +209,7 @@ describe('protobuf event messages in check and plan', () => {
     added.repo.commit('coupon');
     const coupon = plan(added.repo, added.v1);
     assert.equal(coupon.code, 0, JSON.stringify(coupon.json.findings));
-    assert.deepEqual(contractFindings(coupon.json), []);
+    assert.deepEqual(contractFindings(coupon.json.findings), []);
   });
 
   test('a change both ways has no safe order: the old messages outlive the producer', () => {
@@ -246,7 +221,7 @@ describe('protobuf event messages in check and plan', () => {
     repo.commit('total as a string');
     const { code, json } = plan(repo, v1);
     assert.equal(code, 1);
-    assert.deepEqual(contractFindings(json), ['contract/no-safe-order orders']);
+    assert.deepEqual(contractFindings(json.findings), ['contract/no-safe-order orders']);
     assert.match(json.findings.find((f) => f.rule === 'contract/no-safe-order')!.message, /messages outlive the orders version that emitted them/);
   });
 });
