@@ -89,7 +89,7 @@ function manifest(release: boolean, format: 'json' | 'yaml'): string {
 /** `format`: the specs as JSON (as generated specs often are) or as YAML (as written by hand). */
 export function benchContracts(dir: string, bin: string, runs: number, churn: SpecChurn, format: 'json' | 'yaml' = 'json'): ContractsMeasure {
   const started = process.hrtime.bigint();
-  const { write, git } = benchRepo(dir);
+  const { write, commitAll } = benchRepo(dir);
   const revision = (release: boolean) => {
     write('tranche.yaml', manifest(release, format));
     for (let p = 0; p < PROVIDERS; p++) {
@@ -97,9 +97,7 @@ export function benchContracts(dir: string, bin: string, runs: number, churn: Sp
       write(`services/provider-${p}/openapi.${format}`, format === 'json' ? spec : stringify(JSON.parse(spec)));
     }
     for (let c = 0; c < CONSUMERS; c++) write(`services/consumer-${c}/main.js`, `// consumer ${c}${release && c % 4 === 0 ? ' v2' : ''}\n`);
-    git('add', '-A');
-    git('commit', '-q', '-m', release ? 'release' : 'deployed');
-    return git('rev-parse', 'HEAD');
+    return commitAll(release ? 'release' : 'deployed');
   };
   const from = revision(false);
   const to = revision(true);

@@ -43,14 +43,12 @@ function manifest(): string {
  * The whole mixed-version analysis, from reading the .proto files out of git to the findings.
  */
 export function benchGrpc(dir: string, bin: string, runs: number): GrpcMeasure {
-  const { write, git } = benchRepo(dir);
+  const { write, commitAll } = benchRepo(dir);
   write('tranche.yaml', manifest());
   const revision = (release: boolean) => {
     for (let p = 0; p < PROVIDERS; p++) write(`services/provider-${p}/protos/svc.proto`, `${protoOf(p, release)}${release ? '// v2\n' : ''}`);
     for (let c = 0; c < CONSUMERS; c++) write(`services/consumer-${c}/main.js`, `// consumer ${c}${release && c % 4 === 0 ? ' v2' : ''}\n`);
-    git('add', '-A');
-    git('commit', '-q', '-m', release ? 'release' : 'deployed');
-    return git('rev-parse', 'HEAD');
+    return commitAll(release ? 'release' : 'deployed');
   };
   const from = revision(false);
   const to = revision(true);

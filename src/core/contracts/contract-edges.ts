@@ -57,11 +57,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
       const old = before.get(target);
       const next = after.get(target);
       if ((old?.http || next?.http) && includes('http', target)) {
-        const oldSpec = from.get(target)?.http;
-        const newSpec = to.get(target)?.http;
-        // A provider that did not run before serves nothing; one that ran without a declared spec is unknown.
-        const oldServed = from.has(target) ? oldSpec : ABSENT;
-        const newServed = to.has(target) ? (newSpec ?? ABSENT) : ABSENT;
+        const { oldSpec, newSpec, oldServed, newServed } = sides(from, to, target, 'http', ABSENT);
         push(edges, {
           consumer,
           provider: target,
@@ -71,10 +67,7 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
         });
       }
       if ((old?.grpc || next?.grpc) && includes('grpc', target)) {
-        const oldSpec = from.get(target)?.grpc;
-        const newSpec = to.get(target)?.grpc;
-        const oldServed = from.has(target) ? oldSpec : ABSENT_PROTO;
-        const newServed = to.has(target) ? (newSpec ?? ABSENT_PROTO) : ABSENT_PROTO;
+        const { oldSpec, newSpec, oldServed, newServed } = sides(from, to, target, 'grpc', ABSENT_PROTO);
         push(edges, {
           consumer,
           provider: target,
@@ -122,6 +115,17 @@ export function compareFleetContracts(from: FleetContracts, to: FleetContracts, 
     }
   }
   return edges;
+}
+
+/**
+ * A provider's spec of one kind at both revisions, and what each revision serves: a provider that
+ * does not run serves nothing (`absent`); one that runs without a declared spec is unknown
+ * (undefined) before the release, and serves nothing after it.
+ */
+function sides(from: FleetContracts, to: FleetContracts, provider: string, kind: 'http' | 'grpc', absent: ProvidedSpec) {
+  const oldSpec = from.get(provider)?.[kind];
+  const newSpec = to.get(provider)?.[kind];
+  return { oldSpec, newSpec, oldServed: from.has(provider) ? oldSpec : absent, newServed: to.has(provider) ? (newSpec ?? absent) : absent };
 }
 
 /** The place of a consumption its service's AsyncAPI document declares, for findings about it. */
