@@ -125,8 +125,7 @@ describe('a stopped apply, rollback or resume', () => {
   });
 
   test('SIGHUP with on_failure: pause: what was deployed stays, exit 129; a stopped resume pauses again; resume completes', async (t) => {
-    // c starts slower still: the SIGINT below must land while its health check waits, even on a busy machine.
-    const f = await fleetOnV1(t, 'pause', { slowV2: { b: SLOW_MS, c: 2 * SLOW_MS } });
+    const f = await fleetOnV1(t, 'pause', { slowV2: { b: SLOW_MS, c: SLOW_MS } });
     const apply = f.start(APPLY);
     await apply.waitFor(B_STARTING);
     apply.signal('SIGHUP');
@@ -153,7 +152,8 @@ describe('a stopped apply, rollback or resume', () => {
 
     // resume, stopped by SIGINT in batch 3: paused again, where it stood.
     const resume = f.start(['resume', '--env', 'dev', '--yes']);
-    await resume.waitFor(/batch 3\/3 \(code\) started: c[\s\S]*health started/);
+    // c's deploy waits for it to listen (seconds): the SIGINT lands while batch 3 is under way.
+    await resume.waitFor(/batch 3\/3 \(code\) started: c[\s\S]*deploy c started/);
     resume.signal('SIGINT');
     const again = await resume.exited;
     assert.equal(again.code, 130, again.stderr);

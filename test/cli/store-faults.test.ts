@@ -187,11 +187,12 @@ describe('the lock taken away under a release', () => {
   test('nobody holds it: taken again for the release, the loss said and journaled, on_failure applied; no further batch starts', async (t) => {
     const f = await RolloutFleet.create({ services: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] });
     t.after(() => f.dispose());
-    // b takes seconds to answer its health check: time for the heartbeat to find the lock gone.
+    // b takes seconds to listen: its deploy waits for it (the local driver watches its port), and
+    // the lock goes while it does — before anything of batch 2 is recorded as passed.
     f.setVersion('b', 'v1', { kind: 'slow-start', ms: 5000 });
     f.commit('v1');
     const apply = f.start(APPLY);
-    await apply.waitFor(/batch 2\/3 \(code\) started: b[\s\S]*health started/);
+    await apply.waitFor(/batch 2\/3 \(code\) started: b[\s\S]*deploy b started/);
     const db = new Database(dbPath(f), { timeout: 5000 });
     assert.equal(db.prepare("DELETE FROM locks WHERE env = 'dev'").run().changes, 1, 'the lock was held');
     db.close();

@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import type { CheckResult, CheckRunner, RunnableCheck } from '../../ports/check-runner.js';
 import { runCommandCheck } from './command-check.js';
 import { httpTimeoutMs, runHttpCheck } from './http-check.js';
-import { runPostgresCheck } from './postgres-check.js';
 import { runTcpCheck } from './tcp-check.js';
 
 type Outcome = Pick<CheckResult, 'ok' | 'message'>;
@@ -77,10 +76,10 @@ export class RealCheckRunner implements CheckRunner {
         return runHttpCheck(check, signal);
       case 'tcp':
         return runTcpCheck(check, signal);
+      // Each database's client is loaded by the first check of its kind, not by every command that runs checks.
       case 'postgres':
-        return runPostgresCheck(check, signal);
+        return import('./postgres-check.js').then(({ runPostgresCheck }) => runPostgresCheck(check, signal));
       case 'redis':
-        // The Redis client is loaded by the first redis check, not by every command that runs checks.
         return import('./redis-check.js').then(({ runRedisCheck }) => runRedisCheck(check, signal));
       // Each broker's client is loaded by the first check of its kind.
       case 'kafka':

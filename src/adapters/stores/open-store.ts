@@ -3,7 +3,6 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { withCleanupError } from '../../core/cleanup.js';
 import { InputError } from '../../core/input-error.js';
 import { StoreFaultError, type Store } from '../../ports/store.js';
-import { PostgresStore } from './postgres-store.js';
 import { redactUrl } from './redact-url.js';
 import { SqliteStore } from './sqlite-store.js';
 import { storeFault, withStoreFaults } from './store-fault.js';
@@ -30,7 +29,7 @@ export async function openStore(spec: string | undefined, fleetRoot: string, opt
   }
   let store: Store;
   try {
-    store = create();
+    store = await create();
   } catch (error) {
     throw openFault(where, error);
   }
@@ -53,7 +52,8 @@ function openFault(where: string, error: unknown): StoreFaultError {
 }
 
 interface StoreSpec {
-  create(): Store;
+  /** Postgres's client is loaded only for a Postgres store: most commands of most fleets use SQLite. */
+  create(): Promise<Store>;
   /** The store as messages name it (a URL without its password). */
   where: string;
   /** The SQLite file, when it is one. */
@@ -62,7 +62,7 @@ interface StoreSpec {
 
 function storeFor(spec: string | undefined, fleetRoot: string): StoreSpec {
   if (spec === undefined) return sqlite(join(fleetRoot, '.tranche', 'state.db'));
-  if (/^postgres(ql)?:\/\//i.test(spec)) return { create: () => new PostgresStore(spec), where: redactUrl(spec) };
+  if (/^postgres(ql)?:\/\//i.test(spec)) return { create: async () => new (await import('./postgres-store.js')).PostgresStore(spec), where: redactUrl(spec) };
   const sqlitePath = /^sqlite:(?:\/\/)?(.*)$/is.exec(spec)?.[1];
   if (sqlitePath !== undefined) {
     if (sqlitePath === '') throw refused(spec, 'sqlite: needs a path after it');
@@ -77,7 +77,7 @@ function storeFor(spec: string | undefined, fleetRoot: string): StoreSpec {
 }
 
 function sqlite(path: string): StoreSpec {
-  return { create: () => new SqliteStore(path), where: path, ...(path === ':memory:' ? {} : { file: path }) };
+  return { create: async () => new SqliteStore(path), where: path, ...(path === ':memory:' ? {} : { file: path }) };
 }
 
 function refused(spec: string, why: string): InputError {
