@@ -1,5 +1,4 @@
-import { summarize } from '../plan/contract-order.js';
-import type { ContractChange } from './contract-change.js';
+import { summarize, type ContractChange } from './contract-change.js';
 import type { ContractEdge } from './contract-edges.js';
 import type { Consumption, FleetContracts, ProvidedSpec } from './fleet-contracts.js';
 

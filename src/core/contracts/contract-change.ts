@@ -24,3 +24,9 @@ export interface ContractDiff {
 export function isBreaking(diff: ContractDiff): boolean {
   return diff.changes.some((change) => change.level === 'ERR' || change.level === 'WARN');
 }
+
+/** A short account of changes: the first few, with their rule ids. */
+export function summarize(changes: readonly ContractChange[], max = 3): string {
+  const shown = changes.slice(0, max).map((c) => `${c.operation && !c.message.includes(c.operation) ? `${c.operation}: ` : ''}${c.message} [${c.id}]`);
+  return changes.length > max ? `${shown.join('; ')}; and ${changes.length - max} more` : shown.join('; ');
+}

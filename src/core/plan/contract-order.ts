@@ -1,4 +1,4 @@
-import type { ContractChange } from '../contracts/contract-change.js';
+import { summarize } from '../contracts/contract-change.js';
 import type { ContractEdge } from '../contracts/contract-edges.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { cyclicGroups } from './cycles.js';
@@ -78,10 +78,4 @@ export function edgeName(edge: ContractEdge): string {
  */
 export function backwards(edge: ContractEdge): string {
   return `going back to the old contract, ${summarize(edge.newConsumerOldProvider)}`;
-}
-
-/** A short account of changes: the first few, with their rule ids. */
-export function summarize(changes: readonly ContractChange[], max = 3): string {
-  const shown = changes.slice(0, max).map((c) => `${c.operation && !c.message.includes(c.operation) ? `${c.operation}: ` : ''}${c.message} [${c.id}]`);
-  return changes.length > max ? `${shown.join('; ')}; and ${changes.length - max} more` : shown.join('; ');
 }

@@ -1,7 +1,8 @@
 import type { ContractEdge } from '../contracts/contract-edges.js';
 import type { Finding } from '../finding.js';
 import type { Manifest } from '../manifest/manifest.js';
-import { backwards, edgeName, summarize } from './contract-order.js';
+import { summarize } from '../contracts/contract-change.js';
+import { backwards, edgeName } from './contract-order.js';
 
 /**
  * Which mixed pairings of an edge can exist, given the batch each moving service is in
