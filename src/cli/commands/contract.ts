@@ -16,6 +16,7 @@ import { InputError } from '../../core/input-error.js';
 import { NestingError } from '../../core/nesting.js';
 import type { Command } from '../command.js';
 import { type CliIO, EXIT } from '../io.js';
+import { openApiVersionProblem } from '../../core/contracts/open-api-version.js';
 import { readProtoSources } from '../read-proto-sources.js';
 import { writeJson } from '../views/json.js';
 import { renderTable } from '../views/table.js';
@@ -141,16 +142,10 @@ function load(path: string, shown: string): unknown {
  */
 function loadOpenApiDocument(path: string, shown: string): unknown {
   const document = load(path, shown);
-  const version = document !== null && typeof document === 'object' ? (document as Record<string, unknown>).openapi : undefined;
-  if (typeof version === 'string' && /^3\.[01]\./.test(version)) return document;
-  if (version === undefined) {
-    const other = document !== null && typeof document === 'object' && 'asyncapi' in document ? ' (an AsyncAPI document: --kind asyncapi)' : '';
-    throw new InputError(
-      `${shown}:1:1: not an OpenAPI 3.0 or 3.1 document: it has no openapi field${other}; --kind protobuf, asyncapi or jsonschema compares other contracts`,
-    );
-  }
-  const { line, column } = specLocator(readFileSync(path, 'utf8'))(['openapi']);
-  throw new InputError(`${shown}:${line}:${column}: OpenAPI ${JSON.stringify(version)} is not read: tranche compares OpenAPI 3.0 and 3.1`);
+  const problem = openApiVersionProblem(document);
+  if (!problem) return document;
+  const { line, column } = problem.path.length ? specLocator(readFileSync(path, 'utf8'))(problem.path) : { line: 1, column: 1 };
+  throw new InputError(`${shown}:${line}:${column}: ${problem.message}`);
 }
 
 /** Reads an AsyncAPI document; one that cannot be read as AsyncAPI is an input error at its place in the file. */
