@@ -44,7 +44,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   {
     name: 'contract',
     summary:
-      "Compare two API contracts (OpenAPI 3.0/3.1, or protobuf with buf's rules) as a client written against the first would see the second; or pair every consumer and provider of an environment, deployed × target.",
+      "Compare two contracts (OpenAPI 3.0/3.1, protobuf with buf's rules, AsyncAPI 2.x/3.0, JSON Schema) as a client written against the first would see the second; or pair every consumer and provider of an environment, deployed × target.",
     load: async () => (await import('./commands/contract.js')).contractCommand,
   },
   {
