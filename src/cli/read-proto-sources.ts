@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { parseProto } from '../core/contracts/protobuf/parse-proto.js';
 import { MAX_PROTO_BYTES, type ProtoSource } from '../core/contracts/protobuf/read-proto-tree.js';
 import { InputError } from '../core/input-error.js';
+import { decodeUtf8 } from '../core/utf8-text.js';
 
 /**
  * The .proto files of a tree given on the command line: every .proto under a directory (paths
@@ -16,19 +17,29 @@ export function readProtoSources(path: string, shown: string): ProtoSource[] {
   } catch {
     throw new InputError(`cannot read ${shown}`);
   }
+  const top = isDirectory ? path : dirname(path);
+  const inside = realpathOf(top, shown);
   const read = (file: string) => {
     let size: number;
     try {
+      // A link is followed only to a file of the tree: imports stay inside it, and so do the files read.
+      const real = realpathSync(file);
+      if (real !== inside && !real.startsWith(`${inside}${sep}`)) throw new InputError(`${file} is a link to ${real}, outside ${shown}: it is not read`);
       size = statSync(file).size;
-    } catch {
+    } catch (error) {
+      if (error instanceof InputError) throw error;
       throw new InputError(`cannot read ${file}`);
     }
     if (size > MAX_PROTO_BYTES) throw new InputError(`${file} is ${size} bytes: a .proto file over ${MAX_PROTO_BYTES} bytes is not read`);
+    let bytes: Buffer;
     try {
-      return readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch {
       throw new InputError(`cannot read ${file}`);
     }
+    const decoded = decodeUtf8(bytes);
+    if ('notUtf8' in decoded) throw new InputError(`${file}:${decoded.notUtf8.line}:${decoded.notUtf8.column}: not valid UTF-8 text`);
+    return decoded.text;
   };
   if (isDirectory) {
     const files = protoFilesUnder(path).sort();
@@ -65,4 +76,12 @@ function protoFilesUnder(dir: string): string[] {
     const path = join(dir, entry.name);
     return entry.isDirectory() ? protoFilesUnder(path) : entry.name.endsWith('.proto') ? [path] : [];
   });
+}
+
+function realpathOf(path: string, shown: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    throw new InputError(`cannot read ${shown}`);
+  }
 }

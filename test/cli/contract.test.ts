@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -172,6 +172,28 @@ describe('tranche contract diff --kind protobuf', () => {
     const huge = runCli(['contract', 'diff', 'huge/big.proto', 'proto-base/order.proto', '--kind', 'protobuf'], dir);
     assert.equal(huge.code, 2);
     assert.match(huge.stderr, /big\.proto is \d+ bytes: a \.proto file over \d+ bytes is not read/);
+  });
+
+  test('a link out of the tree is not followed, and bytes that are not UTF-8 are located, never read as U+FFFD', () => {
+    protoDir('linked', { 'order.proto': 'syntax = "proto3";\nmessage Order { string id = 1; }\n' });
+    symlinkSync(join(dir, 'outside', 'secret.proto'), join(dir, 'linked', 'secret.proto'));
+    const linked = runCli(['contract', 'diff', 'linked', 'linked', '--kind', 'protobuf'], dir);
+    assert.equal(linked.code, 2, linked.stdout + linked.stderr);
+    assert.match(linked.stderr, /linked\/secret\.proto is a link to .*outside\/secret\.proto, outside linked: it is not read/);
+    assert.doesNotMatch(linked.stdout + linked.stderr, /Secret|key = 1/);
+
+    mkdirSync(join(dir, 'latin1'), { recursive: true });
+    writeFileSync(join(dir, 'latin1', 'order.proto'), Buffer.concat([Buffer.from('syntax = "proto3";\n// caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    const latin1 = runCli(['contract', 'diff', 'latin1', 'latin1', '--kind', 'protobuf'], dir);
+    assert.equal(latin1.code, 2, latin1.stdout + latin1.stderr);
+    assert.match(latin1.stderr, /latin1\/order\.proto:2:7: not valid UTF-8 text/);
+    writeFileSync(
+      join(dir, 'latin1.yaml'),
+      Buffer.concat([Buffer.from('openapi: 3.0.3\ninfo: { title: caf'), Buffer.from([0xe9]), Buffer.from(', version: "1" }\npaths: {}\n')]),
+    );
+    const spec = runCli(['contract', 'diff', 'latin1.yaml', 'latin1.yaml'], dir);
+    assert.equal(spec.code, 2, spec.stdout + spec.stderr);
+    assert.match(spec.stderr, /^error: latin1\.yaml:2:19: not valid UTF-8 text/m);
   });
 
   test('an unknown category or kind is an input error', () => {

@@ -13,6 +13,7 @@ import {
   readProtoTree,
 } from '../../core/contracts/protobuf/index.js';
 import { InputError } from '../../core/input-error.js';
+import { decodeUtf8 } from '../../core/utf8-text.js';
 import { NestingError } from '../../core/nesting.js';
 import type { Command } from '../command.js';
 import { type CliIO, EXIT } from '../io.js';
@@ -120,11 +121,15 @@ ${matrixHelp}`,
 /** Reads and resolves one spec; anything unusable is an input error naming the file and place. */
 function load(path: string, shown: string): unknown {
   const readText = (file: string) => {
+    let bytes: Buffer;
     try {
-      return readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch {
       throw new InputError(`cannot read ${file === path ? shown : file}`);
     }
+    const decoded = decodeUtf8(bytes);
+    if ('notUtf8' in decoded) throw new InputError(`${file === path ? shown : file}:${decoded.notUtf8.line}:${decoded.notUtf8.column}: not valid UTF-8 text`);
+    return decoded.text;
   };
   try {
     return loadOpenApi(path, readText);
