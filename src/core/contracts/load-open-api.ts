@@ -4,6 +4,7 @@ import { parseDocumentBounded } from '../yaml/parse-document-bounded.js';
 import { readBlockYamlValue } from '../yaml/read-block-yaml.js';
 import { lineColumn } from '../json-locator.js';
 import { jsonTooDeepOffset, TOO_DEEP } from '../nesting.js';
+import { sparseIndexKeysDeep } from '../sparse-index-keys.js';
 import { resolvePlainScalar } from '../yaml/resolve-plain-scalar.js';
 import { toJSBounded } from '../yaml/to-js-bounded.js';
 import { resolveRefs } from './resolve-refs.js';
@@ -69,16 +70,22 @@ export function parseSpecText(text: string): unknown {
     // Block-style YAML without block scalars (as generators and most hand-written specs are) is read by the subset reader.
     const fast = readBlockYamlValue(text);
     if (fast !== undefined) return fast;
+    let value: unknown;
     try {
-      return load(text, { schema: YAML_CORE, json: true }) ?? null;
+      value = load(text, { schema: YAML_CORE, json: true }) ?? null;
     } catch {
       // `yaml` says where it is broken (or reads what js-yaml would not).
+    }
+    if (value !== undefined) {
+      sparseIndexKeysDeep(value);
+      return value;
     }
   }
   const doc = parseDocumentBounded(text, { uniqueKeys: false, lineCounter: new LineCounter(), prettyErrors: true });
   if (doc.errors.length > 0) throw doc.errors[0];
   const converted = toJSBounded(doc);
   if ('problem' in converted) throw new SpecTextError(converted.problem.message, lineColumn(text, converted.problem.offset));
+  sparseIndexKeysDeep(converted.value);
   return converted.value ?? null;
 }
 

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { MAX_NESTING, NestingError } from '../nesting.js';
+import { holdsIndexKey, keepIndexKeysSparse } from '../sparse-index-keys.js';
 
 /**
  * Returns the parsed document at `uri` (a path relative to nothing: already joined against the
@@ -149,6 +150,7 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
       return merged;
     }
     const out: Record<string, Json> = options.inPlace ? record : {};
+    if (out !== record && holdsIndexKey(record)) keepIndexKeysSparse(out);
     remember(node, out, target);
     for (const k of Object.keys(record)) out[k] = walk(record[k], uri, depth + 1, via);
     return out;

@@ -1,4 +1,5 @@
 import { MAX_NESTING, NestingError } from '../nesting.js';
+import { refOrigin } from './resolve-refs.js';
 
 /** A JSON Schema / OpenAPI schema object after `$ref` resolution (may be cyclic). */
 export type Schema = Record<string, unknown>;
@@ -71,19 +72,46 @@ export function typesOf(schema: Schema): string[] {
 /** Below this depth `deepEqual` does not track the pairs it compares: schemas are rarely deeper. */
 const UNTRACKED_DEPTH = 32;
 
+/** Pairs of `$ref` targets already compared, and whether they were equal (see `deepEqual`). */
+const comparedTargets = new WeakMap<object, WeakMap<object, boolean>>();
+/** Whether the comparison under way took a pair met again as equal (a cycle) anywhere below. */
+let assumed = false;
+
 /**
  * Structural equality for resolved (possibly cyclic) JSON values. A pair met again is taken as
  * equal (it is being compared already), which ends cycles; the pairs are tracked only past a
- * depth no acyclic schema reaches, so ordinary values cost no bookkeeping. Values nested past
- * MAX_NESTING (cycles of different lengths) are a `NestingError`.
+ * depth no acyclic schema reaches, so ordinary values cost no bookkeeping. Two `$ref` targets
+ * (`refOrigin`: the components a spec shares among its operations) are compared once per pair and
+ * remembered, unless the answer rested on such an assumption. Values nested past MAX_NESTING
+ * (cycles of different lengths) are a `NestingError`. Resolved documents are not changed once
+ * compared: a remembered answer stays true.
  */
 export function deepEqual(a: unknown, b: unknown, depth = 0, seen?: Map<object, object>): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (refOrigin(a) === undefined || refOrigin(b) === undefined) return compareObjects(a, b, depth, seen);
+  const known = comparedTargets.get(a)?.get(b);
+  if (known !== undefined) return known;
+  const outer = assumed;
+  assumed = false;
+  const equal = compareObjects(a, b, depth, seen);
+  if (!assumed) {
+    let row = comparedTargets.get(a);
+    if (!row) comparedTargets.set(a, (row = new WeakMap()));
+    row.set(b, equal);
+  }
+  assumed ||= outer;
+  return equal;
+}
+
+function compareObjects(a: object, b: object, depth: number, seen: Map<object, object> | undefined): boolean {
   if (depth >= MAX_NESTING) throw new NestingError('a value both documents hold ($refs followed)');
   if (depth >= UNTRACKED_DEPTH) {
     seen ??= new Map();
-    if (seen.get(a) === b) return true;
+    if (seen.get(a) === b) {
+      assumed = true;
+      return true;
+    }
     seen.set(a, b);
   }
   if (Array.isArray(a) !== Array.isArray(b)) return false;

@@ -7,6 +7,7 @@
  * resolve exactly as `yaml`'s YAML 1.2 core schema resolves them (`resolve-plain-scalar.ts`, which
  * the config file reader shares).
  */
+import { holdsIndexKey, keepIndexKeysSparse, mayBeIndexKey } from '../sparse-index-keys.js';
 import { INDICATOR_START } from './indicator-start.js';
 import type { NodeInfo, YamlPosition } from './read-block-yaml.js';
 import { readQuotedScalar } from './read-quoted-scalar.js';
@@ -272,11 +273,14 @@ export function nodeInfo(key: YamlPosition | undefined, value: YamlPosition, pla
 /**
  * Sets a property as `yaml`'s `toJS()` does (an inherited name such as `__proto__` or `toString`
  * becomes an own property), declining on a duplicate key. Values are never undefined, so one
- * lookup tells a new key from a duplicate or an inherited name.
+ * lookup tells a new key from a duplicate or an inherited name. Index keys (`200:`) are kept in a
+ * dictionary, as `JSON.parse` keeps them (`sparse-index-keys.ts`).
  */
 export function setProperty(map: Record<string, unknown>, key: string, value: unknown): void {
-  if (map[key] === undefined) map[key] = value;
-  else if (Object.hasOwn(map, key))
+  if (map[key] === undefined) {
+    if (mayBeIndexKey(key) && !holdsIndexKey(map)) keepIndexKeysSparse(map);
+    map[key] = value;
+  } else if (Object.hasOwn(map, key))
     decline(); // a duplicate key: let `yaml` report it
   else Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
 }
