@@ -13,7 +13,7 @@ import type { RuleId } from '../core/rules/rule-ids.js';
 import { frozenChanges } from '../core/state/frozen-changes.js';
 import type { Freeze } from '../core/state/records.js';
 import type { Git } from '../ports/git.js';
-import { analyzeContracts, type DeployedContracts } from './contracts/analyze-contracts.js';
+import { analyzeContracts, type ContractAnalysis, ContractWorkers, type DeployedContracts } from './contracts/analyze-contracts.js';
 import { readContractSources } from './contracts/contract-sources.js';
 import { ParseCache } from './gather.js';
 import { InvalidFleetError } from './load-revision.js';
@@ -130,11 +130,19 @@ function deployedRevisions({ to, baseline, bases }: ReleaseRevisions): DeployedR
  */
 async function compareContracts(git: Git, revisions: ReleaseRevisions, options: CheckOptions): Promise<{ edges?: ContractEdge[]; findings: Finding[] }> {
   const deployed = deployedRevisions(revisions);
-  const [target, ...sources] = await Promise.all([readContractSources(git, revisions.to), ...deployed.map((d) => readContractSources(git, d.revision))]);
-  const from: DeployedContracts[] | undefined = revisions.baseline.size
-    ? deployed.map((d, i) => ({ sources: sources[i]!, services: [...d.services] }))
-    : undefined;
-  const analysis = await analyzeContracts(target!, from, Date.parse(options.now), (options.cache ?? new ParseCache()).specs);
+  const providers = [...revisions.to.manifest.services.values()].filter(
+    (s) => s.contracts?.provides?.http !== undefined || s.contracts?.provides?.grpc !== undefined,
+  );
+  const workers = ContractWorkers.ahead(providers.length, revisions.baseline.size > 0);
+  let analysis: ContractAnalysis;
+  let from: DeployedContracts[] | undefined;
+  try {
+    const [target, ...sources] = await Promise.all([readContractSources(git, revisions.to), ...deployed.map((d) => readContractSources(git, d.revision))]);
+    from = revisions.baseline.size ? deployed.map((d, i) => ({ sources: sources[i]!, services: [...d.services] })) : undefined;
+    analysis = await analyzeContracts(target!, from, Date.parse(options.now), (options.cache ?? new ParseCache()).specs, workers);
+  } finally {
+    workers?.close();
+  }
   if (analysis.toFindings.length) throw new InvalidFleetError(analysis.toFindings);
   if (!from) return { findings: [] };
   const findings: Finding[] = analysis.fromFindings.map((f) => ({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ContractSources } from '../../src/core/contracts/index.js';
-import { analyzeContracts, compareShare, compareShareInGroups } from '../../src/engine/contracts/analyze-contracts.js';
+import { analyzeContracts, ContractWorkers, compareShare, compareShareInGroups } from '../../src/engine/contracts/analyze-contracts.js';
 
 /** A provider's spec of `paths` paths; the release drops a property from one of them and adds a path. */
 function spec(p: number, paths: number, release: boolean): string {
@@ -94,6 +94,21 @@ describe('analyzeContracts', () => {
     );
     assert.deepEqual(new Set(split.edges.map((e) => JSON.stringify(e))), new Set(whole.edges.map((e) => JSON.stringify(e))));
     assert.deepEqual(split, await analyzeContracts(to, deployed, 0, new Map()), 'the same order every time');
+  });
+
+  test('workers started before the specs are read compare what workers started after would', async () => {
+    const to = sources(true);
+    const from = sources(false);
+    const deployed = [{ sources: from, services: from.services }];
+    const workers = ContractWorkers.ahead(64, true);
+    assert.ok(workers, 'started: many providers, a deployed revision, several cores');
+    try {
+      assert.deepEqual(await analyzeContracts(to, deployed, 0, new Map(), workers), await analyzeContracts(to, deployed, 0, new Map()));
+    } finally {
+      workers.close();
+    }
+    assert.equal(ContractWorkers.ahead(63, true), undefined, 'a smaller fleet starts none ahead');
+    assert.equal(ContractWorkers.ahead(500, false), undefined, 'nor one with nothing deployed to compare with');
   });
 
   test('a few providers at a time, a share gives the edges and findings of the whole share', () => {

@@ -44,6 +44,12 @@ export interface ContractShare {
 /** Below this much spec text, comparing in this thread is quicker than starting workers. */
 const PARALLEL_BYTES = 4 * 1024 * 1024;
 
+/** How many threads compare a large fleet's contracts: this one and the workers. */
+const CONTRACT_THREADS = Math.min(availableParallelism(), 4);
+
+/** From this many HTTP and gRPC providers on, workers are started before the specs are read (`ContractWorkers.ahead`). */
+const AHEAD_PROVIDERS = 64;
+
 /**
  * Parses, resolves and compares the contracts of the target with those that run before the
  * release: each service's as of the revision it runs (services of one environment may run
@@ -57,10 +63,11 @@ export async function analyzeContracts(
   from: DeployedContracts[] | undefined,
   now: number,
   parsed: ParsedSpecs,
+  started?: ContractWorkers,
 ): Promise<ContractAnalysis> {
   const all = [to, ...(from ?? []).map((d) => d.sources)];
   const bytes = all.reduce((sum, s) => sum + Object.values(s.files).reduce((n, f) => n + f.text.length, 0), 0);
-  const threads = Math.min(availableParallelism(), 4);
+  const threads = CONTRACT_THREADS;
   const providers = [
     ...new Set(
       all
@@ -76,7 +83,8 @@ export async function analyzeContracts(
     const shares = Array.from({ length: threads }, (_, i) => providers.filter((_, p) => p % threads === i));
     // This thread takes the first share once the workers are started: it would only wait for
     // them otherwise, and one worker fewer is one start-up (loading the modules) fewer.
-    const pending = shares.slice(1).map((mine) => inWorker(share(to, from, mine, false, now)));
+    const workers = started ?? ContractWorkers.start(shares.length - 1);
+    const pending = shares.slice(1).map((mine, i) => workers.run(i, share(to, from, mine, false, now)));
     let own: ContractAnalysis;
     try {
       own = compareShareInGroups(share(to, from, shares[0]!, true, now));
@@ -176,11 +184,51 @@ function byProvider(key: readonly string[]): boolean {
 /** What a worker posts back: its share's analysis, or why the input cannot be compared. */
 export type WorkerAnswer = { analysis: ContractAnalysis } | { inputError: string };
 
-function inWorker(work: ContractShare): Promise<ContractAnalysis> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./contract-worker.js', import.meta.url), { workerData: work });
-    worker.once('message', (answer: WorkerAnswer) => ('analysis' in answer ? resolve(answer.analysis) : reject(new InputError(answer.inputError))));
-    worker.once('error', reject);
-    worker.once('exit', (code) => code !== 0 && reject(new Error(`internal: a contract worker exited with code ${code}`)));
-  });
+/**
+ * The worker threads that compare shares of a large fleet. Started before the specs are read
+ * (`ahead`), they load their modules while this thread reads, instead of after: each then waits
+ * for its share. Those given none are ended by `close`.
+ */
+export class ContractWorkers {
+  private constructor(private readonly workers: ({ worker: Worker; answer: Promise<ContractAnalysis> } | undefined)[]) {}
+
+  static start(count: number): ContractWorkers {
+    return new ContractWorkers(
+      Array.from({ length: count }, () => {
+        const worker = new Worker(new URL('./contract-worker.js', import.meta.url));
+        const answer = new Promise<ContractAnalysis>((resolve, reject) => {
+          worker.once('message', (answer: WorkerAnswer) => ('analysis' in answer ? resolve(answer.analysis) : reject(new InputError(answer.inputError))));
+          worker.once('error', reject);
+          worker.once('exit', (code) => reject(new Error(`internal: a contract worker exited with code ${code} before it answered`)));
+        });
+        // A worker given no share is ended (`close`): its answer is never awaited.
+        answer.catch(() => undefined);
+        return { worker, answer };
+      }),
+    );
+  }
+
+  /**
+   * Workers started now for a fleet that will most likely be compared on several threads: many
+   * HTTP or gRPC providers (each with a spec to read), and a deployed revision to compare with.
+   * Undefined when the fleet is small or there is one core.
+   */
+  static ahead(providers: number, deployed: boolean): ContractWorkers | undefined {
+    return deployed && CONTRACT_THREADS > 1 && providers >= AHEAD_PROVIDERS ? ContractWorkers.start(CONTRACT_THREADS - 1) : undefined;
+  }
+
+  /** Compares `work` on worker `i` (each takes one share). */
+  run(i: number, work: ContractShare): Promise<ContractAnalysis> {
+    const started = this.workers[i];
+    if (!started) return Promise.reject(new Error(`internal: no contract worker ${i}`));
+    this.workers[i] = undefined;
+    started.worker.postMessage(work);
+    return started.answer;
+  }
+
+  /** Ends the workers that were given no share. */
+  close(): void {
+    for (const started of this.workers) void started?.worker.terminate();
+    this.workers.fill(undefined);
+  }
 }
