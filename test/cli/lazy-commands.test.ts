@@ -83,6 +83,15 @@ describe('start-up', () => {
     assert.deepEqual(loadedAjv(modules), []);
   });
 
+  test('reading a plan checks it with the schema compiled at build time: ajv is never loaded', (t) => {
+    const readPlan = new URL('../../src/core/plan/read-plan.js', import.meta.url).href;
+    const script = `import { readPlan } from ${JSON.stringify(readPlan)}; console.log(readPlan('{"format": 1}').problems.length);`;
+    const { stdout, modules } = recorded(t, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, status: 0 });
+    assert.ok(Number(stdout) > 0, 'the plan was checked and found wanting');
+    assert.ok(modules.some((url) => url.endsWith('/dist/src/core/plan/plan-validator.js')));
+    assert.deepEqual(loadedAjv(modules), []);
+  });
+
   test('the recorder sees ajv when a module imports it, and when CommonJS requires it', (t) => {
     const imported = recorded(t, ['--input-type=module', '-e', "import 'ajv';"], { cwd: REPO_ROOT, status: 0 });
     assert.notDeepEqual(loadedAjv(imported.modules), []);

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import { COMPILED_SCHEMAS } from '../../src/core/compiled-schemas.js';
 import { baseFleet } from '../support/fleet-builder.js';
-import { FIXTURES } from '../support/paths.js';
+import { FIXTURES, REPO_ROOT } from '../support/paths.js';
 import { fixturePlan } from './plan/plan-fixture.js';
 
 // The validators `npm run build` generates (ajv standalone) against the same schemas compiled by
@@ -89,6 +89,24 @@ function sameVerdict(generated: Validate, runtime: Validate, document: Json): bo
   assert.deepStrictEqual(generated.errors ?? null, runtime.errors ?? null);
   return valid;
 }
+
+/** Every TypeScript file under a directory of src/. */
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+test('tranche imports only the types of ajv: every schema it checks against is compiled at build time', () => {
+  const imports = sources(join(REPO_ROOT, 'src')).flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)\b[^;]*?from '(ajv(?:\/[^']*)?)'|import\('(ajv[^']*)'\)/gm)].map((m) => ({ file, text: m[0] })),
+  );
+  assert.ok(imports.length > 0, 'the types are imported somewhere');
+  assert.deepEqual(
+    imports.filter(({ text }) => !text.startsWith('import type ')),
+    [],
+  );
+});
 
 for (const { schema, options, module, exported } of COMPILED_SCHEMAS) {
   describe(`${exported} (${module}, generated at build time)`, async () => {
