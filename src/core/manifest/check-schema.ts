@@ -1,24 +1,16 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { describeSchemaError, shown, type SchemaWords } from '../describe-schema-error.js';
 import { suggestion } from '../did-you-mean.js';
 import type { Finding } from '../finding.js';
 import type { ManifestLocator } from './manifest.js';
-import { manifestSchema } from './manifest-schema.js';
-
-let validate: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  validate ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true }).compile(manifestSchema as object);
-  return validate;
-}
+import { validateManifest } from './manifest-validator.js';
 
 /** Checks the manifest's shape against its JSON Schema; every violation becomes a located finding. */
 export function checkSchema(data: unknown, locate: ManifestLocator): Finding[] {
-  const check = validator();
-  if (check(data)) return [];
+  if (validateManifest(data)) return [];
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  for (const error of check.errors ?? []) {
+  for (const error of validateManifest.errors ?? []) {
     const described = describeSchemaError(error, MANIFEST_WORDS);
     if (!described) continue;
     const location = locate(described.path, described.part);

@@ -1,10 +1,10 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { describeSchemaError, pathToPointer, shown, type SchemaWords } from '../describe-schema-error.js';
 import { jsonLocation, jsonSyntaxErrorOffset, lineColumn } from '../json-locator.js';
 import type { Release } from '../state/records.js';
-import { planSchema } from './plan-schema.js';
 import { PLAN_FORMAT } from './plan.js';
 import type { Plan } from './plan.js';
+import { validatePlan } from './plan-validator.js';
 
 /** Why a plan cannot be read, at a JSON pointer into it and, in a file, at its line and column. */
 export interface PlanProblem {
@@ -49,11 +49,10 @@ export function checkPlan(data: unknown, locate?: (path: (string | number)[], pa
   });
   const notPlan = notAPlan(data);
   if (notPlan) return { problems: [at(notPlan.path, 'value', notPlan.message)] };
-  const check = validator();
-  if (check(data)) return { plan: data };
+  if (validatePlan(data)) return { plan: data };
   const problems: PlanProblem[] = [];
   const seen = new Set<string>();
-  for (const error of check.errors ?? []) {
+  for (const error of validatePlan.errors ?? []) {
     const described = describeSchemaError(error, PLAN_WORDS);
     if (!described) continue;
     const id = `${pathToPointer(described.path)} ${described.message}`;
@@ -71,14 +70,6 @@ export function planProblemLines(read: { problems: readonly PlanProblem[]; omitt
   );
   if (read.omitted) lines.push(`and ${read.omitted} more problem${read.omitted === 1 ? '' : 's'}`);
   return lines;
-}
-
-let validate: ValidateFunction<Plan> | undefined;
-
-function validator(): ValidateFunction<Plan> {
-  // strictRequired off: the rollback's `then` requires `to`, which its `properties` declare one level up.
-  validate ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true, strictRequired: false }).compile<Plan>(planSchema);
-  return validate;
 }
 
 /** What is plainly no plan at all, or a plan of another format, said as such rather than as schema errors. */
