@@ -94,18 +94,26 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
     return doc;
   };
 
+  // Each `$ref` text as met in each file, worked out once: a spec repeats the same few.
+  const followed = new Map<string, Map<string, { uri: string; key: string; pointer: string; target: Json }>>();
   const follow = (ref: string, fromUri: string, depth: number): { value: Json; uri: string } => {
-    const hash = ref.indexOf('#');
-    const file = hash === -1 ? ref : ref.slice(0, hash);
-    const pointer = hash === -1 ? '' : decodePointer(ref, hash, fromUri);
-    const uri = file === '' ? fromUri : joinUri(fromUri, file);
-    const key = `${uri}#${pointer}`;
-    let target = targets.get(key);
-    if (target === undefined) targets.set(key, (target = lookup(load(uri, ref, fromUri), pointer, ref, fromUri)));
+    let byRef = followed.get(fromUri);
+    if (!byRef) followed.set(fromUri, (byRef = new Map()));
+    let known = byRef.get(ref);
+    if (!known) {
+      const hash = ref.indexOf('#');
+      const file = hash === -1 ? ref : ref.slice(0, hash);
+      const pointer = hash === -1 ? '' : decodePointer(ref, hash, fromUri);
+      const uri = file === '' ? fromUri : joinUri(fromUri, file);
+      const key = `${uri}#${pointer}`;
+      let target = targets.get(key);
+      if (target === undefined) targets.set(key, (target = lookup(load(uri, ref, fromUri), pointer, ref, fromUri)));
+      byRef.set(ref, (known = { uri, key, pointer, target }));
+    }
     // The target takes the place of the `$ref` object: the same level.
-    const out = walk(target, uri, depth, key, true);
-    if (out !== null && typeof out === 'object' && !origins.has(out)) origins.set(out, `#${pointer}`);
-    return { value: out, uri };
+    const out = walk(known.target, known.uri, depth, known.key, true);
+    if (out !== null && typeof out === 'object' && !origins.has(out)) origins.set(out, `#${known.pointer}`);
+    return { value: out, uri: known.uri };
   };
 
   // In place, only the targets of `$ref`s need remembering: a parsed document is a tree, so any
@@ -123,7 +131,12 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
     if (Array.isArray(node)) {
       const out: Json[] = options.inPlace ? node : [];
       remember(node, out, target);
-      node.forEach((item, i) => (out[i] = walk(item, uri, depth + 1, via)));
+      for (let i = 0; i < node.length; i++) {
+        const item: Json = node[i];
+        const value = item !== null && typeof item === 'object' ? walk(item, uri, depth + 1, via) : item;
+        // In place, only what changes is written: most of a document holds no `$ref`.
+        if (value !== item || out !== node) out[i] = value;
+      }
       return out;
     }
     const record = node as Record<string, Json>;
@@ -136,8 +149,7 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
       } finally {
         inProgress.delete(node);
       }
-      const siblings = Object.keys(record).filter((k) => k !== '$ref');
-      if (siblings.length === 0 || target === null || typeof target !== 'object' || Array.isArray(target)) {
+      if (!hasSiblings(record) || target === null || typeof target !== 'object' || Array.isArray(target)) {
         resolved.set(node, target);
         return target;
       }
@@ -145,14 +157,18 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
       // once the whole document is resolved, in the order the merges were made.
       const merged: Record<string, Json> = {};
       resolved.set(node, merged);
-      for (const k of siblings) merged[k] = walk(record[k], uri, depth + 1, via);
+      for (const k of Object.keys(record)) if (k !== '$ref') merged[k] = walk(record[k], uri, depth + 1, via);
       merges.push([merged, target as Record<string, Json>]);
       return merged;
     }
     const out: Record<string, Json> = options.inPlace ? record : {};
     if (out !== record && holdsIndexKey(record)) keepIndexKeysSparse(out);
     remember(node, out, target);
-    for (const k of Object.keys(record)) out[k] = walk(record[k], uri, depth + 1, via);
+    for (const k of Object.keys(record)) {
+      const item = record[k];
+      const value = item !== null && typeof item === 'object' ? walk(item, uri, depth + 1, via) : item;
+      if (value !== item || out !== record) out[k] = value;
+    }
     return out;
   };
 
@@ -161,6 +177,12 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
     for (const k of Object.keys(target)) if (!Object.hasOwn(merged, k)) merged[k] = target[k];
   }
   return result;
+}
+
+/** Whether a `$ref` object has keys beside `$ref` (OpenAPI 3.1 merges them over the target). */
+function hasSiblings(record: Record<string, Json>): boolean {
+  for (const k in record) if (k !== '$ref') return true;
+  return false;
 }
 
 function decodePointer(ref: string, hash: number, from: string): string {
