@@ -22,6 +22,21 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
 }
 
 /**
+ * The dotted full name (`shop.v1.Cart`) that `written` names or is a plausible typo of, compared
+ * on as many trailing parts as `written` has (`Cart`, `v1.Cart`, `shop.v1.Cart`): a long package
+ * does not hide a typo in the name, nor does a package left out. The first of `names` wins a tie.
+ */
+export function didYouMeanName(written: string, names: Iterable<string>): string | undefined {
+  const parts = written.split('.').length;
+  const byTail = new Map<string, string>();
+  for (const name of names) {
+    const tail = name.split('.').slice(-parts).join('.');
+    if (!byTail.has(tail)) byTail.set(tail, name);
+  }
+  return byTail.get(written) ?? byTail.get(didYouMean(written, byTail.keys()) ?? '');
+}
+
+/**
  * didYouMean for many words, each against a subset of one vocabulary (a service's schema among
  * every key the fleet declares): a word is measured against the vocabulary once, however many
  * subsets ask about it. Gives what didYouMean gives for the subset.

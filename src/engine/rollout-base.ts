@@ -207,12 +207,13 @@ export abstract class RolloutBase {
     return set.length ? AbortSignal.any(set) : undefined;
   }
 
-  /** The gates of `batch` over `services`, ended (deciding nothing) when `signal` aborts. */
+  /** The gates of `batch` over `services`, ended (deciding nothing) when `signal` aborts; their events go to `emit`. */
   protected gates(
     release: Release,
     batch: Pick<Batch, 'index' | 'gates'>,
     services: Map<string, ResolvedService>,
     signal: AbortSignal | undefined,
+    emit: EmitEvent = this.deps.emit,
   ): Promise<GateOutcome> {
     return runGates(batch, services, {
       checks: this.deps.checks,
@@ -220,7 +221,7 @@ export abstract class RolloutBase {
       store: this.deps.store,
       releaseId: release.id,
       fleetRoot: this.deps.fleetRoot,
-      emit: this.deps.emit,
+      emit,
       healthTimeoutMs: this.healthTimeoutMs,
       liveness: this.liveness,
       ...(signal ? { signal } : {}),

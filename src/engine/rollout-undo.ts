@@ -4,6 +4,7 @@ import { releaseProgress, stepsToUndo } from '../core/state/release-progress.js'
 import { PROCESS_CHECK } from './probe-liveness.js';
 import type { ResolvedService } from './resolve-service.js';
 import { RolloutBase, settled, type RolloutOutcome } from './rollout-base.js';
+import { stopCause } from './stop.js';
 
 /** A step a rollback undoes, with the batch it was deployed in and that batch's gates. */
 interface UndoTarget {
@@ -88,13 +89,31 @@ export abstract class RolloutUndo extends RolloutBase {
   }
 
   /**
+   * Tells the operator who asked to stop, as the rollback that stop began waits out its bake, how
+   * to cut the wait short: a second stop ends it at once (the release paused with the rollback in
+   * doubt, which tranche resume completes, its bake included).
+   */
+  private noteBakeAfterStop(bakeMs: number): void {
+    const by = stopCause(this.deps.stop);
+    if (!by || this.deps.stop?.now.aborted) return;
+    const again = by === 'SIGINT' ? 'press Ctrl-C again' : by === 'EPIPE' ? 'send a signal' : `send ${by} again`;
+    this.deps.emit({
+      type: 'note',
+      message: `rolling back: waiting ${bakeMs / 1000}s for the bake; ${again} to stop waiting (the release is then paused, and tranche resume completes the rollback)`,
+    });
+  }
+
+  /**
    * The gates of a restored batch, as a deploy's (run again from the start when the lock was lost
    * and taken again during them). Returns the failure, or undefined when the gates passed.
    */
   private async restoredGates(release: Release, batch: number, gates: Gates, restored: Map<string, ResolvedService>): Promise<string | undefined> {
     for (;;) {
       // A first stop lets the rollback complete, its gates included; a stop at once or the lock's loss ends them.
-      const outcome = await this.gates(release, { index: batch, gates }, restored, this.anyOf(this.deps.stop?.now, this.deps.lock?.signal));
+      const outcome = await this.gates(release, { index: batch, gates }, restored, this.anyOf(this.deps.stop?.now, this.deps.lock?.signal), (event) => {
+        this.deps.emit(event);
+        if (event.type === 'gate' && event.gate === 'bake' && event.phase === 'started') this.noteBakeAfterStop(gates.bakeMs);
+      });
       this.checkNow();
       if (outcome.stopped) {
         await this.keepLock(release);

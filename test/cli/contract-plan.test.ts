@@ -103,7 +103,7 @@ describe('contracts in check and plan', () => {
     assert.match(apply.stderr, /apply --from [0-9a-f]+: nothing is recorded as deployed in prod/);
   });
 
-  test('a contract file that does not exist, or a $ref that leads nowhere, is unusable input: exit 2 with its location', () => {
+  test('a contract file that does not exist, a $ref that leads nowhere or a path out of the repository is unusable input: exit 2 with its location', () => {
     const { repo } = market();
     repo.write({ 'services/payments/api/schemas.yaml': 'Charge: { type: object }\n' });
     repo.commit('broken ref');
@@ -119,7 +119,11 @@ describe('contracts in check and plan', () => {
     repo.commit('a contract outside the repository');
     const outside = runCli(['check', '--env', 'prod'], repo.dir);
     assert.equal(outside.code, 2);
-    assert.match(outside.stderr, /tranche\.yaml:12:\d+: contract services\/payments\/\.\.\/\.\.\/\.\.\/outside\.yaml does not exist/);
+    assert.match(
+      outside.stderr,
+      /tranche\.yaml:12:\d+: contract services\/payments\/\.\.\/\.\.\/\.\.\/outside\.yaml leads out of the repository: contracts\.provides\.http/,
+    );
+    assert.doesNotMatch(outside.stderr, /does not exist/);
   });
 
   test('an operation in consumes.operations that the provider does not define is a typo to fix: exit 2 at the entry', () => {

@@ -112,6 +112,8 @@ protoDir('proto-base', { 'order.proto': proto('  string id = 1;\n  int64 total =
 protoDir('proto-removed', { 'order.proto': proto('  string id = 1;\n  reserved 2;') });
 protoDir('proto-added', { 'order.proto': proto('  string id = 1;\n  int64 total = 2;\n  string currency = 3;') });
 protoDir('proto-broken', { 'order.proto': proto('  string id = ;') });
+protoDir('proto-defaulted', { 'order.proto': proto('  string id = 1;\n  double total = 2 [default = 1e99999];') });
+protoDir('proto-future', { 'order.proto': proto('  string id = 1;').replace('syntax = "proto3";', 'edition = "2099";') });
 
 describe('tranche contract diff --kind protobuf', () => {
   test('a deleted field breaks generated code (FILE, the default): exit 1, located at its message', () => {
@@ -146,6 +148,16 @@ describe('tranche contract diff --kind protobuf', () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /proto-broken\/order\.proto:5:15: expected a number, found ";"/);
     assert.doesNotMatch(result.stderr, /\n\s+at .+:\d+:\d+/);
+  });
+
+  test('what protoc refuses — a default in proto3, an edition it does not know — is an input error with its file, line and column, exit 2', () => {
+    const defaulted = runCli(['contract', 'diff', 'proto-base', 'proto-defaulted', '--kind', 'protobuf'], dir);
+    assert.equal(defaulted.code, 2, defaulted.stdout + defaulted.stderr);
+    assert.match(defaulted.stderr, /proto-defaulted\/order\.proto:6:21: explicit default values are not allowed in proto3/);
+    const future = runCli(['contract', 'diff', 'proto-future', 'proto-base', '--kind', 'protobuf'], dir);
+    assert.equal(future.code, 2, future.stdout + future.stderr);
+    assert.match(future.stderr, /proto-future\/order\.proto:1:11: unknown edition "2099"/);
+    assert.doesNotMatch(defaulted.stderr + future.stderr, /\n\s+at .+:\d+:\d+/);
   });
 
   test('a buf.yaml chooses the rules: WIRE_JSON except the name rules lets a reserved deletion pass', () => {

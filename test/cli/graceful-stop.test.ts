@@ -248,6 +248,48 @@ describe('a stopped apply, rollback or resume', () => {
     assertLockFree(f, line.id, 'failed');
   });
 
+  test('the bake of a rollback a SIGINT began says that a second SIGINT stops waiting, and it does: paused, resume completes it', async (t) => {
+    const f = await fleetOnV1(t, 'rollback-batch', { slowV2: { a: SLOW_MS } });
+    f.setPolicy({ batchSize: 1, bake: '15s', onFailure: 'rollback-batch' }).commit('a long bake');
+    const apply = f.start(APPLY);
+    await apply.waitFor(/batch 1\/3 \(code\) started: a[\s\S]*deploy a started/);
+    apply.signal('SIGINT');
+    // The line comes as the bake starts: what to do, and what it does, said where the operator looks.
+    await apply.waitFor(
+      /rollback a started[\s\S]*bake started: 15000ms\n.*rolling back: waiting 15s for the bake; press Ctrl-C again to stop waiting \(the release is then paused, and tranche resume completes the rollback\)/,
+    );
+    const waiting = performance.now();
+    apply.signal('SIGINT');
+    const { code, stdout, stderr } = await apply.exited;
+    assert.equal(code, 130, stderr);
+    assert.ok(performance.now() - waiting < 10_000, 'it stopped waiting for the bake');
+    assert.equal(stderr.match(/rolling back: waiting/g)?.length, 1, 'said once');
+    assert.match(stderr, /bake started[^\n]*\n[^\n]*rolling back: waiting[^\n]*\n[^\n]*stopping at once/);
+    const line = summaryLine(stdout);
+    assert.equal(line.status, 'paused');
+    assert.deepEqual(stops(show(f, line.id).journal), [
+      [1, 'SIGINT', false],
+      [1, 'SIGINT', true],
+    ]);
+    assertLockFree(f, line.id, 'paused');
+
+    const resume = f.run(['resume', '--env', 'dev', '--yes']);
+    assert.equal(resume.code, 1, `the release ends as its rollback was meant to: failed, batch 1 rolled back\n${resume.stderr}`);
+    assert.match(resume.stderr, /rollback a started[\s\S]*bake passed/, 'the bake is waited out this time');
+    assert.match(resume.stdout, /failed — stopped by SIGINT during batch 1; batch 1 was rolled back \(on_failure: rollback-batch\)/);
+    assert.deepEqual(await versions(f), { a: 'v1', b: 'v1', c: 'v1' });
+    assertLockFree(f, line.id, 'failed');
+  });
+
+  test('a rollback no stop began says nothing of stopping as it bakes', async (t) => {
+    const f = await fleetOnV1(t, 'rollback-batch');
+    f.setVersion('a', 'v2', { kind: 'broken' }).setPolicy({ batchSize: 1, bake: '1s', onFailure: 'rollback-batch' }).commit('a broken v2');
+    const { code, stderr } = f.run(APPLY);
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /rollback a started[\s\S]*bake started/);
+    assert.doesNotMatch(stderr, /rolling back: waiting|to stop waiting/);
+  });
+
   test('tranche rollback stopped by SIGTERM: the rollback under way completes first, exit 143', async (t) => {
     const f = await fleetOnV1(t, 'rollback-batch', { slowV1: SLOW_MS });
     const apply = f.run(APPLY);

@@ -272,6 +272,25 @@ describe('gRPC contracts that cannot be used', () => {
     );
   });
 
+  test('a method with its service or its name mistyped, or an event message without its package, is told with the nearest declared name', () => {
+    const { repo } = shop();
+    repo.write({
+      'tranche.yaml': SHOP_MANIFEST.replace('shop.CartService/AddItem, CartService/GetCart', 'shop.CartService/AddItm, CartServce/GetCart').replace(
+        'message: shop.OrderCreated',
+        'message: OrderCreated',
+      ),
+    });
+    repo.commit('typos');
+    const result = runCli(['check', '--env', 'prod'], repo.dir);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /tranche\.yaml:17:\d+: checkout calls shop\.CartService\/AddItm of cart, .* \(did you mean shop\.CartService\/AddItem\?\)/);
+    assert.match(result.stderr, /tranche\.yaml:17:\d+: checkout calls CartServce\/GetCart of cart, .* \(did you mean shop\.CartService\/GetCart\?\)/);
+    assert.match(
+      result.stderr,
+      /tranche\.yaml:28:\d+: event order\.created: services\/orders\/events\/order\.proto declares no message OrderCreated .*\(did you mean shop\.OrderCreated\?\)/,
+    );
+  });
+
   test('a gRPC contract or a method written in a shape the manifest does not take is told once, where it is written', () => {
     const { repo } = shop();
     repo.write({
@@ -304,6 +323,18 @@ describe('gRPC contracts that cannot be used', () => {
     assert.equal(syntax.code, 2);
     assert.match(syntax.stderr, /services\/cart\/protos\/cart\.proto:15:20: /);
 
+    // What protoc refuses, the fleet refuses too, located in the .proto.
+    repo.write({ 'services/cart/protos/cart.proto': cart('  int32 quantity = 2;', '  int32 quantity = 2 [default = 1];') });
+    repo.commit('a default in proto3');
+    const defaulted = runCli(['plan', '--env', 'prod'], repo.dir);
+    assert.equal(defaulted.code, 2);
+    assert.match(defaulted.stderr, /services\/cart\/protos\/cart\.proto:15:23: explicit default values are not allowed in proto3/);
+    repo.write({ 'services/cart/protos/cart.proto': CART_PROTO.replace('syntax = "proto3";', 'edition = "2099";') });
+    repo.commit('an edition protoc does not know');
+    const edition = runCli(['plan', '--env', 'prod'], repo.dir);
+    assert.equal(edition.code, 2);
+    assert.match(edition.stderr, /services\/cart\/protos\/cart\.proto:1:11: unknown edition "2099"/);
+
     repo.write({ 'services/cart/protos/cart.proto': CART_PROTO }).remove('services/cart/protos/common.proto');
     repo.commit('lost an import');
     const lost = runCli(['check', '--env', 'prod'], repo.dir);
@@ -318,6 +349,13 @@ describe('gRPC contracts that cannot be used', () => {
     const nowhere = runCli(['check', '--env', 'prod'], repo.dir);
     assert.equal(nowhere.code, 2);
     assert.match(nowhere.stderr, /tranche\.yaml:12:\d+: contract services\/cart\/proto holds no \.proto file in HEAD/);
+
+    repo.write({ 'tranche.yaml': SHOP_MANIFEST.replace('grpc: protos', 'grpc: ../../../etc') });
+    repo.commit('a directory out of the repository');
+    const outside = runCli(['plan', '--env', 'prod'], repo.dir);
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /tranche\.yaml:12:\d+: contract services\/cart\/\.\.\/\.\.\/\.\.\/etc leads out of the repository/);
+    assert.doesNotMatch(outside.stderr, /holds no \.proto file/);
 
     repo.write({ 'tranche.yaml': SHOP_MANIFEST.replace('shop.OrderCreated', 'shop.OrderPlaced') });
     repo.commit('a message that is not there');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { didYouMean, editDistance, TypoIndex } from '../../src/core/did-you-mean.js';
+import { didYouMean, didYouMeanName, editDistance, TypoIndex } from '../../src/core/did-you-mean.js';
 
 /** The definition, cell by cell with no shortcut: what the bounded version must agree with. */
 function referenceDistance(a: string, b: string): number {
@@ -77,5 +77,21 @@ describe('TypoIndex', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('didYouMeanName', () => {
+  const names = ['hipstershop.v1.CartService', 'hipstershop.v1.CheckoutService', 'shop.v2.CartService'];
+
+  test('compares as many trailing parts as are written, so a long package hides no typo', () => {
+    assert.equal(didYouMeanName('CartServce', names), 'hipstershop.v1.CartService');
+    assert.equal(didYouMeanName('v2.CartServce', names), 'shop.v2.CartService');
+    assert.equal(didYouMeanName('hipstershop.v1.CheckoutServic', names), 'hipstershop.v1.CheckoutService');
+  });
+
+  test('names the full name of one written without its package, and nothing for a word that is no typo', () => {
+    assert.equal(didYouMeanName('CheckoutService', names), 'hipstershop.v1.CheckoutService');
+    assert.equal(didYouMeanName('Payments', names), undefined);
+    assert.equal(didYouMeanName('ad', ['shop.Ad']), 'shop.Ad');
   });
 });

@@ -14,7 +14,7 @@ export const lockOptions: Record<string, OptionSpec> = {
 export const stoppingHelp = `Stopping: the first SIGINT (Ctrl-C), SIGTERM or SIGHUP, or the reader of its output going away
 (EPIPE), lets the steps in flight finish, then handles the current batch as on_failure says for
 a failed one (pause keeps what was deployed, for tranche resume; a rollback under way completes
-first), journals the stop and releases the lock. A second signal stops at once: a step it cuts
+first, and says so as it waits out a bake), journals the stop and releases the lock. A second signal stops at once: a step it cuts
 short is left in doubt, the release is paused, and tranche resume takes it up. A third ends the
 process on the spot. Stopped, it exits 130 (SIGINT), 143 (SIGTERM), 129 (SIGHUP) or 141 (EPIPE).
 When the state store fails under a release, it stops there and exits 3.

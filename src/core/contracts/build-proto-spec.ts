@@ -1,3 +1,4 @@
+import { didYouMeanName } from '../did-you-mean.js';
 import type { SourceLocation } from '../location.js';
 import type { ContractSources, ParsedSpecs, SpecRoot } from './build-fleet-contracts.js';
 import type { BufCategory, ProvidedSpec } from './fleet-contracts.js';
@@ -80,8 +81,15 @@ export function buildProtoSpec(root: SpecRoot & { proto: ProtoRoot }, sources: C
     return { problem: message, ...(file !== undefined && line !== undefined ? { location: { file, line, column: column! } } : {}) };
   }
   const tree = result.document as ProtoTree;
-  if (proto.message !== undefined && !declares(tree, proto.message))
-    return { problem: `event ${root.key[1]}: ${root.path} declares no message ${proto.message} in ${sources.label}` };
+  if (proto.message !== undefined) {
+    const messages = messageNames(tree);
+    if (!messages.includes(proto.message)) {
+      const near = didYouMeanName(proto.message, messages);
+      return {
+        problem: `event ${root.key[1]}: ${root.path} declares no message ${proto.message} in ${sources.label}${near ? ` (did you mean ${near}?)` : ''}`,
+      };
+    }
+  }
   return {
     path: root.path,
     fingerprint,
@@ -102,11 +110,9 @@ function relativeTo(root: string, path: string): string | undefined {
   return path.startsWith(`${root}/`) ? path.slice(root.length + 1) : undefined;
 }
 
-function declares(tree: ProtoTree, message: string): boolean {
-  let found = false;
-  for (const file of tree.files)
-    walkMessages(file.messages, (m) => {
-      if (m.fullName === message) found = true;
-    });
-  return found;
+/** The full name of every message the tree declares, nested ones included. */
+function messageNames(tree: ProtoTree): string[] {
+  const names: string[] = [];
+  for (const file of tree.files) walkMessages(file.messages, (m) => names.push(m.fullName));
+  return names;
 }

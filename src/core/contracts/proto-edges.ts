@@ -84,21 +84,18 @@ export function protoEventBreaking(
 /**
  * `Service/Method` or `package.Service/Method` as the full name of a method of the tree
  * (`package.Service/Method`); for a name the tree does not declare, why: no such service, no
- * such method (with the methods it has), or a service name several packages declare.
+ * such method, or a service name several packages declare.
  */
-export function resolveMethod(
-  services: Services,
-  written: string,
-): string | { unknown: 'service'; services: string[] } | { unknown: 'method'; methods: string[] } | { unknown: 'ambiguous'; services: string[] } {
+export function resolveMethod(services: Services, written: string): string | { unknown: 'service' | 'method' } | { unknown: 'ambiguous'; services: string[] } {
   const slash = written.indexOf('/');
   const service = written.slice(0, slash);
   const method = written.slice(slash + 1);
   const exact = services.get(service);
   const candidates = exact ? [exact] : [...services.values()].filter((s) => s.node.name === service || s.node.fullName.endsWith(`.${service}`));
-  if (candidates.length === 0) return { unknown: 'service', services: [...services.keys()] };
+  if (candidates.length === 0) return { unknown: 'service' };
   if (candidates.length > 1) return { unknown: 'ambiguous', services: candidates.map((s) => s.node.fullName) };
   const found = candidates[0]!.node;
-  if (!found.methods.some((m) => m.name === method)) return { unknown: 'method', methods: found.methods.map((m) => `${found.fullName}/${m.name}`) };
+  if (!found.methods.some((m) => m.name === method)) return { unknown: 'method' };
   return `${found.fullName}/${method}`;
 }
 

@@ -1,4 +1,4 @@
-import { didYouMean } from '../did-you-mean.js';
+import { didYouMean, didYouMeanName } from '../did-you-mean.js';
 import type { Finding } from '../finding.js';
 import type { FleetContracts } from './fleet-contracts.js';
 import { resolveMethod, servicesOf } from './proto-edges.js';
@@ -23,10 +23,7 @@ export function undefinedMethods(fleet: FleetContracts, includes: (provider: str
         if (resolved.unknown === 'ambiguous') {
           why = `which names ${resolved.services.join(' and ')} in ${spec.path}: write the package (${resolved.services[0]}/${method.slice(method.indexOf('/') + 1)})`;
         } else {
-          const near = didYouMean(
-            method,
-            resolved.unknown === 'method' ? resolved.methods : resolved.services.map((s) => `${s}/${method.slice(method.indexOf('/') + 1)}`),
-          );
+          const near = nearestMethod(services, method);
           why = `which ${spec.path} does not declare${near ? ` (did you mean ${near}?)` : ''}`;
         }
         findings.push({
@@ -40,4 +37,18 @@ export function undefinedMethods(fleet: FleetContracts, includes: (provider: str
     }
   }
   return findings;
+}
+
+/**
+ * The declared method (full name) that `written` (`Service/Method`, with or without the package)
+ * is a plausible typo of: its service's name, its method's or both mistyped.
+ */
+function nearestMethod(services: ReturnType<typeof servicesOf>, written: string): string | undefined {
+  const slash = written.indexOf('/');
+  const method = written.slice(slash + 1);
+  const found = services.get(didYouMeanName(written.slice(0, slash), services.keys()) ?? '')?.node;
+  if (!found) return undefined;
+  const names = found.methods.map((m) => m.name);
+  const name = names.includes(method) ? method : didYouMean(method, names);
+  return name === undefined ? undefined : `${found.fullName}/${name}`;
 }

@@ -256,12 +256,42 @@ function buildService(name: string, raw: Raw, plainText: PlainText, problem: (pa
     };
   if (raw.kubernetes && typeof raw.kubernetes === 'object') service.kubernetes = raw.kubernetes as Service['kubernetes'];
   // Typed as the schema allows them: a manifest is returned only when the schema holds.
-  if (raw.contracts && typeof raw.contracts === 'object') service.contracts = raw.contracts as ServiceContracts;
+  if (raw.contracts && typeof raw.contracts === 'object') {
+    service.contracts = raw.contracts as ServiceContracts;
+    checkContractPaths(path, asRecord(asRecord(raw.contracts).provides), at('contracts', 'provides'), problem);
+  }
   if (raw.checks && typeof raw.checks === 'object') {
     service.checks = raw.checks as ServiceChecks;
     checkChecks(asRecord(raw.checks), at('checks'), problem);
   }
   return service;
+}
+
+/**
+ * Every path of `contracts.provides` (http, grpc, events, asyncapi; a proto's `proto` and `root`)
+ * must stay inside the repository once joined to the service's path: a contract is read from
+ * the repository alone, so a path out of it is told as such, not as a file that does not exist.
+ */
+function checkContractPaths(service: string, provides: Raw, at: Path, problem: (path: Path, message: string) => void): void {
+  const inside = (value: unknown, path: Path) => {
+    if (typeof value !== 'string' || value === '' || joinRepoPath(service || '.', value) !== undefined) return;
+    const dir = service || '.';
+    const where = value.startsWith('/') ? `${value} is outside the repository` : `${dir}/${value} leads out of the repository`;
+    problem(
+      path,
+      `${path.at(-1) === 'root' ? 'import root' : 'contract'} ${where}: ${path.slice(2).join('.')} is relative to the service (${dir}) and must stay inside the repository`,
+    );
+  };
+  const proto = (value: unknown, path: Path) => {
+    if (typeof value === 'string') return inside(value, path);
+    const form = asRecord(value);
+    inside(form.proto, [...path, 'proto']);
+    inside(form.root, [...path, 'root']);
+  };
+  inside(provides.http, [...at, 'http']);
+  proto(provides.grpc, [...at, 'grpc']);
+  for (const [event, value] of entries(provides.events)) proto(value, [...at, 'events', event]);
+  inside(provides.asyncapi, [...at, 'asyncapi']);
 }
 
 function buildKeySpec(

@@ -23,7 +23,7 @@ export async function readContractSources(git: Git, revision: FleetRevision): Pr
   for (const service of manifest.services.values()) {
     const provides = service.contracts?.provides ?? {};
     const spec = (key: string[], path: string): SpecRoot => {
-      // A path that leaves the repository is kept as written: it is never read, and reported missing.
+      // The manifest refuses a path that leaves the repository; were one here, it is kept as written, never read, and reported missing.
       const root = {
         service: service.name,
         key,
@@ -63,7 +63,7 @@ export async function readContractSources(git: Git, revision: FleetRevision): Pr
   return { label: tree.label, services: [...manifest.services.keys()], roots, consumes, ...specs };
 }
 
-/** `path` relative to a service, in the repository; kept as written (and reported missing) when it leaves it. */
+/** `path` relative to a service, in the repository (the manifest refuses one that leaves it; such a path is kept as written, never read). */
 function repoPath(service: string, path: string): string {
   return joinRepoPath(service, path) ?? `${service}/${path}`;
 }

@@ -78,3 +78,38 @@ describe('buildProtoSpec across the revisions of one analysis', () => {
     );
   });
 });
+
+describe('buildProtoSpec of an event message', () => {
+  const events = (message: string): ContractSources => ({
+    label: 'HEAD',
+    services: ['orders'],
+    roots: [
+      {
+        service: 'orders',
+        key: ['events', 'order.created'],
+        path: 'orders/events/order.proto',
+        location: { file: 'tranche.yaml', line: 3 },
+        proto: { root: 'orders/events', files: ['orders/events/order.proto'], category: 'WIRE_JSON', message },
+      },
+    ],
+    consumes: [],
+    files: {
+      'orders/events/order.proto': {
+        id: 'order',
+        text: 'syntax = "proto3";\npackage acme.orders.v1;\nmessage OrderCreated {\n  message Line { string sku = 1; }\n  repeated Line lines = 1;\n}\n',
+        refs: [],
+      },
+    },
+  });
+  const problem = (message: string) => buildFleetContracts(events(message), new Map()).findings.map((f) => f.message);
+
+  it('names the nearest declared message for one mistyped or written without its package', () => {
+    assert.deepEqual(problem('acme.orders.v1.OrderCreatd'), [
+      'event order.created: orders/events/order.proto declares no message acme.orders.v1.OrderCreatd in HEAD (did you mean acme.orders.v1.OrderCreated?)',
+    ]);
+    assert.match(problem('OrderCreated')[0]!, /declares no message OrderCreated in HEAD \(did you mean acme\.orders\.v1\.OrderCreated\?\)$/);
+    assert.match(problem('OrderCreated.Lin')[0]!, /\(did you mean acme\.orders\.v1\.OrderCreated\.Line\?\)$/);
+    assert.match(problem('Payment')[0]!, /declares no message Payment in HEAD$/);
+    assert.deepEqual(problem('acme.orders.v1.OrderCreated'), []);
+  });
+});

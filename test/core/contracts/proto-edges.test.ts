@@ -22,7 +22,7 @@ describe('resolveMethod', () => {
 
   it('says why a name is no method of the tree: a service two packages declare, an unknown service or method', () => {
     assert.deepEqual(resolveMethod(services, 'Cart/Add'), { unknown: 'ambiguous', services: ['shop.v1.Cart', 'shop.v2.Cart'] });
-    assert.deepEqual(resolveMethod(services, 'Basket/Add'), { unknown: 'service', services: ['shop.v1.Cart', 'shop.v1.Orders', 'shop.v2.Cart'] });
-    assert.deepEqual(resolveMethod(services, 'Orders/Put'), { unknown: 'method', methods: ['shop.v1.Orders/Get'] });
+    assert.deepEqual(resolveMethod(services, 'Basket/Add'), { unknown: 'service' });
+    assert.deepEqual(resolveMethod(services, 'Orders/Put'), { unknown: 'method' });
   });
 });

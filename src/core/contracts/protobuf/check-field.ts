@@ -135,6 +135,7 @@ function defaultValue(value: string | undefined, facts: FieldFacts, index: Proto
   }
   if (value === undefined || value === 'false') return '0';
   if (value === 'true') return '1';
-  const number = Number(value);
+  // protoc reads a float literal past the double range as infinity: 1e99999 and inf are one default.
+  const number = /^-?inf$/.test(value) ? (value.startsWith('-') ? -Infinity : Infinity) : Number(value);
   return Number.isNaN(number) && !/nan/i.test(value) ? value : String(number);
 }

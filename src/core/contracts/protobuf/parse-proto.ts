@@ -13,6 +13,7 @@ import type {
   ProtoService,
   Span,
 } from './proto-model.js';
+import { defaultProblem } from './field-default.js';
 import { emptyMessage } from './proto-model.js';
 import { ProtoSyntaxError } from './proto-syntax-error.js';
 import { ProtoLexer, type Token } from './tokenize-proto.js';
@@ -20,6 +21,8 @@ import { ProtoLexer, type Token } from './tokenize-proto.js';
 const MAX_FIELD_NUMBER = 536_870_911;
 const MAX_ENUM_NUMBER = 2_147_483_647;
 const LABELS = new Set(['optional', 'required', 'repeated']);
+/** The editions protoc and buf know (`edition = "2099"` is refused by both). */
+const EDITIONS = ['2023', '2024'];
 
 /**
  * Reads one .proto file (proto2, proto3 or editions) into a ProtoFile with the span of every
@@ -36,6 +39,8 @@ class ProtoParser {
   /** Tokens read but not yet taken (a few at most), and the last one taken. */
   private readonly ahead: Token[] = [];
   private prev: Token | undefined;
+  /** The file's syntax, once read: what a field may declare depends on it. */
+  private syntax: ProtoFile['syntax'] = 'proto2';
 
   constructor(
     private readonly lexer: ProtoLexer,
@@ -54,10 +59,12 @@ class ProtoParser {
         if (value.value !== 'proto2' && value.value !== 'proto3') this.fail(value, `unknown syntax ${JSON.stringify(value.value)}`);
         file.syntax = value.value as 'proto2' | 'proto3';
       } else {
+        if (!EDITIONS.includes(value.value)) this.fail(value, `unknown edition ${JSON.stringify(value.value)} (protoc knows ${EDITIONS.join(', ')})`);
         file.syntax = 'editions';
         file.edition = value.value;
       }
       file.syntaxSpan = span(start, end);
+      this.syntax = file.syntax;
     }
     const scope = { prefix: '' };
     while (this.peek()) {
@@ -203,6 +210,9 @@ class ProtoParser {
     const numberToken = this.expectKind('number');
     const number = this.integer(numberToken, 1, MAX_FIELD_NUMBER);
     const options = this.peek()?.text === '[' ? this.compactOptions() : [];
+    const defaultOption = options.find((o) => o.name === 'default');
+    const refused = defaultOption && defaultProblem(this.syntax, type, defaultOption);
+    if (refused) this.fail(defaultOption.span, refused);
     let end: Token;
     if (group) {
       const message = this.emptyMessage(name.text, owner?.fullName ?? '');
@@ -547,8 +557,9 @@ class ProtoParser {
     return this.take();
   }
 
-  private fail(token: Token, reason: string): never {
-    throw new ProtoSyntaxError(this.path, token.line, token.column, reason);
+  /** Throws the reader's error at a token or an element's span. */
+  private fail(at: { line: number; column: number }, reason: string): never {
+    throw new ProtoSyntaxError(this.path, at.line, at.column, reason);
   }
 }
 

@@ -135,7 +135,7 @@ enum E {
   reserved E_OLD, E_GONE;
 }
 message M {
-  int32 a = 010 [(x).y = -inf, default = 1e3];
+  double a = 010 [(x).y = -inf, default = 1e3];
   extensions 100 to 200 [declaration = { number: 100, full_name: ".p.ext", type: "int32" }];
   reserved old_name;
   message N { option (z) = true; }
@@ -197,6 +197,86 @@ message M {
     );
     const aggregate = `option (x) = ${'{ a '.repeat(100_000)};`;
     assert.throws(() => parseProto(aggregate, 'deep.proto'), ProtoSyntaxError);
+  });
+
+  it('refuses what protoc refuses: a default in proto3, an edition it does not know, an integer default that is no integer or out of range', () => {
+    const refused = (text: string) => {
+      try {
+        parseProto(text, 'a.proto');
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof ProtoSyntaxError)) throw error;
+        return error.message;
+      }
+    };
+    assert.equal(
+      refused('syntax = "proto3";\nmessage A {\n  double a = 1 [default = 1e99999];\n}\n'),
+      'a.proto:3:17: explicit default values are not allowed in proto3',
+    );
+    assert.equal(
+      refused('syntax = "proto3";\nmessage A {\n  optional int32 a = 1 [json_name = "b", default = 1];\n}\n'),
+      'a.proto:3:42: explicit default values are not allowed in proto3',
+    );
+    assert.equal(refused('edition = "2099";\nmessage A {}\n'), 'a.proto:1:11: unknown edition "2099" (protoc knows 2023, 2024)');
+    assert.equal(refused('edition = "2024";\nmessage A {}\n'), undefined);
+    assert.equal(
+      refused('syntax = "proto2";\nmessage A {\n  optional int32 a = 1 [default = 1e99999];\n}\n'),
+      'a.proto:3:25: default 1e99999 is not an integer: the field is int32',
+    );
+    assert.equal(
+      refused('syntax = "proto2";\nmessage A {\n  optional uint32 a = 1 [default = -1];\n}\n'),
+      'a.proto:3:26: default -1 is out of range for uint32 (0 to 4294967295)',
+    );
+    // A float or double takes any number: past the double range it is infinity, as protoc reads it.
+    for (const value of ['1e99999', '-1e99999', 'inf', '-inf', 'nan', '0x10', '1.5'])
+      for (const type of ['double', 'float'])
+        assert.equal(refused(`syntax = "proto2";\nmessage A {\n  optional ${type} a = 1 [default = ${value}];\n}\n`), undefined, `${type} ${value}`);
+    assert.equal(
+      refused('edition = "2023";\nmessage A {\n  double a = 1 [default = 1e99999];\n  int64 b = 2 [default = -0x8000000000000000];\n}\n'),
+      undefined,
+    );
+  });
+
+  it('takes an integer default exactly when it is within its type, written in decimal, hex or octal', () => {
+    const types = { int32: [32, true], sint32: [32, true], sfixed32: [32, true], int64: [64, true], uint32: [32, false], fixed64: [64, false] } as const;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...(Object.keys(types) as (keyof typeof types)[])),
+        fc.bigInt({ min: -(2n ** 65n), max: 2n ** 65n }),
+        fc.constantFrom('decimal', 'hex', 'octal'),
+        (type, value, base) => {
+          const [bits, signed] = types[type];
+          const within = signed ? BigInt.asIntN(bits, value) === value : BigInt.asUintN(bits, value) === value;
+          const magnitude = value < 0n ? -value : value;
+          const digits =
+            base === 'hex' ? `0x${magnitude.toString(16)}` : base === 'octal' && magnitude > 0n ? `0${magnitude.toString(8)}` : magnitude.toString();
+          const text = `syntax = "proto2";\nmessage A {\n  optional ${type} a = 1 [default = ${value < 0n ? '-' : ''}${digits}];\n}\n`;
+          if (within) assert.equal(parseProto(text, 'a.proto').messages[0]!.fields[0]!.options[0]!.name, 'default');
+          else
+            assert.throws(
+              () => parseProto(text, 'a.proto'),
+              (error: unknown) => error instanceof ProtoSyntaxError && error.line === 3 && /out of range/.test(error.reason),
+            );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses any default in proto3 and none that is a number on a proto2 double, at the default', () => {
+    fc.assert(
+      fc.property(fc.double(), fc.constantFrom('proto2', 'proto3'), (value, syntax) => {
+        const literal = Number.isNaN(value) ? 'nan' : value === Infinity ? '1e99999' : value === -Infinity ? '-1e99999' : String(value);
+        const text = `syntax = "${syntax}";\nmessage A {\n  optional double a = 1 [default = ${literal}];\n}\n`;
+        if (syntax === 'proto2') assert.equal(parseProto(text, 'a.proto').messages[0]!.fields[0]!.options[0]!.value, literal);
+        else
+          assert.throws(
+            () => parseProto(text, 'a.proto'),
+            (error: unknown) => error instanceof ProtoSyntaxError && error.line === 3 && error.column === 26,
+          );
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('throws nothing but its own error on any text or broken .proto', () => {
