@@ -172,14 +172,17 @@ async function beforeFinalStatus(args: string[], known: string): Promise<Started
 }
 
 /** Kill while the gates of `batch` run: tranche stalled recording the first `gate` check result. */
-function duringGate(batch: number, gate: 'health' | 'sanity') {
+function duringGate(batch: number, gate: 'health' | 'sanity', records: number) {
   return async (args: string[], known: string): Promise<Started> => {
     fleet.pin('BEFORE INSERT ON checks', `NEW.batch = ${batch} AND NEW.gate = '${gate}' AND NEW.release_id NOT IN ${known}`);
     const apply = fleet.start(args);
     await waitUntil(
       async () => {
         if (!apply.running) throw new Error(`apply ended before the ${gate} gate of batch ${batch}: ${describeRun(apply)}`);
-        return newRelease(known) !== undefined && (await fleet.stalled());
+        // The journal as the gate finds it: a busy machine can hold the write lock long enough
+        // for an earlier, ordinary write to look stalled.
+        const release = newRelease(known);
+        return release !== undefined && fleet.journalCount(release.id) === records && (await fleet.stalled());
       },
       APPLY_TIMEOUT_MS,
       () => `apply never stalled in the ${gate} gate of batch ${batch}: ${describeRun(apply)}`,
@@ -648,13 +651,13 @@ const points: KillPoint[] = [
   {
     name: 'during the gates of batch 2: health passed, the first sanity result being recorded',
     then: 'resume',
-    kill: duringGate(2, 'sanity'),
+    kill: duringGate(2, 'sanity', 12),
     landed: landedAtRecord(12),
   },
   {
     name: 'during the gates of batch 3: the first health result being recorded',
     then: 'rollback',
-    kill: duringGate(3, 'health'),
+    kill: duringGate(3, 'health', 18),
     landed: landedAtRecord(18),
   },
   ...Object.entries(BAD_RECORDS).map(
