@@ -35,6 +35,8 @@ export class GitCli implements Git {
   private index: Promise<IndexListing> | undefined;
   /** Each commit is listed once per command, however many trees of it are asked for. */
   private readonly listings = new Map<string, Promise<Listing>>();
+  /** The files on disk below a directory, as git lists them for a commit's `list` (see `listOnDisk`): once per command. */
+  private readonly diskListings = new Map<string, Promise<[present: Buffer, deleted: Buffer]>>();
   private prefix: Promise<string> | undefined;
   private shallow: Promise<boolean> | undefined;
 
@@ -219,6 +221,9 @@ export class GitCli implements Git {
   /**
    * The working tree's files below `dir` (tracked, untracked and ignored alike: what is on disk),
    * less those named in `known` (names as listed, `dir`-prefixed), which are not looked at on disk.
+   * With `known` (a commit's listing: the files on disk beside it), git lists the directory once
+   * per command, like the index, however many revisions are listed: each git started once the
+   * heap is large costs tens of milliseconds of this thread.
    */
   private async listOnDisk(dir: string, known?: ReadonlySet<string>): Promise<string[]> {
     const { submodules } = await (this.index ??= this.listIndex());
@@ -228,10 +233,14 @@ export class GitCli implements Git {
     const real = node.real ?? dir;
     // A tracked file deleted from disk is not on disk.
     const spec = `:(literal)${real}`;
-    const [present, deleted] = await Promise.all([
-      this.git(['ls-files', '-z', '--cached', '--others', '--', spec]),
-      this.git(['ls-files', '-z', '--deleted', '--', spec]),
-    ]);
+    const listOnce = () =>
+      Promise.all([this.git(['ls-files', '-z', '--cached', '--others', '--', spec]), this.git(['ls-files', '-z', '--deleted', '--', spec])]);
+    let listing = known ? this.diskListings.get(spec) : undefined;
+    if (!listing) {
+      listing = listOnce();
+      if (known) this.diskListings.set(spec, listing);
+    }
+    const [present, deleted] = await listing;
     const gone = new Set(deleted.toString('utf8').split('\0'));
     const below = belowDir(dir, real);
     const files = await Promise.all(
