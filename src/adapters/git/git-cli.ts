@@ -35,6 +35,8 @@ export class GitCli implements Git {
   private index: Promise<IndexListing> | undefined;
   /** Each commit is listed once per command, however many trees of it are asked for. */
   private readonly listings = new Map<string, Promise<Listing>>();
+  /** The files on disk below a directory, as git lists them for a commit's `list` (see `listOnDisk`): once per command. */
+  private readonly diskListings = new Map<string, Promise<[present: Buffer, deleted: Buffer]>>();
   private prefix: Promise<string> | undefined;
   private shallow: Promise<boolean> | undefined;
 
@@ -149,7 +151,8 @@ export class GitCli implements Git {
             if (kind === 'file' || kind === 'refused-link') committed.add(named!);
           }
         }
-        const ignored = await ignoredOnDisk((await worktree.list(dir)).filter((p) => !committed.has(p)));
+        // The files on disk that the commit lacks: those it holds are not looked at on disk.
+        const ignored = await ignoredOnDisk(await this.listOnDisk(dir, committed));
         return [...new Set([...committed, ...ignored.keys()])].sort();
       },
       materialize: () => this.materialize(commit),
@@ -160,16 +163,7 @@ export class GitCli implements Git {
   workingTree(): FileTree {
     const root = this.root;
     const indexed = () => (this.index ??= this.listIndex());
-    /** What is at each exact path on disk, asked once per call however many paths pass there. */
-    const onDisk = (submodules: Map<string, string>) => {
-      const seen = new Map<string, Promise<Entry>>();
-      const entry = (path: string): Promise<Entry> => {
-        let found = seen.get(path);
-        if (!found) seen.set(path, (found = diskEntry(root, path, submodules)));
-        return found;
-      };
-      return { entry, resolve: (path: string) => resolvePath(path, entry) };
-    };
+    const onDisk = (submodules: Map<string, string>) => this.onDisk(submodules);
     return {
       label: 'the working tree',
       lookup: async (paths) => {
@@ -194,30 +188,7 @@ export class GitCli implements Git {
         for (const [path, real] of untracked) if (!ignored.has(real)) result.set(path, { ...(result.get(path) as TreeNode & { kind: 'file' }), tracked: true });
         return result;
       },
-      list: async (dir) => {
-        const { submodules } = await indexed();
-        const { entry, resolve } = onDisk(submodules);
-        const node = await resolve(dir);
-        if (node?.kind !== 'dir') return [];
-        const real = node.real ?? dir;
-        // Tracked, untracked and ignored files alike: what is on disk (a tracked file deleted from disk is not).
-        const spec = `:(literal)${real}`;
-        const [present, deleted] = await Promise.all([
-          this.git(['ls-files', '-z', '--cached', '--others', '--', spec]),
-          this.git(['ls-files', '-z', '--deleted', '--', spec]),
-        ]);
-        const gone = new Set(deleted.toString('utf8').split('\0'));
-        const below = belowDir(dir, real);
-        const files = await Promise.all(
-          [...new Set(present.toString('utf8').split('\0'))].map(async (path) => {
-            if (!path || gone.has(path) || containingSubmodule(submodules, path)) return undefined;
-            const found = await entry(path);
-            const kind = found && 'link' in found ? (await resolve(path))?.kind : found?.node.kind;
-            return kind === 'file' || kind === 'refused-link' ? below(path) : undefined;
-          }),
-        );
-        return files.filter((p): p is string => p !== undefined).sort();
-      },
+      list: (dir) => this.listOnDisk(dir),
       materialize: async () => root,
       render: (request) => this.render(undefined, request, async () => root),
       read: async (paths) => {
@@ -233,6 +204,56 @@ export class GitCli implements Git {
         return result;
       },
     };
+  }
+
+  /** What is at each exact path on disk, asked once per call however many paths pass there. */
+  private onDisk(submodules: Map<string, string>): { entry: (path: string) => Promise<Entry>; resolve: (path: string) => Promise<TreeNode | undefined> } {
+    const root = this.root;
+    const seen = new Map<string, Promise<Entry>>();
+    const entry = (path: string): Promise<Entry> => {
+      let found = seen.get(path);
+      if (!found) seen.set(path, (found = diskEntry(root, path, submodules)));
+      return found;
+    };
+    return { entry, resolve: (path: string) => resolvePath(path, entry) };
+  }
+
+  /**
+   * The working tree's files below `dir` (tracked, untracked and ignored alike: what is on disk),
+   * less those named in `known` (names as listed, `dir`-prefixed), which are not looked at on disk.
+   * With `known` (a commit's listing: the files on disk beside it), git lists the directory once
+   * per command, like the index, however many revisions are listed: each git started once the
+   * heap is large costs tens of milliseconds of this thread.
+   */
+  private async listOnDisk(dir: string, known?: ReadonlySet<string>): Promise<string[]> {
+    const { submodules } = await (this.index ??= this.listIndex());
+    const { entry, resolve } = this.onDisk(submodules);
+    const node = await resolve(dir);
+    if (node?.kind !== 'dir') return [];
+    const real = node.real ?? dir;
+    // A tracked file deleted from disk is not on disk.
+    const spec = `:(literal)${real}`;
+    const listOnce = () =>
+      Promise.all([this.git(['ls-files', '-z', '--cached', '--others', '--', spec]), this.git(['ls-files', '-z', '--deleted', '--', spec])]);
+    let listing = known ? this.diskListings.get(spec) : undefined;
+    if (!listing) {
+      listing = listOnce();
+      if (known) this.diskListings.set(spec, listing);
+    }
+    const [present, deleted] = await listing;
+    const gone = new Set(deleted.toString('utf8').split('\0'));
+    const below = belowDir(dir, real);
+    const files = await Promise.all(
+      [...new Set(present.toString('utf8').split('\0'))].map(async (path) => {
+        if (!path || gone.has(path) || containingSubmodule(submodules, path)) return undefined;
+        const named = below(path);
+        if (named === undefined || known?.has(named)) return undefined;
+        const found = await entry(path);
+        const kind = found && 'link' in found ? (await resolve(path))?.kind : found?.node.kind;
+        return kind === 'file' || kind === 'refused-link' ? named : undefined;
+      }),
+    );
+    return files.filter((p): p is string => p !== undefined).sort();
   }
 
   async changedFiles(from: string, to: string): Promise<ChangedFile[]> {

@@ -174,13 +174,20 @@ class TypeNames {
       if (!SCALAR_TYPES.has(field.map.value)) {
         const full = this.resolve(field.map.value, scope);
         if (!write) return full === field.map.valueTypeName && this.kindOf(full) === field.map.valueKind && this.extendee(field, scope, write);
-        if (full) Object.assign(field.map, { valueTypeName: full, valueKind: this.kindOf(full) });
+        if (full) {
+          field.map.valueTypeName = full;
+          field.map.valueKind = this.kindOf(full);
+        }
       }
     } else if (!SCALAR_TYPES.has(field.type)) {
       const full = field.group ? `${scope}.${field.type}`.replace(/^\./, '') : this.resolve(field.type, scope);
       const kind = full ? (this.kindOf(full) ?? 'message') : undefined;
       if (!write) return full === field.typeName && kind === field.typeKind && this.extendee(field, scope, write);
-      if (full) Object.assign(field, { typeName: full, typeKind: kind });
+      // Set one by one: no object made for each field to copy from.
+      if (full) {
+        field.typeName = full;
+        field.typeKind = kind;
+      }
     }
     return this.extendee(field, scope, write);
   }

@@ -40,9 +40,6 @@ export class ProtoLexer {
     let i = this.i;
     let line = this.line;
     let lineStart = this.lineStart;
-    const fail = (at: number, atLine: number, atLineStart: number, reason: string): never => {
-      throw new ProtoSyntaxError(this.file, atLine, at - atLineStart + 1, reason);
-    };
     while (i < text.length) {
       const c = text[i]!;
       if (c === '\n') {
@@ -63,7 +60,7 @@ export class ProtoLexer {
       }
       if (c === '/' && text[i + 1] === '*') {
         const end = text.indexOf('*/', i + 2);
-        if (end < 0) fail(start, startLine, startLineStart, 'unterminated comment');
+        if (end < 0) this.fail(start, startLine, startLineStart, 'unterminated comment');
         for (let j = i; j < end; j++) {
           if (text[j] === '\n') {
             line++;
@@ -89,21 +86,21 @@ export class ProtoLexer {
         }
         // Plain decimal digits (nearly every number in a .proto) need no further check.
         if (!isDigits(text, start, i) && !/^(0[xX][0-9a-fA-F]+|[0-9]+|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$/.test(text.slice(start, i)))
-          fail(start, startLine, startLineStart, `malformed number ${JSON.stringify(text.slice(start, i).slice(0, 40))}`);
+          this.fail(start, startLine, startLineStart, `malformed number ${JSON.stringify(text.slice(start, i).slice(0, 40))}`);
       } else if (c === '"' || c === "'") {
         kind = 'string';
         value = '';
         i++;
         for (;;) {
           const d = text[i];
-          if (d === undefined || d === '\n') fail(start, startLine, startLineStart, 'unterminated string');
+          if (d === undefined || d === '\n') this.fail(start, startLine, startLineStart, 'unterminated string');
           if (d === c) {
             i++;
             break;
           }
           if (d === '\\') {
             const [decoded, next] = decodeEscape(text, i);
-            if (next < 0) fail(i, startLine, startLineStart, 'bad escape in string');
+            if (next < 0) this.fail(i, startLine, startLineStart, 'bad escape in string');
             value += decoded;
             i = next;
           } else {
@@ -115,7 +112,7 @@ export class ProtoLexer {
         kind = 'symbol';
         i++;
       } else {
-        return fail(start, startLine, startLineStart, `unexpected character ${JSON.stringify(c)}`);
+        return this.fail(start, startLine, startLineStart, `unexpected character ${JSON.stringify(c)}`);
       }
       const tokenText = text.slice(start, i);
       this.i = i;
@@ -135,6 +132,11 @@ export class ProtoLexer {
     this.line = line;
     this.lineStart = lineStart;
     return undefined;
+  }
+
+  /** A method, not a closure in `next`: that would be one more object for every token read. */
+  private fail(at: number, atLine: number, atLineStart: number, reason: string): never {
+    throw new ProtoSyntaxError(this.file, atLine, at - atLineStart + 1, reason);
   }
 }
 
