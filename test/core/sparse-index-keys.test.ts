@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import fc from 'fast-check';
 import { keepIndexKeysSparse, sparseIndexKeysDeep } from '../../src/core/sparse-index-keys.js';
 import { parseSpecText } from '../../src/core/contracts/load-open-api.js';
+import { resolveRefs } from '../../src/core/contracts/resolve-refs.js';
 
 setFlagsFromString('--allow-natives-syntax');
 /** V8's own answer: whether the object keeps its index keys in a dictionary. */
@@ -24,6 +25,20 @@ describe('sparse index keys', () => {
         },
       ),
     );
+  });
+
+  it('cost one pass over a map of many keys, named ones and ones starting with a digit', { timeout: 30_000 }, () => {
+    // Asking the map at each key whether it holds an index key listed all its keys each time:
+    // two minutes for this map, a quadratic cost any file could ask for. The timeout tells.
+    const keys = [...Array.from({ length: 20_000 }, (_, i) => `k${i}`), ...Array.from({ length: 20_000 }, (_, i) => `${i}a`), '200', '404'];
+    const block = `paths:\n${keys.map((k) => `  ${k}: x`).join('\n')}\n`;
+    const literal = `${block}tail: |\n  forces js-yaml\n`;
+    for (const text of [block, literal]) {
+      const paths = (parseSpecText(text) as { paths: Record<string, unknown> }).paths;
+      assert.equal(Object.keys(paths).length, keys.length);
+      assert.equal(dictionaryElements(paths), true);
+      assert.equal(Object.keys(resolveRefs(paths) as object).length, keys.length);
+    }
   });
 
   it('hold status codes in a dictionary whichever reader parsed the spec', () => {

@@ -7,7 +7,7 @@
  * resolve exactly as `yaml`'s YAML 1.2 core schema resolves them (`resolve-plain-scalar.ts`, which
  * the config file reader shares).
  */
-import { holdsIndexKey, keepIndexKeysSparse, mayBeIndexKey } from '../sparse-index-keys.js';
+import { keepIndexKeysSparseOnce, mayBeIndexKey } from '../sparse-index-keys.js';
 import { INDICATOR_START } from './indicator-start.js';
 import type { NodeInfo, YamlPosition } from './read-block-yaml.js';
 import { readQuotedScalar } from './read-quoted-scalar.js';
@@ -278,7 +278,7 @@ export function nodeInfo(key: YamlPosition | undefined, value: YamlPosition, pla
  */
 export function setProperty(map: Record<string, unknown>, key: string, value: unknown): void {
   if (map[key] === undefined) {
-    if (mayBeIndexKey(key) && !holdsIndexKey(map)) keepIndexKeysSparse(map);
+    if (mayBeIndexKey(key)) keepIndexKeysSparseOnce(map);
     map[key] = value;
   } else if (Object.hasOwn(map, key))
     decline(); // a duplicate key: let `yaml` report it
