@@ -130,10 +130,10 @@ function deployedRevisions({ to, baseline, bases }: ReleaseRevisions): DeployedR
  */
 async function compareContracts(git: Git, revisions: ReleaseRevisions, options: CheckOptions): Promise<{ edges?: ContractEdge[]; findings: Finding[] }> {
   const deployed = deployedRevisions(revisions);
-  const providers = [...revisions.to.manifest.services.values()].filter(
-    (s) => s.contracts?.provides?.http !== undefined || s.contracts?.provides?.grpc !== undefined,
-  );
-  const workers = ContractWorkers.ahead(providers.length, revisions.baseline.size > 0);
+  let providers = 0;
+  for (const s of revisions.to.manifest.services.values())
+    if (s.contracts?.provides?.http !== undefined || s.contracts?.provides?.grpc !== undefined) providers++;
+  const workers = ContractWorkers.ahead(providers, revisions.baseline.size > 0);
   let analysis: ContractAnalysis;
   let from: DeployedContracts[] | undefined;
   try {

@@ -67,7 +67,6 @@ export async function analyzeContracts(
 ): Promise<ContractAnalysis> {
   const all = [to, ...(from ?? []).map((d) => d.sources)];
   const bytes = all.reduce((sum, s) => sum + Object.values(s.files).reduce((n, f) => n + f.text.length, 0), 0);
-  const threads = CONTRACT_THREADS;
   const providers = [
     ...new Set(
       all
@@ -77,10 +76,10 @@ export async function analyzeContracts(
     ),
   ].sort();
   let analysis: ContractAnalysis;
-  if (!from || threads < 2 || bytes < PARALLEL_BYTES || providers.length < 2) {
+  if (!from || CONTRACT_THREADS < 2 || bytes < PARALLEL_BYTES || providers.length < 2) {
     analysis = compareShare({ to, ...(from ? { from } : {}), now, providers, events: true }, parsed);
   } else {
-    const shares = Array.from({ length: threads }, (_, i) => providers.filter((_, p) => p % threads === i));
+    const shares = Array.from({ length: CONTRACT_THREADS }, (_, i) => providers.filter((_, p) => p % CONTRACT_THREADS === i));
     // This thread takes the first share once the workers are started: it would only wait for
     // them otherwise, and one worker fewer is one start-up (loading the modules) fewer.
     const workers = started ?? ContractWorkers.start(shares.length - 1);
