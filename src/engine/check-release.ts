@@ -13,8 +13,8 @@ import type { RuleId } from '../core/rules/rule-ids.js';
 import { frozenChanges } from '../core/state/frozen-changes.js';
 import type { Freeze } from '../core/state/records.js';
 import type { Git } from '../ports/git.js';
-import { analyzeContracts, type ContractAnalysis, ContractWorkers, type DeployedContracts } from './contracts/analyze-contracts.js';
-import { readContractSources } from './contracts/contract-sources.js';
+import { analyzeContractShares, type ContractAnalysis, ContractWorkers, type ReadShare } from './contracts/analyze-contracts.js';
+import { contractProviders, readContractSources } from './contracts/contract-sources.js';
 import { ParseCache } from './gather.js';
 import { InvalidFleetError } from './load-revision.js';
 import type { ReleaseRevisions } from './read-release.js';
@@ -130,21 +130,26 @@ function deployedRevisions({ to, baseline, bases }: ReleaseRevisions): DeployedR
  */
 async function compareContracts(git: Git, revisions: ReleaseRevisions, options: CheckOptions): Promise<{ edges?: ContractEdge[]; findings: Finding[] }> {
   const deployed = deployedRevisions(revisions);
-  let providers = 0;
-  for (const s of revisions.to.manifest.services.values())
-    if (s.contracts?.provides?.http !== undefined || s.contracts?.provides?.grpc !== undefined) providers++;
-  const workers = ContractWorkers.ahead(providers, revisions.baseline.size > 0);
+  const running = revisions.baseline.size > 0;
+  const providers = [...new Set([revisions.to, ...deployed.map((d) => d.revision)].flatMap((r) => contractProviders(r.manifest)))];
+  const workers = ContractWorkers.ahead(providers.length, running);
   let analysis: ContractAnalysis;
-  let from: DeployedContracts[] | undefined;
   try {
-    const [target, ...sources] = await Promise.all([readContractSources(git, revisions.to), ...deployed.map((d) => readContractSources(git, d.revision))]);
-    from = revisions.baseline.size ? deployed.map((d, i) => ({ sources: sources[i]!, services: [...d.services] })) : undefined;
-    analysis = await analyzeContracts(target!, from, Date.parse(options.now), (options.cache ?? new ParseCache()).specs, workers);
+    // Each share of the comparison (see analyzeContractShares) reads its specs of every revision.
+    const read: ReadShare = async (mine, events) => {
+      const share = { providers: mine, events };
+      const [target, ...sources] = await Promise.all([
+        readContractSources(git, revisions.to, share),
+        ...deployed.map((d) => readContractSources(git, d.revision, share)),
+      ]);
+      return { to: target!, ...(running ? { from: deployed.map((d, i) => ({ sources: sources[i]!, services: [...d.services] })) } : {}) };
+    };
+    analysis = await analyzeContractShares(providers, running, read, Date.parse(options.now), (options.cache ?? new ParseCache()).specs, workers);
   } finally {
     workers?.close();
   }
   if (analysis.toFindings.length) throw new InvalidFleetError(analysis.toFindings);
-  if (!from) return { findings: [] };
+  if (!running) return { findings: [] };
   const findings: Finding[] = analysis.fromFindings.map((f) => ({
     rule: 'change/unreadable',
     severity: 'error',

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ContractSources } from '../../src/core/contracts/index.js';
-import { analyzeContracts, ContractWorkers, compareShare, compareShareInGroups } from '../../src/engine/contracts/analyze-contracts.js';
+import { availableParallelism } from 'node:os';
+import {
+  analyzeContracts,
+  analyzeContractShares,
+  ContractWorkers,
+  compareShare,
+  compareShareInGroups,
+  inShare,
+  type ReadShare,
+} from '../../src/engine/contracts/analyze-contracts.js';
 
 /** A provider's spec of `paths` paths; the release drops a property from one of them and adds a path. */
 function spec(p: number, paths: number, release: boolean): string {
@@ -109,6 +118,62 @@ describe('analyzeContracts', () => {
     }
     assert.equal(ContractWorkers.ahead(63, true), undefined, 'a smaller fleet starts none ahead');
     assert.equal(ContractWorkers.ahead(500, false), undefined, 'nor one with nothing deployed to compare with');
+  });
+
+  test("the workers' shares are read first, each handed over before the next is read, this thread's own last", async (t) => {
+    if (availableParallelism() < 2) return t.diagnostic('one core: nothing is split');
+    const to = sources(true);
+    const from = sources(false);
+    const reads: { providers: string[]; events: boolean }[] = [];
+    const cutTo = (s: ContractSources, providers: ReadonlySet<string>, events: boolean): ContractSources => {
+      const roots = s.roots.filter((r) => inShare(r, providers, events));
+      const paths = new Set(roots.flatMap((r) => [r.path, ...(r.proto?.files ?? [])]));
+      return { ...s, roots, files: Object.fromEntries(Object.entries(s.files).filter(([path]) => paths.has(path))) };
+    };
+    const read: ReadShare = async (providers, events) => {
+      reads.push({ providers: [...providers].sort(), events });
+      return { to: cutTo(to, providers, events), from: [{ sources: cutTo(from, providers, events), services: from.services }] };
+    };
+    const providers = to.roots.filter((r) => r.key[0] === 'http').map((r) => r.service);
+    const analysis = await analyzeContractShares(providers, true, read, 0, new Map());
+    assert.ok(reads.length >= 2, JSON.stringify(reads));
+    assert.deepEqual(
+      reads.map((r) => r.events),
+      [...reads.slice(1).map(() => false), true],
+      "the event specs are read last, with this thread's share",
+    );
+    const read1 = reads.flatMap((r) => r.providers).sort();
+    assert.deepEqual(read1, [...new Set(providers)].sort(), 'every provider read once, in one share');
+    const whole = await analyzeContracts(to, [{ sources: from, services: from.services }], 0, new Map());
+    assert.deepEqual(analysis, whole, 'the same edges and findings, in the same order, as from sources read at once');
+  });
+
+  test('a fleet too small to split is read once, as one share, after the first share shows its size', async () => {
+    const spec = JSON.stringify({
+      openapi: '3.0.3',
+      info: { title: 'p', version: '1' },
+      paths: { '/a': { get: { responses: { '200': { description: 'ok' } } } } },
+    });
+    const revision = (label: string): ContractSources => ({
+      label,
+      services: ['p', 'q', 'c'],
+      roots: ['p', 'q'].map((service, i) => ({ service, key: ['http'], path: `${service}/api.json`, location: { file: 'tranche.yaml', line: i + 1 } })),
+      consumes: [['c', [['p', { http: true, event: false }]]]],
+      files: { 'p/api.json': { id: 'p', text: spec, refs: [] }, 'q/api.json': { id: 'q', text: spec, refs: [] } },
+    });
+    const reads: { providers: string[]; events: boolean }[] = [];
+    const read: ReadShare = async (providers, events) => {
+      reads.push({ providers: [...providers].sort(), events });
+      return { to: revision('HEAD'), from: [{ sources: revision('deployed'), services: ['p', 'q', 'c'] }] };
+    };
+    const analysis = await analyzeContractShares(['q', 'p'], true, read, 0, new Map());
+    assert.deepEqual(analysis, { edges: [], toFindings: [], fromFindings: [] });
+    const last = reads.at(-1)!;
+    assert.deepEqual(last, { providers: ['p', 'q'], events: true }, 'compared here, read as one');
+    assert.ok(reads.length <= 2, JSON.stringify(reads));
+    reads.length = 0;
+    await analyzeContractShares(['q', 'p'], false, read, 0, new Map());
+    assert.deepEqual(reads, [{ providers: ['p', 'q'], events: true }], 'nothing deployed: one read of everything');
   });
 
   test('a few providers at a time, a share gives the edges and findings of the whole share', () => {

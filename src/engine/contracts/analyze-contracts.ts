@@ -11,6 +11,7 @@ import {
   type ContractSources,
   type FleetContracts,
   type ParsedSpecs,
+  type SpecRoot,
 } from '../../core/contracts/index.js';
 import { compareFindings, type Finding } from '../../core/finding.js';
 import { InputError } from '../../core/input-error.js';
@@ -51,14 +52,17 @@ const CONTRACT_THREADS = Math.min(availableParallelism(), 4);
 const AHEAD_PROVIDERS = 64;
 
 /**
- * Parses, resolves and compares the contracts of the target with those that run before the
- * release: each service's as of the revision it runs (services of one environment may run
- * different ones). Large fleets are split by HTTP (and gRPC) provider across this thread and worker threads (each provider's
- * spec pair is diffed in one place; event schemas, usually small, stay together): the parsing and
- * diffing is most of a large plan's time, and it is independent per provider. Edges come back in
- * one stable order either way.
+ * The sources of the revisions compared, cut down to the specs of `providers` (HTTP and gRPC:
+ * those whose edges a share compares) and, with `events`, the event specs; `from` absent when
+ * nothing is known to run.
  */
-export async function analyzeContracts(
+export type ReadShare = (providers: ReadonlySet<string>, events: boolean) => Promise<{ to: ContractSources; from?: DeployedContracts[] }>;
+
+/**
+ * Parses, resolves and compares the contracts of the target with those that run before the
+ * release (already read): see `analyzeContractShares`.
+ */
+export function analyzeContracts(
   to: ContractSources,
   from: DeployedContracts[] | undefined,
   now: number,
@@ -66,43 +70,80 @@ export async function analyzeContracts(
   started?: ContractWorkers,
 ): Promise<ContractAnalysis> {
   const all = [to, ...(from ?? []).map((d) => d.sources)];
-  const bytes = all.reduce((sum, s) => sum + Object.values(s.files).reduce((n, f) => n + f.text.length, 0), 0);
-  const providers = [
-    ...new Set(
-      all
-        .flatMap((s) => s.roots)
-        .filter((r) => byProvider(r.key))
-        .map((r) => r.service),
-    ),
-  ].sort();
+  const providers = all.flatMap((s) => s.roots.filter((r) => byProvider(r.key)).map((r) => r.service));
+  const read: ReadShare = async (mine, events) => ({
+    to: cut(to, mine, events),
+    ...(from ? { from: from.map((d) => ({ sources: cut(d.sources, mine, events), services: d.services })) } : {}),
+  });
+  return analyzeContractShares(providers, from !== undefined, read, now, parsed, started);
+}
+
+/**
+ * Reads, parses, resolves and compares the contracts of the target with those that run before
+ * the release (`deployed`: whether anything does): each service's as of the revision it runs
+ * (services of one environment may run different ones). Large fleets are split by HTTP (and gRPC)
+ * provider across this thread and worker threads (each provider's spec pair is diffed in one
+ * place; event schemas, usually small, stay together): the parsing and diffing is most of a
+ * large plan's time, and it is independent per provider. The workers' shares are read first,
+ * each handed over as soon as it is read, so that they compare while this thread reads the next
+ * share and then its own; this thread never holds the workers' texts. Edges come back in one
+ * stable order either way.
+ */
+export async function analyzeContractShares(
+  providers: readonly string[],
+  deployed: boolean,
+  read: ReadShare,
+  now: number,
+  parsed: ParsedSpecs,
+  started?: ContractWorkers,
+): Promise<ContractAnalysis> {
+  const sorted = [...new Set(providers)].sort();
+  const whole = async () => compareShare({ ...(await read(new Set(sorted), true)), now, providers: sorted, events: true }, parsed);
   let analysis: ContractAnalysis;
-  if (!from || CONTRACT_THREADS < 2 || bytes < PARALLEL_BYTES || providers.length < 2) {
-    analysis = compareShare({ to, ...(from ? { from } : {}), now, providers, events: true }, parsed);
-  } else {
-    const shares = Array.from({ length: CONTRACT_THREADS }, (_, i) => providers.filter((_, p) => p % CONTRACT_THREADS === i));
-    // This thread takes the first share once the workers are started: it would only wait for
-    // them otherwise, and one worker fewer is one start-up (loading the modules) fewer.
-    const workers = started ?? ContractWorkers.start(shares.length - 1);
-    const pending = shares.slice(1).map((mine, i) => workers.run(i, share(to, from, mine, false, now)));
-    let own: ContractAnalysis;
-    try {
-      own = compareShareInGroups(share(to, from, shares[0]!, true, now));
-    } catch (error) {
-      await Promise.allSettled(pending);
-      throw error;
+  if (!deployed || CONTRACT_THREADS < 2 || sorted.length < 2) analysis = await whole();
+  else {
+    const shares = Array.from({ length: CONTRACT_THREADS }, (_, i) => sorted.filter((_, p) => p % CONTRACT_THREADS === i));
+    const readShare = async (i: number): Promise<ContractShare> => ({
+      ...(await read(new Set(shares[i]), i === 0)),
+      now,
+      providers: shares[i]!,
+      events: i === 0,
+    });
+    const first = await readShare(1);
+    // A worker's share this small is compared here sooner than a worker starts: read again as one (the files are few).
+    if (sourceBytes(first) * CONTRACT_THREADS < PARALLEL_BYTES) analysis = await whole();
+    else {
+      // This thread takes the first share, after handing out the others: it would only wait for
+      // the workers otherwise, and one worker fewer is one start-up (loading the modules) fewer.
+      const workers = started ?? ContractWorkers.start(shares.length - 1);
+      const pending = [workers.run(0, first)];
+      let own: ContractAnalysis;
+      try {
+        for (let i = 2; i < shares.length; i++) pending.push(workers.run(i - 1, await readShare(i)));
+        own = compareShareInGroups(await readShare(0));
+      } catch (error) {
+        await Promise.allSettled(pending);
+        throw error;
+      }
+      const results = [own, ...(await Promise.all(pending))];
+      analysis = {
+        edges: results.flatMap((r) => r.edges),
+        toFindings: results.flatMap((r) => r.toFindings),
+        fromFindings: results.flatMap((r) => r.fromFindings),
+      };
     }
-    const results = [own, ...(await Promise.all(pending))];
-    analysis = {
-      edges: results.flatMap((r) => r.edges),
-      toFindings: results.flatMap((r) => r.toFindings),
-      fromFindings: results.flatMap((r) => r.fromFindings),
-    };
   }
   const key = (e: ContractEdge) => `${e.consumer}\u0000${e.provider}\u0000${e.kind}\u0000${e.event ?? ''}`;
   analysis.edges.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   analysis.toFindings.sort(compareFindings);
   analysis.fromFindings.sort(compareFindings);
   return analysis;
+}
+
+/** The length of the spec texts of a share, every revision's. */
+function sourceBytes(work: ContractShare): number {
+  const all = [work.to, ...(work.from ?? []).map((d) => d.sources)];
+  return all.reduce((sum, s) => sum + Object.values(s.files).reduce((n, f) => n + f.text.length, 0), 0);
 }
 
 /** Compares one share in this thread (a worker runs exactly this). */
@@ -148,7 +189,7 @@ export function compareShareInGroups(work: ContractShare, size = PROVIDERS_AT_A_
   const whole: ContractAnalysis = { edges: [], toFindings: [], fromFindings: [] };
   for (let i = 0; i < work.providers.length; i += size) {
     const providers = work.providers.slice(i, i + size);
-    const part = compareShare(share(work.to, work.from, providers, work.events && i === 0, work.now));
+    const part = compareShare(share(work, providers, work.events && i === 0));
     whole.edges.push(...part.edges);
     whole.toFindings.push(...part.toFindings);
     whole.fromFindings.push(...part.fromFindings);
@@ -156,28 +197,36 @@ export function compareShareInGroups(work: ContractShare, size = PROVIDERS_AT_A_
   return whole;
 }
 
-/** The revisions cut down to the specs (and the files they reach) of some providers. */
-function share(to: ContractSources, from: DeployedContracts[], providers: string[], events: boolean, now: number): ContractShare {
+/** A share of the providers of a share: the same revisions, cut down to those providers' specs. */
+function share(work: ContractShare, providers: string[], events: boolean): ContractShare {
   const mine = new Set(providers);
-  const cut = (sources: ContractSources): ContractSources => {
-    const roots = sources.roots.filter((r) => (byProvider(r.key) ? mine.has(r.service) : events));
-    const files: ContractSources['files'] = {};
-    const stack = roots.flatMap((r) => [r.path, ...(r.proto?.files ?? [])]);
-    while (stack.length) {
-      const path = stack.pop()!;
-      const file = sources.files[path];
-      if (file === undefined || Object.hasOwn(files, path)) continue;
-      files[path] = file;
-      stack.push(...file.refs);
-    }
-    return { ...sources, roots, files };
-  };
-  return { to: cut(to), from: from.map((d) => ({ sources: cut(d.sources), services: d.services })), now, providers, events };
+  const from = work.from?.map((d) => ({ sources: cut(d.sources, mine, events), services: d.services }));
+  return { to: cut(work.to, mine, events), ...(from ? { from } : {}), now: work.now, providers, events };
+}
+
+/** A revision cut down to the specs (and the files they reach) of some providers and, with `events`, the event specs. */
+function cut(sources: ContractSources, providers: ReadonlySet<string>, events: boolean): ContractSources {
+  const roots = sources.roots.filter((r) => inShare(r, providers, events));
+  const files: ContractSources['files'] = {};
+  const stack = roots.flatMap((r) => [r.path, ...(r.proto?.files ?? [])]);
+  while (stack.length) {
+    const path = stack.pop()!;
+    const file = sources.files[path];
+    if (file === undefined || Object.hasOwn(files, path)) continue;
+    files[path] = file;
+    stack.push(...file.refs);
+  }
+  return { ...sources, roots, files };
 }
 
 /** HTTP APIs and gRPC services are split by provider; events stay together. */
 function byProvider(key: readonly string[]): boolean {
   return key[0] === 'http' || key[0] === 'grpc';
+}
+
+/** Whether a share compares a spec: one of its providers' HTTP API or gRPC services, or, with `events`, an event's schema. */
+export function inShare(root: SpecRoot, providers: ReadonlySet<string>, events: boolean): boolean {
+  return byProvider(root.key) ? providers.has(root.service) : events;
 }
 
 /** What a worker posts back: its share's analysis, or why the input cannot be compared. */

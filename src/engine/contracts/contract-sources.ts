@@ -9,13 +9,19 @@ import type { ProtoContract } from '../../core/manifest/manifest.js';
 import type { FileTree, TreeNode } from '../../ports/file-tree.js';
 import type { Git } from '../../ports/git.js';
 import { readTexts, refusedLinkText } from '../read-texts.js';
+import { inShare } from './analyze-contracts.js';
 
 /**
- * Reads every spec the services of a revision provide, and the files their external `$ref`s
- * reach, in one batch per level of reference depth. Only a file that has an external `$ref`
- * is parsed here (to follow it exactly); the rest is parsed where it is compared.
+ * Reads every spec the services of a revision provide (or, given `share`, those a share of the
+ * comparison compares: see `inShare`), and the files their external `$ref`s reach, in one batch
+ * per level of reference depth. Only a file that has an external `$ref` is parsed here (to
+ * follow it exactly); the rest is parsed where it is compared.
  */
-export async function readContractSources(git: Git, revision: FleetRevision): Promise<ContractSources> {
+export async function readContractSources(
+  git: Git,
+  revision: FleetRevision,
+  share?: { providers: ReadonlySet<string>; events: boolean },
+): Promise<ContractSources> {
   const { manifest } = revision;
   const tree = revision.commit ? git.commitTree(revision.commit, revision.label) : git.workingTree();
   const roots: SpecRoot[] = [];
@@ -54,13 +60,21 @@ export async function readContractSources(git: Git, revision: FleetRevision): Pr
       );
     consumes.push([service.name, consumptions(service.contracts?.consumes, locate)]);
   }
-  const protoRoots = roots.filter((r) => r.proto);
+  const read = share ? roots.filter((r) => inShare(r, share.providers, share.events)) : roots;
+  const protoRoots = read.filter((r) => r.proto);
   const specs = await readFiles(
     tree,
-    roots.filter((r) => !r.proto).map((r) => r.path),
+    read.filter((r) => !r.proto).map((r) => r.path),
   );
   if (protoRoots.length) await readProtoFiles(tree, protoRoots, specs);
-  return { label: tree.label, services: [...manifest.services.keys()], roots, consumes, ...specs };
+  return { label: tree.label, services: [...manifest.services.keys()], roots: read, consumes, ...specs };
+}
+
+/** The services whose specs are split between the threads that compare a large fleet: those providing an HTTP API or gRPC services. */
+export function contractProviders(manifest: FleetRevision['manifest']): string[] {
+  return [...manifest.services.values()]
+    .filter((s) => typeof s.contracts?.provides?.http === 'string' || s.contracts?.provides?.grpc !== undefined)
+    .map((s) => s.name);
 }
 
 /** `path` relative to a service, in the repository (the manifest refuses one that leaves it; such a path is kept as written, never read). */
