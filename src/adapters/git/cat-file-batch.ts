@@ -8,19 +8,14 @@ interface Pending {
 /**
  * One long-lived `git cat-file --batch` process serving every blob read of a command: reading a
  * thousand files costs one process, not a thousand. Requests are answered in order. The process is
- * run by a thread of its own (cat-file-reader.ts) that relays its output as it comes: read from
- * this thread, git would stall as soon as the pipe is full, for as long as this thread is busy
- * parsing what it already has.
+ * run by a thread of its own (cat-file-reader.ts) that reads its output as it comes and hands
+ * over each object's content whole: read from this thread, git would stall as soon as the pipe
+ * is full, for as long as this thread is busy parsing what it already has.
  */
 export class CatFileBatch {
   private reader: Worker | undefined;
   private exited: Promise<void> = Promise.resolve();
   private readonly queue: Pending[] = [];
-  private buffer: Buffer = Buffer.alloc(0);
-  private chunks: Buffer[] = [];
-  private received = 0;
-  /** Bytes the answer at the head of the queue needs before it can be read. */
-  private needed = 0;
   private failure: Error | undefined;
   private closed = false;
 
@@ -65,8 +60,9 @@ export class CatFileBatch {
   private start(): Worker {
     if (this.reader) return this.reader;
     const reader = new Worker(new URL('./cat-file-reader.js', import.meta.url), { workerData: { cwd: this.cwd, env: this.env } });
-    reader.on('message', (message: { data?: ArrayBuffer; error?: string; exit?: number | null; stderr?: string }) => {
-      if (message.data) this.receive(Buffer.from(message.data));
+    reader.on('message', (message: { blob?: ArrayBuffer; missing?: true; error?: string; exit?: number | null; stderr?: string }) => {
+      if (message.blob) this.queue.shift()?.resolve(Buffer.from(message.blob));
+      else if (message.missing) this.queue.shift()?.resolve(undefined);
       else if (message.error !== undefined) this.fail(new Error(message.error));
       // Once git is gone, every read fails, the ones waiting and any later one.
       else this.fail(new Error(`git cat-file --batch exited (${message.exit})${this.queue.length ? ` with requests pending: ${message.stderr}` : ''}`));
@@ -82,51 +78,8 @@ export class CatFileBatch {
     return reader;
   }
 
-  private receive(chunk: Buffer): void {
-    // Chunks are joined only once the answer being waited for is complete: a large blob
-    // arrives in many chunks, and joining at every one would copy it over and over.
-    this.chunks.push(chunk);
-    this.received += chunk.length;
-    if (this.received < this.needed) return;
-    this.buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    this.chunks = [this.buffer];
-    this.drain();
-  }
-
   private fail(error: Error): void {
     this.failure ??= error;
     for (const pending of this.queue.splice(0)) pending.reject(error);
-  }
-
-  /** Answers every request whose whole response has arrived: `<id> <type> <size>\n<content>\n` or `<id> missing\n`. */
-  private drain(): void {
-    while (this.queue.length) {
-      const newline = this.buffer.indexOf(10);
-      if (newline < 0) return;
-      const header = this.buffer.subarray(0, newline).toString('utf8');
-      const parts = header.split(' ');
-      if (parts[1] === 'missing' || parts.length < 3) {
-        this.consume(newline + 1);
-        this.queue.shift()!.resolve(undefined);
-        continue;
-      }
-      const size = Number(parts[2]);
-      const end = newline + 1 + size;
-      if (this.buffer.length < end + 1) {
-        this.needed = end + 1;
-        return;
-      }
-      const content = Buffer.from(this.buffer.subarray(newline + 1, end));
-      this.consume(end + 1);
-      this.queue.shift()!.resolve(content);
-    }
-    this.needed = 0;
-  }
-
-  private consume(bytes: number): void {
-    this.buffer = this.buffer.subarray(bytes);
-    this.chunks = this.buffer.length ? [this.buffer] : [];
-    this.received = this.buffer.length;
-    this.needed = 0;
   }
 }

@@ -1,8 +1,11 @@
-// The thread behind CatFileBatch: runs `git cat-file --batch` and relays its output as it comes,
-// so that git never waits for a busy main thread to read. In: `{ write }` (to git's stdin) or
-// `{ end }`. Out: `{ data }` (stdout bytes, handed over), `{ error }`, and last `{ exit, stderr }`.
+// The thread behind CatFileBatch: runs `git cat-file --batch` and answers as git does, one
+// message per object asked, so that git never waits for a busy main thread to read, and the main
+// thread neither joins chunks nor copies contents out of them. In: `{ write }` (to git's stdin)
+// or `{ end }`. Out: `{ blob }` (an object's content, handed over) or `{ missing }` per object
+// in the order asked, `{ error }`, and last `{ exit, stderr }`.
 import { spawn } from 'node:child_process';
 import { parentPort, workerData } from 'node:worker_threads';
+import { CatFileFraming } from './cat-file-framing.js';
 
 const port = parentPort!;
 const { cwd, env } = workerData as { cwd: string; env: NodeJS.ProcessEnv };
@@ -12,12 +15,11 @@ port.on('message', (message: { write?: string; end?: true }) => {
   if (message.write !== undefined) child.stdin.write(message.write);
   if (message.end) child.stdin.end();
 });
-child.stdout.on('data', (chunk: Buffer) => {
-  // A chunk read from a pipe owns its memory; handing it over moves it, a slice would be copied.
-  const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-  const data = owned ? chunk.buffer : chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.byteLength);
-  port.postMessage({ data }, [data as ArrayBuffer]);
+const framing = new CatFileFraming((content) => {
+  if (content === undefined) port.postMessage({ missing: true });
+  else port.postMessage({ blob: content.buffer }, [content.buffer as ArrayBuffer]);
 });
+child.stdout.on('data', (chunk: Buffer) => framing.push(chunk));
 let stderr = '';
 child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
 child.on('error', (error) => port.postMessage({ error: error.message }));
