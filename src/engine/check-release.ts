@@ -142,7 +142,9 @@ async function compareContracts(git: Git, revisions: ReleaseRevisions, options: 
         readContractSources(git, revisions.to, share),
         ...deployed.map((d) => readContractSources(git, d.revision, share)),
       ]);
-      return { to: target!, ...(running ? { from: deployed.map((d, i) => ({ sources: sources[i]!, services: [...d.services] })) } : {}) };
+      const from = running ? { from: deployed.map((d, i) => ({ sources: sources[i]!, services: [...d.services] })) } : {};
+      // Read for this share alone: what a worker compares is handed over to it.
+      return { to: target!, ...from, own: true };
     };
     analysis = await analyzeContractShares(providers, running, read, Date.parse(options.now), (options.cache ?? new ParseCache()).specs, workers);
   } finally {

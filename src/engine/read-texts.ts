@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Finding } from '../core/finding.js';
 import type { SourceLocation } from '../core/location.js';
 import { decodeUtf8, type NotUtf8 } from '../core/utf8-text.js';
@@ -19,6 +20,25 @@ export async function readTexts(tree: FileTree, paths: readonly string[]): Promi
     else notUtf8.set(path, decoded.notUtf8);
   }
   return { texts, notUtf8 };
+}
+
+/**
+ * The bytes of each file `tree` reads that is well-formed UTF-8, left undecoded for a reader that
+ * needs the text only later or elsewhere (the same check as `readTexts`, without making strings);
+ * a file that is not is in `notUtf8`, with where its first bad byte is.
+ */
+export async function readUtf8(tree: FileTree, paths: readonly string[]): Promise<{ bytes: Map<string, Uint8Array>; notUtf8: Map<string, NotUtf8> }> {
+  const bytes = new Map<string, Uint8Array>();
+  const notUtf8 = new Map<string, NotUtf8>();
+  for (const [path, content] of await tree.read(paths)) {
+    if (isUtf8(content)) bytes.set(path, content);
+    else {
+      const decoded = decodeUtf8(content);
+      if ('notUtf8' in decoded) notUtf8.set(path, decoded.notUtf8);
+      else bytes.set(path, content);
+    }
+  }
+  return { bytes, notUtf8 };
 }
 
 /**

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { isUtf8 as platformIsUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { decodeUtf8, firstInvalidUtf8 } from '../../src/core/utf8-text.js';
 
@@ -48,6 +49,15 @@ describe('decodeUtf8', () => {
         assert.equal(column, before.at(-1)!.length + 1);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  test("Node's quick check (which readers use before keeping bytes undecoded) agrees with it on any bytes", () => {
+    fc.assert(
+      fc.property(fc.oneof(mixed, fc.uint8Array({ maxLength: 40 })), (bytes) => {
+        assert.equal(platformIsUtf8(bytes), 'text' in decodeUtf8(bytes));
+      }),
+      { numRuns: 3000 },
     );
   });
 

@@ -105,6 +105,49 @@ describe('analyzeContracts', () => {
     assert.deepEqual(split, await analyzeContracts(to, deployed, 0, new Map()), 'the same order every time');
   });
 
+  test('specs kept as bytes cross to the workers and compare as their text does', async () => {
+    const asBytes = (s: ContractSources): ContractSources => ({
+      ...s,
+      files: Object.fromEntries(
+        Object.entries(s.files).map(([path, f]) => {
+          // Memory of its own, as git's reader gives each content: handed over, not copied.
+          const encoded = Buffer.from(f.text as string);
+          const bytes = new Uint8Array(encoded.length);
+          bytes.set(encoded);
+          return [path, { ...f, text: bytes }];
+        }),
+      ),
+    });
+    const to = sources(true);
+    const from = sources(false);
+    const expected = await analyzeContracts(to, [{ sources: from, services: from.services }], 0, new Map());
+    const [toBytes, fromBytes] = [asBytes(to), asBytes(from)];
+    const got = await analyzeContracts(toBytes, [{ sources: fromBytes, services: from.services }], 0, new Map());
+    assert.deepEqual(got, expected);
+    assert.ok(got.edges.length > 60);
+    // Sources read once for all shares are copied to the workers, never handed over: they stay whole here.
+    for (const f of [...Object.values(toBytes.files), ...Object.values(fromBytes.files)]) assert.ok(f.text.length > 0);
+    // Shares read each for itself are handed over, and compare the same.
+    const cutBytes = (s: ContractSources, providers: ReadonlySet<string>, events: boolean): ContractSources => {
+      const roots = s.roots.filter((r) => inShare(r, providers, events));
+      const paths = new Set(roots.flatMap((r) => [r.path, ...(r.proto?.files ?? [])]));
+      return asBytes({ ...s, roots, files: Object.fromEntries(Object.entries(s.files).filter(([path]) => paths.has(path))) });
+    };
+    const handed: ContractSources[] = [];
+    const read: ReadShare = async (providers, events) => {
+      const share = { to: cutBytes(to, providers, events), from: [{ sources: cutBytes(from, providers, events), services: from.services }], own: true };
+      handed.push(share.to);
+      return share;
+    };
+    const providers = to.roots.filter((r) => r.key[0] === 'http').map((r) => r.service);
+    assert.deepEqual(await analyzeContractShares(providers, true, read, 0, new Map()), expected);
+    if (availableParallelism() > 1)
+      assert.ok(
+        Object.values(handed[0]!.files).every((f) => f.text.length === 0),
+        "the worker's share was handed over, not copied",
+      );
+  });
+
   test('workers started before the specs are read compare what workers started after would', async () => {
     const to = sources(true);
     const from = sources(false);

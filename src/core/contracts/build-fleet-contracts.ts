@@ -4,6 +4,7 @@ import type { Consumption, FleetContracts, ProvidedSpec } from './fleet-contract
 import { NestingError } from '../nesting.js';
 import { asyncApiContracts } from './asyncapi/async-api-contracts.js';
 import { mayShareNodes, parseSpecText, specErrorPosition } from './load-open-api.js';
+import { type SourceFile, sourceText } from './source-file.js';
 import { RefResolutionError, resolveRefs } from './resolve-refs.js';
 import { buildProtoSpec, type ProtoRoot } from './build-proto-spec.js';
 
@@ -33,12 +34,12 @@ export interface ContractSources {
   unreadable?: Record<string, { message: string; location?: SourceLocation }>;
 }
 
-/** A spec file: content id, text, and the repo paths its external `$ref`s point into. */
-interface SourceFile {
-  id: string;
-  text: string;
-  refs: string[];
+/** Whether a file's text may have YAML anchors (`mayShareNodes`), without decoding bytes that hold no `&`. */
+function fileMayShareNodes(file: SourceFile): boolean {
+  return typeof file.text === 'string' ? mayShareNodes(file.text) : file.text.includes(AMPERSAND) && mayShareNodes(sourceText(file));
 }
+
+const AMPERSAND = 0x26;
 
 /** Parsed spec files by content id, shared by the revisions compared: an unchanged file is parsed once. */
 export type ParsedSpecs = Map<string, { document: unknown } | { problem: { message: string; line?: number; column?: number; file?: string } }>;
@@ -62,7 +63,7 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
     let result = parsed.get(file.id);
     if (!result) {
       try {
-        result = { document: parseSpecText(file.text) };
+        result = { document: parseSpecText(sourceText(file)) };
       } catch (error) {
         result = { problem: specErrorPosition(error) };
       }
@@ -93,7 +94,7 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
     const spec: ProvidedSpec = { path: root.path, fingerprint: fingerprint(root.path, sources.files), document };
     const service = contracts.get(root.service)!;
     if (root.key[0] === 'asyncapi') {
-      const read = asyncApiContracts(spec, sources.files[root.path]!.text);
+      const read = asyncApiContracts(spec, sourceText(sources.files[root.path]!));
       if ('problem' in read) problem(read.problem, read.location);
       else {
         for (const [event, provided] of read.events) service.events.set(event, provided);
@@ -109,7 +110,7 @@ export function buildFleetContracts(sources: ContractSources, parsed: ParsedSpec
     function resolve(path: string): unknown {
       const file = sources.files[path]!;
       const document = documentOf(path);
-      if (file.refs.length > 0 || mayShareNodes(file.text)) return resolveRefs(document, { uri: path, read: documentOf });
+      if (file.refs.length > 0 || fileMayShareNodes(file)) return resolveRefs(document, { uri: path, read: documentOf });
       return resolveRefs(document, { uri: path, inPlace: true });
     }
 

@@ -3,6 +3,7 @@ import type { SourceLocation } from '../location.js';
 import type { ContractSources, ParsedSpecs, SpecRoot } from './build-fleet-contracts.js';
 import type { BufCategory, ProvidedSpec } from './fleet-contracts.js';
 import { ProtoSyntaxError } from './protobuf/proto-syntax-error.js';
+import { sourceText } from './source-file.js';
 import { readProtoTree, walkMessages, type ProtoSource, type ProtoTree, type ProtoTreeRead } from './protobuf/read-proto-tree.js';
 
 /**
@@ -53,7 +54,7 @@ export function buildProtoSpec(root: SpecRoot & { proto: ProtoRoot }, sources: C
     }
     const relative = relativeTo(proto.root, path);
     if (relative === undefined) return { problem: `contract ${root.path}: ${path} is not under ${proto.root}, the directory its imports resolve from` };
-    entries.push({ path, relative, id: file.id, text: file.text });
+    entries.push({ path, relative, id: file.id, text: sourceText(file) });
     stack.push(...file.refs);
   }
   entries.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));

@@ -54,9 +54,10 @@ const AHEAD_PROVIDERS = 64;
 /**
  * The sources of the revisions compared, cut down to the specs of `providers` (HTTP and gRPC:
  * those whose edges a share compares) and, with `events`, the event specs; `from` absent when
- * nothing is known to run.
+ * nothing is known to run. `own`: the files were read for this share alone, so the memory of
+ * those kept as bytes may be handed to a worker instead of copied.
  */
-export type ReadShare = (providers: ReadonlySet<string>, events: boolean) => Promise<{ to: ContractSources; from?: DeployedContracts[] }>;
+export type ReadShare = (providers: ReadonlySet<string>, events: boolean) => Promise<{ to: ContractSources; from?: DeployedContracts[]; own?: boolean }>;
 
 /**
  * Parses, resolves and compares the contracts of the target with those that run before the
@@ -98,29 +99,33 @@ export async function analyzeContractShares(
   started?: ContractWorkers,
 ): Promise<ContractAnalysis> {
   const sorted = [...new Set(providers)].sort();
-  const whole = async () => compareShare({ ...(await read(new Set(sorted), true)), now, providers: sorted, events: true }, parsed);
+  const whole = async () => {
+    const { to, from } = await read(new Set(sorted), true);
+    return compareShare({ to, ...(from ? { from } : {}), now, providers: sorted, events: true }, parsed);
+  };
   let analysis: ContractAnalysis;
   if (!deployed || CONTRACT_THREADS < 2 || sorted.length < 2) analysis = await whole();
   else {
     const shares = Array.from({ length: CONTRACT_THREADS }, (_, i) => sorted.filter((_, p) => p % CONTRACT_THREADS === i));
-    const readShare = async (i: number): Promise<ContractShare> => ({
-      ...(await read(new Set(shares[i]), i === 0)),
-      now,
-      providers: shares[i]!,
-      events: i === 0,
-    });
+    const readShare = async (i: number): Promise<{ work: ContractShare; own: boolean }> => {
+      const { own = false, ...sources } = await read(new Set(shares[i]), i === 0);
+      return { work: { ...sources, now, providers: shares[i]!, events: i === 0 }, own };
+    };
     const first = await readShare(1);
     // A worker's share this small is compared here sooner than a worker starts: read again as one (the files are few).
-    if (sourceBytes(first) * CONTRACT_THREADS < PARALLEL_BYTES) analysis = await whole();
+    if (sourceBytes(first.work) * CONTRACT_THREADS < PARALLEL_BYTES) analysis = await whole();
     else {
       // This thread takes the first share, after handing out the others: it would only wait for
       // the workers otherwise, and one worker fewer is one start-up (loading the modules) fewer.
       const workers = started ?? ContractWorkers.start(shares.length - 1);
-      const pending = [workers.run(0, first)];
+      const pending = [workers.run(0, first.work, first.own)];
       let own: ContractAnalysis;
       try {
-        for (let i = 2; i < shares.length; i++) pending.push(workers.run(i - 1, await readShare(i)));
-        own = compareShareInGroups(await readShare(0));
+        for (let i = 2; i < shares.length; i++) {
+          const next = await readShare(i);
+          pending.push(workers.run(i - 1, next.work, next.own));
+        }
+        own = compareShareInGroups((await readShare(0)).work);
       } catch (error) {
         await Promise.allSettled(pending);
         throw error;
@@ -229,6 +234,19 @@ export function inShare(root: SpecRoot, providers: ReadonlySet<string>, events: 
   return byProvider(root.key) ? providers.has(root.service) : events;
 }
 
+/**
+ * The memory of the files a share holds as bytes that own it whole (as git's reader gives them):
+ * handed over to the worker rather than copied, where the share was read for it alone.
+ */
+function transferable(work: ContractShare): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const sources of [work.to, ...(work.from ?? []).map((d) => d.sources)])
+    for (const { text } of Object.values(sources.files))
+      if (typeof text !== 'string' && text.byteOffset === 0 && text.byteLength === text.buffer.byteLength && text.buffer instanceof ArrayBuffer)
+        buffers.add(text.buffer);
+  return [...buffers];
+}
+
 /** What a worker posts back: its share's analysis, or why the input cannot be compared. */
 export type WorkerAnswer = { analysis: ContractAnalysis } | { inputError: string };
 
@@ -265,12 +283,12 @@ export class ContractWorkers {
     return deployed && CONTRACT_THREADS > 1 && providers >= AHEAD_PROVIDERS ? ContractWorkers.start(CONTRACT_THREADS - 1) : undefined;
   }
 
-  /** Compares `work` on worker `i` (each takes one share). */
-  run(i: number, work: ContractShare): Promise<ContractAnalysis> {
+  /** Compares `work` on worker `i` (each takes one share); `handOver`: the share's bytes are the worker's alone from now on (see `ReadShare`'s `own`). */
+  run(i: number, work: ContractShare, handOver = false): Promise<ContractAnalysis> {
     const started = this.workers[i];
     if (!started) return Promise.reject(new Error(`internal: no contract worker ${i}`));
     this.workers[i] = undefined;
-    started.worker.postMessage(work);
+    started.worker.postMessage(work, handOver ? transferable(work) : []);
     return started.answer;
   }
 

@@ -8,7 +8,8 @@ import { protoImports } from '../../core/contracts/proto-imports.js';
 import type { ProtoContract } from '../../core/manifest/manifest.js';
 import type { FileTree, TreeNode } from '../../ports/file-tree.js';
 import type { Git } from '../../ports/git.js';
-import { readTexts, refusedLinkText } from '../read-texts.js';
+import { readUtf8, refusedLinkText } from '../read-texts.js';
+import { decodeUtf8 } from '../../core/utf8-text.js';
 import { inShare } from './analyze-contracts.js';
 
 /**
@@ -100,13 +101,14 @@ async function readProtoFiles(tree: FileTree, roots: SpecRoot[], into: Pick<Cont
     proto.files = root.path.endsWith('.proto') ? [root.path] : root.path === '.' ? listed : (below.get(root.path) ?? []);
     for (const file of proto.files) if (!rootOf.has(file)) rootOf.set(file, proto.root);
   }
-  await readReachable(tree, [...rootOf.keys()], into, MAX_PROTO_BYTES, (path, text) => {
+  await readReachable(tree, [...rootOf.keys()], into, MAX_PROTO_BYTES, (path, bytes) => {
+    const text = decodedUtf8(bytes);
     const base = rootOf.get(path)!;
     const refs = protoImports(text)
       .map((imported) => joinRepoPath(base, imported))
       .filter((ref): ref is string => ref !== undefined);
     for (const ref of refs) if (!rootOf.has(ref)) rootOf.set(ref, base);
-    return refs;
+    return { refs, text };
   });
 }
 
@@ -139,22 +141,29 @@ function filesBelow(paths: readonly string[]): Map<string, string[]> {
 
 async function readFiles(tree: FileTree, roots: string[]): Promise<Pick<ContractSources, 'files' | 'unreadable'>> {
   const into: Pick<ContractSources, 'files' | 'unreadable'> = { files: {} };
-  await readReachable(tree, roots, into, undefined, (path, text) => externalRefs(text).map((ref) => joinUri(path, ref)));
+  await readReachable(tree, roots, into, undefined, (path, bytes) => {
+    // Most specs refer to no other file: their bytes are kept as read, decoded where they are parsed.
+    if (!hasExternalRef(bytes)) return { refs: [], text: bytes };
+    const text = decodedUtf8(bytes);
+    return { refs: externalRefs(text).map((ref) => joinUri(path, ref)), text };
+  });
   return into;
 }
 
 /**
- * Reads `start` and every file the references of a read file reach (`refsOf`), one batch per
- * level of depth, into `into` (files already there are not read again); a link out of the
- * repository, bytes that are not UTF-8 or a file over `maxBytes` are `unreadable`, with why. A reference out of the
- * repository (or to a URL) is never looked up: it is reported missing where it is resolved.
+ * Reads `start` and every file the references of a read file reach (`refsOf`, which also gives
+ * what is kept of the file: its text, or its bytes when the text is needed only where it is
+ * parsed), one batch per level of depth, into `into` (files already there are not read again); a
+ * link out of the repository, bytes that are not UTF-8 or a file over `maxBytes` are
+ * `unreadable`, with why. A reference out of the repository (or to a URL) is never looked up: it
+ * is reported missing where it is resolved.
  */
 async function readReachable(
   tree: FileTree,
   start: readonly string[],
   into: Pick<ContractSources, 'files' | 'unreadable'>,
   maxBytes: number | undefined,
-  refsOf: (path: string, text: string) => string[],
+  refsOf: (path: string, bytes: Uint8Array) => { refs: string[]; text: string | Uint8Array },
 ): Promise<void> {
   const unreadable: NonNullable<ContractSources['unreadable']> = { ...into.unreadable };
   const readable = (path: string) => normalizeRepoPath(path) === path;
@@ -162,22 +171,24 @@ async function readReachable(
   while (pending.length) {
     const nodes = await tree.lookup(pending);
     const present = pending.filter((path) => nodes.get(path)?.kind === 'file');
-    const { texts, notUtf8 } = await readTexts(tree, present);
+    const { bytes, notUtf8 } = await readUtf8(tree, present);
     for (const [path, node] of nodes) if (node.kind === 'refused-link') unreadable[path] = { message: refusedLinkText(path, node) };
     for (const [path, at] of notUtf8)
       unreadable[path] = { message: `${path} is not valid UTF-8 text`, location: { file: path, line: at.line, column: at.column } };
     const next = new Set<string>();
     for (const path of present) {
-      const text = texts.get(path);
-      if (text === undefined) continue;
-      const bytes = maxBytes !== undefined && text.length * 3 > maxBytes ? Buffer.byteLength(text) : 0;
-      if (maxBytes !== undefined && bytes > maxBytes) {
-        unreadable[path] = { message: `${path} is ${bytes} bytes: a file over ${maxBytes} bytes is not read`, location: { file: path, line: 1, column: 1 } };
+      const content = bytes.get(path);
+      if (content === undefined) continue;
+      if (maxBytes !== undefined && content.length > maxBytes) {
+        unreadable[path] = {
+          message: `${path} is ${content.length} bytes: a file over ${maxBytes} bytes is not read`,
+          location: { file: path, line: 1, column: 1 },
+        };
         continue;
       }
-      const refs = refsOf(path, text);
+      const { refs, text } = refsOf(path, content);
       const node = nodes.get(path) as TreeNode & { kind: 'file' };
-      into.files[path] = { id: node.id ?? textId(text), text, refs };
+      into.files[path] = { id: node.id ?? contentId(content), text, refs };
       for (const ref of refs) next.add(ref);
     }
     pending = [...next].filter((path) => !Object.hasOwn(into.files, path) && !Object.hasOwn(unreadable, path) && readable(path));
@@ -187,10 +198,10 @@ async function readReachable(
 }
 
 /** A content id for a file read from the working tree (git gives one for committed files). */
-function textId(text: string): string {
+function contentId(bytes: Uint8Array): string {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return `text:${text.length}:${(hash >>> 0).toString(16)}`;
+  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return `bytes:${bytes.length}:${(hash >>> 0).toString(16)}`;
 }
 
 /**
@@ -198,6 +209,52 @@ function textId(text: string): string {
  * without one has no external reference, and need not be parsed to find them.
  */
 const EXTERNAL_REF = /\$ref["']?\s*:\s*["']?[^"'#\s]/;
+
+const DOLLAR_REF = Buffer.from('$ref');
+const [COLON, DOUBLE_QUOTE, SINGLE_QUOTE, HASH] = [0x3a, 0x22, 0x27, 0x23];
+
+/**
+ * Whether EXTERNAL_REF matches the text of UTF-8 bytes, told from the bytes: at each `$ref` (its
+ * bytes are found only where the text has it), the pattern is followed byte by byte while the
+ * bytes are ASCII; a byte beyond ASCII where it matters (a Unicode space, perhaps) leaves the
+ * answer to the pattern on the decoded text.
+ */
+export function hasExternalRef(bytes: Uint8Array): boolean {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = buffer.indexOf(DOLLAR_REF); at >= 0; at = buffer.indexOf(DOLLAR_REF, at + DOLLAR_REF.length)) {
+    let i = at + DOLLAR_REF.length;
+    const quote = () => {
+      if (buffer[i] === DOUBLE_QUOTE || buffer[i] === SINGLE_QUOTE) i++;
+    };
+    const spaces = () => {
+      while (i < buffer.length && isAsciiSpace(buffer[i]!)) i++;
+    };
+    quote();
+    spaces();
+    if (buffer[i]! >= 0x80) return EXTERNAL_REF.test(decodedUtf8(bytes));
+    if (buffer[i] !== COLON) continue;
+    i++;
+    spaces();
+    quote();
+    const next = buffer[i];
+    if (next === undefined || next === DOUBLE_QUOTE || next === SINGLE_QUOTE || next === HASH || isAsciiSpace(next)) continue;
+    if (next >= 0x80) return EXTERNAL_REF.test(decodedUtf8(bytes));
+    return true;
+  }
+  return false;
+}
+
+/** What `\s` matches among ASCII characters. */
+function isAsciiSpace(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+}
+
+/** The text of bytes already checked to be UTF-8. */
+function decodedUtf8(bytes: Uint8Array): string {
+  const decoded = decodeUtf8(bytes);
+  if (!('text' in decoded)) throw new Error('internal: contract bytes checked as UTF-8 are not');
+  return decoded.text;
+}
 
 /** The distinct files (relative as written) that the `$ref`s of a spec text point into. */
 function externalRefs(text: string): string[] {

@@ -1,0 +1,22 @@
+import { decodeUtf8 } from '../utf8-text.js';
+
+/** A spec file: content id, content, and the repo paths its external `$ref`s point into. */
+export interface SourceFile {
+  id: string;
+  /**
+   * Its text, or the bytes of it (well-formed UTF-8, checked when read) where the text is needed
+   * only where it is parsed: a worker's share crosses to its thread as bytes (see `sourceText`).
+   */
+  text: string | Uint8Array;
+  refs: string[];
+}
+
+/** A file's text, decoded (once: the text takes the bytes' place) where it was kept as bytes. */
+export function sourceText(file: SourceFile): string {
+  if (typeof file.text === 'string') return file.text;
+  const decoded = decodeUtf8(file.text);
+  if (!('text' in decoded))
+    throw new Error(`internal: the bytes of a contract file are not UTF-8 (at byte ${decoded.notUtf8.offset}), though checked when read`);
+  file.text = decoded.text;
+  return decoded.text;
+}
