@@ -94,49 +94,58 @@ function integerValue(text: string): bigint | undefined {
  * way: as a message's, or as one of implicit presence). Throws a ProtoSyntaxError at the first.
  */
 export function refuseTreeDefaults(files: readonly ProtoFile[]): void {
-  let enums: Map<string, ProtoEnum> | undefined;
-  const enumOf = (name: string) => {
-    enums ??= enumsOf(files);
-    return enums.get(name);
-  };
+  const enums = new LazyEnums(files);
   for (const file of files) {
-    const check = (field: ProtoField, parents: readonly ProtoMessage[]) => {
-      if (field.options.length === 0) return;
-      const option = field.options.find((o) => o.name === 'default');
-      const problem = option && treeDefaultProblem(field, option, parents, file, enumOf);
-      if (problem) throw new ProtoSyntaxError(file.path, option.span.line, option.span.column, problem);
-    };
-    for (const extension of file.extensions) check(extension, []);
-    // Depth first without recursion, each message with those around it (outermost first).
-    const stack = file.messages.map((message) => ({ message, parents: [] as ProtoMessage[] }));
+    for (const extension of file.extensions) if (extension.options.length > 0) refuseDefault(extension, undefined, file, enums);
+    // Depth first without recursion; the messages around a field are listed only for a default.
+    const stack: Nest[] = file.messages.map((message) => ({ message }));
     while (stack.length > 0) {
-      const { message, parents } = stack.pop()!;
-      const inner = [...parents, message];
-      for (const field of message.fields) check(field, inner);
-      for (const extension of message.extensions) check(extension, inner);
-      for (const nested of message.messages) stack.push({ message: nested, parents: inner });
+      const nest = stack.pop()!;
+      for (const field of nest.message.fields) if (field.options.length > 0) refuseDefault(field, nest, file, enums);
+      for (const extension of nest.message.extensions) if (extension.options.length > 0) refuseDefault(extension, nest, file, enums);
+      for (const message of nest.message.messages) stack.push({ message, up: nest });
     }
   }
 }
 
-function treeDefaultProblem(
-  field: ProtoField,
-  option: ProtoOption,
-  parents: readonly ProtoMessage[],
-  file: ProtoFile,
-  enumOf: (name: string) => ProtoEnum | undefined,
-): string | undefined {
+/** A message with the one around it, if any. */
+interface Nest {
+  message: ProtoMessage;
+  up?: Nest;
+}
+
+function refuseDefault(field: ProtoField, nest: Nest | undefined, file: ProtoFile, enums: LazyEnums): void {
+  const option = field.options.find((o) => o.name === 'default');
+  const problem = option && treeDefaultProblem(field, option, nest, file, enums);
+  if (problem) throw new ProtoSyntaxError(file.path, option.span.line, option.span.column, problem);
+}
+
+function treeDefaultProblem(field: ProtoField, option: ProtoOption, nest: Nest | undefined, file: ProtoFile, enums: LazyEnums): string | undefined {
   if (field.typeKind === 'message') return `messages can't have default values: the field is ${field.typeName}`;
   if (field.typeKind === 'enum') {
     const shown = option.kind === 'string' ? JSON.stringify(option.value) : option.value;
     if (option.kind !== 'word') return `default ${shown} is not the name of a value of enum ${field.typeName}`;
-    const values = enumOf(field.typeName!)?.values;
+    const values = enums.get(field.typeName!)?.values;
     if (values && !values.some((v) => v.name === option.value)) return `enum ${field.typeName} has no value named ${option.value}`;
   }
-  const presenceAlways = field.oneof !== undefined || field.extendee !== undefined;
-  if (file.syntax === 'editions' && !presenceAlways && featureOf('field_presence', field.options, parents, file)?.value === 'IMPLICIT')
+  if (file.syntax !== 'editions' || field.oneof !== undefined || field.extendee !== undefined) return undefined;
+  const parents: ProtoMessage[] = [];
+  for (let n = nest; n; n = n.up) parents.unshift(n.message);
+  if (featureOf('field_presence', field.options, parents, file)?.value === 'IMPLICIT')
     return "implicit presence fields can't specify defaults (features.field_presence is IMPLICIT)";
   return undefined;
+}
+
+/** The enums of a tree by full name, gathered when first asked for (few trees have an enum default). */
+class LazyEnums {
+  private enums: Map<string, ProtoEnum> | undefined;
+
+  constructor(private readonly files: readonly ProtoFile[]) {}
+
+  get(name: string): ProtoEnum | undefined {
+    this.enums ??= enumsOf(this.files);
+    return this.enums.get(name);
+  }
 }
 
 /** Every enum of `files` by full name. */
