@@ -30,7 +30,7 @@ interface DefaultedField {
  * literal (any escape the reader takes, as protoc takes it in bytes too); on a `float` or
  * `double` anything but a number, `inf` or `nan` (a number past the double range is infinity,
  * as protoc reads it; a hex or octal one past 2^64 - 1 protoc refuses); on an integer scalar
- * anything but an integer literal within the type (a unsigned type takes no minus sign, not even
+ * anything but an integer literal within the type (an unsigned type takes no minus sign, not even
  * on 0). A field of a named type is judged once the name is resolved (`refuseTreeDefaults`).
  */
 export function defaultProblem(syntax: ProtoFile['syntax'], field: DefaultedField, option: ProtoOption): string | undefined {
