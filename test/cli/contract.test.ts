@@ -113,6 +113,12 @@ protoDir('proto-removed', { 'order.proto': proto('  string id = 1;\n  reserved 2
 protoDir('proto-added', { 'order.proto': proto('  string id = 1;\n  int64 total = 2;\n  string currency = 3;') });
 protoDir('proto-broken', { 'order.proto': proto('  string id = ;') });
 protoDir('proto-defaulted', { 'order.proto': proto('  string id = 1;\n  double total = 2 [default = 1e99999];') });
+protoDir('proto-wrong-kind', {
+  'order.proto': 'syntax = "proto2";\npackage shop.v1;\nmessage Order {\n  optional bool paid = 1 [default = 1];\n}\n',
+});
+protoDir('proto-no-such-value', {
+  'order.proto': 'edition = "2023";\npackage shop.v1;\nenum State {\n  NEW = 0;\n}\nmessage Order {\n  State state = 1 [default = PAID];\n}\n',
+});
 protoDir('proto-future', { 'order.proto': proto('  string id = 1;').replace('syntax = "proto3";', 'edition = "2099";') });
 
 describe('tranche contract diff --kind protobuf', () => {
@@ -158,6 +164,16 @@ describe('tranche contract diff --kind protobuf', () => {
     assert.equal(future.code, 2, future.stdout + future.stderr);
     assert.match(future.stderr, /proto-future\/order\.proto:1:11: unknown edition "2099"/);
     assert.doesNotMatch(defaulted.stderr + future.stderr, /\n\s+at .+:\d+:\d+/);
+  });
+
+  test('a default of the wrong kind, or naming no value of its enum, is an input error at the default, exit 2', () => {
+    const wrongKind = runCli(['contract', 'diff', 'proto-wrong-kind', 'proto-base', '--kind', 'protobuf'], dir);
+    assert.equal(wrongKind.code, 2, wrongKind.stdout + wrongKind.stderr);
+    assert.match(wrongKind.stderr, /proto-wrong-kind\/order\.proto:4:27: default 1 is not true or false: the field is bool/);
+    const noSuchValue = runCli(['contract', 'diff', 'proto-base', 'proto-no-such-value', '--kind', 'protobuf'], dir);
+    assert.equal(noSuchValue.code, 2, noSuchValue.stdout + noSuchValue.stderr);
+    assert.match(noSuchValue.stderr, /proto-no-such-value\/order\.proto:7:20: enum shop\.v1\.State has no value named PAID/);
+    assert.doesNotMatch(wrongKind.stderr + noSuchValue.stderr, /\n\s+at .+:\d+:\d+/);
   });
 
   test('a buf.yaml chooses the rules: WIRE_JSON except the name rules lets a reserved deletion pass', () => {

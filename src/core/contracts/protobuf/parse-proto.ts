@@ -212,9 +212,7 @@ class ProtoParser {
     const numberToken = this.expectKind('number');
     const number = this.integer(numberToken, 1, MAX_FIELD_NUMBER);
     const options = this.peek()?.text === '[' ? this.compactOptions() : NO_OPTIONS;
-    const defaultOption = options.find((o) => o.name === 'default');
-    const refused = defaultOption && defaultProblem(this.syntax, type, defaultOption);
-    if (refused) this.fail(defaultOption.span, refused);
+    if (options.length > 0) this.checkDefault(options, { type, repeated: label === 'repeated' || map !== undefined, group });
     let end: Token;
     if (group) {
       const message = this.emptyMessage(name.text, owner?.fullName ?? '');
@@ -242,6 +240,14 @@ class ProtoParser {
     if (group) field.group = group;
     if (oneof !== undefined) field.oneof = oneof;
     return field;
+  }
+
+  /** Refuses a second `default` among a field's options, or one protoc refuses for the field alone (`defaultProblem`). */
+  private checkDefault(options: readonly ProtoOption[], field: Parameters<typeof defaultProblem>[1]): void {
+    const defaults = options.filter((o) => o.name === 'default');
+    if (defaults.length > 1) this.fail(defaults[1]!.span, 'already set option "default"');
+    const refused = defaults[0] && defaultProblem(this.syntax, field, defaults[0]);
+    if (refused) this.fail(defaults[0]!.span, refused);
   }
 
   private extend(prefix: string, nested: ProtoMessage[], depth: number): ProtoField[] {

@@ -1,4 +1,5 @@
 import { SCALAR_TYPES, type ProtoField, type ProtoFile, type ProtoMessage } from './proto-model.js';
+import { refuseTreeDefaults } from './field-default.js';
 import { ProtoSyntaxError } from './proto-syntax-error.js';
 import { parseProto } from './parse-proto.js';
 
@@ -30,7 +31,9 @@ export interface ProtoTreeRead {
  * methods to fully-qualified names (protobuf's scoping: innermost scope first). An import must
  * be a file of the tree unless it is one of google/protobuf/*; a missing one is a
  * ProtoSyntaxError at the import. A name the tree does not declare (a well-known type) stays as
- * written, without its leading dot.
+ * written, without its leading dot. A default protoc refuses once names are known (on a message
+ * field, not naming a value of its enum, on a field of implicit presence) is a ProtoSyntaxError
+ * at the default (`refuseTreeDefaults`).
  *
  * With `shared` (the other side of a diff), a file with the same path and text there is not
  * parsed again: its ProtoFile is taken as it is when every name in it resolves the same in this
@@ -62,6 +65,7 @@ export function readProtoTree(sources: readonly ProtoSource[], shared?: ProtoTre
     if (reused.has(file) && !names.resolveFile(file, false)) files[i] = parseProto(sources[i]!.text, sources[i]!.path);
     if (!reused.has(files[i]!)) names.resolveFile(files[i]!, true);
   }
+  refuseTreeDefaults(files);
   return { files };
 }
 
