@@ -6,11 +6,6 @@ import { COMMAND_ENTRIES } from './command-registry.js';
 import { Redactor } from '../core/config/redact-secrets.js';
 import { EXIT, neutralised, printable, REPORT_BUG, redacting, type CliIO } from './io.js';
 import { cleanupErrors } from '../core/cleanup.js';
-import { EnvLockedError } from '../engine/env-lock.js';
-import { InvalidFleetError } from '../engine/invalid-fleet.js';
-import { ReleaseInterruptedError } from '../engine/release-interrupted.js';
-import { LockLostError, StoreFaultError } from '../ports/store.js';
-import { locatedLines } from './views/findings.js';
 import { findingJson, writeJson } from './views/json.js';
 import { renderTable } from './views/table.js';
 
@@ -117,15 +112,27 @@ export async function main(argv: string[], raw: Omit<CliIO, 'secrets'>): Promise
     }
     return await command.run(args, io);
   } catch (error) {
-    const code = report(error, io, json, debug);
+    const code = await report(error, io, json, debug);
     for (const failed of cleanupErrors(error)) io.stderr.write(`error: cleaning up after that failed too: ${messageOf(failed)}\n`);
     if (debug) io.stderr.write(stackTrace(error));
     return code;
   }
 }
 
-/** Says what went wrong, on stderr (and as the JSON document with --json); returns the exit code. */
-function report(error: unknown, io: CliIO, json: boolean, debug: boolean): number {
+/**
+ * Says what went wrong, on stderr (and as the JSON document with --json); returns the exit code.
+ * The errors it tells apart are loaded only now: a command that succeeds loads none of their
+ * modules (the environment lock's, with node:crypto, among them), and one that threw such an
+ * error has loaded its module already.
+ */
+async function report(error: unknown, io: CliIO, json: boolean, debug: boolean): Promise<number> {
+  const [{ InvalidFleetError }, { ReleaseInterruptedError }, { EnvLockedError }, { LockLostError, StoreFaultError }, { locatedLines }] = await Promise.all([
+    import('../engine/invalid-fleet.js'),
+    import('../engine/release-interrupted.js'),
+    import('../engine/env-lock.js'),
+    import('../ports/store.js'),
+    import('./views/findings.js'),
+  ]);
   if (error instanceof InvalidFleetError) {
     if (json) writeJson(io.stdout, { ...(error.revision ? { revision: error.revision } : {}), findings: error.findings.map(findingJson) });
     else

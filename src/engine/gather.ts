@@ -1,16 +1,11 @@
 import { declaredKey, readSourceFile, sourcePath, variablesPaths, type SourceFile } from '../core/config/source-file.js';
 import type { ParsedSpecs } from '../core/contracts/index.js';
 import type { Finding } from '../core/finding.js';
-import { contentId } from '../core/content-id.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
-import { isKeyFile, runsIn, type Manifest } from '../core/manifest/manifest.js';
+import { isKeyFile, runsIn, type Manifest, type SourceSpec } from '../core/manifest/manifest.js';
 import { MANIFEST_FILE, parseManifest, type ParsedManifest } from '../core/manifest/parse-manifest.js';
 import type { FileTree, TreeNode } from '../ports/file-tree.js';
-import { gatherComposeSources } from './gather-compose.js';
-import { gatherHelmValuesSources } from './gather-helm-values.js';
-import { gatherKubernetesSources } from './gather-kubernetes.js';
-import { gatherRenderedSources } from './gather-rendered.js';
 import { notUtf8Finding, readTexts, refusedLinkFinding } from './read-texts.js';
 
 /** A revision with no tranche.yaml: not a fleet (yet) — the user's input, unless it is read with another's manifest. */
@@ -25,6 +20,28 @@ export class NoManifestError extends InputError {
     this.name = 'NoManifestError';
   }
 }
+
+type Gathered = { files: Map<string, SourceFile>; findings: Finding[] };
+type GatherDerived = (tree: FileTree, manifest: Manifest, sourcesOptional: boolean) => Promise<Gathered>;
+
+/**
+ * The readers of sources that take a service's config from another tool's definition (compose,
+ * Kubernetes manifests, Helm values, kustomize and rendered charts): what sources each reads, and
+ * the reader, loaded only when a service names such a source — most fleets use one kind or none,
+ * and a command loads only what it uses.
+ */
+const DERIVED_SOURCES: ReadonlyArray<{ reads: (source: SourceSpec) => boolean; load: () => Promise<GatherDerived> }> = [
+  { reads: (source) => source.format === 'compose', load: async () => (await import('./gather-compose.js')).gatherComposeSources },
+  { reads: (source) => source.format === 'kubernetes', load: async () => (await import('./gather-kubernetes.js')).gatherKubernetesSources },
+  {
+    reads: (source) => source.format === 'helm-values' && !source.render,
+    load: async () => (await import('./gather-helm-values.js')).gatherHelmValuesSources,
+  },
+  {
+    reads: (source) => source.format === 'kustomize' || (source.format === 'helm-values' && source.render !== undefined),
+    load: async () => (await import('./gather-rendered.js')).gatherRenderedSources,
+  },
+];
 
 /** Parse results by content id, shared by every revision a command reads: an unchanged file is parsed once. */
 export class ParseCache {
@@ -146,12 +163,9 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
   }
 
   const optional = borrowed !== undefined;
-  for (const derived of await Promise.all([
-    gatherComposeSources(tree, manifest, optional),
-    gatherKubernetesSources(tree, manifest, optional),
-    gatherHelmValuesSources(tree, manifest, optional),
-    gatherRenderedSources(tree, manifest, optional),
-  ])) {
+  const named = [...manifest.services.values()].flatMap((service) => service.config.sources);
+  const readers = DERIVED_SOURCES.filter((reader) => named.some(reader.reads));
+  for (const derived of await Promise.all(readers.map(async (reader) => (await reader.load())(tree, manifest, optional)))) {
     for (const [key, file] of derived.files) files.set(key, file);
     findings.push(...derived.findings);
   }
@@ -161,7 +175,7 @@ export async function gatherRevision(tree: FileTree, cache = new ParseCache(), f
   const revision: FleetRevision = { label: tree.label, manifest, files, manifestTracked, ...(borrowed ? { manifestBorrowed: borrowed } : {}) };
   if (tree.commit) {
     revision.commit = tree.commit;
-    revision.contents = contentIds(manifest, nodes);
+    revision.contents = await contentIds(manifest, nodes);
   }
   return { revision, findings: [] };
 }
@@ -249,7 +263,9 @@ function missingPaths(manifest: Manifest, nodes: Map<string, TreeNode>, label: s
   return findings;
 }
 
-function contentIds(manifest: Manifest, nodes: Map<string, TreeNode>): Map<string, string> {
+async function contentIds(manifest: Manifest, nodes: Map<string, TreeNode>): Promise<Map<string, string>> {
+  // Loaded (with node:crypto) by the first revision read at a commit: the working tree has no content ids.
+  const { contentId } = await import('../core/content-id.js');
   const ids = new Map<string, string>();
   for (const service of manifest.services.values()) {
     const paths = [service.path, ...service.watch].map((path) => {

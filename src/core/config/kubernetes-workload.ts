@@ -1,4 +1,3 @@
-import { LineCounter } from 'yaml';
 import type { Finding } from '../finding.js';
 import type { SourceLocation } from '../location.js';
 import type { ManifestLocator } from '../manifest/manifest.js';
@@ -7,6 +6,7 @@ import { parseAllDocumentsBounded } from '../yaml/parse-document-bounded.js';
 import { parseOptions } from '../yaml/parse-options.js';
 import { readBlockYamlStream } from '../yaml/read-yaml.js';
 import { toJSBounded } from '../yaml/to-js-bounded.js';
+import { yamlPackage } from '../yaml/yaml-package.js';
 import { yamlProblemMessage } from '../yaml/yaml-problem-message.js';
 import type { ReadFile } from './compose-service.js';
 import type { LayerReference } from './resolved-config.js';
@@ -64,7 +64,7 @@ export function readManifests(files: readonly ReadFile[]): { objects: Kubernetes
       for (const doc of fast) add(record(doc.data), file, doc.locate, undefined);
       continue;
     }
-    const lineCounter = new LineCounter();
+    const lineCounter = new (yamlPackage().LineCounter)();
     const docs = parseAllDocumentsBounded(file.text, parseOptions(lineCounter));
     if (!Array.isArray(docs)) continue; // an empty stream
     for (const doc of docs) {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
-import { parse } from 'yaml';
 import type { SourceLocation } from '../location.js';
 import type { ReadYaml } from '../yaml/read-yaml.js';
+import { yamlPackage } from '../yaml/yaml-package.js';
 import type { KubernetesObject } from './kubernetes-workload.js';
 import type { DotenvFile } from './parse-dotenv.js';
 
@@ -35,7 +35,7 @@ export function renderedOrigin(object: KubernetesObject, fleetPath: (annotated: 
   const read = (text: unknown): unknown => {
     if (typeof text !== 'string') return undefined;
     try {
-      return parse(text);
+      return yamlPackage().parse(text);
     } catch {
       return undefined;
     }

@@ -1,5 +1,4 @@
 import { FAILSAFE_SCHEMA, load, Type } from 'js-yaml';
-import { LineCounter } from 'yaml';
 import { parseDocumentBounded } from '../yaml/parse-document-bounded.js';
 import { readBlockYamlValue } from '../yaml/read-block-yaml.js';
 import { lineColumn } from '../json-locator.js';
@@ -7,6 +6,7 @@ import { jsonTooDeepOffset, TOO_DEEP } from '../nesting.js';
 import { sparseIndexKeysDeep } from '../sparse-index-keys.js';
 import { resolvePlainScalar } from '../yaml/resolve-plain-scalar.js';
 import { toJSBounded } from '../yaml/to-js-bounded.js';
+import { yamlPackage } from '../yaml/yaml-package.js';
 import { resolveRefs } from './resolve-refs.js';
 
 /** Reads the text of a spec file; the caller does the I/O (relative paths are joined by core). */
@@ -81,7 +81,7 @@ export function parseSpecText(text: string): unknown {
       return value;
     }
   }
-  const doc = parseDocumentBounded(text, { uniqueKeys: false, lineCounter: new LineCounter(), prettyErrors: true });
+  const doc = parseDocumentBounded(text, { uniqueKeys: false, lineCounter: new (yamlPackage().LineCounter)(), prettyErrors: true });
   if (doc.errors.length > 0) throw doc.errors[0];
   const converted = toJSBounded(doc);
   if ('problem' in converted) throw new SpecTextError(converted.problem.message, lineColumn(text, converted.problem.offset));

@@ -1,7 +1,8 @@
-import { isMap, isScalar, LineCounter, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import type { ParseProblem } from '../location.js';
 import { parseAllDocumentsBounded } from '../yaml/parse-document-bounded.js';
 import { parseOptions } from '../yaml/parse-options.js';
+import { yamlPackage } from '../yaml/yaml-package.js';
 import { yamlProblemMessage } from '../yaml/yaml-problem-message.js';
 import { buildLockfile, type GraphNode } from './build-lockfile.js';
 import { isRecord } from './is-record.js';
@@ -20,7 +21,7 @@ const SNAPSHOT_FIELDS = ['dependencies', 'optionalDependencies'] as const;
  * the project's.
  */
 export function parsePnpmLock(text: string): LockfileParse {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yamlPackage().LineCounter)();
   // yaml's own duplicate-key check is quadratic in a map's size, and `snapshots` holds thousands
   // of keys: duplicates (a bad merge) are looked for below, in linear time, where they matter.
   const documents = parseAllDocumentsBounded(text, { ...parseOptions(lineCounter), uniqueKeys: false });
@@ -103,6 +104,7 @@ export function parsePnpmLock(text: string): LockfileParse {
 
 /** Offset of the key at `path` (map keys from the top), or of the deepest map found on the way. */
 function keyOffset(document: Document.Parsed, path: string[]): number | undefined {
+  const { isMap, isScalar } = yamlPackage();
   let node: unknown = document.contents;
   let offset: number | undefined;
   for (const segment of path) {
@@ -117,6 +119,7 @@ function keyOffset(document: Document.Parsed, path: string[]): number | undefine
 
 /** Offsets of the keys of the top-level map `name`. */
 function childKeyOffsets(document: Document.Parsed, name: string): Map<string, number> {
+  const { isMap, isScalar } = yamlPackage();
   const offsets = new Map<string, number>();
   const section = isMap(document.contents) ? document.contents.get(name, true) : undefined;
   if (!isMap(section)) return offsets;
@@ -128,6 +131,7 @@ function childKeyOffsets(document: Document.Parsed, name: string): Map<string, n
 
 /** Keys repeated in the top-level map or in `importers`, `packages` or `snapshots`. */
 function duplicateKeyProblems(document: Document.Parsed, at: (offset: number) => { line: number; column: number }): ParseProblem[] {
+  const { isMap, isScalar } = yamlPackage();
   const problems: ParseProblem[] = [];
   const check = (node: unknown, where: string): void => {
     if (!isMap(node)) return;

@@ -1,5 +1,6 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import type { Document, LineCounter, Node, Pair } from 'yaml';
 import type { SourceLocation } from '../location.js';
+import { yamlPackage } from '../yaml/yaml-package.js';
 import type { ManifestLocator } from './manifest.js';
 
 /**
@@ -8,6 +9,7 @@ import type { ManifestLocator } from './manifest.js';
  * A path that leads nowhere resolves to the deepest node that exists.
  */
 export function yamlLocator(doc: Document, lineCounter: LineCounter, file: string): ManifestLocator {
+  const { isMap, isPair, isScalar, isSeq } = yamlPackage();
   const index = new WeakMap<object, Map<string, Pair>>();
 
   const pairsOf = (map: { items: Pair[] }): Map<string, Pair> => {

@@ -1,4 +1,5 @@
-import { isAlias, visit, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlPackage } from './yaml-package.js';
 
 /** A problem found in a parsed document, at an offset into its text. */
 export interface YamlProblem {
@@ -17,6 +18,7 @@ const CIRCULAR_ALIAS = 'an alias refers to the node that contains it';
  */
 export function aliasProblems(doc: Document.Parsed, text: string): YamlProblem[] {
   if (!text.includes('*')) return [];
+  const { isAlias, visit } = yamlPackage();
   const problems: YamlProblem[] = [];
   // An alias refers to the last node with its anchor before it, in the order `visit` walks
   // (the order `yaml` itself resolves aliases in).

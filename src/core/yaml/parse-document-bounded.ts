@@ -1,18 +1,6 @@
-import {
-  Composer,
-  LineCounter,
-  parseAllDocuments,
-  parseDocument,
-  Parser,
-  YAMLParseError,
-  type CST,
-  type Document,
-  type DocumentOptions,
-  type EmptyStream,
-  type ParseOptions,
-  type SchemaOptions,
-} from 'yaml';
+import type { CST, Document, DocumentOptions, EmptyStream, ParseOptions, SchemaOptions } from 'yaml';
 import { MAX_NESTING, TOO_DEEP } from '../nesting.js';
+import { yamlPackage } from './yaml-package.js';
 
 type Options = ParseOptions & DocumentOptions & SchemaOptions;
 
@@ -24,18 +12,18 @@ type Options = ParseOptions & DocumentOptions & SchemaOptions;
  */
 export function parseDocumentBounded(text: string, options: Options): Document.Parsed {
   const deep = yamlTooDeepOffset(text);
-  return deep === undefined ? parseDocument(text, options) : refused(text, deep, options);
+  return deep === undefined ? yamlPackage().parseDocument(text, options) : refused(text, deep, options);
 }
 
 /** `yaml`'s `parseAllDocuments`, bounded as `parseDocumentBounded` is: a stream with one document too deep is that one error. */
 export function parseAllDocumentsBounded(text: string, options: Options): Document.Parsed[] | EmptyStream {
   const deep = yamlTooDeepOffset(text);
-  return deep === undefined ? parseAllDocuments(text, options) : [refused(text, deep, options)];
+  return deep === undefined ? yamlPackage().parseAllDocuments(text, options) : [refused(text, deep, options)];
 }
 
 /** The offset of the first collection of YAML text nested past MAX_NESTING; undefined when none is. */
 export function yamlTooDeepOffset(text: string): number | undefined {
-  for (const token of new Parser().parse(text)) {
+  for (const token of new (yamlPackage().Parser)().parse(text)) {
     const offset = tooDeepIn(token);
     if (offset !== undefined) return offset;
   }
@@ -75,6 +63,7 @@ function tooDeepIn(root: CST.Token): number | undefined {
 }
 
 function refused(text: string, offset: number, options: Options): Document.Parsed {
+  const { Composer, LineCounter, Parser, YAMLParseError } = yamlPackage();
   if (options.lineCounter) {
     const lines = new LineCounter();
     for (const _ of new Parser(lines.addNewLine).parse(text));

@@ -4,7 +4,7 @@
  * unknown tag such as `!Passw0rd` would otherwise turn the value into '' without a word), with a
  * message that quotes no input text, as config files may hold secrets.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
 import type { ParseProblem } from '../location.js';
 import { aliasProblems } from './alias-problems.js';
 import { configEntry, type ConfigEntry, type ConfigFile } from './config-entry.js';
@@ -12,6 +12,7 @@ import { parseDocumentBounded } from './parse-document-bounded.js';
 import { parseOptions } from './parse-options.js';
 import { isShowableKeyName } from './showable-key-name.js';
 import { toJSBounded } from './to-js-bounded.js';
+import { yamlPackage } from './yaml-package.js';
 import { yamlProblemMessage } from './yaml-problem-message.js';
 
 type ParsedDocument = Document.Parsed;
@@ -32,6 +33,7 @@ interface Reading {
 
 /** Parses any file with `yaml` and maps its top-level map, its errors and its warnings to entries and problems. */
 export function parseWithYaml(text: string): ConfigFile {
+  const { isMap, LineCounter } = yamlPackage();
   const lineCounter = new LineCounter();
   const doc = parseDocumentBounded(text, parseOptions(lineCounter));
   const locate: Locate = (offset) => {
@@ -92,6 +94,7 @@ function collectEntries(reading: Reading, pairs: ReadonlyArray<{ key: unknown; v
  * Keys that are collections (or scalars whose value is an object) are reported instead.
  */
 function keyString(doc: ParsedDocument, keyNode: unknown): string | { found: string } {
+  const { isAlias, isScalar } = yamlPackage();
   const node = isAlias(keyNode) ? keyNode.resolve(doc) : keyNode;
   if (!isScalar(node)) return { found: node === undefined || node === null ? 'nothing' : describeNode(node) };
   const value = node.value;
@@ -102,6 +105,7 @@ function keyString(doc: ParsedDocument, keyNode: unknown): string | { found: str
 
 /** The value's data; undefined when it holds an alias already reported, or its aliases expand too far. */
 function valueToJS(reading: Reading, valueNode: unknown): unknown {
+  const { isAlias, isMap, isScalar, isSeq } = yamlPackage();
   if (!isScalar(valueNode) && !isAlias(valueNode) && !isMap(valueNode) && !isSeq(valueNode)) return null;
   if (holdsReportedAlias(reading, valueNode)) return undefined;
   const converted = toJSBounded(reading.doc, valueNode);
@@ -111,7 +115,7 @@ function valueToJS(reading: Reading, valueNode: unknown): unknown {
 }
 
 function isReportedAlias(reading: Reading, node: unknown): boolean {
-  return isAlias(node) && node.range !== undefined && node.range !== null && reading.badAliases.has(node.range[0]);
+  return yamlPackage().isAlias(node) && node.range !== undefined && node.range !== null && reading.badAliases.has(node.range[0]);
 }
 
 function holdsReportedAlias(reading: Reading, node: Node): boolean {
@@ -123,16 +127,17 @@ function holdsReportedAlias(reading: Reading, node: Node): boolean {
 }
 
 function plainSourceText(valueNode: unknown, text: string): string | undefined {
-  if (!isScalar(valueNode) || valueNode.type !== 'PLAIN' || !valueNode.range) return undefined;
+  if (!yamlPackage().isScalar(valueNode) || valueNode.type !== 'PLAIN' || !valueNode.range) return undefined;
   return text.slice(valueNode.range[0], valueNode.range[1]);
 }
 
 /** An empty document (e.g. only `---`) parses as an empty plain scalar: treat it like an empty file. */
 function isEmptyScalar(node: unknown): boolean {
-  return isScalar(node) && node.value === null && node.source === '';
+  return yamlPackage().isScalar(node) && node.value === null && node.source === '';
 }
 
 function describeNode(node: unknown): string {
+  const { isAlias, isMap, isSeq } = yamlPackage();
   if (isMap(node)) return 'a map';
   if (isSeq(node)) return 'a list';
   if (isAlias(node)) return 'an alias';
@@ -140,6 +145,7 @@ function describeNode(node: unknown): string {
 }
 
 function nodeStart(node: unknown): number | undefined {
+  const { isAlias, isMap, isScalar, isSeq } = yamlPackage();
   if (isScalar(node) || isAlias(node) || isMap(node) || isSeq(node)) return node.range?.[0];
   return undefined;
 }

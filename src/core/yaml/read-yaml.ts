@@ -1,4 +1,4 @@
-import { isScalar, LineCounter, type Document, type YAMLError } from 'yaml';
+import type { Document, YAMLError } from 'yaml';
 import type { Finding } from '../finding.js';
 import type { SourceLocation } from '../location.js';
 import type { ManifestLocator } from '../manifest/manifest.js';
@@ -9,6 +9,7 @@ import { parseOptions } from './parse-options.js';
 import { pathKey, readBlockYaml, type NodeIndex } from './read-block-yaml.js';
 import { isShowableKeyName } from './showable-key-name.js';
 import { toJSBounded } from './to-js-bounded.js';
+import { yamlPackage } from './yaml-package.js';
 import { yamlProblemMessage } from './yaml-problem-message.js';
 
 type Path = readonly (string | number)[];
@@ -34,7 +35,7 @@ export function readYaml(text: string, file: string): { yaml: ReadYaml; findings
   const fast = readBlockYaml(text);
   if (fast) return { yaml: { data: fast.value, locate: indexLocator(fast.nodes, file), plainText: plainTextOf(fast.nodes) }, findings: [] };
 
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yamlPackage().LineCounter)();
   const doc = parseDocumentBounded(text, parseOptions(lineCounter));
   const finding = (problem: YamlProblem): Finding => {
     const { line, col } = lineCounter.linePos(problem.offset);
@@ -94,7 +95,7 @@ function yamlErrorProblem(error: YAMLError, text: string): YamlProblem {
 function plainTextIn(doc: Document.Parsed): (path: Path) => string | undefined {
   return (path) => {
     const node = doc.getIn(path, true);
-    return isScalar(node) && node.type === 'PLAIN' ? node.source : undefined;
+    return yamlPackage().isScalar(node) && node.type === 'PLAIN' ? node.source : undefined;
   };
 }
 

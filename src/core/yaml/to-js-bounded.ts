@@ -1,6 +1,7 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
 import { TOO_DEEP, tooDeepPath } from '../nesting.js';
 import type { YamlProblem } from './alias-problems.js';
+import { yamlPackage } from './yaml-package.js';
 
 /**
  * The most alias expansions `toJS()` may make (`yaml` counts each use of an anchor, times the
@@ -36,6 +37,7 @@ export function toJSBounded(doc: Document.Parsed, node?: Node): { value: unknown
 }
 
 function firstAliasOffset(root: Node | Document.Parsed): number | undefined {
+  const { visit } = yamlPackage();
   let offset: number | undefined;
   visit(root, {
     Alias(_key, alias) {
@@ -48,6 +50,7 @@ function firstAliasOffset(root: Node | Document.Parsed): number | undefined {
 
 /** The last alias met on the way down `path` from `root` (aliases followed), where the expansion went too deep. */
 function lastAliasOffset(doc: Document.Parsed, root: unknown, path: readonly (string | number)[]): number | undefined {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlPackage();
   let node = root;
   let offset: number | undefined;
   for (const segment of path) {

@@ -1,7 +1,7 @@
-import { LineCounter } from 'yaml';
 import { jsonLocation } from '../../json-locator.js';
 import { yamlLocator } from '../../manifest/yaml-locator.js';
 import { parseDocumentBounded } from '../../yaml/parse-document-bounded.js';
+import { yamlPackage } from '../../yaml/yaml-package.js';
 import type { DocumentPath } from './async-api-model.js';
 
 /**
@@ -19,7 +19,7 @@ export function specLocator(text: string): (path: DocumentPath) => { line: numbe
       // YAML in flow style: located below.
     }
   }
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yamlPackage().LineCounter)();
   const locate = yamlLocator(parseDocumentBounded(text, { uniqueKeys: false, lineCounter }), lineCounter, '');
   return (path) => {
     const { line = 1, column = 1 } = locate(path);
