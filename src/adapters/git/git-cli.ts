@@ -38,6 +38,8 @@ export class GitCli implements Git {
   /** The files on disk below a directory, as git lists them for a commit's `list` (see `listOnDisk`): once per command. */
   private readonly diskListings = new Map<string, Promise<[present: Buffer, deleted: Buffer]>>();
   private prefix: Promise<string> | undefined;
+  /** The full ids refs were resolved to: each names a commit. */
+  private readonly resolved = new Set<string>();
   private shallow: Promise<boolean> | undefined;
 
   /** Commits copied to disk for tools (see `FileTree.materialize`): temporary directories, removed by `close`. */
@@ -74,8 +76,12 @@ export class GitCli implements Git {
     }
   }
 
-  resolveCommit(ref: string): Promise<string> {
-    return resolveRef((args) => this.git(args), ref);
+  async resolveCommit(ref: string): Promise<string> {
+    // A full id this command already resolved to is a commit: commits do not change, refs may.
+    if (this.resolved.has(ref)) return ref;
+    const commit = await resolveRef((args) => this.git(args), ref);
+    this.resolved.add(commit);
+    return commit;
   }
 
   isShallow(): Promise<boolean> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +140,30 @@ describe('GitCli', () => {
     await assert.rejects(git.resolveCommit('nope'), RefNotFoundError);
     await assert.rejects(git.resolveCommit('--all'), RefNotFoundError);
     assert.match(await git.resolveCommit('HEAD'), /^[0-9a-f]{40}$/);
+  });
+
+  test('a full id a ref was resolved to is not asked of git again; a ref is, every time', async () => {
+    const { repo } = setup({ 'a.txt': 'one\n' });
+    repo.commit('one');
+    // A git that logs each command before running it: the commands this client starts.
+    const shim = mkdtempSync(join(tmpdir(), 'tranche-git-shim-'));
+    const log = join(shim, 'log');
+    const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(shim, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    const git = new GitCli(repo.dir, { ...process.env, PATH: `${shim}:${process.env.PATH}` });
+    clients.push(git);
+    const head = await git.resolveCommit('HEAD');
+    assert.equal(await git.resolveCommit(head), head);
+    const asked = () =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('rev-parse --verify'));
+    assert.equal(asked().length, 1, readFileSync(log, 'utf8'));
+    const second = repo.write({ 'a.txt': 'two\n' }).commit('two');
+    assert.equal(await git.resolveCommit('HEAD'), second, 'a ref moved is seen moved');
+    assert.equal(asked().length, 2);
+    await assert.rejects(git.resolveCommit('0'.repeat(40)), RefNotFoundError, 'an id never resolved to is asked of git');
+    rmSync(shim, { recursive: true, force: true });
   });
 
   test('a name that is a branch and a tag of different commits is refused, both named', async () => {
