@@ -16,11 +16,10 @@ import { defaultProblem } from './field-default.js';
 import { emptyMessage, SCALAR_TYPES } from './proto-model.js';
 import { positionAt } from './proto-span.js';
 import { ProtoSyntaxError } from './proto-syntax-error.js';
-import { ProtoLexer, type TokenKind } from './tokenize-proto.js';
+import { type Keyword, ProtoLexer, type TokenKind } from './tokenize-proto.js';
 
 const MAX_FIELD_NUMBER = 536_870_911;
 const MAX_ENUM_NUMBER = 2_147_483_647;
-const LABELS: readonly Label[] = ['optional', 'required', 'repeated'];
 /** The scalar type names, each one string that every field of the type shares. */
 const SCALARS = new Map([...SCALAR_TYPES].map((name) => [name, name]));
 /** The editions protoc and buf know (`edition = "2099"` is refused by both). */
@@ -51,6 +50,7 @@ class ProtoParser {
   private readonly kinds: TokenKind[] = new Array<TokenKind>(AHEAD).fill('symbol');
   private readonly starts = new Int32Array(AHEAD);
   private readonly ends = new Int32Array(AHEAD);
+  private readonly keywords: (Keyword | '')[] = new Array<Keyword | ''>(AHEAD).fill('');
   private readonly values: string[] = new Array<string>(AHEAD).fill('');
   /** The ring slot of the next token, and how many are read but not yet taken. */
   private head = 0;
@@ -105,8 +105,7 @@ class ProtoParser {
     }
     let prefix = '';
     while (this.has(0)) {
-      const keyword = this.textOf(0);
-      switch (keyword) {
+      switch (this.keywords[this.head]) {
         case ';':
           this.take();
           break;
@@ -144,7 +143,7 @@ class ProtoParser {
           file.extensions.push(...this.extend(prefix, file.messages, 1));
           break;
         default:
-          this.fail(this.startOf(0), `unexpected ${JSON.stringify(keyword)} at the top level of a file`);
+          this.fail(this.startOf(0), `unexpected ${JSON.stringify(this.textOf(0))} at the top level of a file`);
       }
     }
     return file;
@@ -260,7 +259,7 @@ class ProtoParser {
     const numberEnd = this.prevEnd;
     const number = this.integer(numberStart, numberEnd, 1, MAX_FIELD_NUMBER);
     const options = this.is(0, '[') ? this.compactOptions() : NO_OPTIONS;
-    const defaultOption = options.find((o) => o.name === 'default');
+    const defaultOption = options === NO_OPTIONS ? undefined : options.find((o) => o.name === 'default');
     const refused = defaultOption && defaultProblem(this.syntax, type, defaultOption);
     if (refused) this.fail(defaultOption.start, refused);
     if (group) {
@@ -284,8 +283,8 @@ class ProtoParser {
 
   /** The label the next token is, if it is one. */
   private label(): Label | undefined {
-    for (const label of LABELS) if (this.is(0, label)) return label;
-    return undefined;
+    const keyword = this.has(0) ? this.keywords[this.head] : '';
+    return keyword === 'optional' || keyword === 'required' || keyword === 'repeated' ? keyword : undefined;
   }
 
   private extend(prefix: string, nested: ProtoMessage[], depth: number): ProtoField[] {
@@ -554,8 +553,10 @@ class ProtoParser {
 
   /** The number from `start` to `end` as an integer within `min` and `max` (decimal, hex or octal). */
   private integer(start: number, end: number, min: number, max: number): number {
+    // A few decimal digits without a leading zero (nearly every number written) are read in place.
+    const small = smallDecimal(this.text, start, end);
+    if (small >= min && small <= max) return small;
     const text = this.text.slice(start, end);
-    // Decimal without a leading zero (nearly every number written) needs no pattern.
     const value =
       text.charCodeAt(0) !== 48 && isDecimal(text)
         ? Number(text)
@@ -580,21 +581,16 @@ class ProtoParser {
       this.kinds[slot] = lexer.kind;
       this.starts[slot] = lexer.start;
       this.ends[slot] = lexer.end;
+      this.keywords[slot] = lexer.keyword;
       this.values[slot] = lexer.value;
       this.count++;
     }
     return true;
   }
 
-  /**
-   * Whether the `n`th token ahead is there and reads `word` (a keyword or a symbol; a string
-   * literal never does, its quotes being part of its text).
-   */
-  private is(n: number, word: string): boolean {
-    if (!this.has(n)) return false;
-    const slot = (this.head + n) & (AHEAD - 1);
-    const start = this.starts[slot]!;
-    return this.ends[slot]! - start === word.length && this.text.startsWith(word, start);
+  /** Whether the `n`th token ahead is there and reads `word` (a word spelt so, or the symbol; never a string literal). */
+  private is(n: number, word: Keyword): boolean {
+    return this.has(n) && this.keywords[(this.head + n) & (AHEAD - 1)] === word;
   }
 
   /** The kind of the `n`th token ahead, which must be there. */
@@ -632,13 +628,13 @@ class ProtoParser {
     return this.take();
   }
 
-  private accept(word: string): boolean {
+  private accept(word: Keyword): boolean {
     if (!this.is(0, word)) return false;
     this.take();
     return true;
   }
 
-  private expect(word: string): number {
+  private expect(word: Keyword): number {
     if (!this.has(0)) return this.fail(this.prevStart, `expected ${JSON.stringify(word)} at the end of the file`);
     if (!this.is(0, word)) this.fail(this.startOf(0), `expected ${JSON.stringify(word)}, found ${JSON.stringify(this.textOf(0).slice(0, 40))}`);
     return this.take();
@@ -656,6 +652,18 @@ class ProtoParser {
     const { line, column } = positionAt(this.text, at);
     throw new ProtoSyntaxError(this.path, line, column, reason);
   }
+}
+
+/** The value of up to 9 decimal digits from `start` to `end` not starting with 0; -1 for anything else. */
+function smallDecimal(text: string, start: number, end: number): number {
+  if (end - start > 9 || text.charCodeAt(start) === 48) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 function isDecimal(text: string): boolean {

@@ -6,17 +6,55 @@ export type TokenKind = 'word' | 'number' | 'string' | 'symbol';
 
 const SYMBOLS = new Set([...';{}[]()<>=,.:-+/']);
 
+/** The words the grammar gives a meaning to somewhere (a name may still be spelt like one). */
+const KEYWORDS = [
+  'syntax',
+  'edition',
+  'package',
+  'import',
+  'public',
+  'weak',
+  'option',
+  'message',
+  'enum',
+  'service',
+  'rpc',
+  'returns',
+  'stream',
+  'extend',
+  'extensions',
+  'oneof',
+  'reserved',
+  'to',
+  'max',
+  'optional',
+  'required',
+  'repeated',
+  'map',
+  'group',
+] as const;
+
+/** A keyword or a punctuation character: what a parser asks whether a token reads. */
+export type Keyword = (typeof KEYWORDS)[number] | ';' | '{' | '}' | '[' | ']' | '(' | ')' | '<' | '>' | '=' | ',' | '.' | ':' | '-' | '+' | '/';
+
+/** The keywords by length: a word is compared with the few of its length only. */
+const KEYWORDS_BY_LENGTH: Keyword[][] = [];
+for (const keyword of KEYWORDS) (KEYWORDS_BY_LENGTH[keyword.length] ??= []).push(keyword);
+
 /**
  * Reads a .proto text token by token, dropping whitespace and comments. `scan()` reads the next
- * token into `kind`, `start` and `end` (offsets, the end exclusive) and, for a string literal,
- * `value` (its decoded text); false at the end. No object is made for a token: a file has tens of
- * thousands, and a parser needs a few numbers of each. Linear. Any text it cannot read (an
- * unterminated string or comment, a stray character) is a ProtoSyntaxError at its place.
+ * token into `kind`, `start` and `end` (offsets, the end exclusive), `keyword` (the keyword or
+ * punctuation character it is, the one string of that keyword; '' for any other token) and, for a
+ * string literal, `value` (its decoded text); false at the end. No object is made for a token: a
+ * file has tens of thousands, and a parser needs a few numbers of each, and asks of most whether
+ * they are some keyword, which is then a comparison of two references. Linear. Any text it cannot
+ * read (an unterminated string or comment, a stray character) is a ProtoSyntaxError at its place.
  */
 export class ProtoLexer {
   kind: TokenKind = 'symbol';
   start = 0;
   end = 0;
+  keyword: Keyword | '' = '';
   value = '';
   private i = 0;
 
@@ -46,10 +84,12 @@ export class ProtoLexer {
         continue;
       }
       let kind: TokenKind;
+      let keyword: Keyword | '' = '';
       let value = '';
       if (isWordStart(c)) {
         kind = 'word';
         while (i < text.length && isWordPart(text[i]!)) i++;
+        keyword = keywordOf(text, start, i);
       } else if (isDigit(c) || (c === '.' && isDigit(text[i + 1] ?? ''))) {
         kind = 'number';
         i++;
@@ -84,6 +124,7 @@ export class ProtoLexer {
         }
       } else if (SYMBOLS.has(c)) {
         kind = 'symbol';
+        keyword = c as Keyword;
         i++;
       } else {
         return this.fail(start, `unexpected character ${JSON.stringify(c)}`);
@@ -92,6 +133,7 @@ export class ProtoLexer {
       this.kind = kind;
       this.start = start;
       this.end = i;
+      this.keyword = keyword;
       this.value = value;
       return true;
     }
@@ -123,6 +165,15 @@ function decodeEscape(text: string, at: number): [string, number] {
   if (e === 'u') return take(/^[0-9a-fA-F]{4}/, at + 2, 16);
   if (e === 'U') return take(/^[0-9a-fA-F]{8}/, at + 2, 16);
   return ['', -1];
+}
+
+/** The keyword the word from `start` to `end` is, or ''. */
+function keywordOf(text: string, start: number, end: number): Keyword | '' {
+  const candidates = KEYWORDS_BY_LENGTH[end - start];
+  if (candidates === undefined) return '';
+  const first = text.charCodeAt(start);
+  for (const keyword of candidates) if (keyword.charCodeAt(0) === first && text.startsWith(keyword, start)) return keyword;
+  return '';
 }
 
 function isDigits(text: string, start: number, end: number): boolean {
