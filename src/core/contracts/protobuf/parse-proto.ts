@@ -63,6 +63,7 @@ class ProtoParser {
   private prevStart = 0;
   private prevEnd = 0;
   private prevValue = '';
+  private readonly fieldNames = new Map<string, string>();
   /** The file's syntax, once read: what a field may declare depends on it. */
   private syntax: ProtoFile['syntax'] = 'proto2';
 
@@ -252,7 +253,7 @@ class ProtoParser {
     const typeEnd = group ? typeStartEnd : this.prevEnd;
     const nameStart = this.expectKind('word');
     const nameEnd = this.prevEnd;
-    const name = this.text.slice(nameStart, nameEnd);
+    const name = this.fieldName(this.text.slice(nameStart, nameEnd));
     if (group) type = name;
     this.expect('=');
     const numberStart = this.expectKind('number');
@@ -279,6 +280,17 @@ class ProtoParser {
     if (group) field.group = group;
     if (oneof !== undefined) field.oneof = oneof;
     return field;
+  }
+
+  /**
+   * `name` as the file's first field of that name spelt it: one string for the many fields of a
+   * file that share a name (`id`, `name`), which the parsed file holds for as long as it is kept.
+   */
+  private fieldName(name: string): string {
+    const first = this.fieldNames.get(name);
+    if (first !== undefined) return first;
+    this.fieldNames.set(name, name);
+    return name;
   }
 
   /** The label the next token is, if it is one. */
