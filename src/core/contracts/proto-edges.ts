@@ -5,6 +5,7 @@ import { diffProtobuf } from './protobuf/diff-protobuf.js';
 import type { ProtoChange } from './protobuf/proto-change.js';
 import { indexProtoTree, mapEntryName, type ProtoIndex } from './protobuf/proto-index.js';
 import type { ProtoFile, ProtoService, Span } from './protobuf/proto-model.js';
+import { spanOf } from './protobuf/proto-span.js';
 import type { ProtoTree } from './protobuf/read-proto-tree.js';
 
 /**
@@ -46,7 +47,7 @@ export function grpcBreaking(
     const [service, name] = method.split('/') as [string, string];
     const placed = servedServices.get(service);
     if (placed?.node.methods.some((m) => m.name === name)) continue;
-    const at = placed ? ` (${locate(served, placed.file.path, placed.node.span)})` : '';
+    const at = placed ? ` (${locate(served, placed.file.path, spanOf(placed.file, placed.node))})` : '';
     const why = served.path ? `is gone: ${served.path} declares no such method${at}` : 'is not served: the provider does not run';
     changes.push({ id: 'RPC_NO_DELETE', level: 'ERR', message: `RPC ${method} ${why}` });
   }
@@ -218,11 +219,11 @@ function declarationSpans(index: ProtoIndex): Map<string, { span: Span; name: st
     if (list) list.push({ span, name });
     else spans.set(path, [{ span, name }]);
   };
-  for (const [name, { node, file }] of index.messages) add(file.path, node.span, name);
-  for (const [name, { node, file }] of index.enums) add(file.path, node.span, name);
+  for (const [name, { node, file }] of index.messages) add(file.path, spanOf(file, node), name);
+  for (const [name, { node, file }] of index.enums) add(file.path, spanOf(file, node), name);
   for (const [name, { node, file }] of index.services) {
-    add(file.path, node.span, name);
-    for (const method of node.methods) add(file.path, method.span, `${name}/${method.name}`);
+    add(file.path, spanOf(file, node), name);
+    for (const method of node.methods) add(file.path, spanOf(file, method), `${name}/${method.name}`);
   }
   return spans;
 }

@@ -1,6 +1,16 @@
 import { type DiffContext, checkField } from './check-field.js';
 import { featureOf, optionOf, type Placed } from './proto-index.js';
-import { type NumberRange, type ProtoEnum, type ProtoField, type ProtoFile, type ProtoMessage, type ProtoService, SCALAR_TYPES } from './proto-model.js';
+import { spanOf } from './proto-span.js';
+import {
+  type Extent,
+  type NumberRange,
+  type ProtoEnum,
+  type ProtoField,
+  type ProtoFile,
+  type ProtoMessage,
+  type ProtoService,
+  SCALAR_TYPES,
+} from './proto-model.js';
 
 /** The message rules on every message present on both sides (by full name), and the field rules on its fields paired by number. */
 export function checkMessages(context: DiffContext): void {
@@ -11,7 +21,7 @@ export function checkMessages(context: DiffContext): void {
     const m = after.node;
     const path = after.file.path;
     const subject = { subjectPath: before.file.path, subjectPackage: before.file.package };
-    const at = (span = m.span) => ({ path, span, ...subject });
+    const at = (extent: Extent = m) => ({ path, span: spanOf(after.file, extent), ...subject });
     const fields = new Map(m.fields.map((f) => [f.number, f]));
     const parentsBefore = [...before.parents, before.node];
     const parentsAfter = [...after.parents, m];
@@ -48,7 +58,7 @@ export function checkMessages(context: DiffContext): void {
       emit(
         'MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR',
         `Message "${m.name}" set option "no_standard_descriptor_accessor" to true.`,
-        at(optionOf(m.options, 'no_standard_descriptor_accessor')?.span),
+        at(optionOf(m.options, 'no_standard_descriptor_accessor')),
       );
     const required = (message: ProtoMessage, file: ProtoFile, parents: ProtoMessage[]) =>
       new Set(
@@ -66,7 +76,7 @@ export function checkMessages(context: DiffContext): void {
       if (!requiredAfter.has(number)) emit('MESSAGE_SAME_REQUIRED_FIELDS', `Message "${m.name}" had required field "${number}" removed.`, at());
     for (const number of requiredAfter)
       if (!requiredBefore.has(number))
-        emit('MESSAGE_SAME_REQUIRED_FIELDS', `Message "${m.name}" had required field "${number}" added.`, at(fields.get(number)?.span));
+        emit('MESSAGE_SAME_REQUIRED_FIELDS', `Message "${m.name}" had required field "${number}" added.`, at(fields.get(number)));
   }
   // An extension is the field of its extendee with its number, whatever its name or scope.
   const extensionKey = (placed: Placed<ProtoField>) => `${placed.node.extendeeName ?? placed.node.extendee} ${placed.node.number}`;
@@ -87,7 +97,7 @@ export function checkEnums(context: DiffContext): void {
     if (!after || before.node === after.node) continue;
     const e = after.node;
     const subject = { subjectPath: before.file.path, subjectPackage: before.file.package };
-    const at = (span = e.span) => ({ path: after.file.path, span, ...subject });
+    const at = (extent: Extent = e) => ({ path: after.file.path, span: spanOf(after.file, extent), ...subject });
     const numbers = new Map<number, string[]>();
     for (const value of e.values) numbers.set(value.number, [...(numbers.get(value.number) ?? []), value.name]);
     const reported = new Set<number>();
@@ -109,7 +119,7 @@ export function checkEnums(context: DiffContext): void {
           emit(
             'ENUM_VALUE_SAME_NAME',
             `Enum value "${value.number}" on enum "${e.name}" changed name from "${value.name}" to "${now.name}".`,
-            at(now.numberSpan),
+            at({ start: now.numberStart, end: now.numberEnd }),
           );
       }
     }
@@ -144,7 +154,7 @@ export function checkServices(context: DiffContext): void {
     if (!after || before.node === after.node) continue;
     const s: ProtoService = after.node;
     const subject = { subjectPath: before.file.path, subjectPackage: before.file.package };
-    const at = (span = s.span) => ({ path: after.file.path, span, ...subject });
+    const at = (extent: Extent = s) => ({ path: after.file.path, span: spanOf(after.file, extent), ...subject });
     const methods = new Map(s.methods.map((m) => [m.name, m]));
     for (const was of before.node.methods) {
       const is = methods.get(was.name);
@@ -155,34 +165,26 @@ export function checkServices(context: DiffContext): void {
       const label = `RPC "${is.name}" on service "${s.name}"`;
       const streaming = (flag: boolean) => (flag ? 'streaming' : 'unary');
       if (was.clientStreaming !== is.clientStreaming)
-        emit(
-          'RPC_SAME_CLIENT_STREAMING',
-          `${label} changed from client ${streaming(was.clientStreaming)} to client ${streaming(is.clientStreaming)}.`,
-          at(is.span),
-        );
+        emit('RPC_SAME_CLIENT_STREAMING', `${label} changed from client ${streaming(was.clientStreaming)} to client ${streaming(is.clientStreaming)}.`, at(is));
       if (was.serverStreaming !== is.serverStreaming)
-        emit(
-          'RPC_SAME_SERVER_STREAMING',
-          `${label} changed from server ${streaming(was.serverStreaming)} to server ${streaming(is.serverStreaming)}.`,
-          at(is.span),
-        );
+        emit('RPC_SAME_SERVER_STREAMING', `${label} changed from server ${streaming(was.serverStreaming)} to server ${streaming(is.serverStreaming)}.`, at(is));
       if ((was.inputName ?? was.input) !== (is.inputName ?? is.input))
-        emit('RPC_SAME_REQUEST_TYPE', `${label} changed request type from "${was.inputName ?? was.input}" to "${is.inputName ?? is.input}".`, at(is.inputSpan));
+        emit(
+          'RPC_SAME_REQUEST_TYPE',
+          `${label} changed request type from "${was.inputName ?? was.input}" to "${is.inputName ?? is.input}".`,
+          at({ start: is.inputStart, end: is.inputEnd }),
+        );
       if ((was.outputName ?? was.output) !== (is.outputName ?? is.output))
         emit(
           'RPC_SAME_RESPONSE_TYPE',
           `${label} changed response type from "${was.outputName ?? was.output}" to "${is.outputName ?? is.output}".`,
-          at(is.outputSpan),
+          at({ start: is.outputStart, end: is.outputEnd }),
         );
       const level = (options: typeof was.options) => optionOf(options, 'idempotency_level');
       const before = level(was.options)?.value ?? 'IDEMPOTENCY_UNKNOWN';
       const after = level(is.options)?.value ?? 'IDEMPOTENCY_UNKNOWN';
       if (before !== after)
-        emit(
-          'RPC_SAME_IDEMPOTENCY_LEVEL',
-          `${label} changed option "idempotency_level" from "${before}" to "${after}".`,
-          at(level(is.options)?.span ?? is.span),
-        );
+        emit('RPC_SAME_IDEMPOTENCY_LEVEL', `${label} changed option "idempotency_level" from "${before}" to "${after}".`, at(level(is.options) ?? is));
     }
   }
 }
@@ -239,7 +241,7 @@ function jsonFormatOf(options: ProtoMessage['options'], parents: readonly ProtoM
   return { value: featureOf('json_format', options, parents, file)?.value ?? 'ALLOW' };
 }
 
-/** The span of an `option features.<name> = …;` statement on the element itself, if it has one. */
+/** The `option features.<name> = …;` statement on the element itself, if it has one. */
 function ownFeature(options: ProtoMessage['options'], name: string) {
-  return optionOf(options, `features.${name}`)?.span;
+  return optionOf(options, `features.${name}`);
 }

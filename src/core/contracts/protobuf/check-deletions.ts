@@ -1,6 +1,7 @@
 import type { EmitChange } from './proto-change.js';
 import type { ProtoFile, ProtoMessage, Span } from './proto-model.js';
 import type { Placed, ProtoIndex } from './proto-index.js';
+import { spanOf } from './proto-span.js';
 
 /** File options whose change breaks generated code, with the value an unset option has. */
 const FILE_OPTIONS: readonly [rule: string, option: string, unset: string][] = [
@@ -40,18 +41,22 @@ export function checkDeletions(previous: ProtoIndex, current: ProtoIndex, emit: 
     if ((before.package ?? '') !== (after.package ?? ''))
       emit('FILE_SAME_PACKAGE', `File package changed from "${before.package ?? ''}" to "${after.package ?? ''}".`, {
         path,
-        span: after.packageSpan,
+        span: after.packageAt && spanOf(after, after.packageAt),
         ...subject,
       });
     if (syntaxOf(before) !== syntaxOf(after))
-      emit('FILE_SAME_SYNTAX', `File syntax changed from "${syntaxOf(before)}" to "${syntaxOf(after)}".`, { path, span: after.syntaxSpan, ...subject });
+      emit('FILE_SAME_SYNTAX', `File syntax changed from "${syntaxOf(before)}" to "${syntaxOf(after)}".`, {
+        path,
+        span: after.syntaxAt && spanOf(after, after.syntaxAt),
+        ...subject,
+      });
     for (const [rule, name, unset] of FILE_OPTIONS) {
       const was = before.options.findLast((o) => o.name === name);
       const is = after.options.findLast((o) => o.name === name);
       if ((was?.value ?? unset) !== (is?.value ?? unset))
         emit(rule, `File option "${name}" changed from "${was?.value ?? unset}" to "${is?.value ?? unset}".`, {
           path,
-          span: is?.span ?? after.packageSpan,
+          span: is ? spanOf(after, is) : after.packageAt && spanOf(after, after.packageAt),
           ...subject,
         });
     }
@@ -92,7 +97,7 @@ function checkLeftFile(before: ProtoFile, after: ProtoFile, emit: EmitChange): v
   const kept = new Map(messagesOf(after).map((m) => [m.node.fullName, m.node]));
   const still = (name: string) => {
     const message = kept.get(name);
-    return message ? { path, span: message.span } : undefined;
+    return message ? { path, span: spanOf(after, message) } : undefined;
   };
   const beforeMessages = messagesOf(before);
   for (const { node, parents } of beforeMessages) {
@@ -131,7 +136,7 @@ function checkLeftPackage(previous: ProtoIndex, current: ProtoIndex, emit: EmitC
       emit('PACKAGE_NO_DELETE', `Previously present package "${pkg}" was deleted.`, { subjectPath: files[0]?.path, subjectPackage: pkg });
   const still = (name: string) => {
     const placed = current.messages.get(name);
-    return placed ? { path: placed.file.path, span: placed.node.span } : undefined;
+    return placed ? { path: placed.file.path, span: spanOf(placed.file, placed.node) } : undefined;
   };
   // Gone from a package that is still there (a package that is gone is PACKAGE_NO_DELETE alone).
   const left = (placed: Placed<unknown>, now: Placed<unknown> | undefined) => {

@@ -1,7 +1,8 @@
 import { type FieldFacts, fieldFacts, jsonNameOf, typesCompatible, utf8Validation } from './field-facts.js';
 import type { EmitChange } from './proto-change.js';
 import { optionOf, type Placed, type ProtoIndex } from './proto-index.js';
-import type { ProtoField } from './proto-model.js';
+import type { Extent, ProtoField } from './proto-model.js';
+import { spanOf } from './proto-span.js';
 
 /** The two trees of a diff and where their checks report. */
 export interface DiffContext {
@@ -25,17 +26,18 @@ export function checkField(
   const field = after.node;
   const path = after.file.path;
   const subject = { subjectPath: before.file.path, subjectPackage: before.file.package };
-  const at = (span = field.span) => ({ path, span, ...subject });
+  const at = (extent: Extent = field) => ({ path, span: spanOf(after.file, extent), ...subject });
   const label = `Field "${field.number}" on ${where}`;
   // An extension's name is its full name: one moved to another scope is renamed.
-  if (names[0] !== names[1]) emit('FIELD_SAME_NAME', `${label} changed name from "${names[0]}" to "${names[1]}".`, at(field.nameSpan));
+  if (names[0] !== names[1])
+    emit('FIELD_SAME_NAME', `${label} changed name from "${names[0]}" to "${names[1]}".`, at({ start: field.nameStart, end: field.nameEnd }));
   if (field.extendee === undefined && jsonNameOf(before.node) !== jsonNameOf(field))
     emit(
       'FIELD_SAME_JSON_NAME',
       `${label} changed option "json_name" from "${jsonNameOf(before.node)}" to "${jsonNameOf(field)}".`,
-      at(optionOf(field.options, 'json_name')?.span),
+      at(optionOf(field.options, 'json_name')),
     );
-  checkType(was, is, label, at(field.typeSpan), context);
+  checkType(was, is, label, at({ start: field.typeStart, end: field.typeEnd }), context);
   if (was.cardinality !== is.cardinality) {
     const message = `${label} changed cardinality from "${was.cardinality}" to "${is.cardinality}".`;
     emit('FIELD_SAME_CARDINALITY', message, at());
@@ -88,11 +90,11 @@ function writtenAlike(before: Placed<ProtoField>, after: Placed<ProtoField>): bo
 }
 
 type Site = Parameters<EmitChange>[2];
-type Report = (rule: string, what: string, before: string, after: string, option?: { span: ProtoField['span'] }) => void;
+type Report = (rule: string, what: string, before: string, after: string, option?: Extent) => void;
 
-function checkOptions(was: FieldFacts, is: FieldFacts, label: string, at: (span?: ProtoField['span']) => Site, emit: EmitChange): void {
+function checkOptions(was: FieldFacts, is: FieldFacts, label: string, at: (extent?: Extent) => Site, emit: EmitChange): void {
   const report: Report = (rule, what, before, after, option) => {
-    if (before !== after) emit(rule, `${label} changed ${what} from "${before}" to "${after}".`, at(option?.span));
+    if (before !== after) emit(rule, `${label} changed ${what} from "${before}" to "${after}".`, at(option));
   };
   const stringLike = (facts: FieldFacts) => facts.kind === 'string' || facts.kind === 'bytes';
   const jstype = (facts: FieldFacts) => optionOf(facts.field.options, 'jstype');
@@ -118,12 +120,12 @@ function checkOptions(was: FieldFacts, is: FieldFacts, label: string, at: (span?
  * type change that keeps the value (bool true to int32 1, an enum value to its number) is no change;
  * an unset default is the type's zero value (an enum's first value).
  */
-function checkDefault(was: FieldFacts, is: FieldFacts, label: string, at: (span?: ProtoField['span']) => Site, context: DiffContext): void {
+function checkDefault(was: FieldFacts, is: FieldFacts, label: string, at: (extent?: Extent) => Site, context: DiffContext): void {
   const defaultOf = (facts: FieldFacts) => optionOf(facts.field.options, 'default');
   if (was.cardinality === 'repeated' || is.cardinality === 'repeated' || (!defaultOf(was) && !defaultOf(is))) return;
   const before = defaultValue(defaultOf(was)?.value, was, context.previous);
   const after = defaultValue(defaultOf(is)?.value, is, context.current);
-  if (before !== after) context.emit('FIELD_SAME_DEFAULT', `${label} changed default value from ${before} to ${after}.`, at(defaultOf(is)?.span));
+  if (before !== after) context.emit('FIELD_SAME_DEFAULT', `${label} changed default value from ${before} to ${after}.`, at(defaultOf(is)));
 }
 
 function defaultValue(value: string | undefined, facts: FieldFacts, index: ProtoIndex): string {

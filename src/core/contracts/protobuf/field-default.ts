@@ -1,6 +1,7 @@
 import { featureOf } from './proto-index.js';
 import type { ProtoEnum, ProtoField, ProtoFile, ProtoMessage, ProtoOption } from './proto-model.js';
 import { ProtoSyntaxError } from './proto-syntax-error.js';
+import { spanOf } from './proto-span.js';
 
 /** The bounds of each integer scalar, as protoc checks a default against them. */
 const INTEGER_BOUNDS: Record<string, readonly [bigint, bigint]> = {
@@ -117,7 +118,9 @@ interface Nest {
 function refuseDefault(field: ProtoField, nest: Nest | undefined, file: ProtoFile, enums: LazyEnums): void {
   const option = field.options.find((o) => o.name === 'default');
   const problem = option && treeDefaultProblem(field, option, nest, file, enums);
-  if (problem) throw new ProtoSyntaxError(file.path, option.span.line, option.span.column, problem);
+  if (!problem) return;
+  const { line, column } = spanOf(file, option);
+  throw new ProtoSyntaxError(file.path, line, column, problem);
 }
 
 function treeDefaultProblem(field: ProtoField, option: ProtoOption, nest: Nest | undefined, file: ProtoFile, enums: LazyEnums): string | undefined {

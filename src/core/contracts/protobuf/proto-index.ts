@@ -65,9 +65,10 @@ function buildIndex(tree: ProtoTree): ProtoIndex {
 /** The entry message compilers make for `map<K, V> name`: `NameEntry` with key = 1 and value = 2, located at the map type. */
 function mapEntry(owner: ProtoMessage, field: ProtoField): ProtoMessage {
   const map = field.map!;
-  const at = field.typeSpan;
+  const start = field.typeStart;
+  const end = field.typeEnd;
   // The entry's fields inherit the map field's features; what they report is located at the map.
-  const features = field.options.filter((o) => o.name.startsWith('features.')).map((o) => ({ ...o, span: at }));
+  const features = field.options.filter((o) => o.name.startsWith('features.')).map((o) => ({ ...o, start, end }));
   const entryField = (name: string, number: number, type: string, typeName?: string, typeKind?: 'message' | 'enum'): ProtoField => ({
     name,
     number,
@@ -75,14 +76,18 @@ function mapEntry(owner: ProtoMessage, field: ProtoField): ProtoMessage {
     ...(typeName ? { typeName } : {}),
     ...(typeKind ? { typeKind } : {}),
     options: features,
-    span: at,
-    nameSpan: at,
-    numberSpan: at,
-    typeSpan: at,
+    start,
+    end,
+    nameStart: start,
+    nameEnd: end,
+    numberStart: start,
+    numberEnd: end,
+    typeStart: start,
+    typeEnd: end,
   });
   const fullName = mapEntryName(owner, field);
   return {
-    ...emptyMessage(fullName.slice(owner.fullName.length + 1), fullName, at),
+    ...emptyMessage(fullName.slice(owner.fullName.length + 1), fullName, start, end),
     fields: [entryField('key', 1, map.key), entryField('value', 2, map.value, map.valueTypeName, map.valueKind)],
     implicit: 'map',
   };

@@ -7,24 +7,34 @@ export interface Span {
 }
 
 /**
+ * Where an element is in its file's text: the offset of its first character and the offset just
+ * past its last (in UTF-16 code units, as the text is indexed). Kept as offsets, two numbers in the
+ * element, and turned into a Span (`spanOf`) only where a change is reported: a file holds
+ * thousands of elements, and a change is reported at a few.
+ */
+export interface Extent {
+  start: number;
+  end: number;
+}
+
+/**
  * An option as written: `name` with its parts joined by dots and extension names kept in
  * parentheses (`java_package`, `features.enum_type`, `(my.ext).field`), its value as text (a
- * string literal decoded, an aggregate `{...}` as its tokens joined by spaces), and `span` the
+ * string literal decoded, an aggregate `{...}` as its tokens joined by spaces), and its extent the
  * whole option (`option x = 1;` statement, or `x = 1` inside a field's brackets).
  */
-export interface ProtoOption {
+export interface ProtoOption extends Extent {
   name: string;
   value: string;
   /** What the value was written as: a string literal, an identifier (enum value, true/false), a number or an aggregate. */
   kind: 'string' | 'word' | 'number' | 'aggregate';
-  span: Span;
 }
 
-/** A range of numbers (both ends included) reserved or open to extensions. */
+/** A range of numbers (both ends included) reserved or open to extensions, written at `at`. */
 export interface NumberRange {
   start: number;
   end: number;
-  span: Span;
+  at: Extent;
 }
 
 export type Label = 'optional' | 'required' | 'repeated';
@@ -33,9 +43,10 @@ export type Label = 'optional' | 'required' | 'repeated';
  * A field as written: in a message, a oneof or an `extend` block. `type` is the type as written
  * (`int32`, `.a.B`, `B`); `typeName` its fully-qualified name once resolved (`a.B`), absent for
  * scalars and for names the tree does not declare (a well-known type without its file); `map`
- * holds key and value types for a `map<K, V>` field. `group` is set for a proto2 group.
+ * holds key and value types for a `map<K, V>` field. `group` is set for a proto2 group. Its
+ * extent is the whole declaration; its name, number and type have their own.
  */
-export interface ProtoField {
+export interface ProtoField extends Extent {
   name: string;
   number: number;
   label?: Label;
@@ -49,19 +60,20 @@ export interface ProtoField {
   extendee?: string;
   extendeeName?: string;
   options: ProtoOption[];
-  span: Span;
-  nameSpan: Span;
-  numberSpan: Span;
-  typeSpan: Span;
+  nameStart: number;
+  nameEnd: number;
+  numberStart: number;
+  numberEnd: number;
+  typeStart: number;
+  typeEnd: number;
 }
 
-export interface ProtoOneof {
+export interface ProtoOneof extends Extent {
   name: string;
   options: ProtoOption[];
-  span: Span;
 }
 
-export interface ProtoMessage {
+export interface ProtoMessage extends Extent {
   name: string;
   fullName: string;
   fields: ProtoField[];
@@ -73,30 +85,29 @@ export interface ProtoMessage {
   reservedNames: string[];
   extensionRanges: NumberRange[];
   options: ProtoOption[];
-  span: Span;
   /** Set for the message a proto2 group or a map field implies. */
   implicit?: 'group' | 'map';
 }
 
-export interface ProtoEnumValue {
+export interface ProtoEnumValue extends Extent {
   name: string;
   number: number;
   options: ProtoOption[];
-  span: Span;
-  numberSpan: Span;
+  /** The number with its sign. */
+  numberStart: number;
+  numberEnd: number;
 }
 
-export interface ProtoEnum {
+export interface ProtoEnum extends Extent {
   name: string;
   fullName: string;
   values: ProtoEnumValue[];
   reservedRanges: NumberRange[];
   reservedNames: string[];
   options: ProtoOption[];
-  span: Span;
 }
 
-export interface ProtoMethod {
+export interface ProtoMethod extends Extent {
   name: string;
   input: string;
   inputName?: string;
@@ -105,37 +116,38 @@ export interface ProtoMethod {
   clientStreaming: boolean;
   serverStreaming: boolean;
   options: ProtoOption[];
-  span: Span;
-  inputSpan: Span;
-  outputSpan: Span;
+  inputStart: number;
+  inputEnd: number;
+  outputStart: number;
+  outputEnd: number;
 }
 
-export interface ProtoService {
+export interface ProtoService extends Extent {
   name: string;
   fullName: string;
   methods: ProtoMethod[];
   options: ProtoOption[];
-  span: Span;
 }
 
-interface ProtoImport {
+interface ProtoImport extends Extent {
   path: string;
   modifier?: 'public' | 'weak';
-  span: Span;
 }
 
 /**
  * One .proto file read: `path` as the tree names it (relative to its root, `/`-separated),
  * `syntax` proto2 (also when the file says nothing), proto3 or editions with the `edition`
- * year; top-level declarations in file order. Plain data.
+ * year; top-level declarations in file order; `text` what it was read from, which the extents
+ * of its elements index. Plain data.
  */
 export interface ProtoFile {
   path: string;
+  text: string;
   syntax: 'proto2' | 'proto3' | 'editions';
   edition?: string;
-  syntaxSpan?: Span;
+  syntaxAt?: Extent;
   package?: string;
-  packageSpan?: Span;
+  packageAt?: Extent;
   imports: ProtoImport[];
   options: ProtoOption[];
   messages: ProtoMessage[];
@@ -144,9 +156,11 @@ export interface ProtoFile {
   extensions: ProtoField[];
 }
 
-/** A message with nothing declared in it yet, at `span`. */
-export function emptyMessage(name: string, fullName: string, span: Span): ProtoMessage {
+/** A message with nothing declared in it yet, from `start` to `end`. */
+export function emptyMessage(name: string, fullName: string, start: number, end: number): ProtoMessage {
   return {
+    start,
+    end,
     name,
     fullName,
     fields: [],
@@ -158,7 +172,6 @@ export function emptyMessage(name: string, fullName: string, span: Span): ProtoM
     reservedNames: [],
     extensionRanges: [],
     options: [],
-    span,
   };
 }
 

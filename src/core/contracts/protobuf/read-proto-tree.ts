@@ -2,6 +2,7 @@ import { SCALAR_TYPES, type ProtoField, type ProtoFile, type ProtoMessage } from
 import { refuseTreeDefaults } from './field-default.js';
 import { ProtoSyntaxError } from './proto-syntax-error.js';
 import { parseProto } from './parse-proto.js';
+import { spanOf } from './proto-span.js';
 
 /** Larger than any hand-written .proto: a bigger file is refused rather than read (its parse would hold many times its size). */
 export const MAX_PROTO_BYTES = 8 * 1024 * 1024;
@@ -54,8 +55,10 @@ export function readProtoTree(sources: readonly ProtoSource[], shared?: ProtoTre
   const paths = new Set(files.map((file) => file.path));
   for (const file of files)
     for (const imported of file.imports)
-      if (!paths.has(imported.path) && !WELL_KNOWN.test(imported.path))
-        throw new ProtoSyntaxError(file.path, imported.span.line, imported.span.column, `import ${JSON.stringify(imported.path)} is not a file of the tree`);
+      if (!paths.has(imported.path) && !WELL_KNOWN.test(imported.path)) {
+        const { line, column } = spanOf(file, imported);
+        throw new ProtoSyntaxError(file.path, line, column, `import ${JSON.stringify(imported.path)} is not a file of the tree`);
+      }
   refuseImportCycles(files);
   const symbols = symbolsOf(files);
   const names = new TypeNames(symbols, shared && changedNames(symbolsOf(shared.tree.files), symbols));
@@ -95,12 +98,8 @@ function refuseImportCycles(files: readonly ProtoFile[]): void {
       if (onPath.has(next.path)) {
         const from = stack.findIndex((entry) => entry.file.path === next.path);
         const cycle = [...stack.slice(from).map((entry) => entry.file.path), next.path].join(' → ');
-        throw new ProtoSyntaxError(
-          top.file.path,
-          imported.span.line,
-          imported.span.column,
-          `import ${JSON.stringify(imported.path)} makes an import cycle: ${cycle}`,
-        );
+        const { line, column } = spanOf(top.file, imported);
+        throw new ProtoSyntaxError(top.file.path, line, column, `import ${JSON.stringify(imported.path)} makes an import cycle: ${cycle}`);
       }
       onPath.add(next.path);
       stack.push({ file: next, next: 0 });

@@ -1,80 +1,95 @@
+import { positionAt } from './proto-span.js';
 import { ProtoSyntaxError } from './proto-syntax-error.js';
 
 /** What a token is: a word (identifiers and keywords), a number, a string literal or one punctuation character. */
-type TokenKind = 'word' | 'number' | 'string' | 'symbol';
-
-/**
- * One token of a .proto file with where it starts and ends: 1-based line and column, the end
- * exclusive (as protobuf compilers report spans). `value` is a string literal's decoded text.
- */
-export interface Token {
-  kind: TokenKind;
-  text: string;
-  value: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
+export type TokenKind = 'word' | 'number' | 'string' | 'symbol';
 
 const SYMBOLS = new Set([...';{}[]()<>=,.:-+/']);
 
+/** The words the grammar gives a meaning to somewhere (a name may still be spelt like one). */
+const KEYWORDS = [
+  'syntax',
+  'edition',
+  'package',
+  'import',
+  'public',
+  'weak',
+  'option',
+  'message',
+  'enum',
+  'service',
+  'rpc',
+  'returns',
+  'stream',
+  'extend',
+  'extensions',
+  'oneof',
+  'reserved',
+  'to',
+  'max',
+  'optional',
+  'required',
+  'repeated',
+  'map',
+  'group',
+] as const;
+
+/** A keyword or a punctuation character: what a parser asks whether a token reads. */
+export type Keyword = (typeof KEYWORDS)[number] | ';' | '{' | '}' | '[' | ']' | '(' | ')' | '<' | '>' | '=' | ',' | '.' | ':' | '-' | '+' | '/';
+
+/** The keywords by length: a word is compared with the few of its length only. */
+const KEYWORDS_BY_LENGTH: Keyword[][] = [];
+for (const keyword of KEYWORDS) (KEYWORDS_BY_LENGTH[keyword.length] ??= []).push(keyword);
+
 /**
- * Reads a .proto text token by token, dropping whitespace and comments; `next()` gives undefined
- * at the end. Linear, and lazy, so that a parser holds a few tokens at a time, not the file's.
- * Any text it cannot read (an unterminated string or comment, a stray character) is a
- * ProtoSyntaxError at its place.
+ * Reads a .proto text token by token, dropping whitespace and comments. `scan()` reads the next
+ * token into `kind`, `start` and `end` (offsets, the end exclusive), `keyword` (the keyword or
+ * punctuation character it is, the one string of that keyword; '' for any other token) and, for a
+ * string literal, `value` (its decoded text); false at the end. No object is made for a token: a
+ * file has tens of thousands, and a parser needs a few numbers of each, and asks of most whether
+ * they are some keyword, which is then a comparison of two references. Linear. Any text it cannot
+ * read (an unterminated string or comment, a stray character) is a ProtoSyntaxError at its place.
  */
 export class ProtoLexer {
+  kind: TokenKind = 'symbol';
+  start = 0;
+  end = 0;
+  keyword: Keyword | '' = '';
+  value = '';
   private i = 0;
-  private line = 1;
-  private lineStart = 0;
 
   constructor(
     private readonly text: string,
     private readonly file: string,
   ) {}
 
-  next(): Token | undefined {
+  scan(): boolean {
     const text = this.text;
     let i = this.i;
-    let line = this.line;
-    let lineStart = this.lineStart;
     while (i < text.length) {
       const c = text[i]!;
-      if (c === '\n') {
-        line++;
-        lineStart = ++i;
-        continue;
-      }
-      if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\uFEFF') {
+      if (c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\uFEFF') {
         i++;
         continue;
       }
       const start = i;
-      const startLine = line;
-      const startLineStart = lineStart;
       if (c === '/' && text[i + 1] === '/') {
         while (i < text.length && text[i] !== '\n') i++;
         continue;
       }
       if (c === '/' && text[i + 1] === '*') {
         const end = text.indexOf('*/', i + 2);
-        if (end < 0) this.fail(start, startLine, startLineStart, 'unterminated comment');
-        for (let j = i; j < end; j++) {
-          if (text[j] === '\n') {
-            line++;
-            lineStart = j + 1;
-          }
-        }
+        if (end < 0) this.fail(start, 'unterminated comment');
         i = end + 2;
         continue;
       }
       let kind: TokenKind;
-      let value: string | undefined;
+      let keyword: Keyword | '' = '';
+      let value = '';
       if (isWordStart(c)) {
         kind = 'word';
         while (i < text.length && isWordPart(text[i]!)) i++;
+        keyword = keywordOf(text, start, i);
       } else if (isDigit(c) || (c === '.' && isDigit(text[i + 1] ?? ''))) {
         kind = 'number';
         i++;
@@ -86,21 +101,20 @@ export class ProtoLexer {
         }
         // Plain decimal digits (nearly every number in a .proto) need no further check.
         if (!isDigits(text, start, i) && !/^(0[xX][0-9a-fA-F]+|[0-9]+|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$/.test(text.slice(start, i)))
-          this.fail(start, startLine, startLineStart, `malformed number ${JSON.stringify(text.slice(start, i).slice(0, 40))}`);
+          this.fail(start, `malformed number ${JSON.stringify(text.slice(start, i).slice(0, 40))}`);
       } else if (c === '"' || c === "'") {
         kind = 'string';
-        value = '';
         i++;
         for (;;) {
           const d = text[i];
-          if (d === undefined || d === '\n') this.fail(start, startLine, startLineStart, 'unterminated string');
+          if (d === undefined || d === '\n') this.fail(start, 'unterminated string');
           if (d === c) {
             i++;
             break;
           }
           if (d === '\\') {
             const [decoded, next] = decodeEscape(text, i);
-            if (next < 0) this.fail(i, startLine, startLineStart, 'bad escape in string');
+            if (next < 0) this.fail(i, 'bad escape in string');
             value += decoded;
             i = next;
           } else {
@@ -110,33 +124,26 @@ export class ProtoLexer {
         }
       } else if (SYMBOLS.has(c)) {
         kind = 'symbol';
+        keyword = c as Keyword;
         i++;
       } else {
-        return this.fail(start, startLine, startLineStart, `unexpected character ${JSON.stringify(c)}`);
+        return this.fail(start, `unexpected character ${JSON.stringify(c)}`);
       }
-      const tokenText = text.slice(start, i);
       this.i = i;
-      this.line = line;
-      this.lineStart = lineStart;
-      return {
-        kind,
-        text: tokenText,
-        value: value ?? tokenText,
-        line: startLine,
-        column: start - startLineStart + 1,
-        endLine: line,
-        endColumn: i - lineStart + 1,
-      };
+      this.kind = kind;
+      this.start = start;
+      this.end = i;
+      this.keyword = keyword;
+      this.value = value;
+      return true;
     }
     this.i = i;
-    this.line = line;
-    this.lineStart = lineStart;
-    return undefined;
+    return false;
   }
 
-  /** A method, not a closure in `next`: that would be one more object for every token read. */
-  private fail(at: number, atLine: number, atLineStart: number, reason: string): never {
-    throw new ProtoSyntaxError(this.file, atLine, at - atLineStart + 1, reason);
+  private fail(at: number, reason: string): never {
+    const { line, column } = positionAt(this.text, at);
+    throw new ProtoSyntaxError(this.file, line, column, reason);
   }
 }
 
@@ -158,6 +165,15 @@ function decodeEscape(text: string, at: number): [string, number] {
   if (e === 'u') return take(/^[0-9a-fA-F]{4}/, at + 2, 16);
   if (e === 'U') return take(/^[0-9a-fA-F]{8}/, at + 2, 16);
   return ['', -1];
+}
+
+/** The keyword the word from `start` to `end` is, or ''. */
+function keywordOf(text: string, start: number, end: number): Keyword | '' {
+  const candidates = KEYWORDS_BY_LENGTH[end - start];
+  if (candidates === undefined) return '';
+  const first = text.charCodeAt(start);
+  for (const keyword of candidates) if (keyword.charCodeAt(0) === first && text.startsWith(keyword, start)) return keyword;
+  return '';
 }
 
 function isDigits(text: string, start: number, end: number): boolean {

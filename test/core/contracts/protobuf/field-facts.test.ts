@@ -4,16 +4,19 @@ import fc from 'fast-check';
 import { jsonNameOf } from '../../../../src/core/contracts/protobuf/field-facts.js';
 import type { ProtoField } from '../../../../src/core/contracts/protobuf/proto-model.js';
 
-const span = { line: 1, column: 1, endLine: 1, endColumn: 2 };
 const field = (name: string, options: ProtoField['options'] = []): ProtoField => ({
   name,
   number: 1,
   type: 'string',
   options,
-  span,
-  nameSpan: span,
-  numberSpan: span,
-  typeSpan: span,
+  start: 0,
+  end: 1,
+  nameStart: 0,
+  nameEnd: 1,
+  numberStart: 0,
+  numberEnd: 1,
+  typeStart: 0,
+  typeEnd: 1,
 });
 
 describe('jsonNameOf', () => {
@@ -27,6 +30,6 @@ describe('jsonNameOf', () => {
   });
 
   it('takes json_name when the field sets it', () => {
-    assert.equal(jsonNameOf(field('user_id', [{ name: 'json_name', value: 'uid', kind: 'string', span }])), 'uid');
+    assert.equal(jsonNameOf(field('user_id', [{ name: 'json_name', value: 'uid', kind: 'string', start: 0, end: 1 }])), 'uid');
   });
 });

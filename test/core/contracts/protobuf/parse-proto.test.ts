@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseProto } from '../../../../src/core/contracts/protobuf/parse-proto.js';
+import { spanAt, spanOf } from '../../../../src/core/contracts/protobuf/proto-span.js';
 import { ProtoSyntaxError } from '../../../../src/core/contracts/protobuf/proto-syntax-error.js';
 import { readProtoTree } from '../../../../src/core/contracts/protobuf/read-proto-tree.js';
 import { MAX_NESTING } from '../../../../src/core/nesting.js';
@@ -53,7 +54,7 @@ describe('parseProto', () => {
     assert.equal(file.options[0]?.value, 'example.com/shop/v1;shopv1');
     const cart = file.messages[0]!;
     assert.equal(cart.fullName, 'shop.v1.Cart');
-    assert.deepEqual(cart.span, { line: 7, column: 1, endLine: 26, endColumn: 2 });
+    assert.deepEqual(spanOf(file, cart), { line: 7, column: 1, endLine: 26, endColumn: 2 });
     assert.deepEqual(
       cart.fields.map((f) => [f.number, f.name, f.type, f.label ?? '', f.oneof ?? '']),
       [
@@ -65,14 +66,11 @@ describe('parseProto', () => {
         [6, 'cash', 'Cash', '', 'payment'],
       ],
     );
-    assert.deepEqual(cart.fields[0]!.span, { line: 8, column: 3, endLine: 8, endColumn: 43 });
-    assert.deepEqual(cart.fields[0]!.options[0], {
-      name: 'json_name',
-      value: 'user',
-      kind: 'string',
-      span: { line: 8, column: 23, endLine: 8, endColumn: 41 },
-    });
-    assert.deepEqual(cart.fields[2]!.typeSpan, { line: 10, column: 3, endLine: 10, endColumn: 21 });
+    assert.deepEqual(spanOf(file, cart.fields[0]!), { line: 8, column: 3, endLine: 8, endColumn: 43 });
+    const { name, value, kind } = cart.fields[0]!.options[0]!;
+    assert.deepEqual({ name, value, kind }, { name: 'json_name', value: 'user', kind: 'string' });
+    assert.deepEqual(spanOf(file, cart.fields[0]!.options[0]!), { line: 8, column: 23, endLine: 8, endColumn: 41 });
+    assert.deepEqual(spanAt(file, cart.fields[2]!.typeStart, cart.fields[2]!.typeEnd), { line: 10, column: 3, endLine: 10, endColumn: 21 });
     assert.deepEqual(
       cart.reservedRanges.map((r) => [r.start, r.end]),
       [
@@ -86,7 +84,7 @@ describe('parseProto', () => {
     const add = file.services[0]!.methods[0]!;
     assert.deepEqual([add.input, add.output, add.clientStreaming, add.serverStreaming], ['Cart.Item', 'Cart', false, true]);
     assert.equal(add.options[0]!.value, 'IDEMPOTENT');
-    assert.deepEqual(add.span, { line: 31, column: 3, endLine: 33, endColumn: 4 });
+    assert.deepEqual(spanOf(file, add), { line: 31, column: 3, endLine: 33, endColumn: 4 });
   });
 
   it('reads proto2 groups, extensions, defaults and editions features', () => {
