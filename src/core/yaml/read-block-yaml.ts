@@ -127,7 +127,7 @@ class BlockReader {
     /** Block map keys may be any plain scalar without spaces (readKey's `blockKeys`). */
     private readonly blockKeys: boolean,
   ) {
-    this.cursor = { text, start: 0, end: 0, line: 0, nodes: nodes ?? NO_NODES };
+    this.cursor = { text, start: 0, end: 0, line: 0, plain: undefined, nodes: nodes ?? NO_NODES };
     this.advance();
   }
 
@@ -209,10 +209,10 @@ class BlockReader {
     cursor.start = this.lineStart;
     cursor.end = this.lineEnd;
     cursor.line = this.line + 1;
-    const read = readInlineValue(cursor, start, path);
-    this.nodes?.add(path, nodeInfo(key, { line: cursor.line, column: start - this.lineStart + 1 }, read.plain));
+    const value = readInlineValue(cursor, start, path);
+    this.nodes?.add(path, nodeInfo(key, { line: cursor.line, column: start - this.lineStart + 1 }, cursor.plain));
     this.advance();
-    return read.value;
+    return value;
   }
 
   /** The column where the current line's content starts, or -1 at the end of the document. */

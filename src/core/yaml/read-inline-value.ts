@@ -36,11 +36,13 @@ export interface LineCursor {
   end: number;
   /** 1-based line number. */
   line: number;
+  /** The source text of the plain scalar readInlineValue read last; undefined when it read another value. */
+  plain: string | undefined;
   nodes: { add(path: string, info: NodeInfo): void };
 }
 
 /** A value read from a line; `end` is the index just past it; `plain` is set for plain scalars only. */
-export interface Inline {
+interface Inline {
   value: unknown;
   end: number;
   plain?: string;
@@ -167,17 +169,26 @@ function isKeyChar(c: number, inside: boolean): boolean {
 /**
  * The value at `start` (a non-space) in block context: a plain or quoted scalar or a one-line
  * flow collection, which must be followed only by spaces and an optional ` # comment`. Nodes
- * inside a flow collection are recorded under `path`; the value's own node is the caller's.
+ * inside a flow collection are recorded under `path`; the value's own node is the caller's, with
+ * the plain scalar's text, left in `cursor.plain` (undefined for anything else). No object is
+ * made for the commonest value, a plain scalar.
  */
-export function readInlineValue(cursor: LineCursor, start: number, path: string): Inline {
+export function readInlineValue(cursor: LineCursor, start: number, path: string): unknown {
   const { text, end } = cursor;
   const first = text.charCodeAt(start);
   let read: Inline;
   if (first === OPEN_BRACKET || first === OPEN_BRACE) read = readFlowCollection(cursor, start, path, 1);
   else if (first === SINGLE_QUOTE || first === DOUBLE_QUOTE) read = readQuoted(text, start, end);
-  else return readBlockPlain(text, start, end);
+  else {
+    const stop = blockPlainEnd(text, start, end);
+    const source = text.slice(start, stop);
+    checkPlain(source);
+    cursor.plain = source;
+    return resolvePlainScalar(source);
+  }
   expectLineEnd(text, read.end, end);
-  return read;
+  cursor.plain = undefined;
+  return read.value;
 }
 
 /** Only spaces, then optionally a comment (whose `#` must follow a space), up to the end of the line. */
@@ -194,17 +205,15 @@ function readQuoted(text: string, start: number, end: number): Inline {
 }
 
 /**
- * A block-context plain scalar at `start` (not a space): the rest of the line up to its `end` or
- * a ` #` comment, without trailing spaces. The comment is looked for within the line only (a
- * search of the whole text would pass it, to the text's end when there is none).
+ * The end of a block-context plain scalar at `start` (not a space): the rest of the line up to its
+ * `end` or a ` #` comment, without trailing spaces. The comment is looked for within the line only
+ * (a search of the whole text would pass it, to the text's end when there is none).
  */
-function readBlockPlain(text: string, start: number, end: number): Inline {
+function blockPlainEnd(text: string, start: number, end: number): number {
   let stop = start + 1;
   while (stop < end && (text.charCodeAt(stop) !== HASH || text.charCodeAt(stop - 1) !== SPACE)) stop++;
   while (stop > start && text.charCodeAt(stop - 1) === SPACE) stop--;
-  const source = text.slice(start, stop);
-  checkPlain(source);
-  return { value: resolvePlainScalar(source), end: stop, plain: source };
+  return stop;
 }
 
 /**
