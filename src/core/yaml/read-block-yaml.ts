@@ -23,6 +23,7 @@
  */
 import {
   decline,
+  forgetKeys,
   isDeclined,
   MAX_NESTING,
   nodeInfo,
@@ -72,6 +73,8 @@ export function readBlockYaml(text: string): BlockYaml | undefined {
   } catch (error) {
     if (isDeclined(error)) return undefined;
     throw error;
+  } finally {
+    forgetKeys();
   }
 }
 
@@ -87,6 +90,8 @@ export function readBlockYamlValue(text: string): unknown {
   } catch (error) {
     if (isDeclined(error)) return undefined;
     throw error;
+  } finally {
+    forgetKeys();
   }
 }
 

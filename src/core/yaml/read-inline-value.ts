@@ -111,9 +111,16 @@ function isKeyEnd(text: string, colon: number, end: number): boolean {
  * The last plain key read in each of 1,024 slots (by first and last character and length). Specs
  * repeat a few hundred keys (`type`, `description`, `schema`, `$ref`...): one found here is
  * neither copied out of the text nor resolved again, and it is already internalized, as a new
- * string would be on being set as a property.
+ * string would be on being set as a property. Emptied after each document (`forgetKeys`): a key
+ * of 13 characters or more is a slice that keeps the whole text alive until it is set, and one of
+ * a declined document never is.
  */
 const KEY_CACHE: string[] = new Array<string>(1024).fill('');
+
+/** Empties the key cache, so that it keeps no document's text alive. */
+export function forgetKeys(): void {
+  KEY_CACHE.fill('');
+}
 
 /** The plain key from `start` to `colon`; declined when too long or when it would not resolve to a string (`1:`, `true:`). */
 function plainKey(text: string, start: number, colon: number): string {

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { pathKey, readBlockYaml, readBlockYamlValue, type YamlPosition } from '../../../src/core/yaml/read-block-yaml.js';
 
 setFlagsFromString('--allow-natives-syntax');
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 /** V8's own answer: whether the object keeps its index keys in a dictionary. */
 const dictionaryElements = new Function('o', 'return %HasDictionaryElements(o)') as (o: object) => boolean;
 
@@ -260,5 +263,23 @@ describe('the block readers on lines indexed in the text', () => {
       assert.deepEqual(readBlockYaml(text)?.value, expected, JSON.stringify(text));
       if (expected !== undefined) assert.deepEqual(parseDocument(text).toJS(), expected, JSON.stringify(text));
     }
+  });
+
+  test('keep no text alive once read, not even a declined one', () => {
+    // Keys of 13 characters or more are slices of the text until set as properties; the last
+    // entries of a declined document never are. 30 texts of 1 MB, each with its own keys.
+    const text = (n: number): string => {
+      const keys = Array.from({ length: 30 }, (_, depth) => `${' '.repeat(depth)}k${'q'.repeat(n)}-a-long-key-${depth}:\n`).join('');
+      return `${keys}${' '.repeat(30)}x: ${'y'.repeat(1_000_000)}\n${' '.repeat(30)}z: |\n  a block scalar: declined\n`;
+    };
+    collectGarbage();
+    const before = process.memoryUsage().heapUsed;
+    for (let n = 0; n < 30; n++) {
+      assert.equal(readBlockYamlValue(text(n)), undefined);
+      assert.equal(readBlockYaml(text(n)), undefined);
+    }
+    collectGarbage();
+    const held = process.memoryUsage().heapUsed - before;
+    assert.ok(held < 10_000_000, `${(held / 1e6).toFixed(1)} MB held after reading 30 MB of declined texts`);
   });
 });
