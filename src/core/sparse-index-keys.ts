@@ -18,18 +18,6 @@ export function keepIndexKeysSparse(map: object): void {
   delete record[FAR_INDEX];
 }
 
-const madeSparse = new WeakSet<object>();
-
-/**
- * `keepIndexKeysSparse`, once for each object: for a reader that adds keys one by one. Asking the
- * object instead (`holdsIndexKey`) lists all its keys each time, quadratic in a map of many.
- */
-export function keepIndexKeysSparseOnce(map: object): void {
-  if (madeSparse.has(map)) return;
-  madeSparse.add(map);
-  keepIndexKeysSparse(map);
-}
-
 /** Whether `key` may be an array index, so that V8 stores it apart: it starts with a digit. */
 export function mayBeIndexKey(key: string): boolean {
   const c = key.charCodeAt(0);

@@ -23,6 +23,7 @@
  */
 import {
   decline,
+  forgetKeys,
   isDeclined,
   MAX_NESTING,
   nodeInfo,
@@ -72,6 +73,8 @@ export function readBlockYaml(text: string): BlockYaml | undefined {
   } catch (error) {
     if (isDeclined(error)) return undefined;
     throw error;
+  } finally {
+    forgetKeys();
   }
 }
 
@@ -87,74 +90,77 @@ export function readBlockYamlValue(text: string): unknown {
   } catch (error) {
     if (isDeclined(error)) return undefined;
     throw error;
+  } finally {
+    forgetKeys();
   }
 }
 
 /** Where the value-only reader records the nodes of flow collections: nowhere. */
 const NO_NODES: LineCursor['nodes'] = { add(): void {} };
 
+const CR = 0x0d;
 const SPACE = 0x20;
 const HASH = 0x23;
 const DASH = 0x2d;
-/** Indentation recorded for blank and comment-only lines, which the reader skips. */
-const SKIPPED = -1;
 
 /**
- * Reads blocks by indentation. `next` is always the index of the next line with content (or
- * the line count at the end); `indents[i]` is where line i's content starts. For a compact
- * item (`- key: v`, `- - v`) the reader moves that start past the `- `, so the item's block
- * reads like one starting on its own line at that column.
+ * Reads blocks by indentation, one line with content at a time, in the one text: no line is
+ * copied out of it, only the keys and scalars that become the value. The current line is the next
+ * with content (blank and comment-only lines are passed over): it starts at `lineStart`, ends at
+ * `lineEnd` (its `\n`, the `\r` of its CRLF, or the text's end) and its content starts at
+ * `content`; `done` once there is none. For a compact item (`- key: v`, `- - v`) the reader moves
+ * `content` past the `- `, so the item's block reads like one starting on its own line at that
+ * column.
  */
 class BlockReader {
-  private readonly lines: string[];
-  private readonly indents: Int32Array;
   private readonly cursor: LineCursor;
-  private next = 0;
+  /** 0-based number of the current line. */
+  private line = -1;
+  private lineStart = 0;
+  private lineEnd = 0;
+  private content = 0;
+  /** Where the line after the current one starts; past the text's end when there is none. */
+  private nextStart = 0;
+  private done = false;
   /** How many blocks are open; declined past MAX_NESTING, as reading them recurses. */
   private depth = 0;
 
   constructor(
-    text: string,
+    private readonly text: string,
     /** Where nodes are recorded; none are (nor their paths made) when undefined. */
     private readonly nodes: NodeIndex | undefined,
     /** Block map keys may be any plain scalar without spaces (readKey's `blockKeys`). */
     private readonly blockKeys: boolean,
   ) {
-    this.lines = text.split('\n');
-    this.indents = new Int32Array(this.lines.length);
-    for (let i = 0; i < this.lines.length; i++) {
-      let line = this.lines[i]!;
-      if (line.endsWith('\r')) this.lines[i] = line = line.slice(0, -1);
-      this.indents[i] = contentStart(line);
-    }
-    this.cursor = { text: '', line: 0, nodes: nodes ?? NO_NODES };
-    this.skipBlankLines();
+    this.cursor = { text, start: 0, end: 0, line: 0, plain: undefined, nodes: nodes ?? NO_NODES };
+    this.advance();
   }
 
   readDocument(): unknown {
-    if (this.next >= this.lines.length || this.indents[this.next] !== 0) decline();
+    if (this.done || this.content !== this.lineStart) decline();
     const value = this.readNested('', 0, undefined);
-    if (this.next < this.lines.length) decline();
+    if (!this.done) decline();
     return value;
   }
 
-  /** The block map or sequence whose first line is `next`, with content at `indent`; records its node. */
+  /** The block map or sequence whose first line is the current one, with content at `indent`; records its node. */
   private readNested(path: string, indent: number, key: YamlPosition | undefined): unknown {
     if (++this.depth > MAX_NESTING) decline();
-    this.nodes?.add(path, nodeInfo(key, { line: this.next + 1, column: indent + 1 }, undefined));
-    const value = isDashAt(this.lines[this.next]!, indent) ? this.readSeq(path, indent) : this.readMap(path, indent);
+    this.nodes?.add(path, nodeInfo(key, { line: this.line + 1, column: indent + 1 }, undefined));
+    const value = this.isDashAt(this.content) ? this.readSeq(path, indent) : this.readMap(path, indent);
     this.depth--;
     return value;
   }
 
   private readMap(path: string, indent: number): Record<string, unknown> {
     const map: Record<string, unknown> = {};
+    let sparse = false;
     const prefix = pathPrefix(path);
     for (;;) {
-      const text = this.lines[this.next]!;
-      const key = readKey(text, indent, this.blockKeys) ?? decline();
-      const keyPosition = this.nodes && { line: this.next + 1, column: indent + 1 };
-      setProperty(map, key.key, this.readEntryValue(this.nodes ? prefix + key.key : '', indent, keyPosition, key.after));
+      const key = readKey(this.text, this.content, this.lineEnd, this.blockKeys) ?? decline();
+      const keyPosition = this.nodes && { line: this.line + 1, column: indent + 1 };
+      const value = this.readEntryValue(this.nodes ? prefix + key.key : '', indent, keyPosition, key.after);
+      sparse = setProperty(map, key.key, value, sparse);
       const nextIndent = this.nextIndent();
       if (nextIndent < indent) return map;
       if (nextIndent > indent) decline();
@@ -163,12 +169,11 @@ class BlockReader {
 
   /** The value after `key:` (at index `after` of the current line): inline, a nested block, or null. */
   private readEntryValue(path: string, indent: number, key: YamlPosition | undefined, after: number): unknown {
-    const text = this.lines[this.next]!;
-    const start = skipSpaces(text, after);
-    if (start < text.length && text.charCodeAt(start) !== HASH) return this.readInline(path, start, key);
+    const start = skipSpaces(this.text, after);
+    if (start < this.lineEnd && this.text.charCodeAt(start) !== HASH) return this.readInline(path, start, key);
     this.advance();
     const nextIndent = this.nextIndent();
-    const indentless = nextIndent === indent && isDashAt(this.lines[this.next]!, indent);
+    const indentless = nextIndent === indent && this.isDashAt(this.content);
     if (nextIndent > indent || indentless) return this.readNested(path, nextIndent, key);
     if (key) this.nodes?.add(path, { key, value: key, plain: '' });
     return null;
@@ -182,50 +187,71 @@ class BlockReader {
       const nextIndent = this.nextIndent();
       if (nextIndent < indent) return items;
       if (nextIndent > indent) decline();
-      if (!isDashAt(this.lines[this.next]!, indent)) return items; // the map around an indentless sequence goes on
+      if (!this.isDashAt(this.content)) return items; // the map around an indentless sequence goes on
     }
   }
 
   /** The item after the `-` at `indent` of the current line. */
   private readItem(path: string, indent: number): unknown {
-    const text = this.lines[this.next]!;
-    const start = skipSpaces(text, indent + 1);
-    if (start === text.length || text.charCodeAt(start) === HASH) {
+    const { text } = this;
+    const start = skipSpaces(text, this.content + 1);
+    if (start === this.lineEnd || text.charCodeAt(start) === HASH) {
       this.advance();
       const nextIndent = this.nextIndent();
       if (nextIndent <= indent) decline(); // a null item
       return this.readNested(path, nextIndent, undefined);
     }
-    if (isDashAt(text, start) || readKey(text, start, this.blockKeys) !== undefined) {
-      this.indents[this.next] = start;
-      return this.readNested(path, start, undefined);
+    if (this.isDashAt(start) || readKey(text, start, this.lineEnd, this.blockKeys) !== undefined) {
+      this.content = start;
+      return this.readNested(path, start - this.lineStart, undefined);
     }
     return this.readInline(path, start, undefined);
   }
 
-  /** A one-line value at `start` of the current line; records its node and moves to the next line. */
+  /** A one-line value at index `start` of the current line; records its node and moves to the next line. */
   private readInline(path: string, start: number, key: YamlPosition | undefined): unknown {
     const cursor = this.cursor;
-    cursor.text = this.lines[this.next]!;
-    cursor.line = this.next + 1;
-    const read = readInlineValue(cursor, start, path);
-    this.nodes?.add(path, nodeInfo(key, { line: cursor.line, column: start + 1 }, read.plain));
+    cursor.start = this.lineStart;
+    cursor.end = this.lineEnd;
+    cursor.line = this.line + 1;
+    const value = readInlineValue(cursor, start, path);
+    this.nodes?.add(path, nodeInfo(key, { line: cursor.line, column: start - this.lineStart + 1 }, cursor.plain));
     this.advance();
-    return read.value;
+    return value;
   }
 
-  /** Where the next line's content starts, or -1 at the end of the document. */
+  /** The column where the current line's content starts, or -1 at the end of the document. */
   private nextIndent(): number {
-    return this.next < this.lines.length ? this.indents[this.next]! : -1;
+    return this.done ? -1 : this.content - this.lineStart;
   }
 
+  /** A sequence entry indicator at index `at` of the current line: `-` followed by a space or the line's end. */
+  private isDashAt(at: number): boolean {
+    const { text } = this;
+    return text.charCodeAt(at) === DASH && (at + 1 === this.lineEnd || text.charCodeAt(at + 1) === SPACE);
+  }
+
+  /** Moves to the next line with content (one not blank nor only a comment), or to the end. */
   private advance(): void {
-    this.next++;
-    this.skipBlankLines();
-  }
-
-  private skipBlankLines(): void {
-    while (this.next < this.lines.length && this.indents[this.next] === SKIPPED) this.next++;
+    const { text } = this;
+    for (let start = this.nextStart; start <= text.length; ) {
+      this.line++;
+      const newline = text.indexOf('\n', start);
+      const after = newline === -1 ? text.length + 1 : newline + 1;
+      let end = newline === -1 ? text.length : newline;
+      if (text.charCodeAt(end - 1) === CR) end--; // a CRLF (the text has no other CR)
+      let content = start;
+      while (text.charCodeAt(content) === SPACE) content++;
+      if (content < end && text.charCodeAt(content) !== HASH) {
+        this.lineStart = start;
+        this.lineEnd = end;
+        this.content = content;
+        this.nextStart = after;
+        return;
+      }
+      start = after;
+    }
+    this.done = true;
   }
 }
 
@@ -300,16 +326,4 @@ export class NodeIndex {
   toMap(): Map<string, NodeInfo> {
     return new Map([...this.byPath.keys()].map((path) => [path, this.get(path)!]));
   }
-}
-
-/** The index of the first non-space of a line, or SKIPPED for a blank or comment-only line. */
-function contentStart(line: string): number {
-  let i = 0;
-  while (line.charCodeAt(i) === SPACE) i++;
-  return i === line.length || line.charCodeAt(i) === HASH ? SKIPPED : i;
-}
-
-/** A sequence entry indicator: `-` followed by a space or the end of the line. */
-function isDashAt(text: string, index: number): boolean {
-  return text.charCodeAt(index) === DASH && (index + 1 === text.length || text.charCodeAt(index + 1) === SPACE);
 }

@@ -1,13 +1,15 @@
 /**
  * The single-line pieces of the block-YAML fast reader (`read-block-yaml.ts`): map keys, scalars
- * and one-line flow collections, each read from one line of text starting at a given index.
+ * and one-line flow collections, each read from one line of the document's text: from a given
+ * index up to the line's end (the index of its `\n`, or of the `\r` of a CRLF, or the text's
+ * length), so that no line is ever copied out of the text.
  *
  * Every reader either returns what it read or calls `decline()` when the text is outside the
  * subset it fully understands; `readBlockYaml` turns that into "use `yaml` instead". Scalars
  * resolve exactly as `yaml`'s YAML 1.2 core schema resolves them (`resolve-plain-scalar.ts`, which
  * the config file reader shares).
  */
-import { keepIndexKeysSparseOnce, mayBeIndexKey } from '../sparse-index-keys.js';
+import { keepIndexKeysSparse, mayBeIndexKey } from '../sparse-index-keys.js';
 import { INDICATOR_START } from './indicator-start.js';
 import type { NodeInfo, YamlPosition } from './read-block-yaml.js';
 import { readQuotedScalar } from './read-quoted-scalar.js';
@@ -24,16 +26,23 @@ export function isDeclined(error: unknown): boolean {
   return error === DECLINED;
 }
 
-/** One line being read, and where to record the nodes found in it. */
+/** One line of the document being read, and where to record the nodes found in it. */
 export interface LineCursor {
+  /** The whole document. */
   text: string;
+  /** Where the line starts in `text` (columns count from there). */
+  start: number;
+  /** Where the line ends in `text`: its `\n`, the `\r` of its CRLF, or the text's length. */
+  end: number;
   /** 1-based line number. */
   line: number;
+  /** The source text of the plain scalar readInlineValue read last; undefined when it read another value. */
+  plain: string | undefined;
   nodes: { add(path: string, info: NodeInfo): void };
 }
 
 /** A value read from a line; `end` is the index just past it; `plain` is set for plain scalars only. */
-export interface Inline {
+interface Inline {
   value: unknown;
   end: number;
   plain?: string;
@@ -75,31 +84,61 @@ export interface KeyRead {
 }
 
 /**
- * The map key at `start` (`key:` followed by a space or the end of the line), or undefined when
- * the text there is not a key. Declines a key that is empty, too long, or a plain key that would
- * resolve to something other than a string (`1:`, `true:`, `null:`).
+ * The map key at `start` of a line ending at `end` (`key:` followed by a space or the end of the
+ * line), or undefined when the text there is not a key. Declines a key that is empty, too long, or
+ * a plain key that would resolve to something other than a string (`1:`, `true:`, `null:`).
  */
-export function readKey(text: string, start: number, blockKeys = false): KeyRead | undefined {
+export function readKey(text: string, start: number, end: number, blockKeys = false): KeyRead | undefined {
   const first = text.charCodeAt(start);
-  let key: string;
-  let colon: number;
   if (first === SINGLE_QUOTE || first === DOUBLE_QUOTE) {
-    const quoted = readQuoted(text, start);
-    key = quoted.value as string;
-    colon = quoted.end;
-  } else {
-    colon = blockKeys ? blockKeyEnd(text, start) : plainKeyEnd(text, start);
-    if (colon === start) return undefined;
-    key = text.slice(start, colon);
+    const quoted = readQuoted(text, start, end);
+    if (!isKeyEnd(text, quoted.end, end)) return undefined;
+    const key = quoted.value as string;
+    if (key === '' || key.length > MAX_KEY_LENGTH) decline();
+    return { key, after: quoted.end + 1 };
   }
-  if (text.charCodeAt(colon) !== COLON) return undefined;
-  if (colon + 1 < text.length && text.charCodeAt(colon + 1) !== SPACE) return undefined;
-  if (key === '' || key.length > MAX_KEY_LENGTH) decline();
-  if (first !== SINGLE_QUOTE && first !== DOUBLE_QUOTE && typeof resolvePlainScalar(key) !== 'string') decline();
-  return { key, after: colon + 1 };
+  const colon = blockKeys ? blockKeyEnd(text, start) : plainKeyEnd(text, start);
+  if (colon === start || !isKeyEnd(text, colon, end)) return undefined;
+  return { key: plainKey(text, start, colon), after: colon + 1 };
 }
 
-/** The end of a plain key `[A-Za-z0-9_][A-Za-z0-9_./-]*` at `start` (`start` itself when there is none). */
+/** A `:` at `colon`, followed by a space or the line's end. */
+function isKeyEnd(text: string, colon: number, end: number): boolean {
+  return text.charCodeAt(colon) === COLON && (colon + 1 === end || text.charCodeAt(colon + 1) === SPACE);
+}
+
+/**
+ * The last plain key read in each of 1,024 slots (by first and last character and length). Specs
+ * repeat a few hundred keys (`type`, `description`, `schema`, `$ref`...): one found here is
+ * neither copied out of the text nor resolved again, and it is already internalized, as a new
+ * string would be on being set as a property. Emptied after each document (`forgetKeys`): a key
+ * of 13 characters or more is a slice that keeps the whole text alive until it is set, and one of
+ * a declined document never is.
+ */
+const KEY_CACHE: string[] = new Array<string>(1024).fill('');
+
+/** Empties the key cache, so that it keeps no document's text alive. */
+export function forgetKeys(): void {
+  KEY_CACHE.fill('');
+}
+
+/** The plain key from `start` to `colon`; declined when too long or when it would not resolve to a string (`1:`, `true:`). */
+function plainKey(text: string, start: number, colon: number): string {
+  const length = colon - start;
+  if (length > MAX_KEY_LENGTH) decline();
+  const slot = (text.charCodeAt(start) * 31 + text.charCodeAt(colon - 1) * 7 + length) & 1023;
+  const cached = KEY_CACHE[slot]!;
+  if (cached.length === length && text.startsWith(cached, start)) return cached;
+  const key = text.slice(start, colon);
+  if (typeof resolvePlainScalar(key) !== 'string') decline();
+  KEY_CACHE[slot] = key;
+  return key;
+}
+
+/**
+ * The end of a plain key `[A-Za-z0-9_][A-Za-z0-9_./-]*` at `start` (`start` itself when there is
+ * none). It cannot pass the line's end: neither `\r` nor `\n` is a key character.
+ */
 function plainKeyEnd(text: string, start: number): number {
   if (!isKeyChar(text.charCodeAt(start), false)) return start;
   let end = start + 1;
@@ -110,18 +149,20 @@ function plainKeyEnd(text: string, start: number): number {
 /**
  * The end of a plain key of block context without spaces at `start`: its first character no
  * indicator (nor `<`, which could start a merge key), then any printable ASCII but `:` and `#`
- * (YAML allows more: those go to the full parser). `start` itself when there is none.
+ * (YAML allows more: those go to the full parser). `start` itself when there is none. It stops at
+ * the line's end (`\r` and `\n` are below the space).
  */
 function blockKeyEnd(text: string, start: number): number {
   const first = text.charCodeAt(start);
-  if (first <= SPACE || first > 0x7e || first === 0x3c || INDICATORS.includes(first)) return start;
+  if (first <= SPACE || first > 0x7e || first === 0x3c || INDICATOR[first] === 1) return start;
   let end = start + 1;
   for (let c = text.charCodeAt(end); c > SPACE && c <= 0x7e && c !== COLON && c !== HASH; c = text.charCodeAt(++end));
   return end;
 }
 
 /** The characters that cannot start a plain scalar (`-`, `?` and `:` can, when not followed by a space; not here). */
-const INDICATORS = [...'-?:,[]{}#&*!|>\'"%@`'].map((c) => c.charCodeAt(0));
+const INDICATOR = new Uint8Array(0x80);
+for (const c of '-?:,[]{}#&*!|>\'"%@`') INDICATOR[c.charCodeAt(0)] = 1;
 
 function isKeyChar(c: number, inside: boolean): boolean {
   if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f) return true;
@@ -135,40 +176,51 @@ function isKeyChar(c: number, inside: boolean): boolean {
 /**
  * The value at `start` (a non-space) in block context: a plain or quoted scalar or a one-line
  * flow collection, which must be followed only by spaces and an optional ` # comment`. Nodes
- * inside a flow collection are recorded under `path`; the value's own node is the caller's.
+ * inside a flow collection are recorded under `path`; the value's own node is the caller's, with
+ * the plain scalar's text, left in `cursor.plain` (undefined for anything else). No object is
+ * made for the commonest value, a plain scalar.
  */
-export function readInlineValue(cursor: LineCursor, start: number, path: string): Inline {
-  const { text } = cursor;
+export function readInlineValue(cursor: LineCursor, start: number, path: string): unknown {
+  const { text, end } = cursor;
   const first = text.charCodeAt(start);
   let read: Inline;
   if (first === OPEN_BRACKET || first === OPEN_BRACE) read = readFlowCollection(cursor, start, path, 1);
-  else if (first === SINGLE_QUOTE || first === DOUBLE_QUOTE) read = readQuoted(text, start);
-  else return readBlockPlain(text, start);
-  expectLineEnd(text, read.end);
-  return read;
+  else if (first === SINGLE_QUOTE || first === DOUBLE_QUOTE) read = readQuoted(text, start, end);
+  else {
+    const stop = blockPlainEnd(text, start, end);
+    const source = text.slice(start, stop);
+    checkPlain(source);
+    cursor.plain = source;
+    return resolvePlainScalar(source);
+  }
+  expectLineEnd(text, read.end, end);
+  cursor.plain = undefined;
+  return read.value;
 }
 
 /** Only spaces, then optionally a comment (whose `#` must follow a space), up to the end of the line. */
-function expectLineEnd(text: string, from: number): void {
+function expectLineEnd(text: string, from: number, end: number): void {
   const i = skipSpaces(text, from);
-  if (i === text.length) return;
+  if (i === end) return;
   if (text.charCodeAt(i) === HASH && i > from) return;
   decline();
 }
 
 /** `'...'` (with `''` for a quote) or `"..."` without any backslash, closed on the same line. */
-function readQuoted(text: string, start: number): Inline {
-  return readQuotedScalar(text, start) ?? decline();
+function readQuoted(text: string, start: number, end: number): Inline {
+  return readQuotedScalar(text, start, end) ?? decline();
 }
 
-/** A block-context plain scalar: the rest of the line, up to a ` #` comment, without trailing spaces. */
-function readBlockPlain(text: string, start: number): Inline {
-  const comment = text.indexOf(' #', start);
-  let end = comment === -1 ? text.length : comment;
-  while (end > start && text.charCodeAt(end - 1) === SPACE) end--;
-  const source = text.slice(start, end);
-  checkPlain(source);
-  return { value: resolvePlainScalar(source), end, plain: source };
+/**
+ * The end of a block-context plain scalar at `start` (not a space): the rest of the line up to its
+ * `end` or a ` #` comment, without trailing spaces. The comment is looked for within the line only
+ * (a search of the whole text would pass it, to the text's end when there is none).
+ */
+function blockPlainEnd(text: string, start: number, end: number): number {
+  let stop = start + 1;
+  while (stop < end && (text.charCodeAt(stop) !== HASH || text.charCodeAt(stop - 1) !== SPACE)) stop++;
+  while (stop > start && text.charCodeAt(stop - 1) === SPACE) stop--;
+  return stop;
 }
 
 /**
@@ -216,17 +268,18 @@ function readFlowSeq(cursor: LineCursor, start: number, path: string, depth: num
 function readFlowMap(cursor: LineCursor, start: number, path: string, depth: number): Inline {
   const { text } = cursor;
   const map: Record<string, unknown> = {};
+  let sparse = false;
   const prefix = pathPrefix(path);
   let i = skipSpaces(text, start + 1);
   if (text.charCodeAt(i) === CLOSE_BRACE) return { value: map, end: i + 1 };
   for (;;) {
-    const key = readKey(text, i) ?? decline();
+    const key = readKey(text, i, cursor.end) ?? decline();
     if (text.charCodeAt(key.after) !== SPACE) decline();
     const entryPath = prefix + key.key;
     const valueStart = skipSpaces(text, key.after);
     const entry = readFlowItem(cursor, valueStart, entryPath, depth);
     recordNode(cursor, entryPath, i, valueStart, entry.plain);
-    setProperty(map, key.key, entry.value);
+    sparse = setProperty(map, key.key, entry.value, sparse);
     i = skipSpaces(text, entry.end);
     const c = text.charCodeAt(i);
     if (c === CLOSE_BRACE) return { value: map, end: i + 1 };
@@ -236,21 +289,22 @@ function readFlowMap(cursor: LineCursor, start: number, path: string, depth: num
 }
 
 function readFlowItem(cursor: LineCursor, start: number, path: string, depth: number): Inline {
-  const first = cursor.text.charCodeAt(start);
+  const { text, end } = cursor;
+  const first = text.charCodeAt(start);
   if (first === OPEN_BRACKET || first === OPEN_BRACE) return readFlowCollection(cursor, start, path, depth + 1);
-  if (first === SINGLE_QUOTE || first === DOUBLE_QUOTE) return readQuoted(cursor.text, start);
-  return readFlowPlain(cursor.text, start);
+  if (first === SINGLE_QUOTE || first === DOUBLE_QUOTE) return readQuoted(text, start, end);
+  return readFlowPlain(text, start, end);
 }
 
-/** A flow-context plain scalar: up to the next `,`, `]` or `}`; declines on a comment or `[`/`{` inside. */
-function readFlowPlain(text: string, start: number): Inline {
+/** A flow-context plain scalar: up to the next `,`, `]` or `}` of the line; declines on a comment or `[`/`{` inside. */
+function readFlowPlain(text: string, start: number, lineEnd: number): Inline {
   let end = start;
-  for (; end < text.length; end++) {
+  for (; end < lineEnd; end++) {
     const c = text.charCodeAt(end);
     if (c === COMMA || c === CLOSE_BRACKET || c === CLOSE_BRACE) break;
     if (c === OPEN_BRACKET || c === OPEN_BRACE || (c === HASH && text.charCodeAt(end - 1) === SPACE)) decline();
   }
-  if (end === text.length) decline();
+  if (end === lineEnd) decline();
   let sourceEnd = end;
   while (sourceEnd > start && text.charCodeAt(sourceEnd - 1) === SPACE) sourceEnd--;
   const source = text.slice(start, sourceEnd);
@@ -259,9 +313,9 @@ function readFlowPlain(text: string, start: number): Inline {
 }
 
 function recordNode(cursor: LineCursor, path: string, keyIndex: number | undefined, valueIndex: number, plain: string | undefined): void {
-  const { line } = cursor;
-  const key = keyIndex === undefined ? undefined : { line, column: keyIndex + 1 };
-  cursor.nodes.add(path, nodeInfo(key, { line, column: valueIndex + 1 }, plain));
+  const { line, start } = cursor;
+  const key = keyIndex === undefined ? undefined : { line, column: keyIndex - start + 1 };
+  cursor.nodes.add(path, nodeInfo(key, { line, column: valueIndex - start + 1 }, plain));
 }
 
 /** A NodeInfo with only the fields that apply, each built whole (a fixed shape allocates less). */
@@ -274,13 +328,19 @@ export function nodeInfo(key: YamlPosition | undefined, value: YamlPosition, pla
  * Sets a property as `yaml`'s `toJS()` does (an inherited name such as `__proto__` or `toString`
  * becomes an own property), declining on a duplicate key. Values are never undefined, so one
  * lookup tells a new key from a duplicate or an inherited name. Index keys (`200:`) are kept in a
- * dictionary, as `JSON.parse` keeps them (`sparse-index-keys.ts`).
+ * dictionary, as `JSON.parse` keeps them (`sparse-index-keys.ts`): `sparse` tells whether `map`
+ * already does, and the answer is whether it does now. The reader building the map carries that
+ * bit, rather than a set of such maps being asked at every key that starts with a digit.
  */
-export function setProperty(map: Record<string, unknown>, key: string, value: unknown): void {
+export function setProperty(map: Record<string, unknown>, key: string, value: unknown, sparse: boolean): boolean {
   if (map[key] === undefined) {
-    if (mayBeIndexKey(key)) keepIndexKeysSparseOnce(map);
+    if (!sparse && mayBeIndexKey(key)) {
+      keepIndexKeysSparse(map);
+      sparse = true;
+    }
     map[key] = value;
   } else if (Object.hasOwn(map, key))
     decline(); // a duplicate key: let `yaml` report it
   else Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+  return sparse;
 }
