@@ -33,8 +33,8 @@ function spec(p: number, paths: number, release: boolean): string {
 }
 
 /** 24 providers (some emitting an event), 40 consumers, big enough to be split across threads. */
-function sources(release: boolean): ContractSources {
-  const providers = Array.from({ length: 24 }, (_, p) => `provider-${p}`);
+function sources(release: boolean, count = 24): ContractSources {
+  const providers = Array.from({ length: count }, (_, p) => `provider-${p}`);
   const consumers = Array.from({ length: 40 }, (_, c) => `consumer-${c}`);
   const files: ContractSources['files'] = {};
   const roots: ContractSources['roots'] = [];
@@ -64,11 +64,11 @@ function sources(release: boolean): ContractSources {
   const consumes: ContractSources['consumes'] = consumers.map((name, c) => [
     name,
     [
-      [providers[c % 24]!, { http: true, event: false, ...(c % 2 ? { operations: [`GET /p${c % 24}/{id}`, ...(release ? ['GET /new'] : [])] } : {}) }],
-      [providers[(c * 5) % 24]!, { http: true, event: false }],
+      [providers[c % count]!, { http: true, event: false, ...(c % 2 ? { operations: [`GET /p${c % count}/{id}`, ...(release ? ['GET /new'] : [])] } : {}) }],
+      [providers[(c * 5) % count]!, { http: true, event: false }],
       ...(c % 4 === 0 ? [[`provider-${(c % 4) * 6}.done`, { http: false, event: true }] as [string, { http: boolean; event: boolean }]] : []),
       // Every other consumer calls Svc/Get (which the release breaks in every third provider), the rest Svc/Put (which it does not).
-      [providers[(c * 7 + 3) % 24]!, { http: false, event: false, grpc: true, methods: [c % 2 ? 'Svc/Get' : `p${(c * 7 + 3) % 24}.Svc/Put`] }],
+      [providers[(c * 7 + 3) % count]!, { http: false, event: false, grpc: true, methods: [c % 2 ? 'Svc/Get' : `p${(c * 7 + 3) % count}.Svc/Put`] }],
     ],
   ]);
   return { label: release ? 'HEAD' : 'deployed', services: [...providers, ...consumers], roots, consumes, files };
@@ -163,7 +163,7 @@ describe('analyzeContracts', () => {
     assert.equal(ContractWorkers.ahead(500, false), undefined, 'nor one with nothing deployed to compare with');
   });
 
-  test("the workers' shares are read first, each handed over before the next is read, this thread's own last", async (t) => {
+  test("a share of one group each: the workers' read and handed over first, this thread's last", async (t) => {
     if (availableParallelism() < 2) return t.diagnostic('one core: nothing is split');
     const to = sources(true);
     const from = sources(false);
@@ -189,6 +189,36 @@ describe('analyzeContracts', () => {
     assert.deepEqual(read1, [...new Set(providers)].sort(), 'every provider read once, in one share');
     const whole = await analyzeContracts(to, [{ sources: from, services: from.services }], 0, new Map());
     assert.deepEqual(analysis, whole, 'the same edges and findings, in the same order, as from sources read at once');
+  });
+
+  test("the shares are read a group at a time, in turn: a group of each worker's share, then one of this thread's", async (t) => {
+    if (availableParallelism() < 2) return t.diagnostic('one core: nothing is split');
+    // Enough providers for each share to make two groups (32 at a time) on two threads.
+    const to = sources(true, 70);
+    const from = sources(false, 70);
+    const reads: { providers: string[]; events: boolean }[] = [];
+    const cutTo = (s: ContractSources, providers: ReadonlySet<string>, events: boolean): ContractSources => {
+      const roots = s.roots.filter((r) => inShare(r, providers, events));
+      const paths = new Set(roots.flatMap((r) => [r.path, ...(r.proto?.files ?? [])]));
+      return { ...s, roots, files: Object.fromEntries(Object.entries(s.files).filter(([path]) => paths.has(path))) };
+    };
+    const read: ReadShare = async (providers, events) => {
+      reads.push({ providers: [...providers], events });
+      return { to: cutTo(to, providers, events), from: [{ sources: cutTo(from, providers, events), services: from.services }] };
+    };
+    const providers = [...new Set(to.roots.filter((r) => r.key[0] === 'http').map((r) => r.service))];
+    const analysis = await analyzeContractShares(providers, true, read, 0, new Map());
+    // The shares: providers dealt in turn (sorted); each read 32 at a time, round by round, this thread's last in a round.
+    const threads = Math.min(availableParallelism(), 4);
+    const sorted = [...providers].sort();
+    const shares = Array.from({ length: threads }, (_, i) => sorted.filter((_, p) => p % threads === i));
+    const expected: { providers: string[]; events: boolean }[] = [];
+    for (let g = 0; g * 32 < shares[0]!.length; g++)
+      for (const i of [...shares.keys()].slice(1).concat(0))
+        if (g * 32 < shares[i]!.length) expected.push({ providers: shares[i]!.slice(g * 32, g * 32 + 32), events: i === 0 && g === 0 });
+    assert.ok(expected.length >= 4, 'two rounds at least');
+    assert.deepEqual(reads, expected);
+    assert.deepEqual(analysis, await analyzeContracts(to, [{ sources: from, services: from.services }], 0, new Map()));
   });
 
   test('a fleet too small to split is read once, as one share, after the first share shows its size', async () => {

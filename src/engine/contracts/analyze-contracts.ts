@@ -107,35 +107,56 @@ export async function analyzeContractShares(
   if (!deployed || CONTRACT_THREADS < 2 || sorted.length < 2) analysis = await whole();
   else {
     const shares = Array.from({ length: CONTRACT_THREADS }, (_, i) => sorted.filter((_, p) => p % CONTRACT_THREADS === i));
-    const readShare = async (i: number): Promise<{ work: ContractShare; own: boolean }> => {
-      const { own = false, ...sources } = await read(new Set(shares[i]), i === 0);
-      return { work: { ...sources, now, providers: shares[i]!, events: i === 0 }, own };
+    // Each share a group of providers at a time (see compareShareInGroups), in turn: a group of
+    // each worker's share, then one of this thread's (the event specs with its first).
+    const groups = shares.map((share) => inGroups(share));
+    const schedule: { share: number; group: number }[] = [];
+    for (let g = 0; g < groups[0]!.length; g++)
+      for (let i = 1; i <= shares.length; i++) if (g < groups[i % shares.length]!.length) schedule.push({ share: i % shares.length, group: g });
+    const readAt = (k: number) => {
+      const { share, group } = schedule[k]!;
+      const reading = read(new Set(groups[share]![group]), share === 0 && group === 0);
+      // Awaited once its turn comes; a failure is thrown there.
+      reading.catch(() => undefined);
+      return reading;
     };
-    const first = await readShare(1);
-    // A worker's share this small is compared here sooner than a worker starts: read again as one (the files are few).
-    if (sourceBytes(first.work) * CONTRACT_THREADS < PARALLEL_BYTES) analysis = await whole();
+    const first = await readAt(0);
+    const perProvider = sourceBytes(first) / groups[1]![0]!.length;
+    // A fleet this small is compared here sooner than a worker starts: read again as one (the files are few).
+    if (perProvider * sorted.length < PARALLEL_BYTES) analysis = await whole();
     else {
-      // This thread takes the first share, after handing out the others: it would only wait for
-      // the workers otherwise, and one worker fewer is one start-up (loading the modules) fewer.
+      // This thread takes a share too: it would only wait for the workers otherwise, and one
+      // worker fewer is one start-up (loading the modules) fewer.
       const workers = started ?? ContractWorkers.start(shares.length - 1);
-      const pending = [workers.run(0, first.work, first.own)];
-      let own: ContractAnalysis;
       try {
-        for (let i = 2; i < shares.length; i++) {
-          const next = await readShare(i);
-          pending.push(workers.run(i - 1, next.work, next.own));
+        const own: ContractAnalysis = { edges: [], toFindings: [], fromFindings: [] };
+        // Two groups are read ahead of the one handled: git and the reader's thread serve them
+        // while this thread compares, and a worker is handed its next group without waiting.
+        const ahead: ReturnType<typeof readAt>[] = [];
+        for (let k = 0; k < schedule.length; k++) {
+          const { own: handOver = false, ...sources } = k === 0 ? first : await ahead.shift()!;
+          while (ahead.length < 2 && k + 1 + ahead.length < schedule.length) ahead.push(readAt(k + 1 + ahead.length));
+          const { share, group } = schedule[k]!;
+          const work: ContractShare = { ...sources, now, providers: groups[share]![group]!, events: share === 0 && group === 0 };
+          if (share > 0) workers.send(share - 1, work, handOver);
+          else {
+            // A turn of the event loop lets the reads ahead get as far as asking git, before this thread is busy.
+            await new Promise((resolve) => setImmediate(resolve));
+            const part = compareShare(work);
+            own.edges.push(...part.edges);
+            own.toFindings.push(...part.toFindings);
+            own.fromFindings.push(...part.fromFindings);
+          }
         }
-        own = compareShareInGroups((await readShare(0)).work);
-      } catch (error) {
-        await Promise.allSettled(pending);
-        throw error;
+        const results = [own, ...(await Promise.all(shares.slice(1).map((_, i) => workers.end(i))))];
+        analysis = {
+          edges: results.flatMap((r) => r.edges),
+          toFindings: results.flatMap((r) => r.toFindings),
+          fromFindings: results.flatMap((r) => r.fromFindings),
+        };
+      } finally {
+        if (!started) workers.close();
       }
-      const results = [own, ...(await Promise.all(pending))];
-      analysis = {
-        edges: results.flatMap((r) => r.edges),
-        toFindings: results.flatMap((r) => r.toFindings),
-        fromFindings: results.flatMap((r) => r.fromFindings),
-      };
     }
   }
   const key = (e: ContractEdge) => `${e.consumer}\u0000${e.provider}\u0000${e.kind}\u0000${e.event ?? ''}`;
@@ -145,8 +166,15 @@ export async function analyzeContractShares(
   return analysis;
 }
 
+/** Providers a group at a time (see compareShareInGroups). */
+function inGroups(providers: string[], size = PROVIDERS_AT_A_TIME): string[][] {
+  const groups: string[][] = [];
+  for (let i = 0; i < providers.length; i += size) groups.push(providers.slice(i, i + size));
+  return groups;
+}
+
 /** The length of the spec texts of a share, every revision's. */
-function sourceBytes(work: ContractShare): number {
+function sourceBytes(work: Pick<ContractShare, 'to' | 'from'>): number {
   const all = [work.to, ...(work.from ?? []).map((d) => d.sources)];
   return all.reduce((sum, s) => sum + Object.values(s.files).reduce((n, f) => n + f.text.length, 0), 0);
 }
@@ -192,8 +220,7 @@ const PROVIDERS_AT_A_TIME = 32;
 export function compareShareInGroups(work: ContractShare, size = PROVIDERS_AT_A_TIME): ContractAnalysis {
   if (!work.from || work.providers.length <= size) return compareShare(work);
   const whole: ContractAnalysis = { edges: [], toFindings: [], fromFindings: [] };
-  for (let i = 0; i < work.providers.length; i += size) {
-    const providers = work.providers.slice(i, i + size);
+  for (const [i, providers] of inGroups(work.providers, size).entries()) {
     const part = compareShare(share(work, providers, work.events && i === 0));
     whole.edges.push(...part.edges);
     whole.toFindings.push(...part.toFindings);
@@ -247,13 +274,16 @@ function transferable(work: ContractShare): ArrayBuffer[] {
   return [...buffers];
 }
 
+/** What a worker is sent: groups of its share to compare, then the end of it. */
+export type WorkerMessage = { work: ContractShare } | { end: true };
+
 /** What a worker posts back: its share's analysis, or why the input cannot be compared. */
 export type WorkerAnswer = { analysis: ContractAnalysis } | { inputError: string };
 
 /**
- * The worker threads that compare shares of a large fleet. Started before the specs are read
- * (`ahead`), they load their modules while this thread reads, instead of after: each then waits
- * for its share. Those given none are ended by `close`.
+ * The worker threads that compare shares of a large fleet, each a group of its share at a time
+ * as the groups are read (`send`, then `end`). Started before the specs are read (`ahead`), they
+ * load their modules while this thread reads, instead of after. Those not ended are by `close`.
  */
 export class ContractWorkers {
   private constructor(private readonly workers: ({ worker: Worker; answer: Promise<ContractAnalysis> } | undefined)[]) {}
@@ -283,16 +313,28 @@ export class ContractWorkers {
     return deployed && CONTRACT_THREADS > 1 && providers >= AHEAD_PROVIDERS ? ContractWorkers.start(CONTRACT_THREADS - 1) : undefined;
   }
 
-  /** Compares `work` on worker `i` (each takes one share); `handOver`: the share's bytes are the worker's alone from now on (see `ReadShare`'s `own`). */
-  run(i: number, work: ContractShare, handOver = false): Promise<ContractAnalysis> {
+  /**
+   * Hands worker `i` a group of its share to compare; `handOver`: the group's bytes are the
+   * worker's alone from now on (see `ReadShare`'s `own`).
+   */
+  send(i: number, work: ContractShare, handOver = false): void {
+    const started = this.workers[i];
+    if (!started) throw new Error(`internal: no contract worker ${i}`);
+    const message: WorkerMessage = { work };
+    started.worker.postMessage(message, handOver ? transferable(work) : []);
+  }
+
+  /** The analysis of every group worker `i` was handed. */
+  end(i: number): Promise<ContractAnalysis> {
     const started = this.workers[i];
     if (!started) return Promise.reject(new Error(`internal: no contract worker ${i}`));
     this.workers[i] = undefined;
-    started.worker.postMessage(work, handOver ? transferable(work) : []);
+    const message: WorkerMessage = { end: true };
+    started.worker.postMessage(message);
     return started.answer;
   }
 
-  /** Ends the workers that were given no share. */
+  /** Ends the workers not asked for their analysis (given nothing, or left by a failure). */
   close(): void {
     for (const started of this.workers) void started?.worker.terminate();
     this.workers.fill(undefined);
