@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /** Where bytes stop being UTF-8: the first byte that starts no well-formed character, 0-based, and its line and column (1-based). */
 export interface NotUtf8 {
   offset: number;
@@ -28,6 +30,14 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { notUtf8: Not
     }
     return { notUtf8: { offset, line, column: strict.decode(bytes.subarray(lineStart, offset)).length + 1 } };
   }
+}
+
+/**
+ * Whether bytes are well-formed UTF-8, as `decodeUtf8` judges them, without making the text
+ * (Node's own check: a reader that keeps bytes undecoded until it parses them asks this).
+ */
+export function isUtf8Text(bytes: Uint8Array): boolean {
+  return isUtf8(bytes);
 }
 
 /**

@@ -1,7 +1,6 @@
-import { isUtf8 } from 'node:buffer';
 import type { Finding } from '../core/finding.js';
 import type { SourceLocation } from '../core/location.js';
-import { decodeUtf8, type NotUtf8 } from '../core/utf8-text.js';
+import { decodeUtf8, isUtf8Text, type NotUtf8 } from '../core/utf8-text.js';
 import { MAX_LINKS, type FileTree, type TreeNode } from '../ports/file-tree.js';
 
 /** A path whose way passes through a symbolic link that is not followed (see `FileTree`). */
@@ -31,7 +30,7 @@ export async function readUtf8(tree: FileTree, paths: readonly string[]): Promis
   const bytes = new Map<string, Uint8Array>();
   const notUtf8 = new Map<string, NotUtf8>();
   for (const [path, content] of await tree.read(paths)) {
-    if (isUtf8(content)) bytes.set(path, content);
+    if (isUtf8Text(content)) bytes.set(path, content);
     else {
       const decoded = decodeUtf8(content);
       if ('notUtf8' in decoded) notUtf8.set(path, decoded.notUtf8);

@@ -14,7 +14,7 @@ const LAYERS = ['core', 'ports', 'engine', 'adapters', 'cli', 'demo'] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** The packages and node modules a pure layer may use: they read no file, no socket, no clock. */
-const PURE_PACKAGES = ['yaml', 'js-yaml', 'ajv', '@yarnpkg/parsers', 'smol-toml', 'semver', 'avsc', 'node:crypto', 'node:path', 'node:net'];
+const PURE_PACKAGES = ['yaml', 'js-yaml', 'ajv', '@yarnpkg/parsers', 'smol-toml', 'semver', 'avsc', 'node:crypto', 'node:path', 'node:net', 'node:buffer'];
 /** The one module of core that loads a package on first use (`yaml`, which most commands never need): with `node:module`. */
 const CORE_LOADER = 'core/yaml/yaml-package.ts';
 const ALLOWED: Record<Layer, { layers: Layer[]; packages: (name: string, file: string) => boolean }> = {
