@@ -7,7 +7,6 @@ import {
   analyzeContractShares,
   ContractWorkers,
   compareShare,
-  compareShareInGroups,
   inShare,
   type ReadShare,
 } from '../../src/engine/contracts/analyze-contracts.js';
@@ -249,15 +248,16 @@ describe('analyzeContracts', () => {
     assert.deepEqual(reads, [{ providers: ['p', 'q'], events: true }], 'nothing deployed: one read of everything');
   });
 
-  test('a few providers at a time, a share gives the edges and findings of the whole share', () => {
-    const to = sources(true);
+  test('compared a group of providers at a time on several threads, a fleet gives the edges and findings of one comparison of all', async () => {
+    // Enough providers for groups of 32 on every thread; one spec broken.
+    const to = sources(true, 70);
     to.files['provider-13/openapi.json'] = { id: 'broken', text: '{"openapi": "3.0.3", "paths": {', refs: [] };
-    const from = sources(false);
+    const from = sources(false, 70);
     const work = {
       to,
       from: [{ sources: from, services: from.services }],
       now: 0,
-      providers: to.roots.filter((r) => r.key[0] === 'http').map((r) => r.service),
+      providers: [...new Set(to.roots.filter((r) => r.key[0] === 'http').map((r) => r.service))],
       events: true,
     };
     const sorted = (analysis: ReturnType<typeof compareShare>) => ({
@@ -265,7 +265,7 @@ describe('analyzeContracts', () => {
       toFindings: analysis.toFindings.map((f) => JSON.stringify(f)).sort(),
       fromFindings: analysis.fromFindings.map((f) => JSON.stringify(f)).sort(),
     });
-    const grouped = sorted(compareShareInGroups(work, 5));
+    const grouped = sorted(await analyzeContracts(to, work.from, 0, new Map()));
     assert.ok(grouped.edges.length > 60 && grouped.edges.some((e) => e.includes('"kind":"event"')), `edges found: ${grouped.edges.length}`);
     assert.equal(grouped.toFindings.length, 1);
     assert.deepEqual(grouped, sorted(compareShare(work)));

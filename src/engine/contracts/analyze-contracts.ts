@@ -107,7 +107,7 @@ export async function analyzeContractShares(
   if (!deployed || CONTRACT_THREADS < 2 || sorted.length < 2) analysis = await whole();
   else {
     const shares = Array.from({ length: CONTRACT_THREADS }, (_, i) => sorted.filter((_, p) => p % CONTRACT_THREADS === i));
-    // Each share a group of providers at a time (see compareShareInGroups), in turn: a group of
+    // Each share a group of providers at a time (PROVIDERS_AT_A_TIME), in turn: a group of
     // each worker's share, then one of this thread's (the event specs with its first).
     const groups = shares.map((share) => inGroups(share));
     const schedule: { share: number; group: number }[] = [];
@@ -166,7 +166,7 @@ export async function analyzeContractShares(
   return analysis;
 }
 
-/** Providers a group at a time (see compareShareInGroups). */
+/** Providers a group at a time (PROVIDERS_AT_A_TIME). */
 function inGroups(providers: string[], size = PROVIDERS_AT_A_TIME): string[][] {
   const groups: string[][] = [];
   for (let i = 0; i < providers.length; i += size) groups.push(providers.slice(i, i + size));
@@ -208,33 +208,14 @@ export function compareShare(work: ContractShare, parsed: ParsedSpecs = new Map(
   return { edges, toFindings: target.findings, fromFindings };
 }
 
-/** How many providers a worker compares at a time (see compareShareInGroups): fewer saved no more memory on the benchmark, and each group costs a pass over the fleet's consumers. */
-const PROVIDERS_AT_A_TIME = 32;
-
 /**
- * Compares one share a few providers at a time: each group's specs are parsed, resolved and
- * diffed, and let go before the next group's are parsed. The edges and findings are those of
- * `compareShare` on the whole share; the heap holds a few providers' documents instead of all
- * of them, which is most of a large share's memory and of the collector's time.
+ * How many providers a thread compares at a time: each group's specs are parsed, resolved and
+ * diffed, and let go before the next group's are parsed, so that a thread holds a few providers'
+ * documents instead of its whole share's (most of a large share's memory and of the collector's
+ * time). Fewer saved no more memory on the benchmark, and each group costs a pass over the
+ * fleet's consumers.
  */
-export function compareShareInGroups(work: ContractShare, size = PROVIDERS_AT_A_TIME): ContractAnalysis {
-  if (!work.from || work.providers.length <= size) return compareShare(work);
-  const whole: ContractAnalysis = { edges: [], toFindings: [], fromFindings: [] };
-  for (const [i, providers] of inGroups(work.providers, size).entries()) {
-    const part = compareShare(share(work, providers, work.events && i === 0));
-    whole.edges.push(...part.edges);
-    whole.toFindings.push(...part.toFindings);
-    whole.fromFindings.push(...part.fromFindings);
-  }
-  return whole;
-}
-
-/** A share of the providers of a share: the same revisions, cut down to those providers' specs. */
-function share(work: ContractShare, providers: string[], events: boolean): ContractShare {
-  const mine = new Set(providers);
-  const from = work.from?.map((d) => ({ sources: cut(d.sources, mine, events), services: d.services }));
-  return { to: cut(work.to, mine, events), ...(from ? { from } : {}), now: work.now, providers, events };
-}
+const PROVIDERS_AT_A_TIME = 32;
 
 /** A revision cut down to the specs (and the files they reach) of some providers and, with `events`, the event specs. */
 function cut(sources: ContractSources, providers: ReadonlySet<string>, events: boolean): ContractSources {
