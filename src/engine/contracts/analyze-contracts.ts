@@ -85,10 +85,10 @@ export function analyzeContracts(
  * (services of one environment may run different ones). Large fleets are split by HTTP (and gRPC)
  * provider across this thread and worker threads (each provider's spec pair is diffed in one
  * place; event schemas, usually small, stay together): the parsing and diffing is most of a
- * large plan's time, and it is independent per provider. The workers' shares are read first,
- * each handed over as soon as it is read, so that they compare while this thread reads the next
- * share and then its own; this thread never holds the workers' texts. Edges come back in one
- * stable order either way.
+ * large plan's time, and it is independent per provider. Each share is read a group of providers
+ * at a time, in turn: a worker's groups are handed over as soon as they are read, so that it
+ * compares while the next are read, and this thread compares its own while git serves the next;
+ * no thread holds more than a few groups' specs. Edges come back in one stable order either way.
  */
 export async function analyzeContractShares(
   providers: readonly string[],
