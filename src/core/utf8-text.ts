@@ -40,6 +40,13 @@ export function isUtf8Text(bytes: Uint8Array): boolean {
   return isUtf8(bytes);
 }
 
+/** The text of bytes already found well-formed (`isUtf8Text`); anything else is a bug of the caller. */
+export function decodeCheckedUtf8(bytes: Uint8Array): string {
+  const decoded = decodeUtf8(bytes);
+  if (!('text' in decoded)) throw new Error(`internal: bytes checked as UTF-8 are not (at byte ${decoded.notUtf8.offset})`);
+  return decoded.text;
+}
+
 /**
  * The offset of the first byte that does not begin a well-formed UTF-8 sequence (Unicode's table
  * 3-7: no overlong forms, no surrogates, nothing above U+10FFFF, no truncated sequence), or -1.

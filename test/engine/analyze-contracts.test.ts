@@ -73,6 +73,13 @@ function sources(release: boolean, count = 24): ContractSources {
   return { label: release ? 'HEAD' : 'deployed', services: [...providers, ...consumers], roots, consumes, files };
 }
 
+/** A revision cut down to some providers' specs (and, with `events`, the event specs), as a share reads it. */
+function cutTo(s: ContractSources, providers: ReadonlySet<string>, events: boolean): ContractSources {
+  const roots = s.roots.filter((r) => inShare(r, providers, events));
+  const paths = new Set(roots.flatMap((r) => [r.path, ...(r.proto?.files ?? [])]));
+  return { ...s, roots, files: Object.fromEntries(Object.entries(s.files).filter(([path]) => paths.has(path))) };
+}
+
 describe('analyzeContracts', () => {
   test('split across worker threads, it finds exactly what one thread finds, in the same order', async () => {
     const to = sources(true);
@@ -127,11 +134,7 @@ describe('analyzeContracts', () => {
     // Sources read once for all shares are copied to the workers, never handed over: they stay whole here.
     for (const f of [...Object.values(toBytes.files), ...Object.values(fromBytes.files)]) assert.ok(f.text.length > 0);
     // Shares read each for itself are handed over, and compare the same.
-    const cutBytes = (s: ContractSources, providers: ReadonlySet<string>, events: boolean): ContractSources => {
-      const roots = s.roots.filter((r) => inShare(r, providers, events));
-      const paths = new Set(roots.flatMap((r) => [r.path, ...(r.proto?.files ?? [])]));
-      return asBytes({ ...s, roots, files: Object.fromEntries(Object.entries(s.files).filter(([path]) => paths.has(path))) });
-    };
+    const cutBytes = (s: ContractSources, providers: ReadonlySet<string>, events: boolean) => asBytes(cutTo(s, providers, events));
     const handed: ContractSources[] = [];
     const read: ReadShare = async (providers, events) => {
       const share = { to: cutBytes(to, providers, events), from: [{ sources: cutBytes(from, providers, events), services: from.services }], own: true };
@@ -167,11 +170,6 @@ describe('analyzeContracts', () => {
     const to = sources(true);
     const from = sources(false);
     const reads: { providers: string[]; events: boolean }[] = [];
-    const cutTo = (s: ContractSources, providers: ReadonlySet<string>, events: boolean): ContractSources => {
-      const roots = s.roots.filter((r) => inShare(r, providers, events));
-      const paths = new Set(roots.flatMap((r) => [r.path, ...(r.proto?.files ?? [])]));
-      return { ...s, roots, files: Object.fromEntries(Object.entries(s.files).filter(([path]) => paths.has(path))) };
-    };
     const read: ReadShare = async (providers, events) => {
       reads.push({ providers: [...providers].sort(), events });
       return { to: cutTo(to, providers, events), from: [{ sources: cutTo(from, providers, events), services: from.services }] };
@@ -196,11 +194,6 @@ describe('analyzeContracts', () => {
     const to = sources(true, 70);
     const from = sources(false, 70);
     const reads: { providers: string[]; events: boolean }[] = [];
-    const cutTo = (s: ContractSources, providers: ReadonlySet<string>, events: boolean): ContractSources => {
-      const roots = s.roots.filter((r) => inShare(r, providers, events));
-      const paths = new Set(roots.flatMap((r) => [r.path, ...(r.proto?.files ?? [])]));
-      return { ...s, roots, files: Object.fromEntries(Object.entries(s.files).filter(([path]) => paths.has(path))) };
-    };
     const read: ReadShare = async (providers, events) => {
       reads.push({ providers: [...providers], events });
       return { to: cutTo(to, providers, events), from: [{ sources: cutTo(from, providers, events), services: from.services }] };

@@ -1,4 +1,4 @@
-import { decodeUtf8 } from '../utf8-text.js';
+import { decodeCheckedUtf8 } from '../utf8-text.js';
 
 /** A spec file: content id, content, and the repo paths its external `$ref`s point into. */
 export interface SourceFile {
@@ -13,10 +13,6 @@ export interface SourceFile {
 
 /** A file's text, decoded (once: the text takes the bytes' place) where it was kept as bytes. */
 export function sourceText(file: SourceFile): string {
-  if (typeof file.text === 'string') return file.text;
-  const decoded = decodeUtf8(file.text);
-  if (!('text' in decoded))
-    throw new Error(`internal: the bytes of a contract file are not UTF-8 (at byte ${decoded.notUtf8.offset}), though checked when read`);
-  file.text = decoded.text;
-  return decoded.text;
+  if (typeof file.text !== 'string') file.text = decodeCheckedUtf8(file.text);
+  return file.text;
 }

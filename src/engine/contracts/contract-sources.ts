@@ -9,7 +9,7 @@ import type { ProtoContract } from '../../core/manifest/manifest.js';
 import type { FileTree, TreeNode } from '../../ports/file-tree.js';
 import type { Git } from '../../ports/git.js';
 import { readUtf8, refusedLinkText } from '../read-texts.js';
-import { decodeUtf8 } from '../../core/utf8-text.js';
+import { decodeCheckedUtf8 } from '../../core/utf8-text.js';
 import { inShare } from './analyze-contracts.js';
 
 /**
@@ -102,7 +102,7 @@ async function readProtoFiles(tree: FileTree, roots: SpecRoot[], into: Pick<Cont
     for (const file of proto.files) if (!rootOf.has(file)) rootOf.set(file, proto.root);
   }
   await readReachable(tree, [...rootOf.keys()], into, MAX_PROTO_BYTES, (path, bytes) => {
-    const text = decodedUtf8(bytes);
+    const text = decodeCheckedUtf8(bytes);
     const base = rootOf.get(path)!;
     const refs = protoImports(text)
       .map((imported) => joinRepoPath(base, imported))
@@ -144,7 +144,7 @@ async function readFiles(tree: FileTree, roots: string[]): Promise<Pick<Contract
   await readReachable(tree, roots, into, undefined, (path, bytes) => {
     // Most specs refer to no other file: their bytes are kept as read, decoded where they are parsed.
     if (!hasExternalRef(bytes)) return { refs: [], text: bytes };
-    const text = decodedUtf8(bytes);
+    const text = decodeCheckedUtf8(bytes);
     return { refs: externalRefs(text).map((ref) => joinUri(path, ref)), text };
   });
   return into;
@@ -231,14 +231,14 @@ export function hasExternalRef(bytes: Uint8Array): boolean {
     };
     quote();
     spaces();
-    if (buffer[i]! >= 0x80) return EXTERNAL_REF.test(decodedUtf8(bytes));
+    if (buffer[i]! >= 0x80) return EXTERNAL_REF.test(decodeCheckedUtf8(bytes));
     if (buffer[i] !== COLON) continue;
     i++;
     spaces();
     quote();
     const next = buffer[i];
     if (next === undefined || next === DOUBLE_QUOTE || next === SINGLE_QUOTE || next === HASH || isAsciiSpace(next)) continue;
-    if (next >= 0x80) return EXTERNAL_REF.test(decodedUtf8(bytes));
+    if (next >= 0x80) return EXTERNAL_REF.test(decodeCheckedUtf8(bytes));
     return true;
   }
   return false;
@@ -247,13 +247,6 @@ export function hasExternalRef(bytes: Uint8Array): boolean {
 /** What `\s` matches among ASCII characters. */
 function isAsciiSpace(byte: number): boolean {
   return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
-}
-
-/** The text of bytes already checked to be UTF-8. */
-function decodedUtf8(bytes: Uint8Array): string {
-  const decoded = decodeUtf8(bytes);
-  if (!('text' in decoded)) throw new Error('internal: contract bytes checked as UTF-8 are not');
-  return decoded.text;
 }
 
 /** The distinct files (relative as written) that the `$ref`s of a spec text point into. */
