@@ -9,6 +9,7 @@ import {
   compareShare,
   inShare,
   type ReadShare,
+  shareDeclarations,
 } from '../../src/engine/contracts/analyze-contracts.js';
 
 /** A provider's spec of `paths` paths; the release drops a property from one of them and adds a path. */
@@ -74,11 +75,49 @@ function sources(release: boolean, count = 24): ContractSources {
 }
 
 /** A revision cut down to some providers' specs (and, with `events`, the event specs), as a share reads it. */
+/** A revision as a share's read gives it (as `readContractSources` does): its providers' specs, consumptions and services. */
 function cutTo(s: ContractSources, providers: ReadonlySet<string>, events: boolean): ContractSources {
   const roots = s.roots.filter((r) => inShare(r, providers, events));
   const paths = new Set(roots.flatMap((r) => [r.path, ...(r.proto?.files ?? [])]));
-  return { ...s, roots, files: Object.fromEntries(Object.entries(s.files).filter(([path]) => paths.has(path))) };
+  return {
+    ...s,
+    ...shareDeclarations(s.services, s.consumes, providers, events),
+    roots,
+    files: Object.fromEntries(Object.entries(s.files).filter(([path]) => paths.has(path))),
+  };
 }
+
+describe('shareDeclarations', () => {
+  const services = ['a', 'b', 'c', 'd', 'e'];
+  const consumes: ContractSources['consumes'] = [
+    ['a', [['b', { http: true, event: false }]]],
+    [
+      'c',
+      [
+        ['d', { http: true, event: false }],
+        ['b', { http: false, event: false, grpc: true }],
+        ['orders', { http: false, event: true }],
+      ],
+    ],
+    ['d', []],
+    ['e', [['orders', { http: false, event: true }]]],
+  ];
+
+  test("a share without the event specs gets its providers' consumptions, and the services that consume them or are them", () => {
+    assert.deepEqual(shareDeclarations(services, consumes, new Set(['b']), false), {
+      services: ['a', 'b', 'c'],
+      consumes: [
+        ['a', [['b', { http: true, event: false }]]],
+        ['c', [['b', { http: false, event: false, grpc: true }]]],
+      ],
+    });
+    assert.deepEqual(shareDeclarations(services, consumes, new Set(['e']), false), { services: ['e'], consumes: [] }, 'a provider nobody consumes');
+  });
+
+  test('the share with the event specs gets every consumption', () => {
+    assert.deepEqual(shareDeclarations(services, consumes, new Set(['b']), true), { services, consumes });
+  });
+});
 
 describe('analyzeContracts', () => {
   test('split across worker threads, it finds exactly what one thread finds, in the same order', async () => {
@@ -167,8 +206,9 @@ describe('analyzeContracts', () => {
 
   test("a share of one group each: the workers' read and handed over first, this thread's last", async (t) => {
     if (availableParallelism() < 2) return t.diagnostic('one core: nothing is split');
-    const to = sources(true);
-    const from = sources(false);
+    // A group (8 providers) on each of two threads.
+    const to = sources(true, 16);
+    const from = sources(false, 16);
     const reads: { providers: string[]; events: boolean }[] = [];
     const read: ReadShare = async (providers, events) => {
       reads.push({ providers: [...providers].sort(), events });
@@ -190,7 +230,7 @@ describe('analyzeContracts', () => {
 
   test("the shares are read a group at a time, in turn: a group of each worker's share, then one of this thread's", async (t) => {
     if (availableParallelism() < 2) return t.diagnostic('one core: nothing is split');
-    // Enough providers for each share to make two groups (32 at a time) on two threads.
+    // Enough providers for each share to make several groups (8 at a time) on two threads.
     const to = sources(true, 70);
     const from = sources(false, 70);
     const reads: { providers: string[]; events: boolean }[] = [];
@@ -200,14 +240,14 @@ describe('analyzeContracts', () => {
     };
     const providers = [...new Set(to.roots.filter((r) => r.key[0] === 'http').map((r) => r.service))];
     const analysis = await analyzeContractShares(providers, true, read, 0, new Map());
-    // The shares: providers dealt in turn (sorted); each read 32 at a time, round by round, this thread's last in a round.
+    // The shares: providers dealt in turn (sorted); each read 8 at a time, round by round, this thread's last in a round.
     const threads = Math.min(availableParallelism(), 4);
     const sorted = [...providers].sort();
     const shares = Array.from({ length: threads }, (_, i) => sorted.filter((_, p) => p % threads === i));
     const expected: { providers: string[]; events: boolean }[] = [];
-    for (let g = 0; g * 32 < shares[0]!.length; g++)
+    for (let g = 0; g * 8 < shares[0]!.length; g++)
       for (const i of [...shares.keys()].slice(1).concat(0))
-        if (g * 32 < shares[i]!.length) expected.push({ providers: shares[i]!.slice(g * 32, g * 32 + 32), events: i === 0 && g === 0 });
+        if (g * 8 < shares[i]!.length) expected.push({ providers: shares[i]!.slice(g * 8, g * 8 + 8), events: i === 0 && g === 0 });
     assert.ok(expected.length >= 4, 'two rounds at least');
     assert.deepEqual(reads, expected);
     assert.deepEqual(analysis, await analyzeContracts(to, [{ sources: from, services: from.services }], 0, new Map()));
@@ -242,7 +282,7 @@ describe('analyzeContracts', () => {
   });
 
   test('compared a group of providers at a time on several threads, a fleet gives the edges and findings of one comparison of all', async () => {
-    // Enough providers for groups of 32 on every thread; one spec broken.
+    // Enough providers for several groups of 8 on every thread; one spec broken.
     const to = sources(true, 70);
     to.files['provider-13/openapi.json'] = { id: 'broken', text: '{"openapi": "3.0.3", "paths": {', refs: [] };
     const from = sources(false, 70);

@@ -45,30 +45,53 @@ export function templateKey(path: string): string {
   return path.replace(/\{[^}]+\}/g, '{}').replace(/\/+$/, '') || '/';
 }
 
+/**
+ * A `paths` object's template keys: each path's, and the (last) path of each key. Worked out once
+ * per object: each spec is compared in both directions, and with every revision.
+ */
+const templates = new WeakMap<Schema, { keyOf: Map<string, string>; pathOf: Map<string, string> }>();
+
+function pathTemplates(paths: Schema): { keyOf: Map<string, string>; pathOf: Map<string, string> } {
+  let known = templates.get(paths);
+  if (!known) {
+    known = { keyOf: new Map(), pathOf: new Map() };
+    for (const path in paths) {
+      const key = templateKey(path);
+      known.keyOf.set(path, key);
+      known.pathOf.set(key, path);
+    }
+    templates.set(paths, known);
+  }
+  return known;
+}
+
 function diffPaths(from: Schema, to: Schema, b: Schema, r: Schema, sink: ChangeSink, policy: DeprecationPolicy): void {
-  const byKey = new Map(Object.keys(to).map((p) => [templateKey(p), p]));
+  const { pathOf } = pathTemplates(to);
+  const { keyOf } = pathTemplates(from);
   const matched = new Set<string>();
-  for (const [path, item] of Object.entries(from)) {
-    const baseItem = asSchema(item) ?? {};
-    const revPath = byKey.get(templateKey(path));
+  for (const path in from) {
+    const baseItem = asSchema(from[path]) ?? {};
+    const revPath = pathOf.get(keyOf.get(path)!);
     const revItem = revPath === undefined ? undefined : asSchema(to[revPath]);
     if (revPath !== undefined) matched.add(revPath);
     for (const method of METHODS) {
       const op = asSchema(baseItem[method]);
       if (op === undefined) continue;
-      const name = `${method.toUpperCase()} ${path}`;
       const next = revItem === undefined ? undefined : asSchema(revItem[method]);
       if (revItem === undefined || revPath === undefined) {
+        const name = `${method.toUpperCase()} ${path}`;
         if (!isExperimental(op)) reportRemoval(op, PATH_IDS, name, policy, sink, { operation: name });
         continue;
       }
       if (next === undefined) {
+        const name = `${method.toUpperCase()} ${path}`;
         if (!isExperimental(op)) reportRemoval(op, OPERATION_IDS, name, policy, sink, { operation: name });
         continue;
       }
       const baseParameters = mergeParameters(baseItem.parameters, op.parameters);
       const revisionParameters = mergeParameters(revItem.parameters, next.parameters);
       if (unchanged(op, next, path === revPath, baseParameters, revisionParameters)) continue;
+      const name = `${method.toUpperCase()} ${path}`;
       diffOperationMeta(op, next, name, b, r, sink, policy);
       const revisionPathParameters = Array.isArray(revItem.parameters) ? revItem.parameters : [];
       diffOperation(
@@ -98,40 +121,40 @@ function diffPaths(from: Schema, to: Schema, b: Schema, r: Schema, sink: ChangeS
  * parameters. A deprecated operation or parameter is still compared — its sunset is judged
  * against the clock even when nothing changed.
  */
-function unchanged(op: Schema, next: Schema, samePath: boolean, baseParameters: unknown[], revisionParameters: unknown[]): boolean {
+function unchanged(op: Schema, next: Schema, samePath: boolean, baseParameters: readonly unknown[], revisionParameters: readonly unknown[]): boolean {
   if (!samePath || next.deprecated === true || revisionParameters.some((p) => isObject(p) && p.deprecated === true)) return false;
   return sameOperation(op, next) && baseParameters.length === revisionParameters.length && baseParameters.every((p, i) => deepEqual(p, revisionParameters[i]));
 }
 
-const equalOperations = new WeakMap<object, WeakMap<object, boolean>>();
+/** The operation each operation was last compared with, and whether they were equal. */
+const lastCompared = new WeakMap<object, { other: object; equal: boolean }>();
 
 /**
  * `deepEqual` of two operations, remembered: a mixed-version analysis compares each spec pair
- * in both directions, and the second comparison then costs a lookup per operation.
+ * in both directions, and the second comparison then costs a lookup per operation. One answer is
+ * kept per operation (its last counterpart), not a table of them: an operation is compared with
+ * its own revision, and a table each cost more than the comparison saved.
  */
 function sameOperation(a: Schema, b: Schema): boolean {
-  const known = equalOperations.get(a)?.get(b);
-  if (known !== undefined) return known;
+  const known = lastCompared.get(a);
+  if (known?.other === b) return known.equal;
   const equal = deepEqual(a, b);
-  for (const [x, y] of [
-    [a, b],
-    [b, a],
-  ] as const) {
-    let row = equalOperations.get(x);
-    if (!row) equalOperations.set(x, (row = new WeakMap()));
-    row.set(y, equal);
-  }
+  lastCompared.set(a, { other: b, equal });
+  lastCompared.set(b, { other: a, equal });
   return equal;
 }
 
-/** Operation-level parameters override path-level ones with the same `in` and `name`. */
-function mergeParameters(pathLevel: unknown, opLevel: unknown): unknown[] {
-  const own = Array.isArray(opLevel) ? opLevel : [];
+/** Operation-level parameters override path-level ones with the same `in` and `name`; the operation's own list (never changed) when the path has none. */
+function mergeParameters(pathLevel: unknown, opLevel: unknown): readonly unknown[] {
+  const own: readonly unknown[] = Array.isArray(opLevel) ? opLevel : NO_PARAMETERS;
+  if (!Array.isArray(pathLevel) || pathLevel.length === 0) return own;
   const key = (p: unknown) => (isObject(p) ? `${String(p.in)}:${String(p.name)}` : '');
   const ownKeys = new Set(own.map(key));
   const inherited = (Array.isArray(pathLevel) ? pathLevel : []).filter((p) => !ownKeys.has(key(p)));
   return [...inherited, ...own];
 }
+
+const NO_PARAMETERS: readonly unknown[] = Object.freeze([]);
 
 /** Draft and alpha operations carry no compatibility promise. */
 function isExperimental(op: Schema): boolean {

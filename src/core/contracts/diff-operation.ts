@@ -13,8 +13,8 @@ export interface OperationPair {
   revisionPath: string;
   base: Schema;
   revision: Schema;
-  baseParameters: unknown[];
-  revisionParameters: unknown[];
+  baseParameters: readonly unknown[];
+  revisionParameters: readonly unknown[];
   /** The parameters the revision declares on the path item (shared by its operations). */
   revisionPathParameters: unknown[];
 }
@@ -32,7 +32,7 @@ type ContextOf = (side: Side, family: Family, element: string, extra?: { paramet
 type WhereOf = (path: string) => { operation: string; path: string };
 
 /** Keys parameters by location; path parameters by their position, so renaming one is no change. */
-function parameterMap(params: unknown[], path: string): Map<string, Schema> {
+function parameterMap(params: readonly unknown[], path: string): Map<string, Schema> {
   const positions = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
   const out = new Map<string, Schema>();
   for (const p of params) {

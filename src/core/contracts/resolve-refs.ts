@@ -164,7 +164,9 @@ function resolveAll(document: Json, options: ResolveRefsOptions): Json {
     const out: Record<string, Json> = options.inPlace ? record : {};
     if (out !== record && holdsIndexKey(record)) keepIndexKeysSparse(out);
     remember(node, out, target);
-    for (const k of Object.keys(record)) {
+    // `for…in` lists a parsed object's own keys (its prototype has none enumerable) without the
+    // array `Object.keys` makes: of every object of every spec, that was most of resolving's garbage.
+    for (const k in record) {
       const item = record[k];
       const value = item !== null && typeof item === 'object' ? walk(item, uri, depth + 1, via) : item;
       if (value !== item || out !== record) out[k] = value;

@@ -115,12 +115,16 @@ function compareObjects(a: object, b: object, depth: number, seen: Map<object, o
     seen.set(a, b);
   }
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) {
+  // The keys counted and walked with `for…in` (own keys only: a parsed value's prototype has none
+  // enumerable), not listed: two `Object.keys` arrays for every pair compared were most of a
+  // comparison's garbage.
+  let count = 0;
+  for (const _ in b) count++;
+  for (const k in a) {
     if (!Object.hasOwn(b, k) || !deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1, seen)) return false;
+    count--;
   }
-  return true;
+  return count === 0;
 }
 
 /** Short printable form of a value for messages. */

@@ -10,21 +10,42 @@ import type { FileTree, TreeNode } from '../../ports/file-tree.js';
 import type { Git } from '../../ports/git.js';
 import { readUtf8, refusedLinkText } from '../read-texts.js';
 import { decodeCheckedUtf8 } from '../../core/utf8-text.js';
-import { inShare } from './analyze-contracts.js';
+import { inShare, shareDeclarations } from './analyze-contracts.js';
 
 /**
  * Reads every spec the services of a revision provide (or, given `share`, those a share of the
  * comparison compares: see `inShare`), and the files their external `$ref`s reach, in one batch
  * per level of reference depth. Only a file that has an external `$ref` is parsed here (to
- * follow it exactly); the rest is parsed where it is compared.
+ * follow it exactly); the rest is parsed where it is compared. A share gets the consumptions of
+ * its providers only (`shareDeclarations`).
  */
 export async function readContractSources(
   git: Git,
   revision: FleetRevision,
   share?: { providers: ReadonlySet<string>; events: boolean },
 ): Promise<ContractSources> {
-  const { manifest } = revision;
   const tree = revision.commit ? git.commitTree(revision.commit, revision.label) : git.workingTree();
+  const all = declarations(revision.manifest);
+  // Each read gets roots of its own: reading sets a protobuf root's files.
+  const read = (share ? all.roots.filter((r) => inShare(r, share.providers, share.events)) : all.roots).map((r) =>
+    r.proto ? { ...r, proto: { ...r.proto, files: [] } } : r,
+  );
+  const protoRoots = read.filter((r) => r.proto);
+  const specs = await readFiles(
+    tree,
+    read.filter((r) => !r.proto).map((r) => r.path),
+  );
+  if (protoRoots.length) await readProtoFiles(tree, protoRoots, specs);
+  const declared = share ? shareDeclarations(all.services, all.consumes, share.providers, share.events) : all;
+  return { label: tree.label, services: declared.services, roots: read, consumes: declared.consumes, ...specs };
+}
+
+/** What a manifest declares of contracts, located: worked out once per manifest, however many shares are read of its revision. */
+const declared = new WeakMap<FleetRevision['manifest'], Pick<ContractSources, 'services' | 'roots' | 'consumes'>>();
+
+function declarations(manifest: FleetRevision['manifest']): Pick<ContractSources, 'services' | 'roots' | 'consumes'> {
+  const known = declared.get(manifest);
+  if (known) return known;
   const roots: SpecRoot[] = [];
   const consumes: ContractSources['consumes'] = [];
   for (const service of manifest.services.values()) {
@@ -61,14 +82,9 @@ export async function readContractSources(
       );
     consumes.push([service.name, consumptions(service.contracts?.consumes, locate)]);
   }
-  const read = share ? roots.filter((r) => inShare(r, share.providers, share.events)) : roots;
-  const protoRoots = read.filter((r) => r.proto);
-  const specs = await readFiles(
-    tree,
-    read.filter((r) => !r.proto).map((r) => r.path),
-  );
-  if (protoRoots.length) await readProtoFiles(tree, protoRoots, specs);
-  return { label: tree.label, services: [...manifest.services.keys()], roots: read, consumes, ...specs };
+  const result = { services: [...manifest.services.keys()], roots, consumes };
+  declared.set(manifest, result);
+  return result;
 }
 
 /** The services whose specs are split between the threads that compare a large fleet: those providing an HTTP API or gRPC services. */
