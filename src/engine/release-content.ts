@@ -7,6 +7,7 @@ import type { Finding } from '../core/finding.js';
 import { listed } from '../core/listed.js';
 import { checkRevertsDeployed } from '../core/rules/change/check-reverts.js';
 import type { ChangedFile, Git } from '../ports/git.js';
+import type { ParseCache } from '../ports/parse-cache.js';
 import { addDependencyChanges } from './dependency-changes.js';
 import { InvalidFleetError } from './load-revision.js';
 import { mapLimited } from './map-limited.js';
@@ -34,7 +35,7 @@ export async function releaseContent(
   git: Git,
   revisions: ReleaseRevisions,
   toConfigs: ResolvedFleet,
-  options: { dependencies: boolean },
+  options: { dependencies: boolean; parseCache?: ParseCache },
 ): Promise<ReleaseContent> {
   const { env, to } = revisions;
   const groups = new Map<string, string[]>();
@@ -85,7 +86,7 @@ export async function releaseContent(
   findings.push(...checkRevertsDeployed(changes, dropped));
 
   if (options.dependencies) {
-    const problems = await addDependencyChanges(git, changes);
+    const problems = await addDependencyChanges(git, changes, options.parseCache);
     if (problems.target.length) throw new InvalidFleetError(problems.target);
     const unread = new Map<string, string[]>();
     for (const p of problems.unread) unread.set(p.path, [...(unread.get(p.path) ?? []), p.service]);
