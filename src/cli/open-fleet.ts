@@ -6,6 +6,7 @@ import { InputError } from '../core/input-error.js';
 import { MANIFEST_FILE } from '../core/manifest/parse-manifest.js';
 import { ProcessRenderer } from '../adapters/render/process-renderer.js';
 import { GitCli } from '../adapters/git/git-cli.js';
+import { gitEnv, runGit } from '../adapters/git/run-git.js';
 import { ParseMemo } from '../engine/gather.js';
 import { loadRevision as loadFleetRevision } from '../engine/load-revision.js';
 import type { FileTree } from '../ports/file-tree.js';
@@ -88,6 +89,11 @@ async function openParseCache(top: string, args: ParsedArgs, io: CliIO): Promise
   if (maxMb !== undefined && !/^[1-9][0-9]{0,6}$/.test(maxMb))
     throw new InputError(`${CACHE_MAX_MB}: ${JSON.stringify(maxMb)} is not a whole number of megabytes`);
   const named = (args.values['cache-dir'] as string | undefined) ?? (io.env.TRANCHE_CACHE_DIR || undefined);
+  // Files the repository itself holds there would be answers written by whoever committed them.
+  if (named === undefined && (await tracksCache(top, io))) {
+    io.stderr.write('tranche: git tracks files in .tranche/cache (answers written by whoever committed them); going on without the parse cache\n');
+    return undefined;
+  }
   const { FileParseCache } = await import('../adapters/cache/file-parse-cache.js');
   return new FileParseCache({
     dir: named !== undefined ? resolve(io.cwd, named) : join(top, '.tranche', 'cache'),
@@ -95,6 +101,12 @@ async function openParseCache(top: string, args: ParsedArgs, io: CliIO): Promise
     ...(maxMb !== undefined ? { maxBytes: Number(maxMb) * 1024 * 1024 } : {}),
     warn: (line) => io.stderr.write(`${line}\n`),
   });
+}
+
+/** Whether git tracks `.tranche/cache`, a file below it, or `.tranche` itself (a link). */
+async function tracksCache(top: string, io: CliIO): Promise<boolean> {
+  const tracked = (await runGit(top, gitEnv(io.env), ['ls-files', '-z', '--', '.tranche'])).toString('utf8').split('\0');
+  return tracked.some((path) => path === '.tranche' || path === '.tranche/cache' || path.startsWith('.tranche/cache/'));
 }
 
 function findUpward(start: string): string | undefined {

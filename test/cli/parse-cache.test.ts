@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -147,6 +147,33 @@ describe('the parse cache of lockfile pair diffs', () => {
     assert.equal(run.code, 2);
     assert.match(run.stderr, /TRANCHE_CACHE_MAX_MB: "1\.5GB" is not a whole number of megabytes/);
     assert.doesNotMatch(run.stderr, /\n\s+at /);
+  });
+
+  test('entries git tracks in .tranche/cache are not read: a repository cannot plant answers', () => {
+    const { dir, args } = bench();
+    const cache = join(dir, '.tranche', 'cache');
+    const expected = expectOk(runCli([...args, '--no-cache'], dir), 'uncached').stdout;
+    expectOk(runCli(args, dir), 'fill');
+    for (const name of entriesIn(cache)) {
+      const path = join(cache, name);
+      const entryKey = keyOf(path);
+      writeFileSync(path, encodeEntry(entryKey, { changes: [] })!);
+    }
+    const repo = (...a: string[]) =>
+      execFileSync('git', a, {
+        cwd: dir,
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+      });
+    repo('add', '-f', '.tranche/cache');
+    repo('commit', '-q', '-m', 'plant answers');
+    try {
+      const run = expectOk(runCli(args, dir), 'tracked');
+      assert.equal(run.stdout, expected);
+      assert.equal(run.stderr, 'tranche: git tracks files in .tranche/cache (answers written by whoever committed them); going on without the parse cache\n');
+    } finally {
+      repo('reset', '-q', '--hard', 'HEAD~1');
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   test('a lockfile that does not parse says the same warm as cold', () => {

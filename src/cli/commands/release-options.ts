@@ -20,7 +20,8 @@ export const releaseOptions: Record<string, OptionSpec> = {
   'cache-dir': {
     type: 'string',
     value: 'DIR',
-    description: 'keep parse results (lockfile diffs) in DIR, e.g. a CI cache (default .tranche/cache; or TRANCHE_CACHE_DIR)',
+    description:
+      'the parse cache (lockfile diffs by blob id), e.g. a CI cache (default .tranche/cache; or TRANCHE_CACHE_DIR; TRANCHE_CACHE_MAX_MB bounds it, default 256)',
   },
   'no-cache': { type: 'boolean', description: 'neither read nor write the parse cache' },
 };
