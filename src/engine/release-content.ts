@@ -25,11 +25,11 @@ export interface ReleaseContent {
 /**
  * The content of a release (PRODUCT §2): per service, against the revision that service runs,
  * its commits, files by kind, config keys old → new and (with `dependencies`) the dependency
- * changes of its lockfiles — one diff and one log per deployed revision. Nothing that cannot be
- * read is passed over: a deployed revision that cannot be read, a history a shallow clone cuts,
- * a deployed lockfile that does not parse, each is a `change/unreadable` finding naming it; a
- * deployed commit the target does not contain is `change/reverts-deployed` when the release
- * would undo it.
+ * changes of its lockfiles (each pair's diff kept in `parseCache` across runs, when given) — one
+ * diff and one log per deployed revision. Nothing that cannot be read is passed over: a deployed
+ * revision that cannot be read, a history a shallow clone cuts, a deployed lockfile that does not
+ * parse, each is a `change/unreadable` finding naming it; a deployed commit the target does not
+ * contain is `change/reverts-deployed` when the release would undo it.
  */
 export async function releaseContent(
   git: Git,
