@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { isEntryName } from '../../../src/adapters/cache/cache-entry.js';
 import { FileParseCache } from '../../../src/adapters/cache/file-parse-cache.js';
+import { pruneCache } from '../../../src/adapters/cache/prune-cache.js';
 import type { ParseCacheKey } from '../../../src/ports/parse-cache.js';
 
 const dirs: string[] = [];
@@ -154,4 +155,18 @@ test('the directory in a repository is made with a .gitignore of *, and refused 
   assert.deepEqual(readdirSync(elsewhere), [], 'nothing written through the link');
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]!, /is not a directory \(a symbolic link\?\)/);
+});
+
+test('two runs pruning one directory at once both finish, and it ends under the bound', async () => {
+  const dir = join(scratch(), 'cache');
+  const big = 'y'.repeat(5_000);
+  const fill = new FileParseCache({ dir, warn: assert.fail });
+  for (let i = 0; i < 40; i++) await fill.put(key(`k${i}`), { i, big });
+  await fill.close();
+  const size = () => entries(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+  const bound = Math.floor(size() / 4);
+  // Each prunes what the other may already have removed.
+  await Promise.all([pruneCache(dir, bound), pruneCache(dir, bound), pruneCache(dir, bound)]);
+  assert.ok(size() <= bound, `${size()} bytes left, bound ${bound}`);
+  assert.ok(entries(dir).length > 0);
 });
