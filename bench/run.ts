@@ -54,9 +54,9 @@ try {
 
   console.log(`\n## What changed: 1,000 services × 1,500-package lockfiles, 5,000 commits (median of ${RUNS} runs, in turn)\n`);
   const c = benchChanges(join(dir, 'changes'), BIN, RUNS);
-  const row = (label: string, m: { seconds: number; peakMb: number }, floor: number | undefined, target: string) =>
+  const row = (label: string, m: { seconds: number; peakMb: number }, floor: number, target: string) =>
     console.log(
-      `| ${label} | ${m.seconds.toFixed(2)} s | ${m.peakMb.toFixed(0)} MB | ${floor === undefined ? '' : `${floor.toFixed(2)} s (×${(m.seconds / floor).toFixed(1)})`} | ${target} |`,
+      `| ${label} | ${m.seconds.toFixed(2)} s | ${m.peakMb.toFixed(0)} MB | ${floor.toFixed(2)} s (×${(m.seconds / floor).toFixed(1)}) | ${target} |`,
     );
   console.log('| `tranche changes --env prod --from A --to B --json` | wall time | peak RSS | floor (ratio) | target |');
   console.log('|---|---|---|---|---|');
