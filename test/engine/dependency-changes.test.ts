@@ -98,3 +98,41 @@ test('a pair kept in the parse cache gives the same changes and problems without
   assert.ok(cold.reads.includes('a/package-lock.json'));
   assert.deepEqual(warm.reads, [], 'nothing read from git when every pair is kept');
 });
+
+test('the key covers the manifest beside the lockfile: the same lockfiles with another package.json are diffed again', async () => {
+  const devOnly = (version: string) => JSON.stringify({ name: 'a', devDependencies: { 'left-pad': `^${version}` } });
+  const repo = new GitRepo({ 'a/package-lock.json': npmLock('1.0.0'), 'a/package.json': packageJson('1.0.0') });
+  repos.push(repo);
+  const base = repo.commit('base');
+  const shipped = repo.write({ 'a/package-lock.json': npmLock('1.1.0'), 'a/package.json': packageJson('1.1.0') }).commit('bump');
+  const dev = repo.write({ 'a/package.json': devOnly('1.1.0') }).commit('left-pad is for development only');
+  const git = new GitCli(repo.dir, process.env);
+  clients.push(git);
+  const changes = (to: string): ChangeManifest => ({
+    env: 'prod',
+    to: { commit: to, label: to.slice(0, 7) },
+    services: [
+      {
+        service: 'a',
+        from: { commit: base, label: 'base' },
+        kinds: ['deps'],
+        files: [{ path: 'a/package-lock.json', status: 'M', kind: 'deps' }],
+        commits: [],
+        configKeys: [],
+        deps: [],
+      },
+    ],
+    unowned: [],
+  });
+  const deps = async (to: string, cache?: MemoryParseCache) => {
+    const manifest = changes(to);
+    await addDependencyChanges(git, manifest, cache);
+    return manifest.services[0]!.deps;
+  };
+  const entries = new Map<string, string>();
+  assert.deepEqual(await deps(shipped, new MemoryParseCache(entries)), await deps(shipped));
+  const uncached = await deps(dev);
+  assert.equal(uncached[0]?.dev, true);
+  assert.deepEqual(await deps(dev, new MemoryParseCache(entries)), uncached);
+  assert.equal(entries.size, 2);
+});
