@@ -1,10 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
-import { measureCli } from './measure-cli.js';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Measure, measureCli } from './measure-cli.js';
 
-const SERVICES = 1000;
-const COMMITS = 5000;
+/** How big a changes fleet is: the bench's, or a smaller one for tests. */
+export interface ChangesFleetSize {
+  services: number;
+  commits: number;
+  /** The services the lockfile bumps go to, in turn: some get two. */
+  bumpedServices: number;
+}
+const FULL: ChangesFleetSize = { services: 1000, commits: 5000, bumpedServices: 300 };
 /** The last services are never touched: the command must not report them. */
 const UNTOUCHED = 20;
 /** Package names the lockfiles draw from; each service installs about three quarters of them. */
@@ -15,15 +23,21 @@ const TOP = 24;
 const FAMILIES = 6;
 /** Every 14th commit (7, 21, 35…) bumps versions in one service's lockfile: 357 of them. */
 const BUMP_EVERY = 14;
-/** The services those bumps go to, in turn: some get two. */
-const BUMPED_SERVICES = 300;
 const SEED = 0x5eed1e55;
 const CODE_FILES = ['src/index.ts', 'src/handlers.ts', 'src/routes.ts'] as const;
 const AUTHORS = ['Ana Ortiz', 'Bo Chen', 'Chidi Okafor', 'Dana Weiss', 'Eli Novak', 'Fatima Khan', 'Gus Lindqvist', 'Hana Sato'];
 
 export interface ChangesFigures {
-  seconds: number;
-  peakMb: number;
+  /** Without the parse cache. */
+  uncached: Measure;
+  /** With an empty parse cache, filled by the run. */
+  cold: Measure;
+  /** With the parse cache the previous run filled. */
+  warm: Measure;
+  /** What no cold run can go below: git's reads of the range (log, diff) and of every changed lockfile pair. */
+  coldFloor: number;
+  /** What no warm run can go below: git's reads of the range, and the CLI's start. */
+  warmFloor: number;
   /** Services the command reports as changed. */
   services: number;
   /** Commits counted per service, summed (a commit touching two services counts twice). */
@@ -413,13 +427,14 @@ interface Expected {
   deps: Map<string, { total: number; direct: number }>;
 }
 
-function writeHistory(dir: string, streamPath: string): { base: string; head: string; expected: Expected } {
+function writeHistory(dir: string, streamPath: string, size: ChangesFleetSize): { base: string; head: string; expected: Expected } {
+  const { services, commits, bumpedServices } = size;
   const universe = buildUniverse();
-  const touchable = SERVICES - UNTOUCHED;
-  const bumpedList = Array.from({ length: BUMPED_SERVICES }, (_, k) => (k * 331 + 17) % touchable);
+  const touchable = services - UNTOUCHED;
+  const bumpedList = Array.from({ length: bumpedServices }, (_, k) => (k * 331 + 17) % touchable);
   const events: BumpEvent[] = [];
-  for (let j = BUMP_EVERY >> 1, k = 0; j <= COMMITS; j += BUMP_EVERY, k++) {
-    events.push({ commit: j, service: bumpedList[k % BUMPED_SERVICES]!, kind: hash(k, 12, 0) % 3 === 0 ? 'direct' : 'transitive' });
+  for (let j = BUMP_EVERY >> 1, k = 0; j <= commits; j += BUMP_EVERY, k++) {
+    events.push({ commit: j, service: bumpedList[k % bumpedServices]!, kind: hash(k, 12, 0) % 3 === 0 ? 'direct' : 'transitive' });
   }
   const byService = new Map<number, BumpEvent[]>();
   for (const e of events) byService.set(e.service, [...(byService.get(e.service) ?? []), e]);
@@ -433,7 +448,7 @@ function writeHistory(dir: string, streamPath: string): { base: string; head: st
   try {
     // Lockfile blobs first, services of a family next to each other and every version of one
     // lockfile right after its base, so that fast-import stores each as a small delta of the last.
-    const order = Array.from({ length: SERVICES }, (_, s) => s).sort((a, b) => (a % FAMILIES) - (b % FAMILIES) || a - b);
+    const order = Array.from({ length: services }, (_, s) => s).sort((a, b) => (a % FAMILIES) - (b % FAMILIES) || a - b);
     for (const s of order) {
       const tree = serviceTree(universe, s);
       const bumps: Bumps = new Map();
@@ -487,10 +502,10 @@ function writeHistory(dir: string, streamPath: string): { base: string; head: st
     // The deployed revision.
     let parent = commitHeader('deployed fleet\n', AUTHORS[0]!, undefined);
     const manifest = ['version: 1', 'name: bench', 'environments:', '  prod: { driver: local }', 'services:'];
-    for (let s = 0; s < SERVICES; s++) manifest.push(`  svc-${s}:`, `    path: services/svc-${s}`);
+    for (let s = 0; s < services; s++) manifest.push(`  svc-${s}:`, `    path: services/svc-${s}`);
     inline('tranche.yaml', `${manifest.join('\n')}\n`);
     inline('.gitignore', 'node_modules/\ndist/\n.tranche/\n');
-    for (let s = 0; s < SERVICES; s++) {
+    for (let s = 0; s < services; s++) {
       out.raw(`M 100644 :${baseLockMarks.get(s)} services/svc-${s}/package-lock.json\n`);
       inline(`services/svc-${s}/package.json`, basePackageJsons.get(s)!);
       for (const file of CODE_FILES) inline(`services/svc-${s}/${file}`, codeFile(s, file, 0));
@@ -504,7 +519,7 @@ function writeHistory(dir: string, streamPath: string): { base: string; head: st
       expected.changed.add(name);
       expected.commits.set(name, (expected.commits.get(name) ?? 0) + 1);
     };
-    for (let j = 1; j <= COMMITS; j++) {
+    for (let j = 1; j <= commits; j++) {
       const author = AUTHORS[hash(j, 20, 0) % AUTHORS.length]!;
       const event = eventAt.get(j);
       if (event) {
@@ -554,7 +569,7 @@ function writeHistory(dir: string, streamPath: string): { base: string; head: st
   }
   // A clone as an operator has it: the target checked out.
   git('reset', '-q', '--hard', 'main');
-  return { base: git('rev-parse', `main~${COMMITS}`), head: git('rev-parse', 'main'), expected };
+  return { base: git('rev-parse', `main~${commits}`), head: git('rev-parse', 'main'), expected };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -563,18 +578,45 @@ interface ChangesOutput {
   services: { service: string; commits: unknown[]; deps: { direct: boolean; lockfile: string }[] }[];
 }
 
+/** Writes a changes fleet of `size` into `dir` (a new directory): the deployed commit and the target. */
+export function writeChangesFleet(dir: string, size: ChangesFleetSize): { base: string; head: string } {
+  const { base, head } = writeHistory(dir, `${dir}.fast-import`, size);
+  return { base, head };
+}
+
 /**
  * `tranche changes` over a 1,000-service fleet whose services each lock ~1,500 npm packages, with
- * 5,000 commits in the range (357 of them bumping lockfile versions): wall time, peak RSS, and
- * what it found, checked against what the history was written to contain.
+ * 5,000 commits in the range (357 of them bumping lockfile versions): wall time and peak RSS
+ * without the parse cache, with an empty one (cold) and with the one the previous run filled
+ * (warm), run in turn; each beside its floor, measured in the same run; and what it found,
+ * checked against what the history was written to contain. The three print the same JSON.
  */
 export function benchChanges(dir: string, bin: string, runs: number): ChangesFigures {
   const started = process.hrtime.bigint();
-  const { base, head, expected } = writeHistory(dir, `${dir}.fast-import`);
+  const { base, head, expected } = writeHistory(dir, `${dir}.fast-import`, FULL);
   const generationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
-  const measured = measureCli(bin, ['changes', '--env', 'prod', '--from', base, '--to', head, '--json'], dir, runs, [0]);
-  const out = JSON.parse(measured.stdout) as ChangesOutput;
+  const args = ['changes', '--env', 'prod', '--from', base, '--to', head, '--json'];
+  const caches = mkdtempSync(join(tmpdir(), 'tranche-bench-cache-'));
+  const samples = { uncached: [] as Measure[], cold: [] as Measure[], warm: [] as Measure[], coldFloor: [] as number[], warmFloor: [] as number[] };
+  try {
+    const filled = join(caches, 'filled');
+    measureCli(bin, [...args, '--cache-dir', filled], dir, 1, [0]);
+    const floor = floorOf(dir, base, head, bin);
+    for (let i = 0; i < runs; i++) {
+      samples.uncached.push(measureCli(bin, [...args, '--no-cache'], dir, 1, [0]));
+      samples.cold.push(measureCli(bin, [...args, '--cache-dir', join(caches, `cold-${i}`)], dir, 1, [0]));
+      samples.warm.push(measureCli(bin, [...args, '--cache-dir', filled], dir, 1, [0]));
+      const { git, lockfiles, start } = floor();
+      samples.coldFloor.push(git + lockfiles);
+      samples.warmFloor.push(git + start);
+    }
+  } finally {
+    rmSync(caches, { recursive: true, force: true });
+  }
+  const outputs = new Set([...samples.uncached, ...samples.cold, ...samples.warm].map((m) => m.stdout));
+  if (outputs.size !== 1) throw new Error('changes printed different JSON with and without the parse cache');
+  const out = JSON.parse(samples.warm[0]!.stdout) as ChangesOutput;
 
   const reported = new Set(out.services.map((s) => s.service));
   const missing = [...expected.changed].filter((s) => !reported.has(s));
@@ -594,6 +636,62 @@ export function benchChanges(dir: string, bin: string, runs: number): ChangesFig
       throw new Error(`${s.service}: ${s.deps.length} dependency changes (${direct} direct) reported, ${deps.total} (${deps.direct} direct) made`);
     }
   }
-  if (commits < COMMITS) throw new Error(`commits per service sum to ${commits}, fewer than the ${COMMITS} in the range`);
-  return { seconds: measured.seconds, peakMb: measured.peakMb, services: out.services.length, commits, depChanges, generationSeconds };
+  if (commits < FULL.commits) throw new Error(`commits per service sum to ${commits}, fewer than the ${FULL.commits} in the range`);
+  return {
+    uncached: medianOf(samples.uncached),
+    cold: medianOf(samples.cold),
+    warm: medianOf(samples.warm),
+    coldFloor: median(samples.coldFloor),
+    warmFloor: median(samples.warmFloor),
+    services: out.services.length,
+    commits,
+    depChanges,
+    generationSeconds,
+  };
+}
+
+/**
+ * The floors' parts, one sample each call: git's reads of the range (the log with the files each
+ * commit touches, the diff), git's read of every changed lockfile pair (both ends of each
+ * package-lock.json and package.json), and the CLI's start (`tranche version`).
+ */
+function floorOf(dir: string, base: string, head: string, bin: string): () => { git: number; lockfiles: number; start: number } {
+  // What git writes is counted, not what it costs this process to keep: with `discard`, it goes to /dev/null.
+  const run = (command: string, args: string[], input?: string, discard = false) => {
+    const result = spawnSync(command, args, {
+      cwd: dir,
+      maxBuffer: 1 << 30,
+      ...(input !== undefined ? { input } : {}),
+      ...(discard ? { stdio: ['pipe', 'ignore', 'pipe'] as const } : {}),
+    });
+    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr.toString()}`);
+    return result.stdout?.toString('utf8') ?? '';
+  };
+  const blobs = run('git', ['diff', '--raw', '--no-abbrev', base, head])
+    .split('\n')
+    .filter((line) => /\/package(-lock)?\.json$/.test(line))
+    .flatMap((line) => line.split(' ').slice(2, 4))
+    .filter((id) => !/^0+$/.test(id));
+  const timed = (body: () => void) => {
+    const start = process.hrtime.bigint();
+    body();
+    return Number(process.hrtime.bigint() - start) / 1e9;
+  };
+  return () => ({
+    git: timed(() => {
+      run('git', ['log', '--name-only', '--format=%H%x00%an%x00%aI%x00%s', `${base}..${head}`]);
+      run('git', ['diff', '--name-status', '-M', base, head]);
+    }),
+    lockfiles: timed(() => run('git', ['cat-file', '--batch'], `${blobs.join('\n')}\n`, true)),
+    start: timed(() => run(process.execPath, [bin, 'version'])),
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function medianOf(measures: Measure[]): Measure {
+  return { ...measures[0]!, seconds: median(measures.map((m) => m.seconds)), peakMb: Math.max(...measures.map((m) => m.peakMb)) };
 }

@@ -6,38 +6,107 @@ import { InputError } from '../core/input-error.js';
 import { MANIFEST_FILE } from '../core/manifest/parse-manifest.js';
 import { ProcessRenderer } from '../adapters/render/process-renderer.js';
 import { GitCli } from '../adapters/git/git-cli.js';
-import { ParseCache } from '../engine/gather.js';
+import { gitEnv, runGit } from '../adapters/git/run-git.js';
+import { ParseMemo } from '../engine/gather.js';
 import { loadRevision as loadFleetRevision } from '../engine/load-revision.js';
 import type { FileTree } from '../ports/file-tree.js';
 import type { Git } from '../ports/git.js';
+import type { ParseCache } from '../ports/parse-cache.js';
 import type { ParsedArgs } from './command.js';
 import type { CliIO } from './io.js';
 
-/** An open fleet repository: one git adapter and one parse cache for the whole command. */
+/** An open fleet repository: one git adapter and one parse memo for the whole command. */
 export interface Fleet {
   root: string;
   git: Git;
-  cache: ParseCache;
+  cache: ParseMemo;
+  /**
+   * The parse cache kept across runs (`--cache-dir`, TRANCHE_CACHE_DIR, or `.tranche/cache` at the
+   * repository's top level; none with `--no-cache`), opened on the first call (and its module
+   * loaded then): only commands that read releases use one. Closed with the fleet.
+   */
+  parseCache(): Promise<ParseCache | undefined>;
+}
+
+/** An open fleet, and how to close what it opened. */
+interface OpenFleet {
+  fleet: Fleet;
+  close(): Promise<void>;
 }
 
 /**
  * Finds the fleet (--fleet, or upward from the current directory: the nearest directory with a
  * tranche.yaml) and opens its repository, which may hold it at its top level or below.
  */
-async function openFleet(args: ParsedArgs, io: CliIO): Promise<Fleet> {
+async function openFleet(args: ParsedArgs, io: CliIO): Promise<OpenFleet> {
   const root = args.fleet !== undefined ? resolve(io.cwd, args.fleet) : findUpward(io.cwd);
   if (!root) throw new InputError(`no ${MANIFEST_FILE} here or in any parent directory; run inside a fleet or pass --fleet DIR`);
-  return openFleetAt(root, io);
+  return openFleetAt(root, io, args);
 }
 
-/** Opens the fleet whose `tranche.yaml` is in `root`. */
-async function openFleetAt(root: string, io: CliIO): Promise<Fleet> {
+/** Opens the fleet whose `tranche.yaml` is in `root`; the parse cache as `args` say (none without them). */
+async function openFleetAt(root: string, io: CliIO, args?: ParsedArgs): Promise<OpenFleet> {
   if (!existsSync(join(root, MANIFEST_FILE))) throw new InputError(`${root} is not a fleet: it has no ${MANIFEST_FILE}`);
   const top = await GitCli.topLevel(root, io.env);
   if (!top) throw new InputError(`${root} is not in a git repository: a fleet is a directory of a git repository with ${MANIFEST_FILE} in it`);
   // The fleet may be a directory of a larger repository (a monorepo): its paths are relative to it.
   const dir = realpathSync(root);
-  return { root: dir, git: new GitCli(dir, io.env, { renderer: new ProcessRenderer(io.env) }), cache: new ParseCache() };
+  let parseCache: ParseCache | undefined;
+  let opening: Promise<ParseCache | undefined> | undefined;
+  const fleet: Fleet = {
+    root: dir,
+    git: new GitCli(dir, io.env, { renderer: new ProcessRenderer(io.env) }),
+    cache: new ParseMemo(),
+    parseCache: () =>
+      (opening ??= (async () => {
+        parseCache = args ? await openParseCache(top, args, io) : undefined;
+        return parseCache;
+      })()),
+  };
+  return {
+    fleet,
+    close: async () => {
+      try {
+        await parseCache?.close();
+      } finally {
+        await fleet.git.close();
+      }
+    },
+  };
+}
+
+/** TRANCHE_CACHE_MAX_MB: the parse cache's size bound, in megabytes (default 256). */
+const CACHE_MAX_MB = 'TRANCHE_CACHE_MAX_MB';
+
+/**
+ * The parse cache of a command that reads releases: none with `--no-cache`; files in `--cache-dir`
+ * or TRANCHE_CACHE_DIR (a CI cache, taken as named), else `.tranche/cache` at the repository's top
+ * level. It warns on stderr, once, when it cannot be written, and the command goes on without it.
+ */
+async function openParseCache(top: string, args: ParsedArgs, io: CliIO): Promise<ParseCache | undefined> {
+  if (args.values['no-cache'] === true) return undefined;
+  const maxMb = io.env[CACHE_MAX_MB];
+  if (maxMb !== undefined && !/^[1-9][0-9]{0,6}$/.test(maxMb))
+    throw new InputError(`${CACHE_MAX_MB}: ${JSON.stringify(maxMb)} is not a whole number of megabytes`);
+  const named = (args.values['cache-dir'] as string | undefined) ?? (io.env.TRANCHE_CACHE_DIR || undefined);
+  // Files the repository itself holds there would be answers written by whoever committed them.
+  if (named === undefined && (await tracksCache(top, io))) {
+    io.stderr.write('tranche: git tracks files in .tranche/cache (answers written by whoever committed them); going on without the parse cache\n');
+    return undefined;
+  }
+  const { FileParseCache } = await import('../adapters/cache/file-parse-cache.js');
+  return new FileParseCache({
+    dir: named !== undefined ? resolve(io.cwd, named) : join(top, '.tranche', 'cache'),
+    inRepository: named === undefined,
+    ...(maxMb !== undefined ? { maxBytes: Number(maxMb) * 1024 * 1024 } : {}),
+    warn: (line) => io.stderr.write(`${line}\n`),
+  });
+}
+
+/** Whether git tracks `.tranche/cache`, a file below it, or `.tranche` itself (a link). */
+async function tracksCache(top: string, io: CliIO): Promise<boolean> {
+  const tracked = (await runGit(top, gitEnv(io.env), ['ls-files', '-z', '--', '.tranche'])).toString('utf8').split('\0');
+  return tracked.some((path) => path === '.tranche' || path === '.tranche/cache' || path.startsWith('.tranche/cache/'));
 }
 
 function findUpward(start: string): string | undefined {
@@ -54,20 +123,14 @@ export function loadRevision(fleet: Fleet, ref: string | undefined): Promise<Fle
 
 /** Opens the fleet for the length of `use`, and always closes it. */
 export async function withFleet<T>(args: ParsedArgs, io: CliIO, use: (fleet: Fleet) => Promise<T>): Promise<T> {
-  const fleet = await openFleet(args, io);
-  return withCleanup(
-    () => use(fleet),
-    () => fleet.git.close(),
-  );
+  const { fleet, close } = await openFleet(args, io);
+  return withCleanup(() => use(fleet), close);
 }
 
 /** The same for the fleet in `root` (a client that is not a command: the demo). */
 export async function withFleetAt<T>(root: string, io: CliIO, use: (fleet: Fleet) => Promise<T>): Promise<T> {
-  const fleet = await openFleetAt(root, io);
-  return withCleanup(
-    () => use(fleet),
-    () => fleet.git.close(),
-  );
+  const { fleet, close } = await openFleetAt(root, io);
+  return withCleanup(() => use(fleet), close);
 }
 
 /**

@@ -14,7 +14,7 @@ import { newReleaseId } from './apply-release.js';
 import { acquireEnvLock, type Operator } from './env-lock.js';
 import { resolveService, type ResolvedService } from './resolve-service.js';
 import { appendTo } from '../core/append-to.js';
-import type { ParseCache } from './gather.js';
+import type { ParseMemo } from './gather.js';
 import { InvalidFleetError, loadRevision } from './load-revision.js';
 import { borrowedNotes } from './read-release.js';
 
@@ -162,7 +162,7 @@ export interface Adoption {
  * Unusable input (InputError) when a pinned service does not run in `env` or does not exist at
  * its ref, or when no service exists at `at`.
  */
-export async function readAdoption(fleet: { git: Git; cache: ParseCache }, input: AdoptionInput): Promise<Adoption> {
+export async function readAdoption(fleet: { git: Git; cache: ParseMemo }, input: AdoptionInput): Promise<Adoption> {
   const { head, env, at, pins } = input;
   for (const name of pins.keys()) {
     if (!runsIn(selectService(head.manifest, name), env))

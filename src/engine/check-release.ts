@@ -13,9 +13,10 @@ import type { RuleId } from '../core/rules/rule-ids.js';
 import { frozenChanges } from '../core/state/frozen-changes.js';
 import type { Freeze } from '../core/state/records.js';
 import type { Git } from '../ports/git.js';
+import type { ParseCache } from '../ports/parse-cache.js';
 import { analyzeContractShares, type ContractAnalysis, ContractWorkers, type ReadShare } from './contracts/analyze-contracts.js';
 import { contractProviders, readContractSources } from './contracts/contract-sources.js';
-import { ParseCache } from './gather.js';
+import { ParseMemo } from './gather.js';
 import { InvalidFleetError } from './load-revision.js';
 import type { ReleaseRevisions } from './read-release.js';
 import { releaseContent } from './release-content.js';
@@ -42,7 +43,9 @@ export interface CheckOptions {
   freezes: readonly Freeze[];
   now: string;
   /** Parses shared with the reads of the revisions (contracts that did not change are parsed once). */
-  cache?: ParseCache;
+  cache?: ParseMemo;
+  /** Results kept across runs (lockfile pair diffs), when the command uses a cache. */
+  parseCache?: ParseCache;
 }
 
 /**
@@ -63,7 +66,7 @@ export async function checkRelease(git: Git, revisions: ReleaseRevisions, option
   // The contracts are compared (on worker threads, for a large fleet) while the lockfiles are.
   const comparing = compareContracts(git, revisions, options);
   comparing.catch(() => undefined); // awaited below; a failure before then must not go unhandled
-  const content = await releaseContent(git, revisions, toConfigs, { dependencies: true });
+  const content = await releaseContent(git, revisions, toConfigs, { dependencies: true, ...(options.parseCache ? { parseCache: options.parseCache } : {}) });
   const contracts = await comparing;
   const uncommitted = to.commit === (await git.resolveCommit('HEAD')) ? await uncommittedByService(git, to) : undefined;
   const changeFindings = checkChangeRules({
@@ -146,7 +149,7 @@ async function compareContracts(git: Git, revisions: ReleaseRevisions, options: 
       // Read for this share alone: what a worker compares is handed over to it.
       return { to: target!, ...from, own: true };
     };
-    analysis = await analyzeContractShares(providers, running, read, Date.parse(options.now), (options.cache ?? new ParseCache()).specs, workers);
+    analysis = await analyzeContractShares(providers, running, read, Date.parse(options.now), (options.cache ?? new ParseMemo()).specs, workers);
   } finally {
     workers?.close();
   }

@@ -43,8 +43,11 @@ const DERIVED_SOURCES: ReadonlyArray<{ reads: (source: SourceSpec) => boolean; l
   },
 ];
 
-/** Parse results by content id, shared by every revision a command reads: an unchanged file is parsed once. */
-export class ParseCache {
+/**
+ * Parse results by content id, in memory, shared by every revision one command reads: an unchanged
+ * file is parsed once per run (the `ParseCache` port keeps results across runs).
+ */
+export class ParseMemo {
   readonly manifests = new Map<string, ParsedManifest>();
   readonly sources = new Map<string, ReturnType<typeof readSourceFile>>();
   /** Contract files parsed (and resolved, when self-contained), by blob id. */
@@ -59,7 +62,7 @@ export type GatheredRevision = { revision: FleetRevision; findings: [] } | { rev
  * manifest's, a service path or a required source that does not exist, a source that does not
  * parse — come back as located `manifest/invalid` findings, all of them at once.
  */
-export async function gatherRevision(tree: FileTree, cache = new ParseCache(), fallback?: Manifest): Promise<GatheredRevision> {
+export async function gatherRevision(tree: FileTree, cache = new ParseMemo(), fallback?: Manifest): Promise<GatheredRevision> {
   const manifestNode = (await tree.lookup([MANIFEST_FILE])).get(MANIFEST_FILE);
   let parsed: ParsedManifest;
   let borrowed: FleetRevision['manifestBorrowed'];

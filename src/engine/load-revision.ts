@@ -2,7 +2,7 @@ import type { FleetRevision } from '../core/fleet-revision.js';
 import type { Manifest } from '../core/manifest/manifest.js';
 import type { FileTree } from '../ports/file-tree.js';
 import type { Git } from '../ports/git.js';
-import { gatherRevision, type ParseCache } from './gather.js';
+import { gatherRevision, type ParseMemo } from './gather.js';
 import { InvalidFleetError } from './invalid-fleet.js';
 
 // Where the callers of loadRevision have always found it; it lives apart so the CLI can test for it without loading the parsers.
@@ -14,7 +14,7 @@ export { InvalidFleetError };
  * InvalidFleetError; one with no tranche.yaml throws NoManifestError, unless a `fallback`
  * manifest is given to read it with (a baseline from before the fleet was described).
  */
-export async function loadRevision(git: Git, cache: ParseCache, ref: string | undefined, name?: string, fallback?: Manifest): Promise<FleetRevision> {
+export async function loadRevision(git: Git, cache: ParseMemo, ref: string | undefined, name?: string, fallback?: Manifest): Promise<FleetRevision> {
   let tree: FileTree;
   if (ref === undefined) {
     tree = git.workingTree();

@@ -8,7 +8,7 @@ import type { ServiceState } from '../core/plan/build-plan.js';
 import { recognisePreviousFormat } from '../core/state/recorded-fingerprints.js';
 import type { DeployedService } from '../core/state/records.js';
 import { RefNotFoundError, type Git } from '../ports/git.js';
-import { NoManifestError, type ParseCache } from './gather.js';
+import { NoManifestError, type ParseMemo } from './gather.js';
 import { InvalidFleetError, loadRevision } from './load-revision.js';
 import { mapLimited } from './map-limited.js';
 import { resolveService } from './resolve-service.js';
@@ -63,7 +63,7 @@ export interface ReleaseRevisions {
  * clone, or a definition that does not parse) is not: it comes back as a problem, for the
  * release's findings to report.
  */
-export async function readReleaseRevisions(git: Git, cache: ParseCache, query: ReleaseQuery): Promise<ReleaseRevisions> {
+export async function readReleaseRevisions(git: Git, cache: ParseMemo, query: ReleaseQuery): Promise<ReleaseRevisions> {
   const load = (ref: string) =>
     loadRevision(git, cache, ref).then(
       (revision) => ({ revision: revision as FleetRevision & { commit: string } }),
@@ -120,7 +120,7 @@ export async function readReleaseRevisions(git: Git, cache: ParseCache, query: R
 }
 
 /** A recorded revision, read; the target itself when it is the one. */
-async function readBase(git: Git, cache: ParseCache, commit: string, to: FleetRevision & { commit: string }): Promise<DeployedBase> {
+async function readBase(git: Git, cache: ParseMemo, commit: string, to: FleetRevision & { commit: string }): Promise<DeployedBase> {
   const short = commit.slice(0, 7);
   try {
     const revision = commit === to.commit ? to : ((await loadRevision(git, cache, commit, 'deployed', to.manifest)) as FleetRevision & { commit: string });

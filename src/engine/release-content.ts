@@ -7,6 +7,7 @@ import type { Finding } from '../core/finding.js';
 import { listed } from '../core/listed.js';
 import { checkRevertsDeployed } from '../core/rules/change/check-reverts.js';
 import type { ChangedFile, Git } from '../ports/git.js';
+import type { ParseCache } from '../ports/parse-cache.js';
 import { addDependencyChanges } from './dependency-changes.js';
 import { InvalidFleetError } from './load-revision.js';
 import { mapLimited } from './map-limited.js';
@@ -24,17 +25,17 @@ export interface ReleaseContent {
 /**
  * The content of a release (PRODUCT §2): per service, against the revision that service runs,
  * its commits, files by kind, config keys old → new and (with `dependencies`) the dependency
- * changes of its lockfiles — one diff and one log per deployed revision. Nothing that cannot be
- * read is passed over: a deployed revision that cannot be read, a history a shallow clone cuts,
- * a deployed lockfile that does not parse, each is a `change/unreadable` finding naming it; a
- * deployed commit the target does not contain is `change/reverts-deployed` when the release
- * would undo it.
+ * changes of its lockfiles (each pair's diff kept in `parseCache` across runs, when given) — one
+ * diff and one log per deployed revision. Nothing that cannot be read is passed over: a deployed
+ * revision that cannot be read, a history a shallow clone cuts, a deployed lockfile that does not
+ * parse, each is a `change/unreadable` finding naming it; a deployed commit the target does not
+ * contain is `change/reverts-deployed` when the release would undo it.
  */
 export async function releaseContent(
   git: Git,
   revisions: ReleaseRevisions,
   toConfigs: ResolvedFleet,
-  options: { dependencies: boolean },
+  options: { dependencies: boolean; parseCache?: ParseCache },
 ): Promise<ReleaseContent> {
   const { env, to } = revisions;
   const groups = new Map<string, string[]>();
@@ -85,7 +86,7 @@ export async function releaseContent(
   findings.push(...checkRevertsDeployed(changes, dropped));
 
   if (options.dependencies) {
-    const problems = await addDependencyChanges(git, changes);
+    const problems = await addDependencyChanges(git, changes, options.parseCache);
     if (problems.target.length) throw new InvalidFleetError(problems.target);
     const unread = new Map<string, string[]>();
     for (const p of problems.unread) unread.set(p.path, [...(unread.get(p.path) ?? []), p.service]);

@@ -8,7 +8,7 @@ import { InputError } from '../core/input-error.js';
 import type { Service } from '../core/manifest/manifest.js';
 import type { VersionRef } from '../core/plan/plan.js';
 import type { Git } from '../ports/git.js';
-import type { ParseCache } from './gather.js';
+import type { ParseMemo } from './gather.js';
 import { loadRevision } from './load-revision.js';
 
 /** One service at one commit in one environment: everything a driver and its checks need. */
@@ -31,7 +31,7 @@ export class ServiceResolver {
 
   constructor(
     private readonly git: Git,
-    private readonly cache: ParseCache,
+    private readonly cache: ParseMemo,
     readonly env: string,
     /** How secrets and configs are fingerprinted (the state store's key). */
     readonly fingerprints: Fingerprinter,

@@ -5,7 +5,7 @@ import { buildPlan } from '../../src/core/plan/build-plan.js';
 import type { Plan } from '../../src/core/plan/plan.js';
 import type { Release } from '../../src/core/state/records.js';
 import { applyRelease, type ApplyContext } from '../../src/engine/apply-release.js';
-import { ParseCache } from '../../src/engine/gather.js';
+import { ParseMemo } from '../../src/engine/gather.js';
 import { resolveService, ServiceResolver, type ResolvedService } from '../../src/engine/resolve-service.js';
 import { Rollout, type RolloutDeps, type RolloutOutcome } from '../../src/engine/rollout.js';
 import { fenceStore, type FencedStore } from '../../src/engine/fenced-store.js';
@@ -149,7 +149,7 @@ export interface Engine {
 export async function engineFor(spec: FleetSpec): Promise<Engine> {
   const clock = new ManualClock();
   const { v1, v2 } = fleetRevisions(spec);
-  const resolver = new ServiceResolver(NO_GIT, new ParseCache(), ENV, testFingerprints);
+  const resolver = new ServiceResolver(NO_GIT, new ParseMemo(), ENV, testFingerprints);
   resolver.remember(v1);
   resolver.remember(v2);
   const who = { user: 'tester', host: 'suite', pid: 4242 };

@@ -17,6 +17,13 @@ export const releaseOptions: Record<string, OptionSpec> = {
   scope: { type: 'string', value: 'LIST', description: `what the release may change: ${CHANGE_KINDS.join(', ')}` },
   'allow-dirty': { type: 'boolean', description: 'accept uncommitted changes in the target (first environment only)' },
   state: { type: 'string', value: 'URL', description: 'the state store: postgres://… or a SQLite file (default .tranche/state.db; or TRANCHE_STATE)' },
+  'cache-dir': {
+    type: 'string',
+    value: 'DIR',
+    description:
+      'the parse cache (lockfile diffs by blob id), e.g. a CI cache (default .tranche/cache; or TRANCHE_CACHE_DIR; TRANCHE_CACHE_MAX_MB bounds it, default 256)',
+  },
+  'no-cache': { type: 'boolean', description: 'neither read nor write the parse cache' },
 };
 
 /**
@@ -39,12 +46,14 @@ export async function readAndCheck(
     fingerprints: state.fingerprints,
   });
   const freezes = store ? await (await store()).freezes(revisions.env) : [];
+  const parseCache = await fleet.parseCache();
   const check = await checkRelease(fleet.git, revisions, {
     ...intentAndScope(args),
     allowDirty: args.values['allow-dirty'] === true,
     freezes,
     now,
     cache: fleet.cache,
+    ...(parseCache ? { parseCache } : {}),
   });
   return { revisions, check };
 }

@@ -22,6 +22,14 @@ export interface LockfilePair {
 export type LockfilePairDiff = { changes: DependencyChange[]; beforeProblem?: ParseProblem } | { problems: ParseProblem[] };
 
 /**
+ * The version of `diffLockfilePair`'s answer, in the keys of the results a parse cache keeps:
+ * raise it with any change to what it gives for the same pair (this file, the lockfile readers,
+ * `markDev`, the shapes of `DependencyChange` and `ParseProblem`), or runs would read the old
+ * answers back.
+ */
+export const LOCKFILE_PAIR_VERSION = 1;
+
+/**
  * The dependency changes of one lockfile pair: npm lockfiles by diffNpmLocks, which does not build
  * either side in full, every other format (and an npm pair it cannot read) by parsing both sides.
  * A before side that does not parse counts as no lockfile (everything after is added), and says so.

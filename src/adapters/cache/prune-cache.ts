@@ -1,0 +1,46 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { isEntryName } from './cache-entry.js';
+
+/** A temporary file this old was left by a run that died while writing it. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+/** Pruning goes down to this share of the bound, so that the next few runs need not prune again. */
+const LOW_WATER = 0.9;
+
+/**
+ * Keeps the cache directory within `maxBytes`: when its entries (and temporary files) pass it,
+ * removes the least recently used (oldest mtime; a hit touches it) until they hold at most 90% of
+ * it, and removes temporary files left by runs that died. Another run may remove or replace
+ * files meanwhile: a file gone is simply not counted. Only regular files named as entries are
+ * counted or removed; nothing is followed.
+ */
+export async function pruneCache(dir: string, maxBytes: number, now = Date.now()): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  const files: { path: string; size: number; mtime: number }[] = [];
+  let total = 0;
+  for (const name of names) {
+    const temp = name.startsWith('.tmp-');
+    if (!temp && !isEntryName(name)) continue;
+    const path = join(dir, name);
+    const stat = await fs.lstat(path).catch(() => undefined);
+    if (!stat?.isFile()) continue;
+    if (temp && now - stat.mtimeMs > STALE_TEMP_MS) {
+      await fs.rm(path, { force: true }).catch(() => undefined);
+      continue;
+    }
+    total += stat.size;
+    if (!temp) files.push({ path, size: stat.size, mtime: stat.mtimeMs });
+  }
+  if (total <= maxBytes) return;
+  files.sort((a, b) => a.mtime - b.mtime || (a.path < b.path ? -1 : 1));
+  for (const file of files) {
+    if (total <= maxBytes * LOW_WATER) break;
+    await fs.rm(file.path, { force: true }).catch(() => undefined);
+    total -= file.size;
+  }
+}
