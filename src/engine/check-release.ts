@@ -63,12 +63,17 @@ export async function checkRelease(git: Git, revisions: ReleaseRevisions, option
   const deployed = deployedRevisions(revisions);
   const config = checkConfig({ env, to, toConfigs, deployed, fingerprints: revisions.fingerprints });
 
-  // The contracts are compared (on worker threads, for a large fleet) while the lockfiles are.
+  // The contracts are compared (on worker threads, for a large fleet) while the lockfiles are,
+  // and the working tree's state is asked of git meanwhile (a process started while this one is
+  // small, rather than after the comparison).
   const comparing = compareContracts(git, revisions, options);
-  comparing.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+  const asking = (async () => (to.commit === (await git.resolveCommit('HEAD')) ? await uncommittedByService(git, to) : undefined))();
+  // Awaited below; a failure before then must not go unhandled.
+  comparing.catch(() => undefined);
+  asking.catch(() => undefined);
   const content = await releaseContent(git, revisions, toConfigs, { dependencies: true, ...(options.parseCache ? { parseCache: options.parseCache } : {}) });
   const contracts = await comparing;
-  const uncommitted = to.commit === (await git.resolveCommit('HEAD')) ? await uncommittedByService(git, to) : undefined;
+  const uncommitted = await asking;
   const changeFindings = checkChangeRules({
     changes: content.changes,
     ...(options.intent !== undefined ? { intent: options.intent } : {}),
