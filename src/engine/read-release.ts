@@ -7,7 +7,8 @@ import { selectEnv } from '../core/manifest/select.js';
 import type { ServiceState } from '../core/plan/build-plan.js';
 import { recognisePreviousFormat } from '../core/state/recorded-fingerprints.js';
 import type { DeployedService } from '../core/state/records.js';
-import { RefNotFoundError, type Git } from '../ports/git.js';
+import type { RangeCommit } from '../core/changes/analyze-changes.js';
+import { type ChangedFile, RefNotFoundError, type Git } from '../ports/git.js';
 import { NoManifestError, type ParseMemo } from './gather.js';
 import { InvalidFleetError, loadRevision } from './load-revision.js';
 import { mapLimited } from './map-limited.js';
@@ -54,6 +55,40 @@ export interface ReleaseRevisions {
   notes: string[];
   /** How the release's secrets and configs are fingerprinted: the baseline is in this form, and the target is compared in it. */
   fingerprints: Fingerprinter;
+  /** The ranges from the deployed commits to the target, read from git while the fleets are (see `RangeReads`). */
+  ranges?: RangeReads;
+}
+
+/** The files and the commits between a deployed commit and the target. */
+export interface CommitRange {
+  files: ChangedFile[];
+  commits: RangeCommit[];
+}
+
+/**
+ * The ranges from deployed commits to the target, each read from git once, and started as soon as
+ * both of its commits are known: `git log` of a long range takes as long as reading the fleets,
+ * and it needs nothing they hold. A range that cannot be read fails where it is asked for.
+ */
+export class RangeReads {
+  private readonly reads = new Map<string, Promise<CommitRange>>();
+
+  constructor(private readonly git: Git) {}
+
+  /** Starts reading the range from `from` to `to`, unless it is under way. */
+  start(from: string, to: string): void {
+    void this.get(from, to).catch(() => undefined); // a failure is met where the range is asked for
+  }
+
+  get(from: string, to: string): Promise<CommitRange> {
+    const key = `${from}..${to}`;
+    let read = this.reads.get(key);
+    if (!read) {
+      read = Promise.all([this.git.changedFiles(from, to), this.git.commits(from, to)]).then(([files, commits]) => ({ files, commits }));
+      this.reads.set(key, read);
+    }
+    return read;
+  }
 }
 
 /**
@@ -64,13 +99,24 @@ export interface ReleaseRevisions {
  * release's findings to report.
  */
 export async function readReleaseRevisions(git: Git, cache: ParseMemo, query: ReleaseQuery): Promise<ReleaseRevisions> {
-  const load = (ref: string) =>
-    loadRevision(git, cache, ref).then(
+  const ranges = new RangeReads(git);
+  // The refs are resolved first, so that the range between --from and the target is read from
+  // git while their fleets are; each is then read at the commit it resolved to (no second lookup).
+  const resolve = (ref: string) =>
+    git.resolveCommit(ref).then(
+      (commit) => ({ commit }),
+      (error: unknown) => ({ error }),
+    );
+  const [toCommit, fromCommit] = await Promise.all([resolve(query.toRef), query.fromRef !== undefined ? resolve(query.fromRef) : undefined]);
+  if ('commit' in toCommit && fromCommit && 'commit' in fromCommit && fromCommit.commit !== toCommit.commit && !query.assertFrom)
+    ranges.start(fromCommit.commit, toCommit.commit);
+  const load = (ref: string, resolved: { commit: string } | { error: unknown }, fallback?: FleetRevision['manifest']) =>
+    ('error' in resolved ? Promise.reject(resolved.error) : loadRevision(git, cache, resolved.commit, ref, fallback)).then(
       (revision) => ({ revision: revision as FleetRevision & { commit: string } }),
       (error: unknown) => ({ error }),
     );
-  const whatIf = query.fromRef !== undefined ? load(query.fromRef) : undefined;
-  const target = await load(query.toRef);
+  const whatIf = query.fromRef !== undefined ? load(query.fromRef, fromCommit!) : undefined;
+  const target = await load(query.toRef, toCommit);
   if ('error' in target) {
     await whatIf;
     throw target.error;
@@ -81,12 +127,7 @@ export async function readReleaseRevisions(git: Git, cache: ParseMemo, query: Re
   const fingerprints = await query.fingerprints();
   let from = whatIf ? await whatIf : undefined;
   // A --from from before the fleet had a tranche.yaml (right after tranche init) is read with the target's.
-  if (from && 'error' in from && from.error instanceof NoManifestError) {
-    from = await loadRevision(git, cache, query.fromRef!, undefined, to.manifest).then(
-      (revision) => ({ revision: revision as FleetRevision & { commit: string } }),
-      (error: unknown) => ({ error }),
-    );
-  }
+  if (from && 'error' in from && from.error instanceof NoManifestError) from = await load(query.fromRef!, fromCommit!, to.manifest);
   if (from && 'error' in from) {
     if (from.error instanceof InvalidFleetError) throw new InvalidFleetError(from.error.findings, `--from ${query.fromRef}`);
     throw from.error;
@@ -102,7 +143,7 @@ export async function readReleaseRevisions(git: Git, cache: ParseMemo, query: Re
       baseline.set(name, { version: state.version, shown: state.shown });
     }
     const bases = new Map<string, DeployedBase>([[from.revision.commit, { commit: from.revision.commit, revision: from.revision, configs }]]);
-    return { env, to, baseline, basis: 'what-if', bases, notes: borrowedNotes([from.revision]), fingerprints };
+    return { env, to, baseline, basis: 'what-if', bases, notes: borrowedNotes([from.revision]), fingerprints, ranges };
   }
 
   const baseline = new Map<string, ServiceState>();
@@ -114,9 +155,10 @@ export async function readReleaseRevisions(git: Git, cache: ParseMemo, query: Re
     baseline.set(name, now ? recognisePreviousFormat(state, now, fingerprints) : state);
   }
   const commits = [...new Set([...recorded.values()].filter((d) => to.manifest.services.has(d.service)).map((d) => d.commit))];
+  for (const commit of commits) if (commit !== to.commit) ranges.start(commit, to.commit);
   const bases = new Map(await mapLimited(commits, REVISIONS_AT_ONCE, async (commit) => [commit, await readBase(git, cache, commit, to)] as const));
   const read = [...bases.values()].flatMap((b) => ('revision' in b ? [b.revision] : []));
-  return { env, to, baseline, basis: query.deployed ? 'recorded' : 'no-store', bases, notes: borrowedNotes(read), fingerprints };
+  return { env, to, baseline, basis: query.deployed ? 'recorded' : 'no-store', bases, notes: borrowedNotes(read), fingerprints, ranges };
 }
 
 /** A recorded revision, read; the target itself when it is the one. */

@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { type FileHandle, open, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InputError } from '../../core/input-error.js';
 
 /** git is not on PATH: the operator's to fix, exit 2. */
@@ -46,19 +50,59 @@ function gitRun(
   okCodes: readonly number[],
   input?: string,
 ): Promise<{ code: number; stdout: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env });
-    if (input !== undefined) child.stdin!.end(input);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new GitNotFoundError() : error));
-    child.on('close', (code) => {
-      if (okCodes.includes(code ?? -1)) resolve({ code: code!, stdout: Buffer.concat(out) });
-      else reject(new GitError(args, code, Buffer.concat(err).toString('utf8')));
+  return withOutputFile(async (file) => {
+    const { code, stderr, piped } = await new Promise<{ code: number | null; stderr: Buffer; piped: Buffer | undefined }>((resolve, reject) => {
+      const child = spawn('git', args, { cwd, stdio: [input === undefined ? 'ignore' : 'pipe', file?.fd ?? 'pipe', 'pipe'], env });
+      if (input !== undefined) child.stdin!.end(input);
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+      child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
+      child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new GitNotFoundError() : error));
+      child.on('close', (code) => resolve({ code, stderr: Buffer.concat(err), piped: file ? undefined : Buffer.concat(out) }));
     });
+    if (!okCodes.includes(code ?? -1)) throw new GitError(args, code, stderr.toString('utf8'));
+    return { code: code!, stdout: piped ?? (await readWhole(file!)) };
   });
+}
+
+/**
+ * Runs `use` with a file for git's output: git writes there at its own pace, where through a pipe
+ * it would stop each time the pipe is full until this thread, busy parsing, read it (a `git log`
+ * of a long range, started early, then took as long as the parsing). The file is removed from the
+ * directory as soon as it is open, so that nothing is left behind, whatever happens to the
+ * process; where no such file can be made, a pipe it is (undefined).
+ */
+let outputFiles = 0;
+
+async function withOutputFile<T>(use: (file: FileHandle | undefined) => Promise<T>): Promise<T> {
+  let file: FileHandle | undefined;
+  try {
+    // A name no other file has (O_EXCL refuses one that exists, a planted link included); only this process can open it (0600).
+    const path = join(tmpdir(), `tranche-git-${process.pid}-${++outputFiles}-${Math.random().toString(36).slice(2)}`);
+    file = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    await unlink(path);
+  } catch {
+    await file?.close().catch(() => undefined);
+    file = undefined;
+  }
+  try {
+    return await use(file);
+  } finally {
+    await file?.close().catch(() => undefined);
+  }
+}
+
+/** Everything written to `file` (from its start: git moved the offset it shares with us). */
+async function readWhole(file: FileHandle): Promise<Buffer> {
+  const { size } = await file.stat();
+  const bytes = Buffer.allocUnsafe(size);
+  for (let at = 0; at < size; ) {
+    const { bytesRead } = await file.read(bytes, at, size - at, at);
+    if (bytesRead === 0) return bytes.subarray(0, at);
+    at += bytesRead;
+  }
+  return bytes;
 }
 
 /** The environment git runs with: the operator's, without anything that would prompt or page. */
