@@ -87,8 +87,10 @@ async function openParseCache(top: string, args: ParsedArgs, io: CliIO): Promise
   if (args.values['no-cache'] === true) return undefined;
   const maxMb = io.env[CACHE_MAX_MB];
   if (maxMb !== undefined && !/^[1-9][0-9]{0,6}$/.test(maxMb))
-    throw new InputError(`${CACHE_MAX_MB}: ${JSON.stringify(maxMb)} is not a whole number of megabytes`);
+    throw new InputError(`${CACHE_MAX_MB}: ${JSON.stringify(maxMb)} is not a whole number of megabytes from 1 to 9999999`);
   const named = (args.values['cache-dir'] as string | undefined) ?? (io.env.TRANCHE_CACHE_DIR || undefined);
+  // resolve() would make an empty path the current directory, and fill it with entries.
+  if (named === '') throw new InputError('--cache-dir: an empty path names no directory');
   // Files the repository itself holds there would be answers written by whoever committed them.
   if (named === undefined && (await tracksCache(top, io))) {
     io.stderr.write('tranche: git tracks files in .tranche/cache (answers written by whoever committed them); going on without the parse cache\n');

@@ -149,6 +149,30 @@ describe('the parse cache of lockfile pair diffs', () => {
     assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
 
+  test('apply with a bound that is no size, or an empty --cache-dir, exits 2 having made nothing', (t) => {
+    const repo = new GitRepo({
+      'tranche.yaml': 'version: 1\nname: t\nenvironments:\n  prod: { driver: local }\nservices:\n  web:\n    path: web\n',
+      'web/package.json': '{"name":"web"}\n',
+    });
+    dirs.push(repo.dir);
+    repo.commit('base');
+    const cwd = tempDir(t);
+    const refused = [
+      ...['0', '-1', '99999999', 'abc', ''].map((mb) => ({
+        env: { TRANCHE_CACHE_MAX_MB: mb },
+        flags: [],
+        message: `error: TRANCHE_CACHE_MAX_MB: ${JSON.stringify(mb)} is not a whole number of megabytes from 1 to 9999999\n`,
+      })),
+      { env: {}, flags: ['--cache-dir', ''], message: 'error: --cache-dir: an empty path names no directory\n' },
+    ];
+    for (const { env, flags, message } of refused) {
+      const run = runCli(['apply', '--fleet', repo.dir, '--env', 'prod', '--yes', ...flags], cwd, env);
+      assert.deepEqual([run.code, run.stderr], [2, message], JSON.stringify(env));
+      assert.equal(existsSync(join(repo.dir, '.tranche', 'state.db')), false, 'no state store made');
+      assert.deepEqual(readdirSync(cwd), [], 'nothing written where tranche runs');
+    }
+  });
+
   test('entries git tracks in .tranche/cache are not read: a repository cannot plant answers', () => {
     const { dir, args } = bench();
     const cache = join(dir, '.tranche', 'cache');
