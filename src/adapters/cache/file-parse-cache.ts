@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { ParseCache, ParseCacheKey } from '../../ports/parse-cache.js';
-import { decodeEntry, encodeEntry, entryName } from './cache-entry.js';
+import { decodeEntry, encodeEntry, entryName, tempName } from './cache-entry.js';
 import { pruneCache } from './prune-cache.js';
 
 /** 256 MB: thousands of results of large lockfiles, a small part of a CI cache. */
@@ -90,7 +89,7 @@ export class FileParseCache implements ParseCache {
 
   private async write(name: string, bytes: Buffer): Promise<void> {
     if (!(await (this.ready ??= this.prepare()))) return;
-    const temp = join(this.options.dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const temp = join(this.options.dir, tempName());
     await this.limited(async () => {
       if (this.disabled) return;
       try {

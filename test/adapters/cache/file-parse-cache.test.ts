@@ -170,3 +170,28 @@ test('two runs pruning one directory at once both finish, and it ends under the 
   assert.ok(size() <= bound, `${size()} bytes left, bound ${bound}`);
   assert.ok(entries(dir).length > 0);
 });
+
+test('prune removes only what the cache wrote: files of other programs named alike stay, even old and over the bound', async () => {
+  const dir = join(scratch(), 'cache');
+  const big = 'z'.repeat(5_000);
+  const fill = new FileParseCache({ dir, warn: assert.fail });
+  for (let i = 0; i < 10; i++) await fill.put(key(`k${i}`), { i, big });
+  await fill.close();
+  const hoursAgo = Date.now() / 1000 - 2 * 3600;
+  // A directory named with --cache-dir may hold anything: a dotfile, a file named like an entry.
+  const foreign = { '.tmp-notes': 'notes', [`sha256-${'a'.repeat(64)}`]: 'x'.repeat(20_000), '.tmp-1-0123456789ab': 'not an entry' };
+  for (const [name, text] of Object.entries(foreign)) {
+    writeFileSync(join(dir, name), text);
+    utimesSync(join(dir, name), hoursAgo, hoursAgo);
+  }
+  // What a run that died while writing left: removed once an hour old.
+  const [anEntry] = entries(dir).filter((name) => name.startsWith('lockfile-pair-'));
+  const left = join(dir, '.tmp-2-abcdefabcdef');
+  writeFileSync(left, readFileSync(join(dir, anEntry!)).subarray(0, 30));
+  utimesSync(left, hoursAgo, hoursAgo);
+  await pruneCache(dir, 20_000);
+  for (const [name, text] of Object.entries(foreign)) assert.equal(readFileSync(join(dir, name), 'utf8'), text, name);
+  assert.equal(existsSync(left), false, 'a temporary file an hour old is removed');
+  const kept = entries(dir).filter((name) => name.startsWith('lockfile-pair-'));
+  assert.ok(kept.length > 0 && kept.length < 10, `${kept.length} entries kept`);
+});
