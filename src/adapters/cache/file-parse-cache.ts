@@ -52,7 +52,8 @@ export class FileParseCache implements ParseCache {
     return this.limited(async () => {
       let handle: fs.FileHandle;
       try {
-        handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+        // O_NONBLOCK: a FIFO planted under an entry's name would otherwise wait for a writer forever.
+        handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
       } catch {
         return undefined; // absent, a symbolic link (ELOOP), unreadable: a miss
       }

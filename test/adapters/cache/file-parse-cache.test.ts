@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { after, test } from 'node:test';
 import { isEntryName } from '../../../src/adapters/cache/cache-entry.js';
 import { FileParseCache } from '../../../src/adapters/cache/file-parse-cache.js';
@@ -194,4 +195,15 @@ test('prune removes only what the cache wrote: files of other programs named ali
   assert.equal(existsSync(left), false, 'a temporary file an hour old is removed');
   const kept = entries(dir).filter((name) => name.startsWith('lockfile-pair-'));
   assert.ok(kept.length > 0 && kept.length < 10, `${kept.length} entries kept`);
+});
+
+test('a FIFO named as an entry is a miss, not a wait for a writer', { timeout: 5_000 }, async () => {
+  const dir = join(scratch(), 'cache');
+  const cache = new FileParseCache({ dir, warn: assert.fail });
+  await cache.put(key('k'), { v: 1 });
+  const [name] = entries(dir);
+  rmSync(join(dir, name!));
+  execFileSync('mkfifo', [join(dir, name!)]);
+  assert.equal(await cache.get(key('k')), undefined);
+  await cache.close();
 });
