@@ -105,9 +105,14 @@ async function openParseCache(top: string, args: ParsedArgs, io: CliIO): Promise
   });
 }
 
-/** Whether git tracks `.tranche/cache`, a file below it, or `.tranche` itself (a link). */
+/**
+ * Whether git tracks `.tranche/cache`, a file below it, or `.tranche` itself (a link), in any
+ * case: on a case-insensitive file system (macOS, Windows) `.TRANCHE/cache` is that directory.
+ */
 async function tracksCache(top: string, io: CliIO): Promise<boolean> {
-  const tracked = (await runGit(top, gitEnv(io.env), ['ls-files', '-z', '--', '.tranche'])).toString('utf8').split('\0');
+  // Pathspecs are matched without case, whatever the environment says of them (a literal pathspec cannot be).
+  const env = { ...gitEnv(io.env), GIT_LITERAL_PATHSPECS: '0', GIT_ICASE_PATHSPECS: '1' };
+  const tracked = (await runGit(top, env, ['ls-files', '-z', '--', '.tranche'])).toString('utf8').toLowerCase().split('\0');
   return tracked.some((path) => path === '.tranche' || path === '.tranche/cache' || path.startsWith('.tranche/cache/'));
 }
 

@@ -200,6 +200,28 @@ describe('the parse cache of lockfile pair diffs', () => {
     }
   });
 
+  test('entries git tracks under another case of .tranche/cache are not read either: on macOS and Windows it is the same directory', () => {
+    const repo = new GitRepo({
+      'tranche.yaml': 'version: 1\nname: t\nenvironments:\n  prod: { driver: local }\nservices:\n  web:\n    path: web\n',
+      'web/package.json': '{"name":"web"}\n',
+    });
+    dirs.push(repo.dir);
+    const base = repo.commit('base');
+    for (const planted of ['.TRANCHE/cache/x', '.tranche/Cache/x']) {
+      // Forced: the first run made .tranche/.gitignore, which a planting commit would not have.
+      repo.write({ [planted]: 'an answer' }).git('add', '-f', planted);
+      repo.commit('plant');
+      // What the user's environment says of pathspecs does not change which paths are found.
+      const run = runCli(['check', '--env', 'prod', '--from', base, '--json'], repo.dir, { GIT_LITERAL_PATHSPECS: '1' });
+      assert.deepEqual(
+        [run.code, run.stderr],
+        [0, 'tranche: git tracks files in .tranche/cache (answers written by whoever committed them); going on without the parse cache\n'],
+        planted,
+      );
+      repo.remove(planted.split('/')[0]!).commit('unplant');
+    }
+  });
+
   test('a lockfile that does not parse says the same warm as cold', () => {
     const repo = new GitRepo({
       'tranche.yaml': 'version: 1\nname: t\nenvironments:\n  prod: { driver: local }\nservices:\n  web:\n    path: web\n',
