@@ -31,6 +31,14 @@ export function isTempName(name: string): boolean {
   return /^\.tmp-[0-9]+-[0-9a-f]{12}$/.test(name);
 }
 
+/**
+ * Whether a file of the cache directory belongs to the user running tranche (always, where there
+ * are no user ids): another user who can write to the directory supplies no answer and loses nothing.
+ */
+export function ownedByThisUser(stat: { uid: number }): boolean {
+  return process.geteuid === undefined || stat.uid === process.geteuid();
+}
+
 /** How many first bytes of a file `beginsAsEntry` looks at. */
 export const ENTRY_HEAD_BYTES = MAGIC_BYTES.length;
 

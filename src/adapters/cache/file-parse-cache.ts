@@ -1,7 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { ParseCache, ParseCacheKey } from '../../ports/parse-cache.js';
-import { decodeEntry, encodeEntry, entryName, tempName } from './cache-entry.js';
+import { decodeEntry, encodeEntry, entryName, ownedByThisUser, tempName } from './cache-entry.js';
 import { pruneCache } from './prune-cache.js';
 
 /** 256 MB: thousands of results of large lockfiles, a small part of a CI cache. */
@@ -29,7 +29,7 @@ export interface FileParseCacheOptions {
  * written to a new temporary file of that directory, then renamed over its name: a reader sees a
  * whole entry or none, and two runs writing one key both succeed. Entries are opened without
  * following a symbolic link and written only as new files, so nothing planted there is read or
- * written through. A hit touches the entry's mtime: the least recently used go first when the
+ * written through; an entry another user owns is a miss. A hit touches the entry's mtime: the least recently used go first when the
  * directory passes its size bound. A directory that cannot be made or written is warned about
  * once, and the run goes on without writing.
  */
@@ -59,7 +59,7 @@ export class FileParseCache implements ParseCache {
       }
       try {
         const stat = await handle.stat();
-        if (!stat.isFile() || stat.size > this.maxBytes) return undefined;
+        if (!stat.isFile() || stat.size > this.maxBytes || !ownedByThisUser(stat)) return undefined;
         const entry = decodeEntry(await handle.readFile(), key);
         if (!entry) return undefined;
         const now = new Date();

@@ -1,6 +1,6 @@
 import { constants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { beginsAsEntry, ENTRY_HEAD_BYTES, isEntryName, isTempName } from './cache-entry.js';
+import { beginsAsEntry, ENTRY_HEAD_BYTES, isEntryName, isTempName, ownedByThisUser } from './cache-entry.js';
 
 /** A temporary file this old was left by a run that died while writing it. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
@@ -11,8 +11,8 @@ const LOW_WATER = 0.9;
  * Keeps the cache directory within `maxBytes`: when its entries (and temporary files) pass it,
  * removes the least recently used (oldest mtime; a hit touches it) until they hold at most 90% of
  * it, and removes temporary files left by runs that died. Another run may remove or replace
- * files meanwhile: a file gone is simply not counted. Only regular files named as entries or
- * temporary files are counted, and one is removed only when it begins as the cache writes them
+ * files meanwhile: a file gone is simply not counted. Only regular files of this user named as
+ * entries or temporary files are counted, and one is removed only when it begins as the cache writes them
  * (the directory may be one the operator named, holding other files); nothing is followed.
  */
 export async function pruneCache(dir: string, maxBytes: number, now = Date.now()): Promise<void> {
@@ -29,7 +29,7 @@ export async function pruneCache(dir: string, maxBytes: number, now = Date.now()
     if (!temp && !isEntryName(name)) continue;
     const path = join(dir, name);
     const stat = await fs.lstat(path).catch(() => undefined);
-    if (!stat?.isFile()) continue;
+    if (!stat?.isFile() || !ownedByThisUser(stat)) continue;
     if (temp && now - stat.mtimeMs > STALE_TEMP_MS) {
       if (await writtenByCache(path, true)) await fs.rm(path, { force: true }).catch(() => undefined);
       continue;

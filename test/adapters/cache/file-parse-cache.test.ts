@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   chmodSync,
+  chownSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -206,4 +207,20 @@ test('a FIFO named as an entry is a miss, not a wait for a writer', { timeout: 5
   execFileSync('mkfifo', [join(dir, name!)]);
   assert.equal(await cache.get(key('k')), undefined);
   await cache.close();
+});
+
+test("an entry another user owns is a miss, and prune leaves it: only this user's runs supply answers", async (t) => {
+  // Only root can give a file to another user; elsewhere the case cannot be made.
+  if (process.getuid?.() !== 0) return t.skip('needs root, to give an entry to another user');
+  const dir = join(scratch(), 'cache');
+  const cache = new FileParseCache({ dir, warn: assert.fail });
+  await cache.put(key('k'), { v: 'planted by another user' });
+  await cache.close();
+  const [name] = entries(dir);
+  chownSync(join(dir, name!), 65534, 65534);
+  const later = new FileParseCache({ dir, warn: assert.fail });
+  assert.equal(await later.get(key('k')), undefined);
+  await later.close();
+  await pruneCache(dir, 1);
+  assert.equal(statSync(join(dir, name!)).uid, 65534, 'not removed');
 });
