@@ -35,6 +35,7 @@ export interface FileParseCacheOptions {
  */
 export class FileParseCache implements ParseCache {
   private readonly maxBytes: number;
+  private placed: Promise<boolean> | undefined;
   private ready: Promise<boolean> | undefined;
   private disabled = false;
   private closed = false;
@@ -49,6 +50,7 @@ export class FileParseCache implements ParseCache {
 
   async get(key: ParseCacheKey): Promise<unknown> {
     const path = join(this.options.dir, entryName(key));
+    if (!(await (this.placed ??= this.inPlace()))) return undefined;
     return this.limited(async () => {
       let handle: fs.FileHandle;
       try {
@@ -110,19 +112,33 @@ export class FileParseCache implements ParseCache {
     });
   }
 
+  /**
+   * In a repository, whether the directory and its parent are real directories or not there yet,
+   * for reads and writes alike; false (warned) when not.
+   */
+  private async inPlace(): Promise<boolean> {
+    const { dir, inRepository } = this.options;
+    if (!inRepository) return true;
+    try {
+      for (const path of [join(dir, '..'), dir]) {
+        const stat = await fs.lstat(path).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return undefined;
+          throw error;
+        });
+        if (stat && !stat.isDirectory()) throw Object.assign(new Error(`${path} is not a directory (a symbolic link?)`), { code: 'ENOTDIR' });
+      }
+      return true;
+    } catch (error) {
+      this.disable(error);
+      return false;
+    }
+  }
+
   /** Makes the directory when it is not there; false (warned) when it cannot be used. */
   private async prepare(): Promise<boolean> {
     const { dir, inRepository } = this.options;
+    if (!(await (this.placed ??= this.inPlace()))) return false;
     try {
-      if (inRepository) {
-        for (const path of [join(dir, '..'), dir]) {
-          const stat = await fs.lstat(path).catch((error: NodeJS.ErrnoException) => {
-            if (error.code === 'ENOENT') return undefined;
-            throw error;
-          });
-          if (stat && !stat.isDirectory()) throw Object.assign(new Error(`${path} is not a directory (a symbolic link?)`), { code: 'ENOTDIR' });
-        }
-      }
       const made = await fs.mkdir(dir, { recursive: true });
       if (made !== undefined && inRepository) await fs.writeFile(join(dir, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);
       return true;

@@ -224,3 +224,22 @@ test("an entry another user owns is a miss, and prune leaves it: only this user'
   await pruneCache(dir, 1);
   assert.equal(statSync(join(dir, name!)).uid, 65534, 'not removed');
 });
+
+test('in a repository, entries behind a symbolic .tranche or .tranche/cache are not read either, with one warning', async () => {
+  for (const link of ['.tranche', join('.tranche', 'cache')]) {
+    const elsewhere = scratch();
+    const filled = new FileParseCache({ dir: join(elsewhere, 'cache'), warn: assert.fail });
+    await filled.put(key('a'), { v: 'from elsewhere' });
+    await filled.close();
+    const repo = scratch();
+    mkdirSync(join(repo, link, '..'), { recursive: true });
+    symlinkSync(link === '.tranche' ? elsewhere : join(elsewhere, 'cache'), join(repo, link));
+    const warnings: string[] = [];
+    const cache = new FileParseCache({ dir: join(repo, '.tranche', 'cache'), inRepository: true, warn: (line) => warnings.push(line) });
+    assert.equal(await cache.get(key('a')), undefined, link);
+    assert.equal(await cache.get(key('a')), undefined, link);
+    await cache.close();
+    assert.equal(warnings.length, 1, link);
+    assert.match(warnings[0]!, /is not a directory \(a symbolic link\?\)/);
+  }
+});
