@@ -200,6 +200,36 @@ describe('the parse cache of lockfile pair diffs', () => {
     }
   });
 
+  test('a --cache-dir inside the repository whose entries git tracks is not read: a commit cannot plant answers in a CI cache there', () => {
+    const { dir, args } = bench();
+    const expected = expectOk(runCli([...args, '--no-cache'], dir), 'uncached').stdout;
+    const cache = join(dir, 'ci', 'tranche-cache');
+    expectOk(runCli([...args, '--cache-dir', 'ci/tranche-cache'], dir), 'fill');
+    for (const name of entriesIn(cache)) writeFileSync(join(cache, name), encodeEntry(keyOf(join(cache, name)), { changes: [] })!);
+    const repo = (...a: string[]) =>
+      execFileSync('git', a, {
+        cwd: dir,
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+      });
+    repo('add', '-f', 'ci');
+    repo('commit', '-q', '-m', 'plant answers');
+    try {
+      const named = [
+        { flags: ['--cache-dir', 'ci/tranche-cache'], env: {}, shown: 'ci/tranche-cache' },
+        { flags: [], env: { TRANCHE_CACHE_DIR: cache }, shown: 'ci/tranche-cache' },
+        { flags: ['--cache-dir', '.'], env: {}, shown: '.' },
+      ];
+      for (const { flags, env, shown } of named) {
+        const run = expectOk(runCli([...args, ...flags], dir, env), shown);
+        assert.equal(run.stdout, expected, shown);
+        assert.equal(run.stderr, `tranche: git tracks files in ${shown} (answers written by whoever committed them); going on without the parse cache\n`);
+      }
+    } finally {
+      repo('reset', '-q', '--hard', 'HEAD~1');
+      rmSync(join(dir, 'ci'), { recursive: true, force: true });
+    }
+  });
+
   test('entries git tracks under another case of .tranche/cache are not read either: on macOS and Windows it is the same directory', () => {
     const repo = new GitRepo({
       'tranche.yaml': 'version: 1\nname: t\nenvironments:\n  prod: { driver: local }\nservices:\n  web:\n    path: web\n',
