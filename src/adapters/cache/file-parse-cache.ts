@@ -29,9 +29,10 @@ export interface FileParseCacheOptions {
  * written to a new temporary file of that directory, then renamed over its name: a reader sees a
  * whole entry or none, and two runs writing one key both succeed. Entries are opened without
  * following a symbolic link and written only as new files, so nothing planted there is read or
- * written through; an entry another user owns is a miss. A hit touches the entry's mtime: the least recently used go first when the
- * directory passes its size bound. A directory that cannot be made or written is warned about
- * once, and the run goes on without writing.
+ * written through; an entry another user owns is a miss. A hit touches the entry's mtime: the
+ * least recently used go first when the directory passes its size bound. A directory that cannot
+ * be made or written is warned about once, and the run goes on without writing; one in a
+ * repository reached through a symbolic link, without reading either.
  */
 export class FileParseCache implements ParseCache {
   private readonly maxBytes: number;
