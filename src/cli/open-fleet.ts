@@ -1,5 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { withCleanup } from '../core/cleanup.js';
 import type { FleetRevision } from '../core/fleet-revision.js';
 import { InputError } from '../core/input-error.js';
@@ -81,32 +82,53 @@ const CACHE_MAX_MB = 'TRANCHE_CACHE_MAX_MB';
 /**
  * The parse cache of a command that reads releases: none with `--no-cache`; files in `--cache-dir`
  * or TRANCHE_CACHE_DIR (a CI cache, taken as named), else `.tranche/cache` at the repository's top
- * level. It warns on stderr, once, when it cannot be written, and the command goes on without it.
+ * level. Neither is used where git tracks files (answers a commit could plant). It warns on
+ * stderr, once, when it cannot be used, and the command goes on without it.
  */
 async function openParseCache(top: string, args: ParsedArgs, io: CliIO): Promise<ParseCache | undefined> {
   if (args.values['no-cache'] === true) return undefined;
   const maxMb = io.env[CACHE_MAX_MB];
   if (maxMb !== undefined && !/^[1-9][0-9]{0,6}$/.test(maxMb))
-    throw new InputError(`${CACHE_MAX_MB}: ${JSON.stringify(maxMb)} is not a whole number of megabytes`);
+    throw new InputError(`${CACHE_MAX_MB}: ${JSON.stringify(maxMb)} is not a whole number of megabytes from 1 to 9999999`);
   const named = (args.values['cache-dir'] as string | undefined) ?? (io.env.TRANCHE_CACHE_DIR || undefined);
+  // resolve() would make an empty path the current directory, and fill it with entries.
+  if (named === '') throw new InputError('--cache-dir: an empty path names no directory');
+  const dir = named !== undefined ? resolve(io.cwd, named) : join(top, '.tranche', 'cache');
   // Files the repository itself holds there would be answers written by whoever committed them.
-  if (named === undefined && (await tracksCache(top, io))) {
-    io.stderr.write('tranche: git tracks files in .tranche/cache (answers written by whoever committed them); going on without the parse cache\n');
+  const tracked = await trackedCacheDir(top, dir, io);
+  if (tracked !== undefined) {
+    io.stderr.write(`tranche: git tracks files in ${tracked} (answers written by whoever committed them); going on without the parse cache\n`);
     return undefined;
   }
   const { FileParseCache } = await import('../adapters/cache/file-parse-cache.js');
   return new FileParseCache({
-    dir: named !== undefined ? resolve(io.cwd, named) : join(top, '.tranche', 'cache'),
+    dir,
     inRepository: named === undefined,
     ...(maxMb !== undefined ? { maxBytes: Number(maxMb) * 1024 * 1024 } : {}),
     warn: (line) => io.stderr.write(`${line}\n`),
   });
 }
 
-/** Whether git tracks `.tranche/cache`, a file below it, or `.tranche` itself (a link). */
-async function tracksCache(top: string, io: CliIO): Promise<boolean> {
-  const tracked = (await runGit(top, gitEnv(io.env), ['ls-files', '-z', '--', '.tranche'])).toString('utf8').split('\0');
-  return tracked.some((path) => path === '.tranche' || path === '.tranche/cache' || path.startsWith('.tranche/cache/'));
+/**
+ * The cache directory's path in the repository (`.tranche/cache`, or where `--cache-dir` names
+ * one inside it, as written or as its links resolve) when git tracks a file there, below it, or
+ * at a directory above it (a link); undefined otherwise. Paths are compared in any case: on a
+ * case-insensitive file system (macOS, Windows) `.TRANCHE/cache` is `.tranche/cache`.
+ */
+async function trackedCacheDir(top: string, dir: string, io: CliIO): Promise<string | undefined> {
+  const real = await realpath(dir).catch(() => dir);
+  const inside = [...new Set([relative(top, dir), relative(await realpath(top).catch(() => top), real)])]
+    .map((path) => (path === '' ? '.' : path.split(sep).join('/')))
+    .filter((path) => path !== '..' && !path.startsWith('../') && !isAbsolute(path));
+  if (!inside.length) return undefined;
+  // Pathspecs are matched without case, whatever the environment says of them (a literal pathspec cannot be).
+  const env = { ...gitEnv(io.env), GIT_LITERAL_PATHSPECS: '0', GIT_ICASE_PATHSPECS: '1' };
+  const tops = [...new Set(inside.map((path) => path.split('/')[0]!))];
+  const tracked = (await runGit(top, env, ['ls-files', '-z', '--', ...tops])).toString('utf8').toLowerCase().split('\0');
+  return inside.find((path) => {
+    const lower = path.toLowerCase();
+    return tracked.some((file) => file !== '' && (lower === '.' || file === lower || file.startsWith(`${lower}/`) || lower.startsWith(`${file}/`)));
+  });
 }
 
 function findUpward(start: string): string | undefined {

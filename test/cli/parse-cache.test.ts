@@ -149,6 +149,30 @@ describe('the parse cache of lockfile pair diffs', () => {
     assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
 
+  test('apply with a bound that is no size, or an empty --cache-dir, exits 2 having made nothing', (t) => {
+    const repo = new GitRepo({
+      'tranche.yaml': 'version: 1\nname: t\nenvironments:\n  prod: { driver: local }\nservices:\n  web:\n    path: web\n',
+      'web/package.json': '{"name":"web"}\n',
+    });
+    dirs.push(repo.dir);
+    repo.commit('base');
+    const cwd = tempDir(t);
+    const refused = [
+      ...['0', '-1', '99999999', 'abc', ''].map((mb) => ({
+        env: { TRANCHE_CACHE_MAX_MB: mb },
+        flags: [],
+        message: `error: TRANCHE_CACHE_MAX_MB: ${JSON.stringify(mb)} is not a whole number of megabytes from 1 to 9999999\n`,
+      })),
+      { env: {}, flags: ['--cache-dir', ''], message: 'error: --cache-dir: an empty path names no directory\n' },
+    ];
+    for (const { env, flags, message } of refused) {
+      const run = runCli(['apply', '--fleet', repo.dir, '--env', 'prod', '--yes', ...flags], cwd, env);
+      assert.deepEqual([run.code, run.stderr], [2, message], JSON.stringify(env));
+      assert.equal(existsSync(join(repo.dir, '.tranche', 'state.db')), false, 'no state store made');
+      assert.deepEqual(readdirSync(cwd), [], 'nothing written where tranche runs');
+    }
+  });
+
   test('entries git tracks in .tranche/cache are not read: a repository cannot plant answers', () => {
     const { dir, args } = bench();
     const cache = join(dir, '.tranche', 'cache');
@@ -173,6 +197,58 @@ describe('the parse cache of lockfile pair diffs', () => {
     } finally {
       repo('reset', '-q', '--hard', 'HEAD~1');
       rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  test('a --cache-dir inside the repository whose entries git tracks is not read: a commit cannot plant answers in a CI cache there', () => {
+    const { dir, args } = bench();
+    const expected = expectOk(runCli([...args, '--no-cache'], dir), 'uncached').stdout;
+    const cache = join(dir, 'ci', 'tranche-cache');
+    expectOk(runCli([...args, '--cache-dir', 'ci/tranche-cache'], dir), 'fill');
+    for (const name of entriesIn(cache)) writeFileSync(join(cache, name), encodeEntry(keyOf(join(cache, name)), { changes: [] })!);
+    const repo = (...a: string[]) =>
+      execFileSync('git', a, {
+        cwd: dir,
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+      });
+    repo('add', '-f', 'ci');
+    repo('commit', '-q', '-m', 'plant answers');
+    try {
+      const named = [
+        { flags: ['--cache-dir', 'ci/tranche-cache'], env: {}, shown: 'ci/tranche-cache' },
+        { flags: [], env: { TRANCHE_CACHE_DIR: cache }, shown: 'ci/tranche-cache' },
+        { flags: ['--cache-dir', '.'], env: {}, shown: '.' },
+      ];
+      for (const { flags, env, shown } of named) {
+        const run = expectOk(runCli([...args, ...flags], dir, env), shown);
+        assert.equal(run.stdout, expected, shown);
+        assert.equal(run.stderr, `tranche: git tracks files in ${shown} (answers written by whoever committed them); going on without the parse cache\n`);
+      }
+    } finally {
+      repo('reset', '-q', '--hard', 'HEAD~1');
+      rmSync(join(dir, 'ci'), { recursive: true, force: true });
+    }
+  });
+
+  test('entries git tracks under another case of .tranche/cache are not read either: on macOS and Windows it is the same directory', () => {
+    const repo = new GitRepo({
+      'tranche.yaml': 'version: 1\nname: t\nenvironments:\n  prod: { driver: local }\nservices:\n  web:\n    path: web\n',
+      'web/package.json': '{"name":"web"}\n',
+    });
+    dirs.push(repo.dir);
+    const base = repo.commit('base');
+    for (const planted of ['.TRANCHE/cache/x', '.tranche/Cache/x']) {
+      // Forced: the first run made .tranche/.gitignore, which a planting commit would not have.
+      repo.write({ [planted]: 'an answer' }).git('add', '-f', planted);
+      repo.commit('plant');
+      // What the user's environment says of pathspecs does not change which paths are found.
+      const run = runCli(['check', '--env', 'prod', '--from', base, '--json'], repo.dir, { GIT_LITERAL_PATHSPECS: '1' });
+      assert.deepEqual(
+        [run.code, run.stderr],
+        [0, 'tranche: git tracks files in .tranche/cache (answers written by whoever committed them); going on without the parse cache\n'],
+        planted,
+      );
+      repo.remove(planted.split('/')[0]!).commit('unplant');
     }
   });
 

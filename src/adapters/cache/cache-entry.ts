@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ParseCacheKey } from '../../ports/parse-cache.js';
 
 /** The first line of every entry: what wrote it and the layout's version. */
@@ -19,6 +19,38 @@ export function entryName(key: ParseCacheKey): string {
 /** Whether a file name of the cache directory is an entry's. */
 export function isEntryName(name: string): boolean {
   return /^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{64}$/.test(name);
+}
+
+/** A new name for a temporary file of the cache directory: an entry is written there, then renamed to its name. */
+export function tempName(): string {
+  return `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+}
+
+/** Whether a file name of the cache directory is a temporary file's, as `tempName` makes them. */
+export function isTempName(name: string): boolean {
+  return /^\.tmp-[0-9]+-[0-9a-f]{12}$/.test(name);
+}
+
+/**
+ * Whether a file of the cache directory belongs to the user running tranche (always, where there
+ * are no user ids): another user who can write to the directory supplies no answer and loses nothing.
+ */
+export function ownedByThisUser(stat: { uid: number }): boolean {
+  return process.geteuid === undefined || stat.uid === process.geteuid();
+}
+
+/** How many first bytes of a file `beginsAsEntry` looks at. */
+export const ENTRY_HEAD_BYTES = MAGIC_BYTES.length;
+
+/**
+ * Whether a file's first bytes (up to `ENTRY_HEAD_BYTES`) are how every entry begins, or, for a
+ * temporary file a run may have left half written (`partial`), any beginning of that: a file
+ * named alike by another program does not begin so.
+ */
+export function beginsAsEntry(head: Uint8Array, partial: boolean): boolean {
+  const length = Math.min(head.length, MAGIC_BYTES.length);
+  if (!partial && length < MAGIC_BYTES.length) return false;
+  return MAGIC_BYTES.subarray(0, length).equals(head.subarray(0, length));
 }
 
 /**

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { ParseCache, ParseCacheKey } from '../../ports/parse-cache.js';
-import { decodeEntry, encodeEntry, entryName } from './cache-entry.js';
+import { decodeEntry, encodeEntry, entryName, ownedByThisUser, tempName } from './cache-entry.js';
 import { pruneCache } from './prune-cache.js';
 
 /** 256 MB: thousands of results of large lockfiles, a small part of a CI cache. */
@@ -30,12 +29,14 @@ export interface FileParseCacheOptions {
  * written to a new temporary file of that directory, then renamed over its name: a reader sees a
  * whole entry or none, and two runs writing one key both succeed. Entries are opened without
  * following a symbolic link and written only as new files, so nothing planted there is read or
- * written through. A hit touches the entry's mtime: the least recently used go first when the
- * directory passes its size bound. A directory that cannot be made or written is warned about
- * once, and the run goes on without writing.
+ * written through; an entry another user owns is a miss. A hit touches the entry's mtime: the
+ * least recently used go first when the directory passes its size bound. A directory that cannot
+ * be made or written is warned about once, and the run goes on without writing; one in a
+ * repository reached through a symbolic link, without reading either.
  */
 export class FileParseCache implements ParseCache {
   private readonly maxBytes: number;
+  private placed: Promise<boolean> | undefined;
   private ready: Promise<boolean> | undefined;
   private disabled = false;
   private closed = false;
@@ -50,16 +51,18 @@ export class FileParseCache implements ParseCache {
 
   async get(key: ParseCacheKey): Promise<unknown> {
     const path = join(this.options.dir, entryName(key));
+    if (!(await (this.placed ??= this.inPlace()))) return undefined;
     return this.limited(async () => {
       let handle: fs.FileHandle;
       try {
-        handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+        // O_NONBLOCK: a FIFO planted under an entry's name would otherwise wait for a writer forever.
+        handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
       } catch {
         return undefined; // absent, a symbolic link (ELOOP), unreadable: a miss
       }
       try {
         const stat = await handle.stat();
-        if (!stat.isFile() || stat.size > this.maxBytes) return undefined;
+        if (!stat.isFile() || stat.size > this.maxBytes || !ownedByThisUser(stat)) return undefined;
         const entry = decodeEntry(await handle.readFile(), key);
         if (!entry) return undefined;
         const now = new Date();
@@ -90,7 +93,7 @@ export class FileParseCache implements ParseCache {
 
   private async write(name: string, bytes: Buffer): Promise<void> {
     if (!(await (this.ready ??= this.prepare()))) return;
-    const temp = join(this.options.dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const temp = join(this.options.dir, tempName());
     await this.limited(async () => {
       if (this.disabled) return;
       try {
@@ -110,19 +113,33 @@ export class FileParseCache implements ParseCache {
     });
   }
 
+  /**
+   * In a repository, whether the directory and its parent are real directories or not there yet,
+   * for reads and writes alike; false (warned) when not.
+   */
+  private async inPlace(): Promise<boolean> {
+    const { dir, inRepository } = this.options;
+    if (!inRepository) return true;
+    try {
+      for (const path of [join(dir, '..'), dir]) {
+        const stat = await fs.lstat(path).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return undefined;
+          throw error;
+        });
+        if (stat && !stat.isDirectory()) throw Object.assign(new Error(`${path} is not a directory (a symbolic link?)`), { code: 'ENOTDIR' });
+      }
+      return true;
+    } catch (error) {
+      this.disable(error);
+      return false;
+    }
+  }
+
   /** Makes the directory when it is not there; false (warned) when it cannot be used. */
   private async prepare(): Promise<boolean> {
     const { dir, inRepository } = this.options;
+    if (!(await (this.placed ??= this.inPlace()))) return false;
     try {
-      if (inRepository) {
-        for (const path of [join(dir, '..'), dir]) {
-          const stat = await fs.lstat(path).catch((error: NodeJS.ErrnoException) => {
-            if (error.code === 'ENOENT') return undefined;
-            throw error;
-          });
-          if (stat && !stat.isDirectory()) throw Object.assign(new Error(`${path} is not a directory (a symbolic link?)`), { code: 'ENOTDIR' });
-        }
-      }
       const made = await fs.mkdir(dir, { recursive: true });
       if (made !== undefined && inRepository) await fs.writeFile(join(dir, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);
       return true;

@@ -39,6 +39,8 @@ export async function readAndCheck(
   override: Partial<Pick<ReleaseQuery, 'env' | 'toRef' | 'assertFrom'>> = {},
 ): Promise<{ revisions: ReleaseRevisions; check: ReleaseCheck }> {
   const { store } = state;
+  // Opened first: its options are input, refused (exit 2) before the store is opened or made.
+  const parseCache = await fleet.parseCache();
   const revisions = await readReleaseRevisions(fleet.git, fleet.cache, {
     ...releaseQuery(args),
     ...override,
@@ -46,7 +48,6 @@ export async function readAndCheck(
     fingerprints: state.fingerprints,
   });
   const freezes = store ? await (await store()).freezes(revisions.env) : [];
-  const parseCache = await fleet.parseCache();
   const check = await checkRelease(fleet.git, revisions, {
     ...intentAndScope(args),
     allowDirty: args.values['allow-dirty'] === true,

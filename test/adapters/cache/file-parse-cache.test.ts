@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   chmodSync,
+  chownSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -16,6 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { after, test } from 'node:test';
 import { isEntryName } from '../../../src/adapters/cache/cache-entry.js';
 import { FileParseCache } from '../../../src/adapters/cache/file-parse-cache.js';
@@ -169,4 +171,75 @@ test('two runs pruning one directory at once both finish, and it ends under the 
   await Promise.all([pruneCache(dir, bound), pruneCache(dir, bound), pruneCache(dir, bound)]);
   assert.ok(size() <= bound, `${size()} bytes left, bound ${bound}`);
   assert.ok(entries(dir).length > 0);
+});
+
+test('prune removes only what the cache wrote: files of other programs named alike stay, even old and over the bound', async () => {
+  const dir = join(scratch(), 'cache');
+  const big = 'z'.repeat(5_000);
+  const fill = new FileParseCache({ dir, warn: assert.fail });
+  for (let i = 0; i < 10; i++) await fill.put(key(`k${i}`), { i, big });
+  await fill.close();
+  const hoursAgo = Date.now() / 1000 - 2 * 3600;
+  // A directory named with --cache-dir may hold anything: a dotfile, a file named like an entry.
+  const foreign = { '.tmp-notes': 'notes', [`sha256-${'a'.repeat(64)}`]: 'x'.repeat(20_000), '.tmp-1-0123456789ab': 'not an entry' };
+  for (const [name, text] of Object.entries(foreign)) {
+    writeFileSync(join(dir, name), text);
+    utimesSync(join(dir, name), hoursAgo, hoursAgo);
+  }
+  // What a run that died while writing left: removed once an hour old.
+  const [anEntry] = entries(dir).filter((name) => name.startsWith('lockfile-pair-'));
+  const left = join(dir, '.tmp-2-abcdefabcdef');
+  writeFileSync(left, readFileSync(join(dir, anEntry!)).subarray(0, 30));
+  utimesSync(left, hoursAgo, hoursAgo);
+  await pruneCache(dir, 20_000);
+  for (const [name, text] of Object.entries(foreign)) assert.equal(readFileSync(join(dir, name), 'utf8'), text, name);
+  assert.equal(existsSync(left), false, 'a temporary file an hour old is removed');
+  const kept = entries(dir).filter((name) => name.startsWith('lockfile-pair-'));
+  assert.ok(kept.length > 0 && kept.length < 10, `${kept.length} entries kept`);
+});
+
+test('a FIFO named as an entry is a miss, not a wait for a writer', { timeout: 5_000 }, async () => {
+  const dir = join(scratch(), 'cache');
+  const cache = new FileParseCache({ dir, warn: assert.fail });
+  await cache.put(key('k'), { v: 1 });
+  const [name] = entries(dir);
+  rmSync(join(dir, name!));
+  execFileSync('mkfifo', [join(dir, name!)]);
+  assert.equal(await cache.get(key('k')), undefined);
+  await cache.close();
+});
+
+test("an entry another user owns is a miss, and prune leaves it: only this user's runs supply answers", async (t) => {
+  // Only root can give a file to another user; elsewhere the case cannot be made.
+  if (process.getuid?.() !== 0) return t.skip('needs root, to give an entry to another user');
+  const dir = join(scratch(), 'cache');
+  const cache = new FileParseCache({ dir, warn: assert.fail });
+  await cache.put(key('k'), { v: 'planted by another user' });
+  await cache.close();
+  const [name] = entries(dir);
+  chownSync(join(dir, name!), 65534, 65534);
+  const later = new FileParseCache({ dir, warn: assert.fail });
+  assert.equal(await later.get(key('k')), undefined);
+  await later.close();
+  await pruneCache(dir, 1);
+  assert.equal(statSync(join(dir, name!)).uid, 65534, 'not removed');
+});
+
+test('in a repository, entries behind a symbolic .tranche or .tranche/cache are not read either, with one warning', async () => {
+  for (const link of ['.tranche', join('.tranche', 'cache')]) {
+    const elsewhere = scratch();
+    const filled = new FileParseCache({ dir: join(elsewhere, 'cache'), warn: assert.fail });
+    await filled.put(key('a'), { v: 'from elsewhere' });
+    await filled.close();
+    const repo = scratch();
+    mkdirSync(join(repo, link, '..'), { recursive: true });
+    symlinkSync(link === '.tranche' ? elsewhere : join(elsewhere, 'cache'), join(repo, link));
+    const warnings: string[] = [];
+    const cache = new FileParseCache({ dir: join(repo, '.tranche', 'cache'), inRepository: true, warn: (line) => warnings.push(line) });
+    assert.equal(await cache.get(key('a')), undefined, link);
+    assert.equal(await cache.get(key('a')), undefined, link);
+    await cache.close();
+    assert.equal(warnings.length, 1, link);
+    assert.match(warnings[0]!, /is not a directory \(a symbolic link\?\)/);
+  }
 });
