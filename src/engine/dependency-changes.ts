@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { ChangeManifest, ServiceDependencyChange } from '../core/changes/change-manifest.js';
-import { diffLockfilePair, type LockfilePairDiff } from '../core/deps/diff-lockfile-pair.js';
+import { diffLockfilePair, isLockfilePairDiff, type LockfilePairDiff } from '../core/deps/diff-lockfile-pair.js';
 import { manifestBeside } from '../core/deps/dev-dependencies.js';
 import { isLockfileName, isUnreadLockfile, resolutionFile } from '../core/deps/parse-lockfile.js';
 import type { Finding } from '../core/finding.js';
@@ -84,7 +84,8 @@ export async function addDependencyChanges(git: Git, changes: ChangeManifest, ca
   if (cache) {
     const found = await Promise.all(keys.map((key) => (key ? cache.get(key) : undefined)));
     found.forEach((diff, i) => {
-      if (diff !== undefined) settled[i] = diffed(jobs[i]!, diff as LockfilePairDiff);
+      // A value of another shape (an entry written by something else) is no answer: diffed again.
+      if (isLockfilePairDiff(diff)) settled[i] = diffed(jobs[i]!, diff);
     });
   }
   const missed = jobs.flatMap((job, index) => (settled[index] ? [] : [{ ...job, index }]));

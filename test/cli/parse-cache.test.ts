@@ -31,7 +31,7 @@ const bench = (() => {
 const entriesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter(isEntryName).sort() : []);
 const key = (inputs: readonly string[]) => ({ kind: 'lockfile-pair', version: LOCKFILE_PAIR_VERSION, inputs });
 /** The key an entry file holds (its second line). */
-const keyOf = (path: string) => key((JSON.parse(readFileSync(path, 'utf8').split('\n')[1]!) as string[]).slice(2));
+const keyOf = (path: string) => key((JSON.parse(readFileSync(path, 'utf8').split('\n')[1]!) as string[]).slice(3));
 
 function runAsync(args: string[], cwd: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {

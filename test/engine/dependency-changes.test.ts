@@ -136,3 +136,41 @@ test('the key covers the manifest beside the lockfile: the same lockfiles with a
   assert.deepEqual(await deps(dev, new MemoryParseCache(entries)), uncached);
   assert.equal(entries.size, 2);
 });
+
+test('a kept value of another shape is no answer: the pair is diffed again, and its answer kept in its place', async () => {
+  const repo = new GitRepo({ 'a/package-lock.json': npmLock('1.0.0'), 'a/package.json': packageJson('1.0.0') });
+  repos.push(repo);
+  const base = repo.commit('base');
+  const head = repo.write({ 'a/package-lock.json': npmLock('1.1.0'), 'a/package.json': packageJson('1.1.0') }).commit('bump');
+  const git = new GitCli(repo.dir, process.env);
+  clients.push(git);
+  const deps = async (cache?: MemoryParseCache) => {
+    const manifest: ChangeManifest = {
+      env: 'prod',
+      to: { commit: head, label: 'head' },
+      services: [
+        {
+          service: 'a',
+          from: { commit: base, label: 'base' },
+          kinds: ['deps'],
+          files: [{ path: 'a/package-lock.json', status: 'M', kind: 'deps' }],
+          commits: [],
+          configKeys: [],
+          deps: [],
+        },
+      ],
+      unowned: [],
+    };
+    await addDependencyChanges(git, manifest, cache);
+    return manifest.services[0]!.deps;
+  };
+  const entries = new Map<string, string>();
+  const expected = await deps(new MemoryParseCache(entries));
+  assert.equal(expected.length, 1);
+  const [key] = [...entries.keys()];
+  for (const planted of [{ changes: 5 }, { changes: [{ kind: 'gone', name: 'left-pad' }] }, { problems: [{ message: 1 }] }, null, 'text']) {
+    entries.set(key!, JSON.stringify(planted));
+    assert.deepEqual(await deps(new MemoryParseCache(entries)), expected, JSON.stringify(planted));
+    assert.deepEqual(JSON.parse(entries.get(key!)!), JSON.parse(JSON.stringify({ changes: expected.map(({ lockfile: _, ...change }) => change) })));
+  }
+});

@@ -1,13 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { ParseCacheKey } from '../../ports/parse-cache.js';
 
 /** The first line of every entry: what wrote it and the layout's version. */
 const MAGIC = 'tranche-parse-cache 1\n';
 const MAGIC_BYTES = Buffer.from(MAGIC, 'utf8');
 
+/**
+ * The version of tranche writing and reading entries: part of every key, so that an upgrade never
+ * reads what an older tranche computed (whose readers or libraries may have answered otherwise,
+ * where a computation's own version was not raised); the older entries go as the least used.
+ */
+const TRANCHE_VERSION = (createRequire(import.meta.url)('../../../../package.json') as { version: string }).version;
+
 /** The key as one line of text: the same key always gives the same line, two keys never one. */
 function keyLine(key: ParseCacheKey): string {
-  return JSON.stringify([key.kind, key.version, ...key.inputs]);
+  return JSON.stringify([TRANCHE_VERSION, key.kind, key.version, ...key.inputs]);
 }
 
 /** The file name of a key's entry in the cache directory: its kind, then the hash of the whole key. */

@@ -3,6 +3,7 @@ import type { DependencyChange } from './dependency-change.js';
 import { devOnlyNames, manifestBeside, markDev } from './dev-dependencies.js';
 import { diffLockfiles } from './diff-lockfiles.js';
 import { diffNpmLocks } from './diff-npm-locks.js';
+import { isRecord } from './is-record.js';
 import { parseLockfile } from './parse-lockfile.js';
 
 /** One lockfile at both ends of a range, with the package manifest beside it at each end (see `manifestBeside`). Plain data. */
@@ -28,6 +29,43 @@ export type LockfilePairDiff = { changes: DependencyChange[]; beforeProblem?: Pa
  * answers back.
  */
 export const LOCKFILE_PAIR_VERSION = 1;
+
+/**
+ * Whether a value (kept by a parse cache, which holds what JSON holds) has the shape of a
+ * `LockfilePairDiff`: one that does not is no answer, and is diffed again.
+ */
+export function isLockfilePairDiff(value: unknown): value is LockfilePairDiff {
+  if (!isRecord(value)) return false;
+  if ('problems' in value) return Array.isArray(value.problems) && value.problems.every(isParseProblem);
+  return Array.isArray(value.changes) && value.changes.every(isDependencyChange) && (value.beforeProblem === undefined || isParseProblem(value.beforeProblem));
+}
+
+const KINDS = new Set(['added', 'removed', 'changed']);
+const SEMVER = new Set(['major', 'minor', 'patch', 'prerelease', 'other']);
+
+function isDependencyChange(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  const { kind, name, from, to, direct, via, semver, breaking, dev, explained, line } = value;
+  return (
+    typeof kind === 'string' &&
+    KINDS.has(kind) &&
+    typeof name === 'string' &&
+    (from === undefined || typeof from === 'string') &&
+    (to === undefined || typeof to === 'string') &&
+    typeof direct === 'boolean' &&
+    Array.isArray(via) &&
+    via.every((v) => typeof v === 'string') &&
+    (semver === undefined || (typeof semver === 'string' && SEMVER.has(semver))) &&
+    (breaking === undefined || breaking === true) &&
+    (dev === undefined || dev === true) &&
+    typeof explained === 'boolean' &&
+    (line === undefined || Number.isInteger(line))
+  );
+}
+
+function isParseProblem(value: unknown): boolean {
+  return isRecord(value) && typeof value.message === 'string' && Number.isInteger(value.line) && Number.isInteger(value.column);
+}
 
 /**
  * The dependency changes of one lockfile pair: npm lockfiles by diffNpmLocks, which does not build

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { decodeEntry, encodeEntry } from '../../../src/adapters/cache/cache-entry.js';
@@ -40,4 +41,14 @@ test('any bytes read as nothing or as the exact value written, never a throw', (
     { numRuns: 2000 },
   );
   assert.deepEqual(decodeEntry(entry, KEY), { value: written });
+});
+
+test("an entry's key names the tranche that wrote it: another version's entry is another key", () => {
+  const { version } = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const bytes = encodeEntry(KEY, { changes: [] })!;
+  const keyLine = JSON.parse(bytes.toString('utf8').split('\n')[1]!) as unknown[];
+  assert.deepEqual(keyLine, [version, KEY.kind, KEY.version, ...KEY.inputs]);
+  // The same entry as an older tranche would have written it is not this key's.
+  const older = Buffer.from(bytes.toString('utf8').replace(JSON.stringify(version), JSON.stringify(`${version}-older`)));
+  assert.equal(decodeEntry(older, KEY), undefined);
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffLockfilePair } from '../../../src/core/deps/diff-lockfile-pair.js';
+import { diffLockfilePair, isLockfilePairDiff } from '../../../src/core/deps/diff-lockfile-pair.js';
 import { diffLockfiles } from '../../../src/core/deps/diff-lockfiles.js';
 import { fixtureDir, parseFixture, readFixture, type FixtureTool } from './lockfile-fixtures.js';
 
@@ -45,4 +45,45 @@ test('an unreadable after side is its problems; an unreadable before side adds e
   assert.deepEqual(old.changes, everything);
   assert.ok(old.beforeProblem, 'a lockfile version tranche does not read is said so');
   assert.deepEqual(diffLockfilePair({ ...pair, before: undefined }), { changes: everything });
+});
+
+test('every answer, kept as JSON and read back, has the shape of one; a value of another shape has not', () => {
+  let checked = 0;
+  for (const [tool, lockfile] of [
+    ['npm', 'package-lock.json'],
+    ['npm-v2', 'package-lock.json'],
+    ['yarn-classic', 'yarn.lock'],
+    ['yarn-berry', 'yarn.lock'],
+    ['pnpm', 'pnpm-lock.yaml'],
+  ] as const) {
+    for (const name of ['added-removed', 'major-bump', 'minor-bump', 'transitive-only']) {
+      let pair: ReturnType<typeof pairOf>;
+      try {
+        pair = pairOf(tool, name, lockfile);
+      } catch {
+        continue; // not every tool has every case
+      }
+      for (const variant of [pair, { ...pair, before: 'not json' }, { ...pair, after: '{ "lockfileVersion": 3, "packages": {' }]) {
+        assert.equal(isLockfilePairDiff(JSON.parse(JSON.stringify(diffLockfilePair(variant)))), true, `${tool} ${name}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked >= 30, `answers checked: ${checked}`);
+  const change = { kind: 'changed', name: 'left-pad', from: '1.0.0', to: '1.1.0', direct: true, via: [], semver: 'minor', explained: true };
+  assert.equal(isLockfilePairDiff({ changes: [change] }), true);
+  for (const other of [
+    null,
+    5,
+    [],
+    { changes: 5 },
+    { changes: [{ ...change, kind: 'gone' }] },
+    { changes: [{ ...change, via: 'a' }] },
+    { changes: [{ ...change, semver: 'huge' }] },
+    { changes: [{ ...change, explained: undefined }] },
+    { changes: [change], beforeProblem: { message: 'x' } },
+    { problems: [{ message: 1, line: 1, column: 1 }] },
+    { problems: 'broken' },
+  ])
+    assert.equal(isLockfilePairDiff(other), false, JSON.stringify(other));
 });
