@@ -66,6 +66,9 @@ function gitRun(
   });
 }
 
+/** How many output files this process has made: part of each one's name. */
+let outputFiles = 0;
+
 /**
  * Runs `use` with a file for git's output: git writes there at its own pace, where through a pipe
  * it would stop each time the pipe is full until this thread, busy parsing, read it (a `git log`
@@ -73,8 +76,6 @@ function gitRun(
  * directory as soon as it is open, so that nothing is left behind, whatever happens to the
  * process; where no such file can be made, a pipe it is (undefined).
  */
-let outputFiles = 0;
-
 async function withOutputFile<T>(use: (file: FileHandle | undefined) => Promise<T>): Promise<T> {
   let file: FileHandle | undefined;
   try {

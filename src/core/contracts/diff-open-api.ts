@@ -150,7 +150,7 @@ function mergeParameters(pathLevel: unknown, opLevel: unknown): readonly unknown
   if (!Array.isArray(pathLevel) || pathLevel.length === 0) return own;
   const key = (p: unknown) => (isObject(p) ? `${String(p.in)}:${String(p.name)}` : '');
   const ownKeys = new Set(own.map(key));
-  const inherited = (Array.isArray(pathLevel) ? pathLevel : []).filter((p) => !ownKeys.has(key(p)));
+  const inherited = pathLevel.filter((p) => !ownKeys.has(key(p)));
   return [...inherited, ...own];
 }
 
