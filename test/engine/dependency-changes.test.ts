@@ -99,16 +99,9 @@ test('a pair kept in the parse cache gives the same changes and problems without
   assert.deepEqual(warm.reads, [], 'nothing read from git when every pair is kept');
 });
 
-test('the key covers the manifest beside the lockfile: the same lockfiles with another package.json are diffed again', async () => {
-  const devOnly = (version: string) => JSON.stringify({ name: 'a', devDependencies: { 'left-pad': `^${version}` } });
-  const repo = new GitRepo({ 'a/package-lock.json': npmLock('1.0.0'), 'a/package.json': packageJson('1.0.0') });
-  repos.push(repo);
-  const base = repo.commit('base');
-  const shipped = repo.write({ 'a/package-lock.json': npmLock('1.1.0'), 'a/package.json': packageJson('1.1.0') }).commit('bump');
-  const dev = repo.write({ 'a/package.json': devOnly('1.1.0') }).commit('left-pad is for development only');
-  const git = new GitCli(repo.dir, process.env);
-  clients.push(git);
-  const changes = (to: string): ChangeManifest => ({
+/** The dependency changes of service `a`'s lockfile from `base` to `to`, read through `git` (and `cache`). */
+async function depsOfA(git: Git, base: string, to: string, cache?: MemoryParseCache) {
+  const manifest: ChangeManifest = {
     env: 'prod',
     to: { commit: to, label: to.slice(0, 7) },
     services: [
@@ -123,12 +116,21 @@ test('the key covers the manifest beside the lockfile: the same lockfiles with a
       },
     ],
     unowned: [],
-  });
-  const deps = async (to: string, cache?: MemoryParseCache) => {
-    const manifest = changes(to);
-    await addDependencyChanges(git, manifest, cache);
-    return manifest.services[0]!.deps;
   };
+  await addDependencyChanges(git, manifest, cache);
+  return manifest.services[0]!.deps;
+}
+
+test('the key covers the manifest beside the lockfile: the same lockfiles with another package.json are diffed again', async () => {
+  const devOnly = (version: string) => JSON.stringify({ name: 'a', devDependencies: { 'left-pad': `^${version}` } });
+  const repo = new GitRepo({ 'a/package-lock.json': npmLock('1.0.0'), 'a/package.json': packageJson('1.0.0') });
+  repos.push(repo);
+  const base = repo.commit('base');
+  const shipped = repo.write({ 'a/package-lock.json': npmLock('1.1.0'), 'a/package.json': packageJson('1.1.0') }).commit('bump');
+  const dev = repo.write({ 'a/package.json': devOnly('1.1.0') }).commit('left-pad is for development only');
+  const git = new GitCli(repo.dir, process.env);
+  clients.push(git);
+  const deps = (to: string, cache?: MemoryParseCache) => depsOfA(git, base, to, cache);
   const entries = new Map<string, string>();
   assert.deepEqual(await deps(shipped, new MemoryParseCache(entries)), await deps(shipped));
   const uncached = await deps(dev);
@@ -144,26 +146,7 @@ test('a kept value of another shape is no answer: the pair is diffed again, and 
   const head = repo.write({ 'a/package-lock.json': npmLock('1.1.0'), 'a/package.json': packageJson('1.1.0') }).commit('bump');
   const git = new GitCli(repo.dir, process.env);
   clients.push(git);
-  const deps = async (cache?: MemoryParseCache) => {
-    const manifest: ChangeManifest = {
-      env: 'prod',
-      to: { commit: head, label: 'head' },
-      services: [
-        {
-          service: 'a',
-          from: { commit: base, label: 'base' },
-          kinds: ['deps'],
-          files: [{ path: 'a/package-lock.json', status: 'M', kind: 'deps' }],
-          commits: [],
-          configKeys: [],
-          deps: [],
-        },
-      ],
-      unowned: [],
-    };
-    await addDependencyChanges(git, manifest, cache);
-    return manifest.services[0]!.deps;
-  };
+  const deps = (cache?: MemoryParseCache) => depsOfA(git, base, head, cache);
   const entries = new Map<string, string>();
   const expected = await deps(new MemoryParseCache(entries));
   assert.equal(expected.length, 1);

@@ -16,14 +16,17 @@ function pairOf(tool: FixtureTool, name: string, lockfile: string) {
   };
 }
 
+/** Every format's fixtures, with the lockfile's name. */
+const FORMATS = [
+  ['npm', 'package-lock.json'],
+  ['npm-v2', 'package-lock.json'],
+  ['yarn-classic', 'yarn.lock'],
+  ['yarn-berry', 'yarn.lock'],
+  ['pnpm', 'pnpm-lock.yaml'],
+] as const;
+
 test('diffs every format as parsing both sides and diffing them does', () => {
-  for (const [tool, lockfile] of [
-    ['npm', 'package-lock.json'],
-    ['npm-v2', 'package-lock.json'],
-    ['yarn-classic', 'yarn.lock'],
-    ['yarn-berry', 'yarn.lock'],
-    ['pnpm', 'pnpm-lock.yaml'],
-  ] as const) {
+  for (const [tool, lockfile] of FORMATS) {
     const expected = diffLockfiles(parseFixture(tool, 'minor-bump', 'before'), parseFixture(tool, 'minor-bump', 'after'));
     assert.ok(expected.length > 0);
     assert.deepEqual(diffLockfilePair(pairOf(tool, 'minor-bump', lockfile)), { changes: expected }, tool);
@@ -49,13 +52,7 @@ test('an unreadable after side is its problems; an unreadable before side adds e
 
 test('every answer, kept as JSON and read back, has the shape of one; a value of another shape has not', () => {
   let checked = 0;
-  for (const [tool, lockfile] of [
-    ['npm', 'package-lock.json'],
-    ['npm-v2', 'package-lock.json'],
-    ['yarn-classic', 'yarn.lock'],
-    ['yarn-berry', 'yarn.lock'],
-    ['pnpm', 'pnpm-lock.yaml'],
-  ] as const) {
+  for (const [tool, lockfile] of FORMATS) {
     for (const name of ['added-removed', 'major-bump', 'minor-bump', 'transitive-only']) {
       let pair: ReturnType<typeof pairOf>;
       try {
