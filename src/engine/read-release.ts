@@ -56,11 +56,11 @@ export interface ReleaseRevisions {
   /** How the release's secrets and configs are fingerprinted: the baseline is in this form, and the target is compared in it. */
   fingerprints: Fingerprinter;
   /** The ranges from the deployed commits to the target, read from git while the fleets are (see `RangeReads`). */
-  ranges?: RangeReads;
+  ranges: RangeReads;
 }
 
 /** The files and the commits between a deployed commit and the target. */
-export interface CommitRange {
+interface CommitRange {
   files: ChangedFile[];
   commits: RangeCommit[];
 }
@@ -70,7 +70,7 @@ export interface CommitRange {
  * both of its commits are known: `git log` of a long range takes as long as reading the fleets,
  * and it needs nothing they hold. A range that cannot be read fails where it is asked for.
  */
-export class RangeReads {
+class RangeReads {
   private readonly reads = new Map<string, Promise<CommitRange>>();
 
   constructor(private readonly git: Git) {}

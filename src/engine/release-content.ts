@@ -12,7 +12,7 @@ import { addDependencyChanges } from './dependency-changes.js';
 import { InvalidFleetError } from './load-revision.js';
 import { mapLimited } from './map-limited.js';
 import { readTexts } from './read-texts.js';
-import { RangeReads, REVISIONS_AT_ONCE, type ReleaseRevisions } from './read-release.js';
+import { REVISIONS_AT_ONCE, type ReleaseRevisions } from './read-release.js';
 import { appendTo } from '../core/append-to.js';
 
 /** What a release carries, and what could not be told about it. */
@@ -61,7 +61,6 @@ export async function releaseContent(
       ),
     );
   };
-  const ranges = revisions.ranges ?? new RangeReads(git);
   await mapLimited([...groups], REVISIONS_AT_ONCE, async ([commit, services]) => {
     const base = revisions.bases.get(commit);
     if (!base || 'problem' in base) return cannotRead(commit, services, base?.problem ?? `commit ${commit.slice(0, 7)} was not read`);
@@ -69,7 +68,7 @@ export async function releaseContent(
       bases.push({ revision: base.revision, services, files: [], commits: [], dependencyEdits: new Set() });
       return;
     }
-    const [range, contained] = await Promise.all([ranges.get(commit, to.commit), git.isAncestor(commit, to.commit)]);
+    const [range, contained] = await Promise.all([revisions.ranges.get(commit, to.commit), git.isAncestor(commit, to.commit)]);
     // In a shallow clone a commit may look unrelated to the target only because history is cut: neither its commits nor what it would undo can be told.
     if (!contained && (await git.isShallow())) {
       return cannotRead(
